@@ -1,0 +1,55 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { AuditEntry } from '@dcfleet/contracts';
+import type { Repository } from 'typeorm';
+import { AuditLogEntity } from './audit-log.entity';
+
+export interface AuditActor {
+  actor: string;
+  actorType: AuditEntry['actorType'];
+  ip: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { actor: 'system', actorType: 'system', ip: null };
+
+/** Append-only record of every security-relevant or state-changing action. Never holds secrets. */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger('Audit');
+
+  constructor(@InjectRepository(AuditLogEntity) private readonly repo: Repository<AuditLogEntity>) {}
+
+  async record(
+    who: AuditActor,
+    action: string,
+    target: string | null,
+    details: Record<string, unknown> | null = null,
+  ): Promise<void> {
+    await this.repo.insert({
+      at: Date.now(),
+      actor: who.actor.slice(0, 100),
+      actorType: who.actorType,
+      action,
+      target: target ? target.slice(0, 200) : null,
+      ip: who.ip ? who.ip.slice(0, 64) : null,
+      details: details ? JSON.stringify(details) : null,
+    });
+    this.logger.log(`${who.actorType}:${who.actor} ${action}${target ? ' ' + target : ''}`);
+  }
+
+  async list(limit: number, beforeId?: number): Promise<AuditEntry[]> {
+    const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC').limit(limit);
+    if (beforeId) qb.where('a.id < :beforeId', { beforeId });
+    const rows = await qb.getMany();
+    return rows.map((r) => ({
+      id: r.id,
+      at: new Date(r.at).toISOString(),
+      actor: r.actor,
+      actorType: r.actorType as AuditEntry['actorType'],
+      action: r.action,
+      target: r.target,
+      ip: r.ip,
+      details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+    }));
+  }
+}

@@ -1,0 +1,117 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { CreatedIngestToken, IngestTokenInfo } from '@dcfleet/contracts';
+import { IsNull, type Repository } from 'typeorm';
+import type { SiteEntity } from '../datacenters/site.entity';
+import { IngestTokenEntity } from './ingest-token.entity';
+
+export type TokenCheck =
+  | { ok: true; tokenId: string; siteId: number; siteCode: string }
+  | { ok: false; status: 401 | 403; reason: string };
+
+interface CachedToken {
+  tokenId: string;
+  siteId: number;
+  siteCode: string;
+  revoked: boolean;
+  checkedAt: number;
+}
+
+/** Cached lookups live this long; a revocation on another API instance takes effect within it. */
+const CACHE_MS = 5_000;
+/** last_used_at is written at most this often per token, not once per batch. */
+const LAST_USED_WRITE_MS = 60_000;
+
+export function hashToken(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+@Injectable()
+export class IngestTokenService {
+  private readonly cache = new Map<string, CachedToken>();
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(@InjectRepository(IngestTokenEntity) private readonly tokens: Repository<IngestTokenEntity>) {}
+
+  /** Resolves a presented secret. Unknown → 401; revoked → 403 (product.md §5). */
+  async check(secret: string): Promise<TokenCheck> {
+    if (!secret.startsWith('dcf_') || secret.length < 20 || secret.length > 200) {
+      return { ok: false, status: 401, reason: 'unknown ingest token' };
+    }
+    const hash = hashToken(secret);
+    const now = Date.now();
+    let entry = this.cache.get(hash);
+    if (!entry || now - entry.checkedAt > CACHE_MS) {
+      const row = await this.tokens.findOne({ where: { tokenHash: hash }, relations: { site: true } });
+      if (!row || !row.site) {
+        this.cache.delete(hash);
+        return { ok: false, status: 401, reason: 'unknown ingest token' };
+      }
+      entry = { tokenId: row.id, siteId: row.siteId, siteCode: row.site.code, revoked: row.revokedAt !== null, checkedAt: now };
+      this.cache.set(hash, entry);
+    }
+    if (entry.revoked) return { ok: false, status: 403, reason: 'ingest token has been revoked' };
+    this.touch(entry.tokenId, now);
+    return { ok: true, tokenId: entry.tokenId, siteId: entry.siteId, siteCode: entry.siteCode };
+  }
+
+  private touch(tokenId: string, now: number): void {
+    const last = this.lastUsedWritten.get(tokenId) ?? 0;
+    if (now - last < LAST_USED_WRITE_MS) return;
+    this.lastUsedWritten.set(tokenId, now);
+    // Fire and forget: bookkeeping must never fail or slow an ingest.
+    void this.tokens.update({ id: tokenId }, { lastUsedAt: now }).catch(() => undefined);
+  }
+
+  async create(site: SiteEntity, name: string, createdBy: string | null): Promise<CreatedIngestToken> {
+    const secret = 'dcf_' + randomBytes(32).toString('base64url');
+    const row = this.tokens.create({
+      id: randomUUID(),
+      siteId: site.id,
+      name,
+      tokenHash: hashToken(secret),
+      prefix: secret.slice(0, 10),
+      createdBy,
+      createdAt: Date.now(),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await this.tokens.insert(row);
+    return { ...this.toInfo(row, site.code), token: secret };
+  }
+
+  async list(siteId?: number): Promise<IngestTokenInfo[]> {
+    const rows = await this.tokens.find({
+      where: siteId === undefined ? {} : { siteId },
+      relations: { site: true },
+      order: { createdAt: 'ASC' },
+    });
+    return rows.map((r) => this.toInfo(r, r.site?.code ?? ''));
+  }
+
+  /** Revokes a token; returns its info. Idempotent. */
+  async revoke(id: string): Promise<IngestTokenInfo> {
+    const row = await this.tokens.findOne({ where: { id }, relations: { site: true } });
+    if (!row) throw new NotFoundException(`ingest token ${id} not found`);
+    if (row.revokedAt === null) {
+      row.revokedAt = Date.now();
+      await this.tokens.update({ id, revokedAt: IsNull() }, { revokedAt: row.revokedAt });
+    }
+    for (const [hash, entry] of this.cache) if (entry.tokenId === id) this.cache.delete(hash);
+    return this.toInfo(row, row.site?.code ?? '');
+  }
+
+  private toInfo(r: IngestTokenEntity, code: string): IngestTokenInfo {
+    return {
+      id: r.id,
+      datacenter: code,
+      name: r.name,
+      prefix: r.prefix,
+      createdAt: new Date(r.createdAt).toISOString(),
+      createdBy: r.createdBy,
+      lastUsedAt: r.lastUsedAt === null ? null : new Date(r.lastUsedAt).toISOString(),
+      revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import type { AuditActor } from '../audit/audit.service';
+import type { AppRequest } from '../auth/auth.types';
+
+export function clientIp(req: AppRequest): string | null {
+  return req.ip ?? req.socket?.remoteAddress ?? null;
+}
+
+/** Who is acting, for the audit log. */
+export function actorOf(req: AppRequest): AuditActor {
+  if (req.user) return { actor: req.user.username, actorType: 'user', ip: clientIp(req) };
+  if (req.ingest) return { actor: `token:${req.ingest.tokenId}`, actorType: 'token', ip: clientIp(req) };
+  return { actor: 'anonymous', actorType: 'anonymous', ip: clientIp(req) };
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseEnv, type Env } from './config.schema';
+
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+
+/** The one typed view of the configuration; built once at boot from the validated environment. */
+export class AppConfig {
+  readonly env: Env;
+  readonly database: DatabaseConfig;
+  readonly jwtSecret: string;
+  readonly dataDir: string;
+
+  private constructor(env: Env, dataDir: string, database: DatabaseConfig, jwtSecret: string) {
+    this.env = env;
+    this.dataDir = dataDir;
+    this.database = database;
+    this.jwtSecret = jwtSecret;
+  }
+
+  static fromEnv(source: Record<string, string | undefined> = process.env): AppConfig {
+    const env = parseEnv(source);
+    const dataDir = resolve(env.DATA_DIR);
+    const database = AppConfig.database(env, dataDir);
+    if (database.type === 'sqlite' || !env.JWT_SECRET) mkdirSync(dataDir, { recursive: true });
+    return new AppConfig(env, dataDir, database, env.JWT_SECRET ?? AppConfig.persistedSecret(dataDir));
+  }
+
+  private static database(env: Env, dataDir: string): DatabaseConfig {
+    const url = env.DATABASE_URL;
+    if (!url) return { type: 'sqlite', path: join(dataDir, 'dcfleet.sqlite') };
+    if (url.startsWith('sqlite:')) {
+      const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+      if (path === ':memory:') return { type: 'sqlite', path };
+      return { type: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
+    }
+    return { type: 'postgres', url };
+  }
+
+  /** A generated secret survives restarts (kept in the data directory, readable by the owner only). */
+  private static persistedSecret(dataDir: string): string {
+    const file = join(dataDir, 'jwt-secret');
+    if (existsSync(file)) {
+      const secret = readFileSync(file, 'utf8').trim();
+      if (secret.length >= 32) return secret;
+    }
+    const secret = randomBytes(48).toString('base64url');
+    writeFileSync(file, secret + '\n', { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return secret;
+  }
+}

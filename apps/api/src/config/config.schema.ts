@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** Booleans as operators write them in env files. */
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'must be 1 or 0 (true/false)' })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
+
+const databaseUrl = z
+  .string()
+  .refine((v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be sqlite:<path> or postgres://user:pass@host:port/db',
+  });
+
+export const envSchema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: databaseUrl.optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { message: 'must be redis://host:port' })
+    .optional(),
+  DEMO: flag.default(false),
+  ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'must be 3-64 letters, digits, _ . -' })
+    .default('admin'),
+  ADMIN_PASSWORD: z.string().optional(),
+  JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  JWT_TTL_S: int(60, 7 * 86400).default(12 * 3600),
+  INGEST_MAX_BODY_BYTES: int(1024, 512 * 1024 * 1024).default(10 * 1024 * 1024),
+  INGEST_MAX_SAMPLES: int(1, 1_000_000).default(50_000),
+  INGEST_MAX_AGE_DAYS: int(1, 36_500).default(800),
+  INGEST_MAX_INFLIGHT: int(1, 10_000).default(32),
+  INGEST_RATE_LIMIT: int(0, 100_000_000).default(0),
+  STALE_AFTER_S: int(10, 86_400 * 30).default(300),
+  OFFLINE_AFTER_S: int(10, 86_400 * 365).default(3600),
+  ROLLUP_FLUSH_MS: int(50, 600_000).default(2000),
+  LOGIN_RATE_LIMIT: int(1, 10_000).default(10),
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  TRUST_PROXY: flag.default(false),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  DASHBOARD_DIR: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Minimum strength for a production admin password. */
+export function weakPasswordReason(password: string | undefined): string | undefined {
+  if (!password) return 'is required when DEMO=0 (it creates the first admin)';
+  if (password.length < 12) return 'must be at least 12 characters when DEMO=0';
+  if (/^(.)\1+$/.test(password) || /^(password|admin|changeme)/i.test(password)) return 'is too easy to guess';
+  return undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once; every bad variable gets its own line in the error. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings mean "unset" (common in env files and compose files).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = issue.path.join('.') || '(env)';
+      problems.push(`${key} ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const env = result.data;
+  if (!env.DEMO) {
+    const reason = weakPasswordReason(env.ADMIN_PASSWORD);
+    if (reason) problems.push(`ADMIN_PASSWORD ${reason}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return env;
+}

@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { MetricsService } from './observability/metrics.service';
+
+const RAW_BODY_PATHS = new Set(['/api/v1/ingest', '/api/v1/write']);
+
+/** Every error is JSON with a status and a reason; overload and outage answers say when to retry. */
+@Catch()
+class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    let status = 500;
+    let body: Record<string, unknown> = { statusCode: 500, error: 'Internal Server Error', message: 'internal error' };
+    if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const r = exception.getResponse();
+      body = typeof r === 'string' ? { statusCode: status, message: r } : { statusCode: status, ...(r as object) };
+    } else {
+      this.logger.error((exception as Error)?.stack ?? String(exception));
+    }
+    if (status === 429 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '1');
+    if (status === 503) res.setHeader('Retry-After', '5');
+    res.status(status).json(body);
+  }
+}
+
+function dashboardDir(config: AppConfig): string | undefined {
+  const candidates = [
+    config.env.DASHBOARD_DIR,
+    resolve(__dirname, '../../dashboard/dist'),
+    resolve(process.cwd(), 'apps/dashboard/dist'),
+  ].filter((d): d is string => !!d);
+  return candidates.find((d) => existsSync(join(d, 'index.html')));
+}
+
+/** Builds the HTTP app (shared by main.ts and the integration tests). */
+export async function createApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: opts.logger === false ? false : ['error', 'warn', 'log'].slice(0, ['error', 'warn', 'log', 'debug', 'verbose'].indexOf(config.env.LOG_LEVEL) + 1) as ('error' | 'warn' | 'log')[],
+  });
+  app.enableShutdownHooks();
+  if (config.env.TRUST_PROXY) app.set('trust proxy', true);
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  const metrics = app.get(MetricsService);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (req as Request & { route?: { path?: string } }).route?.path ?? (req.path.startsWith('/api') ? 'unmatched' : 'static');
+      metrics.httpDuration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        Number(process.hrtime.bigint() - start) / 1e9,
+      );
+    });
+    next();
+  });
+  // Ingest routes read their own bodies (limits, gzip, line protocol); everything else is small JSON.
+  const json = express.json({ limit: '1mb' });
+  app.use((req: Request, res: Response, next: NextFunction) => (RAW_BODY_PATHS.has(req.path) ? next() : json(req, res, next)));
+  app.useGlobalFilters(new ErrorFilter());
+
+  const doc = new DocumentBuilder()
+    .setTitle('dcfleet API')
+    .setDescription('Data center fleet telemetry, live snapshots and green ratings. See README for roles.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs/openapi.json' });
+
+  const dir = dashboardDir(config);
+  if (dir) {
+    app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/health') || req.path.startsWith('/socket.io') || req.path === '/metrics') return next();
+      res.sendFile(join(dir, 'index.html'));
+    });
+  }
+  return app;
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { types as pgTypes } from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
+
+// BIGINT (int8) columns hold epoch milliseconds, far below 2^53: read them as numbers.
+pgTypes.setTypeParser(20, (v: string) => Number(v));
+
+/**
+ * The one place that turns configuration into TypeORM options, shared by the app, the migration check
+ * and the tests. Schema changes only through migrations: `synchronize` stays off.
+ */
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  if (db.type === 'sqlite') {
+    if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+    return {
+      type: 'better-sqlite3',
+      database: db.path,
+      entities: ENTITIES,
+      migrations: SQLITE_MIGRATIONS,
+      migrationsRun: false,
+      synchronize: false,
+      // WAL + synchronous=FULL: a committed batch survives a process kill and a power cut.
+      prepareDatabase: (conn: { pragma: (s: string) => unknown }) => {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = FULL');
+        conn.pragma('foreign_keys = ON');
+        conn.pragma('busy_timeout = 5000');
+        conn.pragma('cache_size = -131072');
+        conn.pragma('temp_store = MEMORY');
+      },
+    } as DataSourceOptions;
+  }
+  return {
+    type: 'postgres',
+    url: db.url,
+    entities: ENTITIES,
+    migrations: POSTGRES_MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    extra: { max: 10, connectionTimeoutMillis: 5000 },
+  };
+}
+
+export function createDataSource(db: DatabaseConfig): DataSource {
+  return new DataSource(dataSourceOptions(db));
+}

@@ -1,0 +1,125 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  createDataCenterSchema,
+  createTokenSchema,
+  updateDataCenterSchema,
+  type CreateDataCenterInput,
+  type CreatedIngestToken,
+  type DataCenterWithSnapshot,
+  type IngestTokenInfo,
+  type SeriesResponse,
+  type UpdateDataCenterInput,
+} from '@dcfleet/contracts';
+import { AuditService } from '../audit/audit.service';
+import { Roles } from '../auth/auth.decorators';
+import type { AppRequest } from '../auth/auth.types';
+import { IngestTokenService } from '../auth/ingest-token.service';
+import { actorOf } from '../common/request-context';
+import { ZodBody } from '../common/zod-body';
+import { SeriesQueryService } from '../telemetry/series-query.service';
+import { SnapshotService } from '../telemetry/snapshot.service';
+import { SitesService } from './sites.service';
+
+@ApiTags('datacenters')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class DatacentersController {
+  constructor(
+    private readonly sites: SitesService,
+    private readonly snapshots: SnapshotService,
+    private readonly series: SeriesQueryService,
+    private readonly tokens: IngestTokenService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get('datacenters')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({ summary: 'Every site with its live snapshot' })
+  async list(): Promise<DataCenterWithSnapshot[]> {
+    const now = Date.now();
+    return (await this.sites.all()).map((s) => ({ ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code, now) }));
+  }
+
+  @Get('datacenters/:code')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({ summary: 'Site metadata and live snapshot' })
+  async one(@Param('code') code: string): Promise<DataCenterWithSnapshot> {
+    const s = await this.sites.get(code);
+    return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
+  }
+
+  @Get('datacenters/:code/series')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({ summary: 'Points {t, avg, min, max} from rollups; step auto|1m|1h|1d; gaps are null' })
+  async seriesOf(@Param('code') code: string, @Query() query: Record<string, string>): Promise<SeriesResponse> {
+    const site = await this.sites.get(code);
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(query)) if (k.startsWith('label.') && typeof v === 'string') labels[k.slice(6)] = v;
+    return this.series.query(site, { metric: query.metric, from: query.from, to: query.to, step: query.step, labels });
+  }
+
+  @Post('datacenters')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Register a site (admin)' })
+  async create(
+    @Body(new ZodBody(createDataCenterSchema)) body: CreateDataCenterInput,
+    @Req() req: AppRequest,
+  ): Promise<DataCenterWithSnapshot> {
+    const s = await this.sites.create(body);
+    await this.audit.record(actorOf(req), 'datacenter.create', s.code, { name: s.name });
+    return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
+  }
+
+  @Patch('datacenters/:code')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Edit a site (admin); the code cannot change' })
+  async update(
+    @Param('code') code: string,
+    @Body(new ZodBody(updateDataCenterSchema)) body: UpdateDataCenterInput,
+    @Req() req: AppRequest,
+  ): Promise<DataCenterWithSnapshot> {
+    const s = await this.sites.update(code, body);
+    await this.audit.record(actorOf(req), 'datacenter.update', code, { fields: Object.keys(body) });
+    return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
+  }
+
+  @Post('datacenters/:code/tokens')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Issue an ingest token for the site; the secret is shown only in this response' })
+  async createToken(
+    @Param('code') code: string,
+    @Body(new ZodBody(createTokenSchema)) body: { name?: string },
+    @Req() req: AppRequest,
+  ): Promise<CreatedIngestToken> {
+    const site = await this.sites.get(code);
+    const created = await this.tokens.create(site, body.name ?? 'gateway', req.user?.username ?? null);
+    await this.audit.record(actorOf(req), 'token.create', code, { tokenId: created.id, prefix: created.prefix });
+    return created;
+  }
+
+  @Get('datacenters/:code/tokens')
+  @Roles('admin')
+  @ApiOperation({ summary: 'List the site’s ingest tokens (never the secrets)' })
+  async listTokens(@Param('code') code: string): Promise<IngestTokenInfo[]> {
+    const site = await this.sites.get(code);
+    return this.tokens.list(site.id);
+  }
+
+  @Get('tokens')
+  @Roles('admin')
+  @ApiOperation({ summary: 'List all ingest tokens' })
+  async allTokens(): Promise<IngestTokenInfo[]> {
+    return this.tokens.list();
+  }
+
+  @Delete('tokens/:id')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke an ingest token; its next request gets 403' })
+  async revoke(@Param('id') id: string, @Req() req: AppRequest): Promise<IngestTokenInfo> {
+    const info = await this.tokens.revoke(id);
+    await this.audit.record(actorOf(req), 'token.revoke', info.datacenter, { tokenId: id });
+    return info;
+  }
+}

@@ -1,0 +1,64 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { epochMs, nullableNumber } from '../common/columns';
+
+@Entity({ name: 'sites' })
+@Index('uq_sites_code', ['code'], { unique: true })
+export class SiteEntity {
+  @PrimaryGeneratedColumn({ name: 'id' })
+  id: number;
+
+  @Column({ name: 'code', type: 'varchar', length: 32 })
+  code: string;
+
+  @Column({ name: 'name', type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ name: 'operator', type: 'varchar', length: 200, nullable: true })
+  operator: string | null;
+
+  @Column({ name: 'region', type: 'varchar', length: 100, nullable: true })
+  region: string | null;
+
+  @Column({ name: 'hub', type: 'varchar', length: 100, nullable: true })
+  hub: string | null;
+
+  @Column({ name: 'latitude', type: 'double precision', nullable: true, transformer: nullableNumber })
+  latitude: number | null;
+
+  @Column({ name: 'longitude', type: 'double precision', nullable: true, transformer: nullableNumber })
+  longitude: number | null;
+
+  @Column({ name: 'timezone', type: 'varchar', length: 64, default: 'Asia/Shanghai' })
+  timezone: string;
+
+  @Column({ name: 'it_capacity_kw', type: 'double precision', nullable: true, transformer: nullableNumber })
+  itCapacityKw: number | null;
+
+  @Column({ name: 'racks', type: 'integer', nullable: true })
+  racks: number | null;
+
+  @Column({ name: 'pue_category', type: 'integer', default: 1 })
+  pueCategory: number;
+
+  @Column({ name: 'grid_emission_factor', type: 'double precision', nullable: true, transformer: nullableNumber })
+  gridEmissionFactor: number | null;
+
+  @Column({ name: 'green_certified_year', type: 'integer', nullable: true })
+  greenCertifiedYear: number | null;
+
+  @Column({ name: 'commissioned_at', type: 'bigint', nullable: true, transformer: epochMs })
+  commissionedAt: number | null;
+
+  /** Head of the per-site receipt hash chain; locked (FOR UPDATE on PostgreSQL) while a batch commits. */
+  @Column({ name: 'chain_seq', type: 'bigint', default: 0, transformer: epochMs })
+  chainSeq: number;
+
+  @Column({ name: 'chain_head', type: 'varchar', length: 64, default: '' })
+  chainHead: string;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
+  createdAt: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs })
+  updatedAt: number;
+}

@@ -1,0 +1,108 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { CreateDataCenterInput, DataCenter, PueCategory, UpdateDataCenterInput } from '@dcfleet/contracts';
+import type { Repository } from 'typeorm';
+import { SiteEntity } from './site.entity';
+
+/** Site metadata, cached in memory: ingest resolves the site (time zone, code) on every batch. */
+@Injectable()
+export class SitesService {
+  private byId = new Map<number, SiteEntity>();
+  private byCode = new Map<string, SiteEntity>();
+  private loadedAt = 0;
+
+  constructor(@InjectRepository(SiteEntity) private readonly repo: Repository<SiteEntity>) {}
+
+  private async ensureLoaded(maxAgeMs = 10_000): Promise<void> {
+    if (Date.now() - this.loadedAt < maxAgeMs) return;
+    const rows = await this.repo.find({ order: { code: 'ASC' } });
+    this.byId = new Map(rows.map((r) => [r.id, r]));
+    this.byCode = new Map(rows.map((r) => [r.code, r]));
+    this.loadedAt = Date.now();
+  }
+
+  async all(): Promise<SiteEntity[]> {
+    await this.ensureLoaded();
+    return [...this.byCode.values()];
+  }
+
+  async byIdCached(id: number): Promise<SiteEntity | undefined> {
+    await this.ensureLoaded();
+    let site = this.byId.get(id);
+    if (!site) {
+      await this.ensureLoaded(0);
+      site = this.byId.get(id);
+    }
+    return site;
+  }
+
+  async get(code: string): Promise<SiteEntity> {
+    await this.ensureLoaded();
+    let site = this.byCode.get(code);
+    if (!site) {
+      await this.ensureLoaded(0);
+      site = this.byCode.get(code);
+    }
+    if (!site) throw new NotFoundException(`data center ${code} not found`);
+    return site;
+  }
+
+  async create(input: CreateDataCenterInput): Promise<SiteEntity> {
+    if (await this.repo.exists({ where: { code: input.code } })) {
+      throw new ConflictException(`data center ${input.code} already exists`);
+    }
+    const now = Date.now();
+    const row = this.repo.create({
+      code: input.code,
+      name: input.name,
+      operator: input.operator ?? null,
+      region: input.region ?? null,
+      hub: input.hub ?? null,
+      latitude: input.latitude ?? null,
+      longitude: input.longitude ?? null,
+      timezone: input.timezone ?? 'Asia/Shanghai',
+      itCapacityKw: input.itCapacityKw ?? null,
+      racks: input.racks ?? null,
+      pueCategory: input.pueCategory ?? 1,
+      gridEmissionFactor: input.gridEmissionFactor ?? null,
+      greenCertifiedYear: input.greenCertifiedYear ?? null,
+      commissionedAt: input.commissionedAt ? Date.parse(input.commissionedAt) : null,
+      chainSeq: 0,
+      chainHead: '',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.repo.insert(row);
+    this.loadedAt = 0;
+    return this.get(input.code);
+  }
+
+  async update(code: string, patch: UpdateDataCenterInput): Promise<SiteEntity> {
+    const site = await this.get(code);
+    const { commissionedAt, ...rest } = patch;
+    const changes: Partial<SiteEntity> = { ...rest, updatedAt: Date.now() };
+    if (commissionedAt !== undefined) changes.commissionedAt = commissionedAt ? Date.parse(commissionedAt) : null;
+    await this.repo.update({ id: site.id }, changes);
+    this.loadedAt = 0;
+    return this.get(code);
+  }
+
+  static toDto(s: SiteEntity): DataCenter {
+    return {
+      code: s.code,
+      name: s.name,
+      operator: s.operator,
+      region: s.region,
+      hub: s.hub,
+      latitude: s.latitude,
+      longitude: s.longitude,
+      timezone: s.timezone,
+      itCapacityKw: s.itCapacityKw,
+      racks: s.racks,
+      pueCategory: (s.pueCategory as PueCategory) ?? 1,
+      gridEmissionFactor: s.gridEmissionFactor,
+      greenCertifiedYear: s.greenCertifiedYear,
+      commissionedAt: s.commissionedAt === null ? null : new Date(s.commissionedAt).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { Controller, Get, Header, HttpException, Inject, Req, UnauthorizedException } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/auth.decorators';
+import type { AppRequest } from '../auth/auth.types';
+import { SessionService } from '../auth/session.service';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../observability/metrics.service';
+import { RollupService } from '../telemetry/rollup.service';
+import { TELEMETRY_STORE, type TelemetryStore } from '../telemetry/telemetry-store';
+
+@ApiTags('operations')
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
+    private readonly metrics: MetricsService,
+    private readonly rollups: RollupService,
+    private readonly sessions: SessionService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The process is up (for restarts by an orchestrator). */
+  @Public()
+  @Get('health/live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Storage answers: safe to route traffic here. */
+  @Public()
+  @Get('health/ready')
+  async ready(): Promise<{ status: 'ok'; database: string }> {
+    try {
+      await this.store.ping();
+    } catch (err) {
+      throw new HttpException({ statusCode: 503, status: 'unavailable', message: `database: ${(err as Error).message}` }, 503);
+    }
+    return { status: 'ok', database: this.config.database.type };
+  }
+
+  /** Prometheus text format. Scrapers use METRICS_TOKEN as a bearer; admins may use their session. */
+  @Public()
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async prometheus(@Req() req: AppRequest): Promise<string> {
+    const header = req.headers.authorization ?? '';
+    const bearer = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '';
+    const metricsToken = this.config.env.METRICS_TOKEN;
+    let ok = !!metricsToken && bearer === metricsToken;
+    if (!ok && bearer) {
+      const user = await this.sessions.verify(bearer);
+      ok = user?.role === 'admin';
+    }
+    if (!ok) throw new UnauthorizedException('metrics need METRICS_TOKEN or an admin session as bearer');
+    void this.rollups;
+    return this.metrics.registry.metrics();
+  }
+}

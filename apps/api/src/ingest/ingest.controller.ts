@@ -1,0 +1,162 @@
+import { Controller, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { isCatalogMetric, type IngestEntry, type IngestRejection, type IngestResponse } from '@dcfleet/contracts';
+import { normalizePrecision, parseLineProtocol } from '@dcfleet/line-protocol';
+import type { Response } from 'express';
+import { IngestAuth } from '../auth/auth.decorators';
+import type { AppRequest, IngestPrincipal } from '../auth/auth.types';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../observability/metrics.service';
+import { readBody } from './body-reader';
+import { IngestService } from './ingest.service';
+
+function bad(message: string, extra: Record<string, unknown> = {}): HttpException {
+  return new HttpException({ statusCode: 400, error: 'Bad Request', message, ...extra }, 400);
+}
+
+/** Gateways post telemetry here with a per-site ingest token (product.md §5). */
+@ApiTags('ingest')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class IngestController {
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @IngestAuth()
+  @Post('ingest')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Post a JSON batch of samples; 200 means every accepted sample is durably stored' })
+  @ApiBody({ schema: { type: 'object', required: ['samples'], properties: { samples: { type: 'array', items: { type: 'object' } } } } })
+  @ApiResponse({ status: 200, description: '{ accepted, rejected: [{index, reason}], receipt: {id, seq, hash, prevHash} }' })
+  @ApiResponse({ status: 400, description: 'malformed body or no valid sample; nothing stored' })
+  async postJson(@Req() req: AppRequest): Promise<IngestResponse> {
+    const done = this.ingest.admit();
+    let status = 200;
+    try {
+      const type = String(req.headers['content-type'] ?? '').toLowerCase();
+      if (!type.startsWith('application/json')) {
+        throw new HttpException(
+          { statusCode: 415, error: 'Unsupported Media Type', message: 'Content-Type must be application/json' },
+          415,
+        );
+      }
+      const body = await readBody(req, this.config.env.INGEST_MAX_BODY_BYTES);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch (err) {
+        throw bad(`body is not valid JSON: ${(err as Error).message}`);
+      }
+      if (parsed === null || typeof parsed !== 'object' || !Array.isArray((parsed as { samples?: unknown }).samples)) {
+        throw bad('body must be an object with a "samples" array');
+      }
+      const key = idempotencyKey(req);
+      const out = await this.ingest.ingestEntries(principal(req), (parsed as { samples: unknown[] }).samples, key);
+      return out.response;
+    } catch (err) {
+      status = err instanceof HttpException ? err.getStatus() : 500;
+      throw err;
+    } finally {
+      done();
+      this.metrics.ingestRequests.inc({ endpoint: 'json', status: String(status) });
+    }
+  }
+
+  /**
+   * InfluxDB v1 line protocol, so Telegraf's outputs.influxdb (url http://HOST:PORT/api/v1) works
+   * unchanged. Like InfluxDB, a partial write stores the valid lines and answers 400 naming the bad ones.
+   */
+  @IngestAuth()
+  @Post('write')
+  @ApiOperation({ summary: 'InfluxDB v1 line protocol write (Telegraf); 204 on success' })
+  @ApiResponse({ status: 204, description: 'all points stored' })
+  @ApiResponse({ status: 400, description: '{"error": "..."} naming the line; valid lines of a partial write are stored' })
+  async postLineProtocol(@Req() req: AppRequest, @Res() res: Response): Promise<void> {
+    const done = this.ingest.admit();
+    let status = 204;
+    try {
+      const precision = normalizePrecision(req.query.precision ?? 'ns');
+      if (!precision) throw influxError(400, `invalid precision "${String(req.query.precision)}" (ns, u, ms, s, m, h)`);
+      const type = String(req.headers['content-type'] ?? 'text/plain').toLowerCase();
+      if (type.startsWith('application/json')) {
+        throw influxError(415, 'line protocol expected (text/plain); JSON goes to POST /api/v1/ingest');
+      }
+      const body = await readBody(req, this.config.env.INGEST_MAX_BODY_BYTES).catch((err: unknown) => {
+        if (err instanceof HttpException) throw influxError(err.getStatus(), messageOf(err));
+        throw err;
+      });
+      const parsed = parseLineProtocol(body.toString('utf8'), precision);
+      const now = Date.now();
+      const entries: IngestEntry[] = [];
+      const lineOf: number[] = [];
+      const lineErrors: string[] = parsed.errors.map((e) => `line ${e.line}: ${e.reason}`);
+      for (const p of parsed.points) {
+        for (const [field, value] of Object.entries(p.fields)) {
+          if (typeof value !== 'number') {
+            lineErrors.push(`line ${p.line}: field "${field}" is not numeric`);
+            continue;
+          }
+          const metric = isCatalogMetric(field) ? field : `${p.measurement}_${field}`;
+          entries.push({ metric, value, ts: p.timestampMs ?? now, labels: p.tags });
+          lineOf.push(p.line);
+        }
+      }
+      if (entries.length === 0) {
+        throw influxError(400, lineErrors.length ? lineErrors.slice(0, 20).join('; ') : 'no points in body');
+      }
+      let rejected: IngestRejection[] = [];
+      try {
+        const out = await this.ingest.ingestEntries(principal(req), entries, idempotencyKey(req));
+        rejected = out.response.rejected;
+      } catch (err) {
+        if (err instanceof HttpException) {
+          const body = err.getResponse() as { rejected?: IngestRejection[] };
+          const reasons = (body.rejected ?? []).map((r) => `line ${lineOf[r.index]}: ${r.reason}`);
+          throw influxError(err.getStatus(), [...lineErrors, ...reasons].slice(0, 20).join('; ') || messageOf(err));
+        }
+        throw err;
+      }
+      const problems = [...lineErrors, ...rejected.map((r) => `line ${lineOf[r.index]}: ${r.reason}`)];
+      if (problems.length) {
+        status = 400;
+        res.status(400).json({ error: `partial write: ${problems.slice(0, 20).join('; ')} dropped=${problems.length}` });
+        return;
+      }
+      res.status(204).end();
+    } catch (err) {
+      status = err instanceof HttpException ? err.getStatus() : 500;
+      throw err;
+    } finally {
+      done();
+      this.metrics.ingestRequests.inc({ endpoint: 'line', status: String(status) });
+    }
+  }
+}
+
+function principal(req: AppRequest): IngestPrincipal {
+  if (!req.ingest) throw new HttpException('ingest token required', 401);
+  return req.ingest;
+}
+
+function idempotencyKey(req: AppRequest): string | null {
+  const raw = req.headers['idempotency-key'];
+  if (raw === undefined) return null;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (!key || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw bad('Idempotency-Key must be 1-200 printable ASCII characters');
+  }
+  return key;
+}
+
+function messageOf(err: HttpException): string {
+  const r = err.getResponse();
+  return typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? err.message);
+}
+
+/** InfluxDB clients read `{"error": "..."}`. */
+function influxError(status: number, message: string): HttpException {
+  return new HttpException({ error: message, statusCode: status, message }, status);
+}

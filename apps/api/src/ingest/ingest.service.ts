@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  canonicalSampleLine,
+  normalizeEntries,
+  type IngestRejection,
+  type IngestResponse,
+  type NormalizedSample,
+} from '@dcfleet/contracts';
+import type { IngestPrincipal } from '../auth/auth.types';
+import { AppConfig } from '../config/app-config';
+import { SitesService } from '../datacenters/sites.service';
+import { MetricsService } from '../observability/metrics.service';
+import { RollupService } from '../telemetry/rollup.service';
+import { SeriesRegistry } from '../telemetry/series-registry';
+import { SnapshotService } from '../telemetry/snapshot.service';
+import { TELEMETRY_STORE, type NewSeries, type TelemetryStore } from '../telemetry/telemetry-store';
+import { IngestEvents } from './ingest-events';
+
+export interface IngestOutcome {
+  response: IngestResponse;
+  /** Valid samples that were stored (0 for a replay). */
+  stored: number;
+  replayed: boolean;
+}
+
+/** Storage errors that mean "the database is unavailable" rather than "this request is wrong". */
+export function isStorageUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  const code = e?.code ?? '';
+  return (
+    code.startsWith('SQLITE_') ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003', '53100'].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '')
+  );
+}
+
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger('Ingest');
+  private inflight = 0;
+  private readonly buckets = new Map<number, { tokens: number; at: number }>();
+
+  constructor(
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
+    private readonly registry: SeriesRegistry,
+    private readonly rollups: RollupService,
+    private readonly snapshots: SnapshotService,
+    private readonly sites: SitesService,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+    private readonly events: IngestEvents,
+  ) {}
+
+  /** Refuses work beyond INGEST_MAX_INFLIGHT concurrent batches: callers get 429 + Retry-After. */
+  admit(): () => void {
+    if (this.inflight >= this.config.env.INGEST_MAX_INFLIGHT) {
+      throw new HttpException(
+        { statusCode: 429, error: 'Too Many Requests', message: 'ingest overloaded; retry after the delay in Retry-After' },
+        429,
+      );
+    }
+    this.inflight++;
+    let done = false;
+    return () => {
+      if (!done) {
+        done = true;
+        this.inflight--;
+      }
+    };
+  }
+
+  /** Per-site samples/s token bucket (INGEST_RATE_LIMIT, 0 = off). */
+  private rateLimit(siteId: number, samples: number): void {
+    const limit = this.config.env.INGEST_RATE_LIMIT;
+    if (!limit) return;
+    const now = Date.now();
+    const b = this.buckets.get(siteId) ?? { tokens: limit, at: now };
+    b.tokens = Math.min(limit, b.tokens + ((now - b.at) / 1000) * limit);
+    b.at = now;
+    if (samples > b.tokens) {
+      this.buckets.set(siteId, b);
+      throw new HttpException(
+        { statusCode: 429, error: 'Too Many Requests', message: `site over its ingest rate of ${limit} samples/s` },
+        429,
+      );
+    }
+    b.tokens -= samples;
+    this.buckets.set(siteId, b);
+  }
+
+  /**
+   * Validates and stores one batch of entries. 200-path only when the transaction committed; any thrown
+   * HttpException means nothing of the request was stored.
+   */
+  async ingestEntries(
+    principal: IngestPrincipal,
+    entries: readonly unknown[],
+    idempotencyKey: string | null,
+    extraRejected: IngestRejection[] = [],
+  ): Promise<IngestOutcome> {
+    const env = this.config.env;
+    if (entries.length > env.INGEST_MAX_SAMPLES) {
+      throw new HttpException(
+        { statusCode: 413, error: 'Payload Too Large', message: `more than INGEST_MAX_SAMPLES (${env.INGEST_MAX_SAMPLES}) samples in one request` },
+        413,
+      );
+    }
+    const receivedAt = Date.now();
+    const norm = normalizeEntries(entries, { now: receivedAt, maxAgeMs: env.INGEST_MAX_AGE_DAYS * 86_400_000 });
+    const rejected = extraRejected.length ? [...extraRejected, ...norm.rejected] : norm.rejected;
+    if (norm.samples.length > env.INGEST_MAX_SAMPLES) {
+      throw new HttpException(
+        { statusCode: 413, error: 'Payload Too Large', message: `more than INGEST_MAX_SAMPLES (${env.INGEST_MAX_SAMPLES}) samples in one request` },
+        413,
+      );
+    }
+    for (const r of rejected) this.metrics.samplesRejected.inc({ reason: MetricsService.reasonClass(r.reason) });
+    if (norm.samples.length === 0) {
+      throw new HttpException(
+        { statusCode: 400, error: 'Bad Request', message: 'no valid sample in the batch', rejected: rejected.slice(0, 1000) },
+        400,
+      );
+    }
+    this.rateLimit(principal.siteId, norm.samples.length);
+    const site = await this.sites.byIdCached(principal.siteId);
+    if (!site) throw new HttpException({ statusCode: 403, error: 'Forbidden', message: 'the token’s site no longer exists' }, 403);
+    this.rollups.setSiteZone(site.id, site.timezone);
+
+    const samples = dedupe(norm.samples);
+    const n = samples.length;
+    const newSeries: NewSeries[] = [];
+    const newIndex = new Map<string, number>();
+    const seriesRefs = new Array<number>(n);
+    const ts = new Array<number>(n);
+    const values = new Array<number>(n);
+    const content = createHash('sha256');
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const s = samples[i]!;
+      const known = this.registry.find(site.id, s.metric, s.labelKey);
+      if (known) seriesRefs[i] = known.id;
+      else {
+        const key = s.metric + '\u0000' + s.labelKey;
+        let idx = newIndex.get(key);
+        if (idx === undefined) {
+          idx = newSeries.length;
+          newSeries.push({ metric: s.metric, labelKey: s.labelKey, kind: s.kind });
+          newIndex.set(key, idx);
+        }
+        seriesRefs[i] = -(idx + 1);
+      }
+      ts[i] = s.ts;
+      values[i] = s.value;
+      if (s.ts < minTs) minTs = s.ts;
+      if (s.ts > maxTs) maxTs = s.ts;
+      content.update(canonicalSampleLine(s.metric, s.labelKey, s.ts, s.value));
+    }
+    const accepted = norm.samples.length;
+    let out;
+    try {
+      out = await this.store.writeBatch({
+        siteId: site.id,
+        siteCode: site.code,
+        tokenId: principal.tokenId,
+        receivedAt,
+        idempotencyKey,
+        accepted,
+        rejected: rejected.length,
+        contentHash: content.digest('hex'),
+        minTs,
+        maxTs,
+        newSeries,
+        seriesRefs,
+        ts,
+        values,
+        response: (receipt) =>
+          JSON.stringify({
+            accepted,
+            rejected,
+            receipt: { id: String(receipt.id), seq: receipt.seq, hash: receipt.hash, prevHash: receipt.prevHash },
+          } satisfies IngestResponse),
+      });
+    } catch (err) {
+      if (isStorageUnavailable(err)) {
+        this.logger.error(`storage unavailable: ${(err as Error).message}`);
+        throw new HttpException(
+          { statusCode: 503, error: 'Service Unavailable', message: 'storage unavailable; nothing was stored, retry later' },
+          503,
+        );
+      }
+      throw err;
+    }
+    if (out.kind === 'replay') {
+      return { response: JSON.parse(out.response) as IngestResponse, stored: 0, replayed: true };
+    }
+    for (const row of out.createdSeries) this.registry.add(row);
+    this.rollups.accept(out.receipt.id, site.id, out.seriesIds, ts, values, out.status);
+    const changed = this.snapshots.accept(site.id, receivedAt, out.seriesIds, ts, values);
+    this.metrics.samplesAccepted.inc(accepted);
+    this.events.emitBatch({ siteId: site.id, siteCode: site.code, maxTs, changed, seriesIds: out.seriesIds, ts, values, status: out.status });
+    return { response: JSON.parse(out.response) as IngestResponse, stored: n, replayed: false };
+  }
+}
+
+/** Within one batch, the last sample for a (series, ts) wins, like across batches. */
+function dedupe(samples: NormalizedSample[]): NormalizedSample[] {
+  const seen = new Map<string, number>();
+  let dup = false;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    const key = `${s.metric}${s.labelKey}\u0000${s.ts}`;
+    if (seen.has(key)) dup = true;
+    seen.set(key, i);
+  }
+  if (!dup) return samples;
+  const keep = new Set(seen.values());
+  return samples.filter((_, i) => keep.has(i));
+}

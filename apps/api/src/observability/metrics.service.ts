@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The service's own Prometheus metrics, one registry per app instance (tests boot several). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly samplesAccepted = new Counter({
+    name: 'dcfleet_ingest_samples_accepted_total',
+    help: 'Samples accepted and durably stored',
+    registers: [this.registry],
+  });
+
+  readonly samplesRejected = new Counter({
+    name: 'dcfleet_ingest_samples_rejected_total',
+    help: 'Samples rejected, by reason class',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  readonly ingestRequests = new Counter({
+    name: 'dcfleet_ingest_requests_total',
+    help: 'Ingest requests by endpoint and status',
+    labelNames: ['endpoint', 'status'],
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'dcfleet_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly rollupLag = new Gauge({
+    name: 'dcfleet_rollup_lag_seconds',
+    help: 'Age of the oldest accepted batch not yet folded into the rollups',
+    registers: [this.registry],
+  });
+
+  readonly rollupFlushDuration = new Histogram({
+    name: 'dcfleet_rollup_flush_duration_seconds',
+    help: 'Duration of one rollup flush',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly rollupBucketsWritten = new Counter({
+    name: 'dcfleet_rollup_buckets_written_total',
+    help: 'Rollup buckets written, by step and mode (merge | recompute)',
+    labelNames: ['step', 'mode'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'dcfleet_' });
+  }
+
+  /** Reason classes keep label cardinality bounded (the full reason goes to the client). */
+  static reasonClass(reason: string): string {
+    if (reason.startsWith('unknown metric')) return 'unknown_metric';
+    if (reason.includes('plausible range')) return 'out_of_range';
+    if (reason.includes('future')) return 'future';
+    if (reason.includes('backfill window')) return 'too_old';
+    if (reason.includes('finite number')) return 'not_a_number';
+    if (reason.includes('label')) return 'bad_labels';
+    if (reason.includes('"ts"') || reason.includes('timestamp')) return 'bad_timestamp';
+    return 'malformed';
+  }
+}

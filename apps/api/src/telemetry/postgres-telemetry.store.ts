@@ -1,0 +1,373 @@
+import type { MetricKind } from '@dcfleet/contracts';
+import { GENESIS_HASH } from '@dcfleet/contracts';
+import type { Pool, PoolClient } from 'pg';
+import { receiptHash } from '../ingest/receipt-hash';
+import { fromOrdered, single, type Agg } from './rollup-math';
+import {
+  SAMPLE_REPLACED,
+  SAMPLE_UNCHANGED,
+  type BatchInput,
+  type BatchOutput,
+  type BucketMerge,
+  type BucketRef,
+  type FlushStats,
+  type PendingReceipt,
+  type RollupFlush,
+  type RollupRow,
+  type RollupStep,
+  type SeriesRow,
+  type TelemetryStore,
+} from './telemetry-store';
+
+const AGG_COLS = 'count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
+
+interface AggRow {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  first: number;
+  first_ts: number;
+  last: number;
+  last_ts: number;
+  increase: number;
+  resets: number;
+}
+
+function rowToAgg(r: AggRow): Agg {
+  return {
+    count: r.count,
+    sum: r.sum,
+    min: r.min,
+    max: r.max,
+    first: r.first,
+    firstTs: r.first_ts,
+    last: r.last,
+    lastTs: r.last_ts,
+    increase: r.increase,
+    resets: r.resets,
+  };
+}
+
+/** Columnar parameters for UNNEST: one array per column (one round trip for any number of rows). */
+function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg }[]): unknown[] {
+  const cols: number[][] = Array.from({ length: 12 }, () => []);
+  for (const r of rows) {
+    const a = r.agg;
+    const v = [r.seriesId, r.bucket, a.count, a.sum, a.min, a.max, a.first, a.firstTs, a.last, a.lastTs, a.increase, a.resets];
+    for (let i = 0; i < 12; i++) cols[i]!.push(v[i]!);
+  }
+  return cols;
+}
+
+const UNNEST_AGG = `unnest($1::int[], $2::bigint[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
+  $8::bigint[], $9::float8[], $10::bigint[], $11::float8[], $12::int[])`;
+
+/**
+ * PostgreSQL hot path: one transaction per batch; samples go in with a single multi-row
+ * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`, and only when some rows already existed do we
+ * look at them (last write wins). The per-site chain row is locked only for the short tail of the
+ * transaction, so batches of one site serialise on the chain but not on the sample insert.
+ */
+export class PostgresTelemetryStore implements TelemetryStore {
+  constructor(private readonly pool: Pool) {}
+
+  async loadSeries(): Promise<SeriesRow[]> {
+    const { rows } = await this.pool.query<{ id: number; site_id: number; metric: string; labels: string; kind: string }>(
+      'SELECT id, site_id, metric, labels, kind FROM series',
+    );
+    return rows.map((r) => ({ id: r.id, siteId: r.site_id, metric: r.metric, labels: r.labels, kind: r.kind as MetricKind }));
+  }
+
+  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async writeBatch(input: BatchInput): Promise<BatchOutput> {
+    try {
+      return await this.tx((c) => this.write(c, input));
+    } catch (err) {
+      // Two concurrent retries with one Idempotency-Key: the loser answers with the winner's receipt.
+      if (input.idempotencyKey && (err as { constraint?: string }).constraint === 'uq_receipts_site_idem') {
+        const { rows } = await this.pool.query<{ response: string }>(
+          'SELECT response FROM receipts WHERE site_id = $1 AND idempotency_key = $2',
+          [input.siteId, input.idempotencyKey],
+        );
+        if (rows[0]) return { kind: 'replay', response: rows[0].response };
+      }
+      throw err;
+    }
+  }
+
+  private async write(c: PoolClient, input: BatchInput): Promise<BatchOutput> {
+    if (input.idempotencyKey) {
+      const { rows } = await c.query<{ response: string }>(
+        'SELECT response FROM receipts WHERE site_id = $1 AND idempotency_key = $2',
+        [input.siteId, input.idempotencyKey],
+      );
+      if (rows[0]) return { kind: 'replay', response: rows[0].response };
+    }
+    const createdSeries: SeriesRow[] = [];
+    if (input.newSeries.length) {
+      const metrics = input.newSeries.map((s) => s.metric);
+      const labels = input.newSeries.map((s) => s.labelKey);
+      const kinds = input.newSeries.map((s) => s.kind);
+      await c.query(
+        `INSERT INTO series (site_id, metric, labels, kind, created_at)
+         SELECT $1, m, l, k, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS u(m, l, k)
+         ON CONFLICT (site_id, metric, labels) DO NOTHING`,
+        [input.siteId, metrics, labels, kinds, input.receivedAt],
+      );
+      const { rows } = await c.query<{ id: number; metric: string; labels: string; kind: string }>(
+        `SELECT s.id, s.metric, s.labels, s.kind FROM series s
+          JOIN unnest($2::text[], $3::text[]) AS u(m, l) ON s.metric = u.m AND s.labels = u.l
+         WHERE s.site_id = $1`,
+        [input.siteId, metrics, labels],
+      );
+      const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labels}`, r]));
+      for (const ns of input.newSeries) {
+        const r = byKey.get(`${ns.metric}\u0000${ns.labelKey}`)!;
+        createdSeries.push({ id: r.id, siteId: input.siteId, metric: r.metric, labels: r.labels, kind: r.kind as MetricKind });
+      }
+    }
+    const n = input.ts.length;
+    const seriesIds = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const ref = input.seriesRefs[i]!;
+      seriesIds[i] = ref >= 0 ? ref : createdSeries[-ref - 1]!.id;
+    }
+    const { rows: idRows } = await c.query<{ id: number }>("SELECT nextval('receipts_id_seq')::int AS id");
+    const receiptId = idRows[0]!.id;
+    const now = input.receivedAt;
+    const ins = await c.query(
+      `INSERT INTO samples (ts, series_id, value, ingested_at, receipt_id)
+       SELECT t, s, v, $4, $5 FROM unnest($1::bigint[], $2::int[], $3::float8[]) AS u(t, s, v)
+       ON CONFLICT (ts, series_id) DO NOTHING`,
+      [input.ts, seriesIds, input.values, now, receiptId],
+    );
+    const status = new Uint8Array(n);
+    if ((ins.rowCount ?? 0) < n) {
+      const { rows } = await c.query<{ i: number; value: number }>(
+        `SELECT (u.i - 1)::int AS i, s.value FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY AS u(t, sid, i)
+           JOIN samples s ON s.ts = u.t AND s.series_id = u.sid
+          WHERE s.receipt_id <> $3`,
+        [input.ts, seriesIds, receiptId],
+      );
+      const changed: number[] = [];
+      for (const r of rows) {
+        if (r.value === input.values[r.i]) status[r.i] = SAMPLE_UNCHANGED;
+        else {
+          status[r.i] = SAMPLE_REPLACED;
+          changed.push(r.i);
+        }
+      }
+      if (changed.length) {
+        await c.query(
+          `UPDATE samples s SET value = u.v, ingested_at = $4, receipt_id = $5
+             FROM unnest($1::bigint[], $2::int[], $3::float8[]) AS u(t, sid, v)
+            WHERE s.ts = u.t AND s.series_id = u.sid`,
+          [changed.map((i) => input.ts[i]), changed.map((i) => seriesIds[i]), changed.map((i) => input.values[i]), now, receiptId],
+        );
+      }
+    }
+    const { rows: chainRows } = await c.query<{ chain_seq: number; chain_head: string }>(
+      'SELECT chain_seq, chain_head FROM sites WHERE id = $1 FOR UPDATE',
+      [input.siteId],
+    );
+    const chain = chainRows[0];
+    if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
+    const seq = Number(chain.chain_seq) + 1;
+    const prevHash = chain.chain_head || GENESIS_HASH;
+    const hash = receiptHash({
+      site: input.siteCode,
+      seq,
+      prevHash,
+      receivedAt: input.receivedAt,
+      accepted: input.accepted,
+      rejected: input.rejected,
+      contentHash: input.contentHash,
+    });
+    const receipt = { id: receiptId, seq, hash, prevHash };
+    const response = input.response(receipt);
+    await c.query(
+      `INSERT INTO receipts (id, site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts, max_ts,
+         idempotency_key, response, rolled_up, received_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,false,$14)`,
+      [
+        receiptId,
+        input.siteId,
+        seq,
+        input.tokenId,
+        input.accepted,
+        input.rejected,
+        input.contentHash,
+        prevHash,
+        hash,
+        input.minTs,
+        input.maxTs,
+        input.idempotencyKey,
+        response,
+        input.receivedAt,
+      ],
+    );
+    await c.query('UPDATE sites SET chain_seq = $1, chain_head = $2 WHERE id = $3', [seq, hash, input.siteId]);
+    return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
+  }
+
+  async flushRollups(flush: RollupFlush): Promise<FlushStats> {
+    return this.tx((c) => this.flush(c, flush));
+  }
+
+  private async flush(c: PoolClient, flush: RollupFlush): Promise<FlushStats> {
+    if (flush.receiptIds.length) {
+      await c.query('UPDATE receipts SET rolled_up = true WHERE id = ANY($1::int[])', [flush.receiptIds]);
+    }
+    const stats: FlushStats = { merged: { '1m': 0, '1h': 0, '1d': 0 }, recomputed: { '1m': 0, '1h': 0, '1d': 0 } };
+    const extra: Record<'1h' | '1d', Map<string, BucketRef>> = { '1h': new Map(), '1d': new Map() };
+    for (const level of flush.levels) {
+      const step = level.step;
+      const todo = new Map<string, BucketRef>();
+      for (const r of level.recompute) todo.set(`${r.seriesId}:${r.bucket}`, r);
+      if (step !== '1m') for (const [k, r] of extra[step]) todo.set(k, r);
+      const merges: BucketMerge[] = level.merges.filter((m) => !todo.has(`${m.seriesId}:${m.bucket}`));
+      for (let i = 0; i < merges.length; i += 20_000) {
+        const chunk = merges.slice(i, i + 20_000);
+        const { rows } = await c.query<{ series_id: number; bucket: number }>(
+          `INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) SELECT * FROM ${UNNEST_AGG}
+           ON CONFLICT (series_id, bucket) DO UPDATE SET
+             count = r.count + EXCLUDED.count,
+             sum = r.sum + EXCLUDED.sum,
+             min = LEAST(r.min, EXCLUDED.min),
+             max = GREATEST(r.max, EXCLUDED.max),
+             increase = r.increase + EXCLUDED.increase + CASE WHEN EXCLUDED.first_ts > r.last_ts
+               THEN (CASE WHEN EXCLUDED.first >= r.last THEN EXCLUDED.first - r.last ELSE EXCLUDED.first END)
+               ELSE (CASE WHEN r.first >= EXCLUDED.last THEN r.first - EXCLUDED.last ELSE r.first END) END,
+             resets = r.resets + EXCLUDED.resets + (CASE WHEN EXCLUDED.first_ts > r.last_ts
+               THEN (EXCLUDED.first < r.last) ELSE (r.first < EXCLUDED.last) END)::int,
+             first = CASE WHEN EXCLUDED.first_ts < r.first_ts THEN EXCLUDED.first ELSE r.first END,
+             first_ts = LEAST(r.first_ts, EXCLUDED.first_ts),
+             last = CASE WHEN EXCLUDED.last_ts > r.last_ts THEN EXCLUDED.last ELSE r.last END,
+             last_ts = GREATEST(r.last_ts, EXCLUDED.last_ts)
+           WHERE EXCLUDED.first_ts > r.last_ts OR EXCLUDED.last_ts < r.first_ts
+           RETURNING series_id, bucket`,
+          aggColumns(chunk),
+        );
+        stats.merged[step] += rows.length;
+        if (rows.length < chunk.length) {
+          const done = new Set(rows.map((r) => `${r.series_id}:${r.bucket}`));
+          for (const m of chunk) if (!done.has(`${m.seriesId}:${m.bucket}`)) todo.set(`${m.seriesId}:${m.bucket}`, m);
+        }
+      }
+      if (todo.size === 0) continue;
+      const refs = [...todo.values()];
+      const aggs = step === '1m' ? await this.fromRaw(c, refs) : await this.fromFiner(c, refs);
+      const keep: { seriesId: number; bucket: number; agg: Agg }[] = [];
+      const drop: BucketRef[] = [];
+      refs.forEach((r, i) => (aggs[i] ? keep.push({ seriesId: r.seriesId, bucket: r.bucket, agg: aggs[i]! }) : drop.push(r)));
+      if (keep.length) {
+        await c.query(
+          `INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) SELECT * FROM ${UNNEST_AGG}
+           ON CONFLICT (series_id, bucket) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum, min = EXCLUDED.min,
+             max = EXCLUDED.max, first = EXCLUDED.first, first_ts = EXCLUDED.first_ts, last = EXCLUDED.last,
+             last_ts = EXCLUDED.last_ts, increase = EXCLUDED.increase, resets = EXCLUDED.resets`,
+          aggColumns(keep),
+        );
+      }
+      if (drop.length) {
+        await c.query(
+          `DELETE FROM rollup_${step} r USING unnest($1::int[], $2::bigint[]) AS u(sid, b) WHERE r.series_id = u.sid AND r.bucket = u.b`,
+          [drop.map((d) => d.seriesId), drop.map((d) => d.bucket)],
+        );
+      }
+      stats.recomputed[step] += refs.length;
+      if (step === '1m') {
+        for (const r of refs) {
+          const p = flush.parentsOf(r.seriesId, r.bucket);
+          extra['1h'].set(`${p.hour.seriesId}:${p.hour.bucket}`, p.hour);
+          extra['1d'].set(`${p.day.seriesId}:${p.day.bucket}`, p.day);
+        }
+      }
+    }
+    return stats;
+  }
+
+  /** Aggregates per bucket from raw samples, excluding batches other flushes have not folded in yet. */
+  private async fromRaw(c: PoolClient, refs: BucketRef[]): Promise<(Agg | undefined)[]> {
+    const { rows } = await c.query<{ i: number; ts: number; value: number }>(
+      `SELECT (u.i - 1)::int AS i, s.ts, s.value
+         FROM unnest($1::int[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS u(sid, b, e, i)
+         JOIN samples s ON s.ts >= u.b AND s.ts < u.e AND s.series_id = u.sid
+        WHERE s.receipt_id NOT IN (SELECT id FROM receipts WHERE NOT rolled_up)
+        ORDER BY u.i, s.ts`,
+      [refs.map((r) => r.seriesId), refs.map((r) => r.bucket), refs.map((r) => r.end)],
+    );
+    return this.group(refs.length, rows.map((r) => ({ i: r.i, agg: single(r.ts, r.value) })));
+  }
+
+  private async fromFiner(c: PoolClient, refs: BucketRef[]): Promise<(Agg | undefined)[]> {
+    const { rows } = await c.query<AggRow & { i: number }>(
+      `SELECT (u.i - 1)::int AS i, ${AGG_COLS.split(', ').map((col) => 'm.' + col).join(', ')}
+         FROM unnest($1::int[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS u(sid, b, e, i)
+         JOIN rollup_1m m ON m.series_id = u.sid AND m.bucket >= u.b AND m.bucket < u.e
+        ORDER BY u.i, m.bucket`,
+      [refs.map((r) => r.seriesId), refs.map((r) => r.bucket), refs.map((r) => r.end)],
+    );
+    return this.group(refs.length, rows.map((r) => ({ i: r.i, agg: rowToAgg(r) })));
+  }
+
+  private group(n: number, rows: { i: number; agg: Agg }[]): (Agg | undefined)[] {
+    const parts: Agg[][] = Array.from({ length: n }, () => []);
+    for (const r of rows) parts[r.i]!.push(r.agg);
+    return parts.map((p) => fromOrdered(p));
+  }
+
+  async pendingReceipts(before: number, limit: number): Promise<PendingReceipt[]> {
+    const { rows } = await this.pool.query<{ id: number; site_id: number; min_ts: number | null; max_ts: number | null; received_at: number }>(
+      'SELECT id, site_id, min_ts, max_ts, received_at FROM receipts WHERE NOT rolled_up AND received_at < $1 ORDER BY id LIMIT $2',
+      [before, limit],
+    );
+    return rows.map((r) => ({ id: r.id, siteId: r.site_id, minTs: r.min_ts, maxTs: r.max_ts, receivedAt: r.received_at }));
+  }
+
+  async minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]> {
+    const out: { seriesId: number; bucket: number }[] = [];
+    for (const r of receipts) {
+      if (r.minTs === null || r.maxTs === null) continue;
+      const { rows } = await this.pool.query<{ series_id: number; bucket: number }>(
+        'SELECT DISTINCT series_id, ts - (ts % 60000) AS bucket FROM samples WHERE ts >= $1 AND ts <= $2 AND receipt_id = $3',
+        [r.minTs, r.maxTs, r.id],
+      );
+      for (const row of rows) out.push({ seriesId: row.series_id, bucket: Number(row.bucket) });
+    }
+    return out;
+  }
+
+  async oldestPendingReceivedAt(): Promise<number | null> {
+    const { rows } = await this.pool.query<{ t: number | null }>('SELECT MIN(received_at) AS t FROM receipts WHERE NOT rolled_up');
+    return rows[0]?.t ?? null;
+  }
+
+  async readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]> {
+    if (seriesIds.length === 0) return [];
+    const { rows } = await this.pool.query<AggRow & { series_id: number; bucket: number }>(
+      `SELECT series_id, bucket, ${AGG_COLS} FROM rollup_${step}
+        WHERE series_id = ANY($1::int[]) AND bucket >= $2 AND bucket < $3 ORDER BY series_id, bucket`,
+      [seriesIds, from, to],
+    );
+    return rows.map((r) => ({ seriesId: r.series_id, bucket: r.bucket, ...rowToAgg(r) }));
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+}

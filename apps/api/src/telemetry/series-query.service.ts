@@ -1,0 +1,115 @@
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { metricDefinition, SERIES_STEPS, type SeriesPoint, type SeriesResponse, type SeriesStep } from '@dcfleet/contracts';
+import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
+import type { SiteEntity } from '../datacenters/site.entity';
+import { SeriesRegistry } from './series-registry';
+import { TELEMETRY_STORE, type RollupRow, type TelemetryStore } from './telemetry-store';
+
+const MAX_POINTS = 20_000;
+
+export interface SeriesQuery {
+  metric?: string;
+  from?: string;
+  to?: string;
+  step?: string;
+  labels?: Record<string, string>;
+}
+
+function parseInstant(v: string | undefined, name: string, fallback: number): number {
+  if (v === undefined || v === '') return fallback;
+  const n = /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(n)) throw new BadRequestException(`${name} must be an RFC 3339 time or epoch milliseconds`);
+  return n;
+}
+
+/** Reads charts from the rollups only; empty buckets come back as null points, never interpolated. */
+@Injectable()
+export class SeriesQueryService {
+  constructor(
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
+    private readonly registry: SeriesRegistry,
+  ) {}
+
+  static autoStep(rangeMs: number): SeriesStep {
+    if (rangeMs <= 6 * 3_600_000) return '1m';
+    if (rangeMs <= 14 * 86_400_000) return '1h';
+    return '1d';
+  }
+
+  async query(site: SiteEntity, q: SeriesQuery): Promise<SeriesResponse> {
+    if (!q.metric) throw new BadRequestException('metric is required');
+    const def = metricDefinition(q.metric);
+    if (!def) throw new BadRequestException(`unknown metric "${q.metric}"`);
+    const now = Date.now();
+    const to = parseInstant(q.to, 'to', now);
+    const from = parseInstant(q.from, 'from', to - 24 * 3_600_000);
+    if (from >= to) throw new BadRequestException('from must be before to');
+    const stepParam = q.step ?? 'auto';
+    if (stepParam !== 'auto' && !(SERIES_STEPS as readonly string[]).includes(stepParam)) {
+      throw new BadRequestException('step must be auto, 1m, 1h or 1d');
+    }
+    const step: SeriesStep = stepParam === 'auto' ? SeriesQueryService.autoStep(to - from) : (stepParam as SeriesStep);
+    const slots = this.slots(step, from, to, site.timezone);
+    if (slots.length > MAX_POINTS) {
+      throw new BadRequestException(`too many points (${slots.length}); use a larger step or a shorter range`);
+    }
+    const series = this.registry
+      .ofSite(site.id)
+      .filter((s) => s.metric === q.metric)
+      .filter((s) => {
+        if (!q.labels || Object.keys(q.labels).length === 0) return true;
+        const labels = s.labels ? (JSON.parse(s.labels) as Record<string, string>) : {};
+        return Object.entries(q.labels).every(([k, v]) => labels[k] === v);
+      });
+    const start = slots[0] ?? from;
+    const end = slots.length ? this.slotEnd(step, slots[slots.length - 1]!, site.timezone) : to;
+    const rows = await this.store.readRollups(step, series.map((s) => s.id), start, end);
+    const byId = new Map<number, RollupRow[]>();
+    for (const r of rows) {
+      const list = byId.get(r.seriesId) ?? [];
+      list.push(r);
+      byId.set(r.seriesId, list);
+    }
+    const counter = def.kind === 'counter';
+    return {
+      code: site.code,
+      metric: q.metric,
+      unit: def.unit,
+      step,
+      from: new Date(start).toISOString(),
+      to: new Date(end).toISOString(),
+      series: series.map((s) => {
+        const buckets = new Map((byId.get(s.id) ?? []).map((r) => [r.bucket, r]));
+        const points: SeriesPoint[] = slots.map((t) => {
+          const b = buckets.get(t);
+          const p: SeriesPoint = {
+            t: new Date(t).toISOString(),
+            avg: b ? b.sum / b.count : null,
+            min: b ? b.min : null,
+            max: b ? b.max : null,
+          };
+          if (counter) p.increase = b ? b.increase : null;
+          return p;
+        });
+        return { labels: s.labels ? (JSON.parse(s.labels) as Record<string, string>) : {}, points };
+      }),
+    };
+  }
+
+  private slots(step: SeriesStep, from: number, to: number, tz: string): number[] {
+    const out: number[] = [];
+    if (step === '1d') {
+      for (let t = localDayStart(from, tz); t < to && out.length <= MAX_POINTS; t = nextLocalDayStart(t, tz)) out.push(t);
+      return out;
+    }
+    const ms = step === '1m' ? 60_000 : 3_600_000;
+    if ((to - from) / ms > MAX_POINTS + 1) return new Array<number>(MAX_POINTS + 1).fill(0);
+    for (let t = from - (((from % ms) + ms) % ms); t < to; t += ms) out.push(t);
+    return out;
+  }
+
+  private slotEnd(step: SeriesStep, slot: number, tz: string): number {
+    if (step === '1d') return nextLocalDayStart(slot, tz);
+    return slot + (step === '1m' ? 60_000 : 3_600_000);
+  }
+}

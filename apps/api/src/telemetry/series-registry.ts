@@ -1,0 +1,41 @@
+import type { SeriesRow } from './telemetry-store';
+
+export function seriesKey(siteId: number, metric: string, labelKey: string): string {
+  return `${siteId}\u0000${metric}\u0000${labelKey}`;
+}
+
+/** All series in memory: ingest resolves (site, metric, labels) → id without a query. */
+export class SeriesRegistry {
+  private readonly byKey = new Map<string, SeriesRow>();
+  private readonly byId = new Map<number, SeriesRow>();
+  private readonly bySite = new Map<number, SeriesRow[]>();
+
+  add(row: SeriesRow): void {
+    if (this.byId.has(row.id)) return;
+    this.byKey.set(seriesKey(row.siteId, row.metric, row.labels), row);
+    this.byId.set(row.id, row);
+    const list = this.bySite.get(row.siteId) ?? [];
+    list.push(row);
+    this.bySite.set(row.siteId, list);
+  }
+
+  find(siteId: number, metric: string, labelKey: string): SeriesRow | undefined {
+    return this.byKey.get(seriesKey(siteId, metric, labelKey));
+  }
+
+  get(id: number): SeriesRow | undefined {
+    return this.byId.get(id);
+  }
+
+  ofSite(siteId: number): readonly SeriesRow[] {
+    return this.bySite.get(siteId) ?? [];
+  }
+
+  all(): IterableIterator<SeriesRow> {
+    return this.byId.values();
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}

@@ -1,0 +1,335 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { MetricKind } from '@dcfleet/contracts';
+import { GENESIS_HASH } from '@dcfleet/contracts';
+import { receiptHash } from '../ingest/receipt-hash';
+import { fromOrdered, single, type Agg } from './rollup-math';
+import {
+  SAMPLE_NEW,
+  SAMPLE_REPLACED,
+  SAMPLE_UNCHANGED,
+  type BatchInput,
+  type BatchOutput,
+  type BucketRef,
+  type FlushStats,
+  type PendingReceipt,
+  type RollupFlush,
+  type RollupRow,
+  type RollupStep,
+  type SeriesRow,
+  type TelemetryStore,
+} from './telemetry-store';
+
+type Stmt = BetterSqlite3.Statement;
+
+const CHUNK = 200; // rows per multi-row INSERT: fewer JS↔C crossings, well under SQLite's variable limit
+
+const AGG_COLS = 'count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
+
+interface AggRow {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  first: number;
+  first_ts: number;
+  last: number;
+  last_ts: number;
+  increase: number;
+  resets: number;
+}
+
+function rowToAgg(r: AggRow): Agg {
+  return {
+    count: r.count,
+    sum: r.sum,
+    min: r.min,
+    max: r.max,
+    first: r.first,
+    firstTs: r.first_ts,
+    last: r.last,
+    lastTs: r.last_ts,
+    increase: r.increase,
+    resets: r.resets,
+  };
+}
+
+function aggParams(a: Agg): number[] {
+  return [a.count, a.sum, a.min, a.max, a.first, a.firstTs, a.last, a.lastTs, a.increase, a.resets];
+}
+
+/**
+ * SQLite hot path: one synchronous transaction per batch with prepared statements (better-sqlite3 is
+ * synchronous, so nothing else runs on the event loop while a batch commits — no interleaving to guard).
+ */
+export class SqliteTelemetryStore implements TelemetryStore {
+  private readonly insertChunk: Stmt;
+  private readonly insertOne: Stmt;
+  private readonly s: Record<string, Stmt>;
+  private readonly merge: Record<RollupStep, Stmt>;
+  private readonly overwrite: Record<RollupStep, Stmt>;
+  private readonly deleteBucket: Record<RollupStep, Stmt>;
+  private readonly finerRows: Record<'1h' | '1d', Stmt>;
+  private readonly writeTx: (input: BatchInput) => BatchOutput;
+  private readonly flushTx: (flush: RollupFlush) => FlushStats;
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    const values = Array.from({ length: CHUNK }, () => '(?,?,?,?,?)').join(',');
+    this.insertChunk = db.prepare(
+      `INSERT OR IGNORE INTO samples (ts, series_id, value, ingested_at, receipt_id) VALUES ${values}`,
+    );
+    this.insertOne = db.prepare(
+      'INSERT OR IGNORE INTO samples (ts, series_id, value, ingested_at, receipt_id) VALUES (?,?,?,?,?)',
+    );
+    this.s = {
+      idem: db.prepare('SELECT response FROM receipts WHERE site_id = ? AND idempotency_key = ?'),
+      chain: db.prepare('SELECT chain_seq, chain_head FROM sites WHERE id = ?'),
+      setChain: db.prepare('UPDATE sites SET chain_seq = ?, chain_head = ? WHERE id = ?'),
+      insertSeries: db.prepare(
+        'INSERT OR IGNORE INTO series (site_id, metric, labels, kind, created_at) VALUES (?,?,?,?,?)',
+      ),
+      seriesId: db.prepare('SELECT id, kind FROM series WHERE site_id = ? AND metric = ? AND labels = ?'),
+      insertReceipt: db.prepare(
+        `INSERT INTO receipts (site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts, max_ts,
+           idempotency_key, response, rolled_up, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,'',0,?)`,
+      ),
+      setResponse: db.prepare('UPDATE receipts SET response = ? WHERE id = ?'),
+      existing: db.prepare('SELECT value, receipt_id FROM samples WHERE ts = ? AND series_id = ?'),
+      replace: db.prepare('UPDATE samples SET value = ?, ingested_at = ?, receipt_id = ? WHERE ts = ? AND series_id = ?'),
+      markRolled: db.prepare('UPDATE receipts SET rolled_up = 1 WHERE id = ?'),
+      raw: db.prepare(
+        `SELECT ts, value FROM samples WHERE ts >= ? AND ts < ? AND series_id = ?
+           AND receipt_id NOT IN (SELECT id FROM receipts WHERE rolled_up = 0) ORDER BY ts`,
+      ),
+      pending: db.prepare(
+        'SELECT id, site_id, min_ts, max_ts, received_at FROM receipts WHERE rolled_up = 0 AND received_at < ? ORDER BY id LIMIT ?',
+      ),
+      bucketsOfReceipt: db.prepare(
+        'SELECT DISTINCT series_id, (ts - (ts % 60000)) AS bucket FROM samples WHERE ts >= ? AND ts <= ? AND receipt_id = ?',
+      ),
+      oldestPending: db.prepare('SELECT MIN(received_at) AS t FROM receipts WHERE rolled_up = 0'),
+      series: db.prepare('SELECT id, site_id, metric, labels, kind FROM series'),
+      ping: db.prepare('SELECT 1'),
+    };
+    const steps: RollupStep[] = ['1m', '1h', '1d'];
+    this.merge = Object.fromEntries(
+      steps.map((step) => [
+        step,
+        db.prepare(
+          `INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+           ON CONFLICT (series_id, bucket) DO UPDATE SET
+             count = r.count + excluded.count,
+             sum = r.sum + excluded.sum,
+             min = MIN(r.min, excluded.min),
+             max = MAX(r.max, excluded.max),
+             increase = r.increase + excluded.increase + CASE WHEN excluded.first_ts > r.last_ts
+               THEN (CASE WHEN excluded.first >= r.last THEN excluded.first - r.last ELSE excluded.first END)
+               ELSE (CASE WHEN r.first >= excluded.last THEN r.first - excluded.last ELSE r.first END) END,
+             resets = r.resets + excluded.resets + CASE WHEN excluded.first_ts > r.last_ts
+               THEN (excluded.first < r.last) ELSE (r.first < excluded.last) END,
+             first = CASE WHEN excluded.first_ts < r.first_ts THEN excluded.first ELSE r.first END,
+             first_ts = MIN(r.first_ts, excluded.first_ts),
+             last = CASE WHEN excluded.last_ts > r.last_ts THEN excluded.last ELSE r.last END,
+             last_ts = MAX(r.last_ts, excluded.last_ts)
+           WHERE excluded.first_ts > r.last_ts OR excluded.last_ts < r.first_ts`,
+        ),
+      ]),
+    ) as Record<RollupStep, Stmt>;
+    this.overwrite = Object.fromEntries(
+      steps.map((step) => [
+        step,
+        db.prepare(`INSERT OR REPLACE INTO rollup_${step} (series_id, bucket, ${AGG_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`),
+      ]),
+    ) as Record<RollupStep, Stmt>;
+    this.deleteBucket = Object.fromEntries(
+      steps.map((step) => [step, db.prepare(`DELETE FROM rollup_${step} WHERE series_id = ? AND bucket = ?`)]),
+    ) as Record<RollupStep, Stmt>;
+    this.finerRows = {
+      '1h': db.prepare(`SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`),
+      '1d': db.prepare(`SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`),
+    };
+    this.writeTx = db.transaction((input: BatchInput) => this.write(input));
+    this.flushTx = db.transaction((flush: RollupFlush) => this.flush(flush));
+  }
+
+  async loadSeries(): Promise<SeriesRow[]> {
+    const rows = this.s.series!.all() as { id: number; site_id: number; metric: string; labels: string; kind: string }[];
+    return rows.map((r) => ({ id: r.id, siteId: r.site_id, metric: r.metric, labels: r.labels, kind: r.kind as MetricKind }));
+  }
+
+  async writeBatch(input: BatchInput): Promise<BatchOutput> {
+    return this.writeTx(input);
+  }
+
+  private write(input: BatchInput): BatchOutput {
+    if (input.idempotencyKey) {
+      const hit = this.s.idem!.get(input.siteId, input.idempotencyKey) as { response: string } | undefined;
+      if (hit) return { kind: 'replay', response: hit.response };
+    }
+    const createdSeries: SeriesRow[] = [];
+    for (const ns of input.newSeries) {
+      this.s.insertSeries!.run(input.siteId, ns.metric, ns.labelKey, ns.kind, input.receivedAt);
+      const row = this.s.seriesId!.get(input.siteId, ns.metric, ns.labelKey) as { id: number; kind: string };
+      createdSeries.push({ id: row.id, siteId: input.siteId, metric: ns.metric, labels: ns.labelKey, kind: row.kind as MetricKind });
+    }
+    const chain = this.s.chain!.get(input.siteId) as { chain_seq: number; chain_head: string } | undefined;
+    if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
+    const seq = chain.chain_seq + 1;
+    const prevHash = chain.chain_head || GENESIS_HASH;
+    const hash = receiptHash({
+      site: input.siteCode,
+      seq,
+      prevHash,
+      receivedAt: input.receivedAt,
+      accepted: input.accepted,
+      rejected: input.rejected,
+      contentHash: input.contentHash,
+    });
+    const info = this.s.insertReceipt!.run(
+      input.siteId,
+      seq,
+      input.tokenId,
+      input.accepted,
+      input.rejected,
+      input.contentHash,
+      prevHash,
+      hash,
+      input.minTs,
+      input.maxTs,
+      input.idempotencyKey,
+      input.receivedAt,
+    );
+    const receiptId = Number(info.lastInsertRowid);
+    const receipt = { id: receiptId, seq, hash, prevHash };
+
+    const n = input.ts.length;
+    const seriesIds = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const ref = input.seriesRefs[i]!;
+      seriesIds[i] = ref >= 0 ? ref : createdSeries[-ref - 1]!.id;
+    }
+    const status = new Uint8Array(n); // SAMPLE_NEW
+    const now = input.receivedAt;
+    let inserted = 0;
+    let i = 0;
+    const params = new Array<number>(CHUNK * 5);
+    for (; i + CHUNK <= n; i += CHUNK) {
+      for (let j = 0; j < CHUNK; j++) {
+        const k = i + j;
+        const p = j * 5;
+        params[p] = input.ts[k]!;
+        params[p + 1] = seriesIds[k]!;
+        params[p + 2] = input.values[k]!;
+        params[p + 3] = now;
+        params[p + 4] = receiptId;
+      }
+      inserted += this.insertChunk.run(params).changes;
+    }
+    for (; i < n; i++) inserted += this.insertOne.run(input.ts[i], seriesIds[i], input.values[i], now, receiptId).changes;
+
+    if (inserted < n) {
+      // Some (series, ts) existed already: last write wins, identical resends change nothing.
+      for (let k = 0; k < n; k++) {
+        const row = this.s.existing!.get(input.ts[k], seriesIds[k]) as { value: number; receipt_id: number };
+        if (row.receipt_id === receiptId) continue;
+        if (row.value === input.values[k]) {
+          status[k] = SAMPLE_UNCHANGED;
+        } else {
+          this.s.replace!.run(input.values[k], now, receiptId, input.ts[k], seriesIds[k]);
+          status[k] = SAMPLE_REPLACED;
+        }
+      }
+    }
+    const response = input.response(receipt);
+    this.s.setResponse!.run(response, receiptId);
+    this.s.setChain!.run(seq, hash, input.siteId);
+    return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
+  }
+
+  async flushRollups(flush: RollupFlush): Promise<FlushStats> {
+    return this.flushTx(flush);
+  }
+
+  private flush(flush: RollupFlush): FlushStats {
+    for (const id of flush.receiptIds) this.s.markRolled!.run(id);
+    const stats: FlushStats = { merged: { '1m': 0, '1h': 0, '1d': 0 }, recomputed: { '1m': 0, '1h': 0, '1d': 0 } };
+    const extra: Record<'1h' | '1d', Map<string, BucketRef>> = { '1h': new Map(), '1d': new Map() };
+    for (const level of flush.levels) {
+      const step = level.step;
+      const todo = new Map<string, BucketRef>();
+      for (const r of level.recompute) todo.set(`${r.seriesId}:${r.bucket}`, r);
+      if (step !== '1m') for (const [k, r] of extra[step]) todo.set(k, r);
+      for (const m of level.merges) {
+        const key = `${m.seriesId}:${m.bucket}`;
+        if (todo.has(key)) continue; // recomputed from the finer level below, which already holds it
+        const res = this.merge[step].run(m.seriesId, m.bucket, ...aggParams(m.agg));
+        if (res.changes === 0) todo.set(key, m);
+        else stats.merged[step]++;
+      }
+      for (const r of todo.values()) {
+        const agg = step === '1m' ? this.fromRaw(r) : this.fromFiner(step, r);
+        if (agg) this.overwrite[step].run(r.seriesId, r.bucket, ...aggParams(agg));
+        else this.deleteBucket[step].run(r.seriesId, r.bucket);
+        stats.recomputed[step]++;
+        if (step === '1m') {
+          const p = flush.parentsOf(r.seriesId, r.bucket);
+          extra['1h'].set(`${p.hour.seriesId}:${p.hour.bucket}`, p.hour);
+          extra['1d'].set(`${p.day.seriesId}:${p.day.bucket}`, p.day);
+        }
+      }
+    }
+    return stats;
+  }
+
+  private fromRaw(r: BucketRef): Agg | undefined {
+    const rows = this.s.raw!.all(r.bucket, r.end, r.seriesId) as { ts: number; value: number }[];
+    return fromOrdered(rows.map((x) => single(x.ts, x.value)));
+  }
+
+  private fromFiner(step: '1h' | '1d', r: BucketRef): Agg | undefined {
+    const rows = this.finerRows[step].all(r.seriesId, r.bucket, r.end) as AggRow[];
+    return fromOrdered(rows.map(rowToAgg));
+  }
+
+  async pendingReceipts(before: number, limit: number): Promise<PendingReceipt[]> {
+    const rows = this.s.pending!.all(before, limit) as {
+      id: number;
+      site_id: number;
+      min_ts: number | null;
+      max_ts: number | null;
+      received_at: number;
+    }[];
+    return rows.map((r) => ({ id: r.id, siteId: r.site_id, minTs: r.min_ts, maxTs: r.max_ts, receivedAt: r.received_at }));
+  }
+
+  async minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]> {
+    const out: { seriesId: number; bucket: number }[] = [];
+    for (const r of receipts) {
+      if (r.minTs === null || r.maxTs === null) continue;
+      const rows = this.s.bucketsOfReceipt!.all(r.minTs, r.maxTs, r.id) as { series_id: number; bucket: number }[];
+      for (const row of rows) out.push({ seriesId: row.series_id, bucket: row.bucket });
+    }
+    return out;
+  }
+
+  async oldestPendingReceivedAt(): Promise<number | null> {
+    const row = this.s.oldestPending!.get() as { t: number | null };
+    return row.t;
+  }
+
+  async readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]> {
+    if (seriesIds.length === 0) return [];
+    const stmt = this.db.prepare(
+      `SELECT series_id, bucket, ${AGG_COLS} FROM rollup_${step}
+        WHERE series_id IN (${seriesIds.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ?
+        ORDER BY series_id, bucket`,
+    );
+    const rows = stmt.all(...seriesIds, from, to) as (AggRow & { series_id: number; bucket: number })[];
+    return rows.map((r) => ({ seriesId: r.series_id, bucket: r.bucket, ...rowToAgg(r) }));
+  }
+
+  async ping(): Promise<void> {
+    this.s.ping!.get();
+  }
+}
+
+export { SAMPLE_NEW, SAMPLE_REPLACED, SAMPLE_UNCHANGED };

@@ -1,0 +1,129 @@
+import type { MetricKind } from '@dcfleet/contracts';
+import type { Agg } from './rollup-math';
+
+export type RollupStep = '1m' | '1h' | '1d';
+
+export const STEP_MS: Record<Exclude<RollupStep, '1d'>, number> = { '1m': 60_000, '1h': 3_600_000 };
+
+export interface NewSeries {
+  metric: string;
+  labelKey: string;
+  kind: MetricKind;
+}
+
+export interface SeriesRow {
+  id: number;
+  siteId: number;
+  metric: string;
+  labels: string;
+  kind: MetricKind;
+}
+
+/** One validated batch, columnar (cheap to bind on both drivers). */
+export interface BatchInput {
+  siteId: number;
+  siteCode: string;
+  tokenId: string | null;
+  receivedAt: number;
+  idempotencyKey: string | null;
+  accepted: number;
+  rejected: number;
+  contentHash: string;
+  minTs: number;
+  maxTs: number;
+  /** Series this batch uses that the registry does not know yet; created in the same transaction. */
+  newSeries: NewSeries[];
+  /** Per sample: a series id, or -(1 + index into newSeries). */
+  seriesRefs: number[];
+  ts: number[];
+  values: number[];
+  /** Builds the JSON response stored with the receipt (for Idempotency-Key replays). */
+  response: (receipt: ReceiptRef) => string;
+}
+
+export interface ReceiptRef {
+  id: number;
+  seq: number;
+  hash: string;
+  prevHash: string;
+}
+
+export const SAMPLE_NEW = 0;
+export const SAMPLE_UNCHANGED = 1;
+export const SAMPLE_REPLACED = 2;
+
+export type BatchOutput =
+  | { kind: 'replay'; response: string }
+  | {
+      kind: 'stored';
+      receipt: ReceiptRef;
+      response: string;
+      createdSeries: SeriesRow[];
+      /** Resolved series id per sample. */
+      seriesIds: number[];
+      /** SAMPLE_NEW / SAMPLE_UNCHANGED / SAMPLE_REPLACED per sample. */
+      status: Uint8Array;
+    };
+
+export interface BucketRef {
+  seriesId: number;
+  bucket: number;
+  /** Exclusive end of the bucket (1d buckets vary with DST). */
+  end: number;
+}
+
+export interface BucketMerge extends BucketRef {
+  agg: Agg;
+}
+
+export interface LevelFlush {
+  step: RollupStep;
+  merges: BucketMerge[];
+  recompute: BucketRef[];
+}
+
+export interface RollupFlush {
+  /** Receipts whose samples this flush folds in; marked rolled up in the same transaction. */
+  receiptIds: number[];
+  /** Ordered 1m, 1h, 1d. */
+  levels: LevelFlush[];
+  /** Parents (1h and 1d buckets) of a 1m bucket, for cascading recomputations. */
+  parentsOf: (seriesId: number, minuteBucket: number) => { hour: BucketRef; day: BucketRef };
+}
+
+export interface FlushStats {
+  merged: Record<RollupStep, number>;
+  recomputed: Record<RollupStep, number>;
+}
+
+export interface PendingReceipt {
+  id: number;
+  siteId: number;
+  minTs: number | null;
+  maxTs: number | null;
+  receivedAt: number;
+}
+
+export interface RollupRow extends Agg {
+  seriesId: number;
+  bucket: number;
+}
+
+/**
+ * The hand-written SQL of the hot path, one implementation per dialect. Everything here must be one
+ * transaction per call: a refused or failed call stores nothing.
+ */
+export interface TelemetryStore {
+  loadSeries(): Promise<SeriesRow[]>;
+  writeBatch(input: BatchInput): Promise<BatchOutput>;
+  flushRollups(flush: RollupFlush): Promise<FlushStats>;
+  /** Receipts not yet folded into the rollups, received before `before`. */
+  pendingReceipts(before: number, limit: number): Promise<PendingReceipt[]>;
+  /** Distinct (series, minute bucket) pairs holding samples of these receipts. */
+  minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]>;
+  oldestPendingReceivedAt(): Promise<number | null>;
+  readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]>;
+  ping(): Promise<void>;
+}
+
+export const TELEMETRY_STORE = Symbol('TELEMETRY_STORE');

@@ -1,0 +1,25 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { epochMs } from '../common/columns';
+
+@Entity({ name: 'users' })
+@Index('uq_users_username', ['username'], { unique: true })
+export class UserEntity {
+  @PrimaryGeneratedColumn({ name: 'id' })
+  id: number;
+
+  @Column({ name: 'username', type: 'varchar', length: 64 })
+  username: string;
+
+  /** argon2id hash (PHC string). */
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
+  passwordHash: string;
+
+  @Column({ name: 'role', type: 'varchar', length: 16 })
+  role: string;
+
+  @Column({ name: 'disabled', type: 'boolean', default: false })
+  disabled: boolean;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
+  createdAt: number;
+}

@@ -1,0 +1,84 @@
+/**
+ * The dashboard's one HTTP client: same origin (the API serves the dashboard), JSON in and out, the
+ * session's JWT as a bearer token, and API errors turned into `ApiError` with the server's message.
+ */
+import { accessToken, clearSession } from './session';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or 0 when the server could not be reached. */
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Send the session's token (default true). */
+  auth?: boolean;
+}
+
+const BASE_URL = '';
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+
+/** Called when an authenticated request gets a 401: the session expired or was revoked. */
+export function onUnauthorized(listener: Listener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+/** Extracts a readable message from an error body (Nest sends `message` as a string or a string[]). */
+export function errorMessage(body: unknown, status: number, statusText: string): string {
+  if (body && typeof body === 'object' && 'message' in body) {
+    const message = (body as { message: unknown }).message;
+    if (typeof message === 'string' && message) return message;
+    if (Array.isArray(message) && message.length) return message.map(String).join('; ');
+  }
+  return `${status} ${statusText || 'request failed'}`.trim();
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = 'GET', body, signal, auth = true } = options;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const token = auth ? accessToken() : null;
+  if (token) headers.Authorization = `Bearer ${token}`;
+
+  let res: Response;
+  try {
+    res = await fetch(BASE_URL + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError('Cannot reach the dcfleet server. Check your connection and try again.', 0);
+  }
+
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      if (res.ok) throw new ApiError(`Unexpected response from ${path} (not JSON)`, res.status);
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && token) {
+      clearSession();
+      unauthorizedListeners.forEach((listener) => listener());
+    }
+    throw new ApiError(errorMessage(parsed, res.status, res.statusText), res.status);
+  }
+  return parsed as T;
+}

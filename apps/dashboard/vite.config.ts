@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+// defineConfig from vitest/config (not vite) so the `test` key type-checks (stack.md pitfall 14).
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** Where `vite dev` forwards API calls; the production build is served by the API itself (same origin). */
+const apiTarget = process.env.DCFLEET_API_URL ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root: here('.'),
+  plugins: [react()],
+  resolve: {
+    // Read the contracts lib from its TypeScript source. Only types and constants are imported; the zod
+    // schemas live in their own module and the lib is side-effect free, so they are tree-shaken away.
+    alias: { '@dcfleet/contracts': here('../../libs/contracts/src/index.ts') },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+  },
+  server: {
+    proxy: {
+      '/api': apiTarget,
+      '/health': apiTarget,
+      '/socket.io': { target: apiTarget, ws: true },
+    },
+  },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.spec.ts', 'src/**/*.spec.tsx'],
+  },
+});

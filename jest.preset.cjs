@@ -1,0 +1,36 @@
+// Shared Jest settings: @swc/jest with legacy decorators + metadata (TypeORM/Nest need both),
+// workspace libs resolved to their TypeScript sources so tests never need a prior build.
+const path = require('node:path');
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const libs = ['contracts', 'green-metrics', 'line-protocol'];
+
+function project(name, dir, extra = {}) {
+  const root = path.resolve(__dirname);
+  return {
+    displayName: name,
+    rootDir: dir,
+    testEnvironment: 'node',
+    transform: { '^.+\\.(t|j)sx?$': swc },
+    moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+    moduleNameMapper: Object.fromEntries(
+      libs.map((l) => [`^@dcfleet/${l}$`, path.join(root, 'libs', l, 'src', 'index.ts')]),
+    ),
+    testMatch: ['<rootDir>/src/**/*.spec.ts'],
+    ...extra,
+  };
+}
+
+module.exports = { project };

@@ -1,0 +1,97 @@
+/** Read and admin API types shared by the API and the dashboard (product.md §6). */
+import type { Role } from './roles';
+import type { DataCenter } from './site';
+
+export const API_PREFIX = '/api/v1';
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  expiresAt: string;
+  user: { username: string; role: Role };
+}
+
+export type SeriesStep = '1m' | '1h' | '1d';
+export const SERIES_STEPS: readonly SeriesStep[] = ['1m', '1h', '1d'];
+
+export interface SeriesPoint {
+  /** Bucket start, ISO 8601 (for 1d: local midnight of the site's time zone). */
+  t: string;
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+  /** Counters only: reset-aware increase inside the bucket. */
+  increase?: number | null;
+}
+
+export interface SeriesResponse {
+  code: string;
+  metric: string;
+  unit: string;
+  step: SeriesStep;
+  from: string;
+  to: string;
+  series: { labels: Record<string, string>; points: SeriesPoint[] }[];
+}
+
+export type CreateDataCenterRequest = Partial<DataCenter> & Pick<DataCenter, 'code' | 'name'>;
+export type UpdateDataCenterRequest = Partial<Omit<DataCenter, 'code'>>;
+
+export interface IngestTokenInfo {
+  id: string;
+  datacenter: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  createdBy: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreatedIngestToken extends IngestTokenInfo {
+  /** The secret: shown only in this response, stored hashed. */
+  token: string;
+}
+
+export interface CreateUserRequest {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+export interface UserInfo {
+  id: number;
+  username: string;
+  role: Role;
+  createdAt: string;
+  disabled: boolean;
+}
+
+export interface ReceiptInfo {
+  id: string;
+  seq: number;
+  datacenter: string;
+  accepted: number;
+  rejected: number;
+  contentHash: string;
+  prevHash: string;
+  hash: string;
+  minTs: string | null;
+  maxTs: string | null;
+  receivedAt: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  actorType: 'user' | 'token' | 'system' | 'anonymous';
+  action: string;
+  target: string | null;
+  ip: string | null;
+  details: Record<string, unknown> | null;
+}

@@ -1,0 +1,293 @@
+import { localMonthRange, localYearRange } from './calendar';
+import {
+  DEFAULT_COUNTER_MAX_GAP_MS,
+  counterEnergy,
+  estimateReportingIntervalMs,
+  periodEnergy,
+  powerEnergy,
+} from './energy';
+import { ratingStatus } from './status';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  constantKw,
+  gaugeSamples,
+  meterSamples,
+  rollupDaily,
+  steps,
+  trapezoidKwh,
+} from './test-support/daily-buckets';
+
+const SH = 'Asia/Shanghai';
+const year2025 = localYearRange(2025, SH);
+/** Hourly instants from one day before to one day after local 2025. */
+const hourly = steps(year2025.start - DAY, year2025.end + DAY, HOUR);
+const inYear = (t: number) => t >= year2025.start && t < year2025.end;
+const sh = (iso: string) => Date.parse(`${iso}+08:00`);
+
+describe('counterEnergy — energy meters from daily buckets', () => {
+  it('full year of hourly readings at 1000 kWh/h: 8 760 000 kWh, coverage 1, no gaps', () => {
+    const buckets = rollupDaily(meterSamples(hourly, constantKw(1000), { startReading: 5_000_000 }), SH);
+    const e = counterEnergy(buckets, year2025);
+    expect(e.energyKwh).toBe(8_760_000);
+    expect(e.coverage).toBe(1);
+    expect(e.coveredMs).toBe(8760 * HOUR);
+    expect(e.periodMs).toBe(8760 * HOUR);
+    expect(e.gaps).toEqual([]);
+    expect(e.resets).toBe(0);
+    expect(e.bridgedKwh).toBe(0);
+    expect(e.maxGapMs).toBe(DEFAULT_COUNTER_MAX_GAP_MS);
+  });
+
+  it('varying consumption: equals the sum of the hourly steps whose reading falls in the year', () => {
+    const step = (t: number) => 700 + ((t / HOUR) % 24) * 12.5 + ((t / DAY) % 5);
+    const buckets = rollupDaily(
+      meterSamples(hourly, (_from, to) => step(to)),
+      SH,
+    );
+    const expected = hourly.filter(inYear).reduce((s, t) => s + step(t), 0);
+    expect(counterEnergy(buckets, year2025).energyKwh).toBeCloseTo(expected, 4);
+  });
+
+  it('attributes the step across New Year to the year of the later reading (needs the previous bucket)', () => {
+    const all = rollupDaily(meterSamples(hourly, constantKw(1000)), SH);
+    const onlyYear = all.filter((b) => b.bucket >= year2025.start && b.bucket < year2025.end);
+    const e = counterEnergy(onlyYear, year2025);
+    // Without the reading before 00:00 on 1 January the first hour is unknown: 8 759 steps.
+    expect(e.energyKwh).toBe(8_759_000);
+    expect(e.coveredMs).toBe(8759 * HOUR);
+    expect(e.gaps).toEqual([]);
+    // Months add up to the year when the previous buckets are passed.
+    const months = Array.from({ length: 12 }, (_, i) => counterEnergy(all, localMonthRange(2025, i + 1, SH)));
+    expect(months.reduce((s, m) => s + m.energyKwh, 0)).toBe(8_760_000);
+    expect(months[0].energyKwh).toBe(31 * 24 * 1000);
+  });
+
+  it('meter replaced mid-day (counter reset) still gives the right annual energy', () => {
+    const samples = meterSamples(hourly, constantKw(1000), {
+      startReading: 3_456_789,
+      replacedAt: [sh('2025-07-01T10:30:00')],
+    });
+    const e = counterEnergy(rollupDaily(samples, SH), year2025);
+    expect(e.energyKwh).toBe(8_760_000);
+    expect(e.resets).toBe(1);
+  });
+
+  it('meter replaced at local midnight (reset between two daily buckets) still gives the right annual energy', () => {
+    const samples = meterSamples(hourly, constantKw(1000), {
+      startReading: 3_456_789,
+      replacedAt: [sh('2025-07-01T00:00:00')],
+    });
+    const buckets = rollupDaily(samples, SH);
+    expect(buckets.every((b) => b.resets === 0)).toBe(true);
+    const e = counterEnergy(buckets, year2025);
+    expect(e.energyKwh).toBe(8_760_000);
+    expect(e.resets).toBe(1);
+  });
+
+  it('a month without data: the meter bridges the energy, the month counts against coverage (interim)', () => {
+    const april = localMonthRange(2025, 4, SH);
+    const ts = hourly.filter((t) => t < april.start || t >= april.end);
+    const e = counterEnergy(rollupDaily(meterSamples(ts, constantKw(1000)), SH), year2025);
+    // Readings 31 Mar 23:00 → 1 May 00:00 span 721 h, all consumed within 2025.
+    expect(e.energyKwh).toBe(8_760_000);
+    expect(e.bridgedKwh).toBe(721_000);
+    expect(e.coveredMs).toBe((8760 - 721) * HOUR);
+    expect(e.coverage).toBeCloseTo(8039 / 8760, 12);
+    expect(e.gaps).toEqual([{ from: sh('2025-03-31T23:00:00'), to: sh('2025-05-01T00:00:00') }]);
+    expect(ratingStatus(e.coverage, 1)).toBe('interim');
+    // April itself: no energy (the bridged step belongs to May, the month of the later reading), no coverage.
+    const aprilEnergy = counterEnergy(rollupDaily(meterSamples(ts, constantKw(1000)), SH), april);
+    expect(aprilEnergy).toMatchObject({
+      energyKwh: 0,
+      coverage: 0,
+      gaps: [{ from: april.start, to: april.end }],
+    });
+  });
+
+  it('a gap straddling New Year: gap clipped to the year, bridged energy attributed to the later reading', () => {
+    const ts = steps(sh('2024-12-01T00:00:00'), year2025.end + DAY, HOUR).filter(
+      (t) => t < sh('2024-12-20T00:00:00') || t >= sh('2025-01-05T00:00:00'),
+    );
+    const buckets = rollupDaily(meterSamples(ts, constantKw(1000)), SH);
+    const e = counterEnergy(buckets, year2025);
+    // Last reading before: 19 Dec 23:00; last in year: 31 Dec 2025 23:00 → 289 h + 8 759 h.
+    expect(e.energyKwh).toBe(9_048_000);
+    expect(e.bridgedKwh).toBe(385_000);
+    expect(e.coveredMs).toBe(8663 * HOUR);
+    expect(e.gaps).toEqual([{ from: year2025.start, to: sh('2025-01-05T00:00:00') }]);
+    const y2024 = localYearRange(2024, SH);
+    // 2024: no readings before 1 December, then the gap from the last December reading to the year end.
+    expect(counterEnergy(buckets, y2024).gaps).toEqual([
+      { from: y2024.start, to: sh('2024-12-01T00:00:00') },
+      { from: sh('2024-12-19T23:00:00'), to: y2024.end },
+    ]);
+  });
+
+  it('a day with sparse readings covers nothing inside the day (its time is a gap), energy still counted', () => {
+    const day = sh('2025-06-10T00:00:00');
+    const keep = new Set([day, day + 12 * HOUR, day + 23 * HOUR]);
+    const ts = hourly.filter((t) => t < day || t >= day + DAY || keep.has(t));
+    const e = counterEnergy(rollupDaily(meterSamples(ts, constantKw(1000)), SH), year2025);
+    expect(e.energyKwh).toBe(8_760_000);
+    expect(e.bridgedKwh).toBe(23_000);
+    expect(e.coveredMs).toBe((8760 - 23) * HOUR);
+    expect(e.gaps).toEqual([{ from: day, to: day + 23 * HOUR }]);
+  });
+
+  it('documents the approximation: one 4 h hole inside an otherwise hourly day is not seen', () => {
+    const day = sh('2025-06-10T00:00:00');
+    const ts = hourly.filter((t) => !(t > day + 10 * HOUR && t < day + 14 * HOUR));
+    const e = counterEnergy(rollupDaily(meterSamples(ts, constantKw(1000)), SH), year2025);
+    expect(e.energyKwh).toBe(8_760_000);
+    expect(e.coverage).toBe(1); // 23 h over 20 links = 1.15 h mean interval ≤ 2 h
+  });
+
+  it('max gap is configurable per call', () => {
+    const buckets = rollupDaily(meterSamples(hourly, constantKw(1000)), SH);
+    const strict = counterEnergy(buckets, year2025, { maxGapMs: 30 * MINUTE });
+    expect(strict.energyKwh).toBe(8_760_000);
+    expect(strict.bridgedKwh).toBe(8_760_000);
+    expect(strict.coverage).toBe(0);
+    expect(strict.gaps).toEqual([{ from: year2025.start, to: year2025.end }]);
+    expect(strict.maxGapMs).toBe(30 * MINUTE);
+  });
+
+  it('no data at all: zero energy, zero coverage, the whole period is a gap', () => {
+    expect(counterEnergy([], year2025)).toMatchObject({
+      energyKwh: 0,
+      coverage: 0,
+      coveredMs: 0,
+      resets: 0,
+      gaps: [{ from: year2025.start, to: year2025.end }],
+    });
+  });
+
+  it('rejects overlapping buckets, buckets straddling the period edge, bad periods and bad max gaps', () => {
+    const buckets = rollupDaily(meterSamples(hourly, constantKw(1000)), SH);
+    expect(() => counterEnergy([...buckets, buckets[3]], year2025)).toThrow(/overlapping/);
+    // A UTC year is not aligned to Shanghai days.
+    expect(() => counterEnergy(buckets, { start: Date.UTC(2025, 0, 1), end: Date.UTC(2026, 0, 1) })).toThrow(
+      /straddles/,
+    );
+    expect(() => counterEnergy(buckets, { start: year2025.end, end: year2025.start })).toThrow(
+      /invalid period/,
+    );
+    expect(() => counterEnergy(buckets, year2025, { maxGapMs: -1 })).toThrow(/maxGapMs/);
+  });
+
+  it('Europe/Berlin: 23 h and 25 h days give March 743 h and October 745 h of energy', () => {
+    const tz = 'Europe/Berlin';
+    const y = localYearRange(2025, tz);
+    const ts = steps(y.start - DAY, y.end + DAY, HOUR);
+    const buckets = rollupDaily(meterSamples(ts, constantKw(1000)), tz);
+    const dstDays = buckets
+      .filter((b) => b.count !== 24)
+      .map((b) => ({ start: new Date(b.bucket).toISOString(), count: b.count }));
+    expect(dstDays).toEqual([
+      { start: '2025-03-29T23:00:00.000Z', count: 23 },
+      { start: '2025-10-25T22:00:00.000Z', count: 25 },
+    ]);
+    const march = counterEnergy(buckets, localMonthRange(2025, 3, tz));
+    const october = counterEnergy(buckets, localMonthRange(2025, 10, tz));
+    expect(march).toMatchObject({ energyKwh: 743_000, coverage: 1 });
+    expect(october).toMatchObject({ energyKwh: 745_000, coverage: 1 });
+    expect(counterEnergy(buckets, y)).toMatchObject({ energyKwh: 8_760_000, coverage: 1, gaps: [] });
+  });
+});
+
+describe('powerEnergy — power-only sites (kW gauges)', () => {
+  const q = 15 * MINUTE;
+  const quarterHourly = steps(year2025.start - DAY, year2025.end + DAY, q);
+
+  it('constant 1000 kW sampled every 15 min: 8 760 000 kWh, coverage 1', () => {
+    const buckets = rollupDaily(
+      gaugeSamples(quarterHourly, () => 1000),
+      SH,
+    );
+    expect(estimateReportingIntervalMs(buckets)).toBe(q);
+    const e = powerEnergy(buckets, year2025);
+    expect(e.energyKwh).toBeCloseTo(8_760_000, 6);
+    expect(e.coverage).toBe(1);
+    expect(e.maxGapMs).toBe(30 * MINUTE);
+    expect(e.bridgedKwh).toBe(0);
+  });
+
+  it('power constant within each day, changing between days: equals the trapezoid integral of the samples', () => {
+    const kw = (t: number) => 900 + 25 * (Math.floor((t - year2025.start) / DAY) % 7);
+    const samples = gaugeSamples(quarterHourly, kw);
+    const e = powerEnergy(rollupDaily(samples, SH), year2025);
+    expect(e.energyKwh).toBeCloseTo(trapezoidKwh(samples, year2025.start, year2025.end, 30 * MINUTE), 6);
+  });
+
+  it('power varying within the day: equals the trapezoid integral of the samples (regular sampling)', () => {
+    const kw = (t: number) =>
+      1000 + 150 * Math.sin((2 * Math.PI * (t % DAY)) / DAY) + 40 * Math.cos(t / (7 * HOUR));
+    const samples = gaugeSamples(quarterHourly, kw);
+    const e = powerEnergy(rollupDaily(samples, SH), year2025);
+    const truth = trapezoidKwh(samples, year2025.start, year2025.end, 30 * MINUTE);
+    expect(Math.abs(e.energyKwh - truth) / truth).toBeLessThan(1e-9);
+  });
+
+  it('a missing day is not bridged: no energy for it, its time counts against coverage', () => {
+    const day = sh('2025-06-10T00:00:00');
+    const samples = gaugeSamples(
+      quarterHourly.filter((t) => t < day || t >= day + DAY),
+      () => 1000,
+    );
+    const e = powerEnergy(rollupDaily(samples, SH), year2025);
+    // Link 9 Jun 23:45 → 11 Jun 00:00 = 24.25 h is dropped.
+    expect(e.energyKwh).toBeCloseTo((8760 - 24.25) * 1000, 6);
+    expect(e.coveredMs).toBe((8760 - 24.25) * HOUR);
+    expect(e.gaps).toEqual([{ from: day - q, to: day + DAY }]);
+    expect(e.bridgedKwh).toBe(0);
+  });
+
+  it('a 6 h hole inside a day reduces coverage (capped at links × interval), never filled with the mean', () => {
+    const day = sh('2025-06-10T00:00:00');
+    const samples = gaugeSamples(
+      quarterHourly.filter((t) => t < day + 6 * HOUR || t >= day + 12 * HOUR),
+      () => 1000,
+    );
+    const e = powerEnergy(rollupDaily(samples, SH), year2025);
+    // 72 samples, 71 links: estimated 71 × 15 min = 17.75 h covered (exact: 17.5 h; one interval over).
+    expect(e.coveredMs).toBe((8760 - 6) * HOUR);
+    expect(e.energyKwh).toBeCloseTo((8760 - 6) * 1000, 6);
+  });
+
+  it('uses an explicit interval / max gap when given', () => {
+    const samples = gaugeSamples(steps(year2025.start - DAY, year2025.end + DAY, HOUR), () => 500);
+    const buckets = rollupDaily(samples, SH);
+    expect(powerEnergy(buckets, year2025).coverage).toBe(1);
+    const strict = powerEnergy(buckets, year2025, { intervalMs: HOUR, maxGapMs: 30 * MINUTE });
+    expect(strict).toMatchObject({
+      energyKwh: 0,
+      coverage: 0,
+      gaps: [{ from: year2025.start, to: year2025.end }],
+    });
+    expect(() => powerEnergy(buckets, year2025, { intervalMs: 0 })).toThrow(/intervalMs/);
+  });
+
+  it('cannot integrate a series with one sample per day unless a max gap is given', () => {
+    const samples = gaugeSamples(steps(year2025.start - DAY, year2025.end + DAY, DAY), () => 100);
+    const buckets = rollupDaily(samples, SH);
+    expect(estimateReportingIntervalMs(buckets)).toBeNull();
+    expect(powerEnergy(buckets, year2025)).toMatchObject({ energyKwh: 0, coverage: 0 });
+    const daily = powerEnergy(buckets, year2025, { maxGapMs: DAY });
+    expect(daily.energyKwh).toBeCloseTo(8760 * 100, 6);
+    expect(daily.coverage).toBe(1);
+  });
+
+  it('periodEnergy dispatches on the series kind', () => {
+    const buckets = rollupDaily(
+      gaugeSamples(quarterHourly, () => 1000),
+      SH,
+    );
+    expect(periodEnergy({ kind: 'gauge', buckets }, year2025).energyKwh).toBeCloseTo(8_760_000, 6);
+    const meter = rollupDaily(meterSamples(hourly, constantKw(1000)), SH);
+    expect(
+      periodEnergy({ kind: 'counter', buckets: meter, options: { maxGapMs: HOUR } }, year2025).energyKwh,
+    ).toBe(8_760_000);
+  });
+});

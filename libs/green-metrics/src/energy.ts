@@ -1,0 +1,309 @@
+/**
+ * Energy (and coverage) of one metered series over a period, computed from the API's DAILY rollup
+ * buckets (local days of the site's time zone).
+ *
+ * Conventions shared by counters and power gauges:
+ * - A "link" is the time between two consecutive samples. With daily buckets we know two kinds: the
+ *   link between one day's last sample and the next data day's first sample (exact), and the links
+ *   inside a day (only their number `count - 1` and total span `lastTs - firstTs` are known).
+ * - Attribution: a link — its energy AND its time — belongs to the period that contains its LATER
+ *   sample. So a period's counter energy is exactly "last reading in the period minus last reading
+ *   before it" (reset-aware), monthly results add up to the year, nothing is counted twice, and with
+ *   regular sampling a period's covered time equals its length without waiting for the next period.
+ * - Coverage = covered time / period length, where covered time is the sum of the attributed links no
+ *   longer than `maxGapMs` (isolated samples cover nothing). Capped at 1 (the first link may start
+ *   before the period).
+ * - Gaps are the stretches between consecutive samples longer than `maxGapMs`, clipped to the period
+ *   (at the period's edges, where no neighbouring sample exists, the period edge stands in for it).
+ * - Pass the buckets around the period too (at least the last data bucket before it): without the
+ *   previous sample, the energy between the period start and the first reading is unknown.
+ */
+
+export interface DailyBucket {
+  /** Epoch ms of the local midnight that starts the bucket. */
+  bucket: number;
+  /** Epoch ms of the next local midnight (23 h or 25 h later on DST days). */
+  end: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  first: number;
+  firstTs: number;
+  last: number;
+  lastTs: number;
+  /** Counters: reset-aware increase between consecutive samples INSIDE the bucket. */
+  increase: number;
+  resets: number;
+}
+
+/** Half-open instant range [start, end) in epoch ms, aligned to the buckets' local days. */
+export interface Period {
+  start: number;
+  end: number;
+}
+
+export interface Gap {
+  from: number;
+  to: number;
+}
+
+export interface PeriodEnergy {
+  /** kWh for energy meters (for another counter, e.g. water_m3, its increase in that counter's unit). */
+  energyKwh: number;
+  /** coveredMs / periodMs, 0..1. */
+  coverage: number;
+  coveredMs: number;
+  periodMs: number;
+  /** Stretches without samples longer than the max gap, clipped to the period, merged, ascending. */
+  gaps: Gap[];
+  /** Counter resets (meter restarted or replaced) attributed to the period. */
+  resets: number;
+  /**
+   * Counters: part of `energyKwh` read across gaps longer than the max gap. The meter still knows that
+   * energy, so it is counted, but its time counts against coverage. Always 0 for power gauges.
+   */
+  bridgedKwh: number;
+  /** The max gap actually used (for gauges it may have been derived from the sampling interval). */
+  maxGapMs: number;
+}
+
+export const HOUR_MS = 3_600_000;
+
+/**
+ * Default max gap for energy counters: 2 h tolerates hourly reporting with one missed reading. A longer
+ * gap loses no energy (the meter bridges it) but its time counts against coverage.
+ */
+export const DEFAULT_COUNTER_MAX_GAP_MS = 2 * HOUR_MS;
+
+export interface CounterEnergyOptions {
+  /** Longest link counted as covered time. Default DEFAULT_COUNTER_MAX_GAP_MS. */
+  maxGapMs?: number;
+}
+
+export interface PowerEnergyOptions {
+  /** Nominal reporting interval; default estimated by estimateReportingIntervalMs. */
+  intervalMs?: number;
+  /** Longest link that is integrated; default 2 × the reporting interval. */
+  maxGapMs?: number;
+}
+
+export type SeriesInput =
+  | { kind: 'counter'; buckets: readonly DailyBucket[]; options?: CounterEnergyOptions }
+  | { kind: 'gauge'; buckets: readonly DailyBucket[]; options?: PowerEnergyOptions };
+
+/**
+ * Energy of a counter series (e.g. facility_energy_kwh) over the period.
+ *
+ * Energy = Σ in-period buckets' `increase` + the step from the previous data bucket's last reading to
+ * each in-period bucket's first reading. A step that goes down is a counter reset (meter restarted or
+ * replaced): the new meter is assumed to have started from 0, so the step counts `next.first`.
+ * (A replacement meter that starts ABOVE the old reading cannot be told from consumption; the gateway
+ * must report such a meter as a new series or from 0.)
+ *
+ * Within-day coverage approximation: a day with count ≥ 2 covers (lastTs − firstTs) when its mean
+ * sample interval (lastTs − firstTs)/(count − 1) is ≤ maxGapMs, else nothing (its time becomes a gap).
+ * Exact when sampling is regular; a single long hole inside an otherwise dense day is not seen.
+ */
+export function counterEnergy(
+  buckets: readonly DailyBucket[],
+  period: Period,
+  options: CounterEnergyOptions = {},
+): PeriodEnergy {
+  const maxGapMs = options.maxGapMs ?? DEFAULT_COUNTER_MAX_GAP_MS;
+  assertMaxGap(maxGapMs);
+  return walk(timeline(buckets, period), period, maxGapMs, {
+    boundary(prev, next) {
+      const reset = next.first < prev.last;
+      // Across a long gap the meter still knows the energy: count it (walk() books it as bridged).
+      return { energyKwh: reset ? next.first : next.first - prev.last, resets: reset ? 1 : 0, bridges: true };
+    },
+    within(b) {
+      const span = b.lastTs - b.firstTs;
+      const dense = b.count >= 2 && span / (b.count - 1) <= maxGapMs;
+      return { energyKwh: b.increase, coveredMs: dense ? span : 0, dense, resets: b.resets };
+    },
+  });
+}
+
+/**
+ * Energy of a power gauge series (facility_power_kw, it_power_kw) over the period, for sites that report
+ * only power: time integration of kW.
+ *
+ * Approximation from daily buckets: a day contributes its mean power × its covered time, the mean
+ * taken as the trapezoid rule on an even grid, (sum − (first + last)/2) / (count − 1), rather than
+ * sum/count, which over-weights the day's two end samples (0.1 % off for a daily load swing). The link
+ * between consecutive days contributes its exact trapezoid (prev.last + next.first)/2 × Δt. Links longer
+ * than the max gap (default 2 × the reporting interval) are NOT bridged: no energy, and the time counts
+ * against coverage. A day's covered time is min(lastTs − firstTs, (count − 1) × interval) when its mean
+ * interval is ≤ the max gap, else 0 — the cap keeps a day with a hole from being silently filled with
+ * its mean (it overestimates such a day by one interval). Exact (= trapezoid integration of the raw
+ * samples) when sampling is regular.
+ */
+export function powerEnergy(
+  buckets: readonly DailyBucket[],
+  period: Period,
+  options: PowerEnergyOptions = {},
+): PeriodEnergy {
+  const intervalMs = options.intervalMs ?? estimateReportingIntervalMs(buckets);
+  if (intervalMs !== null && !(intervalMs > 0 && Number.isFinite(intervalMs))) {
+    throw new RangeError(`intervalMs must be a positive finite number, got ${intervalMs}`);
+  }
+  // No interval known (no day with two samples) and no explicit max gap: nothing can be integrated.
+  const maxGapMs = options.maxGapMs ?? (intervalMs === null ? 0 : 2 * intervalMs);
+  assertMaxGap(maxGapMs);
+  return walk(timeline(buckets, period), period, maxGapMs, {
+    boundary(prev, next, deltaMs) {
+      const energyKwh = deltaMs <= maxGapMs ? (((prev.last + next.first) / 2) * deltaMs) / HOUR_MS : 0;
+      return { energyKwh, resets: 0, bridges: false };
+    },
+    within(b) {
+      const span = b.lastTs - b.firstTs;
+      const links = b.count - 1;
+      const dense = links >= 1 && span / links <= maxGapMs;
+      const coveredMs = dense ? Math.min(span, intervalMs === null ? span : links * intervalMs) : 0;
+      const meanKw = dense ? (b.sum - (b.first + b.last) / 2) / links : 0;
+      return { energyKwh: (meanKw * coveredMs) / HOUR_MS, coveredMs, dense, resets: 0 };
+    },
+  });
+}
+
+/** Dispatch on the series kind (counters preferred by callers; gauges for power-only sites). */
+export function periodEnergy(series: SeriesInput, period: Period): PeriodEnergy {
+  return series.kind === 'counter'
+    ? counterEnergy(series.buckets, period, series.options)
+    : powerEnergy(series.buckets, period, series.options);
+}
+
+/**
+ * Typical reporting interval of a series: the median over days with ≥ 2 samples of the day's mean
+ * interval (lastTs − firstTs)/(count − 1). The median ignores days thinned out by outages. Null when no
+ * day has two samples.
+ */
+export function estimateReportingIntervalMs(buckets: readonly DailyBucket[]): number | null {
+  const perDay = buckets
+    .filter((b) => b.count >= 2 && b.lastTs > b.firstTs)
+    .map((b) => (b.lastTs - b.firstTs) / (b.count - 1))
+    .sort((a, b) => a - b);
+  if (perDay.length === 0) return null;
+  const mid = Math.floor(perDay.length / 2);
+  return perDay.length % 2 === 1 ? perDay[mid] : (perDay[mid - 1] + perDay[mid]) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface Timeline {
+  /** Last data bucket entirely before the period. */
+  before?: DailyBucket;
+  /** Data buckets whose samples all fall in the period, ascending. */
+  inside: DailyBucket[];
+  /** First data bucket entirely after the period. */
+  after?: DailyBucket;
+}
+
+interface SeriesModel {
+  boundary(
+    prev: DailyBucket,
+    next: DailyBucket,
+    deltaMs: number,
+  ): { energyKwh: number; resets: number; bridges: boolean };
+  within(b: DailyBucket): { energyKwh: number; coveredMs: number; dense: boolean; resets: number };
+}
+
+function assertMaxGap(maxGapMs: number): void {
+  if (!(maxGapMs >= 0 && Number.isFinite(maxGapMs))) {
+    throw new RangeError(`maxGapMs must be a finite number ≥ 0, got ${maxGapMs}`);
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function timeline(buckets: readonly DailyBucket[], period: Period): Timeline {
+  if (!(Number.isFinite(period.start) && Number.isFinite(period.end) && period.end > period.start)) {
+    throw new RangeError(`invalid period [${period.start}, ${period.end})`);
+  }
+  const withData = buckets.filter((b) => b.count > 0).sort((a, b) => a.bucket - b.bucket);
+  const out: Timeline = { inside: [] };
+  for (let i = 0; i < withData.length; i++) {
+    const b = withData[i];
+    if (i > 0 && b.bucket < withData[i - 1].end) {
+      throw new RangeError(`overlapping daily buckets at ${iso(b.bucket)} (one series per call)`);
+    }
+    // Classify by the samples' own timestamps: a bucket is usable as long as its samples sit on one side
+    // of each period edge. One that straddles an edge cannot be split (only its total increase is known).
+    if (b.lastTs < period.start) out.before = b;
+    else if (b.firstTs >= period.end) out.after ??= b;
+    else if (b.firstTs >= period.start && b.lastTs < period.end) out.inside.push(b);
+    else {
+      throw new RangeError(
+        `daily bucket ${iso(b.bucket)} straddles the period edge; periods must be aligned to the site's local days`,
+      );
+    }
+  }
+  return out;
+}
+
+function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel): PeriodEnergy {
+  const gaps: Gap[] = [];
+  const addGap = (from: number, to: number): void => {
+    if (to - from <= maxGapMs) return;
+    const gap = { from: Math.max(from, period.start), to: Math.min(to, period.end) };
+    if (gap.to > gap.from) gaps.push(gap);
+  };
+  let coveredMs = 0;
+  let energyKwh = 0;
+  let bridgedKwh = 0;
+  let resets = 0;
+  let prev = tl.before;
+  for (const b of tl.inside) {
+    if (prev) {
+      const deltaMs = b.firstTs - prev.lastTs;
+      const link = model.boundary(prev, b, deltaMs);
+      energyKwh += link.energyKwh;
+      resets += link.resets;
+      if (deltaMs <= maxGapMs) coveredMs += deltaMs;
+      else if (link.bridges) bridgedKwh += link.energyKwh;
+      addGap(prev.lastTs, b.firstTs);
+    } else {
+      addGap(period.start, b.firstTs);
+    }
+    const day = model.within(b);
+    energyKwh += day.energyKwh;
+    coveredMs += day.coveredMs;
+    resets += day.resets;
+    if (!day.dense) {
+      if (b.count >= 2) addGap(b.firstTs, b.lastTs);
+      bridgedKwh += day.energyKwh;
+    }
+    prev = b;
+  }
+  const last = tl.inside.at(-1);
+  if (last) addGap(last.lastTs, tl.after?.firstTs ?? period.end);
+  else addGap(tl.before?.lastTs ?? period.start, tl.after?.firstTs ?? period.end);
+
+  const periodMs = period.end - period.start;
+  coveredMs = Math.min(coveredMs, periodMs);
+  return {
+    energyKwh,
+    coverage: coveredMs / periodMs,
+    coveredMs,
+    periodMs,
+    gaps: mergeGaps(gaps),
+    resets,
+    bridgedKwh,
+    maxGapMs,
+  };
+}
+
+function mergeGaps(gaps: Gap[]): Gap[] {
+  const sorted = [...gaps].sort((a, b) => a.from - b.from);
+  const out: Gap[] = [];
+  for (const g of sorted) {
+    const tail = out.at(-1);
+    if (tail && g.from <= tail.to) tail.to = Math.max(tail.to, g.to);
+    else out.push({ ...g });
+  }
+  return out;
+}

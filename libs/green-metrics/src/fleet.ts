@@ -1,0 +1,110 @@
+/**
+ * Fleet figures, energy-weighted (EU 2024/1364 Annex IV style): Σ E_DC / Σ E_IT, never the mean of
+ * site PUEs, which would give a small site the same weight as a large one (green-metrics.md D10).
+ */
+import type { PueCategory } from './kpi';
+import type { SiteRating } from './rating';
+
+export type FleetRow = Pick<SiteRating, 'status' | 'meteringFault' | 'pueCategory' | 'energy'>;
+
+export interface FleetAggregate {
+  pue: number | null;
+  dcie: number | null;
+  /** L/kWh over the sites that report water. */
+  wue: number | null;
+  /** kgCO₂e/kWh over the sites with an emission factor. */
+  cue: number | null;
+  cueLocation: number | null;
+  /** Over the sites that report renewable energy. */
+  ref: number | null;
+  /** Over the sites that report reused energy (as is ere). */
+  erf: number | null;
+  ere: number | null;
+  /** Rows included / left out. */
+  sites: number;
+  excluded: number;
+  /** Distinct PUE categories of the included rows; `mixedCategories` warns that their PUEs differ in kind. */
+  pueCategories: PueCategory[];
+  mixedCategories: boolean;
+  energy: {
+    facilityKwh: number;
+    itKwh: number;
+    renewableKwh: number | null;
+    reusedKwh: number | null;
+    waterM3: number | null;
+    co2Kg: number | null;
+    co2LocationKg: number | null;
+  };
+}
+
+/** Whether a row enters the fleet figures: status final or interim, and no metering fault. */
+export function isFleetEligible(row: FleetRow): boolean {
+  return !row.meteringFault && (row.status === 'final' || row.status === 'interim');
+}
+
+/**
+ * Aggregate site rows (rateSite results for the same period). Included: rows with status final or
+ * interim and no metering fault — a faulty or nearly empty row would distort the totals. Interim rows
+ * contribute the energy of their covered part. Each optional KPI is computed over the rows that report
+ * its quantity (numerator AND denominator from the same rows), so a site without a water meter does not
+ * dilute the fleet WUE.
+ */
+export function aggregateFleet(rows: readonly FleetRow[]): FleetAggregate {
+  const included = rows.filter(isFleetEligible);
+  const facilityKwh = sum(included.map((r) => r.energy.facilityKwh));
+  const itKwh = sum(included.map((r) => r.energy.itKwh));
+
+  const subset = (pick: (r: FleetRow) => number | null) => {
+    const withValue = included.filter((r) => pick(r) !== null);
+    if (withValue.length === 0) return null;
+    return {
+      value: sum(withValue.map((r) => pick(r) ?? 0)),
+      facilityKwh: sum(withValue.map((r) => r.energy.facilityKwh)),
+      itKwh: sum(withValue.map((r) => r.energy.itKwh)),
+    };
+  };
+  const water = subset((r) => r.energy.waterM3);
+  const renewable = subset((r) => r.energy.renewableKwh);
+  // REF is capped per site: one site's surplus renewables do not offset another site's grid energy.
+  const renewableCapped = subset((r) =>
+    r.energy.renewableKwh === null ? null : Math.min(r.energy.renewableKwh, r.energy.facilityKwh),
+  );
+  const reused = subset((r) => r.energy.reusedKwh);
+  const co2 = subset((r) => r.energy.co2Kg);
+  const co2Location = subset((r) => r.energy.co2LocationKg);
+
+  const categories = [...new Set(included.map((r) => r.pueCategory))].sort((a, b) => a - b);
+  return {
+    pue: div(facilityKwh, itKwh),
+    dcie: div(itKwh, facilityKwh),
+    wue: water && div(water.value * 1000, water.itKwh),
+    cue: co2 && div(co2.value, co2.itKwh),
+    cueLocation: co2Location && div(co2Location.value, co2Location.itKwh),
+    ref: renewableCapped && div(renewableCapped.value, renewableCapped.facilityKwh),
+    erf: reused && div(reused.value, reused.facilityKwh),
+    ere: reused && div(reused.facilityKwh - reused.value, reused.itKwh),
+    sites: included.length,
+    excluded: rows.length - included.length,
+    pueCategories: categories,
+    mixedCategories: categories.length > 1,
+    energy: {
+      facilityKwh,
+      itKwh,
+      renewableKwh: renewable?.value ?? null,
+      reusedKwh: reused?.value ?? null,
+      waterM3: water?.value ?? null,
+      co2Kg: co2?.value ?? null,
+      co2LocationKg: co2Location?.value ?? null,
+    },
+  };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((s, v) => s + v, 0);
+}
+
+function div(numerator: number, denominator: number): number | null {
+  return denominator > 0 && Number.isFinite(numerator) && Number.isFinite(denominator)
+    ? numerator / denominator
+    : null;
+}

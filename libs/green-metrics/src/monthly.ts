@@ -1,0 +1,48 @@
+/**
+ * Monthly breakdown of a site's year (local calendar months of the site's time zone), for the rating
+ * detail view. Months use the same attribution rules as the year (see energy.ts), so the twelve
+ * monthly energies add up to the annual energy.
+ */
+import { localMonthRange } from './calendar';
+import { periodEnergy } from './energy';
+import type { SeriesInput } from './energy';
+import { pue } from './kpi';
+
+export interface MonthlyBreakdownInput {
+  facility: SeriesInput;
+  it: SeriesInput;
+  /** IANA zone of the site; the buckets must be local days of the same zone. */
+  timeZone: string;
+  year: number;
+}
+
+export interface MonthlyRow {
+  /** 1-12 */
+  month: number;
+  start: number;
+  end: number;
+  facilityKwh: number;
+  itKwh: number;
+  /** Month PUE (energy ratio); null when IT energy is 0. Not graded, not flagged here. */
+  pue: number | null;
+  /** min(facility, IT) coverage of the month. */
+  coverage: number;
+}
+
+export function monthlyBreakdown(input: MonthlyBreakdownInput): MonthlyRow[] {
+  return Array.from({ length: 12 }, (_, i) => {
+    const month = i + 1;
+    const period = localMonthRange(input.year, month, input.timeZone);
+    const facility = periodEnergy(input.facility, period);
+    const it = periodEnergy(input.it, period);
+    return {
+      month,
+      start: period.start,
+      end: period.end,
+      facilityKwh: facility.energyKwh,
+      itKwh: it.energyKwh,
+      pue: pue(facility.energyKwh, it.energyKwh),
+      coverage: Math.min(facility.coverage, it.coverage),
+    };
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * One site's rating for one period (normally a local calendar year), from period totals.
+ */
+import { cue, cueLocation, dcie, ere, erf, pue as pueOf, ref, wue } from './kpi';
+import type { PueCategory } from './kpi';
+import { GB40879_2021, HUB_TARGETS, gradeFor, meetsHubTarget as meetsHubTargetFor } from './schemes';
+import type { Grade, GradingScheme, HubTargets } from './schemes';
+import { STATUS_THRESHOLDS, checkMetering, clampCoverage, ratingStatus } from './status';
+import type { RatingStatus, StatusThresholds } from './status';
+
+/** A period total with its coverage; `energyKwh`/`coverage` match PeriodEnergy, so one can be passed as is. */
+export interface EnergyTotal {
+  energyKwh: number;
+  coverage: number;
+}
+
+export interface WaterTotal {
+  m3: number;
+  coverage: number;
+}
+
+export interface RatingOptions {
+  scheme?: GradingScheme;
+  hubTargets?: HubTargets;
+  statusThresholds?: StatusThresholds;
+}
+
+export interface SiteRatingInput {
+  facility: EnergyTotal;
+  it: EnergyTotal;
+  /** Renewable energy whose certificates the site holds. Null/absent: not reported. */
+  renewable?: EnergyTotal | null;
+  /** Energy delivered for reuse outside the site. Null/absent: not reported. */
+  reused?: EnergyTotal | null;
+  water?: WaterTotal | null;
+  /** Where IT energy is metered (1 UPS output, 2 PDU output, 3 IT input). Default 1. */
+  pueCategory?: PueCategory;
+  /** kgCO₂e/kWh; null/absent: no CUE. */
+  gridEmissionFactor?: number | null;
+  hub?: string | null;
+  options?: RatingOptions;
+}
+
+export interface SiteRating {
+  pue: number | null;
+  dcie: number | null;
+  pueCategory: PueCategory;
+  status: RatingStatus;
+  /** min(facility, IT) coverage: the one that decides the status. */
+  coverage: number;
+  grade: Grade | null;
+  meetsHubTarget: boolean | null;
+  wue: number | null;
+  cue: number | null;
+  cueLocation: number | null;
+  ref: number | null;
+  erf: number | null;
+  ere: number | null;
+  meteringFault: boolean;
+  faultReasons: string[];
+  schemeId: string;
+  /** Coverage of every input (null: not reported). The optional KPIs are informative at any coverage. */
+  coverageBy: {
+    facility: number;
+    it: number;
+    renewable: number | null;
+    reused: number | null;
+    water: number | null;
+  };
+  energy: {
+    facilityKwh: number;
+    itKwh: number;
+    renewableKwh: number | null;
+    reusedKwh: number | null;
+    waterM3: number | null;
+    /** Market-based emissions EF × max(0, E_DC − E_REN), kgCO₂e; null without an emission factor. */
+    co2Kg: number | null;
+    /** Location-based emissions EF × E_DC, kgCO₂e. */
+    co2LocationKg: number | null;
+  };
+}
+
+/**
+ * Rate a site. Status comes from the coverage of BOTH energies; grade and hub target are given only for
+ * a 'final' period without a metering fault (an interim PUE is shown, never graded). A metering fault
+ * still reports the computed values, flagged.
+ *
+ * KPIs needing an unreported quantity are null; a missing renewable figure counts as 0 for CUE only
+ * (no certificates on record means all energy is grid energy), keeping CUE conservative.
+ */
+export function rateSite(input: SiteRatingInput): SiteRating {
+  const scheme = input.options?.scheme ?? GB40879_2021;
+  const hubTargets = input.options?.hubTargets ?? HUB_TARGETS;
+  const thresholds = input.options?.statusThresholds ?? STATUS_THRESHOLDS;
+
+  const eDc = input.facility.energyKwh;
+  const eIt = input.it.energyKwh;
+  const eRen = input.renewable?.energyKwh ?? null;
+  const eReuse = input.reused?.energyKwh ?? null;
+  const waterM3 = input.water?.m3 ?? null;
+  const ef = input.gridEmissionFactor ?? null;
+
+  const status = ratingStatus(input.facility.coverage, input.it.coverage, thresholds);
+  const metering = checkMetering(eDc, eIt);
+  const pue = pueOf(eDc, eIt);
+  const gradable = status === 'final' && !metering.meteringFault;
+  // Emissions only from usable inputs (finite, ≥ 0), like the KPI functions.
+  const emitting = ef !== null && ef >= 0 && Number.isFinite(ef) && eDc >= 0 && Number.isFinite(eDc);
+  const co2Kg = emitting ? ef * Math.max(0, eDc - (eRen ?? 0)) : null;
+
+  return {
+    pue,
+    dcie: dcie(eDc, eIt),
+    pueCategory: input.pueCategory ?? 1,
+    status,
+    coverage: Math.min(clampCoverage(input.facility.coverage), clampCoverage(input.it.coverage)),
+    grade: gradable ? gradeFor(pue, scheme) : null,
+    meetsHubTarget: gradable ? meetsHubTargetFor(pue, input.hub, hubTargets) : null,
+    wue: waterM3 === null ? null : wue(waterM3, eIt),
+    cue: ef === null ? null : cue(ef, eDc, eRen ?? 0, eIt),
+    cueLocation: ef === null ? null : cueLocation(ef, eDc, eIt),
+    ref: eRen === null ? null : ref(eRen, eDc),
+    erf: eReuse === null ? null : erf(eReuse, eDc),
+    ere: eReuse === null ? null : ere(eDc, eReuse, eIt),
+    meteringFault: metering.meteringFault,
+    faultReasons: metering.reasons,
+    schemeId: scheme.id,
+    coverageBy: {
+      facility: clampCoverage(input.facility.coverage),
+      it: clampCoverage(input.it.coverage),
+      renewable: input.renewable ? clampCoverage(input.renewable.coverage) : null,
+      reused: input.reused ? clampCoverage(input.reused.coverage) : null,
+      water: input.water ? clampCoverage(input.water.coverage) : null,
+    },
+    energy: {
+      facilityKwh: eDc,
+      itKwh: eIt,
+      renewableKwh: eRen,
+      reusedKwh: eReuse,
+      waterM3,
+      co2Kg,
+      co2LocationKg: emitting ? ef * eDc : null,
+    },
+  };
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: build everything (Nx caches, so a second start rebuilds nothing), then run the API, which also
+ * serves the dashboard. DEMO defaults to 1 (demo fleet and demo users); `DEMO=0 npm start` starts an empty
+ * production instance (ADMIN_PASSWORD required). SKIP_BUILD=1 skips the build step.
+ * Dependency-free on purpose: it must work right after `npm ci` on a fresh clone.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MAIN = path.join(ROOT, 'apps/api/dist/main.js');
+const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+let child = null;
+let stopping = null;
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    stopping = signal;
+    // The API runs in its own process group (see below), so this forwarded signal is the only one it gets.
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    else process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
+}
+
+// A detached child would outlive us if this script died some other way: take it down with us.
+process.on('exit', () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
+
+/**
+ * Runs a command with inherited output; resolves with its exit code (128+n for a signal).
+ * `own` starts it in its own process group: a terminal Ctrl-C then reaches it once, through our forwarding,
+ * instead of twice (directly and forwarded), which would cut its graceful shutdown short.
+ */
+function run(command, args, env, own = false) {
+  return new Promise((resolve) => {
+    child = spawn(command, args, {
+      cwd: ROOT,
+      env,
+      stdio: own ? ['ignore', 'inherit', 'inherit'] : 'inherit',
+      detached: own,
+    });
+    child.on('error', (err) => {
+      console.error(`[start] cannot run ${command}: ${err.message}`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      child = null;
+      resolve(code ?? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    });
+  });
+}
+
+const env = { ...process.env };
+if (env.DEMO === undefined || env.DEMO === '') env.DEMO = '1';
+
+if (env.SKIP_BUILD === '1') {
+  console.log('[start] SKIP_BUILD=1: not building');
+} else {
+  console.log('[start] building (nx run-many -t build; cached results are reused)');
+  const code = await run(NPX, ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], {
+    ...env,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+  });
+  if (stopping) process.exit(code);
+  if (code !== 0) {
+    console.error(`[start] the build failed (exit ${code}); not starting the API`);
+    process.exit(code);
+  }
+}
+
+if (!existsSync(MAIN)) {
+  console.error(
+    `[start] ${path.relative(ROOT, MAIN)} does not exist; run \`npm run build\` and check its output`,
+  );
+  process.exit(1);
+}
+
+console.log(`[start] starting the API: node ${path.relative(ROOT, MAIN)} (DEMO=${env.DEMO})`);
+const code = await run(process.execPath, [MAIN], env, true);
+process.exit(code);
