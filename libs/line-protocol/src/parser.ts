@@ -161,13 +161,6 @@ class LineParser {
   private reason = '';
   /** Whether the last `scanKey` passed over an escape sequence. */
   private keyEscaped = false;
-  /**
-   * Names seen on the previous lines, by position in the line (measurement, then each tag key and value,
-   * then each field key). Telegraf repeats the same names in the same order, so comparing in place and
-   * reusing the earlier string saves a substring and its property-key internalisation per name.
-   */
-  private readonly names: string[] = [];
-  private slot = 0;
 
   constructor(
     private readonly s: string,
@@ -178,7 +171,6 @@ class LineParser {
   parseLine(start: number, end: number, line: number): LinePoint | null {
     const s = this.s;
     let i = start;
-    this.slot = 0;
 
     // Measurement.
     let escaped = false;
@@ -193,7 +185,7 @@ class LineParser {
       i++;
     }
     if (i === start) return this.fail('missing measurement');
-    const measurement = escaped ? this.unescape(start, i, isMeasurementEscapable) : this.name(start, i);
+    const measurement = escaped ? this.unescape(start, i, isMeasurementEscapable) : s.slice(start, i);
 
     // Tag set.
     const tags: Record<string, string> = {};
@@ -316,21 +308,7 @@ class LineParser {
 
   /** The tag key, tag value or field key just scanned by `scanKey`, unescaped only when needed. */
   private key(start: number, end: number): string {
-    return this.keyEscaped ? this.unescape(start, end, isKeyEscapable) : this.name(start, end);
-  }
-
-  /** [start, end) as a string, reusing the name seen at the same position on an earlier line if equal. */
-  private name(start: number, end: number): string {
-    const slot = this.slot++;
-    const names = this.names;
-    if (slot < names.length) {
-      const previous = names[slot]!;
-      if (previous.length === end - start && this.s.startsWith(previous, start)) return previous;
-      return (names[slot] = this.s.slice(start, end));
-    }
-    const name = this.s.slice(start, end);
-    names.push(name);
-    return name;
+    return this.keyEscaped ? this.unescape(start, end, isKeyEscapable) : this.s.slice(start, end);
   }
 
   /** Copies [start, end) dropping each backslash that precedes an escapable character. */

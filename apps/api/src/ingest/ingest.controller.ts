@@ -53,8 +53,10 @@ export class IngestController {
       if (parsed === null || typeof parsed !== 'object' || !Array.isArray((parsed as { samples?: unknown }).samples)) {
         throw bad('body must be an object with a "samples" array');
       }
+      const who = principal(req);
+      assertOwnSite(who, (parsed as { datacenter?: unknown }).datacenter);
       const key = idempotencyKey(req);
-      const out = await this.ingest.ingestEntries(principal(req), (parsed as { samples: unknown[] }).samples, key);
+      const out = await this.ingest.ingestEntries(who, (parsed as { samples: unknown[] }).samples, key);
       return out.response;
     } catch (err) {
       status = err instanceof HttpException ? err.getStatus() : 500;
@@ -78,6 +80,7 @@ export class IngestController {
     const done = this.ingest.admit();
     let status = 204;
     try {
+      assertOwnSite(principal(req), req.query.datacenter);
       const precision = normalizePrecision(req.query.precision ?? 'ns');
       if (!precision) throw influxError(400, `invalid precision "${String(req.query.precision)}" (ns, u, ms, s, m, h)`);
       const type = String(req.headers['content-type'] ?? 'text/plain').toLowerCase();
@@ -139,6 +142,17 @@ export class IngestController {
 function principal(req: AppRequest): IngestPrincipal {
   if (!req.ingest) throw new HttpException('ingest token required', 401);
   return req.ingest;
+}
+
+/** A batch may name its site; naming another site than the token's is refused (403), nothing stored. */
+function assertOwnSite(who: IngestPrincipal, named: unknown): void {
+  if (named === undefined) return;
+  if (named !== who.siteCode) {
+    throw new HttpException(
+      { statusCode: 403, error: 'Forbidden', message: `this token posts only for ${who.siteCode}, not ${String(named).slice(0, 40)}` },
+      403,
+    );
+  }
 }
 
 function idempotencyKey(req: AppRequest): string | null {

@@ -1,0 +1,189 @@
+import { gzipSync } from 'node:zlib';
+import type { IngestResponse, SeriesResponse } from '@dcfleet/contracts';
+import { DbHandle } from '../src/database/db-handle';
+import { bootTestApp, dialects, type TestApp } from './support/harness';
+
+const MIN = 60_000;
+
+async function countSamples(t: TestApp): Promise<number> {
+  const db = t.app.get(DbHandle);
+  if (db.dialect === 'sqlite') return (db.sqlite.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n;
+  const { rows } = await db.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM samples');
+  return Number(rows[0]!.n);
+}
+
+async function countReceipts(t: TestApp): Promise<number> {
+  const db = t.app.get(DbHandle);
+  if (db.dialect === 'sqlite') return (db.sqlite.prepare('SELECT COUNT(*) AS n FROM receipts').get() as { n: number }).n;
+  const { rows } = await db.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM receipts');
+  return Number(rows[0]!.n);
+}
+
+describe.each(dialects())('ingest on %s', (dialect) => {
+  let t: TestApp;
+  let token: string;
+  let other: string;
+  const base = Math.floor((Date.now() - 3 * 3_600_000) / 3_600_000) * 3_600_000; // an hour boundary, 3 h ago
+
+  const post = (body: unknown, secret = token, headers: Record<string, string> = {}) =>
+    t.request('/api/v1/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}`, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    t = await bootTestApp(dialect, { INGEST_MAX_SAMPLES: '1000', INGEST_MAX_BODY_BYTES: '200000' });
+    await t.createSite('GZ-T-01');
+    await t.createSite('GZ-T-02');
+    token = (await t.createToken('GZ-T-01')).token;
+    other = (await t.createToken('GZ-T-02')).token;
+  });
+  afterAll(() => t.close());
+
+  it('stores a valid batch, rejects bad samples individually and returns a chained receipt', async () => {
+    const res = await post({
+      samples: [
+        { metric: 'it_power_kw', ts: new Date(base).toISOString(), value: 800 },
+        { metric: 'it_power_kw', ts: base + MIN, value: -5 },
+        { ts: base, values: { facility_power_kw: 1000, bogus_metric: 1 } },
+        { metric: 'inlet_temp_c', ts: base, value: 24.5, labels: { zone: 'A1' } },
+        { metric: 'inlet_temp_c', ts: Date.now() + 3_600_000, value: 24 },
+        { metric: 'inlet_temp_c', ts: 'yesterday', value: 24 },
+        { metric: 'x_fan_rpm', ts: base, value: 1200 },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as IngestResponse;
+    expect(body.accepted).toBe(4);
+    expect(body.rejected.map((r) => r.index)).toEqual([1, 2, 4, 5]);
+    expect(body.rejected.find((r) => r.index === 1)!.reason).toMatch(/plausible range/);
+    expect(body.rejected.find((r) => r.index === 2)).toMatchObject({ metric: 'bogus_metric' });
+    expect(body.rejected.find((r) => r.index === 2)!.reason).toMatch(/catalog/);
+    expect(body.rejected.find((r) => r.index === 4)!.reason).toMatch(/future/);
+    expect(body.receipt.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(body.receipt.prevHash).toBe('0'.repeat(64));
+
+    const second = (await (await post({ samples: [{ metric: 'it_power_kw', ts: base + 2 * MIN, value: 810 }] })).json()) as IngestResponse;
+    expect(second.receipt.prevHash).toBe(body.receipt.hash);
+    expect(second.receipt.seq).toBe(body.receipt.seq + 1);
+  });
+
+  it('refuses a request with no valid sample with 400 and reasons, storing nothing', async () => {
+    const before = [await countSamples(t), await countReceipts(t)];
+    const res = await post({ samples: [{ metric: 'nope', ts: base, value: 1 }, { metric: 'it_power_kw', ts: base, value: 'x' }] });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { rejected: { index: number; reason: string }[] };
+    expect(body.rejected).toHaveLength(2);
+    expect([await countSamples(t), await countReceipts(t)]).toEqual(before);
+  });
+
+  it.each([
+    ['not JSON', '{"samples": [', 400],
+    ['no samples array', { data: [] }, 400],
+    ['samples not an array', { samples: {} }, 400],
+  ])('refuses a malformed body (%s) → %s', async (_name, body, status) => {
+    const before = await countSamples(t);
+    const res = await post(body);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { message: string }).message).toBeTruthy();
+    expect(await countSamples(t)).toBe(before);
+  });
+
+  it('authenticates: 401 without or with an unknown token, 403 for a revoked one or another site', async () => {
+    const sample = { samples: [{ metric: 'it_power_kw', ts: base, value: 1 }] };
+    const none = await t.request('/api/v1/ingest', { method: 'POST', json: sample });
+    expect(none.status).toBe(401);
+    expect((await post(sample, 'dcf_unknownunknownunknownunknown')).status).toBe(401);
+    const jwt = await t.login('admin');
+    expect((await post(sample, jwt)).status).toBe(401);
+    expect((await post({ datacenter: 'GZ-T-01', ...sample }, other)).status).toBe(403);
+
+    const victim = await t.createToken('GZ-T-01');
+    expect((await post(sample, victim.token)).status).toBe(200);
+    const del = await t.request(`/api/v1/tokens/${victim.id}`, { method: 'DELETE', token: jwt });
+    expect(del.status).toBe(200);
+    const before = await countSamples(t);
+    const revoked = await post({ samples: [{ metric: 'it_power_kw', ts: base + 30 * MIN, value: 1 }] }, victim.token);
+    expect(revoked.status).toBe(403);
+    expect(await countSamples(t)).toBe(before);
+  });
+
+  it('enforces content type, body size and sample count limits (415, 413)', async () => {
+    const res415 = await t.request('/api/v1/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+    expect(res415.status).toBe(415);
+    const many = { samples: Array.from({ length: 1001 }, (_, i) => ({ metric: 'it_power_kw', ts: base - i * MIN, value: 1 })) };
+    expect((await post(many)).status).toBe(413);
+    const big = JSON.stringify({ samples: [{ metric: 'x_blob', ts: base, value: 1, labels: { a: 'x'.repeat(64) } }], pad: 'y'.repeat(250_000) });
+    expect((await post(big)).status).toBe(413);
+    const bomb = gzipSync(Buffer.from(big));
+    const gz = await t.request('/api/v1/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${token}` },
+      body: bomb,
+    });
+    expect(gz.status).toBe(413);
+  });
+
+  it('accepts gzip bodies', async () => {
+    const body = gzipSync(Buffer.from(JSON.stringify({ samples: [{ metric: 'outdoor_temp_c', ts: base, value: 12.5 }] })));
+    const res = await t.request('/api/v1/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${token}` },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as IngestResponse).accepted).toBe(1);
+  });
+
+  it('returns the original receipt for a retried Idempotency-Key without storing twice', async () => {
+    const batch = { samples: [{ metric: 'ups_load_pct', ts: base, value: 40 }] };
+    const a = (await (await post(batch, token, { 'idempotency-key': 'batch-42' })).json()) as IngestResponse;
+    const receipts = await countReceipts(t);
+    const b = (await (await post(batch, token, { 'idempotency-key': 'batch-42' })).json()) as IngestResponse;
+    expect(b).toEqual(a);
+    expect(await countReceipts(t)).toBe(receipts);
+  });
+
+  it('keeps last write wins and corrects the rollups', async () => {
+    const h = base + 3_600_000;
+    await post({ samples: [0, 1, 2].map((i) => ({ metric: 'cooling_power_kw', ts: h + i * MIN, value: 100 })) });
+    await t.flush();
+    await post({ samples: [{ metric: 'cooling_power_kw', ts: h + MIN, value: 400 }] });
+    await t.flush();
+    const admin = await t.login('admin');
+    const res = await t.request(
+      `/api/v1/datacenters/GZ-T-01/series?metric=cooling_power_kw&step=1h&from=${h}&to=${h + 3_600_000}`,
+      { token: admin },
+    );
+    const body = (await res.json()) as SeriesResponse;
+    expect(body.series[0]!.points[0]).toMatchObject({ avg: 200, min: 100, max: 400 });
+    const minute = await t.request(
+      `/api/v1/datacenters/GZ-T-01/series?metric=cooling_power_kw&step=1m&from=${h}&to=${h + 4 * MIN}`,
+      { token: admin },
+    );
+    const mb = (await minute.json()) as SeriesResponse;
+    expect(mb.series[0]!.points.map((p) => p.avg)).toEqual([100, 400, 100, null]);
+  });
+
+  it('answers 429 with Retry-After when a site exceeds its rate', async () => {
+    const limited = await bootTestApp(dialect, { INGEST_RATE_LIMIT: '10' });
+    try {
+      await limited.createSite('GZ-RL-01');
+      const tk = (await limited.createToken('GZ-RL-01')).token;
+      const batch = { samples: Array.from({ length: 8 }, (_, i) => ({ metric: 'it_power_kw', ts: base + i * MIN, value: 1 })) };
+      const send = () =>
+        limited.request('/api/v1/ingest', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tk}` }, body: JSON.stringify(batch) });
+      expect((await send()).status).toBe(200);
+      const res = await send();
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});
