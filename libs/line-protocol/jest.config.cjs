@@ -1,2 +1,1 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS config; the workspace lint config has no *.cjs override yet
 module.exports = require('../../jest.preset.cjs').project('line-protocol', __dirname);

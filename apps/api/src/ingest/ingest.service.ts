@@ -127,36 +127,46 @@ export class IngestService {
     if (!site) throw new HttpException({ statusCode: 403, error: 'Forbidden', message: 'the token’s site no longer exists' }, 403);
     this.rollups.setSiteZone(site.id, site.timezone);
 
-    const samples = dedupe(norm.samples);
-    const n = samples.length;
+    // Resolve series, then drop earlier duplicates of a (series, ts) in this batch: the last one wins.
+    const all = norm.samples;
+    const siteSeries = this.registry.siteMap(site.id);
+    const refs = new Array<number>(all.length);
     const newSeries: NewSeries[] = [];
     const newIndex = new Map<string, number>();
-    const seriesRefs = new Array<number>(n);
-    const ts = new Array<number>(n);
-    const values = new Array<number>(n);
-    const content = createHash('sha256');
-    let minTs = Infinity;
-    let maxTs = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const s = samples[i]!;
-      const known = this.registry.find(site.id, s.metric, s.labelKey);
-      if (known) seriesRefs[i] = known.id;
+    for (let i = 0; i < all.length; i++) {
+      const s = all[i]!;
+      const key = s.labelKey ? s.metric + s.labelKey : s.metric;
+      const known = siteSeries?.get(key);
+      if (known) refs[i] = known.id;
       else {
-        const key = s.metric + '\u0000' + s.labelKey;
         let idx = newIndex.get(key);
         if (idx === undefined) {
           idx = newSeries.length;
           newSeries.push({ metric: s.metric, labelKey: s.labelKey, kind: s.kind });
           newIndex.set(key, idx);
         }
-        seriesRefs[i] = -(idx + 1);
+        refs[i] = -(idx + 1);
       }
-      ts[i] = s.ts;
-      values[i] = s.value;
+    }
+    const keep = lastWins(refs, all);
+    const n = keep ? keep.length : all.length;
+    const seriesRefs = new Array<number>(n);
+    const ts = new Array<number>(n);
+    const values = new Array<number>(n);
+    const lines = new Array<string>(n);
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const i = keep ? keep[j]! : j;
+      const s = all[i]!;
+      seriesRefs[j] = refs[i]!;
+      ts[j] = s.ts;
+      values[j] = s.value;
       if (s.ts < minTs) minTs = s.ts;
       if (s.ts > maxTs) maxTs = s.ts;
-      content.update(canonicalSampleLine(s.metric, s.labelKey, s.ts, s.value));
+      lines[j] = canonicalSampleLine(s.metric, s.labelKey, s.ts, s.value);
     }
+    const content = createHash('sha256').update(lines.join(''));
     const accepted = norm.samples.length;
     let out;
     try {
@@ -204,17 +214,26 @@ export class IngestService {
   }
 }
 
-/** Within one batch, the last sample for a (series, ts) wins, like across batches. */
-function dedupe(samples: NormalizedSample[]): NormalizedSample[] {
-  const seen = new Map<string, number>();
+/**
+ * Within one batch the last sample for a (series, ts) wins, as across batches. Returns the indices to keep,
+ * or undefined when there is no duplicate (the common case, checked with numeric keys only).
+ */
+function lastWins(refs: number[], samples: NormalizedSample[]): number[] | undefined {
+  const seen = new Map<number, number | Set<number>>();
   let dup = false;
-  for (let i = 0; i < samples.length; i++) {
-    const s = samples[i]!;
-    const key = `${s.metric}${s.labelKey}\u0000${s.ts}`;
-    if (seen.has(key)) dup = true;
-    seen.set(key, i);
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
+    const t = samples[i]!.ts;
+    const prev = seen.get(ref);
+    if (prev === undefined) seen.set(ref, t);
+    else if (typeof prev === 'number') {
+      if (prev === t) dup = true;
+      else seen.set(ref, new Set([prev, t]));
+    } else if (prev.has(t)) dup = true;
+    else prev.add(t);
   }
-  if (!dup) return samples;
-  const keep = new Set(seen.values());
-  return samples.filter((_, i) => keep.has(i));
+  if (!dup) return undefined;
+  const last = new Map<string, number>();
+  for (let i = 0; i < refs.length; i++) last.set(`${refs[i]}:${samples[i]!.ts}`, i);
+  return [...last.values()].sort((a, b) => a - b);
 }

@@ -49,15 +49,35 @@ function rowToAgg(r: AggRow): Agg {
   };
 }
 
+/**
+ * A numeric array as a PostgreSQL array literal. pg's generic array serialisation escapes element by
+ * element and cost more than the insert itself; numbers need no escaping and Number#toString round-trips.
+ */
+export function numArray(values: readonly number[]): string {
+  return '{' + values.join(',') + '}';
+}
+
 /** Columnar parameters for UNNEST: one array per column (one round trip for any number of rows). */
-function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg }[]): unknown[] {
-  const cols: number[][] = Array.from({ length: 12 }, () => []);
-  for (const r of rows) {
+function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg }[]): string[] {
+  const n = rows.length;
+  const cols: number[][] = Array.from({ length: 12 }, () => new Array<number>(n));
+  for (let j = 0; j < n; j++) {
+    const r = rows[j]!;
     const a = r.agg;
-    const v = [r.seriesId, r.bucket, a.count, a.sum, a.min, a.max, a.first, a.firstTs, a.last, a.lastTs, a.increase, a.resets];
-    for (let i = 0; i < 12; i++) cols[i]!.push(v[i]!);
+    cols[0]![j] = r.seriesId;
+    cols[1]![j] = r.bucket;
+    cols[2]![j] = a.count;
+    cols[3]![j] = a.sum;
+    cols[4]![j] = a.min;
+    cols[5]![j] = a.max;
+    cols[6]![j] = a.first;
+    cols[7]![j] = a.firstTs;
+    cols[8]![j] = a.last;
+    cols[9]![j] = a.lastTs;
+    cols[10]![j] = a.increase;
+    cols[11]![j] = a.resets;
   }
-  return cols;
+  return cols.map(numArray);
 }
 
 const UNNEST_AGG = `unnest($1::int[], $2::bigint[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
@@ -154,7 +174,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
       `INSERT INTO samples (ts, series_id, value, ingested_at, receipt_id)
        SELECT t, s, v, $4, $5 FROM unnest($1::bigint[], $2::int[], $3::float8[]) AS u(t, s, v)
        ON CONFLICT (ts, series_id) DO NOTHING`,
-      [input.ts, seriesIds, input.values, now, receiptId],
+      [numArray(input.ts), numArray(seriesIds), numArray(input.values), now, receiptId],
     );
     const status = new Uint8Array(n);
     if ((ins.rowCount ?? 0) < n) {
@@ -162,7 +182,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
         `SELECT (u.i - 1)::int AS i, s.value FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY AS u(t, sid, i)
            JOIN samples s ON s.ts = u.t AND s.series_id = u.sid
           WHERE s.receipt_id <> $3`,
-        [input.ts, seriesIds, receiptId],
+        [numArray(input.ts), numArray(seriesIds), receiptId],
       );
       const changed: number[] = [];
       for (const r of rows) {
@@ -177,7 +197,13 @@ export class PostgresTelemetryStore implements TelemetryStore {
           `UPDATE samples s SET value = u.v, ingested_at = $4, receipt_id = $5
              FROM unnest($1::bigint[], $2::int[], $3::float8[]) AS u(t, sid, v)
             WHERE s.ts = u.t AND s.series_id = u.sid`,
-          [changed.map((i) => input.ts[i]), changed.map((i) => seriesIds[i]), changed.map((i) => input.values[i]), now, receiptId],
+          [
+            numArray(changed.map((i) => input.ts[i]!)),
+            numArray(changed.map((i) => seriesIds[i]!)),
+            numArray(changed.map((i) => input.values[i]!)),
+            now,
+            receiptId,
+          ],
         );
       }
     }
@@ -309,7 +335,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
          JOIN samples s ON s.ts >= u.b AND s.ts < u.e AND s.series_id = u.sid
         WHERE s.receipt_id NOT IN (SELECT id FROM receipts WHERE NOT rolled_up)
         ORDER BY u.i, s.ts`,
-      [refs.map((r) => r.seriesId), refs.map((r) => r.bucket), refs.map((r) => r.end)],
+      [numArray(refs.map((r) => r.seriesId)), numArray(refs.map((r) => r.bucket)), numArray(refs.map((r) => r.end))],
     );
     return this.group(refs.length, rows.map((r) => ({ i: r.i, agg: single(r.ts, r.value) })));
   }
@@ -320,7 +346,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
          FROM unnest($1::int[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS u(sid, b, e, i)
          JOIN rollup_1m m ON m.series_id = u.sid AND m.bucket >= u.b AND m.bucket < u.e
         ORDER BY u.i, m.bucket`,
-      [refs.map((r) => r.seriesId), refs.map((r) => r.bucket), refs.map((r) => r.end)],
+      [numArray(refs.map((r) => r.seriesId)), numArray(refs.map((r) => r.bucket)), numArray(refs.map((r) => r.end))],
     );
     return this.group(refs.length, rows.map((r) => ({ i: r.i, agg: rowToAgg(r) })));
   }

@@ -9,6 +9,8 @@ export class SeriesRegistry {
   private readonly byKey = new Map<string, SeriesRow>();
   private readonly byId = new Map<number, SeriesRow>();
   private readonly bySite = new Map<number, SeriesRow[]>();
+  /** Per site: metric + canonical labels → series (the ingest lookup, one string per sample). */
+  private readonly siteMaps = new Map<number, Map<string, SeriesRow>>();
 
   add(row: SeriesRow): void {
     if (this.byId.has(row.id)) return;
@@ -17,6 +19,16 @@ export class SeriesRegistry {
     const list = this.bySite.get(row.siteId) ?? [];
     list.push(row);
     this.bySite.set(row.siteId, list);
+    let m = this.siteMaps.get(row.siteId);
+    if (!m) {
+      m = new Map();
+      this.siteMaps.set(row.siteId, m);
+    }
+    m.set(row.labels ? row.metric + row.labels : row.metric, row);
+  }
+
+  siteMap(siteId: number): ReadonlyMap<string, SeriesRow> | undefined {
+    return this.siteMaps.get(siteId);
   }
 
   find(siteId: number, metric: string, labelKey: string): SeriesRow | undefined {

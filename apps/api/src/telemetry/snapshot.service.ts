@@ -46,18 +46,27 @@ export class SnapshotService {
   accept(siteId: number, receivedAt: number, seriesIds: number[], ts: number[], values: number[]): Record<string, number> {
     const s = this.live(siteId);
     s.lastIngestAt = receivedAt;
-    const changed: Record<string, number> = {};
+    const changed = new Map<number, number>();
+    let newest = s.lastSampleAt ?? -Infinity;
     for (let i = 0; i < ts.length; i++) {
       const sid = seriesIds[i]!;
       const t = ts[i]!;
       const cur = s.latest.get(sid);
-      if (cur && cur.ts > t) continue;
-      s.latest.set(sid, { ts: t, value: values[i]! });
-      if (s.lastSampleAt === null || t > s.lastSampleAt) s.lastSampleAt = t;
-      const row = this.registry.get(sid);
-      if (row) changed[row.metric + row.labels] = values[i]!;
+      if (cur) {
+        if (cur.ts > t) continue;
+        cur.ts = t;
+        cur.value = values[i]!;
+      } else s.latest.set(sid, { ts: t, value: values[i]! });
+      if (t > newest) newest = t;
+      changed.set(sid, values[i]!);
     }
-    return changed;
+    if (newest > -Infinity) s.lastSampleAt = newest;
+    const out: Record<string, number> = {};
+    for (const [sid, v] of changed) {
+      const row = this.registry.get(sid);
+      if (row) out[row.labels ? row.metric + row.labels : row.metric] = v;
+    }
+    return out;
   }
 
   /** Seeds the live state from the newest 1-minute bucket of every series (after a restart). */

@@ -9,6 +9,7 @@ import {
   SAMPLE_UNCHANGED,
   type BatchInput,
   type BatchOutput,
+  type BucketMerge,
   type BucketRef,
   type FlushStats,
   type PendingReceipt,
@@ -21,7 +22,8 @@ import {
 
 type Stmt = BetterSqlite3.Statement;
 
-const CHUNK = 200; // rows per multi-row INSERT: fewer JS↔C crossings, well under SQLite's variable limit
+const CHUNK = 200;
+const MERGE_CHUNK = 4000; // rollup upserts per transaction before the event loop gets a turn // rows per multi-row INSERT: fewer JS↔C crossings, well under SQLite's variable limit
 
 const AGG_COLS = 'count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
 
@@ -70,7 +72,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly deleteBucket: Record<RollupStep, Stmt>;
   private readonly finerRows: Record<'1h' | '1d', Stmt>;
   private readonly writeTx: (input: BatchInput) => BatchOutput;
-  private readonly flushTx: (flush: RollupFlush) => FlushStats;
+  private readonly mergeTx: (step: RollupStep, chunk: BucketMerge[]) => BucketMerge[];
+  private readonly finalTx: (receiptIds: number[], todo: Record<RollupStep, Map<string, BucketRef>>, stats: FlushStats) => void;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     const values = Array.from({ length: CHUNK }, () => '(?,?,?,?,?)').join(',');
@@ -148,7 +151,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
       '1d': db.prepare(`SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`),
     };
     this.writeTx = db.transaction((input: BatchInput) => this.write(input));
-    this.flushTx = db.transaction((flush: RollupFlush) => this.flush(flush));
+    this.mergeTx = db.transaction((step: RollupStep, chunk: BucketMerge[]) => this.mergeChunk(step, chunk));
+    this.finalTx = db.transaction(
+      (receiptIds: number[], todo: Record<RollupStep, Map<string, BucketRef>>, stats: FlushStats) => this.final(receiptIds, todo, stats),
+    );
   }
 
   async loadSeries(): Promise<SeriesRow[]> {
@@ -245,39 +251,63 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
   }
 
+  /**
+   * Merges run in short transactions with the event loop released in between, so a large flush never
+   * stalls ingest for long. Receipts are marked rolled up only in the final transaction, together with
+   * every recomputation: a crash before it leaves the receipts pending, and the recovery pass rebuilds
+   * their buckets from samples (recomputing is idempotent, so half-applied merges do no harm).
+   */
   async flushRollups(flush: RollupFlush): Promise<FlushStats> {
-    return this.flushTx(flush);
-  }
-
-  private flush(flush: RollupFlush): FlushStats {
-    for (const id of flush.receiptIds) this.s.markRolled!.run(id);
     const stats: FlushStats = { merged: { '1m': 0, '1h': 0, '1d': 0 }, recomputed: { '1m': 0, '1h': 0, '1d': 0 } };
-    const extra: Record<'1h' | '1d', Map<string, BucketRef>> = { '1h': new Map(), '1d': new Map() };
+    const todo: Record<RollupStep, Map<string, BucketRef>> = { '1m': new Map(), '1h': new Map(), '1d': new Map() };
+    const addParents = (r: BucketRef) => {
+      const p = flush.parentsOf(r.seriesId, r.bucket);
+      todo['1h'].set(`${p.hour.seriesId}:${p.hour.bucket}`, p.hour);
+      todo['1d'].set(`${p.day.seriesId}:${p.day.bucket}`, p.day);
+    };
+    for (const level of flush.levels) {
+      for (const r of level.recompute) {
+        todo[level.step].set(`${r.seriesId}:${r.bucket}`, r);
+        if (level.step === '1m') addParents(r);
+      }
+    }
     for (const level of flush.levels) {
       const step = level.step;
-      const todo = new Map<string, BucketRef>();
-      for (const r of level.recompute) todo.set(`${r.seriesId}:${r.bucket}`, r);
-      if (step !== '1m') for (const [k, r] of extra[step]) todo.set(k, r);
-      for (const m of level.merges) {
-        const key = `${m.seriesId}:${m.bucket}`;
-        if (todo.has(key)) continue; // recomputed from the finer level below, which already holds it
-        const res = this.merge[step].run(m.seriesId, m.bucket, ...aggParams(m.agg));
-        if (res.changes === 0) todo.set(key, m);
-        else stats.merged[step]++;
+      const merges = level.merges.filter((m) => !todo[step].has(`${m.seriesId}:${m.bucket}`));
+      for (let i = 0; i < merges.length; i += MERGE_CHUNK) {
+        const chunk = merges.slice(i, i + MERGE_CHUNK);
+        const refused = this.mergeTx(step, chunk);
+        stats.merged[step] += chunk.length - refused.length;
+        for (const r of refused) {
+          todo[step].set(`${r.seriesId}:${r.bucket}`, r);
+          if (step === '1m') addParents(r);
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      for (const r of todo.values()) {
+    }
+    this.finalTx(flush.receiptIds, todo, stats);
+    return stats;
+  }
+
+  private mergeChunk(step: RollupStep, chunk: BucketMerge[]): BucketMerge[] {
+    const refused: BucketMerge[] = [];
+    const stmt = this.merge[step];
+    for (const m of chunk) {
+      if (stmt.run(m.seriesId, m.bucket, ...aggParams(m.agg)).changes === 0) refused.push(m);
+    }
+    return refused;
+  }
+
+  private final(receiptIds: number[], todo: Record<RollupStep, Map<string, BucketRef>>, stats: FlushStats): void {
+    for (const id of receiptIds) this.s.markRolled!.run(id);
+    for (const step of ['1m', '1h', '1d'] as const) {
+      for (const r of todo[step].values()) {
         const agg = step === '1m' ? this.fromRaw(r) : this.fromFiner(step, r);
         if (agg) this.overwrite[step].run(r.seriesId, r.bucket, ...aggParams(agg));
         else this.deleteBucket[step].run(r.seriesId, r.bucket);
         stats.recomputed[step]++;
-        if (step === '1m') {
-          const p = flush.parentsOf(r.seriesId, r.bucket);
-          extra['1h'].set(`${p.hour.seriesId}:${p.hour.bucket}`, p.hour);
-          extra['1d'].set(`${p.day.seriesId}:${p.day.bucket}`, p.day);
-        }
       }
     }
-    return stats;
   }
 
   private fromRaw(r: BucketRef): Agg | undefined {

@@ -1,0 +1,90 @@
+// Shared helpers for the benchmark scripts: start a real API process on a fresh database and talk to it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ADMIN_PASSWORD = 'bench-admin-password';
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Creates a fresh database: a temp SQLite file, or a new PostgreSQL database on BENCH_DATABASE_URL. */
+export async function freshDatabase(kind) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dcfleet-bench-'));
+  if (kind === 'sqlite') return { url: `sqlite:${join(dataDir, 'bench.sqlite')}`, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const base = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `dcfleet_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    dataDir,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts apps/api/dist/main.js (build first: npm run build) and waits until it is ready. */
+export async function startApi(databaseUrl, dataDir, env = {}) {
+  const main = join(ROOT, 'apps/api/dist/main.js');
+  if (!existsSync(main)) throw new Error('apps/api/dist/main.js missing: run `npm run build` first');
+  const port = await freePort();
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, main], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, DEMO: '0', ADMIN_PASSWORD, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${url}/health/ready`);
+      if (r.ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error('API did not become ready');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const { accessToken } = await login.json();
+  return {
+    url,
+    child,
+    adminToken: accessToken,
+    stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
+  };
+}
+
+export async function createSiteWithToken(api, code) {
+  const h = { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` };
+  const r1 = await fetch(`${api.url}/api/v1/datacenters`, { method: 'POST', headers: h, body: JSON.stringify({ code, name: `Bench ${code}` }) });
+  if (r1.status !== 201) throw new Error(`create site ${code}: ${r1.status} ${await r1.text()}`);
+  const r2 = await fetch(`${api.url}/api/v1/datacenters/${code}/tokens`, { method: 'POST', headers: h, body: JSON.stringify({ name: 'bench' }) });
+  return (await r2.json()).token;
+}
+
+export function percentile(sorted, p) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
