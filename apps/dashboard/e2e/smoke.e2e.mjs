@@ -202,11 +202,6 @@ function assert(condition, message) {
 // ---------------------------------------------------------------------------------------------------------
 
 async function main() {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-  }
-
   let server = null;
   let context = null;
   let userDataDir = null;
@@ -229,6 +224,12 @@ async function main() {
   }
 
   try {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+      );
+    }
     let baseUrl = process.env.BASE_URL?.replace(/\/+$/, '');
     if (baseUrl) {
       log(`using running instance at ${baseUrl}`);

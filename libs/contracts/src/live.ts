@@ -57,10 +57,38 @@ export interface RatingRevisedEvent {
   revisedAt: string;
 }
 
-export type SubscribeRequest = ({ scope: 'fleet' } | { datacenter: string }) & { lastSeq?: number };
+/**
+ * Streams a client can subscribe to. `fleet` and `datacenter` are the ones of product.md §7; `alarms`
+ * (admin and operator only) and `ratings` are joined automatically at connect and only need a `subscribe`
+ * to resume after a reconnect.
+ */
+export type LiveScope = 'fleet' | 'alarms' | 'ratings';
 
+/**
+ * `lastSeq` + `epoch` (both from an earlier acknowledgement or event) ask for the events missed since.
+ * A different epoch (server state reset, e.g. a restart without Redis) always means a resync.
+ */
+export type SubscribeRequest = ({ scope: LiveScope } | { datacenter: string }) & { lastSeq?: number; epoch?: string };
+
+/** Any event of a stream, as it appears in `SubscribeAck.missed`. */
+export type LiveStreamEvent = FleetUpdate | DcUpdate | AlarmEvent | RatingRevisedEvent;
+
+/**
+ * `seq` is the room's current sequence number: live events with a seq at or below it are already covered by
+ * the snapshot (or `missed`) and may be ignored; events can arrive just before the acknowledgement.
+ * `resync: true` means the missed events are no longer available: replace local state with `snapshot`.
+ */
 export type SubscribeAck =
-  | { ok: true; room: string; seq: number; resync: boolean; snapshot: SiteSnapshot[]; missed?: unknown[] }
+  | {
+      ok: true;
+      room: string;
+      seq: number;
+      /** Identifies the sequence space; send it back with `lastSeq` when resuming. */
+      epoch?: string;
+      resync: boolean;
+      snapshot: SiteSnapshot[];
+      missed?: LiveStreamEvent[];
+    }
   | { ok: false; error: string };
 
 export interface ServerToClientEvents {

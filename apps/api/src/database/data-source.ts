@@ -4,6 +4,7 @@ import { types as pgTypes } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { applySqlitePragmas } from './sqlite-pragmas';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
 
 // BIGINT (int8) columns hold epoch milliseconds, far below 2^53: read them as numbers.
@@ -23,15 +24,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       migrations: SQLITE_MIGRATIONS,
       migrationsRun: false,
       synchronize: false,
-      // WAL + synchronous=FULL: a committed batch survives a process kill and a power cut.
-      prepareDatabase: (conn: { pragma: (s: string) => unknown }) => {
-        conn.pragma('journal_mode = WAL');
-        conn.pragma('synchronous = FULL');
-        conn.pragma('foreign_keys = ON');
-        conn.pragma('busy_timeout = 5000');
-        conn.pragma('cache_size = -131072');
-        conn.pragma('temp_store = MEMORY');
-      },
+      prepareDatabase: applySqlitePragmas,
     } as DataSourceOptions;
   }
   return {

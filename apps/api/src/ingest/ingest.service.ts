@@ -185,12 +185,7 @@ export class IngestService {
         seriesRefs,
         ts,
         values,
-        response: (receipt) =>
-          JSON.stringify({
-            accepted,
-            rejected,
-            receipt: { id: String(receipt.id), seq: receipt.seq, hash: receipt.hash, prevHash: receipt.prevHash },
-          } satisfies IngestResponse),
+        rejectedList: rejected,
       });
     } catch (err) {
       if (isStorageUnavailable(err)) {

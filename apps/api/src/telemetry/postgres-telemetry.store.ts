@@ -17,6 +17,8 @@ import {
   type RollupStep,
   type SeriesRow,
   type TelemetryStore,
+  ingestResponseJson,
+  parentsOf,
 } from './telemetry-store';
 
 const AGG_COLS = 'count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
@@ -225,7 +227,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
       contentHash: input.contentHash,
     });
     const receipt = { id: receiptId, seq, hash, prevHash };
-    const response = input.response(receipt);
+    const response = ingestResponseJson(input, receipt);
     await c.query(
       `INSERT INTO receipts (id, site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts, max_ts,
          idempotency_key, response, rolled_up, received_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,false,$14)`,
@@ -318,7 +320,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
       stats.recomputed[step] += refs.length;
       if (step === '1m') {
         for (const r of refs) {
-          const p = flush.parentsOf(r.seriesId, r.bucket);
+          const p = parentsOf(r);
           extra['1h'].set(`${p.hour.seriesId}:${p.hour.bucket}`, p.hour);
           extra['1d'].set(`${p.day.seriesId}:${p.day.bucket}`, p.day);
         }

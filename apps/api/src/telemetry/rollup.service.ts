@@ -2,17 +2,15 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
-import { addSample, single, type Agg } from './rollup-math';
+import { addSample, combine, single } from './rollup-math';
 import { SeriesRegistry } from './series-registry';
 import {
   SAMPLE_NEW,
   SAMPLE_REPLACED,
-  STEP_MS,
   TELEMETRY_STORE,
   type BucketMerge,
   type BucketRef,
   type RollupFlush,
-  type RollupStep,
   type TelemetryStore,
 } from './telemetry-store';
 
@@ -46,13 +44,15 @@ interface DayCache {
 @Injectable()
 export class RollupService implements OnApplicationShutdown {
   private readonly logger = new Logger('Rollups');
-  private partials: Record<RollupStep, Map<number, Partial>> = this.emptyPartials();
+  /** Only 1-minute partials are kept per sample; hour and day partials are combined from them at flush. */
+  private partials = new Map<number, Partial>();
   private recompute = new Map<number, BucketRef>();
   private receiptIds: number[] = [];
   private readonly inMemoryReceipts = new Set<number>();
   private readonly siteZones = new Map<number, string>();
   private readonly dayCache = new Map<number, DayCache>();
   private timer: NodeJS.Timeout | undefined;
+  private lastFlushMs = 0;
   private recoveryTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private stopped = false;
@@ -64,10 +64,6 @@ export class RollupService implements OnApplicationShutdown {
     private readonly metrics: MetricsService,
   ) {}
 
-  private emptyPartials(): Record<RollupStep, Map<number, Partial>> {
-    return { '1m': new Map(), '1h': new Map(), '1d': new Map() };
-  }
-
   setSiteZone(siteId: number, timeZone: string): void {
     if (this.siteZones.get(siteId) !== timeZone) {
       this.siteZones.set(siteId, timeZone);
@@ -77,15 +73,27 @@ export class RollupService implements OnApplicationShutdown {
 
   /** Starts the flush loop and the periodic repair of batches that a crashed instance left pending. */
   start(): void {
-    const every = this.config.env.ROLLUP_FLUSH_MS;
-    this.timer = setInterval(() => void this.flush(), every);
-    this.timer.unref();
+    this.schedule();
     this.recoveryTimer = setInterval(() => void this.recover(this.recoveryGraceMs()), 30_000);
     this.recoveryTimer.unref();
   }
 
+  /**
+   * The next flush comes ROLLUP_FLUSH_MS after the previous one ended, or later under load: at least four
+   * times the last flush's duration, so folding rollups never takes more than ~20 % of the time ingest needs.
+   * The cost is rollup lag (exported as dcfleet_rollup_lag_seconds), never lost or slower ingest.
+   */
+  private schedule(): void {
+    if (this.stopped) return;
+    const delay = Math.max(this.config.env.ROLLUP_FLUSH_MS, 4 * this.lastFlushMs);
+    this.timer = setTimeout(() => {
+      void this.flush().finally(() => this.schedule());
+    }, delay);
+    this.timer.unref();
+  }
+
   recoveryGraceMs(): number {
-    return Math.max(60_000, this.config.env.ROLLUP_FLUSH_MS * 5);
+    return Math.max(300_000, this.config.env.ROLLUP_FLUSH_MS * 10);
   }
 
   dayOf(siteId: number, ts: number): DayCache {
@@ -97,53 +105,63 @@ export class RollupService implements OnApplicationShutdown {
     return fresh;
   }
 
+  /** A 1-minute bucket ref with its hour and local-day parents. */
+  minuteRef(siteId: number, seriesId: number, minute: number): BucketRef {
+    const day = this.dayOf(siteId, minute);
+    return { seriesId, bucket: minute, end: minute + 60_000, hour: minute - (minute % 3_600_000), day: day.start, dayEnd: day.end };
+  }
+
   /** Folds a committed batch in. `status` per sample: new, unchanged or replaced (see telemetry-store). */
   accept(receiptId: number, siteId: number, seriesIds: number[], ts: number[], values: number[], status: Uint8Array): void {
     this.receiptIds.push(receiptId);
     this.inMemoryReceipts.add(receiptId);
-    const p1m = this.partials['1m'];
-    const p1h = this.partials['1h'];
-    const p1d = this.partials['1d'];
+    const map = this.partials;
     for (let i = 0; i < ts.length; i++) {
       const st = status[i];
       const sid = seriesIds[i]!;
       const t = ts[i]!;
+      const m = t - (t % 60_000);
       if (st === SAMPLE_REPLACED) {
-        const b = t - (t % 60_000);
-        this.recompute.set(bucketKey(sid, b), { seriesId: sid, bucket: b, end: b + 60_000 });
+        this.recompute.set(bucketKey(sid, m), this.minuteRef(siteId, sid, m));
         continue;
       }
       if (st !== SAMPLE_NEW) continue;
       const v = values[i]!;
-      const m = t - (t % 60_000);
-      const h = t - (t % 3_600_000);
-      const day = this.dayOf(siteId, t);
-      this.fold(p1m, sid, m, m + STEP_MS['1m'], t, v);
-      this.fold(p1h, sid, h, h + STEP_MS['1h'], t, v);
-      this.fold(p1d, sid, day.start, day.end, t, v);
+      const key = bucketKey(sid, m);
+      const p = map.get(key);
+      if (!p) {
+        map.set(key, { ...this.minuteRef(siteId, sid, m), agg: single(t, v), ordered: true });
+      } else if (!addSample(p.agg, t, v)) {
+        p.ordered = false; // recomputed from the raw samples at flush
+      }
     }
   }
 
-  private fold(map: Map<number, Partial>, seriesId: number, bucket: number, end: number, ts: number, value: number): void {
-    const key = bucketKey(seriesId, bucket);
-    const p = map.get(key);
-    if (!p) {
-      map.set(key, { seriesId, bucket, end, agg: single(ts, value), ordered: true });
-      return;
+  /** Hour and day partials from the minute partials: minutes are disjoint, so they combine exactly. */
+  private rollUp(minutes: Iterable<Partial>, level: '1h' | '1d'): Partial[] {
+    const out = new Map<number, Partial>();
+    for (const p of minutes) {
+      const bucket = level === '1h' ? p.hour! : p.day!;
+      const end = level === '1h' ? bucket + 3_600_000 : p.dayEnd!;
+      const key = bucketKey(p.seriesId, bucket);
+      const cur = out.get(key);
+      if (!cur) {
+        out.set(key, { seriesId: p.seriesId, bucket, end, agg: { ...p.agg }, ordered: p.ordered });
+        continue;
+      }
+      if (!cur.ordered || !p.ordered) {
+        cur.ordered = false;
+        continue;
+      }
+      const merged = combine(cur.agg, p.agg);
+      if (merged) cur.agg = merged;
+      else cur.ordered = false;
     }
-    if (!addSample(p.agg, ts, value)) {
-      p.ordered = false;
-      // Keep count/sum/min/max roughly right until the recompute replaces them.
-      const a: Agg = p.agg;
-      a.count++;
-      a.sum += value;
-      a.min = Math.min(a.min, value);
-      a.max = Math.max(a.max, value);
-    }
+    return [...out.values()];
   }
 
   get pendingBuckets(): number {
-    return this.partials['1m'].size + this.partials['1h'].size + this.partials['1d'].size + this.recompute.size;
+    return this.partials.size + this.recompute.size;
   }
 
   /** Writes everything accepted so far. Serialised: concurrent callers wait for the running flush. */
@@ -164,20 +182,25 @@ export class RollupService implements OnApplicationShutdown {
     const partials = this.partials;
     const recompute = this.recompute;
     const receiptIds = this.receiptIds;
-    this.partials = this.emptyPartials();
+    this.partials = new Map<number, Partial>();
     this.recompute = new Map<number, BucketRef>();
     this.receiptIds = [];
     const started = performance.now();
-    const levels = (['1m', '1h', '1d'] as const).map((step) => {
+    const minutes = [...partials.values()];
+    const split = (list: Partial[], extra: BucketRef[]) => {
       const merges: BucketMerge[] = [];
-      const again: BucketRef[] = step === '1m' ? [...recompute.values()] : [];
-      for (const p of partials[step].values()) {
-        if (p.ordered) merges.push(p);
-        else again.push(p);
-      }
-      return { step, merges, recompute: again };
-    });
-    const flush: RollupFlush = { receiptIds, levels, parentsOf: (sid, minute) => this.parentsOf(sid, minute) };
+      const again: BucketRef[] = [...extra];
+      for (const p of list) (p.ordered ? merges : again).push(p);
+      return { merges, recompute: again };
+    };
+    const flush: RollupFlush = {
+      receiptIds,
+      levels: [
+        { step: '1m', ...split(minutes, [...recompute.values()]) },
+        { step: '1h', ...split(this.rollUp(minutes, '1h'), []) },
+        { step: '1d', ...split(this.rollUp(minutes, '1d'), []) },
+      ],
+    };
     try {
       const stats = await this.store.flushRollups(flush);
       for (const step of ['1m', '1h', '1d'] as const) {
@@ -190,7 +213,8 @@ export class RollupService implements OnApplicationShutdown {
       for (const id of receiptIds) this.inMemoryReceipts.delete(id);
       this.logger.error(`rollup flush failed, will be repaired from samples: ${(err as Error).message}`);
     } finally {
-      this.metrics.rollupFlushDuration.observe((performance.now() - started) / 1000);
+      this.lastFlushMs = performance.now() - started;
+      this.metrics.rollupFlushDuration.observe(this.lastFlushMs / 1000);
     }
     await this.updateLag();
   }
@@ -202,16 +226,6 @@ export class RollupService implements OnApplicationShutdown {
     } catch {
       /* storage down: /health/ready reports it */
     }
-  }
-
-  parentsOf(seriesId: number, minuteBucket: number): { hour: BucketRef; day: BucketRef } {
-    const h = minuteBucket - (minuteBucket % 3_600_000);
-    const siteId = this.registry.get(seriesId)?.siteId ?? -1;
-    const day = this.dayOf(siteId, minuteBucket);
-    return {
-      hour: { seriesId, bucket: h, end: h + 3_600_000 },
-      day: { seriesId, bucket: day.start, end: day.end },
-    };
   }
 
   /**
@@ -228,7 +242,7 @@ export class RollupService implements OnApplicationShutdown {
         );
         if (pending.length === 0) break;
         const buckets = await this.store.minuteBucketsOfReceipts(pending);
-        const recompute = buckets.map((b) => ({ seriesId: b.seriesId, bucket: b.bucket, end: b.bucket + 60_000 }));
+        const recompute = buckets.map((b) => this.minuteRef(this.registry.get(b.seriesId)?.siteId ?? -1, b.seriesId, b.bucket));
         await this.store.flushRollups({
           receiptIds: pending.map((r) => r.id),
           levels: [
@@ -236,7 +250,6 @@ export class RollupService implements OnApplicationShutdown {
             { step: '1h', merges: [], recompute: [] },
             { step: '1d', merges: [], recompute: [] },
           ],
-          parentsOf: (sid, minute) => this.parentsOf(sid, minute),
         });
         total += pending.length;
         if (pending.length < 500) break;
@@ -251,7 +264,7 @@ export class RollupService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     if (this.recoveryTimer) clearInterval(this.recoveryTimer);
     await this.flush().catch(() => undefined);
   }

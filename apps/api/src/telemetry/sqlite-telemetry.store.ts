@@ -18,6 +18,8 @@ import {
   type RollupStep,
   type SeriesRow,
   type TelemetryStore,
+  ingestResponseJson,
+  parentsOf,
 } from './telemetry-store';
 
 type Stmt = BetterSqlite3.Statement;
@@ -245,7 +247,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
         }
       }
     }
-    const response = input.response(receipt);
+    const response = ingestResponseJson(input, receipt);
     this.s.setResponse!.run(response, receiptId);
     this.s.setChain!.run(seq, hash, input.siteId);
     return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
@@ -261,7 +263,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const stats: FlushStats = { merged: { '1m': 0, '1h': 0, '1d': 0 }, recomputed: { '1m': 0, '1h': 0, '1d': 0 } };
     const todo: Record<RollupStep, Map<string, BucketRef>> = { '1m': new Map(), '1h': new Map(), '1d': new Map() };
     const addParents = (r: BucketRef) => {
-      const p = flush.parentsOf(r.seriesId, r.bucket);
+      const p = parentsOf(r);
       todo['1h'].set(`${p.hour.seriesId}:${p.hour.bucket}`, p.hour);
       todo['1d'].set(`${p.day.seriesId}:${p.day.bucket}`, p.day);
     };

@@ -1,4 +1,4 @@
-import type { MetricKind } from '@dcfleet/contracts';
+import type { IngestRejection, IngestResponse, MetricKind } from '@dcfleet/contracts';
 import type { Agg } from './rollup-math';
 
 export type RollupStep = '1m' | '1h' | '1d';
@@ -37,8 +37,8 @@ export interface BatchInput {
   seriesRefs: number[];
   ts: number[];
   values: number[];
-  /** Builds the JSON response stored with the receipt (for Idempotency-Key replays). */
-  response: (receipt: ReceiptRef) => string;
+  /** Per-sample rejections, stored in the receipt's response (for Idempotency-Key replays). */
+  rejectedList: IngestRejection[];
 }
 
 export interface ReceiptRef {
@@ -70,6 +70,10 @@ export interface BucketRef {
   bucket: number;
   /** Exclusive end of the bucket (1d buckets vary with DST). */
   end: number;
+  /** 1-minute buckets only: the hour and local-day buckets containing it (for cascading recomputes). */
+  hour?: number;
+  day?: number;
+  dayEnd?: number;
 }
 
 export interface BucketMerge extends BucketRef {
@@ -85,10 +89,19 @@ export interface LevelFlush {
 export interface RollupFlush {
   /** Receipts whose samples this flush folds in; marked rolled up in the same transaction. */
   receiptIds: number[];
-  /** Ordered 1m, 1h, 1d. */
+  /** Ordered 1m, 1h, 1d. 1m refs carry their hour/day parents. */
   levels: LevelFlush[];
-  /** Parents (1h and 1d buckets) of a 1m bucket, for cascading recomputations. */
-  parentsOf: (seriesId: number, minuteBucket: number) => { hour: BucketRef; day: BucketRef };
+}
+
+/** The 1h and 1d buckets a 1-minute bucket belongs to. */
+export function parentsOf(r: BucketRef): { hour: BucketRef; day: BucketRef } {
+  if (r.hour === undefined || r.day === undefined || r.dayEnd === undefined) {
+    throw new Error('1-minute bucket ref without its parents');
+  }
+  return {
+    hour: { seriesId: r.seriesId, bucket: r.hour, end: r.hour + 3_600_000 },
+    day: { seriesId: r.seriesId, bucket: r.day, end: r.dayEnd },
+  };
 }
 
 export interface FlushStats {
@@ -124,6 +137,18 @@ export interface TelemetryStore {
   oldestPendingReceivedAt(): Promise<number | null>;
   readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]>;
   ping(): Promise<void>;
+  /** Releases resources (the SQLite writer thread). */
+  close?(): Promise<void>;
 }
 
 export const TELEMETRY_STORE = Symbol('TELEMETRY_STORE');
+
+/** The JSON answer to an accepted batch; stored with its receipt so a retried Idempotency-Key gets it again. */
+export function ingestResponseJson(input: Pick<BatchInput, 'accepted' | 'rejectedList'>, receipt: ReceiptRef): string {
+  const body: IngestResponse = {
+    accepted: input.accepted,
+    rejected: input.rejectedList,
+    receipt: { id: String(receipt.id), seq: receipt.seq, hash: receipt.hash, prevHash: receipt.prevHash },
+  };
+  return JSON.stringify(body);
+}

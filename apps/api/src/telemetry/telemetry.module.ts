@@ -1,4 +1,4 @@
-import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DbHandle } from '../database/db-handle';
 import { SiteEntity } from '../datacenters/site.entity';
@@ -9,6 +9,8 @@ import { SeriesQueryService } from './series-query.service';
 import { SeriesRegistry } from './series-registry';
 import { SnapshotService } from './snapshot.service';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
+import { SqliteWorkerStore } from './sqlite-worker.store';
+import { AppConfig } from '../config/app-config';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 
 @Module({
@@ -16,9 +18,13 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
   providers: [
     {
       provide: TELEMETRY_STORE,
-      inject: [DbHandle],
-      useFactory: (db: DbHandle): TelemetryStore =>
-        db.dialect === 'sqlite' ? new SqliteTelemetryStore(db.sqlite) : new PostgresTelemetryStore(db.pool),
+      inject: [DbHandle, AppConfig],
+      useFactory: (db: DbHandle, config: AppConfig): TelemetryStore => {
+        if (db.dialect === 'postgres') return new PostgresTelemetryStore(db.pool);
+        const path = config.database.type === 'sqlite' ? config.database.path : ':memory:';
+        // An in-memory database exists only on TypeORM's connection; files get their own writer thread.
+        return path === ':memory:' ? new SqliteTelemetryStore(db.sqlite) : new SqliteWorkerStore(path);
+      },
     },
     SeriesRegistry,
     RollupService,
@@ -28,7 +34,7 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
   ],
   exports: [TELEMETRY_STORE, SeriesRegistry, RollupService, SnapshotService, SeriesQueryService, SitesService],
 })
-export class TelemetryModule implements OnApplicationBootstrap {
+export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly rollups: RollupService,
     private readonly registry: SeriesRegistry,
@@ -47,5 +53,11 @@ export class TelemetryModule implements OnApplicationBootstrap {
     await this.rollups.recover(grace);
     await this.snapshots.warmUp();
     this.rollups.start();
+  }
+
+  /** Last flush first (idempotent), then the writer thread goes. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.rollups.onApplicationShutdown();
+    await this.store.close?.();
   }
 }

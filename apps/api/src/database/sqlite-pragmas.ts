@@ -1,0 +1,10 @@
+/** Pragmas for every SQLite connection (TypeORM's and the telemetry writer's). */
+export function applySqlitePragmas(conn: { pragma: (s: string) => unknown }): void {
+  // WAL + synchronous=FULL: a committed batch survives a process kill and a power cut.
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = FULL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma('busy_timeout = 5000');
+  conn.pragma('cache_size = -131072');
+  conn.pragma('temp_store = MEMORY');
+}

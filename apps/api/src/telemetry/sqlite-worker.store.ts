@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { packFlush, type WorkerRequest, type WorkerResponse } from './sqlite-worker.protocol';
+import type {
+  BatchInput,
+  BatchOutput,
+  FlushStats,
+  PendingReceipt,
+  RollupFlush,
+  RollupRow,
+  RollupStep,
+  SeriesRow,
+  TelemetryStore,
+} from './telemetry-store';
+
+/**
+ * Runs the compiled worker in production; from TypeScript sources (tests), compiles them on the fly with
+ * @swc/core, mapping the workspace libs to their sources exactly like the Jest config does.
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+if (workerData.file.endsWith('.ts')) {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const Module = require('node:module');
+  const swc = require('@swc/core');
+  const libs = workerData.libs;
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    if (libs[request]) return libs[request];
+    return resolve.call(this, request, ...rest);
+  };
+  require.extensions['.ts'] = (module, filename) => {
+    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
+      filename,
+      jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    });
+    module._compile(code, filename);
+  };
+}
+require(workerData.file);
+`;
+
+function workerFile(): { file: string; libs: Record<string, string> } {
+  const js = join(__dirname, 'sqlite-store.worker.js');
+  if (existsSync(js)) return { file: js, libs: {} };
+  const root = resolve(__dirname, '../../../..');
+  const libs = Object.fromEntries(
+    ['contracts', 'green-metrics', 'line-protocol'].map((l) => [`@dcfleet/${l}`, join(root, 'libs', l, 'src', 'index.ts')]),
+  );
+  return { file: join(__dirname, 'sqlite-store.worker.ts'), libs };
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/** The SQLite telemetry store, proxied to its worker thread. */
+export class SqliteWorkerStore implements TelemetryStore {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly path: string) {}
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const { file, libs } = workerFile();
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { path: this.path, file, libs } });
+    worker.on('message', (msg: WorkerResponse) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if ('error' in msg) p.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
+      else p.resolve(msg.result);
+    });
+    const fail = (err: Error) => {
+      // The worker is gone: fail what is in flight as a storage outage; the next call starts a new one.
+      if (this.worker === worker) this.worker = undefined;
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(Object.assign(new Error(`SQLite writer stopped: ${err.message}`), { code: 'SQLITE_WORKER' }));
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private call<T>(op: string, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
+    const worker = this.ensure();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, op, args } satisfies WorkerRequest, transfer);
+    });
+  }
+
+  loadSeries(): Promise<SeriesRow[]> {
+    return this.call('loadSeries', []);
+  }
+
+  writeBatch(input: BatchInput): Promise<BatchOutput> {
+    return this.call('writeBatch', [input]);
+  }
+
+  flushRollups(flush: RollupFlush): Promise<FlushStats> {
+    const { packed, transfer } = packFlush(flush);
+    return this.call('flushRollups', [packed], transfer);
+  }
+
+  pendingReceipts(before: number, limit: number): Promise<PendingReceipt[]> {
+    return this.call('pendingReceipts', [before, limit]);
+  }
+
+  minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]> {
+    return this.call('minuteBucketsOfReceipts', [receipts]);
+  }
+
+  oldestPendingReceivedAt(): Promise<number | null> {
+    return this.call('oldestPendingReceivedAt', []);
+  }
+
+  readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]> {
+    return this.call('readRollups', [step, seriesIds, from, to]);
+  }
+
+  ping(): Promise<void> {
+    return this.call('ping', []);
+  }
+
+  async close(): Promise<void> {
+    if (!this.worker) return;
+    await this.call('close', []).catch(() => undefined);
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+}
