@@ -7,10 +7,12 @@ import { DatabaseModule } from './database/database.module';
 import { DatacentersController } from './datacenters/datacenters.controller';
 import { DemoService } from './demo/demo.service';
 import { HealthController } from './health/health.controller';
-import { IngestEvents } from './ingest/ingest-events';
-import { IngestController } from './ingest/ingest.controller';
-import { IngestService } from './ingest/ingest.service';
+import { IngestModule } from './ingest/ingest.module';
+import { LiveModule } from './live/live.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { RatingsModule } from './ratings/ratings.module';
+import { ReceiptsModule } from './receipts/receipts.module';
+import { CatalogController } from './telemetry/catalog.controller';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Module({})
@@ -18,9 +20,9 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), ObservabilityModule, DatabaseModule, AuditModule, AuthModule, TelemetryModule],
-      controllers: [IngestController, DatacentersController, HealthController],
-      providers: [IngestService, IngestEvents, DemoService],
+      imports: [ConfigModule.forRoot(config), ObservabilityModule, DatabaseModule, AuditModule, AuthModule, TelemetryModule, IngestModule, LiveModule, RatingsModule, ReceiptsModule],
+      controllers: [DatacentersController, CatalogController, HealthController],
+      providers: [DemoService],
     };
   }
 }

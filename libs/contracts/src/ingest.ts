@@ -112,7 +112,7 @@ export function checkLabels(labels: unknown): string | undefined {
 export function checkValue(metric: string, value: unknown, ts: number, limits: SampleLimits): string | undefined {
   const def = metricDefinition(metric);
   if (!def) {
-    return `unknown metric "${String(metric).slice(0, 64)}": use a catalog metric (see GET /api/v1/metrics/catalog) or a custom name matching ^x_[a-z0-9_]{1,60}$`;
+    return `unknown metric "${String(metric).slice(0, 64)}": use a catalog metric (GET /api/v1/metrics/catalog lists them) or a custom name matching ^x_[a-z0-9_]{1,60}$`;
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) return `value of ${metric} must be a finite number`;
   if (value < def.min || value > def.max) {

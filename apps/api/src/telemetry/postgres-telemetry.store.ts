@@ -3,6 +3,7 @@ import { GENESIS_HASH } from '@dcfleet/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { receiptHash } from '../ingest/receipt-hash';
 import { fromOrdered, single, type Agg } from './rollup-math';
+import { AGG_COLS, rowToAgg, type AggRow } from './rollup-row';
 import {
   SAMPLE_REPLACED,
   SAMPLE_UNCHANGED,
@@ -20,36 +21,6 @@ import {
   ingestResponseJson,
   parentsOf,
 } from './telemetry-store';
-
-const AGG_COLS = 'count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
-
-interface AggRow {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  first: number;
-  first_ts: number;
-  last: number;
-  last_ts: number;
-  increase: number;
-  resets: number;
-}
-
-function rowToAgg(r: AggRow): Agg {
-  return {
-    count: r.count,
-    sum: r.sum,
-    min: r.min,
-    max: r.max,
-    first: r.first,
-    firstTs: r.first_ts,
-    last: r.last,
-    lastTs: r.last_ts,
-    increase: r.increase,
-    resets: r.resets,
-  };
-}
 
 /**
  * A numeric array as a PostgreSQL array literal. pg's generic array serialisation escapes element by

@@ -3,6 +3,7 @@ import type { MetricKind } from '@dcfleet/contracts';
 import { GENESIS_HASH } from '@dcfleet/contracts';
 import { receiptHash } from '../ingest/receipt-hash';
 import { fromOrdered, single, type Agg } from './rollup-math';
+import { AGG_COLS, rowToAgg, type AggRow, aggParams } from './rollup-row';
 import {
   SAMPLE_NEW,
   SAMPLE_REPLACED,
@@ -26,40 +27,6 @@ type Stmt = BetterSqlite3.Statement;
 
 const CHUNK = 200;
 const MERGE_CHUNK = 4000; // rollup upserts per transaction before the event loop gets a turn // rows per multi-row INSERT: fewer JS↔C crossings, well under SQLite's variable limit
-
-const AGG_COLS = 'count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
-
-interface AggRow {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  first: number;
-  first_ts: number;
-  last: number;
-  last_ts: number;
-  increase: number;
-  resets: number;
-}
-
-function rowToAgg(r: AggRow): Agg {
-  return {
-    count: r.count,
-    sum: r.sum,
-    min: r.min,
-    max: r.max,
-    first: r.first,
-    firstTs: r.first_ts,
-    last: r.last,
-    lastTs: r.last_ts,
-    increase: r.increase,
-    resets: r.resets,
-  };
-}
-
-function aggParams(a: Agg): number[] {
-  return [a.count, a.sum, a.min, a.max, a.first, a.firstTs, a.last, a.lastTs, a.increase, a.resets];
-}
 
 /**
  * SQLite hot path: one synchronous transaction per batch with prepared statements (better-sqlite3 is

@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { TelemetryModule } from '../telemetry/telemetry.module';
+import { IngestEvents } from './ingest-events';
+import { IngestController } from './ingest.controller';
+import { IngestService } from './ingest.service';
+
+/** Gateways' write path. Global so that consumers of committed batches (live, alarms, ratings) can inject IngestEvents. */
+@Global()
+@Module({
+  imports: [TelemetryModule],
+  controllers: [IngestController],
+  providers: [IngestService, IngestEvents],
+  exports: [IngestEvents],
+})
+export class IngestModule {}
