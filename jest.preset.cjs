@@ -15,7 +15,7 @@ const swc = [
   },
 ];
 
-const libs = ['contracts', 'green-metrics', 'line-protocol'];
+const libs = ['contracts', 'green-metrics', 'line-protocol', 'demo-fleet'];
 
 function project(name, dir, extra = {}) {
   const root = path.resolve(__dirname);

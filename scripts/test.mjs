@@ -8,8 +8,8 @@
  *                                           integration suites use SQLite, and PostgreSQL too when
  *                                           TEST_DATABASE_URL is set; TEST_REDIS_URL enables the Redis ones)
  *   vitest  vitest run (dashboard)
- *   e2e     apps/dashboard/e2e/smoke.e2e.mjs (real Chromium against the built API; it starts the API
- *                                           itself unless BASE_URL is set)
+ *   e2e     apps/dashboard/e2e/run-all.mjs   (every apps/dashboard/e2e/*.e2e.mjs, real Chromium against the
+ *                                           built API; it starts the API itself unless BASE_URL is set)
  *
  * `node scripts/test.mjs jest vitest` runs only the named steps. Without /usr/bin/chromium (or CHROMIUM_PATH)
  * the e2e step is skipped with a message, except under CI, where it must run.
@@ -57,9 +57,10 @@ const steps = [
   },
   {
     name: 'e2e',
-    title: 'e2e: browser smoke test (Chromium)',
+    // Every apps/dashboard/e2e/*.e2e.mjs (smoke first) against one API instance started by the runner.
+    title: 'e2e: browser tests (Chromium): apps/dashboard/e2e/*.e2e.mjs',
     command: process.execPath,
-    args: ['apps/dashboard/e2e/smoke.e2e.mjs'],
+    args: ['apps/dashboard/e2e/run-all.mjs'],
     needs: ['build'],
     skip: () =>
       !existsSync(CHROMIUM) && !CI

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlarmsModule } from './alarms/alarms.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), ObservabilityModule, DatabaseModule, AuditModule, AuthModule, TelemetryModule, IngestModule, LiveModule, RatingsModule, ReceiptsModule],
+      imports: [ConfigModule.forRoot(config), ObservabilityModule, DatabaseModule, AuditModule, AuthModule, TelemetryModule, IngestModule, LiveModule, RatingsModule, ReceiptsModule, AlarmsModule],
       controllers: [DatacentersController, CatalogController, HealthController],
       providers: [DemoService],
     };

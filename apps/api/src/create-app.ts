@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, type INestApplication } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,8 +9,12 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { DbHandle } from './database/db-handle';
+import { isStorageUnavailable } from './ingest/ingest.service';
+import { RedisIoAdapter } from './live/redis-io.adapter';
 import { MetricsService } from './observability/metrics.service';
 
+const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 const RAW_BODY_PATHS = new Set(['/api/v1/ingest', '/api/v1/write']);
 
 /** Every error is JSON with a status and a reason; overload and outage answers say when to retry. */
@@ -27,6 +31,11 @@ class ErrorFilter implements ExceptionFilter {
       status = exception.getStatus();
       const r = exception.getResponse();
       body = typeof r === 'string' ? { statusCode: status, message: r } : { statusCode: status, ...(r as object) };
+    } else if (isStorageUnavailable(exception)) {
+      // A database outage outside the ingest write path (token or session lookup, reads) is a 503, not a 500.
+      status = 503;
+      body = { statusCode: 503, error: 'Service Unavailable', message: 'storage unavailable; retry later' };
+      this.logger.error(`storage unavailable: ${(exception as Error).message}`);
     } else {
       this.logger.error((exception as Error)?.stack ?? String(exception));
     }
@@ -45,13 +54,36 @@ function dashboardDir(config: AppConfig): string | undefined {
   return candidates.find((d) => existsSync(join(d, 'index.html')));
 }
 
+/**
+ * pg emits 'error' on a checked-out client whose connection dies (server restart, failover,
+ * pg_terminate_backend). pg-pool only listens while a client is idle, so without a listener of our own
+ * that event is an uncaught exception that kills the process. The query in flight still fails (and is
+ * answered 503); the pool drops the dead client on release.
+ */
+function guardPostgresClients(app: INestApplication): void {
+  const db = app.get(DbHandle);
+  if (db.dialect !== 'postgres') return;
+  const logger = new Logger('Database');
+  const guarded = new WeakSet<object>();
+  const onError = (err: Error) => logger.warn(`PostgreSQL connection lost: ${err.message}`);
+  db.pool.on('acquire', (client) => {
+    if (guarded.has(client)) return;
+    guarded.add(client);
+    client.on('error', onError);
+  });
+}
+
 /** Builds the HTTP app (shared by main.ts and the integration tests). */
 export async function createApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: opts.logger === false ? false : ['error', 'warn', 'log'].slice(0, ['error', 'warn', 'log', 'debug', 'verbose'].indexOf(config.env.LOG_LEVEL) + 1) as ('error' | 'warn' | 'log')[],
+    logger: opts.logger === false ? false : LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.env.LOG_LEVEL) + 1),
   });
   app.enableShutdownHooks();
+  // socket.io (live push); with REDIS_URL, rooms span all API instances. Connected before listen().
+  const io = new RedisIoAdapter(app, config.env.REDIS_URL, config.env.REDIS_PREFIX);
+  await io.connectToRedis();
+  app.useWebSocketAdapter(io);
   if (config.env.TRUST_PROXY) app.set('trust proxy', true);
   app.disable('x-powered-by');
   app.use(
@@ -69,6 +101,7 @@ export async function createApp(config: AppConfig, opts: { logger?: boolean } = 
       crossOriginEmbedderPolicy: false,
     }),
   );
+  guardPostgresClients(app);
   const metrics = app.get(MetricsService);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();

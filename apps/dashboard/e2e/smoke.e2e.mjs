@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Browser smoke test: a real Chromium (Debian's, driven by playwright-core) signs in through the login form
- * and sees the fleet table filled from the real API.
+ * and sees the fleet tiles filled from the real API.
  *
  *   BASE_URL=http://127.0.0.1:3000 node apps/dashboard/e2e/smoke.e2e.mjs   # against a running instance
  *   node apps/dashboard/e2e/smoke.e2e.mjs                                  # starts apps/api/dist/main.js itself
@@ -317,7 +317,9 @@ async function main() {
           throw new Error(`sign-in as ${USER} failed: ${(await loginError.textContent())?.trim()}`);
         }
         assert(page.url().endsWith('#/fleet'), `URL after login is ${page.url()}`);
-        const rows = page.locator('table.fleet tbody tr');
+        // One tile per site (the default view); each carries its code and status.
+        const rows = page.locator('[data-testid="site-tile"]');
+        const tileFor = (code) => page.locator(`[data-testid="site-tile"][data-code="${code}"]`);
         // Demo sites may still be registering right after start: wait, reloading the list now and then.
         const deadline = Date.now() + TIMEOUT;
         let count = 0;
@@ -325,8 +327,7 @@ async function main() {
           count = await rows.count();
           const missing = [];
           for (const code of EXPECT_CODES) {
-            if ((await page.locator(`table.fleet tbody tr[data-code="${code}"]`).count()) === 0)
-              missing.push(code);
+            if ((await tileFor(code).count()) === 0) missing.push(code);
           }
           if (count >= EXPECT_COUNT && missing.length === 0) break;
           await sleep(1000);
@@ -337,16 +338,16 @@ async function main() {
             await page.getByRole('button', { name: 'Refresh', exact: true }).click();
           }
         }
-        assert(count >= EXPECT_COUNT, `expected at least ${EXPECT_COUNT} site row(s), saw ${count}`);
+        assert(count >= EXPECT_COUNT, `expected at least ${EXPECT_COUNT} site tile(s), saw ${count}`);
         for (const code of EXPECT_CODES) {
-          const n = await page.locator(`table.fleet tbody tr[data-code="${code}"]`).count();
+          const n = await tileFor(code).count();
           assert(n === 1, `site ${code} is not listed`);
         }
         const first = rows.first();
-        const header = (await first.locator('th').textContent())?.trim();
-        assert(header && /^[A-Z0-9][A-Z0-9-]{1,31}$/.test(header), `first row has no site code: ${header}`);
+        const header = (await first.locator('.tile-head .code').textContent())?.trim();
+        assert(header && /^[A-Z0-9][A-Z0-9-]{1,31}$/.test(header), `first tile has no site code: ${header}`);
         const status = await first.getAttribute('data-status');
-        assert(['online', 'stale', 'offline'].includes(status ?? ''), `first row has status ${status}`);
+        assert(['online', 'stale', 'offline'].includes(status ?? ''), `first tile has status ${status}`);
         const userText = await page.locator('header .user').textContent();
         assert(userText?.includes(USER), `the header does not name the user: ${userText}`);
         log(`fleet lists ${count} site(s); first: ${header} (${status})`);
@@ -360,7 +361,7 @@ async function main() {
       async () => {
         await page.reload({ waitUntil: 'domcontentloaded' });
         await page.getByRole('heading', { name: 'Fleet', level: 1, exact: true }).waitFor();
-        await page.locator('table.fleet tbody tr').first().waitFor();
+        await page.locator('[data-testid="site-tile"]').first().waitFor();
       },
       ctx,
     );

@@ -1,4 +1,5 @@
 /** Read and admin API types shared by the API and the dashboard (product.md §6). */
+import type { AlarmInfo, AlarmSeverity } from './live';
 import type { Role } from './roles';
 import type { DataCenter } from './site';
 
@@ -94,4 +95,35 @@ export interface AuditEntry {
   target: string | null;
   ip: string | null;
   details: Record<string, unknown> | null;
+}
+
+/** Alarm rule kinds (product.md §9). Parameters per kind: see `parseAlarmRuleParams` in schemas.ts. */
+export const ALARM_RULE_KINDS = ['inlet_temp', 'inlet_rate', 'pue', 'stale', 'metering'] as const;
+export type AlarmRuleKind = (typeof ALARM_RULE_KINDS)[number];
+export const ALARM_SEVERITIES = ['warning', 'critical'] as const;
+
+export interface AlarmRuleInfo {
+  id: number;
+  /** null: fleet-wide. A site rule replaces the fleet-wide rule of the same kind and severity for that site. */
+  datacenter: string | null;
+  kind: AlarmRuleKind;
+  severity: AlarmSeverity;
+  params: Record<string, unknown>;
+  enabled: boolean;
+  /** Name of a built-in rule (seeded at boot; can be tuned or disabled, not deleted), else null. */
+  builtin: string | null;
+  /** Notified in addition to ALARM_WEBHOOK_URL. */
+  webhookUrl: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type AlarmWebhookEvent = 'raised' | 'acknowledged' | 'cleared';
+
+/** Body of every alarm webhook POST (Content-Type: application/json). */
+export interface AlarmWebhookPayload {
+  event: AlarmWebhookEvent;
+  alarm: AlarmInfo;
+  /** When this delivery attempt was made, ISO 8601. */
+  sentAt: string;
 }

@@ -46,6 +46,22 @@ export interface AlarmInfo {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   note: string | null;
+  /** The rule that raised it (null once that rule was deleted). */
+  ruleId?: number | null;
+  /** What the alarm is about within the site: the zone for inlet rules, '' for site-wide conditions. */
+  key?: string;
+  /** Inlet rules: the zone label (null when the sensor has none). */
+  zone?: string | null;
+  /** The value that raised it (°C, PUE, kW, kWh, seconds of silence) and the threshold it crossed. */
+  value?: number | null;
+  threshold?: number | null;
+  /** Event time of the sample that raised it / that showed the condition ended, ISO 8601. */
+  eventTs?: string;
+  clearedEventTs?: string | null;
+  /** The value that cleared it. */
+  clearedValue?: number | null;
+  /** Rule-specific detail, e.g. the silent series of a stale site or the counter step that went backwards. */
+  details?: Record<string, unknown> | null;
 }
 
 export interface RatingRevisedEvent {

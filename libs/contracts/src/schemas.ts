@@ -3,6 +3,8 @@
  * pulls zod into its bundle when it really validates something.
  */
 import { z } from 'zod';
+import { ALARM_RULE_KINDS, ALARM_SEVERITIES, type AlarmRuleKind } from './api';
+import type { AlarmSeverity } from './live';
 import { ROLES } from './roles';
 import { SITE_CODE_PATTERN } from './site';
 
@@ -66,3 +68,135 @@ export const createTokenSchema = z.object({ name: text(100).optional() }).strict
 
 export type CreateDataCenterInput = z.infer<typeof createDataCenterSchema>;
 export type UpdateDataCenterInput = z.infer<typeof updateDataCenterSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Alarms (product.md §9)
+
+/** Webhook targets: absolute http:// or https:// URLs only. */
+export const alarmWebhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an absolute http:// or https:// URL' },
+  );
+
+/** Parameters per rule kind; omitted values take these defaults (inlet bands default by severity). */
+export const alarmRuleParamSchemas = {
+  /** Inlet temperature per zone outside [low, high] °C; clears inside [low + hysteresis, high - hysteresis]. */
+  inlet_temp: z
+    .object({
+      low: z.number().min(-40).max(90).optional(),
+      high: z.number().min(-40).max(90).optional(),
+      hysteresis: z.number().min(0).max(10).default(0.5),
+    })
+    .strict(),
+  /** Inlet temperature changing faster than maxCPerHour (°C/h, measured over up to windowS); clears below (1 - hysteresis) of it. */
+  inlet_rate: z
+    .object({
+      maxCPerHour: z.number().positive().max(1000).default(20),
+      windowS: z.number().int().min(60).max(86_400).default(900),
+      hysteresis: z.number().min(0).max(0.9).default(0.2),
+    })
+    .strict(),
+  /** Live PUE (facility / IT power measured within maxSkewS) above threshold for sustainS; clears at threshold - hysteresis. */
+  pue: z
+    .object({
+      threshold: z.number().min(1).max(10).default(1.6),
+      sustainS: z.number().int().min(0).max(86_400).default(900),
+      hysteresis: z.number().min(0).max(1).default(0.05),
+      maxSkewS: z.number().int().min(1).max(3600).default(120),
+      /** A gap longer than this between two live PUE values restarts the sustain period. */
+      maxGapS: z.number().int().min(10).max(86_400).default(300),
+    })
+    .strict(),
+  /** No sample from the site for afterS seconds (default STALE_AFTER_S): one alarm per site. */
+  stale: z.object({ afterS: z.number().int().min(10).max(30 * 86_400).optional() }).strict(),
+  /**
+   * IT power above facility power by more than `tolerance` (clears once IT <= facility), and energy/water
+   * counters that go backwards without a reset marker (clears after clearAfterS of steady counting).
+   * A step down is a reset when the new reading is at most resetFraction of the previous one (a meter
+   * restarted near zero) or when an `x_counter_reset` sample labelled {metric: <counter>} lies in the step.
+   */
+  metering: z
+    .object({
+      tolerance: z.number().min(0).max(1).default(0.02),
+      maxSkewS: z.number().int().min(1).max(3600).default(120),
+      counters: z.boolean().default(true),
+      resetFraction: z.number().min(0).max(1).default(0.05),
+      clearAfterS: z.number().int().min(0).max(7 * 86_400).default(900),
+    })
+    .strict(),
+} satisfies Record<AlarmRuleKind, z.ZodType>;
+
+export type InletTempParams = Required<z.output<(typeof alarmRuleParamSchemas)['inlet_temp']>>;
+export type InletRateParams = z.output<(typeof alarmRuleParamSchemas)['inlet_rate']>;
+export type PueParams = z.output<(typeof alarmRuleParamSchemas)['pue']>;
+export type StaleParams = z.output<(typeof alarmRuleParamSchemas)['stale']>;
+export type MeteringParams = z.output<(typeof alarmRuleParamSchemas)['metering']>;
+
+/** ASHRAE TC 9.9 (2021): recommended 18–27 °C (warning), A1 allowable 15–32 °C (critical). */
+export const ASHRAE_INLET_BANDS: Record<AlarmSeverity, { low: number; high: number }> = {
+  warning: { low: 18, high: 27 },
+  critical: { low: 15, high: 32 },
+};
+
+/** Validates rule parameters for a kind and fills the defaults; every problem is named. */
+export function parseAlarmRuleParams(
+  kind: AlarmRuleKind,
+  severity: AlarmSeverity,
+  input: unknown,
+): { ok: true; params: Record<string, unknown> } | { ok: false; problems: string[] } {
+  const result = alarmRuleParamSchemas[kind].safeParse(input ?? {});
+  if (!result.success) {
+    return { ok: false, problems: result.error.issues.map((i) => `params${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`) };
+  }
+  const params: Record<string, unknown> = { ...result.data };
+  if (kind === 'inlet_temp') {
+    const band = ASHRAE_INLET_BANDS[severity];
+    const low = (params.low as number | undefined) ?? band.low;
+    const high = (params.high as number | undefined) ?? band.high;
+    const h = params.hysteresis as number;
+    if (!(low < high)) return { ok: false, problems: ['params: low must be below high'] };
+    if (2 * h >= high - low) return { ok: false, problems: ['params.hysteresis: must be less than half of high - low'] };
+    Object.assign(params, { low, high });
+  }
+  return { ok: true, params };
+}
+
+export const createAlarmRuleSchema = z
+  .object({
+    /** Site code; omitted or null: fleet-wide. */
+    datacenter: z.string().regex(SITE_CODE_PATTERN, { message: 'must be a site code' }).nullable().optional(),
+    kind: z.enum(ALARM_RULE_KINDS),
+    severity: z.enum(ALARM_SEVERITIES),
+    params: z.record(z.string(), z.unknown()).optional(),
+    enabled: z.boolean().optional(),
+    webhookUrl: alarmWebhookUrlSchema.nullable().optional(),
+  })
+  .strict();
+
+/** `params` are merged into the rule's current parameters (send null for a key to restore its default). */
+export const updateAlarmRuleSchema = z
+  .object({
+    severity: z.enum(ALARM_SEVERITIES).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    enabled: z.boolean().optional(),
+    webhookUrl: alarmWebhookUrlSchema.nullable().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+
+export const ackAlarmSchema = z.object({ note: z.string().trim().max(1000).optional() }).strict();
+
+export type CreateAlarmRuleInput = z.infer<typeof createAlarmRuleSchema>;
+export type UpdateAlarmRuleInput = z.infer<typeof updateAlarmRuleSchema>;
+export type AckAlarmInput = z.infer<typeof ackAlarmSchema>;

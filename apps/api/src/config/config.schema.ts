@@ -27,6 +27,17 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, { message: 'must be redis://host:port' })
     .optional(),
+  /** Prefix of every Redis key and pub/sub channel (several deployments can share one Redis). */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . : -' })
+    .default('dcfleet'),
+  /** Live push: recent events kept per room for reconnecting clients (resume with lastSeq). */
+  LIVE_BUFFER_SIZE: int(1, 100_000).default(500),
+  /** Live push: and at most this many bytes of them per room (the newest event is always kept). */
+  LIVE_BUFFER_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  /** Live push: packets queued for one client before it is disconnected as too slow. */
+  LIVE_CLIENT_MAX_QUEUE: int(10, 1_000_000).default(1000),
   DEMO: flag.default(false),
   ADMIN_USERNAME: z
     .string()
@@ -43,6 +54,31 @@ export const envSchema = z.object({
   STALE_AFTER_S: int(10, 86_400 * 30).default(300),
   OFFLINE_AFTER_S: int(10, 86_400 * 365).default(3600),
   ROLLUP_FLUSH_MS: int(50, 600_000).default(2000),
+  /** Alarm evaluation (product.md §9); 0 turns it off entirely (no rules evaluated, no notifications). */
+  ALARMS_ENABLED: flag.default(true),
+  /** Samples older than the newest event time of their site minus this never raise or clear an alarm. */
+  ALARM_LATENESS_S: int(0, 86_400).default(300),
+  /** How often stale sites are checked (and, on PostgreSQL, alarms/rules changed by other instances picked up). */
+  ALARM_EVAL_INTERVAL_MS: int(50, 600_000).default(10_000),
+  /** Webhook for every alarm event (POST JSON {event, alarm, sentAt}); rules may name their own URL too. */
+  ALARM_WEBHOOK_URL: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be an http:// or https:// URL' },
+    )
+    .optional(),
+  /** First webhook retry delay; doubles per attempt (5 attempts in all). */
+  ALARM_WEBHOOK_RETRY_MS: int(10, 600_000).default(1000),
+  /** Webhook deliveries queued in memory before the oldest are dropped (logged). */
+  ALARM_WEBHOOK_QUEUE: int(1, 1_000_000).default(1000),
   LOGIN_RATE_LIMIT: int(1, 10_000).default(10),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   TRUST_PROXY: flag.default(false),
@@ -78,13 +114,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       const key = issue.path.join('.') || '(env)';
       problems.push(`${key} ${issue.message}`);
     }
-    throw new ConfigError(problems);
   }
-  const env = result.data;
-  if (!env.DEMO) {
-    const reason = weakPasswordReason(env.ADMIN_PASSWORD);
+  // Checked even when other variables are bad, so one boot reports every problem.
+  const demo = envSchema.shape.DEMO.safeParse(cleaned.DEMO);
+  if (demo.success && !demo.data) {
+    const reason = weakPasswordReason(cleaned.ADMIN_PASSWORD);
     if (reason) problems.push(`ADMIN_PASSWORD ${reason}`);
   }
-  if (problems.length) throw new ConfigError(problems);
-  return env;
+  if (!result.success || problems.length) throw new ConfigError(problems);
+  return result.data;
 }

@@ -1,7 +1,11 @@
+import { AlarmRuleEntity } from '../alarms/alarm-rule.entity';
+import { AlarmEntity } from '../alarms/alarm.entity';
 import { AuditLogEntity } from '../audit/audit-log.entity';
 import { IngestTokenEntity } from '../auth/ingest-token.entity';
 import { SiteEntity } from '../datacenters/site.entity';
 import { ReceiptEntity } from '../ingest/receipt.entity';
+import { RatingBaselineEntity } from '../ratings/rating-baseline.entity';
+import { RatingRevisionEntity } from '../ratings/rating-revision.entity';
 import { Rollup1dEntity, Rollup1hEntity, Rollup1mEntity } from '../telemetry/rollup.entity';
 import { SampleEntity } from '../telemetry/sample.entity';
 import { SeriesEntity } from '../telemetry/series.entity';
@@ -18,4 +22,8 @@ export const ENTITIES = [
   UserEntity,
   IngestTokenEntity,
   AuditLogEntity,
+  RatingRevisionEntity,
+  RatingBaselineEntity,
+  AlarmRuleEntity,
+  AlarmEntity,
 ];

@@ -1,10 +1,8 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { FleetRunner, type HistoryProgress } from '@dcfleet/demo-fleet';
 import { SYSTEM_ACTOR, AuditService } from '../audit/audit.service';
-import { IngestTokenService } from '../auth/ingest-token.service';
 import { AppConfig } from '../config/app-config';
-import { SitesService } from '../datacenters/sites.service';
 import { UsersService } from '../users/users.service';
-import { DEMO_SITES, demoEntries, type DemoSiteState } from './demo-fleet';
 
 /** Demo logins (also in the README). Only created when DEMO=1. */
 export const DEMO_USERS = [
@@ -13,23 +11,23 @@ export const DEMO_USERS = [
   { username: 'regulator', password: 'regulator-demo-pass', role: 'regulator' },
 ] as const;
 
-const LIVE_EVERY_MS = 10_000;
-const HISTORY_HOURS = 48;
+/** Name of the in-process fleet's ingest tokens (the CLI simulator uses its own, so both can run). */
+export const DEMO_TOKEN_NAME = 'demo-simulator';
 
 /**
- * First-start bootstrap (admin user) and, with DEMO=1, the demo fleet: sites, fresh ingest tokens and a
- * simulator that posts through the real HTTP ingest API, exactly like a gateway would.
+ * First-start bootstrap (admin user) and, with DEMO=1, the demo fleet: the FleetRunner of @dcfleet/demo-fleet
+ * runs in this process but talks to this instance over HTTP like any gateway — admin login, sites, fresh
+ * per-site ingest tokens, a year and a bit of hourly history through POST /api/v1/ingest, then live data
+ * every 10 s and a random fault every few minutes.
  */
 @Injectable()
-export class DemoService implements OnApplicationShutdown {
+export class DemoService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Demo');
-  private timer: NodeJS.Timeout | undefined;
+  private runner: FleetRunner | undefined;
 
   constructor(
     private readonly config: AppConfig,
     private readonly users: UsersService,
-    private readonly sites: SitesService,
-    private readonly tokens: IngestTokenService,
     private readonly audit: AuditService,
   ) {}
 
@@ -37,8 +35,7 @@ export class DemoService implements OnApplicationShutdown {
     const env = this.config.env;
     if (env.DEMO) {
       for (const u of DEMO_USERS) {
-        const password = u.username === env.ADMIN_USERNAME && env.ADMIN_PASSWORD ? env.ADMIN_PASSWORD : u.password;
-        if (await this.users.ensure(u.username, password, u.role)) {
+        if (await this.users.ensure(u.username, this.passwordOf(u), u.role)) {
           await this.audit.record(SYSTEM_ACTOR, 'user.create', u.username, { role: u.role, demo: true });
         }
       }
@@ -48,47 +45,51 @@ export class DemoService implements OnApplicationShutdown {
     }
   }
 
-  /** Starts the demo fleet against this instance's own ingest API. */
-  async startFleet(baseUrl: string): Promise<void> {
-    const secrets = new Map<string, string>();
-    for (const input of DEMO_SITES) {
-      const existing = (await this.sites.all()).find((s) => s.code === input.code);
-      const site = existing ?? (await this.sites.create(input));
-      if (!existing) await this.audit.record(SYSTEM_ACTOR, 'datacenter.create', site.code, { demo: true });
-      for (const t of await this.tokens.list(site.id)) {
-        if (t.name === 'demo-simulator' && !t.revokedAt) await this.tokens.revoke(t.id);
-      }
-      secrets.set(site.code, (await this.tokens.create(site, 'demo-simulator', 'system')).token);
-    }
-    const states = new Map<string, DemoSiteState>(DEMO_SITES.map((s) => [s.code, { code: s.code, facilityKwh: 1e6, itKwh: 8e5, lastTs: 0 }]));
-    const post = async (code: string, entries: unknown[]): Promise<void> => {
-      const res = await fetch(`${baseUrl}/api/v1/ingest`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.get(code)}` },
-        body: JSON.stringify({ samples: entries }),
-      });
-      if (!res.ok) this.logger.warn(`demo post for ${code} answered ${res.status}`);
-    };
-    // Recent history (hourly) so charts are not empty, then live data.
-    const now = Date.now();
-    const start = now - HISTORY_HOURS * 3_600_000;
-    for (const site of DEMO_SITES) {
-      const state = states.get(site.code)!;
-      const entries = [];
-      for (let t = start - (start % 3_600_000); t < now - 60_000; t += 3_600_000) entries.push(...demoEntries(site, state, t));
-      await post(site.code, entries).catch((e: Error) => this.logger.warn(e.message));
-    }
-    const tick = async (): Promise<void> => {
-      const ts = Date.now();
-      await Promise.all(DEMO_SITES.map((site) => post(site.code, demoEntries(site, states.get(site.code)!, ts)).catch(() => undefined)));
-    };
-    await tick();
-    this.timer = setInterval(() => void tick(), LIVE_EVERY_MS);
-    this.timer.unref();
-    this.logger.log(`demo fleet of ${DEMO_SITES.length} sites posting every ${LIVE_EVERY_MS / 1000} s`);
+  private passwordOf(u: (typeof DEMO_USERS)[number]): string {
+    const env = this.config.env;
+    return u.username === env.ADMIN_USERNAME && env.ADMIN_PASSWORD ? env.ADMIN_PASSWORD : u.password;
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  /**
+   * Starts the demo fleet against this instance's own API. Resolves once the sites and tokens exist and the
+   * first live readings are in (a second or two); history and faults continue in the background. A failure
+   * is logged, never fatal: the instance itself is fine without its demo.
+   */
+  async startFleet(baseUrl: string): Promise<void> {
+    const admin = DEMO_USERS[0];
+    const runner = new FleetRunner({
+      baseUrl,
+      admin: { username: admin.username, password: this.passwordOf(admin) },
+      tokenName: DEMO_TOKEN_NAME,
+      scheduledFaults: true,
+      startedAt: Date.now() - process.uptime() * 1000,
+      log: (line) => this.logger.log(line),
+      onProgress: (p) => {
+        if (!p.done) this.logger.log(progressLine(p));
+      },
+    });
+    try {
+      await runner.start();
+      this.runner = runner;
+    } catch (err) {
+      await runner.stop();
+      this.logger.warn(`demo fleet not started: ${(err as Error).message}`);
+    }
   }
+
+  /** The running demo fleet (for tests and on-demand faults), if any. */
+  get fleet(): FleetRunner | undefined {
+    return this.runner;
+  }
+
+  /** Before the HTTP server closes, so requests in flight finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner?.stop();
+  }
+}
+
+function progressLine(p: HistoryProgress): string {
+  const m = (n: number) => `${(n / 1e6).toFixed(2)} M`;
+  const eta = p.etaMs === null ? '' : `, about ${Math.ceil(p.etaMs / 1000)} s to go`;
+  return `demo history ${p.percent.toFixed(0)} %: ${m(p.samples)} of ${m(p.samplesTotal)} samples, ${p.samplesPerSecond.toLocaleString('en-US')} samples/s${eta}`;
 }

@@ -11,6 +11,7 @@ import type { IngestPrincipal } from '../auth/auth.types';
 import { AppConfig } from '../config/app-config';
 import { SitesService } from '../datacenters/sites.service';
 import { MetricsService } from '../observability/metrics.service';
+import { InstanceLease } from '../telemetry/instance-lease';
 import { RollupService } from '../telemetry/rollup.service';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
@@ -27,11 +28,20 @@ export interface IngestOutcome {
 /** Storage errors that mean "the database is unavailable" rather than "this request is wrong". */
 export function isStorageUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
-  const code = e?.code ?? '';
+  const code = typeof e?.code === 'string' ? e.code : '';
   return (
     code.startsWith('SQLITE_') ||
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003', '53100'].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '')
+    // Network: refused, reset, unreachable, DNS.
+    ['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) ||
+    // PostgreSQL: class 08 (connection), 57P01-04 (admin/crash shutdown, cannot connect now, database dropped),
+    // 53xxx (out of resources), 3D000 (database missing), 25006 (read-only: a standby after failover).
+    /^(08|53)/.test(code) ||
+    ['57P01', '57P02', '57P03', '57P04', '3D000', '25006'].includes(code) ||
+    // 55000 covers other things too; only the ALTER DATABASE … ALLOW_CONNECTIONS false refusal is an outage.
+    (code === '55000' && /not currently accepting connections/i.test(e?.message ?? '')) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/i.test(
+      e?.message ?? '',
+    )
   );
 }
 
@@ -50,6 +60,7 @@ export class IngestService {
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly events: IngestEvents,
+    private readonly lease: InstanceLease,
   ) {}
 
   /** Refuses work beyond INGEST_MAX_INFLIGHT concurrent batches: callers get 429 + Retry-After. */
@@ -171,6 +182,7 @@ export class IngestService {
     let out;
     try {
       out = await this.store.writeBatch({
+        instanceId: this.lease.id,
         siteId: site.id,
         siteCode: site.code,
         tokenId: principal.tokenId,

@@ -52,6 +52,10 @@ export class ReceiptEntity {
   @Column({ name: 'response', type: 'text' })
   response: string;
 
+  /** The API instance that committed the batch (see telemetry/instance-lease.ts). */
+  @Column({ name: 'instance_id', type: 'varchar', length: 36, nullable: true })
+  instanceId: string | null;
+
   @Column({ name: 'rolled_up', type: 'boolean', default: false })
   rolledUp: boolean;
 

@@ -201,7 +201,8 @@ export class PostgresTelemetryStore implements TelemetryStore {
     const response = ingestResponseJson(input, receipt);
     await c.query(
       `INSERT INTO receipts (id, site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts, max_ts,
-         idempotency_key, response, rolled_up, received_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,false,$14)`,
+         idempotency_key, response, rolled_up, received_at, instance_id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,false,$14,$15)`,
       [
         receiptId,
         input.siteId,
@@ -217,6 +218,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
         input.idempotencyKey,
         response,
         input.receivedAt,
+        input.instanceId,
       ],
     );
     await c.query('UPDATE sites SET chain_seq = $1, chain_head = $2 WHERE id = $3', [seq, hash, input.siteId]);
@@ -330,12 +332,26 @@ export class PostgresTelemetryStore implements TelemetryStore {
     return parts.map((p) => fromOrdered(p));
   }
 
-  async pendingReceipts(before: number, limit: number): Promise<PendingReceipt[]> {
-    const { rows } = await this.pool.query<{ id: number; site_id: number; min_ts: number | null; max_ts: number | null; received_at: number }>(
-      'SELECT id, site_id, min_ts, max_ts, received_at FROM receipts WHERE NOT rolled_up AND received_at < $1 ORDER BY id LIMIT $2',
-      [before, limit],
+  async pendingReceipts(afterId: number, limit: number): Promise<PendingReceipt[]> {
+    const { rows } = await this.pool.query<{
+      id: number;
+      instance_id: string | null;
+      site_id: number;
+      min_ts: number | null;
+      max_ts: number | null;
+      received_at: number;
+    }>(
+      'SELECT id, instance_id, site_id, min_ts, max_ts, received_at FROM receipts WHERE NOT rolled_up AND id > $1 ORDER BY id LIMIT $2',
+      [afterId, limit],
     );
-    return rows.map((r) => ({ id: r.id, siteId: r.site_id, minTs: r.min_ts, maxTs: r.max_ts, receivedAt: r.received_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      instanceId: r.instance_id,
+      siteId: r.site_id,
+      minTs: r.min_ts,
+      maxTs: r.max_ts,
+      receivedAt: r.received_at,
+    }));
   }
 
   async minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]> {

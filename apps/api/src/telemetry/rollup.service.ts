@@ -3,6 +3,7 @@ import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import { addSample, combine, single } from './rollup-math';
+import { InstanceLease } from './instance-lease';
 import { SeriesRegistry } from './series-registry';
 import {
   SAMPLE_NEW,
@@ -62,6 +63,7 @@ export class RollupService implements OnApplicationShutdown {
     private readonly registry: SeriesRegistry,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly lease: InstanceLease,
   ) {}
 
   setSiteZone(siteId: number, timeZone: string): void {
@@ -229,32 +231,45 @@ export class RollupService implements OnApplicationShutdown {
   }
 
   /**
-   * Re-aggregates batches that are committed but were never folded into the rollups (crash between commit
-   * and flush, or a failed flush). Only receipts received before now - graceMs, and never this instance's
-   * own in-memory ones, so a healthy instance's unflushed batches are left alone.
+   * Re-aggregates batches that are committed but were never folded into the rollups: those of a crashed
+   * instance (known dead through the InstanceLease: repaired at once) and, for receipts without an instance,
+   * those older than `graceMs`. This instance's own unflushed batches are never touched.
    */
   async recover(graceMs: number): Promise<number> {
     let total = 0;
     try {
+      const dead = new Map<string, boolean>();
+      let afterId = 0;
       for (;;) {
-        const pending = (await this.store.pendingReceipts(Date.now() - graceMs, 500)).filter(
-          (r) => !this.inMemoryReceipts.has(r.id),
-        );
-        if (pending.length === 0) break;
-        const buckets = await this.store.minuteBucketsOfReceipts(pending);
-        const recompute = buckets.map((b) => this.minuteRef(this.registry.get(b.seriesId)?.siteId ?? -1, b.seriesId, b.bucket));
-        await this.store.flushRollups({
-          receiptIds: pending.map((r) => r.id),
-          levels: [
-            { step: '1m', merges: [], recompute },
-            { step: '1h', merges: [], recompute: [] },
-            { step: '1d', merges: [], recompute: [] },
-          ],
-        });
-        total += pending.length;
-        if (pending.length < 500) break;
+        const page = await this.store.pendingReceipts(afterId, 500);
+        if (page.length === 0) break;
+        afterId = page[page.length - 1]!.id;
+        const eligible = [];
+        for (const r of page) {
+          if (this.inMemoryReceipts.has(r.id)) continue;
+          if (r.instanceId === null) {
+            if (r.receivedAt < Date.now() - graceMs) eligible.push(r);
+            continue;
+          }
+          if (!dead.has(r.instanceId)) dead.set(r.instanceId, await this.lease.isDead(r.instanceId));
+          if (dead.get(r.instanceId)) eligible.push(r);
+        }
+        if (eligible.length) {
+          const buckets = await this.store.minuteBucketsOfReceipts(eligible);
+          const recompute = buckets.map((b) => this.minuteRef(this.registry.get(b.seriesId)?.siteId ?? -1, b.seriesId, b.bucket));
+          await this.store.flushRollups({
+            receiptIds: eligible.map((r) => r.id),
+            levels: [
+              { step: '1m', merges: [], recompute },
+              { step: '1h', merges: [], recompute: [] },
+              { step: '1d', merges: [], recompute: [] },
+            ],
+          });
+          total += eligible.length;
+        }
+        if (page.length < 500) break;
       }
-      if (total) this.logger.warn(`re-aggregated ${total} batch(es) left pending by an earlier crash or failed flush`);
+      if (total) this.logger.warn(`re-aggregated ${total} batch(es) left pending by a crashed instance or a failed flush`);
     } catch (err) {
       this.logger.error(`rollup recovery failed: ${(err as Error).message}`);
     }

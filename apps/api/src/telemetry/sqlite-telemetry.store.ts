@@ -40,7 +40,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly overwrite: Record<RollupStep, Stmt>;
   private readonly deleteBucket: Record<RollupStep, Stmt>;
   private readonly finerRows: Record<'1h' | '1d', Stmt>;
-  private readonly writeTx: (input: BatchInput) => BatchOutput;
+  private readonly writeTx: BetterSqlite3.Transaction<(input: BatchInput) => BatchOutput>;
   private readonly mergeTx: (step: RollupStep, chunk: BucketMerge[]) => BucketMerge[];
   private readonly finalTx: (receiptIds: number[], todo: Record<RollupStep, Map<string, BucketRef>>, stats: FlushStats) => void;
 
@@ -62,7 +62,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       seriesId: db.prepare('SELECT id, kind FROM series WHERE site_id = ? AND metric = ? AND labels = ?'),
       insertReceipt: db.prepare(
         `INSERT INTO receipts (site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts, max_ts,
-           idempotency_key, response, rolled_up, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,'',0,?)`,
+           idempotency_key, response, rolled_up, received_at, instance_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,'',0,?,?)`,
       ),
       setResponse: db.prepare('UPDATE receipts SET response = ? WHERE id = ?'),
       existing: db.prepare('SELECT value, receipt_id FROM samples WHERE ts = ? AND series_id = ?'),
@@ -73,7 +73,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
            AND receipt_id NOT IN (SELECT id FROM receipts WHERE rolled_up = 0) ORDER BY ts`,
       ),
       pending: db.prepare(
-        'SELECT id, site_id, min_ts, max_ts, received_at FROM receipts WHERE rolled_up = 0 AND received_at < ? ORDER BY id LIMIT ?',
+        'SELECT id, instance_id, site_id, min_ts, max_ts, received_at FROM receipts WHERE rolled_up = 0 AND id > ? ORDER BY id LIMIT ?',
       ),
       bucketsOfReceipt: db.prepare(
         'SELECT DISTINCT series_id, (ts - (ts % 60000)) AS bucket FROM samples WHERE ts >= ? AND ts <= ? AND receipt_id = ?',
@@ -132,7 +132,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async writeBatch(input: BatchInput): Promise<BatchOutput> {
-    return this.writeTx(input);
+    // IMMEDIATE: take the write lock up front so busy_timeout applies (a deferred transaction that reads
+    // first fails at once when another connection holds the lock).
+    return this.writeTx.immediate(input);
   }
 
   private write(input: BatchInput): BatchOutput {
@@ -172,6 +174,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       input.maxTs,
       input.idempotencyKey,
       input.receivedAt,
+      input.instanceId,
     );
     const receiptId = Number(info.lastInsertRowid);
     const receipt = { id: receiptId, seq, hash, prevHash };
@@ -289,15 +292,23 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return fromOrdered(rows.map(rowToAgg));
   }
 
-  async pendingReceipts(before: number, limit: number): Promise<PendingReceipt[]> {
-    const rows = this.s.pending!.all(before, limit) as {
+  async pendingReceipts(afterId: number, limit: number): Promise<PendingReceipt[]> {
+    const rows = this.s.pending!.all(afterId, limit) as {
       id: number;
+      instance_id: string | null;
       site_id: number;
       min_ts: number | null;
       max_ts: number | null;
       received_at: number;
     }[];
-    return rows.map((r) => ({ id: r.id, siteId: r.site_id, minTs: r.min_ts, maxTs: r.max_ts, receivedAt: r.received_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      instanceId: r.instance_id,
+      siteId: r.site_id,
+      minTs: r.min_ts,
+      maxTs: r.max_ts,
+      receivedAt: r.received_at,
+    }));
   }
 
   async minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]> {

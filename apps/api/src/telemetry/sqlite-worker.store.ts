@@ -113,8 +113,8 @@ export class SqliteWorkerStore implements TelemetryStore {
     return this.call('flushRollups', [packed], transfer);
   }
 
-  pendingReceipts(before: number, limit: number): Promise<PendingReceipt[]> {
-    return this.call('pendingReceipts', [before, limit]);
+  pendingReceipts(afterId: number, limit: number): Promise<PendingReceipt[]> {
+    return this.call('pendingReceipts', [afterId, limit]);
   }
 
   minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]> {

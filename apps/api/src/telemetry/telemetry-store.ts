@@ -21,6 +21,8 @@ export interface SeriesRow {
 
 /** One validated batch, columnar (cheap to bind on both drivers). */
 export interface BatchInput {
+  /** This API instance (recorded with the receipt, see InstanceLease). */
+  instanceId: string;
   siteId: number;
   siteCode: string;
   tokenId: string | null;
@@ -111,6 +113,7 @@ export interface FlushStats {
 
 export interface PendingReceipt {
   id: number;
+  instanceId: string | null;
   siteId: number;
   minTs: number | null;
   maxTs: number | null;
@@ -130,8 +133,8 @@ export interface TelemetryStore {
   loadSeries(): Promise<SeriesRow[]>;
   writeBatch(input: BatchInput): Promise<BatchOutput>;
   flushRollups(flush: RollupFlush): Promise<FlushStats>;
-  /** Receipts not yet folded into the rollups, received before `before`. */
-  pendingReceipts(before: number, limit: number): Promise<PendingReceipt[]>;
+  /** Receipts not yet folded into the rollups, in id order after `afterId` (paging). */
+  pendingReceipts(afterId: number, limit: number): Promise<PendingReceipt[]>;
   /** Distinct (series, minute bucket) pairs holding samples of these receipts. */
   minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]>;
   oldestPendingReceivedAt(): Promise<number | null>;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DbHandle } from '../database/db-handle';
 import { SiteEntity } from '../datacenters/site.entity';
 import { SitesService } from '../datacenters/sites.service';
+import { InstanceLease } from './instance-lease';
 import { PostgresTelemetryStore } from './postgres-telemetry.store';
 import { RollupService } from './rollup.service';
 import { SeriesQueryService } from './series-query.service';
@@ -27,12 +28,13 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
       },
     },
     SeriesRegistry,
+    InstanceLease,
     RollupService,
     SnapshotService,
     SeriesQueryService,
     SitesService,
   ],
-  exports: [TELEMETRY_STORE, SeriesRegistry, RollupService, SnapshotService, SeriesQueryService, SitesService],
+  exports: [TELEMETRY_STORE, InstanceLease, SeriesRegistry, RollupService, SnapshotService, SeriesQueryService, SitesService],
 })
 export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -40,7 +42,7 @@ export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShu
     private readonly registry: SeriesRegistry,
     private readonly snapshots: SnapshotService,
     private readonly sites: SitesService,
-    private readonly db: DbHandle,
+    private readonly lease: InstanceLease,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 
@@ -48,9 +50,9 @@ export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     for (const row of await this.store.loadSeries()) this.registry.add(row);
     for (const site of await this.sites.all()) this.rollups.setSiteZone(site.id, site.timezone);
-    // SQLite has one writer, so everything pending at boot is ours to repair; PostgreSQL may have live peers.
-    const grace = this.db.dialect === 'sqlite' ? -1 : this.rollups.recoveryGraceMs();
-    await this.rollups.recover(grace);
+    // Batches of crashed instances are repaired now (InstanceLease); live peers' batches are left alone.
+    await this.lease.start();
+    await this.rollups.recover(this.rollups.recoveryGraceMs());
     await this.snapshots.warmUp();
     this.rollups.start();
   }
@@ -59,5 +61,6 @@ export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     await this.rollups.onApplicationShutdown();
     await this.store.close?.();
+    await this.lease.stop();
   }
 }

@@ -44,26 +44,57 @@ export function errorMessage(body: unknown, status: number, statusText: string):
   return `${status} ${statusText || 'request failed'}`.trim();
 }
 
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+async function send(path: string, options: RequestOptions, accept: string): Promise<{ res: Response; token: string | null }> {
   const { method = 'GET', body, signal, auth = true } = options;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const token = auth ? accessToken() : null;
   if (token) headers.Authorization = `Bearer ${token}`;
-
-  let res: Response;
   try {
-    res = await fetch(BASE_URL + path, {
+    const res = await fetch(BASE_URL + path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
+    return { res, token };
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError('Cannot reach the dcfleet server. Check your connection and try again.', 0);
   }
+}
 
+function unauthorized(status: number, token: string | null): void {
+  if (status === 401 && token) {
+    clearSession();
+    unauthorizedListeners.forEach((listener) => listener());
+  }
+}
+
+/** A file download (CSV): the body as a Blob and the file name from Content-Disposition. */
+export async function requestBlob(
+  path: string,
+  options: RequestOptions = {},
+): Promise<{ blob: Blob; filename: string | null }> {
+  const { res, token } = await send(path, options, '*/*');
+  if (!res.ok) {
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    unauthorized(res.status, token);
+    throw new ApiError(errorMessage(parsed, res.status, res.statusText), res.status);
+  }
+  const disposition = res.headers.get('Content-Disposition') ?? '';
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  return { blob: await res.blob(), filename: match ? decodeURIComponent(match[1]!) : null };
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { res, token } = await send(path, options, 'application/json');
   const text = await res.text();
   let parsed: unknown = undefined;
   if (text) {
@@ -74,10 +105,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     }
   }
   if (!res.ok) {
-    if (res.status === 401 && token) {
-      clearSession();
-      unauthorizedListeners.forEach((listener) => listener());
-    }
+    unauthorized(res.status, token);
     throw new ApiError(errorMessage(parsed, res.status, res.statusText), res.status);
   }
   return parsed as T;

@@ -1,7 +1,13 @@
 import { CreateCoreSchema1764400000000 as PgCreateCoreSchema } from './postgres/1764400000000-CreateCoreSchema';
 import { CreateCoreSchema1764400000000 as SqliteCreateCoreSchema } from './sqlite/1764400000000-CreateCoreSchema';
+import { CreateRatingRevisions1795939018000 as PgCreateRatingRevisions } from './postgres/1795939018000-CreateRatingRevisions';
+import { CreateRatingRevisions1795939018000 as SqliteCreateRatingRevisions } from './sqlite/1795939018000-CreateRatingRevisions';
+import { CreateAlarms1795939530000 as PgCreateAlarms } from './postgres/1795939530000-CreateAlarms';
+import { CreateAlarms1795939530000 as SqliteCreateAlarms } from './sqlite/1795939530000-CreateAlarms';
+import { AddReceiptInstance1795941000000 as PgAddReceiptInstance } from './postgres/1795941000000-AddReceiptInstance';
+import { AddReceiptInstance1795941000000 as SqliteAddReceiptInstance } from './sqlite/1795941000000-AddReceiptInstance';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
-export const SQLITE_MIGRATIONS = [SqliteCreateCoreSchema];
-export const POSTGRES_MIGRATIONS = [PgCreateCoreSchema];
+export const SQLITE_MIGRATIONS = [SqliteCreateCoreSchema, SqliteCreateRatingRevisions, SqliteCreateAlarms, SqliteAddReceiptInstance];
+export const POSTGRES_MIGRATIONS = [PgCreateCoreSchema, PgCreateRatingRevisions, PgCreateAlarms, PgAddReceiptInstance];

@@ -1,0 +1,817 @@
+import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  metricDefinition,
+  type InletRateParams,
+  type InletTempParams,
+  type MeteringParams,
+  type PueParams,
+  type StaleParams,
+} from '@dcfleet/contracts';
+import type { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { SitesService } from '../datacenters/sites.service';
+import { IngestEvents, type AcceptedBatch } from '../ingest/ingest-events';
+import { LivePublisher } from '../live/live.publisher';
+import { SeriesRegistry } from '../telemetry/series-registry';
+import { SnapshotService } from '../telemetry/snapshot.service';
+import { SAMPLE_REPLACED, SAMPLE_UNCHANGED, type SeriesRow } from '../telemetry/telemetry-store';
+import { AlarmEntity } from './alarm.entity';
+import { alarmInfo, fmt, formatDuration, recordFromEntity, seriesName, type AlarmRecord, type RuleDef } from './alarm-model';
+import { AlarmRulesService } from './alarm-rules.service';
+import { AlarmStore, type Committed } from './alarm-store';
+import { AlarmWebhooks } from './alarm-webhooks';
+import { AlarmMetrics } from './alarm.metrics';
+
+/** Custom metric marking a legitimate counter reset: a sample labelled {metric: "<counter>"} inside the step. */
+export const COUNTER_RESET_METRIC = 'x_counter_reset';
+/** Batches waiting for evaluation before the oldest are dropped (evaluation fell far behind ingest). */
+const MAX_QUEUED_BATCHES = 10_000;
+/** Evaluation yields the event loop after this much work. */
+const SLICE_MS = 8;
+/** Silent series listed in a stale alarm's details (the message names fewer). */
+const MAX_LISTED_SERIES = 100;
+/** Alarm events pushed live / queued for webhooks per turn of the event loop. */
+const ANNOUNCE_CHUNK = 200;
+
+/**
+ * The evaluation state of one rule for one thing (a zone, a counter, the site): its newest evaluated event
+ * time and its active alarm, plus what the kind needs (sustain start, counter value, rate points).
+ */
+interface Cond {
+  rule: RuleDef;
+  siteId: number;
+  key: string;
+  /** Event time of the newest sample evaluated; older samples never change the state. */
+  lastTs: number;
+  alarm?: AlarmRecord;
+  /** pue: event time since which the value has stayed above the threshold. */
+  aboveSince?: number | null;
+  /** metering counters: previous reading, and since when the counter has counted properly again. */
+  lastV?: number;
+  okSince?: number;
+  /** inlet_rate: (t, v) pairs, oldest first, at most one per windowS / 10. */
+  pts?: number[];
+  /** Label zone, for inlet alarms. */
+  zone?: string | null;
+}
+
+type Role = 'inlet' | 'facility' | 'it' | 'counter' | 'marker';
+
+interface SeriesInfo {
+  role: Role;
+  conds: Cond[];
+  /** counter: its name for messages; marker: the counter metric it marks. */
+  name: string;
+}
+
+interface CounterDrop {
+  cond: Cond;
+  metric: string;
+  t: number;
+  v: number;
+  prevTs: number;
+  prevV: number;
+}
+
+interface SiteState {
+  id: number;
+  code: string;
+  /** Newest event time seen for the site (from batches and the live snapshot). */
+  newest: number;
+  fac?: { ts: number; v: number };
+  it?: { ts: number; v: number };
+  pairDirty: boolean;
+  pairConds?: Cond[];
+  /** x_counter_reset event times per counter metric (the last few). */
+  markers: Map<string, number[]>;
+  drops: CounterDrop[];
+  /** Conditions with an active alarm. */
+  active: Set<Cond>;
+  /** The site sent a batch to this instance since it started. */
+  reported: boolean;
+}
+
+const ZONE_ONLY = /^\{"zone":"([A-Za-z0-9 _.:/-]*)"\}$/;
+
+/** Key of an inlet series: its zone when that is its only label, else all its labels (one alarm per sensor). */
+function inletKey(labels: string): { key: string; zone: string | null } {
+  if (!labels) return { key: '', zone: null };
+  const only = ZONE_ONLY.exec(labels); // the common case, without JSON.parse
+  if (only) return { key: only[1]!, zone: only[1]! };
+  const obj = JSON.parse(labels) as Record<string, string>;
+  const keys = Object.keys(obj);
+  const zone = obj.zone ?? null;
+  if (keys.length === 1 && zone !== null) return { key: zone, zone };
+  return { key: keys.map((k) => `${k}=${obj[k]}`).join(','), zone };
+}
+
+/**
+ * Alarm evaluation (product.md §9), entirely off the ingest path: the batch listener only queues; batches are
+ * evaluated in event time on later turns of the event loop, transitions are written by AlarmStore in bulk and
+ * then pushed live and to webhooks.
+ *
+ * Event time: a sample counts only when it is within ALARM_LATENESS_S of the newest event time of its site,
+ * and a condition only moves forward in event time (a sample older than the last one evaluated for it is
+ * ignored; a corrected value at the same instant is re-evaluated). So replayed or backfilled samples never
+ * raise or clear a current alarm. Clearing needs fresh data inside the hysteresis band.
+ */
+@Injectable()
+export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Alarms');
+  private readonly enabled: boolean;
+  private readonly latenessMs: number;
+  private queue: AcceptedBatch[] = [];
+  private drainScheduled = false;
+  private readonly sites = new Map<number, SiteState>();
+  private readonly conds = new Map<string, Cond>();
+  /** Per series: its role and conditions (null: nothing to evaluate). Rebuilt when the rules change. */
+  private readonly series = new Map<number, SeriesInfo | null>();
+  /** Active alarms that have a row. */
+  private readonly byId = new Map<number, { a: AlarmRecord; c: Cond; site: SiteState }>();
+  private readonly condOf = new WeakMap<AlarmRecord, Cond>();
+  private announcements: { event: 'raised' | 'acknowledged' | 'cleared'; alarm: AlarmRecord & { id: number } }[] = [];
+  private announcing = false;
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private stopped = false;
+  private readonly startedAt = Date.now();
+  private droppedBatches = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly events: IngestEvents,
+    private readonly registry: SeriesRegistry,
+    private readonly snapshots: SnapshotService,
+    private readonly sitesService: SitesService,
+    private readonly rules: AlarmRulesService,
+    private readonly store: AlarmStore,
+    private readonly webhooks: AlarmWebhooks,
+    private readonly metrics: AlarmMetrics,
+    @InjectRepository(AlarmEntity) private readonly alarms: Repository<AlarmEntity>,
+    @Optional() private readonly live?: LivePublisher,
+  ) {
+    this.enabled = config.env.ALARMS_ENABLED;
+    this.latenessMs = config.env.ALARM_LATENESS_S * 1000;
+    this.store.onCommitted((c) => this.onCommitted(c));
+    this.rules.onChange(() => this.onRulesChanged());
+    this.snapshots.setActiveAlarmCounter((siteId) => this.sites.get(siteId)?.active.size ?? 0);
+    if (this.enabled) this.events.onBatch((b) => this.onBatch(b));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.rules.seedBuiltins();
+    await this.rules.load();
+    await this.loadActive();
+    if (this.enabled) this.scheduleTick();
+  }
+
+  /** Before the database connections close: evaluate what is queued and write the last transitions. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
+    while (this.queue.length) this.drain(Infinity);
+    await this.store.stop();
+  }
+
+  /** Evaluates everything queued and writes the transitions (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.queue.length) this.drain(Infinity);
+    await this.ticking;
+    await this.store.settle();
+    while (this.announcements.length || this.announcing) await new Promise((r) => setImmediate(r));
+  }
+
+  /** Runs one stale check / sync now (tests). */
+  async tickNow(): Promise<void> {
+    await this.ticking;
+    await this.tick();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Batches
+
+  /** Synchronous, right after the ingest commit: queue and return. */
+  private onBatch(b: AcceptedBatch): void {
+    if (this.stopped) return;
+    this.queue.push(b);
+    if (this.queue.length > MAX_QUEUED_BATCHES) {
+      this.queue.shift();
+      this.metrics.droppedBatches.inc();
+      if (this.droppedBatches++ % 1000 === 0) this.logger.warn('alarm evaluation is behind ingest: oldest queued batches dropped');
+    }
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => {
+        this.drainScheduled = false;
+        this.drain(SLICE_MS);
+      });
+    }
+  }
+
+  private drain(budgetMs: number): void {
+    const start = performance.now();
+    let i = 0;
+    try {
+      while (i < this.queue.length) {
+        const b = this.queue[i++]!;
+        try {
+          this.processBatch(b);
+        } catch (err) {
+          this.logger.error(`alarm evaluation failed for a batch of ${b.siteCode}: ${(err as Error).stack ?? String(err)}`);
+        }
+        if (performance.now() - start > budgetMs) break;
+      }
+    } finally {
+      this.queue = i >= this.queue.length ? [] : this.queue.slice(i);
+      this.metrics.queued.set(this.queue.length);
+      this.metrics.evalSeconds.inc((performance.now() - start) / 1000);
+    }
+    if (this.queue.length && !this.drainScheduled && !this.stopped) {
+      this.drainScheduled = true;
+      setImmediate(() => {
+        this.drainScheduled = false;
+        this.drain(SLICE_MS);
+      });
+    }
+  }
+
+  private site(id: number, code: string): SiteState {
+    let s = this.sites.get(id);
+    if (!s) {
+      const last = this.snapshots.snapshot(id, code).lastSampleAt;
+      s = { id, code, newest: last ? Date.parse(last) : -Infinity, pairDirty: false, markers: new Map(), drops: [], active: new Set(), reported: false };
+      this.sites.set(id, s);
+    }
+    return s;
+  }
+
+  private processBatch(b: AcceptedBatch): void {
+    const site = this.site(b.siteId, b.siteCode);
+    site.reported = true;
+    if (b.maxTs > site.newest) site.newest = b.maxTs;
+    const horizon = site.newest - this.latenessMs;
+    const { seriesIds, ts, values, status } = b;
+    for (let i = 0; i < ts.length; i++) {
+      const t = ts[i]!;
+      if (t < horizon) continue;
+      const st = status[i];
+      if (st === SAMPLE_UNCHANGED) continue;
+      const info = this.info(seriesIds[i]!);
+      if (info === null) continue;
+      const v = values[i]!;
+      const replaced = st === SAMPLE_REPLACED;
+      switch (info.role) {
+        case 'inlet':
+          for (const c of info.conds) {
+            if (t < c.lastTs || (t === c.lastTs && !replaced)) continue;
+            c.lastTs = t;
+            if (c.rule.kind === 'inlet_temp') this.evalInlet(site, c, t, v);
+            else this.evalRate(site, c, t, v);
+          }
+          break;
+        case 'facility':
+        case 'it': {
+          const cur = info.role === 'facility' ? site.fac : site.it;
+          if (cur && (t < cur.ts || (t === cur.ts && !replaced))) break;
+          if (info.role === 'facility') site.fac = { ts: t, v };
+          else site.it = { ts: t, v };
+          site.pairDirty = true;
+          break;
+        }
+        case 'counter':
+          for (const c of info.conds) this.evalCounter(site, c, info.name, t, v);
+          break;
+        case 'marker': {
+          const list = site.markers.get(info.name) ?? [];
+          list.push(t);
+          if (list.length > 16) list.shift();
+          site.markers.set(info.name, list);
+          break;
+        }
+      }
+    }
+    if (site.pairDirty) {
+      site.pairDirty = false;
+      this.evalPair(site);
+    }
+    if (site.drops.length) this.resolveDrops(site);
+    // A stale site that reports fresh data again: clear without waiting for the timer.
+    if (site.active.size) {
+      const now = Date.now();
+      for (const c of site.active) {
+        if (c.rule.kind !== 'stale' || !c.alarm) continue;
+        if (b.maxTs >= now - this.staleAfterMs(c.rule) && b.maxTs > c.alarm.eventTs) this.clear(site, c, b.maxTs, null);
+      }
+    }
+  }
+
+  private info(seriesId: number): SeriesInfo | null {
+    const known = this.series.get(seriesId);
+    if (known !== undefined) return known;
+    const row = this.registry.get(seriesId);
+    if (!row) return null;
+    const info = this.buildInfo(row);
+    this.series.set(seriesId, info);
+    return info;
+  }
+
+  private buildInfo(row: SeriesRow): SeriesInfo | null {
+    const rules = this.rules.effective(row.siteId);
+    if (row.metric === 'inlet_temp_c') {
+      const { key, zone } = inletKey(row.labels);
+      const conds: Cond[] = [];
+      for (const r of rules) if (r.kind === 'inlet_temp' || r.kind === 'inlet_rate') conds.push(this.cond(r, row.siteId, key));
+      for (const c of conds) c.zone = zone;
+      return conds.length ? { role: 'inlet', conds, name: row.metric } : null;
+    }
+    if (row.labels === '' && (row.metric === 'facility_power_kw' || row.metric === 'it_power_kw')) {
+      if (!rules.some((r) => r.kind === 'pue' || r.kind === 'metering')) return null;
+      return { role: row.metric === 'facility_power_kw' ? 'facility' : 'it', conds: [], name: row.metric };
+    }
+    if (row.metric === COUNTER_RESET_METRIC) {
+      const target = row.labels ? (JSON.parse(row.labels) as Record<string, string>).metric : undefined;
+      return target ? { role: 'marker', conds: [], name: target } : null;
+    }
+    if (metricDefinition(row.metric)?.kind === 'counter') {
+      const name = seriesName(row.metric, row.labels);
+      const conds = rules
+        .filter((r) => r.kind === 'metering' && (r.params as MeteringParams).counters)
+        .map((r) => this.cond(r, row.siteId, `counter:${name}`));
+      return conds.length ? { role: 'counter', conds, name: row.metric } : null;
+    }
+    return null;
+  }
+
+  private cond(rule: RuleDef, siteId: number, key: string): Cond {
+    const id = `${rule.id}|${siteId}|${key}`;
+    let c = this.conds.get(id);
+    if (!c) {
+      c = { rule, siteId, key, lastTs: -Infinity };
+      this.conds.set(id, c);
+    }
+    return c;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Rules
+
+  private evalInlet(site: SiteState, c: Cond, t: number, v: number): void {
+    const p = c.rule.params as InletTempParams;
+    if (!c.alarm) {
+      if (v > p.high || v < p.low) {
+        const above = v > p.high;
+        const where = c.key ? ` in ${c.zone !== null && c.zone === c.key ? `zone ${c.key}` : c.key}` : '';
+        this.raise(
+          site,
+          c,
+          t,
+          v,
+          above ? p.high : p.low,
+          `Inlet temperature ${fmt(v)} °C${where} ${above ? 'above' : 'below'} ${fmt(above ? p.high : p.low)} °C (band ${fmt(p.low)}–${fmt(p.high)} °C)`,
+          { zone: c.zone ?? null, low: p.low, high: p.high },
+        );
+      }
+    } else if (v >= p.low + p.hysteresis && v <= p.high - p.hysteresis) {
+      this.clear(site, c, t, v);
+    }
+  }
+
+  private evalRate(site: SiteState, c: Cond, t: number, v: number): void {
+    const p = c.rule.params as InletRateParams;
+    const windowMs = p.windowS * 1000;
+    const pts = (c.pts ??= []);
+    while (pts.length && pts[0]! < t - windowMs) pts.splice(0, 2);
+    let rate: number | undefined;
+    if (pts.length && t - pts[0]! >= windowMs / 2) rate = ((v - pts[1]!) / (t - pts[0]!)) * 3_600_000;
+    if (!pts.length || t - pts[pts.length - 2]! >= windowMs / 10) pts.push(t, v);
+    if (rate === undefined) return;
+    const abs = Math.abs(rate);
+    if (!c.alarm) {
+      if (abs > p.maxCPerHour) {
+        const where = c.key ? ` in ${c.zone === c.key ? `zone ${c.key}` : c.key}` : '';
+        this.raise(
+          site,
+          c,
+          t,
+          Math.round(rate * 100) / 100,
+          p.maxCPerHour,
+          `Inlet temperature${where} ${rate > 0 ? 'rising' : 'falling'} ${fmt(abs)} °C/h (limit ${fmt(p.maxCPerHour)} °C/h)`,
+          { zone: c.zone ?? null, valueC: v },
+        );
+      }
+    } else if (abs <= p.maxCPerHour * (1 - p.hysteresis)) {
+      this.clear(site, c, t, Math.round(rate * 100) / 100);
+    }
+  }
+
+  private pairConds(site: SiteState): Cond[] {
+    if (!site.pairConds) {
+      site.pairConds = this.rules
+        .effective(site.id)
+        .filter((r) => r.kind === 'pue' || r.kind === 'metering')
+        .map((r) => this.cond(r, site.id, r.kind === 'pue' ? '' : 'it>facility'));
+    }
+    return site.pairConds;
+  }
+
+  /** Live PUE and IT-vs-facility, once per batch, from the newest facility/IT pair measured close together. */
+  private evalPair(site: SiteState): void {
+    const f = site.fac;
+    const i = site.it;
+    if (!f || !i) return;
+    const t = Math.max(f.ts, i.ts);
+    const skew = Math.abs(f.ts - i.ts);
+    for (const c of this.pairConds(site)) {
+      const p = c.rule.params as PueParams | MeteringParams;
+      if (skew > p.maxSkewS * 1000 || t < c.lastTs) continue;
+      const gap = c.lastTs === -Infinity ? 0 : t - c.lastTs;
+      c.lastTs = t;
+      if (c.rule.kind === 'pue') this.evalPue(site, c, f.v, i.v, t, gap);
+      else this.evalItAboveFacility(site, c, f.v, i.v, t);
+    }
+  }
+
+  private evalPue(site: SiteState, c: Cond, fac: number, it: number, t: number, gap: number): void {
+    if (!(it > 0)) return;
+    const p = c.rule.params as PueParams;
+    const pue = fac / it;
+    if (pue > p.threshold) {
+      if (c.aboveSince == null || gap > p.maxGapS * 1000) c.aboveSince = t;
+      if (!c.alarm && t - c.aboveSince >= p.sustainS * 1000) {
+        this.raise(
+          site,
+          c,
+          t,
+          Math.round(pue * 1000) / 1000,
+          p.threshold,
+          `Live PUE ${fmt(pue)} above ${fmt(p.threshold)} for ${formatDuration(t - c.aboveSince)} (facility ${fmt(fac)} kW, IT ${fmt(it)} kW)`,
+          { facilityKw: fac, itKw: it, since: new Date(c.aboveSince).toISOString() },
+        );
+      }
+    } else {
+      c.aboveSince = null;
+      if (c.alarm && pue <= p.threshold - p.hysteresis) this.clear(site, c, t, Math.round(pue * 1000) / 1000);
+    }
+  }
+
+  private evalItAboveFacility(site: SiteState, c: Cond, fac: number, it: number, t: number): void {
+    const p = c.rule.params as MeteringParams;
+    if (!c.alarm) {
+      if (it > fac * (1 + p.tolerance)) {
+        this.raise(site, c, t, it, fac, `Metering inconsistent: IT power ${fmt(it)} kW above facility power ${fmt(fac)} kW`, {
+          facilityKw: fac,
+          itKw: it,
+        });
+      }
+    } else if (it <= fac) {
+      this.clear(site, c, t, it);
+    }
+  }
+
+  private evalCounter(site: SiteState, c: Cond, metric: string, t: number, v: number): void {
+    if (t <= c.lastTs) return;
+    const prevTs = c.lastTs;
+    const prevV = c.lastV;
+    c.lastTs = t;
+    c.lastV = v;
+    if (prevV !== undefined && v < prevV) {
+      // Decided after the batch, when any reset marker of the same batch is known.
+      site.drops.push({ cond: c, metric, t, v, prevTs, prevV });
+      return;
+    }
+    if (c.alarm) {
+      const p = c.rule.params as MeteringParams;
+      if (c.okSince === undefined) c.okSince = t;
+      else if (t - c.okSince >= p.clearAfterS * 1000) this.clear(site, c, t, v);
+    }
+  }
+
+  private resolveDrops(site: SiteState): void {
+    const drops = site.drops;
+    site.drops = [];
+    for (const d of drops) {
+      const p = d.cond.rule.params as MeteringParams;
+      const marked = (site.markers.get(d.metric) ?? []).some((m) => m > d.prevTs && m <= d.t);
+      if (marked || d.v <= d.prevV * p.resetFraction) continue; // a reset: the meter restarted near zero, or said so
+      d.cond.okSince = d.t;
+      if (d.cond.alarm) continue;
+      const name = d.cond.key.slice('counter:'.length);
+      this.raise(
+        site,
+        d.cond,
+        d.t,
+        d.v,
+        d.prevV,
+        `Metering inconsistent: counter ${name} went backwards from ${fmt(d.prevV)} to ${fmt(d.v)} without a reset marker`,
+        { counter: name, previous: d.prevV, previousTs: new Date(d.prevTs).toISOString(), current: d.v },
+      );
+    }
+  }
+
+  private staleAfterMs(rule: RuleDef): number {
+    return ((rule.params as StaleParams).afterS ?? this.config.env.STALE_AFTER_S) * 1000;
+  }
+
+  /** Stale sites: the timer compares each site's newest event time with the wall clock. */
+  private async checkStale(): Promise<void> {
+    const now = Date.now();
+    for (const s of await this.sitesService.all()) {
+      const rules = this.rules.effective(s.id).filter((r) => r.kind === 'stale');
+      if (!rules.length) continue;
+      const site = this.site(s.id, s.code);
+      if (site.newest === -Infinity) {
+        // Created before the snapshots were warmed up at boot, or never reported.
+        const snap = this.snapshots.snapshot(s.id, s.code, now).lastSampleAt;
+        if (snap) site.newest = Date.parse(snap);
+        else continue; // never reported: not installed yet rather than silent
+      }
+      for (const rule of rules) {
+        const c = this.cond(rule, s.id, '');
+        const afterMs = this.staleAfterMs(rule);
+        // Right after a restart every site looks silent: give gateways afterMs to report before alarming.
+        const silentFor = now - (site.reported ? site.newest : Math.max(site.newest, this.startedAt));
+        if (silentFor > afterMs) {
+          if (c.alarm) continue;
+          if (this.store.dialect === 'postgres' && (await this.reportedElsewhere(site, now - afterMs))) continue;
+          if (c.alarm || this.stopped) continue;
+          const rows = [...this.registry.ofSite(s.id)].sort((x, y) => (x.metric + x.labels < y.metric + y.labels ? -1 : 1));
+          const series = rows.slice(0, MAX_LISTED_SERIES).map((r) => seriesName(r.metric, r.labels));
+          const count = rows.length;
+          const shown = series.slice(0, 10).join(', ') + (count > 10 ? `, … (${count - 10} more)` : '');
+          const silence = now - site.newest;
+          this.raise(
+            site,
+            c,
+            site.newest,
+            Math.round(silence / 1000),
+            afterMs / 1000,
+            `No data from ${s.code} for ${formatDuration(silence)} (last sample ${new Date(site.newest).toISOString()}); ` +
+              `${count} silent series${count ? ': ' + shown : ''}`,
+            { lastSampleAt: new Date(site.newest).toISOString(), silentSeriesCount: count, silentSeries: series },
+          );
+        } else if (c.alarm && site.newest >= now - afterMs && site.newest > c.alarm.eventTs) {
+          this.clear(site, c, site.newest, null);
+        }
+      }
+    }
+  }
+
+  /** Several instances: the site may report to another one. Its newest receipts tell (PostgreSQL only). */
+  private async reportedElsewhere(site: SiteState, freshAfter: number): Promise<boolean> {
+    const rows = (await this.alarms.query(
+      'SELECT MAX(r.max_ts) AS m FROM (SELECT "max_ts" FROM "receipts" WHERE "site_id" = $1 ORDER BY "seq" DESC LIMIT 20) r',
+      [site.id],
+    )) as { m: string | number | null }[];
+    const m = rows[0]?.m;
+    if (m === null || m === undefined) return false;
+    site.newest = Math.max(site.newest, Number(m));
+    return Number(m) >= freshAfter;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Transitions
+
+  private raise(
+    site: SiteState,
+    c: Cond,
+    t: number,
+    value: number | null,
+    threshold: number | null,
+    message: string,
+    details: Record<string, unknown> | null,
+  ): void {
+    const r = c.rule;
+    const a: AlarmRecord = {
+      id: undefined,
+      siteId: site.id,
+      siteCode: site.code,
+      ruleId: r.id,
+      kind: r.kind,
+      key: c.key,
+      severity: r.severity,
+      state: 'active',
+      message,
+      value,
+      threshold,
+      details,
+      eventTs: t,
+      raisedAt: Date.now(),
+      clearedAt: null,
+      clearedEventTs: null,
+      clearedValue: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      note: null,
+      webhookUrl: r.webhookUrl,
+    };
+    c.alarm = a;
+    this.condOf.set(a, c);
+    site.active.add(c);
+    this.store.enqueue({ kind: 'raised', alarm: a, snapshot: { ...a } });
+  }
+
+  private clear(site: SiteState, c: Cond, t: number | null, value: number | null, reason?: string): void {
+    const a = c.alarm;
+    if (!a) return;
+    c.alarm = undefined;
+    c.okSince = undefined;
+    site.active.delete(c);
+    if (a.id !== undefined) this.byId.delete(a.id);
+    a.state = 'cleared';
+    a.clearedAt = Date.now();
+    a.clearedEventTs = t;
+    a.clearedValue = value;
+    this.store.enqueue({ kind: 'cleared', alarm: a, snapshot: { ...a }, reason });
+  }
+
+  /** After the store committed: index new alarms by id, then announce (live push, webhooks). */
+  private onCommitted(list: Committed[]): void {
+    let raised = 0;
+    let cleared = 0;
+    for (const t of list) {
+      if (t.kind === 'raised' && t.alarm.state === 'active') {
+        const site = this.sites.get(t.alarm.siteId);
+        const c = this.condOf.get(t.alarm);
+        if (site && c && c.alarm === t.alarm) this.byId.set(t.id, { a: t.alarm, c, site });
+      }
+      if (t.duplicate) continue;
+      if (t.kind === 'raised') raised++;
+      else cleared++;
+      this.metrics.transitions.inc({ event: t.kind, severity: t.snapshot.severity });
+      this.announcements.push({ event: t.kind, alarm: { ...t.snapshot, id: t.id } });
+    }
+    this.metrics.active.set(this.byId.size);
+    this.announceSome();
+    if (raised + cleared <= 10) {
+      for (const t of list) {
+        if (t.duplicate) continue;
+        const s = t.snapshot;
+        this.logger.log(`alarm ${t.id} ${t.kind}: ${s.siteCode} ${s.severity} ${s.kind}${s.key ? ` [${s.key}]` : ''}: ${s.message}${t.reason ? ` (${t.reason})` : ''}`);
+      }
+    } else {
+      this.logger.log(`alarms: ${raised} raised, ${cleared} cleared`);
+    }
+  }
+
+  /** In order, at most ANNOUNCE_CHUNK per turn of the event loop (a storm of alarms never stalls ingest). */
+  private announceSome(): void {
+    if (this.announcing) return;
+    const batch = this.announcements.splice(0, ANNOUNCE_CHUNK);
+    for (const t of batch) this.publish(t.event, t.alarm);
+    if (this.announcements.length) {
+      this.announcing = true;
+      setImmediate(() => {
+        this.announcing = false;
+        this.announceSome();
+      });
+    }
+  }
+
+  /** Live push and webhooks for a transition, after the ones already queued (events stay in order). */
+  announce(event: 'raised' | 'acknowledged' | 'cleared', a: AlarmRecord & { id: number }): void {
+    this.announcements.push({ event, alarm: { ...a } });
+    this.announceSome();
+  }
+
+  private publish(event: 'raised' | 'acknowledged' | 'cleared', a: AlarmRecord & { id: number }): void {
+    const info = alarmInfo(a);
+    if (this.live) void this.live.publishAlarm(info);
+    if (this.enabled) this.webhooks.notify(event, info, a.webhookUrl);
+  }
+
+  /** Called by the API after an acknowledgement was stored: keeps the in-memory alarm in step. */
+  acknowledged(id: number, at: number, by: string, note: string | null): AlarmRecord | undefined {
+    const ref = this.byId.get(id);
+    if (!ref) return undefined;
+    ref.a.acknowledgedAt = at;
+    ref.a.acknowledgedBy = by;
+    ref.a.note = note;
+    return ref.a;
+  }
+
+  webhookOfRule(ruleId: number | null): string | null {
+    return ruleId === null ? null : (this.rules.get(ruleId)?.webhookUrl ?? null);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Rules changed, boot, timer
+
+  private onRulesChanged(): void {
+    this.series.clear();
+    for (const s of this.sites.values()) s.pairConds = undefined;
+    const effective = new Map<number, Set<number>>();
+    for (const [id, c] of this.conds) {
+      let ids = effective.get(c.siteId);
+      if (!ids) {
+        ids = new Set(this.rules.effective(c.siteId).map((r) => r.id));
+        effective.set(c.siteId, ids);
+      }
+      const r = this.rules.get(c.rule.id);
+      const applies = !!r && ids.has(r.id) && !(c.key.startsWith('counter:') && !(r.params as MeteringParams).counters);
+      if (applies) {
+        c.rule = r;
+        continue;
+      }
+      if (c.alarm) {
+        const site = this.sites.get(c.siteId)!;
+        const reason = !r ? 'rule deleted' : !r.enabled ? 'rule disabled' : 'rule no longer applies to this site';
+        this.clear(site, c, null, null, reason);
+      }
+      this.conds.delete(id);
+    }
+  }
+
+  /** Active alarms from the database at boot (another instance's, on PostgreSQL, at every sync). */
+  private async loadActive(): Promise<void> {
+    const rows = await this.alarms.find({ where: { state: 'active' }, relations: { site: true }, order: { id: 'ASC' } });
+    for (const row of rows) this.adopt(row);
+    this.metrics.active.set(this.byId.size);
+  }
+
+  private adopt(row: AlarmEntity): void {
+    const code = row.site?.code ?? String(row.siteId);
+    const site = this.site(row.siteId, code);
+    const rule = row.ruleId === null ? undefined : this.rules.get(row.ruleId);
+    const applies = !!rule && this.rules.effective(row.siteId).some((r) => r.id === rule.id);
+    if (!rule || !applies) {
+      // Its rule was deleted or disabled while this instance was down: resolve it, with the reason.
+      const a = recordFromEntity(row, code, null);
+      a.state = 'cleared';
+      a.clearedAt = Date.now();
+      this.store.enqueue({ kind: 'cleared', alarm: a, snapshot: { ...a }, reason: rule ? 'rule no longer applies to this site' : 'rule deleted' });
+      return;
+    }
+    const c = this.cond(rule, row.siteId, row.key);
+    if (c.alarm) return;
+    const a = recordFromEntity(row, code, rule.webhookUrl);
+    c.alarm = a;
+    this.condOf.set(a, c);
+    if (a.eventTs > c.lastTs) c.lastTs = a.eventTs;
+    if (typeof a.details?.zone === 'string' || a.details?.zone === null) c.zone = a.details.zone as string | null;
+    site.active.add(c);
+    this.byId.set(a.id!, { a, c, site });
+  }
+
+  /** PostgreSQL with several instances: pick up rule changes, and alarms raised, cleared or acked elsewhere. */
+  private async sync(): Promise<void> {
+    await this.rules.reloadIfChanged();
+    const commits = this.store.commits;
+    const rows = await this.alarms.find({ where: { state: 'active' }, relations: { site: true } });
+    // Our own writes landed while reading: this view may predate them; the next tick looks again.
+    if (this.store.commits !== commits) return;
+    const ids = new Set(rows.map((r) => r.id));
+    for (const [id, ref] of this.byId) {
+      if (ids.has(id) || this.store.hasPending(ref.a)) continue;
+      // Cleared by another instance.
+      if (ref.c.alarm === ref.a) ref.c.alarm = undefined;
+      ref.site.active.delete(ref.c);
+      this.byId.delete(id);
+    }
+    for (const row of rows) {
+      if (this.store.hasPendingId(row.id)) continue;
+      const ref = this.byId.get(row.id);
+      if (ref) {
+        if (row.acknowledgedAt !== null && ref.a.acknowledgedAt === null) {
+          ref.a.acknowledgedAt = row.acknowledgedAt;
+          ref.a.acknowledgedBy = row.acknowledgedBy;
+          ref.a.note = row.note;
+        }
+        continue;
+      }
+      const rule = row.ruleId === null ? undefined : this.rules.get(row.ruleId);
+      if (!rule) continue; // the instance that deleted it clears it
+      const c = this.cond(rule, row.siteId, row.key);
+      if (c.alarm) continue; // ours, still being written (the store adopts the other row)
+      this.adopt(row);
+    }
+    this.metrics.active.set(this.byId.size);
+  }
+
+  private scheduleTick(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick().finally(() => {
+        this.ticking = undefined;
+        this.scheduleTick();
+      });
+    }, this.config.env.ALARM_EVAL_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      if (this.store.dialect === 'postgres') await this.sync();
+      await this.checkStale();
+    } catch (err) {
+      this.logger.warn(`alarm check failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** For the API: the in-memory version of an active alarm (it may be ahead of its row). */
+  activeRecord(id: number): AlarmRecord | undefined {
+    return this.byId.get(id)?.a;
+  }
+}

@@ -1,0 +1,95 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ackAlarmSchema,
+  createAlarmRuleSchema,
+  updateAlarmRuleSchema,
+  type AckAlarmInput,
+  type AlarmInfo,
+  type AlarmRuleInfo,
+  type CreateAlarmRuleInput,
+  type UpdateAlarmRuleInput,
+} from '@dcfleet/contracts';
+import { Roles } from '../auth/auth.decorators';
+import type { AppRequest } from '../auth/auth.types';
+import { actorOf } from '../common/request-context';
+import { ZodBody } from '../common/zod-body';
+import { AlarmRulesService } from './alarm-rules.service';
+import { AlarmsService, type AlarmQuery } from './alarms.service';
+
+/** Alarms for operations (product.md §9). Regulators never see alarms. */
+@ApiTags('alarms')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class AlarmsController {
+  constructor(
+    private readonly alarms: AlarmsService,
+    private readonly rules: AlarmRulesService,
+  ) {}
+
+  @Get('alarms')
+  @Roles('admin', 'operator')
+  @ApiOperation({ summary: 'Alarms, newest first: state=active (default) | all; datacenter=CODE; limit (≤ 5000), before=<id> to page' })
+  list(@Query() q: AlarmQuery): Promise<AlarmInfo[]> {
+    return this.alarms.list(q);
+  }
+
+  @Get('alarms/:id')
+  @Roles('admin', 'operator')
+  @ApiOperation({ summary: 'One alarm' })
+  one(@Param('id', ParseIntPipe) id: number): Promise<AlarmInfo> {
+    return this.alarms.one(id);
+  }
+
+  @Post('alarms/:id/ack')
+  @HttpCode(200)
+  @Roles('admin', 'operator')
+  @ApiOperation({ summary: 'Acknowledge an alarm with an optional note (once; 409 if already acknowledged)' })
+  ack(
+    @Param('id', ParseIntPipe) id: number,
+    @Body(new ZodBody(ackAlarmSchema)) body: AckAlarmInput,
+    @Req() req: AppRequest,
+  ): Promise<AlarmInfo> {
+    return this.alarms.acknowledge(id, actorOf(req), body.note);
+  }
+
+  @Get('alarm-rules')
+  @Roles('admin', 'operator')
+  @ApiOperation({ summary: 'Alarm rules: fleet-wide and per site (datacenter=CODE: the ones that can apply to that site)' })
+  listRules(@Query('datacenter') datacenter?: string): Promise<AlarmRuleInfo[]> {
+    return this.rules.list(datacenter);
+  }
+
+  @Get('alarm-rules/:id')
+  @Roles('admin', 'operator')
+  @ApiOperation({ summary: 'One alarm rule' })
+  oneRule(@Param('id', ParseIntPipe) id: number): Promise<AlarmRuleInfo> {
+    return this.rules.info(id);
+  }
+
+  @Post('alarm-rules')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a rule (admin): fleet-wide, or for one site (replaces the fleet rule of the same kind and severity there)' })
+  createRule(@Body(new ZodBody(createAlarmRuleSchema)) body: CreateAlarmRuleInput, @Req() req: AppRequest): Promise<AlarmRuleInfo> {
+    return this.rules.create(body, actorOf(req));
+  }
+
+  @Patch('alarm-rules/:id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Tune a rule (admin): params are merged, null restores a default; enabled; severity; webhookUrl' })
+  updateRule(
+    @Param('id', ParseIntPipe) id: number,
+    @Body(new ZodBody(updateAlarmRuleSchema)) body: UpdateAlarmRuleInput,
+    @Req() req: AppRequest,
+  ): Promise<AlarmRuleInfo> {
+    return this.rules.update(id, body, actorOf(req));
+  }
+
+  @Delete('alarm-rules/:id')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Delete a rule (admin); built-in rules can only be disabled. Its active alarms are cleared.' })
+  async deleteRule(@Param('id', ParseIntPipe) id: number, @Req() req: AppRequest): Promise<void> {
+    await this.rules.remove(id, actorOf(req));
+  }
+}

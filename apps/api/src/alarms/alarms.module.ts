@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TelemetryModule } from '../telemetry/telemetry.module';
+import { AlarmRuleEntity } from './alarm-rule.entity';
+import { AlarmEntity } from './alarm.entity';
+import { AlarmEngine } from './alarm-engine';
+import { AlarmRulesService } from './alarm-rules.service';
+import { AlarmStore } from './alarm-store';
+import { AlarmWebhooks } from './alarm-webhooks';
+import { AlarmMetrics } from './alarm.metrics';
+import { AlarmsController } from './alarms.controller';
+import { AlarmsService } from './alarms.service';
+
+/**
+ * Alarms (product.md §9): rules, event-time evaluation of committed ingest batches (IngestEvents, global),
+ * stale-site timer, lifecycle with acknowledgement, live push (LivePublisher, global, optional) and webhooks.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([AlarmRuleEntity, AlarmEntity]), TelemetryModule],
+  controllers: [AlarmsController],
+  providers: [AlarmMetrics, AlarmRulesService, AlarmStore, AlarmWebhooks, AlarmEngine, AlarmsService],
+  exports: [AlarmEngine],
+})
+export class AlarmsModule {}

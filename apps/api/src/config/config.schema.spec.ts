@@ -1,0 +1,134 @@
+import { ConfigError, parseEnv, weakPasswordReason } from './config.schema';
+
+const STRONG = 'a-strong-admin-password';
+
+/** The problems parseEnv reports, one per line ([] when the environment is valid). */
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    parseEnv(env);
+    return [];
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+}
+
+describe('parseEnv', () => {
+  it('applies the documented defaults', () => {
+    const env = parseEnv({ ADMIN_PASSWORD: STRONG });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATA_DIR: './data',
+      DEMO: false,
+      ADMIN_USERNAME: 'admin',
+      JWT_TTL_S: 43_200,
+      INGEST_MAX_BODY_BYTES: 10 * 1024 * 1024,
+      INGEST_MAX_SAMPLES: 50_000,
+      INGEST_MAX_AGE_DAYS: 800,
+      INGEST_RATE_LIMIT: 0,
+      STALE_AFTER_S: 300,
+      LOGIN_RATE_LIMIT: 10,
+      TRUST_PROXY: false,
+      LOG_LEVEL: 'log',
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.JWT_SECRET).toBeUndefined();
+    expect(env.METRICS_TOKEN).toBeUndefined();
+  });
+
+  it('parses explicit values (numbers, flags, URLs)', () => {
+    const env = parseEnv({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/dcfleet',
+      REDIS_URL: 'redis://cache:6379',
+      DEMO: 'true',
+      INGEST_MAX_BODY_BYTES: '2048',
+      TRUST_PROXY: 'yes',
+    });
+    expect(env).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgres://u:p@db:5432/dcfleet', REDIS_URL: 'redis://cache:6379', DEMO: true, INGEST_MAX_BODY_BYTES: 2048, TRUST_PROXY: true });
+    expect(parseEnv({ DATABASE_URL: 'sqlite:/tmp/x.sqlite', DEMO: '1' }).DATABASE_URL).toBe('sqlite:/tmp/x.sqlite');
+    expect(parseEnv({ DATABASE_URL: 'postgresql://h/db', DEMO: 'on' }).DEMO).toBe(true);
+  });
+
+  it('treats empty strings as unset (env files)', () => {
+    const env = parseEnv({ PORT: '', REDIS_URL: '', DEMO: '1' });
+    expect(env.PORT).toBe(3000);
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(problems({ DEMO: '0', ADMIN_PASSWORD: '' })).toEqual(['ADMIN_PASSWORD is required when DEMO=0 (it creates the first admin)']);
+  });
+
+  it.each([
+    ['PORT', 'abc', /^PORT .*number/],
+    ['PORT', '70000', /^PORT .*at most 65535/],
+    ['PORT', '80.5', /^PORT .*whole number/],
+    ['DATABASE_URL', 'mysql://root@db/dcfleet', /^DATABASE_URL must be sqlite:<path> or postgres:\/\//],
+    ['REDIS_URL', 'http://x', /^REDIS_URL must be redis:\/\//],
+    ['INGEST_MAX_BODY_BYTES', '-1', /^INGEST_MAX_BODY_BYTES must be at least 1024/],
+    ['INGEST_MAX_SAMPLES', '0', /^INGEST_MAX_SAMPLES must be at least 1/],
+    ['DEMO', 'maybe', /^DEMO must be 1 or 0/],
+    ['TRUST_PROXY', 'sometimes', /^TRUST_PROXY must be 1 or 0/],
+    ['JWT_SECRET', 'short', /^JWT_SECRET must be at least 32 characters/],
+    ['METRICS_TOKEN', 'tiny', /^METRICS_TOKEN must be at least 16 characters/],
+    ['ADMIN_USERNAME', 'a b', /^ADMIN_USERNAME must be 3-64/],
+    ['LOG_LEVEL', 'chatty', /^LOG_LEVEL /],
+  ])('%s=%s is refused with a line naming the variable', (key, value, message) => {
+    const found = problems({ DEMO: '1', [key]: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  it('reports every bad variable at once, each on its own line', () => {
+    let error: ConfigError | undefined;
+    try {
+      parseEnv({ PORT: 'abc', DATABASE_URL: 'mysql://', REDIS_URL: 'http://x', INGEST_MAX_BODY_BYTES: '-1', DEMO: 'maybe' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const keys = error!.problems.map((p) => p.split(' ')[0]).sort();
+    expect(keys).toEqual(['DATABASE_URL', 'DEMO', 'INGEST_MAX_BODY_BYTES', 'PORT', 'REDIS_URL']);
+    const lines = error!.message.split('\n');
+    expect(lines[0]).toBe('Invalid configuration:');
+    for (const key of keys) expect(lines.filter((l) => l.startsWith(`  - ${key} `))).toHaveLength(1);
+  });
+
+  it('DEMO=0 without ADMIN_PASSWORD stops with a clear message', () => {
+    for (const env of [{}, { DEMO: '0' }, { DEMO: 'false', ADMIN_PASSWORD: '' }]) {
+      const found = problems(env);
+      expect(found).toEqual(['ADMIN_PASSWORD is required when DEMO=0 (it creates the first admin)']);
+    }
+  });
+
+  it.each([
+    ['too short', 'short-pw', /at least 12 characters/],
+    ['one repeated character', 'aaaaaaaaaaaaaaaa', /too easy to guess/],
+    ['starts with "password"', 'password12345', /too easy to guess/],
+    ['starts with "admin"', 'Admin-admin-admin', /too easy to guess/],
+    ['starts with "changeme"', 'changeme-please', /too easy to guess/],
+  ])('DEMO=0 with a weak ADMIN_PASSWORD (%s) stops with a clear message', (_name, password, reason) => {
+    const found = problems({ DEMO: '0', ADMIN_PASSWORD: password });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^ADMIN_PASSWORD /);
+    expect(found[0]).toMatch(reason);
+    expect(found[0]).not.toContain(password); // the message never echoes the secret
+  });
+
+  it('DEMO=0 with a strong ADMIN_PASSWORD boots', () => {
+    expect(parseEnv({ DEMO: '0', ADMIN_PASSWORD: STRONG }).ADMIN_PASSWORD).toBe(STRONG);
+    expect(weakPasswordReason(STRONG)).toBeUndefined();
+  });
+
+  it('DEMO=1 needs no ADMIN_PASSWORD (and accepts a short one for the demo admin)', () => {
+    expect(problems({ DEMO: '1' })).toEqual([]);
+    expect(problems({ DEMO: '1', ADMIN_PASSWORD: 'short' })).toEqual([]);
+  });
+
+  it('reports a missing ADMIN_PASSWORD together with other bad variables (one boot shows every problem)', () => {
+    expect(problems({ DEMO: '0', PORT: 'x' }).map((p) => p.split(' ')[0])).toEqual(['PORT', 'ADMIN_PASSWORD']);
+    expect(problems({ PORT: 'x', ADMIN_PASSWORD: 'weak' }).map((p) => p.split(' ')[0])).toEqual(['PORT', 'ADMIN_PASSWORD']);
+    // An unreadable DEMO is reported as such, not guessed.
+    expect(problems({ DEMO: 'maybe' }).map((p) => p.split(' ')[0])).toEqual(['DEMO']);
+  });
+});

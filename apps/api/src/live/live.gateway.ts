@@ -1,0 +1,281 @@
+import { Inject, Logger, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import {
+  LIVE_EVENTS,
+  LIVE_NAMESPACE,
+  LIVE_PATH,
+  SITE_CODE_PATTERN,
+  type SiteSnapshot,
+  type SubscribeAck,
+} from '@dcfleet/contracts';
+import { SessionService } from '../auth/session.service';
+import { AppConfig } from '../config/app-config';
+import { SitesService } from '../datacenters/sites.service';
+import { SnapshotService } from '../telemetry/snapshot.service';
+import { LiveMetrics } from './live.metrics';
+import { LivePublisher } from './live.publisher';
+import { ALARMS_ROOM, dcRoom, FLEET_ROOM, RATINGS_ROOM, type LiveStreams } from './live-streams';
+import { LIVE_STREAMS, SLOW_ROOM, type LiveNamespace, type LiveSocket } from './live.types';
+
+/** Roles that see alarms (regulators do not: product.md §5/§9). */
+const ALARM_ROLES = new Set(['admin', 'operator']);
+/** How often send queues and token expiry are checked. */
+const SWEEP_MS = 250;
+/** Queued packets from which a socket counts as slow (skipped by fleet:update until it drains). */
+const SLOW_QUEUE = 16;
+/** Bytes buffered in the websocket itself beyond which a socket is dropped, whatever its packet count. */
+const MAX_WS_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+interface Room {
+  room: string;
+  kind: 'fleet' | 'dc' | 'alarms' | 'ratings';
+  code?: string;
+}
+
+type ParsedRequest = (Room & { lastSeq?: number; epoch?: string }) | { error: string };
+
+function parseRequest(req: unknown): ParsedRequest {
+  if (!req || typeof req !== 'object')
+    return { error: 'expected { scope: "fleet" } or { datacenter: "<code>" }' };
+  const r = req as Record<string, unknown>;
+  const lastSeq = r.lastSeq;
+  if (
+    lastSeq !== undefined &&
+    (typeof lastSeq !== 'number' || !Number.isSafeInteger(lastSeq) || lastSeq < 0)
+  ) {
+    return { error: 'lastSeq must be a whole number >= 0' };
+  }
+  const epoch = r.epoch;
+  if (epoch !== undefined && (typeof epoch !== 'string' || epoch.length > 64))
+    return { error: 'epoch must be a string' };
+  const extra = { lastSeq: lastSeq as number | undefined, epoch: epoch as string | undefined };
+  if (typeof r.datacenter === 'string') {
+    if (!SITE_CODE_PATTERN.test(r.datacenter))
+      return { error: `unknown data center ${r.datacenter.slice(0, 40)}` };
+    return { room: dcRoom(r.datacenter), kind: 'dc', code: r.datacenter, ...extra };
+  }
+  if (r.scope === 'fleet') return { room: FLEET_ROOM, kind: 'fleet', ...extra };
+  if (r.scope === 'alarms') return { room: ALARMS_ROOM, kind: 'alarms', ...extra };
+  if (r.scope === 'ratings') return { room: RATINGS_ROOM, kind: 'ratings', ...extra };
+  return { error: 'expected { scope: "fleet" } or { datacenter: "<code>" }' };
+}
+
+/** `exp` of a JWT that was already verified (ms), or +Infinity. */
+function expiryOf(token: string): number {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: number;
+    };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** Drops a connection at once, without waiting for its send queue to drain (it never will). */
+function terminate(socket: LiveSocket): void {
+  const transport = socket.conn.transport as unknown as { socket?: { terminate?: () => void } };
+  if (typeof transport.socket?.terminate === 'function') transport.socket.terminate();
+  else socket.conn.close(true);
+}
+
+/**
+ * socket.io namespace /live (product.md §7). Authentication happens in the namespace middleware, so a client
+ * without a valid session JWT in `auth.token` gets `connect_error` "unauthorized" and never connects
+ * (guards do not run on connect). Rooms: `fleet`, `dc:<code>` (by subscribe), `alarms` (admin/operator,
+ * joined at connect), `ratings` (everyone, joined at connect).
+ */
+@WebSocketGateway({
+  namespace: LIVE_NAMESPACE,
+  path: LIVE_PATH,
+  transports: ['websocket'],
+  // Clients only send small subscribe requests.
+  maxHttpBufferSize: 64 * 1024,
+})
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  private readonly logger = new Logger('LiveGateway');
+  private sweepTimer?: NodeJS.Timeout;
+
+  @WebSocketServer()
+  nsp: LiveNamespace;
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly sites: SitesService,
+    private readonly snapshots: SnapshotService,
+    private readonly publisher: LivePublisher,
+    private readonly metrics: LiveMetrics,
+    private readonly config: AppConfig,
+    @Inject(LIVE_STREAMS) private readonly streams: LiveStreams,
+  ) {}
+
+  afterInit(nsp: LiveNamespace): void {
+    nsp.use((socket, next) => {
+      const raw: unknown = socket.handshake.auth?.token;
+      const token = typeof raw === 'string' ? raw.replace(/^Bearer\s+/i, '') : '';
+      if (!token) return next(new Error('unauthorized'));
+      this.sessions.verify(token).then(
+        (user) => {
+          if (!user) return next(new Error('unauthorized'));
+          socket.data.user = user;
+          socket.data.expiresAt = expiryOf(token);
+          next();
+        },
+        (err: unknown) => {
+          this.logger.warn(`handshake: ${(err as Error)?.message ?? String(err)}`);
+          next(new Error('unavailable'));
+        },
+      );
+    });
+    this.publisher.attach(nsp);
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  handleConnection(socket: LiveSocket): void {
+    this.metrics.clients.inc();
+    const rooms = [RATINGS_ROOM];
+    if (ALARM_ROLES.has(socket.data.user.role)) rooms.push(ALARMS_ROOM);
+    void socket.join(rooms);
+  }
+
+  handleDisconnect(): void {
+    this.metrics.clients.dec();
+  }
+
+  @SubscribeMessage(LIVE_EVENTS.subscribe)
+  async subscribe(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<SubscribeAck> {
+    const req = parseRequest(body);
+    if ('error' in req) return { ok: false, error: req.error };
+    try {
+      if (req.kind === 'alarms' && !ALARM_ROLES.has(socket.data.user.role))
+        return { ok: false, error: 'forbidden' };
+      let site: { id: number; code: string } | undefined;
+      if (req.kind === 'dc') {
+        try {
+          site = await this.sites.get(req.code!);
+        } catch (err) {
+          if (err instanceof NotFoundException)
+            return { ok: false, error: `unknown data center ${req.code}` };
+          throw err;
+        }
+      }
+      if (!socket.connected) return { ok: false, error: 'disconnected' };
+      // Join first, then read the position: an event emitted in between arrives live and may also be in
+      // `missed` (clients drop seq they already have), but none can fall between the two.
+      await socket.join(req.room);
+      const pos = await this.streams.read(req.room, req.lastSeq, req.epoch);
+      let snapshot: SiteSnapshot[] = [];
+      if (req.kind === 'fleet') snapshot = await this.freshest(await this.sites.all());
+      else if (site) snapshot = await this.freshest([site]);
+      const ack: SubscribeAck = {
+        ok: true,
+        room: req.room,
+        seq: pos.seq,
+        epoch: pos.epoch,
+        resync: false,
+        snapshot,
+      };
+      if (req.lastSeq !== undefined) {
+        if (pos.missed) ack.missed = pos.missed;
+        else ack.resync = true;
+      }
+      return ack;
+    } catch (err) {
+      this.logger.warn(`subscribe ${req.room}: ${(err as Error)?.message ?? String(err)}`);
+      return { ok: false, error: 'temporarily unavailable, retry' };
+    }
+  }
+
+  /**
+   * Snapshots of these sites: this instance's, or, with several instances (Redis), the one published by the
+   * instance that ingested the newest data when that is newer (at most ~100 ms behind its ingest).
+   */
+  private async freshest(sites: { id: number; code: string }[]): Promise<SiteSnapshot[]> {
+    const local = sites.map((s) => this.snapshots.snapshot(s.id, s.code));
+    if (this.streams.mode === 'local') return local;
+    const shared = await this.streams.sharedSnapshots(sites.map((s) => s.code));
+    return local.map((mine) => {
+      const other = shared.get(mine.code);
+      if (!other?.lastSampleAt) return mine;
+      const newer =
+        !mine.lastSampleAt ||
+        other.lastSampleAt > mine.lastSampleAt ||
+        (other.lastSampleAt === mine.lastSampleAt && (other.lastIngestAt ?? '') > (mine.lastIngestAt ?? ''));
+      // Status is relative to now; the alarm count is this instance's (alarms keep their own state).
+      return newer
+        ? {
+            ...other,
+            status: this.snapshots.status(Date.parse(other.lastSampleAt)),
+            activeAlarms: mine.activeAlarms,
+          }
+        : mine;
+    });
+  }
+
+  @SubscribeMessage(LIVE_EVENTS.unsubscribe)
+  async unsubscribe(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<{ ok: boolean }> {
+    const req = parseRequest(body);
+    if ('error' in req) return { ok: false };
+    await socket.leave(req.room);
+    return { ok: true };
+  }
+
+  /**
+   * Slow clients: socket.io never limits what it queues for a client that does not read, so memory would
+   * grow without bound. Every SWEEP_MS: a socket with more than SLOW_QUEUE packets waiting joins the local
+   * room `live:slow` (fleet:update skips it until it drains); one over LIVE_CLIENT_MAX_QUEUE packets (or
+   * MAX_WS_BUFFERED_BYTES in the websocket) is dropped at once. Its client reconnects and resumes with
+   * lastSeq (or resyncs), so nothing is lost silently. Sockets whose JWT expired are dropped too.
+   */
+  private sweep(): void {
+    if (!this.nsp) return;
+    const max = this.config.env.LIVE_CLIENT_MAX_QUEUE;
+    const now = Date.now();
+    for (const socket of this.nsp.sockets.values()) {
+      // engine.io's send queue and the websocket's own buffer (both private in the typings).
+      const conn = socket.conn as unknown as {
+        writeBuffer: unknown[];
+        transport: { socket?: { bufferedAmount?: number } };
+      };
+      const queued = conn.writeBuffer.length;
+      const ws = conn.transport.socket;
+      const bytes = ws?.bufferedAmount ?? 0;
+      if (queued > max || bytes > MAX_WS_BUFFERED_BYTES) {
+        this.metrics.dropped.inc({ reason: 'slow' });
+        this.logger.warn(
+          `dropping slow client ${socket.data.user?.username ?? '?'} (${queued} packets, ${bytes} bytes queued)`,
+        );
+        terminate(socket);
+        continue;
+      }
+      if (socket.data.expiresAt <= now) {
+        this.metrics.dropped.inc({ reason: 'expired' });
+        socket.disconnect(true);
+        continue;
+      }
+      const slow = queued > SLOW_QUEUE;
+      if (slow !== socket.rooms.has(SLOW_ROOM))
+        void (slow ? socket.join(SLOW_ROOM) : socket.leave(SLOW_ROOM));
+    }
+  }
+}

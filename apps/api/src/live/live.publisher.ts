@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  LIVE_EVENTS,
+  type AlarmEvent,
+  type AlarmInfo,
+  type DcUpdate,
+  type FleetUpdate,
+  type RatingRevisedEvent,
+} from '@dcfleet/contracts';
+import { LiveMetrics } from './live.metrics';
+import { ALARMS_ROOM, dcRoom, FLEET_ROOM, RATINGS_ROOM, type LiveStreams } from './live-streams';
+import { LIVE_STREAMS, SLOW_ROOM, type LiveNamespace } from './live.types';
+
+/**
+ * The one place that emits live events. Every event gets its room's next seq and goes into the room's
+ * buffer (for clients that resume) before it is emitted; with Redis the emit reaches the clients of every
+ * instance through the socket.io Redis adapter.
+ *
+ * Other features publish only through this class (never `server.emit`). The methods never throw: a live-push
+ * failure (e.g. Redis briefly down) is logged and must not fail the business operation that caused it.
+ * The returned promise resolves once the event is emitted (useful in tests; callers may ignore it).
+ */
+@Injectable()
+export class LivePublisher {
+  private readonly logger = new Logger('LivePublisher');
+  private nsp?: LiveNamespace;
+  private lastLogAt = 0;
+  private suppressed = 0;
+
+  constructor(
+    @Inject(LIVE_STREAMS) private readonly streams: LiveStreams,
+    private readonly metrics: LiveMetrics,
+  ) {}
+
+  /** Called by the gateway once the socket.io namespace exists. */
+  attach(nsp: LiveNamespace): void {
+    this.nsp = nsp;
+  }
+
+  /** Raised, acknowledged or cleared alarm: admin and operator sockets only (room `alarms`). */
+  async publishAlarm(alarm: AlarmInfo): Promise<void> {
+    await this.guard('alarm', async () => {
+      const event = await this.streams.append<AlarmEvent>(ALARMS_ROOM, { alarm });
+      this.nsp?.to(ALARMS_ROOM).emit(LIVE_EVENTS.alarm, event);
+    });
+  }
+
+  /** A rating changed because late data arrived: every role (room `ratings`). */
+  async publishRatingRevised(e: Omit<RatingRevisedEvent, 'seq'>): Promise<void> {
+    await this.guard('rating:revised', async () => {
+      const event = await this.streams.append<RatingRevisedEvent>(RATINGS_ROOM, e);
+      this.nsp?.to(RATINGS_ROOM).emit(LIVE_EVENTS.ratingRevised, event);
+    });
+  }
+
+  /** New newest values of one site (one per accepted batch), to room `dc:<code>`. */
+  async publishDcUpdate(u: Omit<DcUpdate, 'seq'>): Promise<void> {
+    await this.guard('dc:update', async () => {
+      const event = await this.streams.append<DcUpdate>(dcRoom(u.code), u);
+      this.nsp?.to(dcRoom(u.code)).emit(LIVE_EVENTS.dcUpdate, event);
+    });
+  }
+
+  /**
+   * A coalesced fleet update whose seq was already allocated (LiveStreams.flushFleet). Sockets whose send
+   * queue is backing up (room `live:slow`) are skipped: fleet updates are full snapshots of the changed
+   * sites, so a skipped one is repaired by the next, or by `subscribe` with lastSeq.
+   */
+  emitFleetUpdate(update: FleetUpdate): void {
+    try {
+      this.nsp?.to(FLEET_ROOM).except(SLOW_ROOM).emit(LIVE_EVENTS.fleetUpdate, update);
+      this.metrics.events.inc({ event: LIVE_EVENTS.fleetUpdate });
+    } catch (err) {
+      this.fail('fleet:update', err);
+    }
+  }
+
+  private async guard(event: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+      this.metrics.events.inc({ event });
+    } catch (err) {
+      this.fail(event, err);
+    }
+  }
+
+  private fail(event: string, err: unknown): void {
+    this.metrics.errors.inc();
+    // At most one log line per 10 s: an outage of Redis would otherwise log once per ingest batch.
+    const now = Date.now();
+    if (now - this.lastLogAt < 10_000) {
+      this.suppressed++;
+      return;
+    }
+    const more = this.suppressed ? ` (and ${this.suppressed} more since the last message)` : '';
+    this.lastLogAt = now;
+    this.suppressed = 0;
+    this.logger.warn(`${event} not published: ${(err as Error)?.message ?? String(err)}${more}`);
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * From stored daily rollup buckets to a rating row, monthly rows and data gaps, using @dcfleet/green-metrics.
+ * No I/O and no framework: the service reads the buckets, this file decides what they mean.
+ */
+import {
+  counterEnergy,
+  localMonthRange,
+  monthlyBreakdown,
+  localDayStart,
+  nextLocalDayStart,
+  periodEnergy,
+  pue as pueOf,
+  rateSite,
+  type DailyBucket,
+  type EnergyTotal,
+  type Gap,
+  type Period,
+  type PeriodEnergy,
+  type PueCategory,
+  type SeriesInput,
+  type SiteRating,
+  toLocal,
+} from '@dcfleet/green-metrics';
+import type { SiteEntity } from '../datacenters/site.entity';
+import type { DailyRow } from './ratings.repository';
+import type { EnergySource, MonthlyRatingRow, RatingRow } from './ratings.types';
+
+/** Catalog metrics a rating reads (unlabelled series only: the site-level meters). */
+export const RATING_METRICS = {
+  facilityEnergy: 'facility_energy_kwh',
+  itEnergy: 'it_energy_kwh',
+  renewable: 'renewable_energy_kwh',
+  reused: 'reused_energy_kwh',
+  water: 'water_m3',
+  facilityPower: 'facility_power_kw',
+  itPower: 'it_power_kw',
+} as const;
+
+export type RatingMetricRole = keyof typeof RATING_METRICS;
+
+export const DAY_MS = 86_400_000;
+/** Daily buckets read before a period, so its first reading has a predecessor (green-metrics: "pass the last bucket before"). */
+export const LOOKBACK_MS = 7 * DAY_MS;
+
+export type SiteBuckets = Partial<Record<RatingMetricRole, DailyBucket[]>>;
+
+export interface EnergyInput {
+  source: Exclude<EnergySource, null>;
+  input: SeriesInput;
+}
+
+export interface SiteInputs {
+  facility: EnergyInput | null;
+  it: EnergyInput | null;
+  renewable: DailyBucket[] | null;
+  reused: DailyBucket[] | null;
+  water: DailyBucket[] | null;
+}
+
+export interface ComputedRating {
+  row: RatingRow;
+  rating: SiteRating | null;
+  gaps: { facility: Gap[]; it: Gap[] };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Local-day boundaries: a bucket's `end` is the next local midnight. Computing it with Intl for every bucket
+// of a fleet-year costs tens of ms, so the midnights of a (zone, range) are listed once and memoised.
+
+const dayEndCache = new Map<string, Map<number, number>>();
+const DAY_END_CACHE_MAX = 64;
+
+function dayEnds(timeZone: string, from: number, to: number): Map<number, number> {
+  const key = `${timeZone}|${from}|${to}`;
+  let ends = dayEndCache.get(key);
+  if (!ends) {
+    ends = new Map();
+    for (let t = localDayStart(from, timeZone); t < to; ) {
+      const next = nextLocalDayStart(t, timeZone);
+      ends.set(t, next);
+      t = next;
+    }
+    if (dayEndCache.size >= DAY_END_CACHE_MAX) dayEndCache.delete(dayEndCache.keys().next().value as string);
+    dayEndCache.set(key, ends);
+  }
+  return ends;
+}
+
+/** Fills in each stored row's `end` (next local midnight) in place: they are then green-metrics DailyBuckets. */
+export function withDayEnds(rows: DailyRow[], timeZone: string, from: number, to: number): DailyBucket[] {
+  const ends = dayEnds(timeZone, from, to);
+  for (const r of rows) r.end = ends.get(r.bucket) ?? nextLocalDayStart(r.bucket, timeZone);
+  return rows;
+}
+
+export function hasDataIn(buckets: readonly DailyBucket[] | undefined, period: Period): boolean {
+  return !!buckets?.some((b) => b.count > 0 && b.lastTs >= period.start && b.firstTs < period.end);
+}
+
+export function hasDataBefore(buckets: readonly DailyBucket[] | undefined, start: number): boolean {
+  return !!buckets?.some((b) => b.count > 0 && b.lastTs < start);
+}
+
+/**
+ * Which series measure the site's energy: the energy counter when it has readings in the period, else the
+ * power gauge integrated over time (sites that report power only), else whichever exists (no data: 0, coverage 0).
+ */
+export function chooseInputs(b: SiteBuckets, period: Period): SiteInputs {
+  const pick = (counter: DailyBucket[] | undefined, gauge: DailyBucket[] | undefined): EnergyInput | null => {
+    if (hasDataIn(counter, period) || (counter && !hasDataIn(gauge, period))) {
+      return { source: 'counter', input: { kind: 'counter', buckets: counter! } };
+    }
+    if (gauge) return { source: 'power', input: { kind: 'gauge', buckets: gauge } };
+    return null;
+  };
+  const optional = (buckets: DailyBucket[] | undefined) => (hasDataIn(buckets, period) ? buckets! : null);
+  return {
+    facility: pick(b.facilityEnergy, b.facilityPower),
+    it: pick(b.itEnergy, b.itPower),
+    renewable: optional(b.renewable),
+    reused: optional(b.reused),
+    water: optional(b.water),
+  };
+}
+
+function noData(period: Period): PeriodEnergy {
+  const periodMs = period.end - period.start;
+  return {
+    energyKwh: 0,
+    coverage: 0,
+    coveredMs: 0,
+    periodMs,
+    gaps: [{ from: period.start, to: period.end }],
+    resets: 0,
+    bridgedKwh: 0,
+    maxGapMs: 0,
+  };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function pueCategoryOf(site: SiteEntity): PueCategory {
+  return site.pueCategory === 2 || site.pueCategory === 3 ? site.pueCategory : 1;
+}
+
+function baseRow(site: SiteEntity, period: Period): Pick<RatingRow, 'code' | 'name' | 'hub' | 'from' | 'to'> {
+  return { code: site.code, name: site.name, hub: site.hub, from: iso(period.start), to: iso(period.end) };
+}
+
+/** The site's rating over the period (green-metrics rateSite), as an API row with the facility/IT data gaps. */
+export function computeRating(site: SiteEntity, inputs: SiteInputs, period: Period): ComputedRating {
+  try {
+    const facility = inputs.facility ? periodEnergy(inputs.facility.input, period) : noData(period);
+    const it = inputs.it ? periodEnergy(inputs.it.input, period) : noData(period);
+    const optional = (buckets: DailyBucket[] | null): EnergyTotal | null => {
+      if (!buckets) return null;
+      const e = counterEnergy(buckets, period);
+      return { energyKwh: e.energyKwh, coverage: e.coverage };
+    };
+    const water = optional(inputs.water);
+    const rating = rateSite({
+      facility,
+      it,
+      renewable: optional(inputs.renewable),
+      reused: optional(inputs.reused),
+      water: water && { m3: water.energyKwh, coverage: water.coverage },
+      pueCategory: pueCategoryOf(site),
+      gridEmissionFactor: site.gridEmissionFactor,
+      hub: site.hub,
+    });
+    const row: RatingRow = {
+      ...baseRow(site, period),
+      pue: rating.pue,
+      pueCategory: rating.pueCategory,
+      status: rating.status,
+      coverage: rating.coverage,
+      grade: rating.grade,
+      meetsHubTarget: rating.meetsHubTarget,
+      wue: rating.wue,
+      cue: rating.cue,
+      cueLocation: rating.cueLocation,
+      ref: rating.ref,
+      erf: rating.erf,
+      ere: rating.ere,
+      dcie: rating.dcie,
+      meteringFault: rating.meteringFault,
+      faultReasons: rating.faultReasons,
+      coverageBy: rating.coverageBy,
+      sources: { facility: inputs.facility?.source ?? null, it: inputs.it?.source ?? null },
+      energy: {
+        facilityKwh: rating.energy.facilityKwh,
+        itKwh: rating.energy.itKwh,
+        renewableKwh: rating.energy.renewableKwh,
+        reusedKwh: rating.energy.reusedKwh,
+        waterM3: rating.energy.waterM3,
+        co2Kg: rating.energy.co2Kg,
+        co2LocationKg: rating.energy.co2LocationKg,
+      },
+    };
+    return { row, rating, gaps: { facility: facility.gaps, it: it.gaps } };
+  } catch (err) {
+    // A bucket straddling a period edge: the stored days belong to another time zone (the site's zone was
+    // changed after data arrived). Shown as unratable rather than failing the whole fleet table.
+    if (!(err instanceof RangeError)) throw err;
+    return { row: unratable(site, period, err.message), rating: null, gaps: { facility: [], it: [] } };
+  }
+}
+
+function unratable(site: SiteEntity, period: Period, message: string): RatingRow {
+  return {
+    ...baseRow(site, period),
+    pue: null,
+    pueCategory: pueCategoryOf(site),
+    status: 'insufficient-data',
+    coverage: 0,
+    grade: null,
+    meetsHubTarget: null,
+    wue: null,
+    cue: null,
+    cueLocation: null,
+    ref: null,
+    erf: null,
+    ere: null,
+    dcie: null,
+    meteringFault: false,
+    faultReasons: [],
+    coverageBy: { facility: 0, it: 0, renewable: null, reused: null, water: null },
+    sources: { facility: null, it: null },
+    energy: { facilityKwh: 0, itKwh: 0, renewableKwh: null, reusedKwh: null, waterM3: null, co2Kg: null, co2LocationKg: null },
+    dataError: `stored daily rollups do not align with the site's time zone ${site.timezone}: ${message}`,
+  };
+}
+
+/** The 12 local months of a calendar year, or of the trailing-12 period starting at `start`. */
+export function monthsOf(period: { start: number; year?: number }, timeZone: string): { year: number; month: number; start: number; end: number }[] {
+  if (period.year !== undefined) {
+    const y = period.year;
+    return Array.from({ length: 12 }, (_, i) => ({ year: y, month: i + 1, ...localMonthRange(y, i + 1, timeZone) }));
+  }
+  const first = toLocal(period.start, timeZone);
+  let y = first.year;
+  let m = first.month;
+  const out: { year: number; month: number; start: number; end: number }[] = [];
+  for (let i = 0; i < 12; i++) {
+    out.push({ year: y, month: m, ...localMonthRange(y, m, timeZone) });
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
+/** Monthly facility/IT energy, PUE and coverage; the months add up to the period (same attribution rules). */
+export function monthlyRows(inputs: SiteInputs, period: { start: number; year?: number }, timeZone: string): MonthlyRatingRow[] {
+  const zero = (start: number, end: number) => noData({ start, end });
+  try {
+    if (period.year !== undefined && inputs.facility && inputs.it) {
+      return monthlyBreakdown({ facility: inputs.facility.input, it: inputs.it.input, timeZone, year: period.year }).map((m) => ({
+        year: period.year!,
+        month: m.month,
+        from: iso(m.start),
+        to: iso(m.end),
+        facilityKwh: m.facilityKwh,
+        itKwh: m.itKwh,
+        pue: m.pue,
+        coverage: m.coverage,
+      }));
+    }
+    return monthsOf(period, timeZone).map((m) => {
+      const f = inputs.facility ? periodEnergy(inputs.facility.input, m) : zero(m.start, m.end);
+      const i = inputs.it ? periodEnergy(inputs.it.input, m) : zero(m.start, m.end);
+      return {
+        year: m.year,
+        month: m.month,
+        from: iso(m.start),
+        to: iso(m.end),
+        facilityKwh: f.energyKwh,
+        itKwh: i.energyKwh,
+        pue: pueOf(f.energyKwh, i.energyKwh),
+        coverage: Math.min(f.coverage, i.coverage),
+      };
+    });
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return [];
+  }
+}

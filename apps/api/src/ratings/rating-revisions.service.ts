@@ -1,0 +1,193 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { RatingStatus } from '@dcfleet/green-metrics';
+import { In } from 'typeorm';
+import type { SiteEntity } from '../datacenters/site.entity';
+import { RatingBaselineEntity } from './rating-baseline.entity';
+import { RatingEvents } from './rating-events';
+import { RatingRevisionEntity } from './rating-revision.entity';
+import { RatingsRepository } from './ratings.repository';
+import type { RatingRevisionInfo } from './ratings.types';
+
+/** The figures of a closed period's rating that a revision compares. */
+export interface ObservedRating {
+  pue: number | null;
+  status: RatingStatus;
+  facilityKwh: number;
+  itKwh: number;
+  coverage: number;
+}
+
+export type ObservationSource = 'ingest' | 'read';
+
+/** Relative tolerance: recomputing the same data in another order may differ in the last bits. */
+const TOLERANCE = 1e-9;
+
+function same(a: number | null, b: number | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+function fmt(v: number | null, digits: number): string {
+  return v === null ? 'none' : String(Number(v.toFixed(digits)));
+}
+
+/**
+ * Baselines and revisions of closed-period ratings. `observe` compares a fresh computation with the stored
+ * baseline: no baseline → store it; PUE or status changed → record a revision, move the baseline and emit
+ * `RatingEvents`. The baseline moves by compare-and-set, so two API instances noticing the same change record
+ * it once.
+ */
+@Injectable()
+export class RatingRevisionsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('RatingRevisions');
+  /** One observation at a time per (site, year, month) in this process. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly repo: RatingsRepository,
+    private readonly events: RatingEvents,
+  ) {}
+
+  static toInfo(r: RatingRevisionEntity): RatingRevisionInfo {
+    return {
+      id: r.id,
+      year: r.year,
+      month: r.month,
+      previousPue: r.previousPue,
+      pue: r.pue,
+      previousStatus: r.previousStatus as RatingStatus,
+      status: r.status as RatingStatus,
+      revisedAt: new Date(r.revisedAt).toISOString(),
+      reason: r.reason,
+    };
+  }
+
+  async list(siteId: number, years: number[]): Promise<RatingRevisionInfo[]> {
+    const rows = await this.repo.revisions.find({
+      where: { siteId, year: In(years) },
+      order: { revisedAt: 'DESC', id: 'DESC' },
+      take: 500,
+    });
+    return rows.map(RatingRevisionsService.toInfo);
+  }
+
+  /** Fire-and-forget observation from a read path: never fails or delays the response; awaited at shutdown. */
+  observeInBackground(site: SiteEntity, year: number, month: number, value: ObservedRating): void {
+    const p = this.observe(site, year, month, value, 'read')
+      .catch((err: Error) => this.logger.error(`rating baseline for ${site.code} ${year}/${month}: ${err.message}`))
+      .finally(() => this.background.delete(p));
+    this.background.add(p);
+  }
+
+  /**
+   * @param month 0 for the annual rating, 1-12 for a closed month.
+   * @returns the revision recorded, if the rating changed.
+   */
+  observe(
+    site: SiteEntity,
+    year: number,
+    month: number,
+    value: ObservedRating,
+    source: ObservationSource,
+  ): Promise<RatingRevisionInfo | null> {
+    const key = `${site.id}|${year}|${month}`;
+    const run = (this.chains.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.observeNow(site, year, month, value, source));
+    this.chains.set(key, run);
+    void run.finally(() => {
+      if (this.chains.get(key) === run) this.chains.delete(key);
+    }).catch(() => undefined);
+    return run;
+  }
+
+  private async observeNow(
+    site: SiteEntity,
+    year: number,
+    month: number,
+    value: ObservedRating,
+    source: ObservationSource,
+  ): Promise<RatingRevisionInfo | null> {
+    const now = Date.now();
+    const where = { siteId: site.id, year, month };
+    const figures = {
+      pue: value.pue,
+      status: value.status,
+      facilityKwh: value.facilityKwh,
+      itKwh: value.itKwh,
+      coverage: value.coverage,
+      computedAt: now,
+    };
+    const prev = await this.repo.baselines.findOne({ where });
+    if (!prev) {
+      await this.repo.baselines.createQueryBuilder().insert().values({ ...where, ...figures }).orIgnore().execute();
+      return null;
+    }
+    if (same(prev.pue, value.pue) && prev.status === value.status) {
+      if (!same(prev.facilityKwh, value.facilityKwh) || !same(prev.itKwh, value.itKwh) || !same(prev.coverage, value.coverage)) {
+        await this.repo.baselines.update(where, figures);
+      }
+      return null;
+    }
+    const reason = this.reason(year, month, prev, value, source);
+    const revision = await this.repo.baselines.manager.transaction(async (m) => {
+      const qb = m
+        .createQueryBuilder()
+        .update(RatingBaselineEntity)
+        .set(figures)
+        .where('site_id = :siteId AND year = :year AND month = :month AND status = :status', { ...where, status: prev.status });
+      if (prev.pue === null) qb.andWhere('pue IS NULL');
+      else qb.andWhere('pue = :pue', { pue: prev.pue });
+      const res = await qb.execute();
+      if (res.affected !== 1) return null; // another instance recorded this change first
+      const row = m.create(RatingRevisionEntity, {
+        siteId: site.id,
+        year,
+        month: month === 0 ? null : month,
+        previousPue: prev.pue,
+        pue: value.pue,
+        previousStatus: prev.status,
+        status: value.status,
+        revisedAt: now,
+        reason,
+      });
+      return m.save(row);
+    });
+    if (!revision) return null;
+    const info = RatingRevisionsService.toInfo(revision);
+    this.events.emitRevised({
+      code: site.code,
+      year,
+      month: info.month,
+      previousPue: info.previousPue,
+      pue: info.pue,
+      previousStatus: info.previousStatus,
+      status: info.status,
+      revisedAt: info.revisedAt,
+      reason: info.reason,
+      revisionId: info.id,
+    });
+    return info;
+  }
+
+  private reason(year: number, month: number, prev: RatingBaselineEntity, next: ObservedRating, source: ObservationSource): string {
+    const period = month === 0 ? `year ${year}` : `${year}-${String(month).padStart(2, '0')}`;
+    const status = prev.status === next.status ? `status ${next.status}` : `status ${prev.status} → ${next.status}`;
+    const text =
+      `late data changed the ${period} rating: PUE ${fmt(prev.pue, 6)} → ${fmt(next.pue, 6)}, ${status}; ` +
+      `facility ${fmt(prev.facilityKwh, 3)} → ${fmt(next.facilityKwh, 3)} kWh, IT ${fmt(prev.itKwh, 3)} → ${fmt(next.itKwh, 3)} kWh, ` +
+      `coverage ${fmt(prev.coverage * 100, 2)} % → ${fmt(next.coverage * 100, 2)} % ` +
+      `(detected ${source === 'ingest' ? 'after ingest' : 'on read'})`;
+    return text.length > 500 ? `${text.slice(0, 497)}...` : text;
+  }
+
+  /** Waits for the background observations started so far. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.background]);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.idle();
+  }
+}

@@ -1,0 +1,112 @@
+/** CSV export of a ratings table (RFC 4180, UTF-8 with BOM so spreadsheet programs read Chinese names). */
+import type { RatingsResponse } from './ratings.types';
+
+export const CSV_COLUMNS = [
+  'code',
+  'name',
+  'hub',
+  'from',
+  'to',
+  'status',
+  'coverage',
+  'pue',
+  'grade',
+  'meets_hub_target',
+  'pue_category',
+  'dcie',
+  'wue_l_per_kwh',
+  'cue_kg_per_kwh',
+  'cue_location_kg_per_kwh',
+  'ref',
+  'erf',
+  'ere',
+  'metering_fault',
+  'facility_kwh',
+  'it_kwh',
+  'renewable_kwh',
+  'reused_kwh',
+  'water_m3',
+  'co2_kg',
+  'co2_location_kg',
+] as const;
+
+type Cell = string | number | boolean | null | undefined;
+
+/** Numbers rounded for reading (the JSON API has full precision): ratios 6 decimals, coverage 4, energies 3. */
+function num(v: number | null | undefined, digits: number): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '' : String(Number(v.toFixed(digits)));
+}
+
+/** Quotes when needed; neutralises spreadsheet formulas in text (a site name starting with = + - @). */
+export function csvCell(v: Cell): string {
+  if (v === null || v === undefined) return '';
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function ratingsCsv(r: RatingsResponse): string {
+  const lines: string[] = [CSV_COLUMNS.join(',')];
+  for (const s of r.sites) {
+    const cells: Cell[] = [
+      s.code,
+      s.name,
+      s.hub,
+      s.from,
+      s.to,
+      s.status,
+      num(s.coverage, 4),
+      num(s.pue, 6),
+      s.grade,
+      s.meetsHubTarget,
+      s.pueCategory,
+      num(s.dcie, 6),
+      num(s.wue, 6),
+      num(s.cue, 6),
+      num(s.cueLocation, 6),
+      num(s.ref, 6),
+      num(s.erf, 6),
+      num(s.ere, 6),
+      s.meteringFault,
+      num(s.energy.facilityKwh, 3),
+      num(s.energy.itKwh, 3),
+      num(s.energy.renewableKwh, 3),
+      num(s.energy.reusedKwh, 3),
+      num(s.energy.waterM3, 3),
+      num(s.energy.co2Kg, 3),
+      num(s.energy.co2LocationKg, 3),
+    ];
+    lines.push(cells.map(csvCell).join(','));
+  }
+  const f = r.fleet;
+  const fleet: Cell[] = [
+    'FLEET',
+    `Fleet, energy-weighted (${f.sites} sites, ${f.excluded} excluded)`,
+    null,
+    null,
+    null,
+    null,
+    null,
+    num(f.pue, 6),
+    null,
+    null,
+    f.pueCategories.join('/'),
+    num(f.dcie, 6),
+    num(f.wue, 6),
+    num(f.cue, 6),
+    num(f.cueLocation, 6),
+    num(f.ref, 6),
+    num(f.erf, 6),
+    num(f.ere, 6),
+    null,
+    num(f.energy.facilityKwh, 3),
+    num(f.energy.itKwh, 3),
+    num(f.energy.renewableKwh, 3),
+    num(f.energy.reusedKwh, 3),
+    num(f.energy.waterM3, 3),
+    num(f.energy.co2Kg, 3),
+    num(f.energy.co2LocationKg, 3),
+  ];
+  lines.push(fleet.map(csvCell).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,55 @@
+import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/auth.decorators';
+import { ratingsCsv } from './ratings-csv';
+import { parsePeriodSpec, RatingsService } from './ratings.service';
+import type { RatingDetailResponse, RatingsResponse } from './ratings.types';
+
+const YEAR_QUERY = { name: 'year', required: false, description: 'calendar year YYYY (site local time), 2000..current' };
+const PERIOD_QUERY = { name: 'period', required: false, description: 'trailing12: the 12 complete local months before now' };
+
+/** Green ratings for regulators (product.md §6, §8). Read-only; every user role may read them. */
+@ApiTags('ratings')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class RatingsController {
+  constructor(private readonly ratings: RatingsService) {}
+
+  @Get('ratings')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({ summary: 'One rating row per site for a year (or trailing 12 months) and the energy-weighted fleet row' })
+  @ApiQuery(YEAR_QUERY)
+  @ApiQuery(PERIOD_QUERY)
+  list(@Query('year') year?: string, @Query('period') period?: string): Promise<RatingsResponse> {
+    return this.ratings.list(parsePeriodSpec(year, period));
+  }
+
+  @Get('ratings.csv')
+  @Roles('admin', 'operator', 'regulator')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The ratings table as CSV (header row, one row per site, FLEET row)' })
+  @ApiQuery(YEAR_QUERY)
+  @ApiQuery(PERIOD_QUERY)
+  async csv(
+    @Res({ passthrough: true }) res: Response,
+    @Query('year') year?: string,
+    @Query('period') period?: string,
+  ): Promise<string> {
+    const spec = parsePeriodSpec(year, period);
+    const body = ratingsCsv(await this.ratings.list(spec));
+    const name = spec.kind === 'year' ? `dcfleet-ratings-${spec.year}.csv` : `dcfleet-ratings-trailing12-${new Date().toISOString().slice(0, 7)}.csv`;
+    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    return body;
+  }
+
+  @Get('ratings/:code')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({ summary: "A site's rating with the monthly breakdown, evidence (receipts, chain, data gaps) and revisions" })
+  @ApiQuery(YEAR_QUERY)
+  @ApiQuery(PERIOD_QUERY)
+  detail(@Param('code') code: string, @Query('year') year?: string, @Query('period') period?: string): Promise<RatingDetailResponse> {
+    return this.ratings.detail(code, parsePeriodSpec(year, period));
+  }
+}

@@ -1,0 +1,338 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import {
+  aggregateFleet,
+  fromLocal,
+  GB40879_2021,
+  HUB_TARGETS,
+  localMonthRange,
+  localYearRange,
+  ratingStatus,
+  STATUS_THRESHOLDS,
+  toLocal,
+  type DailyBucket,
+  type Gap,
+  type Period,
+  type SiteRating,
+} from '@dcfleet/green-metrics';
+import type { SiteEntity } from '../datacenters/site.entity';
+import { SitesService } from '../datacenters/sites.service';
+import { ReceiptsService } from '../receipts/receipts.service';
+import { SeriesRegistry } from '../telemetry/series-registry';
+import { RatingCache, type CacheToken } from './rating-cache';
+import {
+  chooseInputs,
+  computeRating,
+  hasDataBefore,
+  hasDataIn,
+  LOOKBACK_MS,
+  monthlyRows,
+  RATING_METRICS,
+  withDayEnds,
+  type RatingMetricRole,
+  type SiteBuckets,
+} from './rating-calc';
+import { RatingRevisionsService } from './rating-revisions.service';
+import { RatingsRepository, type DailyRow } from './ratings.repository';
+import type {
+  DataGap,
+  MonthlyRatingRow,
+  RatingDetailResponse,
+  RatingRow,
+  RatingScheme,
+  RatingsPeriod,
+  RatingsResponse,
+} from './ratings.types';
+
+export type PeriodSpec = { kind: 'year'; year: number } | { kind: 'trailing12' };
+
+/** The period of one site: local calendar edges of its time zone. */
+interface SitePeriod extends Period {
+  /** Set for a calendar year. */
+  year?: number;
+}
+
+interface Plan {
+  site: SiteEntity;
+  period: SitePeriod;
+  readFrom: number;
+  key: string;
+}
+
+/** What the cache holds per (site, period): the row and, once asked for, the detail. */
+interface Computed {
+  row: RatingRow;
+  rating: SiteRating | null;
+  gaps: { facility: Gap[]; it: Gap[] };
+  monthly?: MonthlyRatingRow[];
+  receiptCount?: number;
+  computedAt: number;
+}
+
+const SCHEME: RatingScheme = {
+  id: GB40879_2021.id,
+  name: GB40879_2021.name,
+  edition: GB40879_2021.edition,
+  grades: GB40879_2021.grades.map((g) => ({ grade: g.grade, maxPue: g.maxPue })),
+  hubTarget: { defaultMaxPue: HUB_TARGETS.defaultMaxPue, overrides: { ...HUB_TARGETS.overrides } },
+  statusThresholds: { ...STATUS_THRESHOLDS },
+};
+
+const GAUGE_ROLES: readonly RatingMetricRole[] = ['facilityPower', 'itPower'];
+const COUNTER_ROLES = (Object.keys(RATING_METRICS) as RatingMetricRole[]).filter((r) => !GAUGE_ROLES.includes(r));
+const ISO = (ms: number): string => new Date(ms).toISOString();
+
+/** The newest calendar year any zone is in (UTC+14 is the earliest). */
+export function latestYear(now = Date.now()): number {
+  return new Date(now + 14 * 3_600_000).getUTCFullYear();
+}
+
+/** Validates `year` / `period` query parameters (400 with a reason). */
+export function parsePeriodSpec(year: string | undefined, period: string | undefined, now = Date.now()): PeriodSpec {
+  if (period !== undefined && period !== '') {
+    if (period !== 'trailing12') throw new BadRequestException('period must be trailing12 (the 12 complete months before now)');
+    if (year !== undefined && year !== '') throw new BadRequestException('give either year or period, not both');
+    return { kind: 'trailing12' };
+  }
+  if (year === undefined || year === '') throw new BadRequestException('year is required (YYYY), or period=trailing12');
+  if (!/^\d{4}$/.test(year)) throw new BadRequestException('year must be a four-digit calendar year (YYYY)');
+  const y = Number(year);
+  const max = latestYear(now);
+  if (y < 2000 || y > max) throw new BadRequestException(`year must be between 2000 and ${max}`);
+  return { kind: 'year', year: y };
+}
+
+/**
+ * Site ratings from the daily rollups (product.md §8). All sites of a period are read in one range query
+ * (plus, rarely, one per series whose previous reading lies more than a week before the period) and rated with
+ * @dcfleet/green-metrics. Results are cached per (site, period) until a committed batch carries a sample in the
+ * range they were computed from (see RatingsWatcher); a result computed while such a batch is still waiting to
+ * be folded into the rollups is served but neither cached nor recorded as a baseline.
+ */
+@Injectable()
+export class RatingsService {
+  readonly cache = new RatingCache<Computed>();
+
+  constructor(
+    private readonly repo: RatingsRepository,
+    private readonly registry: SeriesRegistry,
+    private readonly sites: SitesService,
+    private readonly receipts: ReceiptsService,
+    private readonly revisions: RatingRevisionsService,
+  ) {}
+
+  static periodOf(site: SiteEntity, spec: PeriodSpec, now = Date.now()): SitePeriod {
+    if (spec.kind === 'year') return { ...localYearRange(spec.year, site.timezone), year: spec.year };
+    const l = toLocal(now, site.timezone);
+    return { start: fromLocal(site.timezone, l.year - 1, l.month, 1), end: fromLocal(site.timezone, l.year, l.month, 1) };
+  }
+
+  private plan(site: SiteEntity, spec: PeriodSpec, now: number): Plan {
+    const period = RatingsService.periodOf(site, spec, now);
+    return {
+      site,
+      period,
+      readFrom: period.start - LOOKBACK_MS,
+      key: `${site.id}|${site.updatedAt}|${site.timezone}|${period.start}|${period.end}`,
+    };
+  }
+
+  private static header(spec: PeriodSpec): RatingsPeriod {
+    return spec.kind === 'year' ? { year: spec.year } : { period: 'trailing12' };
+  }
+
+  /** GET /ratings: one row per site and the energy-weighted fleet row. */
+  async list(spec: PeriodSpec): Promise<RatingsResponse> {
+    const now = Date.now();
+    const sites = await this.sites.all();
+    const computed = await this.ratePlans(sites.map((s) => this.plan(s, spec, now)), false, now);
+    const rows = sites.map((s) => computed.get(s.id)!);
+    return {
+      ...RatingsService.header(spec),
+      scheme: SCHEME,
+      generatedAt: ISO(now),
+      sites: rows.map((c) => c.row),
+      fleet: aggregateFleet(rows.filter((c) => c.rating).map((c) => c.rating!)),
+    };
+  }
+
+  /** GET /ratings/:code: the row, monthly breakdown, evidence and revisions. */
+  async detail(code: string, spec: PeriodSpec): Promise<RatingDetailResponse> {
+    const now = Date.now();
+    const site = await this.sites.get(code);
+    const plan = this.plan(site, spec, now);
+    const c = (await this.ratePlans([plan], true, now)).get(site.id)!;
+    if (c.receiptCount === undefined) c.receiptCount = await this.receipts.countOverlapping(site.id, plan.period.start, plan.period.end);
+    const [chainHead, chainVerification] = await Promise.all([
+      this.receipts.chainHead(site.id),
+      this.receipts.verify(site, { incremental: true }),
+    ]);
+    const years = spec.kind === 'year' ? [spec.year] : [...new Set([toLocal(plan.period.start, site.timezone).year, toLocal(plan.period.end - 1, site.timezone).year])];
+    const revisions = await this.revisions.list(site.id, years);
+    if (spec.kind === 'year') this.observeClosedMonths(site, spec.year, c.monthly ?? [], now);
+    const gaps = (list: Gap[]): DataGap[] => list.map((g) => ({ from: ISO(g.from), to: ISO(g.to) }));
+    return {
+      ...RatingsService.header(spec),
+      scheme: SCHEME,
+      generatedAt: ISO(now),
+      ...c.row,
+      monthly: c.monthly ?? [],
+      evidence: {
+        receiptCount: c.receiptCount,
+        chainHead,
+        chainVerification,
+        dataGaps: { facility: gaps(c.gaps.facility), it: gaps(c.gaps.it) },
+      },
+      revisions,
+    };
+  }
+
+  /** Drops cached ratings whose inputs a committed batch touched (called for every batch: cheap). */
+  invalidate(siteId: number, ts: ArrayLike<number>, skip?: (i: number) => boolean): number {
+    return this.cache.invalidate(siteId, ts, skip);
+  }
+
+  /**
+   * After late data for a site: re-rates the closed periods that samples in [minTs, maxTs] may have changed
+   * and records revisions (ended years; closed months of the current year).
+   */
+  async recheckClosed(site: SiteEntity, minTs: number, maxTs: number, now = Date.now()): Promise<void> {
+    const tz = site.timezone;
+    const current = toLocal(now, tz);
+    const firstYear = toLocal(minTs, tz).year;
+    const lastYear = Math.min(toLocal(maxTs + LOOKBACK_MS, tz).year, current.year - 1);
+    for (let y = Math.max(firstYear, 2000); y <= lastYear; y++) {
+      const plan = this.plan(site, { kind: 'year', year: y }, now);
+      const c = (await this.ratePlans([plan], false, now, false)).get(site.id)!;
+      await this.revisions.observe(site, y, 0, RatingsService.observed(c.row), 'ingest');
+    }
+    const currentStart = localYearRange(current.year, tz).start;
+    if (current.month > 1 && maxTs + LOOKBACK_MS >= currentStart) {
+      const plan = this.plan(site, { kind: 'year', year: current.year }, now);
+      const c = (await this.ratePlans([plan], true, now, false)).get(site.id)!;
+      for (const m of c.monthly ?? []) {
+        if (m.month >= current.month) continue;
+        const range = localMonthRange(current.year, m.month, tz);
+        if (maxTs < range.start - LOOKBACK_MS || minTs >= range.end) continue;
+        await this.revisions.observe(site, current.year, m.month, RatingsService.observedMonth(m), 'ingest');
+      }
+    }
+  }
+
+  private static observed(row: RatingRow) {
+    return {
+      pue: row.pue,
+      status: row.status,
+      facilityKwh: row.energy.facilityKwh,
+      itKwh: row.energy.itKwh,
+      coverage: row.coverage,
+    };
+  }
+
+  private static observedMonth(m: MonthlyRatingRow) {
+    return { pue: m.pue, status: ratingStatus(m.coverage, m.coverage), facilityKwh: m.facilityKwh, itKwh: m.itKwh, coverage: m.coverage };
+  }
+
+  private observeClosedMonths(site: SiteEntity, year: number, monthly: MonthlyRatingRow[], now: number): void {
+    const current = toLocal(now, site.timezone);
+    if (year !== current.year) return;
+    for (const m of monthly) {
+      if (m.month < current.month) this.revisions.observeInBackground(site, year, m.month, RatingsService.observedMonth(m));
+    }
+  }
+
+  /**
+   * Rates the planned sites: cached entries as they are, the rest from one read of their daily buckets.
+   * @param detail also compute the monthly breakdown.
+   * @param observe record baselines for ended years (reads; the watcher observes itself).
+   */
+  private async ratePlans(plans: Plan[], detail: boolean, now: number, observe = true): Promise<Map<number, Computed>> {
+    const out = new Map<number, Computed>();
+    const todo: Plan[] = [];
+    for (const p of plans) {
+      const hit = this.cache.get(p.key, now);
+      if (hit && (!detail || hit.monthly)) out.set(p.site.id, hit);
+      else todo.push(p);
+    }
+    if (todo.length === 0) return out;
+
+    const tokens = new Map<number, CacheToken>(todo.map((p) => [p.site.id, this.cache.begin(p.site.id, p.readFrom, p.period.end)]));
+    try {
+      const from = Math.min(...todo.map((p) => p.readFrom));
+      const to = Math.max(...todo.map((p) => p.period.end));
+      const pending = await this.repo.sitesWithPendingSamples(
+        todo.map((p) => p.site.id),
+        from,
+        to,
+      );
+      // Energy counters (and the optional quantities) first; power gauges only for sites whose facility or IT
+      // counter has no reading in the period — most sites have both, and half the rows is half the parsing.
+      const buckets = new Map<number, SiteBuckets>(todo.map((p) => [p.site.id, {}]));
+      await this.loadBuckets(todo, COUNTER_ROLES, buckets, tokens);
+      const powerOnly = todo.filter((p) => {
+        const b = buckets.get(p.site.id)!;
+        return !hasDataIn(b.facilityEnergy, p.period) || !hasDataIn(b.itEnergy, p.period);
+      });
+      if (powerOnly.length > 0) await this.loadBuckets(powerOnly, GAUGE_ROLES, buckets, tokens);
+
+      for (const p of todo) {
+        const token = tokens.get(p.site.id)!;
+        const inputs = chooseInputs(buckets.get(p.site.id)!, p.period);
+        const rated = computeRating(p.site, inputs, p.period);
+        const c: Computed = { ...rated, computedAt: now };
+        if (detail) c.monthly = monthlyRows(inputs, p.period, p.site.timezone);
+        out.set(p.site.id, c);
+        if (pending.has(p.site.id)) {
+          this.cache.abandon(token);
+          continue;
+        }
+        const stored = this.cache.commit(token, p.key, c, now);
+        if (stored && observe && p.period.year !== undefined && p.period.end <= now) {
+          this.revisions.observeInBackground(p.site, p.period.year, 0, RatingsService.observed(c.row));
+        }
+      }
+    } finally {
+      for (const t of tokens.values()) this.cache.abandon(t);
+    }
+    return out;
+  }
+
+  /**
+   * One range query for these roles' series of all the plans (the daily buckets of [readFrom, end) of each
+   * site), into `into`. A series with readings in the period but none in the look-back week gets its last
+   * earlier bucket too, so the energy between it and the period's first reading is not lost (an outage across
+   * the period start); the cache entry then depends on everything from that bucket on.
+   */
+  private async loadBuckets(
+    plans: Plan[],
+    roles: readonly RatingMetricRole[],
+    into: Map<number, SiteBuckets>,
+    tokens: Map<number, CacheToken>,
+  ): Promise<void> {
+    const owners = new Map<number, { role: RatingMetricRole; plan: Plan }>();
+    for (const p of plans) {
+      for (const role of roles) {
+        const s = this.registry.find(p.site.id, RATING_METRICS[role], '');
+        if (s) owners.set(s.id, { role, plan: p });
+      }
+    }
+    if (owners.size === 0) return;
+    const from = Math.min(...plans.map((p) => p.readFrom));
+    const to = Math.max(...plans.map((p) => p.period.end));
+    const bySeries = new Map<number, DailyRow[]>();
+    for (const r of await this.repo.dailyBuckets([...owners.keys()], from, to)) {
+      let list = bySeries.get(r.seriesId);
+      if (!list) bySeries.set(r.seriesId, (list = []));
+      list.push(r);
+    }
+    for (const [seriesId, { role, plan: p }] of owners) {
+      const own = (bySeries.get(seriesId) ?? []).filter((r) => r.bucket >= p.readFrom && r.bucket < p.period.end);
+      let list: DailyBucket[] = withDayEnds(own, p.site.timezone, p.readFrom, p.period.end);
+      if (hasDataIn(list, p.period) && !hasDataBefore(list, p.period.start)) {
+        const before = await this.repo.lastBucketBefore(seriesId, p.readFrom);
+        this.cache.widen(tokens.get(p.site.id)!, before ? before.bucket : -Infinity);
+        if (before) list = [...withDayEnds([before], p.site.timezone, p.readFrom, p.period.end), ...list];
+      }
+      into.get(p.site.id)![role] = list;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Response shapes of the ratings API (product.md §6, §8). Plain types with no framework import, so they can
+ * move to libs/contracts unchanged when the dashboard needs them.
+ */
+import type { FleetAggregate, Grade, PueCategory, RatingStatus } from '@dcfleet/green-metrics';
+import type { ChainVerification } from '../receipts/receipts.types';
+
+/** Which readings a site's energy came from: energy counters, or integrated power gauges. */
+export type EnergySource = 'counter' | 'power' | null;
+
+export interface RatingEnergy {
+  facilityKwh: number;
+  itKwh: number;
+  /** null: the site reports no such series for the period. */
+  renewableKwh: number | null;
+  reusedKwh: number | null;
+  waterM3: number | null;
+  /** Market-based emissions, kgCO₂e (null without a grid emission factor). */
+  co2Kg: number | null;
+  co2LocationKg: number | null;
+}
+
+/** One site's rating for one period. */
+export interface RatingRow {
+  code: string;
+  name: string;
+  hub: string | null;
+  /** [from, to) of the period in the site's local calendar, ISO 8601. */
+  from: string;
+  to: string;
+  pue: number | null;
+  pueCategory: PueCategory;
+  status: RatingStatus;
+  /** min(facility, IT) coverage, 0..1: the figure that decides the status. */
+  coverage: number;
+  grade: Grade | null;
+  meetsHubTarget: boolean | null;
+  wue: number | null;
+  cue: number | null;
+  cueLocation: number | null;
+  ref: number | null;
+  erf: number | null;
+  ere: number | null;
+  dcie: number | null;
+  meteringFault: boolean;
+  faultReasons: string[];
+  coverageBy: { facility: number; it: number; renewable: number | null; reused: number | null; water: number | null };
+  sources: { facility: EnergySource; it: EnergySource };
+  energy: RatingEnergy;
+  /** Set when the site's stored data could not be rated (e.g. daily buckets of an earlier time zone). */
+  dataError?: string;
+}
+
+export interface RatingScheme {
+  id: string;
+  name: string;
+  edition: string;
+  grades: { grade: number; maxPue: number }[];
+  hubTarget: { defaultMaxPue: number; overrides: Record<string, number> };
+  statusThresholds: { final: number; interim: number };
+}
+
+export interface RatingsPeriod {
+  /** Calendar year (site local time), or absent for a trailing period. */
+  year?: number;
+  period?: 'trailing12';
+}
+
+export interface RatingsResponse extends RatingsPeriod {
+  scheme: RatingScheme;
+  generatedAt: string;
+  sites: RatingRow[];
+  /** Energy-weighted (Σ E_DC / Σ E_IT …) over final and interim rows without metering fault. */
+  fleet: FleetAggregate;
+}
+
+export interface MonthlyRatingRow {
+  year: number;
+  /** 1-12, local calendar month of the site. */
+  month: number;
+  from: string;
+  to: string;
+  facilityKwh: number;
+  itKwh: number;
+  pue: number | null;
+  coverage: number;
+}
+
+export interface DataGap {
+  from: string;
+  to: string;
+}
+
+export interface RatingEvidence {
+  /** Ingest receipts whose samples fall (at least partly) in the period. */
+  receiptCount: number;
+  chainHead: { seq: number; hash: string };
+  chainVerification: ChainVerification;
+  /** Stretches without readings longer than the max gap (2 h for counters), clipped to the period. */
+  dataGaps: { facility: DataGap[]; it: DataGap[] };
+}
+
+export interface RatingRevisionInfo {
+  id: number;
+  year: number;
+  /** null: the annual rating; 1-12: a closed month of the current year. */
+  month: number | null;
+  previousPue: number | null;
+  pue: number | null;
+  previousStatus: RatingStatus;
+  status: RatingStatus;
+  revisedAt: string;
+  reason: string;
+}
+
+export interface RatingDetailResponse extends RatingsPeriod, RatingRow {
+  scheme: RatingScheme;
+  generatedAt: string;
+  monthly: MonthlyRatingRow[];
+  evidence: RatingEvidence;
+  revisions: RatingRevisionInfo[];
+}

@@ -1,0 +1,53 @@
+import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.decorators';
+import { SitesService } from '../datacenters/sites.service';
+import { ReceiptsService } from './receipts.service';
+import type { ChainVerification, ReceiptPage } from './receipts.types';
+
+const MAX_LIMIT = 1000;
+
+function positiveInt(value: string | undefined, name: string, max = Number.MAX_SAFE_INTEGER): number | null {
+  if (value === undefined || value === '') return null;
+  if (!/^\d+$/.test(value)) throw new BadRequestException(`${name} must be a positive whole number`);
+  const n = Number(value);
+  if (n < 1 || n > max) throw new BadRequestException(`${name} must be between 1 and ${max}`);
+  return n;
+}
+
+/** Ingest receipts: the per-site hash chain regulators use as evidence (product.md §3). Read-only. */
+@ApiTags('receipts')
+@ApiBearerAuth()
+@Controller('api/v1/datacenters/:code/receipts')
+export class ReceiptsController {
+  constructor(
+    private readonly sites: SitesService,
+    private readonly receipts: ReceiptsService,
+  ) {}
+
+  @Get()
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({ summary: 'Ingest receipts of the site, newest first; page with before=<seq> (nextBefore)' })
+  @ApiQuery({ name: 'limit', required: false, description: `1..${MAX_LIMIT}, default 100` })
+  @ApiQuery({ name: 'before', required: false, description: 'only receipts with seq < before' })
+  async list(
+    @Param('code') code: string,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ): Promise<ReceiptPage> {
+    const n = positiveInt(limit, 'limit', MAX_LIMIT) ?? 100;
+    const b = positiveInt(before, 'before');
+    const site = await this.sites.get(code);
+    return this.receipts.list(site, b, n);
+  }
+
+  @Get('verify')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({
+    summary: 'Recompute the whole receipt hash chain: hashes, prev links, sequence and head; reports the first break',
+  })
+  async verify(@Param('code') code: string): Promise<ChainVerification> {
+    const site = await this.sites.get(code);
+    return this.receipts.verify(site);
+  }
+}

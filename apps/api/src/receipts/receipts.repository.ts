@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import type BetterSqlite3 from 'better-sqlite3';
+import { DbHandle } from '../database/db-handle';
+
+export interface ReceiptRow {
+  id: number;
+  seq: number;
+  accepted: number;
+  rejected: number;
+  contentHash: string;
+  prevHash: string;
+  hash: string;
+  minTs: number | null;
+  maxTs: number | null;
+  receivedAt: number;
+}
+
+interface RawReceipt {
+  id: number | string;
+  seq: number | string;
+  accepted: number;
+  rejected: number;
+  content_hash: string;
+  prev_hash: string;
+  hash: string;
+  min_ts: number | string | null;
+  max_ts: number | string | null;
+  received_at: number | string;
+}
+
+const COLUMNS = 'id, seq, accepted, rejected, content_hash, prev_hash, hash, min_ts, max_ts, received_at';
+
+const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+function toRow(r: RawReceipt): ReceiptRow {
+  return {
+    id: Number(r.id),
+    seq: Number(r.seq),
+    accepted: Number(r.accepted),
+    rejected: Number(r.rejected),
+    contentHash: r.content_hash,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    minTs: num(r.min_ts),
+    maxTs: num(r.max_ts),
+    receivedAt: Number(r.received_at),
+  };
+}
+
+/**
+ * Read-only SQL over the receipts written by ingest. Raw SQL through DbHandle (not TypeORM) because the chain
+ * verifier pages through possibly millions of rows by (site_id, seq), served by the uq_receipts_site_seq index.
+ */
+@Injectable()
+export class ReceiptsRepository {
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(private readonly db: DbHandle) {}
+
+  /** `?` placeholders on both dialects (rewritten to $n for PostgreSQL). */
+  private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    if (this.db.dialect === 'sqlite') {
+      let stmt = this.statements.get(sql);
+      if (!stmt) {
+        stmt = this.db.sqlite.prepare(sql);
+        this.statements.set(sql, stmt);
+      }
+      return stmt.all(...params) as T[];
+    }
+    let i = 0;
+    const { rows } = await this.db.pool.query(sql.replace(/\?/g, () => `$${++i}`), params);
+    return rows as T[];
+  }
+
+  /** The site's chain head as committed (read from the database, never from a cache). */
+  async chainHead(siteId: number): Promise<{ seq: number; hash: string }> {
+    const [row] = await this.query<{ chain_seq: number | string; chain_head: string }>(
+      'SELECT chain_seq, chain_head FROM sites WHERE id = ?',
+      [siteId],
+    );
+    return { seq: Number(row?.chain_seq ?? 0), hash: row?.chain_head ?? '' };
+  }
+
+  /** Newest first, seq < before. */
+  async page(siteId: number, before: number | null, limit: number): Promise<ReceiptRow[]> {
+    const rows =
+      before === null
+        ? await this.query<RawReceipt>(`SELECT ${COLUMNS} FROM receipts WHERE site_id = ? ORDER BY seq DESC LIMIT ?`, [siteId, limit])
+        : await this.query<RawReceipt>(
+            `SELECT ${COLUMNS} FROM receipts WHERE site_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+            [siteId, before, limit],
+          );
+    return rows.map(toRow);
+  }
+
+  /** Oldest first, afterSeq < seq <= maxSeq: one page of a chain walk (keyset pagination on the index). */
+  async ascending(siteId: number, afterSeq: number, maxSeq: number, limit: number): Promise<ReceiptRow[]> {
+    const rows = await this.query<RawReceipt>(
+      `SELECT ${COLUMNS} FROM receipts WHERE site_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      [siteId, afterSeq, maxSeq, limit],
+    );
+    return rows.map(toRow);
+  }
+
+  /** Receipts carrying samples with event times in [from, to). */
+  async countOverlapping(siteId: number, from: number, to: number): Promise<number> {
+    const [row] = await this.query<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM receipts WHERE site_id = ? AND max_ts >= ? AND min_ts < ?',
+      [siteId, from, to],
+    );
+    return Number(row?.n ?? 0);
+  }
+}

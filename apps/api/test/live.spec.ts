@@ -1,0 +1,283 @@
+import { JwtService } from '@nestjs/jwt';
+import type { AlarmInfo, DcUpdate, SubscribeAck } from '@dcfleet/contracts';
+import { LivePublisher } from '../src/live/live.publisher';
+import { bootTestApp, type TestApp } from './support/harness';
+import { RecordingClient, refusal, sleep } from './support/live-client';
+
+const BUFFER = 5; // LIVE_BUFFER_SIZE for this suite: small, so "too old to resume" is cheap to reach
+
+type Ok = Extract<SubscribeAck, { ok: true }>;
+function ok(ack: SubscribeAck): Ok {
+  if (!ack.ok) throw new Error(`subscribe refused: ${ack.error}`);
+  return ack;
+}
+
+const alarm = (id: number, datacenter: string): AlarmInfo => ({
+  id,
+  datacenter,
+  rule: 'inlet-temp',
+  severity: 'warning',
+  state: 'active',
+  message: 'inlet above 27 °C',
+  raisedAt: new Date().toISOString(),
+  clearedAt: null,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  note: null,
+});
+
+// Live push does not depend on the SQL dialect: SQLite here, PostgreSQL + Redis in live-redis.spec.ts.
+describe('live push (socket.io /live)', () => {
+  let t: TestApp;
+  const tokens = new Map<string, string>();
+  const clients: RecordingClient[] = [];
+
+  const client = async (
+    role: 'admin' | 'operator' | 'regulator' = 'operator',
+    opts: { reconnection?: boolean } = {},
+  ) => {
+    const c = new RecordingClient(t.url, await t.login(role), opts);
+    clients.push(c);
+    return c.connect();
+  };
+
+  let value = 500;
+  /** Posts one batch of fresh samples; returns its newest event time. */
+  const post = async (code: string, ts = Date.now()): Promise<number> => {
+    value += 1;
+    const res = await t.request('/api/v1/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(code)}` },
+      body: JSON.stringify({
+        samples: [
+          { metric: 'it_power_kw', ts, value },
+          { metric: 'facility_power_kw', ts, value: value * 1.3 },
+        ],
+      }),
+    });
+    if (res.status !== 200) throw new Error(`ingest ${res.status}: ${await res.text()}`);
+    return ts;
+  };
+
+  beforeAll(async () => {
+    // Alarm rules off: the only alarms on the stream are the ones these tests publish.
+    t = await bootTestApp('sqlite', {
+      LIVE_BUFFER_SIZE: String(BUFFER),
+      LIVE_CLIENT_MAX_QUEUE: '20',
+      ALARMS_ENABLED: '0',
+    });
+    for (const code of ['GZ-LV-01', 'GZ-LV-02', 'GZ-LV-03', 'GZ-LV-04', 'GZ-LV-05', 'GZ-LV-06']) {
+      await t.createSite(code);
+      tokens.set(code, (await t.createToken(code)).token);
+    }
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(() => t?.close());
+
+  it('refuses a connection without a token, with a malformed JWT or with a JWT signed by someone else', async () => {
+    expect(await refusal(t.url)).toBe('unauthorized');
+    expect(await refusal(t.url, 'not-a-jwt')).toBe('unauthorized');
+    const forged = new JwtService({ secret: 'x'.repeat(48) }).sign(
+      { sub: 1, username: 'admin', role: 'admin' },
+      { issuer: 'dcfleet' },
+    );
+    expect(await refusal(t.url, forged)).toBe('unauthorized');
+    // The same user with a real session connects.
+    await expect(client('admin')).resolves.toBeInstanceOf(RecordingClient);
+  });
+
+  it('answers subscribe with a snapshot: the whole fleet, one data center, or an error', async () => {
+    await post('GZ-LV-01');
+    for (const role of ['admin', 'operator', 'regulator'] as const) {
+      const c = await client(role);
+      const fleet = ok(await c.subscribe({ scope: 'fleet' }));
+      expect(fleet).toMatchObject({ room: 'fleet', resync: false });
+      expect(typeof fleet.epoch).toBe('string');
+      expect(fleet.snapshot.map((s) => s.code)).toEqual(expect.arrayContaining([...tokens.keys()]));
+      const dc = ok(await c.subscribe({ datacenter: 'GZ-LV-01' }));
+      expect(dc.room).toBe('dc:GZ-LV-01');
+      expect(dc.snapshot).toHaveLength(1);
+      expect(dc.snapshot[0]).toMatchObject({ code: 'GZ-LV-01', status: 'online', itPowerKw: value });
+      expect(dc.seq).toBeGreaterThanOrEqual(1);
+    }
+    const c = await client('operator');
+    expect(await c.subscribe({ datacenter: 'GZ-NOPE-99' })).toEqual({
+      ok: false,
+      error: 'unknown data center GZ-NOPE-99',
+    });
+    expect((await c.subscribe({ datacenter: 'lower case' })).ok).toBe(false);
+    expect((await c.subscribe({ scope: 'everything' } as never)).ok).toBe(false);
+    expect((await c.subscribe({ scope: 'fleet', lastSeq: -1 })).ok).toBe(false);
+  });
+
+  it('sends every accepted batch as dc:update to the site room, with seq 1, 2, …', async () => {
+    const c = await client('regulator');
+    const other = await client('operator');
+    expect(ok(await c.subscribe({ datacenter: 'GZ-LV-02' })).seq).toBe(0);
+    ok(await other.subscribe({ datacenter: 'GZ-LV-03' }));
+    const ts1 = await post('GZ-LV-02');
+    const ts2 = await post('GZ-LV-02', ts1 + 1000);
+    await c.until(() => c.received['dc:update'].length >= 2, 5000, 'two dc:update');
+    const [u1, u2] = c.received['dc:update'] as DcUpdate[];
+    expect(u1).toEqual({
+      code: 'GZ-LV-02',
+      seq: 1,
+      ts: new Date(ts1).toISOString(),
+      values: { it_power_kw: value - 1, facility_power_kw: (value - 1) * 1.3 },
+    });
+    expect(u2).toMatchObject({
+      code: 'GZ-LV-02',
+      seq: 2,
+      ts: new Date(ts2).toISOString(),
+      values: { it_power_kw: value },
+    });
+    await sleep(200);
+    expect(other.received['dc:update']).toHaveLength(0); // another room
+  });
+
+  it('coalesces fleet:update to at most one per second, with the changed sites', async () => {
+    const c = await client('regulator');
+    ok(await c.subscribe({ scope: 'fleet' }));
+    await sleep(1100); // let updates caused by earlier tests go out
+    c.received['fleet:update'].length = 0;
+    const start = Date.now();
+    for (let i = 0; i < 5; i++) await post('GZ-LV-04');
+    await c.until(
+      () => c.received['fleet:update'].some((u) => u.sites.some((s) => s.code === 'GZ-LV-04')),
+      1500,
+      'fleet:update',
+    );
+    await sleep(Math.max(0, start + 1500 - Date.now()));
+    const updates = c.received['fleet:update'];
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.length).toBeLessThanOrEqual(2);
+    const last = updates[updates.length - 1]!.sites.find((s) => s.code === 'GZ-LV-04')!;
+    expect(last.itPowerKw).toBe(value); // the newest state, not a stale intermediate
+    expect(updates.map((u) => u.seq)).toEqual(updates.map((_, i) => updates[0]!.seq + i));
+  });
+
+  it('resumes after a disconnect: subscribe with lastSeq returns exactly the missed events', async () => {
+    const c = await client('operator');
+    const first = ok(await c.subscribe({ datacenter: 'GZ-LV-05' }));
+    await post('GZ-LV-05');
+    await c.until(() => c.received['dc:update'].length === 1, 5000, 'dc:update');
+    const lastSeq = c.received['dc:update'][0]!.seq;
+    c.socket.disconnect();
+    const ts1 = await post('GZ-LV-05');
+    const ts2 = await post('GZ-LV-05', ts1 + 1000);
+    await c.connect();
+    const ack = ok(await c.subscribe({ datacenter: 'GZ-LV-05', lastSeq, epoch: first.epoch }));
+    expect(ack.resync).toBe(false);
+    expect(ack.seq).toBe(lastSeq + 2);
+    expect(ack.missed).toEqual([
+      { code: 'GZ-LV-05', seq: lastSeq + 1, ts: new Date(ts1).toISOString(), values: expect.any(Object) },
+      {
+        code: 'GZ-LV-05',
+        seq: lastSeq + 2,
+        ts: new Date(ts2).toISOString(),
+        values: expect.objectContaining({ it_power_kw: value }),
+      },
+    ]);
+    // Nothing missed: an empty list, not a resync.
+    expect(
+      ok(await c.subscribe({ datacenter: 'GZ-LV-05', lastSeq: ack.seq, epoch: ack.epoch })),
+    ).toMatchObject({ resync: false, missed: [] });
+  });
+
+  it('tells a client that missed more than the buffer holds to resync from a fresh snapshot', async () => {
+    const c = await client('operator');
+    const first = ok(await c.subscribe({ datacenter: 'GZ-LV-06' }));
+    c.socket.disconnect();
+    let ts = Date.now() - 60_000;
+    for (let i = 0; i < BUFFER + 2; i++) ts = await post('GZ-LV-06', ts + 1000);
+    await c.connect();
+    const ack = ok(await c.subscribe({ datacenter: 'GZ-LV-06', lastSeq: first.seq, epoch: first.epoch }));
+    expect(ack.resync).toBe(true);
+    expect(ack.missed).toBeUndefined();
+    expect(ack.seq).toBe(first.seq + BUFFER + 2);
+    expect(ack.snapshot[0]).toMatchObject({
+      code: 'GZ-LV-06',
+      itPowerKw: value,
+      lastSampleAt: new Date(ts).toISOString(),
+    });
+    // A seq from another sequence space (e.g. before a restart without Redis) is never "resumed".
+    expect(
+      ok(await c.subscribe({ datacenter: 'GZ-LV-06', lastSeq: ack.seq - 1, epoch: 'other-epoch' })).resync,
+    ).toBe(true);
+    expect(ok(await c.subscribe({ datacenter: 'GZ-LV-06', lastSeq: ack.seq + 10 })).resync).toBe(true);
+  });
+
+  it('sends alarms to admin and operator sockets only, never to regulators', async () => {
+    const operator = await client('operator');
+    const admin = await client('admin');
+    const regulator = await client('regulator');
+    const publisher = t.app.get(LivePublisher);
+    await publisher.publishAlarm(alarm(1, 'GZ-LV-01'));
+    await publisher.publishAlarm({
+      ...alarm(1, 'GZ-LV-01'),
+      state: 'cleared',
+      clearedAt: new Date().toISOString(),
+    });
+    await operator.until(() => operator.received.alarm.length === 2, 5000, 'alarms (operator)');
+    await admin.until(() => admin.received.alarm.length === 2, 5000, 'alarms (admin)');
+    expect(operator.received.alarm.map((a) => [a.seq, a.alarm.state])).toEqual([
+      [expect.any(Number), 'active'],
+      [operator.received.alarm[0]!.seq + 1, 'cleared'],
+    ]);
+    await sleep(300);
+    expect(regulator.received.alarm).toHaveLength(0);
+    expect(await regulator.subscribe({ scope: 'alarms' })).toEqual({ ok: false, error: 'forbidden' });
+    // The alarm stream resumes like any other (for the roles that may see it).
+    const ack = ok(await operator.subscribe({ scope: 'alarms', lastSeq: operator.received.alarm[0]!.seq }));
+    expect(ack.missed).toEqual([operator.received.alarm[1]]);
+    // Ratings are for everyone, regulators included.
+    await publisher.publishRatingRevised({
+      code: 'GZ-LV-01',
+      year: 2025,
+      previousPue: 1.31,
+      pue: 1.29,
+      revisedAt: new Date().toISOString(),
+    });
+    await regulator.until(() => regulator.received['rating:revised'].length === 1, 5000, 'rating:revised');
+    expect(regulator.received['rating:revised'][0]).toMatchObject({
+      seq: expect.any(Number),
+      code: 'GZ-LV-01',
+      pue: 1.29,
+    });
+  });
+
+  it('drops a client that stops reading instead of queueing for it without bound; it reconnects and resumes', async () => {
+    const slow = await client('operator', { reconnection: true });
+    const healthy = await client('admin');
+    // Stop reading from the TCP socket (ws is socket.io-client's Node transport), as a stuck browser tab would.
+    const raw = (
+      slow.socket.io.engine.transport as unknown as {
+        ws: { _socket: { pause: () => void; resume: () => void } };
+      }
+    ).ws._socket;
+    raw.pause();
+    const reasons: string[] = [];
+    slow.socket.on('disconnect', (r) => reasons.push(r));
+    const big = 'x'.repeat(1024 * 1024);
+    const publisher = t.app.get(LivePublisher);
+    const before = healthy.received.alarm.length;
+    for (let i = 0; i < 60; i++) {
+      await publisher.publishAlarm({ ...alarm(100 + i, 'GZ-LV-01'), message: big });
+      await sleep(10); // a reading client keeps up with this; the paused one falls further behind
+    }
+    await healthy.until(() => healthy.received.alarm.length === before + 60, 15000, 'alarms (healthy)');
+    const nsp = t.app.get(LivePublisher)['nsp']!;
+    const deadline = Date.now() + 5000;
+    while (nsp.sockets.size > 1 && Date.now() < deadline) await sleep(50);
+    expect(nsp.sockets.size).toBe(1); // only the healthy client is left on the server
+    raw.resume();
+    await slow.until(() => reasons.length > 0, 5000, 'disconnect');
+    expect(reasons[0]).toBe('transport close'); // not "io server disconnect": the client reconnects by itself
+    await new Promise<void>((resolve) =>
+      slow.socket.connected ? resolve() : slow.socket.once('connect', () => resolve()),
+    );
+    expect(ok(await slow.subscribe({ scope: 'fleet' })).ok).toBe(true);
+  }, 30000);
+});

@@ -1,0 +1,63 @@
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { DbHandle } from '../../src/database/db-handle';
+import type { TestApp } from './harness';
+
+/** Runs a read query on the app's own connection (SQLite handle or pg pool). No parameters: test SQL only. */
+export async function rows<T = Record<string, unknown>>(t: TestApp, sql: string): Promise<T[]> {
+  const db = t.app.get(DbHandle);
+  if (db.dialect === 'sqlite') return db.sqlite.prepare(sql).all() as T[];
+  const res = await db.pool.query(sql);
+  return res.rows as T[];
+}
+
+export async function count(t: TestApp, sql: string): Promise<number> {
+  const [row] = await rows<{ n: number | string }>(t, sql);
+  return Number(row!.n);
+}
+
+/** Every row of every application table, as text: for "this secret is stored nowhere" checks. */
+export async function dumpAllRows(t: TestApp): Promise<string> {
+  const db = t.app.get(DbHandle);
+  const out: string[] = [];
+  if (db.dialect === 'sqlite') {
+    const tables = db.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+    for (const { name } of tables) out.push(JSON.stringify(db.sqlite.prepare(`SELECT * FROM "${name}"`).all()));
+  } else {
+    const { rows: tables } = await db.pool.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    );
+    for (const { table_name } of tables) {
+      const { rows: r } = await db.pool.query<{ t: string }>(`SELECT t::text AS t FROM "${table_name}" t`);
+      out.push(r.map((x) => x.t).join('\n'));
+    }
+  }
+  return out.join('\n');
+}
+
+/**
+ * A connection of the test's own to a database URL as the app understands it (sqlite:<path> or postgres://),
+ * for process-level suites where the API runs in another process.
+ */
+export interface DirectDb {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export async function openDirect(databaseUrl: string): Promise<DirectDb> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const db = new Database(databaseUrl.slice('sqlite:'.length));
+    db.pragma('busy_timeout = 5000');
+    return {
+      // pg-style $1 placeholders are rewritten to ? so suites can share SQL.
+      query: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql.replace(/\$\d+/g, '?')).all(...params) as T[],
+      close: async () => void db.close(),
+    };
+  }
+  const c = new Client({ connectionString: databaseUrl });
+  await c.connect();
+  return {
+    query: async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[],
+    close: () => c.end(),
+  };
+}

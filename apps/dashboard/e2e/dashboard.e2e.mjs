@@ -1,0 +1,425 @@
+#!/usr/bin/env node
+/**
+ * Dashboard e2e: a real Chromium (Debian's, driven by playwright-core) against the real API and its demo fleet.
+ *
+ *   node apps/dashboard/e2e/dashboard.e2e.mjs                                  # starts apps/api/dist/main.js itself
+ *   BASE_URL=http://127.0.0.1:3000 node apps/dashboard/e2e/dashboard.e2e.mjs   # against a running instance
+ *                                                                             # (creates one E2E-… site there)
+ * Covers: every site on the fleet page (compared with GET /api/v1/datacenters); a sample posted through the
+ * ingest API shows on the site page within 2 s without a reload; charts, range picker; alarms; ratings with
+ * CSV and the printable report (also saved as PDF); admin (ingest token shown once, users); a regulator sees
+ * ratings but neither alarms nor admin; the language switch (zh-CN) persists across a reload; keyboard skip
+ * link; no horizontal overflow at 1280×800 and 1280×720; no console errors.
+ *
+ * Prints one line per test and a final `N passed, N failed` line; exits 1 when anything failed. Screenshots go
+ * to artifacts/screenshots/dashboard-*.png, the report PDF to artifacts/dashboard-report.pdf.
+ */
+import path from 'node:path';
+import {
+  apiClient,
+  ARTIFACTS,
+  assert,
+  createRunner,
+  launchBrowser,
+  log,
+  saveServerLog,
+  sleep,
+  startApi,
+  tail,
+  waitFor,
+} from './support.mjs';
+
+const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
+const REGULATOR = ['regulator', process.env.REGULATOR_PASSWORD || 'regulator-demo-pass'];
+const LIVE_BUDGET_MS = 2000;
+
+const { test, shot, fail, summary, results } = createRunner('dashboard');
+
+async function main() {
+  let server = null;
+  let browser = null;
+  const stopAll = async () => {
+    await browser?.close();
+    browser = null;
+    if (server) {
+      await saveServerLog(server, 'e2e-dashboard-server.log');
+      await server.stop();
+    }
+    server = null;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => stopAll().finally(() => process.exit(130)));
+  }
+
+  try {
+    let baseUrl = process.env.BASE_URL?.replace(/\/+$/, '');
+    if (baseUrl) log(`using running instance at ${baseUrl}`);
+    else {
+      server = await startApi();
+      baseUrl = server.baseUrl;
+    }
+    const api = apiClient(baseUrl);
+    const adminToken = await api.login(...ADMIN);
+
+    browser = await launchBrowser({ width: 1280, height: 800 });
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(15_000);
+
+    // Console errors and failed requests are failures. Allowed: the 404 of GET /api/v1/alarms while that
+    // endpoint is not built yet (the page shows "not available yet" then).
+    const problems = [];
+    const notes = new Set();
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const where = msg.location()?.url ?? '';
+      if (/\b404\b/.test(msg.text()) && /\/api\/v1\/alarms(\?|$)/.test(where)) {
+        notes.add('GET /api/v1/alarms answered 404 (alarms API not built yet): the page showed its "not available" state');
+        return;
+      }
+      problems.push(`console.error: ${msg.text()}${where ? ` (${where})` : ''}`);
+    });
+    page.on('requestfailed', (req) => {
+      const failure = req.failure()?.errorText ?? 'failed';
+      if (failure !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.method()} ${req.url()} ${failure}`);
+    });
+
+    const noOverflow = async (what) => {
+      const { sw, iw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
+      assert(sw <= iw, `${what}: the page is ${sw}px wide in a ${iw}px window (horizontal overflow)`);
+    };
+    const signIn = async ([user, pass]) => {
+      await page.goto(`${baseUrl}/#/login`, { waitUntil: 'domcontentloaded' });
+      await page.getByLabel('Username', { exact: true }).fill(user);
+      await page.getByLabel('Password', { exact: true }).fill(pass);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('heading', { name: 'Fleet', level: 1, exact: true }).waitFor();
+    };
+    const signOut = async () => {
+      await page.getByRole('button', { name: 'Log out', exact: true }).click();
+      await page.getByRole('heading', { name: 'Sign in to dcfleet', exact: true }).waitFor();
+    };
+    const goto = async (hash) => {
+      await page.goto(`${baseUrl}/${hash}`, { waitUntil: 'domcontentloaded' });
+    };
+
+    let sites = [];
+
+    await test(
+      'admin signs in; the fleet page shows every site of GET /api/v1/datacenters, with KPIs and the map',
+      async () => {
+        await page.goto(`${baseUrl}/#/login`, { waitUntil: 'domcontentloaded' });
+        await page.evaluate(() => localStorage.setItem('dcfleet.lang', 'en'));
+        await signIn(ADMIN);
+        await waitFor(async () => (await page.getByTestId('live-status').getAttribute('data-status')) === 'live', 'live indicator never said live');
+        // Compare with the API, reloading the list while demo sites are still registering.
+        const codes = await waitFor(
+          async () => {
+            sites = await api.call('GET', '/api/v1/datacenters', { token: adminToken });
+            const want = sites.map((s) => s.code).sort();
+            const have = (await page.locator('[data-testid="site-tile"]').evaluateAll((els) => els.map((e) => e.dataset.code))).sort();
+            if (want.length > 0 && JSON.stringify(want) === JSON.stringify(have)) return have;
+            await page.getByRole('button', { name: 'Refresh', exact: true }).click().catch(() => {});
+            await sleep(400);
+            return null;
+          },
+          'the fleet tiles never matched GET /api/v1/datacenters',
+          20_000,
+          300,
+        );
+        log(`fleet shows all ${codes.length} site(s): ${codes.join(', ')}`);
+        const online = (await page.getByTestId('kpi-online').textContent())?.trim();
+        const expectedOnline = sites.filter((s) => s.snapshot.status === 'online').length;
+        assert(online === `${expectedOnline} of ${sites.length}`, `sites online KPI says "${online}", API says ${expectedOnline} of ${sites.length}`);
+        const pue = (await page.getByTestId('kpi-pue').textContent())?.trim();
+        assert(/^\d\.\d\d$|^—$/.test(pue ?? ''), `fleet PUE KPI looks wrong: ${pue}`);
+        const dots = await page.locator('svg.fleet-map a.map-site').count();
+        const placed = sites.filter((s) => s.latitude !== null && s.longitude !== null).length;
+        assert(dots === placed, `the map shows ${dots} site(s), ${placed} have coordinates`);
+        await noOverflow('fleet');
+        await shot(page, 'fleet');
+        // The table view lists the same sites.
+        await page.getByRole('button', { name: 'Table', exact: true }).click();
+        await waitFor(async () => (await page.locator('table.fleet tbody tr[data-code]').count()) === sites.length, 'table view rows');
+        assert(page.url().includes('view=table'), `table view not in the URL: ${page.url()}`);
+        await shot(page, 'fleet-table');
+        await page.getByRole('button', { name: 'Tiles', exact: true }).click();
+      },
+      { page },
+    );
+
+    await test(
+      'keyboard: the first Tab reaches the skip link, which moves focus to the content',
+      async () => {
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await page.locator('[data-testid="site-tile"]').first().waitFor();
+        await page.keyboard.press('Tab');
+        const cls = await page.evaluate(() => document.activeElement?.className);
+        assert(cls === 'skip-link', `first Tab focused "${cls}"`);
+        await page.keyboard.press('Enter');
+        const id = await page.evaluate(() => document.activeElement?.id);
+        assert(id === 'content', `skip link moved focus to "${id}"`);
+      },
+      { page },
+    );
+
+    const liveCode = `E2E-${Date.now().toString(36).toUpperCase()}`;
+    let ingestToken = null;
+
+    await test(
+      `a sample posted through the ingest API shows on the site page within ${LIVE_BUDGET_MS} ms, without a reload`,
+      async () => {
+        await api.call('POST', '/api/v1/datacenters', {
+          token: adminToken,
+          body: { code: liveCode, name: 'E2E live check', region: 'Guiyang', hub: 'E2E hub', latitude: 26.6, longitude: 106.7, itCapacityKw: 8000 },
+        });
+        const created = await api.call('POST', `/api/v1/datacenters/${liveCode}/tokens`, { token: adminToken, body: { name: 'e2e' } });
+        ingestToken = created.token;
+        assert(typeof ingestToken === 'string' && ingestToken.length > 10, 'no ingest token secret');
+        const post = (values) =>
+          api.call('POST', '/api/v1/ingest', { token: ingestToken, body: { samples: [{ ts: new Date().toISOString(), values }] } });
+
+        await goto(`#/sites/${liveCode}`);
+        await page.getByRole('heading', { level: 1, name: /E2E live check/ }).waitFor();
+        await waitFor(async () => (await page.getByTestId('live-status').getAttribute('data-status')) === 'live', 'not live on the site page');
+        const navigations = [];
+        page.on('framenavigated', (f) => f === page.mainFrame() && navigations.push(f.url()));
+        const reloads = await page.evaluate(() => performance.getEntriesByType('navigation').length);
+
+        // Warm-up: proves the page's live subscription is in place (or the snapshot carries the value).
+        await post({ facility_power_kw: 1500, it_power_kw: 1111.1 });
+        await waitFor(async () => (await page.getByTestId('now-it').textContent())?.includes('1,111.1 kW'), 'warm-up sample never shown', 10_000);
+
+        // The measured sample: a distinctive value, ts = now.
+        const started = Date.now();
+        await post({ facility_power_kw: 5402, it_power_kw: 4321.5 });
+        await waitFor(async () => (await page.getByTestId('now-it').textContent())?.includes('4,321.5 kW'), 'the posted IT power did not appear', LIVE_BUDGET_MS, 25);
+        const latency = Date.now() - started;
+        log(`posted it_power_kw=4321.5 appeared on the site page after ${latency} ms (POST included)`);
+        assert(latency <= LIVE_BUDGET_MS, `took ${latency} ms`);
+        // The same update reached the live power chart (its screen-reader summary names the latest value).
+        await waitFor(
+          async () => (await page.locator('[data-testid="chart-power"] canvas').getAttribute('aria-label').catch(() => ''))?.includes('IT: latest 4.32'),
+          'the live power chart did not get the point',
+          LIVE_BUDGET_MS,
+        );
+        assert((await page.getByTestId('now-pue').textContent())?.trim() === '1.25', 'live PUE was not recomputed (5402 / 4321.5 = 1.25)');
+        assert(navigations.length === 0, `the page navigated: ${navigations.join(', ')}`);
+        assert((await page.evaluate(() => performance.getEntriesByType('navigation').length)) === reloads, 'the page reloaded');
+        await shot(page, 'site-live');
+      },
+      { page },
+    );
+
+    await test(
+      'site page: labelled charts, time-range picker picks the rollup step, metadata',
+      async () => {
+        const code = sites[0]?.code;
+        assert(code, 'no site');
+        await goto(`#/sites/${code}`);
+        await page.getByTestId('site-now').waitFor();
+        const canvases = page.locator('.charts canvas[role="img"]');
+        await waitFor(async () => (await canvases.count()) >= 4, 'fewer than 4 charts rendered', 15_000);
+        for (const label of await canvases.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))) {
+          assert(label && label.length > 20, `a chart has no useful aria-label: ${label}`);
+        }
+        const inlet = await page.locator('[data-testid="chart-inlet"] canvas').getAttribute('aria-label');
+        assert(/°C/.test(inlet ?? ''), `inlet chart summary has no unit: ${inlet}`);
+        await page.getByText('Resolution: 1 minute').waitFor();
+        await page.locator('button[data-range="24h"]').click();
+        await page.getByText('Resolution: 1 hour').waitFor();
+        assert(page.url().includes('range=24h'), `range not in the URL: ${page.url()}`);
+        await page.locator('button[data-range="30d"]').click();
+        await page.getByText('Resolution: 1 day').waitFor();
+        await page.locator('button[data-range="custom"]').click();
+        await page.getByLabel('From', { exact: true }).waitFor();
+        await page.locator('button[data-range="live"]').click();
+        await page.getByText('Resolution: 1 minute').waitFor();
+        await page.getByRole('heading', { name: 'Site details' }).waitFor();
+        await sleep(300);
+        await noOverflow('site');
+        await shot(page, 'site');
+      },
+      { page },
+    );
+
+    await test(
+      'alarms page (admin): active and history views, or a clear "not available yet" state',
+      async () => {
+        await goto('#/alarms');
+        await page.getByRole('heading', { name: 'Alarms', level: 1, exact: true }).waitFor();
+        await page.locator('table.alarms, .notice, .empty').first().waitFor();
+        await page.getByRole('button', { name: 'History', exact: true }).click();
+        assert(page.url().includes('view=all'), 'history view not in the URL');
+        await page.locator('table.alarms, .notice, .empty').first().waitFor();
+        await shot(page, 'alarms');
+      },
+      { page },
+    );
+
+    await test(
+      'ratings: one row per site, sortable, fleet row, CSV download; the report prints to an A4 PDF',
+      async () => {
+        await goto('#/ratings');
+        await page.getByRole('heading', { name: 'Green ratings', level: 1 }).waitFor();
+        const rows = page.locator('[data-testid="ratings-table"] tbody tr');
+        await waitFor(async () => (await rows.count()) === sites.length + 1 || (await rows.count()) >= sites.length, 'ratings rows');
+        await page.getByTestId('fleet-row').waitFor();
+        const pueHeader = page.locator('th', { has: page.getByRole('button', { name: /^PUE/ }) });
+        await page.getByRole('button', { name: /^PUE/ }).click();
+        assert((await pueHeader.getAttribute('aria-sort')) === 'ascending', 'PUE column did not sort ascending');
+        await page.getByRole('button', { name: /^PUE/ }).click();
+        assert((await pueHeader.getAttribute('aria-sort')) === 'descending', 'PUE column did not sort descending');
+        const [download] = await Promise.all([
+          page.waitForEvent('download', { timeout: 10_000 }),
+          page.getByRole('button', { name: 'Download CSV', exact: true }).click(),
+        ]);
+        assert(download.suggestedFilename().endsWith('.csv'), `download is ${download.suggestedFilename()}`);
+        const csv = await download.path().then((p) => import('node:fs/promises').then((fs) => fs.readFile(p, 'utf8')));
+        assert(/^\uFEFF?code,/.test(csv), `CSV does not start with a header: ${csv.slice(0, 40)}`);
+        await noOverflow('ratings');
+        await shot(page, 'ratings');
+
+        const code = sites[0].code;
+        await page.locator(`[data-testid="ratings-table"] tbody tr[data-code="${code}"] th a`).click();
+        await page.getByRole('heading', { name: 'Green rating report', level: 1 }).waitFor();
+        assert(/#\/ratings\/[A-Z0-9-]+\?year=\d{4}$/.test(page.url()), `report URL: ${page.url()}`);
+        await page.locator('[data-testid="monthly-chart"] canvas[role="img"]').waitFor();
+        await page.getByTestId('receipt-count').waitFor();
+        await page.getByRole('heading', { name: 'Evidence' }).waitFor();
+        await noOverflow('report');
+        await shot(page, 'report');
+        await page.emulateMedia({ media: 'print' });
+        assert(!(await page.locator('header.topbar').isVisible()), 'the navigation is printed');
+        assert(!(await page.getByRole('button', { name: 'Print / save as PDF' }).isVisible()), 'the print button is printed');
+        await shot(page, 'report-print');
+        const pdf = path.join(ARTIFACTS, 'dashboard-report.pdf');
+        await page.pdf({ path: pdf, format: 'A4', preferCSSPageSize: true, printBackground: true });
+        log(`report PDF ${path.relative(process.cwd(), pdf)}`);
+        await page.emulateMedia({ media: 'screen' });
+      },
+      { page },
+    );
+
+    await test(
+      'admin: sites, ingest token shown once with a copy button, users',
+      async () => {
+        await goto('#/admin');
+        await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+        await page.locator(`[data-testid="admin-sites"] tr[data-code="${liveCode}"]`).waitFor();
+        await page.getByRole('button', { name: 'New site', exact: true }).click();
+        await page.getByRole('dialog').waitFor();
+        await page.getByRole('button', { name: 'Create site', exact: true }).click();
+        await page.locator('.field-error').first().waitFor(); // empty code and name are refused before sending
+        await shot(page, 'admin-site-form');
+        await page.keyboard.press('Escape');
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
+        await shot(page, 'admin-sites');
+
+        await page.getByRole('link', { name: 'Ingest tokens', exact: true }).click();
+        await page.getByRole('heading', { name: 'Issue an ingest token' }).waitFor();
+        await page.getByLabel('Site', { exact: true }).selectOption(liveCode);
+        await page.getByLabel('Token name', { exact: true }).fill('e2e-ui');
+        await page.getByRole('button', { name: 'Create token', exact: true }).click();
+        const secret = page.getByTestId('token-secret');
+        await secret.waitFor();
+        const value = await secret.locator('input').inputValue();
+        assert(/^dcf_/.test(value), `secret looks wrong: ${value.slice(0, 8)}…`);
+        await secret.getByRole('button', { name: 'Copy', exact: true }).waitFor();
+        await page.locator('[data-testid="admin-tokens"] tbody tr', { hasText: 'e2e-ui' }).waitFor();
+        await shot(page, 'admin-tokens');
+        await secret.getByRole('button', { name: 'I have copied it' }).click();
+        await secret.waitFor({ state: 'detached' });
+
+        await page.getByRole('link', { name: 'Users', exact: true }).click();
+        for (const u of ['admin', 'operator', 'regulator']) await page.locator(`[data-testid="admin-users"] tr[data-user="${u}"]`).waitFor();
+        await noOverflow('admin');
+        await shot(page, 'admin-users');
+      },
+      { page },
+    );
+
+    await test(
+      'a regulator sees fleet and ratings, but no alarms or admin (navigating there says "Not allowed")',
+      async () => {
+        await signOut();
+        await signIn(REGULATOR);
+        const nav = await page.locator('header nav a').evaluateAll((els) => els.map((e) => e.textContent.trim()));
+        assert(JSON.stringify(nav) === JSON.stringify(['Fleet', 'Ratings']), `regulator nav: ${nav.join(', ')}`);
+        assert((await page.getByTestId('kpi-alarms').count()) === 0, 'regulator sees the alarm KPI');
+        await goto('#/admin');
+        await page.getByTestId('forbidden').waitFor();
+        await page.getByRole('heading', { name: 'Not allowed', level: 1 }).waitFor();
+        await shot(page, 'regulator-admin-forbidden');
+        await goto('#/alarms');
+        await page.getByTestId('forbidden').waitFor();
+        await goto('#/ratings');
+        await page.locator('[data-testid="ratings-table"] tbody tr').first().waitFor();
+        await shot(page, 'regulator-ratings');
+      },
+      { page },
+    );
+
+    await test(
+      'the language switch shows Simplified Chinese and the choice survives a reload',
+      async () => {
+        await goto('#/fleet');
+        await page.getByRole('heading', { name: 'Fleet', level: 1, exact: true }).waitFor();
+        await page.getByTestId('language-switch').selectOption('zh-CN');
+        await page.getByRole('heading', { name: '数据中心总览', level: 1 }).waitFor();
+        await page.getByRole('link', { name: '能效评级' }).waitFor();
+        assert((await page.evaluate(() => document.documentElement.lang)) === 'zh-CN', 'html lang not zh-CN');
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await page.getByRole('heading', { name: '数据中心总览', level: 1 }).waitFor();
+        assert((await page.evaluate(() => localStorage.getItem('dcfleet.lang'))) === 'zh-CN', 'language not remembered');
+        await shot(page, 'fleet-zh');
+        await goto(`#/sites/${sites[0].code}`);
+        await page.getByText('数据粒度：1 分钟').waitFor();
+        await shot(page, 'site-zh');
+        await page.getByTestId('language-switch').selectOption('en');
+        await page.getByText('Resolution: 1 minute').waitFor();
+      },
+      { page },
+    );
+
+    await test(
+      'fits a 1280×720 screen without horizontal scrolling (fleet, site, ratings)',
+      async () => {
+        await page.setViewportSize({ width: 1280, height: 720 });
+        for (const [hash, ready] of [
+          ['#/fleet', '[data-testid="site-tile"]'],
+          [`#/sites/${sites[0].code}`, '.charts canvas'],
+          ['#/ratings', '[data-testid="ratings-table"]'],
+        ]) {
+          await goto(hash);
+          await page.locator(ready).first().waitFor();
+          await sleep(200);
+          await noOverflow(hash);
+        }
+        await goto('#/fleet');
+        await page.locator('[data-testid="site-tile"]').first().waitFor();
+        await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', 'dashboard-fleet-1280x720.png') });
+      },
+      { page },
+    );
+
+    await test(
+      'no page errors, console errors or failed requests',
+      async () => {
+        for (const n of notes) log(`note: ${n}`);
+        assert(problems.length === 0, `${problems.length} problem(s):\n${problems.join('\n')}`);
+      },
+      { always: true },
+    );
+  } catch (err) {
+    fail('setup', err);
+  } finally {
+    const failed = results.some((r) => r.status === 'failed');
+    if (failed && server) console.log(`--- API output (last lines) ---\n${tail(server.log())}\n---`);
+    await stopAll();
+  }
+}
+
+await main();
+const { failed } = summary();
+process.exit(failed > 0 ? 1 : 0);

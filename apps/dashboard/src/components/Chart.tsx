@@ -1,0 +1,186 @@
+/**
+ * The dashboard's one chart.js wrapper. It owns the chart's lifecycle: creates it on mount, updates data and
+ * options in place (no re-creation, no animation) when the props change, destroys it on unmount. Every chart
+ * is a canvas with role="img" and an aria-label that summarises the data for screen readers.
+ *
+ * Only lazily loaded pages import this module, so chart.js stays out of the initial bundle.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart as ChartJS,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  TimeScale,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartData,
+  type ChartOptions,
+  type Plugin,
+} from 'chart.js';
+import 'chartjs-adapter-date-fns';
+import { zhCN } from 'date-fns/locale/zh-CN';
+import { useEffect, useRef } from 'react';
+import { useI18n } from '../i18n/i18n';
+import type { Band, RefLine, XY } from './chart-options';
+
+/** Draws `options.plugins.bands`: shaded ranges and dashed reference lines behind the datasets. */
+const bandsPlugin: Plugin = {
+  id: 'bands',
+  beforeDatasetsDraw(chart, _args, opts: { bands?: Band[]; lines?: RefLine[] }) {
+    const y = chart.scales.y;
+    const area = chart.chartArea;
+    if (!y || !area) return;
+    const { ctx } = chart;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+    ctx.clip();
+    ctx.font = `12px ${ChartJS.defaults.font.family ?? 'sans-serif'}`;
+    for (const band of opts?.bands ?? []) {
+      const top = y.getPixelForValue(band.to);
+      const bottom = y.getPixelForValue(band.from);
+      ctx.fillStyle = band.color;
+      ctx.fillRect(area.left, top, area.right - area.left, bottom - top);
+      if (band.label) {
+        ctx.fillStyle = String(ChartJS.defaults.color);
+        ctx.textBaseline = 'top';
+        ctx.fillText(band.label, area.left + 6, Math.max(area.top, top) + 4);
+      }
+    }
+    for (const line of opts?.lines ?? []) {
+      const py = y.getPixelForValue(line.value);
+      ctx.strokeStyle = line.color;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([6, 4]);
+      ctx.beginPath();
+      ctx.moveTo(area.left, py);
+      ctx.lineTo(area.right, py);
+      ctx.stroke();
+      if (line.label) {
+        ctx.setLineDash([]);
+        ctx.fillStyle = line.color;
+        ctx.textAlign = 'right';
+        ctx.textBaseline = 'bottom';
+        ctx.fillText(line.label, area.right - 6, py - 3);
+      }
+    }
+    ctx.restore();
+  },
+};
+
+ChartJS.register(
+  LineController,
+  LineElement,
+  PointElement,
+  BarController,
+  BarElement,
+  LinearScale,
+  CategoryScale,
+  TimeScale,
+  Tooltip,
+  Legend,
+  Filler,
+  bandsPlugin,
+);
+
+/** Text and grid colours from the page's CSS variables, so charts follow the light/dark theme. */
+function applyTheme(): void {
+  const css = getComputedStyle(document.documentElement);
+  const get = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  ChartJS.defaults.color = get('--muted', '#5a6776');
+  ChartJS.defaults.borderColor = get('--grid', 'rgba(0,0,0,0.1)');
+  ChartJS.defaults.font.family = css.fontFamily || 'system-ui, sans-serif';
+  ChartJS.defaults.font.size = 12;
+}
+
+export type ChartProps =
+  | { type: 'line'; data: ChartData<'line', XY[]>; options: ChartOptions<'line'> }
+  | { type: 'bar'; data: ChartData<'bar', (number | null)[], string>; options: ChartOptions<'bar'> };
+
+type Props = ChartProps & {
+  /** Summary of what the chart shows, read by screen readers (role="img"). */
+  label: string;
+  /** CSS height of the chart box (default 260px). */
+  height?: number | string;
+  testId?: string;
+};
+
+/** Adds the date locale of the current language to a time axis. */
+function localized<T extends ChartOptions<'line'> | ChartOptions<'bar'>>(options: T, language: string): T {
+  const x = options.scales?.x as { type?: string } | undefined;
+  if (!x || x.type !== 'time' || language !== 'zh-CN') return options;
+  return {
+    ...options,
+    scales: { ...options.scales, x: { ...x, adapters: { date: { locale: zhCN } } } },
+  } as T;
+}
+
+/** Copies new datasets into the chart's own objects (same label → same object), so chart.js updates in place. */
+function syncData(target: ChartData, source: ChartData): void {
+  target.labels = source.labels ? [...source.labels] : undefined;
+  const next = source.datasets;
+  for (let i = 0; i < next.length; i++) {
+    const existing = target.datasets[i];
+    if (existing && existing.label === next[i]!.label) Object.assign(existing, next[i]);
+    else target.datasets[i] = { ...next[i]! };
+  }
+  target.datasets.length = next.length;
+}
+
+export function Chart(props: Props) {
+  const { label, height = 260, testId } = props;
+  const { language } = useI18n();
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const chartRef = useRef<ChartJS | null>(null);
+  // The latest props, read when the chart is (re)created.
+  const latest = useRef(props);
+  latest.current = props;
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    applyTheme();
+    const p = latest.current;
+    const data = { labels: p.data.labels, datasets: [] } as ChartData;
+    syncData(data, p.data as ChartData);
+    const chart = new ChartJS(canvas, {
+      type: p.type,
+      data,
+      options: localized(p.options, language),
+    } as ChartConfiguration);
+    chartRef.current = chart;
+    // Re-fit the canvas to the printed page width and back.
+    const refit = () => chart.resize();
+    window.addEventListener('beforeprint', refit);
+    window.addEventListener('afterprint', refit);
+    return () => {
+      window.removeEventListener('beforeprint', refit);
+      window.removeEventListener('afterprint', refit);
+      chart.destroy();
+      chartRef.current = null;
+    };
+    // Re-created only when the chart type or the language (date locale) changes.
+  }, [props.type, language]);
+
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (!chart) return;
+    syncData(chart.data, props.data as ChartData);
+    chart.options = localized(props.options, language) as ChartOptions;
+    chart.update('none');
+  }, [props.data, props.options, language]);
+
+  return (
+    <div className="chart-box" style={{ height }} data-testid={testId}>
+      <canvas ref={canvasRef} role="img" aria-label={label}>
+        {label}
+      </canvas>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import {
+  API_PREFIX,
+  type CreateDataCenterRequest,
+  type CreatedIngestToken,
+  type CreateUserRequest,
+  type DataCenterWithSnapshot,
+  type IngestTokenInfo,
+  type Role,
+  type UpdateDataCenterRequest,
+  type UserInfo,
+} from '@dcfleet/contracts';
+import { request } from '../../../api/client';
+
+export const TOKENS_KEY = 'admin/tokens';
+export const USERS_KEY = 'admin/users';
+
+export function createSite(body: CreateDataCenterRequest): Promise<DataCenterWithSnapshot> {
+  return request(`${API_PREFIX}/datacenters`, { method: 'POST', body });
+}
+
+export function updateSite(code: string, body: UpdateDataCenterRequest): Promise<DataCenterWithSnapshot> {
+  return request(`${API_PREFIX}/datacenters/${encodeURIComponent(code)}`, { method: 'PATCH', body });
+}
+
+export function fetchTokens(signal: AbortSignal): Promise<IngestTokenInfo[]> {
+  return request<IngestTokenInfo[]>(`${API_PREFIX}/tokens`, { signal });
+}
+
+export function createToken(code: string, name: string): Promise<CreatedIngestToken> {
+  return request(`${API_PREFIX}/datacenters/${encodeURIComponent(code)}/tokens`, {
+    method: 'POST',
+    body: name ? { name } : {},
+  });
+}
+
+export function revokeToken(id: string): Promise<IngestTokenInfo> {
+  return request(`${API_PREFIX}/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+export function fetchUsers(signal: AbortSignal): Promise<UserInfo[]> {
+  return request<UserInfo[]>(`${API_PREFIX}/users`, { signal });
+}
+
+export function createUser(body: CreateUserRequest): Promise<UserInfo> {
+  return request(`${API_PREFIX}/users`, { method: 'POST', body });
+}
+
+export function updateUser(username: string, body: { role?: Role; disabled?: boolean; password?: string }): Promise<UserInfo> {
+  return request(`${API_PREFIX}/users/${encodeURIComponent(username)}`, { method: 'PATCH', body });
+}

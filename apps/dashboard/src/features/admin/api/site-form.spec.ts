@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { emptySiteForm, siteFormToBody, siteToForm } from './site-form';
+
+describe('siteFormToBody', () => {
+  it('builds a create body, leaving empty optional fields out', () => {
+    const form = { ...emptySiteForm(), code: 'GZ-TR-09', name: ' Tongren Data Park ', itCapacityKw: '12000', latitude: '27.7', commissionedAt: '2024-05-01' };
+    const { body, errors } = siteFormToBody(form, 'create');
+    expect(errors).toEqual({});
+    expect(body).toEqual({
+      code: 'GZ-TR-09',
+      name: 'Tongren Data Park',
+      timezone: 'Asia/Shanghai',
+      latitude: 27.7,
+      itCapacityKw: 12000,
+      pueCategory: 1,
+      commissionedAt: '2024-05-01',
+    });
+  });
+
+  it('names every invalid field', () => {
+    const form = { ...emptySiteForm(), code: 'bad code', name: '', latitude: '91', racks: '1.5', timezone: 'Mars/Olympus', pueCategory: '4', commissionedAt: '01/02/2024', itCapacityKw: '0' };
+    const { errors } = siteFormToBody(form, 'create');
+    expect(Object.keys(errors).sort()).toEqual(['code', 'commissionedAt', 'itCapacityKw', 'latitude', 'name', 'pueCategory', 'racks', 'timezone']);
+  });
+
+  it('clears emptied fields with null when editing, and never sends the code', () => {
+    const site = {
+      code: 'GZ-GA-01',
+      name: 'A',
+      operator: 'Op',
+      region: 'R',
+      hub: 'H',
+      latitude: 26.4,
+      longitude: 106.4,
+      timezone: 'Asia/Shanghai',
+      itCapacityKw: 40000,
+      racks: 8000,
+      pueCategory: 2 as const,
+      gridEmissionFactor: 0.5366,
+      greenCertifiedYear: 2023,
+      commissionedAt: '2019-05-31T16:00:00.000Z',
+    };
+    const form = { ...siteToForm(site), operator: '', racks: '' };
+    expect(form.commissionedAt).toBe('2019-05-31');
+    const { body, errors } = siteFormToBody(form, 'edit');
+    expect(errors).toEqual({});
+    expect(body.code).toBeUndefined();
+    expect(body.operator).toBeNull();
+    expect(body.racks).toBeNull();
+    expect(body.pueCategory).toBe(2);
+    expect(body.gridEmissionFactor).toBe(0.5366);
+  });
+});

@@ -1,0 +1,137 @@
+/** The site form: string fields in, a validated request body out (pure, unit-tested). */
+import { SITE_CODE_PATTERN, type DataCenter, type PueCategory } from '@dcfleet/contracts';
+
+export const SITE_FIELDS = [
+  'code',
+  'name',
+  'operator',
+  'region',
+  'hub',
+  'latitude',
+  'longitude',
+  'timezone',
+  'itCapacityKw',
+  'racks',
+  'pueCategory',
+  'gridEmissionFactor',
+  'greenCertifiedYear',
+  'commissionedAt',
+] as const;
+
+export type SiteField = (typeof SITE_FIELDS)[number];
+export type SiteForm = Record<SiteField, string>;
+export type SiteFormErrors = Partial<Record<SiteField, string>>;
+
+export function emptySiteForm(): SiteForm {
+  return {
+    code: '',
+    name: '',
+    operator: '',
+    region: '',
+    hub: '',
+    latitude: '',
+    longitude: '',
+    timezone: 'Asia/Shanghai',
+    itCapacityKw: '',
+    racks: '',
+    pueCategory: '1',
+    gridEmissionFactor: '',
+    greenCertifiedYear: '',
+    commissionedAt: '',
+  };
+}
+
+/** The form filled from an existing site. */
+export function siteToForm(site: DataCenter): SiteForm {
+  const s = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  return {
+    code: site.code,
+    name: site.name,
+    operator: s(site.operator),
+    region: s(site.region),
+    hub: s(site.hub),
+    latitude: s(site.latitude),
+    longitude: s(site.longitude),
+    timezone: site.timezone || 'Asia/Shanghai',
+    itCapacityKw: s(site.itCapacityKw),
+    racks: s(site.racks),
+    pueCategory: String(site.pueCategory ?? 1),
+    gridEmissionFactor: s(site.gridEmissionFactor),
+    greenCertifiedYear: s(site.greenCertifiedYear),
+    commissionedAt: site.commissionedAt ? site.commissionedAt.slice(0, 10) : '',
+  };
+}
+
+type Body = Partial<Omit<DataCenter, 'pueCategory'>> & { pueCategory?: PueCategory };
+
+/**
+ * Validates the form. Creating leaves empty optional fields out; editing sends them as null (cleared).
+ * Messages are keys of what is wrong, in English (the API uses the same wording).
+ */
+export function siteFormToBody(form: SiteForm, mode: 'create' | 'edit'): { body: Body; errors: SiteFormErrors } {
+  const errors: SiteFormErrors = {};
+  const body: Body = {};
+  const text = (field: 'name' | 'operator' | 'region' | 'hub' | 'timezone', max: number, required = false) => {
+    const v = form[field].trim();
+    if (!v) {
+      if (required) errors[field] = 'required';
+      else if (mode === 'edit' && field !== 'timezone' && field !== 'name') body[field] = null;
+      return;
+    }
+    if (v.length > max) errors[field] = `at most ${max} characters`;
+    else body[field] = v;
+  };
+  const num = (
+    field: 'latitude' | 'longitude' | 'itCapacityKw' | 'racks' | 'gridEmissionFactor' | 'greenCertifiedYear',
+    min: number,
+    max: number,
+    integer = false,
+    exclusiveMin = false,
+  ) => {
+    const raw = form[field].trim();
+    if (!raw) {
+      if (mode === 'edit') body[field] = null;
+      return;
+    }
+    const v = Number(raw);
+    if (!Number.isFinite(v) || (integer && !Number.isInteger(v)) || v > max || (exclusiveMin ? v <= min : v < min)) {
+      errors[field] = `${integer ? 'a whole number' : 'a number'} ${exclusiveMin ? 'above' : 'from'} ${min} to ${max}`;
+      return;
+    }
+    body[field] = v;
+  };
+
+  if (mode === 'create') {
+    const code = form.code.trim();
+    if (!SITE_CODE_PATTERN.test(code)) errors.code = 'capitals, digits and dashes, 2-32 characters (e.g. GZ-GA-09)';
+    else body.code = code;
+  }
+  text('name', 200, true);
+  text('operator', 200);
+  text('region', 100);
+  text('hub', 100);
+  const tz = form.timezone.trim();
+  if (tz) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      body.timezone = tz;
+    } catch {
+      errors.timezone = 'an IANA time zone such as Asia/Shanghai';
+    }
+  }
+  num('latitude', -90, 90);
+  num('longitude', -180, 180);
+  num('itCapacityKw', 0, 10_000_000, false, true);
+  num('racks', 0, 10_000_000, true);
+  num('gridEmissionFactor', 0, 5);
+  num('greenCertifiedYear', 1990, 2200, true);
+  const cat = Number(form.pueCategory);
+  if (cat === 1 || cat === 2 || cat === 3) body.pueCategory = cat;
+  else errors.pueCategory = '1, 2 or 3';
+  const date = form.commissionedAt.trim();
+  if (!date) {
+    if (mode === 'edit') body.commissionedAt = null;
+  } else if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) errors.commissionedAt = 'a date YYYY-MM-DD';
+  else body.commissionedAt = date;
+  return { body, errors };
+}

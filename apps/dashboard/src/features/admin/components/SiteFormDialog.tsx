@@ -1,0 +1,126 @@
+import type { DataCenter, DataCenterWithSnapshot } from '@dcfleet/contracts';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useI18n } from '../../../i18n/i18n';
+import type { MessageKey } from '../../../i18n/messages';
+import { createSite, updateSite } from '../api/admin-api';
+import { emptySiteForm, siteFormToBody, siteToForm, type SiteField, type SiteForm, type SiteFormErrors } from '../api/site-form';
+
+const FIELDS: { name: SiteField; label: MessageKey; type?: string; hint?: MessageKey; inputMode?: 'decimal' | 'numeric'; wide?: boolean }[] = [
+  { name: 'code', label: 'admin.site.code', hint: 'admin.site.codeHint' },
+  { name: 'name', label: 'admin.site.name', wide: true },
+  { name: 'operator', label: 'admin.site.operator' },
+  { name: 'region', label: 'admin.site.region' },
+  { name: 'hub', label: 'admin.site.hub' },
+  { name: 'timezone', label: 'admin.site.timezone' },
+  { name: 'latitude', label: 'admin.site.latitude', inputMode: 'decimal' },
+  { name: 'longitude', label: 'admin.site.longitude', inputMode: 'decimal' },
+  { name: 'itCapacityKw', label: 'admin.site.capacity', inputMode: 'decimal' },
+  { name: 'racks', label: 'admin.site.racks', inputMode: 'numeric' },
+  { name: 'pueCategory', label: 'admin.site.category' },
+  { name: 'gridEmissionFactor', label: 'admin.site.emission', inputMode: 'decimal' },
+  { name: 'greenCertifiedYear', label: 'admin.site.certified', inputMode: 'numeric' },
+  { name: 'commissionedAt', label: 'admin.site.commissioned', type: 'date' },
+];
+
+interface Props {
+  site: DataCenter | null;
+  onClose: () => void;
+  onSaved: (site: DataCenterWithSnapshot, created: boolean) => void;
+}
+
+/** Create (site = null) or edit a site in a modal dialog. */
+export function SiteFormDialog({ site, onClose, onSaved }: Props) {
+  const { t } = useI18n();
+  const id = useId();
+  const ref = useRef<HTMLDialogElement>(null);
+  const [form, setForm] = useState<SiteForm>(() => (site ? siteToForm(site) : emptySiteForm()));
+  const [errors, setErrors] = useState<SiteFormErrors>({});
+  const [serverError, setServerError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const mode = site ? 'edit' : 'create';
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const { body, errors: errs } = siteFormToBody(form, mode);
+    setErrors(errs);
+    setServerError(null);
+    const first = Object.keys(errs)[0];
+    if (first) {
+      document.getElementById(`${id}-${first}`)?.focus();
+      return;
+    }
+    setPending(true);
+    try {
+      const saved = site ? await updateSite(site.code, body) : await createSite({ ...body, code: body.code!, name: body.name! });
+      onSaved(saved, !site);
+    } catch (err) {
+      setServerError(err instanceof Error ? err.message : String(err));
+      setPending(false);
+    }
+  }
+
+  return (
+    <dialog ref={ref} className="dialog dialog-wide" aria-labelledby={`${id}-title`} onCancel={onClose}>
+      <form onSubmit={submit} noValidate>
+        <h2 id={`${id}-title`}>{site ? t('admin.site.editTitle', { code: site.code }) : t('admin.site.createTitle')}</h2>
+        {serverError ? (
+          <p className="error" role="alert">
+            {t('admin.error', { message: serverError })}
+          </p>
+        ) : null}
+        <div className="form-grid">
+          {FIELDS.filter((f) => !(f.name === 'code' && site)).map((f) => {
+            const err = errors[f.name];
+            const hintId = `${id}-${f.name}-hint`;
+            return (
+              <div key={f.name} className={`field ${f.wide ? 'field-wide' : ''}`}>
+                <label htmlFor={`${id}-${f.name}`}>{t(f.label)}</label>
+                {f.name === 'pueCategory' ? (
+                  <select id={`${id}-${f.name}`} value={form.pueCategory} onChange={(e) => setForm({ ...form, pueCategory: e.target.value })}>
+                    {[1, 2, 3].map((c) => (
+                      <option key={c} value={c}>
+                        {t('site.meta.categoryValue', { n: c, point: t(`site.meta.category${c}` as MessageKey) })}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input
+                    id={`${id}-${f.name}`}
+                    name={f.name}
+                    type={f.type ?? 'text'}
+                    inputMode={f.inputMode}
+                    value={form[f.name]}
+                    onChange={(e) => setForm({ ...form, [f.name]: e.target.value })}
+                    aria-invalid={!!err}
+                    aria-describedby={err || f.hint ? hintId : undefined}
+                    required={f.name === 'code' || f.name === 'name'}
+                    autoFocus={f.name === (site ? 'name' : 'code')}
+                  />
+                )}
+                {err || f.hint ? (
+                  <span id={hintId} className={err ? 'field-error' : 'field-hint'}>
+                    {err ?? (f.hint ? t(f.hint) : '')}
+                  </span>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+        <div className="dialog-actions">
+          <button type="button" className="btn-secondary" onClick={onClose}>
+            {t('app.cancel')}
+          </button>
+          <button type="submit" disabled={pending} aria-busy={pending}>
+            {site ? t('app.save') : t('admin.site.create')}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,30 @@
+import { API_PREFIX, type AlarmInfo } from '@dcfleet/contracts';
+import { request } from '../../../api/client';
+
+export type AlarmView = 'active' | 'all';
+
+/** Cache keys (live 'alarm' events update both). */
+export const ALARMS_PREFIX = 'alarms/';
+export const alarmsKey = (view: AlarmView) => `${ALARMS_PREFIX}${view}`;
+
+/** The API may answer with a bare array or `{ alarms: [...] }`. */
+export function normalizeAlarms(body: unknown): AlarmInfo[] {
+  if (Array.isArray(body)) return body as AlarmInfo[];
+  if (body && typeof body === 'object') {
+    const inner = (body as { alarms?: unknown; items?: unknown }).alarms ?? (body as { items?: unknown }).items;
+    if (Array.isArray(inner)) return inner as AlarmInfo[];
+  }
+  return [];
+}
+
+export async function fetchAlarms(view: AlarmView, signal: AbortSignal): Promise<AlarmInfo[]> {
+  return normalizeAlarms(await request<unknown>(`${API_PREFIX}/alarms?state=${view}`, { signal }));
+}
+
+/** POST /api/v1/alarms/:id/ack; returns the updated alarm when the API sends it back. */
+export async function acknowledgeAlarm(id: number, note: string): Promise<AlarmInfo | null> {
+  const body = await request<unknown>(`${API_PREFIX}/alarms/${id}/ack`, { method: 'POST', body: { note } });
+  if (body && typeof body === 'object' && 'id' in body && 'state' in body) return body as AlarmInfo;
+  const inner = body && typeof body === 'object' ? (body as { alarm?: unknown }).alarm : undefined;
+  return inner && typeof inner === 'object' ? (inner as AlarmInfo) : null;
+}

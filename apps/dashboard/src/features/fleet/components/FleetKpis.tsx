@@ -1,0 +1,40 @@
+import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
+import { useI18n } from '../../../i18n/i18n';
+import { formatPower, formatPue } from '../../../lib/format';
+import { fleetKpis } from '../api/fleet-data';
+
+export function FleetKpis({ sites, showAlarms }: { sites: DataCenterWithSnapshot[]; showAlarms: boolean }) {
+  const { t } = useI18n();
+  const k = fleetKpis(sites);
+  return (
+    <dl className="kpis" aria-label={t('fleet.kpis')} data-testid="fleet-kpis">
+      <div>
+        <dt>
+          <abbr title={t('fleet.kpi.pueHint')}>{t('fleet.kpi.pue')}</abbr>
+        </dt>
+        <dd data-testid="kpi-pue">{formatPue(k.livePue)}</dd>
+        <dd className="kpi-hint">{t('fleet.kpi.pueHint')}</dd>
+      </div>
+      <div>
+        <dt>{t('fleet.kpi.it')}</dt>
+        <dd data-testid="kpi-it">{formatPower(k.itKw)}</dd>
+      </div>
+      <div>
+        <dt>{t('fleet.kpi.facility')}</dt>
+        <dd>{formatPower(k.facilityKw)}</dd>
+      </div>
+      <div>
+        <dt>{t('fleet.kpi.online')}</dt>
+        <dd data-testid="kpi-online">{t('fleet.kpi.onlineOf', { n: k.online, total: k.total })}</dd>
+      </div>
+      {showAlarms ? (
+        <div className={k.activeAlarms > 0 ? 'kpi-alert' : ''}>
+          <dt>{t('fleet.kpi.alarms')}</dt>
+          <dd data-testid="kpi-alarms">
+            {k.activeAlarms > 0 ? <a href="#/alarms">{k.activeAlarms}</a> : k.activeAlarms}
+          </dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}

@@ -1,0 +1,148 @@
+import type { Role, SiteStatus } from '@dcfleet/contracts';
+import { useMemo } from 'react';
+import { useLiveRoom } from '../../../api/live';
+import { live } from '../../../app/live-sync';
+import { canSeeAlarms, navigate, useHashLocation } from '../../../app/routes';
+import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
+import { useI18n } from '../../../i18n/i18n';
+import type { MessageKey } from '../../../i18n/messages';
+import { distinct, filterSites, FLEET_SORTS, sortSites, type FleetFilters, type FleetSort } from '../api/fleet-data';
+import { useFleetQuery } from '../hooks/use-fleet-query';
+import { FleetKpis } from './FleetKpis';
+import { FleetMap } from './FleetMap';
+import { FleetTable } from './FleetTable';
+import { SiteTile } from './SiteTile';
+
+const STATUSES: SiteStatus[] = ['online', 'stale', 'offline'];
+
+/** Filters, sort and view live in the hash (`#/fleet?status=stale&sort=pue&view=table`): shareable, kept on reload. */
+function useFleetView() {
+  const { query } = useHashLocation();
+  const filters: FleetFilters = {
+    region: query.region ?? '',
+    hub: query.hub ?? '',
+    status: (STATUSES as string[]).includes(query.status ?? '') ? (query.status as SiteStatus) : '',
+  };
+  const sort: FleetSort = (FLEET_SORTS as readonly string[]).includes(query.sort ?? '') ? (query.sort as FleetSort) : 'code';
+  const view: 'tiles' | 'table' = query.view === 'table' ? 'table' : 'tiles';
+  const set = (patch: Record<string, string>) => {
+    const next = { ...query, ...patch };
+    if (next.sort === 'code') delete next.sort;
+    if (next.view === 'tiles') delete next.view;
+    navigate({ name: 'fleet' }, next, true);
+  };
+  return { filters, sort, view, set };
+}
+
+export function FleetPage({ role }: { role: Role }) {
+  const { t } = useI18n();
+  const q = useFleetQuery();
+  useLiveRoom(live, { scope: 'fleet' });
+  const now = useNow(20_000);
+  const { filters, sort, view, set } = useFleetView();
+  const showAlarms = canSeeAlarms(role);
+  const sites = q.data;
+
+  const shown = useMemo(() => (sites ? sortSites(filterSites(sites, filters), sort) : []), [sites, filters.region, filters.hub, filters.status, sort]);
+  const regions = useMemo(() => (sites ? distinct(sites, 'region') : []), [sites]);
+  const hubs = useMemo(() => (sites ? distinct(sites, 'hub') : []), [sites]);
+
+  return (
+    <section className="page" aria-labelledby="fleet-title">
+      <div className="page-head">
+        <PageHeading id="fleet-title" title={t('fleet.title')}>
+          {t('fleet.title')}
+        </PageHeading>
+        <RefreshBar loading={q.loading} updatedAt={q.updatedAt} onRefresh={q.refetch} />
+      </div>
+
+      {q.error ? <ErrorState error={q.error} message={t('fleet.loadError', { message: q.error.message })} onRetry={q.refetch} /> : null}
+
+      {!sites ? (
+        q.loading || !q.error ? (
+          <Loading>{t('fleet.loading')}</Loading>
+        ) : null
+      ) : sites.length === 0 ? (
+        <Empty>{t('fleet.empty')}</Empty>
+      ) : (
+        <>
+          <FleetKpis sites={sites} showAlarms={showAlarms} />
+          <div className="fleet-layout">
+            <div className="fleet-main">
+              <form className="toolbar" aria-label={t('fleet.filters')} onSubmit={(e) => e.preventDefault()}>
+                <label>
+                  <span>{t('fleet.filter.region')}</span>
+                  <select value={filters.region} onChange={(e) => set({ region: e.target.value })}>
+                    <option value="">{t('fleet.filter.all')}</option>
+                    {regions.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  <span>{t('fleet.filter.hub')}</span>
+                  <select value={filters.hub} onChange={(e) => set({ hub: e.target.value })}>
+                    <option value="">{t('fleet.filter.all')}</option>
+                    {hubs.map((h) => (
+                      <option key={h} value={h}>
+                        {h}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  <span>{t('fleet.filter.status')}</span>
+                  <select value={filters.status} onChange={(e) => set({ status: e.target.value })}>
+                    <option value="">{t('fleet.filter.all')}</option>
+                    {STATUSES.map((s) => (
+                      <option key={s} value={s}>
+                        {t(`status.${s}`)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  <span>{t('fleet.sort')}</span>
+                  <select value={sort} onChange={(e) => set({ sort: e.target.value })}>
+                    {FLEET_SORTS.filter((s) => showAlarms || s !== 'alarms').map((s) => (
+                      <option key={s} value={s}>
+                        {t(`fleet.sort.${s}` as MessageKey)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <div className="segmented" role="group" aria-label={t('fleet.view')}>
+                  <button type="button" aria-pressed={view === 'tiles'} onClick={() => set({ view: 'tiles' })}>
+                    {t('fleet.view.tiles')}
+                  </button>
+                  <button type="button" aria-pressed={view === 'table'} onClick={() => set({ view: 'table' })}>
+                    {t('fleet.view.table')}
+                  </button>
+                </div>
+              </form>
+              <p className="muted small" role="status" aria-live="polite">
+                {t('fleet.showing', { n: shown.length, total: sites.length })}
+              </p>
+              {shown.length === 0 ? (
+                <Empty>{t('fleet.noMatch')}</Empty>
+              ) : view === 'table' ? (
+                <FleetTable sites={shown} now={now} showAlarms={showAlarms} />
+              ) : (
+                <div className="tiles" data-testid="site-tiles">
+                  {shown.map((site) => (
+                    <SiteTile key={site.code} site={site} now={now} showAlarms={showAlarms} />
+                  ))}
+                </div>
+              )}
+            </div>
+            <aside className="fleet-side">
+              <FleetMap sites={shown} />
+            </aside>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,81 @@
+import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
+import { hrefFor } from '../../../app/routes';
+import { StatusBadge } from '../../../components/ui';
+import { useI18n } from '../../../i18n/i18n';
+import { formatAgo, formatPercent, formatPower, formatPue, formatTemperature, NO_VALUE } from '../../../lib/format';
+import { utilization } from '../api/fleet-data';
+
+export function FleetTable({ sites, now, showAlarms }: { sites: DataCenterWithSnapshot[]; now: number; showAlarms: boolean }) {
+  const { t } = useI18n();
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="fleet-caption">
+      <table className="data fleet">
+        <caption id="fleet-caption">{t('fleet.table.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('fleet.table.code')}</th>
+            <th scope="col">{t('fleet.table.name')}</th>
+            <th scope="col">{t('fleet.table.region')}</th>
+            <th scope="col">{t('fleet.filter.status')}</th>
+            <th scope="col" className="num">
+              {t('fleet.tile.pue')}
+            </th>
+            <th scope="col" className="num">
+              {t('fleet.tile.facility')}
+            </th>
+            <th scope="col" className="num">
+              {t('fleet.tile.it')}
+            </th>
+            <th scope="col" className="num">
+              {t('site.now.load')}
+            </th>
+            <th scope="col" className="num">
+              {t('fleet.tile.inlet')}
+            </th>
+            {showAlarms ? (
+              <th scope="col" className="num">
+                {t('fleet.tile.alarms')}
+              </th>
+            ) : null}
+            <th scope="col">{t('fleet.table.lastData')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sites.map((site) => {
+            const s = site.snapshot;
+            return (
+              <tr key={site.code} data-code={site.code} data-status={s.status} className={`row-${s.status}`}>
+                <th scope="row" className="code">
+                  <a href={hrefFor({ name: 'site', code: site.code })}>{site.code}</a>
+                </th>
+                <td>{site.name}</td>
+                <td>{site.region ?? NO_VALUE}</td>
+                <td>
+                  <StatusBadge status={s.status} />
+                </td>
+                <td className="num">{formatPue(s.livePue)}</td>
+                <td className="num">{formatPower(s.facilityPowerKw)}</td>
+                <td className="num">{formatPower(s.itPowerKw)}</td>
+                <td className="num">{formatPercent(utilization(site), 0)}</td>
+                <td className="num">
+                  {formatTemperature(s.hottestInletC)}
+                  {s.hottestInletZone && s.hottestInletC !== null ? <span className="zone"> ({s.hottestInletZone})</span> : null}
+                </td>
+                {showAlarms ? <td className="num">{s.activeAlarms}</td> : null}
+                <td>
+                  {s.lastSampleAt ? (
+                    <time dateTime={s.lastSampleAt} title={new Date(s.lastSampleAt).toLocaleString()}>
+                      {formatAgo(s.lastSampleAt, now, t)}
+                    </time>
+                  ) : (
+                    formatAgo(null, now, t)
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
+import { hrefFor } from '../../../app/routes';
+import { StatusBadge } from '../../../components/ui';
+import { useI18n } from '../../../i18n/i18n';
+import { formatAgo, formatPercent, formatPower, formatPue, formatTemperature } from '../../../lib/format';
+import { trendStats, utilization } from '../api/fleet-data';
+import { useTrendQuery } from '../hooks/use-fleet-query';
+import { Sparkline } from './Sparkline';
+
+interface Props {
+  site: DataCenterWithSnapshot;
+  now: number;
+  showAlarms: boolean;
+}
+
+export function SiteTile({ site, now, showAlarms }: Props) {
+  const { t } = useI18n();
+  const s = site.snapshot;
+  const trend = useTrendQuery(site.code);
+  const util = utilization(site);
+  const stats = trendStats(trend.data ?? []);
+  const trendLabel = stats
+    ? t('fleet.tile.trendLabel', {
+        summary: `${formatPower(stats.last)} (min ${formatPower(stats.min)}, max ${formatPower(stats.max)})`,
+      })
+    : t('fleet.tile.trendNone');
+  const ago = formatAgo(s.lastSampleAt, now, t);
+  const alarmClass = s.activeAlarms > 0 ? 'has-alarms' : '';
+
+  return (
+    <article
+      className={`tile tile-${s.status} ${alarmClass}`}
+      data-code={site.code}
+      data-status={s.status}
+      data-testid="site-tile"
+      aria-labelledby={`tile-${site.code}`}
+    >
+      <header className="tile-head">
+        <span className="code">{site.code}</span>
+        <StatusBadge status={s.status} />
+      </header>
+      <h2 className="tile-name" id={`tile-${site.code}`}>
+        <a href={hrefFor({ name: 'site', code: site.code })} className="stretched">
+          {site.name}
+        </a>
+      </h2>
+      <p className="tile-sub muted">
+        {[site.region, site.hub].filter(Boolean).join(' · ') || '\u00a0'}
+        {site.greenCertifiedYear ? (
+          <span className="green-tag" title={t('fleet.tile.green', { year: site.greenCertifiedYear })}>
+            {' '}
+            <span aria-hidden="true">🌿</span>
+            <span className="visually-hidden">{t('fleet.tile.green', { year: site.greenCertifiedYear })}</span>
+          </span>
+        ) : null}
+      </p>
+      <dl className="tile-figures">
+        <div>
+          <dt>{t('fleet.tile.pue')}</dt>
+          <dd className="big" data-testid="tile-pue">
+            {formatPue(s.livePue)}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('fleet.tile.it')}</dt>
+          <dd className="big" data-testid="tile-it">
+            {formatPower(s.itPowerKw)}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('fleet.tile.facility')}</dt>
+          <dd className="big">{formatPower(s.facilityPowerKw)}</dd>
+        </div>
+      </dl>
+      <div className="tile-load">
+        <div className="tile-load-label">
+          <span>{t('fleet.tile.load')}</span>
+          <span>
+            {site.itCapacityKw
+              ? t('fleet.tile.loadOf', { pct: formatPercent(util, 0), capacity: formatPower(site.itCapacityKw) })
+              : t('fleet.tile.noCapacity')}
+          </span>
+        </div>
+        <div className="bar" aria-hidden="true">
+          <span className={util !== null && util > 0.9 ? 'bar-fill bar-high' : 'bar-fill'} style={{ width: `${Math.min(100, (util ?? 0) * 100)}%` }} />
+        </div>
+      </div>
+      <dl className="tile-row">
+        <div>
+          <dt>{t('fleet.tile.inlet')}</dt>
+          <dd>
+            {formatTemperature(s.hottestInletC)}
+            {s.hottestInletZone && s.hottestInletC !== null ? <span className="zone"> ({s.hottestInletZone})</span> : null}
+          </dd>
+        </div>
+        {showAlarms ? (
+          <div>
+            <dt>{t('fleet.tile.alarms')}</dt>
+            <dd className={s.activeAlarms > 0 ? 'alarm-count' : ''}>{s.activeAlarms}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <div className="tile-trend">
+        <Sparkline points={trend.data ?? []} label={trendLabel} />
+        <span className="tile-trend-label muted" aria-hidden="true">
+          {t('fleet.tile.trend')}
+        </span>
+      </div>
+      <p className={`tile-ago ${s.status !== 'online' ? 'tile-ago-warn' : 'muted'}`}>
+        {s.lastSampleAt ? (
+          <time dateTime={s.lastSampleAt} title={new Date(s.lastSampleAt).toLocaleString()}>
+            {t('time.lastData', { ago })}
+          </time>
+        ) : (
+          t('time.lastData', { ago })
+        )}
+      </p>
+    </article>
+  );
+}

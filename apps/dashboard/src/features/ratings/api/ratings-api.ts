@@ -1,0 +1,32 @@
+import { API_PREFIX } from '@dcfleet/contracts';
+import { ApiError, requestBlob } from '../../../api/client';
+import { request } from '../../../api/client';
+import type { RatingDetail, RatingsResponse } from './ratings-types';
+
+/** Cache keys; a `rating:revised` event invalidates both prefixes. */
+export const RATINGS_PREFIX = 'ratings/';
+export const RATING_PREFIX = 'rating/';
+export const ratingsKey = (year: number) => `${RATINGS_PREFIX}${year}`;
+export const ratingKey = (code: string, year: number) => `${RATING_PREFIX}${code}/${year}`;
+
+export function fetchRatings(year: number, signal: AbortSignal): Promise<RatingsResponse> {
+  return request<RatingsResponse>(`${API_PREFIX}/ratings?year=${year}`, { signal });
+}
+
+export function fetchRating(code: string, year: number, signal: AbortSignal): Promise<RatingDetail> {
+  return request<RatingDetail>(`${API_PREFIX}/ratings/${encodeURIComponent(code)}?year=${year}`, { signal });
+}
+
+/** Downloads GET /api/v1/ratings.csv with the session's token and saves it under the server's file name. */
+export async function downloadRatingsCsv(year: number): Promise<void> {
+  const { blob, filename } = await requestBlob(`${API_PREFIX}/ratings.csv?year=${year}`);
+  if (blob.size === 0) throw new ApiError('empty file', 204);
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename ?? `dcfleet-ratings-${year}.csv`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,172 @@
+/** Pure ratings helpers: sorting, grade display, evidence normalisation, the monthly PUE chart. Unit-tested. */
+import type { ChartData, ChartOptions } from 'chart.js';
+import { COLORS } from '../../../components/chart-options';
+import type { DataGap, Grade, MonthlyRating, RatingEvidence, RatingRow } from './ratings-types';
+
+export type RatingSortKey =
+  | 'code'
+  | 'hub'
+  | 'pue'
+  | 'grade'
+  | 'status'
+  | 'coverage'
+  | 'target'
+  | 'wue'
+  | 'cue'
+  | 'ref'
+  | 'erf'
+  | 'energy';
+export type SortDir = 'asc' | 'desc';
+
+const STATUS_ORDER = { final: 0, interim: 1, 'insufficient-data': 2 } as const;
+
+/** Grades as numbers for sorting: 1 < 2 < 3 < below-limit; ungraded last. */
+export function gradeRank(grade: Grade | null): number | null {
+  if (grade === null || grade === undefined) return null;
+  return grade === 'below-limit' ? 99 : grade;
+}
+
+function sortValue(row: RatingRow, key: RatingSortKey): number | string | null {
+  switch (key) {
+    case 'code':
+      return row.code;
+    case 'hub':
+      return row.hub ?? null;
+    case 'pue':
+      return row.pue;
+    case 'grade':
+      return gradeRank(row.grade);
+    case 'status':
+      return STATUS_ORDER[row.status] ?? 3;
+    case 'coverage':
+      return row.coverage;
+    case 'target':
+      return row.meetsHubTarget === null ? null : row.meetsHubTarget ? 0 : 1;
+    case 'wue':
+      return row.wue;
+    case 'cue':
+      return row.cue;
+    case 'ref':
+      return row.ref;
+    case 'erf':
+      return row.erf;
+    case 'energy':
+      return row.energy?.facilityKwh ?? null;
+  }
+}
+
+/** Sorts a copy; missing values always go last whatever the direction; ties by code. */
+export function sortRatings(rows: readonly RatingRow[], key: RatingSortKey, dir: SortDir): RatingRow[] {
+  const sign = dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const va = sortValue(a, key);
+    const vb = sortValue(b, key);
+    const missingA = va === null || (typeof va === 'number' && !Number.isFinite(va));
+    const missingB = vb === null || (typeof vb === 'number' && !Number.isFinite(vb));
+    if (missingA !== missingB) return missingA ? 1 : -1;
+    let c = 0;
+    if (!missingA) c = typeof va === 'string' ? va.localeCompare(vb as string) : (va as number) - (vb as number);
+    return sign * c || a.code.localeCompare(b.code);
+  });
+}
+
+/** CSS modifier of a grade badge. */
+export function gradeClass(grade: Grade | null): string {
+  if (grade === null || grade === undefined) return 'grade-none';
+  if (grade === 'below-limit') return 'grade-below';
+  return `grade-${grade}`;
+}
+
+/** The data gaps of the evidence as one list per energy, whatever shape the API sent. */
+export function normalizeGaps(evidence: RatingEvidence | undefined): { facility: DataGap[]; it: DataGap[] } {
+  const gaps = evidence?.dataGaps;
+  if (!gaps) return { facility: [], it: [] };
+  if (Array.isArray(gaps)) return { facility: gaps, it: [] };
+  return { facility: gaps.facility ?? [], it: gaps.it ?? [] };
+}
+
+/** Total length of gaps in hours. */
+export function gapHours(gaps: readonly DataGap[]): number {
+  return gaps.reduce((h, g) => h + Math.max(0, Date.parse(g.to) - Date.parse(g.from)) / 3_600_000, 0);
+}
+
+/** Bar colour of a monthly PUE by the grade it would get. */
+export function pueColor(pue: number | null, grades: readonly { grade: number; maxPue: number }[]): string {
+  if (pue === null) return '#868e96';
+  const band = [...grades].sort((a, b) => a.maxPue - b.maxPue).find((g) => pue <= g.maxPue);
+  if (!band) return '#c92a2a';
+  return band.grade === 1 ? '#2f9e44' : band.grade === 2 ? '#1c7ed6' : '#e8590c';
+}
+
+export const DEFAULT_GRADES = [
+  { grade: 1, maxPue: 1.2 },
+  { grade: 2, maxPue: 1.3 },
+  { grade: 3, maxPue: 1.5 },
+];
+
+/** Bar chart data of the 12 monthly PUEs (months without a PUE are empty bars). */
+export function monthlyPueData(
+  monthly: readonly MonthlyRating[],
+  monthName: (month: number) => string,
+  label: string,
+  grades: readonly { grade: number; maxPue: number }[] = DEFAULT_GRADES,
+): ChartData<'bar', (number | null)[], string> {
+  const rows = [...monthly].sort((a, b) => a.month - b.month);
+  return {
+    labels: rows.map((m) => monthName(m.month)),
+    datasets: [
+      {
+        label,
+        data: rows.map((m) => (m.pue !== null && Number.isFinite(m.pue) ? Number(m.pue.toFixed(3)) : null)),
+        backgroundColor: rows.map((m) => pueColor(m.pue, grades)),
+        borderWidth: 0,
+        maxBarThickness: 36,
+      },
+    ],
+  };
+}
+
+/**
+ * Bars rise from PUE 1.0 (the ideal: no overhead), so the overhead is what you see; a metering fault below
+ * 1.0 moves the floor down so it is still drawn.
+ */
+export function monthlyPueOptions(o: {
+  xTitle: string;
+  yTitle: string;
+  target: number | null;
+  targetLabel: string;
+  lowest?: number | null;
+}): ChartOptions<'bar'> {
+  const floor = o.lowest !== null && o.lowest !== undefined && o.lowest < 1 ? Math.floor(o.lowest * 10) / 10 : 1;
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    scales: {
+      x: { type: 'category', title: { display: true, text: o.xTitle }, grid: { display: false } },
+      y: { type: 'linear', title: { display: true, text: o.yTitle }, beginAtZero: false, min: floor, suggestedMax: 1.6 },
+    },
+    plugins: {
+      legend: { display: false },
+      tooltip: { callbacks: { label: (ctx) => `PUE ${(ctx.raw as number | null)?.toFixed(3) ?? '—'}` } },
+      bands: { lines: o.target === null ? [] : [{ value: o.target, color: COLORS.target, label: o.targetLabel }] },
+    },
+  };
+}
+
+/** Years a user can pick: the current one back to 2020, newest first. */
+export function selectableYears(now = new Date(), earliest = 2020): number[] {
+  const out: number[] = [];
+  for (let y = now.getFullYear(); y >= earliest; y--) out.push(y);
+  return out;
+}
+
+/** The default year: last year (complete, so usually final), unless asked otherwise. */
+export function defaultYear(now = new Date()): number {
+  return now.getFullYear() - 1;
+}
+
+export function parseYear(value: string | undefined, now = new Date()): number {
+  const y = Number(value);
+  return Number.isInteger(y) && y >= 2000 && y <= now.getFullYear() ? y : defaultYear(now);
+}

@@ -1,0 +1,181 @@
+import { useMemo, useState } from 'react';
+import { hrefFor, navigate } from '../../../app/routes';
+import { Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
+import { useI18n } from '../../../i18n/i18n';
+import type { MessageKey } from '../../../i18n/messages';
+import { formatEnergy, formatFixed, formatPue } from '../../../lib/format';
+import { downloadRatingsCsv } from '../api/ratings-api';
+import { parseYear, selectableYears, sortRatings, type RatingSortKey, type SortDir } from '../api/ratings-data';
+import { useRatingsQuery } from '../hooks/use-ratings-query';
+import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
+
+const COLUMNS: { key: RatingSortKey; label: MessageKey; num?: boolean }[] = [
+  { key: 'code', label: 'ratings.col.site' },
+  { key: 'hub', label: 'ratings.col.hub' },
+  { key: 'pue', label: 'ratings.col.pue', num: true },
+  { key: 'grade', label: 'ratings.col.grade' },
+  { key: 'status', label: 'ratings.col.status' },
+  { key: 'coverage', label: 'ratings.col.coverage', num: true },
+  { key: 'target', label: 'ratings.col.target' },
+  { key: 'wue', label: 'ratings.col.wue', num: true },
+  { key: 'cue', label: 'ratings.col.cue', num: true },
+  { key: 'ref', label: 'ratings.col.ref', num: true },
+  { key: 'erf', label: 'ratings.col.erf', num: true },
+  { key: 'energy', label: 'ratings.col.energy', num: true },
+];
+
+export function RatingsPage({ query }: { query: Record<string, string> }) {
+  const { t } = useI18n();
+  const year = parseYear(query.year);
+  const q = useRatingsQuery(year);
+  const [sort, setSort] = useState<{ key: RatingSortKey; dir: SortDir }>({ key: 'code', dir: 'asc' });
+  const [csvError, setCsvError] = useState<string | null>(null);
+  const [csvPending, setCsvPending] = useState(false);
+  const rows = useMemo(() => (q.data ? sortRatings(q.data.sites, sort.key, sort.dir) : []), [q.data, sort]);
+  const fleet = q.data?.fleet ?? null;
+  const scheme = q.data?.scheme;
+
+  function toggle(key: RatingSortKey) {
+    setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }));
+  }
+
+  async function csv() {
+    setCsvError(null);
+    setCsvPending(true);
+    try {
+      await downloadRatingsCsv(year);
+    } catch (err) {
+      setCsvError(t('ratings.csvFailed', { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      setCsvPending(false);
+    }
+  }
+
+  return (
+    <section className="page" aria-labelledby="ratings-title">
+      <div className="page-head">
+        <PageHeading id="ratings-title" title={t('ratings.title')}>
+          {t('ratings.title')}
+        </PageHeading>
+        <div className="page-actions">
+          <label className="inline-field">
+            <span>{t('ratings.year')}</span>
+            <select value={year} onChange={(e) => navigate({ name: 'ratings' }, { year: e.target.value }, true)} data-testid="year-select">
+              {selectableYears().map((y) => (
+                <option key={y} value={y}>
+                  {y}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={csv} disabled={csvPending || !q.data} aria-busy={csvPending}>
+            {t('ratings.csv')}
+          </button>
+        </div>
+      </div>
+      {csvError ? (
+        <p className="error" role="alert">
+          {csvError}
+        </p>
+      ) : null}
+      {scheme ? (
+        <p className="muted small">
+          {t('ratings.scheme', { name: scheme.name, edition: scheme.edition, target: scheme.hubTarget.defaultMaxPue.toFixed(2) })}
+        </p>
+      ) : null}
+      {q.error ? <ErrorState error={q.error} message={t('ratings.loadError', { message: q.error.message })} onRetry={q.refetch} /> : null}
+      {!q.data ? (
+        q.error ? null : <Loading />
+      ) : rows.length === 0 ? (
+        <Empty>{t('ratings.empty')}</Empty>
+      ) : (
+        <>
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="ratings-caption">
+            <table className="data ratings" data-testid="ratings-table">
+              <caption id="ratings-caption">{t('ratings.caption', { year })}</caption>
+              <thead>
+                <tr>
+                  {COLUMNS.map((c) => (
+                    <th
+                      key={c.key}
+                      scope="col"
+                      className={c.num ? 'num' : undefined}
+                      aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                    >
+                      <button type="button" className="sort" onClick={() => toggle(c.key)}>
+                        {t(c.label)}
+                        <span aria-hidden="true" className="sort-mark">
+                          {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
+                        </span>
+                      </button>
+                    </th>
+                  ))}
+                  <th scope="col">
+                    <span className="visually-hidden">{t('ratings.col.report')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.code} data-code={r.code}>
+                    <th scope="row">
+                      <a href={hrefFor({ name: 'report', code: r.code }, { year })} className="code">
+                        {r.code}
+                      </a>
+                      <span className="block small muted">{r.name}</span>
+                    </th>
+                    <td className="small">{r.hub ?? '—'}</td>
+                    <td className="num strong">{formatPue(r.pue)}</td>
+                    <td>
+                      <GradeBadge grade={r.grade} />
+                    </td>
+                    <td>
+                      <RatingStatusBadge status={r.status} />
+                      {r.meteringFault ? <span className="fault block small">{t('ratings.fault')}</span> : null}
+                    </td>
+                    <td className="num">
+                      <CoverageBar coverage={r.coverage} />
+                    </td>
+                    <td>
+                      <TargetMark meets={r.meetsHubTarget} />
+                    </td>
+                    <td className="num">{formatFixed(r.wue, 2)}</td>
+                    <td className="num">{formatFixed(r.cue, 3)}</td>
+                    <td className="num">{formatFixed(r.ref, 3)}</td>
+                    <td className="num">{formatFixed(r.erf, 3)}</td>
+                    <td className="num">{formatEnergy(r.energy?.facilityKwh)}</td>
+                    <td>
+                      <a href={hrefFor({ name: 'report', code: r.code }, { year })}>
+                        {t('ratings.openReport')}
+                        <span className="visually-hidden"> {r.code}</span>
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+              {fleet ? (
+                <tfoot>
+                  <tr className="fleet-row" data-testid="fleet-row">
+                    <th scope="row" colSpan={2}>
+                      {t('ratings.fleet')}
+                      <span className="block small muted">{t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}</span>
+                    </th>
+                    <td className="num strong">{formatPue(fleet.pue)}</td>
+                    <td colSpan={4} />
+                    <td className="num">{formatFixed(fleet.wue, 2)}</td>
+                    <td className="num">{formatFixed(fleet.cue, 3)}</td>
+                    <td className="num">{formatFixed(fleet.ref, 3)}</td>
+                    <td className="num">{formatFixed(fleet.erf, 3)}</td>
+                    <td className="num">{formatEnergy(fleet.energy?.facilityKwh)}</td>
+                    <td />
+                  </tr>
+                </tfoot>
+              ) : null}
+            </table>
+          </div>
+          <RefreshBar loading={q.loading} updatedAt={q.updatedAt} onRefresh={q.refetch} />
+        </>
+      )}
+    </section>
+  );
+}

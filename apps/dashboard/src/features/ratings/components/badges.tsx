@@ -1,0 +1,51 @@
+import { useI18n } from '../../../i18n/i18n';
+import { gradeClass } from '../api/ratings-data';
+import type { Grade, RatingStatus } from '../api/ratings-types';
+
+export function GradeBadge({ grade }: { grade: Grade | null }) {
+  const { t } = useI18n();
+  const text =
+    grade === null || grade === undefined
+      ? t('ratings.grade.none')
+      : grade === 'below-limit'
+        ? t('ratings.grade.below-limit')
+        : t('ratings.grade.n', { n: grade });
+  return (
+    <span className={`grade ${gradeClass(grade)}`} data-grade={grade ?? 'none'}>
+      {text}
+    </span>
+  );
+}
+
+export function RatingStatusBadge({ status }: { status: RatingStatus }) {
+  const { t } = useI18n();
+  return <span className={`rstatus rstatus-${status}`}>{t(`ratings.status.${status}`)}</span>;
+}
+
+export function TargetMark({ meets }: { meets: boolean | null }) {
+  const { t } = useI18n();
+  if (meets === null || meets === undefined) return <span className="muted">—</span>;
+  return meets ? (
+    <span className="target target-met">
+      <span aria-hidden="true">✓ </span>
+      {t('ratings.target.met')}
+    </span>
+  ) : (
+    <span className="target target-missed">
+      <span aria-hidden="true">✗ </span>
+      {t('ratings.target.missed')}
+    </span>
+  );
+}
+
+export function CoverageBar({ coverage }: { coverage: number }) {
+  const pct = Math.max(0, Math.min(1, coverage || 0)) * 100;
+  return (
+    <span className="coverage">
+      <span className="coverage-text">{pct.toFixed(1)} %</span>
+      <span className="bar small-bar" aria-hidden="true">
+        <span className={`bar-fill ${pct >= 95 ? 'bar-ok' : pct >= 25 ? 'bar-mid' : 'bar-low'}`} style={{ width: `${pct}%` }} />
+      </span>
+    </span>
+  );
+}
