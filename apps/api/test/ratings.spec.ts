@@ -99,7 +99,10 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
   const receiptsPosted: Record<string, number> = {};
   const revised: RatingRevised[] = [];
 
-  async function post(code: string, entries: Entry[] | { metric: string; ts: number; value: number }[]): Promise<void> {
+  async function post(
+    code: string,
+    entries: Entry[] | { metric: string; ts: number; value: number }[],
+  ): Promise<void> {
     const perEntry = 'values' in (entries[0] ?? {}) ? Object.keys((entries[0] as Entry).values).length : 1;
     const chunk = Math.floor(5000 / perEntry);
     for (let i = 0; i < entries.length; i += chunk) {
@@ -151,9 +154,15 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
       })),
     );
     const flat = counters(1000, 800);
-    await post(SITES.GAP, readings(2, (k) => (START + k * HOUR >= JUNE && START + k * HOUR < JULY ? null : flat(k))));
+    await post(
+      SITES.GAP,
+      readings(2, (k) => (START + k * HOUR >= JUNE && START + k * HOUR < JULY ? null : flat(k))),
+    );
     await post(SITES.FAULT, readings(2, counters(700, 800)));
-    await post(SITES.POWER, readings(2, () => ({ facility_power_kw: 1500, it_power_kw: 1000 })));
+    await post(
+      SITES.POWER,
+      readings(2, () => ({ facility_power_kw: 1500, it_power_kw: 1000 })),
+    );
     await t.flush();
   });
   afterAll(() => t?.close());
@@ -162,7 +171,7 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     const started = performance.now();
     const body = await get<RatingsResponse>(`/api/v1/ratings?year=${YEAR}`);
     const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(1000);
+    expect(elapsed).toBeLessThan(2000); // loose: catches a per-bucket or per-day query, not a slow CI machine
     expect(body.year).toBe(YEAR);
     expect(body.scheme.id).toBe('GB40879-2021');
     expect(Date.parse(body.generatedAt)).toBeGreaterThan(Date.now() - 60_000);
@@ -182,7 +191,13 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
       meetsHubTarget: true,
       meteringFault: false,
       sources: { facility: 'counter', it: 'counter' },
-      energy: { facilityKwh: 1000 * HOURS, itKwh: 800 * HOURS, renewableKwh: 100 * HOURS, reusedKwh: null, waterM3: HOURS },
+      energy: {
+        facilityKwh: 1000 * HOURS,
+        itKwh: 800 * HOURS,
+        renewableKwh: 100 * HOURS,
+        reusedKwh: null,
+        waterM3: HOURS,
+      },
     });
     expect(flat.dcie).toBeCloseTo(0.8, 12);
     expect(flat.wue).toBeCloseTo((HOURS * 1000) / (800 * HOURS), 12); // L/kWh
@@ -229,7 +244,12 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     });
     expect(power.coverage).toBeCloseTo(1, 9);
 
-    expect(rowOf(body, SITES.MONTH)).toMatchObject({ status: 'insufficient-data', pue: null, coverage: 0, grade: null });
+    expect(rowOf(body, SITES.MONTH)).toMatchObject({
+      status: 'insufficient-data',
+      pue: null,
+      coverage: 0,
+      grade: null,
+    });
   });
 
   it('weights the fleet by energy (Σ facility / Σ IT), leaving out faults and empty sites', async () => {
@@ -254,8 +274,16 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     const header = rows[0]!;
     expect(header.slice(0, 3)).toEqual(['code', 'name', 'hub']);
     expect(rows).toHaveLength(1 + Object.keys(SITES).length + 1);
-    const byCode = new Map(rows.slice(1).map((r) => [r[0]!, Object.fromEntries(header.map((h, i) => [h, r[i]!]))]));
-    expect(byCode.get(SITES.FLAT)).toMatchObject({ pue: '1.25', grade: '2', status: 'final', meets_hub_target: 'true', facility_kwh: String(1000 * HOURS) });
+    const byCode = new Map(
+      rows.slice(1).map((r) => [r[0]!, Object.fromEntries(header.map((h, i) => [h, r[i]!]))]),
+    );
+    expect(byCode.get(SITES.FLAT)).toMatchObject({
+      pue: '1.25',
+      grade: '2',
+      status: 'final',
+      meets_hub_target: 'true',
+      facility_kwh: String(1000 * HOURS),
+    });
     expect(byCode.get(SITES.GAP)).toMatchObject({ status: 'interim', grade: '' });
     expect(byCode.get(SITES.FAULT)).toMatchObject({ metering_fault: 'true', grade: '' });
     const fleet = byCode.get('FLEET')!;
@@ -277,7 +305,11 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     expect(flat.evidence.receiptCount).toBe(receiptsPosted[SITES.FLAT]);
     expect(flat.evidence.chainHead.seq).toBe(receiptsPosted[SITES.FLAT]);
     expect(flat.evidence.chainHead.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(flat.evidence.chainVerification).toMatchObject({ valid: true, firstBroken: null, head: flat.evidence.chainHead });
+    expect(flat.evidence.chainVerification).toMatchObject({
+      valid: true,
+      firstBroken: null,
+      head: flat.evidence.chainHead,
+    });
     expect(flat.evidence.dataGaps).toEqual({ facility: [], it: [] });
     expect(flat.revisions).toEqual([]);
 
@@ -313,25 +345,44 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
   });
 
   it('validates the period and the site (400 with a reason, 404)', async () => {
-    for (const q of ['', '?year=', '?year=abcd', '?year=1999', `?year=${CURRENT + 2}`, '?year=20250', '?period=last12', `?year=${YEAR}&period=trailing12`]) {
+    for (const q of [
+      '',
+      '?year=',
+      '?year=abcd',
+      '?year=1999',
+      `?year=${CURRENT + 2}`,
+      '?year=20250',
+      '?period=last12',
+      `?year=${YEAR}&period=trailing12`,
+    ]) {
       const res = await t.request(`/api/v1/ratings${q}`, { token: regulator });
       expect([q, res.status]).toEqual([q, 400]);
       expect(((await res.json()) as { message: string }).message).toBeTruthy();
     }
     expect((await t.request(`/api/v1/ratings.csv?year=1999`, { token: regulator })).status).toBe(400);
     expect((await t.request(`/api/v1/ratings/${SITES.FLAT}?year=x`, { token: regulator })).status).toBe(400);
-    expect((await t.request(`/api/v1/ratings/NO-SUCH-SITE?year=${YEAR}`, { token: regulator })).status).toBe(404);
+    expect((await t.request(`/api/v1/ratings/NO-SUCH-SITE?year=${YEAR}`, { token: regulator })).status).toBe(
+      404,
+    );
     expect((await t.request(`/api/v1/ratings?year=${CURRENT}`, { token: regulator })).status).toBe(200);
   });
 
   it('lets every user role read ratings; refuses ingest tokens and anonymous callers (401)', async () => {
     for (const role of ['admin', 'operator', 'regulator'] as const) {
       const token = await t.login(role);
-      for (const path of [`/api/v1/ratings?year=${YEAR}`, `/api/v1/ratings/${SITES.FLAT}?year=${YEAR}`, `/api/v1/ratings.csv?year=${YEAR}`]) {
+      for (const path of [
+        `/api/v1/ratings?year=${YEAR}`,
+        `/api/v1/ratings/${SITES.FLAT}?year=${YEAR}`,
+        `/api/v1/ratings.csv?year=${YEAR}`,
+      ]) {
         expect([role, path, (await t.request(path, { token })).status]).toEqual([role, path, 200]);
       }
     }
-    for (const path of [`/api/v1/ratings?year=${YEAR}`, `/api/v1/ratings/${SITES.FLAT}?year=${YEAR}`, `/api/v1/ratings.csv?year=${YEAR}`]) {
+    for (const path of [
+      `/api/v1/ratings?year=${YEAR}`,
+      `/api/v1/ratings/${SITES.FLAT}?year=${YEAR}`,
+      `/api/v1/ratings.csv?year=${YEAR}`,
+    ]) {
       expect((await t.request(path, { token: tokens[SITES.FLAT] })).status).toBe(401);
       expect((await t.request(path)).status).toBe(401);
     }
@@ -354,7 +405,9 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
       expect(reads).toHaveBeenCalledTimes(0);
 
       // A corrected last reading of the year (+8760 kWh): last write wins.
-      await post(SITES.FLAT, [{ metric: 'facility_energy_kwh', ts: END - HOUR, value: 50_000 + 1000 * HOURS + 8760 }]);
+      await post(SITES.FLAT, [
+        { metric: 'facility_energy_kwh', ts: END - HOUR, value: 50_000 + 1000 * HOURS + 8760 },
+      ]);
       const beforeFlush = rowOf(await get<RatingsResponse>(`/api/v1/ratings?year=${YEAR}`), SITES.FLAT);
       expect(reads).toHaveBeenCalledTimes(1); // the cache entry was dropped …
       expect(beforeFlush.pue).toBe(1.25); // … but the rollups do not have the sample yet
@@ -378,13 +431,25 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     const newPue = (1000 * HOURS + 8760) / (800 * HOURS);
     expect(detail.revisions).toHaveLength(1);
     const [rev] = detail.revisions;
-    expect(rev).toMatchObject({ year: YEAR, month: null, previousPue: 1.25, previousStatus: 'final', status: 'final' });
+    expect(rev).toMatchObject({
+      year: YEAR,
+      month: null,
+      previousPue: 1.25,
+      previousStatus: 'final',
+      status: 'final',
+    });
     expect(rev!.pue).toBeCloseTo(newPue, 12);
     expect(rev!.reason).toMatch(/late data changed the year \d{4} rating: PUE 1\.25 → 1\.25125/);
     expect(Date.parse(rev!.revisedAt)).toBeGreaterThan(Date.now() - 120_000);
     const events = revised.filter((e) => e.code === SITES.FLAT);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ code: SITES.FLAT, year: YEAR, month: null, previousPue: 1.25, revisionId: rev!.id });
+    expect(events[0]).toMatchObject({
+      code: SITES.FLAT,
+      year: YEAR,
+      month: null,
+      previousPue: 1.25,
+      revisionId: rev!.id,
+    });
     expect(events[0]!.pue).toBeCloseTo(newPue, 12);
     expect('seq' in events[0]!).toBe(false);
 
@@ -395,7 +460,9 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     const n =
       db.dialect === 'sqlite'
         ? (db.sqlite.prepare('SELECT COUNT(*) AS n FROM rating_revisions').get() as { n: number }).n
-        : Number((await db.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM rating_revisions')).rows[0]!.n);
+        : Number(
+            (await db.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM rating_revisions')).rows[0]!.n,
+          );
     expect(n).toBe(1);
   });
 
@@ -416,7 +483,9 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     expect(detail.revisions).toEqual([]);
 
     // A late correction of March's last reading, then the debounced check (run now) compares with the baseline.
-    await post(SITES.MONTH, [{ metric: 'it_energy_kwh', ts: april - HOUR, value: 800 * ((april - march) / HOUR) - 744 }]);
+    await post(SITES.MONTH, [
+      { metric: 'it_energy_kwh', ts: april - HOUR, value: 800 * ((april - march) / HOUR) - 744 },
+    ]);
     await t.flush();
     await t.app.get(RatingsWatcher).settle();
     detail = await get<RatingDetailResponse>(`/api/v1/ratings/${SITES.MONTH}?year=${CURRENT}`);

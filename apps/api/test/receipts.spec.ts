@@ -3,7 +3,12 @@
  * unlinked, removed or whose head was moved — on SQLite and PostgreSQL.
  */
 import { createHash } from 'node:crypto';
-import { canonicalReceiptHeader, GENESIS_HASH, type IngestResponse, type ReceiptInfo } from '@dcfleet/contracts';
+import {
+  canonicalReceiptHeader,
+  GENESIS_HASH,
+  type IngestResponse,
+  type ReceiptInfo,
+} from '@dcfleet/contracts';
 import { DbHandle } from '../src/database/db-handle';
 import { ReceiptsService } from '../src/receipts/receipts.service';
 import type { ChainVerification, ReceiptPage } from '../src/receipts/receipts.types';
@@ -21,7 +26,10 @@ async function exec(t: TestApp, sql: string, params: unknown[] = []): Promise<vo
     return;
   }
   let i = 0;
-  await db.pool.query(sql.replace(/\?/g, () => `$${++i}`), params);
+  await db.pool.query(
+    sql.replace(/\?/g, () => `$${++i}`),
+    params,
+  );
 }
 
 describe.each(dialects())('receipts on %s', (dialect) => {
@@ -48,7 +56,12 @@ describe.each(dialects())('receipts on %s', (dialect) => {
       const res = await t.request('/api/v1/ingest', {
         method: 'POST',
         token: ingestToken,
-        json: { samples: [{ metric: 'it_power_kw', ts: base + i * 60_000, value: 800 + i }, { metric: 'nope', ts: base, value: 1 }] },
+        json: {
+          samples: [
+            { metric: 'it_power_kw', ts: base + i * 60_000, value: 800 + i },
+            { metric: 'nope', ts: base, value: 1 },
+          ],
+        },
       });
       expect(res.status).toBe(200);
       posted.push((await res.json()) as IngestResponse);
@@ -63,29 +76,55 @@ describe.each(dialects())('receipts on %s', (dialect) => {
   afterAll(() => t?.close());
 
   it('lists receipts newest first, paged with before=<seq>', async () => {
-    const page1 = (await (await t.request(`/api/v1/datacenters/${CODE}/receipts?limit=2`, { token: regulator })).json()) as ReceiptPage;
+    const page1 = (await (
+      await t.request(`/api/v1/datacenters/${CODE}/receipts?limit=2`, { token: regulator })
+    ).json()) as ReceiptPage;
     expect(page1.datacenter).toBe(CODE);
     expect(page1.receipts.map((r) => r.seq)).toEqual([5, 4]);
     expect(page1.nextBefore).toBe(4);
     const newest: ReceiptInfo = page1.receipts[0]!;
     const last = posted.at(-1)!.receipt;
-    expect(newest).toMatchObject({ id: last.id, seq: 5, datacenter: CODE, accepted: 1, rejected: 1, hash: last.hash, prevHash: posted.at(-2)!.receipt.hash });
+    expect(newest).toMatchObject({
+      id: last.id,
+      seq: 5,
+      datacenter: CODE,
+      accepted: 1,
+      rejected: 1,
+      hash: last.hash,
+      prevHash: posted.at(-2)!.receipt.hash,
+    });
     expect(newest.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(Date.parse(newest.receivedAt)).toBeGreaterThan(Date.now() - 120_000);
     expect(newest.minTs).toBe(newest.maxTs);
 
     // The stored fields reproduce the hash (the contract regulators rely on).
-    const header = { site: CODE, seq: newest.seq, prevHash: newest.prevHash, receivedAt: Date.parse(newest.receivedAt), accepted: 1, rejected: 1, contentHash: newest.contentHash };
+    const header = {
+      site: CODE,
+      seq: newest.seq,
+      prevHash: newest.prevHash,
+      receivedAt: Date.parse(newest.receivedAt),
+      accepted: 1,
+      rejected: 1,
+      contentHash: newest.contentHash,
+    };
     expect(createHash('sha256').update(canonicalReceiptHeader(header)).digest('hex')).toBe(newest.hash);
 
-    const page2 = (await (await t.request(`/api/v1/datacenters/${CODE}/receipts?limit=2&before=4`, { token: regulator })).json()) as ReceiptPage;
+    const page2 = (await (
+      await t.request(`/api/v1/datacenters/${CODE}/receipts?limit=2&before=4`, { token: regulator })
+    ).json()) as ReceiptPage;
     expect(page2.receipts.map((r) => r.seq)).toEqual([3, 2]);
-    const page3 = (await (await t.request(`/api/v1/datacenters/${CODE}/receipts?limit=2&before=${page2.nextBefore}`, { token: regulator })).json()) as ReceiptPage;
+    const page3 = (await (
+      await t.request(`/api/v1/datacenters/${CODE}/receipts?limit=2&before=${page2.nextBefore}`, {
+        token: regulator,
+      })
+    ).json()) as ReceiptPage;
     expect(page3.receipts.map((r) => r.seq)).toEqual([1]);
     expect(page3.receipts[0]!.prevHash).toBe(GENESIS_HASH);
     expect(page3.nextBefore).toBeNull();
 
-    const all = (await (await t.request(`/api/v1/datacenters/${CODE}/receipts`, { token: regulator })).json()) as ReceiptPage;
+    const all = (await (
+      await t.request(`/api/v1/datacenters/${CODE}/receipts`, { token: regulator })
+    ).json()) as ReceiptPage;
     expect(all.receipts).toHaveLength(BATCHES);
     expect(all.nextBefore).toBeNull();
   });
@@ -96,13 +135,18 @@ describe.each(dialects())('receipts on %s', (dialect) => {
       expect([q, res.status]).toEqual([q, 400]);
     }
     expect((await t.request('/api/v1/datacenters/NO-SUCH/receipts', { token: regulator })).status).toBe(404);
-    expect((await t.request('/api/v1/datacenters/NO-SUCH/receipts/verify', { token: regulator })).status).toBe(404);
+    expect(
+      (await t.request('/api/v1/datacenters/NO-SUCH/receipts/verify', { token: regulator })).status,
+    ).toBe(404);
     for (const role of ['admin', 'operator', 'regulator'] as const) {
       const token = await t.login(role);
       expect((await t.request(`/api/v1/datacenters/${CODE}/receipts`, { token })).status).toBe(200);
       expect((await t.request(`/api/v1/datacenters/${CODE}/receipts/verify`, { token })).status).toBe(200);
     }
-    for (const path of [`/api/v1/datacenters/${CODE}/receipts`, `/api/v1/datacenters/${CODE}/receipts/verify`]) {
+    for (const path of [
+      `/api/v1/datacenters/${CODE}/receipts`,
+      `/api/v1/datacenters/${CODE}/receipts/verify`,
+    ]) {
       expect((await t.request(path, { token: ingestToken })).status).toBe(401);
       expect((await t.request(path)).status).toBe(401);
     }
@@ -118,7 +162,9 @@ describe.each(dialects())('receipts on %s', (dialect) => {
       firstBroken: null,
       scope: 'full',
     });
-    const empty = (await (await t.request(`/api/v1/datacenters/${EMPTY}/receipts/verify`, { token: regulator })).json()) as ChainVerification;
+    const empty = (await (
+      await t.request(`/api/v1/datacenters/${EMPTY}/receipts/verify`, { token: regulator })
+    ).json()) as ChainVerification;
     expect(empty).toMatchObject({ receipts: 0, head: { seq: 0, hash: '' }, valid: true, firstBroken: null });
   });
 
@@ -138,18 +184,38 @@ describe.each(dialects())('receipts on %s', (dialect) => {
   it('reports a broken prev link even when the receipt hash was recomputed to match', async () => {
     // A forger rewrites receipt 3 to point elsewhere and fixes up its own hash: the link to 2 breaks.
     const forgedPrev = 'f'.repeat(64);
-    const original = (await (await t.request(`/api/v1/datacenters/${CODE}/receipts?limit=1&before=4`, { token: regulator })).json()) as ReceiptPage;
+    const original = (await (
+      await t.request(`/api/v1/datacenters/${CODE}/receipts?limit=1&before=4`, { token: regulator })
+    ).json()) as ReceiptPage;
     const r3 = original.receipts[0]!;
     const forgedHash = createHash('sha256')
-      .update(canonicalReceiptHeader({ site: CODE, seq: 3, prevHash: forgedPrev, receivedAt: Date.parse(r3.receivedAt), accepted: r3.accepted, rejected: r3.rejected, contentHash: r3.contentHash }))
+      .update(
+        canonicalReceiptHeader({
+          site: CODE,
+          seq: 3,
+          prevHash: forgedPrev,
+          receivedAt: Date.parse(r3.receivedAt),
+          accepted: r3.accepted,
+          rejected: r3.rejected,
+          contentHash: r3.contentHash,
+        }),
+      )
       .digest('hex');
-    await exec(t, 'UPDATE receipts SET prev_hash = ?, hash = ? WHERE site_id = ? AND seq = 3', [forgedPrev, forgedHash, siteId]);
+    await exec(t, 'UPDATE receipts SET prev_hash = ?, hash = ? WHERE site_id = ? AND seq = 3', [
+      forgedPrev,
+      forgedHash,
+      siteId,
+    ]);
     try {
       const v = await verify();
       expect(v.firstBroken).toMatchObject({ seq: 3, id: r3.id, reason: 'prev link broken' });
       expect(v.valid).toBe(false);
     } finally {
-      await exec(t, 'UPDATE receipts SET prev_hash = ?, hash = ? WHERE site_id = ? AND seq = 3', [r3.prevHash, r3.hash, siteId]);
+      await exec(t, 'UPDATE receipts SET prev_hash = ?, hash = ? WHERE site_id = ? AND seq = 3', [
+        r3.prevHash,
+        r3.hash,
+        siteId,
+      ]);
     }
     expect((await verify()).valid).toBe(true);
   });

@@ -3,11 +3,18 @@
  * range its inputs came from ([readFrom, end): the daily buckets read, including the look-back before the
  * period); a committed batch with a sample in that range drops it. Computations in flight are tracked too, so a
  * batch landing while a rating is being computed keeps that (possibly stale) result out of the cache.
+ *
+ * Open periods (the current year) receive live data all the time: dropping their entries on every batch would
+ * recompute them on every request. For them, samples from `liveFrom` on (the hour before the computation) do
+ * not invalidate; instead the entry expires after `openTtlMs`. Late samples older than that still drop it at
+ * once, as for closed periods.
  */
 export interface CacheRange {
   siteId: number;
   readFrom: number;
   end: number;
+  /** Open periods: samples at or after this instant are live data, covered by the short TTL. */
+  liveFrom: number;
 }
 
 export interface CacheToken extends CacheRange {
@@ -18,6 +25,9 @@ interface Stored<T> extends CacheRange {
   value: T;
   storedAt: number;
 }
+
+/** Live data this recent (relative to a computation) does not invalidate an open period's entry. */
+export const LIVE_WINDOW_MS = 3_600_000;
 
 export class RatingCache<T> {
   private readonly entries = new Map<string, Stored<T>>();
@@ -30,13 +40,14 @@ export class RatingCache<T> {
    */
   constructor(
     private readonly ttlMs = 10 * 60_000,
+    private readonly openTtlMs = 60_000,
     private readonly maxEntries = 5000,
   ) {}
 
   get(key: string, now = Date.now()): T | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (now - e.storedAt > this.ttlMs) {
+    if (now - e.storedAt > (e.liveFrom === Infinity ? this.ttlMs : this.openTtlMs)) {
       this.delete(key);
       return undefined;
     }
@@ -44,8 +55,14 @@ export class RatingCache<T> {
   }
 
   /** Call before reading the inputs; pass the token to `commit` (or `abandon`). */
-  begin(siteId: number, readFrom: number, end: number): CacheToken {
-    const token = { siteId, readFrom, end, dirty: false };
+  begin(siteId: number, readFrom: number, end: number, now = Date.now()): CacheToken {
+    const token = {
+      siteId,
+      readFrom,
+      end,
+      liveFrom: end > now ? now - LIVE_WINDOW_MS : Infinity,
+      dirty: false,
+    };
     this.inflight.add(token);
     return token;
   }
@@ -60,7 +77,14 @@ export class RatingCache<T> {
     this.inflight.delete(token);
     if (token.dirty) return false;
     if (this.entries.size >= this.maxEntries) this.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { siteId: token.siteId, readFrom: token.readFrom, end: token.end, value, storedAt: now });
+    this.entries.set(key, {
+      siteId: token.siteId,
+      readFrom: token.readFrom,
+      end: token.end,
+      liveFrom: token.liveFrom,
+      value,
+      storedAt: now,
+    });
     let keys = this.bySite.get(token.siteId);
     if (!keys) {
       keys = new Set();
@@ -95,14 +119,16 @@ export class RatingCache<T> {
     }
     if (min === Infinity) return 0;
     const hits = (r: CacheRange): boolean => {
-      if (max < r.readFrom || min >= r.end) return false;
+      const end = Math.min(r.end, r.liveFrom);
+      if (max < r.readFrom || min >= end) return false;
       for (let i = 0; i < ts.length; i++) {
         const t = ts[i]!;
-        if (t >= r.readFrom && t < r.end && !skip?.(i)) return true;
+        if (t >= r.readFrom && t < end && !skip?.(i)) return true;
       }
       return false;
     };
-    for (const token of this.inflight) if (token.siteId === siteId && !token.dirty && hits(token)) token.dirty = true;
+    for (const token of this.inflight)
+      if (token.siteId === siteId && !token.dirty && hits(token)) token.dirty = true;
     let dropped = 0;
     const keys = this.bySite.get(siteId);
     if (keys) {

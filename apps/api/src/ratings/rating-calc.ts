@@ -75,7 +75,7 @@ function dayEnds(timeZone: string, from: number, to: number): Map<number, number
   let ends = dayEndCache.get(key);
   if (!ends) {
     ends = new Map();
-    for (let t = localDayStart(from, timeZone); t < to; ) {
+    for (let t = localDayStart(from, timeZone); t < to;) {
       const next = nextLocalDayStart(t, timeZone);
       ends.set(t, next);
       t = next;
@@ -226,16 +226,31 @@ function unratable(site: SiteEntity, period: Period, message: string): RatingRow
     faultReasons: [],
     coverageBy: { facility: 0, it: 0, renewable: null, reused: null, water: null },
     sources: { facility: null, it: null },
-    energy: { facilityKwh: 0, itKwh: 0, renewableKwh: null, reusedKwh: null, waterM3: null, co2Kg: null, co2LocationKg: null },
+    energy: {
+      facilityKwh: 0,
+      itKwh: 0,
+      renewableKwh: null,
+      reusedKwh: null,
+      waterM3: null,
+      co2Kg: null,
+      co2LocationKg: null,
+    },
     dataError: `stored daily rollups do not align with the site's time zone ${site.timezone}: ${message}`,
   };
 }
 
 /** The 12 local months of a calendar year, or of the trailing-12 period starting at `start`. */
-export function monthsOf(period: { start: number; year?: number }, timeZone: string): { year: number; month: number; start: number; end: number }[] {
+export function monthsOf(
+  period: { start: number; year?: number },
+  timeZone: string,
+): { year: number; month: number; start: number; end: number }[] {
   if (period.year !== undefined) {
     const y = period.year;
-    return Array.from({ length: 12 }, (_, i) => ({ year: y, month: i + 1, ...localMonthRange(y, i + 1, timeZone) }));
+    return Array.from({ length: 12 }, (_, i) => ({
+      year: y,
+      month: i + 1,
+      ...localMonthRange(y, i + 1, timeZone),
+    }));
   }
   const first = toLocal(period.start, timeZone);
   let y = first.year;
@@ -252,11 +267,20 @@ export function monthsOf(period: { start: number; year?: number }, timeZone: str
 }
 
 /** Monthly facility/IT energy, PUE and coverage; the months add up to the period (same attribution rules). */
-export function monthlyRows(inputs: SiteInputs, period: { start: number; year?: number }, timeZone: string): MonthlyRatingRow[] {
+export function monthlyRows(
+  inputs: SiteInputs,
+  period: { start: number; year?: number },
+  timeZone: string,
+): MonthlyRatingRow[] {
   const zero = (start: number, end: number) => noData({ start, end });
   try {
     if (period.year !== undefined && inputs.facility && inputs.it) {
-      return monthlyBreakdown({ facility: inputs.facility.input, it: inputs.it.input, timeZone, year: period.year }).map((m) => ({
+      return monthlyBreakdown({
+        facility: inputs.facility.input,
+        it: inputs.it.input,
+        timeZone,
+        year: period.year,
+      }).map((m) => ({
         year: period.year!,
         month: m.month,
         from: iso(m.start),

@@ -75,7 +75,9 @@ export class RatingRevisionsService implements OnApplicationShutdown {
   /** Fire-and-forget observation from a read path: never fails or delays the response; awaited at shutdown. */
   observeInBackground(site: SiteEntity, year: number, month: number, value: ObservedRating): void {
     const p = this.observe(site, year, month, value, 'read')
-      .catch((err: Error) => this.logger.error(`rating baseline for ${site.code} ${year}/${month}: ${err.message}`))
+      .catch((err: Error) =>
+        this.logger.error(`rating baseline for ${site.code} ${year}/${month}: ${err.message}`),
+      )
       .finally(() => this.background.delete(p));
     this.background.add(p);
   }
@@ -96,9 +98,11 @@ export class RatingRevisionsService implements OnApplicationShutdown {
       .catch(() => undefined)
       .then(() => this.observeNow(site, year, month, value, source));
     this.chains.set(key, run);
-    void run.finally(() => {
-      if (this.chains.get(key) === run) this.chains.delete(key);
-    }).catch(() => undefined);
+    void run
+      .finally(() => {
+        if (this.chains.get(key) === run) this.chains.delete(key);
+      })
+      .catch(() => undefined);
     return run;
   }
 
@@ -121,11 +125,20 @@ export class RatingRevisionsService implements OnApplicationShutdown {
     };
     const prev = await this.repo.baselines.findOne({ where });
     if (!prev) {
-      await this.repo.baselines.createQueryBuilder().insert().values({ ...where, ...figures }).orIgnore().execute();
+      await this.repo.baselines
+        .createQueryBuilder()
+        .insert()
+        .values({ ...where, ...figures })
+        .orIgnore()
+        .execute();
       return null;
     }
     if (same(prev.pue, value.pue) && prev.status === value.status) {
-      if (!same(prev.facilityKwh, value.facilityKwh) || !same(prev.itKwh, value.itKwh) || !same(prev.coverage, value.coverage)) {
+      if (
+        !same(prev.facilityKwh, value.facilityKwh) ||
+        !same(prev.itKwh, value.itKwh) ||
+        !same(prev.coverage, value.coverage)
+      ) {
         await this.repo.baselines.update(where, figures);
       }
       return null;
@@ -136,7 +149,10 @@ export class RatingRevisionsService implements OnApplicationShutdown {
         .createQueryBuilder()
         .update(RatingBaselineEntity)
         .set(figures)
-        .where('site_id = :siteId AND year = :year AND month = :month AND status = :status', { ...where, status: prev.status });
+        .where('site_id = :siteId AND year = :year AND month = :month AND status = :status', {
+          ...where,
+          status: prev.status,
+        });
       if (prev.pue === null) qb.andWhere('pue IS NULL');
       else qb.andWhere('pue = :pue', { pue: prev.pue });
       const res = await qb.execute();
@@ -171,9 +187,16 @@ export class RatingRevisionsService implements OnApplicationShutdown {
     return info;
   }
 
-  private reason(year: number, month: number, prev: RatingBaselineEntity, next: ObservedRating, source: ObservationSource): string {
+  private reason(
+    year: number,
+    month: number,
+    prev: RatingBaselineEntity,
+    next: ObservedRating,
+    source: ObservationSource,
+  ): string {
     const period = month === 0 ? `year ${year}` : `${year}-${String(month).padStart(2, '0')}`;
-    const status = prev.status === next.status ? `status ${next.status}` : `status ${prev.status} → ${next.status}`;
+    const status =
+      prev.status === next.status ? `status ${next.status}` : `status ${prev.status} → ${next.status}`;
     const text =
       `late data changed the ${period} rating: PUE ${fmt(prev.pue, 6)} → ${fmt(next.pue, 6)}, ${status}; ` +
       `facility ${fmt(prev.facilityKwh, 3)} → ${fmt(next.facilityKwh, 3)} kWh, IT ${fmt(prev.itKwh, 3)} → ${fmt(next.itKwh, 3)} kWh, ` +

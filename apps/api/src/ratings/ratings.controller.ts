@@ -6,8 +6,16 @@ import { ratingsCsv } from './ratings-csv';
 import { parsePeriodSpec, RatingsService } from './ratings.service';
 import type { RatingDetailResponse, RatingsResponse } from './ratings.types';
 
-const YEAR_QUERY = { name: 'year', required: false, description: 'calendar year YYYY (site local time), 2000..current' };
-const PERIOD_QUERY = { name: 'period', required: false, description: 'trailing12: the 12 complete local months before now' };
+const YEAR_QUERY = {
+  name: 'year',
+  required: false,
+  description: 'calendar year YYYY (site local time), 2000..current',
+};
+const PERIOD_QUERY = {
+  name: 'period',
+  required: false,
+  description: 'trailing12: the 12 complete local months before now',
+};
 
 /** Green ratings for regulators (product.md §6, §8). Read-only; every user role may read them. */
 @ApiTags('ratings')
@@ -18,7 +26,9 @@ export class RatingsController {
 
   @Get('ratings')
   @Roles('admin', 'operator', 'regulator')
-  @ApiOperation({ summary: 'One rating row per site for a year (or trailing 12 months) and the energy-weighted fleet row' })
+  @ApiOperation({
+    summary: 'One rating row per site for a year (or trailing 12 months) and the energy-weighted fleet row',
+  })
   @ApiQuery(YEAR_QUERY)
   @ApiQuery(PERIOD_QUERY)
   list(@Query('year') year?: string, @Query('period') period?: string): Promise<RatingsResponse> {
@@ -39,17 +49,27 @@ export class RatingsController {
   ): Promise<string> {
     const spec = parsePeriodSpec(year, period);
     const body = ratingsCsv(await this.ratings.list(spec));
-    const name = spec.kind === 'year' ? `dcfleet-ratings-${spec.year}.csv` : `dcfleet-ratings-trailing12-${new Date().toISOString().slice(0, 7)}.csv`;
+    const name =
+      spec.kind === 'year'
+        ? `dcfleet-ratings-${spec.year}.csv`
+        : `dcfleet-ratings-trailing12-${new Date().toISOString().slice(0, 7)}.csv`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
     return body;
   }
 
   @Get('ratings/:code')
   @Roles('admin', 'operator', 'regulator')
-  @ApiOperation({ summary: "A site's rating with the monthly breakdown, evidence (receipts, chain, data gaps) and revisions" })
+  @ApiOperation({
+    summary:
+      "A site's rating with the monthly breakdown, evidence (receipts, chain, data gaps) and revisions",
+  })
   @ApiQuery(YEAR_QUERY)
   @ApiQuery(PERIOD_QUERY)
-  detail(@Param('code') code: string, @Query('year') year?: string, @Query('period') period?: string): Promise<RatingDetailResponse> {
+  detail(
+    @Param('code') code: string,
+    @Query('year') year?: string,
+    @Query('period') period?: string,
+  ): Promise<RatingDetailResponse> {
     return this.ratings.detail(code, parsePeriodSpec(year, period));
   }
 }

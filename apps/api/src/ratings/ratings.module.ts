@@ -13,7 +13,11 @@ import { RatingsWatcher } from './ratings.watcher';
 
 /** Green ratings: computation, cache, revisions. Exports RatingEvents for the live push (`rating:revised`). */
 @Module({
-  imports: [TypeOrmModule.forFeature([RatingRevisionEntity, RatingBaselineEntity]), TelemetryModule, ReceiptsModule],
+  imports: [
+    TypeOrmModule.forFeature([RatingRevisionEntity, RatingBaselineEntity]),
+    TelemetryModule,
+    ReceiptsModule,
+  ],
   controllers: [RatingsController],
   providers: [RatingsRepository, RatingsService, RatingRevisionsService, RatingEvents, RatingsWatcher],
   exports: [RatingEvents, RatingsService],

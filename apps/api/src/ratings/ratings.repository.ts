@@ -16,7 +16,8 @@ export interface DailyRow extends DailyBucket {
 }
 
 /** Columns in the order the row arrays come back (raw/array row mode: about half the cost of row objects). */
-const DAILY_COLS = 'series_id, bucket, count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
+const DAILY_COLS =
+  'series_id, bucket, count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
 const ID_CHUNK = 500;
 
 type RawDaily = (number | string)[];
@@ -69,7 +70,10 @@ export class RatingsRepository {
       return stmt.all(...params) as T[];
     }
     let i = 0;
-    const { rows } = await this.db.pool.query(sql.replace(/\?/g, () => `$${++i}`), params);
+    const { rows } = await this.db.pool.query(
+      sql.replace(/\?/g, () => `$${++i}`),
+      params,
+    );
     return rows as T[];
   }
 
@@ -85,7 +89,11 @@ export class RatingsRepository {
       return stmt.all(...params) as RawDaily[];
     }
     let i = 0;
-    const { rows } = await this.db.pool.query<RawDaily>({ text: sql.replace(/\?/g, () => `$${++i}`), values: params, rowMode: 'array' });
+    const { rows } = await this.db.pool.query<RawDaily>({
+      text: sql.replace(/\?/g, () => `$${++i}`),
+      values: params,
+      rowMode: 'array',
+    });
     return rows;
   }
 

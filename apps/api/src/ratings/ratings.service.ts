@@ -12,7 +12,6 @@ import {
   type DailyBucket,
   type Gap,
   type Period,
-  type SiteRating,
 } from '@dcfleet/green-metrics';
 import type { SiteEntity } from '../datacenters/site.entity';
 import { SitesService } from '../datacenters/sites.service';
@@ -61,7 +60,6 @@ interface Plan {
 /** What the cache holds per (site, period): the row and, once asked for, the detail. */
 interface Computed {
   row: RatingRow;
-  rating: SiteRating | null;
   gaps: { facility: Gap[]; it: Gap[] };
   monthly?: MonthlyRatingRow[];
   receiptCount?: number;
@@ -78,7 +76,9 @@ const SCHEME: RatingScheme = {
 };
 
 const GAUGE_ROLES: readonly RatingMetricRole[] = ['facilityPower', 'itPower'];
-const COUNTER_ROLES = (Object.keys(RATING_METRICS) as RatingMetricRole[]).filter((r) => !GAUGE_ROLES.includes(r));
+const COUNTER_ROLES = (Object.keys(RATING_METRICS) as RatingMetricRole[]).filter(
+  (r) => !GAUGE_ROLES.includes(r),
+);
 const ISO = (ms: number): string => new Date(ms).toISOString();
 
 /** The newest calendar year any zone is in (UTC+14 is the earliest). */
@@ -87,13 +87,20 @@ export function latestYear(now = Date.now()): number {
 }
 
 /** Validates `year` / `period` query parameters (400 with a reason). */
-export function parsePeriodSpec(year: string | undefined, period: string | undefined, now = Date.now()): PeriodSpec {
+export function parsePeriodSpec(
+  year: string | undefined,
+  period: string | undefined,
+  now = Date.now(),
+): PeriodSpec {
   if (period !== undefined && period !== '') {
-    if (period !== 'trailing12') throw new BadRequestException('period must be trailing12 (the 12 complete months before now)');
-    if (year !== undefined && year !== '') throw new BadRequestException('give either year or period, not both');
+    if (period !== 'trailing12')
+      throw new BadRequestException('period must be trailing12 (the 12 complete months before now)');
+    if (year !== undefined && year !== '')
+      throw new BadRequestException('give either year or period, not both');
     return { kind: 'trailing12' };
   }
-  if (year === undefined || year === '') throw new BadRequestException('year is required (YYYY), or period=trailing12');
+  if (year === undefined || year === '')
+    throw new BadRequestException('year is required (YYYY), or period=trailing12');
   if (!/^\d{4}$/.test(year)) throw new BadRequestException('year must be a four-digit calendar year (YYYY)');
   const y = Number(year);
   const max = latestYear(now);
@@ -102,9 +109,9 @@ export function parsePeriodSpec(year: string | undefined, period: string | undef
 }
 
 /**
- * Site ratings from the daily rollups (product.md §8). All sites of a period are read in one range query
- * (plus, rarely, one per series whose previous reading lies more than a week before the period) and rated with
- * @dcfleet/green-metrics. Results are cached per (site, period) until a committed batch carries a sample in the
+ * Site ratings from the daily rollups (product.md §8). The daily buckets of all sites of a period are read in
+ * one range query (a second one for the power gauges of sites without energy counters; rarely, one per series
+ * whose previous reading lies more than a week before the period) and rated with @dcfleet/green-metrics. Results are cached per (site, period) until a committed batch carries a sample in the
  * range they were computed from (see RatingsWatcher); a result computed while such a batch is still waiting to
  * be folded into the rollups is served but neither cached nor recorded as a baseline.
  */
@@ -123,7 +130,10 @@ export class RatingsService {
   static periodOf(site: SiteEntity, spec: PeriodSpec, now = Date.now()): SitePeriod {
     if (spec.kind === 'year') return { ...localYearRange(spec.year, site.timezone), year: spec.year };
     const l = toLocal(now, site.timezone);
-    return { start: fromLocal(site.timezone, l.year - 1, l.month, 1), end: fromLocal(site.timezone, l.year, l.month, 1) };
+    return {
+      start: fromLocal(site.timezone, l.year - 1, l.month, 1),
+      end: fromLocal(site.timezone, l.year, l.month, 1),
+    };
   }
 
   private plan(site: SiteEntity, spec: PeriodSpec, now: number): Plan {
@@ -144,14 +154,18 @@ export class RatingsService {
   async list(spec: PeriodSpec): Promise<RatingsResponse> {
     const now = Date.now();
     const sites = await this.sites.all();
-    const computed = await this.ratePlans(sites.map((s) => this.plan(s, spec, now)), false, now);
+    const computed = await this.ratePlans(
+      sites.map((s) => this.plan(s, spec, now)),
+      false,
+      now,
+    );
     const rows = sites.map((s) => computed.get(s.id)!);
     return {
       ...RatingsService.header(spec),
       scheme: SCHEME,
       generatedAt: ISO(now),
       sites: rows.map((c) => c.row),
-      fleet: aggregateFleet(rows.filter((c) => c.rating).map((c) => c.rating!)),
+      fleet: aggregateFleet(rows.map((c) => c.row)), // unratable rows count as excluded
     };
   }
 
@@ -161,12 +175,21 @@ export class RatingsService {
     const site = await this.sites.get(code);
     const plan = this.plan(site, spec, now);
     const c = (await this.ratePlans([plan], true, now)).get(site.id)!;
-    if (c.receiptCount === undefined) c.receiptCount = await this.receipts.countOverlapping(site.id, plan.period.start, plan.period.end);
+    if (c.receiptCount === undefined)
+      c.receiptCount = await this.receipts.countOverlapping(site.id, plan.period.start, plan.period.end);
     const [chainHead, chainVerification] = await Promise.all([
       this.receipts.chainHead(site.id),
       this.receipts.verify(site, { incremental: true }),
     ]);
-    const years = spec.kind === 'year' ? [spec.year] : [...new Set([toLocal(plan.period.start, site.timezone).year, toLocal(plan.period.end - 1, site.timezone).year])];
+    const years =
+      spec.kind === 'year'
+        ? [spec.year]
+        : [
+            ...new Set([
+              toLocal(plan.period.start, site.timezone).year,
+              toLocal(plan.period.end - 1, site.timezone).year,
+            ]),
+          ];
     const revisions = await this.revisions.list(site.id, years);
     if (spec.kind === 'year') this.observeClosedMonths(site, spec.year, c.monthly ?? [], now);
     const gaps = (list: Gap[]): DataGap[] => list.map((g) => ({ from: ISO(g.from), to: ISO(g.to) }));
@@ -229,14 +252,26 @@ export class RatingsService {
   }
 
   private static observedMonth(m: MonthlyRatingRow) {
-    return { pue: m.pue, status: ratingStatus(m.coverage, m.coverage), facilityKwh: m.facilityKwh, itKwh: m.itKwh, coverage: m.coverage };
+    return {
+      pue: m.pue,
+      status: ratingStatus(m.coverage, m.coverage),
+      facilityKwh: m.facilityKwh,
+      itKwh: m.itKwh,
+      coverage: m.coverage,
+    };
   }
 
-  private observeClosedMonths(site: SiteEntity, year: number, monthly: MonthlyRatingRow[], now: number): void {
+  private observeClosedMonths(
+    site: SiteEntity,
+    year: number,
+    monthly: MonthlyRatingRow[],
+    now: number,
+  ): void {
     const current = toLocal(now, site.timezone);
     if (year !== current.year) return;
     for (const m of monthly) {
-      if (m.month < current.month) this.revisions.observeInBackground(site, year, m.month, RatingsService.observedMonth(m));
+      if (m.month < current.month)
+        this.revisions.observeInBackground(site, year, m.month, RatingsService.observedMonth(m));
     }
   }
 
@@ -245,7 +280,12 @@ export class RatingsService {
    * @param detail also compute the monthly breakdown.
    * @param observe record baselines for ended years (reads; the watcher observes itself).
    */
-  private async ratePlans(plans: Plan[], detail: boolean, now: number, observe = true): Promise<Map<number, Computed>> {
+  private async ratePlans(
+    plans: Plan[],
+    detail: boolean,
+    now: number,
+    observe = true,
+  ): Promise<Map<number, Computed>> {
     const out = new Map<number, Computed>();
     const todo: Plan[] = [];
     for (const p of plans) {
@@ -255,10 +295,14 @@ export class RatingsService {
     }
     if (todo.length === 0) return out;
 
-    const tokens = new Map<number, CacheToken>(todo.map((p) => [p.site.id, this.cache.begin(p.site.id, p.readFrom, p.period.end)]));
+    const tokens = new Map<number, CacheToken>(
+      todo.map((p) => [p.site.id, this.cache.begin(p.site.id, p.readFrom, p.period.end, now)]),
+    );
     try {
+      // Batches committed but not yet in the rollups: a result computed without them is not cached. Live data of
+      // an open period is exempt (see RatingCache), or the current year would never be cached.
       const from = Math.min(...todo.map((p) => p.readFrom));
-      const to = Math.max(...todo.map((p) => p.period.end));
+      const to = Math.max(...[...tokens.values()].map((t) => Math.min(t.end, t.liveFrom)));
       const pending = await this.repo.sitesWithPendingSamples(
         todo.map((p) => p.site.id),
         from,
@@ -278,7 +322,7 @@ export class RatingsService {
         const token = tokens.get(p.site.id)!;
         const inputs = chooseInputs(buckets.get(p.site.id)!, p.period);
         const rated = computeRating(p.site, inputs, p.period);
-        const c: Computed = { ...rated, computedAt: now };
+        const c: Computed = { row: rated.row, gaps: rated.gaps, computedAt: now };
         if (detail) c.monthly = monthlyRows(inputs, p.period, p.site.timezone);
         out.set(p.site.id, c);
         if (pending.has(p.site.id)) {
@@ -325,7 +369,9 @@ export class RatingsService {
       list.push(r);
     }
     for (const [seriesId, { role, plan: p }] of owners) {
-      const own = (bySeries.get(seriesId) ?? []).filter((r) => r.bucket >= p.readFrom && r.bucket < p.period.end);
+      const own = (bySeries.get(seriesId) ?? []).filter(
+        (r) => r.bucket >= p.readFrom && r.bucket < p.period.end,
+      );
       let list: DailyBucket[] = withDayEnds(own, p.site.timezone, p.readFrom, p.period.end);
       if (hasDataIn(list, p.period) && !hasDataBefore(list, p.period.start)) {
         const before = await this.repo.lastBucketBefore(seriesId, p.readFrom);

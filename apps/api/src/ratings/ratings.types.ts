@@ -44,7 +44,13 @@ export interface RatingRow {
   dcie: number | null;
   meteringFault: boolean;
   faultReasons: string[];
-  coverageBy: { facility: number; it: number; renewable: number | null; reused: number | null; water: number | null };
+  coverageBy: {
+    facility: number;
+    it: number;
+    renewable: number | null;
+    reused: number | null;
+    water: number | null;
+  };
   sources: { facility: EnergySource; it: EnergySource };
   energy: RatingEnergy;
   /** Set when the site's stored data could not be rated (e.g. daily buckets of an earlier time zone). */

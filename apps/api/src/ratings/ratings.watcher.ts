@@ -114,7 +114,10 @@ export class RatingsWatcher implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     const l = toLocal(now, site.timezone);
     const monthStart = fromLocal(site.timezone, l.year, l.month, 1);
-    const validUntil = l.month === 12 ? fromLocal(site.timezone, l.year + 1, 1, 1) : fromLocal(site.timezone, l.year, l.month + 1, 1);
+    const validUntil =
+      l.month === 12
+        ? fromLocal(site.timezone, l.year + 1, 1, 1)
+        : fromLocal(site.timezone, l.year, l.month + 1, 1);
     this.bounds.set(siteId, { monthStart, validUntil });
     if (p.minTs >= monthStart) return; // only current-month samples (bounds were unknown when scheduled)
     const maxTs = Math.min(p.maxTs, monthStart - 1);

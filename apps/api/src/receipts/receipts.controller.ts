@@ -44,7 +44,8 @@ export class ReceiptsController {
   @Get('verify')
   @Roles('admin', 'operator', 'regulator')
   @ApiOperation({
-    summary: 'Recompute the whole receipt hash chain: hashes, prev links, sequence and head; reports the first break',
+    summary:
+      'Recompute the whole receipt hash chain: hashes, prev links, sequence and head; reports the first break',
   })
   async verify(@Param('code') code: string): Promise<ChainVerification> {
     const site = await this.sites.get(code);

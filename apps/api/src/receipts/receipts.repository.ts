@@ -68,7 +68,10 @@ export class ReceiptsRepository {
       return stmt.all(...params) as T[];
     }
     let i = 0;
-    const { rows } = await this.db.pool.query(sql.replace(/\?/g, () => `$${++i}`), params);
+    const { rows } = await this.db.pool.query(
+      sql.replace(/\?/g, () => `$${++i}`),
+      params,
+    );
     return rows as T[];
   }
 
@@ -85,7 +88,10 @@ export class ReceiptsRepository {
   async page(siteId: number, before: number | null, limit: number): Promise<ReceiptRow[]> {
     const rows =
       before === null
-        ? await this.query<RawReceipt>(`SELECT ${COLUMNS} FROM receipts WHERE site_id = ? ORDER BY seq DESC LIMIT ?`, [siteId, limit])
+        ? await this.query<RawReceipt>(
+            `SELECT ${COLUMNS} FROM receipts WHERE site_id = ? ORDER BY seq DESC LIMIT ?`,
+            [siteId, limit],
+          )
         : await this.query<RawReceipt>(
             `SELECT ${COLUMNS} FROM receipts WHERE site_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
             [siteId, before, limit],

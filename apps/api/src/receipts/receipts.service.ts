@@ -71,7 +71,10 @@ export class ReceiptsService {
     const startedAt = Date.now();
     const head = await this.repo.chainHead(site.id);
     const cp = this.checkpoints.get(site.id);
-    const resume = opts.incremental && cp && startedAt - cp.fullPassAt < CHECKPOINT_MAX_AGE_MS && cp.seq <= head.seq ? cp : undefined;
+    const resume =
+      opts.incremental && cp && startedAt - cp.fullPassAt < CHECKPOINT_MAX_AGE_MS && cp.seq <= head.seq
+        ? cp
+        : undefined;
 
     let expectedSeq = resume ? resume.seq + 1 : 1;
     let prevHash = resume ? resume.hash : GENESIS_HASH;
@@ -83,7 +86,12 @@ export class ReceiptsService {
       const rows = await this.repo.ascending(site.id, expectedSeq - 1, head.seq, this.pageSize);
       for (const r of rows) {
         if (r.seq !== expectedSeq) {
-          broken = { seq: r.seq, id: String(r.id), reason: 'sequence gap', detail: `expected seq ${expectedSeq}, found ${r.seq}` };
+          broken = {
+            seq: r.seq,
+            id: String(r.id),
+            reason: 'sequence gap',
+            detail: `expected seq ${expectedSeq}, found ${r.seq}`,
+          };
           break walk;
         }
         if (r.prevHash !== prevHash) {
@@ -140,7 +148,11 @@ export class ReceiptsService {
 
     const valid = broken === null;
     if (valid) {
-      this.checkpoints.set(site.id, { seq: head.seq, hash: head.hash, fullPassAt: resume ? resume.fullPassAt : startedAt });
+      this.checkpoints.set(site.id, {
+        seq: head.seq,
+        hash: head.hash,
+        fullPassAt: resume ? resume.fullPassAt : startedAt,
+      });
     } else {
       this.checkpoints.delete(site.id);
     }

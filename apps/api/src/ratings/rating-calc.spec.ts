@@ -1,0 +1,122 @@
+import { localDayStart, localYearRange, nextLocalDayStart } from '@dcfleet/green-metrics';
+import type { SiteEntity } from '../datacenters/site.entity';
+import { chooseInputs, computeRating, monthsOf, withDayEnds } from './rating-calc';
+import type { DailyRow } from './ratings.repository';
+
+const HOUR = 3_600_000;
+const site = {
+  id: 1,
+  code: 'GZ-01',
+  name: 'A',
+  hub: null,
+  timezone: 'Asia/Shanghai',
+  pueCategory: 2,
+  gridEmissionFactor: null,
+} as SiteEntity;
+
+/** Hourly readings of a constant load as daily buckets of `zone` (counter when kind = counter, else gauge). */
+function days(zone: string, from: number, to: number, kw: number, kind: 'counter' | 'gauge'): DailyRow[] {
+  const out: DailyRow[] = [];
+  let reading = 0;
+  for (let d = localDayStart(from, zone); d < to; d = nextLocalDayStart(d, zone)) {
+    const n = (nextLocalDayStart(d, zone) - d) / HOUR;
+    const first = kind === 'counter' ? reading + kw : kw;
+    const last = kind === 'counter' ? reading + kw * n : kw;
+    out.push({
+      seriesId: 1,
+      bucket: d,
+      end: 0,
+      count: n,
+      sum: kind === 'counter' ? 0 : kw * n,
+      min: first,
+      max: last,
+      first,
+      firstTs: d,
+      last,
+      lastTs: d + (n - 1) * HOUR,
+      increase: last - first,
+      resets: 0,
+    });
+    reading += kw * n;
+  }
+  return out;
+}
+
+describe('rating-calc', () => {
+  const year = localYearRange(2025, 'Asia/Shanghai');
+  const window = { from: year.start - 7 * 86_400_000, to: year.end };
+  const counter = (kw: number) =>
+    withDayEnds(
+      days('Asia/Shanghai', window.from, window.to, kw, 'counter'),
+      'Asia/Shanghai',
+      window.from,
+      window.to,
+    );
+  const gauge = (kw: number) =>
+    withDayEnds(
+      days('Asia/Shanghai', window.from, window.to, kw, 'gauge'),
+      'Asia/Shanghai',
+      window.from,
+      window.to,
+    );
+
+  it('prefers energy counters, falls back to power gauges per quantity', () => {
+    const inputs = chooseInputs(
+      { facilityEnergy: counter(1000), facilityPower: gauge(999), itPower: gauge(800), itEnergy: [] },
+      year,
+    );
+    expect(inputs.facility?.source).toBe('counter');
+    expect(inputs.it?.source).toBe('power');
+    const { row } = computeRating(site, inputs, year);
+    expect(row.pueCategory).toBe(2);
+    expect(row.sources).toEqual({ facility: 'counter', it: 'power' });
+    expect(row.pue).toBeCloseTo(1.25, 3);
+  });
+
+  it('rates a site without meters as insufficient data with the whole period as a gap', () => {
+    const { row, gaps } = computeRating(site, chooseInputs({}, year), year);
+    expect(row).toMatchObject({
+      status: 'insufficient-data',
+      pue: null,
+      coverage: 0,
+      sources: { facility: null, it: null },
+    });
+    expect(gaps.facility).toEqual([{ from: year.start, to: year.end }]);
+  });
+
+  it('reports buckets of another time zone as unratable instead of failing', () => {
+    const utc = withDayEnds(
+      days('UTC', window.from, window.to, 1000, 'counter'),
+      'UTC',
+      window.from,
+      window.to,
+    );
+    const { row, rating } = computeRating(
+      site,
+      chooseInputs({ facilityEnergy: utc, itEnergy: utc }, year),
+      year,
+    );
+    expect(rating).toBeNull();
+    expect(row.status).toBe('insufficient-data');
+    expect(row.dataError).toMatch(/time zone Asia\/Shanghai/);
+  });
+
+  it('lists the 12 local months of a trailing period across the new year', () => {
+    const months = monthsOf({ start: Date.UTC(2025, 10, 1) - 8 * HOUR }, 'Asia/Shanghai');
+    expect(months.map((m) => `${m.year}-${m.month}`)).toEqual([
+      '2025-11',
+      '2025-12',
+      '2026-1',
+      '2026-2',
+      '2026-3',
+      '2026-4',
+      '2026-5',
+      '2026-6',
+      '2026-7',
+      '2026-8',
+      '2026-9',
+      '2026-10',
+    ]);
+    expect(months[1]!.end).toBe(Date.UTC(2026, 0, 1) - 8 * HOUR);
+  });
+});

@@ -1,0 +1,79 @@
+import { aggregateFleet } from '@dcfleet/green-metrics';
+import { csvCell, ratingsCsv } from './ratings-csv';
+import type { RatingRow, RatingsResponse } from './ratings.types';
+
+function row(code: string, name: string, pue: number, facilityKwh: number, itKwh: number): RatingRow {
+  return {
+    code,
+    name,
+    hub: 'Guizhou',
+    from: '2024-12-31T16:00:00.000Z',
+    to: '2025-12-31T16:00:00.000Z',
+    pue,
+    pueCategory: 1,
+    status: 'final',
+    coverage: 1,
+    grade: 2,
+    meetsHubTarget: true,
+    wue: null,
+    cue: null,
+    cueLocation: null,
+    ref: null,
+    erf: null,
+    ere: null,
+    dcie: 1 / pue,
+    meteringFault: false,
+    faultReasons: [],
+    coverageBy: { facility: 1, it: 1, renewable: null, reused: null, water: null },
+    sources: { facility: 'counter', it: 'counter' },
+    energy: {
+      facilityKwh,
+      itKwh,
+      renewableKwh: null,
+      reusedKwh: null,
+      waterM3: null,
+      co2Kg: null,
+      co2LocationKg: null,
+    },
+  };
+}
+
+describe('ratings CSV', () => {
+  it('quotes separators and quotes, and neutralises spreadsheet formulas in text', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('-1+2')).toBe("'-1+2");
+    expect(csvCell(-1.5)).toBe('-1.5');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(false)).toBe('false');
+  });
+
+  it('writes a BOM, a header, one row per site and an energy-weighted FLEET row', () => {
+    const sites = [
+      row('GZ-01', '贵安 A', 1.2500000000000002, 1_000_000, 800_000),
+      row('GZ-02', 'B, Inc.', 1.3, 130_000, 100_000),
+    ];
+    const body: RatingsResponse = {
+      year: 2025,
+      scheme: {} as RatingsResponse['scheme'],
+      generatedAt: '',
+      sites,
+      fleet: aggregateFleet(sites),
+    };
+    const csv = ratingsCsv(body);
+    expect(csv.startsWith('\uFEFFcode,name,hub,')).toBe(true);
+    const lines = csv.slice(1).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(
+      /^GZ-01,贵安 A,Guizhou,2024-12-31T16:00:00.000Z,2025-12-31T16:00:00.000Z,final,1,1.25,2,true,1,0.8,/,
+    );
+    expect(lines[2]).toMatch(/^GZ-02,"B, Inc.",/);
+    expect(lines[3]).toMatch(
+      new RegExp(
+        `^FLEET,"Fleet, energy-weighted \\(2 sites, 0 excluded\\)",,,,,,${Number((1_130_000 / 900_000).toFixed(6))},`,
+      ),
+    );
+  });
+});
