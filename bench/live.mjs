@@ -63,7 +63,7 @@ function cpuSeconds(pid) {
 /** Background ingest: BATCHES_PER_S batches a second, round robin over the sites, until stopped. */
 function startIngest(api, tokens, codes) {
   // responded: "code|ISO newest sample time" → when the 200 arrived (to pair with dc:update arrivals)
-  const stats = { sent: 0, ok: 0, errors: 0, samples: 0, latencies: [], responded: new Map() };
+  const stats = { sent: 0, ok: 0, errors: 0, samples: 0, latencies: [], responded: new Map(), statuses: {}, lastError: '' };
   let k = 0;
   let stopped = false;
   const timer = setInterval(() => {
@@ -85,9 +85,16 @@ function startIngest(api, tokens, codes) {
           stats.responded.set(`${codes[site]}|${new Date(now).toISOString()}`, Date.now());
           stats.ok++;
           stats.samples += JSON.parse(text).accepted;
-        } else stats.errors++;
+        } else {
+          stats.errors++;
+          stats.statuses[res.status] = (stats.statuses[res.status] ?? 0) + 1;
+          stats.lastError = text.slice(0, 200);
+        }
       })
-      .catch(() => stats.errors++);
+      .catch((err) => {
+        stats.errors++;
+        stats.lastError = String(err?.cause?.code ?? err?.message ?? err);
+      });
   }, 1000 / BATCHES_PER_S);
   return {
     stats,
@@ -148,7 +155,8 @@ async function step(api, tokens, codes, clients) {
     const n = (v) => Math.round(v).toLocaleString('en-US');
     const notes = [
       ready.failed && `${ready.failed} clients failed to connect`,
-      ingest.stats.errors && `${ingest.stats.errors} ingest errors`,
+      ingest.stats.errors &&
+        `${ingest.stats.errors} ingest errors (${JSON.stringify(ingest.stats.statuses)}; last: ${ingest.stats.lastError})`,
       stats.gaps && `${stats.gaps} seq gaps`,
       stats.disconnects && `${stats.disconnects} disconnects`,
     ].filter(Boolean);

@@ -18,8 +18,8 @@ const SYNC_MS = 100;
  * Turns committed ingest batches into live events: one dc:update per batch (the values that became the
  * site's newest), and the changed sites' snapshots coalesced into at most one fleet:update per second
  * (leading edge: the first change after a quiet second goes out at once).
- * The batch listener only records and schedules; all work happens after it returns (it must never block
- * or throw inside the ingest request).
+ * The batch listener only records and schedules; the work happens in later turns of the event loop (it must
+ * never block or throw inside the ingest request).
  */
 @Injectable()
 export class LiveFeed implements OnModuleInit, OnModuleDestroy {
@@ -55,11 +55,10 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
     if (this.stopped) return;
     // A batch of only late samples changes no newest value: nothing to show live.
     if (Object.keys(batch.changed).length) {
-      void this.publisher.publishDcUpdate({
-        code: batch.siteCode,
-        ts: new Date(batch.maxTs).toISOString(),
-        values: batch.changed,
-      });
+      const update = { code: batch.siteCode, ts: new Date(batch.maxTs).toISOString(), values: batch.changed };
+      // After the ingest answer is on its way: the fan-out (synchronous socket writes) never delays the 200.
+      // setImmediate keeps the batches' order.
+      setImmediate(() => void this.publisher.publishDcUpdate(update));
     }
     this.dirty.set(batch.siteId, batch.siteCode);
     this.schedule();

@@ -69,7 +69,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       replace: db.prepare('UPDATE samples SET value = ?, ingested_at = ?, receipt_id = ? WHERE ts = ? AND series_id = ?'),
       markRolled: db.prepare('UPDATE receipts SET rolled_up = 1 WHERE id = ?'),
       raw: db.prepare(
-        `SELECT ts, value FROM samples WHERE ts >= ? AND ts < ? AND series_id = ?
+        `SELECT ts, value FROM samples INDEXED BY ix_samples_series_ts WHERE ts >= ? AND ts < ? AND series_id = ?
            AND receipt_id NOT IN (SELECT id FROM receipts WHERE rolled_up = 0) ORDER BY ts`,
       ),
       pending: db.prepare(

@@ -6,8 +6,10 @@ import { CreateAlarms1795939530000 as PgCreateAlarms } from './postgres/17959395
 import { CreateAlarms1795939530000 as SqliteCreateAlarms } from './sqlite/1795939530000-CreateAlarms';
 import { AddReceiptInstance1795941000000 as PgAddReceiptInstance } from './postgres/1795941000000-AddReceiptInstance';
 import { AddReceiptInstance1795941000000 as SqliteAddReceiptInstance } from './sqlite/1795941000000-AddReceiptInstance';
+import { AddSamplesSeriesIndex1795942000000 as PgAddSamplesSeriesIndex } from './postgres/1795942000000-AddSamplesSeriesIndex';
+import { AddSamplesSeriesIndex1795942000000 as SqliteAddSamplesSeriesIndex } from './sqlite/1795942000000-AddSamplesSeriesIndex';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
-export const SQLITE_MIGRATIONS = [SqliteCreateCoreSchema, SqliteCreateRatingRevisions, SqliteCreateAlarms, SqliteAddReceiptInstance];
-export const POSTGRES_MIGRATIONS = [PgCreateCoreSchema, PgCreateRatingRevisions, PgCreateAlarms, PgAddReceiptInstance];
+export const SQLITE_MIGRATIONS = [SqliteCreateCoreSchema, SqliteCreateRatingRevisions, SqliteCreateAlarms, SqliteAddReceiptInstance, SqliteAddSamplesSeriesIndex];
+export const POSTGRES_MIGRATIONS = [PgCreateCoreSchema, PgCreateRatingRevisions, PgCreateAlarms, PgAddReceiptInstance, PgAddSamplesSeriesIndex];

@@ -1,6 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Alarm rules (fleet-wide or per site) and alarms (history; at most one active per rule, site and key). */
+/**
+ * Alarm rules (fleet-wide or per site) and alarms (history; at most one active per rule, site and key).
+ * alarms.site_id has no foreign key on purpose (see AlarmEntity.site).
+ */
 export class CreateAlarms1795939530000 implements MigrationInterface {
   name = 'CreateAlarms1795939530000';
 
@@ -18,9 +21,6 @@ export class CreateAlarms1795939530000 implements MigrationInterface {
     await q.query(`CREATE INDEX "ix_alarms_state" ON "alarms" ("state", "id")`);
     await q.query(
       `ALTER TABLE "alarm_rules" ADD CONSTRAINT "fk_alarm_rules_site" FOREIGN KEY ("site_id") REFERENCES "sites"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
-    );
-    await q.query(
-      `ALTER TABLE "alarms" ADD CONSTRAINT "fk_alarms_site" FOREIGN KEY ("site_id") REFERENCES "sites"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
     await q.query(
       `ALTER TABLE "alarms" ADD CONSTRAINT "fk_alarms_rule" FOREIGN KEY ("rule_id") REFERENCES "alarm_rules"("id") ON DELETE SET NULL ON UPDATE NO ACTION`,
