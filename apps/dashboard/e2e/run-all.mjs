@@ -26,7 +26,10 @@ const files = readdirSync(HERE)
 
 function run(file, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(HERE, file)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(HERE, file)], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -34,7 +37,12 @@ function run(file, env) {
     });
     child.on('exit', (code, signal) => {
       const m = /(\d+) passed, (\d+) failed\s*$/.exec(out.trim());
-      resolve({ file, code: code ?? (signal ? 128 : 1), passed: m ? Number(m[1]) : 0, failed: m ? Number(m[2]) : 1 });
+      resolve({
+        file,
+        code: code ?? (signal ? 128 : 1),
+        passed: m ? Number(m[1]) : 0,
+        failed: m ? Number(m[2]) : 1,
+      });
     });
   });
 }
@@ -73,7 +81,9 @@ try {
 
 console.log('\n--- e2e summary ---');
 for (const r of results) {
-  log(`${r.code === 0 ? 'PASS' : 'FAIL'} ${r.file}: ${r.passed} passed, ${r.failed} failed (${(r.ms / 1000).toFixed(1)} s)`);
+  log(
+    `${r.code === 0 ? 'PASS' : 'FAIL'} ${r.file}: ${r.passed} passed, ${r.failed} failed (${(r.ms / 1000).toFixed(1)} s)`,
+  );
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0) + (interrupted ? 1 : 0);

@@ -71,7 +71,9 @@ export async function startApi() {
     throw new Error(`${path.relative(ROOT, main)} not found: build first (npm run build) or set BASE_URL`);
   }
   if (!existsSync(path.join(ROOT, 'apps/dashboard/dist/index.html'))) {
-    throw new Error('apps/dashboard/dist/index.html not found: build the dashboard first (npx vite build --config apps/dashboard/vite.config.ts)');
+    throw new Error(
+      'apps/dashboard/dist/index.html not found: build the dashboard first (npx vite build --config apps/dashboard/vite.config.ts)',
+    );
   }
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dcfleet-e2e-data-'));
@@ -101,7 +103,7 @@ export async function startApi() {
     async stop() {
       if (!exitInfo) {
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
         clearTimeout(timer);
       }
@@ -130,7 +132,9 @@ export async function startApi() {
   }
   const text = server.log();
   await server.stop();
-  throw new Error(`GET /health/ready did not return 200 within ${TIMEOUT} ms (last: ${last}):\n${tail(text)}`);
+  throw new Error(
+    `GET /health/ready did not return 200 within ${TIMEOUT} ms (last: ${last}):\n${tail(text)}`,
+  );
 }
 
 /** A persistent Chromium context on a fresh profile directory. */
@@ -185,13 +189,21 @@ export function createRunner(prefix) {
       console.log(`ok   ${name} (${Date.now() - started} ms)`);
     } catch (err) {
       results.push({ name, status: 'failed', error: err });
-      console.log(`FAIL ${name} (${Date.now() - started} ms)\n     ${String(err?.stack || err).split('\n').join('\n     ')}`);
+      console.log(
+        `FAIL ${name} (${Date.now() - started} ms)\n     ${String(err?.stack || err)
+          .split('\n')
+          .join('\n     ')}`,
+      );
       if (page) await shot(page, `failure-${slug(name)}`).catch(() => {});
     }
   }
   function fail(name, err) {
     results.push({ name, status: 'failed', error: err });
-    console.log(`FAIL ${name}\n     ${String(err?.stack || err).split('\n').join('\n     ')}`);
+    console.log(
+      `FAIL ${name}\n     ${String(err?.stack || err)
+        .split('\n')
+        .join('\n     ')}`,
+    );
   }
   function summary() {
     const passed = results.filter((r) => r.status === 'passed').length;

@@ -44,7 +44,11 @@ export function errorMessage(body: unknown, status: number, statusText: string):
   return `${status} ${statusText || 'request failed'}`.trim();
 }
 
-async function send(path: string, options: RequestOptions, accept: string): Promise<{ res: Response; token: string | null }> {
+async function send(
+  path: string,
+  options: RequestOptions,
+  accept: string,
+): Promise<{ res: Response; token: string | null }> {
   const { method = 'GET', body, signal, auth = true } = options;
   const headers: Record<string, string> = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';

@@ -7,7 +7,11 @@ describe('RoomSequence', () => {
   it('starts with a snapshot, then applies consecutive events and drops duplicates', () => {
     const room = new RoomSequence<ReturnType<typeof ev>>();
     expect(room.begin()).toEqual({});
-    expect(room.acknowledge({ seq: 4, epoch: 'E1', resync: false })).toEqual({ kind: 'initial', apply: [], resume: false });
+    expect(room.acknowledge({ seq: 4, epoch: 'E1', resync: false })).toEqual({
+      kind: 'initial',
+      apply: [],
+      resume: false,
+    });
     expect(room.offer(ev(4)).apply).toEqual([]); // covered by the snapshot
     expect(room.offer(ev(5)).apply).toEqual([ev(5)]);
     expect(room.offer(ev(5)).apply).toEqual([]);
@@ -34,7 +38,12 @@ describe('RoomSequence', () => {
     room.abort(); // connection dropped
     expect(room.begin()).toEqual({ lastSeq: 11, epoch: 'E1' });
     room.offer(ev(15)); // live event racing the ack
-    const result = room.acknowledge({ seq: 14, epoch: 'E1', resync: false, missed: [ev(13), ev(12), ev(14), ev(11)] });
+    const result = room.acknowledge({
+      seq: 14,
+      epoch: 'E1',
+      resync: false,
+      missed: [ev(13), ev(12), ev(14), ev(11)],
+    });
     expect(result.kind).toBe('resume');
     expect(result.apply.map((e) => e.seq)).toEqual([12, 13, 14, 15]);
     expect(room.lastSeq).toBe(15);

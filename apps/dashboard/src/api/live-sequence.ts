@@ -42,7 +42,9 @@ export class RoomSequence<E extends Sequenced> {
     this.pending = true;
     this.requestedFrom = this.lastSeq;
     if (this.lastSeq === undefined) return {};
-    return this.epoch === undefined ? { lastSeq: this.lastSeq } : { lastSeq: this.lastSeq, epoch: this.epoch };
+    return this.epoch === undefined
+      ? { lastSeq: this.lastSeq }
+      : { lastSeq: this.lastSeq, epoch: this.epoch };
   }
 
   /** A live event of this room arrived. */

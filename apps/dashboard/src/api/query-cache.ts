@@ -35,7 +35,14 @@ export class QueryCache {
   private entry(key: string): Entry {
     let e = this.entries.get(key);
     if (!e) {
-      e = { state: EMPTY, listeners: new Set(), inflight: null, controller: null, fetcher: null, invalid: false };
+      e = {
+        state: EMPTY,
+        listeners: new Set(),
+        inflight: null,
+        controller: null,
+        fetcher: null,
+        invalid: false,
+      };
       this.entries.set(key, e);
     }
     return e;
@@ -56,6 +63,19 @@ export class QueryCache {
     e.listeners.add(listener);
     return () => {
       e.listeners.delete(listener);
+      // Nobody watches any more: cancel the request (after a tick, so a re-mount keeps it), which frees the
+      // browser's connection for the page the user went to.
+      if (e.listeners.size === 0 && e.controller) {
+        setTimeout(() => {
+          if (e.listeners.size === 0 && e.controller) {
+            e.controller.abort();
+            e.controller = null;
+            e.inflight = null;
+            e.invalid = true;
+            e.state = { ...e.state, loading: false };
+          }
+        }, 0);
+      }
     };
   }
 
@@ -171,7 +191,8 @@ export function useQuery<T>(key: string, fetcher: Fetcher<T>, options: QueryOpti
   useEffect(() => {
     if (!enabled) return;
     const current = queryCache.get<T>(key);
-    const fresh = current.updatedAt !== null && Date.now() - current.updatedAt < staleMs && !queryCache.isInvalid(key);
+    const fresh =
+      current.updatedAt !== null && Date.now() - current.updatedAt < staleMs && !queryCache.isInvalid(key);
     if (!fresh) refetch();
   }, [key, enabled, staleMs, refetch]);
 

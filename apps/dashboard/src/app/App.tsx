@@ -16,18 +16,34 @@ import { live, onLiveUnauthorized } from './live-sync';
 import { canAccess, navigate, navItems, sectionOf, useHashLocation, type Location } from './routes';
 
 // Heavy pages (chart.js, forms) load on demand so the first screen stays small.
-const SitePage = lazy(() => import('../features/site/components/SitePage').then((m) => ({ default: m.SitePage })));
-const AlarmsPage = lazy(() => import('../features/alarms/components/AlarmsPage').then((m) => ({ default: m.AlarmsPage })));
-const RatingsPage = lazy(() => import('../features/ratings/components/RatingsPage').then((m) => ({ default: m.RatingsPage })));
-const ReportPage = lazy(() => import('../features/ratings/components/ReportPage').then((m) => ({ default: m.ReportPage })));
-const AdminPage = lazy(() => import('../features/admin/components/AdminPage').then((m) => ({ default: m.AdminPage })));
+const SitePage = lazy(() =>
+  import('../features/site/components/SitePage').then((m) => ({ default: m.SitePage })),
+);
+const AlarmsPage = lazy(() =>
+  import('../features/alarms/components/AlarmsPage').then((m) => ({ default: m.AlarmsPage })),
+);
+const RatingsPage = lazy(() =>
+  import('../features/ratings/components/RatingsPage').then((m) => ({ default: m.RatingsPage })),
+);
+const ReportPage = lazy(() =>
+  import('../features/ratings/components/ReportPage').then((m) => ({ default: m.ReportPage })),
+);
+const AdminPage = lazy(() =>
+  import('../features/admin/components/AdminPage').then((m) => ({ default: m.AdminPage })),
+);
 
 function LiveIndicator() {
   const status = useLiveStatus(live);
   const { t } = useI18n();
   const text = t(`live.${status}`);
   return (
-    <span className={`live-indicator live-${status}`} role="status" title={t('live.title', { state: text })} data-testid="live-status" data-status={status}>
+    <span
+      className={`live-indicator live-${status}`}
+      role="status"
+      title={t('live.title', { state: text })}
+      data-testid="live-status"
+      data-status={status}
+    >
       <span className="dot" aria-hidden="true" />
       <span className="visually-hidden">{t('live.title', { state: '' })}</span>
       {text}
@@ -168,7 +184,11 @@ export function App() {
           <ul>
             {items.map((item) => (
               <li key={item.name}>
-                <a href={item.href} aria-current={section === item.name ? 'page' : undefined} data-nav={item.name}>
+                <a
+                  href={item.href}
+                  aria-current={section === item.name ? 'page' : undefined}
+                  data-nav={item.name}
+                >
                   {t(`nav.${item.name}`)}
                 </a>
               </li>

@@ -33,10 +33,14 @@ function applySnapshots(snapshots: readonly SiteSnapshot[]): void {
     return merged.list;
   });
   for (const snap of snapshots) {
-    queryCache.setData<DataCenterWithSnapshot>(siteKey(snap.code), (site) => (site ? { ...site, snapshot: snap } : site));
+    queryCache.setData<DataCenterWithSnapshot>(siteKey(snap.code), (site) =>
+      site ? { ...site, snapshot: snap } : site,
+    );
     if (snap.lastSampleAt && snap.itPowerKw !== null) {
       const point: TrendPoint = { t: Date.parse(snap.lastSampleAt), v: snap.itPowerKw };
-      queryCache.setData<TrendPoint[]>(trendKey(snap.code), (pts) => appendTrend(pts, point, TREND_WINDOW_MS));
+      queryCache.setData<TrendPoint[]>(trendKey(snap.code), (pts) =>
+        appendTrend(pts, point, TREND_WINDOW_MS),
+      );
     }
   }
   // A site registered after the list was loaded: fetch the list again to get its metadata.
@@ -47,7 +51,10 @@ const sink: LiveSink = {
   fleetSnapshot: applySnapshots,
   fleetUpdate: (u) => applySnapshots(u.sites),
   dcSnapshot: (code, snapshot) => {
-    if (snapshot) queryCache.setData<DataCenterWithSnapshot>(siteKey(code), (site) => (site ? { ...site, snapshot } : site));
+    if (snapshot)
+      queryCache.setData<DataCenterWithSnapshot>(siteKey(code), (site) =>
+        site ? { ...site, snapshot } : site,
+      );
   },
   dcUpdate: (u) => {
     queryCache.setData<DataCenterWithSnapshot>(siteKey(u.code), (site) => applyDcUpdate(site, u));
@@ -59,8 +66,12 @@ const sink: LiveSink = {
     queryCache.invalidate(siteKey(code));
   },
   alarm: (e) => {
-    queryCache.setData(alarmsKey('active'), (list: ReturnType<typeof upsertAlarm>) => upsertAlarm(list, e.alarm, 'active'));
-    queryCache.setData(alarmsKey('all'), (list: ReturnType<typeof upsertAlarm>) => upsertAlarm(list, e.alarm, 'all'));
+    queryCache.setData(alarmsKey('active'), (list: ReturnType<typeof upsertAlarm>) =>
+      upsertAlarm(list, e.alarm, 'active'),
+    );
+    queryCache.setData(alarmsKey('all'), (list: ReturnType<typeof upsertAlarm>) =>
+      upsertAlarm(list, e.alarm, 'all'),
+    );
   },
   alarmsResync: () => queryCache.invalidate(ALARMS_PREFIX),
   ratingRevised: (e) => {

@@ -36,7 +36,14 @@ export function parseHash(hash: string): Location {
   let route: Route = { name: 'notFound' };
   if (!first) route = DEFAULT_ROUTE;
   else if (rest.length === 0) {
-    if (!second && (first === 'login' || first === 'fleet' || first === 'alarms' || first === 'ratings' || first === 'admin')) {
+    if (
+      !second &&
+      (first === 'login' ||
+        first === 'fleet' ||
+        first === 'alarms' ||
+        first === 'ratings' ||
+        first === 'admin')
+    ) {
       route = { name: first };
     } else if (second && CODE.test(second) && first === 'sites') route = { name: 'site', code: second };
     else if (second && CODE.test(second) && first === 'ratings') route = { name: 'report', code: second };
@@ -74,7 +81,11 @@ export function hrefFor(route: Route, query: Record<string, string | number | un
   return `#/${path}${qs ? `?${qs}` : ''}`;
 }
 
-export function navigate(route: Route, query?: Record<string, string | number | undefined>, replace = false): void {
+export function navigate(
+  route: Route,
+  query?: Record<string, string | number | undefined>,
+  replace = false,
+): void {
   const target = hrefFor(route, query);
   if (window.location.hash === target) return;
   if (replace) window.history.replaceState(null, '', target);

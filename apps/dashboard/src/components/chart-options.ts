@@ -32,7 +32,16 @@ declare module 'chart.js' {
 }
 
 /** Series colours with ≥ 3:1 contrast on both the light and the dark card background. */
-export const PALETTE = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#1098ad', '#d6336c', '#868e96', '#a9743a'];
+export const PALETTE = [
+  '#1c7ed6',
+  '#e8590c',
+  '#2f9e44',
+  '#ae3ec9',
+  '#1098ad',
+  '#d6336c',
+  '#868e96',
+  '#a9743a',
+];
 export const COLORS = {
   facility: '#e8590c',
   it: '#1c7ed6',

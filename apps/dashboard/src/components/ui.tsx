@@ -26,7 +26,15 @@ export function Loading({ children }: { children?: ReactNode }) {
 }
 
 /** An error with a retry button; a 404 of a whole endpoint reads as "not available yet". */
-export function ErrorState({ error, message, onRetry }: { error: Error; message: string; onRetry?: () => void }) {
+export function ErrorState({
+  error,
+  message,
+  onRetry,
+}: {
+  error: Error;
+  message: string;
+  onRetry?: () => void;
+}) {
   const { t } = useI18n();
   if (isNotAvailable(error)) {
     return (
@@ -56,9 +64,12 @@ export function CopyButton({ text, label, targetId }: { text: string; label?: st
   const { t } = useI18n();
   const [copied, setCopied] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
   async function copy() {
     try {
       await navigator.clipboard.writeText(text);
@@ -82,7 +93,15 @@ export function CopyButton({ text, label, targetId }: { text: string; label?: st
 }
 
 /** "Updated 08:03:41" / "Refreshing…" with a refresh button. */
-export function RefreshBar({ loading, updatedAt, onRefresh }: { loading: boolean; updatedAt: number | null; onRefresh: () => void }) {
+export function RefreshBar({
+  loading,
+  updatedAt,
+  onRefresh,
+}: {
+  loading: boolean;
+  updatedAt: number | null;
+  onRefresh: () => void;
+}) {
   const { t, locale } = useI18n();
   return (
     <div className="page-actions">

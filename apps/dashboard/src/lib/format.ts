@@ -60,7 +60,11 @@ export function formatFixed(value: number | null | undefined, digits: number): s
  * Age of a timestamp: `just now` (under a minute, or slightly in the future from clock skew), `5 min ago`,
  * `3 h ago` (from 90 minutes), `2 d ago` (from 48 hours), `never` when there is none.
  */
-export function formatAgo(iso: string | null | undefined, now: number = Date.now(), t: Translate = EN): string {
+export function formatAgo(
+  iso: string | null | undefined,
+  now: number = Date.now(),
+  t: Translate = EN,
+): string {
   if (!iso) return t('time.never');
   const ts = Date.parse(iso);
   if (Number.isNaN(ts)) return NO_VALUE;
@@ -74,7 +78,11 @@ export function formatAgo(iso: string | null | undefined, now: number = Date.now
 }
 
 /** Date and time, 24-hour, unambiguous in both languages: `29 Nov 2026, 08:03` / `2026年11月29日 08:03`. */
-export function formatDateTime(iso: string | number | null | undefined, locale = 'en-GB', timeZone?: string): string {
+export function formatDateTime(
+  iso: string | number | null | undefined,
+  locale = 'en-GB',
+  timeZone?: string,
+): string {
   if (iso === null || iso === undefined) return NO_VALUE;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return NO_VALUE;
@@ -90,7 +98,11 @@ export function formatDateTime(iso: string | number | null | undefined, locale =
 }
 
 /** Calendar date only: `29 Nov 2026`. */
-export function formatDate(iso: string | number | null | undefined, locale = 'en-GB', timeZone?: string): string {
+export function formatDate(
+  iso: string | number | null | undefined,
+  locale = 'en-GB',
+  timeZone?: string,
+): string {
   if (iso === null || iso === undefined) return NO_VALUE;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return NO_VALUE;

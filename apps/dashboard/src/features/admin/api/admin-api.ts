@@ -45,6 +45,9 @@ export function createUser(body: CreateUserRequest): Promise<UserInfo> {
   return request(`${API_PREFIX}/users`, { method: 'POST', body });
 }
 
-export function updateUser(username: string, body: { role?: Role; disabled?: boolean; password?: string }): Promise<UserInfo> {
+export function updateUser(
+  username: string,
+  body: { role?: Role; disabled?: boolean; password?: string },
+): Promise<UserInfo> {
   return request(`${API_PREFIX}/users/${encodeURIComponent(username)}`, { method: 'PATCH', body });
 }

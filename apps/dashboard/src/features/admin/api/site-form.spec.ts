@@ -3,7 +3,14 @@ import { emptySiteForm, siteFormToBody, siteToForm } from './site-form';
 
 describe('siteFormToBody', () => {
   it('builds a create body, leaving empty optional fields out', () => {
-    const form = { ...emptySiteForm(), code: 'GZ-TR-09', name: ' Tongren Data Park ', itCapacityKw: '12000', latitude: '27.7', commissionedAt: '2024-05-01' };
+    const form = {
+      ...emptySiteForm(),
+      code: 'GZ-TR-09',
+      name: ' Tongren Data Park ',
+      itCapacityKw: '12000',
+      latitude: '27.7',
+      commissionedAt: '2024-05-01',
+    };
     const { body, errors } = siteFormToBody(form, 'create');
     expect(errors).toEqual({});
     expect(body).toEqual({
@@ -18,9 +25,32 @@ describe('siteFormToBody', () => {
   });
 
   it('names every invalid field', () => {
-    const form = { ...emptySiteForm(), code: 'bad code', name: '', latitude: '91', racks: '1.5', timezone: 'Mars/Olympus', pueCategory: '4', commissionedAt: '01/02/2024', itCapacityKw: '0' };
+    const form = {
+      ...emptySiteForm(),
+      code: 'bad code',
+      name: '',
+      latitude: '91',
+      racks: '1.5',
+      timezone: 'Mars/Olympus',
+      pueCategory: '4',
+      commissionedAt: '01/02/2024',
+      itCapacityKw: '0',
+    };
     const { errors } = siteFormToBody(form, 'create');
-    expect(Object.keys(errors).sort()).toEqual(['code', 'commissionedAt', 'itCapacityKw', 'latitude', 'name', 'pueCategory', 'racks', 'timezone']);
+    expect(Object.keys(errors).sort()).toEqual([
+      'code',
+      'commissionedAt',
+      'itCapacityKw',
+      'latitude',
+      'name',
+      'pueCategory',
+      'racks',
+      'timezone',
+    ]);
+    expect(errors.latitude).toEqual({ key: 'admin.err.number', params: { min: -90, max: '90' } });
+    expect(errors.racks!.key).toBe('admin.err.integer');
+    expect(errors.itCapacityKw!.key).toBe('admin.err.positive');
+    expect(errors.name).toEqual({ key: 'admin.err.required' });
   });
 
   it('clears emptied fields with null when editing, and never sends the code', () => {

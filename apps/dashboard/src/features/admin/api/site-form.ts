@@ -1,5 +1,6 @@
 /** The site form: string fields in, a validated request body out (pure, unit-tested). */
 import { SITE_CODE_PATTERN, type DataCenter, type PueCategory } from '@dcfleet/contracts';
+import type { MessageKey, TranslateParams } from '../../../i18n/messages';
 
 export const SITE_FIELDS = [
   'code',
@@ -20,7 +21,12 @@ export const SITE_FIELDS = [
 
 export type SiteField = (typeof SITE_FIELDS)[number];
 export type SiteForm = Record<SiteField, string>;
-export type SiteFormErrors = Partial<Record<SiteField, string>>;
+/** What is wrong with a field, as a message key and its parameters (translated by the form). */
+export interface FieldError {
+  key: MessageKey;
+  params?: TranslateParams;
+}
+export type SiteFormErrors = Partial<Record<SiteField, FieldError>>;
 
 export function emptySiteForm(): SiteForm {
   return {
@@ -65,20 +71,27 @@ export function siteToForm(site: DataCenter): SiteForm {
 type Body = Partial<Omit<DataCenter, 'pueCategory'>> & { pueCategory?: PueCategory };
 
 /**
- * Validates the form. Creating leaves empty optional fields out; editing sends them as null (cleared).
- * Messages are keys of what is wrong, in English (the API uses the same wording).
+ * Validates the form with the API's rules. Creating leaves empty optional fields out; editing sends them as
+ * null (cleared).
  */
-export function siteFormToBody(form: SiteForm, mode: 'create' | 'edit'): { body: Body; errors: SiteFormErrors } {
+export function siteFormToBody(
+  form: SiteForm,
+  mode: 'create' | 'edit',
+): { body: Body; errors: SiteFormErrors } {
   const errors: SiteFormErrors = {};
   const body: Body = {};
-  const text = (field: 'name' | 'operator' | 'region' | 'hub' | 'timezone', max: number, required = false) => {
+  const text = (
+    field: 'name' | 'operator' | 'region' | 'hub' | 'timezone',
+    max: number,
+    required = false,
+  ) => {
     const v = form[field].trim();
     if (!v) {
-      if (required) errors[field] = 'required';
+      if (required) errors[field] = { key: 'admin.err.required' };
       else if (mode === 'edit' && field !== 'timezone' && field !== 'name') body[field] = null;
       return;
     }
-    if (v.length > max) errors[field] = `at most ${max} characters`;
+    if (v.length > max) errors[field] = { key: 'admin.err.length', params: { max } };
     else body[field] = v;
   };
   const num = (
@@ -94,8 +107,16 @@ export function siteFormToBody(form: SiteForm, mode: 'create' | 'edit'): { body:
       return;
     }
     const v = Number(raw);
-    if (!Number.isFinite(v) || (integer && !Number.isInteger(v)) || v > max || (exclusiveMin ? v <= min : v < min)) {
-      errors[field] = `${integer ? 'a whole number' : 'a number'} ${exclusiveMin ? 'above' : 'from'} ${min} to ${max}`;
+    if (
+      !Number.isFinite(v) ||
+      (integer && !Number.isInteger(v)) ||
+      v > max ||
+      (exclusiveMin ? v <= min : v < min)
+    ) {
+      errors[field] = {
+        key: integer ? 'admin.err.integer' : exclusiveMin ? 'admin.err.positive' : 'admin.err.number',
+        params: { min, max: max.toLocaleString('en-US') },
+      };
       return;
     }
     body[field] = v;
@@ -103,7 +124,7 @@ export function siteFormToBody(form: SiteForm, mode: 'create' | 'edit'): { body:
 
   if (mode === 'create') {
     const code = form.code.trim();
-    if (!SITE_CODE_PATTERN.test(code)) errors.code = 'capitals, digits and dashes, 2-32 characters (e.g. GZ-GA-09)';
+    if (!SITE_CODE_PATTERN.test(code)) errors.code = { key: 'admin.err.code' };
     else body.code = code;
   }
   text('name', 200, true);
@@ -116,7 +137,7 @@ export function siteFormToBody(form: SiteForm, mode: 'create' | 'edit'): { body:
       new Intl.DateTimeFormat('en-US', { timeZone: tz });
       body.timezone = tz;
     } catch {
-      errors.timezone = 'an IANA time zone such as Asia/Shanghai';
+      errors.timezone = { key: 'admin.err.timezone' };
     }
   }
   num('latitude', -90, 90);
@@ -127,11 +148,12 @@ export function siteFormToBody(form: SiteForm, mode: 'create' | 'edit'): { body:
   num('greenCertifiedYear', 1990, 2200, true);
   const cat = Number(form.pueCategory);
   if (cat === 1 || cat === 2 || cat === 3) body.pueCategory = cat;
-  else errors.pueCategory = '1, 2 or 3';
+  else errors.pueCategory = { key: 'admin.err.category' };
   const date = form.commissionedAt.trim();
   if (!date) {
     if (mode === 'edit') body.commissionedAt = null;
-  } else if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) errors.commissionedAt = 'a date YYYY-MM-DD';
+  } else if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
+    errors.commissionedAt = { key: 'admin.err.date' };
   else body.commissionedAt = date;
   return { body, errors };
 }

@@ -1,4 +1,11 @@
-import { ROLES, type CreatedIngestToken, type DataCenter, type IngestTokenInfo, type Role, type UserInfo } from '@dcfleet/contracts';
+import {
+  ROLES,
+  type CreatedIngestToken,
+  type DataCenter,
+  type IngestTokenInfo,
+  type Role,
+  type UserInfo,
+} from '@dcfleet/contracts';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { queryCache, useQuery } from '../../../api/query-cache';
 import { hrefFor } from '../../../app/routes';
@@ -7,7 +14,16 @@ import { useI18n } from '../../../i18n/i18n';
 import { formatAgo, formatDateTime, formatPower } from '../../../lib/format';
 import { FLEET_KEY, siteKey } from '../../fleet/api/fleet-api';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
-import { createToken, createUser, fetchTokens, fetchUsers, revokeToken, TOKENS_KEY, updateUser, USERS_KEY } from '../api/admin-api';
+import {
+  createToken,
+  createUser,
+  fetchTokens,
+  fetchUsers,
+  revokeToken,
+  TOKENS_KEY,
+  updateUser,
+  USERS_KEY,
+} from '../api/admin-api';
 import { SiteFormDialog } from './SiteFormDialog';
 
 type Tab = 'sites' | 'tokens' | 'users';
@@ -49,9 +65,17 @@ function SitesAdmin() {
         </button>
       </div>
       <Flash message={message} error={null} />
-      {q.error ? <ErrorState error={q.error} message={t('fleet.loadError', { message: q.error.message })} onRetry={q.refetch} /> : null}
+      {q.error ? (
+        <ErrorState
+          error={q.error}
+          message={t('fleet.loadError', { message: q.error.message })}
+          onRetry={q.refetch}
+        />
+      ) : null}
       {!q.data ? (
-        q.error ? null : <Loading />
+        q.error ? null : (
+          <Loading />
+        )
       ) : sites.length === 0 ? (
         <Empty>{t('fleet.empty')}</Empty>
       ) : (
@@ -103,7 +127,11 @@ function SitesAdmin() {
           onClose={() => setEditing(null)}
           onSaved={(saved, created) => {
             setEditing(null);
-            setMessage(created ? t('admin.site.created', { code: saved.code }) : t('admin.site.updated', { code: saved.code }));
+            setMessage(
+              created
+                ? t('admin.site.created', { code: saved.code })
+                : t('admin.site.updated', { code: saved.code }),
+            );
             queryCache.setData(siteKey(saved.code), () => saved);
             queryCache.invalidate(FLEET_KEY);
           }}
@@ -127,7 +155,10 @@ function TokensAdmin() {
   const codes = useMemo(() => (fleet.data ?? []).map((s) => s.code).sort(), [fleet.data]);
   const selected = site || codes[0] || '';
   const tokens = useMemo(
-    () => [...(q.data ?? [])].sort((a, b) => Number(!!a.revokedAt) - Number(!!b.revokedAt) || b.createdAt.localeCompare(a.createdAt)),
+    () =>
+      [...(q.data ?? [])].sort(
+        (a, b) => Number(!!a.revokedAt) - Number(!!b.revokedAt) || b.createdAt.localeCompare(a.createdAt),
+      ),
     [q.data],
   );
 
@@ -153,11 +184,20 @@ function TokensAdmin() {
   }
 
   async function revoke(token: IngestTokenInfo) {
-    if (!window.confirm(t('admin.token.revokeConfirm', { name: token.name, prefix: token.prefix, site: token.datacenter }))) return;
+    if (
+      !window.confirm(
+        t('admin.token.revokeConfirm', { name: token.name, prefix: token.prefix, site: token.datacenter }),
+      )
+    )
+      return;
     setError(null);
     try {
       const info = await revokeToken(token.id);
-      queryCache.setData<IngestTokenInfo[]>(TOKENS_KEY, (list) => list?.map((x) => (x.id === token.id ? { ...x, ...info, revokedAt: info.revokedAt ?? new Date().toISOString() } : x)));
+      queryCache.setData<IngestTokenInfo[]>(TOKENS_KEY, (list) =>
+        list?.map((x) =>
+          x.id === token.id ? { ...x, ...info, revokedAt: info.revokedAt ?? new Date().toISOString() } : x,
+        ),
+      );
       setMessage(t('admin.token.revoked', { time: formatDateTime(info.revokedAt ?? Date.now(), locale) }));
     } catch (err) {
       setError(t('admin.error', { message: errorText(err) }));
@@ -181,21 +221,38 @@ function TokensAdmin() {
         </div>
         <div className="field">
           <label htmlFor={`${id}-name`}>{t('admin.token.name')}</label>
-          <input id={`${id}-name`} value={name} maxLength={100} placeholder={t('admin.token.nameHint')} onChange={(e) => setName(e.target.value)} />
+          <input
+            id={`${id}-name`}
+            value={name}
+            maxLength={100}
+            placeholder={t('admin.token.nameHint')}
+            onChange={(e) => setName(e.target.value)}
+          />
         </div>
         <button type="submit" disabled={pending || !selected} aria-busy={pending}>
           {t('admin.token.create')}
         </button>
       </form>
       {created ? (
-        <div className="secret card" role="region" aria-labelledby={`${id}-secret-title`} data-testid="token-secret">
+        <div
+          className="secret card"
+          role="region"
+          aria-labelledby={`${id}-secret-title`}
+          data-testid="token-secret"
+        >
           <h3 id={`${id}-secret-title`}>{t('admin.token.secretTitle', { site: created.datacenter })}</h3>
           <p className="notice">{t('admin.token.secretWarn')}</p>
           <div className="secret-row">
             <label htmlFor={`${id}-secret`} className="visually-hidden">
               {t('admin.token.secretLabel')}
             </label>
-            <input id={`${id}-secret`} readOnly value={created.token} className="mono" onFocus={(e) => e.currentTarget.select()} />
+            <input
+              id={`${id}-secret`}
+              readOnly
+              value={created.token}
+              className="mono"
+              onFocus={(e) => e.currentTarget.select()}
+            />
             <CopyButton text={created.token} targetId={`${id}-secret`} />
             <button type="button" className="btn-secondary" onClick={() => setCreated(null)}>
               {t('admin.token.dismiss')}
@@ -204,9 +261,17 @@ function TokensAdmin() {
         </div>
       ) : null}
       <Flash message={message} error={error} />
-      {q.error ? <ErrorState error={q.error} message={t('admin.error', { message: q.error.message })} onRetry={q.refetch} /> : null}
+      {q.error ? (
+        <ErrorState
+          error={q.error}
+          message={t('admin.error', { message: q.error.message })}
+          onRetry={q.refetch}
+        />
+      ) : null}
       {!q.data ? (
-        q.error ? null : <Loading />
+        q.error ? null : (
+          <Loading />
+        )
       ) : tokens.length === 0 ? (
         <Empty>{t('admin.token.empty')}</Empty>
       ) : (
@@ -236,7 +301,11 @@ function TokensAdmin() {
                     {tk.createdBy ? <span className="block small muted">{tk.createdBy}</span> : null}
                   </td>
                   <td>{tk.lastUsedAt ? formatAgo(tk.lastUsedAt, Date.now(), t) : t('time.never')}</td>
-                  <td>{tk.revokedAt ? t('admin.token.revoked', { time: formatDateTime(tk.revokedAt, locale) }) : t('admin.token.active')}</td>
+                  <td>
+                    {tk.revokedAt
+                      ? t('admin.token.revoked', { time: formatDateTime(tk.revokedAt, locale) })
+                      : t('admin.token.active')}
+                  </td>
                   <td>
                     {tk.revokedAt ? null : (
                       <button type="button" className="btn-small btn-danger" onClick={() => revoke(tk)}>
@@ -266,9 +335,15 @@ function UsersAdmin({ self }: { self: string }) {
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const users = useMemo(() => [...(q.data ?? [])].sort((a, b) => a.username.localeCompare(b.username)), [q.data]);
+  const users = useMemo(
+    () => [...(q.data ?? [])].sort((a, b) => a.username.localeCompare(b.username)),
+    [q.data],
+  );
 
-  const replace = (user: UserInfo) => queryCache.setData<UserInfo[]>(USERS_KEY, (list) => list?.map((u) => (u.username === user.username ? user : u)));
+  const replace = (user: UserInfo) =>
+    queryCache.setData<UserInfo[]>(USERS_KEY, (list) =>
+      list?.map((u) => (u.username === user.username ? user : u)),
+    );
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -276,7 +351,11 @@ function UsersAdmin({ self }: { self: string }) {
     setError(null);
     setMessage(null);
     try {
-      const user = await createUser({ username: form.username.trim(), password: form.password, role: form.role });
+      const user = await createUser({
+        username: form.username.trim(),
+        password: form.password,
+        role: form.role,
+      });
       queryCache.setData<UserInfo[]>(USERS_KEY, (list) => (list ? [...list, user] : list));
       setMessage(t('admin.user.created', { name: user.username }));
       setForm({ username: '', password: '', role: form.role });
@@ -306,7 +385,13 @@ function UsersAdmin({ self }: { self: string }) {
         <h3 id={`${id}-title`}>{t('admin.user.createTitle')}</h3>
         <div className="field">
           <label htmlFor={`${id}-u`}>{t('admin.user.username')}</label>
-          <input id={`${id}-u`} value={form.username} autoComplete="off" required onChange={(e) => setForm({ ...form, username: e.target.value })} />
+          <input
+            id={`${id}-u`}
+            value={form.username}
+            autoComplete="off"
+            required
+            onChange={(e) => setForm({ ...form, username: e.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-p`}>{t('admin.user.password')}</label>
@@ -326,7 +411,11 @@ function UsersAdmin({ self }: { self: string }) {
         </div>
         <div className="field">
           <label htmlFor={`${id}-r`}>{t('admin.user.role')}</label>
-          <select id={`${id}-r`} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+          <select
+            id={`${id}-r`}
+            value={form.role}
+            onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+          >
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {t(`role.${r}`)}
@@ -334,14 +423,26 @@ function UsersAdmin({ self }: { self: string }) {
             ))}
           </select>
         </div>
-        <button type="submit" disabled={pending || !form.username.trim() || form.password.length < 12} aria-busy={pending}>
+        <button
+          type="submit"
+          disabled={pending || !form.username.trim() || form.password.length < 12}
+          aria-busy={pending}
+        >
           {t('admin.user.create')}
         </button>
       </form>
       <Flash message={message} error={error} />
-      {q.error ? <ErrorState error={q.error} message={t('admin.error', { message: q.error.message })} onRetry={q.refetch} /> : null}
+      {q.error ? (
+        <ErrorState
+          error={q.error}
+          message={t('admin.error', { message: q.error.message })}
+          onRetry={q.refetch}
+        />
+      ) : null}
       {!q.data ? (
-        q.error ? null : <Loading />
+        q.error ? null : (
+          <Loading />
+        )
       ) : (
         <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="users-admin-title">
           <table className="data" data-testid="admin-users">
@@ -416,7 +517,10 @@ export function AdminPage({ query, username }: { query: Record<string, string>; 
         <ul>
           {TABS.map((name) => (
             <li key={name}>
-              <a href={hrefFor({ name: 'admin' }, name === 'sites' ? {} : { tab: name })} aria-current={tab === name ? 'page' : undefined}>
+              <a
+                href={hrefFor({ name: 'admin' }, name === 'sites' ? {} : { tab: name })}
+                aria-current={tab === name ? 'page' : undefined}
+              >
                 {t(`admin.${name}`)}
               </a>
             </li>

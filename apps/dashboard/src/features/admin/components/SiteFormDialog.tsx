@@ -3,9 +3,23 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useI18n } from '../../../i18n/i18n';
 import type { MessageKey } from '../../../i18n/messages';
 import { createSite, updateSite } from '../api/admin-api';
-import { emptySiteForm, siteFormToBody, siteToForm, type SiteField, type SiteForm, type SiteFormErrors } from '../api/site-form';
+import {
+  emptySiteForm,
+  siteFormToBody,
+  siteToForm,
+  type SiteField,
+  type SiteForm,
+  type SiteFormErrors,
+} from '../api/site-form';
 
-const FIELDS: { name: SiteField; label: MessageKey; type?: string; hint?: MessageKey; inputMode?: 'decimal' | 'numeric'; wide?: boolean }[] = [
+const FIELDS: {
+  name: SiteField;
+  label: MessageKey;
+  type?: string;
+  hint?: MessageKey;
+  inputMode?: 'decimal' | 'numeric';
+  wide?: boolean;
+}[] = [
   { name: 'code', label: 'admin.site.code', hint: 'admin.site.codeHint' },
   { name: 'name', label: 'admin.site.name', wide: true },
   { name: 'operator', label: 'admin.site.operator' },
@@ -57,7 +71,9 @@ export function SiteFormDialog({ site, onClose, onSaved }: Props) {
     }
     setPending(true);
     try {
-      const saved = site ? await updateSite(site.code, body) : await createSite({ ...body, code: body.code!, name: body.name! });
+      const saved = site
+        ? await updateSite(site.code, body)
+        : await createSite({ ...body, code: body.code!, name: body.name! });
       onSaved(saved, !site);
     } catch (err) {
       setServerError(err instanceof Error ? err.message : String(err));
@@ -68,7 +84,9 @@ export function SiteFormDialog({ site, onClose, onSaved }: Props) {
   return (
     <dialog ref={ref} className="dialog dialog-wide" aria-labelledby={`${id}-title`} onCancel={onClose}>
       <form onSubmit={submit} noValidate>
-        <h2 id={`${id}-title`}>{site ? t('admin.site.editTitle', { code: site.code }) : t('admin.site.createTitle')}</h2>
+        <h2 id={`${id}-title`}>
+          {site ? t('admin.site.editTitle', { code: site.code }) : t('admin.site.createTitle')}
+        </h2>
         {serverError ? (
           <p className="error" role="alert">
             {t('admin.error', { message: serverError })}
@@ -82,10 +100,17 @@ export function SiteFormDialog({ site, onClose, onSaved }: Props) {
               <div key={f.name} className={`field ${f.wide ? 'field-wide' : ''}`}>
                 <label htmlFor={`${id}-${f.name}`}>{t(f.label)}</label>
                 {f.name === 'pueCategory' ? (
-                  <select id={`${id}-${f.name}`} value={form.pueCategory} onChange={(e) => setForm({ ...form, pueCategory: e.target.value })}>
+                  <select
+                    id={`${id}-${f.name}`}
+                    value={form.pueCategory}
+                    onChange={(e) => setForm({ ...form, pueCategory: e.target.value })}
+                  >
                     {[1, 2, 3].map((c) => (
                       <option key={c} value={c}>
-                        {t('site.meta.categoryValue', { n: c, point: t(`site.meta.category${c}` as MessageKey) })}
+                        {t('site.meta.categoryValue', {
+                          n: c,
+                          point: t(`site.meta.category${c}` as MessageKey),
+                        })}
                       </option>
                     ))}
                   </select>
@@ -105,7 +130,7 @@ export function SiteFormDialog({ site, onClose, onSaved }: Props) {
                 )}
                 {err || f.hint ? (
                   <span id={hintId} className={err ? 'field-error' : 'field-hint'}>
-                    {err ?? (f.hint ? t(f.hint) : '')}
+                    {err ? t(err.key, err.params) : f.hint ? t(f.hint) : ''}
                   </span>
                 ) : null}
               </div>

@@ -11,7 +11,8 @@ export const alarmsKey = (view: AlarmView) => `${ALARMS_PREFIX}${view}`;
 export function normalizeAlarms(body: unknown): AlarmInfo[] {
   if (Array.isArray(body)) return body as AlarmInfo[];
   if (body && typeof body === 'object') {
-    const inner = (body as { alarms?: unknown; items?: unknown }).alarms ?? (body as { items?: unknown }).items;
+    const inner =
+      (body as { alarms?: unknown; items?: unknown }).alarms ?? (body as { items?: unknown }).items;
     if (Array.isArray(inner)) return inner as AlarmInfo[];
   }
   return [];

@@ -37,7 +37,11 @@ describe('alarm lists', () => {
   it('upserts raised and acknowledged alarms, and drops cleared ones from the active view', () => {
     const list = [alarm(1), alarm(2)];
     expect(upsertAlarm(list, alarm(3), 'active')!.map((a) => a.id)).toEqual([3, 2, 1]);
-    const acked = upsertAlarm(list, alarm(1, { acknowledgedAt: '2026-11-29T09:00:00Z', acknowledgedBy: 'op' }), 'active')!;
+    const acked = upsertAlarm(
+      list,
+      alarm(1, { acknowledgedAt: '2026-11-29T09:00:00Z', acknowledgedBy: 'op' }),
+      'active',
+    )!;
     expect(acked.find((a) => a.id === 1)!.acknowledgedBy).toBe('op');
     const cleared = alarm(2, { state: 'cleared', clearedAt: '2026-11-29T09:00:00Z' });
     expect(upsertAlarm(list, cleared, 'active')!.map((a) => a.id)).toEqual([1]);
@@ -46,7 +50,13 @@ describe('alarm lists', () => {
   });
 
   it('counts active alarms by severity', () => {
-    expect(countActive([alarm(1, { severity: 'critical' }), alarm(2, { acknowledgedAt: 'x' }), alarm(3, { state: 'cleared' })])).toEqual({
+    expect(
+      countActive([
+        alarm(1, { severity: 'critical' }),
+        alarm(2, { acknowledgedAt: 'x' }),
+        alarm(3, { state: 'cleared' }),
+      ]),
+    ).toEqual({
       critical: 1,
       warning: 1,
       unacknowledged: 1,

@@ -19,7 +19,11 @@ export function sortAlarms(list: readonly AlarmInfo[], view: AlarmView): AlarmIn
  * A raised, acknowledged or cleared alarm folded into a list: replaced by id (or added); the active view
  * drops cleared alarms. Undefined (not loaded yet) stays undefined: the first fetch will include it.
  */
-export function upsertAlarm(list: AlarmInfo[] | undefined, alarm: AlarmInfo, view: AlarmView): AlarmInfo[] | undefined {
+export function upsertAlarm(
+  list: AlarmInfo[] | undefined,
+  alarm: AlarmInfo,
+  view: AlarmView,
+): AlarmInfo[] | undefined {
   if (!list) return undefined;
   const rest = list.filter((a) => a.id !== alarm.id);
   if (view === 'active' && alarm.state !== 'active') return rest.length === list.length ? list : rest;
@@ -27,7 +31,11 @@ export function upsertAlarm(list: AlarmInfo[] | undefined, alarm: AlarmInfo, vie
 }
 
 /** Counts per severity of the alarms still active. */
-export function countActive(list: readonly AlarmInfo[]): { critical: number; warning: number; unacknowledged: number } {
+export function countActive(list: readonly AlarmInfo[]): {
+  critical: number;
+  warning: number;
+  unacknowledged: number;
+} {
   let critical = 0;
   let warning = 0;
   let unacknowledged = 0;

@@ -9,7 +9,15 @@ import { acknowledgeAlarm, alarmsKey, type AlarmView } from '../api/alarms-api';
 import { countActive, upsertAlarm } from '../api/alarms-data';
 import { useAlarmsQuery } from '../hooks/use-alarms-query';
 
-function AckDialog({ alarm, onClose, username }: { alarm: AlarmInfo; onClose: () => void; username: string }) {
+function AckDialog({
+  alarm,
+  onClose,
+  username,
+}: {
+  alarm: AlarmInfo;
+  onClose: () => void;
+  username: string;
+}) {
   const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const noteId = useId();
@@ -118,10 +126,18 @@ export function AlarmsPage({ role, username = '' }: { role: Role; username?: str
       </div>
       <div className="toolbar">
         <div className="segmented" role="group" aria-label={t('alarms.title')}>
-          <button type="button" aria-pressed={view === 'active'} onClick={() => navigate({ name: 'alarms' }, {}, true)}>
+          <button
+            type="button"
+            aria-pressed={view === 'active'}
+            onClick={() => navigate({ name: 'alarms' }, {}, true)}
+          >
             {t('alarms.active')}
           </button>
-          <button type="button" aria-pressed={view === 'all'} onClick={() => navigate({ name: 'alarms' }, { view: 'all' }, true)}>
+          <button
+            type="button"
+            aria-pressed={view === 'all'}
+            onClick={() => navigate({ name: 'alarms' }, { view: 'all' }, true)}
+          >
             {t('alarms.history')}
           </button>
         </div>
@@ -138,9 +154,17 @@ export function AlarmsPage({ role, username = '' }: { role: Role; username?: str
       <p className="visually-hidden" role="status" aria-live="polite">
         {announce}
       </p>
-      {q.error ? <ErrorState error={q.error} message={t('alarms.loadError', { message: q.error.message })} onRetry={q.refetch} /> : null}
+      {q.error ? (
+        <ErrorState
+          error={q.error}
+          message={t('alarms.loadError', { message: q.error.message })}
+          onRetry={q.refetch}
+        />
+      ) : null}
       {!list ? (
-        q.error ? null : <Loading />
+        q.error ? null : (
+          <Loading />
+        )
       ) : list.length === 0 ? (
         <Empty>{view === 'active' ? t('alarms.empty.active') : t('alarms.empty.all')}</Empty>
       ) : (
@@ -158,7 +182,11 @@ export function AlarmsPage({ role, username = '' }: { role: Role; username?: str
             </thead>
             <tbody>
               {list.map((a) => (
-                <tr key={a.id} data-alarm={a.id} className={`${fresh.has(a.id) ? 'row-new' : ''} ${a.state === 'cleared' ? 'row-cleared' : ''}`}>
+                <tr
+                  key={a.id}
+                  data-alarm={a.id}
+                  className={`${fresh.has(a.id) ? 'row-new' : ''} ${a.state === 'cleared' ? 'row-cleared' : ''}`}
+                >
                   <td>
                     <span className={`sev sev-${a.severity}`}>{t(`alarms.severity.${a.severity}`)}</span>
                   </td>
@@ -175,11 +203,18 @@ export function AlarmsPage({ role, username = '' }: { role: Role; username?: str
                     </time>
                     <span className="muted small block">{formatAgo(a.raisedAt, now, t)}</span>
                   </td>
-                  <td>{a.state === 'active' ? t('alarms.state.active') : t('alarms.state.cleared', { time: formatDateTime(a.clearedAt, locale) })}</td>
+                  <td>
+                    {a.state === 'active'
+                      ? t('alarms.state.active')
+                      : t('alarms.state.cleared', { time: formatDateTime(a.clearedAt, locale) })}
+                  </td>
                   <td className="wrap">
                     {a.acknowledgedAt ? (
                       <>
-                        {t('alarms.ackBy', { user: a.acknowledgedBy ?? '?', time: formatDateTime(a.acknowledgedAt, locale) })}
+                        {t('alarms.ackBy', {
+                          user: a.acknowledgedBy ?? '?',
+                          time: formatDateTime(a.acknowledgedAt, locale),
+                        })}
                         {a.note ? <span className="block note">“{a.note}”</span> : null}
                       </>
                     ) : canAck && a.state === 'active' ? (

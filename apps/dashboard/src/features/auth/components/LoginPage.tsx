@@ -61,7 +61,12 @@ export function LoginPage({ onLoggedIn, notice }: Props) {
       <div className="login-lang">
         <LanguageSwitch />
       </div>
-      <form className="card login-form" onSubmit={submit} noValidate aria-describedby={error ? errorId : undefined}>
+      <form
+        className="card login-form"
+        onSubmit={submit}
+        noValidate
+        aria-describedby={error ? errorId : undefined}
+      >
         <div className="login-brand" aria-hidden="true">
           <svg width="28" height="28" viewBox="0 0 20 20">
             <rect x="2" y="3" width="16" height="4" rx="1" fill="currentColor" />

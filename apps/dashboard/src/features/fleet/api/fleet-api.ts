@@ -1,5 +1,6 @@
 import { API_PREFIX, type DataCenterWithSnapshot, type SeriesResponse } from '@dcfleet/contracts';
 import { request } from '../../../api/client';
+import { createLimiter } from '../../../lib/limiter';
 import type { TrendPoint } from './fleet-data';
 
 /** Cache keys: the live socket updates the same entries (app/live-sync.ts). */
@@ -18,8 +19,15 @@ export function fetchSite(code: string, signal: AbortSignal): Promise<DataCenter
   return request<DataCenterWithSnapshot>(`${API_PREFIX}/datacenters/${encodeURIComponent(code)}`, { signal });
 }
 
+/** Trend requests of the tiles: a few at a time, so other pages' requests never queue behind 25 of them. */
+const trendLimit = createLimiter(3);
+
 /** The last two hours of IT power at 1-minute resolution, as (t, value) pairs with nulls for gaps. */
-export async function fetchTrend(code: string, signal: AbortSignal, now = Date.now()): Promise<TrendPoint[]> {
+export function fetchTrend(code: string, signal: AbortSignal): Promise<TrendPoint[]> {
+  return trendLimit(signal, () => fetchTrendNow(code, signal, Date.now()));
+}
+
+async function fetchTrendNow(code: string, signal: AbortSignal, now: number): Promise<TrendPoint[]> {
   const params = new URLSearchParams({
     metric: 'it_power_kw',
     from: new Date(now - TREND_WINDOW_MS).toISOString(),

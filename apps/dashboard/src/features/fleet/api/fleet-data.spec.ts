@@ -33,7 +33,11 @@ function snap(code: string, patch: Partial<SiteSnapshot> = {}): SiteSnapshot {
   };
 }
 
-function site(code: string, s: Partial<SiteSnapshot> = {}, extra: Partial<DataCenterWithSnapshot> = {}): DataCenterWithSnapshot {
+function site(
+  code: string,
+  s: Partial<SiteSnapshot> = {},
+  extra: Partial<DataCenterWithSnapshot> = {},
+): DataCenterWithSnapshot {
   return {
     code,
     name: `Site ${code}`,
@@ -73,7 +77,10 @@ describe('fleetKpis', () => {
   });
 
   it('leaves PUE empty without an online site reporting both powers', () => {
-    const k = fleetKpis([site('A1', { facilityPowerKw: 100, itPowerKw: null }), site('B1', { itPowerKw: 0, facilityPowerKw: 5 })]);
+    const k = fleetKpis([
+      site('A1', { facilityPowerKw: 100, itPowerKw: null }),
+      site('B1', { itPowerKw: 0, facilityPowerKw: 5 }),
+    ]);
     expect(k.livePue).toBeNull();
     expect(k.facilityKw).toBe(105);
   });
@@ -152,23 +159,58 @@ describe('sparklinePath', () => {
       ),
     ).toBe('M0.0,5.0L10.0,5.0');
   });
+  it('does not magnify noise: the range spans at least 10 % of the values', () => {
+    const d = sparklinePath(
+      [
+        { t: 0, v: 1000 },
+        { t: 1, v: 1010 },
+      ],
+      10,
+      104,
+    );
+    // 1000 and 1010 in a 100-unit range centred on 1005: y = 2 + (1 - (v - 955) / 100) * 100
+    expect(d).toBe('M0.0,57.0L10.0,47.0');
+  });
   it('marks an isolated point', () => {
-    expect(sparklinePath([{ t: 0, v: null }, { t: 1, v: 2 }, { t: 2, v: null }], 10, 10)).toContain('h0.01');
+    expect(
+      sparklinePath(
+        [
+          { t: 0, v: null },
+          { t: 1, v: 2 },
+          { t: 2, v: null },
+        ],
+        10,
+        10,
+      ),
+    ).toContain('h0.01');
   });
   it('trendStats summarises non-null values', () => {
-    expect(trendStats([{ t: 0, v: 2 }, { t: 1, v: null }, { t: 2, v: 1 }])).toEqual({ min: 1, max: 2, last: 1 });
+    expect(
+      trendStats([
+        { t: 0, v: 2 },
+        { t: 1, v: null },
+        { t: 2, v: 1 },
+      ]),
+    ).toEqual({ min: 1, max: 2, last: 1 });
     expect(trendStats([])).toBeNull();
   });
 });
 
 describe('filters and sorting', () => {
   const sites = [
-    site('B1', { status: 'stale', itPowerKw: 500, activeAlarms: 1 }, { region: 'Zunyi', hub: 'H1', itCapacityKw: 1000 }),
+    site(
+      'B1',
+      { status: 'stale', itPowerKw: 500, activeAlarms: 1 },
+      { region: 'Zunyi', hub: 'H1', itCapacityKw: 1000 },
+    ),
     site('A1', { itPowerKw: 900, livePue: 1.4 }, { region: 'Guiyang', hub: 'H1', itCapacityKw: 3000 }),
     site('C1', { status: 'offline' }, { region: 'Guiyang', hub: 'H2' }),
   ];
   it('filters by region, hub and status', () => {
-    expect(filterSites(sites, { region: 'Guiyang', hub: '', status: '' }).map((s) => s.code)).toEqual(['A1', 'C1']);
+    expect(filterSites(sites, { region: 'Guiyang', hub: '', status: '' }).map((s) => s.code)).toEqual([
+      'A1',
+      'C1',
+    ]);
     expect(filterSites(sites, { region: '', hub: 'H1', status: 'stale' }).map((s) => s.code)).toEqual(['B1']);
   });
   it('sorts by code, by numbers (largest first, missing last) and by status (problems first)', () => {
@@ -185,7 +227,12 @@ describe('filters and sorting', () => {
 
 describe('map projection', () => {
   it('frames Guizhou and widens for sites outside it', () => {
-    expect(mapFrame([{ latitude: 26.4, longitude: 106.4 }])).toEqual({ west: 103.5, east: 109.7, south: 24.5, north: 29.3 });
+    expect(mapFrame([{ latitude: 26.4, longitude: 106.4 }])).toEqual({
+      west: 103.5,
+      east: 109.7,
+      south: 24.5,
+      north: 29.3,
+    });
     expect(mapFrame([{ latitude: 31.2, longitude: 121.5 }]).east).toBe(122);
   });
   it('maps the north-west corner to 0,0 and keeps the aspect ratio', () => {

@@ -94,7 +94,8 @@ export function appendTrend(
 
 /**
  * SVG path of a sparkline in a width×height box. Nulls break the line (gaps are never bridged); the y range
- * is the data's own, padded so a flat line sits in the middle.
+ * is the data's own, widened to at least 10 % of the values so small noise stays small and a flat line sits
+ * in the middle.
  */
 export function sparklinePath(points: readonly TrendPoint[], width: number, height: number): string {
   const valid = points.filter((p) => finite(p.v));
@@ -103,9 +104,12 @@ export function sparklinePath(points: readonly TrendPoint[], width: number, heig
   const t1 = points[points.length - 1]!.t;
   let min = Math.min(...valid.map((p) => p.v as number));
   let max = Math.max(...valid.map((p) => p.v as number));
-  if (max - min < 1e-9) {
-    min -= 1;
-    max += 1;
+  // Never magnify noise: the y range spans at least 10 % of the magnitude (and 2 units around zero).
+  const minSpan = Math.max(0.1 * Math.max(Math.abs(min), Math.abs(max)), 2);
+  if (max - min < minSpan) {
+    const mid = (max + min) / 2;
+    min = mid - minSpan / 2;
+    max = mid + minSpan / 2;
   }
   const pad = 2;
   const x = (t: number) => (t1 === t0 ? width / 2 : ((t - t0) / (t1 - t0)) * width);
@@ -142,9 +146,21 @@ export interface FleetFilters {
 }
 
 export type FleetSort = 'code' | 'name' | 'pue' | 'it' | 'utilization' | 'inlet' | 'alarms' | 'status';
-export const FLEET_SORTS: readonly FleetSort[] = ['code', 'name', 'status', 'pue', 'it', 'utilization', 'inlet', 'alarms'];
+export const FLEET_SORTS: readonly FleetSort[] = [
+  'code',
+  'name',
+  'status',
+  'pue',
+  'it',
+  'utilization',
+  'inlet',
+  'alarms',
+];
 
-export function filterSites(sites: readonly DataCenterWithSnapshot[], f: FleetFilters): DataCenterWithSnapshot[] {
+export function filterSites(
+  sites: readonly DataCenterWithSnapshot[],
+  f: FleetFilters,
+): DataCenterWithSnapshot[] {
   return sites.filter(
     (s) =>
       (!f.region || s.region === f.region) &&
@@ -156,7 +172,10 @@ export function filterSites(sites: readonly DataCenterWithSnapshot[], f: FleetFi
 const STATUS_RANK: Record<SiteStatus, number> = { offline: 0, stale: 1, online: 2 };
 
 /** Sorts a copy; numeric sorts put the largest first and missing values last; ties go by code. */
-export function sortSites(sites: readonly DataCenterWithSnapshot[], sort: FleetSort): DataCenterWithSnapshot[] {
+export function sortSites(
+  sites: readonly DataCenterWithSnapshot[],
+  sort: FleetSort,
+): DataCenterWithSnapshot[] {
   const num = (s: DataCenterWithSnapshot): number | null => {
     switch (sort) {
       case 'pue':
@@ -177,7 +196,9 @@ export function sortSites(sites: readonly DataCenterWithSnapshot[], sort: FleetS
     let c = 0;
     if (sort === 'name') c = a.name.localeCompare(b.name);
     else if (sort === 'status') {
-      c = STATUS_RANK[a.snapshot.status] - STATUS_RANK[b.snapshot.status] || b.snapshot.activeAlarms - a.snapshot.activeAlarms;
+      c =
+        STATUS_RANK[a.snapshot.status] - STATUS_RANK[b.snapshot.status] ||
+        b.snapshot.activeAlarms - a.snapshot.activeAlarms;
     } else if (sort !== 'code') {
       const va = num(a);
       const vb = num(b);
@@ -191,7 +212,9 @@ export function sortSites(sites: readonly DataCenterWithSnapshot[], sort: FleetS
 
 /** Distinct non-empty values of a field, sorted, for the filter menus. */
 export function distinct(sites: readonly DataCenterWithSnapshot[], field: 'region' | 'hub'): string[] {
-  return [...new Set(sites.map((s) => s[field]).filter((v): v is string => !!v))].sort((a, b) => a.localeCompare(b));
+  return [...new Set(sites.map((s) => s[field]).filter((v): v is string => !!v))].sort((a, b) =>
+    a.localeCompare(b),
+  );
 }
 
 /** Guizhou's extent (≈ 103.6–109.6 °E, 24.6–29.2 °N): the map's minimum frame. */
@@ -275,7 +298,11 @@ const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 &
  * no placed label and no other marker and stays inside the frame; a label with no free side gets null (it
  * is shown on hover and focus instead).
  */
-export function placeLabels(markers: readonly MapMarker[], width: number, height: number): (LabelSide | null)[] {
+export function placeLabels(
+  markers: readonly MapMarker[],
+  width: number,
+  height: number,
+): (LabelSide | null)[] {
   const placed: Box[] = [];
   const circles: Box[] = markers.map((m) => ({ x0: m.x - m.r, y0: m.y - m.r, x1: m.x + m.r, y1: m.y + m.r }));
   return markers.map((m, i) => {

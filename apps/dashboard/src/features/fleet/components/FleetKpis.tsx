@@ -9,9 +9,7 @@ export function FleetKpis({ sites, showAlarms }: { sites: DataCenterWithSnapshot
   return (
     <dl className="kpis" aria-label={t('fleet.kpis')} data-testid="fleet-kpis">
       <div>
-        <dt>
-          <abbr title={t('fleet.kpi.pueHint')}>{t('fleet.kpi.pue')}</abbr>
-        </dt>
+        <dt>{t('fleet.kpi.pue')}</dt>
         <dd data-testid="kpi-pue">{formatPue(k.livePue)}</dd>
         <dd className="kpi-hint">{t('fleet.kpi.pueHint')}</dd>
       </div>

@@ -2,7 +2,14 @@ import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { hrefFor } from '../../../app/routes';
 import { useI18n } from '../../../i18n/i18n';
 import { formatPower, formatPue } from '../../../lib/format';
-import { labelBox, mapFrame, placeLabels, projector, type LabelSide, type MapMarker } from '../api/fleet-data';
+import {
+  labelBox,
+  mapFrame,
+  placeLabels,
+  projector,
+  type LabelSide,
+  type MapMarker,
+} from '../api/fleet-data';
 
 const WIDTH = 400;
 
@@ -39,7 +46,7 @@ export function FleetMap({ sites }: { sites: DataCenterWithSnapshot[] }) {
       </figcaption>
       <svg
         className="fleet-map"
-        viewBox={`-28 -6 ${WIDTH + 40} ${p.height + 26}`}
+        viewBox={`-30 -6 ${WIDTH + 52} ${p.height + 26}`}
         role="group"
         aria-label={t('fleet.map.label', { n: placed.length })}
       >
@@ -69,10 +76,21 @@ export function FleetMap({ sites }: { sites: DataCenterWithSnapshot[] }) {
           const ty = box.y1 - 2;
           const label = `${s.code} ${s.name}: ${t(`status.${s.snapshot.status}`)}, PUE ${formatPue(s.snapshot.livePue)}, IT ${formatPower(s.snapshot.itPowerKw)}`;
           return (
-            <a key={s.code} href={hrefFor({ name: 'site', code: s.code })} className={`map-site map-${s.snapshot.status}`} aria-label={label} data-code={s.code}>
+            <a
+              key={s.code}
+              href={hrefFor({ name: 'site', code: s.code })}
+              className={`map-site map-${s.snapshot.status}`}
+              aria-label={label}
+              data-code={s.code}
+            >
               <title>{label}</title>
               <circle cx={x} cy={y} r={r} />
-              <text x={tx} y={ty} textAnchor={anchor} className={side ? 'map-label' : 'map-label label-hidden'}>
+              <text
+                x={tx}
+                y={ty}
+                textAnchor={anchor}
+                className={side ? 'map-label' : 'map-label label-hidden'}
+              >
                 {s.code}
               </text>
             </a>
@@ -87,7 +105,9 @@ export function FleetMap({ sites }: { sites: DataCenterWithSnapshot[] }) {
           </li>
         ))}
       </ul>
-      {sites.length > placed.length ? <p className="muted small">{t('fleet.map.noCoords', { n: sites.length - placed.length })}</p> : null}
+      {sites.length > placed.length ? (
+        <p className="muted small">{t('fleet.map.noCoords', { n: sites.length - placed.length })}</p>
+      ) : null}
     </figure>
   );
 }

@@ -6,7 +6,14 @@ import { canSeeAlarms, navigate, useHashLocation } from '../../../app/routes';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import type { MessageKey } from '../../../i18n/messages';
-import { distinct, filterSites, FLEET_SORTS, sortSites, type FleetFilters, type FleetSort } from '../api/fleet-data';
+import {
+  distinct,
+  filterSites,
+  FLEET_SORTS,
+  sortSites,
+  type FleetFilters,
+  type FleetSort,
+} from '../api/fleet-data';
 import { useFleetQuery } from '../hooks/use-fleet-query';
 import { FleetKpis } from './FleetKpis';
 import { FleetMap } from './FleetMap';
@@ -23,7 +30,9 @@ function useFleetView() {
     hub: query.hub ?? '',
     status: (STATUSES as string[]).includes(query.status ?? '') ? (query.status as SiteStatus) : '',
   };
-  const sort: FleetSort = (FLEET_SORTS as readonly string[]).includes(query.sort ?? '') ? (query.sort as FleetSort) : 'code';
+  const sort: FleetSort = (FLEET_SORTS as readonly string[]).includes(query.sort ?? '')
+    ? (query.sort as FleetSort)
+    : 'code';
   const view: 'tiles' | 'table' = query.view === 'table' ? 'table' : 'tiles';
   const set = (patch: Record<string, string>) => {
     const next = { ...query, ...patch };
@@ -43,7 +52,10 @@ export function FleetPage({ role }: { role: Role }) {
   const showAlarms = canSeeAlarms(role);
   const sites = q.data;
 
-  const shown = useMemo(() => (sites ? sortSites(filterSites(sites, filters), sort) : []), [sites, filters.region, filters.hub, filters.status, sort]);
+  const shown = useMemo(
+    () => (sites ? sortSites(filterSites(sites, filters), sort) : []),
+    [sites, filters.region, filters.hub, filters.status, sort],
+  );
   const regions = useMemo(() => (sites ? distinct(sites, 'region') : []), [sites]);
   const hubs = useMemo(() => (sites ? distinct(sites, 'hub') : []), [sites]);
 
@@ -56,7 +68,13 @@ export function FleetPage({ role }: { role: Role }) {
         <RefreshBar loading={q.loading} updatedAt={q.updatedAt} onRefresh={q.refetch} />
       </div>
 
-      {q.error ? <ErrorState error={q.error} message={t('fleet.loadError', { message: q.error.message })} onRetry={q.refetch} /> : null}
+      {q.error ? (
+        <ErrorState
+          error={q.error}
+          message={t('fleet.loadError', { message: q.error.message })}
+          onRetry={q.refetch}
+        />
+      ) : null}
 
       {!sites ? (
         q.loading || !q.error ? (
@@ -66,9 +84,9 @@ export function FleetPage({ role }: { role: Role }) {
         <Empty>{t('fleet.empty')}</Empty>
       ) : (
         <>
-          <FleetKpis sites={sites} showAlarms={showAlarms} />
-          <div className="fleet-layout">
-            <div className="fleet-main">
+          <div className="fleet-top">
+            <div className="fleet-top-main">
+              <FleetKpis sites={sites} showAlarms={showAlarms} />
               <form className="toolbar" aria-label={t('fleet.filters')} onSubmit={(e) => e.preventDefault()}>
                 <label>
                   <span>{t('fleet.filter.region')}</span>
@@ -114,33 +132,41 @@ export function FleetPage({ role }: { role: Role }) {
                   </select>
                 </label>
                 <div className="segmented" role="group" aria-label={t('fleet.view')}>
-                  <button type="button" aria-pressed={view === 'tiles'} onClick={() => set({ view: 'tiles' })}>
+                  <button
+                    type="button"
+                    aria-pressed={view === 'tiles'}
+                    onClick={() => set({ view: 'tiles' })}
+                  >
                     {t('fleet.view.tiles')}
                   </button>
-                  <button type="button" aria-pressed={view === 'table'} onClick={() => set({ view: 'table' })}>
+                  <button
+                    type="button"
+                    aria-pressed={view === 'table'}
+                    onClick={() => set({ view: 'table' })}
+                  >
                     {t('fleet.view.table')}
                   </button>
                 </div>
               </form>
-              <p className="muted small" role="status" aria-live="polite">
+              <p className="muted small showing" role="status" aria-live="polite">
                 {t('fleet.showing', { n: shown.length, total: sites.length })}
               </p>
-              {shown.length === 0 ? (
-                <Empty>{t('fleet.noMatch')}</Empty>
-              ) : view === 'table' ? (
-                <FleetTable sites={shown} now={now} showAlarms={showAlarms} />
-              ) : (
-                <div className="tiles" data-testid="site-tiles">
-                  {shown.map((site) => (
-                    <SiteTile key={site.code} site={site} now={now} showAlarms={showAlarms} />
-                  ))}
-                </div>
-              )}
             </div>
             <aside className="fleet-side">
               <FleetMap sites={shown} />
             </aside>
           </div>
+          {shown.length === 0 ? (
+            <Empty>{t('fleet.noMatch')}</Empty>
+          ) : view === 'table' ? (
+            <FleetTable sites={shown} now={now} showAlarms={showAlarms} />
+          ) : (
+            <div className="tiles" data-testid="site-tiles">
+              {shown.map((site) => (
+                <SiteTile key={site.code} site={site} now={now} showAlarms={showAlarms} />
+              ))}
+            </div>
+          )}
         </>
       )}
     </section>

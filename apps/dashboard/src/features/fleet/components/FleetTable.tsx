@@ -2,10 +2,25 @@ import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { hrefFor } from '../../../app/routes';
 import { StatusBadge } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import { formatAgo, formatPercent, formatPower, formatPue, formatTemperature, NO_VALUE } from '../../../lib/format';
+import {
+  formatAgo,
+  formatPercent,
+  formatPower,
+  formatPue,
+  formatTemperature,
+  NO_VALUE,
+} from '../../../lib/format';
 import { utilization } from '../api/fleet-data';
 
-export function FleetTable({ sites, now, showAlarms }: { sites: DataCenterWithSnapshot[]; now: number; showAlarms: boolean }) {
+export function FleetTable({
+  sites,
+  now,
+  showAlarms,
+}: {
+  sites: DataCenterWithSnapshot[];
+  now: number;
+  showAlarms: boolean;
+}) {
   const { t } = useI18n();
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="fleet-caption">
@@ -59,7 +74,9 @@ export function FleetTable({ sites, now, showAlarms }: { sites: DataCenterWithSn
                 <td className="num">{formatPercent(utilization(site), 0)}</td>
                 <td className="num">
                   {formatTemperature(s.hottestInletC)}
-                  {s.hottestInletZone && s.hottestInletC !== null ? <span className="zone"> ({s.hottestInletZone})</span> : null}
+                  {s.hottestInletZone && s.hottestInletC !== null ? (
+                    <span className="zone"> ({s.hottestInletZone})</span>
+                  ) : null}
                 </td>
                 {showAlarms ? <td className="num">{s.activeAlarms}</td> : null}
                 <td>

@@ -1,4 +1,5 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
+import { memo } from 'react';
 import { hrefFor } from '../../../app/routes';
 import { StatusBadge } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
@@ -13,7 +14,8 @@ interface Props {
   showAlarms: boolean;
 }
 
-export function SiteTile({ site, now, showAlarms }: Props) {
+/** Memoised: a fleet:update re-renders only the tiles whose snapshot changed. */
+export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props) {
   const { t } = useI18n();
   const s = site.snapshot;
   const trend = useTrendQuery(site.code);
@@ -36,7 +38,22 @@ export function SiteTile({ site, now, showAlarms }: Props) {
       aria-labelledby={`tile-${site.code}`}
     >
       <header className="tile-head">
-        <span className="code">{site.code}</span>
+        <span className="tile-id">
+          <span className="code">{site.code}</span>
+          {site.greenCertifiedYear ? (
+            <span className="green-tag" title={t('fleet.tile.green', { year: site.greenCertifiedYear })}>
+              <svg aria-hidden="true" width="12" height="12" viewBox="0 0 16 16">
+                <path
+                  d="M14 2C7 2 2.5 5.5 2.5 10.5c0 1 .2 2 .6 2.9C4.8 9.6 8 7.2 11 6c-2.7 1.7-5.3 4.3-6.9 8 1 .5 2 .7 3 .7C12 14.7 14 9 14 2z"
+                  fill="currentColor"
+                />
+              </svg>
+              <span className="visually-hidden">
+                {t('fleet.tile.green', { year: site.greenCertifiedYear })}
+              </span>
+            </span>
+          ) : null}
+        </span>
         <StatusBadge status={s.status} />
       </header>
       <h2 className="tile-name" id={`tile-${site.code}`}>
@@ -44,16 +61,7 @@ export function SiteTile({ site, now, showAlarms }: Props) {
           {site.name}
         </a>
       </h2>
-      <p className="tile-sub muted">
-        {[site.region, site.hub].filter(Boolean).join(' · ') || '\u00a0'}
-        {site.greenCertifiedYear ? (
-          <span className="green-tag" title={t('fleet.tile.green', { year: site.greenCertifiedYear })}>
-            {' '}
-            <span aria-hidden="true">🌿</span>
-            <span className="visually-hidden">{t('fleet.tile.green', { year: site.greenCertifiedYear })}</span>
-          </span>
-        ) : null}
-      </p>
+      <p className="tile-sub muted">{[site.region, site.hub].filter(Boolean).join(' · ') || '\u00a0'}</p>
       <dl className="tile-figures">
         <div>
           <dt>{t('fleet.tile.pue')}</dt>
@@ -77,12 +85,18 @@ export function SiteTile({ site, now, showAlarms }: Props) {
           <span>{t('fleet.tile.load')}</span>
           <span>
             {site.itCapacityKw
-              ? t('fleet.tile.loadOf', { pct: formatPercent(util, 0), capacity: formatPower(site.itCapacityKw) })
+              ? t('fleet.tile.loadOf', {
+                  pct: formatPercent(util, 0),
+                  capacity: formatPower(site.itCapacityKw),
+                })
               : t('fleet.tile.noCapacity')}
           </span>
         </div>
         <div className="bar" aria-hidden="true">
-          <span className={util !== null && util > 0.9 ? 'bar-fill bar-high' : 'bar-fill'} style={{ width: `${Math.min(100, (util ?? 0) * 100)}%` }} />
+          <span
+            className={util !== null && util > 0.9 ? 'bar-fill bar-high' : 'bar-fill'}
+            style={{ width: `${Math.min(100, (util ?? 0) * 100)}%` }}
+          />
         </div>
       </div>
       <dl className="tile-row">
@@ -90,7 +104,9 @@ export function SiteTile({ site, now, showAlarms }: Props) {
           <dt>{t('fleet.tile.inlet')}</dt>
           <dd>
             {formatTemperature(s.hottestInletC)}
-            {s.hottestInletZone && s.hottestInletC !== null ? <span className="zone"> ({s.hottestInletZone})</span> : null}
+            {s.hottestInletZone && s.hottestInletC !== null ? (
+              <span className="zone"> ({s.hottestInletZone})</span>
+            ) : null}
           </dd>
         </div>
         {showAlarms ? (
@@ -102,19 +118,21 @@ export function SiteTile({ site, now, showAlarms }: Props) {
       </dl>
       <div className="tile-trend">
         <Sparkline points={trend.data ?? []} label={trendLabel} />
-        <span className="tile-trend-label muted" aria-hidden="true">
-          {t('fleet.tile.trend')}
-        </span>
+        <div className="tile-foot">
+          <span className="muted" aria-hidden="true">
+            {t('fleet.tile.trend')}
+          </span>
+          <span className={s.status !== 'online' ? 'tile-ago-warn' : 'muted'}>
+            {s.lastSampleAt ? (
+              <time dateTime={s.lastSampleAt} title={new Date(s.lastSampleAt).toLocaleString()}>
+                {t('time.lastData', { ago })}
+              </time>
+            ) : (
+              t('time.lastData', { ago })
+            )}
+          </span>
+        </div>
       </div>
-      <p className={`tile-ago ${s.status !== 'online' ? 'tile-ago-warn' : 'muted'}`}>
-        {s.lastSampleAt ? (
-          <time dateTime={s.lastSampleAt} title={new Date(s.lastSampleAt).toLocaleString()}>
-            {t('time.lastData', { ago })}
-          </time>
-        ) : (
-          t('time.lastData', { ago })
-        )}
-      </p>
     </article>
   );
-}
+});

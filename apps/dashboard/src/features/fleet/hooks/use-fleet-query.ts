@@ -18,5 +18,8 @@ export function useSiteQuery(code: string): QueryResult<DataCenterWithSnapshot> 
 
 /** A tile's IT-load trend: the last 2 h at 1-minute resolution, extended by live updates. */
 export function useTrendQuery(code: string): QueryResult<TrendPoint[]> {
-  return useQuery(trendKey(code), (signal) => fetchTrend(code, signal), { refetchIntervalMs: 10 * 60_000, staleMs: 60_000 });
+  return useQuery(trendKey(code), (signal) => fetchTrend(code, signal), {
+    refetchIntervalMs: 10 * 60_000,
+    staleMs: 60_000,
+  });
 }

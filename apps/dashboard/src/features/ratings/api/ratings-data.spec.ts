@@ -75,11 +75,16 @@ describe('grades and colours', () => {
 describe('evidence', () => {
   it('normalises the gap lists and sums their hours', () => {
     const gaps = { facility: [{ from: '2025-01-01T00:00:00Z', to: '2025-01-01T03:00:00Z' }] };
-    expect(normalizeGaps({ receiptCount: 0, chainHead: null, chainVerification: null, dataGaps: gaps })).toEqual({
+    expect(
+      normalizeGaps({ receiptCount: 0, chainHead: null, chainVerification: null, dataGaps: gaps }),
+    ).toEqual({
       facility: gaps.facility,
       it: [],
     });
-    expect(normalizeGaps({ receiptCount: 0, chainHead: null, chainVerification: null, dataGaps: gaps.facility }).facility).toHaveLength(1);
+    expect(
+      normalizeGaps({ receiptCount: 0, chainHead: null, chainVerification: null, dataGaps: gaps.facility })
+        .facility,
+    ).toHaveLength(1);
     expect(normalizeGaps(undefined)).toEqual({ facility: [], it: [] });
     expect(gapHours(gaps.facility)).toBe(3);
   });
@@ -99,11 +104,21 @@ describe('monthly PUE chart', () => {
     expect(data.datasets[0]!.data).toEqual([1.2, null]);
   });
   it('draws the hub target as a reference line with titled axes', () => {
-    const o = monthlyPueOptions({ xTitle: 'Month', yTitle: 'PUE (ratio)', target: 1.25, targetLabel: 'target' });
+    const o = monthlyPueOptions({
+      xTitle: 'Month',
+      yTitle: 'PUE (ratio)',
+      target: 1.25,
+      targetLabel: 'target',
+    });
     expect(o.plugins!.bands!.lines).toEqual([{ value: 1.25, color: '#c92a2a', label: 'target' }]);
     expect((o.scales!.y as { title: { text: string } }).title.text).toBe('PUE (ratio)');
     expect((o.scales!.y as { min: number }).min).toBe(1);
-    expect((monthlyPueOptions({ xTitle: '', yTitle: '', target: null, targetLabel: '', lowest: 0.93 }).scales!.y as { min: number }).min).toBe(0.9);
+    expect(
+      (
+        monthlyPueOptions({ xTitle: '', yTitle: '', target: null, targetLabel: '', lowest: 0.93 }).scales!
+          .y as { min: number }
+      ).min,
+    ).toBe(0.9);
   });
 });
 

@@ -65,7 +65,8 @@ export function sortRatings(rows: readonly RatingRow[], key: RatingSortKey, dir:
     const missingB = vb === null || (typeof vb === 'number' && !Number.isFinite(vb));
     if (missingA !== missingB) return missingA ? 1 : -1;
     let c = 0;
-    if (!missingA) c = typeof va === 'string' ? va.localeCompare(vb as string) : (va as number) - (vb as number);
+    if (!missingA)
+      c = typeof va === 'string' ? va.localeCompare(vb as string) : (va as number) - (vb as number);
     return sign * c || a.code.localeCompare(b.code);
   });
 }
@@ -137,19 +138,28 @@ export function monthlyPueOptions(o: {
   targetLabel: string;
   lowest?: number | null;
 }): ChartOptions<'bar'> {
-  const floor = o.lowest !== null && o.lowest !== undefined && o.lowest < 1 ? Math.floor(o.lowest * 10) / 10 : 1;
+  const floor =
+    o.lowest !== null && o.lowest !== undefined && o.lowest < 1 ? Math.floor(o.lowest * 10) / 10 : 1;
   return {
     responsive: true,
     maintainAspectRatio: false,
     animation: false,
     scales: {
       x: { type: 'category', title: { display: true, text: o.xTitle }, grid: { display: false } },
-      y: { type: 'linear', title: { display: true, text: o.yTitle }, beginAtZero: false, min: floor, suggestedMax: 1.6 },
+      y: {
+        type: 'linear',
+        title: { display: true, text: o.yTitle },
+        beginAtZero: false,
+        min: floor,
+        suggestedMax: 1.6,
+      },
     },
     plugins: {
       legend: { display: false },
       tooltip: { callbacks: { label: (ctx) => `PUE ${(ctx.raw as number | null)?.toFixed(3) ?? '—'}` } },
-      bands: { lines: o.target === null ? [] : [{ value: o.target, color: COLORS.target, label: o.targetLabel }] },
+      bands: {
+        lines: o.target === null ? [] : [{ value: o.target, color: COLORS.target, label: o.targetLabel }],
+      },
     },
   };
 }

@@ -5,20 +5,25 @@ import { useI18n } from '../../../i18n/i18n';
 import type { MessageKey } from '../../../i18n/messages';
 import { formatEnergy, formatFixed, formatPue } from '../../../lib/format';
 import { downloadRatingsCsv } from '../api/ratings-api';
-import { parseYear, selectableYears, sortRatings, type RatingSortKey, type SortDir } from '../api/ratings-data';
+import {
+  parseYear,
+  selectableYears,
+  sortRatings,
+  type RatingSortKey,
+  type SortDir,
+} from '../api/ratings-data';
 import { useRatingsQuery } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
 
-const COLUMNS: { key: RatingSortKey; label: MessageKey; num?: boolean }[] = [
+const COLUMNS: { key: RatingSortKey; label: MessageKey; unit?: string; num?: boolean }[] = [
   { key: 'code', label: 'ratings.col.site' },
-  { key: 'hub', label: 'ratings.col.hub' },
   { key: 'pue', label: 'ratings.col.pue', num: true },
   { key: 'grade', label: 'ratings.col.grade' },
   { key: 'status', label: 'ratings.col.status' },
   { key: 'coverage', label: 'ratings.col.coverage', num: true },
   { key: 'target', label: 'ratings.col.target' },
-  { key: 'wue', label: 'ratings.col.wue', num: true },
-  { key: 'cue', label: 'ratings.col.cue', num: true },
+  { key: 'wue', label: 'ratings.col.wue', unit: 'L/kWh', num: true },
+  { key: 'cue', label: 'ratings.col.cue', unit: 'kgCO₂e/kWh', num: true },
   { key: 'ref', label: 'ratings.col.ref', num: true },
   { key: 'erf', label: 'ratings.col.erf', num: true },
   { key: 'energy', label: 'ratings.col.energy', num: true },
@@ -60,7 +65,11 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
         <div className="page-actions">
           <label className="inline-field">
             <span>{t('ratings.year')}</span>
-            <select value={year} onChange={(e) => navigate({ name: 'ratings' }, { year: e.target.value }, true)} data-testid="year-select">
+            <select
+              value={year}
+              onChange={(e) => navigate({ name: 'ratings' }, { year: e.target.value }, true)}
+              data-testid="year-select"
+            >
               {selectableYears().map((y) => (
                 <option key={y} value={y}>
                   {y}
@@ -80,12 +89,24 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
       ) : null}
       {scheme ? (
         <p className="muted small">
-          {t('ratings.scheme', { name: scheme.name, edition: scheme.edition, target: scheme.hubTarget.defaultMaxPue.toFixed(2) })}
+          {t('ratings.scheme', {
+            name: scheme.name,
+            edition: scheme.edition,
+            target: scheme.hubTarget.defaultMaxPue.toFixed(2),
+          })}
         </p>
       ) : null}
-      {q.error ? <ErrorState error={q.error} message={t('ratings.loadError', { message: q.error.message })} onRetry={q.refetch} /> : null}
+      {q.error ? (
+        <ErrorState
+          error={q.error}
+          message={t('ratings.loadError', { message: q.error.message })}
+          onRetry={q.refetch}
+        />
+      ) : null}
       {!q.data ? (
-        q.error ? null : <Loading />
+        q.error ? null : (
+          <Loading />
+        )
       ) : rows.length === 0 ? (
         <Empty>{t('ratings.empty')}</Empty>
       ) : (
@@ -100,38 +121,47 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
                       key={c.key}
                       scope="col"
                       className={c.num ? 'num' : undefined}
-                      aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                      aria-sort={
+                        sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined
+                      }
                     >
                       <button type="button" className="sort" onClick={() => toggle(c.key)}>
-                        {t(c.label)}
+                        <span>
+                          {t(c.label)}
+                          {c.unit ? <span className="unit">{c.unit}</span> : null}
+                        </span>
                         <span aria-hidden="true" className="sort-mark">
                           {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
                         </span>
                       </button>
                     </th>
                   ))}
-                  <th scope="col">
-                    <span className="visually-hidden">{t('ratings.col.report')}</span>
-                  </th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.code} data-code={r.code}>
                     <th scope="row">
-                      <a href={hrefFor({ name: 'report', code: r.code }, { year })} className="code">
+                      <a
+                        href={hrefFor({ name: 'report', code: r.code }, { year })}
+                        className="code"
+                        title={t('ratings.openReport')}
+                      >
                         {r.code}
                       </a>
-                      <span className="block small muted">{r.name}</span>
+                      <span className="block small muted site-name" title={r.name}>
+                        {r.name}
+                      </span>
                     </th>
-                    <td className="small">{r.hub ?? '—'}</td>
                     <td className="num strong">{formatPue(r.pue)}</td>
                     <td>
                       <GradeBadge grade={r.grade} />
                     </td>
                     <td>
                       <RatingStatusBadge status={r.status} />
-                      {r.meteringFault ? <span className="fault block small">{t('ratings.fault')}</span> : null}
+                      {r.meteringFault ? (
+                        <span className="fault block small">{t('ratings.fault')}</span>
+                      ) : null}
                     </td>
                     <td className="num">
                       <CoverageBar coverage={r.coverage} />
@@ -144,21 +174,17 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
                     <td className="num">{formatFixed(r.ref, 3)}</td>
                     <td className="num">{formatFixed(r.erf, 3)}</td>
                     <td className="num">{formatEnergy(r.energy?.facilityKwh)}</td>
-                    <td>
-                      <a href={hrefFor({ name: 'report', code: r.code }, { year })}>
-                        {t('ratings.openReport')}
-                        <span className="visually-hidden"> {r.code}</span>
-                      </a>
-                    </td>
                   </tr>
                 ))}
               </tbody>
               {fleet ? (
                 <tfoot>
                   <tr className="fleet-row" data-testid="fleet-row">
-                    <th scope="row" colSpan={2}>
+                    <th scope="row">
                       {t('ratings.fleet')}
-                      <span className="block small muted">{t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}</span>
+                      <span className="block small muted">
+                        {t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}
+                      </span>
                     </th>
                     <td className="num strong">{formatPue(fleet.pue)}</td>
                     <td colSpan={4} />
@@ -167,7 +193,6 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
                     <td className="num">{formatFixed(fleet.ref, 3)}</td>
                     <td className="num">{formatFixed(fleet.erf, 3)}</td>
                     <td className="num">{formatEnergy(fleet.energy?.facilityKwh)}</td>
-                    <td />
                   </tr>
                 </tfoot>
               ) : null}

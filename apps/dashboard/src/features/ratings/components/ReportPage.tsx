@@ -3,8 +3,22 @@ import { hrefFor } from '../../../app/routes';
 import { Chart } from '../../../components/Chart';
 import { ErrorState, Loading, PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import { formatDateTime, formatEnergy, formatFixed, formatPercent, formatPue, NO_VALUE } from '../../../lib/format';
-import { DEFAULT_GRADES, gapHours, monthlyPueData, monthlyPueOptions, normalizeGaps, parseYear } from '../api/ratings-data';
+import {
+  formatDateTime,
+  formatEnergy,
+  formatFixed,
+  formatPercent,
+  formatPue,
+  NO_VALUE,
+} from '../../../lib/format';
+import {
+  DEFAULT_GRADES,
+  gapHours,
+  monthlyPueData,
+  monthlyPueOptions,
+  normalizeGaps,
+  parseYear,
+} from '../api/ratings-data';
 import type { DataGap, RatingDetail } from '../api/ratings-types';
 import { useRatingQuery } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
@@ -27,7 +41,9 @@ function GapList({ title, gaps }: { title: string; gaps: DataGap[] }) {
               {formatDateTime(g.from, locale)} – {formatDateTime(g.to, locale)}
             </li>
           ))}
-          {gaps.length > MAX_GAPS ? <li className="muted">{t('report.gapsMore', { n: gaps.length - MAX_GAPS })}</li> : null}
+          {gaps.length > MAX_GAPS ? (
+            <li className="muted">{t('report.gapsMore', { n: gaps.length - MAX_GAPS })}</li>
+          ) : null}
         </ul>
       )}
     </div>
@@ -38,9 +54,14 @@ function Report({ r, year }: { r: RatingDetail; year: number }) {
   const { t, locale } = useI18n();
   const gaps = normalizeGaps(r.evidence);
   const grades = r.scheme?.grades ?? DEFAULT_GRADES;
-  const target = r.scheme ? (r.hub && r.scheme.hubTarget.overrides[r.hub]) || r.scheme.hubTarget.defaultMaxPue : 1.25;
+  const target = r.scheme
+    ? (r.hub && r.scheme.hubTarget.overrides[r.hub]) || r.scheme.hubTarget.defaultMaxPue
+    : 1.25;
   const monthName = (m: number) => new Date(2001, m - 1, 1).toLocaleString(locale, { month: 'short' });
-  const data = useMemo(() => monthlyPueData(r.monthly ?? [], monthName, 'PUE', grades), [r.monthly, locale, grades]);
+  const data = useMemo(
+    () => monthlyPueData(r.monthly ?? [], monthName, 'PUE', grades),
+    [r.monthly, locale, grades],
+  );
   const options = useMemo(
     () =>
       monthlyPueOptions({
@@ -54,7 +75,9 @@ function Report({ r, year }: { r: RatingDetail; year: number }) {
   );
   const monthsWithPue = (r.monthly ?? []).filter((m) => m.pue !== null);
   const chartLabel = `${t('report.monthlyChart', { year })}: ${
-    monthsWithPue.length ? monthsWithPue.map((m) => `${monthName(m.month)} ${formatPue(m.pue)}`).join(', ') : t('report.noPue')
+    monthsWithPue.length
+      ? monthsWithPue.map((m) => `${monthName(m.month)} ${formatPue(m.pue)}`).join(', ')
+      : t('report.noPue')
   }`;
   const v = r.evidence?.chainVerification;
   const e = r.energy ?? { facilityKwh: 0, itKwh: 0 };
@@ -92,7 +115,10 @@ function Report({ r, year }: { r: RatingDetail; year: number }) {
             <CoverageBar coverage={r.coverage} />
             {r.coverageBy ? (
               <span className="block small muted">
-                {t('report.coverageBy', { facility: formatPercent(r.coverageBy.facility), it: formatPercent(r.coverageBy.it) })}
+                {t('report.coverageBy', {
+                  facility: formatPercent(r.coverageBy.facility),
+                  it: formatPercent(r.coverageBy.it),
+                })}
               </span>
             ) : null}
           </dd>
@@ -103,7 +129,11 @@ function Report({ r, year }: { r: RatingDetail; year: number }) {
           <dt>{t('report.cue')}</dt>
           <dd>{r.cue === null ? NO_VALUE : `${formatFixed(r.cue, 3)} kgCO₂e/kWh`}</dd>
           <dt>{t('report.cueLocation')}</dt>
-          <dd>{r.cueLocation === null || r.cueLocation === undefined ? NO_VALUE : `${formatFixed(r.cueLocation, 3)} kgCO₂e/kWh`}</dd>
+          <dd>
+            {r.cueLocation === null || r.cueLocation === undefined
+              ? NO_VALUE
+              : `${formatFixed(r.cueLocation, 3)} kgCO₂e/kWh`}
+          </dd>
           <dt>{t('report.ref')}</dt>
           <dd>{formatFixed(r.ref, 3)}</dd>
           <dt>{t('report.erf')}</dt>
@@ -122,15 +152,30 @@ function Report({ r, year }: { r: RatingDetail; year: number }) {
           <dt>{t('report.reusedKwh')}</dt>
           <dd>{formatEnergy(e.reusedKwh)}</dd>
           <dt>{t('report.water')}</dt>
-          <dd>{e.waterM3 === null || e.waterM3 === undefined ? NO_VALUE : `${e.waterM3.toLocaleString(locale, { maximumFractionDigits: 0 })} m³`}</dd>
+          <dd>
+            {e.waterM3 === null || e.waterM3 === undefined
+              ? NO_VALUE
+              : `${e.waterM3.toLocaleString(locale, { maximumFractionDigits: 0 })} m³`}
+          </dd>
           <dt>{t('report.co2')}</dt>
-          <dd>{e.co2Kg === null || e.co2Kg === undefined ? NO_VALUE : `${(e.co2Kg / 1000).toLocaleString(locale, { maximumFractionDigits: 1 })} tCO₂e`}</dd>
+          <dd>
+            {e.co2Kg === null || e.co2Kg === undefined
+              ? NO_VALUE
+              : `${(e.co2Kg / 1000).toLocaleString(locale, { maximumFractionDigits: 1 })} tCO₂e`}
+          </dd>
         </dl>
       </section>
 
       <section className="report-section keep-together" aria-labelledby="monthly-title">
         <h2 id="monthly-title">{t('report.monthly')}</h2>
-        <Chart type="bar" data={data} options={options} label={chartLabel} height={240} testId="monthly-chart" />
+        <Chart
+          type="bar"
+          data={data}
+          options={options}
+          label={chartLabel}
+          height={240}
+          testId="monthly-chart"
+        />
         <table className="data compact monthly">
           <thead>
             <tr>
@@ -173,7 +218,12 @@ function Report({ r, year }: { r: RatingDetail; year: number }) {
           <dt>{t('report.chainHead')}</dt>
           <dd>
             {r.evidence?.chainHead ? (
-              <code className="hash">{t('report.chainHeadValue', { seq: r.evidence.chainHead.seq, hash: r.evidence.chainHead.hash })}</code>
+              <code className="hash">
+                {t('report.chainHeadValue', {
+                  seq: r.evidence.chainHead.seq,
+                  hash: r.evidence.chainHead.hash,
+                })}
+              </code>
             ) : (
               NO_VALUE
             )}
@@ -182,11 +232,24 @@ function Report({ r, year }: { r: RatingDetail; year: number }) {
           <dd>
             {v ? (
               <>
-                <span className={v.valid ? 'ok-text' : 'bad-text'} data-testid="chain-valid" data-valid={String(v.valid)}>
+                <span
+                  className={v.valid ? 'ok-text' : 'bad-text'}
+                  data-testid="chain-valid"
+                  data-valid={String(v.valid)}
+                >
                   <span aria-hidden="true">{v.valid ? '✓ ' : '✗ '}</span>
-                  {v.valid ? t('report.valid') : t('report.broken', { seq: v.firstBroken?.seq ?? '?', reason: v.firstBroken?.reason ?? '?' })}
+                  {v.valid
+                    ? t('report.valid')
+                    : t('report.broken', {
+                        seq: v.firstBroken?.seq ?? '?',
+                        reason: v.firstBroken?.reason ?? '?',
+                      })}
                 </span>
-                {v.verifiedAt ? <span className="block small muted">{t('report.verifiedAt', { time: formatDateTime(v.verifiedAt, locale) })}</span> : null}
+                {v.verifiedAt ? (
+                  <span className="block small muted">
+                    {t('report.verifiedAt', { time: formatDateTime(v.verifiedAt, locale) })}
+                  </span>
+                ) : null}
               </>
             ) : (
               NO_VALUE
@@ -248,7 +311,13 @@ export function ReportPage({ code, query }: { code: string; query: Record<string
           </p>
         ) : null}
       </header>
-      {q.error ? <ErrorState error={q.error} message={t('report.loadError', { message: q.error.message })} onRetry={q.refetch} /> : null}
+      {q.error ? (
+        <ErrorState
+          error={q.error}
+          message={t('report.loadError', { message: q.error.message })}
+          onRetry={q.refetch}
+        />
+      ) : null}
       {r ? <Report r={r} year={year} /> : q.error ? null : <Loading />}
     </article>
   );

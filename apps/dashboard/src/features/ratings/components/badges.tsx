@@ -44,7 +44,10 @@ export function CoverageBar({ coverage }: { coverage: number }) {
     <span className="coverage">
       <span className="coverage-text">{pct.toFixed(1)} %</span>
       <span className="bar small-bar" aria-hidden="true">
-        <span className={`bar-fill ${pct >= 95 ? 'bar-ok' : pct >= 25 ? 'bar-mid' : 'bar-low'}`} style={{ width: `${pct}%` }} />
+        <span
+          className={`bar-fill ${pct >= 95 ? 'bar-ok' : pct >= 25 ? 'bar-mid' : 'bar-low'}`}
+          style={{ width: `${pct}%` }}
+        />
       </span>
     </span>
   );

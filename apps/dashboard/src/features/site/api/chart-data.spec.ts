@@ -23,7 +23,11 @@ const D = 86_400_000;
 const T0 = Date.parse('2026-11-29T08:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function resp(metric: string, series: { labels?: Record<string, string>; values: (number | null)[]; increase?: boolean }[], stepMs = 60_000): SeriesResponse {
+function resp(
+  metric: string,
+  series: { labels?: Record<string, string>; values: (number | null)[]; increase?: boolean }[],
+  stepMs = 60_000,
+): SeriesResponse {
   return {
     code: 'X1',
     metric,
@@ -69,9 +73,18 @@ describe('ranges and steps', () => {
   });
 
   it('resolves relative and custom windows', () => {
-    expect(resolveWindow({ range: '7d' }, T0)).toEqual({ range: '7d', from: T0 - 7 * D, to: T0, step: '1h', key: '7d' });
+    expect(resolveWindow({ range: '7d' }, T0)).toEqual({
+      range: '7d',
+      from: T0 - 7 * D,
+      to: T0,
+      step: '1h',
+      key: '7d',
+    });
     expect(resolveWindow({ range: 'live' }, T0)).toMatchObject({ from: T0 - H, step: '1m', key: 'live' });
-    expect(resolveWindow({ range: 'custom', from: T0 - 3 * H, to: T0 }, T0)).toMatchObject({ step: '1m', key: `custom-${T0 - 3 * H}-${T0}` });
+    expect(resolveWindow({ range: 'custom', from: T0 - 3 * H, to: T0 }, T0)).toMatchObject({
+      step: '1m',
+      key: `custom-${T0 - 3 * H}-${T0}`,
+    });
   });
 
   it('parses the range from the query and falls back to live', () => {
@@ -98,7 +111,16 @@ describe('series mapping', () => {
   });
 
   it('inserts gaps between points too far apart', () => {
-    expect(withGaps([{ x: 0, y: 1 }, { x: 10, y: 2 }, { x: 100, y: 3 }], 50)).toEqual([
+    expect(
+      withGaps(
+        [
+          { x: 0, y: 1 },
+          { x: 10, y: 2 },
+          { x: 100, y: 3 },
+        ],
+        50,
+      ),
+    ).toEqual([
       { x: 0, y: 1 },
       { x: 10, y: 2 },
       { x: 55, y: null },
@@ -109,8 +131,17 @@ describe('series mapping', () => {
   it('ratioXY divides aligned points and leaves gaps where a side is missing or zero', () => {
     expect(
       ratioXY(
-        [{ x: 1, y: 150 }, { x: 2, y: 150 }, { x: 3, y: null }, { x: 4, y: 10 }],
-        [{ x: 1, y: 100 }, { x: 2, y: 0 }, { x: 3, y: 100 }],
+        [
+          { x: 1, y: 150 },
+          { x: 2, y: 150 },
+          { x: 3, y: null },
+          { x: 4, y: 10 },
+        ],
+        [
+          { x: 1, y: 100 },
+          { x: 2, y: 0 },
+          { x: 3, y: 100 },
+        ],
       ),
     ).toEqual([
       { x: 1, y: 1.5 },
@@ -176,7 +207,14 @@ describe('live merge', () => {
   });
 
   it('shows a silence in the live part as a gap', () => {
-    const out = mergeLive([], [{ x: T0, y: 1 }, { x: T0 + 10 * 60_000, y: 2 }], T0);
+    const out = mergeLive(
+      [],
+      [
+        { x: T0, y: 1 },
+        { x: T0 + 10 * 60_000, y: 2 },
+      ],
+      T0,
+    );
     expect(out.map((p) => p.y)).toEqual([1, null, 2]);
   });
 
@@ -199,8 +237,18 @@ describe('live merge', () => {
 
 describe('chart options and summaries', () => {
   it('uses a time axis with minUnit (never a fixed unit) and titled axes', () => {
-    const o = timeLineOptions({ xTitle: 'Time', yTitle: 'Power (MW)', min: 0, max: 1, bands: [{ from: 18, to: 27, color: 'x' }] });
-    const x = o.scales!.x as { type: string; time: { minUnit: string; unit?: string }; title: { text: string } };
+    const o = timeLineOptions({
+      xTitle: 'Time',
+      yTitle: 'Power (MW)',
+      min: 0,
+      max: 1,
+      bands: [{ from: 18, to: 27, color: 'x' }],
+    });
+    const x = o.scales!.x as {
+      type: string;
+      time: { minUnit: string; unit?: string };
+      title: { text: string };
+    };
     expect(x.type).toBe('time');
     expect(x.time.minUnit).toBe('minute');
     expect(x.time.unit).toBeUndefined();
@@ -209,7 +257,13 @@ describe('chart options and summaries', () => {
   });
 
   it('shows isolated points only', () => {
-    const data = [{ x: 0, y: null }, { x: 1, y: 5 }, { x: 2, y: null }, { x: 3, y: 1 }, { x: 4, y: 2 }];
+    const data = [
+      { x: 0, y: null },
+      { x: 1, y: 5 },
+      { x: 2, y: null },
+      { x: 3, y: 1 },
+      { x: 4, y: 2 },
+    ];
     expect([0, 1, 2, 3, 4].map((i) => isolatedRadius(data, i))).toEqual([0, 2.5, 0, 0, 0]);
   });
 
@@ -217,7 +271,14 @@ describe('chart options and summaries', () => {
     expect(stats([{ x: 0, y: null }])).toBeNull();
     const text = summarizeChart(
       [
-        { label: 'IT', data: [{ x: 0, y: 1 }, { x: 1, y: null }, { x: 2, y: 3 }] },
+        {
+          label: 'IT',
+          data: [
+            { x: 0, y: 1 },
+            { x: 1, y: null },
+            { x: 2, y: 3 },
+          ],
+        },
         { label: 'Empty', data: [] },
       ],
       1,

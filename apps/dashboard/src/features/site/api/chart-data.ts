@@ -48,7 +48,8 @@ export interface RangeSelection {
 export function parseRange(query: Record<string, string>): RangeSelection {
   const range = (RANGES as readonly string[]).includes(query.range ?? '') ? (query.range as RangeId) : 'live';
   if (range !== 'custom') return { range };
-  const parse = (v: string | undefined) => (v === undefined ? NaN : /^\d+$/.test(v) ? Number(v) : Date.parse(v));
+  const parse = (v: string | undefined) =>
+    v === undefined ? NaN : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
   const from = parse(query.from);
   const to = parse(query.to);
   if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) return { range: 'live' };
@@ -58,7 +59,13 @@ export function parseRange(query: Record<string, string>): RangeSelection {
 /** The concrete window of a selection at time `now`. */
 export function resolveWindow(sel: RangeSelection, now: number): TimeWindow {
   if (sel.range === 'custom' && sel.from !== undefined && sel.to !== undefined) {
-    return { range: 'custom', from: sel.from, to: sel.to, step: stepForRange(sel.to - sel.from), key: `custom-${sel.from}-${sel.to}` };
+    return {
+      range: 'custom',
+      from: sel.from,
+      to: sel.to,
+      step: stepForRange(sel.to - sel.from),
+      key: `custom-${sel.from}-${sel.to}`,
+    };
   }
   const range = sel.range === 'custom' ? 'live' : sel.range;
   const ms = RANGE_MS[range];
@@ -66,7 +73,11 @@ export function resolveWindow(sel: RangeSelection, now: number): TimeWindow {
 }
 
 /** Chart points of one API series: `avg` (gauges) or `increase` (counters), scaled; nulls stay nulls. */
-export function seriesXY(points: readonly SeriesPoint[] | undefined, field: 'avg' | 'increase' = 'avg', scale = 1): XY[] {
+export function seriesXY(
+  points: readonly SeriesPoint[] | undefined,
+  field: 'avg' | 'increase' = 'avg',
+  scale = 1,
+): XY[] {
   return (points ?? []).map((p) => {
     const v = field === 'avg' ? p.avg : p.increase;
     return { x: Date.parse(p.t), y: v === null || v === undefined || !Number.isFinite(v) ? null : v * scale };
@@ -89,7 +100,8 @@ export function withGaps(data: readonly XY[], maxGapMs: number): XY[] {
   for (let i = 0; i < data.length; i++) {
     const p = data[i]!;
     const prev = data[i - 1];
-    if (prev && p.x - prev.x > maxGapMs && prev.y !== null && p.y !== null) out.push({ x: (prev.x + p.x) / 2, y: null });
+    if (prev && p.x - prev.x > maxGapMs && prev.y !== null && p.y !== null)
+      out.push({ x: (prev.x + p.x) / 2, y: null });
     out.push(p);
   }
   return out;
@@ -99,7 +111,12 @@ export function withGaps(data: readonly XY[], maxGapMs: number): XY[] {
  * The 'live' line: the fetched 1-minute series, then the live samples newer than its last bucket that has
  * data, all clipped to the window. Silences longer than `maxGapMs` in the live part are gaps.
  */
-export function mergeLive(base: readonly XY[], live: readonly XY[], from: number, maxGapMs = 2.5 * MINUTE): XY[] {
+export function mergeLive(
+  base: readonly XY[],
+  live: readonly XY[],
+  from: number,
+  maxGapMs = 2.5 * MINUTE,
+): XY[] {
   let lastData = -Infinity;
   for (const p of base) if (p.y !== null) lastData = Math.max(lastData, p.x);
   // Live samples inside the last filled bucket are already in its average.
@@ -137,7 +154,14 @@ export interface BuildContext {
   /** Live samples (the 'live' range only). */
   live: readonly LiveSample[];
   /** Translated labels. */
-  labels: { facility: string; it: string; pue: string; zone: (zone: string) => string; water: string; renewable: string };
+  labels: {
+    facility: string;
+    it: string;
+    pue: string;
+    zone: (zone: string) => string;
+    water: string;
+    renewable: string;
+  };
 }
 
 function gauge(resp: SeriesResponse | undefined, ctx: BuildContext, metric: string, scale: number): XY[] {
@@ -147,15 +171,27 @@ function gauge(resp: SeriesResponse | undefined, ctx: BuildContext, metric: stri
 }
 
 /** Facility and IT power in MW. */
-export function powerLines(facility: SeriesResponse | undefined, it: SeriesResponse | undefined, ctx: BuildContext): LineData[] {
+export function powerLines(
+  facility: SeriesResponse | undefined,
+  it: SeriesResponse | undefined,
+  ctx: BuildContext,
+): LineData[] {
   return [
-    { label: ctx.labels.facility, color: COLORS.facility, data: gauge(facility, ctx, 'facility_power_kw', 1 / 1000) },
+    {
+      label: ctx.labels.facility,
+      color: COLORS.facility,
+      data: gauge(facility, ctx, 'facility_power_kw', 1 / 1000),
+    },
     { label: ctx.labels.it, color: COLORS.it, data: gauge(it, ctx, 'it_power_kw', 1 / 1000) },
   ];
 }
 
 /** PUE per bucket (average facility ÷ average IT power of the same bucket); live: per sample. */
-export function pueLines(facility: SeriesResponse | undefined, it: SeriesResponse | undefined, ctx: BuildContext): LineData[] {
+export function pueLines(
+  facility: SeriesResponse | undefined,
+  it: SeriesResponse | undefined,
+  ctx: BuildContext,
+): LineData[] {
   let data = ratioXY(seriesXY(mainSeries(facility)?.points), seriesXY(mainSeries(it)?.points));
   if (ctx.window.range === 'live') {
     const live = ratioXY(liveXY(ctx.live, 'facility_power_kw'), liveXY(ctx.live, 'it_power_kw'));
@@ -173,7 +209,9 @@ function zoneName(labels: Record<string, string>): string {
 /** One line per zone (inlet temperature, humidity), sorted by zone, each with its live samples. */
 export function zoneLines(resp: SeriesResponse | undefined, metric: string, ctx: BuildContext): LineData[] {
   if (!resp) return [];
-  const series = [...resp.series].sort((a, b) => zoneName(a.labels).localeCompare(zoneName(b.labels), undefined, { numeric: true }));
+  const series = [...resp.series].sort((a, b) =>
+    zoneName(a.labels).localeCompare(zoneName(b.labels), undefined, { numeric: true }),
+  );
   return series.map((s, i) => {
     let data = seriesXY(s.points);
     if (ctx.window.range === 'live') {
@@ -188,7 +226,9 @@ export function zoneLines(resp: SeriesResponse | undefined, metric: string, ctx:
 export function waterLines(resp: SeriesResponse | undefined, ctx: BuildContext): LineData[] {
   const s = mainSeries(resp);
   if (!s) return [];
-  return [{ label: ctx.labels.water, color: COLORS.water, data: seriesXY(s.points, 'increase'), stepped: true }];
+  return [
+    { label: ctx.labels.water, color: COLORS.water, data: seriesXY(s.points, 'increase'), stepped: true },
+  ];
 }
 
 /** Renewable share per bucket: renewable energy increase ÷ facility energy increase, in %, capped at 100. */
@@ -199,9 +239,11 @@ export function renewableLines(
 ): LineData[] {
   const r = mainSeries(renewable);
   if (!r) return [];
-  const share = ratioXY(seriesXY(r.points, 'increase'), seriesXY(mainSeries(facilityEnergy)?.points, 'increase'), 100).map(
-    (p) => ({ x: p.x, y: p.y === null ? null : Math.min(100, p.y) }),
-  );
+  const share = ratioXY(
+    seriesXY(r.points, 'increase'),
+    seriesXY(mainSeries(facilityEnergy)?.points, 'increase'),
+    100,
+  ).map((p) => ({ x: p.x, y: p.y === null ? null : Math.min(100, p.y) }));
   return [{ label: ctx.labels.renewable, color: COLORS.renewable, data: share, stepped: true }];
 }
 

@@ -34,7 +34,10 @@ const site: DataCenterWithSnapshot = {
 
 describe('parseSeriesKey', () => {
   it('splits metric and labels', () => {
-    expect(parseSeriesKey('inlet_temp_c{"zone":"A1"}')).toEqual({ metric: 'inlet_temp_c', labels: { zone: 'A1' } });
+    expect(parseSeriesKey('inlet_temp_c{"zone":"A1"}')).toEqual({
+      metric: 'inlet_temp_c',
+      labels: { zone: 'A1' },
+    });
     expect(parseSeriesKey('it_power_kw')).toEqual({ metric: 'it_power_kw', labels: {} });
     expect(parseSeriesKey('x_bad{oops')).toEqual({ metric: 'x_bad', labels: {} });
   });

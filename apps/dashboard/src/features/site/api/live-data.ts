@@ -26,7 +26,10 @@ export function parseSeriesKey(key: string): { metric: string; labels: Record<st
  * The snapshot after a dc:update: newer values replace older ones (a late batch with old timestamps does not
  * roll the "now" figures back), live PUE is recomputed, the hottest inlet follows the zone readings.
  */
-export function applyDcUpdate(site: DataCenterWithSnapshot | undefined, u: DcUpdate): DataCenterWithSnapshot | undefined {
+export function applyDcUpdate(
+  site: DataCenterWithSnapshot | undefined,
+  u: DcUpdate,
+): DataCenterWithSnapshot | undefined {
   if (!site || site.code !== u.code) return site;
   const s = site.snapshot;
   const ts = Date.parse(u.ts);
@@ -37,7 +40,8 @@ export function applyDcUpdate(site: DataCenterWithSnapshot | undefined, u: DcUpd
   for (const [key, value] of Object.entries(u.values)) {
     const { metric, labels } = parseSeriesKey(key);
     if (Object.keys(labels).length === 0) values[metric] = value;
-    if (metric === 'inlet_temp_c' && (!hottest || value > hottest.c)) hottest = { c: value, zone: labels.zone ?? null };
+    if (metric === 'inlet_temp_c' && (!hottest || value > hottest.c))
+      hottest = { c: value, zone: labels.zone ?? null };
   }
   const facility = u.values.facility_power_kw ?? s.facilityPowerKw;
   const it = u.values.it_power_kw ?? s.itPowerKw;
@@ -59,7 +63,11 @@ export function applyDcUpdate(site: DataCenterWithSnapshot | undefined, u: DcUpd
 }
 
 /** Adds a dc:update to the live buffer (sorted by time, merged on equal time, trimmed to the window). */
-export function appendLive(buffer: LiveSample[] | undefined, u: DcUpdate, windowMs = LIVE_BUFFER_MS): LiveSample[] {
+export function appendLive(
+  buffer: LiveSample[] | undefined,
+  u: DcUpdate,
+  windowMs = LIVE_BUFFER_MS,
+): LiveSample[] {
   const t = Date.parse(u.ts);
   const list = buffer ?? [];
   if (!Number.isFinite(t)) return list;

@@ -4,7 +4,8 @@ import { request } from '../../../api/client';
 /** Cache keys (the live socket fills `live/<code>`; a resync invalidates `series/<code>/`). */
 export const liveKey = (code: string) => `live/${code}`;
 export const seriesPrefix = (code: string) => `series/${code}/`;
-export const seriesKey = (code: string, metric: string, windowKey: string) => `series/${code}/${metric}/${windowKey}`;
+export const seriesKey = (code: string, metric: string, windowKey: string) =>
+  `series/${code}/${metric}/${windowKey}`;
 
 export interface SeriesParams {
   metric: string;
@@ -20,5 +21,7 @@ export function fetchSeries(code: string, p: SeriesParams, signal: AbortSignal):
     to: new Date(p.to).toISOString(),
     step: p.step,
   });
-  return request<SeriesResponse>(`${API_PREFIX}/datacenters/${encodeURIComponent(code)}/series?${params}`, { signal });
+  return request<SeriesResponse>(`${API_PREFIX}/datacenters/${encodeURIComponent(code)}/series?${params}`, {
+    signal,
+  });
 }

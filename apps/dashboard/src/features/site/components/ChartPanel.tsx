@@ -42,7 +42,18 @@ export function ChartPanel(p: Props) {
         digits: p.digits,
         unit: p.unit,
       }),
-    [t, p.yTitle, p.window.from, p.window.to, p.suggestedMin, p.suggestedMax, p.beginAtZero, p.bands, p.digits, p.unit],
+    [
+      t,
+      p.yTitle,
+      p.window.from,
+      p.window.to,
+      p.suggestedMin,
+      p.suggestedMax,
+      p.beginAtZero,
+      p.bands,
+      p.digits,
+      p.unit,
+    ],
   );
   const parts = summarizeChart(p.lines, p.digits, (label, last, min, max) =>
     t('site.summary.series', { label, last, min, max, unit: p.unit }),
@@ -55,7 +66,11 @@ export function ChartPanel(p: Props) {
     <section className="card chart-card" aria-labelledby={`${p.id}-title`} data-testid={`chart-${p.id}`}>
       <h2 id={`${p.id}-title`}>{p.title}</h2>
       {p.error ? (
-        <ErrorState error={p.error} message={t('site.chart.loadError', { message: p.error.message })} onRetry={p.onRetry} />
+        <ErrorState
+          error={p.error}
+          message={t('site.chart.loadError', { message: p.error.message })}
+          onRetry={p.onRetry}
+        />
       ) : empty ? (
         <p className="chart-empty muted" role="status">
           {p.loading ? t('site.chart.loading') : t('site.chart.noData')}

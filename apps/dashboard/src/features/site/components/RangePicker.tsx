@@ -61,9 +61,21 @@ export function RangePicker({ selection, window, onChange }: Props) {
       {custom ? (
         <form className="custom-range" onSubmit={apply} noValidate>
           <label htmlFor={`${id}-from`}>{t('site.range.from')}</label>
-          <input id={`${id}-from`} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} aria-invalid={!!error} />
+          <input
+            id={`${id}-from`}
+            type="datetime-local"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            aria-invalid={!!error}
+          />
           <label htmlFor={`${id}-to`}>{t('site.range.to')}</label>
-          <input id={`${id}-to`} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={!!error} />
+          <input
+            id={`${id}-to`}
+            type="datetime-local"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            aria-invalid={!!error}
+          />
           <button type="submit">{t('site.range.apply')}</button>
           {error ? (
             <span className="error inline" role="alert">

@@ -76,7 +76,11 @@ function NowPanel({ site, showAlarms }: { site: DataCenterWithSnapshot; showAlar
       </div>
       <div>
         <dt>{t('site.now.inlet')}</dt>
-        <dd className={s.hottestInletC !== null && (s.hottestInletC > 27 || s.hottestInletC < 18) ? 'warn-text' : ''}>
+        <dd
+          className={
+            s.hottestInletC !== null && (s.hottestInletC > 27 || s.hottestInletC < 18) ? 'warn-text' : ''
+          }
+        >
           {formatTemperature(s.hottestInletC)}
           <span className="exact">{s.hottestInletZone ?? ''}</span>
         </dd>
@@ -93,7 +97,8 @@ function NowPanel({ site, showAlarms }: { site: DataCenterWithSnapshot; showAlar
 
 function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
   const { t, locale } = useI18n();
-  const v = (x: string | number | null | undefined) => (x === null || x === undefined || x === '' ? NO_VALUE : String(x));
+  const v = (x: string | number | null | undefined) =>
+    x === null || x === undefined || x === '' ? NO_VALUE : String(x);
   const cat = site.pueCategory ?? 1;
   return (
     <section className="card meta" aria-labelledby="meta-title">
@@ -110,13 +115,27 @@ function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
         <dt>{t('site.meta.racks')}</dt>
         <dd>{site.racks === null ? NO_VALUE : site.racks.toLocaleString(locale)}</dd>
         <dt>{t('site.meta.category')}</dt>
-        <dd>{t('site.meta.categoryValue', { n: cat, point: t(`site.meta.category${cat}` as MessageKey) })}</dd>
+        <dd>
+          {t('site.meta.categoryValue', { n: cat, point: t(`site.meta.category${cat}` as MessageKey) })}
+        </dd>
         <dt>{t('site.meta.certification')}</dt>
-        <dd>{site.greenCertifiedYear ? t('site.meta.certified', { year: site.greenCertifiedYear }) : t('site.meta.notCertified')}</dd>
+        <dd>
+          {site.greenCertifiedYear
+            ? t('site.meta.certified', { year: site.greenCertifiedYear })
+            : t('site.meta.notCertified')}
+        </dd>
         <dt>{t('site.meta.emission')}</dt>
-        <dd>{site.gridEmissionFactor === null ? NO_VALUE : `${formatFixed(site.gridEmissionFactor, 4)} kgCO₂e/kWh`}</dd>
+        <dd>
+          {site.gridEmissionFactor === null
+            ? NO_VALUE
+            : `${formatFixed(site.gridEmissionFactor, 4)} kgCO₂e/kWh`}
+        </dd>
         <dt>{t('site.meta.coords')}</dt>
-        <dd>{site.latitude !== null && site.longitude !== null ? `${site.latitude.toFixed(2)}° N, ${site.longitude.toFixed(2)}° E` : NO_VALUE}</dd>
+        <dd>
+          {site.latitude !== null && site.longitude !== null
+            ? `${site.latitude.toFixed(2)}° N, ${site.longitude.toFixed(2)}° E`
+            : NO_VALUE}
+        </dd>
         <dt>{t('site.meta.timezone')}</dt>
         <dd>{site.timezone}</dd>
         <dt>{t('site.meta.commissioned')}</dt>
@@ -165,10 +184,19 @@ function Charts({ code, query }: { code: string; query: Record<string, string> }
   const power = useMemo(() => powerLines(facility.data, it.data, ctx), [facility.data, it.data, ctx]);
   const pue = useMemo(() => pueLines(facility.data, it.data, ctx), [facility.data, it.data, ctx]);
   const inletLines = useMemo(() => zoneLines(inlet.data, 'inlet_temp_c', ctx), [inlet.data, ctx]);
-  const humidityLines = useMemo(() => zoneLines(humidity.data, 'relative_humidity_pct', ctx), [humidity.data, ctx]);
+  const humidityLines = useMemo(
+    () => zoneLines(humidity.data, 'relative_humidity_pct', ctx),
+    [humidity.data, ctx],
+  );
   const waterData = useMemo(() => waterLines(water.data, ctx), [water.data, ctx]);
-  const renewableData = useMemo(() => renewableLines(renewable.data, facilityEnergy.data, ctx), [renewable.data, facilityEnergy.data, ctx]);
-  const ashrae: Band[] = useMemo(() => [{ from: 18, to: 27, color: COLORS.band, label: t('site.chart.inletBand') }], [t]);
+  const renewableData = useMemo(
+    () => renewableLines(renewable.data, facilityEnergy.data, ctx),
+    [renewable.data, facilityEnergy.data, ctx],
+  );
+  const ashrae: Band[] = useMemo(
+    () => [{ from: 18, to: 27, color: COLORS.band, label: t('site.chart.inletBand') }],
+    [t],
+  );
 
   const rangeLabel =
     selection.range === 'custom'
@@ -301,7 +329,11 @@ export function SitePage({ code, query, role }: Props) {
               {t('site.notFound', { code })}
             </p>
           ) : (
-            <ErrorState error={q.error} message={t('site.loadError', { code, message: q.error.message })} onRetry={q.refetch} />
+            <ErrorState
+              error={q.error}
+              message={t('site.loadError', { code, message: q.error.message })}
+              onRetry={q.refetch}
+            />
           )}
           <p>
             <a href="#/fleet">{t('app.backToFleet')}</a>
@@ -337,7 +369,13 @@ export function SitePage({ code, query, role }: Props) {
           </p>
         </div>
       </div>
-      {q.error ? <ErrorState error={q.error} message={t('site.loadError', { code, message: q.error.message })} onRetry={q.refetch} /> : null}
+      {q.error ? (
+        <ErrorState
+          error={q.error}
+          message={t('site.loadError', { code, message: q.error.message })}
+          onRetry={q.refetch}
+        />
+      ) : null}
       <NowPanel site={site} showAlarms={canSeeAlarms(role)} />
       <div className="site-layout">
         <div className="site-charts">

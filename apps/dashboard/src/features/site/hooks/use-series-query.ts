@@ -19,7 +19,12 @@ const REFETCH_MS: Record<TimeWindow['range'], number | undefined> = {
  * One metric of a site over the selected window. Relative windows are resolved at fetch time (so a refetch
  * slides them forward); the cache key names the range, not the instant.
  */
-export function useSeriesQuery(code: string, metric: string, selection: RangeSelection, window: TimeWindow): QueryResult<SeriesResponse> {
+export function useSeriesQuery(
+  code: string,
+  metric: string,
+  selection: RangeSelection,
+  window: TimeWindow,
+): QueryResult<SeriesResponse> {
   return useQuery(
     seriesKey(code, metric, `${window.key}:${window.step}`),
     (signal) => {
