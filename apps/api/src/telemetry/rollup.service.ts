@@ -20,6 +20,9 @@ interface Partial extends BucketMerge {
   ordered: boolean;
 }
 
+/** Minute partials held in memory before a flush is started regardless of the timer. */
+const MAX_PARTIALS = 200_000;
+
 /**
  * Numeric map key for (series, bucket): cheaper than a string per sample on the hot path. Buckets are whole
  * minutes; 2^26 minutes reach 2097 and 2^27 series ids stay below 2^53.
@@ -86,6 +89,7 @@ export class RollupService implements OnApplicationShutdown {
    * The cost is rollup lag (exported as dcfleet_rollup_lag_seconds), never lost or slower ingest.
    */
   private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
     if (this.stopped) return;
     const delay = Math.max(this.config.env.ROLLUP_FLUSH_MS, 4 * this.lastFlushMs);
     this.timer = setTimeout(() => {
@@ -136,6 +140,12 @@ export class RollupService implements OnApplicationShutdown {
       } else if (!addSample(p.agg, t, v)) {
         p.ordered = false; // recomputed from the raw samples at flush
       }
+    }
+    // Backfills create one partial per sample: flush early rather than let memory and the next flush grow.
+    if (map.size > MAX_PARTIALS && !this.flushing && !this.stopped) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.flush().finally(() => this.schedule());
     }
   }
 
@@ -281,6 +291,7 @@ export class RollupService implements OnApplicationShutdown {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.recoveryTimer) clearInterval(this.recoveryTimer);
-    await this.flush().catch(() => undefined);
+    // A last flush saves the next start a repair; if it takes too long, the repair at boot covers it.
+    await Promise.race([this.flush().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
   }
 }
