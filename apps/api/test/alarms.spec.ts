@@ -76,6 +76,7 @@ describe.each(dialects())('alarms on %s', (dialect) => {
       ALARM_EVAL_INTERVAL_MS: '200',
       ALARM_WEBHOOK_URL: `${receiver.url}/global`,
       ALARM_WEBHOOK_RETRY_MS: '50',
+      ALARM_MAX_PER_RULE: '3',
     });
   });
   afterAll(async () => {
@@ -465,6 +466,47 @@ describe.each(dialects())('alarms on %s', (dialect) => {
     expect(actions.sort()).toEqual(['alarm_rule.create', 'alarm_rule.delete', 'alarm_rule.update', 'alarm_rule.update']);
   });
 
+  it('site rules switch fleet rules off and on for one site; series start being evaluated when a rule applies again', async () => {
+    await site('AL-NONE');
+    const off = { datacenter: 'AL-NONE', kind: 'inlet_temp', enabled: false };
+    await createRule({ ...off, severity: 'warning' });
+    const critical = await createRule({ ...off, severity: 'critical' });
+    const t0 = Date.now() + 60_000;
+    await ingest('AL-NONE', [inlet('N1', t0, 40)]);
+    await settle();
+    expect(await list('AL-NONE')).toEqual([]);
+    const res = await t.request(`/api/v1/alarm-rules/${critical.id}`, { method: 'PATCH', token: await t.login('admin'), json: { enabled: true } });
+    expect(res.status).toBe(200);
+    await ingest('AL-NONE', [inlet('N1', t0 + 5000, 40)]);
+    await settle();
+    expect(await list('AL-NONE')).toEqual([expect.objectContaining({ severity: 'critical', ruleId: critical.id, threshold: 32 })]);
+  });
+
+  it('an alarm storm is capped: beyond ALARM_MAX_PER_RULE zones of a rule and site, one summary alarm groups the rest', async () => {
+    await site('AL-FLOOD');
+    const t0 = Date.now() + 60_000;
+    const zones = ['Z0', 'Z1', 'Z2', 'Z3', 'Z4', 'Z5'];
+    await ingest('AL-FLOOD', zones.map((z) => inlet(z, t0, 28)));
+    await settle();
+    let active = await list('AL-FLOOD', 'active');
+    expect(active.map((a) => a.key).sort()).toEqual(['*', 'Z0', 'Z1', 'Z2']);
+    const summary = active.find((a) => a.key === '*')!;
+    expect(summary).toMatchObject({ rule: 'inlet_temp', severity: 'warning', threshold: 3, message: expect.stringMatching(/^More than 3 inlet temperature alarms at AL-FLOOD/) });
+
+    await ingest('AL-FLOOD', [inlet('Z3', t0 + 5000, 22), inlet('Z4', t0 + 5000, 22)]);
+    await settle();
+    expect((await list('AL-FLOOD', 'active')).map((a) => a.key).sort()).toEqual(['*', 'Z0', 'Z1', 'Z2']);
+    await ingest('AL-FLOOD', [inlet('Z5', t0 + 10_000, 22), inlet('Z0', t0 + 10_000, 22)]);
+    await settle();
+    active = await list('AL-FLOOD', 'active');
+    expect(active.map((a) => a.key).sort()).toEqual(['Z1', 'Z2']); // the grouped zones ended: the summary clears
+    // A free slot: the next hot zone gets its own alarm again.
+    await ingest('AL-FLOOD', [inlet('Z3', t0 + 15_000, 29)]);
+    await settle();
+    expect((await list('AL-FLOOD', 'active')).map((a) => a.key).sort()).toEqual(['Z1', 'Z2', 'Z3']);
+    expect((await list('AL-FLOOD')).find((a) => a.id === summary.id)).toMatchObject({ state: 'cleared', clearedEventTs: new Date(t0 + 10_000).toISOString() });
+  });
+
   it('ALARMS_ENABLED=0 evaluates nothing (the rules API still works)', async () => {
     const off = await bootTestApp(dialect, { ALARMS_ENABLED: '0' });
     try {
@@ -524,6 +566,19 @@ describe.each(dialects())('alarms on %s', (dialect) => {
     await c.instances[0]!.app.get(AlarmWebhooks).drain();
     await c.instances[1]!.app.get(AlarmWebhooks).drain();
     expect(receiver.of('AL-MULTI').map((r) => r.body.event)).toEqual(['raised', 'cleared']);
+
+    // Raised on instance 0 only; instance 1 learns it from the database and clears it with its own fresh data.
+    const zone2 = (ts: number, value: number) => ({ samples: [{ metric: 'inlet_temp_c', labels: { zone: 'M2' }, ts, value }] });
+    expect((await c.ingest(1, token, zone2(t0 + 10_000, 22))).status).toBe(200);
+    expect((await c.ingest(0, token, zone2(t0 + 15_000, 28))).status).toBe(200);
+    await settleAll();
+    const [m2] = (await listAll()).filter((a) => a.key === 'M2');
+    expect(m2).toMatchObject({ state: 'active' });
+    await c.instances[1]!.app.get(AlarmEngine).tickNow();
+    expect(c.instances[1]!.app.get(AlarmEngine).activeRecord(m2!.id)).toBeDefined();
+    expect((await c.ingest(1, token, zone2(t0 + 20_000, 22))).status).toBe(200);
+    await settleAll();
+    expect((await listAll()).filter((a) => a.key === 'M2')).toEqual([expect.objectContaining({ state: 'cleared', clearedValue: 22 })]);
 
     // Instance 0 only gets a backfill (its view says "silent for 15 s"), instance 1 gets fresh data.
     const now = Date.now();

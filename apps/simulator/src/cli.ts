@@ -30,12 +30,14 @@ Usage: npm run simulate -- [options]
                           or a comma-separated list of codes, e.g. GZ-GA-01,GZ-BJ-01
   --history-days N        hourly history for the last N days (default: from 1 January of the previous year)
   --no-history            no history for new sites (sites with stored data still get their gap filled)
-  --history-zones N       zones whose inlet temperature is part of the hourly history (default 1)
+  --history-zones N       zones whose inlet temperature is also in the hourly history (default 0: live only)
   --rate R                live ticks per second per site (default 0.1 = every 10 s; 0 = no live data).
                           One tick is one request per site with all its readings (about 12 values + 2 per zone),
                           so the live load is about rate × sites × 20 samples/s in rate × sites requests/s
   --batch N               samples per history request (default ${DEFAULT_MAX_BATCH_SAMPLES})
   --concurrency N         history requests in flight (default 4)
+  --max-backlog N         most history samples not yet folded into the server's rollups (default 250000;
+                          0 = no limit, the raw ingest benchmark)
   --faults on|off         a random fault every --fault-every seconds once the history is in (default off)
   --fault-every S         seconds between scheduled faults (default 240)
   --fault KIND:CODE       trigger a fault once the history is in; repeatable. KIND: ${FAULT_KINDS.join(', ')}.
@@ -75,6 +77,7 @@ const { values } = (() => {
         rate: { type: 'string', default: '0.1' },
         batch: { type: 'string' },
         concurrency: { type: 'string' },
+        'max-backlog': { type: 'string' },
         faults: { type: 'string', default: 'off' },
         'fault-every': { type: 'string', default: '240' },
         fault: { type: 'string', multiple: true, default: [] },
@@ -120,7 +123,14 @@ async function main(): Promise<void> {
   const siteArg = values.sites!;
   let sites;
   try {
-    sites = selectSites(/^\d+$/.test(siteArg) ? Number(siteArg) : siteArg.split(',').map((s) => s.trim()).filter(Boolean));
+    sites = selectSites(
+      /^\d+$/.test(siteArg)
+        ? Number(siteArg)
+        : siteArg
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    );
   } catch (err) {
     fail((err as Error).message);
   }
@@ -135,7 +145,8 @@ async function main(): Promise<void> {
     fail((err as Error).message);
   }
   const codes = new Set(sites.map((s) => s.site.code));
-  for (const f of faults) if (!codes.has(f.code)) fail(`--fault ${f.kind}:${f.code}: ${f.code} is not among the simulated sites`);
+  for (const f of faults)
+    if (!codes.has(f.code)) fail(`--fault ${f.kind}:${f.code}: ${f.code} is not among the simulated sites`);
   const duration = num(values.duration, 'duration', 0);
 
   const runner = new FleetRunner({
@@ -147,6 +158,7 @@ async function main(): Promise<void> {
     historyZones: num(values['history-zones'], 'history-zones', 0),
     batchSamples: num(values.batch, 'batch', 1),
     concurrency: num(values.concurrency, 'concurrency', 1),
+    rollupBacklog: num(values['max-backlog'], 'max-backlog', 0),
     liveIntervalMs: rate > 0 ? 1000 / rate : 0,
     scheduledFaults: values.faults === 'on',
     faultEveryMs: num(values['fault-every'], 'fault-every', 1)! * 1000,
@@ -167,18 +179,26 @@ async function main(): Promise<void> {
     stopping = true;
     await runner.stop();
     const s = runner.liveStats;
-    if (s.ticks) log(`live: ${s.ticks} ticks, ${s.posts} requests, ${s.samples.toLocaleString('en-US')} samples accepted, ${s.failed} failed, ${s.skipped} skipped (site still busy)`);
+    if (s.ticks)
+      log(
+        `live: ${s.ticks} ticks, ${s.posts} requests, ${s.samples.toLocaleString('en-US')} samples accepted, ${s.failed} failed, ${s.skipped} skipped (site still busy)`,
+      );
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(130));
   process.on('SIGTERM', () => void stop(143));
 
-  log(`${sites.length} sites → ${runner.client.baseUrl}; history: ${history === false ? 'none' : history === 'previous-year' ? 'from 1 January of the previous year' : `last ${days} days`}; live: ${rate > 0 ? `${rate} ticks/s per site` : 'off'}`);
+  log(
+    `${sites.length} sites → ${runner.client.baseUrl}; history: ${history === false ? 'none' : history === 'previous-year' ? 'from 1 January of the previous year' : `last ${days} days`}; live: ${rate > 0 ? `${rate} ticks/s per site` : 'off'}`,
+  );
   await runner.start();
   const done = await runner.whenHistoryDone();
   if (tty) process.stdout.write('\n');
   if (done.failedBatches > 0) log(`warning: ${done.failedBatches} history batches were refused`);
-  for (const f of faults) await runner.triggerFault(f).catch((err: Error) => log(`fault ${f.kind}:${f.code} failed: ${err.message}`));
+  for (const f of faults)
+    await runner
+      .triggerFault(f)
+      .catch((err: Error) => log(`fault ${f.kind}:${f.code} failed: ${err.message}`));
   await runner.whenRatingsChecked();
 
   if (rate > 0) {
@@ -187,7 +207,9 @@ async function main(): Promise<void> {
       const now = Date.now();
       const rateNow = ((runner.liveStats.samples - last.samples) * 1000) / (now - last.at);
       last = { samples: runner.liveStats.samples, at: now };
-      log(`live: ${Math.round(rateNow).toLocaleString('en-US')} samples/s, ${runner.liveStats.posts} requests, ${runner.liveStats.failed} failed`);
+      log(
+        `live: ${Math.round(rateNow).toLocaleString('en-US')} samples/s, ${runner.liveStats.posts} requests, ${runner.liveStats.failed} failed`,
+      );
     }, 10_000);
     report.unref();
   }

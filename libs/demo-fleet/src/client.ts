@@ -56,18 +56,28 @@ export class DcfleetClient {
     const text = await res.text();
     if (res.status !== 200) throw new HttpError(res.status, 'POST', '/api/v1/auth/login', text);
     const body = JSON.parse(text) as LoginResponse;
-    if (body.user.role !== 'admin') throw new Error(`user ${this.credentials.username} is ${body.user.role}, the simulator needs an admin`);
+    if (body.user.role !== 'admin')
+      throw new Error(`user ${this.credentials.username} is ${body.user.role}, the simulator needs an admin`);
     this.session = body.accessToken;
     return body;
   }
 
   /** JSON request with the admin session (logs in on first use and again once when the session expired). */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const text = await this.requestText(method, path, body);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Like request(), for an answer that is not JSON (e.g. /metrics). */
+  async requestText(method: string, path: string, body?: unknown): Promise<string> {
     if (!this.session) await this.login();
     for (let attempt = 0; ; attempt++) {
       const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.session}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.session}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -80,7 +90,7 @@ export class DcfleetClient {
         continue;
       }
       if (res.status < 200 || res.status >= 300) throw new HttpError(res.status, method, path, text);
-      return (text ? JSON.parse(text) : undefined) as T;
+      return text;
     }
   }
 
@@ -88,14 +98,21 @@ export class DcfleetClient {
    * Posts one ingest body (already serialised) with a site token. Retries 429/503 after Retry-After (up to
    * `maxAttempts`) and network errors with a short back-off; any other answer is returned as is.
    */
-  async ingest(token: string, body: string, opts: { maxAttempts?: number; contentType?: string } = {}): Promise<IngestResult> {
+  async ingest(
+    token: string,
+    body: string,
+    opts: { maxAttempts?: number; contentType?: string } = {},
+  ): Promise<IngestResult> {
     const max = opts.maxAttempts ?? 30;
     for (let attempt = 1; ; attempt++) {
       let res: Response;
       try {
         res = await this.fetchImpl(`${this.baseUrl}/api/v1/ingest`, {
           method: 'POST',
-          headers: { 'content-type': opts.contentType ?? 'application/json', authorization: `Bearer ${token}` },
+          headers: {
+            'content-type': opts.contentType ?? 'application/json',
+            authorization: `Bearer ${token}`,
+          },
           body,
         });
       } catch (err) {
@@ -108,7 +125,8 @@ export class DcfleetClient {
         await sleep(retryAfterMs(res));
         continue;
       }
-      if (res.status === 200) return { status: 200, response: JSON.parse(text) as IngestResponse, attempts: attempt };
+      if (res.status === 200)
+        return { status: 200, response: JSON.parse(text) as IngestResponse, attempts: attempt };
       return { status: res.status, error: text, attempts: attempt };
     }
   }

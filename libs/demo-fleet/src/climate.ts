@@ -11,6 +11,10 @@
 import { noise } from './prng';
 import { HOUR_MS, DAY_MS } from './time';
 
+// Module-level aliases of Math: the physics runs millions of times per history, and a global lookup per
+// call is slow in sandboxed contexts (Jest's vm).
+const { PI, cos, floor, max, min } = Math;
+
 /** Guiyang daily mean temperature by month, °C (January first). */
 export const GUIYANG_MEAN_C = [5.1, 7.7, 11.7, 16.7, 20.1, 22.3, 23.9, 23.6, 20.8, 16.2, 11.9, 6.9] as const;
 /** Guiyang mean daily range (max − min) by month, °C. */
@@ -42,17 +46,14 @@ export type Prefecture = keyof typeof PREFECTURES;
 /** Periodic Catmull-Rom interpolation of 12 monthly values at fractional month `m` (0 = mid-January). */
 function monthly(values: readonly number[], m: number): number {
   const n = values.length;
-  const i = Math.floor(m);
+  const i = floor(m);
   const f = m - i;
   const at = (k: number) => values[((k % n) + n) % n]!;
   const p0 = at(i - 1);
   const p1 = at(i);
   const p2 = at(i + 1);
   const p3 = at(i + 2);
-  return (
-    p1 +
-    0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)))
-  );
+  return p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)));
 }
 
 /** Fractional month index for a fractional day of the year (0 at mid-January). */
@@ -62,12 +63,16 @@ function monthPosition(dayOfYear: number): number {
 
 /** −0.5 in mid-January … +0.5 in mid-July. */
 export function seasonWeight(dayOfYear: number): number {
-  return -0.5 * Math.cos((2 * Math.PI * (dayOfYear - 15)) / 365.25);
+  return -0.5 * cos((2 * PI * (dayOfYear - 15)) / 365.25);
 }
 
 /** Long-term daily mean temperature (no weather) for a prefecture on a day of the year. */
 export function climatologyC(prefecture: PrefectureClimate, dayOfYear: number): number {
-  return monthly(GUIYANG_MEAN_C, monthPosition(dayOfYear)) + prefecture.offsetC + prefecture.summerDeltaC * seasonWeight(dayOfYear);
+  return (
+    monthly(GUIYANG_MEAN_C, monthPosition(dayOfYear)) +
+    prefecture.offsetC +
+    prefecture.summerDeltaC * seasonWeight(dayOfYear)
+  );
 }
 
 /** Mean daily temperature range on a day of the year, °C. */
@@ -78,9 +83,9 @@ export function dailyRangeC(dayOfYear: number): number {
 /** Diurnal shape in solar time: −1 at 06:30, +1 at 14:30, half-cosines in between. */
 export function diurnalShape(solarHour: number): number {
   const h = ((solarHour % 24) + 24) % 24;
-  if (h >= 6.5 && h < 14.5) return -Math.cos((Math.PI * (h - 6.5)) / 8);
+  if (h >= 6.5 && h < 14.5) return -cos((PI * (h - 6.5)) / 8);
   const since = (h - 14.5 + 24) % 24; // hours since the afternoon maximum, 0..16
-  return Math.cos((Math.PI * since) / 16);
+  return cos((PI * since) / 16);
 }
 
 export interface WeatherKeys {
@@ -118,7 +123,7 @@ export function outdoor(
   let anomaly = 0;
   if (weather) {
     const days = t / DAY_MS;
-    clearness = Math.min(1, Math.max(0, 0.5 + 0.75 * noise(keys.seed, keys.region * 7 + 1, days / 1.6)));
+    clearness = min(1, max(0, 0.5 + 0.75 * noise(keys.seed, keys.region * 7 + 1, days / 1.6)));
     anomaly =
       2.4 * noise(keys.seed, PROVINCE_CHANNEL, days / 4) +
       1.1 * noise(keys.seed, keys.region * 7 + 2, days / 2.2) +

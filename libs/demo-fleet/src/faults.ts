@@ -13,7 +13,14 @@
 import { mulberry32 } from './prng';
 import { MINUTE_MS } from './time';
 
-export const FAULT_KINDS = ['silent', 'overheat', 'meter-reset', 'replay', 'replay-changed', 'malformed'] as const;
+export const FAULT_KINDS = [
+  'silent',
+  'overheat',
+  'meter-reset',
+  'replay',
+  'replay-changed',
+  'malformed',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRequest {
@@ -36,21 +43,30 @@ export function parseFault(text: string): FaultRequest {
   const [spec, minutes] = text.split('@');
   const [kind, code, zone] = (spec ?? '').split(':');
   if (!kind || !(FAULT_KINDS as readonly string[]).includes(kind)) {
-    throw new Error(`unknown fault "${kind ?? ''}" in "${text}": use one of ${FAULT_KINDS.join(', ')} as kind:SITE-CODE`);
+    throw new Error(
+      `unknown fault "${kind ?? ''}" in "${text}": use one of ${FAULT_KINDS.join(', ')} as kind:SITE-CODE`,
+    );
   }
   if (!code) throw new Error(`fault "${text}" names no site: use ${kind}:SITE-CODE, e.g. ${kind}:GZ-BJ-01`);
   const out: FaultRequest = { kind: kind as FaultKind, code: code.toUpperCase() };
   if (zone) out.zone = zone.toUpperCase();
   if (minutes !== undefined) {
     const m = Number(minutes);
-    if (!Number.isFinite(m) || m <= 0) throw new Error(`fault "${text}": duration after @ must be minutes > 0`);
+    if (!Number.isFinite(m) || m <= 0)
+      throw new Error(`fault "${text}": duration after @ must be minutes > 0`);
     out.durationMs = m * MINUTE_MS;
   }
   return out;
 }
 
 /** Inlet of an overheating zone: ramps up over 2 min to the peak, holds, falls back over 2 min. */
-export function overheatInletC(normalC: number, from: number, until: number, t: number, peakC = OVERHEAT_PEAK_C): number {
+export function overheatInletC(
+  normalC: number,
+  from: number,
+  until: number,
+  t: number,
+  peakC = OVERHEAT_PEAK_C,
+): number {
   if (t < from || t >= until) return normalC;
   const ramp = 2 * MINUTE_MS;
   const k = Math.min(1, (t - from) / ramp, (until - t) / ramp);

@@ -41,7 +41,10 @@ export interface HistoryEvents {
 /** Events in the history of the previous calendar year, by site code (local dates and hours). */
 const LAST_YEAR_EVENTS: Record<
   string,
-  { resets?: { metric: CounterMetric; month: number; day: number; hour: number }[]; outages?: { month: number; day: number; hour: number; hours: number }[] }
+  {
+    resets?: { metric: CounterMetric; month: number; day: number; hour: number }[];
+    outages?: { month: number; day: number; hour: number; hours: number }[];
+  }
 > = {
   'GZ-LP-02': { resets: [{ metric: 'facility_energy_kwh', month: 6, day: 17, hour: 10 }] },
   'GZ-ZY-01': { resets: [{ metric: 'it_energy_kwh', month: 3, day: 9, hour: 15 }] },
@@ -54,7 +57,10 @@ export function historyEvents(model: SiteModel, year: number): HistoryEvents {
   const def = LAST_YEAR_EVENTS[model.code];
   const tz = model.spec.site.timezone;
   return {
-    resets: (def?.resets ?? []).map((r) => ({ metric: r.metric, at: fromLocal(tz, year, r.month, r.day, r.hour) })),
+    resets: (def?.resets ?? []).map((r) => ({
+      metric: r.metric,
+      at: fromLocal(tz, year, r.month, r.day, r.hour),
+    })),
     outages: (def?.outages ?? []).map((o) => {
       const from = fromLocal(tz, year, o.month, o.day, o.hour);
       return { from, to: from + o.hours * HOUR_MS };
@@ -105,7 +111,12 @@ function* hours(state: SiteState, to: number, includeStart: boolean): Generator<
  * Hourly history batches from `state` up to (excluding) `to`. Entries are time-ordered; batches end at a
  * local midnight unless a single day exceeds `maxSamples`. Returns the state at the last hour.
  */
-export function* historyBatches(model: SiteModel, state: SiteState, to: number, opts: HistoryOptions = {}): Generator<HistoryBatch, SiteState, void> {
+export function* historyBatches(
+  model: SiteModel,
+  state: SiteState,
+  to: number,
+  opts: HistoryOptions = {},
+): Generator<HistoryBatch, SiteState, void> {
   const max = opts.maxSamples ?? DEFAULT_MAX_BATCH_SAMPLES;
   if (max < 1) throw new RangeError('maxSamples must be at least 1');
   const events = opts.events ?? NO_EVENTS;
@@ -116,7 +127,13 @@ export function* historyBatches(model: SiteModel, state: SiteState, to: number, 
   let daySamples = 0;
   const out: HistoryBatch[] = [];
   const emit = () => {
-    out.push({ code: model.code, entries: batch, samples: batchSamples, firstTs: batch[0]!.ts as number, lastTs: batch[batch.length - 1]!.ts as number });
+    out.push({
+      code: model.code,
+      entries: batch,
+      samples: batchSamples,
+      firstTs: batch[0]!.ts as number,
+      lastTs: batch[batch.length - 1]!.ts as number,
+    });
     batch = [];
     batchSamples = 0;
   };
@@ -180,7 +197,12 @@ export function fastForward(
 }
 
 /** Metric values the history from `state` to `to` will contain (for progress displays). */
-export function countHistorySamples(model: SiteModel, state: SiteState, to: number, opts: HistoryOptions = {}): number {
+export function countHistorySamples(
+  model: SiteModel,
+  state: SiteState,
+  to: number,
+  opts: HistoryOptions = {},
+): number {
   const events = opts.events ?? NO_EVENTS;
   let n = 0;
   for (const h of hours(state, to, opts.includeStart ?? false)) {
@@ -206,8 +228,9 @@ export interface HistoryPart {
  * The order in which a first start posts a site's history, so that what a newcomer looks at first arrives
  * first (the live tiles need no history at all):
  *   phase 0 — the last 24 hours, everything (today's charts);
- *   phase 1 — the energy, water and renewable counters of the previous calendar year (its ratings, final);
- *   phase 2 — the rest, oldest first: last year's gauges, then this year (the year of charts).
+ *   phase 1 — the facility and IT energy meters of the previous calendar year: all its rating needs to be
+ *             final (coverage of both energies), and the least data that does it;
+ *   phase 2 — the rest, oldest first: last year's other readings, then this year (the year of charts).
  * Every hour is posted exactly once per metric; each part is time-ordered. `start` is the state at the
  * first history hour (posted with includeStart), `end` the end of the history (now).
  */
@@ -229,8 +252,8 @@ export function planHistory(
     h > S ? { from: ff.at.get(before(h))!, includeStart: false } : { from: start, includeStart: true };
   const parts: HistoryPart[] = [];
   if (recentFrom < end) parts.push({ phase: 0, label: 'last 24 h', ...stateBefore(recentFrom), to: end });
-  const counters = yearFrom < yearTo;
-  if (counters) parts.push({ phase: 1, label: 'last year’s counters', ...stateBefore(yearFrom), to: yearTo, select: () => 'counters' });
+  const split = yearFrom < yearTo;
+  if (split) parts.push({ phase: 1, label: 'last year’s energy meters', ...stateBefore(yearFrom), to: yearTo, select: () => 'energy' });
   if (S < recentFrom) {
     parts.push({
       phase: 2,
@@ -238,7 +261,7 @@ export function planHistory(
       from: start,
       includeStart: true,
       to: recentFrom,
-      select: counters ? (h) => (h >= yearFrom && h < yearTo ? 'gauges' : 'all') : undefined,
+      select: split ? (h) => (h >= yearFrom && h < yearTo ? 'rest' : 'all') : undefined,
     });
   }
   return { parts, endState: ff.end };

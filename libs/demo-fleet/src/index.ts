@@ -7,3 +7,4 @@ export * from './history';
 export * from './faults';
 export * from './client';
 export * from './runner';
+export * from './backlog';

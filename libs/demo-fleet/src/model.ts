@@ -25,6 +25,10 @@ import { hash32, hashString, noise, unit } from './prng';
 import type { DemoSiteSpec } from './sites';
 import { DAY_MS, HOUR_MS, LocalClock, MINUTE_MS, YEAR_MS, type LocalFields } from './time';
 
+// Module-level aliases of Math: the physics runs millions of times per history, and a global lookup per
+// call is slow in sandboxed contexts (Jest's vm).
+const { PI, cos, exp, floor, log1p, max, min, round } = Math;
+
 /** Default seed of the demo fleet: the same demo everywhere unless asked otherwise. */
 export const DEFAULT_SEED = 20_250_101;
 
@@ -91,7 +95,7 @@ const MISC_SHARE = 0.006; // lighting, offices, security, share of installed IT 
 
 function softplus(x: number, width: number): number {
   const z = x / width;
-  return z > 30 ? x : width * Math.log1p(Math.exp(z));
+  return z > 30 ? x : width * log1p(exp(z));
 }
 
 function clamp(v: number, lo: number, hi: number): number {
@@ -102,20 +106,20 @@ function clamp(v: number, lo: number, hi: number): number {
 export function workloadShape(profile: DemoSiteSpec['profile'], f: LocalFields): number {
   const h = f.hour;
   const weekend = f.weekday >= 5;
-  const w = (2 * Math.PI) / 24;
+  const w = (2 * PI) / 24;
   switch (profile) {
     case 'cloud': // consumer internet: evening peak around 21:00, trough before dawn; busier weekends
-      return 1 + 0.055 * Math.cos(w * (h - 20.5)) + 0.015 * Math.cos(2 * w * (h - 20.5)) + (weekend ? 0.012 : 0);
+      return 1 + 0.055 * cos(w * (h - 20.5)) + 0.015 * cos(2 * w * (h - 20.5)) + (weekend ? 0.012 : 0);
     case 'enterprise': // government and enterprise clouds: weekday office hours
       return weekend
-        ? 0.965 + 0.012 * Math.cos(w * (h - 14))
-        : 1.01 + 0.05 * Math.cos(w * (h - 14)) + 0.02 * Math.cos(2 * w * (h - 14));
+        ? 0.965 + 0.012 * cos(w * (h - 14))
+        : 1.01 + 0.05 * cos(w * (h - 14)) + 0.02 * cos(2 * w * (h - 14));
     case 'ai': // training clusters run flat out around the clock
-      return 1 + 0.008 * Math.cos(w * (h - 15));
+      return 1 + 0.008 * cos(w * (h - 15));
     case 'backup': {
       // disaster recovery / backup: idle by day, backup window around 02:30, full backup Saturday night
       const d = ((h - 2.5 + 36) % 24) - 12;
-      const window = Math.exp(-(d * d) / (2 * 1.3 * 1.3));
+      const window = exp(-(d * d) / (2 * 1.3 * 1.3));
       return 0.97 + (f.weekday === 5 || f.weekday === 6 ? 0.16 : 0.1) * window;
     }
   }
@@ -123,7 +127,7 @@ export function workloadShape(profile: DemoSiteSpec['profile'], f: LocalFields):
 
 /** Occupied share of the racks at `t`: slow growth, and a ramp over a new site's first nine months. */
 export function occupancyAt(spec: DemoSiteSpec, commissionedAt: number, t: number): number {
-  let occ = spec.occupancy + spec.growthPerYear * ((t - Math.max(REFERENCE_START, commissionedAt)) / YEAR_MS);
+  let occ = spec.occupancy + spec.growthPerYear * ((t - max(REFERENCE_START, commissionedAt)) / YEAR_MS);
   if (commissionedAt > REFERENCE_START - RAMP_MS) {
     const age = clamp((t - commissionedAt) / RAMP_MS, 0, 1);
     occ *= 0.3 + 0.7 * age;
@@ -141,7 +145,11 @@ interface Raw {
   dayOfYear: number;
 }
 
-function raw(model: Omit<SiteModel, 'lossScale' | 'coolingScale' | 'waterScale'>, t: number, weather: boolean): Raw {
+function raw(
+  model: Omit<SiteModel, 'lossScale' | 'coolingScale' | 'waterScale'>,
+  t: number,
+  weather: boolean,
+): Raw {
   const spec = model.spec;
   const f = model.clock.fields(t);
   const out = outdoor(model.climate, spec.site.longitude, t, f.dayOfYear, model.keys, weather);
@@ -150,7 +158,10 @@ function raw(model: Omit<SiteModel, 'lossScale' | 'coolingScale' | 'waterScale'>
   const cap = spec.site.itCapacityKw;
   let load = workloadShape(spec.profile, f);
   if (weather) {
-    load *= 1 + 0.015 * noise(model.seed, model.keys.site * 11 + 1, t / (3 * HOUR_MS)) + 0.006 * noise(model.seed, model.keys.site * 11 + 2, t / (4 * MINUTE_MS));
+    load *=
+      1 +
+      0.015 * noise(model.seed, model.keys.site * 11 + 1, t / (3 * HOUR_MS)) +
+      0.006 * noise(model.seed, model.keys.site * 11 + 2, t / (4 * MINUTE_MS));
   }
   const itKw = cap * occupancy * spec.utilization * load;
   return {
@@ -175,27 +186,36 @@ export function createSiteModel(spec: DemoSiteSpec, seed = DEFAULT_SEED): SiteMo
     clock: new LocalClock(spec.site.timezone),
     climate: PREFECTURES[spec.prefecture],
     keys: { seed, region: 1000 + regionIndex, site: hashString(code) & 0xffff },
-    commissionedAt: Date.parse(spec.site.commissionedAt.length === 10 ? `${spec.site.commissionedAt}T00:00:00+08:00` : spec.site.commissionedAt),
+    commissionedAt: Date.parse(
+      spec.site.commissionedAt.length === 10
+        ? `${spec.site.commissionedAt}T00:00:00+08:00`
+        : spec.site.commissionedAt,
+    ),
     counters: COUNTER_METRICS.filter(
-      (m) => (m !== 'renewable_energy_kwh' || spec.renewableShare > 0) && (m !== 'reused_energy_kwh' || spec.heatReuse > 0),
+      (m) =>
+        (m !== 'renewable_energy_kwh' || spec.renewableShare > 0) &&
+        (m !== 'reused_energy_kwh' || spec.heatReuse > 0),
     ),
     zoneOffsets: spec.zones.map((_, i) => -0.6 + 2 * unit(seed, hashString(code), 0x20e, i)),
   };
-  // Calibration over the site's reference year (from 2025-01-01 or its commissioning), hourly.
+  // Calibration over the site's reference year (from 2025-01-01 or its commissioning), every 3 hours, shifted
+  // by one hour each day so that every hour of the day is sampled evenly.
   let it = 0;
   let loss = 0;
   let cool = 0;
   let water = 0;
-  const from = Math.max(REFERENCE_START, base.commissionedAt);
-  for (let t = from; t < from + 365 * DAY_MS; t += HOUR_MS) {
-    const r = raw(base, t, true);
-    it += r.itKw;
-    loss += r.itKw * r.lossShape;
-    cool += r.itKw * r.coolShape;
-    water += r.itKw * r.waterShape;
+  const from = max(REFERENCE_START, base.commissionedAt);
+  for (let d = 0; d < 365; d++) {
+    for (let h = d % 3; h < 24; h += 3) {
+      const r = raw(base, from + d * DAY_MS + h * HOUR_MS, true);
+      it += r.itKw;
+      loss += r.itKw * r.lossShape;
+      cool += r.itKw * r.coolShape;
+      water += r.itKw * r.waterShape;
+    }
   }
   const overhead = spec.targetPue - 1;
-  const coolingScale = Math.max(0.3, (overhead - loss / it) / (cool / it));
+  const coolingScale = max(0.3, (overhead - loss / it) / (cool / it));
   const lossScale = (overhead - (coolingScale * cool) / it) / (loss / it);
   return { ...base, lossScale, coolingScale, waterScale: (spec.targetWue * it) / water };
 }
@@ -206,14 +226,14 @@ export function conditions(model: SiteModel, t: number): Conditions {
   const r = raw(model, t, true);
   const coolingKw = r.itKw * model.coolingScale * r.coolShape;
   const facilityKw = r.itKw * (1 + model.lossScale * r.lossShape) + coolingKw;
-  const wet = Math.cos((2 * Math.PI * (r.dayOfYear - 196)) / 365.25); // hydro: wet season peaks in July
+  const wet = cos((2 * PI * (r.dayOfYear - 196)) / 365.25); // hydro: wet season peaks in July
   const renewableShare = clamp(spec.renewableShare * (1 + 0.3 * wet), 0, 0.95);
   const heatDemand = clamp((17 - r.outdoorC) / 10, 0.08, 1);
   return {
     t,
     outdoorC: r.outdoorC,
     occupancy: r.occupancy,
-    racksOccupied: Math.round(spec.site.racks * r.occupancy),
+    racksOccupied: round(spec.site.racks * r.occupancy),
     itKw: r.itKw,
     coolingKw,
     facilityKw,
@@ -226,7 +246,7 @@ export function conditions(model: SiteModel, t: number): Conditions {
 
 /** A modelled hot spot in a zone at `t`, °C above normal (0 most of the time; about one per zone per month). */
 export function hotSpotC(model: SiteModel, zoneIndex: number, t: number): number {
-  const day = Math.floor(t / DAY_MS);
+  const day = floor(t / DAY_MS);
   let bump = 0;
   for (const d of [day - 1, day]) {
     const h = hash32(model.seed, model.keys.site, 0x4075, zoneIndex, d);
@@ -235,9 +255,9 @@ export function hotSpotC(model: SiteModel, zoneIndex: number, t: number): number
     const duration = (30 + 70 * unit(h, 2)) * MINUTE_MS;
     const peak = 4 + 2.5 * unit(h, 3);
     if (t < start || t >= start + duration) continue;
-    const rise = Math.min(1, (t - start) / (10 * MINUTE_MS));
-    const fall = Math.min(1, (start + duration - t) / (15 * MINUTE_MS));
-    bump = Math.max(bump, peak * Math.min(rise, fall));
+    const rise = min(1, (t - start) / (10 * MINUTE_MS));
+    const fall = min(1, (start + duration - t) / (15 * MINUTE_MS));
+    bump = max(bump, peak * min(rise, fall));
   }
   return bump;
 }
@@ -247,11 +267,17 @@ export function zoneReading(model: SiteModel, zoneIndex: number, cond: Condition
   const t = cond.t;
   const channel = model.keys.site * 64 + zoneIndex;
   const base = model.spec.setpointC + model.zoneOffsets[zoneIndex]! + 0.035 * (cond.outdoorC - 15);
-  const wobble = 0.35 * noise(model.seed, channel * 4 + 1, t / (25 * MINUTE_MS)) + 0.12 * noise(model.seed, channel * 4 + 2, t / (3 * MINUTE_MS));
+  const wobble =
+    0.35 * noise(model.seed, channel * 4 + 1, t / (25 * MINUTE_MS)) +
+    0.12 * noise(model.seed, channel * 4 + 2, t / (3 * MINUTE_MS));
   const hot = hotSpotC(model, zoneIndex, t);
   const inletC = base + wobble + hot;
   const dayOfYear = model.clock.fields(t).dayOfYear;
-  const humidityPct = clamp(46 + 8 * seasonWeight(dayOfYear) + 3 * noise(model.seed, channel * 4 + 3, t / (4 * HOUR_MS)) - 1.5 * hot, 20, 80);
+  const humidityPct = clamp(
+    46 + 8 * seasonWeight(dayOfYear) + 3 * noise(model.seed, channel * 4 + 3, t / (4 * HOUR_MS)) - 1.5 * hot,
+    20,
+    80,
+  );
   return { zone: model.spec.zones[zoneIndex]!, inletC, humidityPct };
 }
 
@@ -270,7 +296,7 @@ export interface SiteState {
  */
 export function initialState(model: SiteModel, t: number): SiteState {
   const spec = model.spec;
-  const hours = Math.max(0, (t - model.commissionedAt) / HOUR_MS);
+  const hours = max(0, (t - model.commissionedAt) / HOUR_MS);
   const itKwh = spec.site.itCapacityKw * 0.36 * hours;
   const facilityKwh = itKwh * spec.targetPue;
   const all: Record<CounterMetric, number> = {
@@ -281,7 +307,7 @@ export function initialState(model: SiteModel, t: number): SiteState {
     water_m3: (itKwh * spec.targetWue) / 1000,
   };
   const counters: Counters = {};
-  for (const m of model.counters) counters[m] = Math.round(all[m] * 10) / 10;
+  for (const m of model.counters) counters[m] = round(all[m] * 10) / 10;
   return { code: model.code, ts: t, counters, cond: conditions(model, t) };
 }
 
@@ -290,8 +316,16 @@ export function initialState(model: SiteModel, t: number): SiteState {
  * since the previous readings. Counters named in `resets` were replaced by a new meter right after the
  * previous readings: they restart from 0 and show only the energy since then.
  */
-export function advance(model: SiteModel, state: SiteState, ts: number, resets: readonly CounterMetric[] = []): SiteState {
-  if (ts < state.ts) throw new RangeError(`cannot advance ${model.code} backwards (${new Date(ts).toISOString()} < ${new Date(state.ts).toISOString()})`);
+export function advance(
+  model: SiteModel,
+  state: SiteState,
+  ts: number,
+  resets: readonly CounterMetric[] = [],
+): SiteState {
+  if (ts < state.ts)
+    throw new RangeError(
+      `cannot advance ${model.code} backwards (${new Date(ts).toISOString()} < ${new Date(state.ts).toISOString()})`,
+    );
   const a = state.cond;
   const b = ts === a.t ? a : conditions(model, ts);
   const hours = (ts - state.ts) / HOUR_MS;
@@ -321,43 +355,53 @@ export function advance(model: SiteModel, state: SiteState, ts: number, resets: 
   return { code: state.code, ts, counters, cond: b };
 }
 
-const r1 = (v: number) => Math.round(v * 10) / 10;
-const r2 = (v: number) => Math.round(v * 100) / 100;
-const r3 = (v: number) => Math.round(v * 1000) / 1000;
+const r1 = (v: number) => round(v * 10) / 10;
+const r2 = (v: number) => round(v * 100) / 100;
+const r3 = (v: number) => round(v * 1000) / 1000;
 
 /** Counter values as posted: kWh to 0.1, m³ to 0.001 (rounding keeps them monotonic). */
 export function counterValues(model: SiteModel, state: SiteState): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of model.counters) out[m] = m === 'water_m3' ? r3(state.counters[m] ?? 0) : r1(state.counters[m] ?? 0);
+  for (const m of model.counters)
+    out[m] = m === 'water_m3' ? r3(state.counters[m] ?? 0) : r1(state.counters[m] ?? 0);
   return out;
 }
 
-/** Which readings of an hour of history: everything, the counters only, or the gauges only. */
-export type HistorySelect = 'all' | 'counters' | 'gauges';
+/**
+ * Which readings of an hour of history: everything; the facility and IT energy meters only (what a rating
+ * needs); or everything else.
+ */
+export type HistorySelect = 'all' | 'energy' | 'rest';
+
+const ENERGY_METERS: readonly CounterMetric[] = ['facility_energy_kwh', 'it_energy_kwh'];
 
 export interface HistoryDetail {
-  /** Zones whose inlet temperature is part of the hourly history (the first N; default 1). */
+  /** Zones whose inlet temperature is part of the hourly history (the first N; default 0: live only). */
   zones?: number;
   select?: HistorySelect;
 }
 
 /**
  * The hourly history samples at `state.ts`: the counters and the key gauges (facility and IT power, outdoor
- * temperature, inlet of the first zone(s)); racks occupied once a day at local midnight.
+ * temperature; optionally the inlet of the first zones); racks occupied once a day at local midnight.
  */
 export function historyEntries(model: SiteModel, state: SiteState, detail: HistoryDetail = {}): IngestEntry[] {
   const select = detail.select ?? 'all';
   const c = state.cond;
-  const values: Record<string, number> = select === 'gauges' ? {} : counterValues(model, state);
-  if (select !== 'counters') {
+  const counters = counterValues(model, state);
+  const values: Record<string, number> = {};
+  for (const m of model.counters) {
+    if (select === 'all' || (select === 'energy') === ENERGY_METERS.includes(m)) values[m] = counters[m]!;
+  }
+  if (select !== 'energy') {
     values.facility_power_kw = r1(c.facilityKw);
     values.it_power_kw = r1(c.itKw);
     values.outdoor_temp_c = r2(c.outdoorC);
     if (isLocalMidnight(model, state.ts)) values.racks_occupied = c.racksOccupied;
   }
   const entries: IngestEntry[] = [{ ts: state.ts, values }];
-  if (select === 'counters') return entries;
-  const zones = Math.min(detail.zones ?? 1, model.spec.zones.length);
+  if (select === 'energy') return entries;
+  const zones = min(detail.zones ?? 0, model.spec.zones.length);
   for (let z = 0; z < zones; z++) {
     const zr = zoneReading(model, z, c);
     entries.push({ ts: state.ts, labels: { zone: zr.zone }, values: { inlet_temp_c: r2(zr.inletC) } });
@@ -368,8 +412,9 @@ export function historyEntries(model: SiteModel, state: SiteState, detail: Histo
 /** Samples (metric values) in one hour of history. */
 export function historySamplesAt(model: SiteModel, ts: number, detail: HistoryDetail = {}): number {
   const select = detail.select ?? 'all';
-  const counters = select === 'gauges' ? 0 : model.counters.length;
-  const gauges = select === 'counters' ? 0 : 3 + (isLocalMidnight(model, ts) ? 1 : 0) + Math.min(detail.zones ?? 1, model.spec.zones.length);
+  const energy = ENERGY_METERS.length;
+  const counters = select === 'all' ? model.counters.length : select === 'energy' ? energy : model.counters.length - energy;
+  const gauges = select === 'energy' ? 0 : 3 + (isLocalMidnight(model, ts) ? 1 : 0) + min(detail.zones ?? 0, model.spec.zones.length);
   return counters + gauges;
 }
 
@@ -394,7 +439,11 @@ export function liveEntries(model: SiteModel, state: SiteState, override?: Inlet
   for (let z = 0; z < model.spec.zones.length; z++) {
     const zr = zoneReading(model, z, c);
     const inlet = override ? override(z, zr.inletC) : zr.inletC;
-    entries.push({ ts: state.ts, labels: { zone: zr.zone }, values: { inlet_temp_c: r2(inlet), relative_humidity_pct: r1(zr.humidityPct) } });
+    entries.push({
+      ts: state.ts,
+      labels: { zone: zr.zone },
+      values: { inlet_temp_c: r2(inlet), relative_humidity_pct: r1(zr.humidityPct) },
+    });
   }
   return entries;
 }

@@ -5,20 +5,25 @@
  *   instant is the same whether it is generated as history, as a live tick, or after a restart.
  */
 
+// Module-level aliases: these run millions of times per history, and a global lookup per call is slow in
+// sandboxed contexts (Jest's vm).
+const imul = Math.imul;
+const floor = Math.floor;
+
 function mix(h: number, p: number): number {
-  let k = Math.imul(p | 0, 0xcc9e2d51);
+  let k = imul(p | 0, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
+  k = imul(k, 0x1b873593);
   h ^= k;
   h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+  return (imul(h, 5) + 0xe6546b64) | 0;
 }
 
 function finish(h: number): number {
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -59,7 +64,7 @@ export function mulberry32(seed: number): () => number {
 
 /** Knot value in [-1, 1] for integer lattice point `i` (any safe integer). */
 function knot(seed: number, channel: number, i: number): number {
-  const hi = Math.floor(i / 4_294_967_296);
+  const hi = floor(i / 4_294_967_296);
   return (hash32(seed, channel, i >>> 0, hi) / 4_294_967_296) * 2 - 1;
 }
 
@@ -68,7 +73,7 @@ function knot(seed: number, channel: number, i: number): number {
  * continuous, and a pure function of (seed, channel, x). Use `x = t / period` for a given time scale.
  */
 export function noise(seed: number, channel: number, x: number): number {
-  const i = Math.floor(x);
+  const i = floor(x);
   const f = x - i;
   const s = f * f * (3 - 2 * f);
   const a = knot(seed, channel, i);

@@ -13,8 +13,15 @@
  *    site in flight). Live counters continue from the state at the end of the history, computed up front.
  * 4. Faults on a schedule (demo) or on demand (see faults.ts).
  */
-import type { DataCenterWithSnapshot, IngestEntry, IngestTokenInfo, CreatedIngestToken, SeriesResponse } from '@dcfleet/contracts';
+import type {
+  DataCenterWithSnapshot,
+  IngestEntry,
+  IngestTokenInfo,
+  CreatedIngestToken,
+  SeriesResponse,
+} from '@dcfleet/contracts';
 import { fromLocal } from '@dcfleet/green-metrics';
+import { RollupBacklog } from './backlog';
 import { DcfleetClient, HttpError, type Credentials, type FetchLike, type IngestResult } from './client';
 import {
   DEFAULT_OVERHEAT_MS,
@@ -63,12 +70,17 @@ export interface FleetRunnerOptions {
   seed?: number;
   /** New sites get hourly history from 1 January of the previous year (default), over the last N days, or none. */
   history?: HistoryMode;
-  /** Zones whose inlet temperature is part of the hourly history (default 1). */
+  /** Zones whose inlet temperature is part of the hourly history (default 0: inlet only in live data). */
   historyZones?: number;
   /** Metric values per history batch (default 5000). */
   batchSamples?: number;
   /** History requests in flight (default 4). */
   concurrency?: number;
+  /**
+   * Most history samples not yet folded into the server's rollups (default 250 000; 0: no limit). Keeps a
+   * backfill from outrunning the rollups, which the ratings and charts read (see backlog.ts).
+   */
+  rollupBacklog?: number;
   /** Live tick interval (default 10 s); 0 turns live data off. */
   liveIntervalMs?: number;
   /** Trigger a random fault every `faultEveryMs` (± 30 %) once the history is in. */
@@ -96,6 +108,9 @@ export interface HistoryProgress {
   samplesTotal: number;
   rejected: number;
   failedBatches: number;
+  /** History samples not yet known to be in the server's rollups, and the time spent waiting for them. */
+  backlog: number;
+  waitedMs: number;
   elapsedMs: number;
   samplesPerSecond: number;
   percent: number;
@@ -146,7 +161,10 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 export class FleetRunner {
   readonly client: DcfleetClient;
-  private readonly opts: Required<Omit<FleetRunnerOptions, 'onProgress' | 'fetch' | 'log' | 'admin' | 'baseUrl' | 'sites'>> & FleetRunnerOptions;
+  private readonly opts: Required<
+    Omit<FleetRunnerOptions, 'onProgress' | 'fetch' | 'log' | 'admin' | 'baseUrl' | 'sites'>
+  > &
+    FleetRunnerOptions;
   private readonly specs: readonly DemoSiteSpec[];
   private readonly runs = new Map<string, SiteRun>();
   private readonly log: (line: string) => void;
@@ -155,6 +173,9 @@ export class FleetRunner {
   private faultTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private historyPromise: Promise<HistoryProgress> | undefined;
+  /** Resolves once last year's energy meters (history phases 0 and 1) are acknowledged and in the rollups. */
+  private lastYearPosted!: Promise<void>;
+  private markLastYearPosted: () => void = () => undefined;
   private ratingsPromise: Promise<RatingsCheck | null> | undefined;
   private readonly inflight = new Set<Promise<unknown>>();
   private scheduler: FaultScheduler | undefined;
@@ -166,20 +187,23 @@ export class FleetRunner {
     this.opts = {
       seed: DEFAULT_SEED,
       history: 'previous-year',
-      historyZones: 1,
+      historyZones: 0,
       batchSamples: DEFAULT_MAX_BATCH_SAMPLES,
       concurrency: 4,
+      rollupBacklog: 250_000,
       liveIntervalMs: 10_000,
       scheduledFaults: false,
       faultEveryMs: 4 * MINUTE_MS,
       tokenName: 'demo-simulator',
       checkRatings: true,
-      ratingsTimeoutMs: 120_000,
+      ratingsTimeoutMs: 300_000,
       progressEveryMs: 5_000,
       startedAt: this.now(),
       now: this.now,
       // Options left undefined keep their defaults.
-      ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as FleetRunnerOptions),
+      ...(Object.fromEntries(
+        Object.entries(options).filter(([, v]) => v !== undefined),
+      ) as FleetRunnerOptions),
     };
     this.specs = options.sites ?? DEMO_FLEET;
     if (this.specs.length === 0) throw new Error('the fleet has no sites');
@@ -198,6 +222,7 @@ export class FleetRunner {
       await this.tick();
       this.liveTimer = setInterval(() => void this.tick(), this.opts.liveIntervalMs);
     }
+    this.lastYearPosted = new Promise<void>((resolve) => (this.markLastYearPosted = resolve));
     this.historyPromise = this.postHistory();
     this.historyPromise
       .then(async () => {
@@ -205,7 +230,10 @@ export class FleetRunner {
       })
       .catch((err: Error) => this.log(`history failed: ${err.message}`));
     if (this.opts.checkRatings) {
-      this.ratingsPromise = this.historyPromise.then(() => this.waitForFinalRatings()).catch(() => null);
+      // Last year's ratings need only phases 0 and 1: check them while the rest is still being posted.
+      this.ratingsPromise = Promise.race([this.lastYearPosted, this.historyPromise])
+        .then(() => this.waitForFinalRatings())
+        .catch(() => null);
     }
   }
 
@@ -248,20 +276,21 @@ export class FleetRunner {
   async setup(): Promise<void> {
     const t0 = this.now();
     await this.client.login();
-    const existing = new Map((await this.client.request<DataCenterWithSnapshot[]>('GET', '/api/v1/datacenters')).map((d) => [d.code, d]));
-    let created = 0;
-    for (const spec of this.specs) {
-      if (existing.has(spec.site.code)) continue;
+    const list = await this.client.request<DataCenterWithSnapshot[]>('GET', '/api/v1/datacenters');
+    const existing = new Map(list.map((d) => [d.code, d]));
+    const created = new Set<string>();
+    const missing = this.specs.filter((s) => !existing.has(s.site.code));
+    await this.pool(missing, 4, async (spec) => {
       const dc = await this.client.request<DataCenterWithSnapshot>('POST', '/api/v1/datacenters', spec.site);
       existing.set(dc.code, dc);
-      created++;
-    }
+      created.add(dc.code);
+    });
     const now = this.now();
     await this.pool(this.specs, 4, async (spec) => {
       const code = spec.site.code;
       const model = createSiteModel(spec, this.opts.seed);
       const { token, id } = await this.freshToken(code);
-      const start = await this.startingPoint(model, existing.get(code)!, now);
+      const start = await this.startingPoint(model, created.has(code) ? null : existing.get(code)!, now);
       const tz = spec.site.timezone;
       const lastYear = localYear(now, tz) - 1;
       const yearStart = fromLocal(tz, lastYear, 1, 1);
@@ -274,7 +303,13 @@ export class FleetRunner {
         state = fastForward(model, start.state, now).end;
       } else if (start.history) {
         events = historyEvents(model, lastYear);
-        const plan = planHistory(model, start.state, now, { start: yearStart, end: fromLocal(tz, lastYear + 1, 1, 1) }, events);
+        const plan = planHistory(
+          model,
+          start.state,
+          now,
+          { start: yearStart, end: fromLocal(tz, lastYear + 1, 1, 1) },
+          events,
+        );
         parts = plan.parts;
         state = plan.endState;
       }
@@ -297,7 +332,7 @@ export class FleetRunner {
     });
     const resumed = [...this.runs.values()].filter((r) => r.resumed).length;
     this.log(
-      `fleet of ${this.specs.length} sites ready in ${fmt(this.now() - t0)} ms (${created} created, ${resumed} continuing from stored readings); ` +
+      `fleet of ${this.specs.length} sites ready in ${fmt(this.now() - t0)} ms (${created.size} created, ${resumed} continuing from stored readings); ` +
         `fresh ingest tokens "${this.opts.tokenName}" issued`,
     );
   }
@@ -305,9 +340,14 @@ export class FleetRunner {
   private async freshToken(code: string): Promise<{ token: string; id: string }> {
     const tokens = await this.client.request<IngestTokenInfo[]>('GET', `/api/v1/datacenters/${code}/tokens`);
     for (const t of tokens) {
-      if (t.name === this.opts.tokenName && !t.revokedAt) await this.client.request('DELETE', `/api/v1/tokens/${t.id}`);
+      if (t.name === this.opts.tokenName && !t.revokedAt)
+        await this.client.request('DELETE', `/api/v1/tokens/${t.id}`);
     }
-    const created = await this.client.request<CreatedIngestToken>('POST', `/api/v1/datacenters/${code}/tokens`, { name: this.opts.tokenName });
+    const created = await this.client.request<CreatedIngestToken>(
+      'POST',
+      `/api/v1/datacenters/${code}/tokens`,
+      { name: this.opts.tokenName },
+    );
     return { token: created.token, id: created.id };
   }
 
@@ -317,22 +357,39 @@ export class FleetRunner {
    */
   private async startingPoint(
     model: SiteModel,
-    dc: DataCenterWithSnapshot,
+    dc: DataCenterWithSnapshot | null,
     now: number,
   ): Promise<{ state: SiteState; resumed: boolean; history: boolean; coversFrom: number }> {
-    const stored = await this.storedReadings(model, dc, now);
+    const stored = dc && (await this.storedReadings(model, dc, now));
     if (stored) return { state: stored, resumed: true, history: false, coversFrom: Infinity };
     const mode = this.opts.history;
     if (mode === false) {
-      return { state: initialState(model, Math.max(now, model.commissionedAt)), resumed: false, history: false, coversFrom: Infinity };
+      return {
+        state: initialState(model, Math.max(now, model.commissionedAt)),
+        resumed: false,
+        history: false,
+        coversFrom: Infinity,
+      };
     }
-    const begin = mode === 'previous-year' ? previousYearStart(now, model.spec.site.timezone) : floorHour(now - mode.days * DAY_MS);
+    const begin =
+      mode === 'previous-year'
+        ? previousYearStart(now, model.spec.site.timezone)
+        : floorHour(now - mode.days * DAY_MS);
     const start = Math.max(begin, ceilHour(model.commissionedAt));
-    return { state: initialState(model, Math.min(start, floorHour(now))), resumed: false, history: true, coversFrom: begin };
+    return {
+      state: initialState(model, Math.min(start, floorHour(now))),
+      resumed: false,
+      history: true,
+      coversFrom: begin,
+    };
   }
 
   /** The newest stored counter readings of a site, or null when it has none. */
-  private async storedReadings(model: SiteModel, dc: DataCenterWithSnapshot, now: number): Promise<SiteState | null> {
+  private async storedReadings(
+    model: SiteModel,
+    dc: DataCenterWithSnapshot,
+    now: number,
+  ): Promise<SiteState | null> {
     const snap = dc.snapshot;
     if (snap.lastSampleAt && model.counters.every((m) => typeof snap.values[m] === 'number')) {
       const ts = Date.parse(snap.lastSampleAt);
@@ -343,7 +400,10 @@ export class FleetRunner {
     // After a longer pause the snapshot is empty: find the newest day, then the newest hour, with readings.
     const code = encodeURIComponent(model.code);
     const series = (metric: string, from: number, to: number, step: string) =>
-      this.client.request<SeriesResponse>('GET', `/api/v1/datacenters/${code}/series?metric=${metric}&from=${from}&to=${to}&step=${step}`);
+      this.client.request<SeriesResponse>(
+        'GET',
+        `/api/v1/datacenters/${code}/series?metric=${metric}&from=${from}&to=${to}&step=${step}`,
+      );
     const days = await series('facility_energy_kwh', now - 800 * DAY_MS, now + HOUR_MS, '1d');
     const points = days.series.find((s) => Object.keys(s.labels).length === 0)?.points ?? [];
     const lastDay = [...points].reverse().find((p) => p.max !== null);
@@ -374,7 +434,13 @@ export class FleetRunner {
     const started = this.now();
     const queues = [...this.runs.values()].flatMap((r) =>
       r.parts.map((part) => {
-        const opts = { maxSamples: this.opts.batchSamples, zones: this.opts.historyZones, includeStart: part.includeStart, events: r.events, select: part.select };
+        const opts = {
+          maxSamples: this.opts.batchSamples,
+          zones: this.opts.historyZones,
+          includeStart: part.includeStart,
+          events: r.events,
+          select: part.select,
+        };
         return {
           run: r,
           phase: part.phase,
@@ -393,17 +459,28 @@ export class FleetRunner {
       samplesTotal: queues.reduce((s, q) => s + q.total, 0),
       rejected: 0,
       failedBatches: 0,
+      backlog: 0,
+      waitedMs: 0,
       elapsedMs: 0,
       samplesPerSecond: 0,
       percent: 0,
       etaMs: null,
       done: false,
     };
+    const backlog = new RollupBacklog(this.client, this.opts.rollupBacklog, this.now);
     const update = () => {
+      progress.backlog = backlog.pending;
+      progress.waitedMs = backlog.waitedMs;
       progress.elapsedMs = this.now() - started;
-      progress.samplesPerSecond = progress.elapsedMs > 0 ? Math.round((progress.samples * 1000) / progress.elapsedMs) : 0;
-      progress.percent = progress.samplesTotal ? Math.min(100, (100 * progress.samples) / progress.samplesTotal) : 100;
-      progress.etaMs = progress.samplesPerSecond > 0 ? Math.round(((progress.samplesTotal - progress.samples) * 1000) / progress.samplesPerSecond) : null;
+      progress.samplesPerSecond =
+        progress.elapsedMs > 0 ? Math.round((progress.samples * 1000) / progress.elapsedMs) : 0;
+      progress.percent = progress.samplesTotal
+        ? Math.min(100, (100 * progress.samples) / progress.samplesTotal)
+        : 100;
+      progress.etaMs =
+        progress.samplesPerSecond > 0
+          ? Math.round(((progress.samplesTotal - progress.samples) * 1000) / progress.samplesPerSecond)
+          : null;
     };
     if (progress.samplesTotal === 0) {
       progress.done = true;
@@ -411,8 +488,9 @@ export class FleetRunner {
       return progress;
     }
     this.log(
-      `history: ${fmt(progress.samplesTotal)} samples for ${progress.sites} sites (last 24 h first, then last year's counters, then the rest), ` +
-        `batches of ≤ ${fmt(this.opts.batchSamples)}, ${this.opts.concurrency} in flight`,
+      `history: ${fmt(progress.samplesTotal)} samples for ${progress.sites} sites (last 24 h first, then last year's energy meters, then the rest), ` +
+        `batches of ≤ ${fmt(this.opts.batchSamples)}, ${this.opts.concurrency} in flight` +
+        `${this.opts.rollupBacklog > 0 ? `, ≤ ${fmt(this.opts.rollupBacklog)} samples ahead of the rollups` : ''}`,
     );
     const peek = (q: (typeof queues)[number]) => {
       if (!q.next && !q.done) {
@@ -428,35 +506,57 @@ export class FleetRunner {
     }, this.opts.progressEveryMs);
     const pending = new Set<Promise<void>>();
     let firstErrors = 0;
+    let lowDone = false;
+    backlog.start();
     try {
       while (!this.stopped) {
         let best: (typeof queues)[number] | undefined;
         for (const q of queues) {
           if (busy.has(q.run)) continue;
           const b = peek(q);
-          if (b && (!best || q.phase < best.phase || (q.phase === best.phase && b.firstTs < best.next!.firstTs))) best = q;
+          if (
+            b &&
+            (!best || q.phase < best.phase || (q.phase === best.phase && b.firstTs < best.next!.firstTs))
+          )
+            best = q;
         }
         if (!best || pending.size >= this.opts.concurrency) {
           if (pending.size === 0) break;
           await Promise.race(pending);
           continue;
         }
+        if (best.phase > 1 && !lowDone) {
+          // Let the server fold last year's energy into its rollups before the rest competes with it: the
+          // ratings read the rollups, and this is what makes them final.
+          await Promise.allSettled([...pending]);
+          await backlog.drained(60_000);
+          lowDone = true;
+          this.markLastYearPosted();
+          continue;
+        }
         const q = best;
         const batch = q.next!;
         q.next = undefined;
         busy.add(q.run);
+        await backlog.room(batch.samples);
         const p = this.client
           .ingest(q.run.token, JSON.stringify({ samples: batch.entries }))
           .then((res) => {
             if (res.status === 200) {
               progress.samples += res.response!.accepted;
+              backlog.acknowledged(res.response!.accepted);
               progress.rejected += res.response!.rejected.length;
               if (res.response!.rejected.length && firstErrors++ < 3) {
-                this.log(`history ${batch.code}: ${res.response!.rejected.length} samples rejected, e.g. ${res.response!.rejected[0]!.reason}`);
+                this.log(
+                  `history ${batch.code}: ${res.response!.rejected.length} samples rejected, e.g. ${res.response!.rejected[0]!.reason}`,
+                );
               }
             } else {
               progress.failedBatches++;
-              if (firstErrors++ < 3) this.log(`history ${batch.code}: batch refused with ${res.status}: ${(res.error ?? '').slice(0, 200)}`);
+              if (firstErrors++ < 3)
+                this.log(
+                  `history ${batch.code}: batch refused with ${res.status}: ${(res.error ?? '').slice(0, 200)}`,
+                );
             }
           })
           .catch((err: Error) => {
@@ -473,6 +573,8 @@ export class FleetRunner {
       await Promise.allSettled([...pending]);
     } finally {
       clearInterval(reporter);
+      backlog.stop();
+      this.markLastYearPosted();
     }
     update();
     progress.done = true;
@@ -481,7 +583,8 @@ export class FleetRunner {
     this.log(
       `history posted: ${fmt(progress.samples)} samples in ${fmt(progress.batches)} batches in ${(progress.elapsedMs / 1000).toFixed(1)} s ` +
         `(${fmt(progress.samplesPerSecond)} samples/s)${progress.rejected ? `, ${fmt(progress.rejected)} rejected` : ''}` +
-        `${progress.failedBatches ? `, ${progress.failedBatches} batches failed` : ''}; ${(this.elapsed() / 1000).toFixed(1)} s since start`,
+        `${progress.failedBatches ? `, ${progress.failedBatches} batches failed` : ''}` +
+        `${progress.waitedMs > 0 ? `, ${(progress.waitedMs / 1000).toFixed(1)} s waiting for the rollups` : ''}; ${(this.elapsed() / 1000).toFixed(1)} s since start`,
     );
     return progress;
   }
@@ -494,7 +597,12 @@ export class FleetRunner {
     for (;;) {
       let rows: { code: string; status: string }[];
       try {
-        rows = (await this.client.request<{ sites: { code: string; status: string }[] }>('GET', `/api/v1/ratings?year=${year}`)).sites;
+        rows = (
+          await this.client.request<{ sites: { code: string; status: string }[] }>(
+            'GET',
+            `/api/v1/ratings?year=${year}`,
+          )
+        ).sites;
       } catch (err) {
         if (err instanceof HttpError && err.status === 404) {
           this.log('ratings: this instance has no ratings API; not checking');
@@ -506,8 +614,17 @@ export class FleetRunner {
       const final = mine.filter((r) => r.status === 'final').map((r) => r.code);
       const missing = expected.filter((c) => !final.includes(c));
       if (missing.length === 0 || this.now() > deadline || this.stopped) {
-        const notFinal = mine.filter((r) => r.status !== 'final').map((r) => ({ code: r.code, status: r.status }));
-        const check: RatingsCheck = { year, final, expectedFinal: expected, notFinal, atMs: this.elapsed(), ok: missing.length === 0 };
+        const notFinal = mine
+          .filter((r) => r.status !== 'final')
+          .map((r) => ({ code: r.code, status: r.status }));
+        const check: RatingsCheck = {
+          year,
+          final,
+          expectedFinal: expected,
+          notFinal,
+          atMs: this.elapsed(),
+          ok: missing.length === 0,
+        };
         const others = notFinal.length ? ` (${notFinal.map((n) => `${n.code} ${n.status}`).join(', ')})` : '';
         this.log(
           check.ok
@@ -516,7 +633,7 @@ export class FleetRunner {
         );
         return check;
       }
-      await sleep(1000);
+      await sleep(2000);
     }
   }
 
@@ -538,9 +655,14 @@ export class FleetRunner {
       r.pendingResets = [];
       const o = r.overheat;
       if (o && ts >= o.until) r.overheat = null;
-      const entries = liveEntries(r.model, r.state, o ? (z, normal) => (z === o.zone ? overheatInletC(normal, o.from, o.until, ts) : normal) : undefined);
+      const entries = liveEntries(
+        r.model,
+        r.state,
+        o ? (z, normal) => (z === o.zone ? overheatInletC(normal, o.from, o.until, ts) : normal) : undefined,
+      );
       r.recent.push({ ts, entries });
-      while (r.recent.length > 0 && (r.recent[0]!.ts < ts - HOUR_MS || r.recent.length > 720)) r.recent.shift();
+      while (r.recent.length > 0 && (r.recent[0]!.ts < ts - HOUR_MS || r.recent.length > 720))
+        r.recent.shift();
       r.liveBusy = true;
       posts.push(
         this.track(this.client.ingest(r.token, JSON.stringify({ samples: entries }), { maxAttempts: 3 }))
@@ -549,7 +671,8 @@ export class FleetRunner {
             if (res.status === 200) this.liveStats.samples += res.response!.accepted;
             else {
               this.liveStats.failed++;
-              if (this.liveStats.failed <= 3) this.log(`live ${r.spec.site.code}: ${res.status} ${(res.error ?? '').slice(0, 200)}`);
+              if (this.liveStats.failed <= 3)
+                this.log(`live ${r.spec.site.code}: ${res.status} ${(res.error ?? '').slice(0, 200)}`);
             }
           })
           .catch((err: Error) => {
@@ -586,7 +709,10 @@ export class FleetRunner {
   /** Triggers one fault now and says what to look for. */
   async triggerFault(req: FaultRequest): Promise<FaultOutcome> {
     const r = this.runs.get(req.code);
-    if (!r) throw new Error(`fault ${req.kind}: ${req.code} is not one of this runner's sites (${this.siteCodes.join(', ')})`);
+    if (!r)
+      throw new Error(
+        `fault ${req.kind}: ${req.code} is not one of this runner's sites (${this.siteCodes.join(', ')})`,
+      );
     const now = this.now();
     const code = req.code;
     let outcome: FaultOutcome;
@@ -594,20 +720,31 @@ export class FleetRunner {
       case 'silent': {
         const ms = req.durationMs ?? DEFAULT_SILENT_MS;
         r.silentUntil = now + ms;
-        outcome = { request: req, message: `${code} goes silent for ${Math.round(ms / 60_000)} min: its tile turns stale after STALE_AFTER_S and a no-data alarm follows; the meters keep counting` };
+        outcome = {
+          request: req,
+          message: `${code} goes silent for ${Math.round(ms / 60_000)} min: its tile turns stale after STALE_AFTER_S and a no-data alarm follows; the meters keep counting`,
+        };
         break;
       }
       case 'overheat': {
-        const zone = req.zone ? r.spec.zones.indexOf(req.zone) : Math.floor(Math.random() * r.spec.zones.length);
+        const zone = req.zone
+          ? r.spec.zones.indexOf(req.zone)
+          : Math.floor(Math.random() * r.spec.zones.length);
         if (zone < 0) throw new Error(`${code} has no zone ${req.zone} (zones: ${r.spec.zones.join(', ')})`);
         const ms = req.durationMs ?? DEFAULT_OVERHEAT_MS;
         r.overheat = { zone, from: now, until: now + ms };
-        outcome = { request: req, message: `${code} zone ${r.spec.zones[zone]} overheats (inlet → ~34.5 °C) for ${Math.round(ms / 60_000)} min: a critical inlet alarm` };
+        outcome = {
+          request: req,
+          message: `${code} zone ${r.spec.zones[zone]} overheats (inlet → ~34.5 °C) for ${Math.round(ms / 60_000)} min: a critical inlet alarm`,
+        };
         break;
       }
       case 'meter-reset': {
         r.pendingResets.push('facility_energy_kwh');
-        outcome = { request: req, message: `${code} facility energy meter replaced: its counter restarts from 0 at the next reading; energy and ratings stay unchanged` };
+        outcome = {
+          request: req,
+          message: `${code} facility energy meter replaced: its counter restarts from 0 at the next reading; energy and ratings stay unchanged`,
+        };
         break;
       }
       case 'replay': {
@@ -631,7 +768,11 @@ export class FleetRunner {
       case 'malformed': {
         const zone = r.spec.zones[0]!;
         const results = [
-          await this.client.ingest(r.token, JSON.stringify({ samples: malformedEntries(Math.floor(now / 1000) * 1000 - 500, zone) }), { maxAttempts: 3 }),
+          await this.client.ingest(
+            r.token,
+            JSON.stringify({ samples: malformedEntries(Math.floor(now / 1000) * 1000 - 500, zone) }),
+            { maxAttempts: 3 },
+          ),
           await this.client.ingest(r.token, MALFORMED_BODY, { maxAttempts: 3 }),
         ];
         const [a, b] = results;
@@ -690,11 +831,19 @@ export class FleetRunner {
     };
     const [f, i] = await Promise.all([read('facility_energy_kwh'), read('it_energy_kwh')]);
     if (f.some((v) => v === null) || i.some((v) => v === null) || f[2]! < f[1]! || i[1]! < i[0]!) {
-      return { request: req, message: `${r.spec.site.code} has no hourly readings around the end of ${year} to correct` };
+      return {
+        request: req,
+        message: `${r.spec.site.code} has no hourly readings around the end of ${year} to correct`,
+      };
     }
     const facility = Math.round((f[1]! + (f[2]! - f[1]!) / 2) * 10) / 10;
     const it = Math.round((i[1]! - (i[1]! - i[0]!) / 2) * 10) / 10;
-    const result = await this.client.ingest(r.token, JSON.stringify({ samples: [{ ts: last, values: { facility_energy_kwh: facility, it_energy_kwh: it } }] }));
+    const result = await this.client.ingest(
+      r.token,
+      JSON.stringify({
+        samples: [{ ts: last, values: { facility_energy_kwh: facility, it_energy_kwh: it } }],
+      }),
+    );
     return {
       request: req,
       message: `${r.spec.site.code} gateway re-sent the last hour of ${year} with corrected meter readings (answer ${result.status}): ${year}'s rating is revised`,

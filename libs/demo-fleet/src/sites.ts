@@ -145,6 +145,8 @@ function spec(r: Row): DemoSiteSpec {
   };
 }
 
+// One site per line, so the fleet reads as a table.
+// prettier-ignore
 const ROWS: Row[] = [
   // Gui'an New Area: the hub's core cluster.
   { code: 'GZ-GA-01', name: "Gui'an Yelang Campus Hall 1", operator: 'Yelang Cloud Works Co., Ltd.', prefecture: "Gui'an New Area", lat: 26.417, lon: 106.433, mw: 60, racks: 12_000, green: 2021, profile: 'cloud', pue: 1.18, commissioned: '2018-09-01', wue: 0.62, renewable: 0.52 },
@@ -198,7 +200,8 @@ export function intendedPueBand(s: DemoSiteSpec): [number, number] {
 export function selectSites(selector?: number | readonly string[]): DemoSiteSpec[] {
   if (selector === undefined) return [...DEMO_FLEET];
   if (typeof selector === 'number') {
-    if (!Number.isInteger(selector) || selector < 1) throw new Error('the number of sites must be a whole number ≥ 1');
+    if (!Number.isInteger(selector) || selector < 1)
+      throw new Error('the number of sites must be a whole number ≥ 1');
     const out = DEMO_FLEET.slice(0, selector);
     for (let i = DEMO_FLEET.length; i < selector; i++) {
       const base = DEMO_FLEET[i % DEMO_FLEET.length]!;
@@ -209,7 +212,8 @@ export function selectSites(selector?: number | readonly string[]): DemoSiteSpec
   }
   return selector.map((code) => {
     const found = DEMO_FLEET.find((s) => s.site.code === code.toUpperCase());
-    if (!found) throw new Error(`unknown demo site ${code} (known: ${DEMO_FLEET.map((s) => s.site.code).join(', ')})`);
+    if (!found)
+      throw new Error(`unknown demo site ${code} (known: ${DEMO_FLEET.map((s) => s.site.code).join(', ')})`);
     return found;
   });
 }

@@ -54,15 +54,55 @@ interface Cond {
   pts?: number[];
   /** Label zone, for inlet alarms. */
   zone?: string | null;
+  /** The condition holds but its alarm is grouped into the rule's summary alarm (ALARM_MAX_PER_RULE reached). */
+  suppressed?: boolean;
 }
 
-type Role = 'inlet' | 'facility' | 'it' | 'counter' | 'marker';
+/** Per site and rule: individual alarms of zones/counters, and the storm beyond ALARM_MAX_PER_RULE. */
+interface Flood {
+  active: number;
+  suppressed: number;
+  /** Condition of the summary alarm (key '*'). */
+  summary?: Cond;
+  /** A summary alarm loaded at boot (nothing suppressed is known): resolved if nothing is suppressed for a while. */
+  loadedAt?: number;
+}
 
+/** Key of a rule's summary alarm at a site. */
+const SUMMARY_KEY = '*';
+
+/** Conditions with one alarm per zone or counter (capped by ALARM_MAX_PER_RULE); others are one per site. */
+function perKey(c: Cond): boolean {
+  if (c.key === SUMMARY_KEY) return false;
+  return c.rule.kind === 'inlet_temp' || c.rule.kind === 'inlet_rate' || (c.rule.kind === 'metering' && c.key.startsWith('counter:'));
+}
+
+/** Alarm active, or grouped into the summary. */
+function on(c: Cond): boolean {
+  return !!c.alarm || !!c.suppressed;
+}
+
+type Role = 'inlet' | 'facility' | 'it' | 'counter' | 'marker' | 'none';
+
+/**
+ * What a series feeds (cached per series, refreshed when the rules change). Inlet conditions are created only
+ * when needed (an alarm, or rate history): a fleet of sensors inside the band costs one object per series.
+ */
 interface SeriesInfo {
   role: Role;
-  conds: Cond[];
-  /** counter: its name for messages; marker: the counter metric it marks. */
+  siteId: number;
+  /** counter: its metric; marker: the counter metric it marks. */
   name: string;
+  /** inlet: the alarm key (zone) and zone label. */
+  key: string;
+  zone: string | null;
+  /** inlet: newest event time evaluated for this series (late samples never change a state). */
+  lastTs: number;
+  /** Rules that apply (inlet_temp / inlet_rate, or metering for counters), and their conditions if any yet. */
+  rules: RuleDef[];
+  conds: (Cond | undefined)[];
+  /** Rules version this was built for. */
+  version: number;
 }
 
 interface CounterDrop {
@@ -90,15 +130,27 @@ interface SiteState {
   active: Set<Cond>;
   /** The site sent a batch to this instance since it started. */
   reported: boolean;
+  /** This site's conditions by key (few: alarms, counters, site-wide rules). */
+  keyed: Map<string, Cond[]>;
+  flood: Map<number, Flood>;
+  /** Rules by role for building series infos, for `rulesVersion`. */
+  rulesFor?: { version: number; inlet: RuleDef[]; pair: boolean; counters: RuleDef[] };
 }
 
-const ZONE_ONLY = /^\{"zone":"([A-Za-z0-9 _.:/-]*)"\}$/;
+function condKey(ruleId: number, siteId: number, key: string): string {
+  return `${ruleId}|${siteId}|${key}`;
+}
+
+const ZONE_PREFIX = '{"zone":"';
 
 /** Key of an inlet series: its zone when that is its only label, else all its labels (one alarm per sensor). */
 function inletKey(labels: string): { key: string; zone: string | null } {
   if (!labels) return { key: '', zone: null };
-  const only = ZONE_ONLY.exec(labels); // the common case, without JSON.parse
-  if (only) return { key: only[1]!, zone: only[1]! };
+  // The common case, {"zone":"A1"}, without JSON.parse.
+  if (labels.startsWith(ZONE_PREFIX) && labels.indexOf('"', ZONE_PREFIX.length) === labels.length - 2 && !labels.includes('\\')) {
+    const zone = labels.slice(ZONE_PREFIX.length, -2);
+    return { key: zone, zone };
+  }
   const obj = JSON.parse(labels) as Record<string, string>;
   const keys = Object.keys(obj);
   const zone = obj.zone ?? null;
@@ -125,8 +177,11 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   private drainScheduled = false;
   private readonly sites = new Map<number, SiteState>();
   private readonly conds = new Map<string, Cond>();
-  /** Per series: its role and conditions (null: nothing to evaluate). Rebuilt when the rules change. */
-  private readonly series = new Map<number, SeriesInfo | null>();
+  /** Per series id: its role and conditions. Refreshed when the rules change. */
+  private infos: (SeriesInfo | undefined)[] = [];
+  private rulesVersion = 0;
+  /** The info of every series with nothing to evaluate (under the current rules). */
+  private none: SeriesInfo = this.noneInfo();
   /** Active alarms that have a row. */
   private readonly byId = new Map<number, { a: AlarmRecord; c: Cond; site: SiteState }>();
   private readonly condOf = new WeakMap<AlarmRecord, Cond>();
@@ -241,7 +296,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     let s = this.sites.get(id);
     if (!s) {
       const last = this.snapshots.snapshot(id, code).lastSampleAt;
-      s = { id, code, newest: last ? Date.parse(last) : -Infinity, pairDirty: false, markers: new Map(), drops: [], active: new Set(), reported: false };
+      s = { id, code, newest: last ? Date.parse(last) : -Infinity, pairDirty: false, markers: new Map(), drops: [], active: new Set(), reported: false, keyed: new Map(), flood: new Map() };
       this.sites.set(id, s);
     }
     return s;
@@ -253,24 +308,41 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     if (b.maxTs > site.newest) site.newest = b.maxTs;
     const horizon = site.newest - this.latenessMs;
     const { seriesIds, ts, values, status } = b;
+    const UNCHANGED = SAMPLE_UNCHANGED;
+    const REPLACED = SAMPLE_REPLACED;
     for (let i = 0; i < ts.length; i++) {
       const t = ts[i]!;
       if (t < horizon) continue;
       const st = status[i];
-      if (st === SAMPLE_UNCHANGED) continue;
+      if (st === UNCHANGED) continue;
       const info = this.info(seriesIds[i]!);
       if (info === null) continue;
       const v = values[i]!;
-      const replaced = st === SAMPLE_REPLACED;
+      const replaced = st === REPLACED;
       switch (info.role) {
-        case 'inlet':
-          for (const c of info.conds) {
-            if (t < c.lastTs || (t === c.lastTs && !replaced)) continue;
-            c.lastTs = t;
-            if (c.rule.kind === 'inlet_temp') this.evalInlet(site, c, t, v);
-            else this.evalRate(site, c, t, v);
+        case 'inlet': {
+          if (t < info.lastTs || (t === info.lastTs && !replaced)) break;
+          info.lastTs = t;
+          const rules = info.rules;
+          for (let k = 0; k < rules.length; k++) {
+            const r = rules[k]!;
+            let c = info.conds[k];
+            if (r.kind === 'inlet_temp') {
+              const p = r.params as InletTempParams;
+              if (c && on(c)) {
+                c.lastTs = t;
+                if (v >= p.low + p.hysteresis && v <= p.high - p.hysteresis) this.off(site, c, t, v);
+              } else if (v > p.high || v < p.low) {
+                c ??= info.conds[k] = this.cond(r, site.id, info.key, info.zone);
+                this.raiseInlet(site, c, t, v, p);
+              }
+            } else {
+              c ??= info.conds[k] = this.cond(r, site.id, info.key, info.zone);
+              this.evalRate(site, c, t, v);
+            }
           }
           break;
+        }
         case 'facility':
         case 'it': {
           const cur = info.role === 'facility' ? site.fac : site.it;
@@ -281,7 +353,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
           break;
         }
         case 'counter':
-          for (const c of info.conds) this.evalCounter(site, c, info.name, t, v);
+          for (const c of info.conds) this.evalCounter(site, c!, info.name, t, v);
           break;
         case 'marker': {
           const list = site.markers.get(info.name) ?? [];
@@ -307,49 +379,85 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  private noneInfo(): SeriesInfo {
+    return { role: 'none', siteId: 0, name: '', key: '', zone: null, lastTs: -Infinity, rules: [], conds: [], version: this.rulesVersion };
+  }
+
   private info(seriesId: number): SeriesInfo | null {
-    const known = this.series.get(seriesId);
-    if (known !== undefined) return known;
+    const known = this.infos[seriesId];
+    if (known !== undefined && known.version === this.rulesVersion) return known.role === 'none' ? null : known;
     const row = this.registry.get(seriesId);
     if (!row) return null;
-    const info = this.buildInfo(row);
-    this.series.set(seriesId, info);
+    if (this.none.version !== this.rulesVersion) this.none = this.noneInfo();
+    const info = this.buildInfo(row, known?.role === 'none' ? undefined : known);
+    this.infos[seriesId] = info ?? this.none;
     return info;
   }
 
-  private buildInfo(row: SeriesRow): SeriesInfo | null {
-    const rules = this.rules.effective(row.siteId);
+  private rulesFor(site: SiteState): NonNullable<SiteState['rulesFor']> {
+    if (site.rulesFor?.version === this.rulesVersion) return site.rulesFor;
+    const rules = this.rules.effective(site.id);
+    site.rulesFor = {
+      version: this.rulesVersion,
+      inlet: rules.filter((r) => r.kind === 'inlet_temp' || r.kind === 'inlet_rate'),
+      pair: rules.some((r) => r.kind === 'pue' || r.kind === 'metering'),
+      counters: rules.filter((r) => r.kind === 'metering' && (r.params as MeteringParams).counters),
+    };
+    return site.rulesFor;
+  }
+
+  /** `previous`: the info built under older rules (its event-time position is kept). */
+  private buildInfo(row: SeriesRow, previous?: SeriesInfo): SeriesInfo | null {
+    const site = this.sites.get(row.siteId);
+    if (!site) return null;
+    const rules = this.rulesFor(site);
+    const info = (role: Role, applicable: RuleDef[], name: string, key = '', zone: string | null = null): SeriesInfo => {
+      // Conditions that exist already (active alarms, loaded ones after a restart) keep their place in time.
+      let lastTs = previous?.lastTs ?? -Infinity;
+      const existing = applicable.length ? site.keyed.get(key) : undefined;
+      const conds = applicable.map((r) => {
+        const c = existing?.find((x) => x.rule.id === r.id);
+        if (c && c.lastTs > lastTs) lastTs = c.lastTs;
+        return c;
+      });
+      return { role, siteId: row.siteId, name, key, zone, lastTs, rules: applicable, conds, version: this.rulesVersion };
+    };
     if (row.metric === 'inlet_temp_c') {
+      if (!rules.inlet.length) return null;
       const { key, zone } = inletKey(row.labels);
-      const conds: Cond[] = [];
-      for (const r of rules) if (r.kind === 'inlet_temp' || r.kind === 'inlet_rate') conds.push(this.cond(r, row.siteId, key));
-      for (const c of conds) c.zone = zone;
-      return conds.length ? { role: 'inlet', conds, name: row.metric } : null;
+      return info('inlet', rules.inlet, row.metric, key, zone);
     }
     if (row.labels === '' && (row.metric === 'facility_power_kw' || row.metric === 'it_power_kw')) {
-      if (!rules.some((r) => r.kind === 'pue' || r.kind === 'metering')) return null;
-      return { role: row.metric === 'facility_power_kw' ? 'facility' : 'it', conds: [], name: row.metric };
+      if (!rules.pair) return null;
+      return info(row.metric === 'facility_power_kw' ? 'facility' : 'it', [], row.metric);
     }
     if (row.metric === COUNTER_RESET_METRIC) {
       const target = row.labels ? (JSON.parse(row.labels) as Record<string, string>).metric : undefined;
-      return target ? { role: 'marker', conds: [], name: target } : null;
+      return target ? info('marker', [], target) : null;
     }
     if (metricDefinition(row.metric)?.kind === 'counter') {
-      const name = seriesName(row.metric, row.labels);
-      const conds = rules
-        .filter((r) => r.kind === 'metering' && (r.params as MeteringParams).counters)
-        .map((r) => this.cond(r, row.siteId, `counter:${name}`));
-      return conds.length ? { role: 'counter', conds, name: row.metric } : null;
+      if (!rules.counters.length) return null;
+      const key = `counter:${seriesName(row.metric, row.labels)}`;
+      const built = info('counter', rules.counters, row.metric, key);
+      built.conds = rules.counters.map((r) => this.cond(r, row.siteId, key)); // counters always keep state
+      return built;
     }
     return null;
   }
 
-  private cond(rule: RuleDef, siteId: number, key: string): Cond {
-    const id = `${rule.id}|${siteId}|${key}`;
+  private cond(rule: RuleDef, siteId: number, key: string, zone?: string | null): Cond {
+    const id = condKey(rule.id, siteId, key);
     let c = this.conds.get(id);
     if (!c) {
       c = { rule, siteId, key, lastTs: -Infinity };
+      if (zone !== undefined) c.zone = zone;
       this.conds.set(id, c);
+      const site = this.sites.get(siteId);
+      if (site) {
+        const list = site.keyed.get(key);
+        if (list) list.push(c);
+        else site.keyed.set(key, [c]);
+      }
     }
     return c;
   }
@@ -357,29 +465,24 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   // ---------------------------------------------------------------------------------------------------
   // Rules
 
-  private evalInlet(site: SiteState, c: Cond, t: number, v: number): void {
-    const p = c.rule.params as InletTempParams;
-    if (!c.alarm) {
-      if (v > p.high || v < p.low) {
-        const above = v > p.high;
-        const where = c.key ? ` in ${c.zone !== null && c.zone === c.key ? `zone ${c.key}` : c.key}` : '';
-        this.raise(
-          site,
-          c,
-          t,
-          v,
-          above ? p.high : p.low,
-          `Inlet temperature ${fmt(v)} °C${where} ${above ? 'above' : 'below'} ${fmt(above ? p.high : p.low)} °C (band ${fmt(p.low)}–${fmt(p.high)} °C)`,
-          { zone: c.zone ?? null, low: p.low, high: p.high },
-        );
-      }
-    } else if (v >= p.low + p.hysteresis && v <= p.high - p.hysteresis) {
-      this.clear(site, c, t, v);
-    }
+  private raiseInlet(site: SiteState, c: Cond, t: number, v: number, p: InletTempParams): void {
+    if (t > c.lastTs) c.lastTs = t;
+    const above = v > p.high;
+    const where = c.key ? ` in ${c.zone !== null && c.zone === c.key ? `zone ${c.key}` : c.key}` : '';
+    this.raise(
+      site,
+      c,
+      t,
+      v,
+      above ? p.high : p.low,
+      `Inlet temperature ${fmt(v)} °C${where} ${above ? 'above' : 'below'} ${fmt(above ? p.high : p.low)} °C (band ${fmt(p.low)}–${fmt(p.high)} °C)`,
+      { zone: c.zone ?? null, low: p.low, high: p.high },
+    );
   }
 
   private evalRate(site: SiteState, c: Cond, t: number, v: number): void {
     const p = c.rule.params as InletRateParams;
+    c.lastTs = t;
     const windowMs = p.windowS * 1000;
     const pts = (c.pts ??= []);
     while (pts.length && pts[0]! < t - windowMs) pts.splice(0, 2);
@@ -388,7 +491,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     if (!pts.length || t - pts[pts.length - 2]! >= windowMs / 10) pts.push(t, v);
     if (rate === undefined) return;
     const abs = Math.abs(rate);
-    if (!c.alarm) {
+    if (!on(c)) {
       if (abs > p.maxCPerHour) {
         const where = c.key ? ` in ${c.zone === c.key ? `zone ${c.key}` : c.key}` : '';
         this.raise(
@@ -402,7 +505,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         );
       }
     } else if (abs <= p.maxCPerHour * (1 - p.hysteresis)) {
-      this.clear(site, c, t, Math.round(rate * 100) / 100);
+      this.off(site, c, t, Math.round(rate * 100) / 100);
     }
   }
 
@@ -481,10 +584,10 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       site.drops.push({ cond: c, metric, t, v, prevTs, prevV });
       return;
     }
-    if (c.alarm) {
+    if (on(c)) {
       const p = c.rule.params as MeteringParams;
       if (c.okSince === undefined) c.okSince = t;
-      else if (t - c.okSince >= p.clearAfterS * 1000) this.clear(site, c, t, v);
+      else if (t - c.okSince >= p.clearAfterS * 1000) this.off(site, c, t, v);
     }
   }
 
@@ -496,7 +599,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       const marked = (site.markers.get(d.metric) ?? []).some((m) => m > d.prevTs && m <= d.t);
       if (marked || d.v <= d.prevV * p.resetFraction) continue; // a reset: the meter restarted near zero, or said so
       d.cond.okSince = d.t;
-      if (d.cond.alarm) continue;
+      if (on(d.cond)) continue;
       const name = d.cond.key.slice('counter:'.length);
       this.raise(
         site,
@@ -583,6 +686,15 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     details: Record<string, unknown> | null,
   ): void {
     const r = c.rule;
+    if (perKey(c)) {
+      const f = this.flood(site, r.id);
+      const cap = this.config.env.ALARM_MAX_PER_RULE;
+      if (cap > 0 && f.active >= cap) {
+        this.suppress(site, c, f, t);
+        return;
+      }
+      f.active++;
+    }
     const a: AlarmRecord = {
       id: undefined,
       siteId: site.id,
@@ -618,12 +730,56 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     c.alarm = undefined;
     c.okSince = undefined;
     site.active.delete(c);
+    if (perKey(c)) this.flood(site, c.rule.id).active--;
+    else if (c.key === SUMMARY_KEY) this.flood(site, c.rule.id).loadedAt = undefined;
     if (a.id !== undefined) this.byId.delete(a.id);
     a.state = 'cleared';
     a.clearedAt = Date.now();
     a.clearedEventTs = t;
     a.clearedValue = value;
     this.store.enqueue({ kind: 'cleared', alarm: a, snapshot: { ...a }, reason });
+  }
+
+  /** The condition ended: clear its alarm, or take it out of the summary. */
+  private off(site: SiteState, c: Cond, t: number, value: number | null): void {
+    if (c.suppressed) this.unsuppress(site, c, t);
+    else this.clear(site, c, t, value);
+  }
+
+  private flood(site: SiteState, ruleId: number): Flood {
+    let f = site.flood.get(ruleId);
+    if (!f) {
+      f = { active: 0, suppressed: 0 };
+      site.flood.set(ruleId, f);
+    }
+    return f;
+  }
+
+  /** Beyond ALARM_MAX_PER_RULE: no alarm of its own; the rule's summary alarm at the site covers it. */
+  private suppress(site: SiteState, c: Cond, f: Flood, t: number): void {
+    c.suppressed = true;
+    f.suppressed++;
+    const summary = (f.summary ??= this.cond(c.rule, site.id, SUMMARY_KEY));
+    if (summary.alarm) return;
+    const cap = this.config.env.ALARM_MAX_PER_RULE;
+    const what = { inlet_temp: 'inlet temperature', inlet_rate: 'inlet rate-of-change', metering: 'counter' }[c.rule.kind as 'inlet_temp'] ?? c.rule.kind;
+    this.raise(
+      site,
+      summary,
+      t,
+      f.suppressed,
+      cap,
+      `More than ${cap} ${what} alarms at ${site.code}: further ones are grouped in this alarm until they have all ended (first: ${c.key})`,
+      { grouped: true, maxPerRule: cap, first: c.key },
+    );
+  }
+
+  private unsuppress(site: SiteState, c: Cond, t: number): void {
+    c.suppressed = false;
+    c.okSince = undefined;
+    const f = this.flood(site, c.rule.id);
+    f.suppressed = Math.max(0, f.suppressed - 1);
+    if (f.suppressed === 0 && f.summary?.alarm) this.clear(site, f.summary, t, 0);
   }
 
   /** After the store committed: index new alarms by id, then announce (live push, webhooks). */
@@ -699,7 +855,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   // Rules changed, boot, timer
 
   private onRulesChanged(): void {
-    this.series.clear();
+    this.rulesVersion++;
     for (const s of this.sites.values()) s.pairConds = undefined;
     const effective = new Map<number, Set<number>>();
     for (const [id, c] of this.conds) {
@@ -714,12 +870,20 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         c.rule = r;
         continue;
       }
+      const site = this.sites.get(c.siteId)!;
       if (c.alarm) {
-        const site = this.sites.get(c.siteId)!;
         const reason = !r ? 'rule deleted' : !r.enabled ? 'rule disabled' : 'rule no longer applies to this site';
+        if (!r) c.alarm.ruleId = null; // a row not written yet must not point at the deleted rule
         this.clear(site, c, null, null, reason);
       }
+      site.flood.delete(c.rule.id);
       this.conds.delete(id);
+      const list = site.keyed.get(c.key);
+      if (list) {
+        const rest = list.filter((x) => x !== c);
+        if (rest.length) site.keyed.set(c.key, rest);
+        else site.keyed.delete(c.key);
+      }
     }
   }
 
@@ -752,6 +916,12 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     if (typeof a.details?.zone === 'string' || a.details?.zone === null) c.zone = a.details.zone as string | null;
     site.active.add(c);
     this.byId.set(a.id!, { a, c, site });
+    if (perKey(c)) this.flood(site, rule.id).active++;
+    else if (c.key === SUMMARY_KEY) {
+      const f = this.flood(site, rule.id);
+      f.summary = c;
+      f.loadedAt = Date.now();
+    }
   }
 
   /** PostgreSQL with several instances: pick up rule changes, and alarms raised, cleared or acked elsewhere. */
@@ -762,10 +932,14 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     // Our own writes landed while reading: this view may predate them; the next tick looks again.
     if (this.store.commits !== commits) return;
     const ids = new Set(rows.map((r) => r.id));
+    let adopted = false;
     for (const [id, ref] of this.byId) {
       if (ids.has(id) || this.store.hasPending(ref.a)) continue;
       // Cleared by another instance.
-      if (ref.c.alarm === ref.a) ref.c.alarm = undefined;
+      if (ref.c.alarm === ref.a) {
+        ref.c.alarm = undefined;
+        if (perKey(ref.c)) this.flood(ref.site, ref.c.rule.id).active--;
+      }
       ref.site.active.delete(ref.c);
       this.byId.delete(id);
     }
@@ -781,11 +955,16 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         continue;
       }
       const rule = row.ruleId === null ? undefined : this.rules.get(row.ruleId);
-      if (!rule) continue; // the instance that deleted it clears it
+      // A rule deleted or no longer applying: the instance that changed it clears the alarm (or a boot does).
+      if (!rule || !this.rules.effective(row.siteId).some((r) => r.id === rule.id)) continue;
+      this.site(row.siteId, row.site?.code ?? String(row.siteId));
       const c = this.cond(rule, row.siteId, row.key);
       if (c.alarm) continue; // ours, still being written (the store adopts the other row)
       this.adopt(row);
+      adopted = true;
     }
+    // Series infos cache their conditions: let them pick up the adopted ones.
+    if (adopted) this.rulesVersion++;
     this.metrics.active.set(this.byId.size);
   }
 
@@ -800,10 +979,23 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     this.timer.unref();
   }
 
+  /** A summary alarm loaded at boot whose storm ended while the instance was down: nothing re-grouped since. */
+  private checkLoadedSummaries(): void {
+    const now = Date.now();
+    const grace = Math.max(this.latenessMs, this.config.env.ALARM_EVAL_INTERVAL_MS);
+    for (const site of this.sites.values()) {
+      for (const f of site.flood.values()) {
+        if (f.loadedAt === undefined || !f.summary?.alarm || f.suppressed > 0 || !site.reported) continue;
+        if (now - f.loadedAt >= grace) this.clear(site, f.summary, site.newest, 0);
+      }
+    }
+  }
+
   private async tick(): Promise<void> {
     if (this.stopped) return;
     try {
       if (this.store.dialect === 'postgres') await this.sync();
+      this.checkLoadedSummaries();
       await this.checkStale();
     } catch (err) {
       this.logger.warn(`alarm check failed: ${(err as Error).message}`);

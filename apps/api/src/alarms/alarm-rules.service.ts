@@ -12,6 +12,7 @@ import type { Repository } from 'typeorm';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { SitesService } from '../datacenters/sites.service';
 import { AlarmRuleEntity } from './alarm-rule.entity';
+import { AlarmEntity } from './alarm.entity';
 import { BUILTIN_RULES, ruleFromEntity, ruleInfo, type RuleDef } from './alarm-model';
 
 /**
@@ -225,7 +226,10 @@ export class AlarmRulesService {
     const r = this.rules.get(id);
     if (!r) throw new NotFoundException(`alarm rule ${id} not found`);
     if (r.builtin) throw new ConflictException(`rule ${id} is built in (${r.builtin}): disable it instead (PATCH {"enabled": false})`);
-    await this.repo.delete({ id });
+    await this.repo.manager.transaction(async (m) => {
+      await m.delete(AlarmRuleEntity, { id });
+      await m.update(AlarmEntity, { ruleId: id }, { ruleId: null }); // history stays, without its rule
+    });
     await this.audit.record(who, 'alarm_rule.delete', `alarm-rule:${id}`, { kind: r.kind, severity: r.severity, siteId: r.siteId });
     await this.load();
   }

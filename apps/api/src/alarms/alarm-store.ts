@@ -20,7 +20,7 @@ export interface Transition {
   reason?: string;
 }
 
-/** A transition that is in the database; `duplicate` when another instance had already raised that alarm. */
+/** A transition that is in the database; `duplicate` when another instance had already raised (or cleared) that alarm. */
 export interface Committed extends Transition {
   id: number;
   duplicate: boolean;
@@ -63,14 +63,7 @@ function rowOf(a: AlarmRecord): unknown[] {
 
 function auditRow(t: Transition, id: number): unknown[] {
   const a = t.snapshot;
-  const details: Record<string, unknown> = {
-    datacenter: a.siteCode,
-    rule: a.kind,
-    ruleId: a.ruleId,
-    severity: a.severity,
-    key: a.key,
-    message: a.message,
-  };
+  const details: Record<string, unknown> = { datacenter: a.siteCode, rule: a.kind, ruleId: a.ruleId, severity: a.severity, key: a.key };
   if (t.kind === 'raised') Object.assign(details, { value: a.value, threshold: a.threshold, eventTs: new Date(a.eventTs).toISOString() });
   else {
     details.value = a.clearedValue;
@@ -78,6 +71,11 @@ function auditRow(t: Transition, id: number): unknown[] {
     if (t.reason) details.reason = t.reason;
   }
   return [Date.now(), 'system', 'system', t.kind === 'raised' ? 'alarm.raise' : 'alarm.clear', `alarm:${id}`, null, JSON.stringify(details)];
+}
+
+/** A raise another instance had already made, or a clear of an alarm another instance had already cleared. */
+function isDuplicate(t: Transition, ids: Map<AlarmRecord, { duplicate: boolean }>, noop: Set<AlarmRecord>): boolean {
+  return t.kind === 'raised' ? !!ids.get(t.alarm)?.duplicate : noop.has(t.alarm);
 }
 
 interface Plan {
@@ -106,7 +104,8 @@ function plan(batch: Transition[]): Plan {
  *
  * SQLite: the ingest writer thread holds the write lock most of the time under load, and better-sqlite3
  * waits for a lock synchronously, i.e. with the event loop blocked. So alarms write through their own
- * connection with busy_timeout 0: when the lock is taken the flush is simply retried a few ms later.
+ * connection with busy_timeout 0 (when the lock is taken the flush is retried a few ms later), without
+ * fsync per commit and without running WAL checkpoints (both would block the event loop too).
  */
 @Injectable()
 export class AlarmStore {
@@ -147,6 +146,11 @@ export class AlarmStore {
     const conn = new Database(cfg.path);
     applySqlitePragmas(conn);
     conn.pragma('busy_timeout = 0'); // never wait with the event loop blocked: retry instead
+    conn.pragma('wal_autocheckpoint = 0'); // checkpoints stay with the ingest writer, off the event loop
+    // No fsync per alarm commit on the event loop: a commit survives a process crash; a power cut may lose
+    // the last transitions, which fresh data re-derives (a condition still present raises again, a loaded
+    // alarm whose condition ended clears on the next sample). Ingest keeps synchronous=FULL.
+    conn.pragma('synchronous = NORMAL');
     this.own = conn;
     return conn;
   }
@@ -279,6 +283,7 @@ export class AlarmStore {
   private writeSqlite(batch: Transition[]): Committed[] {
     const { inserts, clears } = plan(batch);
     const ids = new Map<AlarmRecord, { id: number; duplicate: boolean; existing?: ExistingRow }>();
+    const noop = new Set<AlarmRecord>();
     const insert = this.stmt(`INSERT INTO "alarms" (${INSERT_COLS}) VALUES (${INSERT_COLS.split(',').map(() => '?').join(', ')}) ON CONFLICT ("site_id", "active_key") DO NOTHING`);
     const existing = this.stmt('SELECT "id", "acknowledged_at", "acknowledged_by", "note" FROM "alarms" WHERE "site_id" = ? AND "active_key" = ?');
     const clear = this.stmt(
@@ -299,21 +304,21 @@ export class AlarmStore {
       }
       for (const a of [...clears, ...dupClears]) {
         const id = a.id ?? ids.get(a)!.id;
-        clear.run(a.clearedAt, a.clearedEventTs, a.clearedValue, id);
+        if (clear.run(a.clearedAt, a.clearedEventTs, a.clearedValue, id).changes === 0) noop.add(a);
       }
       for (const t of batch) {
-        const ref = ids.get(t.alarm);
-        if (ref?.duplicate && t.kind === 'raised') continue;
-        audit.run(...auditRow(t, t.alarm.id ?? ref!.id));
+        if (isDuplicate(t, ids, noop)) continue;
+        audit.run(...auditRow(t, t.alarm.id ?? ids.get(t.alarm)!.id));
       }
     });
     tx.immediate();
-    return this.resolve(batch, ids);
+    return this.resolve(batch, ids, noop);
   }
 
   private async writePostgres(batch: Transition[]): Promise<Committed[]> {
     const { inserts, clears } = plan(batch);
     const ids = new Map<AlarmRecord, { id: number; duplicate: boolean; existing?: ExistingRow }>();
+    const noop = new Set<AlarmRecord>();
     const client: PoolClient = await this.db.pool.connect();
     try {
       await client.query('BEGIN');
@@ -353,17 +358,19 @@ export class AlarmStore {
       }
       const toClear = [...clears, ...dupClears];
       if (toClear.length) {
-        await client.query(
+        const idOf = (a: AlarmRecord) => a.id ?? ids.get(a)!.id;
+        const res = await client.query<{ id: number }>(
           `UPDATE "alarms" AS a SET "state" = 'cleared', "active_key" = NULL, "cleared_at" = c.at, "cleared_event_ts" = c.ets, "cleared_value" = c.v
-           FROM unnest($1::int4[], $2::int8[], $3::int8[], $4::float8[]) AS c(id, at, ets, v) WHERE a."id" = c.id AND a."state" = 'active'`,
-          [toClear.map((a) => a.id ?? ids.get(a)!.id), toClear.map((a) => a.clearedAt), toClear.map((a) => a.clearedEventTs), toClear.map((a) => a.clearedValue)],
+           FROM unnest($1::int4[], $2::int8[], $3::int8[], $4::float8[]) AS c(id, at, ets, v) WHERE a."id" = c.id AND a."state" = 'active' RETURNING a."id"`,
+          [toClear.map(idOf), toClear.map((a) => a.clearedAt), toClear.map((a) => a.clearedEventTs), toClear.map((a) => a.clearedValue)],
         );
+        const changed = new Set(res.rows.map((r) => Number(r.id)));
+        for (const a of toClear) if (!changed.has(idOf(a))) noop.add(a);
       }
       const audit: unknown[][] = Array.from({ length: 7 }, () => []);
       for (const t of batch) {
-        const ref = ids.get(t.alarm);
-        if (ref?.duplicate && t.kind === 'raised') continue;
-        auditRow(t, t.alarm.id ?? ref!.id).forEach((v, c) => audit[c]!.push(v));
+        if (isDuplicate(t, ids, noop)) continue;
+        auditRow(t, t.alarm.id ?? ids.get(t.alarm)!.id).forEach((v, c) => audit[c]!.push(v));
       }
       if (audit[0]!.length) {
         await client.query(
@@ -378,11 +385,11 @@ export class AlarmStore {
     } finally {
       client.release();
     }
-    return this.resolve(batch, ids);
+    return this.resolve(batch, ids, noop);
   }
 
   /** After the commit: ids into the live objects, and the list of what to announce. */
-  private resolve(batch: Transition[], ids: Map<AlarmRecord, { id: number; duplicate: boolean; existing?: ExistingRow }>): Committed[] {
+  private resolve(batch: Transition[], ids: Map<AlarmRecord, { id: number; duplicate: boolean; existing?: ExistingRow }>, noop: Set<AlarmRecord>): Committed[] {
     for (const [a, ref] of ids) {
       a.id = ref.id;
       if (ref.existing && ref.existing.acknowledged_at !== null && a.acknowledgedAt === null) {
@@ -392,10 +399,9 @@ export class AlarmStore {
       }
     }
     return batch.map((t) => {
-      const ref = ids.get(t.alarm);
       const id = t.alarm.id!;
       t.snapshot.id = id;
-      return { ...t, id, duplicate: !!ref?.duplicate && t.kind === 'raised' };
+      return { ...t, id, duplicate: isDuplicate(t, ids, noop) };
     });
   }
 }

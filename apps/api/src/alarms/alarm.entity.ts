@@ -20,15 +20,22 @@ export class AlarmEntity {
   @Column({ name: 'site_id', type: 'integer' })
   siteId: number;
 
-  @ManyToOne(() => SiteEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'site_id', foreignKeyConstraintName: 'fk_alarms_site' })
+  /**
+   * No foreign keys on this table, on purpose (like receipts): alarms are written in bulk next to ingest, and
+   * on PostgreSQL a foreign-key check is a per-row trigger that also takes a KEY SHARE lock on the site row,
+   * which the ingest transaction locks FOR UPDATE (receipt chain), so alarm writes and ingest would queue
+   * behind each other. Sites are never deleted.
+   */
+  @ManyToOne(() => SiteEntity, { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'site_id' })
   site?: SiteEntity;
 
   @Column({ name: 'rule_id', type: 'integer', nullable: true })
   ruleId: number | null;
 
-  @ManyToOne(() => AlarmRuleEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'rule_id', foreignKeyConstraintName: 'fk_alarms_rule' })
+  /** Set to NULL when the rule is deleted (by AlarmRulesService; no foreign key, see `site`). */
+  @ManyToOne(() => AlarmRuleEntity, { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'rule_id' })
   rule?: AlarmRuleEntity;
 
   @Column({ name: 'rule_kind', type: 'varchar', length: 32 })

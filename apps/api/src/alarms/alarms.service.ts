@@ -34,7 +34,7 @@ export class AlarmsService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw new BadRequestException('limit must be a whole number from 1 to 5000');
     const before = q.before === undefined ? undefined : Number(q.before);
     if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw new BadRequestException('before must be an alarm id');
-    const qb = this.repo.createQueryBuilder('a').innerJoinAndSelect('a.site', 's').orderBy('a.id', 'DESC').take(limit);
+    const qb = this.repo.createQueryBuilder('a').innerJoinAndSelect('a.site', 's').orderBy('a.id', 'DESC').limit(limit);
     if (state === 'active') qb.andWhere('a.state = :state', { state: 'active' });
     if (q.datacenter) qb.andWhere('a.site_id = :siteId', { siteId: (await this.sites.get(q.datacenter)).id });
     if (before !== undefined) qb.andWhere('a.id < :before', { before });

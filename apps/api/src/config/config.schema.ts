@@ -58,6 +58,11 @@ export const envSchema = z.object({
   ALARMS_ENABLED: flag.default(true),
   /** Samples older than the newest event time of their site minus this never raise or clear an alarm. */
   ALARM_LATENESS_S: int(0, 86_400).default(300),
+  /**
+   * Alarm storms: active alarms per site and rule for individual zones or counters; beyond it, further ones
+   * are grouped into one summary alarm for that site and rule (0: no limit).
+   */
+  ALARM_MAX_PER_RULE: int(0, 1_000_000).default(20),
   /** How often stale sites are checked (and, on PostgreSQL, alarms/rules changed by other instances picked up). */
   ALARM_EVAL_INTERVAL_MS: int(50, 600_000).default(10_000),
   /** Webhook for every alarm event (POST JSON {event, alarm, sentAt}); rules may name their own URL too. */

@@ -41,7 +41,10 @@ export class DemoService implements BeforeApplicationShutdown {
       }
     }
     if (env.ADMIN_PASSWORD && (await this.users.ensure(env.ADMIN_USERNAME, env.ADMIN_PASSWORD, 'admin'))) {
-      await this.audit.record(SYSTEM_ACTOR, 'user.create', env.ADMIN_USERNAME, { role: 'admin', bootstrap: true });
+      await this.audit.record(SYSTEM_ACTOR, 'user.create', env.ADMIN_USERNAME, {
+        role: 'admin',
+        bootstrap: true,
+      });
     }
   }
 

@@ -8,8 +8,10 @@ import { AddReceiptInstance1795941000000 as PgAddReceiptInstance } from './postg
 import { AddReceiptInstance1795941000000 as SqliteAddReceiptInstance } from './sqlite/1795941000000-AddReceiptInstance';
 import { AddSamplesSeriesIndex1795942000000 as PgAddSamplesSeriesIndex } from './postgres/1795942000000-AddSamplesSeriesIndex';
 import { AddSamplesSeriesIndex1795942000000 as SqliteAddSamplesSeriesIndex } from './sqlite/1795942000000-AddSamplesSeriesIndex';
+import { DropAlarmsRuleForeignKey1795944976000 as PgDropAlarmsRuleForeignKey } from './postgres/1795944976000-DropAlarmsRuleForeignKey';
+import { DropAlarmsRuleForeignKey1795944976000 as SqliteDropAlarmsRuleForeignKey } from './sqlite/1795944976000-DropAlarmsRuleForeignKey';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
-export const SQLITE_MIGRATIONS = [SqliteCreateCoreSchema, SqliteCreateRatingRevisions, SqliteCreateAlarms, SqliteAddReceiptInstance, SqliteAddSamplesSeriesIndex];
-export const POSTGRES_MIGRATIONS = [PgCreateCoreSchema, PgCreateRatingRevisions, PgCreateAlarms, PgAddReceiptInstance, PgAddSamplesSeriesIndex];
+export const SQLITE_MIGRATIONS = [SqliteCreateCoreSchema, SqliteCreateRatingRevisions, SqliteCreateAlarms, SqliteAddReceiptInstance, SqliteAddSamplesSeriesIndex, SqliteDropAlarmsRuleForeignKey];
+export const POSTGRES_MIGRATIONS = [PgCreateCoreSchema, PgCreateRatingRevisions, PgCreateAlarms, PgAddReceiptInstance, PgAddSamplesSeriesIndex, PgDropAlarmsRuleForeignKey];
