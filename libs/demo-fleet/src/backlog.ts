@@ -64,14 +64,16 @@ export class RollupBacklog {
   /** Resolves when `samples` more fit in the budget (at once when disabled, or when nothing is pending). */
   async room(samples: number): Promise<void> {
     const started = this.now();
-    while (this.enabled && !this.stopped && this.pending > 0 && this.pending + samples > this.budget) await sleep(this.pollMs / 2);
+    while (this.enabled && !this.stopped && this.pending > 0 && this.pending + samples > this.budget)
+      await sleep(this.pollMs / 2);
     this.waitedMs += this.now() - started;
   }
 
   /** Resolves when everything acknowledged so far is in the rollups (at once when disabled), or after `timeoutMs`. */
   async drained(timeoutMs: number): Promise<void> {
     const started = this.now();
-    while (this.enabled && !this.stopped && this.pending > 0 && this.now() - started < timeoutMs) await sleep(this.pollMs / 2);
+    while (this.enabled && !this.stopped && this.pending > 0 && this.now() - started < timeoutMs)
+      await sleep(this.pollMs / 2);
     this.waitedMs += this.now() - started;
   }
 
@@ -95,7 +97,8 @@ export class RollupBacklog {
       // earliest the previous poll. Batches acknowledged before that start are in the rollups.
       const duration = ((sum - this.flushSeconds) / (count - this.flushes)) * 1000;
       const startedBefore = at - this.pollMs - duration;
-      while (this.timeline.length && this.timeline[0]!.at <= startedBefore) this.folded = this.timeline.shift()!.accepted;
+      while (this.timeline.length && this.timeline[0]!.at <= startedBefore)
+        this.folded = this.timeline.shift()!.accepted;
     }
     this.flushes = count;
     this.flushSeconds = sum;

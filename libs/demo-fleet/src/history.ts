@@ -251,13 +251,20 @@ export function planHistory(
   const stateBefore = (h: number): { from: SiteState; includeStart: boolean } =>
     h > S ? { from: ff.at.get(before(h))!, includeStart: false } : { from: start, includeStart: true };
   const parts: HistoryPart[] = [];
-  if (recentFrom < end) parts.push({ phase: 0, label: 'last 24 h', ...stateBefore(recentFrom), to: end });
+  if (recentFrom < end) parts.push({ phase: 0, label: 'the last 24 h', ...stateBefore(recentFrom), to: end });
   const split = yearFrom < yearTo;
-  if (split) parts.push({ phase: 1, label: 'last year’s energy meters', ...stateBefore(yearFrom), to: yearTo, select: () => 'energy' });
+  if (split)
+    parts.push({
+      phase: 1,
+      label: 'last year’s energy meters',
+      ...stateBefore(yearFrom),
+      to: yearTo,
+      select: () => 'energy',
+    });
   if (S < recentFrom) {
     parts.push({
       phase: 2,
-      label: 'the rest',
+      label: 'the rest, oldest first',
       from: start,
       includeStart: true,
       to: recentFrom,

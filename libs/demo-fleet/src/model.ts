@@ -385,7 +385,11 @@ export interface HistoryDetail {
  * The hourly history samples at `state.ts`: the counters and the key gauges (facility and IT power, outdoor
  * temperature; optionally the inlet of the first zones); racks occupied once a day at local midnight.
  */
-export function historyEntries(model: SiteModel, state: SiteState, detail: HistoryDetail = {}): IngestEntry[] {
+export function historyEntries(
+  model: SiteModel,
+  state: SiteState,
+  detail: HistoryDetail = {},
+): IngestEntry[] {
   const select = detail.select ?? 'all';
   const c = state.cond;
   const counters = counterValues(model, state);
@@ -413,8 +417,12 @@ export function historyEntries(model: SiteModel, state: SiteState, detail: Histo
 export function historySamplesAt(model: SiteModel, ts: number, detail: HistoryDetail = {}): number {
   const select = detail.select ?? 'all';
   const energy = ENERGY_METERS.length;
-  const counters = select === 'all' ? model.counters.length : select === 'energy' ? energy : model.counters.length - energy;
-  const gauges = select === 'energy' ? 0 : 3 + (isLocalMidnight(model, ts) ? 1 : 0) + min(detail.zones ?? 0, model.spec.zones.length);
+  const counters =
+    select === 'all' ? model.counters.length : select === 'energy' ? energy : model.counters.length - energy;
+  const gauges =
+    select === 'energy'
+      ? 0
+      : 3 + (isLocalMidnight(model, ts) ? 1 : 0) + min(detail.zones ?? 0, model.spec.zones.length);
   return counters + gauges;
 }
 

@@ -3,15 +3,18 @@
  *
  * 1. Setup: admin login, create the sites that are missing, revoke this runner's old ingest tokens and create
  *    a fresh one per site, and find where each site's meters stand: the newest readings of a site that
- *    already has data (snapshot, or the series API after a long pause), else plausible readings at the start
- *    of its history.
+ *    already has data (snapshot, or the series API after a longer pause), else plausible readings at the
+ *    start of its history.
  * 2. Live: every `liveIntervalMs` each site posts everything a gateway reports (all gauges, all counters,
- *    every zone). Live ticks start right after setup, so the tiles come alive at once.
- * 3. History, in the background: hourly history from 1 January of the previous calendar year (or the last
- *    `days`), or only the gap since a known site's newest readings — batches of ≤ `batchSamples` values,
- *    time-ordered, `concurrency` requests in flight, all sites advancing through time together (one batch per
- *    site in flight). Live counters continue from the state at the end of the history, computed up front.
- * 4. Faults on a schedule (demo) or on demand (see faults.ts).
+ *    every zone). Live ticks start right after setup, so the tiles come alive at once; the live counters
+ *    continue from the state at the end of the history, computed up front.
+ * 3. History, in the background: hourly from 1 January of the previous calendar year (or the last `days`),
+ *    or only the gap since a known site's newest readings. Batches of ≤ `batchSamples` values, time-ordered,
+ *    `concurrency` in flight, one per site at a time, all sites advancing together. Ordered by what a
+ *    newcomer looks at first (planHistory): the last 24 h and last year's energy meters at full speed — then
+ *    a pause until last year's ratings are final — then the rest, never more than `rollupBacklog` samples
+ *    ahead of the server's rollups (backlog.ts), which keeps the server's memory bounded.
+ * 4. Faults on a schedule (demo) or on demand (faults.ts).
  */
 import type {
   DataCenterWithSnapshot,
@@ -173,10 +176,9 @@ export class FleetRunner {
   private faultTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private historyPromise: Promise<HistoryProgress> | undefined;
-  /** Resolves once last year's energy meters (history phases 0 and 1) are acknowledged and in the rollups. */
-  private lastYearPosted!: Promise<void>;
-  private markLastYearPosted: () => void = () => undefined;
+  /** Last year's ratings check: run once phases 0 and 1 of the history are in (see postHistory). */
   private ratingsPromise: Promise<RatingsCheck | null> | undefined;
+  private ratingsDone: (check: RatingsCheck | null) => void = () => undefined;
   private readonly inflight = new Set<Promise<unknown>>();
   private scheduler: FaultScheduler | undefined;
   /** Live ticks posted and samples accepted (for the CLI's load figures). */
@@ -196,7 +198,7 @@ export class FleetRunner {
       faultEveryMs: 4 * MINUTE_MS,
       tokenName: 'demo-simulator',
       checkRatings: true,
-      ratingsTimeoutMs: 300_000,
+      ratingsTimeoutMs: 180_000,
       progressEveryMs: 5_000,
       startedAt: this.now(),
       now: this.now,
@@ -222,19 +224,16 @@ export class FleetRunner {
       await this.tick();
       this.liveTimer = setInterval(() => void this.tick(), this.opts.liveIntervalMs);
     }
-    this.lastYearPosted = new Promise<void>((resolve) => (this.markLastYearPosted = resolve));
+    this.ratingsPromise = new Promise<RatingsCheck | null>((resolve) => (this.ratingsDone = resolve));
     this.historyPromise = this.postHistory();
     this.historyPromise
       .then(async () => {
         if (this.opts.scheduledFaults && !this.stopped) this.scheduleFaults();
       })
-      .catch((err: Error) => this.log(`history failed: ${err.message}`));
-    if (this.opts.checkRatings) {
-      // Last year's ratings need only phases 0 and 1: check them while the rest is still being posted.
-      this.ratingsPromise = Promise.race([this.lastYearPosted, this.historyPromise])
-        .then(() => this.waitForFinalRatings())
-        .catch(() => null);
-    }
+      .catch((err: Error) => {
+        this.log(`history failed: ${err.message}`);
+        this.ratingsDone(null);
+      });
   }
 
   /** Resolves when the history has been posted (after start()). */
@@ -299,7 +298,15 @@ export class FleetRunner {
       let state = start.state;
       if (start.resumed) {
         // Continue from the stored readings: only the gap since then, hourly.
-        parts = [{ phase: 0, label: 'gap', from: start.state, includeStart: false, to: now }];
+        parts = [
+          {
+            phase: 0,
+            label: 'the gap since the last readings',
+            from: start.state,
+            includeStart: false,
+            to: now,
+          },
+        ];
         state = fastForward(model, start.state, now).end;
       } else if (start.history) {
         events = historyEvents(model, lastYear);
@@ -444,6 +451,7 @@ export class FleetRunner {
         return {
           run: r,
           phase: part.phase,
+          label: part.label,
           total: countHistorySamples(r.model, part.from, part.to, opts),
           gen: historyBatches(r.model, part.from, part.to, opts),
           next: undefined as HistoryBatch | undefined,
@@ -467,7 +475,7 @@ export class FleetRunner {
       etaMs: null,
       done: false,
     };
-    const backlog = new RollupBacklog(this.client, this.opts.rollupBacklog, this.now);
+    const backlog = new RollupBacklog(this.client, this.opts.rollupBacklog, this.now, 250);
     const update = () => {
       progress.backlog = backlog.pending;
       progress.waitedMs = backlog.waitedMs;
@@ -487,8 +495,11 @@ export class FleetRunner {
       this.opts.onProgress?.(progress);
       return progress;
     }
+    const order = [...new Set([...queues].sort((a, b) => a.phase - b.phase).map((q) => q.label))].join(
+      ', then ',
+    );
     this.log(
-      `history: ${fmt(progress.samplesTotal)} samples for ${progress.sites} sites (last 24 h first, then last year's energy meters, then the rest), ` +
+      `history: ${fmt(progress.samplesTotal)} samples for ${progress.sites} sites (${order}), ` +
         `batches of ≤ ${fmt(this.opts.batchSamples)}, ${this.opts.concurrency} in flight` +
         `${this.opts.rollupBacklog > 0 ? `, ≤ ${fmt(this.opts.rollupBacklog)} samples ahead of the rollups` : ''}`,
     );
@@ -526,19 +537,20 @@ export class FleetRunner {
           continue;
         }
         if (best.phase > 1 && !lowDone) {
-          // Let the server fold last year's energy into its rollups before the rest competes with it: the
-          // ratings read the rollups, and this is what makes them final.
+          // Last year's energy is in: let the server fold it into its rollups (which the ratings read) before
+          // the rest competes with it, and wait until last year's ratings are final.
           await Promise.allSettled([...pending]);
-          await backlog.drained(60_000);
           lowDone = true;
-          this.markLastYearPosted();
+          await this.checkRatings(backlog);
           continue;
         }
         const q = best;
         const batch = q.next!;
         q.next = undefined;
         busy.add(q.run);
-        await backlog.room(batch.samples);
+        // Phases 0 and 1 are small and bounded (last year's energy meters): they go at full speed; the rest
+        // keeps within the backlog budget.
+        if (q.phase > 1) await backlog.room(batch.samples);
         const p = this.client
           .ingest(q.run.token, JSON.stringify({ samples: batch.entries }))
           .then((res) => {
@@ -571,10 +583,11 @@ export class FleetRunner {
         pending.add(p);
       }
       await Promise.allSettled([...pending]);
+      if (!lowDone) await this.checkRatings(backlog);
     } finally {
       clearInterval(reporter);
       backlog.stop();
-      this.markLastYearPosted();
+      this.ratingsDone(null); // no-op when the check ran
     }
     update();
     progress.done = true;
@@ -587,6 +600,23 @@ export class FleetRunner {
         `${progress.waitedMs > 0 ? `, ${(progress.waitedMs / 1000).toFixed(1)} s waiting for the rollups` : ''}; ${(this.elapsed() / 1000).toFixed(1)} s since start`,
     );
     return progress;
+  }
+
+  /**
+   * Between history phases 1 and 2 (or after the history when it has no phase 2): waits until last year's
+   * ratings are final for every site whose history covers last year. Nothing to wait for without such a
+   * site or with checkRatings off; without a ratings API, waits (briefly) for the rollups to catch up instead.
+   */
+  private async checkRatings(backlog: RollupBacklog): Promise<void> {
+    let check: RatingsCheck | null = null;
+    if (this.opts.checkRatings && !this.stopped && [...this.runs.values()].some((r) => r.coversLastYear)) {
+      check = await this.waitForFinalRatings().catch((err: Error) => {
+        this.log(`ratings check failed: ${err.message}`);
+        return null;
+      });
+      if (!check) await backlog.drained(30_000);
+    }
+    this.ratingsDone(check);
   }
 
   /** Polls last year's ratings until every site whose history covers the year is final (or times out). */
