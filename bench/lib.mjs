@@ -50,7 +50,8 @@ export async function startApi(databaseUrl, dataDir, env = {}) {
   const main = join(ROOT, 'apps/api/dist/main.js');
   if (!existsSync(main)) throw new Error('apps/api/dist/main.js missing: run `npm run build` first');
   const port = await freePort();
-  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  // Same V8 flags as `npm start` (scripts/start.mjs), plus any given for profiling.
+  const nodeArgs = ['--max-semi-space-size=64', ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [])];
   const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, DEMO: '0', ADMIN_PASSWORD, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -66,7 +66,7 @@ describe('live push (socket.io /live)', () => {
       LIVE_CLIENT_MAX_QUEUE: '20',
       ALARMS_ENABLED: '0',
     });
-    for (const code of ['GZ-LV-01', 'GZ-LV-02', 'GZ-LV-03', 'GZ-LV-04', 'GZ-LV-05', 'GZ-LV-06']) {
+    for (const code of ['GZ-LV-01', 'GZ-LV-02', 'GZ-LV-03', 'GZ-LV-04', 'GZ-LV-05', 'GZ-LV-06', 'GZ-LV-07']) {
       await t.createSite(code);
       tokens.set(code, (await t.createToken(code)).token);
     }
@@ -207,6 +207,24 @@ describe('live push (socket.io /live)', () => {
       ok(await c.subscribe({ datacenter: 'GZ-LV-06', lastSeq: ack.seq - 1, epoch: 'other-epoch' })).resync,
     ).toBe(true);
     expect(ok(await c.subscribe({ datacenter: 'GZ-LV-06', lastSeq: ack.seq + 10 })).resync).toBe(true);
+  });
+
+  it('counts but does not build dc:update for a site nobody watches: a late resume resyncs, a new subscriber is current', async () => {
+    // Nobody has subscribed to GZ-LV-07 on this instance: its updates are only counted (LivePublisher).
+    let ts = Date.now() - 30_000;
+    for (let i = 0; i < 3; i++) ts = await post('GZ-LV-07', ts + 1000);
+    const c = await client('regulator');
+    await new Promise((r) => setImmediate(r)); // the publishes run in setImmediate after each 200
+    const fresh = ok(await c.subscribe({ datacenter: 'GZ-LV-07' }));
+    expect(fresh.seq).toBe(3);
+    expect(fresh.snapshot[0]).toMatchObject({ code: 'GZ-LV-07', itPowerKw: value, lastSampleAt: new Date(ts).toISOString() });
+    const behind = ok(await c.subscribe({ datacenter: 'GZ-LV-07', lastSeq: 1, epoch: fresh.epoch }));
+    expect(behind).toMatchObject({ resync: true, seq: 3 });
+    // Watched now: the next batch is built, delivered with the next seq, and kept for resuming.
+    await post('GZ-LV-07', ts + 1000);
+    await c.until(() => c.received['dc:update'].length === 1, 5000, 'dc:update');
+    expect(c.received['dc:update'][0]).toMatchObject({ code: 'GZ-LV-07', seq: 4, values: { it_power_kw: value } });
+    expect(ok(await c.subscribe({ datacenter: 'GZ-LV-07', lastSeq: 3, epoch: fresh.epoch })).missed).toHaveLength(1);
   });
 
   it('sends alarms to admin and operator sockets only, never to regulators', async () => {

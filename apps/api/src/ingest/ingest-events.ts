@@ -5,8 +5,8 @@ export interface AcceptedBatch {
   siteCode: string;
   /** Newest event time in the batch. */
   maxTs: number;
-  /** Values that became the site's newest, keyed by metric + canonical labels. */
-  changed: Record<string, number>;
+  /** Series whose newest value this batch set (SnapshotService.changedValues gives the keyed values). */
+  changed: number[];
   seriesIds: number[];
   ts: number[];
   values: number[];

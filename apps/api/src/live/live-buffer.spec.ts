@@ -28,4 +28,20 @@ describe('LiveBuffer', () => {
     expect(b.since(3)).toEqual([ev(4)]);
     expect(() => b.push(ev(6))).toThrow(/does not follow/);
   });
+
+  it('skip counts an event without keeping it: those behind it must resync, those at it are up to date', () => {
+    const b = new LiveBuffer(10);
+    b.push(ev(1), 10);
+    b.push(ev(2), 10);
+    b.skip();
+    expect([b.lastSeq, b.size, b.bytes]).toEqual([3, 0, 0]);
+    expect(b.since(3)).toEqual([]);
+    expect(b.since(2)).toBeNull(); // seq 3 was never kept
+    b.skip();
+    b.push(ev(5));
+    expect([b.firstSeq, b.lastSeq]).toEqual([5, 5]);
+    expect(b.since(4)).toEqual([ev(5)]);
+    expect(b.since(3)).toBeNull();
+    expect(() => b.push(ev(7))).toThrow(/does not follow/);
+  });
 });

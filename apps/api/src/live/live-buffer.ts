@@ -15,6 +15,8 @@ export class LiveBuffer<T extends Sequenced = Sequenced> {
   private start = 0;
   private count = 0;
   private total = 0;
+  /** lastSeq while empty (after skip). */
+  private base = 0;
 
   constructor(
     readonly capacity: number,
@@ -36,9 +38,19 @@ export class LiveBuffer<T extends Sequenced = Sequenced> {
     return this.total;
   }
 
-  /** Seq of the newest buffered event (0 when empty). */
+  /** Seq of the newest event (buffered or skipped; 0 before the first). */
   get lastSeq(): number {
-    return this.count ? this.items[(this.start + this.count - 1) % this.capacity]!.seq : 0;
+    return this.count ? this.items[(this.start + this.count - 1) % this.capacity]!.seq : this.base;
+  }
+
+  /**
+   * Counts an event without keeping it (nobody can want it: see LivePublisher). The seq moves on and the
+   * buffer empties, so a client behind it is told to resync rather than handed a list with a hole.
+   */
+  skip(): void {
+    const next = this.lastSeq + 1;
+    while (this.count) this.dropOldest();
+    this.base = next;
   }
 
   /** Seq of the oldest buffered event (0 when empty). */

@@ -54,11 +54,15 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
   private onBatch(batch: AcceptedBatch): void {
     if (this.stopped) return;
     // A batch of only late samples changes no newest value: nothing to show live.
-    if (Object.keys(batch.changed).length) {
-      const update = { code: batch.siteCode, ts: new Date(batch.maxTs).toISOString(), values: batch.changed };
+    if (batch.changed.length) {
+      const { siteId, siteCode, changed } = batch;
+      const ts = new Date(batch.maxTs).toISOString();
       // After the ingest answer is on its way: the fan-out (synchronous socket writes) never delays the 200.
-      // setImmediate keeps the batches' order.
-      setImmediate(() => void this.publisher.publishDcUpdate(update));
+      // setImmediate keeps the batches' order. The values are the series' newest when it runs (a batch that
+      // came in meanwhile may have moved them on: newer, never older).
+      setImmediate(
+        () => void this.publisher.publishDcUpdate(siteCode, ts, () => this.snapshots.changedValues(siteId, changed)),
+      );
     }
     this.dirty.set(batch.siteId, batch.siteCode);
     this.schedule();

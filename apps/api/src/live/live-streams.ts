@@ -29,8 +29,13 @@ export type FleetFlush =
  */
 export interface LiveStreams {
   readonly mode: 'local' | 'redis';
-  /** Allocates the room's next seq, buffers the event and returns it with its seq. */
-  append<T extends LiveStreamEvent>(room: string, body: Omit<T, 'seq'>): Promise<T>;
+  /**
+   * Allocates the room's next seq, buffers the event and returns it with its seq. `bytes`, when the caller
+   * knows it, is the event's approximate JSON size (the buffers' byte budget); otherwise it is measured.
+   */
+  append<T extends LiveStreamEvent>(room: string, body: Omit<T, 'seq'>, bytes?: number): Promise<T>;
+  /** Local mode only: counts an event nobody can want without storing it (LiveBuffer.skip). */
+  skip?(room: string): void;
   /** Current seq and, when `lastSeq` is given, what came after it. */
   read(room: string, lastSeq?: number, epoch?: string): Promise<StreamPosition>;
   /**
@@ -78,16 +83,20 @@ export class LocalLiveStreams implements LiveStreams {
     return b;
   }
 
-  private appendSync<T extends LiveStreamEvent>(room: string, body: Omit<T, 'seq'>): T {
+  private appendSync<T extends LiveStreamEvent>(room: string, body: Omit<T, 'seq'>, bytes?: number): T {
     const b = this.buffer(room);
     const event = { seq: b.lastSeq + 1, ...body } as T;
-    // Serialized once more here (socket.io encodes once per emit, not per client): the byte budget.
-    b.push(event, JSON.stringify(event).length);
+    // Unless the caller estimated it, serialized once more here (socket.io encodes once per emit): the budget.
+    b.push(event, bytes ?? JSON.stringify(event).length);
     return event;
   }
 
-  async append<T extends LiveStreamEvent>(room: string, body: Omit<T, 'seq'>): Promise<T> {
-    return this.appendSync(room, body);
+  async append<T extends LiveStreamEvent>(room: string, body: Omit<T, 'seq'>, bytes?: number): Promise<T> {
+    return this.appendSync(room, body, bytes);
+  }
+
+  skip(room: string): void {
+    this.buffer(room).skip();
   }
 
   async read(room: string, lastSeq?: number, epoch?: string): Promise<StreamPosition> {
@@ -228,6 +237,7 @@ export class RedisLiveStreams implements LiveStreams {
   }
 
   async append<T extends LiveStreamEvent>(room: string, body: Omit<T, 'seq'>): Promise<T> {
+    // Redis measures the stored JSON itself (the script's byte counter).
     const seq = Number(
       await this.append$(
         this.key('seq', room),

@@ -180,6 +180,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       // Join first, then read the position: an event emitted in between arrives live and may also be in
       // `missed` (clients drop seq they already have), but none can fall between the two.
       await socket.join(req.room);
+      if (req.kind === 'dc') this.publisher.watched(req.room);
       const pos = await this.streams.read(req.room, req.lastSeq, req.epoch);
       let snapshot: SiteSnapshot[] = [];
       if (req.kind === 'fleet') snapshot = await this.freshest(await this.sites.all());

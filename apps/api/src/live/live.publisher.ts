@@ -20,12 +20,17 @@ import { LIVE_STREAMS, SLOW_ROOM, type LiveNamespace } from './live.types';
  * failure (e.g. Redis briefly down) is logged and must not fail the business operation that caused it.
  * The returned promise resolves once the event is emitted (useful in tests; callers may ignore it).
  */
+/** How long after its last client leaves a dc room's updates are still buffered for a resuming client. */
+export const RESUME_WINDOW_MS = 120_000;
+
 @Injectable()
 export class LivePublisher {
   private readonly logger = new Logger('LivePublisher');
   private nsp?: LiveNamespace;
   private lastLogAt = 0;
   private suppressed = 0;
+  /** Local mode: when each dc room last had a client (see publishDcUpdate). */
+  private readonly watchedAt = new Map<string, number>();
 
   constructor(
     @Inject(LIVE_STREAMS) private readonly streams: LiveStreams,
@@ -53,12 +58,45 @@ export class LivePublisher {
     });
   }
 
-  /** New newest values of one site (one per accepted batch), to room `dc:<code>`. */
-  async publishDcUpdate(u: Omit<DcUpdate, 'seq'>): Promise<void> {
+  /**
+   * New newest values of one site (one per accepted batch), to room `dc:<code>`. `build` makes the values
+   * only when someone may want them: with one instance, a room nobody has watched for RESUME_WINDOW_MS gets
+   * its seq counted and nothing else (a 5,000-value update costs more to build, buffer and encode than the
+   * rest of the batch's live work). A client that comes back later than that resyncs from a snapshot.
+   */
+  async publishDcUpdate(
+    code: string,
+    ts: string,
+    build: () => { values: Record<string, number>; bytes: number },
+  ): Promise<void> {
     await this.guard('dc:update', async () => {
-      const event = await this.streams.append<DcUpdate>(dcRoom(u.code), u);
-      this.nsp?.to(dcRoom(u.code)).emit(LIVE_EVENTS.dcUpdate, event);
+      const room = dcRoom(code);
+      if (!this.mayBeWanted(room)) {
+        this.streams.skip?.(room);
+        return;
+      }
+      const { values, bytes } = build();
+      const event = await this.streams.append<DcUpdate>(room, { code, ts, values }, bytes);
+      this.nsp?.to(room).emit(LIVE_EVENTS.dcUpdate, event);
     });
+  }
+
+  /** Whether a room has, or recently had, a client here; always true with Redis (other instances' clients). */
+  private mayBeWanted(room: string): boolean {
+    if (this.streams.mode !== 'local' || !this.streams.skip) return true;
+    const now = Date.now();
+    if (this.nsp?.adapter.rooms.get(room)?.size) {
+      this.watchedAt.set(room, now);
+      return true;
+    }
+    const at = this.watchedAt.get(room);
+    if (at !== undefined && now - at >= RESUME_WINDOW_MS) this.watchedAt.delete(room);
+    return at !== undefined && now - at < RESUME_WINDOW_MS;
+  }
+
+  /** The gateway marks a room watched when a client subscribes (before any event reached it). */
+  watched(room: string): void {
+    this.watchedAt.set(room, Date.now());
   }
 
   /**

@@ -4,6 +4,10 @@ export function seriesKey(siteId: number, metric: string, labelKey: string): str
   return `${siteId}\u0000${metric}\u0000${labelKey}`;
 }
 
+function displayKey(row: SeriesRow): string {
+  return row.labels ? row.metric + row.labels : row.metric;
+}
+
 /** All series in memory: ingest resolves (site, metric, labels) → id without a query. */
 export class SeriesRegistry {
   private readonly byKey = new Map<string, SeriesRow>();
@@ -11,6 +15,7 @@ export class SeriesRegistry {
   private readonly bySite = new Map<number, SeriesRow[]>();
   /** Per site: metric + canonical labels → series (the ingest lookup, one string per sample). */
   private readonly siteMaps = new Map<number, Map<string, SeriesRow>>();
+  private readonly displayKeys = new Map<number, string>();
 
   add(row: SeriesRow): void {
     if (this.byId.has(row.id)) return;
@@ -24,7 +29,15 @@ export class SeriesRegistry {
       m = new Map();
       this.siteMaps.set(row.siteId, m);
     }
-    m.set(row.labels ? row.metric + row.labels : row.metric, row);
+    // One string per series, kept: V8 hashes (and internalizes) it once, not on every use as a key.
+    const key = displayKey(row);
+    m.set(key, row);
+    this.displayKeys.set(row.id, key);
+  }
+
+  /** Metric + canonical labels of a series (the key of live values), one string per series for its lifetime. */
+  displayKey(id: number): string | undefined {
+    return this.displayKeys.get(id);
   }
 
   siteMap(siteId: number): ReadonlyMap<string, SeriesRow> | undefined {

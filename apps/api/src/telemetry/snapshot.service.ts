@@ -7,6 +7,8 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 interface Latest {
   ts: number;
   value: number;
+  /** The batch that last set it (SnapshotService.accept). */
+  mark: number;
 }
 
 interface SiteLive {
@@ -21,6 +23,7 @@ interface SiteLive {
 export class SnapshotService {
   private readonly sites = new Map<number, SiteLive>();
   private activeAlarms: (siteId: number) => number = () => 0;
+  private batchMark = 0;
 
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
@@ -42,31 +45,56 @@ export class SnapshotService {
     return s;
   }
 
-  /** Returns the values that became the site's newest (for dc:update), keyed by metric (+labels). */
-  accept(siteId: number, receivedAt: number, seriesIds: number[], ts: number[], values: number[]): Record<string, number> {
+  /**
+   * Folds a committed batch into the live state. Returns the series whose newest value this batch set (each
+   * once; their values are read back with `changedValues`): arrays, not a keyed object, because most
+   * batches are never shown to anyone and a 5,000-key object per batch costs more than the rest of this.
+   */
+  accept(siteId: number, receivedAt: number, seriesIds: number[], ts: number[], values: number[]): number[] {
     const s = this.live(siteId);
     s.lastIngestAt = receivedAt;
-    const changed = new Map<number, number>();
+    const mark = ++this.batchMark;
+    const changed: number[] = [];
     let newest = s.lastSampleAt ?? -Infinity;
     for (let i = 0; i < ts.length; i++) {
       const sid = seriesIds[i]!;
       const t = ts[i]!;
-      const cur = s.latest.get(sid);
+      let cur = s.latest.get(sid);
       if (cur) {
         if (cur.ts > t) continue;
         cur.ts = t;
         cur.value = values[i]!;
-      } else s.latest.set(sid, { ts: t, value: values[i]! });
+      } else {
+        cur = { ts: t, value: values[i]!, mark: 0 };
+        s.latest.set(sid, cur);
+      }
       if (t > newest) newest = t;
-      changed.set(sid, values[i]!);
+      if (cur.mark !== mark) {
+        cur.mark = mark;
+        changed.push(sid);
+      }
     }
     if (newest > -Infinity) s.lastSampleAt = newest;
-    const out: Record<string, number> = {};
-    for (const [sid, v] of changed) {
-      const row = this.registry.get(sid);
-      if (row) out[row.labels ? row.metric + row.labels : row.metric] = v;
+    return changed;
+  }
+
+  /**
+   * The current newest values of these series of a site, keyed by metric (+ canonical labels), and an
+   * estimate of their JSON size (for the live buffers' byte budget, without serialising twice).
+   */
+  changedValues(siteId: number, seriesIds: readonly number[]): { values: Record<string, number>; bytes: number } {
+    const latest = this.sites.get(siteId)?.latest;
+    const values: Record<string, number> = {};
+    let bytes = 2;
+    if (!latest) return { values, bytes };
+    for (const sid of seriesIds) {
+      const key = this.registry.displayKey(sid);
+      const cur = latest.get(sid);
+      if (key === undefined || !cur) continue;
+      values[key] = cur.value;
+      bytes += key.length * 1.25 + 24; // quotes, escaped label quotes, colon, comma, number
     }
-    return out;
+    return { values, bytes: Math.ceil(bytes) };
   }
 
   /** Seeds the live state from the newest 1-minute bucket of every series (after a restart). */
@@ -84,7 +112,7 @@ export class SnapshotService {
       const s = this.live(siteId);
       for (const r of rows) {
         const cur = s.latest.get(r.seriesId);
-        if (!cur || r.lastTs >= cur.ts) s.latest.set(r.seriesId, { ts: r.lastTs, value: r.last });
+        if (!cur || r.lastTs >= cur.ts) s.latest.set(r.seriesId, { ts: r.lastTs, value: r.last, mark: 0 });
         if (s.lastSampleAt === null || r.lastTs > s.lastSampleAt) s.lastSampleAt = r.lastTs;
       }
     }
