@@ -8,6 +8,7 @@ import { DbHandle } from '../src/database/db-handle';
 import { RatingEvents, type RatingRevised } from '../src/ratings/rating-events';
 import { RatingRevisionsService } from '../src/ratings/rating-revisions.service';
 import { RatingsRepository } from '../src/ratings/ratings.repository';
+import { latestYear, RatingsService } from '../src/ratings/ratings.service';
 import { RatingsWatcher } from '../src/ratings/ratings.watcher';
 import type { RatingDetailResponse, RatingRow, RatingsResponse } from '../src/ratings/ratings.types';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
@@ -495,5 +496,53 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     expect(detail.revisions[0]!.pue).toBeCloseTo((1000 * hours) / (800 * hours - 744), 12);
     expect(detail.revisions[0]!.reason).toMatch(/detected after ingest/);
     expect(revised.filter((e) => e.code === SITES.MONTH).map((e) => e.month)).toEqual([3]);
+  });
+  it('records no revision for a closed year nobody has read yet: a first backfill is not a change', async () => {
+    // A site created now (no earlier test listed it): its history arrives in two halves with the background
+    // checks in between. The first half alone is an interim rating, but nobody saw it: nothing to revise.
+    const code = 'RT-BACKFILL';
+    await t.createSite(code);
+    tokens[code] = (await t.createToken(code)).token;
+    const all = readings(2, counters(1000, 800));
+    const watcher = t.app.get(RatingsWatcher);
+    await post(code, all.slice(0, all.length / 2));
+    await t.flush();
+    await watcher.settle();
+    await post(code, all.slice(all.length / 2));
+    await t.flush();
+    await watcher.settle();
+    await t.app.get(RatingRevisionsService).idle();
+    const detail = await get<RatingDetailResponse>(`/api/v1/ratings/${code}?year=${YEAR}`);
+    expect(detail).toMatchObject({ status: 'final', pue: 1.25 });
+    expect(detail.revisions).toEqual([]);
+    expect(revised.filter((e) => e.code === code)).toEqual([]);
+
+    // From this read on, a change is a revision.
+    await post(code, [{ metric: 'it_energy_kwh', ts: END - 2 * HOUR, value: 20_000 + 800 * (HOURS - 1) - 8000 }]);
+    await t.flush();
+    await watcher.settle();
+    await t.app.get(RatingRevisionsService).idle();
+    const again = await get<RatingDetailResponse>(`/api/v1/ratings/${code}?year=${YEAR}`);
+    expect(again.revisions).toHaveLength(1);
+    expect(again.revisions[0]).toMatchObject({ year: YEAR, month: null, previousPue: 1.25 });
+  });
+  it('warms the cache with last year, this year and the trailing 12 months, so first reads are cache hits', async () => {
+    const svc = t.app.get(RatingsService);
+    const repo = t.app.get(RatingsRepository);
+    svc.cache.clear();
+    await svc.warm();
+    const reads = jest.spyOn(repo, 'dailyBuckets');
+    try {
+      const year = latestYear(); // what warm() takes as "this year"
+      await get<RatingsResponse>(`/api/v1/ratings?year=${year - 1}`);
+      await get<RatingsResponse>(`/api/v1/ratings?year=${year}`);
+      await get<RatingsResponse>('/api/v1/ratings?period=trailing12');
+      expect(reads).toHaveBeenCalledTimes(0);
+      svc.cache.clear();
+      await get<RatingsResponse>(`/api/v1/ratings?year=${YEAR}`);
+      expect(reads).toHaveBeenCalled(); // the spy does see cold reads
+    } finally {
+      reads.mockRestore();
+    }
   });
 });

@@ -33,7 +33,7 @@ function fmt(v: number | null, digits: number): string {
 
 /**
  * Baselines and revisions of closed-period ratings. `observe` compares a fresh computation with the stored
- * baseline: no baseline → store it; PUE or status changed → record a revision, move the baseline and emit
+ * baseline: no baseline → store it when the rating was read (not after ingest: nobody has seen it yet); PUE or status changed → record a revision, move the baseline and emit
  * `RatingEvents`. The baseline moves by compare-and-set, so two API instances noticing the same change record
  * it once.
  */
@@ -125,6 +125,9 @@ export class RatingRevisionsService implements OnApplicationShutdown {
     };
     const prev = await this.repo.baselines.findOne({ where });
     if (!prev) {
+      // A revision is a change to a rating someone has seen: baselines start on read. An ingest-side check
+      // before any read (a first backfill of history, say) has nothing to revise.
+      if (source === 'ingest') return null;
       await this.repo.baselines
         .createQueryBuilder()
         .insert()

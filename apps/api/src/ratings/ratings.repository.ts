@@ -18,6 +18,8 @@ export interface DailyRow extends DailyBucket {
 /** Columns in the order the row arrays come back (raw/array row mode: about half the cost of row objects). */
 const DAILY_COLS =
   'series_id, bucket, count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
+/** Counters' energy needs no sum/min/max: a quarter fewer values to convert (the read is most of a cold rating). */
+const COUNTER_COLS = 'series_id, bucket, count, 0, 0, 0, first, first_ts, last, last_ts, increase, resets';
 const ID_CHUNK = 500;
 
 type RawDaily = (number | string)[];
@@ -97,20 +99,24 @@ export class RatingsRepository {
     return rows;
   }
 
-  /** Daily buckets of these series with from <= bucket < to, ordered by series and bucket. */
-  async dailyBuckets(seriesIds: readonly number[], from: number, to: number): Promise<DailyRow[]> {
+  /**
+   * Daily buckets of these series with from <= bucket < to, ordered by series and bucket. `counters`: the
+   * series are energy counters, whose sum, min and max are not needed (returned as 0).
+   */
+  async dailyBuckets(seriesIds: readonly number[], from: number, to: number, counters = false): Promise<DailyRow[]> {
+    const cols = counters ? COUNTER_COLS : DAILY_COLS;
     const out: DailyRow[] = [];
     for (let i = 0; i < seriesIds.length; i += ID_CHUNK) {
       const ids = seriesIds.slice(i, i + ID_CHUNK);
       const rows =
         this.db.dialect === 'sqlite'
           ? await this.queryArrays(
-              `SELECT ${DAILY_COLS} FROM rollup_1d WHERE series_id IN (${ids.map(() => '?').join(',')})
+              `SELECT ${cols} FROM rollup_1d WHERE series_id IN (${ids.map(() => '?').join(',')})
                  AND bucket >= ? AND bucket < ? ORDER BY series_id, bucket`,
               [...ids, from, to],
             )
           : await this.queryArrays(
-              `SELECT ${DAILY_COLS} FROM rollup_1d WHERE series_id = ANY(?::int[]) AND bucket >= ? AND bucket < ?
+              `SELECT ${cols} FROM rollup_1d WHERE series_id = ANY(?::int[]) AND bucket >= ? AND bucket < ?
                  ORDER BY series_id, bucket`,
               [ids, from, to],
             );
