@@ -33,7 +33,7 @@ describe('aggregateFleet (energy-weighted)', () => {
     expect(fleet.pue).toBeCloseTo(1_900_000 / 1_500_000, 12);
   });
 
-  it('each optional KPI is weighted over the sites that report its quantity', () => {
+  it('water and CO₂ are weighted over the sites that report them; renewable and reuse credits over all sites', () => {
     const withAll = rateSite({
       facility: full(1_500_000),
       it: full(1_000_000),
@@ -46,9 +46,10 @@ describe('aggregateFleet (energy-weighted)', () => {
     const fleet = aggregateFleet([withAll, bare]);
     expect(fleet.pue).toBeCloseTo(2_700_000 / 2_000_000, 12);
     expect(fleet.wue).toBeCloseTo((2000 * 1000) / 1_000_000, 12); // not diluted by the site without a water meter
-    expect(fleet.ref).toBe(1);
-    expect(fleet.erf).toBeCloseTo(0.1, 12);
-    expect(fleet.ere).toBeCloseTo(1.35, 12);
+    // Credits: the bare site has no renewable or reuse meter, so it claims none; its energy still counts.
+    expect(fleet.ref).toBeCloseTo(1_500_000 / 2_700_000, 12); // capped at the first site's own 1.5 M
+    expect(fleet.erf).toBeCloseTo(150_000 / 2_700_000, 12); // not 0.10, the first site's alone
+    expect(fleet.ere).toBeCloseTo((2_700_000 - 150_000) / 2_000_000, 12);
     // Market-based: site 1 all renewable → 0 kg; site 2: 0.5 × 1.2 M = 600 000 kg.
     expect(fleet.cue).toBeCloseTo(600_000 / 2_000_000, 12);
     expect(fleet.cueLocation).toBeCloseTo((0.6 * 1_500_000 + 0.5 * 1_200_000) / 2_000_000, 12);
@@ -66,6 +67,14 @@ describe('aggregateFleet (energy-weighted)', () => {
     expect(aggregateFleet([surplus, none]).ref).toBeCloseTo(0.5, 12);
   });
 
+  it('credits are null only when no site reports them', () => {
+    const a = rateSite({ facility: full(1_000_000), it: full(800_000) });
+    const b = rateSite({ facility: full(1_000_000), it: full(800_000) });
+    expect(aggregateFleet([a, b])).toMatchObject({ ref: null, erf: null, ere: null });
+    const reuse = rateSite({ facility: full(1_000_000), it: full(800_000), reused: full(0) });
+    expect(aggregateFleet([a, reuse])).toMatchObject({ erf: 0, ref: null });
+  });
+
   it('flags mixed PUE categories', () => {
     const cat1 = rateSite({ facility: full(12_000_000), it: full(8_000_000), pueCategory: 1 });
     const cat2 = rateSite({ facility: full(12_000_000), it: full(7_800_000), pueCategory: 2 });
@@ -78,6 +87,7 @@ describe('aggregateFleet (energy-weighted)', () => {
       dcie: null,
       wue: null,
       ref: null,
+      erf: null,
       sites: 0,
       excluded: 0,
     });

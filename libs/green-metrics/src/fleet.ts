@@ -15,9 +15,9 @@ export interface FleetAggregate {
   /** kgCO₂e/kWh over the sites with an emission factor. */
   cue: number | null;
   cueLocation: number | null;
-  /** Over the sites that report renewable energy. */
+  /** Over all included sites: a site without a renewable meter claims none (null when no site reports any). */
   ref: number | null;
-  /** Over the sites that report reused energy (as is ere). */
+  /** Over all included sites, like ref: no reuse meter, no reuse (as is ere). */
   erf: number | null;
   ere: number | null;
   /** Rows included / left out. */
@@ -45,9 +45,14 @@ export function isFleetEligible(row: FleetRow): boolean {
 /**
  * Aggregate site rows (rateSite results for the same period). Included: rows with status final or
  * interim and no metering fault — a faulty or nearly empty row would distort the totals. Interim rows
- * contribute the energy of their covered part. Each optional KPI is computed over the rows that report
- * its quantity (numerator AND denominator from the same rows), so a site without a water meter does not
- * dilute the fleet WUE.
+ * contribute the energy of their covered part.
+ *
+ * Optional quantities come in two kinds. Consumption (water, CO₂): WUE and CUE are computed over the rows
+ * that report the quantity (numerator AND denominator from the same rows), so a site without a water meter
+ * does not dilute the fleet WUE — its water is unknown, not zero. Credits (renewable energy, reused heat):
+ * REF, ERF and ERE are computed over ALL included rows, a site without the meter counting as none — a site
+ * claims renewable or reused energy only with metering, and a fleet ERF over just the two sites that reuse
+ * heat would overstate the fleet's reuse many times over.
  */
 export function aggregateFleet(rows: readonly FleetRow[]): FleetAggregate {
   const included = rows.filter(isFleetEligible);
@@ -70,6 +75,9 @@ export function aggregateFleet(rows: readonly FleetRow[]): FleetAggregate {
     r.energy.renewableKwh === null ? null : Math.min(r.energy.renewableKwh, r.energy.facilityKwh),
   );
   const reused = subset((r) => r.energy.reusedKwh);
+  // Credits: over all included rows (see above); null only when no row reports the quantity at all.
+  const reusedKwh = reused === null ? null : reused.value;
+  const renewableCappedKwh = renewableCapped === null ? null : renewableCapped.value;
   const co2 = subset((r) => r.energy.co2Kg);
   const co2Location = subset((r) => r.energy.co2LocationKg);
 
@@ -80,9 +88,9 @@ export function aggregateFleet(rows: readonly FleetRow[]): FleetAggregate {
     wue: water && div(water.value * 1000, water.itKwh),
     cue: co2 && div(co2.value, co2.itKwh),
     cueLocation: co2Location && div(co2Location.value, co2Location.itKwh),
-    ref: renewableCapped && div(renewableCapped.value, renewableCapped.facilityKwh),
-    erf: reused && div(reused.value, reused.facilityKwh),
-    ere: reused && div(reused.facilityKwh - reused.value, reused.itKwh),
+    ref: renewableCappedKwh === null ? null : div(renewableCappedKwh, facilityKwh),
+    erf: reusedKwh === null ? null : div(reusedKwh, facilityKwh),
+    ere: reusedKwh === null ? null : div(facilityKwh - reusedKwh, itKwh),
     sites: included.length,
     excluded: rows.length - included.length,
     pueCategories: categories,
