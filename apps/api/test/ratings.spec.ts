@@ -3,14 +3,13 @@
  * several sites; the ratings API must give the figures computed here independently from the simulated
  * constant loads (energy = power × hours), on SQLite and PostgreSQL.
  */
-import type { IngestResponse } from '@dcfleet/contracts';
+import type { IngestResponse, RatingDetailResponse, RatingRow, RatingsResponse } from '@dcfleet/contracts';
 import { DbHandle } from '../src/database/db-handle';
 import { RatingEvents, type RatingRevised } from '../src/ratings/rating-events';
 import { RatingRevisionsService } from '../src/ratings/rating-revisions.service';
 import { RatingsRepository } from '../src/ratings/ratings.repository';
 import { latestYear, RatingsService } from '../src/ratings/ratings.service';
 import { RatingsWatcher } from '../src/ratings/ratings.watcher';
-import type { RatingDetailResponse, RatingRow, RatingsResponse } from '../src/ratings/ratings.types';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 
 const HOUR = 3_600_000;

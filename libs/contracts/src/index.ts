@@ -6,3 +6,4 @@ export * from './api';
 export * from './live';
 export * from './receipt';
 export * from './schemas';
+export * from './ratings';

@@ -23,7 +23,7 @@ import {
 } from '@dcfleet/green-metrics';
 import type { SiteEntity } from '../datacenters/site.entity';
 import type { DailyRow } from './ratings.repository';
-import type { EnergySource, MonthlyRatingRow, RatingRow } from './ratings.types';
+import type { EnergySource, MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
 
 /** Catalog metrics a rating reads (unlabelled series only: the site-level meters). */
 export const RATING_METRICS = {

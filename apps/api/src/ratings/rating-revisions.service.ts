@@ -6,7 +6,7 @@ import { RatingBaselineEntity } from './rating-baseline.entity';
 import { RatingEvents } from './rating-events';
 import { RatingRevisionEntity } from './rating-revision.entity';
 import { RatingsRepository } from './ratings.repository';
-import type { RatingRevisionInfo } from './ratings.types';
+import type { RatingRevisionInfo } from '@dcfleet/contracts';
 
 /** The figures of a closed period's rating that a revision compares. */
 export interface ObservedRating {

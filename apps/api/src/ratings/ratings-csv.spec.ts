@@ -1,6 +1,6 @@
 import { aggregateFleet } from '@dcfleet/green-metrics';
 import { csvCell, ratingsCsv } from './ratings-csv';
-import type { RatingRow, RatingsResponse } from './ratings.types';
+import type { RatingRow, RatingsResponse } from '@dcfleet/contracts';
 
 function row(code: string, name: string, pue: number, facilityKwh: number, itKwh: number): RatingRow {
   return {

@@ -1,5 +1,5 @@
 /** CSV export of a ratings table (RFC 4180, UTF-8 with BOM so spreadsheet programs read Chinese names). */
-import type { RatingsResponse } from './ratings.types';
+import type { RatingsResponse } from '@dcfleet/contracts';
 
 export const CSV_COLUMNS = [
   'code',

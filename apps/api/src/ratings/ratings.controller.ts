@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Roles } from '../auth/auth.decorators';
 import { ratingsCsv } from './ratings-csv';
 import { parsePeriodSpec, RatingsService } from './ratings.service';
-import type { RatingDetailResponse, RatingsResponse } from './ratings.types';
+import type { RatingDetailResponse, RatingsResponse } from '@dcfleet/contracts';
 
 const YEAR_QUERY = {
   name: 'year',

@@ -40,7 +40,7 @@ import type {
   RatingScheme,
   RatingsPeriod,
   RatingsResponse,
-} from './ratings.types';
+} from '@dcfleet/contracts';
 
 export type PeriodSpec = { kind: 'year'; year: number } | { kind: 'trailing12' };
 

@@ -1,7 +1,6 @@
-import { API_PREFIX } from '@dcfleet/contracts';
+import { API_PREFIX, type RatingDetailResponse, type RatingsResponse } from '@dcfleet/contracts';
 import { ApiError, requestBlob } from '../../../api/client';
 import { request } from '../../../api/client';
-import type { RatingDetail, RatingsResponse } from './ratings-types';
 
 /** Cache keys; a `rating:revised` event invalidates both prefixes. */
 export const RATINGS_PREFIX = 'ratings/';
@@ -13,8 +12,10 @@ export function fetchRatings(year: number, signal: AbortSignal): Promise<Ratings
   return request<RatingsResponse>(`${API_PREFIX}/ratings?year=${year}`, { signal });
 }
 
-export function fetchRating(code: string, year: number, signal: AbortSignal): Promise<RatingDetail> {
-  return request<RatingDetail>(`${API_PREFIX}/ratings/${encodeURIComponent(code)}?year=${year}`, { signal });
+export function fetchRating(code: string, year: number, signal: AbortSignal): Promise<RatingDetailResponse> {
+  return request<RatingDetailResponse>(`${API_PREFIX}/ratings/${encodeURIComponent(code)}?year=${year}`, {
+    signal,
+  });
 }
 
 /** Downloads GET /api/v1/ratings.csv with the session's token and saves it under the server's file name. */

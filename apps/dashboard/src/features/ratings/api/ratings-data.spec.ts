@@ -1,22 +1,23 @@
+import type { MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   gapHours,
   gradeClass,
   monthlyPueData,
   monthlyPueOptions,
-  normalizeGaps,
   parseYear,
   pueColor,
   selectableYears,
   sortRatings,
 } from './ratings-data';
-import type { RatingRow } from './ratings-types';
 
 function row(code: string, patch: Partial<RatingRow> = {}): RatingRow {
   return {
     code,
     name: code,
     hub: null,
+    from: '2025-01-01T00:00:00.000Z',
+    to: '2026-01-01T00:00:00.000Z',
     pue: null,
     pueCategory: 1,
     status: 'final',
@@ -25,11 +26,39 @@ function row(code: string, patch: Partial<RatingRow> = {}): RatingRow {
     meetsHubTarget: null,
     wue: null,
     cue: null,
+    cueLocation: null,
     ref: null,
     erf: null,
     ere: null,
+    dcie: null,
     meteringFault: false,
-    energy: { facilityKwh: 0, itKwh: 0 },
+    faultReasons: [],
+    coverageBy: { facility: 1, it: 1, renewable: null, reused: null, water: null },
+    sources: { facility: 'counter', it: 'counter' },
+    energy: {
+      facilityKwh: 0,
+      itKwh: 0,
+      renewableKwh: null,
+      reusedKwh: null,
+      waterM3: null,
+      co2Kg: null,
+      co2LocationKg: null,
+    },
+    ...patch,
+  };
+}
+
+function month(m: number, patch: Partial<MonthlyRatingRow> = {}): MonthlyRatingRow {
+  const mm = String(m).padStart(2, '0');
+  return {
+    year: 2025,
+    month: m,
+    from: `2025-${mm}-01T00:00:00.000Z`,
+    to: m === 12 ? '2026-01-01T00:00:00.000Z' : `2025-${String(m + 1).padStart(2, '0')}-01T00:00:00.000Z`,
+    facilityKwh: 0,
+    itKwh: 0,
+    pue: null,
+    coverage: 0,
     ...patch,
   };
 }
@@ -72,31 +101,21 @@ describe('grades and colours', () => {
   });
 });
 
-describe('evidence', () => {
-  it('normalises the gap lists and sums their hours', () => {
-    const gaps = { facility: [{ from: '2025-01-01T00:00:00Z', to: '2025-01-01T03:00:00Z' }] };
-    expect(
-      normalizeGaps({ receiptCount: 0, chainHead: null, chainVerification: null, dataGaps: gaps }),
-    ).toEqual({
-      facility: gaps.facility,
-      it: [],
-    });
-    expect(
-      normalizeGaps({ receiptCount: 0, chainHead: null, chainVerification: null, dataGaps: gaps.facility })
-        .facility,
-    ).toHaveLength(1);
-    expect(normalizeGaps(undefined)).toEqual({ facility: [], it: [] });
-    expect(gapHours(gaps.facility)).toBe(3);
+describe('data gaps', () => {
+  it('sums their hours', () => {
+    const gaps = [
+      { from: '2025-01-01T00:00:00Z', to: '2025-01-01T03:00:00Z' },
+      { from: '2025-01-02T00:00:00Z', to: '2025-01-02T00:30:00Z' },
+    ];
+    expect(gapHours(gaps)).toBe(3.5);
+    expect(gapHours([])).toBe(0);
   });
 });
 
 describe('monthly PUE chart', () => {
   it('has one bar per month in order, empty where there is no PUE', () => {
     const data = monthlyPueData(
-      [
-        { month: 2, facilityKwh: 0, itKwh: 0, pue: null, coverage: 0 },
-        { month: 1, facilityKwh: 120, itKwh: 100, pue: 1.2000004, coverage: 1 },
-      ],
+      [month(2), month(1, { facilityKwh: 120, itKwh: 100, pue: 1.2000004, coverage: 1 })],
       (m) => `M${m}`,
       'PUE',
     );

@@ -1,7 +1,7 @@
-/** Pure ratings helpers: sorting, grade display, evidence normalisation, the monthly PUE chart. Unit-tested. */
+/** Pure ratings helpers: sorting, grade display, data gaps, the monthly PUE chart. Unit-tested. */
+import type { DataGap, Grade, MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
 import type { ChartData, ChartOptions } from 'chart.js';
 import { COLORS } from '../../../components/chart-options';
-import type { DataGap, Grade, MonthlyRating, RatingEvidence, RatingRow } from './ratings-types';
 
 export type RatingSortKey =
   | 'code'
@@ -78,14 +78,6 @@ export function gradeClass(grade: Grade | null): string {
   return `grade-${grade}`;
 }
 
-/** The data gaps of the evidence as one list per energy, whatever shape the API sent. */
-export function normalizeGaps(evidence: RatingEvidence | undefined): { facility: DataGap[]; it: DataGap[] } {
-  const gaps = evidence?.dataGaps;
-  if (!gaps) return { facility: [], it: [] };
-  if (Array.isArray(gaps)) return { facility: gaps, it: [] };
-  return { facility: gaps.facility ?? [], it: gaps.it ?? [] };
-}
-
 /** Total length of gaps in hours. */
 export function gapHours(gaps: readonly DataGap[]): number {
   return gaps.reduce((h, g) => h + Math.max(0, Date.parse(g.to) - Date.parse(g.from)) / 3_600_000, 0);
@@ -107,7 +99,7 @@ export const DEFAULT_GRADES = [
 
 /** Bar chart data of the 12 monthly PUEs (months without a PUE are empty bars). */
 export function monthlyPueData(
-  monthly: readonly MonthlyRating[],
+  monthly: readonly MonthlyRatingRow[],
   monthName: (month: number) => string,
   label: string,
   grades: readonly { grade: number; maxPue: number }[] = DEFAULT_GRADES,

@@ -1,3 +1,4 @@
+import type { DataGap, RatingDetailResponse } from '@dcfleet/contracts';
 import { useMemo } from 'react';
 import { hrefFor } from '../../../app/routes';
 import { Chart } from '../../../components/Chart';
@@ -11,15 +12,7 @@ import {
   formatPue,
   NO_VALUE,
 } from '../../../lib/format';
-import {
-  DEFAULT_GRADES,
-  gapHours,
-  monthlyPueData,
-  monthlyPueOptions,
-  normalizeGaps,
-  parseYear,
-} from '../api/ratings-data';
-import type { DataGap, RatingDetail } from '../api/ratings-types';
+import { DEFAULT_GRADES, gapHours, monthlyPueData, monthlyPueOptions, parseYear } from '../api/ratings-data';
 import { useRatingQuery } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
 
@@ -50,9 +43,9 @@ function GapList({ title, gaps }: { title: string; gaps: DataGap[] }) {
   );
 }
 
-function Report({ r, year }: { r: RatingDetail; year: number }) {
+function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
   const { t, locale } = useI18n();
-  const gaps = normalizeGaps(r.evidence);
+  const gaps = r.evidence.dataGaps;
   const grades = r.scheme?.grades ?? DEFAULT_GRADES;
   const target = r.scheme
     ? (r.hub && r.scheme.hubTarget.overrides[r.hub]) || r.scheme.hubTarget.defaultMaxPue

@@ -1,6 +1,6 @@
+import type { Grade, RatingStatus } from '@dcfleet/contracts';
 import { useI18n } from '../../../i18n/i18n';
 import { gradeClass } from '../api/ratings-data';
-import type { Grade, RatingStatus } from '../api/ratings-types';
 
 export function GradeBadge({ grade }: { grade: Grade | null }) {
   const { t } = useI18n();

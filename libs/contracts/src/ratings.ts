@@ -1,9 +1,18 @@
 /**
- * Response shapes of the ratings API (product.md §6, §8). Plain types with no framework import, so they can
- * move to libs/contracts unchanged when the dashboard needs them.
+ * Response shapes of the ratings API (product.md §6, §8): GET /api/v1/ratings, /ratings/:code. Shared by the
+ * API, which builds them, and the dashboard, which reads them.
+ *
+ * contracts depends on nothing of ours (docs/architecture.md), so the few rating types the API takes from
+ * @dcfleet/green-metrics (Grade, RatingStatus, FleetAggregate) and the receipt chain verification are
+ * defined here again, structurally identical: the API's values type-check against both.
  */
-import type { FleetAggregate, Grade, PueCategory, RatingStatus } from '@dcfleet/green-metrics';
-import type { ChainVerification } from '../receipts/receipts.types';
+import type { PueCategory } from './site';
+
+/** Coverage status of a rating (green-metrics RatingStatus). */
+export type RatingStatus = 'final' | 'interim' | 'insufficient-data';
+
+/** A grade number (1 = best) or 'below-limit' (worse than the limit value) (green-metrics Grade). */
+export type Grade = number | 'below-limit';
 
 /** Which readings a site's energy came from: energy counters, or integrated power gauges. */
 export type EnergySource = 'counter' | 'power' | null;
@@ -72,12 +81,38 @@ export interface RatingsPeriod {
   period?: 'trailing12';
 }
 
+/**
+ * The energy-weighted fleet row (green-metrics FleetAggregate): Σ E_DC / Σ E_IT …, never the mean of site
+ * PUEs.
+ */
+export interface FleetRating {
+  pue: number | null;
+  dcie: number | null;
+  /** L/kWh over the sites that report water. */
+  wue: number | null;
+  /** kgCO₂e/kWh over the sites with an emission factor. */
+  cue: number | null;
+  cueLocation: number | null;
+  /** Over all included sites: a site without a renewable meter claims none (null when no site reports any). */
+  ref: number | null;
+  /** Over all included sites, like ref: no reuse meter, no reuse (as is ere). */
+  erf: number | null;
+  ere: number | null;
+  /** Rows included / left out. */
+  sites: number;
+  excluded: number;
+  /** Distinct PUE categories of the included rows; `mixedCategories` warns that their PUEs differ in kind. */
+  pueCategories: PueCategory[];
+  mixedCategories: boolean;
+  energy: RatingEnergy;
+}
+
 export interface RatingsResponse extends RatingsPeriod {
   scheme: RatingScheme;
   generatedAt: string;
   sites: RatingRow[];
   /** Energy-weighted (Σ E_DC / Σ E_IT …) over final and interim rows without metering fault. */
-  fleet: FleetAggregate;
+  fleet: FleetRating;
 }
 
 export interface MonthlyRatingRow {
@@ -95,6 +130,34 @@ export interface MonthlyRatingRow {
 export interface DataGap {
   from: string;
   to: string;
+}
+
+export type ChainBreakReason = 'hash mismatch' | 'prev link broken' | 'sequence gap' | 'head mismatch';
+
+export interface ChainBreak {
+  /** Sequence number where the chain first fails. */
+  seq: number;
+  /** Receipt id at that point; null when the receipt is missing (a gap at the end of the chain). */
+  id: string | null;
+  reason: ChainBreakReason;
+  detail: string;
+}
+
+/**
+ * Result of recomputing a site's receipt hash chain from the stored receipts (also the body of
+ * GET /api/v1/datacenters/:code/receipts/verify).
+ */
+export interface ChainVerification {
+  datacenter: string;
+  /** Receipts checked. */
+  receipts: number;
+  /** Head recorded on the site (sites.chain_seq / chain_head) when the verification started. */
+  head: { seq: number; hash: string };
+  valid: boolean;
+  firstBroken: ChainBreak | null;
+  verifiedAt: string;
+  /** 'full': every receipt from seq 1; 'incremental': from a checkpoint of an earlier full pass. */
+  scope: 'full' | 'incremental';
 }
 
 export interface RatingEvidence {
