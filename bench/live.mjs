@@ -7,7 +7,7 @@
 // Environment: BENCH_DB (sqlite | postgres, default sqlite), BENCH_CLIENTS (default 100,1000,2000),
 // BENCH_SECONDS (measured seconds per step, default 8), BENCH_SITES (25), BENCH_BATCHES_PER_S (10),
 // BENCH_BATCH_SAMPLES (2000), BENCH_SERIES (series per batch, default 200: 10 points each),
-// BENCH_API_ENV (k=v,k=v for the API, e.g. REDIS_URL=redis://127.0.0.1:6379), BENCH_NO_BUILD=1 (skip tsc).
+// BENCH_API_ENV (k=v,k=v for the API, e.g. REDIS_URL=redis://127.0.0.1:6379), BENCH_NO_BUILD=1 (skip the build).
 import { execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -178,8 +178,8 @@ async function step(api, tokens, codes, clients) {
 }
 
 if (process.env.BENCH_NO_BUILD !== '1') {
-  console.log('building the API (npx tsc -p apps/api/tsconfig.app.json; BENCH_NO_BUILD=1 skips) …');
-  execFileSync('npx', ['tsc', '-p', 'apps/api/tsconfig.app.json'], { cwd: ROOT, stdio: 'inherit' });
+  console.log('building the API and its libs (nx run @dcfleet/api:build; BENCH_NO_BUILD=1 skips) …');
+  execFileSync('npx', ['nx', 'run', '@dcfleet/api:build', '--outputStyle=static'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 const db = await freshDatabase(KIND);

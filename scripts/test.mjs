@@ -2,8 +2,9 @@
 /**
  * `npm test`: every check, one after the other; exits non-zero when any step failed.
  *
- *   build   nx run-many -t build           (all projects; Nx caches)
- *   lint    nx run-many -t lint            (includes module-boundary rules)
+ *   build     nx run-many -t build         (all projects, transpiled with swc; Nx caches)
+ *   typecheck nx run-many -t typecheck     (tsc --noEmit per project, tests included)
+ *   lint      nx run-many -t lint          (includes module-boundary rules)
  *   jest    jest -c jest.config.cjs        (unit + integration specs of the API and the libs; the API's
  *                                           integration suites use SQLite, and PostgreSQL too when
  *                                           TEST_DATABASE_URL is set; TEST_REDIS_URL enables the Redis ones)
@@ -32,6 +33,14 @@ const steps = [
     title: 'build (nx run-many -t build)',
     command: NPX,
     args: ['nx', 'run-many', '-t', 'build', '--outputStyle=static'],
+    env: NX_ENV,
+  },
+  {
+    // The build only transpiles (scripts/swc-build.mjs); types, including the tests', are checked here.
+    name: 'typecheck',
+    title: 'typecheck (nx run-many -t typecheck: tsc --noEmit per project, specs included)',
+    command: NPX,
+    args: ['nx', 'run-many', '-t', 'typecheck', '--outputStyle=static'],
     env: NX_ENV,
   },
   {

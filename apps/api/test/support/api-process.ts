@@ -9,7 +9,7 @@ export const MAIN_JS = join(ROOT, 'apps/api/dist/main.js');
 
 export function requireBuiltApi(): void {
   if (!existsSync(MAIN_JS)) {
-    throw new Error(`${MAIN_JS} is missing: build the API first (npx tsc -p apps/api/tsconfig.app.json, or npm run build)`);
+    throw new Error(`${MAIN_JS} is missing: build the API first (npm run build)`);
   }
 }
 
