@@ -60,8 +60,23 @@ export function isCatalogMetric(name: string): name is CatalogMetric {
   return Object.prototype.hasOwnProperty.call(METRIC_CATALOG, name);
 }
 
+/**
+ * Definitions looked up so far (ingest asks twice per sample). Shared, frozen objects; bounded, because
+ * custom metric names come from clients.
+ */
+const definitions = new Map<string, Readonly<MetricDefinition> | null>();
+const MAX_CACHED_DEFINITIONS = 10_000;
+
 /** Definition of a catalog or custom metric, or undefined when the name is not allowed. */
-export function metricDefinition(name: string): MetricDefinition | undefined {
+export function metricDefinition(name: string): Readonly<MetricDefinition> | undefined {
+  const hit = definitions.get(name);
+  if (hit !== undefined) return hit ?? undefined;
+  const def = lookupDefinition(name);
+  if (definitions.size < MAX_CACHED_DEFINITIONS) definitions.set(name, def ? Object.freeze(def) : null);
+  return def;
+}
+
+function lookupDefinition(name: string): MetricDefinition | undefined {
   if (isCatalogMetric(name)) return { name, ...METRIC_CATALOG[name] };
   if (CUSTOM_METRIC_PATTERN.test(name)) {
     // Custom counters are declared by suffix so Telegraf-style totals get reset-aware increases.

@@ -1,0 +1,44 @@
+import { metricDefinition } from './metrics';
+import { normalizeEntries } from './ingest';
+
+describe('metricDefinition', () => {
+  it('knows catalog metrics, custom x_ metrics (counters by _total) and nothing else', () => {
+    expect(metricDefinition('it_energy_kwh')).toMatchObject({ name: 'it_energy_kwh', kind: 'counter', unit: 'kWh' });
+    expect(metricDefinition('x_pump_speed')).toMatchObject({ name: 'x_pump_speed', kind: 'gauge' });
+    expect(metricDefinition('x_pump_starts_total')).toMatchObject({ kind: 'counter' });
+    expect(metricDefinition('pump_speed')).toBeUndefined();
+    expect(metricDefinition('pump_speed')).toBeUndefined(); // a cached miss stays a miss
+  });
+
+  it('hands out one frozen definition per name (ingest looks it up twice per sample)', () => {
+    const a = metricDefinition('inlet_temp_c');
+    expect(metricDefinition('inlet_temp_c')).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+});
+
+describe('normalizeEntries', () => {
+  const limits = { now: Date.UTC(2026, 10, 29), maxAgeMs: 400 * 86_400_000 };
+  it('validates each pair and says why a sample was refused', () => {
+    const ts = limits.now - 60_000;
+    const out = normalizeEntries(
+      [
+        { metric: 'it_power_kw', ts, value: 800, labels: { zone: 'B', hall: 'A' } },
+        { ts, values: { facility_power_kw: 1000, bogus: 1 } },
+        { metric: 'inlet_temp_c', ts, value: 500 },
+        'nope',
+      ],
+      limits,
+    );
+    expect(out.samples).toEqual([
+      { metric: 'it_power_kw', kind: 'gauge', labelKey: '{"hall":"A","zone":"B"}', labels: { zone: 'B', hall: 'A' }, ts, value: 800 },
+      { metric: 'facility_power_kw', kind: 'gauge', labelKey: '', labels: {}, ts, value: 1000 },
+    ]);
+    expect(out.rejected.map((r) => [r.index, r.metric ?? null, r.reason.split(' ')[0]])).toEqual([
+      [1, 'bogus', 'unknown'],
+      [2, null, 'value'],
+      [3, null, 'sample'],
+    ]);
+    expect(out.total).toBe(5);
+  });
+});
