@@ -1,6 +1,7 @@
 // npm run bench:ingest — end-to-end ingest throughput with rollups maintained, on SQLite and PostgreSQL.
 // 50,000 series (10 sites × 5,000 series), 5,000-sample JSON batches, 2 concurrent clients, 20 s per DB.
 // Prints samples/s and request latency; asserts nothing.
+import { cpus, loadavg } from 'node:os';
 import { createSiteWithToken, freshDatabase, percentile, startApi } from './lib.mjs';
 
 const SITES = Number(process.env.BENCH_SITES ?? 10);
@@ -64,7 +65,10 @@ async function run(kind) {
     console.log(
       `${kind.padEnd(8)} ${Math.round(samples / elapsed).toLocaleString('en-US').padStart(9)} samples/s  ` +
         `p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  ` +
-        `requests ${latencies.length}  errors ${errors}  rollup lag ${lag} s  buckets merged ${merged}`,
+        `requests ${latencies.length}  errors ${errors}  rollup lag ${lag} s  buckets merged ${merged}  ` +
+        // Client and API share the machine: a load average well above the core count means the figure is not
+        // the API's alone.
+        `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
     );
   } finally {
     await api.stop();
