@@ -91,7 +91,7 @@ function Page({ location, session }: { location: Location; session: LoginRespons
     case 'report':
       return <ReportPage code={route.code} query={query} />;
     case 'admin':
-      return <AdminPage query={query} username={session.user.username} />;
+      return <AdminPage query={query} username={session.user.username} role={session.user.role} />;
     default:
       return <Message title={t('app.notFound.title')} body={t('app.notFound.body')} />;
   }

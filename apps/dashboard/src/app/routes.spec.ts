@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canAccess, hrefFor, navItems, parseHash, sectionOf } from './routes';
+import { canAccess, canManageAlarmRules, hrefFor, navItems, parseHash, sectionOf } from './routes';
 
 describe('parseHash', () => {
   it('recognises the plain routes', () => {
@@ -57,5 +57,13 @@ describe('role rules', () => {
     expect(sectionOf({ name: 'site', code: 'X1' })).toBe('fleet');
     expect(sectionOf({ name: 'report', code: 'X1' })).toBe('ratings');
     expect(sectionOf({ name: 'login' })).toBeNull();
+  });
+});
+
+describe('canManageAlarmRules', () => {
+  it('only admins change alarm rules (operators read them through the API)', () => {
+    expect(canManageAlarmRules('admin')).toBe(true);
+    expect(canManageAlarmRules('operator')).toBe(false);
+    expect(canManageAlarmRules('regulator')).toBe(false);
   });
 });

@@ -110,6 +110,11 @@ export function canSeeAlarms(role: Role): boolean {
   return canAccess('alarms', role);
 }
 
+/** Whether the role may create, change and delete alarm rules (the API: admin only; operators read them). */
+export function canManageAlarmRules(role: Role): boolean {
+  return role === 'admin';
+}
+
 export interface NavItem {
   name: 'fleet' | 'alarms' | 'ratings' | 'admin';
   href: string;

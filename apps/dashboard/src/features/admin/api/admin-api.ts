@@ -1,11 +1,14 @@
 import {
   API_PREFIX,
+  type AlarmRuleInfo,
+  type CreateAlarmRuleInput,
   type CreateDataCenterRequest,
   type CreatedIngestToken,
   type CreateUserRequest,
   type DataCenterWithSnapshot,
   type IngestTokenInfo,
   type Role,
+  type UpdateAlarmRuleInput,
   type UpdateDataCenterRequest,
   type UserInfo,
 } from '@dcfleet/contracts';
@@ -13,6 +16,7 @@ import { request } from '../../../api/client';
 
 export const TOKENS_KEY = 'admin/tokens';
 export const USERS_KEY = 'admin/users';
+export const ALARM_RULES_KEY = 'admin/alarm-rules';
 
 export function createSite(body: CreateDataCenterRequest): Promise<DataCenterWithSnapshot> {
   return request(`${API_PREFIX}/datacenters`, { method: 'POST', body });
@@ -50,4 +54,20 @@ export function updateUser(
   body: { role?: Role; disabled?: boolean; password?: string },
 ): Promise<UserInfo> {
   return request(`${API_PREFIX}/users/${encodeURIComponent(username)}`, { method: 'PATCH', body });
+}
+
+export function fetchAlarmRules(signal: AbortSignal): Promise<AlarmRuleInfo[]> {
+  return request<AlarmRuleInfo[]>(`${API_PREFIX}/alarm-rules`, { signal });
+}
+
+export function createAlarmRule(body: CreateAlarmRuleInput): Promise<AlarmRuleInfo> {
+  return request(`${API_PREFIX}/alarm-rules`, { method: 'POST', body });
+}
+
+export function updateAlarmRule(id: number, body: UpdateAlarmRuleInput): Promise<AlarmRuleInfo> {
+  return request(`${API_PREFIX}/alarm-rules/${id}`, { method: 'PATCH', body });
+}
+
+export function deleteAlarmRule(id: number): Promise<void> {
+  return request(`${API_PREFIX}/alarm-rules/${id}`, { method: 'DELETE' });
 }

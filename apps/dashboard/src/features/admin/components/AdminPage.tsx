@@ -8,7 +8,7 @@ import {
 } from '@dcfleet/contracts';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { queryCache, useQuery } from '../../../api/query-cache';
-import { hrefFor } from '../../../app/routes';
+import { canManageAlarmRules, hrefFor } from '../../../app/routes';
 import { CopyButton, Empty, ErrorState, Loading, PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { formatAgo, formatDateTime, formatPower } from '../../../lib/format';
@@ -24,29 +24,15 @@ import {
   updateUser,
   USERS_KEY,
 } from '../api/admin-api';
+import { AlarmRulesAdmin } from './AlarmRulesAdmin';
+import { Flash } from './Flash';
 import { SiteFormDialog } from './SiteFormDialog';
 
-type Tab = 'sites' | 'tokens' | 'users';
-const TABS: Tab[] = ['sites', 'tokens', 'users'];
+type Tab = 'sites' | 'tokens' | 'users' | 'alarms';
+const TABS: Tab[] = ['sites', 'tokens', 'users', 'alarms'];
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function Flash({ message, error }: { message: string | null; error: string | null }) {
-  return (
-    <>
-      <p className="visually-hidden" role="status" aria-live="polite">
-        {message ?? ''}
-      </p>
-      {message ? <p className="ok-note">{message}</p> : null}
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </>
-  );
 }
 
 function SitesAdmin() {
@@ -503,7 +489,15 @@ function UsersAdmin({ self }: { self: string }) {
   );
 }
 
-export function AdminPage({ query, username }: { query: Record<string, string>; username: string }) {
+export function AdminPage({
+  query,
+  username,
+  role,
+}: {
+  query: Record<string, string>;
+  username: string;
+  role: Role;
+}) {
   const { t } = useI18n();
   const tab: Tab = (TABS as string[]).includes(query.tab ?? '') ? (query.tab as Tab) : 'sites';
   return (
@@ -527,7 +521,15 @@ export function AdminPage({ query, username }: { query: Record<string, string>; 
           ))}
         </ul>
       </nav>
-      {tab === 'sites' ? <SitesAdmin /> : tab === 'tokens' ? <TokensAdmin /> : <UsersAdmin self={username} />}
+      {tab === 'sites' ? (
+        <SitesAdmin />
+      ) : tab === 'tokens' ? (
+        <TokensAdmin />
+      ) : tab === 'alarms' ? (
+        <AlarmRulesAdmin canEdit={canManageAlarmRules(role)} />
+      ) : (
+        <UsersAdmin self={username} />
+      )}
     </section>
   );
 }
