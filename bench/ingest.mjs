@@ -9,10 +9,15 @@ const SERIES_PER_SITE = Number(process.env.BENCH_SERIES_PER_SITE ?? 5000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const KINDS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',');
-const EXTRA_ENV = process.env.BENCH_API_ENV ? Object.fromEntries(process.env.BENCH_API_ENV.split(',').map((kv) => kv.split('='))) : {};
+const EXTRA_ENV = process.env.BENCH_API_ENV
+  ? Object.fromEntries(process.env.BENCH_API_ENV.split(',').map((kv) => kv.split('=')))
+  : {};
 
 // Per-series label suffixes, pre-rendered: the client should spend its CPU on sending, not on JSON.
-const zones = Array.from({ length: SERIES_PER_SITE }, (_, i) => `{"metric":"inlet_temp_c","labels":{"zone":"Z${i}"},"ts":`);
+const zones = Array.from(
+  { length: SERIES_PER_SITE },
+  (_, i) => `{"metric":"inlet_temp_c","labels":{"zone":"Z${i}"},"ts":`,
+);
 
 function batch(ts, round) {
   let s = '{"samples":[';
@@ -28,7 +33,8 @@ async function run(kind) {
   const api = await startApi(db.url, db.dataDir, EXTRA_ENV);
   try {
     const tokens = [];
-    for (let i = 0; i < SITES; i++) tokens.push(await createSiteWithToken(api, `BENCH-${String(i).padStart(3, '0')}`));
+    for (let i = 0; i < SITES; i++)
+      tokens.push(await createSiteWithToken(api, `BENCH-${String(i).padStart(3, '0')}`));
     const t0 = Date.now() - 86_400_000;
     let next = 0; // global batch counter: batch k → site k % SITES, event time advances one second per round
     const latencies = [];
@@ -59,11 +65,19 @@ async function run(kind) {
     const elapsed = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
     // Let the last flush land and report its lag, so "with rollups maintained" is visible.
-    const metrics = await (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.adminToken}` } })).text();
+    const metrics = await (
+      await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.adminToken}` } })
+    ).text();
     const lag = /^dcfleet_rollup_lag_seconds (\S+)$/m.exec(metrics)?.[1];
-    const merged = [...metrics.matchAll(/dcfleet_rollup_buckets_written_total\{step="(\w+)",mode="merge"\} (\S+)/g)].map((m) => `${m[1]}=${m[2]}`).join(' ');
+    const merged = [
+      ...metrics.matchAll(/dcfleet_rollup_buckets_written_total\{step="(\w+)",mode="merge"\} (\S+)/g),
+    ]
+      .map((m) => `${m[1]}=${m[2]}`)
+      .join(' ');
     console.log(
-      `${kind.padEnd(8)} ${Math.round(samples / elapsed).toLocaleString('en-US').padStart(9)} samples/s  ` +
+      `${kind.padEnd(8)} ${Math.round(samples / elapsed)
+        .toLocaleString('en-US')
+        .padStart(9)} samples/s  ` +
         `p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  ` +
         `requests ${latencies.length}  errors ${errors}  rollup lag ${lag} s  buckets merged ${merged}  ` +
         // Client and API share the machine: a load average well above the core count means the figure is not
@@ -76,5 +90,7 @@ async function run(kind) {
   }
 }
 
-console.log(`bench:ingest — ${SITES} sites × ${SERIES_PER_SITE} series, ${SERIES_PER_SITE}-sample batches, ${CLIENTS} clients, ${SECONDS} s`);
+console.log(
+  `bench:ingest — ${SITES} sites × ${SERIES_PER_SITE} series, ${SERIES_PER_SITE}-sample batches, ${CLIENTS} clients, ${SECONDS} s`,
+);
 for (const kind of KINDS) await run(kind);

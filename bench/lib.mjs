@@ -23,8 +23,16 @@ export function freePort() {
 /** Creates a fresh database: a temp SQLite file, or a new PostgreSQL database on BENCH_DATABASE_URL. */
 export async function freshDatabase(kind) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dcfleet-bench-'));
-  if (kind === 'sqlite') return { url: `sqlite:${join(dataDir, 'bench.sqlite')}`, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  const base = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (kind === 'sqlite')
+    return {
+      url: `sqlite:${join(dataDir, 'bench.sqlite')}`,
+      dataDir,
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  const base =
+    process.env.BENCH_DATABASE_URL ||
+    process.env.TEST_DATABASE_URL ||
+    'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `dcfleet_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
@@ -51,9 +59,22 @@ export async function startApi(databaseUrl, dataDir, env = {}) {
   if (!existsSync(main)) throw new Error('apps/api/dist/main.js missing: run `npm run build` first');
   const port = await freePort();
   // Same V8 flags as `npm start` (scripts/start.mjs), plus any given for profiling.
-  const nodeArgs = ['--max-semi-space-size=64', ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [])];
+  const nodeArgs = [
+    '--max-semi-space-size=64',
+    ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, main], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, DEMO: '0', ADMIN_PASSWORD, LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      DEMO: '0',
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -67,21 +88,37 @@ export async function startApi(databaseUrl, dataDir, env = {}) {
     if (Date.now() > deadline) throw new Error('API did not become ready');
     await new Promise((r) => setTimeout(r, 200));
   }
-  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
   const { accessToken } = await login.json();
   return {
     url,
     child,
     adminToken: accessToken,
-    stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
   };
 }
 
 export async function createSiteWithToken(api, code) {
   const h = { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` };
-  const r1 = await fetch(`${api.url}/api/v1/datacenters`, { method: 'POST', headers: h, body: JSON.stringify({ code, name: `Bench ${code}` }) });
+  const r1 = await fetch(`${api.url}/api/v1/datacenters`, {
+    method: 'POST',
+    headers: h,
+    body: JSON.stringify({ code, name: `Bench ${code}` }),
+  });
   if (r1.status !== 201) throw new Error(`create site ${code}: ${r1.status} ${await r1.text()}`);
-  const r2 = await fetch(`${api.url}/api/v1/datacenters/${code}/tokens`, { method: 'POST', headers: h, body: JSON.stringify({ name: 'bench' }) });
+  const r2 = await fetch(`${api.url}/api/v1/datacenters/${code}/tokens`, {
+    method: 'POST',
+    headers: h,
+    body: JSON.stringify({ name: 'bench' }),
+  });
   return (await r2.json()).token;
 }
 

@@ -21,7 +21,9 @@ const SITES = Number(process.env.BENCH_SITES ?? 25);
 const BATCHES_PER_S = Number(process.env.BENCH_BATCHES_PER_S ?? 10);
 const BATCH_SAMPLES = Number(process.env.BENCH_BATCH_SAMPLES ?? 2000);
 const SERIES = Math.min(Number(process.env.BENCH_SERIES ?? 200), BATCH_SAMPLES);
-const EXTRA_ENV = process.env.BENCH_API_ENV ? Object.fromEntries(process.env.BENCH_API_ENV.split(',').map((kv) => kv.split('='))) : {};
+const EXTRA_ENV = process.env.BENCH_API_ENV
+  ? Object.fromEntries(process.env.BENCH_API_ENV.split(',').map((kv) => kv.split('=')))
+  : {};
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -63,7 +65,16 @@ function cpuSeconds(pid) {
 /** Background ingest: BATCHES_PER_S batches a second, round robin over the sites, until stopped. */
 function startIngest(api, tokens, codes) {
   // responded: "code|ISO newest sample time" → when the 200 arrived (to pair with dc:update arrivals)
-  const stats = { sent: 0, ok: 0, errors: 0, samples: 0, latencies: [], responded: new Map(), statuses: {}, lastError: '' };
+  const stats = {
+    sent: 0,
+    ok: 0,
+    errors: 0,
+    samples: 0,
+    latencies: [],
+    responded: new Map(),
+    statuses: {},
+    lastError: '',
+  };
   let k = 0;
   let stopped = false;
   const timer = setInterval(() => {
@@ -122,11 +133,17 @@ function ask(child, msg, key) {
 }
 
 async function step(api, tokens, codes, clients) {
-  const child = fork(join(ROOT, 'bench/live-clients.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(ROOT, 'bench/live-clients.mjs'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let ingest;
   try {
     // Clients connect first (≈ 100 handshakes/s here), then the load starts.
-    const ready = await ask(child, { cmd: 'connect', url: api.url, token: api.adminToken, clients, sites: codes }, 'ready');
+    const ready = await ask(
+      child,
+      { cmd: 'connect', url: api.url, token: api.adminToken, clients, sites: codes },
+      'ready',
+    );
     ingest = startIngest(api, tokens, codes);
     await sleep(1500); // settle: first fleet updates
     ingest.stats.samples = 0;
@@ -179,7 +196,10 @@ async function step(api, tokens, codes, clients) {
 
 if (process.env.BENCH_NO_BUILD !== '1') {
   console.log('building the API and its libs (nx run @dcfleet/api:build; BENCH_NO_BUILD=1 skips) …');
-  execFileSync('npx', ['nx', 'run', '@dcfleet/api:build', '--outputStyle=static'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npx', ['nx', 'run', '@dcfleet/api:build', '--outputStyle=static'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }
 
 const db = await freshDatabase(KIND);

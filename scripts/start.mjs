@@ -85,6 +85,8 @@ if (!existsSync(MAIN)) {
 // semi-space they are scavenged (and some promoted) several times per batch. Measured: GC time halved and
 // ~15 % more samples/s (README, "Performance"). Deployments should pass the same flag.
 const NODE_FLAGS = ['--max-semi-space-size=64'];
-console.log(`[start] starting the API: node ${[...NODE_FLAGS, path.relative(ROOT, MAIN)].join(' ')} (DEMO=${env.DEMO})`);
+console.log(
+  `[start] starting the API: node ${[...NODE_FLAGS, path.relative(ROOT, MAIN)].join(' ')} (DEMO=${env.DEMO})`,
+);
 const code = await run(process.execPath, [...NODE_FLAGS, MAIN], env, true);
 process.exit(code);

@@ -4,6 +4,7 @@
  *
  *   build     nx run-many -t build         (all projects, transpiled with swc; Nx caches)
  *   typecheck nx run-many -t typecheck     (tsc --noEmit per project, tests included)
+ *   format    prettier --check .           (npm run format fixes it; Markdown is hand-wrapped, not checked)
  *   lint      nx run-many -t lint          (includes module-boundary rules)
  *   jest    jest -c jest.config.cjs        (unit + integration specs of the API and the libs; the API's
  *                                           integration suites use SQLite, and PostgreSQL too when
@@ -42,6 +43,13 @@ const steps = [
     command: NPX,
     args: ['nx', 'run-many', '-t', 'typecheck', '--outputStyle=static'],
     env: NX_ENV,
+  },
+  {
+    name: 'format',
+    title: 'format (prettier --check .)',
+    command: NPX,
+    args: ['prettier', '--check', '.', '--log-level', 'warn'],
+    env: process.env,
   },
   {
     name: 'lint',

@@ -21,7 +21,19 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), ObservabilityModule, DatabaseModule, AuditModule, AuthModule, TelemetryModule, IngestModule, LiveModule, RatingsModule, ReceiptsModule, AlarmsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        ObservabilityModule,
+        DatabaseModule,
+        AuditModule,
+        AuthModule,
+        TelemetryModule,
+        IngestModule,
+        LiveModule,
+        RatingsModule,
+        ReceiptsModule,
+        AlarmsModule,
+      ],
       controllers: [DatacentersController, CatalogController, HealthController],
       providers: [DemoService],
     };

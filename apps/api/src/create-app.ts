@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, type INestApplication, type LogLevel } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+  type INestApplication,
+  type LogLevel,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -26,11 +34,16 @@ class ErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     let status = 500;
-    let body: Record<string, unknown> = { statusCode: 500, error: 'Internal Server Error', message: 'internal error' };
+    let body: Record<string, unknown> = {
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'internal error',
+    };
     if (exception instanceof HttpException) {
       status = exception.getStatus();
       const r = exception.getResponse();
-      body = typeof r === 'string' ? { statusCode: status, message: r } : { statusCode: status, ...(r as object) };
+      body =
+        typeof r === 'string' ? { statusCode: status, message: r } : { statusCode: status, ...(r as object) };
     } else if (isStorageUnavailable(exception)) {
       // A database outage outside the ingest write path (token or session lookup, reads) is a 503, not a 500.
       status = 503;
@@ -74,7 +87,10 @@ function guardPostgresClients(app: INestApplication): void {
 }
 
 /** Builds the HTTP app (shared by main.ts and the integration tests). */
-export async function createApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig,
+  opts: { logger?: boolean } = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: opts.logger === false ? false : LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.env.LOG_LEVEL) + 1),
@@ -106,7 +122,9 @@ export async function createApp(config: AppConfig, opts: { logger?: boolean } = 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = (req as Request & { route?: { path?: string } }).route?.path ?? (req.path.startsWith('/api') ? 'unmatched' : 'static');
+      const route =
+        (req as Request & { route?: { path?: string } }).route?.path ??
+        (req.path.startsWith('/api') ? 'unmatched' : 'static');
       metrics.httpDuration.observe(
         { method: req.method, route, status: String(res.statusCode) },
         Number(process.hrtime.bigint() - start) / 1e9,
@@ -116,7 +134,9 @@ export async function createApp(config: AppConfig, opts: { logger?: boolean } = 
   });
   // Ingest routes read their own bodies (limits, gzip, line protocol); everything else is small JSON.
   const json = express.json({ limit: '1mb' });
-  app.use((req: Request, res: Response, next: NextFunction) => (RAW_BODY_PATHS.has(req.path) ? next() : json(req, res, next)));
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    RAW_BODY_PATHS.has(req.path) ? next() : json(req, res, next),
+  );
   app.useGlobalFilters(new ErrorFilter());
 
   const doc = new DocumentBuilder()
@@ -125,13 +145,22 @@ export async function createApp(config: AppConfig, opts: { logger?: boolean } = 
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
 
   const dir = dashboardDir(config);
   if (dir) {
     app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/health') || req.path.startsWith('/socket.io') || req.path === '/metrics') return next();
+      if (
+        req.method !== 'GET' ||
+        req.path.startsWith('/api') ||
+        req.path.startsWith('/health') ||
+        req.path.startsWith('/socket.io') ||
+        req.path === '/metrics'
+      )
+        return next();
       res.sendFile(join(dir, 'index.html'));
     });
   }

@@ -11,7 +11,9 @@ async function bootstrap(): Promise<void> {
     config = AppConfig.fromEnv();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`dcfleet cannot start. ${err.message}\nSee .env.example for every variable and its default.`);
+      console.error(
+        `dcfleet cannot start. ${err.message}\nSee .env.example for every variable and its default.`,
+      );
       process.exit(1);
     }
     throw err;
@@ -23,11 +25,16 @@ async function bootstrap(): Promise<void> {
   const url = await app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
   const log = new Logger('dcfleet');
-  log.log(`listening on ${base} (database: ${config.database.type}${config.database.type === 'sqlite' ? ' ' + config.database.path : ''})`);
+  log.log(
+    `listening on ${base} (database: ${config.database.type}${config.database.type === 'sqlite' ? ' ' + config.database.path : ''})`,
+  );
   if (config.env.DEMO) {
     await demo.startFleet(base);
     log.log(`demo mode — open ${base}/ and log in as:`);
-    for (const u of DEMO_USERS) log.log(`  ${u.role.padEnd(9)} ${u.username} / ${u.username === config.env.ADMIN_USERNAME && config.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : u.password}`);
+    for (const u of DEMO_USERS)
+      log.log(
+        `  ${u.role.padEnd(9)} ${u.username} / ${u.username === config.env.ADMIN_USERNAME && config.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : u.password}`,
+      );
   }
 }
 

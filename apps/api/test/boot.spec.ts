@@ -15,7 +15,13 @@ describe('booting apps/api/dist/main.js', () => {
     runs = {
       noPassword: runToExit({ DEMO: '0', DATA_DIR: dataDir('no-password'), PORT: '0' }),
       weak: runToExit({ DEMO: '0', ADMIN_PASSWORD: 'hunter2', DATA_DIR: dataDir('weak'), PORT: '0' }),
-      many: runToExit({ DEMO: '0', PORT: 'abc', DATABASE_URL: 'mysql://root@db/x', REDIS_URL: 'http://x', DATA_DIR: dataDir('many') }),
+      many: runToExit({
+        DEMO: '0',
+        PORT: 'abc',
+        DATABASE_URL: 'mysql://root@db/x',
+        REDIS_URL: 'http://x',
+        DATA_DIR: dataDir('many'),
+      }),
     };
     for (const r of Object.values(runs)) r.catch(() => undefined); // failures surface in the tests
   });
@@ -42,14 +48,24 @@ describe('booting apps/api/dist/main.js', () => {
   it('reports every bad variable on its own line in one boot', async () => {
     const { code, stderr } = await runs.many;
     expect(code).toBe(1);
-    for (const line of [/- PORT .*number/, /- DATABASE_URL must be sqlite:<path> or postgres/, /- REDIS_URL must be redis:\/\//, /- ADMIN_PASSWORD is required/]) {
+    for (const line of [
+      /- PORT .*number/,
+      /- DATABASE_URL must be sqlite:<path> or postgres/,
+      /- REDIS_URL must be redis:\/\//,
+      /- ADMIN_PASSWORD is required/,
+    ]) {
       expect(stderr).toMatch(line);
     }
   });
 
   it('DEMO=0 with a strong ADMIN_PASSWORD boots an empty instance whose admin can log in', async () => {
     const data = dataDir('ok');
-    const api = await startApi({ DEMO: '0', ADMIN_PASSWORD: 'boot-test-admin-password', DATA_DIR: data, DATABASE_URL: `sqlite:${join(data, 'db.sqlite')}` });
+    const api = await startApi({
+      DEMO: '0',
+      ADMIN_PASSWORD: 'boot-test-admin-password',
+      DATA_DIR: data,
+      DATABASE_URL: `sqlite:${join(data, 'db.sqlite')}`,
+    });
     try {
       const ready = await fetch(`${api.url}/health/ready`);
       expect(await ready.json()).toEqual({ status: 'ok', database: 'sqlite' });
@@ -60,7 +76,9 @@ describe('booting apps/api/dist/main.js', () => {
       });
       expect(login.status).toBe(200);
       const { accessToken } = (await login.json()) as { accessToken: string };
-      const sites = await fetch(`${api.url}/api/v1/datacenters`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const sites = await fetch(`${api.url}/api/v1/datacenters`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
       expect(await sites.json()).toEqual([]); // no demo fleet
       expect(existsSync(join(data, 'jwt-secret'))).toBe(true); // generated JWT secret kept in the data directory
     } finally {

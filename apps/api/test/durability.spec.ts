@@ -29,12 +29,22 @@ const aValue = (k: number) => 500 + ((k * 37) % 1000) + 0.25;
 const bTs = (k: number) => T0 + k * SEC;
 const bValue = (k: number) => 2000 + ((k * 53) % 3000) + 0.75;
 
-function batch(metric: string, from: number, size: number, ts: (k: number) => number, value: (k: number) => number) {
-  return { samples: Array.from({ length: size }, (_, i) => ({ metric, ts: ts(from + i), value: value(from + i) })) };
+function batch(
+  metric: string,
+  from: number,
+  size: number,
+  ts: (k: number) => number,
+  value: (k: number) => number,
+) {
+  return {
+    samples: Array.from({ length: size }, (_, i) => ({ metric, ts: ts(from + i), value: value(from + i) })),
+  };
 }
 
 /** Expected per-minute aggregates of a set of (ts, value) samples. */
-function minuteAggregates(samples: [number, number][]): Map<number, { count: number; sum: number; min: number; max: number }> {
+function minuteAggregates(
+  samples: [number, number][],
+): Map<number, { count: number; sum: number; min: number; max: number }> {
   const out = new Map<number, { count: number; sum: number; min: number; max: number }>();
   for (const [ts, v] of samples) {
     const m = ts - (ts % MIN);
@@ -78,11 +88,20 @@ describe.each(dialects())('durability of the built API on %s', (dialect) => {
     const nodeArgs: string[] = [];
     if (dialect === 'postgres') {
       const preload = join(db.dataDir, 'clock-skew.cjs');
-      writeFileSync(preload, `const real = Date.now; const off = ${life * 2 * HOUR}; Date.now = () => real() + off;\n`);
+      writeFileSync(
+        preload,
+        `const real = Date.now; const off = ${life * 2 * HOUR}; Date.now = () => real() + off;\n`,
+      );
       nodeArgs.push('-r', preload);
     }
     const started = await startApi(
-      { DATABASE_URL: db.url, DATA_DIR: db.dataDir, ADMIN_PASSWORD, ROLLUP_FLUSH_MS: '600000', INGEST_MAX_SAMPLES: '5000' },
+      {
+        DATABASE_URL: db.url,
+        DATA_DIR: db.dataDir,
+        ADMIN_PASSWORD,
+        ROLLUP_FLUSH_MS: '600000',
+        INGEST_MAX_SAMPLES: '5000',
+      },
       nodeArgs,
     );
     const res = await fetch(`${started.url}/api/v1/auth/login`, {
@@ -111,24 +130,40 @@ describe.each(dialects())('durability of the built API on %s', (dialect) => {
   }
 
   async function pendingReceipts(): Promise<number> {
-    const [r] = await direct!.query<{ n: string | number }>('SELECT COUNT(*) AS n FROM receipts WHERE NOT rolled_up');
+    const [r] = await direct!.query<{ n: string | number }>(
+      'SELECT COUNT(*) AS n FROM receipts WHERE NOT rolled_up',
+    );
     return Number(r!.n);
   }
 
   /** Every receipt's samples are all there: a batch is never half-stored. */
   async function receiptsWhole(): Promise<{ id: number; accepted: number; stored: number }[]> {
-    const r = await direct!.query<{ id: string | number; accepted: string | number; stored: string | number }>(
+    const r = await direct!.query<{
+      id: string | number;
+      accepted: string | number;
+      stored: string | number;
+    }>(
       'SELECT r.id AS id, r.accepted AS accepted, (SELECT COUNT(*) FROM samples s WHERE s.receipt_id = r.id) AS stored FROM receipts r ORDER BY r.id',
     );
     return r.map((x) => ({ id: Number(x.id), accepted: Number(x.accepted), stored: Number(x.stored) }));
   }
 
   /** The rollups served by the API (and stored) match the raw samples, minute by minute and hour by hour. */
-  async function expectRollupsMatch(url: string, jwt: string, metric: string, samples: [number, number][], from: number, to: number) {
+  async function expectRollupsMatch(
+    url: string,
+    jwt: string,
+    metric: string,
+    samples: [number, number][],
+    from: number,
+    to: number,
+  ) {
     const expected = minuteAggregates(samples);
-    const res = await fetch(`${url}/api/v1/datacenters/${SITE}/series?metric=${metric}&step=1m&from=${from}&to=${to}`, {
-      headers: { authorization: `Bearer ${jwt}` },
-    });
+    const res = await fetch(
+      `${url}/api/v1/datacenters/${SITE}/series?metric=${metric}&step=1m&from=${from}&to=${to}`,
+      {
+        headers: { authorization: `Bearer ${jwt}` },
+      },
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as SeriesResponse;
     expect(body.series).toHaveLength(1);
@@ -144,11 +179,16 @@ describe.each(dialects())('durability of the built API on %s', (dialect) => {
       'SELECT m.bucket AS bucket, m.count AS count FROM rollup_1m m JOIN series r ON r.id = m.series_id WHERE r.metric = $1 ORDER BY m.bucket',
       [metric],
     );
-    expect(stored.map((s) => [Number(s.bucket), Number(s.count)])).toEqual([...expected.entries()].sort((a, b) => a[0] - b[0]).map(([b, a]) => [b, a.count]));
+    expect(stored.map((s) => [Number(s.bucket), Number(s.count)])).toEqual(
+      [...expected.entries()].sort((a, b) => a[0] - b[0]).map(([b, a]) => [b, a.count]),
+    );
 
-    const hourly = await fetch(`${url}/api/v1/datacenters/${SITE}/series?metric=${metric}&step=1h&from=${from}&to=${to}`, {
-      headers: { authorization: `Bearer ${jwt}` },
-    });
+    const hourly = await fetch(
+      `${url}/api/v1/datacenters/${SITE}/series?metric=${metric}&step=1h&from=${from}&to=${to}`,
+      {
+        headers: { authorization: `Bearer ${jwt}` },
+      },
+    );
     const hb = (await hourly.json()) as SeriesResponse;
     const byHour = new Map<number, { sum: number; count: number }>();
     for (const [ts, v] of samples) {
@@ -184,8 +224,20 @@ describe.each(dialects())('durability of the built API on %s', (dialect) => {
   it('life 1: acknowledges 20 batches, then is SIGKILLed right after the last 200 (rollups never flushed)', async () => {
     const { api: a, jwt } = await boot();
     const auth = { 'content-type': 'application/json', authorization: `Bearer ${jwt}` };
-    expect((await fetch(`${a.url}/api/v1/datacenters`, { method: 'POST', headers: auth, body: JSON.stringify({ code: SITE, name: 'Durable' }) })).status).toBe(201);
-    const tk = await fetch(`${a.url}/api/v1/datacenters/${SITE}/tokens`, { method: 'POST', headers: auth, body: '{}' });
+    expect(
+      (
+        await fetch(`${a.url}/api/v1/datacenters`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ code: SITE, name: 'Durable' }),
+        })
+      ).status,
+    ).toBe(201);
+    const tk = await fetch(`${a.url}/api/v1/datacenters/${SITE}/tokens`, {
+      method: 'POST',
+      headers: auth,
+      body: '{}',
+    });
     ingestToken = ((await tk.json()) as { token: string }).token;
 
     for (let b = 0; b < A_BATCHES; b++) {
@@ -202,7 +254,9 @@ describe.each(dialects())('durability of the built API on %s', (dialect) => {
     // Before any restart: all acknowledged samples are on disk, and the rollups are not (the repair is needed).
     // SQLite is inspected on a copy of its files, so that the restarted API is the first to open the
     // crashed database (and replays its WAL itself).
-    direct = await openDirect(dialect === 'sqlite' ? copySqlite(db.url, join(db.dataDir, 'precheck')) : db.url);
+    direct = await openDirect(
+      dialect === 'sqlite' ? copySqlite(db.url, join(db.dataDir, 'precheck')) : db.url,
+    );
     expect((await samplesOf('it_power_kw')).length).toBe(A_BATCHES * A_SIZE);
     expect(await pendingReceipts()).toBe(A_BATCHES);
     const [r] = await direct.query<{ n: string | number }>('SELECT COUNT(*) AS n FROM rollup_1m');
@@ -222,7 +276,9 @@ describe.each(dialects())('durability of the built API on %s', (dialect) => {
     const expected = Array.from({ length: A_BATCHES * A_SIZE }, (_, k) => [aTs(k), aValue(k)]);
     expect(stored).toEqual(expected);
     const receipts = await receiptsWhole();
-    expect(receipts.map((r) => r.id).sort((x, y) => x - y)).toEqual(acked.map((x) => x.receiptId).sort((x, y) => x - y));
+    expect(receipts.map((r) => r.id).sort((x, y) => x - y)).toEqual(
+      acked.map((x) => x.receiptId).sort((x, y) => x - y),
+    );
     for (const r of receipts) expect(r).toEqual({ id: r.id, accepted: A_SIZE, stored: A_SIZE });
 
     await expectRollupsMatch(a.url, jwt, 'it_power_kw', stored, T0, aTs(A_BATCHES * A_SIZE));
@@ -273,7 +329,9 @@ describe.each(dialects())('durability of the built API on %s', (dialect) => {
       if (outcome.status === 200) expect(mine.length).toBe(B_SIZE);
       else expect([0, B_SIZE]).toContain(mine.length);
       if (mine.length) {
-        expect(mine).toEqual(Array.from({ length: B_SIZE }, (_, j) => [bTs(i * B_SIZE + j), bValue(i * B_SIZE + j)]));
+        expect(mine).toEqual(
+          Array.from({ length: B_SIZE }, (_, j) => [bTs(i * B_SIZE + j), bValue(i * B_SIZE + j)]),
+        );
         present.push(...mine);
       }
     }

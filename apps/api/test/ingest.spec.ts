@@ -7,14 +7,16 @@ const MIN = 60_000;
 
 async function countSamples(t: TestApp): Promise<number> {
   const db = t.app.get(DbHandle);
-  if (db.dialect === 'sqlite') return (db.sqlite.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n;
+  if (db.dialect === 'sqlite')
+    return (db.sqlite.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n;
   const { rows } = await db.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM samples');
   return Number(rows[0]!.n);
 }
 
 async function countReceipts(t: TestApp): Promise<number> {
   const db = t.app.get(DbHandle);
-  if (db.dialect === 'sqlite') return (db.sqlite.prepare('SELECT COUNT(*) AS n FROM receipts').get() as { n: number }).n;
+  if (db.dialect === 'sqlite')
+    return (db.sqlite.prepare('SELECT COUNT(*) AS n FROM receipts').get() as { n: number }).n;
   const { rows } = await db.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM receipts');
   return Number(rows[0]!.n);
 }
@@ -64,14 +66,21 @@ describe.each(dialects())('ingest on %s', (dialect) => {
     expect(body.receipt.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(body.receipt.prevHash).toBe('0'.repeat(64));
 
-    const second = (await (await post({ samples: [{ metric: 'it_power_kw', ts: base + 2 * MIN, value: 810 }] })).json()) as IngestResponse;
+    const second = (await (
+      await post({ samples: [{ metric: 'it_power_kw', ts: base + 2 * MIN, value: 810 }] })
+    ).json()) as IngestResponse;
     expect(second.receipt.prevHash).toBe(body.receipt.hash);
     expect(second.receipt.seq).toBe(body.receipt.seq + 1);
   });
 
   it('refuses a request with no valid sample with 400 and reasons, storing nothing', async () => {
     const before = [await countSamples(t), await countReceipts(t)];
-    const res = await post({ samples: [{ metric: 'nope', ts: base, value: 1 }, { metric: 'it_power_kw', ts: base, value: 'x' }] });
+    const res = await post({
+      samples: [
+        { metric: 'nope', ts: base, value: 1 },
+        { metric: 'it_power_kw', ts: base, value: 'x' },
+      ],
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { rejected: { index: number; reason: string }[] };
     expect(body.rejected).toHaveLength(2);
@@ -104,7 +113,10 @@ describe.each(dialects())('ingest on %s', (dialect) => {
     const del = await t.request(`/api/v1/tokens/${victim.id}`, { method: 'DELETE', token: jwt });
     expect(del.status).toBe(200);
     const before = await countSamples(t);
-    const revoked = await post({ samples: [{ metric: 'it_power_kw', ts: base + 30 * MIN, value: 1 }] }, victim.token);
+    const revoked = await post(
+      { samples: [{ metric: 'it_power_kw', ts: base + 30 * MIN, value: 1 }] },
+      victim.token,
+    );
     expect(revoked.status).toBe(403);
     expect(await countSamples(t)).toBe(before);
   });
@@ -116,24 +128,43 @@ describe.each(dialects())('ingest on %s', (dialect) => {
       body: '{}',
     });
     expect(res415.status).toBe(415);
-    const many = { samples: Array.from({ length: 1001 }, (_, i) => ({ metric: 'it_power_kw', ts: base - i * MIN, value: 1 })) };
+    const many = {
+      samples: Array.from({ length: 1001 }, (_, i) => ({
+        metric: 'it_power_kw',
+        ts: base - i * MIN,
+        value: 1,
+      })),
+    };
     expect((await post(many)).status).toBe(413);
-    const big = JSON.stringify({ samples: [{ metric: 'x_blob', ts: base, value: 1, labels: { a: 'x'.repeat(64) } }], pad: 'y'.repeat(250_000) });
+    const big = JSON.stringify({
+      samples: [{ metric: 'x_blob', ts: base, value: 1, labels: { a: 'x'.repeat(64) } }],
+      pad: 'y'.repeat(250_000),
+    });
     expect((await post(big)).status).toBe(413);
     const bomb = gzipSync(Buffer.from(big));
     const gz = await t.request('/api/v1/ingest', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${token}` },
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        authorization: `Bearer ${token}`,
+      },
       body: bomb,
     });
     expect(gz.status).toBe(413);
   });
 
   it('accepts gzip bodies', async () => {
-    const body = gzipSync(Buffer.from(JSON.stringify({ samples: [{ metric: 'outdoor_temp_c', ts: base, value: 12.5 }] })));
+    const body = gzipSync(
+      Buffer.from(JSON.stringify({ samples: [{ metric: 'outdoor_temp_c', ts: base, value: 12.5 }] })),
+    );
     const res = await t.request('/api/v1/ingest', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${token}` },
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        authorization: `Bearer ${token}`,
+      },
       body,
     });
     expect(res.status).toBe(200);
@@ -151,7 +182,9 @@ describe.each(dialects())('ingest on %s', (dialect) => {
 
   it('keeps last write wins and corrects the rollups', async () => {
     const h = base + 3_600_000;
-    await post({ samples: [0, 1, 2].map((i) => ({ metric: 'cooling_power_kw', ts: h + i * MIN, value: 100 })) });
+    await post({
+      samples: [0, 1, 2].map((i) => ({ metric: 'cooling_power_kw', ts: h + i * MIN, value: 100 })),
+    });
     await t.flush();
     await post({ samples: [{ metric: 'cooling_power_kw', ts: h + MIN, value: 400 }] });
     await t.flush();
@@ -175,9 +208,19 @@ describe.each(dialects())('ingest on %s', (dialect) => {
     try {
       await limited.createSite('GZ-RL-01');
       const tk = (await limited.createToken('GZ-RL-01')).token;
-      const batch = { samples: Array.from({ length: 8 }, (_, i) => ({ metric: 'it_power_kw', ts: base + i * MIN, value: 1 })) };
+      const batch = {
+        samples: Array.from({ length: 8 }, (_, i) => ({
+          metric: 'it_power_kw',
+          ts: base + i * MIN,
+          value: 1,
+        })),
+      };
       const send = () =>
-        limited.request('/api/v1/ingest', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tk}` }, body: JSON.stringify(batch) });
+        limited.request('/api/v1/ingest', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tk}` },
+          body: JSON.stringify(batch),
+        });
       expect((await send()).status).toBe(200);
       const res = await send();
       expect(res.status).toBe(429);

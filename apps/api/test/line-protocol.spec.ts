@@ -24,10 +24,15 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
   /** Rollup points of one metric over [from, from + minutes), one per minute, after a flush. */
   async function points(metric: string, from: number, minutes: number, labels: Record<string, string> = {}) {
     await t.flush();
-    const q = Object.entries(labels).map(([k, v]) => `&label.${k}=${encodeURIComponent(v)}`).join('');
-    const res = await t.request(`/api/v1/datacenters/${SITE}/series?metric=${metric}&step=1m&from=${from}&to=${from + minutes * MIN}${q}`, {
-      token: await t.login('regulator'),
-    });
+    const q = Object.entries(labels)
+      .map(([k, v]) => `&label.${k}=${encodeURIComponent(v)}`)
+      .join('');
+    const res = await t.request(
+      `/api/v1/datacenters/${SITE}/series?metric=${metric}&step=1m&from=${from}&to=${from + minutes * MIN}${q}`,
+      {
+        token: await t.login('regulator'),
+      },
+    );
     expect(res.status).toBe(200);
     return (await res.json()) as SeriesResponse;
   }
@@ -70,9 +75,24 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
 
   it.each([
     ['Authorization: Token', (tk: string) => ({ headers: { authorization: `Token ${tk}` }, query: '' }), 10],
-    ['Authorization: Bearer', (tk: string) => ({ headers: { authorization: `Bearer ${tk}` }, query: '' }), 11],
-    ['basic auth password', (tk: string) => ({ headers: { authorization: `Basic ${Buffer.from(`telegraf:${tk}`).toString('base64')}` }, query: '' }), 12],
-    ['?p= query parameter', (tk: string) => ({ headers: { authorization: '' }, query: `&u=telegraf&p=${encodeURIComponent(tk)}` }), 13],
+    [
+      'Authorization: Bearer',
+      (tk: string) => ({ headers: { authorization: `Bearer ${tk}` }, query: '' }),
+      11,
+    ],
+    [
+      'basic auth password',
+      (tk: string) => ({
+        headers: { authorization: `Basic ${Buffer.from(`telegraf:${tk}`).toString('base64')}` },
+        query: '',
+      }),
+      12,
+    ],
+    [
+      '?p= query parameter',
+      (tk: string) => ({ headers: { authorization: '' }, query: `&u=telegraf&p=${encodeURIComponent(tk)}` }),
+      13,
+    ],
   ] as const)('accepts the token via %s, refuses a wrong one with 401', async (_how, auth, minute) => {
     const ts = base + minute * MIN;
     const good = auth(token);
@@ -83,25 +103,36 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
 
     const before = await samples();
     const bad = auth(`${token.slice(0, -4)}AAAA`);
-    const refused = await write(`dc it_power_kw=1 ${ts + 1000}`, `?precision=ms${bad.query}`, { ...bad.headers });
+    const refused = await write(`dc it_power_kw=1 ${ts + 1000}`, `?precision=ms${bad.query}`, {
+      ...bad.headers,
+    });
     expect(refused.status).toBe(401);
     expect(await samples()).toBe(before);
   });
 
   it('refuses a request without any token (401) and a user JWT (401)', async () => {
-    expect((await write(`dc it_power_kw=1 ${base}`, '?precision=ms', { authorization: '' })).status).toBe(401);
+    expect((await write(`dc it_power_kw=1 ${base}`, '?precision=ms', { authorization: '' })).status).toBe(
+      401,
+    );
     const jwt = await t.login('admin');
-    expect((await write(`dc it_power_kw=1 ${base}`, '?precision=ms', { authorization: `Bearer ${jwt}` })).status).toBe(401);
+    expect(
+      (await write(`dc it_power_kw=1 ${base}`, '?precision=ms', { authorization: `Bearer ${jwt}` })).status,
+    ).toBe(401);
   });
 
   it('maps a catalog field name to that metric and other fields to <measurement>_<field>', async () => {
     const ts = base + 20 * MIN;
-    const res = await write(`power,host=gw1 facility_power_kw=1200,it_power_kw=950 ${ts}\nx_cpu usage_idle=42.5 ${ts}`, '?precision=ms');
+    const res = await write(
+      `power,host=gw1 facility_power_kw=1200,it_power_kw=950 ${ts}\nx_cpu usage_idle=42.5 ${ts}`,
+      '?precision=ms',
+    );
     expect(res.status).toBe(204);
     expect((await points('facility_power_kw', ts, 1)).series.find((s) => s.labels.host === 'gw1')).toEqual(
       expect.objectContaining({ labels: { host: 'gw1' }, points: [expect.objectContaining({ avg: 1200 })] }),
     );
-    expect((await points('it_power_kw', ts, 1)).series.find((s) => s.labels.host === 'gw1')!.points[0]!.avg).toBe(950);
+    expect(
+      (await points('it_power_kw', ts, 1)).series.find((s) => s.labels.host === 'gw1')!.points[0]!.avg,
+    ).toBe(950);
     const custom = await points('x_cpu_usage_idle', ts, 1);
     expect(custom.series).toHaveLength(1);
     expect(custom.series[0]!.points[0]!.avg).toBe(42.5);
@@ -120,7 +151,11 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
 
   it('turns tags into labels (series query by label.zone)', async () => {
     const ts = base + 30 * MIN;
-    const body = [`inlet,zone=A1 inlet_temp_c=24.5 ${ts}`, `inlet,zone=B2 inlet_temp_c=30 ${ts}`, `inlet,zone=A1 inlet_temp_c=25.5 ${ts + 10_000}`].join('\n');
+    const body = [
+      `inlet,zone=A1 inlet_temp_c=24.5 ${ts}`,
+      `inlet,zone=B2 inlet_temp_c=30 ${ts}`,
+      `inlet,zone=A1 inlet_temp_c=25.5 ${ts + 10_000}`,
+    ].join('\n');
     expect((await write(body, '?precision=ms')).status).toBe(204);
     const a1 = await points('inlet_temp_c', ts, 1, { zone: 'A1' });
     expect(a1.series).toHaveLength(1);
@@ -155,7 +190,15 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
   it('an all-bad body → 400 and nothing stored', async () => {
     const before = await samples();
     const receipts = await count(t, 'SELECT COUNT(*) AS n FROM receipts');
-    const res = await write([`cpu usage_idle=1 ${base}`, 'garbage', `dc it_power_kw=-5 ${base}`, `dc it_power_kw=1 ${Date.now() + 3_600_000}`].join('\n'), '?precision=ms');
+    const res = await write(
+      [
+        `cpu usage_idle=1 ${base}`,
+        'garbage',
+        `dc it_power_kw=-5 ${base}`,
+        `dc it_power_kw=1 ${Date.now() + 3_600_000}`,
+      ].join('\n'),
+      '?precision=ms',
+    );
     expect(res.status).toBe(400);
     const { error } = (await res.json()) as { error: string };
     expect(error).not.toMatch(/partial write/);
@@ -167,15 +210,25 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
 
   it('accepts a gzip body (Content-Encoding: gzip)', async () => {
     const ts = base + 50 * MIN;
-    const lines = Array.from({ length: 60 }, (_, i) => `dc,room=r1 cooling_power_kw=${100 + i} ${(ts + i * 1000) / 1000}`).join('\n');
+    const lines = Array.from(
+      { length: 60 },
+      (_, i) => `dc,room=r1 cooling_power_kw=${100 + i} ${(ts + i * 1000) / 1000}`,
+    ).join('\n');
     const res = await write(gzipSync(Buffer.from(lines)), '?precision=s', { 'content-encoding': 'gzip' });
     expect(res.status).toBe(204);
-    expect((await points('cooling_power_kw', ts, 1, { room: 'r1' })).series[0]!.points[0]).toMatchObject({ min: 100, max: 159, avg: 129.5 });
+    expect((await points('cooling_power_kw', ts, 1, { room: 'r1' })).series[0]!.points[0]).toMatchObject({
+      min: 100,
+      max: 159,
+      avg: 129.5,
+    });
   });
 
   it('answers 413 {error} for a body over INGEST_MAX_BODY_BYTES (plain and inflated gzip), storing nothing', async () => {
     const before = await samples();
-    const big = Array.from({ length: 3000 }, (_, i) => `dc,pad=xxxxxxxxxxxxxxxxxxxx it_power_kw=1 ${base + 2 * HOUR + i * 1000}`).join('\n');
+    const big = Array.from(
+      { length: 3000 },
+      (_, i) => `dc,pad=xxxxxxxxxxxxxxxxxxxx it_power_kw=1 ${base + 2 * HOUR + i * 1000}`,
+    ).join('\n');
     expect(Buffer.byteLength(big)).toBeGreaterThan(100_000);
     const plain = await write(big, '?precision=ms');
     expect(plain.status).toBe(413);

@@ -217,14 +217,24 @@ describe('live push (socket.io /live)', () => {
     await new Promise((r) => setImmediate(r)); // the publishes run in setImmediate after each 200
     const fresh = ok(await c.subscribe({ datacenter: 'GZ-LV-07' }));
     expect(fresh.seq).toBe(3);
-    expect(fresh.snapshot[0]).toMatchObject({ code: 'GZ-LV-07', itPowerKw: value, lastSampleAt: new Date(ts).toISOString() });
+    expect(fresh.snapshot[0]).toMatchObject({
+      code: 'GZ-LV-07',
+      itPowerKw: value,
+      lastSampleAt: new Date(ts).toISOString(),
+    });
     const behind = ok(await c.subscribe({ datacenter: 'GZ-LV-07', lastSeq: 1, epoch: fresh.epoch }));
     expect(behind).toMatchObject({ resync: true, seq: 3 });
     // Watched now: the next batch is built, delivered with the next seq, and kept for resuming.
     await post('GZ-LV-07', ts + 1000);
     await c.until(() => c.received['dc:update'].length === 1, 5000, 'dc:update');
-    expect(c.received['dc:update'][0]).toMatchObject({ code: 'GZ-LV-07', seq: 4, values: { it_power_kw: value } });
-    expect(ok(await c.subscribe({ datacenter: 'GZ-LV-07', lastSeq: 3, epoch: fresh.epoch })).missed).toHaveLength(1);
+    expect(c.received['dc:update'][0]).toMatchObject({
+      code: 'GZ-LV-07',
+      seq: 4,
+      values: { it_power_kw: value },
+    });
+    expect(
+      ok(await c.subscribe({ datacenter: 'GZ-LV-07', lastSeq: 3, epoch: fresh.epoch })).missed,
+    ).toHaveLength(1);
   });
 
   it('sends alarms to admin and operator sockets only, never to regulators', async () => {

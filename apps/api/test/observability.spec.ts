@@ -70,10 +70,18 @@ describe.each(dialects())('observability on %s', (dialect) => {
     expect(after.type).toContain('version=0.0.4');
     expect(after.text).toContain('# TYPE dcfleet_ingest_samples_accepted_total counter');
     expect(metricValue(after.text, 'dcfleet_ingest_samples_accepted_total')).toBe(accepted0 + 2);
-    expect(metricValue(after.text, 'dcfleet_ingest_samples_rejected_total{reason="out_of_range"}')).toBeGreaterThanOrEqual(1);
-    expect(metricValue(after.text, 'dcfleet_ingest_samples_rejected_total{reason="unknown_metric"}')).toBeGreaterThanOrEqual(1);
-    expect(metricValue(after.text, 'dcfleet_ingest_requests_total{endpoint="json",status="200"}')).toBeGreaterThanOrEqual(1);
-    expect(after.text).toMatch(/^dcfleet_http_request_duration_seconds_bucket\{le="[0-9.]+",method="POST",route="\/api\/v1\/ingest",status="200"\} \d+$/m);
+    expect(
+      metricValue(after.text, 'dcfleet_ingest_samples_rejected_total{reason="out_of_range"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(after.text, 'dcfleet_ingest_samples_rejected_total{reason="unknown_metric"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(after.text, 'dcfleet_ingest_requests_total{endpoint="json",status="200"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(after.text).toMatch(
+      /^dcfleet_http_request_duration_seconds_bucket\{le="[0-9.]+",method="POST",route="\/api\/v1\/ingest",status="200"\} \d+$/m,
+    );
     expect(after.text).toMatch(/^dcfleet_rollup_lag_seconds \d+(\.\d+)?$/m);
     expect(after.text).toMatch(/^dcfleet_process_cpu_seconds_total /m); // default process metrics
   });
@@ -82,7 +90,13 @@ describe.each(dialects())('observability on %s', (dialect) => {
     const ok = await scrape(METRICS_TOKEN);
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('dcfleet_ingest_samples_accepted_total');
-    for (const bearer of [await t.login('regulator'), await t.login('operator'), token, `${METRICS_TOKEN}x`, undefined]) {
+    for (const bearer of [
+      await t.login('regulator'),
+      await t.login('operator'),
+      token,
+      `${METRICS_TOKEN}x`,
+      undefined,
+    ]) {
       const denied = await scrape(bearer);
       expect(denied.status).toBe(401);
       expect(denied.text).not.toContain('dcfleet_');
@@ -143,7 +157,9 @@ describe.each(dialects())('observability on %s', (dialect) => {
     expect(await count(t, 'SELECT COUNT(*) AS n FROM samples')).toBe(samples0 + 1);
     expect(await count(t, 'SELECT COUNT(*) AS n FROM receipts')).toBe(receipts0 + 1);
     const text = (await scrape(METRICS_TOKEN)).text;
-    expect(metricValue(text, 'dcfleet_ingest_requests_total{endpoint="json",status="503"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(text, 'dcfleet_ingest_requests_total{endpoint="json",status="503"}'),
+    ).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -167,7 +183,10 @@ async function startOutage(t: TestApp): Promise<{ end: () => Promise<void> }> {
   const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
   await admin.connect();
   await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  await admin.query(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [name],
+  );
   return {
     end: async () => {
       await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);

@@ -517,7 +517,9 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     expect(revised.filter((e) => e.code === code)).toEqual([]);
 
     // From this read on, a change is a revision.
-    await post(code, [{ metric: 'it_energy_kwh', ts: END - 2 * HOUR, value: 20_000 + 800 * (HOURS - 1) - 8000 }]);
+    await post(code, [
+      { metric: 'it_energy_kwh', ts: END - 2 * HOUR, value: 20_000 + 800 * (HOURS - 1) - 8000 },
+    ]);
     await t.flush();
     await watcher.settle();
     await t.app.get(RatingRevisionsService).idle();

@@ -9,7 +9,9 @@ import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/database/migratio
 import { dialects, freshDatabase } from './support/harness';
 
 function configOf(url: string): DatabaseConfig {
-  return url.startsWith('sqlite:') ? { type: 'sqlite', path: url.slice('sqlite:'.length) } : { type: 'postgres', url };
+  return url.startsWith('sqlite:')
+    ? { type: 'sqlite', path: url.slice('sqlite:'.length) }
+    : { type: 'postgres', url };
 }
 
 describe.each(dialects())('schema on %s', (dialect) => {
@@ -37,7 +39,9 @@ describe.each(dialects())('schema on %s', (dialect) => {
   it('runs every migration on an empty database', async () => {
     expect(await ds.showMigrations()).toBe(true); // pending before
     const ran = await ds.runMigrations({ transaction: 'each' });
-    expect(ran.map((m) => m.name)).toEqual((dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).map((m) => m.name));
+    expect(ran.map((m) => m.name)).toEqual(
+      (dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).map((m) => m.name),
+    );
     expect(await ds.showMigrations()).toBe(false);
   });
 
@@ -54,11 +58,16 @@ describe.each(dialects())('schema on %s', (dialect) => {
 
   it('migrations revert cleanly to an empty schema', async () => {
     await ds.query('CREATE INDEX ix_audit_log_at ON audit_log ("at")');
-    for (let i = 0; i < (dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).length; i++) await ds.undoLastMigration();
+    for (let i = 0; i < (dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).length; i++)
+      await ds.undoLastMigration();
     const tables =
       dialect === 'sqlite'
-        ? ((await ds.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'migrations'")) as { name: string }[])
-        : ((await ds.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'")) as { name: string }[]);
+        ? ((await ds.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'migrations'",
+          )) as { name: string }[])
+        : ((await ds.query(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'",
+          )) as { name: string }[]);
     expect(tables.map((t) => t.name)).toEqual([]);
   });
 });

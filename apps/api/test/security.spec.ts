@@ -47,13 +47,42 @@ const victims = new Map<Principal, CreatedIngestToken>();
 const ROUTES: Route[] = [
   { method: 'GET', path: () => '/api/v1/datacenters', access: readers, ok: 200 },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}`, access: readers, ok: 200 },
-  { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/series?metric=it_power_kw`, access: readers, ok: 200 },
-  { method: 'POST', path: () => '/api/v1/datacenters', body: (p) => ({ code: codeOf(p), name: `made by ${p}` }), access: admins, ok: 201 },
-  { method: 'PATCH', path: () => `/api/v1/datacenters/${SITE}`, body: (p) => ({ operator: `patched by ${p}` }), access: admins, ok: 200 },
-  { method: 'POST', path: () => `/api/v1/datacenters/${SITE}/tokens`, body: (p) => ({ name: `by-${p}` }), access: admins, ok: 201 },
+  {
+    method: 'GET',
+    path: () => `/api/v1/datacenters/${SITE}/series?metric=it_power_kw`,
+    access: readers,
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/v1/datacenters',
+    body: (p) => ({ code: codeOf(p), name: `made by ${p}` }),
+    access: admins,
+    ok: 201,
+  },
+  {
+    method: 'PATCH',
+    path: () => `/api/v1/datacenters/${SITE}`,
+    body: (p) => ({ operator: `patched by ${p}` }),
+    access: admins,
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    path: () => `/api/v1/datacenters/${SITE}/tokens`,
+    body: (p) => ({ name: `by-${p}` }),
+    access: admins,
+    ok: 201,
+  },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/tokens`, access: admins, ok: 200 },
   { method: 'GET', path: () => '/api/v1/tokens', access: admins, ok: 200 },
-  { method: 'DELETE', path: (p) => `/api/v1/tokens/${victims.get(p)!.id}`, label: 'DELETE /api/v1/tokens/:id', access: admins, ok: 200 },
+  {
+    method: 'DELETE',
+    path: (p) => `/api/v1/tokens/${victims.get(p)!.id}`,
+    label: 'DELETE /api/v1/tokens/:id',
+    access: admins,
+    ok: 200,
+  },
   {
     method: 'POST',
     path: () => '/api/v1/users',
@@ -62,12 +91,20 @@ const ROUTES: Route[] = [
     ok: 201,
   },
   { method: 'GET', path: () => '/api/v1/users', access: admins, ok: 200 },
-  { method: 'PATCH', path: () => '/api/v1/users/target-user', body: (p) => ({ role: p === 'admin' ? 'operator' : 'admin' }), access: admins, ok: 200 },
+  {
+    method: 'PATCH',
+    path: () => '/api/v1/users/target-user',
+    body: (p) => ({ role: p === 'admin' ? 'operator' : 'admin' }),
+    access: admins,
+    ok: 200,
+  },
   { method: 'GET', path: () => '/api/v1/audit', access: admins, ok: 200 },
   {
     method: 'POST',
     path: () => '/api/v1/ingest',
-    body: (p) => ({ samples: [{ metric: 'it_power_kw', ts: base + slot(p) * 60_000, value: 100 + slot(p) }] }),
+    body: (p) => ({
+      samples: [{ metric: 'it_power_kw', ts: base + slot(p) * 60_000, value: 100 + slot(p) }],
+    }),
     access: { kind: 'ingest' },
     ok: 200,
   },
@@ -102,9 +139,13 @@ function expected(route: Route, p: Principal): number {
 }
 
 const CELLS = ROUTES.flatMap((r) =>
-  PRINCIPALS.map((p) => ({ label: r.label ?? `${r.method} ${r.path(p)}`, route: r, principal: p, status: expected(r, p) })),
+  PRINCIPALS.map((p) => ({
+    label: r.label ?? `${r.method} ${r.path(p)}`,
+    route: r,
+    principal: p,
+    status: expected(r, p),
+  })),
 );
-
 
 describe.each(dialects())('security on %s', (dialect) => {
   let t: TestApp;
@@ -145,12 +186,16 @@ describe.each(dialects())('security on %s', (dialect) => {
       const res = await call(route, principal);
       const text = await res.text();
       expect({ status: res.status, body: text.slice(0, 300) }).toEqual({ status, body: expect.any(String) });
-      if (status === 401 || status === 403) expect((JSON.parse(text) as { message?: string }).message).toBeTruthy();
+      if (status === 401 || status === 403)
+        expect((JSON.parse(text) as { message?: string }).message).toBeTruthy();
     });
 
     it('refused calls changed nothing (only the admin’s writes and the ingest token’s samples exist)', async () => {
       const admin = credentials.get('admin')!;
-      const sites = (await (await t.request('/api/v1/datacenters', { token: admin })).json()) as { code: string; operator: string | null }[];
+      const sites = (await (await t.request('/api/v1/datacenters', { token: admin })).json()) as {
+        code: string;
+        operator: string | null;
+      }[];
       expect(sites.map((s) => s.code).filter((c) => c.startsWith('SEC-NEW-'))).toEqual([codeOf('admin')]);
       expect(sites.find((s) => s.code === SITE)!.operator).toBe('patched by admin');
 
@@ -158,7 +203,9 @@ describe.each(dialects())('security on %s', (dialect) => {
       expect(users.map((u) => u.username).filter((u) => u.startsWith('made-by-'))).toEqual(['made-by-admin']);
       expect(users.find((u) => u.username === 'target-user')!.role).toBe('operator');
 
-      const tokens = (await (await t.request('/api/v1/tokens', { token: admin })).json()) as IngestTokenInfo[];
+      const tokens = (await (
+        await t.request('/api/v1/tokens', { token: admin })
+      ).json()) as IngestTokenInfo[];
       expect(tokens.filter((k) => k.name.startsWith('by-')).map((k) => k.name)).toEqual(['by-admin']);
       const revoked = tokens.filter((k) => k.revokedAt !== null).map((k) => k.id);
       expect(revoked).toEqual([victims.get('admin')!.id]);
@@ -174,23 +221,39 @@ describe.each(dialects())('security on %s', (dialect) => {
     expect((await t.request('/api/v1/datacenters', { token: jwt })).status).toBe(200);
     const [h, p, s] = jwt.split('.');
     const claims = JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>;
-    const forged = Buffer.from(JSON.stringify({ ...claims, username: 'admin', role: 'admin', sub: 1 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, username: 'admin', role: 'admin', sub: 1 }),
+    ).toString('base64url');
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     for (const token of [`${h}.${forged}.${s}`, `${none}.${forged}.`, `${jwt}x`, 'not-a-jwt']) {
       expect((await t.request('/api/v1/datacenters', { token })).status).toBe(401);
       expect((await t.request('/api/v1/users', { token })).status).toBe(401);
     }
-    expect((await t.request('/api/v1/users', { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` } })).status).toBe(401);
+    expect(
+      (
+        await t.request('/api/v1/users', {
+          headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('wrong password → 401 and an auth.login_failed audit entry (without the password)', async () => {
-    const res = await t.request('/api/v1/auth/login', { method: 'POST', json: { username: 'operator', password: 'wrong-password-xyz' } });
+    const res = await t.request('/api/v1/auth/login', {
+      method: 'POST',
+      json: { username: 'operator', password: 'wrong-password-xyz' },
+    });
     expect(res.status).toBe(401);
-    const unknown = await t.request('/api/v1/auth/login', { method: 'POST', json: { username: 'nobody-here', password: 'wrong-password-xyz' } });
+    const unknown = await t.request('/api/v1/auth/login', {
+      method: 'POST',
+      json: { username: 'nobody-here', password: 'wrong-password-xyz' },
+    });
     expect(unknown.status).toBe(401);
     // Same answer for an unknown user as for a wrong password: no username oracle.
     expect(await unknown.json()).toEqual(await res.json());
-    const audit = (await (await t.request('/api/v1/audit?limit=50', { token: await t.login('admin') })).json()) as AuditEntry[];
+    const audit = (await (
+      await t.request('/api/v1/audit?limit=50', { token: await t.login('admin') })
+    ).json()) as AuditEntry[];
     const failed = audit.filter((a) => a.action === 'auth.login_failed');
     expect(failed.map((a) => a.actor)).toEqual(expect.arrayContaining(['operator', 'nobody-here']));
     expect(failed[0]!.ip).toBeTruthy();
@@ -212,41 +275,85 @@ describe.each(dialects())('security on %s', (dialect) => {
   it('a disabled user’s existing JWT stops working at once, and the user cannot log in', async () => {
     const admin = await t.login('admin');
     const password = 'soon-disabled-password';
-    expect((await t.request('/api/v1/users', { method: 'POST', token: admin, json: { username: 'leaver', password, role: 'operator' } })).status).toBe(201);
-    const login = await t.request('/api/v1/auth/login', { method: 'POST', json: { username: 'leaver', password } });
+    expect(
+      (
+        await t.request('/api/v1/users', {
+          method: 'POST',
+          token: admin,
+          json: { username: 'leaver', password, role: 'operator' },
+        })
+      ).status,
+    ).toBe(201);
+    const login = await t.request('/api/v1/auth/login', {
+      method: 'POST',
+      json: { username: 'leaver', password },
+    });
     const { accessToken } = (await login.json()) as { accessToken: string };
     expect((await t.request('/api/v1/datacenters', { token: accessToken })).status).toBe(200);
 
-    const patch = await t.request('/api/v1/users/leaver', { method: 'PATCH', token: admin, json: { disabled: true } });
+    const patch = await t.request('/api/v1/users/leaver', {
+      method: 'PATCH',
+      token: admin,
+      json: { disabled: true },
+    });
     expect(patch.status).toBe(200);
     expect(((await patch.json()) as UserInfo).disabled).toBe(true);
     expect((await t.request('/api/v1/datacenters', { token: accessToken })).status).toBe(401);
-    expect((await t.request('/api/v1/auth/login', { method: 'POST', json: { username: 'leaver', password } })).status).toBe(401);
+    expect(
+      (await t.request('/api/v1/auth/login', { method: 'POST', json: { username: 'leaver', password } }))
+        .status,
+    ).toBe(401);
   });
 
   it('a demoted admin loses admin rights at once (role read from the database, not the JWT)', async () => {
     const admin = await t.login('admin');
     const password = 'demoted-admin-password';
-    await t.request('/api/v1/users', { method: 'POST', token: admin, json: { username: 'demoted', password, role: 'admin' } });
-    const { accessToken } = (await (await t.request('/api/v1/auth/login', { method: 'POST', json: { username: 'demoted', password } })).json()) as { accessToken: string };
+    await t.request('/api/v1/users', {
+      method: 'POST',
+      token: admin,
+      json: { username: 'demoted', password, role: 'admin' },
+    });
+    const { accessToken } = (await (
+      await t.request('/api/v1/auth/login', { method: 'POST', json: { username: 'demoted', password } })
+    ).json()) as { accessToken: string };
     expect((await t.request('/api/v1/users', { token: accessToken })).status).toBe(200);
-    expect((await t.request('/api/v1/users/demoted', { method: 'PATCH', token: admin, json: { role: 'regulator' } })).status).toBe(200);
+    expect(
+      (
+        await t.request('/api/v1/users/demoted', {
+          method: 'PATCH',
+          token: admin,
+          json: { role: 'regulator' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await t.request('/api/v1/users', { token: accessToken })).status).toBe(403);
   });
 
   it('stores passwords only as argon2id hashes', async () => {
-    const users = await rows<{ username: string; password_hash: string }>(t, 'SELECT username, password_hash FROM users');
+    const users = await rows<{ username: string; password_hash: string }>(
+      t,
+      'SELECT username, password_hash FROM users',
+    );
     expect(users.length).toBeGreaterThanOrEqual(4);
     for (const u of users) expect(u.password_hash).toMatch(/^\$argon2id\$v=19\$/);
     const dump = await dumpAllRows(t);
     expect(dump).toContain('$argon2id$');
-    for (const pw of [ADMIN_PASSWORD, 'test-operator-password-1', 'test-regulator-password-1', 'soon-disabled-password']) expect(dump).not.toContain(pw);
+    for (const pw of [
+      ADMIN_PASSWORD,
+      'test-operator-password-1',
+      'test-regulator-password-1',
+      'soon-disabled-password',
+    ])
+      expect(dump).not.toContain(pw);
   });
 
   it('stores an ingest token only as its SHA-256 (the secret is nowhere in the database)', async () => {
     const created = await t.createToken(SITE);
     expect(created.token).toMatch(/^dcf_[A-Za-z0-9_-]{40,}$/);
-    const [row] = await rows<{ token_hash: string; prefix: string }>(t, `SELECT token_hash, prefix FROM ingest_tokens WHERE id = '${created.id}'`);
+    const [row] = await rows<{ token_hash: string; prefix: string }>(
+      t,
+      `SELECT token_hash, prefix FROM ingest_tokens WHERE id = '${created.id}'`,
+    );
     expect(row!.token_hash).toBe(createHash('sha256').update(created.token).digest('hex'));
     expect(created.token.startsWith(row!.prefix)).toBe(true);
     expect(row!.prefix.length).toBeLessThanOrEqual(10);
@@ -259,13 +366,17 @@ describe.each(dialects())('security on %s', (dialect) => {
     // ...nor anywhere in the SQLite files (pages, WAL).
     if (dialect === 'sqlite') {
       const file = t.databaseUrl.slice('sqlite:'.length);
-      const bytes = Buffer.concat([file, `${file}-wal`].filter((x) => existsSync(x)).map((f) => readFileSync(f)));
+      const bytes = Buffer.concat(
+        [file, `${file}-wal`].filter((x) => existsSync(x)).map((f) => readFileSync(f)),
+      );
       expect(bytes.includes(row!.token_hash)).toBe(true); // the search does see stored rows
       expect(bytes.includes(hidden)).toBe(false);
       expect(bytes.includes(ingestSecret.slice(10))).toBe(false);
     }
     // A listing never shows the secret either.
-    const list = await (await t.request(`/api/v1/datacenters/${SITE}/tokens`, { token: await t.login('admin') })).text();
+    const list = await (
+      await t.request(`/api/v1/datacenters/${SITE}/tokens`, { token: await t.login('admin') })
+    ).text();
     expect(list).toContain(created.id);
     expect(list).not.toContain(hidden);
   });
@@ -273,14 +384,43 @@ describe.each(dialects())('security on %s', (dialect) => {
   it('writes an audit entry for every admin action', async () => {
     const admin = await t.login('admin');
     const before = await count(t, 'SELECT COUNT(*) AS n FROM audit_log');
-    expect((await t.request('/api/v1/datacenters', { method: 'POST', token: admin, json: { code: 'AUD-01', name: 'Audited' } })).status).toBe(201);
-    expect((await t.request('/api/v1/datacenters/AUD-01', { method: 'PATCH', token: admin, json: { racks: 10 } })).status).toBe(200);
+    expect(
+      (
+        await t.request('/api/v1/datacenters', {
+          method: 'POST',
+          token: admin,
+          json: { code: 'AUD-01', name: 'Audited' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await t.request('/api/v1/datacenters/AUD-01', { method: 'PATCH', token: admin, json: { racks: 10 } }))
+        .status,
+    ).toBe(200);
     const tk = await t.createToken('AUD-01');
     expect((await t.request(`/api/v1/tokens/${tk.id}`, { method: 'DELETE', token: admin })).status).toBe(200);
-    expect((await t.request('/api/v1/users', { method: 'POST', token: admin, json: { username: 'audited', password: 'audited-password-1', role: 'regulator' } })).status).toBe(201);
-    expect((await t.request('/api/v1/users/audited', { method: 'PATCH', token: admin, json: { password: 'audited-password-2' } })).status).toBe(200);
+    expect(
+      (
+        await t.request('/api/v1/users', {
+          method: 'POST',
+          token: admin,
+          json: { username: 'audited', password: 'audited-password-1', role: 'regulator' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await t.request('/api/v1/users/audited', {
+          method: 'PATCH',
+          token: admin,
+          json: { password: 'audited-password-2' },
+        })
+      ).status,
+    ).toBe(200);
 
-    const audit = (await (await t.request('/api/v1/audit?limit=20', { token: admin })).json()) as AuditEntry[];
+    const audit = (await (
+      await t.request('/api/v1/audit?limit=20', { token: admin })
+    ).json()) as AuditEntry[];
     const mine = audit.filter((a) => a.actor === 'admin' && a.action !== 'auth.login').reverse();
     expect(mine.slice(-6).map((a) => [a.action, a.target])).toEqual([
       ['datacenter.create', 'AUD-01'],
@@ -295,7 +435,9 @@ describe.each(dialects())('security on %s', (dialect) => {
       expect(a.ip).toBeTruthy();
       expect(Date.now() - Date.parse(a.at)).toBeLessThan(60_000);
     }
-    expect(mine.slice(-6).find((a) => a.action === 'token.create')!.details).toMatchObject({ tokenId: tk.id });
+    expect(mine.slice(-6).find((a) => a.action === 'token.create')!.details).toMatchObject({
+      tokenId: tk.id,
+    });
     expect(await count(t, 'SELECT COUNT(*) AS n FROM audit_log')).toBe(before + 6);
     // Audit details hold neither the token secret nor any password.
     const text = JSON.stringify(audit);
@@ -305,29 +447,127 @@ describe.each(dialects())('security on %s', (dialect) => {
 
   describe('bad input on admin routes → 400 with a reason, nothing stored', () => {
     const cases: { name: string; method: 'POST' | 'PATCH'; path: string; body: unknown; reason: RegExp }[] = [
-      { name: 'bad site code', method: 'POST', path: '/api/v1/datacenters', body: { code: 'bad code', name: 'X' }, reason: /code.*\^\[A-Z0-9\]/ },
-      { name: 'lower-case site code', method: 'POST', path: '/api/v1/datacenters', body: { code: 'gz-ga-01', name: 'X' }, reason: /code/ },
-      { name: 'unknown field', method: 'POST', path: '/api/v1/datacenters', body: { code: 'BAD-01', name: 'X', colour: 'red' }, reason: /colour/ },
-      { name: 'bad timezone', method: 'POST', path: '/api/v1/datacenters', body: { code: 'BAD-02', name: 'X', timezone: 'Mars/Olympus' }, reason: /timezone.*IANA/ },
-      { name: 'bad pueCategory', method: 'POST', path: '/api/v1/datacenters', body: { code: 'BAD-03', name: 'X', pueCategory: 4 }, reason: /pueCategory/ },
-      { name: 'missing name', method: 'POST', path: '/api/v1/datacenters', body: { code: 'BAD-04' }, reason: /name/ },
-      { name: 'patch: bad timezone', method: 'PATCH', path: `/api/v1/datacenters/${SITE}`, body: { timezone: 'Nowhere/Land' }, reason: /timezone/ },
-      { name: 'patch: code change', method: 'PATCH', path: `/api/v1/datacenters/${SITE}`, body: { code: 'SEC-99' }, reason: /code/ },
-      { name: 'weak password', method: 'POST', path: '/api/v1/users', body: { username: 'weakling', password: 'short', role: 'operator' }, reason: /password.*12/ },
-      { name: 'bad role', method: 'POST', path: '/api/v1/users', body: { username: 'rooty', password: 'long-enough-password', role: 'root' }, reason: /role/ },
-      { name: 'bad username', method: 'POST', path: '/api/v1/users', body: { username: 'a b', password: 'long-enough-password', role: 'operator' }, reason: /username/ },
-      { name: 'user: unknown field', method: 'POST', path: '/api/v1/users', body: { username: 'sneaky', password: 'long-enough-password', role: 'operator', isAdmin: true }, reason: /isAdmin/ },
-      { name: 'patch user: bad role', method: 'PATCH', path: '/api/v1/users/target-user', body: { role: 'superuser' }, reason: /role/ },
-      { name: 'patch user: weak password', method: 'PATCH', path: '/api/v1/users/target-user', body: { password: 'abc' }, reason: /password/ },
-      { name: 'token: unknown field', method: 'POST', path: `/api/v1/datacenters/${SITE}/tokens`, body: { name: 'x', scope: 'all' }, reason: /scope/ },
-      { name: 'not JSON', method: 'POST', path: '/api/v1/datacenters', body: '{"code": ', reason: /JSON|Unexpected|parse/i },
+      {
+        name: 'bad site code',
+        method: 'POST',
+        path: '/api/v1/datacenters',
+        body: { code: 'bad code', name: 'X' },
+        reason: /code.*\^\[A-Z0-9\]/,
+      },
+      {
+        name: 'lower-case site code',
+        method: 'POST',
+        path: '/api/v1/datacenters',
+        body: { code: 'gz-ga-01', name: 'X' },
+        reason: /code/,
+      },
+      {
+        name: 'unknown field',
+        method: 'POST',
+        path: '/api/v1/datacenters',
+        body: { code: 'BAD-01', name: 'X', colour: 'red' },
+        reason: /colour/,
+      },
+      {
+        name: 'bad timezone',
+        method: 'POST',
+        path: '/api/v1/datacenters',
+        body: { code: 'BAD-02', name: 'X', timezone: 'Mars/Olympus' },
+        reason: /timezone.*IANA/,
+      },
+      {
+        name: 'bad pueCategory',
+        method: 'POST',
+        path: '/api/v1/datacenters',
+        body: { code: 'BAD-03', name: 'X', pueCategory: 4 },
+        reason: /pueCategory/,
+      },
+      {
+        name: 'missing name',
+        method: 'POST',
+        path: '/api/v1/datacenters',
+        body: { code: 'BAD-04' },
+        reason: /name/,
+      },
+      {
+        name: 'patch: bad timezone',
+        method: 'PATCH',
+        path: `/api/v1/datacenters/${SITE}`,
+        body: { timezone: 'Nowhere/Land' },
+        reason: /timezone/,
+      },
+      {
+        name: 'patch: code change',
+        method: 'PATCH',
+        path: `/api/v1/datacenters/${SITE}`,
+        body: { code: 'SEC-99' },
+        reason: /code/,
+      },
+      {
+        name: 'weak password',
+        method: 'POST',
+        path: '/api/v1/users',
+        body: { username: 'weakling', password: 'short', role: 'operator' },
+        reason: /password.*12/,
+      },
+      {
+        name: 'bad role',
+        method: 'POST',
+        path: '/api/v1/users',
+        body: { username: 'rooty', password: 'long-enough-password', role: 'root' },
+        reason: /role/,
+      },
+      {
+        name: 'bad username',
+        method: 'POST',
+        path: '/api/v1/users',
+        body: { username: 'a b', password: 'long-enough-password', role: 'operator' },
+        reason: /username/,
+      },
+      {
+        name: 'user: unknown field',
+        method: 'POST',
+        path: '/api/v1/users',
+        body: { username: 'sneaky', password: 'long-enough-password', role: 'operator', isAdmin: true },
+        reason: /isAdmin/,
+      },
+      {
+        name: 'patch user: bad role',
+        method: 'PATCH',
+        path: '/api/v1/users/target-user',
+        body: { role: 'superuser' },
+        reason: /role/,
+      },
+      {
+        name: 'patch user: weak password',
+        method: 'PATCH',
+        path: '/api/v1/users/target-user',
+        body: { password: 'abc' },
+        reason: /password/,
+      },
+      {
+        name: 'token: unknown field',
+        method: 'POST',
+        path: `/api/v1/datacenters/${SITE}/tokens`,
+        body: { name: 'x', scope: 'all' },
+        reason: /scope/,
+      },
+      {
+        name: 'not JSON',
+        method: 'POST',
+        path: '/api/v1/datacenters',
+        body: '{"code": ',
+        reason: /JSON|Unexpected|parse/i,
+      },
     ];
 
     it.each(cases)('$name', async ({ method, path, body, reason }) => {
       const admin = await t.login('admin');
       const snapshot = async () =>
         JSON.stringify(await rows(t, 'SELECT * FROM sites ORDER BY id')) +
-        JSON.stringify(await rows(t, 'SELECT id, username, password_hash, role, disabled FROM users ORDER BY id')) +
+        JSON.stringify(
+          await rows(t, 'SELECT id, username, password_hash, role, disabled FROM users ORDER BY id'),
+        ) +
         JSON.stringify(await rows(t, 'SELECT id, revoked_at FROM ingest_tokens ORDER BY id')) +
         (await count(t, 'SELECT COUNT(*) AS n FROM audit_log'));
       const before = await snapshot();
@@ -347,7 +587,8 @@ describe.each(dialects())('security on %s', (dialect) => {
   it('throttles failed logins: after LOGIN_RATE_LIMIT failures → 429 with Retry-After, even for the right password', async () => {
     const limited = await bootTestApp(dialect, { LOGIN_RATE_LIMIT: '3' });
     try {
-      const attempt = (password: string) => limited.request('/api/v1/auth/login', { method: 'POST', json: { username: 'admin', password } });
+      const attempt = (password: string) =>
+        limited.request('/api/v1/auth/login', { method: 'POST', json: { username: 'admin', password } });
       for (let i = 0; i < 3; i++) expect((await attempt(`wrong-${i}-password`)).status).toBe(401);
       const blocked = await attempt(ADMIN_PASSWORD);
       expect(blocked.status).toBe(429);
@@ -356,7 +597,10 @@ describe.each(dialects())('security on %s', (dialect) => {
       expect(wait).toBeLessThanOrEqual(60);
       expect(((await blocked.json()) as { message: string }).message).toMatch(/too many/);
       expect((await attempt('wrong-again-password')).status).toBe(429);
-      const failures = await count(limited, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'auth.login_failed'");
+      const failures = await count(
+        limited,
+        "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'auth.login_failed'",
+      );
       expect(failures).toBe(3); // throttled attempts never reach the password check
     } finally {
       await limited.close();
@@ -376,7 +620,14 @@ describe.each(dialects())('security on %s', (dialect) => {
     // A test run's earlier apps boot with logger: false, which unsets Nest's static logger for the process.
     Logger.overrideLogger(new ConsoleLogger());
     const app = await createApp(
-      AppConfig.fromEnv({ DATA_DIR: db.dataDir, DATABASE_URL: db.url, DEMO: '0', ADMIN_PASSWORD, ROLLUP_FLUSH_MS: '600000', LOG_LEVEL: 'verbose' }),
+      AppConfig.fromEnv({
+        DATA_DIR: db.dataDir,
+        DATABASE_URL: db.url,
+        DEMO: '0',
+        ADMIN_PASSWORD,
+        ROLLUP_FLUSH_MS: '600000',
+        LOG_LEVEL: 'verbose',
+      }),
     );
     try {
       await app.get(DemoService).bootstrapUsers();
@@ -385,19 +636,49 @@ describe.each(dialects())('security on %s', (dialect) => {
       const post = (path: string, body: unknown, auth?: string) =>
         fetch(url + path, {
           method: 'POST',
-          headers: { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...(auth ? { authorization: auth } : {}) },
+          headers: {
+            'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+            ...(auth ? { authorization: auth } : {}),
+          },
           body: typeof body === 'string' ? body : JSON.stringify(body),
         });
-      const { accessToken } = (await (await post('/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).json()) as { accessToken: string };
+      const { accessToken } = (await (
+        await post('/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD })
+      ).json()) as { accessToken: string };
       secrets.push(accessToken);
       const bearer = `Bearer ${accessToken}`;
       expect((await post('/api/v1/datacenters', { code: 'LOG-01', name: 'Logs' }, bearer)).status).toBe(201);
-      const { token } = (await (await post('/api/v1/datacenters/LOG-01/tokens', {}, bearer)).json()) as CreatedIngestToken;
+      const { token } = (await (
+        await post('/api/v1/datacenters/LOG-01/tokens', {}, bearer)
+      ).json()) as CreatedIngestToken;
       secrets.push(token.slice(10));
       const userPassword = 'logged-user-password-1';
-      expect((await post('/api/v1/users', { username: 'logged', password: userPassword, role: 'operator' }, bearer)).status).toBe(201);
-      expect((await post('/api/v1/auth/login', { username: 'logged', password: 'a-wrong-password-99' })).status).toBe(401);
-      expect((await post('/api/v1/ingest', { samples: [{ metric: 'it_power_kw', ts: base, value: 1 }, { metric: 'bad', ts: base, value: 1 }] }, `Bearer ${token}`)).status).toBe(200);
+      expect(
+        (
+          await post(
+            '/api/v1/users',
+            { username: 'logged', password: userPassword, role: 'operator' },
+            bearer,
+          )
+        ).status,
+      ).toBe(201);
+      expect(
+        (await post('/api/v1/auth/login', { username: 'logged', password: 'a-wrong-password-99' })).status,
+      ).toBe(401);
+      expect(
+        (
+          await post(
+            '/api/v1/ingest',
+            {
+              samples: [
+                { metric: 'it_power_kw', ts: base, value: 1 },
+                { metric: 'bad', ts: base, value: 1 },
+              ],
+            },
+            `Bearer ${token}`,
+          )
+        ).status,
+      ).toBe(200);
       expect((await post(`/api/v1/write?p=${token}`, 'cpu usage_idle=1')).status).toBe(400);
       expect((await post('/api/v1/ingest', { samples: [] }, `Bearer ${token}x`)).status).toBe(401);
       await new Promise((r) => setTimeout(r, 50));

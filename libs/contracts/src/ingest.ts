@@ -69,8 +69,7 @@ export interface SampleLimits {
   maxAgeMs: number;
 }
 
-const RFC3339 =
-  /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Parses an RFC 3339 string or epoch milliseconds; returns NaN when neither. */
 export function parseTimestamp(ts: unknown): number {
@@ -96,25 +95,34 @@ export function canonicalLabels(labels: Labels): string {
 /** Returns a reason when labels are invalid, otherwise undefined. */
 export function checkLabels(labels: unknown): string | undefined {
   if (labels === undefined) return undefined;
-  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return 'labels must be an object';
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels))
+    return 'labels must be an object';
   const keys = Object.keys(labels);
   if (keys.length > MAX_LABELS) return `at most ${MAX_LABELS} labels allowed`;
   for (const k of keys) {
-    if (!LABEL_KEY_PATTERN.test(k)) return `label key "${k.slice(0, 40)}" must match ${LABEL_KEY_PATTERN.source}`;
+    if (!LABEL_KEY_PATTERN.test(k))
+      return `label key "${k.slice(0, 40)}" must match ${LABEL_KEY_PATTERN.source}`;
     const v = (labels as Record<string, unknown>)[k];
     if (typeof v !== 'string') return `label "${k}" must be a string`;
-    if (v.length > MAX_LABEL_VALUE_LENGTH) return `label "${k}" longer than ${MAX_LABEL_VALUE_LENGTH} characters`;
+    if (v.length > MAX_LABEL_VALUE_LENGTH)
+      return `label "${k}" longer than ${MAX_LABEL_VALUE_LENGTH} characters`;
   }
   return undefined;
 }
 
 /** Validates one metric/value pair at a time; returns a reason or undefined. */
-export function checkValue(metric: string, value: unknown, ts: number, limits: SampleLimits): string | undefined {
+export function checkValue(
+  metric: string,
+  value: unknown,
+  ts: number,
+  limits: SampleLimits,
+): string | undefined {
   const def = metricDefinition(metric);
   if (!def) {
     return `unknown metric "${String(metric).slice(0, 64)}": use a catalog metric (GET /api/v1/metrics/catalog lists them) or a custom name matching ^x_[a-z0-9_]{1,60}$`;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) return `value of ${metric} must be a finite number`;
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return `value of ${metric} must be a finite number`;
   if (value < def.min || value > def.max) {
     return `value ${value} of ${metric} outside the plausible range ${def.min}..${def.max} ${def.unit}`.trim();
   }

@@ -84,7 +84,10 @@ export type LiveScope = 'fleet' | 'alarms' | 'ratings';
  * `lastSeq` + `epoch` (both from an earlier acknowledgement or event) ask for the events missed since.
  * A different epoch (server state reset, e.g. a restart without Redis) always means a resync.
  */
-export type SubscribeRequest = ({ scope: LiveScope } | { datacenter: string }) & { lastSeq?: number; epoch?: string };
+export type SubscribeRequest = ({ scope: LiveScope } | { datacenter: string }) & {
+  lastSeq?: number;
+  epoch?: string;
+};
 
 /** Any event of a stream, as it appears in `SubscribeAck.missed`. */
 export type LiveStreamEvent = FleetUpdate | DcUpdate | AlarmEvent | RatingRevisedEvent;

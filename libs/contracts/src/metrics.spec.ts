@@ -3,7 +3,11 @@ import { normalizeEntries } from './ingest';
 
 describe('metricDefinition', () => {
   it('knows catalog metrics, custom x_ metrics (counters by _total) and nothing else', () => {
-    expect(metricDefinition('it_energy_kwh')).toMatchObject({ name: 'it_energy_kwh', kind: 'counter', unit: 'kWh' });
+    expect(metricDefinition('it_energy_kwh')).toMatchObject({
+      name: 'it_energy_kwh',
+      kind: 'counter',
+      unit: 'kWh',
+    });
     expect(metricDefinition('x_pump_speed')).toMatchObject({ name: 'x_pump_speed', kind: 'gauge' });
     expect(metricDefinition('x_pump_starts_total')).toMatchObject({ kind: 'counter' });
     expect(metricDefinition('pump_speed')).toBeUndefined();
@@ -31,7 +35,14 @@ describe('normalizeEntries', () => {
       limits,
     );
     expect(out.samples).toEqual([
-      { metric: 'it_power_kw', kind: 'gauge', labelKey: '{"hall":"A","zone":"B"}', labels: { zone: 'B', hall: 'A' }, ts, value: 800 },
+      {
+        metric: 'it_power_kw',
+        kind: 'gauge',
+        labelKey: '{"hall":"A","zone":"B"}',
+        labels: { zone: 'B', hall: 'A' },
+        ts,
+        value: 800,
+      },
       { metric: 'facility_power_kw', kind: 'gauge', labelKey: '', labels: {}, ts, value: 1000 },
     ]);
     expect(out.rejected.map((r) => [r.index, r.metric ?? null, r.reason.split(' ')[0]])).toEqual([

@@ -14,10 +14,34 @@ export interface MetricDefinition {
 const UNBOUNDED = Number.MAX_VALUE;
 
 export const METRIC_CATALOG = {
-  facility_power_kw: { kind: 'gauge', unit: 'kW', min: 0, max: 1_000_000, description: 'Total site input power' },
-  it_power_kw: { kind: 'gauge', unit: 'kW', min: 0, max: 1_000_000, description: "IT load at the site's pueCategory point" },
-  cooling_power_kw: { kind: 'gauge', unit: 'kW', min: 0, max: 1_000_000, description: 'Cooling power (optional)' },
-  facility_energy_kwh: { kind: 'counter', unit: 'kWh', min: 0, max: UNBOUNDED, description: 'Total site energy meter' },
+  facility_power_kw: {
+    kind: 'gauge',
+    unit: 'kW',
+    min: 0,
+    max: 1_000_000,
+    description: 'Total site input power',
+  },
+  it_power_kw: {
+    kind: 'gauge',
+    unit: 'kW',
+    min: 0,
+    max: 1_000_000,
+    description: "IT load at the site's pueCategory point",
+  },
+  cooling_power_kw: {
+    kind: 'gauge',
+    unit: 'kW',
+    min: 0,
+    max: 1_000_000,
+    description: 'Cooling power (optional)',
+  },
+  facility_energy_kwh: {
+    kind: 'counter',
+    unit: 'kWh',
+    min: 0,
+    max: UNBOUNDED,
+    description: 'Total site energy meter',
+  },
   it_energy_kwh: { kind: 'counter', unit: 'kWh', min: 0, max: UNBOUNDED, description: 'IT energy meter' },
   renewable_energy_kwh: {
     kind: 'counter',
@@ -34,11 +58,29 @@ export const METRIC_CATALOG = {
     description: 'Energy (heat) delivered for reuse outside the site',
   },
   water_m3: { kind: 'counter', unit: 'm³', min: 0, max: UNBOUNDED, description: 'Site water input' },
-  inlet_temp_c: { kind: 'gauge', unit: '°C', min: -40, max: 90, description: 'IT air inlet temperature (label zone)' },
-  relative_humidity_pct: { kind: 'gauge', unit: '%', min: 0, max: 100, description: 'Relative humidity (label zone)' },
+  inlet_temp_c: {
+    kind: 'gauge',
+    unit: '°C',
+    min: -40,
+    max: 90,
+    description: 'IT air inlet temperature (label zone)',
+  },
+  relative_humidity_pct: {
+    kind: 'gauge',
+    unit: '%',
+    min: 0,
+    max: 100,
+    description: 'Relative humidity (label zone)',
+  },
   outdoor_temp_c: { kind: 'gauge', unit: '°C', min: -60, max: 60, description: 'Outdoor air temperature' },
   ups_load_pct: { kind: 'gauge', unit: '%', min: 0, max: 150, description: 'UPS load' },
-  racks_occupied: { kind: 'gauge', unit: 'count', min: 0, max: UNBOUNDED, description: 'Occupied racks (上架率)' },
+  racks_occupied: {
+    kind: 'gauge',
+    unit: 'count',
+    min: 0,
+    max: UNBOUNDED,
+    description: 'Occupied racks (上架率)',
+  },
 } as const satisfies Record<string, Omit<MetricDefinition, 'name'>>;
 
 export type CatalogMetric = keyof typeof METRIC_CATALOG;

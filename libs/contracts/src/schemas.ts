@@ -38,19 +38,23 @@ export const dataCenterFieldsSchema = z.object({
   commissionedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable(),
 });
 
-export const createDataCenterSchema = dataCenterFieldsSchema.partial().extend({
-  code: z.string().regex(SITE_CODE_PATTERN, { message: 'must match ^[A-Z0-9][A-Z0-9-]{1,31}$ (e.g. GZ-GA-01)' }),
-  name: text(200),
-}).strict();
+export const createDataCenterSchema = dataCenterFieldsSchema
+  .partial()
+  .extend({
+    code: z
+      .string()
+      .regex(SITE_CODE_PATTERN, { message: 'must match ^[A-Z0-9][A-Z0-9-]{1,31}$ (e.g. GZ-GA-01)' }),
+    name: text(200),
+  })
+  .strict();
 
 export const updateDataCenterSchema = dataCenterFieldsSchema.partial().strict();
 
-export const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict();
+export const loginSchema = z
+  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
+  .strict();
 
-export const passwordSchema = z
-  .string()
-  .min(12, { message: 'must be at least 12 characters' })
-  .max(1024);
+export const passwordSchema = z.string().min(12, { message: 'must be at least 12 characters' }).max(1024);
 
 export const createUserSchema = z
   .object({
@@ -61,7 +65,11 @@ export const createUserSchema = z
   .strict();
 
 export const updateUserSchema = z
-  .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), password: passwordSchema.optional() })
+  .object({
+    role: z.enum(ROLES).optional(),
+    disabled: z.boolean().optional(),
+    password: passwordSchema.optional(),
+  })
   .strict();
 
 export const createTokenSchema = z.object({ name: text(100).optional() }).strict();
@@ -119,7 +127,16 @@ export const alarmRuleParamSchemas = {
     })
     .strict(),
   /** No sample from the site for afterS seconds (default STALE_AFTER_S): one alarm per site. */
-  stale: z.object({ afterS: z.number().int().min(10).max(30 * 86_400).optional() }).strict(),
+  stale: z
+    .object({
+      afterS: z
+        .number()
+        .int()
+        .min(10)
+        .max(30 * 86_400)
+        .optional(),
+    })
+    .strict(),
   /**
    * IT power above facility power by more than `tolerance` (clears once IT <= facility), and energy/water
    * counters that go backwards without a reset marker (clears after clearAfterS of steady counting).
@@ -132,7 +149,12 @@ export const alarmRuleParamSchemas = {
       maxSkewS: z.number().int().min(1).max(3600).default(120),
       counters: z.boolean().default(true),
       resetFraction: z.number().min(0).max(1).default(0.05),
-      clearAfterS: z.number().int().min(0).max(7 * 86_400).default(900),
+      clearAfterS: z
+        .number()
+        .int()
+        .min(0)
+        .max(7 * 86_400)
+        .default(900),
     })
     .strict(),
 } satisfies Record<AlarmRuleKind, z.ZodType>;
@@ -157,7 +179,12 @@ export function parseAlarmRuleParams(
 ): { ok: true; params: Record<string, unknown> } | { ok: false; problems: string[] } {
   const result = alarmRuleParamSchemas[kind].safeParse(input ?? {});
   if (!result.success) {
-    return { ok: false, problems: result.error.issues.map((i) => `params${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`) };
+    return {
+      ok: false,
+      problems: result.error.issues.map(
+        (i) => `params${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`,
+      ),
+    };
   }
   const params: Record<string, unknown> = { ...result.data };
   if (kind === 'inlet_temp') {
@@ -166,7 +193,8 @@ export function parseAlarmRuleParams(
     const high = (params.high as number | undefined) ?? band.high;
     const h = params.hysteresis as number;
     if (!(low < high)) return { ok: false, problems: ['params: low must be below high'] };
-    if (2 * h >= high - low) return { ok: false, problems: ['params.hysteresis: must be less than half of high - low'] };
+    if (2 * h >= high - low)
+      return { ok: false, problems: ['params.hysteresis: must be less than half of high - low'] };
     Object.assign(params, { low, high });
   }
   return { ok: true, params };

@@ -1,4 +1,10 @@
-import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   metricDefinition,
@@ -17,7 +23,15 @@ import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { SAMPLE_REPLACED, SAMPLE_UNCHANGED, type SeriesRow } from '../telemetry/telemetry-store';
 import { AlarmEntity } from './alarm.entity';
-import { alarmInfo, fmt, formatDuration, recordFromEntity, seriesName, type AlarmRecord, type RuleDef } from './alarm-model';
+import {
+  alarmInfo,
+  fmt,
+  formatDuration,
+  recordFromEntity,
+  seriesName,
+  type AlarmRecord,
+  type RuleDef,
+} from './alarm-model';
 import { AlarmRulesService } from './alarm-rules.service';
 import { AlarmStore, type Committed } from './alarm-store';
 import { AlarmWebhooks } from './alarm-webhooks';
@@ -74,7 +88,11 @@ const SUMMARY_KEY = '*';
 /** Conditions with one alarm per zone or counter (capped by ALARM_MAX_PER_RULE); others are one per site. */
 function perKey(c: Cond): boolean {
   if (c.key === SUMMARY_KEY) return false;
-  return c.rule.kind === 'inlet_temp' || c.rule.kind === 'inlet_rate' || (c.rule.kind === 'metering' && c.key.startsWith('counter:'));
+  return (
+    c.rule.kind === 'inlet_temp' ||
+    c.rule.kind === 'inlet_rate' ||
+    (c.rule.kind === 'metering' && c.key.startsWith('counter:'))
+  );
 }
 
 /** Alarm active, or grouped into the summary. */
@@ -147,7 +165,11 @@ const ZONE_PREFIX = '{"zone":"';
 function inletKey(labels: string): { key: string; zone: string | null } {
   if (!labels) return { key: '', zone: null };
   // The common case, {"zone":"A1"}, without JSON.parse.
-  if (labels.startsWith(ZONE_PREFIX) && labels.indexOf('"', ZONE_PREFIX.length) === labels.length - 2 && !labels.includes('\\')) {
+  if (
+    labels.startsWith(ZONE_PREFIX) &&
+    labels.indexOf('"', ZONE_PREFIX.length) === labels.length - 2 &&
+    !labels.includes('\\')
+  ) {
     const zone = labels.slice(ZONE_PREFIX.length, -2);
     return { key: zone, zone };
   }
@@ -185,7 +207,10 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   /** Active alarms that have a row. */
   private readonly byId = new Map<number, { a: AlarmRecord; c: Cond; site: SiteState }>();
   private readonly condOf = new WeakMap<AlarmRecord, Cond>();
-  private announcements: { event: 'raised' | 'acknowledged' | 'cleared'; alarm: AlarmRecord & { id: number } }[] = [];
+  private announcements: {
+    event: 'raised' | 'acknowledged' | 'cleared';
+    alarm: AlarmRecord & { id: number };
+  }[] = [];
   private announcing = false;
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
@@ -254,7 +279,8 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.queue.length > MAX_QUEUED_BATCHES) {
       this.queue.shift();
       this.metrics.droppedBatches.inc();
-      if (this.droppedBatches++ % 1000 === 0) this.logger.warn('alarm evaluation is behind ingest: oldest queued batches dropped');
+      if (this.droppedBatches++ % 1000 === 0)
+        this.logger.warn('alarm evaluation is behind ingest: oldest queued batches dropped');
     }
     if (!this.drainScheduled) {
       this.drainScheduled = true;
@@ -274,7 +300,9 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         try {
           this.processBatch(b);
         } catch (err) {
-          this.logger.error(`alarm evaluation failed for a batch of ${b.siteCode}: ${(err as Error).stack ?? String(err)}`);
+          this.logger.error(
+            `alarm evaluation failed for a batch of ${b.siteCode}: ${(err as Error).stack ?? String(err)}`,
+          );
         }
         if (performance.now() - start > budgetMs) break;
       }
@@ -296,7 +324,18 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     let s = this.sites.get(id);
     if (!s) {
       const last = this.snapshots.snapshot(id, code).lastSampleAt;
-      s = { id, code, newest: last ? Date.parse(last) : -Infinity, pairDirty: false, markers: new Map(), drops: [], active: new Set(), reported: false, keyed: new Map(), flood: new Map() };
+      s = {
+        id,
+        code,
+        newest: last ? Date.parse(last) : -Infinity,
+        pairDirty: false,
+        markers: new Map(),
+        drops: [],
+        active: new Set(),
+        reported: false,
+        keyed: new Map(),
+        flood: new Map(),
+      };
       this.sites.set(id, s);
     }
     return s;
@@ -374,18 +413,30 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       const now = Date.now();
       for (const c of site.active) {
         if (c.rule.kind !== 'stale' || !c.alarm) continue;
-        if (b.maxTs >= now - this.staleAfterMs(c.rule) && b.maxTs > c.alarm.eventTs) this.clear(site, c, b.maxTs, null);
+        if (b.maxTs >= now - this.staleAfterMs(c.rule) && b.maxTs > c.alarm.eventTs)
+          this.clear(site, c, b.maxTs, null);
       }
     }
   }
 
   private noneInfo(): SeriesInfo {
-    return { role: 'none', siteId: 0, name: '', key: '', zone: null, lastTs: -Infinity, rules: [], conds: [], version: this.rulesVersion };
+    return {
+      role: 'none',
+      siteId: 0,
+      name: '',
+      key: '',
+      zone: null,
+      lastTs: -Infinity,
+      rules: [],
+      conds: [],
+      version: this.rulesVersion,
+    };
   }
 
   private info(seriesId: number): SeriesInfo | null {
     const known = this.infos[seriesId];
-    if (known !== undefined && known.version === this.rulesVersion) return known.role === 'none' ? null : known;
+    if (known !== undefined && known.version === this.rulesVersion)
+      return known.role === 'none' ? null : known;
     const row = this.registry.get(seriesId);
     if (!row) return null;
     if (this.none.version !== this.rulesVersion) this.none = this.noneInfo();
@@ -411,7 +462,13 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     const site = this.sites.get(row.siteId);
     if (!site) return null;
     const rules = this.rulesFor(site);
-    const info = (role: Role, applicable: RuleDef[], name: string, key = '', zone: string | null = null): SeriesInfo => {
+    const info = (
+      role: Role,
+      applicable: RuleDef[],
+      name: string,
+      key = '',
+      zone: string | null = null,
+    ): SeriesInfo => {
       // Conditions that exist already (active alarms, loaded ones after a restart) keep their place in time.
       let lastTs = previous?.lastTs ?? -Infinity;
       const existing = applicable.length ? site.keyed.get(key) : undefined;
@@ -420,7 +477,17 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         if (c && c.lastTs > lastTs) lastTs = c.lastTs;
         return c;
       });
-      return { role, siteId: row.siteId, name, key, zone, lastTs, rules: applicable, conds, version: this.rulesVersion };
+      return {
+        role,
+        siteId: row.siteId,
+        name,
+        key,
+        zone,
+        lastTs,
+        rules: applicable,
+        conds,
+        version: this.rulesVersion,
+      };
     };
     if (row.metric === 'inlet_temp_c') {
       if (!rules.inlet.length) return null;
@@ -563,10 +630,18 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     const p = c.rule.params as MeteringParams;
     if (!c.alarm) {
       if (it > fac * (1 + p.tolerance)) {
-        this.raise(site, c, t, it, fac, `Metering inconsistent: IT power ${fmt(it)} kW above facility power ${fmt(fac)} kW`, {
-          facilityKw: fac,
-          itKw: it,
-        });
+        this.raise(
+          site,
+          c,
+          t,
+          it,
+          fac,
+          `Metering inconsistent: IT power ${fmt(it)} kW above facility power ${fmt(fac)} kW`,
+          {
+            facilityKw: fac,
+            itKw: it,
+          },
+        );
       }
     } else if (it <= fac) {
       this.clear(site, c, t, it);
@@ -637,9 +712,12 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         const silentFor = now - (site.reported ? site.newest : Math.max(site.newest, this.startedAt));
         if (silentFor > afterMs) {
           if (c.alarm) continue;
-          if (this.store.dialect === 'postgres' && (await this.reportedElsewhere(site, now - afterMs))) continue;
+          if (this.store.dialect === 'postgres' && (await this.reportedElsewhere(site, now - afterMs)))
+            continue;
           if (c.alarm || this.stopped) continue;
-          const rows = [...this.registry.ofSite(s.id)].sort((x, y) => (x.metric + x.labels < y.metric + y.labels ? -1 : 1));
+          const rows = [...this.registry.ofSite(s.id)].sort((x, y) =>
+            x.metric + x.labels < y.metric + y.labels ? -1 : 1,
+          );
           const series = rows.slice(0, MAX_LISTED_SERIES).map((r) => seriesName(r.metric, r.labels));
           const count = rows.length;
           const shown = series.slice(0, 10).join(', ') + (count > 10 ? `, … (${count - 10} more)` : '');
@@ -652,7 +730,11 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
             afterMs / 1000,
             `No data from ${s.code} for ${formatDuration(silence)} (last sample ${new Date(site.newest).toISOString()}); ` +
               `${count} silent series${count ? ': ' + shown : ''}`,
-            { lastSampleAt: new Date(site.newest).toISOString(), silentSeriesCount: count, silentSeries: series },
+            {
+              lastSampleAt: new Date(site.newest).toISOString(),
+              silentSeriesCount: count,
+              silentSeries: series,
+            },
           );
         } else if (c.alarm && site.newest >= now - afterMs && site.newest > c.alarm.eventTs) {
           this.clear(site, c, site.newest, null);
@@ -762,7 +844,10 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     const summary = (f.summary ??= this.cond(c.rule, site.id, SUMMARY_KEY));
     if (summary.alarm) return;
     const cap = this.config.env.ALARM_MAX_PER_RULE;
-    const what = { inlet_temp: 'inlet temperature', inlet_rate: 'inlet rate-of-change', metering: 'counter' }[c.rule.kind as 'inlet_temp'] ?? c.rule.kind;
+    const what =
+      { inlet_temp: 'inlet temperature', inlet_rate: 'inlet rate-of-change', metering: 'counter' }[
+        c.rule.kind as 'inlet_temp'
+      ] ?? c.rule.kind;
     this.raise(
       site,
       summary,
@@ -804,7 +889,9 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       for (const t of list) {
         if (t.duplicate) continue;
         const s = t.snapshot;
-        this.logger.log(`alarm ${t.id} ${t.kind}: ${s.siteCode} ${s.severity} ${s.kind}${s.key ? ` [${s.key}]` : ''}: ${s.message}${t.reason ? ` (${t.reason})` : ''}`);
+        this.logger.log(
+          `alarm ${t.id} ${t.kind}: ${s.siteCode} ${s.severity} ${s.kind}${s.key ? ` [${s.key}]` : ''}: ${s.message}${t.reason ? ` (${t.reason})` : ''}`,
+        );
       }
     } else {
       this.logger.log(`alarms: ${raised} raised, ${cleared} cleared`);
@@ -865,14 +952,19 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         effective.set(c.siteId, ids);
       }
       const r = this.rules.get(c.rule.id);
-      const applies = !!r && ids.has(r.id) && !(c.key.startsWith('counter:') && !(r.params as MeteringParams).counters);
+      const applies =
+        !!r && ids.has(r.id) && !(c.key.startsWith('counter:') && !(r.params as MeteringParams).counters);
       if (applies) {
         c.rule = r;
         continue;
       }
       const site = this.sites.get(c.siteId)!;
       if (c.alarm) {
-        const reason = !r ? 'rule deleted' : !r.enabled ? 'rule disabled' : 'rule no longer applies to this site';
+        const reason = !r
+          ? 'rule deleted'
+          : !r.enabled
+            ? 'rule disabled'
+            : 'rule no longer applies to this site';
         if (!r) c.alarm.ruleId = null; // a row not written yet must not point at the deleted rule
         this.clear(site, c, null, null, reason);
       }
@@ -889,7 +981,11 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Active alarms from the database at boot (another instance's, on PostgreSQL, at every sync). */
   private async loadActive(): Promise<void> {
-    const rows = await this.alarms.find({ where: { state: 'active' }, relations: { site: true }, order: { id: 'ASC' } });
+    const rows = await this.alarms.find({
+      where: { state: 'active' },
+      relations: { site: true },
+      order: { id: 'ASC' },
+    });
     for (const row of rows) this.adopt(row);
     this.metrics.active.set(this.byId.size);
   }
@@ -904,7 +1000,12 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       const a = recordFromEntity(row, code, null);
       a.state = 'cleared';
       a.clearedAt = Date.now();
-      this.store.enqueue({ kind: 'cleared', alarm: a, snapshot: { ...a }, reason: rule ? 'rule no longer applies to this site' : 'rule deleted' });
+      this.store.enqueue({
+        kind: 'cleared',
+        alarm: a,
+        snapshot: { ...a },
+        reason: rule ? 'rule no longer applies to this site' : 'rule deleted',
+      });
       return;
     }
     const c = this.cond(rule, row.siteId, row.key);
@@ -913,7 +1014,8 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     c.alarm = a;
     this.condOf.set(a, c);
     if (a.eventTs > c.lastTs) c.lastTs = a.eventTs;
-    if (typeof a.details?.zone === 'string' || a.details?.zone === null) c.zone = a.details.zone as string | null;
+    if (typeof a.details?.zone === 'string' || a.details?.zone === null)
+      c.zone = a.details.zone as string | null;
     site.active.add(c);
     this.byId.set(a.id!, { a, c, site });
     if (perKey(c)) this.flood(site, rule.id).active++;

@@ -46,12 +46,36 @@ export interface AlarmRecord {
  * Built-in fleet-wide rules, seeded at boot when absent (by `builtin` name). Sites tune them with a site rule
  * of the same kind and severity; admins may retune or disable them fleet-wide, not delete them.
  */
-export const BUILTIN_RULES: { builtin: string; kind: AlarmRuleKind; severity: AlarmSeverity; params: Record<string, unknown>; enabled: boolean }[] = [
+export const BUILTIN_RULES: {
+  builtin: string;
+  kind: AlarmRuleKind;
+  severity: AlarmSeverity;
+  params: Record<string, unknown>;
+  enabled: boolean;
+}[] = [
   // ASHRAE TC 9.9 (2021): recommended envelope 18–27 °C, class A1 allowable 15–32 °C, at the IT air inlet.
-  { builtin: 'ashrae-inlet-recommended', kind: 'inlet_temp', severity: 'warning', params: { low: 18, high: 27, hysteresis: 0.5 }, enabled: true },
-  { builtin: 'ashrae-inlet-allowable-a1', kind: 'inlet_temp', severity: 'critical', params: { low: 15, high: 32, hysteresis: 0.5 }, enabled: true },
+  {
+    builtin: 'ashrae-inlet-recommended',
+    kind: 'inlet_temp',
+    severity: 'warning',
+    params: { low: 18, high: 27, hysteresis: 0.5 },
+    enabled: true,
+  },
+  {
+    builtin: 'ashrae-inlet-allowable-a1',
+    kind: 'inlet_temp',
+    severity: 'critical',
+    params: { low: 15, high: 32, hysteresis: 0.5 },
+    enabled: true,
+  },
   // Rate of change: 20 °C/h is the ASHRAE limit for equipment without tape; off by default (noisy sensors).
-  { builtin: 'ashrae-inlet-rate', kind: 'inlet_rate', severity: 'warning', params: { maxCPerHour: 20, windowS: 900, hysteresis: 0.2 }, enabled: false },
+  {
+    builtin: 'ashrae-inlet-rate',
+    kind: 'inlet_rate',
+    severity: 'warning',
+    params: { maxCPerHour: 20, windowS: 900, hysteresis: 0.2 },
+    enabled: false,
+  },
   // Live PUE above 1.6 for 15 min: above the GB 40879 grade-3 annual limit (1.5) with headroom for the
   // instantaneous ratio's noise; hubs with stricter targets set a site rule.
   {
@@ -143,7 +167,11 @@ export function alarmInfo(a: AlarmRecord & { id: number }): AlarmInfo {
   return info;
 }
 
-export function recordFromEntity(e: AlarmEntity, siteCode: string, webhookUrl: string | null = null): AlarmRecord & { id: number } {
+export function recordFromEntity(
+  e: AlarmEntity,
+  siteCode: string,
+  webhookUrl: string | null = null,
+): AlarmRecord & { id: number } {
   let details: Record<string, unknown> | null = null;
   if (e.details) {
     try {

@@ -1,4 +1,10 @@
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   parseAlarmRuleParams,
@@ -75,7 +81,8 @@ export class AlarmRulesService {
       // Fill defaults added since the row was written (and repair hand edits) without failing the boot.
       const parsed = parseAlarmRuleParams(r.kind, r.severity, r.params);
       if (parsed.ok) r.params = parsed.params;
-      else this.logger.warn(`alarm rule ${r.id}: invalid params (${parsed.problems.join('; ')}), rule skipped`);
+      else
+        this.logger.warn(`alarm rule ${r.id}: invalid params (${parsed.problems.join('; ')}), rule skipped`);
       if (parsed.ok) next.set(r.id, r);
       max = Math.max(max, r.updatedAt);
     }
@@ -110,7 +117,9 @@ export class AlarmRulesService {
     const own = [...this.rules.values()].filter((r) => r.siteId === siteId);
     const replaced = new Set(own.map((r) => `${r.kind}/${r.severity}`));
     list = [
-      ...[...this.rules.values()].filter((r) => r.siteId === null && r.enabled && !replaced.has(`${r.kind}/${r.severity}`)),
+      ...[...this.rules.values()].filter(
+        (r) => r.siteId === null && r.enabled && !replaced.has(`${r.kind}/${r.severity}`),
+      ),
       ...own.filter((r) => r.enabled),
     ];
     this.effectiveCache.set(siteId, list);
@@ -141,14 +150,26 @@ export class AlarmRulesService {
   private params(kind: AlarmRuleKind, severity: AlarmSeverity, input: unknown): Record<string, unknown> {
     const parsed = parseAlarmRuleParams(kind, severity, input);
     if (!parsed.ok) {
-      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: parsed.problems.join('; '), details: parsed.problems });
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: parsed.problems.join('; '),
+        details: parsed.problems,
+      });
     }
     return parsed.params;
   }
 
-  private async assertUnique(siteId: number | null, kind: AlarmRuleKind, severity: AlarmSeverity, exceptId?: number): Promise<void> {
+  private async assertUnique(
+    siteId: number | null,
+    kind: AlarmRuleKind,
+    severity: AlarmSeverity,
+    exceptId?: number,
+  ): Promise<void> {
     await this.reloadIfChanged();
-    const clash = [...this.rules.values()].find((r) => r.siteId === siteId && r.kind === kind && r.severity === severity && r.id !== exceptId);
+    const clash = [...this.rules.values()].find(
+      (r) => r.siteId === siteId && r.kind === kind && r.severity === severity && r.id !== exceptId,
+    );
     if (clash) {
       throw new ConflictException(
         `rule ${clash.id} already is the ${siteId === null ? 'fleet-wide' : 'site'} ${kind} rule of severity ${severity}; change that one`,
@@ -225,12 +246,19 @@ export class AlarmRulesService {
     await this.reloadIfChanged();
     const r = this.rules.get(id);
     if (!r) throw new NotFoundException(`alarm rule ${id} not found`);
-    if (r.builtin) throw new ConflictException(`rule ${id} is built in (${r.builtin}): disable it instead (PATCH {"enabled": false})`);
+    if (r.builtin)
+      throw new ConflictException(
+        `rule ${id} is built in (${r.builtin}): disable it instead (PATCH {"enabled": false})`,
+      );
     await this.repo.manager.transaction(async (m) => {
       await m.delete(AlarmRuleEntity, { id });
       await m.update(AlarmEntity, { ruleId: id }, { ruleId: null }); // history stays, without its rule
     });
-    await this.audit.record(who, 'alarm_rule.delete', `alarm-rule:${id}`, { kind: r.kind, severity: r.severity, siteId: r.siteId });
+    await this.audit.record(who, 'alarm_rule.delete', `alarm-rule:${id}`, {
+      kind: r.kind,
+      severity: r.severity,
+      siteId: r.siteId,
+    });
     await this.load();
   }
 }

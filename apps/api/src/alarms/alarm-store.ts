@@ -63,18 +63,41 @@ function rowOf(a: AlarmRecord): unknown[] {
 
 function auditRow(t: Transition, id: number): unknown[] {
   const a = t.snapshot;
-  const details: Record<string, unknown> = { datacenter: a.siteCode, rule: a.kind, ruleId: a.ruleId, severity: a.severity, key: a.key };
-  if (t.kind === 'raised') Object.assign(details, { value: a.value, threshold: a.threshold, eventTs: new Date(a.eventTs).toISOString() });
+  const details: Record<string, unknown> = {
+    datacenter: a.siteCode,
+    rule: a.kind,
+    ruleId: a.ruleId,
+    severity: a.severity,
+    key: a.key,
+  };
+  if (t.kind === 'raised')
+    Object.assign(details, {
+      value: a.value,
+      threshold: a.threshold,
+      eventTs: new Date(a.eventTs).toISOString(),
+    });
   else {
     details.value = a.clearedValue;
     details.eventTs = a.clearedEventTs === null ? null : new Date(a.clearedEventTs).toISOString();
     if (t.reason) details.reason = t.reason;
   }
-  return [Date.now(), 'system', 'system', t.kind === 'raised' ? 'alarm.raise' : 'alarm.clear', `alarm:${id}`, null, JSON.stringify(details)];
+  return [
+    Date.now(),
+    'system',
+    'system',
+    t.kind === 'raised' ? 'alarm.raise' : 'alarm.clear',
+    `alarm:${id}`,
+    null,
+    JSON.stringify(details),
+  ];
 }
 
 /** A raise another instance had already made, or a clear of an alarm another instance had already cleared. */
-function isDuplicate(t: Transition, ids: Map<AlarmRecord, { duplicate: boolean }>, noop: Set<AlarmRecord>): boolean {
+function isDuplicate(
+  t: Transition,
+  ids: Map<AlarmRecord, { duplicate: boolean }>,
+  noop: Set<AlarmRecord>,
+): boolean {
   return t.kind === 'raised' ? !!ids.get(t.alarm)?.duplicate : noop.has(t.alarm);
 }
 
@@ -225,8 +248,12 @@ export class AlarmStore {
       return;
     }
     // Bounded transactions: a storm is written in several short ones, the event loop free in between.
-    const batch = this.pending.length > AlarmStore.MAX_PER_FLUSH ? this.pending.slice(0, AlarmStore.MAX_PER_FLUSH) : this.pending;
-    this.pending = this.pending.length > AlarmStore.MAX_PER_FLUSH ? this.pending.slice(AlarmStore.MAX_PER_FLUSH) : [];
+    const batch =
+      this.pending.length > AlarmStore.MAX_PER_FLUSH
+        ? this.pending.slice(0, AlarmStore.MAX_PER_FLUSH)
+        : this.pending;
+    this.pending =
+      this.pending.length > AlarmStore.MAX_PER_FLUSH ? this.pending.slice(AlarmStore.MAX_PER_FLUSH) : [];
     if (this.pending.length) this.lastFlushAt = 0;
     this.inflight = batch;
     let committed: Committed[];
@@ -251,11 +278,15 @@ export class AlarmStore {
       }
       this.failures++;
       if (this.failures <= 5) {
-        this.logger.warn(`alarm transitions not stored (attempt ${this.failures}), retrying: ${(err as Error).message}`);
+        this.logger.warn(
+          `alarm transitions not stored (attempt ${this.failures}), retrying: ${(err as Error).message}`,
+        );
         this.pending = batch.concat(this.pending);
         this.lastFlushAt = Date.now() + 1000 * 2 ** (this.failures - 1) - this.flushMs;
       } else {
-        this.logger.error(`alarm transitions dropped after ${this.failures} failed attempts: ${(err as Error).message}`);
+        this.logger.error(
+          `alarm transitions dropped after ${this.failures} failed attempts: ${(err as Error).message}`,
+        );
         this.failures = 0;
       }
       return;
@@ -284,12 +315,20 @@ export class AlarmStore {
     const { inserts, clears } = plan(batch);
     const ids = new Map<AlarmRecord, { id: number; duplicate: boolean; existing?: ExistingRow }>();
     const noop = new Set<AlarmRecord>();
-    const insert = this.stmt(`INSERT INTO "alarms" (${INSERT_COLS}) VALUES (${INSERT_COLS.split(',').map(() => '?').join(', ')}) ON CONFLICT ("site_id", "active_key") DO NOTHING`);
-    const existing = this.stmt('SELECT "id", "acknowledged_at", "acknowledged_by", "note" FROM "alarms" WHERE "site_id" = ? AND "active_key" = ?');
+    const insert = this.stmt(
+      `INSERT INTO "alarms" (${INSERT_COLS}) VALUES (${INSERT_COLS.split(',')
+        .map(() => '?')
+        .join(', ')}) ON CONFLICT ("site_id", "active_key") DO NOTHING`,
+    );
+    const existing = this.stmt(
+      'SELECT "id", "acknowledged_at", "acknowledged_by", "note" FROM "alarms" WHERE "site_id" = ? AND "active_key" = ?',
+    );
     const clear = this.stmt(
       `UPDATE "alarms" SET "state" = 'cleared', "active_key" = NULL, "cleared_at" = ?, "cleared_event_ts" = ?, "cleared_value" = ? WHERE "id" = ? AND "state" = 'active'`,
     );
-    const audit = this.stmt('INSERT INTO "audit_log" ("at", "actor", "actor_type", "action", "target", "ip", "details") VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const audit = this.stmt(
+      'INSERT INTO "audit_log" ("at", "actor", "actor_type", "action", "target", "ip", "details") VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     const tx = this.sqlite().transaction(() => {
       const dupClears: AlarmRecord[] = [];
       for (const a of inserts) {
@@ -297,7 +336,10 @@ export class AlarmStore {
         if (info.changes === 1) ids.set(a, { id: Number(info.lastInsertRowid), duplicate: false });
         else {
           const row = existing.get(a.siteId, activeKeyOf(a.ruleId, a.key)) as ExistingRow | undefined;
-          if (!row) throw new Error(`alarm insert ignored without a conflicting row (site ${a.siteId}, ${a.kind} ${a.key})`);
+          if (!row)
+            throw new Error(
+              `alarm insert ignored without a conflicting row (site ${a.siteId}, ${a.kind} ${a.key})`,
+            );
           ids.set(a, { id: row.id, duplicate: true, existing: row });
           if (a.state === 'cleared') dupClears.push(a);
         }
@@ -325,16 +367,38 @@ export class AlarmStore {
       const dupClears: AlarmRecord[] = [];
       if (inserts.length) {
         // Ids come from the sequence first, so every inserted row maps back to its alarm whatever the order.
-        const seq = await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('alarms', 'id')) AS id FROM generate_series(1, $1)`, [
-          inserts.length,
-        ]);
+        const seq = await client.query<{ id: string }>(
+          `SELECT nextval(pg_get_serial_sequence('alarms', 'id')) AS id FROM generate_series(1, $1)`,
+          [inserts.length],
+        );
         const newIds = seq.rows.map((r) => Number(r.id));
         const cols: unknown[][] = Array.from({ length: 20 }, () => []);
         inserts.forEach((a, i) => {
           cols[0]!.push(newIds[i]);
           rowOf(a).forEach((v, c) => cols[c + 1]!.push(v));
         });
-        const types = ['int4', 'int4', 'int4', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'text', 'int8', 'int8', 'int8', 'int8', 'float8', 'int8', 'text', 'text'];
+        const types = [
+          'int4',
+          'int4',
+          'int4',
+          'text',
+          'text',
+          'text',
+          'text',
+          'text',
+          'text',
+          'float8',
+          'float8',
+          'text',
+          'int8',
+          'int8',
+          'int8',
+          'int8',
+          'float8',
+          'int8',
+          'text',
+          'text',
+        ];
         const res = await client.query<{ id: number }>(
           `INSERT INTO "alarms" ("id", ${INSERT_COLS}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) ON CONFLICT ("site_id", "active_key") DO NOTHING RETURNING "id"`,
           cols,
@@ -351,7 +415,10 @@ export class AlarmStore {
             [a.siteId, activeKeyOf(a.ruleId, a.key)],
           );
           const row = found.rows[0];
-          if (!row) throw new Error(`alarm insert ignored without a conflicting row (site ${a.siteId}, ${a.kind} ${a.key})`);
+          if (!row)
+            throw new Error(
+              `alarm insert ignored without a conflicting row (site ${a.siteId}, ${a.kind} ${a.key})`,
+            );
           ids.set(a, { id: Number(row.id), duplicate: true, existing: row });
           if (a.state === 'cleared') dupClears.push(a);
         }
@@ -362,7 +429,12 @@ export class AlarmStore {
         const res = await client.query<{ id: number }>(
           `UPDATE "alarms" AS a SET "state" = 'cleared', "active_key" = NULL, "cleared_at" = c.at, "cleared_event_ts" = c.ets, "cleared_value" = c.v
            FROM unnest($1::int4[], $2::int8[], $3::int8[], $4::float8[]) AS c(id, at, ets, v) WHERE a."id" = c.id AND a."state" = 'active' RETURNING a."id"`,
-          [toClear.map(idOf), toClear.map((a) => a.clearedAt), toClear.map((a) => a.clearedEventTs), toClear.map((a) => a.clearedValue)],
+          [
+            toClear.map(idOf),
+            toClear.map((a) => a.clearedAt),
+            toClear.map((a) => a.clearedEventTs),
+            toClear.map((a) => a.clearedValue),
+          ],
         );
         const changed = new Set(res.rows.map((r) => Number(r.id)));
         for (const a of toClear) if (!changed.has(idOf(a))) noop.add(a);
@@ -389,7 +461,11 @@ export class AlarmStore {
   }
 
   /** After the commit: ids into the live objects, and the list of what to announce. */
-  private resolve(batch: Transition[], ids: Map<AlarmRecord, { id: number; duplicate: boolean; existing?: ExistingRow }>, noop: Set<AlarmRecord>): Committed[] {
+  private resolve(
+    batch: Transition[],
+    ids: Map<AlarmRecord, { id: number; duplicate: boolean; existing?: ExistingRow }>,
+    noop: Set<AlarmRecord>,
+  ): Committed[] {
     for (const [a, ref] of ids) {
       a.id = ref.id;
       if (ref.existing && ref.existing.acknowledged_at !== null && a.acknowledgedAt === null) {

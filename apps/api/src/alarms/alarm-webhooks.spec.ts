@@ -46,7 +46,9 @@ describe('AlarmWebhooks', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
   beforeEach(() => {
     got.length = 0;
-    const config = { env: { ALARM_WEBHOOK_URL: url, ALARM_WEBHOOK_QUEUE: 3, ALARM_WEBHOOK_RETRY_MS: 10 } } as unknown as AppConfig;
+    const config = {
+      env: { ALARM_WEBHOOK_URL: url, ALARM_WEBHOOK_QUEUE: 3, ALARM_WEBHOOK_RETRY_MS: 10 },
+    } as unknown as AppConfig;
     hooks = new AlarmWebhooks(config, new AlarmMetrics(new MetricsService()));
   });
   afterEach(() => hooks.onApplicationShutdown());
@@ -54,7 +56,9 @@ describe('AlarmWebhooks', () => {
   it('accepts only absolute http(s) URLs', () => {
     expect(isWebhookUrl('https://hooks.example.com/x?token=1')).toBe(true);
     expect(isWebhookUrl('http://10.0.0.1:8080/')).toBe(true);
-    expect(['ftp://example.com', 'file:///etc/passwd', '/relative', 'javascript:alert(1)', ''].map(isWebhookUrl)).toEqual([false, false, false, false, false]);
+    expect(
+      ['ftp://example.com', 'file:///etc/passwd', '/relative', 'javascript:alert(1)', ''].map(isWebhookUrl),
+    ).toEqual([false, false, false, false, false]);
   });
 
   it('keeps the queue bounded: the oldest waiting delivery is dropped, the one on the wire is not', async () => {
@@ -76,7 +80,12 @@ describe('AlarmWebhooks', () => {
     hooks.notify('raised', alarm(1), null);
     hooks.notify('cleared', alarm(1), null);
     await hooks.drain();
-    expect(got.map((b) => `${b.event}:${b.alarm.id}`)).toEqual(['raised:1', 'raised:1', 'raised:1', 'cleared:1']);
+    expect(got.map((b) => `${b.event}:${b.alarm.id}`)).toEqual([
+      'raised:1',
+      'raised:1',
+      'raised:1',
+      'cleared:1',
+    ]);
 
     got.length = 0;
     handler = async () => 503;

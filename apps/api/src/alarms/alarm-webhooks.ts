@@ -159,7 +159,10 @@ export class AlarmWebhooks implements OnApplicationShutdown {
     const payload: AlarmWebhookPayload = { event: d.event, alarm: d.alarm, sentAt: new Date().toISOString() };
     const ctrl = new AbortController();
     this.controllers.add(ctrl);
-    const timeout = setTimeout(() => ctrl.abort(new Error(`timed out after ${WEBHOOK_TIMEOUT_MS} ms`)), WEBHOOK_TIMEOUT_MS);
+    const timeout = setTimeout(
+      () => ctrl.abort(new Error(`timed out after ${WEBHOOK_TIMEOUT_MS} ms`)),
+      WEBHOOK_TIMEOUT_MS,
+    );
     let problem: string | undefined;
     try {
       const res = await fetch(d.url, {
@@ -185,7 +188,9 @@ export class AlarmWebhooks implements OnApplicationShutdown {
     if (this.stopped) return true;
     if (d.attempts >= WEBHOOK_MAX_ATTEMPTS) {
       this.metrics.webhookDeliveries.inc({ result: 'failed' });
-      this.logger.warn(`webhook ${d.event} alarm ${d.alarm.id} to ${redact(d.url)} failed ${d.attempts} times (${problem}); giving up`);
+      this.logger.warn(
+        `webhook ${d.event} alarm ${d.alarm.id} to ${redact(d.url)} failed ${d.attempts} times (${problem}); giving up`,
+      );
       return true;
     }
     this.metrics.webhookDeliveries.inc({ result: 'retry' });

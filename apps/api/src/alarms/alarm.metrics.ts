@@ -21,7 +21,11 @@ export class AlarmMetrics {
       labelNames: ['event', 'severity'],
       registers,
     });
-    this.active = new Gauge({ name: 'dcfleet_alarms_active', help: 'Active alarms known to this instance', registers });
+    this.active = new Gauge({
+      name: 'dcfleet_alarms_active',
+      help: 'Active alarms known to this instance',
+      registers,
+    });
     this.queued = new Gauge({
       name: 'dcfleet_alarm_eval_queue_batches',
       help: 'Ingest batches waiting for alarm evaluation',

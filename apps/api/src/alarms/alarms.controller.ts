@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ackAlarmSchema,
@@ -29,7 +41,10 @@ export class AlarmsController {
 
   @Get('alarms')
   @Roles('admin', 'operator')
-  @ApiOperation({ summary: 'Alarms, newest first: state=active (default) | all; datacenter=CODE; limit (≤ 5000), before=<id> to page' })
+  @ApiOperation({
+    summary:
+      'Alarms, newest first: state=active (default) | all; datacenter=CODE; limit (≤ 5000), before=<id> to page',
+  })
   list(@Query() q: AlarmQuery): Promise<AlarmInfo[]> {
     return this.alarms.list(q);
   }
@@ -55,7 +70,9 @@ export class AlarmsController {
 
   @Get('alarm-rules')
   @Roles('admin', 'operator')
-  @ApiOperation({ summary: 'Alarm rules: fleet-wide and per site (datacenter=CODE: the ones that can apply to that site)' })
+  @ApiOperation({
+    summary: 'Alarm rules: fleet-wide and per site (datacenter=CODE: the ones that can apply to that site)',
+  })
   listRules(@Query('datacenter') datacenter?: string): Promise<AlarmRuleInfo[]> {
     return this.rules.list(datacenter);
   }
@@ -69,14 +86,22 @@ export class AlarmsController {
 
   @Post('alarm-rules')
   @Roles('admin')
-  @ApiOperation({ summary: 'Create a rule (admin): fleet-wide, or for one site (replaces the fleet rule of the same kind and severity there)' })
-  createRule(@Body(new ZodBody(createAlarmRuleSchema)) body: CreateAlarmRuleInput, @Req() req: AppRequest): Promise<AlarmRuleInfo> {
+  @ApiOperation({
+    summary:
+      'Create a rule (admin): fleet-wide, or for one site (replaces the fleet rule of the same kind and severity there)',
+  })
+  createRule(
+    @Body(new ZodBody(createAlarmRuleSchema)) body: CreateAlarmRuleInput,
+    @Req() req: AppRequest,
+  ): Promise<AlarmRuleInfo> {
     return this.rules.create(body, actorOf(req));
   }
 
   @Patch('alarm-rules/:id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Tune a rule (admin): params are merged, null restores a default; enabled; severity; webhookUrl' })
+  @ApiOperation({
+    summary: 'Tune a rule (admin): params are merged, null restores a default; enabled; severity; webhookUrl',
+  })
   updateRule(
     @Param('id', ParseIntPipe) id: number,
     @Body(new ZodBody(updateAlarmRuleSchema)) body: UpdateAlarmRuleInput,
@@ -88,7 +113,9 @@ export class AlarmsController {
   @Delete('alarm-rules/:id')
   @HttpCode(204)
   @Roles('admin')
-  @ApiOperation({ summary: 'Delete a rule (admin); built-in rules can only be disabled. Its active alarms are cleared.' })
+  @ApiOperation({
+    summary: 'Delete a rule (admin); built-in rules can only be disabled. Its active alarms are cleared.',
+  })
   async deleteRule(@Param('id', ParseIntPipe) id: number, @Req() req: AppRequest): Promise<void> {
     await this.rules.remove(id, actorOf(req));
   }

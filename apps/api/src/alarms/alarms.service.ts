@@ -31,10 +31,16 @@ export class AlarmsService {
     const state = q.state ?? 'active';
     if (state !== 'active' && state !== 'all') throw new BadRequestException('state must be active or all');
     const limit = q.limit === undefined ? 500 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw new BadRequestException('limit must be a whole number from 1 to 5000');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 5000)
+      throw new BadRequestException('limit must be a whole number from 1 to 5000');
     const before = q.before === undefined ? undefined : Number(q.before);
-    if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw new BadRequestException('before must be an alarm id');
-    const qb = this.repo.createQueryBuilder('a').innerJoinAndSelect('a.site', 's').orderBy('a.id', 'DESC').limit(limit);
+    if (before !== undefined && (!Number.isInteger(before) || before < 1))
+      throw new BadRequestException('before must be an alarm id');
+    const qb = this.repo
+      .createQueryBuilder('a')
+      .innerJoinAndSelect('a.site', 's')
+      .orderBy('a.id', 'DESC')
+      .limit(limit);
     if (state === 'active') qb.andWhere('a.state = :state', { state: 'active' });
     if (q.datacenter) qb.andWhere('a.site_id = :siteId', { siteId: (await this.sites.get(q.datacenter)).id });
     if (before !== undefined) qb.andWhere('a.id < :before', { before });
@@ -57,11 +63,16 @@ export class AlarmsService {
     const row = await this.repo.findOne({ where: { id }, relations: { site: true } });
     if (!row) throw new NotFoundException(`alarm ${id} not found`);
     const already = () =>
-      new ConflictException(`alarm ${id} was already acknowledged by ${row.acknowledgedBy} at ${new Date(row.acknowledgedAt!).toISOString()}`);
+      new ConflictException(
+        `alarm ${id} was already acknowledged by ${row.acknowledgedBy} at ${new Date(row.acknowledgedAt!).toISOString()}`,
+      );
     if (row.acknowledgedAt !== null) throw already();
     const at = Date.now();
     const text = note && note.length ? note : null;
-    const res = await this.repo.update({ id, acknowledgedAt: IsNull() }, { acknowledgedAt: at, acknowledgedBy: who.actor, note: text });
+    const res = await this.repo.update(
+      { id, acknowledgedAt: IsNull() },
+      { acknowledgedAt: at, acknowledgedBy: who.actor, note: text },
+    );
     if (!res.affected) {
       const now = await this.repo.findOneBy({ id });
       row.acknowledgedAt = now?.acknowledgedAt ?? at;
@@ -73,7 +84,10 @@ export class AlarmsService {
     row.note = text;
     // The in-memory alarm may be ahead of its row (cleared, not yet written): that is the truth to show.
     const live = this.engine.acknowledged(id, at, who.actor, text);
-    const rec = live && live.id !== undefined ? { ...live, id: live.id } : recordFromEntity(row, row.site!.code, this.engine.webhookOfRule(row.ruleId));
+    const rec =
+      live && live.id !== undefined
+        ? { ...live, id: live.id }
+        : recordFromEntity(row, row.site!.code, this.engine.webhookOfRule(row.ruleId));
     await this.audit.record(who, 'alarm.ack', `alarm:${id}`, {
       datacenter: rec.siteCode,
       rule: rec.kind,

@@ -29,18 +29,32 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for a JWT (throttled per address and username)' })
-  async login(@Body(new ZodBody(loginSchema)) body: LoginRequest, @Req() req: AppRequest): Promise<LoginResponse> {
+  async login(
+    @Body(new ZodBody(loginSchema)) body: LoginRequest,
+    @Req() req: AppRequest,
+  ): Promise<LoginResponse> {
     const ip = clientIp(req);
     const keys = [`ip:${ip ?? '?'}`, `user:${body.username.toLowerCase()}`];
     const wait = this.limiter.retryAfter(keys);
     if (wait > 0) {
       req.res?.setHeader('Retry-After', String(wait));
-      throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: `too many failed logins; retry in ${wait} s` }, 429);
+      throw new HttpException(
+        {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: `too many failed logins; retry in ${wait} s`,
+        },
+        429,
+      );
     }
     const user = await this.users.verifyPassword(body.username, body.password);
     if (!user || !isRole(user.role)) {
       this.limiter.fail(keys);
-      await this.audit.record({ actor: body.username.slice(0, 64), actorType: 'anonymous', ip }, 'auth.login_failed', null);
+      await this.audit.record(
+        { actor: body.username.slice(0, 64), actorType: 'anonymous', ip },
+        'auth.login_failed',
+        null,
+      );
       throw new UnauthorizedException('wrong username or password');
     }
     this.limiter.succeed(keys);

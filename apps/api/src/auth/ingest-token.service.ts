@@ -48,7 +48,13 @@ export class IngestTokenService {
         this.cache.delete(hash);
         return { ok: false, status: 401, reason: 'unknown ingest token' };
       }
-      entry = { tokenId: row.id, siteId: row.siteId, siteCode: row.site.code, revoked: row.revokedAt !== null, checkedAt: now };
+      entry = {
+        tokenId: row.id,
+        siteId: row.siteId,
+        siteCode: row.site.code,
+        revoked: row.revokedAt !== null,
+        checkedAt: now,
+      };
       this.cache.set(hash, entry);
     }
     if (entry.revoked) return { ok: false, status: 403, reason: 'ingest token has been revoked' };

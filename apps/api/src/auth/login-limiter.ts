@@ -15,7 +15,8 @@ export class LoginLimiter {
     let wait = 0;
     for (const key of keys) {
       const list = this.prune(key, now);
-      if (list.length >= this.limit) wait = Math.max(wait, Math.ceil((list[0]! + this.windowMs - now) / 1000));
+      if (list.length >= this.limit)
+        wait = Math.max(wait, Math.ceil((list[0]! + this.windowMs - now) / 1000));
     }
     return wait;
   }

@@ -22,7 +22,10 @@ export class SessionService {
     private readonly users: UsersService,
   ) {
     this.ttlS = config.env.JWT_TTL_S;
-    this.jwt = new JwtService({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256', issuer: 'dcfleet' } });
+    this.jwt = new JwtService({
+      secret: config.jwtSecret,
+      signOptions: { algorithm: 'HS256', issuer: 'dcfleet' },
+    });
   }
 
   issue(user: AuthenticatedUser): LoginResponse {

@@ -9,6 +9,11 @@ export class ZodBody<T> implements PipeTransform<unknown, T> {
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
     const details = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: details.join('; '), details });
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: details.join('; '),
+      details,
+    });
   }
 }

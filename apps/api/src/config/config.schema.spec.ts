@@ -47,8 +47,17 @@ describe('parseEnv', () => {
       INGEST_MAX_BODY_BYTES: '2048',
       TRUST_PROXY: 'yes',
     });
-    expect(env).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgres://u:p@db:5432/dcfleet', REDIS_URL: 'redis://cache:6379', DEMO: true, INGEST_MAX_BODY_BYTES: 2048, TRUST_PROXY: true });
-    expect(parseEnv({ DATABASE_URL: 'sqlite:/tmp/x.sqlite', DEMO: '1' }).DATABASE_URL).toBe('sqlite:/tmp/x.sqlite');
+    expect(env).toMatchObject({
+      PORT: 8080,
+      DATABASE_URL: 'postgres://u:p@db:5432/dcfleet',
+      REDIS_URL: 'redis://cache:6379',
+      DEMO: true,
+      INGEST_MAX_BODY_BYTES: 2048,
+      TRUST_PROXY: true,
+    });
+    expect(parseEnv({ DATABASE_URL: 'sqlite:/tmp/x.sqlite', DEMO: '1' }).DATABASE_URL).toBe(
+      'sqlite:/tmp/x.sqlite',
+    );
     expect(parseEnv({ DATABASE_URL: 'postgresql://h/db', DEMO: 'on' }).DEMO).toBe(true);
   });
 
@@ -56,7 +65,9 @@ describe('parseEnv', () => {
     const env = parseEnv({ PORT: '', REDIS_URL: '', DEMO: '1' });
     expect(env.PORT).toBe(3000);
     expect(env.REDIS_URL).toBeUndefined();
-    expect(problems({ DEMO: '0', ADMIN_PASSWORD: '' })).toEqual(['ADMIN_PASSWORD is required when DEMO=0 (it creates the first admin)']);
+    expect(problems({ DEMO: '0', ADMIN_PASSWORD: '' })).toEqual([
+      'ADMIN_PASSWORD is required when DEMO=0 (it creates the first admin)',
+    ]);
   });
 
   it.each([
@@ -82,7 +93,13 @@ describe('parseEnv', () => {
   it('reports every bad variable at once, each on its own line', () => {
     let error: ConfigError | undefined;
     try {
-      parseEnv({ PORT: 'abc', DATABASE_URL: 'mysql://', REDIS_URL: 'http://x', INGEST_MAX_BODY_BYTES: '-1', DEMO: 'maybe' });
+      parseEnv({
+        PORT: 'abc',
+        DATABASE_URL: 'mysql://',
+        REDIS_URL: 'http://x',
+        INGEST_MAX_BODY_BYTES: '-1',
+        DEMO: 'maybe',
+      });
     } catch (err) {
       error = err as ConfigError;
     }
@@ -126,8 +143,14 @@ describe('parseEnv', () => {
   });
 
   it('reports a missing ADMIN_PASSWORD together with other bad variables (one boot shows every problem)', () => {
-    expect(problems({ DEMO: '0', PORT: 'x' }).map((p) => p.split(' ')[0])).toEqual(['PORT', 'ADMIN_PASSWORD']);
-    expect(problems({ PORT: 'x', ADMIN_PASSWORD: 'weak' }).map((p) => p.split(' ')[0])).toEqual(['PORT', 'ADMIN_PASSWORD']);
+    expect(problems({ DEMO: '0', PORT: 'x' }).map((p) => p.split(' ')[0])).toEqual([
+      'PORT',
+      'ADMIN_PASSWORD',
+    ]);
+    expect(problems({ PORT: 'x', ADMIN_PASSWORD: 'weak' }).map((p) => p.split(' ')[0])).toEqual([
+      'PORT',
+      'ADMIN_PASSWORD',
+    ]);
     // An unreadable DEMO is reported as such, not guessed.
     expect(problems({ DEMO: 'maybe' }).map((p) => p.split(' ')[0])).toEqual(['DEMO']);
   });

@@ -12,11 +12,9 @@ const int = (min: number, max: number) =>
     .min(min, { message: `must be at least ${min}` })
     .max(max, { message: `must be at most ${max}` });
 
-const databaseUrl = z
-  .string()
-  .refine((v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), {
-    message: 'must be sqlite:<path> or postgres://user:pass@host:port/db',
-  });
+const databaseUrl = z.string().refine((v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), {
+  message: 'must be sqlite:<path> or postgres://user:pass@host:port/db',
+});
 
 export const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
@@ -97,7 +95,8 @@ export type Env = z.infer<typeof envSchema>;
 export function weakPasswordReason(password: string | undefined): string | undefined {
   if (!password) return 'is required when DEMO=0 (it creates the first admin)';
   if (password.length < 12) return 'must be at least 12 characters when DEMO=0';
-  if (/^(.)\1+$/.test(password) || /^(password|admin|changeme)/i.test(password)) return 'is too easy to guess';
+  if (/^(.)\1+$/.test(password) || /^(password|admin|changeme)/i.test(password))
+    return 'is too easy to guess';
   return undefined;
 }
 

@@ -38,7 +38,10 @@ export class DatacentersController {
   @ApiOperation({ summary: 'Every site with its live snapshot' })
   async list(): Promise<DataCenterWithSnapshot[]> {
     const now = Date.now();
-    return (await this.sites.all()).map((s) => ({ ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code, now) }));
+    return (await this.sites.all()).map((s) => ({
+      ...SitesService.toDto(s),
+      snapshot: this.snapshots.snapshot(s.id, s.code, now),
+    }));
   }
 
   @Get('datacenters/:code')
@@ -52,11 +55,21 @@ export class DatacentersController {
   @Get('datacenters/:code/series')
   @Roles('admin', 'operator', 'regulator')
   @ApiOperation({ summary: 'Points {t, avg, min, max} from rollups; step auto|1m|1h|1d; gaps are null' })
-  async seriesOf(@Param('code') code: string, @Query() query: Record<string, string>): Promise<SeriesResponse> {
+  async seriesOf(
+    @Param('code') code: string,
+    @Query() query: Record<string, string>,
+  ): Promise<SeriesResponse> {
     const site = await this.sites.get(code);
     const labels: Record<string, string> = {};
-    for (const [k, v] of Object.entries(query)) if (k.startsWith('label.') && typeof v === 'string') labels[k.slice(6)] = v;
-    return this.series.query(site, { metric: query.metric, from: query.from, to: query.to, step: query.step, labels });
+    for (const [k, v] of Object.entries(query))
+      if (k.startsWith('label.') && typeof v === 'string') labels[k.slice(6)] = v;
+    return this.series.query(site, {
+      metric: query.metric,
+      from: query.from,
+      to: query.to,
+      step: query.step,
+      labels,
+    });
   }
 
   @Post('datacenters')
@@ -94,7 +107,10 @@ export class DatacentersController {
   ): Promise<CreatedIngestToken> {
     const site = await this.sites.get(code);
     const created = await this.tokens.create(site, body.name ?? 'gateway', req.user?.username ?? null);
-    await this.audit.record(actorOf(req), 'token.create', code, { tokenId: created.id, prefix: created.prefix });
+    await this.audit.record(actorOf(req), 'token.create', code, {
+      tokenId: created.id,
+      prefix: created.prefix,
+    });
     return created;
   }
 

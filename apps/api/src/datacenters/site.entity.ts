@@ -40,7 +40,12 @@ export class SiteEntity {
   @Column({ name: 'pue_category', type: 'integer', default: 1 })
   pueCategory: number;
 
-  @Column({ name: 'grid_emission_factor', type: 'double precision', nullable: true, transformer: nullableNumber })
+  @Column({
+    name: 'grid_emission_factor',
+    type: 'double precision',
+    nullable: true,
+    transformer: nullableNumber,
+  })
   gridEmissionFactor: number | null;
 
   @Column({ name: 'green_certified_year', type: 'integer', nullable: true })

@@ -1,6 +1,11 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { CreateDataCenterInput, DataCenter, PueCategory, UpdateDataCenterInput } from '@dcfleet/contracts';
+import type {
+  CreateDataCenterInput,
+  DataCenter,
+  PueCategory,
+  UpdateDataCenterInput,
+} from '@dcfleet/contracts';
 import type { Repository } from 'typeorm';
 import { SiteEntity } from './site.entity';
 
@@ -81,7 +86,8 @@ export class SitesService {
     const site = await this.get(code);
     const { commissionedAt, ...rest } = patch;
     const changes: Partial<SiteEntity> = { ...rest, updatedAt: Date.now() };
-    if (commissionedAt !== undefined) changes.commissionedAt = commissionedAt ? Date.parse(commissionedAt) : null;
+    if (commissionedAt !== undefined)
+      changes.commissionedAt = commissionedAt ? Date.parse(commissionedAt) : null;
     await this.repo.update({ id: site.id }, changes);
     this.loadedAt = 0;
     return this.get(code);

@@ -33,7 +33,10 @@ export class HealthController {
     try {
       await this.store.ping();
     } catch (err) {
-      throw new HttpException({ statusCode: 503, status: 'unavailable', message: `database: ${(err as Error).message}` }, 503);
+      throw new HttpException(
+        { statusCode: 503, status: 'unavailable', message: `database: ${(err as Error).message}` },
+        503,
+      );
     }
     return { status: 'ok', database: this.config.database.type };
   }

@@ -11,7 +11,14 @@ export async function readBody(req: Request, limit: number): Promise<Buffer> {
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
-    throw new HttpException({ statusCode: 415, error: 'Unsupported Media Type', message: `Content-Encoding ${encoding} not supported (use gzip)` }, 415);
+    throw new HttpException(
+      {
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: `Content-Encoding ${encoding} not supported (use gzip)`,
+      },
+      415,
+    );
   }
   const source: NodeJS.ReadableStream = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
   const chunks: Buffer[] = [];
@@ -28,14 +35,21 @@ export async function readBody(req: Request, limit: number): Promise<Buffer> {
     }
   } catch (err) {
     if (err instanceof HttpException) throw err;
-    throw new HttpException({ statusCode: 400, error: 'Bad Request', message: `unreadable body: ${(err as Error).message}` }, 400);
+    throw new HttpException(
+      { statusCode: 400, error: 'Bad Request', message: `unreadable body: ${(err as Error).message}` },
+      400,
+    );
   }
   return Buffer.concat(chunks, size);
 }
 
 function tooLarge(limit: number): HttpException {
   return new HttpException(
-    { statusCode: 413, error: 'Payload Too Large', message: `body larger than INGEST_MAX_BODY_BYTES (${limit} bytes)` },
+    {
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: `body larger than INGEST_MAX_BODY_BYTES (${limit} bytes)`,
+    },
     413,
   );
 }

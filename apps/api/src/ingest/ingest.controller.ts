@@ -1,6 +1,11 @@
 import { Controller, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { isCatalogMetric, type IngestEntry, type IngestRejection, type IngestResponse } from '@dcfleet/contracts';
+import {
+  isCatalogMetric,
+  type IngestEntry,
+  type IngestRejection,
+  type IngestResponse,
+} from '@dcfleet/contracts';
 import { normalizePrecision, parseLineProtocol } from '@dcfleet/line-protocol';
 import type { Response } from 'express';
 import { IngestAuth } from '../auth/auth.decorators';
@@ -28,9 +33,20 @@ export class IngestController {
   @IngestAuth()
   @Post('ingest')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Post a JSON batch of samples; 200 means every accepted sample is durably stored' })
-  @ApiBody({ schema: { type: 'object', required: ['samples'], properties: { samples: { type: 'array', items: { type: 'object' } } } } })
-  @ApiResponse({ status: 200, description: '{ accepted, rejected: [{index, reason}], receipt: {id, seq, hash, prevHash} }' })
+  @ApiOperation({
+    summary: 'Post a JSON batch of samples; 200 means every accepted sample is durably stored',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['samples'],
+      properties: { samples: { type: 'array', items: { type: 'object' } } },
+    },
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{ accepted, rejected: [{index, reason}], receipt: {id, seq, hash, prevHash} }',
+  })
   @ApiResponse({ status: 400, description: 'malformed body or no valid sample; nothing stored' })
   async postJson(@Req() req: AppRequest): Promise<IngestResponse> {
     const done = this.ingest.admit();
@@ -39,7 +55,11 @@ export class IngestController {
       const type = String(req.headers['content-type'] ?? '').toLowerCase();
       if (!type.startsWith('application/json')) {
         throw new HttpException(
-          { statusCode: 415, error: 'Unsupported Media Type', message: 'Content-Type must be application/json' },
+          {
+            statusCode: 415,
+            error: 'Unsupported Media Type',
+            message: 'Content-Type must be application/json',
+          },
           415,
         );
       }
@@ -50,7 +70,11 @@ export class IngestController {
       } catch (err) {
         throw bad(`body is not valid JSON: ${(err as Error).message}`);
       }
-      if (parsed === null || typeof parsed !== 'object' || !Array.isArray((parsed as { samples?: unknown }).samples)) {
+      if (
+        parsed === null ||
+        typeof parsed !== 'object' ||
+        !Array.isArray((parsed as { samples?: unknown }).samples)
+      ) {
         throw bad('body must be an object with a "samples" array');
       }
       const who = principal(req);
@@ -75,14 +99,18 @@ export class IngestController {
   @Post('write')
   @ApiOperation({ summary: 'InfluxDB v1 line protocol write (Telegraf); 204 on success' })
   @ApiResponse({ status: 204, description: 'all points stored' })
-  @ApiResponse({ status: 400, description: '{"error": "..."} naming the line; valid lines of a partial write are stored' })
+  @ApiResponse({
+    status: 400,
+    description: '{"error": "..."} naming the line; valid lines of a partial write are stored',
+  })
   async postLineProtocol(@Req() req: AppRequest, @Res() res: Response): Promise<void> {
     const done = this.ingest.admit();
     let status = 204;
     try {
       assertOwnSite(principal(req), req.query.datacenter);
       const precision = normalizePrecision(req.query.precision ?? 'ns');
-      if (!precision) throw influxError(400, `invalid precision "${String(req.query.precision)}" (ns, u, ms, s, m, h)`);
+      if (!precision)
+        throw influxError(400, `invalid precision "${String(req.query.precision)}" (ns, u, ms, s, m, h)`);
       const type = String(req.headers['content-type'] ?? 'text/plain').toLowerCase();
       if (type.startsWith('application/json')) {
         throw influxError(415, 'line protocol expected (text/plain); JSON goes to POST /api/v1/ingest');
@@ -118,14 +146,19 @@ export class IngestController {
         if (err instanceof HttpException) {
           const body = err.getResponse() as { rejected?: IngestRejection[] };
           const reasons = (body.rejected ?? []).map((r) => `line ${lineOf[r.index]}: ${r.reason}`);
-          throw influxError(err.getStatus(), [...lineErrors, ...reasons].slice(0, 20).join('; ') || messageOf(err));
+          throw influxError(
+            err.getStatus(),
+            [...lineErrors, ...reasons].slice(0, 20).join('; ') || messageOf(err),
+          );
         }
         throw err;
       }
       const problems = [...lineErrors, ...rejected.map((r) => `line ${lineOf[r.index]}: ${r.reason}`)];
       if (problems.length) {
         status = 400;
-        res.status(400).json({ error: `partial write: ${problems.slice(0, 20).join('; ')} dropped=${problems.length}` });
+        res
+          .status(400)
+          .json({ error: `partial write: ${problems.slice(0, 20).join('; ')} dropped=${problems.length}` });
         return;
       }
       res.status(204).end();
@@ -149,7 +182,11 @@ function assertOwnSite(who: IngestPrincipal, named: unknown): void {
   if (named === undefined) return;
   if (named !== who.siteCode) {
     throw new HttpException(
-      { statusCode: 403, error: 'Forbidden', message: `this token posts only for ${who.siteCode}, not ${String(named).slice(0, 40)}` },
+      {
+        statusCode: 403,
+        error: 'Forbidden',
+        message: `this token posts only for ${who.siteCode}, not ${String(named).slice(0, 40)}`,
+      },
       403,
     );
   }

@@ -32,7 +32,17 @@ export function isStorageUnavailable(err: unknown): boolean {
   return (
     code.startsWith('SQLITE_') ||
     // Network: refused, reset, unreachable, DNS.
-    ['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ECONNABORTED',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+    ].includes(code) ||
     // PostgreSQL: class 08 (connection), 57P01-04 (admin/crash shutdown, cannot connect now, database dropped),
     // 53xxx (out of resources), 3D000 (database missing), 25006 (read-only: a standby after failover).
     /^(08|53)/.test(code) ||
@@ -67,7 +77,11 @@ export class IngestService {
   admit(): () => void {
     if (this.inflight >= this.config.env.INGEST_MAX_INFLIGHT) {
       throw new HttpException(
-        { statusCode: 429, error: 'Too Many Requests', message: 'ingest overloaded; retry after the delay in Retry-After' },
+        {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: 'ingest overloaded; retry after the delay in Retry-After',
+        },
         429,
       );
     }
@@ -92,7 +106,11 @@ export class IngestService {
     if (samples > b.tokens) {
       this.buckets.set(siteId, b);
       throw new HttpException(
-        { statusCode: 429, error: 'Too Many Requests', message: `site over its ingest rate of ${limit} samples/s` },
+        {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: `site over its ingest rate of ${limit} samples/s`,
+        },
         429,
       );
     }
@@ -113,29 +131,50 @@ export class IngestService {
     const env = this.config.env;
     if (entries.length > env.INGEST_MAX_SAMPLES) {
       throw new HttpException(
-        { statusCode: 413, error: 'Payload Too Large', message: `more than INGEST_MAX_SAMPLES (${env.INGEST_MAX_SAMPLES}) samples in one request` },
+        {
+          statusCode: 413,
+          error: 'Payload Too Large',
+          message: `more than INGEST_MAX_SAMPLES (${env.INGEST_MAX_SAMPLES}) samples in one request`,
+        },
         413,
       );
     }
     const receivedAt = Date.now();
-    const norm = normalizeEntries(entries, { now: receivedAt, maxAgeMs: env.INGEST_MAX_AGE_DAYS * 86_400_000 });
+    const norm = normalizeEntries(entries, {
+      now: receivedAt,
+      maxAgeMs: env.INGEST_MAX_AGE_DAYS * 86_400_000,
+    });
     const rejected = extraRejected.length ? [...extraRejected, ...norm.rejected] : norm.rejected;
     if (norm.samples.length > env.INGEST_MAX_SAMPLES) {
       throw new HttpException(
-        { statusCode: 413, error: 'Payload Too Large', message: `more than INGEST_MAX_SAMPLES (${env.INGEST_MAX_SAMPLES}) samples in one request` },
+        {
+          statusCode: 413,
+          error: 'Payload Too Large',
+          message: `more than INGEST_MAX_SAMPLES (${env.INGEST_MAX_SAMPLES}) samples in one request`,
+        },
         413,
       );
     }
-    for (const r of rejected) this.metrics.samplesRejected.inc({ reason: MetricsService.reasonClass(r.reason) });
+    for (const r of rejected)
+      this.metrics.samplesRejected.inc({ reason: MetricsService.reasonClass(r.reason) });
     if (norm.samples.length === 0) {
       throw new HttpException(
-        { statusCode: 400, error: 'Bad Request', message: 'no valid sample in the batch', rejected: rejected.slice(0, 1000) },
+        {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'no valid sample in the batch',
+          rejected: rejected.slice(0, 1000),
+        },
         400,
       );
     }
     this.rateLimit(principal.siteId, norm.samples.length);
     const site = await this.sites.byIdCached(principal.siteId);
-    if (!site) throw new HttpException({ statusCode: 403, error: 'Forbidden', message: 'the token’s site no longer exists' }, 403);
+    if (!site)
+      throw new HttpException(
+        { statusCode: 403, error: 'Forbidden', message: 'the token’s site no longer exists' },
+        403,
+      );
     this.rollups.setSiteZone(site.id, site.timezone);
 
     // Resolve series, then drop earlier duplicates of a (series, ts) in this batch: the last one wins.
@@ -203,7 +242,11 @@ export class IngestService {
       if (isStorageUnavailable(err)) {
         this.logger.error(`storage unavailable: ${(err as Error).message}`);
         throw new HttpException(
-          { statusCode: 503, error: 'Service Unavailable', message: 'storage unavailable; nothing was stored, retry later' },
+          {
+            statusCode: 503,
+            error: 'Service Unavailable',
+            message: 'storage unavailable; nothing was stored, retry later',
+          },
           503,
         );
       }
@@ -216,7 +259,16 @@ export class IngestService {
     this.rollups.accept(out.receipt.id, site.id, out.seriesIds, ts, values, out.status);
     const changed = this.snapshots.accept(site.id, receivedAt, out.seriesIds, ts, values);
     this.metrics.samplesAccepted.inc(accepted);
-    this.events.emitBatch({ siteId: site.id, siteCode: site.code, maxTs, changed, seriesIds: out.seriesIds, ts, values, status: out.status });
+    this.events.emitBatch({
+      siteId: site.id,
+      siteCode: site.code,
+      maxTs,
+      changed,
+      seriesIds: out.seriesIds,
+      ts,
+      values,
+      status: out.status,
+    });
     return { response: JSON.parse(out.response) as IngestResponse, stored: n, replayed: false };
   }
 }

@@ -61,7 +61,10 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
       // setImmediate keeps the batches' order. The values are the series' newest when it runs (a batch that
       // came in meanwhile may have moved them on: newer, never older).
       setImmediate(
-        () => void this.publisher.publishDcUpdate(siteCode, ts, () => this.snapshots.changedValues(siteId, changed)),
+        () =>
+          void this.publisher.publishDcUpdate(siteCode, ts, () =>
+            this.snapshots.changedValues(siteId, changed),
+          ),
       );
     }
     this.dirty.set(batch.siteId, batch.siteCode);

@@ -103,7 +103,12 @@ export class RatingsRepository {
    * Daily buckets of these series with from <= bucket < to, ordered by series and bucket. `counters`: the
    * series are energy counters, whose sum, min and max are not needed (returned as 0).
    */
-  async dailyBuckets(seriesIds: readonly number[], from: number, to: number, counters = false): Promise<DailyRow[]> {
+  async dailyBuckets(
+    seriesIds: readonly number[],
+    from: number,
+    to: number,
+    counters = false,
+  ): Promise<DailyRow[]> {
     const cols = counters ? COUNTER_COLS : DAILY_COLS;
     const out: DailyRow[] = [];
     for (let i = 0; i < seriesIds.length; i += ID_CHUNK) {

@@ -143,7 +143,11 @@ export class RatingsService implements OnApplicationBootstrap {
     try {
       if ((await this.sites.all()).length === 0) return;
       const year = latestYear(now);
-      for (const spec of [{ kind: 'year', year: year - 1 }, { kind: 'year', year }, { kind: 'trailing12' }] as const) {
+      for (const spec of [
+        { kind: 'year', year: year - 1 },
+        { kind: 'year', year },
+        { kind: 'trailing12' },
+      ] as const) {
         await this.list(spec);
       }
       this.logger.log(`ratings cache warmed in ${Math.round(performance.now() - started)} ms`);

@@ -20,13 +20,25 @@ export class InstanceLease {
 
   private static key(id: string): string {
     // 63-bit signed key for pg_advisory_lock(bigint), from the instance id.
-    return BigInt.asIntN(64, BigInt('0x' + createHash('sha256').update('dcfleet-instance:' + id).digest('hex').slice(0, 16))).toString();
+    return BigInt.asIntN(
+      64,
+      BigInt(
+        '0x' +
+          createHash('sha256')
+            .update('dcfleet-instance:' + id)
+            .digest('hex')
+            .slice(0, 16),
+      ),
+    ).toString();
   }
 
   async start(): Promise<void> {
     const db = this.config.database;
     if (db.type !== 'postgres') return;
-    const client = new Client({ connectionString: db.url, application_name: `dcfleet-lease-${this.id.slice(0, 8)}` });
+    const client = new Client({
+      connectionString: db.url,
+      application_name: `dcfleet-lease-${this.id.slice(0, 8)}`,
+    });
     client.on('error', (err) => this.logger.warn(`lease connection lost: ${err.message}`));
     await client.connect();
     await client.query('SELECT pg_advisory_lock($1::bigint)', [InstanceLease.key(this.id)]);
@@ -39,7 +51,10 @@ export class InstanceLease {
     if (this.config.database.type !== 'postgres') return true;
     if (!this.client) return false;
     const key = InstanceLease.key(instanceId);
-    const { rows } = await this.client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS got', [key]);
+    const { rows } = await this.client.query<{ got: boolean }>(
+      'SELECT pg_try_advisory_lock($1::bigint) AS got',
+      [key],
+    );
     if (rows[0]?.got) {
       await this.client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
       return true;

@@ -66,10 +66,20 @@ export class PostgresTelemetryStore implements TelemetryStore {
   constructor(private readonly pool: Pool) {}
 
   async loadSeries(): Promise<SeriesRow[]> {
-    const { rows } = await this.pool.query<{ id: number; site_id: number; metric: string; labels: string; kind: string }>(
-      'SELECT id, site_id, metric, labels, kind FROM series',
-    );
-    return rows.map((r) => ({ id: r.id, siteId: r.site_id, metric: r.metric, labels: r.labels, kind: r.kind as MetricKind }));
+    const { rows } = await this.pool.query<{
+      id: number;
+      site_id: number;
+      metric: string;
+      labels: string;
+      kind: string;
+    }>('SELECT id, site_id, metric, labels, kind FROM series');
+    return rows.map((r) => ({
+      id: r.id,
+      siteId: r.site_id,
+      metric: r.metric,
+      labels: r.labels,
+      kind: r.kind as MetricKind,
+    }));
   }
 
   private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
@@ -131,7 +141,13 @@ export class PostgresTelemetryStore implements TelemetryStore {
       const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labels}`, r]));
       for (const ns of input.newSeries) {
         const r = byKey.get(`${ns.metric}\u0000${ns.labelKey}`)!;
-        createdSeries.push({ id: r.id, siteId: input.siteId, metric: r.metric, labels: r.labels, kind: r.kind as MetricKind });
+        createdSeries.push({
+          id: r.id,
+          siteId: input.siteId,
+          metric: r.metric,
+          labels: r.labels,
+          kind: r.kind as MetricKind,
+        });
       }
     }
     const n = input.ts.length;
@@ -221,7 +237,11 @@ export class PostgresTelemetryStore implements TelemetryStore {
         input.instanceId,
       ],
     );
-    await c.query('UPDATE sites SET chain_seq = $1, chain_head = $2 WHERE id = $3', [seq, hash, input.siteId]);
+    await c.query('UPDATE sites SET chain_seq = $1, chain_head = $2 WHERE id = $3', [
+      seq,
+      hash,
+      input.siteId,
+    ]);
     return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
   }
 
@@ -233,7 +253,10 @@ export class PostgresTelemetryStore implements TelemetryStore {
     if (flush.receiptIds.length) {
       await c.query('UPDATE receipts SET rolled_up = true WHERE id = ANY($1::int[])', [flush.receiptIds]);
     }
-    const stats: FlushStats = { merged: { '1m': 0, '1h': 0, '1d': 0 }, recomputed: { '1m': 0, '1h': 0, '1d': 0 } };
+    const stats: FlushStats = {
+      merged: { '1m': 0, '1h': 0, '1d': 0 },
+      recomputed: { '1m': 0, '1h': 0, '1d': 0 },
+    };
     const extra: Record<'1h' | '1d', Map<string, BucketRef>> = { '1h': new Map(), '1d': new Map() };
     for (const level of flush.levels) {
       const step = level.step;
@@ -266,7 +289,8 @@ export class PostgresTelemetryStore implements TelemetryStore {
         stats.merged[step] += rows.length;
         if (rows.length < chunk.length) {
           const done = new Set(rows.map((r) => `${r.series_id}:${r.bucket}`));
-          for (const m of chunk) if (!done.has(`${m.seriesId}:${m.bucket}`)) todo.set(`${m.seriesId}:${m.bucket}`, m);
+          for (const m of chunk)
+            if (!done.has(`${m.seriesId}:${m.bucket}`)) todo.set(`${m.seriesId}:${m.bucket}`, m);
         }
       }
       if (todo.size === 0) continue;
@@ -274,7 +298,9 @@ export class PostgresTelemetryStore implements TelemetryStore {
       const aggs = step === '1m' ? await this.fromRaw(c, refs) : await this.fromFiner(c, refs);
       const keep: { seriesId: number; bucket: number; agg: Agg }[] = [];
       const drop: BucketRef[] = [];
-      refs.forEach((r, i) => (aggs[i] ? keep.push({ seriesId: r.seriesId, bucket: r.bucket, agg: aggs[i]! }) : drop.push(r)));
+      refs.forEach((r, i) =>
+        aggs[i] ? keep.push({ seriesId: r.seriesId, bucket: r.bucket, agg: aggs[i]! }) : drop.push(r),
+      );
       if (keep.length) {
         await c.query(
           `INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) SELECT * FROM ${UNNEST_AGG}
@@ -310,20 +336,36 @@ export class PostgresTelemetryStore implements TelemetryStore {
          JOIN samples s ON s.ts >= u.b AND s.ts < u.e AND s.series_id = u.sid
         WHERE s.receipt_id NOT IN (SELECT id FROM receipts WHERE NOT rolled_up)
         ORDER BY u.i, s.ts`,
-      [numArray(refs.map((r) => r.seriesId)), numArray(refs.map((r) => r.bucket)), numArray(refs.map((r) => r.end))],
+      [
+        numArray(refs.map((r) => r.seriesId)),
+        numArray(refs.map((r) => r.bucket)),
+        numArray(refs.map((r) => r.end)),
+      ],
     );
-    return this.group(refs.length, rows.map((r) => ({ i: r.i, agg: single(r.ts, r.value) })));
+    return this.group(
+      refs.length,
+      rows.map((r) => ({ i: r.i, agg: single(r.ts, r.value) })),
+    );
   }
 
   private async fromFiner(c: PoolClient, refs: BucketRef[]): Promise<(Agg | undefined)[]> {
     const { rows } = await c.query<AggRow & { i: number }>(
-      `SELECT (u.i - 1)::int AS i, ${AGG_COLS.split(', ').map((col) => 'm.' + col).join(', ')}
+      `SELECT (u.i - 1)::int AS i, ${AGG_COLS.split(', ')
+        .map((col) => 'm.' + col)
+        .join(', ')}
          FROM unnest($1::int[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS u(sid, b, e, i)
          JOIN rollup_1m m ON m.series_id = u.sid AND m.bucket >= u.b AND m.bucket < u.e
         ORDER BY u.i, m.bucket`,
-      [numArray(refs.map((r) => r.seriesId)), numArray(refs.map((r) => r.bucket)), numArray(refs.map((r) => r.end))],
+      [
+        numArray(refs.map((r) => r.seriesId)),
+        numArray(refs.map((r) => r.bucket)),
+        numArray(refs.map((r) => r.end)),
+      ],
     );
-    return this.group(refs.length, rows.map((r) => ({ i: r.i, agg: rowToAgg(r) })));
+    return this.group(
+      refs.length,
+      rows.map((r) => ({ i: r.i, agg: rowToAgg(r) })),
+    );
   }
 
   private group(n: number, rows: { i: number; agg: Agg }[]): (Agg | undefined)[] {
@@ -368,7 +410,9 @@ export class PostgresTelemetryStore implements TelemetryStore {
   }
 
   async oldestPendingReceivedAt(): Promise<number | null> {
-    const { rows } = await this.pool.query<{ t: number | null }>('SELECT MIN(received_at) AS t FROM receipts WHERE NOT rolled_up');
+    const { rows } = await this.pool.query<{ t: number | null }>(
+      'SELECT MIN(received_at) AS t FROM receipts WHERE NOT rolled_up',
+    );
     return rows[0]?.t ?? null;
   }
 

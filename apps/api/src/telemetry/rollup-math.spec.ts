@@ -13,7 +13,16 @@ describe('rollup math', () => {
       [2000, 7],
       [3000, 3],
     ]);
-    expect(a).toMatchObject({ count: 3, sum: 15, min: 3, max: 7, first: 5, firstTs: 1000, last: 3, lastTs: 3000 });
+    expect(a).toMatchObject({
+      count: 3,
+      sum: 15,
+      min: 3,
+      max: 7,
+      first: 5,
+      firstTs: 1000,
+      last: 3,
+      lastTs: 3000,
+    });
   });
 
   it('computes a reset-aware counter increase', () => {

@@ -24,7 +24,18 @@ export function counterStep(prev: number, next: number): { inc: number; reset: b
 }
 
 export function single(ts: number, value: number): Agg {
-  return { count: 1, sum: value, min: value, max: value, first: value, firstTs: ts, last: value, lastTs: ts, increase: 0, resets: 0 };
+  return {
+    count: 1,
+    sum: value,
+    min: value,
+    max: value,
+    first: value,
+    firstTs: ts,
+    last: value,
+    lastTs: ts,
+    increase: 0,
+    resets: 0,
+  };
 }
 
 /**
@@ -56,7 +67,8 @@ export function addSample(a: Agg, ts: number, value: number): boolean {
 
 /** Combines two aggregates with disjoint time ranges; returns undefined when they overlap. */
 export function combine(a: Agg, b: Agg): Agg | undefined {
-  const [early, late] = a.lastTs < b.firstTs ? [a, b] : b.lastTs < a.firstTs ? [b, a] : [undefined, undefined];
+  const [early, late] =
+    a.lastTs < b.firstTs ? [a, b] : b.lastTs < a.firstTs ? [b, a] : [undefined, undefined];
   if (!early || !late) return undefined;
   const s = counterStep(early.last, late.first);
   return {

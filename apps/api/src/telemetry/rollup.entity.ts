@@ -44,7 +44,12 @@ export class Rollup1mEntity extends RollupColumns {
   @PrimaryColumn({ name: 'series_id', type: 'integer', primaryKeyConstraintName: 'pk_rollup_1m' })
   seriesId: number;
 
-  @PrimaryColumn({ name: 'bucket', type: 'bigint', transformer: epochMs, primaryKeyConstraintName: 'pk_rollup_1m' })
+  @PrimaryColumn({
+    name: 'bucket',
+    type: 'bigint',
+    transformer: epochMs,
+    primaryKeyConstraintName: 'pk_rollup_1m',
+  })
   bucket: number;
 }
 
@@ -53,7 +58,12 @@ export class Rollup1hEntity extends RollupColumns {
   @PrimaryColumn({ name: 'series_id', type: 'integer', primaryKeyConstraintName: 'pk_rollup_1h' })
   seriesId: number;
 
-  @PrimaryColumn({ name: 'bucket', type: 'bigint', transformer: epochMs, primaryKeyConstraintName: 'pk_rollup_1h' })
+  @PrimaryColumn({
+    name: 'bucket',
+    type: 'bigint',
+    transformer: epochMs,
+    primaryKeyConstraintName: 'pk_rollup_1h',
+  })
   bucket: number;
 }
 
@@ -62,6 +72,11 @@ export class Rollup1dEntity extends RollupColumns {
   @PrimaryColumn({ name: 'series_id', type: 'integer', primaryKeyConstraintName: 'pk_rollup_1d' })
   seriesId: number;
 
-  @PrimaryColumn({ name: 'bucket', type: 'bigint', transformer: epochMs, primaryKeyConstraintName: 'pk_rollup_1d' })
+  @PrimaryColumn({
+    name: 'bucket',
+    type: 'bigint',
+    transformer: epochMs,
+    primaryKeyConstraintName: 'pk_rollup_1d',
+  })
   bucket: number;
 }

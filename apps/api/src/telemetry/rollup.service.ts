@@ -114,11 +114,25 @@ export class RollupService implements OnApplicationShutdown {
   /** A 1-minute bucket ref with its hour and local-day parents. */
   minuteRef(siteId: number, seriesId: number, minute: number): BucketRef {
     const day = this.dayOf(siteId, minute);
-    return { seriesId, bucket: minute, end: minute + 60_000, hour: minute - (minute % 3_600_000), day: day.start, dayEnd: day.end };
+    return {
+      seriesId,
+      bucket: minute,
+      end: minute + 60_000,
+      hour: minute - (minute % 3_600_000),
+      day: day.start,
+      dayEnd: day.end,
+    };
   }
 
   /** Folds a committed batch in. `status` per sample: new, unchanged or replaced (see telemetry-store). */
-  accept(receiptId: number, siteId: number, seriesIds: number[], ts: number[], values: number[], status: Uint8Array): void {
+  accept(
+    receiptId: number,
+    siteId: number,
+    seriesIds: number[],
+    ts: number[],
+    values: number[],
+    status: Uint8Array,
+  ): void {
     this.receiptIds.push(receiptId);
     this.inMemoryReceipts.add(receiptId);
     const map = this.partials;
@@ -281,7 +295,9 @@ export class RollupService implements OnApplicationShutdown {
         }
         if (eligible.length) {
           const buckets = await this.store.minuteBucketsOfReceipts(eligible);
-          const recompute = buckets.map((b) => this.minuteRef(this.registry.get(b.seriesId)?.siteId ?? -1, b.seriesId, b.bucket));
+          const recompute = buckets.map((b) =>
+            this.minuteRef(this.registry.get(b.seriesId)?.siteId ?? -1, b.seriesId, b.bucket),
+          );
           await this.store.flushRollups({
             receiptIds: eligible.map((r) => r.id),
             levels: [
@@ -294,7 +310,10 @@ export class RollupService implements OnApplicationShutdown {
         }
         if (page.length < 500) break;
       }
-      if (total) this.logger.warn(`re-aggregated ${total} batch(es) left pending by a crashed instance or a failed flush`);
+      if (total)
+        this.logger.warn(
+          `re-aggregated ${total} batch(es) left pending by a crashed instance or a failed flush`,
+        );
     } catch (err) {
       this.logger.error(`rollup recovery failed: ${(err as Error).message}`);
     }
@@ -307,6 +326,9 @@ export class RollupService implements OnApplicationShutdown {
     if (this.timer) clearTimeout(this.timer);
     if (this.recoveryTimer) clearInterval(this.recoveryTimer);
     // A last flush saves the next start a repair; if it takes too long, the repair at boot covers it.
-    await Promise.race([this.flush().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    await Promise.race([
+      this.flush().catch(() => undefined),
+      new Promise((r) => setTimeout(r, 10_000).unref()),
+    ]);
   }
 }

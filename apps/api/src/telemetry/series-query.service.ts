@@ -1,5 +1,11 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { metricDefinition, SERIES_STEPS, type SeriesPoint, type SeriesResponse, type SeriesStep } from '@dcfleet/contracts';
+import {
+  metricDefinition,
+  SERIES_STEPS,
+  type SeriesPoint,
+  type SeriesResponse,
+  type SeriesStep,
+} from '@dcfleet/contracts';
 import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
 import type { SiteEntity } from '../datacenters/site.entity';
 import { SeriesRegistry } from './series-registry';
@@ -18,7 +24,8 @@ export interface SeriesQuery {
 function parseInstant(v: string | undefined, name: string, fallback: number): number {
   if (v === undefined || v === '') return fallback;
   const n = /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(n)) throw new BadRequestException(`${name} must be an RFC 3339 time or epoch milliseconds`);
+  if (!Number.isFinite(n))
+    throw new BadRequestException(`${name} must be an RFC 3339 time or epoch milliseconds`);
   return n;
 }
 
@@ -48,10 +55,13 @@ export class SeriesQueryService {
     if (stepParam !== 'auto' && !(SERIES_STEPS as readonly string[]).includes(stepParam)) {
       throw new BadRequestException('step must be auto, 1m, 1h or 1d');
     }
-    const step: SeriesStep = stepParam === 'auto' ? SeriesQueryService.autoStep(to - from) : (stepParam as SeriesStep);
+    const step: SeriesStep =
+      stepParam === 'auto' ? SeriesQueryService.autoStep(to - from) : (stepParam as SeriesStep);
     const slots = this.slots(step, from, to, site.timezone);
     if (slots.length > MAX_POINTS) {
-      throw new BadRequestException(`too many points (${slots.length}); use a larger step or a shorter range`);
+      throw new BadRequestException(
+        `too many points (${slots.length}); use a larger step or a shorter range`,
+      );
     }
     const series = this.registry
       .ofSite(site.id)
@@ -63,7 +73,12 @@ export class SeriesQueryService {
       });
     const start = slots[0] ?? from;
     const end = slots.length ? this.slotEnd(step, slots[slots.length - 1]!, site.timezone) : to;
-    const rows = await this.store.readRollups(step, series.map((s) => s.id), start, end);
+    const rows = await this.store.readRollups(
+      step,
+      series.map((s) => s.id),
+      start,
+      end,
+    );
     const byId = new Map<number, RollupRow[]>();
     for (const r of rows) {
       const list = byId.get(r.seriesId) ?? [];
@@ -99,7 +114,8 @@ export class SeriesQueryService {
   private slots(step: SeriesStep, from: number, to: number, tz: string): number[] {
     const out: number[] = [];
     if (step === '1d') {
-      for (let t = localDayStart(from, tz); t < to && out.length <= MAX_POINTS; t = nextLocalDayStart(t, tz)) out.push(t);
+      for (let t = localDayStart(from, tz); t < to && out.length <= MAX_POINTS; t = nextLocalDayStart(t, tz))
+        out.push(t);
       return out;
     }
     const ms = step === '1m' ? 60_000 : 3_600_000;

@@ -82,7 +82,10 @@ export class SnapshotService {
    * The current newest values of these series of a site, keyed by metric (+ canonical labels), and an
    * estimate of their JSON size (for the live buffers' byte budget, without serialising twice).
    */
-  changedValues(siteId: number, seriesIds: readonly number[]): { values: Record<string, number>; bytes: number } {
+  changedValues(
+    siteId: number,
+    seriesIds: readonly number[],
+  ): { values: Record<string, number>; bytes: number } {
     const latest = this.sites.get(siteId)?.latest;
     const values: Record<string, number> = {};
     let bytes = 2;
@@ -150,7 +153,9 @@ export class SnapshotService {
     }
     // Live PUE only from a facility/IT pair measured close together; it is an indicator, never a rating.
     const livePue =
-      facility && it && it.value > 0 && Math.abs(facility.ts - it.ts) <= 120_000 ? facility.value / it.value : null;
+      facility && it && it.value > 0 && Math.abs(facility.ts - it.ts) <= 120_000
+        ? facility.value / it.value
+        : null;
     const lastSampleAt = s?.lastSampleAt ?? null;
     return {
       code,

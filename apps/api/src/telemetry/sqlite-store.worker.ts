@@ -8,7 +8,12 @@ import Database from 'better-sqlite3';
 import { applySqlitePragmas } from '../database/sqlite-pragmas';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
 import type { BatchInput } from './telemetry-store';
-import { unpackFlush, type PackedFlush, type WorkerRequest, type WorkerResponse } from './sqlite-worker.protocol';
+import {
+  unpackFlush,
+  type PackedFlush,
+  type WorkerRequest,
+  type WorkerResponse,
+} from './sqlite-worker.protocol';
 
 const db = new Database((workerData as { path: string }).path);
 applySqlitePragmas(db);
@@ -36,14 +41,20 @@ port.on('message', (req: WorkerRequest) => {
   handle(req).then(
     (result) => {
       const transfer =
-        result && typeof result === 'object' && 'status' in result && (result as { status: unknown }).status instanceof Uint8Array
-          ? [((result as { status: Uint8Array }).status).buffer as ArrayBuffer]
+        result &&
+        typeof result === 'object' &&
+        'status' in result &&
+        (result as { status: unknown }).status instanceof Uint8Array
+          ? [(result as { status: Uint8Array }).status.buffer as ArrayBuffer]
           : [];
       port.postMessage({ id: req.id, result } satisfies WorkerResponse, transfer);
     },
     (err: unknown) => {
       const e = err as { message?: string; code?: string };
-      port.postMessage({ id: req.id, error: { message: e?.message ?? String(err), code: e?.code } } satisfies WorkerResponse);
+      port.postMessage({
+        id: req.id,
+        error: { message: e?.message ?? String(err), code: e?.code },
+      } satisfies WorkerResponse);
     },
   );
 });

@@ -42,7 +42,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly finerRows: Record<'1h' | '1d', Stmt>;
   private readonly writeTx: BetterSqlite3.Transaction<(input: BatchInput) => BatchOutput>;
   private readonly mergeTx: (step: RollupStep, chunk: BucketMerge[]) => BucketMerge[];
-  private readonly finalTx: (receiptIds: number[], todo: Record<RollupStep, Map<string, BucketRef>>, stats: FlushStats) => void;
+  private readonly finalTx: (
+    receiptIds: number[],
+    todo: Record<RollupStep, Map<string, BucketRef>>,
+    stats: FlushStats,
+  ) => void;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     const values = Array.from({ length: CHUNK }, () => '(?,?,?,?,?)').join(',');
@@ -66,7 +70,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
       ),
       setResponse: db.prepare('UPDATE receipts SET response = ? WHERE id = ?'),
       existing: db.prepare('SELECT value, receipt_id FROM samples WHERE ts = ? AND series_id = ?'),
-      replace: db.prepare('UPDATE samples SET value = ?, ingested_at = ?, receipt_id = ? WHERE ts = ? AND series_id = ?'),
+      replace: db.prepare(
+        'UPDATE samples SET value = ?, ingested_at = ?, receipt_id = ? WHERE ts = ? AND series_id = ?',
+      ),
       markRolled: db.prepare('UPDATE receipts SET rolled_up = 1 WHERE id = ?'),
       raw: db.prepare(
         `SELECT ts, value FROM samples INDEXED BY ix_samples_series_ts WHERE ts >= ? AND ts < ? AND series_id = ?
@@ -109,26 +115,48 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.overwrite = Object.fromEntries(
       steps.map((step) => [
         step,
-        db.prepare(`INSERT OR REPLACE INTO rollup_${step} (series_id, bucket, ${AGG_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`),
+        db.prepare(
+          `INSERT OR REPLACE INTO rollup_${step} (series_id, bucket, ${AGG_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+        ),
       ]),
     ) as Record<RollupStep, Stmt>;
     this.deleteBucket = Object.fromEntries(
-      steps.map((step) => [step, db.prepare(`DELETE FROM rollup_${step} WHERE series_id = ? AND bucket = ?`)]),
+      steps.map((step) => [
+        step,
+        db.prepare(`DELETE FROM rollup_${step} WHERE series_id = ? AND bucket = ?`),
+      ]),
     ) as Record<RollupStep, Stmt>;
     this.finerRows = {
-      '1h': db.prepare(`SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`),
-      '1d': db.prepare(`SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`),
+      '1h': db.prepare(
+        `SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
+      ),
+      '1d': db.prepare(
+        `SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
+      ),
     };
     this.writeTx = db.transaction((input: BatchInput) => this.write(input));
     this.mergeTx = db.transaction((step: RollupStep, chunk: BucketMerge[]) => this.mergeChunk(step, chunk));
     this.finalTx = db.transaction(
-      (receiptIds: number[], todo: Record<RollupStep, Map<string, BucketRef>>, stats: FlushStats) => this.final(receiptIds, todo, stats),
+      (receiptIds: number[], todo: Record<RollupStep, Map<string, BucketRef>>, stats: FlushStats) =>
+        this.final(receiptIds, todo, stats),
     );
   }
 
   async loadSeries(): Promise<SeriesRow[]> {
-    const rows = this.s.series!.all() as { id: number; site_id: number; metric: string; labels: string; kind: string }[];
-    return rows.map((r) => ({ id: r.id, siteId: r.site_id, metric: r.metric, labels: r.labels, kind: r.kind as MetricKind }));
+    const rows = this.s.series!.all() as {
+      id: number;
+      site_id: number;
+      metric: string;
+      labels: string;
+      kind: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      siteId: r.site_id,
+      metric: r.metric,
+      labels: r.labels,
+      kind: r.kind as MetricKind,
+    }));
   }
 
   async writeBatch(input: BatchInput): Promise<BatchOutput> {
@@ -146,7 +174,13 @@ export class SqliteTelemetryStore implements TelemetryStore {
     for (const ns of input.newSeries) {
       this.s.insertSeries!.run(input.siteId, ns.metric, ns.labelKey, ns.kind, input.receivedAt);
       const row = this.s.seriesId!.get(input.siteId, ns.metric, ns.labelKey) as { id: number; kind: string };
-      createdSeries.push({ id: row.id, siteId: input.siteId, metric: ns.metric, labels: ns.labelKey, kind: row.kind as MetricKind });
+      createdSeries.push({
+        id: row.id,
+        siteId: input.siteId,
+        metric: ns.metric,
+        labels: ns.labelKey,
+        kind: row.kind as MetricKind,
+      });
     }
     const chain = this.s.chain!.get(input.siteId) as { chain_seq: number; chain_head: string } | undefined;
     if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
@@ -202,7 +236,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
       }
       inserted += this.insertChunk.run(params).changes;
     }
-    for (; i < n; i++) inserted += this.insertOne.run(input.ts[i], seriesIds[i], input.values[i], now, receiptId).changes;
+    for (; i < n; i++)
+      inserted += this.insertOne.run(input.ts[i], seriesIds[i], input.values[i], now, receiptId).changes;
 
     if (inserted < n) {
       // Some (series, ts) existed already: last write wins, identical resends change nothing.
@@ -230,8 +265,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
    * their buckets from samples (recomputing is idempotent, so half-applied merges do no harm).
    */
   async flushRollups(flush: RollupFlush): Promise<FlushStats> {
-    const stats: FlushStats = { merged: { '1m': 0, '1h': 0, '1d': 0 }, recomputed: { '1m': 0, '1h': 0, '1d': 0 } };
-    const todo: Record<RollupStep, Map<string, BucketRef>> = { '1m': new Map(), '1h': new Map(), '1d': new Map() };
+    const stats: FlushStats = {
+      merged: { '1m': 0, '1h': 0, '1d': 0 },
+      recomputed: { '1m': 0, '1h': 0, '1d': 0 },
+    };
+    const todo: Record<RollupStep, Map<string, BucketRef>> = {
+      '1m': new Map(),
+      '1h': new Map(),
+      '1d': new Map(),
+    };
     const addParents = (r: BucketRef) => {
       const p = parentsOf(r);
       todo['1h'].set(`${p.hour.seriesId}:${p.hour.bucket}`, p.hour);
@@ -270,7 +312,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return refused;
   }
 
-  private final(receiptIds: number[], todo: Record<RollupStep, Map<string, BucketRef>>, stats: FlushStats): void {
+  private final(
+    receiptIds: number[],
+    todo: Record<RollupStep, Map<string, BucketRef>>,
+    stats: FlushStats,
+  ): void {
     for (const id of receiptIds) this.s.markRolled!.run(id);
     for (const step of ['1m', '1h', '1d'] as const) {
       for (const r of todo[step].values()) {
@@ -315,7 +361,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const out: { seriesId: number; bucket: number }[] = [];
     for (const r of receipts) {
       if (r.minTs === null || r.maxTs === null) continue;
-      const rows = this.s.bucketsOfReceipt!.all(r.minTs, r.maxTs, r.id) as { series_id: number; bucket: number }[];
+      const rows = this.s.bucketsOfReceipt!.all(r.minTs, r.maxTs, r.id) as {
+        series_id: number;
+        bucket: number;
+      }[];
       for (const row of rows) out.push({ seriesId: row.series_id, bucket: row.bucket });
     }
     return out;

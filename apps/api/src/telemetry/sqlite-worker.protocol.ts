@@ -6,7 +6,8 @@ export interface WorkerRequest {
   args: unknown[];
 }
 
-export type WorkerResponse = { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };
+export type WorkerResponse =
+  { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };
 
 /**
  * A flush crosses the thread boundary as flat Float64Arrays (transferred, not copied): hundreds of
@@ -47,7 +48,10 @@ export function packFlush(flush: RollupFlush): { packed: PackedFlush; transfer: 
       const o = i * MERGE;
       putRef(merges, o, m);
       const a = m.agg;
-      merges.set([a.count, a.sum, a.min, a.max, a.first, a.firstTs, a.last, a.lastTs, a.increase, a.resets], o + REF);
+      merges.set(
+        [a.count, a.sum, a.min, a.max, a.first, a.firstTs, a.last, a.lastTs, a.increase, a.resets],
+        o + REF,
+      );
     });
     const recompute = new Float64Array(l.recompute.length * REF);
     l.recompute.forEach((r, i) => putRef(recompute, i * REF, r));

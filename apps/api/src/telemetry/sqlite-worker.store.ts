@@ -48,7 +48,10 @@ function workerFile(): { file: string; libs: Record<string, string> } {
   if (existsSync(js)) return { file: js, libs: {} };
   const root = resolve(__dirname, '../../../..');
   const libs = Object.fromEntries(
-    ['contracts', 'green-metrics', 'line-protocol'].map((l) => [`@dcfleet/${l}`, join(root, 'libs', l, 'src', 'index.ts')]),
+    ['contracts', 'green-metrics', 'line-protocol'].map((l) => [
+      `@dcfleet/${l}`,
+      join(root, 'libs', l, 'src', 'index.ts'),
+    ]),
   );
   return { file: join(__dirname, 'sqlite-store.worker.ts'), libs };
 }
@@ -82,7 +85,9 @@ export class SqliteWorkerStore implements TelemetryStore {
       if (this.worker === worker) this.worker = undefined;
       for (const [id, p] of this.pending) {
         this.pending.delete(id);
-        p.reject(Object.assign(new Error(`SQLite writer stopped: ${err.message}`), { code: 'SQLITE_WORKER' }));
+        p.reject(
+          Object.assign(new Error(`SQLite writer stopped: ${err.message}`), { code: 'SQLITE_WORKER' }),
+        );
       }
     };
     worker.on('error', fail);

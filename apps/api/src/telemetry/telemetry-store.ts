@@ -147,7 +147,10 @@ export interface TelemetryStore {
 export const TELEMETRY_STORE = Symbol('TELEMETRY_STORE');
 
 /** The JSON answer to an accepted batch; stored with its receipt so a retried Idempotency-Key gets it again. */
-export function ingestResponseJson(input: Pick<BatchInput, 'accepted' | 'rejectedList'>, receipt: ReceiptRef): string {
+export function ingestResponseJson(
+  input: Pick<BatchInput, 'accepted' | 'rejectedList'>,
+  receipt: ReceiptRef,
+): string {
   const body: IngestResponse = {
     accepted: input.accepted,
     rejected: input.rejectedList,

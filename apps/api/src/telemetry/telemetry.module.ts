@@ -34,7 +34,15 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
     SeriesQueryService,
     SitesService,
   ],
-  exports: [TELEMETRY_STORE, InstanceLease, SeriesRegistry, RollupService, SnapshotService, SeriesQueryService, SitesService],
+  exports: [
+    TELEMETRY_STORE,
+    InstanceLease,
+    SeriesRegistry,
+    RollupService,
+    SnapshotService,
+    SeriesQueryService,
+    SitesService,
+  ],
 })
 export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

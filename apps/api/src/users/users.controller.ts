@@ -1,6 +1,13 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { createUserSchema, updateUserSchema, type AuditEntry, type CreateUserRequest, type Role, type UserInfo } from '@dcfleet/contracts';
+import {
+  createUserSchema,
+  updateUserSchema,
+  type AuditEntry,
+  type CreateUserRequest,
+  type Role,
+  type UserInfo,
+} from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.service';
 import { Roles } from '../auth/auth.decorators';
 import type { AppRequest } from '../auth/auth.types';
@@ -20,7 +27,10 @@ export class UsersController {
   @Post('users')
   @Roles('admin')
   @ApiOperation({ summary: 'Create a user with one role (admin)' })
-  async create(@Body(new ZodBody(createUserSchema)) body: CreateUserRequest, @Req() req: AppRequest): Promise<UserInfo> {
+  async create(
+    @Body(new ZodBody(createUserSchema)) body: CreateUserRequest,
+    @Req() req: AppRequest,
+  ): Promise<UserInfo> {
     const user = await this.users.create(body.username, body.password, body.role);
     await this.audit.record(actorOf(req), 'user.create', user.username, { role: user.role });
     return user;
@@ -43,7 +53,11 @@ export class UsersController {
   ): Promise<UserInfo> {
     const user = await this.users.update(username, body);
     const fields = Object.keys(body).map((k) => (k === 'password' ? 'password(reset)' : k));
-    await this.audit.record(actorOf(req), 'user.update', username, { fields, role: body.role, disabled: body.disabled });
+    await this.audit.record(actorOf(req), 'user.update', username, {
+      fields,
+      role: body.role,
+      disabled: body.disabled,
+    });
     return user;
   }
 

@@ -22,7 +22,8 @@ export class UsersService {
   }
 
   async create(username: string, password: string, role: Role): Promise<UserInfo> {
-    if (await this.repo.exists({ where: { username } })) throw new ConflictException(`user ${username} already exists`);
+    if (await this.repo.exists({ where: { username } }))
+      throw new ConflictException(`user ${username} already exists`);
     const row = this.repo.create({
       username,
       passwordHash: await UsersService.hashPassword(password),
@@ -67,7 +68,10 @@ export class UsersService {
     return rows.map(UsersService.toInfo);
   }
 
-  async update(username: string, patch: { role?: Role; disabled?: boolean; password?: string }): Promise<UserInfo> {
+  async update(
+    username: string,
+    patch: { role?: Role; disabled?: boolean; password?: string },
+  ): Promise<UserInfo> {
     const user = await this.repo.findOne({ where: { username } });
     if (!user) throw new NotFoundException(`user ${username} not found`);
     if (patch.role) user.role = patch.role;

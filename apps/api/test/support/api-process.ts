@@ -28,7 +28,12 @@ export function freePort(): Promise<number> {
 export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(PORT|HOST|DATA_DIR|DATABASE_URL|REDIS_URL|DEMO|ADMIN_|JWT_|INGEST_|ROLLUP_|LOGIN_|METRICS_|LOG_LEVEL|STALE_|OFFLINE_|TRUST_PROXY|DASHBOARD_DIR|NODE_OPTIONS)/.test(k)) continue;
+    if (
+      /^(PORT|HOST|DATA_DIR|DATABASE_URL|REDIS_URL|DEMO|ADMIN_|JWT_|INGEST_|ROLLUP_|LOGIN_|METRICS_|LOG_LEVEL|STALE_|OFFLINE_|TRUST_PROXY|DASHBOARD_DIR|NODE_OPTIONS)/.test(
+        k,
+      )
+    )
+      continue;
     env[k] = v;
   }
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
@@ -36,10 +41,17 @@ export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.Proc
 }
 
 /** Runs `node apps/api/dist/main.js` to completion (for boot failures). */
-export function runToExit(env: Record<string, string | undefined>, timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runToExit(
+  env: Record<string, string | undefined>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   requireBuiltApi();
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [MAIN_JS], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+    const child = spawn(process.execPath, [MAIN_JS], {
+      env: cleanEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -65,7 +77,10 @@ export interface ApiProcess {
 }
 
 /** Starts the built API on a free port and waits for /health/ready. */
-export async function startApi(env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<ApiProcess> {
+export async function startApi(
+  env: Record<string, string | undefined>,
+  nodeArgs: string[] = [],
+): Promise<ApiProcess> {
   requireBuiltApi();
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
@@ -80,7 +95,8 @@ export async function startApi(env: Record<string, string | undefined>, nodeArgs
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`API exited early (${child.exitCode ?? child.signalCode}):\n${out}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`API exited early (${child.exitCode ?? child.signalCode}):\n${out}`);
     try {
       if ((await fetch(`${url}/health/ready`)).ok) break;
     } catch {

@@ -21,8 +21,11 @@ export async function dumpAllRows(t: TestApp): Promise<string> {
   const db = t.app.get(DbHandle);
   const out: string[] = [];
   if (db.dialect === 'sqlite') {
-    const tables = db.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-    for (const { name } of tables) out.push(JSON.stringify(db.sqlite.prepare(`SELECT * FROM "${name}"`).all()));
+    const tables = db.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+    }[];
+    for (const { name } of tables)
+      out.push(JSON.stringify(db.sqlite.prepare(`SELECT * FROM "${name}"`).all()));
   } else {
     const { rows: tables } = await db.pool.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
@@ -50,7 +53,8 @@ export async function openDirect(databaseUrl: string): Promise<DirectDb> {
     db.pragma('busy_timeout = 5000');
     return {
       // pg-style $1 placeholders are rewritten to ? so suites can share SQL.
-      query: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql.replace(/\$\d+/g, '?')).all(...params) as T[],
+      query: async <T>(sql: string, params: unknown[] = []) =>
+        db.prepare(sql.replace(/\$\d+/g, '?')).all(...params) as T[],
       close: async () => void db.close(),
     };
   }

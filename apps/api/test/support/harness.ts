@@ -23,10 +23,16 @@ export function dialects(): Dialect[] {
 }
 
 /** A fresh, empty database per suite: a temp SQLite file, or a new PostgreSQL database. */
-export async function freshDatabase(dialect: Dialect): Promise<{ url: string; dataDir: string; drop: () => Promise<void> }> {
+export async function freshDatabase(
+  dialect: Dialect,
+): Promise<{ url: string; dataDir: string; drop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dcfleet-test-'));
   if (dialect === 'sqlite') {
-    return { url: `sqlite:${join(dataDir, 'test.sqlite')}`, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dataDir, 'test.sqlite')}`,
+      dataDir,
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const base = new URL(process.env.TEST_DATABASE_URL!);
   const name = `dcfleet_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -103,10 +109,18 @@ export async function bootTestApp(dialect: Dialect, env: Record<string, string> 
     if (cached) return cached;
     if (role !== 'admin') {
       const admin = await login('admin');
-      const res = await request('/api/v1/users', { method: 'POST', token: admin, json: { username: role, password: PASSWORDS[role], role } });
-      if (res.status !== 201 && res.status !== 409) throw new Error(`create ${role}: ${res.status} ${await res.text()}`);
+      const res = await request('/api/v1/users', {
+        method: 'POST',
+        token: admin,
+        json: { username: role, password: PASSWORDS[role], role },
+      });
+      if (res.status !== 201 && res.status !== 409)
+        throw new Error(`create ${role}: ${res.status} ${await res.text()}`);
     }
-    const res = await request('/api/v1/auth/login', { method: 'POST', json: { username: role, password: PASSWORDS[role] } });
+    const res = await request('/api/v1/auth/login', {
+      method: 'POST',
+      json: { username: role, password: PASSWORDS[role] },
+    });
     if (res.status !== 200) throw new Error(`login ${role}: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as LoginResponse;
     tokens.set(role, body.accessToken);
@@ -124,11 +138,19 @@ export async function bootTestApp(dialect: Dialect, env: Record<string, string> 
     },
     login,
     createSite: async (code, extra = {}) => {
-      const res = await request('/api/v1/datacenters', { method: 'POST', token: await login('admin'), json: { code, name: `Site ${code}`, ...extra } });
+      const res = await request('/api/v1/datacenters', {
+        method: 'POST',
+        token: await login('admin'),
+        json: { code, name: `Site ${code}`, ...extra },
+      });
       if (res.status !== 201) throw new Error(`create site: ${res.status} ${await res.text()}`);
     },
     createToken: async (code) => {
-      const res = await request(`/api/v1/datacenters/${code}/tokens`, { method: 'POST', token: await login('admin'), json: { name: 'test' } });
+      const res = await request(`/api/v1/datacenters/${code}/tokens`, {
+        method: 'POST',
+        token: await login('admin'),
+        json: { name: 'test' },
+      });
       if (res.status !== 201) throw new Error(`create token: ${res.status} ${await res.text()}`);
       return (await res.json()) as CreatedIngestToken;
     },

@@ -13,5 +13,19 @@ import { DropAlarmsRuleForeignKey1795944976000 as SqliteDropAlarmsRuleForeignKey
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
-export const SQLITE_MIGRATIONS = [SqliteCreateCoreSchema, SqliteCreateRatingRevisions, SqliteCreateAlarms, SqliteAddReceiptInstance, SqliteAddSamplesSeriesIndex, SqliteDropAlarmsRuleForeignKey];
-export const POSTGRES_MIGRATIONS = [PgCreateCoreSchema, PgCreateRatingRevisions, PgCreateAlarms, PgAddReceiptInstance, PgAddSamplesSeriesIndex, PgDropAlarmsRuleForeignKey];
+export const SQLITE_MIGRATIONS = [
+  SqliteCreateCoreSchema,
+  SqliteCreateRatingRevisions,
+  SqliteCreateAlarms,
+  SqliteAddReceiptInstance,
+  SqliteAddSamplesSeriesIndex,
+  SqliteDropAlarmsRuleForeignKey,
+];
+export const POSTGRES_MIGRATIONS = [
+  PgCreateCoreSchema,
+  PgCreateRatingRevisions,
+  PgCreateAlarms,
+  PgAddReceiptInstance,
+  PgAddSamplesSeriesIndex,
+  PgDropAlarmsRuleForeignKey,
+];

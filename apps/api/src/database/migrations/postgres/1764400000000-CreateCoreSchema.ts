@@ -11,7 +11,9 @@ export class CreateCoreSchema1764400000000 implements MigrationInterface {
     await q.query(
       `CREATE TABLE "series" ("id" SERIAL NOT NULL, "site_id" integer NOT NULL, "metric" character varying(64) NOT NULL, "labels" character varying(1024) NOT NULL DEFAULT '', "kind" character varying(16) NOT NULL, "created_at" bigint NOT NULL, CONSTRAINT "PK_e725676647382eb54540d7128ba" PRIMARY KEY ("id"))`,
     );
-    await q.query(`CREATE UNIQUE INDEX "uq_series_site_metric_labels" ON "series" ("site_id", "metric", "labels")`);
+    await q.query(
+      `CREATE UNIQUE INDEX "uq_series_site_metric_labels" ON "series" ("site_id", "metric", "labels")`,
+    );
     await q.query(
       `CREATE TABLE "samples" ("ts" bigint NOT NULL, "series_id" integer NOT NULL, "value" double precision NOT NULL, "ingested_at" bigint NOT NULL, "receipt_id" bigint NOT NULL, CONSTRAINT "pk_samples" PRIMARY KEY ("ts", "series_id"))`,
     );
@@ -48,7 +50,18 @@ export class CreateCoreSchema1764400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['audit_log', 'ingest_tokens', 'users', 'receipts', 'rollup_1d', 'rollup_1h', 'rollup_1m', 'samples', 'series', 'sites']) {
+    for (const t of [
+      'audit_log',
+      'ingest_tokens',
+      'users',
+      'receipts',
+      'rollup_1d',
+      'rollup_1h',
+      'rollup_1m',
+      'samples',
+      'series',
+      'sites',
+    ]) {
       await q.query(`DROP TABLE "${t}"`);
     }
   }

@@ -11,7 +11,9 @@ export class CreateCoreSchema1764400000000 implements MigrationInterface {
     await q.query(
       `CREATE TABLE "series" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "site_id" integer NOT NULL, "metric" varchar(64) NOT NULL, "labels" varchar(1024) NOT NULL DEFAULT (''), "kind" varchar(16) NOT NULL, "created_at" bigint NOT NULL, CONSTRAINT "fk_series_site" FOREIGN KEY ("site_id") REFERENCES "sites" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`,
     );
-    await q.query(`CREATE UNIQUE INDEX "uq_series_site_metric_labels" ON "series" ("site_id", "metric", "labels")`);
+    await q.query(
+      `CREATE UNIQUE INDEX "uq_series_site_metric_labels" ON "series" ("site_id", "metric", "labels")`,
+    );
     await q.query(
       `CREATE TABLE "samples" ("ts" bigint NOT NULL, "series_id" integer NOT NULL, "value" double precision NOT NULL, "ingested_at" bigint NOT NULL, "receipt_id" bigint NOT NULL, PRIMARY KEY ("ts", "series_id")) WITHOUT ROWID`,
     );

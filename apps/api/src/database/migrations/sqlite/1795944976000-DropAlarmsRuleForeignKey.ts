@@ -13,7 +13,10 @@ export class DropAlarmsRuleForeignKey1795944976000 implements MigrationInterface
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await this.rebuild(q, `, CONSTRAINT "fk_alarms_rule" FOREIGN KEY ("rule_id") REFERENCES "alarm_rules" ("id") ON DELETE SET NULL ON UPDATE NO ACTION`);
+    await this.rebuild(
+      q,
+      `, CONSTRAINT "fk_alarms_rule" FOREIGN KEY ("rule_id") REFERENCES "alarm_rules" ("id") ON DELETE SET NULL ON UPDATE NO ACTION`,
+    );
   }
 
   private async rebuild(q: QueryRunner, constraints: string): Promise<void> {
