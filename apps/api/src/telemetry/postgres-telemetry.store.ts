@@ -59,8 +59,8 @@ const UNNEST_AGG = `unnest($1::int[], $2::bigint[], $3::int[], $4::float8[], $5:
 /**
  * PostgreSQL hot path: one transaction per batch; samples go in with a single multi-row
  * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`, and only when some rows already existed do we
- * look at them (last write wins). The per-site chain row is locked only for the short tail of the
- * transaction, so batches of one site serialise on the chain but not on the sample insert.
+ * look at them (last write wins). The per-site chain row is locked by the same statement, for the short tail of
+ * the transaction, so batches of one site serialise on the chain but not on the sample insert.
  */
 export class PostgresTelemetryStore implements TelemetryStore {
   constructor(private readonly pool: Pool) {}
@@ -82,11 +82,16 @@ export class PostgresTelemetryStore implements TelemetryStore {
     }));
   }
 
-  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * One transaction. `begin` may carry statements to run right after BEGIN in the same round trip (simple query
+   * protocol; no parameters): every round trip of an ingest waits for the event loop, which another request's
+   * JSON parsing may hold for tens of milliseconds, so the write path keeps them few.
+   */
+  private async tx<T>(fn: (c: PoolClient, begun: unknown) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const out = await fn(client);
+      const begun = await client.query(begin);
+      const out = await fn(client, begun);
       await client.query('COMMIT');
       return out;
     } catch (err) {
@@ -99,7 +104,10 @@ export class PostgresTelemetryStore implements TelemetryStore {
 
   async writeBatch(input: BatchInput): Promise<BatchOutput> {
     try {
-      return await this.tx((c) => this.write(c, input));
+      return await this.tx(
+        (c, begun) => this.write(c, input, (begun as [unknown, { rows: { id: number }[] }])[1].rows[0]!.id),
+        "BEGIN; SELECT nextval('receipts_id_seq')::int AS id",
+      );
     } catch (err) {
       // Two concurrent retries with one Idempotency-Key: the loser answers with the winner's receipt.
       if (input.idempotencyKey && (err as { constraint?: string }).constraint === 'uq_receipts_site_idem') {
@@ -113,7 +121,11 @@ export class PostgresTelemetryStore implements TelemetryStore {
     }
   }
 
-  private async write(c: PoolClient, input: BatchInput): Promise<BatchOutput> {
+  /**
+   * Four round trips in the common case: BEGIN with the receipt id; the sample insert, which also locks the
+   * site's chain row; the receipt insert with the chain update; COMMIT.
+   */
+  private async write(c: PoolClient, input: BatchInput, receiptId: number): Promise<BatchOutput> {
     if (input.idempotencyKey) {
       const { rows } = await c.query<{ response: string }>(
         'SELECT response FROM receipts WHERE site_id = $1 AND idempotency_key = $2',
@@ -156,17 +168,23 @@ export class PostgresTelemetryStore implements TelemetryStore {
       const ref = input.seriesRefs[i]!;
       seriesIds[i] = ref >= 0 ? ref : createdSeries[-ref - 1]!.id;
     }
-    const { rows: idRows } = await c.query<{ id: number }>("SELECT nextval('receipts_id_seq')::int AS id");
-    const receiptId = idRows[0]!.id;
     const now = input.receivedAt;
-    const ins = await c.query(
-      `INSERT INTO samples (ts, series_id, value, ingested_at, receipt_id)
-       SELECT t, s, v, $4, $5 FROM unnest($1::bigint[], $2::int[], $3::float8[]) AS u(t, s, v)
-       ON CONFLICT (ts, series_id) DO NOTHING`,
-      [numArray(input.ts), numArray(seriesIds), numArray(input.values), now, receiptId],
+    // The insert and the chain row lock in one statement. The lock is taken after the rows went in, so batches
+    // of one site still insert concurrently and serialise only on the short tail of the transaction.
+    const { rows: insRows } = await c.query<{ inserted: string; chain_seq: number; chain_head: string }>(
+      `WITH ins AS (
+         INSERT INTO samples (ts, series_id, value, ingested_at, receipt_id)
+         SELECT t, s, v, $4, $5 FROM unnest($1::bigint[], $2::int[], $3::float8[]) AS u(t, s, v)
+         ON CONFLICT (ts, series_id) DO NOTHING
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM ins) AS inserted, chain_seq, chain_head FROM sites WHERE id = $6 FOR UPDATE`,
+      [numArray(input.ts), numArray(seriesIds), numArray(input.values), now, receiptId, input.siteId],
     );
+    const chain = insRows[0];
+    if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
     const status = new Uint8Array(n);
-    if ((ins.rowCount ?? 0) < n) {
+    if (Number(chain.inserted) < n) {
       const { rows } = await c.query<{ i: number; value: number }>(
         `SELECT (u.i - 1)::int AS i, s.value FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY AS u(t, sid, i)
            JOIN samples s ON s.ts = u.t AND s.series_id = u.sid
@@ -196,12 +214,6 @@ export class PostgresTelemetryStore implements TelemetryStore {
         );
       }
     }
-    const { rows: chainRows } = await c.query<{ chain_seq: number; chain_head: string }>(
-      'SELECT chain_seq, chain_head FROM sites WHERE id = $1 FOR UPDATE',
-      [input.siteId],
-    );
-    const chain = chainRows[0];
-    if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
     const seq = Number(chain.chain_seq) + 1;
     const prevHash = chain.chain_head || GENESIS_HASH;
     const hash = receiptHash({
@@ -216,9 +228,12 @@ export class PostgresTelemetryStore implements TelemetryStore {
     const receipt = { id: receiptId, seq, hash, prevHash };
     const response = ingestResponseJson(input, receipt);
     await c.query(
-      `INSERT INTO receipts (id, site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts, max_ts,
-         idempotency_key, response, rolled_up, received_at, instance_id)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,false,$14,$15)`,
+      `WITH r AS (
+         INSERT INTO receipts (id, site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts,
+           max_ts, idempotency_key, response, rolled_up, received_at, instance_id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,false,$14,$15)
+       )
+       UPDATE sites SET chain_seq = $3, chain_head = $9 WHERE id = $2`,
       [
         receiptId,
         input.siteId,
@@ -237,11 +252,6 @@ export class PostgresTelemetryStore implements TelemetryStore {
         input.instanceId,
       ],
     );
-    await c.query('UPDATE sites SET chain_seq = $1, chain_head = $2 WHERE id = $3', [
-      seq,
-      hash,
-      input.siteId,
-    ]);
     return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
   }
 
