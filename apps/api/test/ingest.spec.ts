@@ -203,6 +203,30 @@ describe.each(dialects())('ingest on %s', (dialect) => {
     expect(mb.series[0]!.points.map((p) => p.avg)).toEqual([100, 400, 100, null]);
   });
 
+  it('folds a late sample that lands inside a stored hour by recomputing that hour (a refused merge)', async () => {
+    const h = base + 2 * 3_600_000;
+    const metric = 'x_pump_starts_total'; // a custom counter
+    await post({
+      samples: [
+        { metric, ts: h, value: 100 },
+        { metric, ts: h + 2 * MIN, value: 130 },
+      ],
+    });
+    await t.flush();
+    // Minute 1 is new (its minute bucket merges), but the stored hour already spans minutes 0-2: the hour merge
+    // is refused and the hour recomputed from its minutes. Merged blindly, or left alone, the hour would be wrong.
+    await post({ samples: [{ metric, ts: h + MIN, value: 110 }] });
+    await t.flush();
+    const admin = await t.login('admin');
+    const res = await t.request(
+      `/api/v1/datacenters/GZ-T-01/series?metric=${metric}&step=1h&from=${h}&to=${h + 3_600_000}`,
+      { token: admin },
+    );
+    const point = ((await res.json()) as SeriesResponse).series[0]!.points[0]!;
+    expect(point).toMatchObject({ min: 100, max: 130, increase: 30 });
+    expect(point.avg).toBeCloseTo(340 / 3, 9);
+  });
+
   it('answers 429 with Retry-After when a site exceeds its rate', async () => {
     const limited = await bootTestApp(dialect, { INGEST_RATE_LIMIT: '10' });
     try {
