@@ -55,6 +55,9 @@ export function isStorageUnavailable(err: unknown): boolean {
   );
 }
 
+/** Batches from this size on give the event loop a turn halfway through (see ingestEntries). */
+const YIELD_AFTER_SAMPLES = 1000;
+
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger('Ingest');
@@ -144,6 +147,10 @@ export class IngestService {
       now: receivedAt,
       maxAgeMs: env.INGEST_MAX_AGE_DAYS * 86_400_000,
     });
+    // Let waiting I/O run between the two long synchronous stretches of a batch (parse + validation, then series
+    // resolution + content hash): another request's database round trips would otherwise wait for both.
+    if (norm.samples.length >= YIELD_AFTER_SAMPLES)
+      await new Promise<void>((resolve) => setImmediate(resolve));
     const rejected = extraRejected.length ? [...extraRejected, ...norm.rejected] : norm.rejected;
     if (norm.samples.length > env.INGEST_MAX_SAMPLES) {
       throw new HttpException(
