@@ -2,16 +2,15 @@
  * Response shapes of the ratings API (product.md §6, §8): GET /api/v1/ratings, /ratings/:code. Shared by the
  * API, which builds them, and the dashboard, which reads them.
  *
- * contracts depends on nothing of ours (docs/architecture.md), so the few rating types the API takes from
- * @dcfleet/green-metrics (Grade, RatingStatus, FleetAggregate) and the receipt chain verification are
- * defined here again, structurally identical: the API's values type-check against both.
+ * contracts depends on nothing of ours (docs/architecture.md), so RatingStatus, Grade and the fleet row are
+ * defined here, and @dcfleet/green-metrics (which may depend on contracts) uses these definitions.
  */
 import type { PueCategory } from './site';
 
-/** Coverage status of a rating (green-metrics RatingStatus). */
+/** Coverage status of a rating. */
 export type RatingStatus = 'final' | 'interim' | 'insufficient-data';
 
-/** A grade number (1 = best) or 'below-limit' (worse than the limit value) (green-metrics Grade). */
+/** A grade number (1 = best) or 'below-limit' (worse than the limit value). */
 export type Grade = number | 'below-limit';
 
 /** Which readings a site's energy came from: energy counters, or integrated power gauges. */
@@ -82,8 +81,8 @@ export interface RatingsPeriod {
 }
 
 /**
- * The energy-weighted fleet row (green-metrics FleetAggregate): Σ E_DC / Σ E_IT …, never the mean of site
- * PUEs.
+ * The energy-weighted fleet row (computed by green-metrics aggregateFleet): Σ E_DC / Σ E_IT …, never the mean
+ * of site PUEs.
  */
 export interface FleetRating {
   pue: number | null;

@@ -2,40 +2,13 @@
  * Fleet figures, energy-weighted (EU 2024/1364 Annex IV style): Σ E_DC / Σ E_IT, never the mean of
  * site PUEs, which would give a small site the same weight as a large one (green-metrics.md D10).
  */
-import type { PueCategory } from './kpi';
+import type { FleetRating } from '@dcfleet/contracts';
 import type { SiteRating } from './rating';
 
 export type FleetRow = Pick<SiteRating, 'status' | 'meteringFault' | 'pueCategory' | 'energy'>;
 
-export interface FleetAggregate {
-  pue: number | null;
-  dcie: number | null;
-  /** L/kWh over the sites that report water. */
-  wue: number | null;
-  /** kgCO₂e/kWh over the sites with an emission factor. */
-  cue: number | null;
-  cueLocation: number | null;
-  /** Over all included sites: a site without a renewable meter claims none (null when no site reports any). */
-  ref: number | null;
-  /** Over all included sites, like ref: no reuse meter, no reuse (as is ere). */
-  erf: number | null;
-  ere: number | null;
-  /** Rows included / left out. */
-  sites: number;
-  excluded: number;
-  /** Distinct PUE categories of the included rows; `mixedCategories` warns that their PUEs differ in kind. */
-  pueCategories: PueCategory[];
-  mixedCategories: boolean;
-  energy: {
-    facilityKwh: number;
-    itKwh: number;
-    renewableKwh: number | null;
-    reusedKwh: number | null;
-    waterM3: number | null;
-    co2Kg: number | null;
-    co2LocationKg: number | null;
-  };
-}
+/** The fleet row of the ratings API (libs/contracts FleetRating: field by field documented there). */
+export type FleetAggregate = FleetRating;
 
 /** Whether a row enters the fleet figures: status final or interim, and no metering fault. */
 export function isFleetEligible(row: FleetRow): boolean {

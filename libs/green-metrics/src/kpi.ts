@@ -5,7 +5,10 @@
  * here: presentation rounds.
  */
 
-export type PueCategory = 1 | 2 | 3;
+import type { PueCategory } from '@dcfleet/contracts';
+
+// One definition for the API, the dashboard and these formulas: libs/contracts.
+export type { PueCategory };
 
 function usable(...values: number[]): boolean {
   return values.every((v) => Number.isFinite(v) && v >= 0);

@@ -2,11 +2,12 @@
  * Rating schemes as DATA (green-metrics.md §7–§8). A new edition of a standard is a new constant of the
  * same shape (or one loaded from config) passed to the same functions — no code change.
  */
+import type { Grade } from '@dcfleet/contracts';
 import { THRESHOLD_EPSILON } from './status';
 import type { RatingStatus } from './status';
 
-/** A grade number (1 = best) or 'below-limit' (worse than the limit value). */
-export type Grade = number | 'below-limit';
+/** A grade number (1 = best) or 'below-limit' (worse than the limit value); defined in libs/contracts. */
+export type { Grade };
 
 export interface GradeBand {
   grade: number;

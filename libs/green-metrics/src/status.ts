@@ -2,7 +2,10 @@
  * Rating status from data coverage, and metering-fault detection (product.md §8).
  */
 
-export type RatingStatus = 'final' | 'interim' | 'insufficient-data';
+// Defined in libs/contracts, which the API's responses and the dashboard share.
+import type { RatingStatus } from '@dcfleet/contracts';
+
+export type { RatingStatus };
 
 /** Minimum coverage (0..1) of BOTH energies for each status. Data, so a rule change is a config change. */
 export interface StatusThresholds {
