@@ -9,7 +9,8 @@ import {
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { queryCache, useQuery } from '../../../api/query-cache';
 import { canManageAlarmRules, hrefFor } from '../../../app/routes';
-import { CopyButton, Empty, ErrorState, Loading, PageHeading } from '../../../components/ui';
+import { CopyButton, PageHeading } from '../../../components/ui';
+import { AdminTable } from './AdminTable';
 import { useI18n } from '../../../i18n/i18n';
 import { formatAgo, formatDateTime, formatPower } from '../../../lib/format';
 import { FLEET_KEY, siteKey } from '../../fleet/api/fleet-api';
@@ -51,62 +52,52 @@ function SitesAdmin() {
         </button>
       </div>
       <Flash message={message} error={null} />
-      {q.error ? (
-        <ErrorState
-          error={q.error}
-          message={t('fleet.loadError', { message: q.error.message })}
-          onRetry={q.refetch}
-        />
-      ) : null}
-      {!q.data ? (
-        q.error ? null : (
-          <Loading />
-        )
-      ) : sites.length === 0 ? (
-        <Empty>{t('fleet.empty')}</Empty>
-      ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="sites-admin-title">
-          <table className="data" data-testid="admin-sites">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.site.code')}</th>
-                <th scope="col">{t('admin.site.name')}</th>
-                <th scope="col">{t('admin.site.region')}</th>
-                <th scope="col">{t('admin.site.hub')}</th>
-                <th scope="col" className="num">
-                  {t('site.meta.capacity')}
+      <AdminTable
+        q={q}
+        errorMessage={(message) => t('fleet.loadError', { message })}
+        empty={t('fleet.empty')}
+        labelledBy="sites-admin-title"
+      >
+        <table className="data" data-testid="admin-sites">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.site.code')}</th>
+              <th scope="col">{t('admin.site.name')}</th>
+              <th scope="col">{t('admin.site.region')}</th>
+              <th scope="col">{t('admin.site.hub')}</th>
+              <th scope="col" className="num">
+                {t('site.meta.capacity')}
+              </th>
+              <th scope="col">{t('site.meta.category')}</th>
+              <th scope="col">{t('site.meta.certification')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('admin.site.edit')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sites.map((s) => (
+              <tr key={s.code} data-code={s.code}>
+                <th scope="row" className="code">
+                  <a href={hrefFor({ name: 'site', code: s.code })}>{s.code}</a>
                 </th>
-                <th scope="col">{t('site.meta.category')}</th>
-                <th scope="col">{t('site.meta.certification')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.site.edit')}</span>
-                </th>
+                <td>{s.name}</td>
+                <td>{s.region ?? '—'}</td>
+                <td className="small">{s.hub ?? '—'}</td>
+                <td className="num">{formatPower(s.itCapacityKw)}</td>
+                <td>{s.pueCategory}</td>
+                <td>{s.greenCertifiedYear ?? '—'}</td>
+                <td>
+                  <button type="button" className="btn-small btn-secondary" onClick={() => setEditing(s)}>
+                    {t('admin.site.edit')}
+                    <span className="visually-hidden"> {s.code}</span>
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {sites.map((s) => (
-                <tr key={s.code} data-code={s.code}>
-                  <th scope="row" className="code">
-                    <a href={hrefFor({ name: 'site', code: s.code })}>{s.code}</a>
-                  </th>
-                  <td>{s.name}</td>
-                  <td>{s.region ?? '—'}</td>
-                  <td className="small">{s.hub ?? '—'}</td>
-                  <td className="num">{formatPower(s.itCapacityKw)}</td>
-                  <td>{s.pueCategory}</td>
-                  <td>{s.greenCertifiedYear ?? '—'}</td>
-                  <td>
-                    <button type="button" className="btn-small btn-secondary" onClick={() => setEditing(s)}>
-                      {t('admin.site.edit')}
-                      <span className="visually-hidden"> {s.code}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </tbody>
+        </table>
+      </AdminTable>
       {editing ? (
         <SiteFormDialog
           site={editing === 'new' ? null : editing}
@@ -247,68 +238,58 @@ function TokensAdmin() {
         </div>
       ) : null}
       <Flash message={message} error={error} />
-      {q.error ? (
-        <ErrorState
-          error={q.error}
-          message={t('admin.error', { message: q.error.message })}
-          onRetry={q.refetch}
-        />
-      ) : null}
-      {!q.data ? (
-        q.error ? null : (
-          <Loading />
-        )
-      ) : tokens.length === 0 ? (
-        <Empty>{t('admin.token.empty')}</Empty>
-      ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="tokens-admin-title">
-          <table className="data" data-testid="admin-tokens">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.token.col.site')}</th>
-                <th scope="col">{t('admin.token.col.name')}</th>
-                <th scope="col">{t('admin.token.col.prefix')}</th>
-                <th scope="col">{t('admin.token.col.created')}</th>
-                <th scope="col">{t('admin.token.col.lastUsed')}</th>
-                <th scope="col">{t('admin.token.col.state')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.token.revoke')}</span>
-                </th>
+      <AdminTable
+        q={q}
+        errorMessage={(message) => t('admin.error', { message })}
+        empty={t('admin.token.empty')}
+        labelledBy="tokens-admin-title"
+      >
+        <table className="data" data-testid="admin-tokens">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.token.col.site')}</th>
+              <th scope="col">{t('admin.token.col.name')}</th>
+              <th scope="col">{t('admin.token.col.prefix')}</th>
+              <th scope="col">{t('admin.token.col.created')}</th>
+              <th scope="col">{t('admin.token.col.lastUsed')}</th>
+              <th scope="col">{t('admin.token.col.state')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('admin.token.revoke')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((tk) => (
+              <tr key={tk.id} className={tk.revokedAt ? 'row-cleared' : ''} data-token={tk.id}>
+                <td className="code">{tk.datacenter}</td>
+                <td>{tk.name}</td>
+                <td className="mono">{tk.prefix}…</td>
+                <td>
+                  {formatDateTime(tk.createdAt, locale)}
+                  {tk.createdBy ? <span className="block small muted">{tk.createdBy}</span> : null}
+                </td>
+                <td>{tk.lastUsedAt ? formatAgo(tk.lastUsedAt, Date.now(), t) : t('time.never')}</td>
+                <td>
+                  {tk.revokedAt
+                    ? t('admin.token.revoked', { time: formatDateTime(tk.revokedAt, locale) })
+                    : t('admin.token.active')}
+                </td>
+                <td>
+                  {tk.revokedAt ? null : (
+                    <button type="button" className="btn-small btn-danger" onClick={() => revoke(tk)}>
+                      {t('admin.token.revoke')}
+                      <span className="visually-hidden">
+                        {' '}
+                        {tk.datacenter} {tk.name}
+                      </span>
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {tokens.map((tk) => (
-                <tr key={tk.id} className={tk.revokedAt ? 'row-cleared' : ''} data-token={tk.id}>
-                  <td className="code">{tk.datacenter}</td>
-                  <td>{tk.name}</td>
-                  <td className="mono">{tk.prefix}…</td>
-                  <td>
-                    {formatDateTime(tk.createdAt, locale)}
-                    {tk.createdBy ? <span className="block small muted">{tk.createdBy}</span> : null}
-                  </td>
-                  <td>{tk.lastUsedAt ? formatAgo(tk.lastUsedAt, Date.now(), t) : t('time.never')}</td>
-                  <td>
-                    {tk.revokedAt
-                      ? t('admin.token.revoked', { time: formatDateTime(tk.revokedAt, locale) })
-                      : t('admin.token.active')}
-                  </td>
-                  <td>
-                    {tk.revokedAt ? null : (
-                      <button type="button" className="btn-small btn-danger" onClick={() => revoke(tk)}>
-                        {t('admin.token.revoke')}
-                        <span className="visually-hidden">
-                          {' '}
-                          {tk.datacenter} {tk.name}
-                        </span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </tbody>
+        </table>
+      </AdminTable>
     </section>
   );
 }
@@ -418,73 +399,64 @@ function UsersAdmin({ self }: { self: string }) {
         </button>
       </form>
       <Flash message={message} error={error} />
-      {q.error ? (
-        <ErrorState
-          error={q.error}
-          message={t('admin.error', { message: q.error.message })}
-          onRetry={q.refetch}
-        />
-      ) : null}
-      {!q.data ? (
-        q.error ? null : (
-          <Loading />
-        )
-      ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="users-admin-title">
-          <table className="data" data-testid="admin-users">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.user.col.username')}</th>
-                <th scope="col">{t('admin.user.col.role')}</th>
-                <th scope="col">{t('admin.user.col.created')}</th>
-                <th scope="col">{t('admin.user.col.state')}</th>
-                <th scope="col">{t('admin.user.col.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => {
-                const isSelf = u.username === self;
-                return (
-                  <tr key={u.username} className={u.disabled ? 'row-cleared' : ''} data-user={u.username}>
-                    <th scope="row">
-                      {u.username}
-                      {isSelf ? <span className="muted"> ({t('admin.user.self')})</span> : null}
-                    </th>
-                    <td>
-                      <select
-                        aria-label={t('admin.user.roleOf', { name: u.username })}
-                        value={u.role}
-                        disabled={isSelf}
-                        onChange={(e) => change(u, { role: e.target.value as Role })}
+      <AdminTable
+        q={q}
+        errorMessage={(message) => t('admin.error', { message })}
+        labelledBy="users-admin-title"
+      >
+        <table className="data" data-testid="admin-users">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.user.col.username')}</th>
+              <th scope="col">{t('admin.user.col.role')}</th>
+              <th scope="col">{t('admin.user.col.created')}</th>
+              <th scope="col">{t('admin.user.col.state')}</th>
+              <th scope="col">{t('admin.user.col.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => {
+              const isSelf = u.username === self;
+              return (
+                <tr key={u.username} className={u.disabled ? 'row-cleared' : ''} data-user={u.username}>
+                  <th scope="row">
+                    {u.username}
+                    {isSelf ? <span className="muted"> ({t('admin.user.self')})</span> : null}
+                  </th>
+                  <td>
+                    <select
+                      aria-label={t('admin.user.roleOf', { name: u.username })}
+                      value={u.role}
+                      disabled={isSelf}
+                      onChange={(e) => change(u, { role: e.target.value as Role })}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {t(`role.${r}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>{formatDateTime(u.createdAt, locale)}</td>
+                  <td>{u.disabled ? t('admin.user.disabled') : t('admin.user.enabled')}</td>
+                  <td>
+                    {isSelf ? null : (
+                      <button
+                        type="button"
+                        className={`btn-small ${u.disabled ? 'btn-secondary' : 'btn-danger'}`}
+                        onClick={() => change(u, { disabled: !u.disabled })}
                       >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {t(`role.${r}`)}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>{formatDateTime(u.createdAt, locale)}</td>
-                    <td>{u.disabled ? t('admin.user.disabled') : t('admin.user.enabled')}</td>
-                    <td>
-                      {isSelf ? null : (
-                        <button
-                          type="button"
-                          className={`btn-small ${u.disabled ? 'btn-secondary' : 'btn-danger'}`}
-                          onClick={() => change(u, { disabled: !u.disabled })}
-                        >
-                          {u.disabled ? t('admin.user.enable') : t('admin.user.disable')}
-                          <span className="visually-hidden"> {u.username}</span>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                        {u.disabled ? t('admin.user.enable') : t('admin.user.disable')}
+                        <span className="visually-hidden"> {u.username}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </AdminTable>
     </section>
   );
 }

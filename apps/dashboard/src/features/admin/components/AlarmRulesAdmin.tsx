@@ -1,7 +1,7 @@
 import type { AlarmRuleInfo } from '@dcfleet/contracts';
 import { useMemo, useState } from 'react';
 import { queryCache, useQuery } from '../../../api/query-cache';
-import { Empty, ErrorState, Loading } from '../../../components/ui';
+import { AdminTable } from './AdminTable';
 import { useI18n } from '../../../i18n/i18n';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import { ALARM_RULES_KEY, deleteAlarmRule, fetchAlarmRules, updateAlarmRule } from '../api/admin-api';
@@ -87,89 +87,79 @@ export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {
         {t('admin.rule.replaces')} {t('admin.rule.builtinNote')}
       </p>
       <Flash message={message} error={error} />
-      {q.error ? (
-        <ErrorState
-          error={q.error}
-          message={t('admin.error', { message: q.error.message })}
-          onRetry={q.refetch}
-        />
-      ) : null}
-      {!q.data ? (
-        q.error ? null : (
-          <Loading />
-        )
-      ) : rules.length === 0 ? (
-        <Empty>{t('admin.rule.empty')}</Empty>
-      ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="rules-admin-title">
-          <table className="data" data-testid="admin-alarm-rules">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.rule.col.rule')}</th>
-                <th scope="col">{t('admin.rule.col.scope')}</th>
-                <th scope="col">{t('admin.rule.col.thresholds')}</th>
-                <th scope="col">{t('admin.rule.col.severity')}</th>
-                <th scope="col">{t('admin.rule.col.state')}</th>
-                {canEdit ? <th scope="col">{t('admin.rule.col.actions')}</th> : null}
+      <AdminTable
+        q={q}
+        errorMessage={(message) => t('admin.error', { message })}
+        empty={t('admin.rule.empty')}
+        labelledBy="rules-admin-title"
+      >
+        <table className="data" data-testid="admin-alarm-rules">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.rule.col.rule')}</th>
+              <th scope="col">{t('admin.rule.col.scope')}</th>
+              <th scope="col">{t('admin.rule.col.thresholds')}</th>
+              <th scope="col">{t('admin.rule.col.severity')}</th>
+              <th scope="col">{t('admin.rule.col.state')}</th>
+              {canEdit ? <th scope="col">{t('admin.rule.col.actions')}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rules.map((r) => (
+              <tr key={r.id} className={r.enabled ? '' : 'row-cleared'} data-rule={r.id}>
+                <th scope="row">
+                  {t(`admin.rule.kind.${r.kind}`)}
+                  <span className="block small muted rule-meta">
+                    #{r.id}
+                    {r.builtin ? ` · ${t('admin.rule.builtin', { name: r.builtin })}` : ''}
+                  </span>
+                </th>
+                <td className={r.datacenter ? 'code' : ''}>{scopeOf(r)}</td>
+                <td className="small rule-thresholds">{describeRule(r, t)}</td>
+                <td>
+                  <span className={`sev sev-${r.severity}`}>{t(`alarms.severity.${r.severity}`)}</span>
+                </td>
+                <td data-testid="rule-state">
+                  {r.enabled ? t('admin.rule.enabledState') : t('admin.rule.disabledState')}
+                </td>
+                {canEdit ? (
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="btn-small btn-secondary"
+                      onClick={() => setEditing(r)}
+                      disabled={busy === r.id}
+                    >
+                      {t('admin.rule.edit')}
+                      <span className="visually-hidden"> {t('admin.rule.ruleN', { id: r.id })}</span>
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="btn-small btn-secondary"
+                      onClick={() => toggle(r)}
+                      disabled={busy === r.id}
+                    >
+                      {r.enabled ? t('admin.rule.disable') : t('admin.rule.enable')}
+                      <span className="visually-hidden"> {t('admin.rule.ruleN', { id: r.id })}</span>
+                    </button>{' '}
+                    {r.builtin ? null : (
+                      <button
+                        type="button"
+                        className="btn-small btn-danger"
+                        onClick={() => remove(r)}
+                        disabled={busy === r.id}
+                      >
+                        {t('admin.rule.delete')}
+                        <span className="visually-hidden"> {t('admin.rule.ruleN', { id: r.id })}</span>
+                      </button>
+                    )}
+                  </td>
+                ) : null}
               </tr>
-            </thead>
-            <tbody>
-              {rules.map((r) => (
-                <tr key={r.id} className={r.enabled ? '' : 'row-cleared'} data-rule={r.id}>
-                  <th scope="row">
-                    {t(`admin.rule.kind.${r.kind}`)}
-                    <span className="block small muted rule-meta">
-                      #{r.id}
-                      {r.builtin ? ` · ${t('admin.rule.builtin', { name: r.builtin })}` : ''}
-                    </span>
-                  </th>
-                  <td className={r.datacenter ? 'code' : ''}>{scopeOf(r)}</td>
-                  <td className="small rule-thresholds">{describeRule(r, t)}</td>
-                  <td>
-                    <span className={`sev sev-${r.severity}`}>{t(`alarms.severity.${r.severity}`)}</span>
-                  </td>
-                  <td data-testid="rule-state">
-                    {r.enabled ? t('admin.rule.enabledState') : t('admin.rule.disabledState')}
-                  </td>
-                  {canEdit ? (
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="btn-small btn-secondary"
-                        onClick={() => setEditing(r)}
-                        disabled={busy === r.id}
-                      >
-                        {t('admin.rule.edit')}
-                        <span className="visually-hidden"> {t('admin.rule.ruleN', { id: r.id })}</span>
-                      </button>{' '}
-                      <button
-                        type="button"
-                        className="btn-small btn-secondary"
-                        onClick={() => toggle(r)}
-                        disabled={busy === r.id}
-                      >
-                        {r.enabled ? t('admin.rule.disable') : t('admin.rule.enable')}
-                        <span className="visually-hidden"> {t('admin.rule.ruleN', { id: r.id })}</span>
-                      </button>{' '}
-                      {r.builtin ? null : (
-                        <button
-                          type="button"
-                          className="btn-small btn-danger"
-                          onClick={() => remove(r)}
-                          disabled={busy === r.id}
-                        >
-                          {t('admin.rule.delete')}
-                          <span className="visually-hidden"> {t('admin.rule.ruleN', { id: r.id })}</span>
-                        </button>
-                      )}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </tbody>
+        </table>
+      </AdminTable>
       {canEdit && editing ? (
         <AlarmRuleFormDialog
           rule={editing === 'new' ? null : editing}
