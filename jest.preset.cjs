@@ -1,19 +1,9 @@
-// Shared Jest settings: @swc/jest with legacy decorators + metadata (TypeORM/Nest need both),
-// workspace libs resolved to their TypeScript sources so tests never need a prior build.
+// Shared Jest settings: @swc/jest with the build's transform (swc.options.cjs), workspace libs resolved to
+// their TypeScript sources so tests never need a prior build.
 const path = require('node:path');
+const swcOptions = require('./swc.options.cjs');
 
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  },
-];
+const swc = ['@swc/jest', { ...swcOptions, sourceMaps: 'inline' }];
 
 const libs = ['contracts', 'green-metrics', 'line-protocol', 'demo-fleet'];
 

@@ -8,22 +8,14 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { transformFile } from '@swc/core';
+import swcOptions from '../swc.options.cjs';
 
 const root = process.cwd();
 const src = path.join(root, 'src');
 const out = path.join(root, 'dist');
 
-/** Same options as jest.preset.cjs: what the tests pass with is what runs. */
-const options = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: true,
-};
+/** The transform Jest uses too (swc.options.cjs), with source map files. */
+const options = { ...swcOptions, sourceMaps: true };
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
