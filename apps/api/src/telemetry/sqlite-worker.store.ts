@@ -25,6 +25,7 @@ if (workerData.file.endsWith('.ts')) {
   const path = require('node:path');
   const Module = require('node:module');
   const swc = require('@swc/core');
+  const options = require(workerData.swcOptions);
   const libs = workerData.libs;
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request, ...rest) {
@@ -32,18 +33,14 @@ if (workerData.file.endsWith('.ts')) {
     return resolve.call(this, request, ...rest);
   };
   require.extensions['.ts'] = (module, filename) => {
-    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-      filename,
-      jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
-      module: { type: 'commonjs' },
-    });
+    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), { filename, ...options });
     module._compile(code, filename);
   };
 }
 require(workerData.file);
 `;
 
-function workerFile(): { file: string; libs: Record<string, string> } {
+function workerFile(): { file: string; libs: Record<string, string>; swcOptions?: string } {
   const js = join(__dirname, 'sqlite-store.worker.js');
   if (existsSync(js)) return { file: js, libs: {} };
   const root = resolve(__dirname, '../../../..');
@@ -53,7 +50,8 @@ function workerFile(): { file: string; libs: Record<string, string> } {
       join(root, 'libs', l, 'src', 'index.ts'),
     ]),
   );
-  return { file: join(__dirname, 'sqlite-store.worker.ts'), libs };
+  // The workspace's one swc transform (the one Jest and the build use).
+  return { file: join(__dirname, 'sqlite-store.worker.ts'), libs, swcOptions: join(root, 'swc.options.cjs') };
 }
 
 interface Pending {
@@ -71,8 +69,7 @@ export class SqliteWorkerStore implements TelemetryStore {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const { file, libs } = workerFile();
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { path: this.path, file, libs } });
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { path: this.path, ...workerFile() } });
     worker.on('message', (msg: WorkerResponse) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
