@@ -1,6 +1,14 @@
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { IngestResponse, SeriesResponse } from '@dcfleet/contracts';
+import {
+  canonicalLabels,
+  canonicalSampleLine,
+  type IngestResponse,
+  type SeriesResponse,
+} from '@dcfleet/contracts';
 import { DbHandle } from '../src/database/db-handle';
+import { DECODE_OFFLOAD_BYTES, IngestDecoder } from '../src/ingest/ingest-decoder.service';
+import type { ReceiptPage } from '../src/receipts/receipts.types';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 
 const MIN = 60_000;
@@ -35,7 +43,11 @@ describe.each(dialects())('ingest on %s', (dialect) => {
     });
 
   beforeAll(async () => {
-    t = await bootTestApp(dialect, { INGEST_MAX_SAMPLES: '1000', INGEST_MAX_BODY_BYTES: '200000' });
+    t = await bootTestApp(dialect, {
+      INGEST_MAX_SAMPLES: '1000',
+      INGEST_MAX_BODY_BYTES: '200000',
+      INGEST_DECODE_WORKERS: '1',
+    });
     await t.createSite('GZ-T-01');
     await t.createSite('GZ-T-02');
     token = (await t.createToken('GZ-T-01')).token;
@@ -225,6 +237,57 @@ describe.each(dialects())('ingest on %s', (dialect) => {
     const point = ((await res.json()) as SeriesResponse).series[0]!.points[0]!;
     expect(point).toMatchObject({ min: 100, max: 130, increase: 30 });
     expect(point.avg).toBeCloseTo(340 / 3, 9);
+  });
+
+  it('decodes large bodies on the decoder thread with the same answers, refusals and receipts', async () => {
+    // 1000 samples (~80 kB) are past DECODE_OFFLOAD_BYTES: JSON.parse and validation run on the decoder thread.
+    const samples: unknown[] = Array.from({ length: 998 }, (_, i) => ({
+      metric: 'inlet_temp_c',
+      labels: { zone: `Z${i}` },
+      ts: base + 150 * MIN,
+      value: 20 + (i % 10),
+    }));
+    samples.push({ metric: 'inlet_temp_c', labels: { zone: 'Z1' }, ts: base + 150 * MIN, value: 60 }); // wins
+    samples.push({ metric: 'inlet_temp_c', ts: 'never', value: 1 }); // rejected
+    const raw = JSON.stringify({ samples });
+    expect(Buffer.byteLength(raw)).toBeGreaterThan(DECODE_OFFLOAD_BYTES);
+    const before = await countSamples(t);
+    const res = await post(raw);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as IngestResponse;
+    expect(body.accepted).toBe(999);
+    expect(body.rejected).toEqual([{ index: 999, reason: expect.stringMatching(/"ts"/) as string }]);
+    expect(t.app.get(IngestDecoder).running).toBe(1);
+    expect(await countSamples(t)).toBe(before + 998); // the earlier Z1 sample lost to the later one
+
+    // The content hash covers exactly the kept samples, in order: recomputable from the batch.
+    // Each (series, ts) keeps its last occurrence, at that occurrence's place in the batch.
+    const kept = [samples[0], ...samples.slice(2, 999)] as {
+      labels: Record<string, string>;
+      ts: number;
+      value: number;
+    }[];
+    const lines = kept.map((x) =>
+      canonicalSampleLine('inlet_temp_c', canonicalLabels(x.labels), x.ts, x.value),
+    );
+    const admin = await t.login('admin');
+    const receipts = (await (
+      await t.request('/api/v1/datacenters/GZ-T-01/receipts?limit=1', { token: admin })
+    ).json()) as ReceiptPage;
+    expect(receipts.receipts[0]!.contentHash).toBe(createHash('sha256').update(lines.join('')).digest('hex'));
+
+    const pad = 'x'.repeat(DECODE_OFFLOAD_BYTES);
+    const broken = await post(`{"pad":"${pad}","samples":[`);
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { message: string }).message).toMatch(/not valid JSON/);
+    const notOurs = await post({ datacenter: 'GZ-T-02', pad, samples: samples.slice(0, 10) });
+    expect(notOurs.status).toBe(403);
+    const tooMany = await post({ samples: [...samples, ...samples.slice(0, 2)] });
+    expect(tooMany.status).toBe(413);
+    const noneValid = await post({ pad, samples: [{ metric: 'nope', ts: base, value: 1 }] });
+    expect(noneValid.status).toBe(400);
+    expect(((await noneValid.json()) as { rejected: unknown[] }).rejected).toHaveLength(1);
+    expect(await countSamples(t)).toBe(before + 998);
   });
 
   it('answers 429 with Retry-After when a site exceeds its rate', async () => {

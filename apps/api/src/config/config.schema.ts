@@ -49,6 +49,11 @@ export const envSchema = z.object({
   INGEST_MAX_AGE_DAYS: int(1, 36_500).default(800),
   INGEST_MAX_INFLIGHT: int(1, 10_000).default(32),
   INGEST_RATE_LIMIT: int(0, 100_000_000).default(0),
+  /**
+   * Threads that parse and validate large JSON ingest bodies; 0 decodes them on the main thread. Unset: one per
+   * core beyond the main thread (and, on SQLite, its writer thread), at most 4.
+   */
+  INGEST_DECODE_WORKERS: int(0, 16).optional(),
   STALE_AFTER_S: int(10, 86_400 * 30).default(300),
   OFFLINE_AFTER_S: int(10, 86_400 * 365).default(3600),
   ROLLUP_FLUSH_MS: int(50, 600_000).default(2000),

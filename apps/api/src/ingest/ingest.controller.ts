@@ -13,6 +13,7 @@ import type { AppRequest, IngestPrincipal } from '../auth/auth.types';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import { readBody } from './body-reader';
+import { IngestDecoder } from './ingest-decoder.service';
 import { IngestService } from './ingest.service';
 
 function bad(message: string, extra: Record<string, unknown> = {}): HttpException {
@@ -26,6 +27,7 @@ function bad(message: string, extra: Record<string, unknown> = {}): HttpExceptio
 export class IngestController {
   constructor(
     private readonly ingest: IngestService,
+    private readonly decoder: IngestDecoder,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -64,23 +66,13 @@ export class IngestController {
         );
       }
       const body = await readBody(req, this.config.env.INGEST_MAX_BODY_BYTES);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch (err) {
-        throw bad(`body is not valid JSON: ${(err as Error).message}`);
-      }
-      if (
-        parsed === null ||
-        typeof parsed !== 'object' ||
-        !Array.isArray((parsed as { samples?: unknown }).samples)
-      ) {
-        throw bad('body must be an object with a "samples" array');
-      }
+      const receivedAt = Date.now();
+      const json = await this.decoder.decodeJson(body, receivedAt);
+      if ('malformed' in json) throw bad(json.malformed);
       const who = principal(req);
-      assertOwnSite(who, (parsed as { datacenter?: unknown }).datacenter);
+      assertOwnSite(who, json.datacenter);
       const key = idempotencyKey(req);
-      const out = await this.ingest.ingestEntries(who, (parsed as { samples: unknown[] }).samples, key);
+      const out = await this.ingest.ingestDecoded(who, json.decoded, key, receivedAt);
       return out.response;
     } catch (err) {
       status = err instanceof HttpException ? err.getStatus() : 500;

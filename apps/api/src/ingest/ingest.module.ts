@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { IngestEvents } from './ingest-events';
 import { IngestController } from './ingest.controller';
+import { IngestDecoder } from './ingest-decoder.service';
 import { IngestService } from './ingest.service';
 
 /** Gateways' write path. Global so that consumers of committed batches (live, alarms, ratings) can inject IngestEvents. */
@@ -9,7 +10,7 @@ import { IngestService } from './ingest.service';
 @Module({
   imports: [TelemetryModule],
   controllers: [IngestController],
-  providers: [IngestService, IngestEvents],
+  providers: [IngestService, IngestDecoder, IngestEvents],
   exports: [IngestEvents],
 })
 export class IngestModule {}

@@ -1,12 +1,5 @@
-import { createHash } from 'node:crypto';
 import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  canonicalSampleLine,
-  normalizeEntries,
-  type IngestRejection,
-  type IngestResponse,
-  type NormalizedSample,
-} from '@dcfleet/contracts';
+import type { IngestResponse } from '@dcfleet/contracts';
 import type { IngestPrincipal } from '../auth/auth.types';
 import { AppConfig } from '../config/app-config';
 import { SitesService } from '../datacenters/sites.service';
@@ -16,6 +9,8 @@ import { RollupService } from '../telemetry/rollup.service';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { TELEMETRY_STORE, type NewSeries, type TelemetryStore } from '../telemetry/telemetry-store';
+import { decodeEntries, seriesOf, type DecodeOutcome } from './batch-decode';
+import { IngestDecoder } from './ingest-decoder.service';
 import { IngestEvents } from './ingest-events';
 
 export interface IngestOutcome {
@@ -74,6 +69,7 @@ export class IngestService {
     private readonly config: AppConfig,
     private readonly events: IngestEvents,
     private readonly lease: InstanceLease,
+    private readonly decoder: IngestDecoder,
   ) {}
 
   /** Refuses work beyond INGEST_MAX_INFLIGHT concurrent batches: callers get 429 + Retry-After. */
@@ -122,60 +118,51 @@ export class IngestService {
   }
 
   /**
-   * Validates and stores one batch of entries. 200-path only when the transaction committed; any thrown
-   * HttpException means nothing of the request was stored.
+   * Validates and stores one batch of entries (decoded on this thread: line protocol, and small JSON bodies via
+   * IngestDecoder). 200-path only when the transaction committed; any thrown HttpException means nothing of the
+   * request was stored.
    */
   async ingestEntries(
     principal: IngestPrincipal,
     entries: readonly unknown[],
     idempotencyKey: string | null,
-    extraRejected: IngestRejection[] = [],
   ): Promise<IngestOutcome> {
-    const env = this.config.env;
-    if (entries.length > env.INGEST_MAX_SAMPLES) {
-      throw new HttpException(
-        {
-          statusCode: 413,
-          error: 'Payload Too Large',
-          message: `more than INGEST_MAX_SAMPLES (${env.INGEST_MAX_SAMPLES}) samples in one request`,
-        },
-        413,
-      );
-    }
     const receivedAt = Date.now();
-    const norm = normalizeEntries(entries, {
-      now: receivedAt,
-      maxAgeMs: env.INGEST_MAX_AGE_DAYS * 86_400_000,
-    });
-    // Let waiting I/O run between the two long synchronous stretches of a batch (parse + validation, then series
-    // resolution + content hash): another request's database round trips would otherwise wait for both.
-    if (norm.samples.length >= YIELD_AFTER_SAMPLES)
+    const decoded = decodeEntries(entries, this.decoder.limits(receivedAt));
+    // Let waiting I/O run between the two long synchronous stretches of a big batch (decoding, then series
+    // resolution and the write): another request's database round trips would otherwise wait for both.
+    if ('batch' in decoded && decoded.batch.ts.length >= YIELD_AFTER_SAMPLES)
       await new Promise<void>((resolve) => setImmediate(resolve));
-    const rejected = extraRejected.length ? [...extraRejected, ...norm.rejected] : norm.rejected;
-    if (norm.samples.length > env.INGEST_MAX_SAMPLES) {
-      throw new HttpException(
-        {
-          statusCode: 413,
-          error: 'Payload Too Large',
-          message: `more than INGEST_MAX_SAMPLES (${env.INGEST_MAX_SAMPLES}) samples in one request`,
-        },
-        413,
-      );
+    return this.ingestDecoded(principal, decoded, idempotencyKey, receivedAt);
+  }
+
+  /** Stores a decoded batch (see ingestEntries); `receivedAt` is the time its limits were checked against. */
+  async ingestDecoded(
+    principal: IngestPrincipal,
+    decoded: DecodeOutcome,
+    idempotencyKey: string | null,
+    receivedAt: number,
+  ): Promise<IngestOutcome> {
+    if ('refusal' in decoded) {
+      const r = decoded.refusal;
+      for (const x of r.rejected ?? [])
+        this.metrics.samplesRejected.inc({ reason: MetricsService.reasonClass(x.reason) });
+      const body =
+        r.status === 413
+          ? { statusCode: 413, error: 'Payload Too Large', message: r.message }
+          : {
+              statusCode: 400,
+              error: 'Bad Request',
+              message: r.message,
+              rejected: r.rejected?.slice(0, 1000),
+            };
+      throw new HttpException(body, r.status);
     }
+    const batch = decoded.batch;
+    const rejected = batch.rejected;
     for (const r of rejected)
       this.metrics.samplesRejected.inc({ reason: MetricsService.reasonClass(r.reason) });
-    if (norm.samples.length === 0) {
-      throw new HttpException(
-        {
-          statusCode: 400,
-          error: 'Bad Request',
-          message: 'no valid sample in the batch',
-          rejected: rejected.slice(0, 1000),
-        },
-        400,
-      );
-    }
-    this.rateLimit(principal.siteId, norm.samples.length);
+    this.rateLimit(principal.siteId, batch.accepted);
     const site = await this.sites.byIdCached(principal.siteId);
     if (!site)
       throw new HttpException(
@@ -184,47 +171,25 @@ export class IngestService {
       );
     this.rollups.setSiteZone(site.id, site.timezone);
 
-    // Resolve series, then drop earlier duplicates of a (series, ts) in this batch: the last one wins.
-    const all = norm.samples;
+    // Resolve the batch's distinct series: known ids, or -(1 + index) into the series to create.
     const siteSeries = this.registry.siteMap(site.id);
-    const refs = new Array<number>(all.length);
+    const keys = batch.seriesKeys;
+    const refOf = new Array<number>(keys.length);
     const newSeries: NewSeries[] = [];
-    const newIndex = new Map<string, number>();
-    for (let i = 0; i < all.length; i++) {
-      const s = all[i]!;
-      const key = s.labelKey ? s.metric + s.labelKey : s.metric;
-      const known = siteSeries?.get(key);
-      if (known) refs[i] = known.id;
+    for (let k = 0; k < keys.length; k++) {
+      const known = siteSeries?.get(keys[k]!);
+      if (known) refOf[k] = known.id;
       else {
-        let idx = newIndex.get(key);
-        if (idx === undefined) {
-          idx = newSeries.length;
-          newSeries.push({ metric: s.metric, labelKey: s.labelKey, kind: s.kind });
-          newIndex.set(key, idx);
-        }
-        refs[i] = -(idx + 1);
+        newSeries.push(seriesOf(batch, k));
+        refOf[k] = -newSeries.length;
       }
     }
-    const keep = lastWins(refs, all);
-    const n = keep ? keep.length : all.length;
+    const n = batch.ts.length;
     const seriesRefs = new Array<number>(n);
-    const ts = new Array<number>(n);
-    const values = new Array<number>(n);
-    const lines = new Array<string>(n);
-    let minTs = Infinity;
-    let maxTs = -Infinity;
-    for (let j = 0; j < n; j++) {
-      const i = keep ? keep[j]! : j;
-      const s = all[i]!;
-      seriesRefs[j] = refs[i]!;
-      ts[j] = s.ts;
-      values[j] = s.value;
-      if (s.ts < minTs) minTs = s.ts;
-      if (s.ts > maxTs) maxTs = s.ts;
-      lines[j] = canonicalSampleLine(s.metric, s.labelKey, s.ts, s.value);
-    }
-    const content = createHash('sha256').update(lines.join(''));
-    const accepted = norm.samples.length;
+    for (let j = 0; j < n; j++) seriesRefs[j] = refOf[batch.seriesIndex[j]!]!;
+    const ts = Array.from(batch.ts);
+    const values = Array.from(batch.values);
+    const maxTs = batch.maxTs;
     let out;
     try {
       out = await this.store.writeBatch({
@@ -234,10 +199,10 @@ export class IngestService {
         tokenId: principal.tokenId,
         receivedAt,
         idempotencyKey,
-        accepted,
+        accepted: batch.accepted,
         rejected: rejected.length,
-        contentHash: content.digest('hex'),
-        minTs,
+        contentHash: batch.contentHash,
+        minTs: batch.minTs,
         maxTs,
         newSeries,
         seriesRefs,
@@ -265,7 +230,7 @@ export class IngestService {
     for (const row of out.createdSeries) this.registry.add(row);
     this.rollups.accept(out.receipt.id, site.id, out.seriesIds, ts, values, out.status);
     const changed = this.snapshots.accept(site.id, receivedAt, out.seriesIds, ts, values);
-    this.metrics.samplesAccepted.inc(accepted);
+    this.metrics.samplesAccepted.inc(batch.accepted);
     this.events.emitBatch({
       siteId: site.id,
       siteCode: site.code,
@@ -278,28 +243,4 @@ export class IngestService {
     });
     return { response: JSON.parse(out.response) as IngestResponse, stored: n, replayed: false };
   }
-}
-
-/**
- * Within one batch the last sample for a (series, ts) wins, as across batches. Returns the indices to keep,
- * or undefined when there is no duplicate (the common case, checked with numeric keys only).
- */
-function lastWins(refs: number[], samples: NormalizedSample[]): number[] | undefined {
-  const seen = new Map<number, number | Set<number>>();
-  let dup = false;
-  for (let i = 0; i < refs.length; i++) {
-    const ref = refs[i]!;
-    const t = samples[i]!.ts;
-    const prev = seen.get(ref);
-    if (prev === undefined) seen.set(ref, t);
-    else if (typeof prev === 'number') {
-      if (prev === t) dup = true;
-      else seen.set(ref, new Set([prev, t]));
-    } else if (prev.has(t)) dup = true;
-    else prev.add(t);
-  }
-  if (!dup) return undefined;
-  const last = new Map<string, number>();
-  for (let i = 0; i < refs.length; i++) last.set(`${refs[i]}:${samples[i]!.ts}`, i);
-  return [...last.values()].sort((a, b) => a - b);
 }

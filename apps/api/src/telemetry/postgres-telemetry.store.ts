@@ -2,8 +2,10 @@ import type { MetricKind } from '@dcfleet/contracts';
 import { GENESIS_HASH } from '@dcfleet/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { receiptHash } from '../ingest/receipt-hash';
+import { CopyIn, encodeSampleRows } from './pg-copy';
 import { fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, rowToAgg, type AggRow } from './rollup-row';
+import { SampleFloors } from './sample-floors';
 import {
   SAMPLE_REPLACED,
   SAMPLE_UNCHANGED,
@@ -53,16 +55,33 @@ function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg 
   return cols.map(numArray);
 }
 
+/** Duplicate (ts, series_id): a COPY that only appended by this instance's knowledge met a stored sample. */
+function isSampleConflict(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && e.constraint === 'pk_samples';
+}
+
+interface ChainRow {
+  chain_seq: number;
+  chain_head: string;
+}
+
+const COPY_SAMPLES =
+  'COPY samples (ts, series_id, value, ingested_at, receipt_id) FROM STDIN (FORMAT binary)';
+
 const UNNEST_AGG = `unnest($1::int[], $2::bigint[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
   $8::bigint[], $9::float8[], $10::bigint[], $11::float8[], $12::int[])`;
 
 /**
- * PostgreSQL hot path: one transaction per batch; samples go in with a single multi-row
- * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`, and only when some rows already existed do we
- * look at them (last write wins). The per-site chain row is locked by the same statement, for the short tail of
- * the transaction, so batches of one site serialise on the chain but not on the sample insert.
+ * PostgreSQL hot path: one transaction per batch. A batch that only appends (every sample newer than what this
+ * instance knows stored for its series, the normal case for gateways) goes in with a binary COPY; any other
+ * batch with `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`, and only when some rows already existed
+ * do we look at them (last write wins). The per-site chain row is locked after the samples went in, for the
+ * short tail of the transaction, so batches of one site serialise on the chain but not on the sample insert.
  */
 export class PostgresTelemetryStore implements TelemetryStore {
+  private readonly floors = new SampleFloors();
+
   constructor(private readonly pool: Pool) {}
 
   async loadSeries(): Promise<SeriesRow[]> {
@@ -82,18 +101,11 @@ export class PostgresTelemetryStore implements TelemetryStore {
     }));
   }
 
-  /**
-   * One transaction. `begin` may carry statements to run right after BEGIN in the same round trip (simple query
-   * protocol; no parameters): every round trip of an ingest waits for the event loop, which another request's
-   * JSON parsing may hold for tens of milliseconds, so the write path keeps them few.
-   */
+  /** One transaction: BEGIN (plus `begin`'s statements in the same round trip), `fn`, which must COMMIT. */
   private async tx<T>(fn: (c: PoolClient, begun: unknown) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     try {
-      const begun = await client.query(begin);
-      const out = await fn(client, begun);
-      await client.query('COMMIT');
-      return out;
+      return await fn(client, await client.query(begin));
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -104,10 +116,14 @@ export class PostgresTelemetryStore implements TelemetryStore {
 
   async writeBatch(input: BatchInput): Promise<BatchOutput> {
     try {
-      return await this.tx(
-        (c, begun) => this.write(c, input, (begun as [unknown, { rows: { id: number }[] }])[1].rows[0]!.id),
-        "BEGIN; SELECT nextval('receipts_id_seq')::int AS id",
-      );
+      try {
+        return await this.writeTx(input, true);
+      } catch (err) {
+        if (!isSampleConflict(err)) throw err;
+        // Another writer stored one of these samples first: relearn these series and check every row.
+        this.floors.forget(input.seriesRefs);
+        return await this.writeTx(input, false);
+      }
     } catch (err) {
       // Two concurrent retries with one Idempotency-Key: the loser answers with the winner's receipt.
       if (input.idempotencyKey && (err as { constraint?: string }).constraint === 'uq_receipts_site_idem') {
@@ -122,16 +138,47 @@ export class PostgresTelemetryStore implements TelemetryStore {
   }
 
   /**
-   * Four round trips in the common case: BEGIN with the receipt id; the sample insert, which also locks the
-   * site's chain row; the receipt insert with the chain update; COMMIT.
+   * BEGIN, the receipt id and, for series this instance has not seen since it started, their newest stored
+   * sample: one round trip (simple query protocol, so no parameters; ids are integers we produced). Every round
+   * trip of an ingest waits for the event loop, which another request's JSON parsing may hold for tens of
+   * milliseconds, so the write path keeps them few.
    */
-  private async write(c: PoolClient, input: BatchInput, receiptId: number): Promise<BatchOutput> {
+  private async writeTx(input: BatchInput, mayCopy: boolean): Promise<BatchOutput> {
+    const probe = this.floors.unknown(input.seriesRefs);
+    const begin =
+      "BEGIN; SELECT nextval('receipts_id_seq')::int AS id" +
+      (probe.length
+        ? `; SELECT u.id, (SELECT s.ts FROM samples s WHERE s.series_id = u.id ORDER BY s.ts DESC LIMIT 1) AS ts
+             FROM unnest('{${probe.join(',')}}'::int[]) AS u(id)`
+        : '');
+    const out = await this.tx((c, begun) => {
+      const results = begun as { rows: { id: number; ts?: string | null }[] }[];
+      for (const r of results[2]?.rows ?? []) this.floors.learn(r.id, r.ts == null ? null : Number(r.ts));
+      return this.write(c, input, results[1]!.rows[0]!.id, mayCopy);
+    }, begin);
+    if (out.kind === 'stored') this.floors.record(out.seriesIds, input.ts);
+    return out;
+  }
+
+  /**
+   * After BEGIN: the sample write, which also locks the site's chain row; then the receipt insert with the chain
+   * update, and COMMIT sent behind it without waiting. Three round trips for an appending batch.
+   */
+  private async write(
+    c: PoolClient,
+    input: BatchInput,
+    receiptId: number,
+    mayCopy: boolean,
+  ): Promise<BatchOutput> {
     if (input.idempotencyKey) {
       const { rows } = await c.query<{ response: string }>(
         'SELECT response FROM receipts WHERE site_id = $1 AND idempotency_key = $2',
         [input.siteId, input.idempotencyKey],
       );
-      if (rows[0]) return { kind: 'replay', response: rows[0].response };
+      if (rows[0]) {
+        await c.query('COMMIT');
+        return { kind: 'replay', response: rows[0].response };
+      }
     }
     const createdSeries: SeriesRow[] = [];
     if (input.newSeries.length) {
@@ -168,10 +215,97 @@ export class PostgresTelemetryStore implements TelemetryStore {
       const ref = input.seriesRefs[i]!;
       seriesIds[i] = ref >= 0 ? ref : createdSeries[-ref - 1]!.id;
     }
+    const fresh = new Set(createdSeries.map((s) => s.id));
+    const { status, chain } =
+      mayCopy && this.floors.appendsOnly(seriesIds, input.ts, fresh)
+        ? await this.copySamples(c, input, seriesIds, receiptId)
+        : await this.insertSamples(c, input, seriesIds, receiptId);
+    const seq = Number(chain.chain_seq) + 1;
+    const prevHash = chain.chain_head || GENESIS_HASH;
+    const hash = receiptHash({
+      site: input.siteCode,
+      seq,
+      prevHash,
+      receivedAt: input.receivedAt,
+      accepted: input.accepted,
+      rejected: input.rejected,
+      contentHash: input.contentHash,
+    });
+    const receipt = { id: receiptId, seq, hash, prevHash };
+    const response = ingestResponseJson(input, receipt);
+    // COMMIT is queued right behind the receipt, so pg sends it the moment the insert completes. If the insert
+    // fails, PostgreSQL answers that COMMIT with a rollback and the insert's error is what we throw.
+    await Promise.all([
+      c.query(
+        `WITH r AS (
+           INSERT INTO receipts (id, site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts,
+             max_ts, idempotency_key, response, rolled_up, received_at, instance_id)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,false,$14,$15)
+         )
+         UPDATE sites SET chain_seq = $3, chain_head = $9 WHERE id = $2`,
+        [
+          receiptId,
+          input.siteId,
+          seq,
+          input.tokenId,
+          input.accepted,
+          input.rejected,
+          input.contentHash,
+          prevHash,
+          hash,
+          input.minTs,
+          input.maxTs,
+          input.idempotencyKey,
+          response,
+          input.receivedAt,
+          input.instanceId,
+        ],
+      ),
+      c.query('COMMIT'),
+    ]);
+    return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
+  }
+
+  /**
+   * Appending batch: binary COPY, with the chain-row lock queued right behind it. A stored duplicate fails the
+   * COPY (pk_samples), the transaction rolls back and writeBatch retries with `insertSamples`.
+   */
+  private async copySamples(
+    c: PoolClient,
+    input: BatchInput,
+    seriesIds: number[],
+    receiptId: number,
+  ): Promise<{ status: Uint8Array; chain: ChainRow }> {
+    const copy = c.query(
+      new CopyIn(
+        COPY_SAMPLES,
+        encodeSampleRows(input.ts, seriesIds, input.values, input.receivedAt, receiptId),
+      ),
+    );
+    const lock = c.query<ChainRow>('SELECT chain_seq, chain_head FROM sites WHERE id = $1 FOR UPDATE', [
+      input.siteId,
+    ]);
+    // After a failed COPY the lock query fails too ("transaction is aborted"): the COPY's error is the one to report.
+    const [copied, locked] = await Promise.allSettled([copy.done, lock]);
+    if (copied.status === 'rejected') throw copied.reason;
+    if (locked.status === 'rejected') throw locked.reason;
+    const chain = locked.value.rows[0];
+    if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
+    return { status: new Uint8Array(input.ts.length), chain };
+  }
+
+  /** Any batch: insert what is new, then compare what already existed (last write wins). */
+  private async insertSamples(
+    c: PoolClient,
+    input: BatchInput,
+    seriesIds: number[],
+    receiptId: number,
+  ): Promise<{ status: Uint8Array; chain: ChainRow }> {
+    const n = input.ts.length;
     const now = input.receivedAt;
     // The insert and the chain row lock in one statement. The lock is taken after the rows went in, so batches
     // of one site still insert concurrently and serialise only on the short tail of the transaction.
-    const { rows: insRows } = await c.query<{ inserted: string; chain_seq: number; chain_head: string }>(
+    const { rows: insRows } = await c.query<ChainRow & { inserted: string }>(
       `WITH ins AS (
          INSERT INTO samples (ts, series_id, value, ingested_at, receipt_id)
          SELECT t, s, v, $4, $5 FROM unnest($1::bigint[], $2::int[], $3::float8[]) AS u(t, s, v)
@@ -214,49 +348,15 @@ export class PostgresTelemetryStore implements TelemetryStore {
         );
       }
     }
-    const seq = Number(chain.chain_seq) + 1;
-    const prevHash = chain.chain_head || GENESIS_HASH;
-    const hash = receiptHash({
-      site: input.siteCode,
-      seq,
-      prevHash,
-      receivedAt: input.receivedAt,
-      accepted: input.accepted,
-      rejected: input.rejected,
-      contentHash: input.contentHash,
-    });
-    const receipt = { id: receiptId, seq, hash, prevHash };
-    const response = ingestResponseJson(input, receipt);
-    await c.query(
-      `WITH r AS (
-         INSERT INTO receipts (id, site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts,
-           max_ts, idempotency_key, response, rolled_up, received_at, instance_id)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,false,$14,$15)
-       )
-       UPDATE sites SET chain_seq = $3, chain_head = $9 WHERE id = $2`,
-      [
-        receiptId,
-        input.siteId,
-        seq,
-        input.tokenId,
-        input.accepted,
-        input.rejected,
-        input.contentHash,
-        prevHash,
-        hash,
-        input.minTs,
-        input.maxTs,
-        input.idempotencyKey,
-        response,
-        input.receivedAt,
-        input.instanceId,
-      ],
-    );
-    return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
+    return { status, chain };
   }
 
   async flushRollups(flush: RollupFlush): Promise<FlushStats> {
-    return this.tx((c) => this.flush(c, flush));
+    return this.tx(async (c) => {
+      const stats = await this.flush(c, flush);
+      await c.query('COMMIT');
+      return stats;
+    });
   }
 
   private async flush(c: PoolClient, flush: RollupFlush): Promise<FlushStats> {

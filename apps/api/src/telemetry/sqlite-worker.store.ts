@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../common/ts-worker';
 import { packFlush, type WorkerRequest, type WorkerResponse } from './sqlite-worker.protocol';
 import type {
   BatchInput,
@@ -13,46 +12,6 @@ import type {
   SeriesRow,
   TelemetryStore,
 } from './telemetry-store';
-
-/**
- * Runs the compiled worker in production; from TypeScript sources (tests), compiles them on the fly with
- * @swc/core, mapping the workspace libs to their sources exactly like the Jest config does.
- */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-if (workerData.file.endsWith('.ts')) {
-  const fs = require('node:fs');
-  const path = require('node:path');
-  const Module = require('node:module');
-  const swc = require('@swc/core');
-  const options = require(workerData.swcOptions);
-  const libs = workerData.libs;
-  const resolve = Module._resolveFilename;
-  Module._resolveFilename = function (request, ...rest) {
-    if (libs[request]) return libs[request];
-    return resolve.call(this, request, ...rest);
-  };
-  require.extensions['.ts'] = (module, filename) => {
-    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), { filename, ...options });
-    module._compile(code, filename);
-  };
-}
-require(workerData.file);
-`;
-
-function workerFile(): { file: string; libs: Record<string, string>; swcOptions?: string } {
-  const js = join(__dirname, 'sqlite-store.worker.js');
-  if (existsSync(js)) return { file: js, libs: {} };
-  const root = resolve(__dirname, '../../../..');
-  const libs = Object.fromEntries(
-    ['contracts', 'green-metrics', 'line-protocol'].map((l) => [
-      `@dcfleet/${l}`,
-      join(root, 'libs', l, 'src', 'index.ts'),
-    ]),
-  );
-  // The workspace's one swc transform (the one Jest and the build use).
-  return { file: join(__dirname, 'sqlite-store.worker.ts'), libs, swcOptions: join(root, 'swc.options.cjs') };
-}
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -69,7 +28,7 @@ export class SqliteWorkerStore implements TelemetryStore {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { path: this.path, ...workerFile() } });
+    const worker = startWorker(__dirname, 'sqlite-store.worker', { path: this.path });
     worker.on('message', (msg: WorkerResponse) => {
       const p = this.pending.get(msg.id);
       if (!p) return;

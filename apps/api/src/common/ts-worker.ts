@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Runs the compiled worker in production; from TypeScript sources (tests), compiles them on the fly with
+ * @swc/core, mapping the workspace libs to their sources exactly like the Jest config does.
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+const boot = workerData.__boot;
+if (boot.file.endsWith('.ts')) {
+  const fs = require('node:fs');
+  const Module = require('node:module');
+  const swc = require('@swc/core');
+  const options = require(boot.swcOptions);
+  const libs = boot.libs;
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    if (libs[request]) return libs[request];
+    return resolve.call(this, request, ...rest);
+  };
+  require.extensions['.ts'] = (module, filename) => {
+    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), { filename, ...options });
+    module._compile(code, filename);
+  };
+}
+require(boot.file);
+`;
+
+interface Boot {
+  file: string;
+  libs: Record<string, string>;
+  swcOptions?: string;
+}
+
+function bootOf(dir: string, name: string): Boot {
+  const js = join(dir, `${name}.js`);
+  if (existsSync(js)) return { file: js, libs: {} };
+  const root = resolve(__dirname, '../../../..');
+  const libs = Object.fromEntries(
+    ['contracts', 'green-metrics', 'line-protocol'].map((l) => [
+      `@dcfleet/${l}`,
+      join(root, 'libs', l, 'src', 'index.ts'),
+    ]),
+  );
+  // The workspace's one swc transform (the one Jest and the build use).
+  return { file: join(dir, `${name}.ts`), libs, swcOptions: join(root, 'swc.options.cjs') };
+}
+
+/** Starts `dir/name.js` (built) or `dir/name.ts` (sources, under Jest) as a worker thread with `data`. */
+export function startWorker(dir: string, name: string, data: Record<string, unknown>): Worker {
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, __boot: bootOf(dir, name) } });
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { canonicalSampleLine } from '@dcfleet/contracts';
+import { decodeEntries, decodeJsonBody, seriesOf, type DecodeLimits } from './batch-decode';
+
+const NOW = Date.UTC(2026, 10, 29, 12);
+const limits: DecodeLimits = { now: NOW, maxAgeMs: 30 * 86_400_000, maxSamples: 5 };
+
+describe('decodeEntries', () => {
+  it('groups series, keeps the last sample of a (series, ts) and hashes the kept samples in order', () => {
+    const out = decodeEntries(
+      [
+        { metric: 'it_power_kw', ts: NOW - 2000, value: 800 },
+        { metric: 'inlet_temp_c', ts: NOW - 2000, value: 24, labels: { zone: 'B', row: '1' } },
+        { metric: 'it_power_kw', ts: NOW - 2000, value: 805 },
+        { metric: 'it_power_kw', ts: NOW - 1000, value: 'x' },
+      ],
+      limits,
+    );
+    if (!('batch' in out)) throw new Error('refused');
+    const b = out.batch;
+    expect(b.seriesKeys).toEqual(['it_power_kw', 'inlet_temp_c{"row":"1","zone":"B"}']);
+    expect(seriesOf(b, 1)).toEqual({
+      metric: 'inlet_temp_c',
+      labelKey: '{"row":"1","zone":"B"}',
+      kind: 'gauge',
+    });
+    expect(seriesOf(b, 0)).toEqual({ metric: 'it_power_kw', labelKey: '', kind: 'gauge' });
+    expect([...b.seriesIndex]).toEqual([1, 0]);
+    expect([...b.values]).toEqual([24, 805]);
+    expect(b.accepted).toBe(3);
+    expect(b.rejected.map((r) => r.index)).toEqual([3]);
+    expect([b.minTs, b.maxTs]).toEqual([NOW - 2000, NOW - 2000]);
+    const lines =
+      canonicalSampleLine('inlet_temp_c', '{"row":"1","zone":"B"}', NOW - 2000, 24) +
+      canonicalSampleLine('it_power_kw', '', NOW - 2000, 805);
+    expect(b.contentHash).toBe(createHash('sha256').update(lines).digest('hex'));
+  });
+
+  it('hashes a batch larger than one hashing slice exactly like the whole text at once', () => {
+    const entries = Array.from({ length: 3000 }, (_, i) => ({
+      metric: 'inlet_temp_c',
+      labels: { zone: `Zone-${i}` },
+      ts: NOW - 1000,
+      value: 20 + i / 1000,
+    }));
+    const out = decodeEntries(entries, { ...limits, maxSamples: 5000 });
+    if (!('batch' in out)) throw new Error('refused');
+    const text = entries
+      .map((e) => canonicalSampleLine(e.metric, `{"zone":"${e.labels.zone}"}`, e.ts, e.value))
+      .join('');
+    expect(text.length).toBeGreaterThan(65_536);
+    expect(out.batch.contentHash).toBe(createHash('sha256').update(text).digest('hex'));
+  });
+
+  it('refuses with 413 past maxSamples (entries or expanded values) and 400 with reasons when nothing is valid', () => {
+    const one = { metric: 'it_power_kw', ts: NOW, value: 1 };
+    expect(decodeEntries(Array(6).fill(one), limits)).toEqual({
+      refusal: { status: 413, message: expect.stringMatching(/INGEST_MAX_SAMPLES \(5\)/) as string },
+    });
+    const wide = { ts: NOW, values: { it_power_kw: 1, facility_power_kw: 2, ups_load_pct: 3 } };
+    expect(decodeEntries([wide, wide], limits)).toMatchObject({ refusal: { status: 413 } });
+    expect(decodeEntries([{ metric: 'nope', ts: NOW, value: 1 }], limits)).toMatchObject({
+      refusal: { status: 400, message: 'no valid sample in the batch', rejected: [{ index: 0 }] },
+    });
+  });
+});
+
+describe('decodeJsonBody', () => {
+  it('reports malformed bodies, and passes the site claim along with the decoded samples', () => {
+    expect(decodeJsonBody('{"samples": [', limits)).toEqual({
+      malformed: expect.stringMatching(/^body is not valid JSON/) as string,
+    });
+    expect(decodeJsonBody('{"samples": {}}', limits)).toEqual({
+      malformed: 'body must be an object with a "samples" array',
+    });
+    expect(decodeJsonBody('null', limits)).toHaveProperty('malformed');
+    const ok = decodeJsonBody(
+      JSON.stringify({ datacenter: 'GZ-A-01', samples: [{ metric: 'it_power_kw', ts: NOW, value: 1 }] }),
+      limits,
+    );
+    expect(ok).toMatchObject({ datacenter: 'GZ-A-01', decoded: { batch: { accepted: 1 } } });
+  });
+});

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import {
+  canonicalSampleLine,
+  metricDefinition,
+  normalizeEntries,
+  type IngestRejection,
+  type MetricKind,
+  type SampleLimits,
+} from '@dcfleet/contracts';
+
+/** One distinct series of a batch, as the ingest needs it to create the series. */
+export interface DecodedSeries {
+  metric: string;
+  labelKey: string;
+  kind: MetricKind;
+}
+
+/**
+ * A validated batch, columnar, with everything that needs no database: what the ingest decoder (a worker thread)
+ * hands the main thread. Earlier duplicates of a (series, ts) are already dropped (the last one wins).
+ */
+export interface DecodedBatch {
+  /**
+   * The distinct series: metric + canonical labels (the series registry's per-site key). Strings only, few
+   * objects: this crosses from the decoder thread, and each object and string costs the receiver to rebuild.
+   */
+  seriesKeys: string[];
+  /** Per series: length of the metric name within its key (see seriesOf). */
+  metricLength: Int32Array;
+  /** Per kept sample: index into `seriesKeys`. */
+  seriesIndex: Int32Array;
+  ts: Float64Array;
+  values: Float64Array;
+  /** Valid samples in the request, in-batch duplicates included (the receipt's `accepted`). */
+  accepted: number;
+  rejected: IngestRejection[];
+  minTs: number;
+  maxTs: number;
+  /** SHA-256 of the canonical lines of the kept samples (receipt content hash). */
+  contentHash: string;
+}
+
+/** Why a request was refused before any storage: status, message and, for "no valid sample", the reasons. */
+export interface DecodeRefusal {
+  status: 400 | 413;
+  message: string;
+  rejected?: IngestRejection[];
+}
+
+export type DecodeOutcome = { batch: DecodedBatch } | { refusal: DecodeRefusal };
+
+export interface DecodeLimits extends SampleLimits {
+  maxSamples: number;
+}
+
+function tooMany(max: number): { refusal: DecodeRefusal } {
+  return {
+    refusal: { status: 413, message: `more than INGEST_MAX_SAMPLES (${max}) samples in one request` },
+  };
+}
+
+/** Validates entries (JSON `samples` or line-protocol points) and builds the columnar batch. */
+export function decodeEntries(entries: readonly unknown[], limits: DecodeLimits): DecodeOutcome {
+  if (entries.length > limits.maxSamples) return tooMany(limits.maxSamples);
+  const norm = normalizeEntries(entries, limits);
+  if (norm.samples.length > limits.maxSamples) return tooMany(limits.maxSamples);
+  const rejected = norm.rejected;
+  const all = norm.samples;
+  if (all.length === 0) {
+    return { refusal: { status: 400, message: 'no valid sample in the batch', rejected } };
+  }
+  const seriesKeys: string[] = [];
+  const metricLengths: number[] = [];
+  const indexOf = new Map<string, number>();
+  const ref = new Int32Array(all.length);
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i]!;
+    const key = s.labelKey ? s.metric + s.labelKey : s.metric;
+    let k = indexOf.get(key);
+    if (k === undefined) {
+      k = seriesKeys.length;
+      seriesKeys.push(key);
+      metricLengths.push(s.metric.length);
+      indexOf.set(key, k);
+    }
+    ref[i] = k;
+  }
+  const keep = lastWins(ref, all);
+  const n = keep ? keep.length : all.length;
+  const seriesIndex = new Int32Array(n);
+  const ts = new Float64Array(n);
+  const values = new Float64Array(n);
+  const hash = createHash('sha256');
+  let lines = '';
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  for (let j = 0; j < n; j++) {
+    const i = keep ? keep[j]! : j;
+    const s = all[i]!;
+    seriesIndex[j] = ref[i]!;
+    ts[j] = s.ts;
+    values[j] = s.value;
+    if (s.ts < minTs) minTs = s.ts;
+    if (s.ts > maxTs) maxTs = s.ts;
+    lines += canonicalSampleLine(s.metric, s.labelKey, s.ts, s.value);
+    // Hash in slices: one huge concatenated string costs more to flatten than a few update() calls.
+    if (lines.length > 65_536) {
+      hash.update(lines);
+      lines = '';
+    }
+  }
+  hash.update(lines);
+  return {
+    batch: {
+      seriesKeys,
+      metricLength: Int32Array.from(metricLengths),
+      seriesIndex,
+      ts,
+      values,
+      accepted: all.length,
+      rejected,
+      minTs,
+      maxTs,
+      contentHash: hash.digest('hex'),
+    },
+  };
+}
+
+/** Series `k` of a batch, split back out of its key. */
+export function seriesOf(batch: DecodedBatch, k: number): DecodedSeries {
+  const key = batch.seriesKeys[k]!;
+  const metric = key.slice(0, batch.metricLength[k]);
+  return { metric, labelKey: key.slice(metric.length), kind: metricDefinition(metric)!.kind };
+}
+
+/** A JSON ingest body, `{ "datacenter"?: code, "samples": [...] }`: malformed, or its site claim and samples. */
+export type JsonDecodeOutcome = { malformed: string } | { datacenter: unknown; decoded: DecodeOutcome };
+
+/** Parses and validates a JSON ingest body (everything the API checks before it needs the database). */
+export function decodeJsonBody(text: string, limits: DecodeLimits): JsonDecodeOutcome {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return { malformed: `body is not valid JSON: ${(err as Error).message}` };
+  }
+  if (
+    parsed === null ||
+    typeof parsed !== 'object' ||
+    !Array.isArray((parsed as { samples?: unknown }).samples)
+  ) {
+    return { malformed: 'body must be an object with a "samples" array' };
+  }
+  const body = parsed as { samples: unknown[]; datacenter?: unknown };
+  return { datacenter: body.datacenter, decoded: decodeEntries(body.samples, limits) };
+}
+
+/**
+ * Within one batch the last sample for a (series, ts) wins, as across batches. Returns the indices to keep,
+ * or undefined when there is no duplicate (the common case, checked with numeric keys only).
+ */
+function lastWins(refs: Int32Array, samples: readonly { ts: number }[]): number[] | undefined {
+  const seen = new Map<number, number | Set<number>>();
+  let dup = false;
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
+    const t = samples[i]!.ts;
+    const prev = seen.get(ref);
+    if (prev === undefined) seen.set(ref, t);
+    else if (typeof prev === 'number') {
+      if (prev === t) dup = true;
+      else seen.set(ref, new Set([prev, t]));
+    } else if (prev.has(t)) dup = true;
+    else prev.add(t);
+  }
+  if (!dup) return undefined;
+  const last = new Map<string, number>();
+  for (let i = 0; i < refs.length; i++) last.set(`${refs[i]}:${samples[i]!.ts}`, i);
+  return [...last.values()].sort((a, b) => a - b);
+}

@@ -1,0 +1,106 @@
+import type { Worker } from 'node:worker_threads';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { startWorker } from '../common/ts-worker';
+import { AppConfig } from '../config/app-config';
+import { decodeJsonBody, type DecodeLimits, type JsonDecodeOutcome } from './batch-decode';
+import type { DecodeRequest, DecodeResponse } from './ingest-decode.protocol';
+
+/** Below this a body is decoded where it arrived: shipping it to a thread and back costs more than it saves. */
+export const DECODE_OFFLOAD_BYTES = 32 * 1024;
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve: (out: JsonDecodeOutcome) => void; reject: (err: Error) => void }>;
+}
+
+/**
+ * Decodes large JSON ingest bodies on worker threads (INGEST_DECODE_WORKERS). JSON.parse, validation and hashing of a
+ * 5,000-sample batch hold a thread for tens of milliseconds; on the main thread that stalls every other
+ * request's database round trips. A worker that dies fails nothing: its requests are decoded here instead.
+ */
+@Injectable()
+export class IngestDecoder implements OnModuleDestroy {
+  private readonly logger = new Logger('IngestDecoder');
+  private readonly slots: (Slot | undefined)[];
+  private nextId = 1;
+
+  constructor(private readonly config: AppConfig) {
+    this.slots = new Array<Slot | undefined>(config.decodeWorkers).fill(undefined);
+  }
+
+  limits(now: number): DecodeLimits {
+    const env = this.config.env;
+    return { now, maxAgeMs: env.INGEST_MAX_AGE_DAYS * 86_400_000, maxSamples: env.INGEST_MAX_SAMPLES };
+  }
+
+  async decodeJson(body: Buffer, now: number): Promise<JsonDecodeOutcome> {
+    const limits = this.limits(now);
+    if (this.slots.length === 0 || body.length < DECODE_OFFLOAD_BYTES) {
+      return decodeJsonBody(body.toString('utf8'), limits);
+    }
+    try {
+      return await this.inWorker(body, limits);
+    } catch (err) {
+      this.logger.warn(`decoder thread failed, decoding on the main thread: ${(err as Error).message}`);
+      return decodeJsonBody(body.toString('utf8'), limits);
+    }
+  }
+
+  private inWorker(body: Buffer, limits: DecodeLimits): Promise<JsonDecodeOutcome> {
+    const slot = this.leastBusy();
+    const id = this.nextId++;
+    // Transfer the body when it owns its memory (large bodies do); otherwise send a copy.
+    const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+    const bytes = owned ? new Uint8Array(body.buffer, 0, body.byteLength) : new Uint8Array(body);
+    return new Promise<JsonDecodeOutcome>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, body: bytes, limits } satisfies DecodeRequest, [
+        bytes.buffer as ArrayBuffer,
+      ]);
+    });
+  }
+
+  private leastBusy(): Slot {
+    let best = -1;
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i];
+      if (!s) return this.start(i);
+      if (best < 0 || s.pending.size < this.slots[best]!.pending.size) best = i;
+    }
+    return this.slots[best]!;
+  }
+
+  private start(i: number): Slot {
+    const worker = startWorker(__dirname, 'ingest-decode.worker', {});
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (msg: DecodeResponse) => {
+      const p = slot.pending.get(msg.id);
+      if (!p) return;
+      slot.pending.delete(msg.id);
+      if ('error' in msg) p.reject(new Error(msg.error));
+      else p.resolve(msg.out);
+    });
+    const fail = (err: Error) => {
+      if (this.slots[i] === slot) this.slots[i] = undefined; // the next request starts a new thread
+      for (const p of slot.pending.values()) p.reject(err);
+      slot.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`decoder thread exited (${code})`)));
+    // An idle decoder must not keep the process alive (tests, CLI).
+    worker.unref();
+    this.slots[i] = slot;
+    return slot;
+  }
+
+  /** Threads currently running (for tests). */
+  get running(): number {
+    return this.slots.filter(Boolean).length;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const slots = this.slots.filter((s): s is Slot => !!s);
+    this.slots.fill(undefined);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}
