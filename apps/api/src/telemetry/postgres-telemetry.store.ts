@@ -81,6 +81,8 @@ const UNNEST_AGG = `unnest($1::int[], $2::bigint[], $3::int[], $4::float8[], $5:
  */
 export class PostgresTelemetryStore implements TelemetryStore {
   private readonly floors = new SampleFloors();
+  /** How batches went in: binary COPY, checking insert, or COPY refused and retried with the insert. */
+  readonly writes = { copy: 0, insert: 0, retried: 0 };
 
   constructor(private readonly pool: Pool) {}
 
@@ -122,6 +124,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
         if (!isSampleConflict(err)) throw err;
         // Another writer stored one of these samples first: relearn these series and check every row.
         this.floors.forget(input.seriesRefs);
+        this.writes.retried++;
         return await this.writeTx(input, false);
       }
     } catch (err) {
@@ -216,10 +219,10 @@ export class PostgresTelemetryStore implements TelemetryStore {
       seriesIds[i] = ref >= 0 ? ref : createdSeries[-ref - 1]!.id;
     }
     const fresh = new Set(createdSeries.map((s) => s.id));
-    const { status, chain } =
-      mayCopy && this.floors.appendsOnly(seriesIds, input.ts, fresh)
-        ? await this.copySamples(c, input, seriesIds, receiptId)
-        : await this.insertSamples(c, input, seriesIds, receiptId);
+    const copy = mayCopy && this.floors.appendsOnly(seriesIds, input.ts, fresh);
+    const { status, chain } = copy
+      ? await this.copySamples(c, input, seriesIds, receiptId)
+      : await this.insertSamples(c, input, seriesIds, receiptId);
     const seq = Number(chain.chain_seq) + 1;
     const prevHash = chain.chain_head || GENESIS_HASH;
     const hash = receiptHash({
@@ -263,6 +266,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
       ),
       c.query('COMMIT'),
     ]);
+    this.writes[copy ? 'copy' : 'insert']++;
     return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
   }
 

@@ -1,0 +1,122 @@
+/**
+ * The PostgreSQL write path's two routes: batches that only append go in by binary COPY; when the API's belief
+ * that they only append is wrong (another instance stored the sample), the COPY is refused and the batch is
+ * retried with the checking insert, so last write wins exactly as on the checking path.
+ */
+import type { IngestResponse, SeriesResponse } from '@dcfleet/contracts';
+import { DbHandle } from '../src/database/db-handle';
+import { PostgresTelemetryStore } from '../src/telemetry/postgres-telemetry.store';
+import { SAMPLE_REPLACED, TELEMETRY_STORE, type BatchInput } from '../src/telemetry/telemetry-store';
+import { bootTestApp, dialects, type TestApp } from './support/harness';
+
+const MIN = 60_000;
+const onPostgres = dialects().includes('postgres') ? describe : describe.skip;
+
+onPostgres('PostgreSQL sample writes', () => {
+  let t: TestApp;
+  let token: string;
+  let store: PostgresTelemetryStore;
+  const base = Math.floor((Date.now() - 2 * 3_600_000) / 3_600_000) * 3_600_000;
+  const post = async (samples: unknown[]) => {
+    const res = await t.request('/api/v1/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ samples }),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as IngestResponse;
+  };
+  const stored = async (ts: number) => {
+    const { rows } = await t.app
+      .get(DbHandle)
+      .pool.query<{ value: number }>('SELECT value FROM samples WHERE ts = $1 ORDER BY series_id', [ts]);
+    return rows.map((r) => r.value);
+  };
+
+  beforeAll(async () => {
+    t = await bootTestApp('postgres');
+    await t.createSite('GZ-PG-01');
+    token = (await t.createToken('GZ-PG-01')).token;
+    store = t.app.get<PostgresTelemetryStore>(TELEMETRY_STORE);
+  });
+  afterAll(() => t.close());
+
+  it('copies appending batches and checks the others', async () => {
+    const before = { ...store.writes };
+    await post([{ metric: 'it_power_kw', ts: base, value: 500 }]); // new series: nothing stored yet
+    await post([{ metric: 'it_power_kw', ts: base + MIN, value: 510 }]); // newer than anything stored
+    expect(store.writes.copy - before.copy).toBe(2);
+    await post([{ metric: 'it_power_kw', ts: base, value: 505 }]); // a correction: must be checked
+    expect(store.writes.insert - before.insert).toBe(1);
+    expect(await stored(base)).toEqual([505]);
+  });
+
+  it('retries a refused COPY with the checking insert: last write wins, rollups follow', async () => {
+    const ts = base + 10 * MIN;
+    await post([{ metric: 'it_power_kw', ts: ts - MIN, value: 600 }]);
+    // Another writer (a second API instance) stores the next sample behind this instance's back.
+    await t.app.get(DbHandle).pool.query(
+      `INSERT INTO samples (ts, series_id, value, ingested_at, receipt_id)
+       SELECT $1, id, 999, $2, 0 FROM series WHERE metric = 'it_power_kw'`,
+      [ts, Date.now()],
+    );
+    const retried = store.writes.retried;
+    const res = await post([
+      { metric: 'it_power_kw', ts, value: 620 },
+      { metric: 'it_power_kw', ts: ts + MIN, value: 630 },
+    ]);
+    expect(res.accepted).toBe(2);
+    expect(store.writes.retried).toBe(retried + 1);
+    expect(await stored(ts)).toEqual([620]);
+    expect(await stored(ts + MIN)).toEqual([630]);
+
+    // Having relearned the series, the next appending batch is copied again.
+    const copies = store.writes.copy;
+    await post([{ metric: 'it_power_kw', ts: ts + 2 * MIN, value: 640 }]);
+    expect(store.writes.copy).toBe(copies + 1);
+
+    await t.flush();
+    const admin = await t.login('admin');
+    const series = (await (
+      await t.request(
+        `/api/v1/datacenters/GZ-PG-01/series?metric=it_power_kw&step=1m&from=${ts - MIN}&to=${ts + 3 * MIN}`,
+        { token: admin },
+      )
+    ).json()) as SeriesResponse;
+    expect(series.series[0]!.points.map((p) => p.avg)).toEqual([600, 620, 630, 640]);
+  });
+
+  it('learns what is stored when it starts instead of assuming a series is empty', async () => {
+    const ts = base + 30 * MIN;
+    await post([{ metric: 'ups_load_pct', ts, value: 40 }]);
+    const pool = t.app.get(DbHandle).pool;
+    const { rows } = await pool.query<{ id: number; site_id: number }>(
+      "SELECT id, site_id FROM series WHERE metric = 'ups_load_pct'",
+    );
+    const { id, site_id: siteId } = rows[0]!;
+    const restarted = new PostgresTelemetryStore(pool); // what a restarted instance starts with
+    const batch = (at: number, value: number): BatchInput => ({
+      instanceId: 'restarted',
+      siteId,
+      siteCode: 'GZ-PG-01',
+      tokenId: null,
+      receivedAt: Date.now(),
+      idempotencyKey: null,
+      accepted: 1,
+      rejected: 0,
+      contentHash: '0'.repeat(64),
+      minTs: at,
+      maxTs: at,
+      newSeries: [],
+      seriesRefs: [id],
+      ts: [at],
+      values: [value],
+      rejectedList: [],
+    });
+    const again = await restarted.writeBatch(batch(ts, 41));
+    expect(again).toMatchObject({ kind: 'stored', status: new Uint8Array([SAMPLE_REPLACED]) });
+    expect(restarted.writes).toEqual({ copy: 0, insert: 1, retried: 0 });
+    await restarted.writeBatch(batch(ts + MIN, 42));
+    expect(restarted.writes).toEqual({ copy: 1, insert: 1, retried: 0 });
+  });
+});
