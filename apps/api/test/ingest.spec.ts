@@ -215,6 +215,52 @@ describe.each(dialects())('ingest on %s', (dialect) => {
     expect(mb.series[0]!.points.map((p) => p.avg)).toEqual([100, 400, 100, null]);
   });
 
+  it('recomputes several series and minutes at once from the raw samples, each from its own rows', async () => {
+    const h = base + 4 * MIN; // minutes 4-5 of the first hour, unused by the other tests
+    const zones = ['R1', 'R2', 'R3'];
+    const at = (z: number, m: number, s: number, value: number) => ({
+      metric: 'relative_humidity_pct',
+      labels: { zone: zones[z]! },
+      ts: h + m * MIN + s * 1000,
+      value,
+    });
+    const first = [];
+    for (let z = 0; z < 3; z++)
+      for (let m = 0; m < 2; m++) first.push(at(z, m, 0, 30 + z), at(z, m, 30, 32 + z));
+    expect((await post({ samples: first })).status).toBe(200);
+    await t.flush();
+    // R1 and R3 get one sample replaced in each minute: four minute buckets to recompute, two per minute; R2 and
+    // the rows of the other series in those minutes must not leak into them.
+    const fix = [at(0, 0, 30, 40), at(0, 1, 30, 41), at(2, 0, 0, 50), at(2, 1, 0, 51)];
+    expect((await post({ samples: fix })).status).toBe(200);
+    await t.flush();
+    const admin = await t.login('admin');
+    const res = await t.request(
+      `/api/v1/datacenters/GZ-T-01/series?metric=relative_humidity_pct&step=1m&from=${h}&to=${h + 2 * MIN}`,
+      { token: admin },
+    );
+    const byZone = Object.fromEntries(
+      ((await res.json()) as SeriesResponse).series.map((x) => [
+        x.labels.zone,
+        x.points.map((p) => [p.min, p.max, p.avg]),
+      ]),
+    );
+    expect(byZone).toEqual({
+      R1: [
+        [30, 40, 35],
+        [30, 41, 35.5],
+      ],
+      R2: [
+        [31, 33, 32],
+        [31, 33, 32],
+      ],
+      R3: [
+        [34, 50, 42],
+        [34, 51, 42.5],
+      ],
+    });
+  });
+
   it('folds a late sample that lands inside a stored hour by recomputing that hour (a refused merge)', async () => {
     const h = base + 2 * 3_600_000;
     const metric = 'x_pump_starts_total'; // a custom counter

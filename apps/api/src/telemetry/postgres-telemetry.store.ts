@@ -20,6 +20,7 @@ import {
   type RollupStep,
   type SeriesRow,
   type TelemetryStore,
+  groupByRange,
   ingestResponseJson,
   parentsOf,
 } from './telemetry-store';
@@ -148,10 +149,14 @@ export class PostgresTelemetryStore implements TelemetryStore {
    */
   private async writeTx(input: BatchInput, mayCopy: boolean): Promise<BatchOutput> {
     const probe = this.floors.unknown(input.seriesRefs);
+    // The newest stored sample of a series is in its newest 1-minute rollup, or in a batch of its site that no
+    // flush has folded in yet (bounded by that batch's max_ts): both found through a key, unlike the samples.
     const begin =
       "BEGIN; SELECT nextval('receipts_id_seq')::int AS id" +
       (probe.length
-        ? `; SELECT u.id, (SELECT s.ts FROM samples s WHERE s.series_id = u.id ORDER BY s.ts DESC LIMIT 1) AS ts
+        ? `; SELECT u.id, GREATEST(
+               (SELECT r.last_ts FROM rollup_1m r WHERE r.series_id = u.id ORDER BY r.bucket DESC LIMIT 1),
+               (SELECT max(p.max_ts) FROM receipts p WHERE NOT p.rolled_up AND p.site_id = ${input.siteId})) AS ts
              FROM unnest('{${probe.join(',')}}'::int[]) AS u(id)`
         : '');
     const out = await this.tx((c, begun) => {
@@ -447,23 +452,30 @@ export class PostgresTelemetryStore implements TelemetryStore {
     return stats;
   }
 
-  /** Aggregates per bucket from raw samples, excluding batches other flushes have not folded in yet. */
+  /**
+   * Aggregates per bucket from raw samples, excluding batches other flushes have not folded in yet. Samples are
+   * keyed (ts, series_id) only, so each distinct time range is read once through the key for all its series.
+   */
   private async fromRaw(c: PoolClient, refs: BucketRef[]): Promise<(Agg | undefined)[]> {
-    const { rows } = await c.query<{ i: number; ts: number; value: number }>(
-      `SELECT (u.i - 1)::int AS i, s.ts, s.value
-         FROM unnest($1::int[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS u(sid, b, e, i)
-         JOIN samples s ON s.ts >= u.b AND s.ts < u.e AND s.series_id = u.sid
-        WHERE s.receipt_id NOT IN (SELECT id FROM receipts WHERE NOT rolled_up)
-        ORDER BY u.i, s.ts`,
+    const groups = groupByRange(refs);
+    const { rows } = await c.query<{ g: number; series_id: number; ts: number; value: number }>(
+      `SELECT (g.i - 1)::int AS g, s.series_id, s.ts, s.value
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS g(b, e, ids, i)
+         CROSS JOIN LATERAL (
+           SELECT x.series_id, x.ts, x.value FROM samples x
+            WHERE x.ts >= g.b AND x.ts < g.e AND x.series_id = ANY(g.ids::int[])
+              AND x.receipt_id NOT IN (SELECT id FROM receipts WHERE NOT rolled_up)
+         ) s
+        ORDER BY g.i, s.series_id, s.ts`,
       [
-        numArray(refs.map((r) => r.seriesId)),
-        numArray(refs.map((r) => r.bucket)),
-        numArray(refs.map((r) => r.end)),
+        numArray(groups.map((g) => g.bucket)),
+        numArray(groups.map((g) => g.end)),
+        groups.map((g) => numArray([...g.index.keys()])),
       ],
     );
     return this.group(
       refs.length,
-      rows.map((r) => ({ i: r.i, agg: single(r.ts, r.value) })),
+      rows.map((r) => ({ i: groups[r.g]!.index.get(r.series_id)!, agg: single(Number(r.ts), r.value) })),
     );
   }
 

@@ -20,6 +20,7 @@ import {
   type SeriesRow,
   type TelemetryStore,
   ingestResponseJson,
+  groupByRange,
   parentsOf,
 } from './telemetry-store';
 
@@ -75,7 +76,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       ),
       markRolled: db.prepare('UPDATE receipts SET rolled_up = 1 WHERE id = ?'),
       raw: db.prepare(
-        `SELECT ts, value FROM samples INDEXED BY ix_samples_series_ts WHERE ts >= ? AND ts < ? AND series_id = ?
+        `SELECT series_id, ts, value FROM samples WHERE ts >= ? AND ts < ?
            AND receipt_id NOT IN (SELECT id FROM receipts WHERE rolled_up = 0) ORDER BY ts`,
       ),
       pending: db.prepare(
@@ -319,18 +320,31 @@ export class SqliteTelemetryStore implements TelemetryStore {
   ): void {
     for (const id of receiptIds) this.s.markRolled!.run(id);
     for (const step of ['1m', '1h', '1d'] as const) {
-      for (const r of todo[step].values()) {
-        const agg = step === '1m' ? this.fromRaw(r) : this.fromFiner(step, r);
+      const refs = [...todo[step].values()];
+      const aggs = step === '1m' ? this.fromRaw(refs) : refs.map((r) => this.fromFiner(step, r));
+      refs.forEach((r, i) => {
+        const agg = aggs[i];
         if (agg) this.overwrite[step].run(r.seriesId, r.bucket, ...aggParams(agg));
         else this.deleteBucket[step].run(r.seriesId, r.bucket);
         stats.recomputed[step]++;
-      }
+      });
     }
   }
 
-  private fromRaw(r: BucketRef): Agg | undefined {
-    const rows = this.s.raw!.all(r.bucket, r.end, r.seriesId) as { ts: number; value: number }[];
-    return fromOrdered(rows.map((x) => single(x.ts, x.value)));
+  /** Samples are keyed (ts, series_id) only: each distinct minute is read once for all its series. */
+  private fromRaw(refs: BucketRef[]): (Agg | undefined)[] {
+    const parts: Agg[][] = refs.map(() => []);
+    for (const g of groupByRange(refs)) {
+      for (const row of this.s.raw!.iterate(g.bucket, g.end) as Iterable<{
+        series_id: number;
+        ts: number;
+        value: number;
+      }>) {
+        const i = g.index.get(row.series_id);
+        if (i !== undefined) parts[i]!.push(single(row.ts, row.value));
+      }
+    }
+    return parts.map((p) => fromOrdered(p));
   }
 
   private fromFiner(step: '1h' | '1d', r: BucketRef): Agg | undefined {

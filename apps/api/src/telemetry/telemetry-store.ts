@@ -106,6 +106,23 @@ export function parentsOf(r: BucketRef): { hour: BucketRef; day: BucketRef } {
   };
 }
 
+/**
+ * Bucket refs grouped by time range: per range, series id → index of its ref. Recomputing from raw samples reads
+ * each range once through the (ts, series_id) key for all its series.
+ */
+export function groupByRange(
+  refs: readonly BucketRef[],
+): { bucket: number; end: number; index: Map<number, number> }[] {
+  const byRange = new Map<string, { bucket: number; end: number; index: Map<number, number> }>();
+  refs.forEach((r, i) => {
+    const key = `${r.bucket}:${r.end}`;
+    let g = byRange.get(key);
+    if (!g) byRange.set(key, (g = { bucket: r.bucket, end: r.end, index: new Map() }));
+    g.index.set(r.seriesId, i);
+  });
+  return [...byRange.values()];
+}
+
 export interface FlushStats {
   merged: Record<RollupStep, number>;
   recomputed: Record<RollupStep, number>;

@@ -10,6 +10,8 @@ import { AddSamplesSeriesIndex1795942000000 as PgAddSamplesSeriesIndex } from '.
 import { AddSamplesSeriesIndex1795942000000 as SqliteAddSamplesSeriesIndex } from './sqlite/1795942000000-AddSamplesSeriesIndex';
 import { DropAlarmsRuleForeignKey1795944976000 as PgDropAlarmsRuleForeignKey } from './postgres/1795944976000-DropAlarmsRuleForeignKey';
 import { DropAlarmsRuleForeignKey1795944976000 as SqliteDropAlarmsRuleForeignKey } from './sqlite/1795944976000-DropAlarmsRuleForeignKey';
+import { DropSamplesSeriesIndex1795962741000 as PgDropSamplesSeriesIndex } from './postgres/1795962741000-DropSamplesSeriesIndex';
+import { DropSamplesSeriesIndex1795962741000 as SqliteDropSamplesSeriesIndex } from './sqlite/1795962741000-DropSamplesSeriesIndex';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -20,6 +22,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteAddReceiptInstance,
   SqliteAddSamplesSeriesIndex,
   SqliteDropAlarmsRuleForeignKey,
+  SqliteDropSamplesSeriesIndex,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -28,4 +31,5 @@ export const POSTGRES_MIGRATIONS = [
   PgAddReceiptInstance,
   PgAddSamplesSeriesIndex,
   PgDropAlarmsRuleForeignKey,
+  PgDropSamplesSeriesIndex,
 ];
