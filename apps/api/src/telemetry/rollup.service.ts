@@ -50,6 +50,11 @@ export class RollupService implements OnApplicationShutdown {
   private readonly logger = new Logger('Rollups');
   /** Only 1-minute partials are kept per sample; hour and day partials are combined from them at flush. */
   private partials = new Map<number, Partial>();
+  /**
+   * Per series id, the partial its last sample went to: consecutive samples of a series mostly share a minute, and
+   * an array slot is much cheaper than hashing a (series, minute) key per sample. Cleared with `partials`.
+   */
+  private lastPartial: (Partial | undefined)[] = [];
   private recompute = new Map<number, BucketRef>();
   private receiptIds: number[] = [];
   private readonly inMemoryReceipts = new Set<number>();
@@ -136,6 +141,7 @@ export class RollupService implements OnApplicationShutdown {
     this.receiptIds.push(receiptId);
     this.inMemoryReceipts.add(receiptId);
     const map = this.partials;
+    const last = this.lastPartial;
     for (let i = 0; i < ts.length; i++) {
       const st = status[i];
       const sid = seriesIds[i]!;
@@ -147,22 +153,30 @@ export class RollupService implements OnApplicationShutdown {
       }
       if (st !== SAMPLE_NEW) continue;
       const v = values[i]!;
-      const key = bucketKey(sid, m);
-      const p = map.get(key);
-      if (!p) {
-        const day = this.dayOf(siteId, m);
-        // One literal (no spread of minuteRef): this runs once per new (series, minute) on the hot path.
-        map.set(key, {
-          seriesId: sid,
-          bucket: m,
-          end: m + 60_000,
-          hour: m - (m % 3_600_000),
-          day: day.start,
-          dayEnd: day.end,
-          agg: single(t, v),
-          ordered: true,
-        });
-      } else if (!addSample(p.agg, t, v)) {
+      let p = last[sid];
+      if (p === undefined || p.bucket !== m) {
+        const key = bucketKey(sid, m);
+        p = map.get(key);
+        if (!p) {
+          const day = this.dayOf(siteId, m);
+          // One literal (no spread of minuteRef): this runs once per new (series, minute) on the hot path.
+          const created: Partial = {
+            seriesId: sid,
+            bucket: m,
+            end: m + 60_000,
+            hour: m - (m % 3_600_000),
+            day: day.start,
+            dayEnd: day.end,
+            agg: single(t, v),
+            ordered: true,
+          };
+          map.set(key, created);
+          last[sid] = created;
+          continue;
+        }
+        last[sid] = p;
+      }
+      if (!addSample(p.agg, t, v)) {
         p.ordered = false; // recomputed from the raw samples at flush
       }
     }
@@ -220,6 +234,7 @@ export class RollupService implements OnApplicationShutdown {
     const recompute = this.recompute;
     const receiptIds = this.receiptIds;
     this.partials = new Map<number, Partial>();
+    this.lastPartial = [];
     this.recompute = new Map<number, BucketRef>();
     this.receiptIds = [];
     const started = performance.now();

@@ -12,6 +12,8 @@ function displayKey(row: SeriesRow): string {
 export class SeriesRegistry {
   private readonly byKey = new Map<string, SeriesRow>();
   private readonly byId = new Map<number, SeriesRow>();
+  /** The same rows indexed by id (ids are dense serials): `get` runs per sample and per live snapshot entry. */
+  private readonly rows: (SeriesRow | undefined)[] = [];
   private readonly bySite = new Map<number, SeriesRow[]>();
   /** Per site: metric + canonical labels → series (the ingest lookup, one string per sample). */
   private readonly siteMaps = new Map<number, Map<string, SeriesRow>>();
@@ -21,6 +23,7 @@ export class SeriesRegistry {
     if (this.byId.has(row.id)) return;
     this.byKey.set(seriesKey(row.siteId, row.metric, row.labels), row);
     this.byId.set(row.id, row);
+    this.rows[row.id] = row;
     const list = this.bySite.get(row.siteId) ?? [];
     list.push(row);
     this.bySite.set(row.siteId, list);
@@ -49,7 +52,7 @@ export class SeriesRegistry {
   }
 
   get(id: number): SeriesRow | undefined {
-    return this.byId.get(id);
+    return this.rows[id];
   }
 
   ofSite(siteId: number): readonly SeriesRow[] {
