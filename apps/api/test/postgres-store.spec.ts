@@ -120,4 +120,17 @@ onPostgres('PostgreSQL sample writes', () => {
     await restarted.writeBatch(batch(ts + MIN, 42));
     expect(restarted.writes).toEqual({ copy: 1, insert: 1, retried: 0 });
   });
+
+  it('leaves room on rollup pages for in-place (heap-only) updates of the buckets flushes keep merging into', async () => {
+    const { rows } = await t.app
+      .get(DbHandle)
+      .pool.query<{ relname: string; reloptions: string[] | null }>(
+        "SELECT relname, reloptions FROM pg_class WHERE relname IN ('rollup_1m', 'rollup_1h', 'rollup_1d') ORDER BY relname",
+      );
+    expect(rows.map((r) => [r.relname, r.reloptions])).toEqual([
+      ['rollup_1d', ['fillfactor=50']],
+      ['rollup_1h', ['fillfactor=50']],
+      ['rollup_1m', ['fillfactor=70']],
+    ]);
+  });
 });

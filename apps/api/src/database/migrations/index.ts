@@ -12,6 +12,7 @@ import { DropAlarmsRuleForeignKey1795944976000 as PgDropAlarmsRuleForeignKey } f
 import { DropAlarmsRuleForeignKey1795944976000 as SqliteDropAlarmsRuleForeignKey } from './sqlite/1795944976000-DropAlarmsRuleForeignKey';
 import { DropSamplesSeriesIndex1795962741000 as PgDropSamplesSeriesIndex } from './postgres/1795962741000-DropSamplesSeriesIndex';
 import { DropSamplesSeriesIndex1795962741000 as SqliteDropSamplesSeriesIndex } from './sqlite/1795962741000-DropSamplesSeriesIndex';
+import { RollupFillfactor1795964879000 as PgRollupFillfactor } from './postgres/1795964879000-RollupFillfactor';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -32,4 +33,5 @@ export const POSTGRES_MIGRATIONS = [
   PgAddSamplesSeriesIndex,
   PgDropAlarmsRuleForeignKey,
   PgDropSamplesSeriesIndex,
+  PgRollupFillfactor,
 ];
