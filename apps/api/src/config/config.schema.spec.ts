@@ -78,6 +78,7 @@ describe('parseEnv', () => {
     ['REDIS_URL', 'http://x', /^REDIS_URL must be redis:\/\//],
     ['INGEST_MAX_BODY_BYTES', '-1', /^INGEST_MAX_BODY_BYTES must be at least 1024/],
     ['INGEST_MAX_SAMPLES', '0', /^INGEST_MAX_SAMPLES must be at least 1/],
+    ['INGEST_DECODE_WORKERS', '17', /^INGEST_DECODE_WORKERS must be at most 16/],
     ['DEMO', 'maybe', /^DEMO must be 1 or 0/],
     ['TRUST_PROXY', 'sometimes', /^TRUST_PROXY must be 1 or 0/],
     ['JWT_SECRET', 'short', /^JWT_SECRET must be at least 32 characters/],

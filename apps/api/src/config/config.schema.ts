@@ -51,7 +51,7 @@ export const envSchema = z.object({
   INGEST_RATE_LIMIT: int(0, 100_000_000).default(0),
   /**
    * Threads that parse and validate large JSON ingest bodies; 0 decodes them on the main thread. Unset: one per
-   * core beyond the main thread (and, on SQLite, its writer thread), at most 4.
+   * core beyond the main thread, at most 4.
    */
   INGEST_DECODE_WORKERS: int(0, 16).optional(),
   STALE_AFTER_S: int(10, 86_400 * 30).default(300),
