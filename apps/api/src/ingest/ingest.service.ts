@@ -118,9 +118,9 @@ export class IngestService {
   }
 
   /**
-   * Validates and stores one batch of entries (decoded on this thread: line protocol, and small JSON bodies via
-   * IngestDecoder). 200-path only when the transaction committed; any thrown HttpException means nothing of the
-   * request was stored.
+   * Validates (on this thread) and stores one batch of entries: the line-protocol path; JSON bodies come decoded
+   * by IngestDecoder to ingestDecoded. 200-path only when the transaction committed; any thrown HttpException
+   * means nothing of the request was stored.
    */
   async ingestEntries(
     principal: IngestPrincipal,
