@@ -18,6 +18,7 @@ parentPort!.on('message', (req: DecodeRequest) => {
     if ('decoded' in out && 'batch' in out.decoded) {
       const b = out.decoded.batch;
       transfer.push(
+        b.metricLength.buffer as ArrayBuffer,
         b.seriesIndex.buffer as ArrayBuffer,
         b.ts.buffer as ArrayBuffer,
         b.values.buffer as ArrayBuffer,

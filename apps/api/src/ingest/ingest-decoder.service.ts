@@ -14,8 +14,8 @@ interface Slot {
 }
 
 /**
- * Decodes large JSON ingest bodies on worker threads (INGEST_DECODE_WORKERS). JSON.parse, validation and hashing of a
- * 5,000-sample batch hold a thread for tens of milliseconds; on the main thread that stalls every other
+ * Decodes large JSON ingest bodies on worker threads (INGEST_DECODE_WORKERS). JSON.parse, validation and hashing
+ * of a 5,000-sample batch hold a thread for tens of milliseconds; on the main thread that stalls every other
  * request's database round trips. A worker that dies fails nothing: its requests are decoded here instead.
  */
 @Injectable()
