@@ -82,6 +82,7 @@ export function parseTimestamp(ts: unknown): number {
 export function canonicalLabels(labels: Labels): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return '';
+  if (keys.length === 1) return '{' + JSON.stringify(keys[0]) + ':' + JSON.stringify(labels[keys[0]!]) + '}';
   keys.sort();
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
