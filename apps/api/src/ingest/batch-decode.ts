@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  canonicalSampleLine,
   metricDefinition,
   normalizeEntries,
   type IngestRejection,
@@ -101,8 +102,7 @@ export function decodeEntries(entries: readonly unknown[], limits: DecodeLimits)
     values[j] = s.value;
     if (s.ts < minTs) minTs = s.ts;
     if (s.ts > maxTs) maxTs = s.ts;
-    // canonicalSampleLine(metric, labelKey, ts, value), with the series key (= metric + labelKey) built once.
-    lines += seriesKeys[ref[i]!]! + '\t' + s.ts + '\t' + s.value + '\n';
+    lines += canonicalSampleLine(s.metric, s.labelKey, s.ts, s.value);
     // Hash in slices: one huge concatenated string costs more to flatten than a few update() calls.
     if (lines.length > 65_536) {
       hash.update(lines);

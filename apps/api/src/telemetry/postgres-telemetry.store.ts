@@ -166,8 +166,9 @@ export class PostgresTelemetryStore implements TelemetryStore {
              FROM unnest('{${probe.join(',')}}'::int[]) AS u(id)`
         : '');
     const out = await this.tx((c, begun) => {
-      const results = begun as { rows: { id: number; ts?: string | null }[] }[];
-      for (const r of results[2]?.rows ?? []) this.floors.learn(r.id, r.ts == null ? null : Number(r.ts));
+      // int8 comes back as a number (the pg type parser set in data-source.ts).
+      const results = begun as { rows: { id: number; ts?: number | null }[] }[];
+      for (const r of results[2]?.rows ?? []) this.floors.learn(r.id, r.ts ?? null);
       return this.write(c, input, results[1]!.rows[0]!.id, mayCopy);
     }, begin);
     if (out.kind === 'stored') this.floors.record(out.seriesIds, input.ts);
@@ -481,7 +482,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
     );
     return this.group(
       refs.length,
-      rows.map((r) => ({ i: groups[r.g]!.index.get(r.series_id)!, agg: single(Number(r.ts), r.value) })),
+      rows.map((r) => ({ i: groups[r.g]!.index.get(r.series_id)!, agg: single(r.ts, r.value) })),
     );
   }
 
