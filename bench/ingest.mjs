@@ -1,5 +1,6 @@
 // npm run bench:ingest — end-to-end ingest throughput with rollups maintained, on SQLite and PostgreSQL.
 // 50,000 series (10 sites × 5,000 series), 5,000-sample JSON batches, 2 concurrent clients, 20 s per DB.
+// BENCH_FORMAT=line posts the same samples as InfluxDB line protocol to /api/v1/write (the Telegraf path).
 // Prints samples/s and request latency; asserts nothing.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -10,6 +11,8 @@ const SERIES_PER_SITE = Number(process.env.BENCH_SERIES_PER_SITE ?? 5000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const KINDS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',');
+const FORMAT = process.env.BENCH_FORMAT ?? 'json';
+if (FORMAT !== 'json' && FORMAT !== 'line') throw new Error('BENCH_FORMAT is json or line');
 const EXTRA_ENV = process.env.BENCH_API_ENV
   ? Object.fromEntries(process.env.BENCH_API_ENV.split(',').map((kv) => kv.split('=')))
   : {};
@@ -20,7 +23,15 @@ const zones = Array.from(
   (_, i) => `{"metric":"inlet_temp_c","labels":{"zone":"Z${i}"},"ts":`,
 );
 
+const lineSeries = Array.from({ length: SERIES_PER_SITE }, (_, i) => `room,zone=Z${i} inlet_temp_c=`);
+
 function batch(ts, round) {
+  if (FORMAT === 'line') {
+    let s = '';
+    for (let i = 0; i < SERIES_PER_SITE; i++)
+      s += lineSeries[i] + (20 + ((i + round) % 80) / 10) + ' ' + ts + '\n';
+    return s;
+  }
   let s = '{"samples":[';
   for (let i = 0; i < SERIES_PER_SITE; i++) {
     if (i) s += ',';
@@ -51,14 +62,21 @@ async function run(kind) {
           const round = Math.floor(k / SITES);
           const body = batch(t0 + round * 1000, round);
           const t = performance.now();
-          const res = await fetch(`${api.url}/api/v1/ingest`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[site]}` },
-            body,
-          });
+          const res = await fetch(
+            FORMAT === 'line' ? `${api.url}/api/v1/write?precision=ms` : `${api.url}/api/v1/ingest`,
+            {
+              method: 'POST',
+              headers: {
+                'content-type': FORMAT === 'line' ? 'text/plain' : 'application/json',
+                authorization: `Bearer ${tokens[site]}`,
+              },
+              body,
+            },
+          );
           const text = await res.text();
           latencies.push(performance.now() - t);
           if (res.status === 200) samples += JSON.parse(text).accepted;
+          else if (res.status === 204) samples += SERIES_PER_SITE;
           else errors++;
         }
       }),
@@ -92,7 +110,7 @@ async function run(kind) {
 }
 
 console.log(
-  `bench:ingest — ${SITES} sites × ${SERIES_PER_SITE} series, ${SERIES_PER_SITE}-sample batches, ${CLIENTS} clients, ${SECONDS} s`,
+  `bench:ingest — ${SITES} sites × ${SERIES_PER_SITE} series, ${SERIES_PER_SITE}-sample ${FORMAT === 'line' ? 'line-protocol' : 'JSON'} batches, ${CLIENTS} clients, ${SECONDS} s`,
 );
 for (const [i, kind] of KINDS.entries()) {
   // Each database starts on a quiet disk: the previous run's dirty pages (GBs) would otherwise be written back

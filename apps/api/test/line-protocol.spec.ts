@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { SeriesResponse } from '@dcfleet/contracts';
+import { DECODE_OFFLOAD_BYTES, IngestDecoder } from '../src/ingest/ingest-decoder.service';
 import { count } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 
@@ -40,7 +41,7 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
     (await points(metric, from, minutes, labels)).series.map((s) => s.points.map((p) => p.avg));
 
   beforeAll(async () => {
-    t = await bootTestApp(dialect, { INGEST_MAX_BODY_BYTES: '100000' });
+    t = await bootTestApp(dialect, { INGEST_MAX_BODY_BYTES: '100000', INGEST_DECODE_WORKERS: '1' });
     await t.createSite(SITE);
     token = (await t.createToken(SITE)).token;
   });
@@ -206,6 +207,41 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
     expect(await samples()).toBe(before);
     expect(await count(t, 'SELECT COUNT(*) AS n FROM receipts')).toBe(receipts);
     expect((await write('', '?precision=ms')).status).toBe(400);
+  });
+
+  it('decodes large bodies on the decoder thread: partial writes, refusals and Idempotency-Key as for small ones', async () => {
+    const ts = base + 3 * HOUR;
+    const before = await samples();
+    const receipts = await count(t, 'SELECT COUNT(*) AS n FROM receipts');
+    const lines = (broken: boolean) =>
+      Array.from({ length: 1200 }, (_, i) =>
+        broken && i % 2 === 0
+          ? `dc,rack=R${i} ups_load_pct=400 ${ts}`
+          : `dc,rack=R${i} ups_load_pct=${i % 90} ${ts}`,
+      );
+    const mixed = lines(false);
+    mixed[9] = 'not line protocol';
+    mixed[19] = `dc,rack=R19 ups_load_pct=999 ${ts}`;
+    const body = mixed.join('\n');
+    expect(Buffer.byteLength(body)).toBeGreaterThan(DECODE_OFFLOAD_BYTES);
+    const res = await write(body, '?precision=ms');
+    expect(t.app.get(IngestDecoder).running).toBe(1);
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: string };
+    expect(error).toMatch(/^partial write: line 10: .*; line 20: value 999 of ups_load_pct.* dropped=2$/);
+    expect(await samples()).toBe(before + 1198);
+
+    // All bad → 400 naming lines, nothing stored; a bad Idempotency-Key answers in InfluxDB's {error} shape.
+    const allBad = lines(true).filter((_, i) => i % 2 === 0);
+    while (Buffer.byteLength(allBad.join('\n')) <= DECODE_OFFLOAD_BYTES) allBad.push(...allBad);
+    const refused = await write(allBad.join('\n'), '?precision=ms');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/^line 1: value 400 of ups_load_pct/);
+    const badKey = await write(body, '?precision=ms', { 'idempotency-key': 'two words' });
+    expect(badKey.status).toBe(400);
+    expect(((await badKey.json()) as { error: string }).error).toMatch(/Idempotency-Key/);
+    expect(await samples()).toBe(before + 1198);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM receipts')).toBe(receipts + 1);
   });
 
   it('accepts a gzip body (Content-Encoding: gzip)', async () => {

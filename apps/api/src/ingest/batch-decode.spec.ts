@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalSampleLine } from '@dcfleet/contracts';
-import { decodeEntries, decodeJsonBody, seriesOf, type DecodeLimits } from './batch-decode';
+import { decodeEntries, decodeJsonBody, decodeLineBody, seriesOf, type DecodeLimits } from './batch-decode';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
 const limits: DecodeLimits = { now: NOW, maxAgeMs: 30 * 86_400_000, maxSamples: 5 };
@@ -79,5 +79,42 @@ describe('decodeJsonBody', () => {
       limits,
     );
     expect(ok).toMatchObject({ datacenter: 'GZ-A-01', decoded: { batch: { accepted: 1 } } });
+  });
+});
+
+describe('decodeLineBody', () => {
+  it('names series after catalog fields or measurement_field, stamps timeless points now, and lists dropped lines in order', () => {
+    const body = [
+      `dc,room=r1 it_power_kw=800,note="hi" ${NOW - 1000}`,
+      'this line is broken',
+      `x_cpu usage_idle=97.5 ${NOW - 1000}`,
+      `dc facility_power_kw=-5 ${NOW - 1000}`,
+      'dc ups_load_pct=40',
+    ].join('\n');
+    const out = decodeLineBody(body, 'ms', limits);
+    if (!('decoded' in out) || !('batch' in out.decoded)) throw new Error('refused');
+    const b = out.decoded.batch;
+    expect(b.seriesKeys).toEqual(['it_power_kw{"room":"r1"}', 'x_cpu_usage_idle', 'ups_load_pct']);
+    expect([...b.ts]).toEqual([NOW - 1000, NOW - 1000, NOW]);
+    expect(b.accepted).toBe(3);
+    expect(out.problems).toEqual([
+      expect.stringMatching(/^line 2: /) as string,
+      'line 1: field "note" is not numeric',
+      expect.stringMatching(/^line 4: value -5 of facility_power_kw outside the plausible range/) as string,
+    ]);
+  });
+
+  it('says why nothing was usable: no points, only bad lines, or only refused samples', () => {
+    expect(decodeLineBody('', 'ms', limits)).toEqual({ empty: 'no points in body' });
+    expect(decodeLineBody('garbage', 'ms', limits)).toEqual({
+      empty: expect.stringMatching(/^line 1: /) as string,
+    });
+    expect(decodeLineBody(`dc ups_load_pct=400 ${NOW}\ndc x="s" ${NOW}`, 'ms', limits)).toEqual({
+      problems: [
+        'line 2: field "x" is not numeric',
+        expect.stringMatching(/^line 1: value 400 of ups_load_pct/),
+      ],
+      decoded: { refusal: expect.objectContaining({ status: 400 }) as unknown },
+    });
   });
 });

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import {
   canonicalSampleLine,
+  isCatalogMetric,
   metricDefinition,
   normalizeEntries,
   type IngestRejection,
   type MetricKind,
   type SampleLimits,
 } from '@dcfleet/contracts';
+import { parseLineProtocol, type Precision } from '@dcfleet/line-protocol';
 
 /** One distinct series of a batch, as the ingest needs it to create the series. */
 export interface DecodedSeries {
@@ -153,6 +155,57 @@ export function decodeJsonBody(text: string, limits: DecodeLimits): JsonDecodeOu
   }
   const body = parsed as { samples: unknown[]; datacenter?: unknown };
   return { datacenter: body.datacenter, decoded: decodeEntries(body.samples, limits) };
+}
+
+/**
+ * A line-protocol body: nothing usable in it (`empty`, the reason), or its batch with what InfluxDB clients are
+ * told was dropped: `problems`, unparsable lines and non-numeric fields first, then refused samples, each naming
+ * its line. For a batch refused outright (no valid sample), `problems` says why line by line.
+ */
+export type LineDecodeOutcome = { empty: string } | { problems: string[]; decoded: DecodeOutcome };
+
+/**
+ * Parses and validates an InfluxDB line-protocol body (POST /api/v1/write). A numeric field is a sample of the
+ * catalog metric of that name, or else of `<measurement>_<field>`; a point without a timestamp takes `limits.now`.
+ */
+export function decodeLineBody(text: string, precision: Precision, limits: DecodeLimits): LineDecodeOutcome {
+  const parsed = parseLineProtocol(text, precision);
+  const entries: { metric: string; value: number; ts: number; labels: Record<string, string> }[] = [];
+  const lineOf: number[] = [];
+  const problems = parsed.errors.map((e) => `line ${e.line}: ${e.reason}`);
+  for (const p of parsed.points) {
+    for (const field in p.fields) {
+      const value = p.fields[field];
+      if (typeof value !== 'number') {
+        problems.push(`line ${p.line}: field "${field}" is not numeric`);
+        continue;
+      }
+      const metric = isCatalogMetric(field) ? field : `${p.measurement}_${field}`;
+      entries.push({ metric, value, ts: p.timestampMs ?? limits.now, labels: p.tags });
+      lineOf.push(p.line);
+    }
+  }
+  if (entries.length === 0) {
+    return { empty: problems.length ? problems.slice(0, 20).join('; ') : 'no points in body' };
+  }
+  const decoded = decodeEntries(entries, limits);
+  const rejected = 'batch' in decoded ? decoded.batch.rejected : (decoded.refusal.rejected ?? []);
+  for (const r of rejected) problems.push(`line ${lineOf[r.index]}: ${r.reason}`);
+  return { problems, decoded };
+}
+
+/** What a body is: a JSON batch (POST /api/v1/ingest) or line protocol with its precision (POST /api/v1/write). */
+export type BodyFormat = { kind: 'json' } | { kind: 'line'; precision: Precision };
+
+/** Decodes a body of either format (what the decoder thread runs). */
+export function decodeBody(
+  text: string,
+  format: BodyFormat,
+  limits: DecodeLimits,
+): JsonDecodeOutcome | LineDecodeOutcome {
+  return format.kind === 'line'
+    ? decodeLineBody(text, format.precision, limits)
+    : decodeJsonBody(text, limits);
 }
 
 /**

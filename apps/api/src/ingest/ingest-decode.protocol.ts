@@ -1,10 +1,12 @@
-import type { DecodeLimits, JsonDecodeOutcome } from './batch-decode';
+import type { BodyFormat, DecodeLimits, JsonDecodeOutcome, LineDecodeOutcome } from './batch-decode';
 
 export interface DecodeRequest {
   id: number;
   /** The request body (inflated), transferred. */
   body: Uint8Array;
+  format: BodyFormat;
   limits: DecodeLimits;
 }
 
-export type DecodeResponse = { id: number; out: JsonDecodeOutcome } | { id: number; error: string };
+export type DecodeResponse =
+  { id: number; out: JsonDecodeOutcome | LineDecodeOutcome } | { id: number; error: string };

@@ -1,10 +1,10 @@
 /**
- * Ingest decoder thread: JSON.parse, validation, series grouping and the content hash of a batch, the CPU-heavy
- * part of an ingest that needs no database, off the main thread (which keeps the database I/O, rollups and
- * live updates moving meanwhile).
+ * Ingest decoder thread: parsing (JSON or line protocol), validation, series grouping and the content hash of a
+ * batch, the CPU-heavy part of an ingest that needs no database, off the main thread (which keeps the database
+ * I/O, rollups and live updates moving meanwhile).
  */
 import { parentPort } from 'node:worker_threads';
-import { decodeJsonBody } from './batch-decode';
+import { decodeBody } from './batch-decode';
 import type { DecodeRequest, DecodeResponse } from './ingest-decode.protocol';
 
 const decoder = new TextDecoder();
@@ -13,7 +13,7 @@ parentPort!.on('message', (req: DecodeRequest) => {
   let res: DecodeResponse;
   const transfer: ArrayBuffer[] = [];
   try {
-    const out = decodeJsonBody(decoder.decode(req.body), req.limits);
+    const out = decodeBody(decoder.decode(req.body), req.format, req.limits);
     res = { id: req.id, out };
     if ('decoded' in out && 'batch' in out.decoded) {
       const b = out.decoded.batch;

@@ -38,6 +38,28 @@ describe('IngestDecoder', () => {
     }
   });
 
+  it('decodes large line-protocol bodies on its thread too, problems named by line', async () => {
+    const lines = Array.from(
+      { length: 1000 },
+      (_, i) => `dc,zone=Z${i} inlet_temp_c=${i === 7 ? 500 : 20 + (i % 7)} ${NOW - 60_000}`,
+    );
+    lines[3] = 'broken';
+    const text = Buffer.from(lines.join('\n'));
+    expect(text.length).toBeGreaterThan(DECODE_OFFLOAD_BYTES);
+    const decoder = new IngestDecoder(config(1));
+    try {
+      const threaded = await decoder.decodeLine(text, 'ms', NOW);
+      expect(decoder.running).toBe(1);
+      expect(threaded).toEqual(await new IngestDecoder(config(0)).decodeLine(text, 'ms', NOW));
+      expect(threaded).toMatchObject({
+        problems: [expect.stringMatching(/^line 4: /), expect.stringMatching(/^line 8: value 500/)],
+        decoded: { batch: { accepted: 998 } },
+      });
+    } finally {
+      await decoder.onModuleDestroy();
+    }
+  });
+
   it('decodes here when its thread dies mid-request, and for a while after', async () => {
     const decoder = new IngestDecoder(config(1));
     const expected = await new IngestDecoder(config(0)).decodeJson(body, NOW);

@@ -2,21 +2,31 @@ import type { Worker } from 'node:worker_threads';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { startWorker } from '../common/ts-worker';
 import { AppConfig } from '../config/app-config';
-import { decodeJsonBody, type DecodeLimits, type JsonDecodeOutcome } from './batch-decode';
+import type { Precision } from '@dcfleet/line-protocol';
+import {
+  decodeBody,
+  type BodyFormat,
+  type DecodeLimits,
+  type JsonDecodeOutcome,
+  type LineDecodeOutcome,
+} from './batch-decode';
 import type { DecodeRequest, DecodeResponse } from './ingest-decode.protocol';
 
 /** Below this a body is decoded where it arrived: shipping it to a thread and back costs more than it saves. */
 export const DECODE_OFFLOAD_BYTES = 32 * 1024;
 
+type Outcome = JsonDecodeOutcome | LineDecodeOutcome;
+
 interface Slot {
   worker: Worker;
-  pending: Map<number, { resolve: (out: JsonDecodeOutcome) => void; reject: (err: Error) => void }>;
+  pending: Map<number, { resolve: (out: Outcome) => void; reject: (err: Error) => void }>;
 }
 
 /**
- * Decodes large JSON ingest bodies on worker threads (INGEST_DECODE_WORKERS). JSON.parse, validation and hashing
- * of a 5,000-sample batch hold a thread for tens of milliseconds; on the main thread that stalls every other
- * request's database round trips. A worker that dies fails nothing: its requests are decoded here instead.
+ * Decodes large ingest bodies, JSON and line protocol, on worker threads (INGEST_DECODE_WORKERS). Parsing,
+ * validation and hashing of a 5,000-sample batch hold a thread for tens of milliseconds; on the main thread that
+ * stalls every other request's database round trips. A worker that dies fails nothing: its requests are decoded
+ * here instead.
  */
 @Injectable()
 export class IngestDecoder implements OnModuleDestroy {
@@ -35,30 +45,40 @@ export class IngestDecoder implements OnModuleDestroy {
     return { now, maxAgeMs: env.INGEST_MAX_AGE_DAYS * 86_400_000, maxSamples: env.INGEST_MAX_SAMPLES };
   }
 
-  async decodeJson(body: Buffer, now: number): Promise<JsonDecodeOutcome> {
+  /** A JSON ingest body (POST /api/v1/ingest). */
+  decodeJson(body: Buffer, now: number): Promise<JsonDecodeOutcome> {
+    return this.decode(body, { kind: 'json' }, now) as Promise<JsonDecodeOutcome>;
+  }
+
+  /** A line-protocol body (POST /api/v1/write); points without a timestamp take `now`. */
+  decodeLine(body: Buffer, precision: Precision, now: number): Promise<LineDecodeOutcome> {
+    return this.decode(body, { kind: 'line', precision }, now) as Promise<LineDecodeOutcome>;
+  }
+
+  private async decode(body: Buffer, format: BodyFormat, now: number): Promise<Outcome> {
     const limits = this.limits(now);
     if (this.slots.length === 0 || body.length < DECODE_OFFLOAD_BYTES || Date.now() < this.pausedUntil) {
-      return decodeJsonBody(body.toString('utf8'), limits);
+      return decodeBody(body.toString('utf8'), format, limits);
     }
     try {
-      return await this.inWorker(body, limits);
+      return await this.inWorker(body, format, limits);
     } catch (err) {
       this.pausedUntil = Date.now() + 60_000;
       this.logger.warn(
         `decoder thread failed, decoding on the main thread for a minute: ${(err as Error).message}`,
       );
-      return decodeJsonBody(body.toString('utf8'), limits);
+      return decodeBody(body.toString('utf8'), format, limits);
     }
   }
 
-  private inWorker(body: Buffer, limits: DecodeLimits): Promise<JsonDecodeOutcome> {
+  private inWorker(body: Buffer, format: BodyFormat, limits: DecodeLimits): Promise<Outcome> {
     const slot = this.leastBusy();
     const id = this.nextId++;
     // A copy is transferred (a memcpy, ~0.1 ms per MB): the original stays usable if the thread fails.
     const bytes = new Uint8Array(body);
-    return new Promise<JsonDecodeOutcome>((resolve, reject) => {
+    return new Promise<Outcome>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, body: bytes, limits } satisfies DecodeRequest, [
+      slot.worker.postMessage({ id, body: bytes, format, limits } satisfies DecodeRequest, [
         bytes.buffer as ArrayBuffer,
       ]);
     });

@@ -1,12 +1,7 @@
 import { Controller, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  isCatalogMetric,
-  type IngestEntry,
-  type IngestRejection,
-  type IngestResponse,
-} from '@dcfleet/contracts';
-import { normalizePrecision, parseLineProtocol } from '@dcfleet/line-protocol';
+import type { IngestResponse } from '@dcfleet/contracts';
+import { normalizePrecision } from '@dcfleet/line-protocol';
 import type { Response } from 'express';
 import { IngestAuth } from '../auth/auth.decorators';
 import type { AppRequest, IngestPrincipal } from '../auth/auth.types';
@@ -111,41 +106,22 @@ export class IngestController {
         if (err instanceof HttpException) throw influxError(err.getStatus(), messageOf(err));
         throw err;
       });
-      const parsed = parseLineProtocol(body.toString('utf8'), precision);
-      const now = Date.now();
-      const entries: IngestEntry[] = [];
-      const lineOf: number[] = [];
-      const lineErrors: string[] = parsed.errors.map((e) => `line ${e.line}: ${e.reason}`);
-      for (const p of parsed.points) {
-        for (const [field, value] of Object.entries(p.fields)) {
-          if (typeof value !== 'number') {
-            lineErrors.push(`line ${p.line}: field "${field}" is not numeric`);
-            continue;
-          }
-          const metric = isCatalogMetric(field) ? field : `${p.measurement}_${field}`;
-          entries.push({ metric, value, ts: p.timestampMs ?? now, labels: p.tags });
-          lineOf.push(p.line);
-        }
-      }
-      if (entries.length === 0) {
-        throw influxError(400, lineErrors.length ? lineErrors.slice(0, 20).join('; ') : 'no points in body');
-      }
-      let rejected: IngestRejection[] = [];
+      const key = idempotencyKey(req, (message) => influxError(400, message));
+      const receivedAt = Date.now();
+      const lines = await this.decoder.decodeLine(body, precision, receivedAt);
+      if ('empty' in lines) throw influxError(400, lines.empty);
+      const problems = lines.problems;
       try {
-        const out = await this.ingest.ingestEntries(principal(req), entries, idempotencyKey(req));
-        rejected = out.response.rejected;
+        await this.ingest.ingestDecoded(principal(req), lines.decoded, key, receivedAt);
       } catch (err) {
         if (err instanceof HttpException) {
-          const body = err.getResponse() as { rejected?: IngestRejection[] };
-          const reasons = (body.rejected ?? []).map((r) => `line ${lineOf[r.index]}: ${r.reason}`);
-          throw influxError(
-            err.getStatus(),
-            [...lineErrors, ...reasons].slice(0, 20).join('; ') || messageOf(err),
-          );
+          // A batch refused for its samples (400) is explained line by line; size, rate, overload and storage
+          // refusals by their own message.
+          const detail = err.getStatus() === 400 ? problems.slice(0, 20).join('; ') : '';
+          throw influxError(err.getStatus(), detail || messageOf(err));
         }
         throw err;
       }
-      const problems = [...lineErrors, ...rejected.map((r) => `line ${lineOf[r.index]}: ${r.reason}`)];
       if (problems.length) {
         status = 400;
         res
@@ -184,12 +160,12 @@ function assertOwnSite(who: IngestPrincipal, named: unknown): void {
   }
 }
 
-function idempotencyKey(req: AppRequest): string | null {
+function idempotencyKey(req: AppRequest, refuse: (message: string) => HttpException = bad): string | null {
   const raw = req.headers['idempotency-key'];
   if (raw === undefined) return null;
   const key = Array.isArray(raw) ? raw[0] : raw;
   if (!key || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw bad('Idempotency-Key must be 1-200 printable ASCII characters');
+    throw refuse('Idempotency-Key must be 1-200 printable ASCII characters');
   }
   return key;
 }

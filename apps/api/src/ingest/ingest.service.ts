@@ -9,8 +9,7 @@ import { RollupService } from '../telemetry/rollup.service';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { TELEMETRY_STORE, type NewSeries, type TelemetryStore } from '../telemetry/telemetry-store';
-import { decodeEntries, seriesOf, type DecodeOutcome } from './batch-decode';
-import { IngestDecoder } from './ingest-decoder.service';
+import { seriesOf, type DecodeOutcome } from './batch-decode';
 import { IngestEvents } from './ingest-events';
 
 export interface IngestOutcome {
@@ -50,9 +49,6 @@ export function isStorageUnavailable(err: unknown): boolean {
   );
 }
 
-/** Batches from this size on give the event loop a turn halfway through (see ingestEntries). */
-const YIELD_AFTER_SAMPLES = 1000;
-
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger('Ingest');
@@ -69,7 +65,6 @@ export class IngestService {
     private readonly config: AppConfig,
     private readonly events: IngestEvents,
     private readonly lease: InstanceLease,
-    private readonly decoder: IngestDecoder,
   ) {}
 
   /** Refuses work beyond INGEST_MAX_INFLIGHT concurrent batches: callers get 429 + Retry-After. */
@@ -118,25 +113,9 @@ export class IngestService {
   }
 
   /**
-   * Validates (on this thread) and stores one batch of entries: the line-protocol path; JSON bodies come decoded
-   * by IngestDecoder to ingestDecoded. 200-path only when the transaction committed; any thrown HttpException
-   * means nothing of the request was stored.
+   * Stores a batch decoded by IngestDecoder; `receivedAt` is the time its limits were checked against. Resolves
+   * only when the transaction committed; any thrown HttpException means nothing of the request was stored.
    */
-  async ingestEntries(
-    principal: IngestPrincipal,
-    entries: readonly unknown[],
-    idempotencyKey: string | null,
-  ): Promise<IngestOutcome> {
-    const receivedAt = Date.now();
-    const decoded = decodeEntries(entries, this.decoder.limits(receivedAt));
-    // Let waiting I/O run between the two long synchronous stretches of a big batch (decoding, then series
-    // resolution and the write): another request's database round trips would otherwise wait for both.
-    if ('batch' in decoded && decoded.batch.ts.length >= YIELD_AFTER_SAMPLES)
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    return this.ingestDecoded(principal, decoded, idempotencyKey, receivedAt);
-  }
-
-  /** Stores a decoded batch (see ingestEntries); `receivedAt` is the time its limits were checked against. */
   async ingestDecoded(
     principal: IngestPrincipal,
     decoded: DecodeOutcome,
