@@ -121,6 +121,43 @@ onPostgres('PostgreSQL sample writes', () => {
     expect(restarted.writes).toEqual({ copy: 1, insert: 1, retried: 0 });
   });
 
+  it('resolves series another instance created meanwhile along with the ones it creates', async () => {
+    const ts = base + 40 * MIN;
+    await post([{ metric: 'inlet_temp_c', labels: { zone: 'A' }, ts, value: 22 }]);
+    const pool = t.app.get(DbHandle).pool;
+    const { rows } = await pool.query<{ id: number; site_id: number }>(
+      "SELECT id, site_id FROM series WHERE metric = 'inlet_temp_c'",
+    );
+    const other = new PostgresTelemetryStore(pool); // a second instance: its registry never saw zone A
+    const out = await other.writeBatch({
+      instanceId: 'other',
+      siteId: rows[0]!.site_id,
+      siteCode: 'GZ-PG-01',
+      tokenId: null,
+      receivedAt: Date.now(),
+      idempotencyKey: null,
+      accepted: 2,
+      rejected: 0,
+      contentHash: '0'.repeat(64),
+      minTs: ts + MIN,
+      maxTs: ts + MIN,
+      newSeries: [
+        { metric: 'inlet_temp_c', labelKey: '{"zone":"A"}', kind: 'gauge' },
+        { metric: 'inlet_temp_c', labelKey: '{"zone":"B"}', kind: 'gauge' },
+      ],
+      seriesRefs: [-1, -2],
+      ts: [ts + MIN, ts + MIN],
+      values: [23, 24],
+      rejectedList: [],
+    });
+    if (out.kind !== 'stored') throw new Error('not stored');
+    expect(out.createdSeries.map((s) => s.labels)).toEqual(['{"zone":"A"}', '{"zone":"B"}']);
+    expect(out.createdSeries[0]!.id).toBe(rows[0]!.id);
+    expect(out.seriesIds).toEqual(out.createdSeries.map((s) => s.id));
+    const { rows: all } = await pool.query("SELECT id FROM series WHERE metric = 'inlet_temp_c'");
+    expect(all).toHaveLength(2);
+  });
+
   it('leaves room on rollup pages for in-place (heap-only) updates of the buckets flushes keep merging into', async () => {
     const { rows } = await t.app
       .get(DbHandle)

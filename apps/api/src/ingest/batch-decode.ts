@@ -87,7 +87,7 @@ export function decodeEntries(entries: readonly unknown[], limits: DecodeLimits)
     }
     ref[i] = k;
   }
-  const keep = lastWins(ref, all);
+  const keep = lastWins(ref, seriesKeys.length, all);
   const n = keep ? keep.length : all.length;
   const seriesIndex = new Int32Array(n);
   const ts = new Float64Array(n);
@@ -212,7 +212,24 @@ export function decodeBody(
  * Within one batch the last sample for a (series, ts) wins, as across batches. Returns the indices to keep,
  * or undefined when there is no duplicate (the common case, checked with numeric keys only).
  */
-function lastWins(refs: Int32Array, samples: readonly { ts: number }[]): number[] | undefined {
+function lastWins(
+  refs: Int32Array,
+  seriesCount: number,
+  samples: readonly { ts: number }[],
+): number[] | undefined {
+  // Gateways mostly send one sample per series per batch, and then no (series, ts) can repeat: a byte per series
+  // settles it without hashing anything.
+  const once = new Uint8Array(seriesCount);
+  let repeated = false;
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
+    if (once[ref]) {
+      repeated = true;
+      break;
+    }
+    once[ref] = 1;
+  }
+  if (!repeated) return undefined;
   const seen = new Map<number, number | Set<number>>();
   let dup = false;
   for (let i = 0; i < refs.length; i++) {

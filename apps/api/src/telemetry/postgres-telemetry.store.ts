@@ -200,18 +200,24 @@ export class PostgresTelemetryStore implements TelemetryStore {
       const metrics = input.newSeries.map((s) => s.metric);
       const labels = input.newSeries.map((s) => s.labelKey);
       const kinds = input.newSeries.map((s) => s.kind);
-      await c.query(
+      type Row = { id: number; metric: string; labels: string; kind: string };
+      const { rows } = await c.query<Row>(
         `INSERT INTO series (site_id, metric, labels, kind, created_at)
          SELECT $1, m, l, k, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS u(m, l, k)
-         ON CONFLICT (site_id, metric, labels) DO NOTHING`,
+         ON CONFLICT (site_id, metric, labels) DO NOTHING
+         RETURNING id, metric, labels, kind`,
         [input.siteId, metrics, labels, kinds, input.receivedAt],
       );
-      const { rows } = await c.query<{ id: number; metric: string; labels: string; kind: string }>(
-        `SELECT s.id, s.metric, s.labels, s.kind FROM series s
-          JOIN unnest($2::text[], $3::text[]) AS u(m, l) ON s.metric = u.m AND s.labels = u.l
-         WHERE s.site_id = $1`,
-        [input.siteId, metrics, labels],
-      );
+      // Series another writer created meanwhile were skipped by the insert: only those are read back.
+      if (rows.length < input.newSeries.length) {
+        const { rows: existing } = await c.query<Row>(
+          `SELECT s.id, s.metric, s.labels, s.kind FROM series s
+            JOIN unnest($2::text[], $3::text[]) AS u(m, l) ON s.metric = u.m AND s.labels = u.l
+           WHERE s.site_id = $1`,
+          [input.siteId, metrics, labels],
+        );
+        rows.push(...existing);
+      }
       const byKey = new Map(rows.map((r) => [`${r.metric}\u0000${r.labels}`, r]));
       for (const ns of input.newSeries) {
         const r = byKey.get(`${ns.metric}\u0000${ns.labelKey}`)!;
