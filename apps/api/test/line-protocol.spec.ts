@@ -41,7 +41,11 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
     (await points(metric, from, minutes, labels)).series.map((s) => s.points.map((p) => p.avg));
 
   beforeAll(async () => {
-    t = await bootTestApp(dialect, { INGEST_MAX_BODY_BYTES: '100000', INGEST_DECODE_WORKERS: '1' });
+    t = await bootTestApp(dialect, {
+      INGEST_MAX_BODY_BYTES: '100000',
+      INGEST_MAX_SAMPLES: '2000',
+      INGEST_DECODE_WORKERS: '1',
+    });
     await t.createSite(SITE);
     token = (await t.createToken(SITE)).token;
   });
@@ -242,6 +246,16 @@ describe.each(dialects())('line protocol (POST /api/v1/write) on %s', (dialect) 
     expect(((await badKey.json()) as { error: string }).error).toMatch(/Idempotency-Key/);
     expect(await samples()).toBe(before + 1198);
     expect(await count(t, 'SELECT COUNT(*) AS n FROM receipts')).toBe(receipts + 1);
+  });
+
+  it('answers 413 {error} naming INGEST_MAX_SAMPLES for too many points, even with bad lines among them', async () => {
+    const before = await samples();
+    const lines = Array.from({ length: 2100 }, (_, i) => `dc,r=R${i} it_power_kw=1 ${base}`);
+    lines[5] = 'broken';
+    const res = await write(lines.join('\n'), '?precision=ms');
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toMatch(/INGEST_MAX_SAMPLES \(2000\)/);
+    expect(await samples()).toBe(before);
   });
 
   it('accepts a gzip body (Content-Encoding: gzip)', async () => {
