@@ -3,9 +3,12 @@ import {
   DEFAULT_COUNTER_MAX_GAP_MS,
   counterEnergy,
   estimateReportingIntervalMs,
+  pairedEnergy,
   periodEnergy,
   powerEnergy,
+  type SeriesInput,
 } from './energy';
+import { rateSite } from './rating';
 import { ratingStatus } from './status';
 import {
   DAY,
@@ -289,5 +292,89 @@ describe('powerEnergy — power-only sites (kW gauges)', () => {
     expect(
       periodEnergy({ kind: 'counter', buckets: meter, options: { maxGapMs: HOUR } }, year2025).energyKwh,
     ).toBe(8_760_000);
+  });
+});
+
+describe('pairedEnergy — facility and IT energy over the same time', () => {
+  const every5min = steps(year2025.start - DAY, year2025.end + DAY, 5 * MINUTE);
+  const gap = { from: sh('2025-07-01T00:00:00'), to: sh('2025-07-15T00:00:00') };
+  const outside = (t: number) => t < gap.from || t >= gap.to;
+  const gauge = (kw: number, ts = every5min): SeriesInput => ({
+    kind: 'gauge',
+    buckets: rollupDaily(
+      gaugeSamples(ts, () => kw),
+      SH,
+    ),
+  });
+  const meter = (kw: number, ts = hourly): SeriesInput => ({
+    kind: 'counter',
+    buckets: rollupDaily(meterSamples(ts, constantKw(kw)), SH),
+  });
+  /** The PUE and status rateSite gives for the paired energies. */
+  const rate = (facility: SeriesInput, it: SeriesInput) => {
+    const p = pairedEnergy(facility, it, year2025);
+    const r = rateSite({
+      facility: { energyKwh: p.facility.energyKwh, coverage: p.coverage },
+      it: { energyKwh: p.it.energyKwh, coverage: p.coverage },
+      hub: 'Guizhou',
+    });
+    return { pue: r.pue, status: r.status, grade: r.grade, coverage: p.coverage, excluded: p.excluded };
+  };
+
+  it('cuts a power gap of one side out of both: a true 1.30 stays 1.30 (alone they read 1.25)', () => {
+    const r = rate(gauge(1300, every5min.filter(outside)), gauge(1000));
+    expect(r.pue).toBeCloseTo(1.3, 9);
+    expect(r.excluded).toEqual([{ from: sh('2025-06-30T00:00:00'), to: sh('2025-07-16T00:00:00') }]);
+    expect(r.coverage).toBeCloseTo(1 - 16 / 365, 9);
+    expect(r).toMatchObject({ status: 'final', grade: 2 });
+    const alone = [
+      periodEnergy(gauge(1300, every5min.filter(outside)), year2025),
+      periodEnergy(gauge(1000), year2025),
+    ];
+    expect(alone[0]!.energyKwh / alone[1]!.energyKwh).toBeCloseTo(1.25, 2); // what dividing them directly gave
+  });
+
+  it('a counter bridging a gap and a gauge missing it: 1.30, not 1.35', () => {
+    const r = rate(meter(1300, hourly.filter(outside)), gauge(1000, every5min.filter(outside)));
+    expect(r.pue).toBeCloseTo(1.3, 9);
+    expect(r.grade).toBe(2);
+  });
+
+  it('an IT meter first read on 15 January: the days before are cut from facility energy too (1.25, not 1.30)', () => {
+    const r = rate(
+      meter(1250),
+      meter(
+        1000,
+        hourly.filter((t) => t >= sh('2025-01-15T00:00:00')),
+      ),
+    );
+    expect(r.pue).toBeCloseTo(1.25, 9);
+    expect(r).toMatchObject({ status: 'final', grade: 2 }); // 15 days cut: still 95.9 % of the year
+  });
+
+  it('a meter silent across New Year: neither year books the other year’s energy', () => {
+    const silent = (t: number) => t < sh('2024-12-19T00:00:00') || t >= sh('2025-01-01T00:00:00');
+    const all = steps(sh('2024-01-01T00:00:00') - DAY, year2025.end + DAY, HOUR);
+    const year2024 = localYearRange(2024, SH);
+    for (const period of [year2024, year2025]) {
+      const facility = {
+        kind: 'counter',
+        buckets: rollupDaily(meterSamples(all, constantKw(1230)), SH),
+      } as const;
+      const it = {
+        kind: 'counter',
+        buckets: rollupDaily(meterSamples(all.filter(silent), constantKw(1000)), SH),
+      } as const;
+      const p = pairedEnergy(facility, it, period);
+      expect(p.facility.energyKwh / p.it.energyKwh).toBeCloseTo(1.23, 9);
+    }
+  });
+
+  it('cuts nothing when both sides miss the same time, e.g. the gateway was down every night', () => {
+    const nights = every5min.filter((t) => (t - year2025.start) % DAY >= 3 * HOUR);
+    const p = pairedEnergy(gauge(1300, nights), gauge(1000, nights), year2025);
+    expect(p.excluded).toEqual([]);
+    expect(p.facility.energyKwh / p.it.energyKwh).toBeCloseTo(1.3, 9);
+    expect(p.coverage).toBeCloseTo(21 / 24, 2);
   });
 });

@@ -48,6 +48,18 @@ export interface Gap {
   to: number;
 }
 
+/** One gap as the walk found it, before merging: what pairing two series (pairedEnergy) needs to know. */
+export interface GapSpan extends Gap {
+  /** The gap widened to the whole local days whose energy it touches, clipped to the period. */
+  days: Gap;
+  /**
+   * True when the series' energy still includes the gap (a counter read on both sides of it: booked on the day
+   * of the later reading); false when the energy of the gap is missing (power gauges, or a counter with no
+   * reading before the gap in the period's reach, or whose next reading falls in a later period).
+   */
+  bridged: boolean;
+}
+
 export interface PeriodEnergy {
   /** kWh for energy meters (for another counter, e.g. water_m3, its increase in that counter's unit). */
   energyKwh: number;
@@ -57,6 +69,8 @@ export interface PeriodEnergy {
   periodMs: number;
   /** Stretches without samples longer than the max gap, clipped to the period, merged, ascending. */
   gaps: Gap[];
+  /** The same gaps unmerged, each with its local days and whether the energy bridges it. */
+  gapSpans: GapSpan[];
   /** Counter resets (meter restarted or replaced) attributed to the period. */
   resets: number;
   /**
@@ -113,6 +127,7 @@ export function counterEnergy(
   const maxGapMs = options.maxGapMs ?? DEFAULT_COUNTER_MAX_GAP_MS;
   assertMaxGap(maxGapMs);
   return walk(timeline(buckets, period), period, maxGapMs, {
+    bridges: true,
     boundary(prev, next) {
       const reset = next.first < prev.last;
       // Across a long gap the meter still knows the energy: count it (walk() books it as bridged).
@@ -153,6 +168,7 @@ export function powerEnergy(
   const maxGapMs = options.maxGapMs ?? (intervalMs === null ? 0 : 2 * intervalMs);
   assertMaxGap(maxGapMs);
   return walk(timeline(buckets, period), period, maxGapMs, {
+    bridges: false,
     boundary(prev, next, deltaMs) {
       const energyKwh = deltaMs <= maxGapMs ? (((prev.last + next.first) / 2) * deltaMs) / HOUR_MS : 0;
       return { energyKwh, resets: 0, bridges: false };
@@ -173,6 +189,67 @@ export function periodEnergy(series: SeriesInput, period: Period): PeriodEnergy 
   return series.kind === 'counter'
     ? counterEnergy(series.buckets, period, series.options)
     : powerEnergy(series.buckets, period, series.options);
+}
+
+/** Facility and IT energy over the same time (pairedEnergy). */
+export interface PairedEnergy {
+  facility: PeriodEnergy;
+  it: PeriodEnergy;
+  /** Whole local days left out of BOTH energies, merged, ascending: where only one series has a gap. */
+  excluded: Gap[];
+  /** Share of the period whose energy enters both totals: min(facility, IT coverage, time not excluded). */
+  coverage: number;
+}
+
+/**
+ * Facility and IT energy of one period over the SAME time, as a reportable PUE needs (ISO/IEC 30134-2: both
+ * energies over the same continuous period). Each series alone books a gap its own way: a power gauge loses the
+ * gap's energy, a counter books it on the day of its next reading, possibly in the next period. Divided as they
+ * are, a gap on one side only skews the PUE, e.g. 14 days of facility power missing read a true 1.30 as 1.25.
+ *
+ * So every gap that the other series does not share (same span within the larger max gap, handled the same
+ * way) is cut out of both energies, widened to whole local days, the unit the daily buckets can split energy
+ * by. The cut days count against coverage, so a year with more than ~18 such days is not final. Gaps both
+ * series share (the gateway was down) need no cut: both energies miss the same time.
+ */
+export function pairedEnergy(facility: SeriesInput, it: SeriesInput, period: Period): PairedEnergy {
+  const f = periodEnergy(facility, period);
+  const i = periodEnergy(it, period);
+  const tolerance = Math.max(f.maxGapMs, i.maxGapMs);
+  const shared = (g: GapSpan, others: readonly GapSpan[]) =>
+    others.some(
+      (o) =>
+        o.bridged === g.bridged &&
+        Math.abs(o.from - g.from) <= tolerance &&
+        Math.abs(o.to - g.to) <= tolerance,
+    );
+  const excluded = mergeGaps(
+    [
+      ...f.gapSpans.filter((g) => !shared(g, i.gapSpans)),
+      ...i.gapSpans.filter((g) => !shared(g, f.gapSpans)),
+    ].map((g) => g.days),
+  );
+  if (excluded.length === 0)
+    return { facility: f, it: i, excluded, coverage: Math.min(f.coverage, i.coverage) };
+  const without = (series: SeriesInput, whole: PeriodEnergy): PeriodEnergy => {
+    let energyKwh = whole.energyKwh;
+    let bridgedKwh = whole.bridgedKwh;
+    for (const range of excluded) {
+      // Periods are additive (a link belongs to the day of its later sample), so the cut is exact.
+      const cut = periodEnergy(series, { start: range.from, end: range.to });
+      energyKwh -= cut.energyKwh;
+      bridgedKwh -= cut.bridgedKwh;
+    }
+    return { ...whole, energyKwh, bridgedKwh };
+  };
+  const excludedMs = excluded.reduce((sum, g) => sum + g.to - g.from, 0);
+  const periodMs = period.end - period.start;
+  return {
+    facility: without(facility, f),
+    it: without(it, i),
+    excluded,
+    coverage: Math.min(f.coverage, i.coverage, Math.max(0, 1 - excludedMs / periodMs)),
+  };
 }
 
 /**
@@ -202,6 +279,8 @@ interface Timeline {
 }
 
 interface SeriesModel {
+  /** Counters: energy across a gap is still read (bridged); gauges: it is missing. */
+  bridges: boolean;
   boundary(
     prev: DailyBucket,
     next: DailyBucket,
@@ -247,10 +326,15 @@ function timeline(buckets: readonly DailyBucket[], period: Period): Timeline {
 
 function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel): PeriodEnergy {
   const gaps: Gap[] = [];
-  const addGap = (from: number, to: number): void => {
+  const gapSpans: GapSpan[] = [];
+  // `dayFrom`/`dayTo`: local midnights around the gap (the days of the samples that bound it).
+  const addGap = (from: number, to: number, dayFrom: number, dayTo: number, bridged: boolean): void => {
     if (to - from <= maxGapMs) return;
     const gap = { from: Math.max(from, period.start), to: Math.min(to, period.end) };
     if (gap.to > gap.from) gaps.push(gap);
+    // A bridged gap that ends right at the period start leaves no time here, but its energy is booked here.
+    const days = { from: Math.max(dayFrom, period.start), to: Math.min(dayTo, period.end) };
+    if (gap.to > gap.from || (bridged && days.to > days.from)) gapSpans.push({ ...gap, days, bridged });
   };
   let coveredMs = 0;
   let energyKwh = 0;
@@ -265,23 +349,32 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
       resets += link.resets;
       if (deltaMs <= maxGapMs) coveredMs += deltaMs;
       else if (link.bridges) bridgedKwh += link.energyKwh;
-      addGap(prev.lastTs, b.firstTs);
+      addGap(prev.lastTs, b.firstTs, prev.bucket, b.end, link.bridges);
     } else {
-      addGap(period.start, b.firstTs);
+      addGap(period.start, b.firstTs, period.start, b.end, false);
     }
     const day = model.within(b);
     energyKwh += day.energyKwh;
     coveredMs += day.coveredMs;
     resets += day.resets;
     if (!day.dense) {
-      if (b.count >= 2) addGap(b.firstTs, b.lastTs);
+      // A counter's sparse day still carries its increase; a gauge's sparse day is left out.
+      if (b.count >= 2) addGap(b.firstTs, b.lastTs, b.bucket, b.end, model.bridges);
       bridgedKwh += day.energyKwh;
     }
     prev = b;
   }
+  // After the last reading, energy belongs to the period of the next one: missing here.
   const last = tl.inside.at(-1);
-  if (last) addGap(last.lastTs, tl.after?.firstTs ?? period.end);
-  else addGap(tl.before?.lastTs ?? period.start, tl.after?.firstTs ?? period.end);
+  if (last) addGap(last.lastTs, tl.after?.firstTs ?? period.end, last.bucket, period.end, false);
+  else
+    addGap(
+      tl.before?.lastTs ?? period.start,
+      tl.after?.firstTs ?? period.end,
+      period.start,
+      period.end,
+      false,
+    );
 
   const periodMs = period.end - period.start;
   coveredMs = Math.min(coveredMs, periodMs);
@@ -291,6 +384,7 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
     coveredMs,
     periodMs,
     gaps: mergeGaps(gaps),
+    gapSpans,
     resets,
     bridgedKwh,
     maxGapMs,

@@ -1,5 +1,5 @@
 import { localMonthRange, localYearRange } from './calendar';
-import { counterEnergy } from './energy';
+import { counterEnergy, pairedEnergy } from './energy';
 import { monthlyBreakdown } from './monthly';
 import { rateSite } from './rating';
 import {
@@ -14,6 +14,35 @@ import {
 } from './test-support/daily-buckets';
 
 describe('monthlyBreakdown', () => {
+  it('an IT meter silent through September: no month books its energy elsewhere, and the months add up to the year', () => {
+    const tz = 'Asia/Shanghai';
+    const y = localYearRange(2025, tz);
+    const sep = localMonthRange(2025, 9, tz);
+    const ts = steps(y.start - DAY, y.end + DAY, HOUR);
+    const facility = {
+      kind: 'counter',
+      buckets: rollupDaily(meterSamples(ts, constantKw(1250)), tz),
+    } as const;
+    const it = {
+      kind: 'counter',
+      buckets: rollupDaily(
+        meterSamples(
+          ts.filter((t) => t < sep.start || t >= sep.end),
+          constantKw(1000),
+        ),
+        tz,
+      ),
+    } as const;
+    const rows = monthlyBreakdown({ facility, it, timeZone: tz, year: 2025 });
+    expect(rows[8]).toMatchObject({ month: 9, pue: null, coverage: 0 });
+    // October alone would read the meter's September energy as October's: PUE 0.63, a false metering fault.
+    expect(rows[9]!.pue).toBeCloseTo(1.25, 9);
+    expect(rows.filter((r) => r.month !== 9).every((r) => Math.abs(r.pue! - 1.25) < 1e-9)).toBe(true);
+    const year = pairedEnergy(facility, it, y);
+    expect(rows.reduce((sum, r) => sum + r.itKwh, 0)).toBeCloseTo(year.it.energyKwh, 6);
+    expect(rows.reduce((sum, r) => sum + r.facilityKwh, 0)).toBeCloseTo(year.facility.energyKwh, 6);
+  });
+
   it('Europe/Berlin counters: month energies follow local month lengths (743 h March, 745 h October)', () => {
     const tz = 'Europe/Berlin';
     const y = localYearRange(2025, tz);

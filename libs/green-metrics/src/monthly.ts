@@ -1,10 +1,10 @@
 /**
  * Monthly breakdown of a site's year (local calendar months of the site's time zone), for the rating
  * detail view. Months use the same attribution rules as the year (see energy.ts), so the twelve
- * monthly energies add up to the annual energy.
+ * monthly energies add up to the annual energy, pairedEnergy's cuts included (they are whole local days).
  */
 import { localMonthRange } from './calendar';
-import { periodEnergy } from './energy';
+import { pairedEnergy } from './energy';
 import type { SeriesInput } from './energy';
 import { pue } from './kpi';
 
@@ -25,7 +25,7 @@ export interface MonthlyRow {
   itKwh: number;
   /** Month PUE (energy ratio); null when IT energy is 0. Not graded, not flagged here. */
   pue: number | null;
-  /** min(facility, IT) coverage of the month. */
+  /** Share of the month whose energy enters both totals (pairedEnergy). */
   coverage: number;
 }
 
@@ -33,8 +33,7 @@ export function monthlyBreakdown(input: MonthlyBreakdownInput): MonthlyRow[] {
   return Array.from({ length: 12 }, (_, i) => {
     const month = i + 1;
     const period = localMonthRange(input.year, month, input.timeZone);
-    const facility = periodEnergy(input.facility, period);
-    const it = periodEnergy(input.it, period);
+    const { facility, it, coverage } = pairedEnergy(input.facility, input.it, period);
     return {
       month,
       start: period.start,
@@ -42,7 +41,7 @@ export function monthlyBreakdown(input: MonthlyBreakdownInput): MonthlyRow[] {
       facilityKwh: facility.energyKwh,
       itKwh: it.energyKwh,
       pue: pue(facility.energyKwh, it.energyKwh),
-      coverage: Math.min(facility.coverage, it.coverage),
+      coverage,
     };
   });
 }

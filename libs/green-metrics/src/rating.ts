@@ -28,6 +28,11 @@ export interface RatingOptions {
 export interface SiteRatingInput {
   facility: EnergyTotal;
   it: EnergyTotal;
+  /**
+   * Share of the period whose energy enters BOTH totals (pairedEnergy's `coverage`): decides the status together
+   * with the two coverages. Absent: the two coverages alone.
+   */
+  commonCoverage?: number;
   /** Renewable energy whose certificates the site holds. Null/absent: not reported. */
   renewable?: EnergyTotal | null;
   /** Energy delivered for reuse outside the site. Null/absent: not reported. */
@@ -46,7 +51,7 @@ export interface SiteRating {
   dcie: number | null;
   pueCategory: PueCategory;
   status: RatingStatus;
-  /** min(facility, IT) coverage: the one that decides the status. */
+  /** min(facility, IT, common) coverage: the one that decides the status. */
   coverage: number;
   grade: Grade | null;
   meetsHubTarget: boolean | null;
@@ -100,7 +105,10 @@ export function rateSite(input: SiteRatingInput): SiteRating {
   const waterM3 = input.water?.m3 ?? null;
   const ef = input.gridEmissionFactor ?? null;
 
-  const status = ratingStatus(input.facility.coverage, input.it.coverage, thresholds);
+  const common = input.commonCoverage ?? 1;
+  const facilityCoverage = Math.min(input.facility.coverage, common);
+  const itCoverage = Math.min(input.it.coverage, common);
+  const status = ratingStatus(facilityCoverage, itCoverage, thresholds);
   const metering = checkMetering(eDc, eIt);
   const pue = pueOf(eDc, eIt);
   const gradable = status === 'final' && !metering.meteringFault;
@@ -113,7 +121,7 @@ export function rateSite(input: SiteRatingInput): SiteRating {
     dcie: dcie(eDc, eIt),
     pueCategory: input.pueCategory ?? 1,
     status,
-    coverage: Math.min(clampCoverage(input.facility.coverage), clampCoverage(input.it.coverage)),
+    coverage: Math.min(clampCoverage(facilityCoverage), clampCoverage(itCoverage)),
     grade: gradable ? gradeFor(pue, scheme) : null,
     meetsHubTarget: gradable ? meetsHubTargetFor(pue, input.hub, hubTargets) : null,
     wue: waterM3 === null ? null : wue(waterM3, eIt),

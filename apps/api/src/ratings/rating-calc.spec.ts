@@ -73,6 +73,19 @@ describe('rating-calc', () => {
     expect(row.pue).toBeCloseTo(1.25, 3);
   });
 
+  it('pairs facility and IT over the same days: a gap in IT power is cut from the facility counter too', () => {
+    const july = Date.parse('2025-07-01T00:00:00+08:00');
+    const itPower = gauge(800).filter((d) => d.bucket < july || d.bucket >= july + 10 * 86_400_000);
+    const inputs = chooseInputs({ facilityEnergy: counter(1000), itPower }, year);
+    const { row, gaps } = computeRating(site, inputs, year);
+    // Divided as measured, 10 days of IT missing would read 1.25 as 1.285 and grade it 2.
+    expect(row.pue).toBeCloseTo(1.25, 9);
+    expect(gaps.it).toHaveLength(1);
+    expect(row.coverage).toBeCloseTo(1 - 12 / 365, 9); // the 10 days and the two days around them
+    expect(row.coverageBy.facility).toBe(1);
+    expect(row.energy.facilityKwh / row.energy.itKwh).toBeCloseTo(1.25, 9);
+  });
+
   it('rates a site without meters as insufficient data with the whole period as a gap', () => {
     const { row, gaps } = computeRating(site, chooseInputs({}, year), year);
     expect(row).toMatchObject({

@@ -8,6 +8,7 @@ import {
   monthlyBreakdown,
   localDayStart,
   nextLocalDayStart,
+  pairedEnergy,
   periodEnergy,
   pue as pueOf,
   rateSite,
@@ -125,12 +126,14 @@ export function chooseInputs(b: SiteBuckets, period: Period): SiteInputs {
 
 function noData(period: Period): PeriodEnergy {
   const periodMs = period.end - period.start;
+  const whole = { from: period.start, to: period.end };
   return {
     energyKwh: 0,
     coverage: 0,
     coveredMs: 0,
     periodMs,
-    gaps: [{ from: period.start, to: period.end }],
+    gaps: [whole],
+    gapSpans: [{ ...whole, days: whole, bridged: false }],
     resets: 0,
     bridgedKwh: 0,
     maxGapMs: 0,
@@ -138,6 +141,20 @@ function noData(period: Period): PeriodEnergy {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * Facility and IT energy of the period over the same time (pairedEnergy) when both are metered; a side without
+ * any series is no data, and the other side's energy is kept as measured (nothing to pair it with).
+ */
+function energies(
+  inputs: SiteInputs,
+  period: Period,
+): { facility: PeriodEnergy; it: PeriodEnergy; coverage: number } {
+  if (inputs.facility && inputs.it) return pairedEnergy(inputs.facility.input, inputs.it.input, period);
+  const facility = inputs.facility ? periodEnergy(inputs.facility.input, period) : noData(period);
+  const it = inputs.it ? periodEnergy(inputs.it.input, period) : noData(period);
+  return { facility, it, coverage: Math.min(facility.coverage, it.coverage) };
+}
 
 function pueCategoryOf(site: SiteEntity): PueCategory {
   return site.pueCategory === 2 || site.pueCategory === 3 ? site.pueCategory : 1;
@@ -150,8 +167,7 @@ function baseRow(site: SiteEntity, period: Period): Pick<RatingRow, 'code' | 'na
 /** The site's rating over the period (green-metrics rateSite), as an API row with the facility/IT data gaps. */
 export function computeRating(site: SiteEntity, inputs: SiteInputs, period: Period): ComputedRating {
   try {
-    const facility = inputs.facility ? periodEnergy(inputs.facility.input, period) : noData(period);
-    const it = inputs.it ? periodEnergy(inputs.it.input, period) : noData(period);
+    const { facility, it, coverage } = energies(inputs, period);
     const optional = (buckets: DailyBucket[] | null): EnergyTotal | null => {
       if (!buckets) return null;
       const e = counterEnergy(buckets, period);
@@ -161,6 +177,7 @@ export function computeRating(site: SiteEntity, inputs: SiteInputs, period: Peri
     const rating = rateSite({
       facility,
       it,
+      commonCoverage: coverage,
       renewable: optional(inputs.renewable),
       reused: optional(inputs.reused),
       water: water && { m3: water.energyKwh, coverage: water.coverage },
@@ -272,7 +289,6 @@ export function monthlyRows(
   period: { start: number; year?: number },
   timeZone: string,
 ): MonthlyRatingRow[] {
-  const zero = (start: number, end: number) => noData({ start, end });
   try {
     if (period.year !== undefined && inputs.facility && inputs.it) {
       return monthlyBreakdown({
@@ -292,8 +308,7 @@ export function monthlyRows(
       }));
     }
     return monthsOf(period, timeZone).map((m) => {
-      const f = inputs.facility ? periodEnergy(inputs.facility.input, m) : zero(m.start, m.end);
-      const i = inputs.it ? periodEnergy(inputs.it.input, m) : zero(m.start, m.end);
+      const { facility: f, it: i, coverage } = energies(inputs, m);
       return {
         year: m.year,
         month: m.month,
@@ -302,7 +317,7 @@ export function monthlyRows(
         facilityKwh: f.energyKwh,
         itKwh: i.energyKwh,
         pue: pueOf(f.energyKwh, i.energyKwh),
-        coverage: Math.min(f.coverage, i.coverage),
+        coverage,
       };
     });
   } catch (err) {
