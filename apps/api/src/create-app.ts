@@ -16,6 +16,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
+import { RetryLater } from './common/retry-later';
 import type { AppConfig } from './config/app-config';
 import { DbHandle } from './database/db-handle';
 import { isStorageUnavailable } from './ingest/ingest.service';
@@ -52,7 +53,9 @@ class ErrorFilter implements ExceptionFilter {
     } else {
       this.logger.error((exception as Error)?.stack ?? String(exception));
     }
-    if (status === 429 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '1');
+    if (status === 429 && !res.getHeader('Retry-After')) {
+      res.setHeader('Retry-After', String(exception instanceof RetryLater ? exception.retryAfterS : 1));
+    }
     if (status === 503) res.setHeader('Retry-After', '5');
     res.status(status).json(body);
   }

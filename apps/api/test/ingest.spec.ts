@@ -358,6 +358,27 @@ describe.each(dialects())('ingest on %s', (dialect) => {
       const res = await send();
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+
+      // A batch larger than one second's budget is not refused forever: it goes in once the bucket is full
+      // again, and the debt it leaves shows in the next refusal's Retry-After.
+      await limited.createSite('GZ-RL-02');
+      const tk2 = (await limited.createToken('GZ-RL-02')).token;
+      const big = (from: number) =>
+        limited.request('/api/v1/ingest', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tk2}` },
+          body: JSON.stringify({
+            samples: Array.from({ length: 35 }, (_, i) => ({
+              metric: 'it_power_kw',
+              ts: base + (from + i) * MIN,
+              value: 1,
+            })),
+          }),
+        });
+      expect((await big(0)).status).toBe(200);
+      const refused = await big(100);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(3); // 25 in debt + 10 to refill
     } finally {
       await limited.close();
     }

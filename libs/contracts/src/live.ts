@@ -18,6 +18,10 @@ export interface DcUpdate {
   seq: number;
   /** Newest event time in the batch, ISO 8601. */
   ts: string;
+  /**
+   * Newest value per series the batch set, keyed by metric name, with the series' canonical labels appended when
+   * it has any (`inlet_temp_c{"zone":"B2"}`), so that series of one metric stay apart.
+   */
   values: Record<string, number>;
 }
 

@@ -4,6 +4,7 @@ import type { IngestResponse } from '@dcfleet/contracts';
 import { normalizePrecision } from '@dcfleet/line-protocol';
 import type { Response } from 'express';
 import { IngestAuth } from '../auth/auth.decorators';
+import { RetryLater } from '../common/retry-later';
 import type { AppRequest, IngestPrincipal } from '../auth/auth.types';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
@@ -118,7 +119,8 @@ export class IngestController {
           // A batch refused for its samples (400) is explained line by line; size, rate, overload and storage
           // refusals by their own message.
           const detail = err.getStatus() === 400 ? problems.slice(0, 20).join('; ') : '';
-          throw influxError(err.getStatus(), detail || messageOf(err));
+          const retryAfterS = err instanceof RetryLater ? err.retryAfterS : undefined;
+          throw influxError(err.getStatus(), detail || messageOf(err), retryAfterS);
         }
         throw err;
       }
@@ -175,7 +177,8 @@ function messageOf(err: HttpException): string {
   return typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? err.message);
 }
 
-/** InfluxDB clients read `{"error": "..."}`. */
-function influxError(status: number, message: string): HttpException {
-  return new HttpException({ error: message, statusCode: status, message }, status);
+/** InfluxDB clients read `{"error": "..."}`; a rate-limit refusal keeps its Retry-After. */
+function influxError(status: number, message: string, retryAfterS?: number): HttpException {
+  const body = { error: message, statusCode: status, message };
+  return retryAfterS === undefined ? new HttpException(body, status) : new RetryLater(body, retryAfterS);
 }

@@ -1,6 +1,7 @@
 import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { IngestResponse } from '@dcfleet/contracts';
 import type { IngestPrincipal } from '../auth/auth.types';
+import { RetryLater } from '../common/retry-later';
 import { AppConfig } from '../config/app-config';
 import { SitesService } from '../datacenters/sites.service';
 import { MetricsService } from '../observability/metrics.service';
@@ -89,7 +90,12 @@ export class IngestService {
     };
   }
 
-  /** Per-site samples/s token bucket (INGEST_RATE_LIMIT, 0 = off). */
+  /**
+   * Per-site samples/s token bucket (INGEST_RATE_LIMIT, 0 = off) holding one second's worth. A batch larger than
+   * that is admitted when the bucket is full and leaves it in debt, so the site's average stays at the limit and
+   * a backfill batch of any size gets through instead of being refused forever. Retry-After says when the bucket
+   * will hold what the refused batch needs.
+   */
   private rateLimit(siteId: number, samples: number): void {
     const limit = this.config.env.INGEST_RATE_LIMIT;
     if (!limit) return;
@@ -97,19 +103,19 @@ export class IngestService {
     const b = this.buckets.get(siteId) ?? { tokens: limit, at: now };
     b.tokens = Math.min(limit, b.tokens + ((now - b.at) / 1000) * limit);
     b.at = now;
-    if (samples > b.tokens) {
-      this.buckets.set(siteId, b);
-      throw new HttpException(
+    this.buckets.set(siteId, b);
+    const needed = Math.min(samples, limit);
+    if (b.tokens < needed) {
+      throw new RetryLater(
         {
           statusCode: 429,
           error: 'Too Many Requests',
           message: `site over its ingest rate of ${limit} samples/s`,
         },
-        429,
+        Math.max(1, Math.ceil((needed - b.tokens) / limit)),
       );
     }
     b.tokens -= samples;
-    this.buckets.set(siteId, b);
   }
 
   /**
