@@ -253,6 +253,20 @@ export function pairedEnergy(facility: SeriesInput, it: SeriesInput, period: Per
 }
 
 /**
+ * The whole local days of the period a counter's readings reach: from the period start when it was read before
+ * the period (else from the day of its first reading) to the end of the day of its last reading in the period.
+ * Null without a reading in the period. A meter installed or removed mid-period measures only this span, so a
+ * ratio of its total to another energy needs that energy over the same span.
+ */
+export function meteredSpan(buckets: readonly DailyBucket[], period: Period): Period | null {
+  const tl = timeline(buckets, period);
+  const first = tl.inside[0];
+  const last = tl.inside.at(-1);
+  if (!first || !last) return null;
+  return { start: tl.before ? period.start : first.bucket, end: Math.min(last.end, period.end) };
+}
+
+/**
  * Typical reporting interval of a series: the median over days with ≥ 2 samples of the day's mean
  * interval (lastTs − firstTs)/(count − 1). The median ignores days thinned out by outages. Null when no
  * day has two samples.

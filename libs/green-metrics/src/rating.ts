@@ -17,6 +17,11 @@ export interface EnergyTotal {
 export interface WaterTotal {
   m3: number;
   coverage: number;
+  /**
+   * IT energy over the days the water meter's readings span (meteredSpan), when that is less than the period:
+   * WUE then divides like by like (a meter installed in July: half a year of water over half a year of IT).
+   */
+  itKwh?: number;
 }
 
 export interface RatingOptions {
@@ -124,7 +129,7 @@ export function rateSite(input: SiteRatingInput): SiteRating {
     coverage: Math.min(clampCoverage(facilityCoverage), clampCoverage(itCoverage)),
     grade: gradable ? gradeFor(pue, scheme) : null,
     meetsHubTarget: gradable ? meetsHubTargetFor(pue, input.hub, hubTargets) : null,
-    wue: waterM3 === null ? null : wue(waterM3, eIt),
+    wue: waterM3 === null ? null : wue(waterM3, input.water?.itKwh ?? eIt),
     cue: ef === null ? null : cue(ef, eDc, eRen ?? 0, eIt),
     cueLocation: ef === null ? null : cueLocation(ef, eDc, eIt),
     ref: eRen === null ? null : ref(eRen, eDc),

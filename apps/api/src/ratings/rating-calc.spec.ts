@@ -86,6 +86,22 @@ describe('rating-calc', () => {
     expect(row.energy.facilityKwh / row.energy.itKwh).toBeCloseTo(1.25, 9);
   });
 
+  it('divides water by the IT energy of the days the water meter measured (installed in July)', () => {
+    const july = Date.parse('2025-07-01T00:00:00+08:00');
+    const water = withDayEnds(
+      days('Asia/Shanghai', july, window.to, 0.8, 'counter'), // 0.8 m³/h at 800 kW IT: 1.0 L/kWh
+      'Asia/Shanghai',
+      july,
+      window.to,
+    );
+    const inputs = chooseInputs({ facilityEnergy: counter(1000), itPower: gauge(800), water }, year);
+    const { row } = computeRating(site, inputs, year);
+    // Over the whole year's IT energy it read 0.5; left: the hour before the first reading (0.02 %).
+    expect(row.wue).toBeCloseTo(1.0, 3);
+    expect(row.coverageBy.water).toBeCloseTo(184 / 365, 2); // reported with its period length
+    expect(row.pue).toBeCloseTo(1.25, 9);
+  });
+
   it('rates a site without meters as insufficient data with the whole period as a gap', () => {
     const { row, gaps } = computeRating(site, chooseInputs({}, year), year);
     expect(row).toMatchObject({

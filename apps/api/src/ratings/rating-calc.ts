@@ -7,6 +7,7 @@ import {
   localMonthRange,
   monthlyBreakdown,
   localDayStart,
+  meteredSpan,
   nextLocalDayStart,
   pairedEnergy,
   periodEnergy,
@@ -174,13 +175,20 @@ export function computeRating(site: SiteEntity, inputs: SiteInputs, period: Peri
       return { energyKwh: e.energyKwh, coverage: e.coverage };
     };
     const water = optional(inputs.water);
+    // A water meter installed (or removed) within the period: WUE over the days it measured.
+    const waterSpan = inputs.water ? meteredSpan(inputs.water, period) : null;
+    const partialWater = waterSpan !== null && (waterSpan.start > period.start || waterSpan.end < period.end);
     const rating = rateSite({
       facility,
       it,
       commonCoverage: coverage,
       renewable: optional(inputs.renewable),
       reused: optional(inputs.reused),
-      water: water && { m3: water.energyKwh, coverage: water.coverage },
+      water: water && {
+        m3: water.energyKwh,
+        coverage: water.coverage,
+        itKwh: partialWater ? energies(inputs, waterSpan).it.energyKwh : undefined,
+      },
       pueCategory: pueCategoryOf(site),
       gridEmissionFactor: site.gridEmissionFactor,
       hub: site.hub,
