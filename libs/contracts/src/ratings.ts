@@ -23,6 +23,11 @@ export interface RatingEnergy {
   renewableKwh: number | null;
   reusedKwh: number | null;
   waterM3: number | null;
+  /**
+   * The IT energy WUE divides the water by: over the days the water meter measured (itKwh when it measured the
+   * whole period); null without water.
+   */
+  waterItKwh?: number | null;
   /** Market-based emissions, kgCO₂e (null without a grid emission factor). */
   co2Kg: number | null;
   co2LocationKg: number | null;

@@ -33,6 +33,22 @@ describe('aggregateFleet (energy-weighted)', () => {
     expect(fleet.pue).toBeCloseTo(1_900_000 / 1_500_000, 12);
   });
 
+  it('WUE of a part-year water meter counts the IT energy of the days it measured, on the site and in the fleet', () => {
+    const wholeYear = rateSite({
+      facility: full(1_300_000),
+      it: full(1_000_000),
+      water: { m3: 1000, coverage: 1 },
+    });
+    const sinceJuly = rateSite({
+      facility: full(1_300_000),
+      it: full(1_000_000),
+      water: { m3: 500, coverage: 0.5, itKwh: 500_000 },
+    });
+    expect([wholeYear.wue, sinceJuly.wue]).toEqual([1, 1]);
+    expect(sinceJuly.energy.waterItKwh).toBe(500_000);
+    expect(aggregateFleet([wholeYear, sinceJuly]).wue).toBeCloseTo(1, 12); // not 1500 m³ / 2 GWh = 0.75
+  });
+
   it('water and CO₂ are weighted over the sites that report them; renewable and reuse credits over all sites', () => {
     const withAll = rateSite({
       facility: full(1_500_000),

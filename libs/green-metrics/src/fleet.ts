@@ -41,7 +41,14 @@ export function aggregateFleet(rows: readonly FleetRow[]): FleetAggregate {
       itKwh: sum(withValue.map((r) => r.energy.itKwh)),
     };
   };
-  const water = subset((r) => r.energy.waterM3);
+  const waterRows = subset((r) => r.energy.waterM3);
+  // WUE divides by the IT energy of the days each water meter measured (part-year meters: less than itKwh).
+  const water = waterRows && {
+    ...waterRows,
+    itKwh: sum(
+      included.filter((r) => r.energy.waterM3 !== null).map((r) => r.energy.waterItKwh ?? r.energy.itKwh),
+    ),
+  };
   const renewable = subset((r) => r.energy.renewableKwh);
   // REF is capped per site: one site's surplus renewables do not offset another site's grid energy.
   const renewableCapped = subset((r) =>

@@ -41,6 +41,7 @@ describe('rateSite on the worked examples', () => {
       renewableKwh: null,
       reusedKwh: null,
       waterM3: null,
+      waterItKwh: null,
       co2Kg: null,
       co2LocationKg: null,
     });

@@ -83,6 +83,8 @@ export interface SiteRating {
     renewableKwh: number | null;
     reusedKwh: number | null;
     waterM3: number | null;
+    /** IT energy WUE divides by (WaterTotal.itKwh, else the period's); null without water. */
+    waterItKwh?: number | null;
     /** Market-based emissions EF × max(0, E_DC − E_REN), kgCO₂e; null without an emission factor. */
     co2Kg: number | null;
     /** Location-based emissions EF × E_DC, kgCO₂e. */
@@ -108,6 +110,7 @@ export function rateSite(input: SiteRatingInput): SiteRating {
   const eRen = input.renewable?.energyKwh ?? null;
   const eReuse = input.reused?.energyKwh ?? null;
   const waterM3 = input.water?.m3 ?? null;
+  const waterItKwh = waterM3 === null ? null : (input.water?.itKwh ?? eIt);
   const ef = input.gridEmissionFactor ?? null;
 
   const common = input.commonCoverage ?? 1;
@@ -129,7 +132,7 @@ export function rateSite(input: SiteRatingInput): SiteRating {
     coverage: Math.min(clampCoverage(facilityCoverage), clampCoverage(itCoverage)),
     grade: gradable ? gradeFor(pue, scheme) : null,
     meetsHubTarget: gradable ? meetsHubTargetFor(pue, input.hub, hubTargets) : null,
-    wue: waterM3 === null ? null : wue(waterM3, input.water?.itKwh ?? eIt),
+    wue: waterM3 === null || waterItKwh === null ? null : wue(waterM3, waterItKwh),
     cue: ef === null ? null : cue(ef, eDc, eRen ?? 0, eIt),
     cueLocation: ef === null ? null : cueLocation(ef, eDc, eIt),
     ref: eRen === null ? null : ref(eRen, eDc),
@@ -151,6 +154,7 @@ export function rateSite(input: SiteRatingInput): SiteRating {
       renewableKwh: eRen,
       reusedKwh: eReuse,
       waterM3,
+      waterItKwh,
       co2Kg,
       co2LocationKg: emitting ? ef * eDc : null,
     },

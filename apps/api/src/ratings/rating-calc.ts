@@ -218,6 +218,7 @@ export function computeRating(site: SiteEntity, inputs: SiteInputs, period: Peri
         renewableKwh: rating.energy.renewableKwh,
         reusedKwh: rating.energy.reusedKwh,
         waterM3: rating.energy.waterM3,
+        waterItKwh: rating.energy.waterItKwh ?? null,
         co2Kg: rating.energy.co2Kg,
         co2LocationKg: rating.energy.co2LocationKg,
       },
