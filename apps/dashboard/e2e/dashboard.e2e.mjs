@@ -456,6 +456,9 @@ async function main() {
         await page.locator('[data-testid="monthly-chart"] canvas[role="img"]').waitFor({ timeout: 45_000 });
         await page.getByTestId('receipt-count').waitFor();
         await page.getByRole('heading', { name: 'Evidence' }).waitFor();
+        // Rated PUEs show three decimals: the grade compares the unrounded value (1.2049 is grade 2, not "1.20").
+        const reportPue = (await page.getByTestId('report-pue').textContent())?.trim() ?? '';
+        assert(/^\d\.\d{3}$/.test(reportPue), `report PUE "${reportPue}" is not shown to three decimals`);
         await noOverflow('report');
         await shot(page, 'report');
         await page.emulateMedia({ media: 'print' });

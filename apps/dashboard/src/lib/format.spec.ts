@@ -10,6 +10,7 @@ import {
   formatPercent,
   formatPower,
   formatPue,
+  formatRatedPue,
   formatTemperature,
   NO_VALUE,
   shortHash,
@@ -41,6 +42,9 @@ describe('formatPue and formatTemperature', () => {
     expect(formatPue(1.2345)).toBe('1.23');
     expect(formatPue(1.5)).toBe('1.50');
     expect(formatPue(null)).toBe(NO_VALUE);
+    // Ratings show three decimals: a grade-2 PUE of 1.2049 must not read as the grade-1 bound 1.20.
+    expect(formatRatedPue(1.2049)).toBe('1.205');
+    expect(formatRatedPue(null)).toBe(NO_VALUE);
   });
 
   it('round temperatures to one decimal', () => {

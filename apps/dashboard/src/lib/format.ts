@@ -41,6 +41,14 @@ export function formatPue(pue: number | null | undefined): string {
   return isNumber(pue) ? pue.toFixed(2) : NO_VALUE;
 }
 
+/**
+ * A rated PUE to three decimals: `1.202`. Grades compare the unrounded value (1.202 is grade 2); two decimals
+ * would print it as `1.20`, the grade 1 bound, beside grade 2.
+ */
+export function formatRatedPue(pue: number | null | undefined): string {
+  return isNumber(pue) ? pue.toFixed(3) : NO_VALUE;
+}
+
 /** Temperature to one decimal: `24.5 °C`. */
 export function formatTemperature(celsius: number | null | undefined): string {
   return isNumber(celsius) ? `${celsius.toFixed(1)} °C` : NO_VALUE;

@@ -3,7 +3,7 @@ import { hrefFor, navigate } from '../../../app/routes';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import type { MessageKey } from '../../../i18n/messages';
-import { formatEnergy, formatFixed, formatPue } from '../../../lib/format';
+import { formatEnergy, formatFixed, formatRatedPue } from '../../../lib/format';
 import { downloadRatingsCsv } from '../api/ratings-api';
 import {
   parseYear,
@@ -153,7 +153,7 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
                         {r.name}
                       </span>
                     </th>
-                    <td className="num strong">{formatPue(r.pue)}</td>
+                    <td className="num strong">{formatRatedPue(r.pue)}</td>
                     <td>
                       <GradeBadge grade={r.grade} />
                     </td>
@@ -186,7 +186,7 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
                         {t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}
                       </span>
                     </th>
-                    <td className="num strong">{formatPue(fleet.pue)}</td>
+                    <td className="num strong">{formatRatedPue(fleet.pue)}</td>
                     <td colSpan={4} />
                     <td className="num">{formatFixed(fleet.wue, 2)}</td>
                     <td className="num">{formatFixed(fleet.cue, 3)}</td>

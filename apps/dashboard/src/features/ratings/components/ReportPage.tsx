@@ -9,7 +9,7 @@ import {
   formatEnergy,
   formatFixed,
   formatPercent,
-  formatPue,
+  formatRatedPue,
   NO_VALUE,
 } from '../../../lib/format';
 import { DEFAULT_GRADES, gapHours, monthlyPueData, monthlyPueOptions, parseYear } from '../api/ratings-data';
@@ -69,7 +69,7 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
   const monthsWithPue = (r.monthly ?? []).filter((m) => m.pue !== null);
   const chartLabel = `${t('report.monthlyChart', { year })}: ${
     monthsWithPue.length
-      ? monthsWithPue.map((m) => `${monthName(m.month)} ${formatPue(m.pue)}`).join(', ')
+      ? monthsWithPue.map((m) => `${monthName(m.month)} ${formatRatedPue(m.pue)}`).join(', ')
       : t('report.noPue')
   }`;
   const v = r.evidence?.chainVerification;
@@ -87,7 +87,7 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
         <div className="report-hero">
           <div className="hero-pue">
             <span className="muted">{t('report.pue')}</span>
-            <strong data-testid="report-pue">{formatPue(r.pue)}</strong>
+            <strong data-testid="report-pue">{formatRatedPue(r.pue)}</strong>
           </div>
           <div>
             <span className="muted">{t('report.grade')}</span>
@@ -118,7 +118,15 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
           <dt>{t('report.dcie')}</dt>
           <dd>{formatPercent(r.dcie ?? null)}</dd>
           <dt>{t('report.wue')}</dt>
-          <dd>{r.wue === null ? NO_VALUE : `${formatFixed(r.wue, 3)} L/kWh`}</dd>
+          <dd>
+            {r.wue === null ? NO_VALUE : `${formatFixed(r.wue, 3)} L/kWh`}
+            {/* A part-period water meter: WUE is over its days only, so say how much of the period that is. */}
+            {r.wue !== null && r.coverageBy?.water != null && r.coverageBy.water < 0.95 ? (
+              <span className="block small muted" data-testid="report-water-span">
+                {t('report.meterSpan', { share: formatPercent(r.coverageBy.water) })}
+              </span>
+            ) : null}
+          </dd>
           <dt>{t('report.cue')}</dt>
           <dd>{r.cue === null ? NO_VALUE : `${formatFixed(r.cue, 3)} kgCO₂e/kWh`}</dd>
           <dt>{t('report.cueLocation')}</dt>
@@ -195,7 +203,7 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
                   <th scope="row">{monthName(m.month)}</th>
                   <td className="num">{formatEnergy(m.facilityKwh)}</td>
                   <td className="num">{formatEnergy(m.itKwh)}</td>
-                  <td className="num">{formatPue(m.pue)}</td>
+                  <td className="num">{formatRatedPue(m.pue)}</td>
                   <td className="num">{formatPercent(m.coverage)}</td>
                 </tr>
               ))}
@@ -261,8 +269,8 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
               <li key={rev.id}>
                 {t('report.revisionRow', {
                   time: formatDateTime(rev.revisedAt, locale),
-                  from: formatPue(rev.previousPue),
-                  to: formatPue(rev.pue),
+                  from: formatRatedPue(rev.previousPue),
+                  to: formatRatedPue(rev.pue),
                   reason: rev.month ? `${monthName(rev.month)}: ${rev.reason}` : rev.reason,
                 })}
               </li>
