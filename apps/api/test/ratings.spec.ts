@@ -547,3 +547,38 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     }
   });
 });
+
+// Configuration, not storage: SQLite is enough.
+describe('hub PUE targets from the configuration (HUB_TARGET_PUE, HUB_TARGETS)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp('sqlite', { HUB_TARGET_PUE: '1.3', HUB_TARGETS: 'Guizhou=1.5, Ulanqab=1.2' });
+  });
+  afterAll(() => t?.close());
+
+  it('rates each site against its hub’s target and reports the targets in the scheme', async () => {
+    const token = async (code: string, hub: string) => {
+      await t.createSite(code, { hub });
+      return (await t.createToken(code)).token;
+    };
+    const sites = { 'HT-GZ': await token('HT-GZ', 'Guizhou'), 'HT-XX': await token('HT-XX', 'Elsewhere') };
+    const entries = readings(2, () => ({ facility_power_kw: 1400, it_power_kw: 1000 })); // PUE 1.40
+    for (const tk of Object.values(sites)) {
+      for (let i = 0; i < entries.length; i += 2500) {
+        const res = await t.request('/api/v1/ingest', {
+          method: 'POST',
+          token: tk,
+          json: { samples: entries.slice(i, i + 2500) },
+        });
+        expect(res.status).toBe(200);
+      }
+    }
+    await t.flush();
+    const res = await t.request(`/api/v1/ratings?year=${YEAR}`, { token: await t.login('regulator') });
+    const body = (await res.json()) as RatingsResponse;
+    expect(body.scheme.hubTarget).toEqual({ defaultMaxPue: 1.3, overrides: { Guizhou: 1.5, Ulanqab: 1.2 } });
+    const row = (code: string) => body.sites.find((s) => s.code === code)!;
+    expect(row('HT-GZ')).toMatchObject({ status: 'final', grade: 3, meetsHubTarget: true }); // 1.40 ≤ 1.5
+    expect(row('HT-XX')).toMatchObject({ status: 'final', grade: 3, meetsHubTarget: false }); // 1.40 > 1.3
+  });
+});

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { HubTargets } from '@dcfleet/green-metrics';
 import { parseEnv, type Env } from './config.schema';
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
@@ -14,6 +15,8 @@ export class AppConfig {
   readonly dataDir: string;
   /** Ingest decoder threads (INGEST_DECODE_WORKERS, or what the cores allow). */
   readonly decodeWorkers: number;
+  /** Hub PUE targets the ratings use (HUB_TARGET_PUE, HUB_TARGETS). */
+  readonly hubTargets: HubTargets;
 
   private constructor(env: Env, dataDir: string, database: DatabaseConfig, jwtSecret: string) {
     this.env = env;
@@ -23,6 +26,7 @@ export class AppConfig {
     // Measured on 2 cores: a decoder thread lifts ingest ~15-20 % on both databases (the main thread, not the
     // database, is what a 5,000-sample batch waits for).
     this.decodeWorkers = env.INGEST_DECODE_WORKERS ?? Math.max(0, Math.min(4, availableParallelism() - 1));
+    this.hubTargets = { id: 'config', defaultMaxPue: env.HUB_TARGET_PUE, overrides: env.HUB_TARGETS ?? {} };
   }
 
   static fromEnv(source: Record<string, string | undefined> = process.env): AppConfig {

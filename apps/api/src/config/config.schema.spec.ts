@@ -61,6 +61,12 @@ describe('parseEnv', () => {
     expect(parseEnv({ DATABASE_URL: 'postgresql://h/db', DEMO: 'on' }).DEMO).toBe(true);
   });
 
+  it('reads per-hub PUE targets as hub=PUE pairs', () => {
+    const env = parseEnv({ DEMO: '1', HUB_TARGETS: 'Guizhou=1.2, Inner Mongolia = 1.25' });
+    expect(env.HUB_TARGETS).toEqual({ Guizhou: 1.2, 'Inner Mongolia': 1.25 });
+    expect(env.HUB_TARGET_PUE).toBe(1.25);
+  });
+
   it('treats empty strings as unset (env files)', () => {
     const env = parseEnv({ PORT: '', REDIS_URL: '', DEMO: '1' });
     expect(env.PORT).toBe(3000);
@@ -85,6 +91,9 @@ describe('parseEnv', () => {
     ['METRICS_TOKEN', 'tiny', /^METRICS_TOKEN must be at least 16 characters/],
     ['ADMIN_USERNAME', 'a b', /^ADMIN_USERNAME must be 3-64/],
     ['LOG_LEVEL', 'chatty', /^LOG_LEVEL /],
+    ['HUB_TARGET_PUE', '0.9', /^HUB_TARGET_PUE must be at least 1/],
+    ['HUB_TARGETS', 'Guizhou', /^HUB_TARGETS must be "hub=PUE" pairs .*bad: "Guizhou"/],
+    ['HUB_TARGETS', 'Guizhou=1.2,Gansu=abc', /^HUB_TARGETS .*bad: "Gansu=abc"/],
   ])('%s=%s is refused with a line naming the variable', (key, value, message) => {
     const found = problems({ DEMO: '1', [key]: value });
     expect(found).toHaveLength(1);

@@ -12,6 +12,31 @@ const int = (min: number, max: number) =>
     .min(min, { message: `must be at least ${min}` })
     .max(max, { message: `must be at most ${max}` });
 
+/** A PUE target: 1 (no overhead at all) up to 3, far beyond any limit value in use. */
+const pueTarget = z.coerce
+  .number({ message: 'must be a number' })
+  .min(1, { message: 'must be at least 1' })
+  .max(3, { message: 'must be at most 3' });
+
+/** `Hub A=1.2,Hub B=1.3`: per-hub PUE targets keyed by a site's `hub` exactly. */
+const hubTargets = z.string().transform((v, ctx) => {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',')) {
+    const at = part.lastIndexOf('=');
+    const hub = part.slice(0, at).trim();
+    const value = Number(part.slice(at + 1).trim());
+    if (at < 0 || !hub || !(value >= 1 && value <= 3)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be "hub=PUE" pairs separated by commas, PUE between 1 and 3 (bad: "${part.trim().slice(0, 40)}")`,
+      });
+      return z.NEVER;
+    }
+    out[hub] = value;
+  }
+  return out;
+});
+
 const databaseUrl = z.string().refine((v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), {
   message: 'must be sqlite:<path> or postgres://user:pass@host:port/db',
 });
@@ -50,10 +75,14 @@ export const envSchema = z.object({
   INGEST_MAX_INFLIGHT: int(1, 10_000).default(32),
   INGEST_RATE_LIMIT: int(0, 100_000_000).default(0),
   /**
-   * Threads that parse and validate large JSON ingest bodies; 0 decodes them on the main thread. Unset: one per
-   * core beyond the main thread, at most 4.
+   * Threads that parse and validate large ingest bodies (JSON and line protocol); 0 decodes them on the main
+   * thread. Unset: one per core beyond the main thread, at most 4.
    */
   INGEST_DECODE_WORKERS: int(0, 16).optional(),
+  /** Hub PUE target (product.md §8): a final rating with PUE ≤ this meets it. */
+  HUB_TARGET_PUE: pueTarget.default(1.25),
+  /** Per-hub overrides of HUB_TARGET_PUE, `Hub A=1.2,Hub B=1.3` (a site's `hub` value exactly). */
+  HUB_TARGETS: hubTargets.optional(),
   STALE_AFTER_S: int(10, 86_400 * 30).default(300),
   OFFLINE_AFTER_S: int(10, 86_400 * 365).default(3600),
   ROLLUP_FLUSH_MS: int(50, 600_000).default(2000),

@@ -19,6 +19,7 @@ import {
   type Period,
   type PeriodEnergy,
   type PueCategory,
+  type RatingOptions,
   type SeriesInput,
   type SiteRating,
   toLocal,
@@ -166,7 +167,12 @@ function baseRow(site: SiteEntity, period: Period): Pick<RatingRow, 'code' | 'na
 }
 
 /** The site's rating over the period (green-metrics rateSite), as an API row with the facility/IT data gaps. */
-export function computeRating(site: SiteEntity, inputs: SiteInputs, period: Period): ComputedRating {
+export function computeRating(
+  site: SiteEntity,
+  inputs: SiteInputs,
+  period: Period,
+  options: RatingOptions = {},
+): ComputedRating {
   try {
     const { facility, it, coverage } = energies(inputs, period);
     const optional = (buckets: DailyBucket[] | null): EnergyTotal | null => {
@@ -192,6 +198,7 @@ export function computeRating(site: SiteEntity, inputs: SiteInputs, period: Peri
       pueCategory: pueCategoryOf(site),
       gridEmissionFactor: site.gridEmissionFactor,
       hub: site.hub,
+      options,
     });
     const row: RatingRow = {
       ...baseRow(site, period),

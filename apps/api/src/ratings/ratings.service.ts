@@ -3,7 +3,6 @@ import {
   aggregateFleet,
   fromLocal,
   GB40879_2021,
-  HUB_TARGETS,
   localMonthRange,
   localYearRange,
   ratingStatus,
@@ -11,8 +10,10 @@ import {
   toLocal,
   type DailyBucket,
   type Gap,
+  type HubTargets,
   type Period,
 } from '@dcfleet/green-metrics';
+import { AppConfig } from '../config/app-config';
 import type { SiteEntity } from '../datacenters/site.entity';
 import { SitesService } from '../datacenters/sites.service';
 import { ReceiptsService } from '../receipts/receipts.service';
@@ -66,14 +67,17 @@ interface Computed {
   computedAt: number;
 }
 
-const SCHEME: RatingScheme = {
-  id: GB40879_2021.id,
-  name: GB40879_2021.name,
-  edition: GB40879_2021.edition,
-  grades: GB40879_2021.grades.map((g) => ({ grade: g.grade, maxPue: g.maxPue })),
-  hubTarget: { defaultMaxPue: HUB_TARGETS.defaultMaxPue, overrides: { ...HUB_TARGETS.overrides } },
-  statusThresholds: { ...STATUS_THRESHOLDS },
-};
+/** The scheme the ratings answer with: GB 40879 grades, the configured hub targets, the status thresholds. */
+function schemeOf(hubTargets: HubTargets): RatingScheme {
+  return {
+    id: GB40879_2021.id,
+    name: GB40879_2021.name,
+    edition: GB40879_2021.edition,
+    grades: GB40879_2021.grades.map((g) => ({ grade: g.grade, maxPue: g.maxPue })),
+    hubTarget: { defaultMaxPue: hubTargets.defaultMaxPue, overrides: { ...hubTargets.overrides } },
+    statusThresholds: { ...STATUS_THRESHOLDS },
+  };
+}
 
 const GAUGE_ROLES: readonly RatingMetricRole[] = ['facilityPower', 'itPower'];
 const COUNTER_ROLES = (Object.keys(RATING_METRICS) as RatingMetricRole[]).filter(
@@ -120,13 +124,19 @@ export class RatingsService implements OnApplicationBootstrap {
   readonly cache = new RatingCache<Computed>();
   private readonly logger = new Logger('Ratings');
 
+  /** GB 40879 grades with the configured hub targets: what every ratings response carries. */
+  private readonly scheme: RatingScheme;
+
   constructor(
     private readonly repo: RatingsRepository,
     private readonly registry: SeriesRegistry,
     private readonly sites: SitesService,
     private readonly receipts: ReceiptsService,
     private readonly revisions: RatingRevisionsService,
-  ) {}
+    private readonly config: AppConfig,
+  ) {
+    this.scheme = schemeOf(config.hubTargets);
+  }
 
   /** Warms the cache in the background once the app is up (after the telemetry module loaded the series). */
   onApplicationBootstrap(): void {
@@ -191,7 +201,7 @@ export class RatingsService implements OnApplicationBootstrap {
     const rows = sites.map((s) => computed.get(s.id)!);
     return {
       ...RatingsService.header(spec),
-      scheme: SCHEME,
+      scheme: this.scheme,
       generatedAt: ISO(now),
       sites: rows.map((c) => c.row),
       fleet: aggregateFleet(rows.map((c) => c.row)), // unratable rows count as excluded
@@ -224,7 +234,7 @@ export class RatingsService implements OnApplicationBootstrap {
     const gaps = (list: Gap[]): DataGap[] => list.map((g) => ({ from: ISO(g.from), to: ISO(g.to) }));
     return {
       ...RatingsService.header(spec),
-      scheme: SCHEME,
+      scheme: this.scheme,
       generatedAt: ISO(now),
       ...c.row,
       monthly: c.monthly ?? [],
@@ -350,7 +360,7 @@ export class RatingsService implements OnApplicationBootstrap {
       for (const p of todo) {
         const token = tokens.get(p.site.id)!;
         const inputs = chooseInputs(buckets.get(p.site.id)!, p.period);
-        const rated = computeRating(p.site, inputs, p.period);
+        const rated = computeRating(p.site, inputs, p.period, { hubTargets: this.config.hubTargets });
         const c: Computed = { row: rated.row, gaps: rated.gaps, computedAt: now };
         if (detail) c.monthly = monthlyRows(inputs, p.period, p.site.timezone);
         out.set(p.site.id, c);
