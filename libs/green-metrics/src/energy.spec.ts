@@ -318,14 +318,13 @@ describe('pairedEnergy — facility and IT energy over the same time', () => {
       it: { energyKwh: p.it.energyKwh, coverage: p.coverage },
       hub: 'Guizhou',
     });
-    return { pue: r.pue, status: r.status, grade: r.grade, coverage: p.coverage, excluded: p.excluded };
+    return { pue: r.pue, status: r.status, grade: r.grade, coverage: p.coverage };
   };
 
   it('cuts a power gap of one side out of both: a true 1.30 stays 1.30 (alone they read 1.25)', () => {
     const r = rate(gauge(1300, every5min.filter(outside)), gauge(1000));
     expect(r.pue).toBeCloseTo(1.3, 9);
-    expect(r.excluded).toEqual([{ from: sh('2025-06-30T00:00:00'), to: sh('2025-07-16T00:00:00') }]);
-    expect(r.coverage).toBeCloseTo(1 - 16 / 365, 9);
+    expect(r.coverage).toBeCloseTo(1 - 14 / 365, 4); // the 14 days (and the 10 minutes around them)
     expect(r).toMatchObject({ status: 'final', grade: 2 });
     const alone = [
       periodEnergy(gauge(1300, every5min.filter(outside)), year2025),
@@ -349,7 +348,7 @@ describe('pairedEnergy — facility and IT energy over the same time', () => {
       ),
     );
     expect(r.pue).toBeCloseTo(1.25, 9);
-    expect(r).toMatchObject({ status: 'final', grade: 2 }); // 15 days cut: still 95.9 % of the year
+    expect(r).toMatchObject({ status: 'final', grade: 2 }); // 14 days without IT: still 96 % of the year
   });
 
   it('a meter silent across New Year: neither year books the other year’s energy', () => {
@@ -370,10 +369,26 @@ describe('pairedEnergy — facility and IT energy over the same time', () => {
     }
   });
 
+  it('keeps what both meters read across a gap they share (the gateway was down): totals stay whole', () => {
+    const feb = localMonthRange(2025, 2, SH);
+    const up = hourly.filter((t) => t < feb.start || t >= feb.end);
+    const p = pairedEnergy(meter(1300, up), meter(1000, up), year2025);
+    expect(p.it.energyKwh).toBe(counterEnergy(meter(1000, up).buckets, year2025).energyKwh);
+    expect(p.facility.energyKwh / p.it.energyKwh).toBeCloseTo(1.3, 12);
+    expect(p.coverage).toBeCloseTo((8760 - 673) / 8760, 12); // February's time still counts against coverage
+  });
+
+  it('a short outage of one side every midnight costs its minutes, not whole days', () => {
+    // Facility power misses 00:00 and 00:05 every day (a gap of 15 min across midnight); IT power is complete.
+    const restarts = every5min.filter((t) => (t - year2025.start) % DAY >= 10 * MINUTE);
+    const p = pairedEnergy(gauge(1300, restarts), gauge(1000), year2025);
+    expect(p.facility.energyKwh / p.it.energyKwh).toBeCloseTo(1.3, 9);
+    expect(p.coverage).toBeCloseTo(1 - 15 / 1440, 3);
+  });
+
   it('cuts nothing when both sides miss the same time, e.g. the gateway was down every night', () => {
     const nights = every5min.filter((t) => (t - year2025.start) % DAY >= 3 * HOUR);
     const p = pairedEnergy(gauge(1300, nights), gauge(1000, nights), year2025);
-    expect(p.excluded).toEqual([]);
     expect(p.facility.energyKwh / p.it.energyKwh).toBeCloseTo(1.3, 9);
     expect(p.coverage).toBeCloseTo(21 / 24, 2);
   });

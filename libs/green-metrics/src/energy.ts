@@ -48,16 +48,19 @@ export interface Gap {
   to: number;
 }
 
-/** One gap as the walk found it, before merging: what pairing two series (pairedEnergy) needs to know. */
-export interface GapSpan extends Gap {
-  /** The gap widened to the whole local days whose energy it touches, clipped to the period. */
-  days: Gap;
-  /**
-   * True when the series' energy still includes the gap (a counter read on both sides of it: booked on the day
-   * of the later reading); false when the energy of the gap is missing (power gauges, or a counter with no
-   * reading before the gap in the period's reach, or whose next reading falls in a later period).
-   */
-  bridged: boolean;
+/** What one local day of a series contributes to its period: the walk's own bookkeeping, day by day. */
+export interface DayEnergy {
+  /** The day, [start, end) (a daily bucket's local midnights). */
+  start: number;
+  end: number;
+  /** Energy booked on this day (its samples, and the link from the previous sample). */
+  energyKwh: number;
+  /** Part of `energyKwh` read across a gap longer than the max gap (counters): real, but of unknown time. */
+  bridgedKwh: number;
+  /** Where the bridged stretch booked here began (the sample before the gap); null without one. */
+  bridgedSince: number | null;
+  /** Covered time booked on this day (links no longer than the max gap). */
+  coveredMs: number;
 }
 
 export interface PeriodEnergy {
@@ -69,8 +72,8 @@ export interface PeriodEnergy {
   periodMs: number;
   /** Stretches without samples longer than the max gap, clipped to the period, merged, ascending. */
   gaps: Gap[];
-  /** The same gaps unmerged, each with its local days and whether the energy bridges it. */
-  gapSpans: GapSpan[];
+  /** Day by day: the days with samples in the period, ascending (what pairedEnergy works from). */
+  days: DayEnergy[];
   /** Counter resets (meter restarted or replaced) attributed to the period. */
   resets: number;
   /**
@@ -127,7 +130,6 @@ export function counterEnergy(
   const maxGapMs = options.maxGapMs ?? DEFAULT_COUNTER_MAX_GAP_MS;
   assertMaxGap(maxGapMs);
   return walk(timeline(buckets, period), period, maxGapMs, {
-    bridges: true,
     boundary(prev, next) {
       const reset = next.first < prev.last;
       // Across a long gap the meter still knows the energy: count it (walk() books it as bridged).
@@ -168,7 +170,6 @@ export function powerEnergy(
   const maxGapMs = options.maxGapMs ?? (intervalMs === null ? 0 : 2 * intervalMs);
   assertMaxGap(maxGapMs);
   return walk(timeline(buckets, period), period, maxGapMs, {
-    bridges: false,
     boundary(prev, next, deltaMs) {
       const energyKwh = deltaMs <= maxGapMs ? (((prev.last + next.first) / 2) * deltaMs) / HOUR_MS : 0;
       return { energyKwh, resets: 0, bridges: false };
@@ -193,11 +194,10 @@ export function periodEnergy(series: SeriesInput, period: Period): PeriodEnergy 
 
 /** Facility and IT energy over the same time (pairedEnergy). */
 export interface PairedEnergy {
+  /** Each series' energy over the time both measured (`energyKwh`); the rest as periodEnergy gives it. */
   facility: PeriodEnergy;
   it: PeriodEnergy;
-  /** Whole local days left out of BOTH energies, merged, ascending: where only one series has a gap. */
-  excluded: Gap[];
-  /** Share of the period whose energy enters both totals: min(facility, IT coverage, time not excluded). */
+  /** Share of the period both series measured: the time their energies cover. */
   coverage: number;
 }
 
@@ -205,50 +205,48 @@ export interface PairedEnergy {
  * Facility and IT energy of one period over the SAME time, as a reportable PUE needs (ISO/IEC 30134-2: both
  * energies over the same continuous period). Each series alone books a gap its own way: a power gauge loses the
  * gap's energy, a counter books it on the day of its next reading, possibly in the next period. Divided as they
- * are, a gap on one side only skews the PUE, e.g. 14 days of facility power missing read a true 1.30 as 1.25.
+ * are, a gap on one side only skews the PUE: 14 days of facility power missing read a true 1.30 as 1.25.
  *
- * So every gap that the other series does not share (same span within the larger max gap, handled the same
- * way) is cut out of both energies, widened to whole local days, the unit the daily buckets can split energy
- * by. The cut days count against coverage, so a year with more than ~18 such days is not final. Gaps both
- * series share (the gateway was down) need no cut: both energies miss the same time.
+ * Paired day by day (local days, the daily buckets' unit): a day's common time is the lesser of the two series'
+ * covered time, and each series keeps that share of the energy it measured that day. Energy a counter read across a long gap has no known time: it
+ * stays only when the other series bridged the same gap too (both meters kept counting while the gateway was
+ * down), else it is left out. Exact for gaps of whole days; within a day the pro rata assumes an even load.
+ * Days both series covered fully are kept as they are.
  */
 export function pairedEnergy(facility: SeriesInput, it: SeriesInput, period: Period): PairedEnergy {
   const f = periodEnergy(facility, period);
   const i = periodEnergy(it, period);
   const tolerance = Math.max(f.maxGapMs, i.maxGapMs);
-  const shared = (g: GapSpan, others: readonly GapSpan[]) =>
-    others.some(
-      (o) =>
-        o.bridged === g.bridged &&
-        Math.abs(o.from - g.from) <= tolerance &&
-        Math.abs(o.to - g.to) <= tolerance,
-    );
-  const excluded = mergeGaps(
-    [
-      ...f.gapSpans.filter((g) => !shared(g, i.gapSpans)),
-      ...i.gapSpans.filter((g) => !shared(g, f.gapSpans)),
-    ].map((g) => g.days),
-  );
-  if (excluded.length === 0)
-    return { facility: f, it: i, excluded, coverage: Math.min(f.coverage, i.coverage) };
-  const without = (series: SeriesInput, whole: PeriodEnergy): PeriodEnergy => {
-    let energyKwh = whole.energyKwh;
-    let bridgedKwh = whole.bridgedKwh;
-    for (const range of excluded) {
-      // Periods are additive (a link belongs to the day of its later sample), so the cut is exact.
-      const cut = periodEnergy(series, { start: range.from, end: range.to });
-      energyKwh -= cut.energyKwh;
-      bridgedKwh -= cut.bridgedKwh;
+  const byStart = (list: DayEnergy[]) => new Map(list.map((d) => [d.start, d]));
+  const fDays = byStart(f.days);
+  const iDays = byStart(i.days);
+  let facilityKwh = 0;
+  let itKwh = 0;
+  let commonMs = 0;
+  for (const start of [...fDays.keys()].filter((d) => iDays.has(d))) {
+    const fd = fDays.get(start)!;
+    const id = iDays.get(start)!;
+    // Where in the day each series' covered time lies is not known (a link counts on the day of its later
+    // sample), only how much: the common time is the smaller of the two.
+    const common = Math.min(fd.coveredMs, id.coveredMs, fd.end - fd.start);
+    const bothBridged =
+      fd.bridgedSince !== null &&
+      id.bridgedSince !== null &&
+      Math.abs(fd.bridgedSince - id.bridgedSince) <= tolerance;
+    if (bothBridged) {
+      facilityKwh += fd.bridgedKwh;
+      itKwh += id.bridgedKwh;
     }
-    return { ...whole, energyKwh, bridgedKwh };
-  };
-  const excludedMs = excluded.reduce((sum, g) => sum + g.to - g.from, 0);
+    if (common === 0) continue;
+    facilityKwh += ((fd.energyKwh - fd.bridgedKwh) * common) / fd.coveredMs;
+    itKwh += ((id.energyKwh - id.bridgedKwh) * common) / id.coveredMs;
+    commonMs += common;
+  }
   const periodMs = period.end - period.start;
   return {
-    facility: without(facility, f),
-    it: without(it, i),
-    excluded,
-    coverage: Math.min(f.coverage, i.coverage, Math.max(0, 1 - excludedMs / periodMs)),
+    facility: { ...f, energyKwh: facilityKwh },
+    it: { ...i, energyKwh: itKwh },
+    coverage: Math.min(1, commonMs / periodMs),
   };
 }
 
@@ -293,8 +291,6 @@ interface Timeline {
 }
 
 interface SeriesModel {
-  /** Counters: energy across a gap is still read (bridged); gauges: it is missing. */
-  bridges: boolean;
   boundary(
     prev: DailyBucket,
     next: DailyBucket,
@@ -340,15 +336,11 @@ function timeline(buckets: readonly DailyBucket[], period: Period): Timeline {
 
 function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel): PeriodEnergy {
   const gaps: Gap[] = [];
-  const gapSpans: GapSpan[] = [];
-  // `dayFrom`/`dayTo`: local midnights around the gap (the days of the samples that bound it).
-  const addGap = (from: number, to: number, dayFrom: number, dayTo: number, bridged: boolean): void => {
+  const days: DayEnergy[] = [];
+  const addGap = (from: number, to: number): void => {
     if (to - from <= maxGapMs) return;
     const gap = { from: Math.max(from, period.start), to: Math.min(to, period.end) };
     if (gap.to > gap.from) gaps.push(gap);
-    // A bridged gap that ends right at the period start leaves no time here, but its energy is booked here.
-    const days = { from: Math.max(dayFrom, period.start), to: Math.min(dayTo, period.end) };
-    if (gap.to > gap.from || (bridged && days.to > days.from)) gapSpans.push({ ...gap, days, bridged });
   };
   let coveredMs = 0;
   let energyKwh = 0;
@@ -356,39 +348,46 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
   let resets = 0;
   let prev = tl.before;
   for (const b of tl.inside) {
+    const today: DayEnergy = {
+      start: b.bucket,
+      end: b.end,
+      energyKwh: 0,
+      bridgedKwh: 0,
+      bridgedSince: null,
+      coveredMs: 0,
+    };
     if (prev) {
       const deltaMs = b.firstTs - prev.lastTs;
       const link = model.boundary(prev, b, deltaMs);
-      energyKwh += link.energyKwh;
+      today.energyKwh += link.energyKwh;
       resets += link.resets;
-      if (deltaMs <= maxGapMs) coveredMs += deltaMs;
-      else if (link.bridges) bridgedKwh += link.energyKwh;
-      addGap(prev.lastTs, b.firstTs, prev.bucket, b.end, link.bridges);
+      if (deltaMs <= maxGapMs) today.coveredMs += deltaMs;
+      else if (link.bridges) {
+        today.bridgedKwh += link.energyKwh;
+        today.bridgedSince = prev.lastTs;
+      }
+      addGap(prev.lastTs, b.firstTs);
     } else {
-      addGap(period.start, b.firstTs, period.start, b.end, false);
+      addGap(period.start, b.firstTs);
     }
     const day = model.within(b);
-    energyKwh += day.energyKwh;
-    coveredMs += day.coveredMs;
+    today.energyKwh += day.energyKwh;
+    today.coveredMs += day.coveredMs;
     resets += day.resets;
     if (!day.dense) {
-      // A counter's sparse day still carries its increase; a gauge's sparse day is left out.
-      if (b.count >= 2) addGap(b.firstTs, b.lastTs, b.bucket, b.end, model.bridges);
-      bridgedKwh += day.energyKwh;
+      if (b.count >= 2) addGap(b.firstTs, b.lastTs);
+      today.bridgedKwh += day.energyKwh;
+      today.bridgedSince ??= b.firstTs;
     }
+    energyKwh += today.energyKwh;
+    bridgedKwh += today.bridgedKwh;
+    coveredMs += today.coveredMs;
+    days.push(today);
     prev = b;
   }
-  // After the last reading, energy belongs to the period of the next one: missing here.
   const last = tl.inside.at(-1);
-  if (last) addGap(last.lastTs, tl.after?.firstTs ?? period.end, last.bucket, period.end, false);
-  else
-    addGap(
-      tl.before?.lastTs ?? period.start,
-      tl.after?.firstTs ?? period.end,
-      period.start,
-      period.end,
-      false,
-    );
+  if (last) addGap(last.lastTs, tl.after?.firstTs ?? period.end);
+  else addGap(tl.before?.lastTs ?? period.start, tl.after?.firstTs ?? period.end);
 
   const periodMs = period.end - period.start;
   coveredMs = Math.min(coveredMs, periodMs);
@@ -398,7 +397,7 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
     coveredMs,
     periodMs,
     gaps: mergeGaps(gaps),
-    gapSpans,
+    days,
     resets,
     bridgedKwh,
     maxGapMs,

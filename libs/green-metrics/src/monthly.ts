@@ -1,7 +1,7 @@
 /**
  * Monthly breakdown of a site's year (local calendar months of the site's time zone), for the rating
  * detail view. Months use the same attribution rules as the year (see energy.ts), so the twelve
- * monthly energies add up to the annual energy, pairedEnergy's cuts included (they are whole local days).
+ * monthly energies add up to the annual energy (pairedEnergy pairs day by day, and months are whole days).
  */
 import { localMonthRange } from './calendar';
 import { pairedEnergy } from './energy';

@@ -81,7 +81,7 @@ describe('rating-calc', () => {
     // Divided as measured, 10 days of IT missing would read 1.25 as 1.285 and grade it 2.
     expect(row.pue).toBeCloseTo(1.25, 9);
     expect(gaps.it).toHaveLength(1);
-    expect(row.coverage).toBeCloseTo(1 - 12 / 365, 9); // the 10 days and the two days around them
+    expect(row.coverage).toBeCloseTo(1 - (10 * 24 + 1) / (365 * 24), 9); // 30 Jun 23:00 → 11 Jul 00:00
     expect(row.coverageBy.facility).toBe(1);
     expect(row.energy.facilityKwh / row.energy.itKwh).toBeCloseTo(1.25, 9);
   });

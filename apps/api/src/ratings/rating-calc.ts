@@ -135,7 +135,7 @@ function noData(period: Period): PeriodEnergy {
     coveredMs: 0,
     periodMs,
     gaps: [whole],
-    gapSpans: [{ ...whole, days: whole, bridged: false }],
+    days: [],
     resets: 0,
     bridgedKwh: 0,
     maxGapMs: 0,
