@@ -208,10 +208,10 @@ export interface PairedEnergy {
  * are, a gap on one side only skews the PUE: 14 days of facility power missing read a true 1.30 as 1.25.
  *
  * Paired day by day (local days, the daily buckets' unit): a day's common time is the lesser of the two series'
- * covered time, and each series keeps that share of the energy it measured that day. Energy a counter read across a long gap has no known time: it
- * stays only when the other series bridged the same gap too (both meters kept counting while the gateway was
- * down), else it is left out. Exact for gaps of whole days; within a day the pro rata assumes an even load.
- * Days both series covered fully are kept as they are.
+ * covered time, and each series keeps that share of the energy it measured that day. Energy a counter read
+ * across a long gap has no known time: it stays only when the other series bridged the same gap too (both meters
+ * kept counting while the gateway was down), else it is left out. Exact for gaps of whole days; within a day the
+ * pro rata assumes an even load. Days both series covered fully are kept as they are.
  */
 export function pairedEnergy(facility: SeriesInput, it: SeriesInput, period: Period): PairedEnergy {
   const f = periodEnergy(facility, period);
