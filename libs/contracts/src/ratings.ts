@@ -47,6 +47,8 @@ export interface RatingRow {
   /** min(facility, IT) coverage, 0..1: the figure that decides the status. */
   coverage: number;
   grade: Grade | null;
+  /** Why the site is outside the grading scheme (an edge data center of ≤ 100 racks for GB 40879), else null. */
+  outOfScope?: string | null;
   meetsHubTarget: boolean | null;
   wue: number | null;
   cue: number | null;

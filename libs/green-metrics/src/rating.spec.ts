@@ -128,6 +128,19 @@ describe('grade thresholds through rateSite', () => {
     });
     expect(r).toMatchObject({ grade: 1, meetsHubTarget: false, schemeId: 'next' });
   });
+
+  it('GB 40879 leaves edge data centers (≤ 100 racks) ungraded; the hub target still applies', () => {
+    const rate = (racks: number | null) =>
+      rateSite({ facility: full(1_200_000), it: full(1_000_000), hub: 'Guizhou', racks });
+    expect(rate(100)).toMatchObject({
+      status: 'final',
+      grade: null,
+      meetsHubTarget: true,
+      outOfScope: expect.stringMatching(/^edge data center \(100 racks, at most 100\)/) as string,
+    });
+    expect(rate(101)).toMatchObject({ grade: 1, outOfScope: null });
+    expect(rate(null)).toMatchObject({ grade: 1, outOfScope: null }); // rack count unknown: graded
+  });
 });
 
 describe('status from coverage of BOTH energies', () => {

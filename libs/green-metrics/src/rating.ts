@@ -48,6 +48,8 @@ export interface SiteRatingInput {
   /** kgCO₂e/kWh; null/absent: no CUE. */
   gridEmissionFactor?: number | null;
   hub?: string | null;
+  /** Rack count; a site within the scheme's edge size (GB 40879: ≤ 100 racks) is not graded. Null: unknown. */
+  racks?: number | null;
   options?: RatingOptions;
 }
 
@@ -59,6 +61,8 @@ export interface SiteRating {
   /** min(facility, IT, common) coverage: the one that decides the status. */
   coverage: number;
   grade: Grade | null;
+  /** Why a site is outside the grading scheme (an edge data center); null when it is in scope. */
+  outOfScope: string | null;
   meetsHubTarget: boolean | null;
   wue: number | null;
   cue: number | null;
@@ -120,6 +124,11 @@ export function rateSite(input: SiteRatingInput): SiteRating {
   const metering = checkMetering(eDc, eIt);
   const pue = pueOf(eDc, eIt);
   const gradable = status === 'final' && !metering.meteringFault;
+  const racks = input.racks ?? null;
+  const outOfScope =
+    scheme.edgeMaxRacks !== undefined && racks !== null && racks <= scheme.edgeMaxRacks
+      ? `edge data center (${racks} racks, at most ${scheme.edgeMaxRacks}): outside ${scheme.id}`
+      : null;
   // Emissions only from usable inputs (finite, ≥ 0), like the KPI functions.
   const emitting = ef !== null && ef >= 0 && Number.isFinite(ef) && eDc >= 0 && Number.isFinite(eDc);
   const co2Kg = emitting ? ef * Math.max(0, eDc - (eRen ?? 0)) : null;
@@ -130,7 +139,8 @@ export function rateSite(input: SiteRatingInput): SiteRating {
     pueCategory: input.pueCategory ?? 1,
     status,
     coverage: Math.min(clampCoverage(facilityCoverage), clampCoverage(itCoverage)),
-    grade: gradable ? gradeFor(pue, scheme) : null,
+    grade: gradable && outOfScope === null ? gradeFor(pue, scheme) : null,
+    outOfScope,
     meetsHubTarget: gradable ? meetsHubTargetFor(pue, input.hub, hubTargets) : null,
     wue: waterM3 === null || waterItKwh === null ? null : wue(waterM3, waterItKwh),
     cue: ef === null ? null : cue(ef, eDc, eRen ?? 0, eIt),

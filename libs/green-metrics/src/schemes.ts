@@ -22,6 +22,8 @@ export interface GradingScheme {
   indicator: string;
   /** Any order; the best (lowest maxPue) band that admits the value wins. The loosest band is the limit. */
   grades: readonly GradeBand[];
+  /** Sites with at most this many racks are edge data centers, outside the scheme: not graded. */
+  edgeMaxRacks?: number;
   note?: string;
 }
 
@@ -35,6 +37,7 @@ export const GB40879_2021: GradingScheme = {
     { grade: 2, maxPue: 1.3 },
     { grade: 3, maxPue: 1.5 },
   ],
+  edgeMaxRacks: 100,
   note: 'Grade 1/2 bounds 1.20/1.30 are widely quoted but UNCONFIRMED against the standard text (green-metrics.md §8.1).',
 };
 

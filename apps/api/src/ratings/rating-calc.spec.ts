@@ -102,6 +102,27 @@ describe('rating-calc', () => {
     expect(row.pue).toBeCloseTo(1.25, 9);
   });
 
+  it('does not grade an edge site (≤ 100 racks, outside GB 40879), and says why', () => {
+    const edge = { ...site, racks: 60 } as SiteEntity;
+    const { row } = computeRating(
+      edge,
+      chooseInputs({ facilityEnergy: counter(1150), itEnergy: counter(1000) }, year),
+      year,
+    );
+    expect(row).toMatchObject({
+      status: 'final',
+      grade: null,
+      outOfScope: expect.stringMatching(/edge data center/),
+    });
+    expect(
+      computeRating(
+        site,
+        chooseInputs({ facilityEnergy: counter(1150), itEnergy: counter(1000) }, year),
+        year,
+      ).row,
+    ).toMatchObject({ grade: 1, outOfScope: null });
+  });
+
   it('rates a site without meters as insufficient data with the whole period as a gap', () => {
     const { row, gaps } = computeRating(site, chooseInputs({}, year), year);
     expect(row).toMatchObject({

@@ -198,6 +198,7 @@ export function computeRating(
       pueCategory: pueCategoryOf(site),
       gridEmissionFactor: site.gridEmissionFactor,
       hub: site.hub,
+      racks: site.racks,
       options,
     });
     const row: RatingRow = {
@@ -207,6 +208,7 @@ export function computeRating(
       status: rating.status,
       coverage: rating.coverage,
       grade: rating.grade,
+      outOfScope: rating.outOfScope,
       meetsHubTarget: rating.meetsHubTarget,
       wue: rating.wue,
       cue: rating.cue,

@@ -155,7 +155,7 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
                     </th>
                     <td className="num strong">{formatRatedPue(r.pue)}</td>
                     <td>
-                      <GradeBadge grade={r.grade} />
+                      <GradeBadge grade={r.grade} outOfScope={r.outOfScope} />
                     </td>
                     <td>
                       <RatingStatusBadge status={r.status} />

@@ -91,7 +91,7 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
           </div>
           <div>
             <span className="muted">{t('report.grade')}</span>
-            <GradeBadge grade={r.grade} />
+            <GradeBadge grade={r.grade} outOfScope={r.outOfScope} />
           </div>
           <div>
             <span className="muted">{t('report.status')}</span>

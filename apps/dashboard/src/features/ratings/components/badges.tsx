@@ -2,16 +2,22 @@ import type { Grade, RatingStatus } from '@dcfleet/contracts';
 import { useI18n } from '../../../i18n/i18n';
 import { gradeClass } from '../api/ratings-data';
 
-export function GradeBadge({ grade }: { grade: Grade | null }) {
+/** `outOfScope`: why the site is outside the grading scheme (an edge data center); shown as its tooltip. */
+export function GradeBadge({ grade, outOfScope }: { grade: Grade | null; outOfScope?: string | null }) {
   const { t } = useI18n();
-  const text =
-    grade === null || grade === undefined
+  const text = outOfScope
+    ? t('ratings.grade.outOfScope')
+    : grade === null || grade === undefined
       ? t('ratings.grade.none')
       : grade === 'below-limit'
         ? t('ratings.grade.below-limit')
         : t('ratings.grade.n', { n: grade });
   return (
-    <span className={`grade ${gradeClass(grade)}`} data-grade={grade ?? 'none'}>
+    <span
+      className={`grade ${gradeClass(grade)}`}
+      data-grade={grade ?? (outOfScope ? 'out-of-scope' : 'none')}
+      title={outOfScope ?? undefined}
+    >
       {text}
     </span>
   );
