@@ -32,23 +32,24 @@ export function aggregateFleet(rows: readonly FleetRow[]): FleetAggregate {
   const facilityKwh = sum(included.map((r) => r.energy.facilityKwh));
   const itKwh = sum(included.map((r) => r.energy.itKwh));
 
-  const subset = (pick: (r: FleetRow) => number | null) => {
+  /** The rows reporting a quantity: its total, and their facility and IT energy (`itOf`: which IT energy). */
+  const subset = (
+    pick: (r: FleetRow) => number | null,
+    itOf: (r: FleetRow) => number = (r) => r.energy.itKwh,
+  ) => {
     const withValue = included.filter((r) => pick(r) !== null);
     if (withValue.length === 0) return null;
     return {
       value: sum(withValue.map((r) => pick(r) ?? 0)),
       facilityKwh: sum(withValue.map((r) => r.energy.facilityKwh)),
-      itKwh: sum(withValue.map((r) => r.energy.itKwh)),
+      itKwh: sum(withValue.map(itOf)),
     };
   };
-  const waterRows = subset((r) => r.energy.waterM3);
   // WUE divides by the IT energy of the days each water meter measured (part-year meters: less than itKwh).
-  const water = waterRows && {
-    ...waterRows,
-    itKwh: sum(
-      included.filter((r) => r.energy.waterM3 !== null).map((r) => r.energy.waterItKwh ?? r.energy.itKwh),
-    ),
-  };
+  const water = subset(
+    (r) => r.energy.waterM3,
+    (r) => r.energy.waterItKwh ?? r.energy.itKwh,
+  );
   const renewable = subset((r) => r.energy.renewableKwh);
   // REF is capped per site: one site's surplus renewables do not offset another site's grid energy.
   const renewableCapped = subset((r) =>

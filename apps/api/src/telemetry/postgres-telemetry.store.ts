@@ -1,7 +1,5 @@
 import type { MetricKind } from '@dcfleet/contracts';
-import { GENESIS_HASH } from '@dcfleet/contracts';
 import type { Pool, PoolClient } from 'pg';
-import { receiptHash } from '../ingest/receipt-hash';
 import { CopyIn, encodeSampleRows } from './pg-copy';
 import { fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, rowToAgg, type AggRow } from './rollup-row';
@@ -22,6 +20,7 @@ import {
   type TelemetryStore,
   groupByRange,
   ingestResponseJson,
+  nextChainLink,
   parentsOf,
 } from './telemetry-store';
 
@@ -241,17 +240,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
     const { status, chain } = copy
       ? await this.copySamples(c, input, seriesIds, receiptId)
       : await this.insertSamples(c, input, seriesIds, receiptId);
-    const seq = Number(chain.chain_seq) + 1;
-    const prevHash = chain.chain_head || GENESIS_HASH;
-    const hash = receiptHash({
-      site: input.siteCode,
-      seq,
-      prevHash,
-      receivedAt: input.receivedAt,
-      accepted: input.accepted,
-      rejected: input.rejected,
-      contentHash: input.contentHash,
-    });
+    const { seq, prevHash, hash } = nextChainLink(input, chain);
     const receipt = { id: receiptId, seq, hash, prevHash };
     const response = ingestResponseJson(input, receipt);
     // COMMIT is queued right behind the receipt, so pg sends it the moment the insert completes. If the insert

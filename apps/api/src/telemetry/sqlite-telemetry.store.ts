@@ -1,7 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { MetricKind } from '@dcfleet/contracts';
-import { GENESIS_HASH } from '@dcfleet/contracts';
-import { receiptHash } from '../ingest/receipt-hash';
 import { fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, rowToAgg, type AggRow, aggParams } from './rollup-row';
 import {
@@ -20,6 +18,7 @@ import {
   type SeriesRow,
   type TelemetryStore,
   ingestResponseJson,
+  nextChainLink,
   groupByRange,
   parentsOf,
 } from './telemetry-store';
@@ -185,17 +184,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     }
     const chain = this.s.chain!.get(input.siteId) as { chain_seq: number; chain_head: string } | undefined;
     if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
-    const seq = chain.chain_seq + 1;
-    const prevHash = chain.chain_head || GENESIS_HASH;
-    const hash = receiptHash({
-      site: input.siteCode,
-      seq,
-      prevHash,
-      receivedAt: input.receivedAt,
-      accepted: input.accepted,
-      rejected: input.rejected,
-      contentHash: input.contentHash,
-    });
+    const { seq, prevHash, hash } = nextChainLink(input, chain);
     const info = this.s.insertReceipt!.run(
       input.siteId,
       seq,

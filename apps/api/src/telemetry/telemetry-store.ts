@@ -1,4 +1,5 @@
-import type { IngestRejection, IngestResponse, MetricKind } from '@dcfleet/contracts';
+import { GENESIS_HASH, type IngestRejection, type IngestResponse, type MetricKind } from '@dcfleet/contracts';
+import { receiptHash } from '../ingest/receipt-hash';
 import type { Agg } from './rollup-math';
 
 export type RollupStep = '1m' | '1h' | '1d';
@@ -162,6 +163,28 @@ export interface TelemetryStore {
 }
 
 export const TELEMETRY_STORE = Symbol('TELEMETRY_STORE');
+
+/**
+ * The batch's link in its site's receipt hash chain, from the chain row read under the site lock: the next
+ * sequence number, the previous head (the genesis hash for a site's first batch) and this receipt's hash.
+ */
+export function nextChainLink(
+  input: BatchInput,
+  chain: { chain_seq: number; chain_head: string },
+): { seq: number; prevHash: string; hash: string } {
+  const seq = Number(chain.chain_seq) + 1;
+  const prevHash = chain.chain_head || GENESIS_HASH;
+  const hash = receiptHash({
+    site: input.siteCode,
+    seq,
+    prevHash,
+    receivedAt: input.receivedAt,
+    accepted: input.accepted,
+    rejected: input.rejected,
+    contentHash: input.contentHash,
+  });
+  return { seq, prevHash, hash };
+}
 
 /** The JSON answer to an accepted batch; stored with its receipt so a retried Idempotency-Key gets it again. */
 export function ingestResponseJson(
