@@ -9,16 +9,13 @@ import {
 import { DbHandle } from '../src/database/db-handle';
 import { DECODE_OFFLOAD_BYTES, IngestDecoder } from '../src/ingest/ingest-decoder.service';
 import type { ReceiptPage } from '../src/receipts/receipts.types';
+import { rawSamples } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 
 const MIN = 60_000;
 
 async function countSamples(t: TestApp): Promise<number> {
-  const db = t.app.get(DbHandle);
-  if (db.dialect === 'sqlite')
-    return (db.sqlite.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n;
-  const { rows } = await db.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM samples');
-  return Number(rows[0]!.n);
+  return (await rawSamples(t)).length;
 }
 
 async function countReceipts(t: TestApp): Promise<number> {

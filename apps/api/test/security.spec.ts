@@ -5,7 +5,7 @@ import type { AuditEntry, CreatedIngestToken, IngestTokenInfo, Role, UserInfo } 
 import { AppConfig } from '../src/config/app-config';
 import { createApp } from '../src/create-app';
 import { DemoService } from '../src/demo/demo.service';
-import { count, dumpAllRows, rows } from './support/db';
+import { count, dumpAllRows, rawSamples, rows } from './support/db';
 import { ADMIN_PASSWORD, bootTestApp, dialects, freshDatabase, type TestApp } from './support/harness';
 
 type Principal = 'anonymous' | 'ingest' | Role;
@@ -211,7 +211,7 @@ describe.each(dialects())('security on %s', (dialect) => {
       expect(revoked).toEqual([victims.get('admin')!.id]);
 
       // Only the ingest principal's samples (one JSON, one line protocol) were stored.
-      const stored = await rows<{ value: number }>(t, 'SELECT value FROM samples ORDER BY value');
+      const stored = (await rawSamples(t)).map((x) => ({ value: x.value })).sort((a, b) => a.value - b.value);
       expect(stored.map((r) => Number(r.value))).toEqual([100 + slot('ingest'), 1000 + slot('ingest')]);
     });
   });

@@ -86,6 +86,16 @@ export const envSchema = z.object({
   STALE_AFTER_S: int(10, 86_400 * 30).default(300),
   OFFLINE_AFTER_S: int(10, 86_400 * 365).default(3600),
   ROLLUP_FLUSH_MS: int(50, 600_000).default(2000),
+  /**
+   * Raw chunks older than this many days are removed (0 keeps them forever). Late samples older than the shorter of
+   * this and ROLLUP_1M_RETENTION_DAYS are accepted only when they come after what their hour already holds
+   * (docs/architecture.md, "Retention").
+   */
+  RAW_RETENTION_DAYS: int(0, 36_500).default(35),
+  /** 1-minute rollups older than this many days are removed (0 keeps them); hours and days are kept forever. */
+  ROLLUP_1M_RETENTION_DAYS: int(0, 36_500).default(35),
+  /** How often raw maintenance (compaction, upgrade, retention) runs when it has nothing queued. */
+  RAW_MAINTAIN_MS: int(100, 3_600_000).default(5000),
   /** Alarm evaluation (product.md §9); 0 turns it off entirely (no rules evaluated, no notifications). */
   ALARMS_ENABLED: flag.default(true),
   /** Samples older than the newest event time of their site minus this never raise or clear an alarm. */

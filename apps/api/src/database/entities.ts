@@ -7,14 +7,16 @@ import { ReceiptEntity } from '../ingest/receipt.entity';
 import { RatingBaselineEntity } from '../ratings/rating-baseline.entity';
 import { RatingRevisionEntity } from '../ratings/rating-revision.entity';
 import { Rollup1dEntity, Rollup1hEntity, Rollup1mEntity } from '../telemetry/rollup.entity';
-import { SampleEntity } from '../telemetry/sample.entity';
 import { SeriesEntity } from '../telemetry/series.entity';
 import { UserEntity } from '../users/user.entity';
 
+/**
+ * Raw telemetry (`raw_batches`, `raw_chunks`) has no entity: binary payloads need a per-dialect column type and
+ * only the telemetry stores' own SQL touches them; their schema is in the ChunkedRawStorage migrations.
+ */
 export const ENTITIES = [
   SiteEntity,
   SeriesEntity,
-  SampleEntity,
   Rollup1mEntity,
   Rollup1hEntity,
   Rollup1dEntity,

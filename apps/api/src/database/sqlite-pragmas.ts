@@ -1,6 +1,9 @@
 /** Pragmas for every SQLite connection (TypeORM's and the telemetry writer's). */
 export function applySqlitePragmas(conn: { pragma: (s: string) => unknown }): void {
   // WAL + synchronous=FULL: a committed batch survives a process kill and a power cut.
+  // Before the first table exists this makes freed pages returnable (retention runs incremental_vacuum); on an
+  // older database it is recorded and takes effect at its next VACUUM.
+  conn.pragma('auto_vacuum = INCREMENTAL');
   conn.pragma('journal_mode = WAL');
   conn.pragma('synchronous = FULL');
   conn.pragma('foreign_keys = ON');

@@ -6,11 +6,12 @@ import { AppConfig } from '../config/app-config';
 import { SitesService } from '../datacenters/sites.service';
 import { MetricsService } from '../observability/metrics.service';
 import { InstanceLease } from '../telemetry/instance-lease';
+import { RawMaintenanceService } from '../telemetry/raw-maintenance.service';
 import { RollupService } from '../telemetry/rollup.service';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { TELEMETRY_STORE, type NewSeries, type TelemetryStore } from '../telemetry/telemetry-store';
-import { seriesOf, type DecodeOutcome } from './batch-decode';
+import { seriesOf, type DecodeOutcome, type DecodedBatch } from './batch-decode';
 import { IngestEvents } from './ingest-events';
 
 export interface IngestOutcome {
@@ -66,6 +67,7 @@ export class IngestService {
     private readonly config: AppConfig,
     private readonly events: IngestEvents,
     private readonly lease: InstanceLease,
+    private readonly raw: RawMaintenanceService,
   ) {}
 
   /** Refuses work beyond INGEST_MAX_INFLIGHT concurrent batches: callers get 429 + Retry-After. */
@@ -116,6 +118,61 @@ export class IngestService {
       );
     }
     b.tokens -= samples;
+  }
+
+  /**
+   * Samples older than the raw retention horizon can no longer be merged by recomputing from raw samples (those
+   * are gone), so they are taken only when they come after everything their hour bucket holds — stored or still in
+   * this instance's pending partials — which the rollup merge folds in exactly (history imports, backfills after
+   * an outage). A batch with any other such sample is refused whole (422), naming them, and nothing is stored
+   * (docs/architecture.md, "Retention").
+   */
+  private async checkBeyondRetention(batch: DecodedBatch, seriesRefs: number[]): Promise<void> {
+    const horizon = this.raw.lateHorizon(Date.now());
+    const old: number[] = [];
+    for (let j = 0; j < batch.ts.length; j++) if (batch.ts[j]! < horizon && seriesRefs[j]! >= 0) old.push(j);
+    if (old.length === 0) return;
+    const hourOf = (t: number) => t - (t % 3_600_000);
+    const ids = [...new Set(old.map((j) => seriesRefs[j]!))];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const j of old) {
+      lo = Math.min(lo, hourOf(batch.ts[j]!));
+      hi = Math.max(hi, hourOf(batch.ts[j]!));
+    }
+    const last = new Map<string, number>();
+    for (const r of await this.store.readRollups('1h', ids, lo, hi + 3_600_000))
+      last.set(`${r.seriesId}:${r.bucket}`, r.lastTs);
+    const bad: string[] = [];
+    let count = 0;
+    for (const j of old) {
+      const sid = seriesRefs[j]!;
+      const t = batch.ts[j]!;
+      const hour = hourOf(t);
+      const stored = Math.max(
+        last.get(`${sid}:${hour}`) ?? -Infinity,
+        this.rollups.pendingHourLast(sid, hour),
+      );
+      if (t > stored) continue;
+      count++;
+      if (bad.length < 20) {
+        const s = seriesOf(batch, batch.seriesIndex[j]!);
+        bad.push(`${s.metric}${s.labelKey} at ${new Date(t).toISOString()}`);
+      }
+    }
+    if (count === 0) return;
+    const days = Math.round((Date.now() - horizon) / 86_400_000);
+    throw new HttpException(
+      {
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message:
+          `${count} sample(s) are older than the raw retention (${days} days) and fall inside data their hour ` +
+          `already holds, which can no longer be merged exactly; nothing was stored: ${bad.join(', ')}` +
+          (count > bad.length ? ', …' : ''),
+      },
+      422,
+    );
   }
 
   /**
@@ -172,9 +229,18 @@ export class IngestService {
     const n = batch.ts.length;
     const seriesRefs = new Array<number>(n);
     for (let j = 0; j < n; j++) seriesRefs[j] = refOf[batch.seriesIndex[j]!]!;
-    const ts = Array.from(batch.ts);
-    const values = Array.from(batch.values);
+    let ts = Array.from(batch.ts);
+    let values = Array.from(batch.values);
     const maxTs = batch.maxTs;
+    if (batch.minTs < this.raw.lateHorizon(receivedAt)) {
+      await this.checkBeyondRetention(batch, seriesRefs);
+      // In time order, so every old sample appends to its minute, hour and day partials (exact merges).
+      const order = ts.map((_, i) => i).sort((a, b) => ts[a]! - ts[b]!);
+      const refs = seriesRefs.slice();
+      ts = order.map((i) => batch.ts[i]!);
+      values = order.map((i) => batch.values[i]!);
+      order.forEach((i, k) => (seriesRefs[k] = refs[i]!));
+    }
     let out;
     try {
       out = await this.store.writeBatch({

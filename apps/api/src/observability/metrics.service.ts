@@ -54,6 +54,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly rawMaintained = new Counter({
+    name: 'dcfleet_raw_maintenance_total',
+    help: 'Raw storage upkeep: samples compacted into chunks, chunks written, rows expired or moved by the upgrade',
+    labelNames: ['what'],
+    registers: [this.registry],
+  });
+
+  readonly rawMaintainDuration = new Histogram({
+    name: 'dcfleet_raw_maintenance_duration_seconds',
+    help: 'Duration of one raw maintenance pass',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'dcfleet_' });
   }
@@ -64,6 +78,7 @@ export class MetricsService {
     if (reason.includes('plausible range')) return 'out_of_range';
     if (reason.includes('future')) return 'future';
     if (reason.includes('backfill window')) return 'too_old';
+    if (reason.includes('raw retention')) return 'beyond_retention';
     if (reason.includes('finite number')) return 'not_a_number';
     if (reason.includes('label')) return 'bad_labels';
     if (reason.includes('"ts"') || reason.includes('timestamp')) return 'bad_timestamp';

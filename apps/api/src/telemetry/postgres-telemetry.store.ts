@@ -1,12 +1,25 @@
 import type { MetricKind } from '@dcfleet/contracts';
 import type { Pool, PoolClient } from 'pg';
-import { CopyIn, encodeSampleRows } from './pg-copy';
+import { encodeBatchPayload } from './raw-codec';
+import {
+  RAW_WINDOW_MS,
+  emptyMaintainStats,
+  forEachBatchSample,
+  mergedChunkPayload,
+  planCompaction,
+  resolveRaw,
+  siteHorizon,
+  windowOf,
+  type BatchRow,
+  type ChunkRow,
+  type MaintainStats,
+  type RawSample,
+  type RetentionPolicy,
+} from './raw-layout';
 import { fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, rowToAgg, type AggRow } from './rollup-row';
 import { SampleFloors } from './sample-floors';
 import {
-  SAMPLE_REPLACED,
-  SAMPLE_UNCHANGED,
   type BatchInput,
   type BatchOutput,
   type BucketMerge,
@@ -18,10 +31,11 @@ import {
   type RollupStep,
   type SeriesRow,
   type TelemetryStore,
-  groupByRange,
   ingestResponseJson,
   nextChainLink,
   parentsOf,
+  sampleStatus,
+  suspectSamples,
 } from './telemetry-store';
 
 /**
@@ -55,40 +69,75 @@ function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg 
   return cols.map(numArray);
 }
 
-/** Duplicate (ts, series_id): a COPY that only appended by this instance's knowledge met a stored sample. */
-function isSampleConflict(err: unknown): boolean {
-  const e = err as { code?: string; constraint?: string };
-  return e?.code === '23505' && e.constraint === 'pk_samples';
-}
-
 interface ChainRow {
   chain_seq: number;
   chain_head: string;
 }
+
+interface BatchDbRow {
+  receipt_id: number;
+  site_id: number;
+  seq: number;
+  min_ts: number;
+  max_ts: number;
+  done_below: number;
+  payload: Buffer;
+}
+
+function batchRow(r: BatchDbRow): BatchRow {
+  return {
+    receiptId: r.receipt_id,
+    siteId: r.site_id,
+    seq: r.seq,
+    minTs: r.min_ts,
+    maxTs: r.max_ts,
+    doneBelow: r.done_below,
+    payload: r.payload,
+  };
+}
+
+const BATCH_COLS = 'receipt_id, site_id, seq, min_ts, max_ts, done_below, payload';
 
 /**
  * Rollup merges per statement. Their 12 parameter arrays are built on the event loop (~4 µs per row): 20,000 rows
  * held ingest requests up for ~80 ms per statement; 5,000 keep it near 20 ms for a few more round trips.
  */
 const MERGE_CHUNK = 5_000;
-
-const COPY_SAMPLES =
-  'COPY samples (ts, series_id, value, ingested_at, receipt_id) FROM STDIN (FORMAT binary)';
+/** Chunk rewrites per compaction transaction. */
+const COMPACT_SLICE = 1_000;
+/** Level-0 samples one compaction pass takes on, per site. */
+const COMPACT_SAMPLES = 120_000;
+/** Rows one retention or upgrade statement removes or moves. */
+const EXPIRE_SLICE = 5_000;
+/** Day partitions created ahead of time. */
+const PARTITION_DAYS_AHEAD = 3;
+const DAY_MS = 86_400_000;
+/** Session advisory lock: one instance at a time compacts, moves and expires raw data. */
+const MAINTAIN_LOCK = 0x6463_7277; // 'dcrw'
 
 const UNNEST_AGG = `unnest($1::int[], $2::bigint[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
   $8::bigint[], $9::float8[], $10::bigint[], $11::float8[], $12::int[])`;
 
+function dayName(dayStart: number): string {
+  return new Date(dayStart).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+function isMissingRelation(err: unknown): boolean {
+  return (err as { code?: string })?.code === '42P01';
+}
+
 /**
- * PostgreSQL hot path: one transaction per batch. A batch that only appends (every sample newer than what this
- * instance knows stored for its series, the normal case for gateways) goes in with a binary COPY; any other
- * batch with `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`, and only when some rows already existed
- * do we look at them (last write wins). The per-site chain row is locked after the samples went in, for the
- * short tail of the transaction, so batches of one site serialise on the chain but not on the sample insert.
+ * PostgreSQL hot path: one transaction per batch, which writes one `raw_batches` row (the samples in one payload,
+ * see raw-layout.ts), the receipt and the site's chain. Samples that are not plain appends by this instance's
+ * knowledge (SampleFloors) are compared with what is stored first (last write wins). The chain row is locked for
+ * the short tail of the transaction only, so batches of one site serialise on the chain but not on the rest.
  */
 export class PostgresTelemetryStore implements TelemetryStore {
   private readonly floors = new SampleFloors();
-  /** How batches went in: binary COPY, checking insert, or COPY refused and retried with the insert. */
-  readonly writes = { copy: 0, insert: 0, retried: 0 };
+  /** How batches went in: plain appends, or with a look at stored samples first. */
+  readonly writes = { append: 0, checked: 0 };
+  /** The pre-chunk sample table may still exist (an upgraded database); learnt false once it is gone. */
+  private legacy = true;
 
   constructor(private readonly pool: Pool) {}
 
@@ -124,15 +173,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
 
   async writeBatch(input: BatchInput): Promise<BatchOutput> {
     try {
-      try {
-        return await this.writeTx(input, true);
-      } catch (err) {
-        if (!isSampleConflict(err)) throw err;
-        // Another writer stored one of these samples first: relearn these series and check every row.
-        this.floors.forget(input.seriesRefs);
-        this.writes.retried++;
-        return await this.writeTx(input, false);
-      }
+      return await this.writeTx(input);
     } catch (err) {
       // Two concurrent retries with one Idempotency-Key: the loser answers with the winner's receipt.
       if (input.idempotencyKey && (err as { constraint?: string }).constraint === 'uq_receipts_site_idem') {
@@ -147,20 +188,18 @@ export class PostgresTelemetryStore implements TelemetryStore {
   }
 
   /**
-   * BEGIN, the receipt id and, for series this instance has not seen since it started, their newest stored
-   * sample: one round trip (simple query protocol, so no parameters; ids are integers we produced). Every round
-   * trip of an ingest waits for the event loop, which another request's JSON parsing may hold for tens of
-   * milliseconds, so the write path keeps them few.
+   * BEGIN, the receipt id and, for series this instance has not seen since it started, an upper bound of their
+   * newest stored sample: one round trip (simple query protocol, so no parameters; ids are integers we produced).
    */
-  private async writeTx(input: BatchInput, mayCopy: boolean): Promise<BatchOutput> {
+  private async writeTx(input: BatchInput): Promise<BatchOutput> {
     const probe = this.floors.unknown(input.seriesRefs);
-    // The newest stored sample of a series is in its newest 1-minute rollup, or in a batch of its site that no
-    // flush has folded in yet (bounded by that batch's max_ts): both found through a key, unlike the samples.
+    // The newest stored sample of a series is in its newest hour bucket, or in a batch of its site that no flush
+    // has folded in yet (bounded by that batch's max_ts): both found through a key.
     const begin =
       "BEGIN; SELECT nextval('receipts_id_seq')::int AS id" +
       (probe.length
         ? `; SELECT u.id, GREATEST(
-               (SELECT r.last_ts FROM rollup_1m r WHERE r.series_id = u.id ORDER BY r.bucket DESC LIMIT 1),
+               (SELECT r.last_ts FROM rollup_1h r WHERE r.series_id = u.id ORDER BY r.bucket DESC LIMIT 1),
                (SELECT max(p.max_ts) FROM receipts p WHERE NOT p.rolled_up AND p.site_id = ${input.siteId})) AS ts
              FROM unnest('{${probe.join(',')}}'::int[]) AS u(id)`
         : '');
@@ -168,22 +207,13 @@ export class PostgresTelemetryStore implements TelemetryStore {
       // int8 comes back as a number (the pg type parser set in data-source.ts).
       const results = begun as { rows: { id: number; ts?: number | null }[] }[];
       for (const r of results[2]?.rows ?? []) this.floors.learn(r.id, r.ts ?? null);
-      return this.write(c, input, results[1]!.rows[0]!.id, mayCopy);
+      return this.write(c, input, results[1]!.rows[0]!.id);
     }, begin);
     if (out.kind === 'stored') this.floors.record(out.seriesIds, input.ts);
     return out;
   }
 
-  /**
-   * After BEGIN: the sample write, which also locks the site's chain row; then the receipt insert with the chain
-   * update, and COMMIT sent behind it without waiting. Three round trips for an appending batch.
-   */
-  private async write(
-    c: PoolClient,
-    input: BatchInput,
-    receiptId: number,
-    mayCopy: boolean,
-  ): Promise<BatchOutput> {
+  private async write(c: PoolClient, input: BatchInput, receiptId: number): Promise<BatchOutput> {
     if (input.idempotencyKey) {
       const { rows } = await c.query<{ response: string }>(
         'SELECT response FROM receipts WHERE site_id = $1 AND idempotency_key = $2',
@@ -236,21 +266,36 @@ export class PostgresTelemetryStore implements TelemetryStore {
       seriesIds[i] = ref >= 0 ? ref : createdSeries[-ref - 1]!.id;
     }
     const fresh = new Set(createdSeries.map((s) => s.id));
-    const copy = mayCopy && this.floors.appendsOnly(seriesIds, input.ts, fresh);
-    const { status, chain } = copy
-      ? await this.copySamples(c, input, seriesIds, receiptId)
-      : await this.insertSamples(c, input, seriesIds, receiptId);
+    const suspects = suspectSamples(this.floors, seriesIds, input.ts, fresh);
+    const stored = suspects.length
+      ? await this.storedAt(
+          c,
+          input.siteId,
+          suspects.map((i) => ({ seriesId: seriesIds[i]!, ts: input.ts[i]! })),
+        )
+      : [];
+    const status = sampleStatus(suspects, seriesIds, input.ts, input.values, stored);
+    const payload = encodeBatchPayload(seriesIds, input.ts, input.values);
+    const { rows: chainRows } = await c.query<ChainRow>(
+      'SELECT chain_seq, chain_head FROM sites WHERE id = $1 FOR UPDATE',
+      [input.siteId],
+    );
+    const chain = chainRows[0];
+    if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
     const { seq, prevHash, hash } = nextChainLink(input, chain);
     const receipt = { id: receiptId, seq, hash, prevHash };
     const response = ingestResponseJson(input, receipt);
-    // COMMIT is queued right behind the receipt, so pg sends it the moment the insert completes. If the insert
-    // fails, PostgreSQL answers that COMMIT with a rollback and the insert's error is what we throw.
+    // COMMIT is queued right behind the writes, so pg sends it the moment they complete. If they fail,
+    // PostgreSQL answers that COMMIT with a rollback and the insert's error is what we throw.
     await Promise.all([
       c.query(
         `WITH r AS (
            INSERT INTO receipts (id, site_id, seq, token_id, accepted, rejected, content_hash, prev_hash, hash, min_ts,
              max_ts, idempotency_key, response, rolled_up, received_at, instance_id)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,false,$14,$15)
+         ), b AS (
+           INSERT INTO raw_batches (receipt_id, site_id, seq, min_ts, max_ts, done_below, samples, payload)
+           SELECT $1, $2, $3, $10, $11, 0, $16, $17 WHERE $16 > 0
          )
          UPDATE sites SET chain_seq = $3, chain_head = $9 WHERE id = $2`,
         [
@@ -269,97 +314,80 @@ export class PostgresTelemetryStore implements TelemetryStore {
           response,
           input.receivedAt,
           input.instanceId,
+          n,
+          payload,
         ],
       ),
       c.query('COMMIT'),
     ]);
-    this.writes[copy ? 'copy' : 'insert']++;
+    this.writes[suspects.length ? 'checked' : 'append']++;
     return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
   }
 
   /**
-   * Appending batch: binary COPY, with the chain-row lock queued right behind it. A stored duplicate fails the
-   * COPY (pk_samples), the transaction rolls back and writeBatch retries with `insertSamples`.
+   * Stored samples at these (series, ts) of one site, last write resolved. Read in the order the compactor and
+   * the upgrade move data (legacy rows, then batches, then chunks), so a sample moved between two of these
+   * statements is seen at least once.
    */
-  private async copySamples(
+  private async storedAt(
     c: PoolClient,
-    input: BatchInput,
-    seriesIds: number[],
-    receiptId: number,
-  ): Promise<{ status: Uint8Array; chain: ChainRow }> {
-    const copy = c.query(
-      new CopyIn(
-        COPY_SAMPLES,
-        encodeSampleRows(input.ts, seriesIds, input.values, input.receivedAt, receiptId),
-      ),
+    siteId: number,
+    at: { seriesId: number; ts: number }[],
+  ): Promise<RawSample[]> {
+    let lo = Infinity;
+    let hi = -Infinity;
+    const pairs = new Map<string, { windowStart: number; seriesId: number }>();
+    const want = new Set<string>();
+    for (const a of at) {
+      if (a.ts < lo) lo = a.ts;
+      if (a.ts > hi) hi = a.ts;
+      const w = windowOf(a.ts);
+      pairs.set(`${w}:${a.seriesId}`, { windowStart: w, seriesId: a.seriesId });
+      want.add(`${a.seriesId}:${a.ts}`);
+    }
+    const ids = [...new Set(at.map((a) => a.seriesId))];
+    const legacy = await this.legacyIn(c, lo, hi + 1, ids);
+    const { rows } = await c.query<BatchDbRow>(
+      `SELECT ${BATCH_COLS} FROM raw_batches WHERE site_id = $1 AND min_ts <= $2 AND max_ts >= $3`,
+      [siteId, hi, lo],
     );
-    const lock = c.query<ChainRow>('SELECT chain_seq, chain_head FROM sites WHERE id = $1 FOR UPDATE', [
-      input.siteId,
-    ]);
-    // After a failed COPY the lock query fails too ("transaction is aborted"): the COPY's error is the one to report.
-    const [copied, locked] = await Promise.allSettled([copy.done, lock]);
-    if (copied.status === 'rejected') throw copied.reason;
-    if (locked.status === 'rejected') throw locked.reason;
-    const chain = locked.value.rows[0];
-    if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
-    return { status: new Uint8Array(input.ts.length), chain };
+    const chunks = await this.chunksAt(c, [...pairs.values()]);
+    return resolveRaw((sid, ts) => want.has(`${sid}:${ts}`), chunks, rows.map(batchRow), legacy);
   }
 
-  /** Any batch: insert what is new, then compare what already existed (last write wins). */
-  private async insertSamples(
-    c: PoolClient,
-    input: BatchInput,
-    seriesIds: number[],
-    receiptId: number,
-  ): Promise<{ status: Uint8Array; chain: ChainRow }> {
-    const n = input.ts.length;
-    const now = input.receivedAt;
-    // The insert and the chain row lock in one statement. The lock is taken after the rows went in, so batches
-    // of one site still insert concurrently and serialise only on the short tail of the transaction.
-    const { rows: insRows } = await c.query<ChainRow & { inserted: string }>(
-      `WITH ins AS (
-         INSERT INTO samples (ts, series_id, value, ingested_at, receipt_id)
-         SELECT t, s, v, $4, $5 FROM unnest($1::bigint[], $2::int[], $3::float8[]) AS u(t, s, v)
-         ON CONFLICT (ts, series_id) DO NOTHING
-         RETURNING 1
-       )
-       SELECT (SELECT count(*) FROM ins) AS inserted, chain_seq, chain_head FROM sites WHERE id = $6 FOR UPDATE`,
-      [numArray(input.ts), numArray(seriesIds), numArray(input.values), now, receiptId, input.siteId],
+  private async chunksAt(
+    c: PoolClient | Pool,
+    pairs: { windowStart: number; seriesId: number }[],
+  ): Promise<ChunkRow[]> {
+    if (pairs.length === 0) return [];
+    const { rows } = await c.query<{ window_start: number; series_id: number; payload: Buffer }>(
+      `SELECT k.window_start, k.series_id, k.payload FROM raw_chunks k
+         JOIN unnest($1::bigint[], $2::int[]) AS u(w, s) ON k.window_start = u.w AND k.series_id = u.s`,
+      [numArray(pairs.map((p) => p.windowStart)), numArray(pairs.map((p) => p.seriesId))],
     );
-    const chain = insRows[0];
-    if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
-    const status = new Uint8Array(n);
-    if (Number(chain.inserted) < n) {
-      const { rows } = await c.query<{ i: number; value: number }>(
-        `SELECT (u.i - 1)::int AS i, s.value FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY AS u(t, sid, i)
-           JOIN samples s ON s.ts = u.t AND s.series_id = u.sid
-          WHERE s.receipt_id <> $3`,
-        [numArray(input.ts), numArray(seriesIds), receiptId],
+    return rows.map((r) => ({ windowStart: r.window_start, seriesId: r.series_id, payload: r.payload }));
+  }
+
+  private async legacyIn(
+    c: PoolClient | Pool,
+    from: number,
+    to: number,
+    seriesIds: number[],
+  ): Promise<RawSample[]> {
+    if (!this.legacy) return [];
+    try {
+      const { rows } = await c.query<{ series_id: number; ts: number; value: number }>(
+        'SELECT series_id, ts, value FROM samples_legacy WHERE ts >= $1 AND ts < $2 AND series_id = ANY($3::int[])',
+        [from, to, numArray(seriesIds)],
       );
-      const changed: number[] = [];
-      for (const r of rows) {
-        if (r.value === input.values[r.i]) status[r.i] = SAMPLE_UNCHANGED;
-        else {
-          status[r.i] = SAMPLE_REPLACED;
-          changed.push(r.i);
-        }
-      }
-      if (changed.length) {
-        await c.query(
-          `UPDATE samples s SET value = u.v, ingested_at = $4, receipt_id = $5
-             FROM unnest($1::bigint[], $2::int[], $3::float8[]) AS u(t, sid, v)
-            WHERE s.ts = u.t AND s.series_id = u.sid`,
-          [
-            numArray(changed.map((i) => input.ts[i]!)),
-            numArray(changed.map((i) => seriesIds[i]!)),
-            numArray(changed.map((i) => input.values[i]!)),
-            now,
-            receiptId,
-          ],
-        );
-      }
+      return rows.map((r) => ({ seriesId: r.series_id, ts: r.ts, value: r.value, seq: 0 }));
+    } catch (err) {
+      // Only a database whose upgrade table was removed by hand gets here: the table is emptied, never dropped,
+      // so no other instance's statement can fail on it mid-transaction.
+      if (!isMissingRelation(err)) throw err;
+      this.legacy = false;
+      throw err;
     }
-    return { status, chain };
   }
 
   async flushRollups(flush: RollupFlush): Promise<FlushStats> {
@@ -421,7 +449,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
       }
       if (todo.size === 0) continue;
       const refs = [...todo.values()];
-      const aggs = step === '1m' ? await this.fromRaw(c, refs) : await this.fromFiner(c, refs);
+      const aggs = step === '1m' ? await this.fromRaw(c, refs) : await this.fromFiner(c, step, refs);
       const keep: { seriesId: number; bucket: number; agg: Agg }[] = [];
       const drop: BucketRef[] = [];
       refs.forEach((r, i) =>
@@ -455,39 +483,75 @@ export class PostgresTelemetryStore implements TelemetryStore {
   }
 
   /**
-   * Aggregates per bucket from raw samples, excluding batches other flushes have not folded in yet. Samples are
-   * keyed (ts, series_id) only, so each distinct time range is read once through the key for all its series.
+   * 1-minute buckets from raw samples: their chunks, and the batches overlapping them that a flush has folded in
+   * (batches still pending are folded in by their own flush, or repaired by recovery).
    */
   private async fromRaw(c: PoolClient, refs: BucketRef[]): Promise<(Agg | undefined)[]> {
-    const groups = groupByRange(refs);
-    const { rows } = await c.query<{ g: number; series_id: number; ts: number; value: number }>(
-      `SELECT (g.i - 1)::int AS g, s.series_id, s.ts, s.value
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS g(b, e, ids, i)
-         CROSS JOIN LATERAL (
-           SELECT x.series_id, x.ts, x.value FROM samples x
-            WHERE x.ts >= g.b AND x.ts < g.e AND x.series_id = ANY(g.ids::int[])
-              AND x.receipt_id NOT IN (SELECT id FROM receipts WHERE NOT rolled_up)
-         ) s
-        ORDER BY g.i, s.series_id, s.ts`,
-      [
-        numArray(groups.map((g) => g.bucket)),
-        numArray(groups.map((g) => g.end)),
-        groups.map((g) => numArray([...g.index.keys()])),
-      ],
+    const index = new Map<string, number>();
+    const pairs = new Map<string, { windowStart: number; seriesId: number }>();
+    let lo = Infinity;
+    let hi = -Infinity;
+    refs.forEach((r, i) => {
+      index.set(`${r.seriesId}:${r.bucket}`, i);
+      const w = windowOf(r.bucket);
+      pairs.set(`${w}:${r.seriesId}`, { windowStart: w, seriesId: r.seriesId });
+      lo = Math.min(lo, r.bucket);
+      hi = Math.max(hi, r.end);
+    });
+    const legacy = await this.legacyIn(c, lo, hi, [...new Set(refs.map((r) => r.seriesId))]);
+    const { rows } = await c.query<BatchDbRow>(
+      `SELECT ${BATCH_COLS} FROM raw_batches b WHERE b.max_ts >= $1 AND b.min_ts < $2
+          AND EXISTS (SELECT 1 FROM receipts r WHERE r.id = b.receipt_id AND r.rolled_up)`,
+      [lo, hi],
+    );
+    const chunks = await this.chunksAt(c, [...pairs.values()]);
+    const samples = resolveRaw(
+      (sid, ts) => index.has(`${sid}:${ts - (ts % 60_000)}`),
+      chunks,
+      rows.map(batchRow),
+      legacy,
     );
     return this.group(
       refs.length,
-      rows.map((r) => ({ i: groups[r.g]!.index.get(r.series_id)!, agg: single(r.ts, r.value) })),
+      samples.map((x) => ({
+        i: index.get(`${x.seriesId}:${x.ts - (x.ts % 60_000)}`)!,
+        agg: single(x.ts, x.value),
+      })),
     );
   }
 
-  private async fromFiner(c: PoolClient, refs: BucketRef[]): Promise<(Agg | undefined)[]> {
+  /**
+   * Hours from minutes; days from hours when the day is whole hours (every zone but a few), since hours are kept
+   * forever and minutes are not.
+   */
+  private async fromFiner(c: PoolClient, step: '1h' | '1d', refs: BucketRef[]): Promise<(Agg | undefined)[]> {
+    const hourly = (r: BucketRef) =>
+      step === '1d' && r.bucket % RAW_WINDOW_MS === 0 && r.end % RAW_WINDOW_MS === 0;
+    const byHours = refs.map((r, i) => ({ r, i })).filter((x) => hourly(x.r));
+    const byMinutes = refs.map((r, i) => ({ r, i })).filter((x) => !hourly(x.r));
+    const out: (Agg | undefined)[] = new Array(refs.length);
+    for (const [table, part] of [
+      ['rollup_1h', byHours],
+      ['rollup_1m', byMinutes],
+    ] as const) {
+      if (part.length === 0) continue;
+      const aggs = await this.finerRows(
+        c,
+        table,
+        part.map((x) => x.r),
+      );
+      part.forEach((x, j) => (out[x.i] = aggs[j]));
+    }
+    return out;
+  }
+
+  private async finerRows(c: PoolClient, table: string, refs: BucketRef[]): Promise<(Agg | undefined)[]> {
     const { rows } = await c.query<AggRow & { i: number }>(
       `SELECT (u.i - 1)::int AS i, ${AGG_COLS.split(', ')
         .map((col) => 'm.' + col)
         .join(', ')}
          FROM unnest($1::int[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS u(sid, b, e, i)
-         JOIN rollup_1m m ON m.series_id = u.sid AND m.bucket >= u.b AND m.bucket < u.e
+         JOIN ${table} m ON m.series_id = u.sid AND m.bucket >= u.b AND m.bucket < u.e
         ORDER BY u.i, m.bucket`,
       [
         numArray(refs.map((r) => r.seriesId)),
@@ -531,15 +595,275 @@ export class PostgresTelemetryStore implements TelemetryStore {
 
   async minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]> {
     const out: { seriesId: number; bucket: number }[] = [];
-    for (const r of receipts) {
-      if (r.minTs === null || r.maxTs === null) continue;
-      const { rows } = await this.pool.query<{ series_id: number; bucket: number }>(
-        'SELECT DISTINCT series_id, ts - (ts % 60000) AS bucket FROM samples WHERE ts >= $1 AND ts <= $2 AND receipt_id = $3',
-        [r.minTs, r.maxTs, r.id],
-      );
-      for (const row of rows) out.push({ seriesId: row.series_id, bucket: Number(row.bucket) });
+    const seen = new Set<string>();
+    const add = (seriesId: number, ts: number) => {
+      const bucket = ts - (ts % 60_000);
+      const key = `${seriesId}:${bucket}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push({ seriesId, bucket });
+      }
+    };
+    if (receipts.length === 0) return out;
+    const { rows } = await this.pool.query<BatchDbRow>(
+      `SELECT ${BATCH_COLS} FROM raw_batches WHERE receipt_id = ANY($1::int[])`,
+      [numArray(receipts.map((r) => r.id))],
+    );
+    for (const row of rows) forEachBatchSample(batchRow(row), (x) => add(x.seriesId, x.ts));
+    if (this.legacy) {
+      for (const r of receipts) {
+        if (r.minTs === null || r.maxTs === null) continue;
+        const { rows: old } = await this.pool.query<{ series_id: number; ts: number }>(
+          'SELECT series_id, ts FROM samples_legacy WHERE ts >= $1 AND ts <= $2 AND receipt_id = $3',
+          [r.minTs, r.maxTs, r.id],
+        );
+        for (const x of old) add(x.series_id, x.ts);
+      }
     }
     return out;
+  }
+
+  async readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]> {
+    const ids = new Set(seriesIds);
+    const legacy = await this.legacyIn(this.pool, from, to, seriesIds);
+    const { rows } = await this.pool.query<BatchDbRow>(
+      `SELECT ${BATCH_COLS} FROM raw_batches WHERE max_ts >= $1 AND min_ts < $2`,
+      [from, to],
+    );
+    const { rows: chunkRows } = await this.pool.query<{
+      window_start: number;
+      series_id: number;
+      payload: Buffer;
+    }>(
+      `SELECT window_start, series_id, payload FROM raw_chunks
+        WHERE window_start >= $1 AND window_start < $2 AND series_id = ANY($3::int[])`,
+      [windowOf(from), to, numArray(seriesIds)],
+    );
+    const chunks = chunkRows.map((r) => ({
+      windowStart: r.window_start,
+      seriesId: r.series_id,
+      payload: r.payload,
+    }));
+    return resolveRaw((sid, ts) => ids.has(sid) && ts >= from && ts < to, chunks, rows.map(batchRow), legacy);
+  }
+
+  /**
+   * Background upkeep, a bounded amount per call, by one instance at a time (session advisory lock): day
+   * partitions ahead, compaction of closed windows, the upgrade's move of old sample rows, and retention by
+   * dropping day partitions.
+   */
+  async maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats> {
+    const stats = emptyMaintainStats();
+    const c = await this.pool.connect();
+    try {
+      const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+        MAINTAIN_LOCK,
+      ]);
+      if (!rows[0]?.ok) return stats;
+      try {
+        await this.ensurePartitions(c, now);
+        const { rows: sites } = await c.query<{ site_id: number; newest: number }>(
+          'SELECT site_id, max(max_ts) AS newest FROM raw_batches GROUP BY site_id',
+        );
+        for (const s of sites) await this.compactSite(c, s.site_id, siteHorizon(s.newest, now), stats);
+        if (this.legacy) await this.moveLegacy(c, stats);
+        await this.expire(c, retention, stats);
+      } finally {
+        await c.query('SELECT pg_advisory_unlock($1)', [MAINTAIN_LOCK]);
+      }
+    } finally {
+      c.release();
+    }
+    return stats;
+  }
+
+  private async ensurePartitions(c: PoolClient, now: number): Promise<void> {
+    const today = Math.floor(now / DAY_MS) * DAY_MS;
+    for (let d = today; d <= today + PARTITION_DAYS_AHEAD * DAY_MS; d += DAY_MS) {
+      for (const t of ['raw_chunks', 'rollup_1m']) {
+        const name = `${t}_p${dayName(d)}`;
+        const { rows } = await c.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [name]);
+        if (rows[0]?.t) continue;
+        try {
+          await c.query(
+            `CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "${t}" FOR VALUES FROM (${d}) TO (${d + DAY_MS})` +
+              (t === 'rollup_1m' ? ' WITH (fillfactor = 70)' : ''),
+          );
+        } catch (err) {
+          // Rows for that day already sit in the default partition (written while no partition existed): they
+          // stay there and retention deletes them from it; the day goes on without its own partition.
+          if ((err as { code?: string }).code !== '23514' && (err as { code?: string }).code !== '42P07')
+            throw err;
+        }
+      }
+    }
+  }
+
+  private async compactSite(
+    c: PoolClient,
+    siteId: number,
+    horizon: number,
+    stats: MaintainStats,
+  ): Promise<void> {
+    const { rows } = await c.query<BatchDbRow & { samples: number }>(
+      `SELECT b.receipt_id, b.site_id, b.seq, b.min_ts, b.max_ts, b.done_below, b.samples, b.payload
+         FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id
+        WHERE b.site_id = $1 AND b.min_ts < $2 AND b.done_below < $2 AND r.rolled_up
+        ORDER BY b.min_ts`,
+      [siteId, horizon],
+    );
+    if (rows.length === 0) return;
+    const take: BatchRow[] = [];
+    let samples = 0;
+    for (const r of rows) {
+      take.push(batchRow(r));
+      samples += r.samples;
+      if (samples >= COMPACT_SAMPLES) {
+        stats.more = true;
+        break;
+      }
+    }
+    const plan = planCompaction(take, horizon);
+    const groups = [...plan.groups.values()];
+    for (let i = 0; i < groups.length; i += COMPACT_SLICE) {
+      // A crash between slices leaves the batches in place: compacting them again merges the same samples with
+      // the same sequence, which changes nothing.
+      await this.putChunks(c, groups.slice(i, i + COMPACT_SLICE));
+      stats.chunksWritten += Math.min(COMPACT_SLICE, groups.length - i);
+    }
+    await c.query('BEGIN');
+    try {
+      if (plan.drop.length)
+        await c.query('DELETE FROM raw_batches WHERE receipt_id = ANY($1::int[])', [numArray(plan.drop)]);
+      if (plan.advance.length)
+        await c.query('UPDATE raw_batches SET done_below = $2 WHERE receipt_id = ANY($1::int[])', [
+          numArray(plan.advance),
+          horizon,
+        ]);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    stats.batchesCompacted += plan.drop.length;
+    stats.samplesCompacted += plan.samples;
+  }
+
+  /** Merges samples into their chunks (read, merge, replace) in one transaction. */
+  private async putChunks(
+    c: PoolClient,
+    groups: {
+      windowStart: number;
+      seriesId: number;
+      samples: { ts: number; value: number; seq: number }[];
+    }[],
+  ): Promise<void> {
+    await c.query('BEGIN');
+    try {
+      const stored = await this.chunksAt(c, groups);
+      const byKey = new Map(stored.map((k) => [`${k.windowStart}:${k.seriesId}`, k.payload]));
+      const cols = {
+        w: [] as number[],
+        s: [] as number[],
+        n: [] as number[],
+        lo: [] as number[],
+        hi: [] as number[],
+      };
+      const payloads: Buffer[] = [];
+      for (const g of groups) {
+        const m = mergedChunkPayload(byKey.get(`${g.windowStart}:${g.seriesId}`), g.samples);
+        cols.w.push(g.windowStart);
+        cols.s.push(g.seriesId);
+        cols.n.push(m.n);
+        cols.lo.push(m.minTs);
+        cols.hi.push(m.maxTs);
+        payloads.push(m.payload);
+      }
+      await c.query(
+        `INSERT INTO raw_chunks (window_start, series_id, samples, min_ts, max_ts, payload)
+         SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::bigint[], $5::bigint[], $6::bytea[])
+         ON CONFLICT (window_start, series_id) DO UPDATE SET samples = EXCLUDED.samples, min_ts = EXCLUDED.min_ts,
+           max_ts = EXCLUDED.max_ts, payload = EXCLUDED.payload`,
+        [
+          numArray(cols.w),
+          numArray(cols.s),
+          numArray(cols.n),
+          numArray(cols.lo),
+          numArray(cols.hi),
+          payloads,
+        ],
+      );
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Upgrade: rows of the one-row-per-sample table into chunks, oldest first; the emptied table stays. */
+  private async moveLegacy(c: PoolClient, stats: MaintainStats): Promise<void> {
+    const limit = EXPIRE_SLICE * 4;
+    const { rows } = await c.query<{ ts: number; series_id: number; value: number }>(
+      `SELECT ts, series_id, value FROM samples_legacy ORDER BY ts LIMIT ${limit}`,
+    );
+    if (rows.length === 0) {
+      this.legacy = false;
+      return;
+    }
+    const last = rows[rows.length - 1]!.ts;
+    const full = rows.length === limit;
+    const groups = new Map<
+      string,
+      { windowStart: number; seriesId: number; samples: { ts: number; value: number; seq: number }[] }
+    >();
+    for (const r of rows) {
+      if (full && r.ts === last) continue; // the rest of that ts comes next pass
+      const w = windowOf(r.ts);
+      const key = `${w}:${r.series_id}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { windowStart: w, seriesId: r.series_id, samples: [] }));
+      g.samples.push({ ts: r.ts, value: r.value, seq: 0 }); // sequence 0: anything written since is newer
+    }
+    const list = [...groups.values()];
+    await this.putChunks(c, list);
+    await c.query('DELETE FROM samples_legacy WHERE ts < $1', [full ? last : last + 1]);
+    stats.legacyRowsMoved += list.reduce((n, g) => n + g.samples.length, 0);
+    stats.more = true;
+  }
+
+  private async expire(c: PoolClient, retention: RetentionPolicy, stats: MaintainStats): Promise<void> {
+    for (const [table, col, before] of [
+      ['raw_chunks', 'window_start', retention.rawBefore ? windowOf(retention.rawBefore) : 0],
+      ['rollup_1m', 'bucket', retention.rollup1mBefore],
+    ] as const) {
+      if (!before) continue;
+      const { rows } = await c.query<{ name: string }>(
+        `SELECT k.relname AS name FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid
+           JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = $1`,
+        [table],
+      );
+      for (const { name } of rows) {
+        const m = /_p(\d{4})(\d{2})(\d{2})$/.exec(name);
+        if (!m) continue;
+        const end = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) + DAY_MS;
+        if (end > before) continue;
+        const { rows: count } = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}"`);
+        await c.query(`DROP TABLE "${name}"`);
+        if (table === 'raw_chunks') stats.rawRowsExpired += count[0]?.n ?? 0;
+        else stats.rollup1mRowsExpired += count[0]?.n ?? 0;
+      }
+      // Data older than every partition (late backfills) sits in the default partition: deleted in slices.
+      for (;;) {
+        const r = await c.query(
+          `DELETE FROM "${table}_default" WHERE ctid IN (SELECT ctid FROM "${table}_default" WHERE ${col} < $1 LIMIT ${EXPIRE_SLICE})`,
+          [before],
+        );
+        const n = r.rowCount ?? 0;
+        if (table === 'raw_chunks') stats.rawRowsExpired += n;
+        else stats.rollup1mRowsExpired += n;
+        if (n < EXPIRE_SLICE) break;
+      }
+    }
   }
 
   async oldestPendingReceivedAt(): Promise<number | null> {

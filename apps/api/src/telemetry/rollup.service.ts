@@ -188,6 +188,16 @@ export class RollupService implements OnApplicationShutdown {
     }
   }
 
+  /** The newest ts of this instance's pending minute partials of a series within one hour (-Infinity if none). */
+  pendingHourLast(seriesId: number, hour: number): number {
+    let last = -Infinity;
+    for (let m = hour; m < hour + 3_600_000; m += 60_000) {
+      const p = this.partials.get(bucketKey(seriesId, m));
+      if (p && p.agg.lastTs > last) last = p.agg.lastTs;
+    }
+    return last;
+  }
+
   /** Hour and day partials from the minute partials: minutes are disjoint, so they combine exactly. */
   private rollUp(minutes: Iterable<Partial>, level: '1h' | '1d'): Partial[] {
     const out = new Map<number, Partial>();

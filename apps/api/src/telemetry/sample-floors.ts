@@ -36,6 +36,11 @@ export class SampleFloors {
     if (Number.isNaN(cur) || ts > cur) this.set(seriesId, ts);
   }
 
+  /** True when `ts` is newer than everything known stored for the series (false when unknown). */
+  isAppend(seriesId: number, ts: number): boolean {
+    return ts > this.at(seriesId);
+  }
+
   /** True when every sample is newer than everything known stored for its series (series ids, not refs). */
   appendsOnly(seriesIds: readonly number[], ts: readonly number[], fresh: ReadonlySet<number>): boolean {
     for (let i = 0; i < ts.length; i++) {

@@ -2,6 +2,23 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { MetricKind } from '@dcfleet/contracts';
 import { fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, rowToAgg, type AggRow, aggParams } from './rollup-row';
+import { encodeBatchPayload } from './raw-codec';
+import {
+  RAW_WINDOW_MS,
+  emptyMaintainStats,
+  forEachBatchSample,
+  mergedChunkPayload,
+  planCompaction,
+  resolveRaw,
+  siteHorizon,
+  windowOf,
+  type BatchRow,
+  type ChunkRow,
+  type MaintainStats,
+  type RawSample,
+  type RetentionPolicy,
+} from './raw-layout';
+import { SampleFloors } from './sample-floors';
 import {
   SAMPLE_NEW,
   SAMPLE_REPLACED,
@@ -19,27 +36,59 @@ import {
   type TelemetryStore,
   ingestResponseJson,
   nextChainLink,
-  groupByRange,
   parentsOf,
+  sampleStatus,
+  suspectSamples,
 } from './telemetry-store';
 
 type Stmt = BetterSqlite3.Statement;
 
-const CHUNK = 200;
-const MERGE_CHUNK = 4000; // rollup upserts per transaction before the event loop gets a turn // rows per multi-row INSERT: fewer JS↔C crossings, well under SQLite's variable limit
+const MERGE_CHUNK = 4000; // rollup upserts per transaction before the event loop gets a turn
+/** Chunk rewrites per compaction transaction: ~20–40 µs each, so a transaction holds the writer for ~20 ms. */
+const COMPACT_SLICE = 600;
+/** Level-0 samples one compaction pass takes on, per site. */
+const COMPACT_SAMPLES = 120_000;
+/** Rows one retention or upgrade transaction removes or moves. */
+const EXPIRE_SLICE = 5_000;
+
+const yieldLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+interface BatchDbRow {
+  receipt_id: number;
+  site_id: number;
+  seq: number;
+  min_ts: number;
+  max_ts: number;
+  done_below: number;
+  payload: Uint8Array;
+}
+
+function batchRow(r: BatchDbRow): BatchRow {
+  return {
+    receiptId: r.receipt_id,
+    siteId: r.site_id,
+    seq: r.seq,
+    minTs: r.min_ts,
+    maxTs: r.max_ts,
+    doneBelow: r.done_below,
+    payload: r.payload,
+  };
+}
 
 /**
  * SQLite hot path: one synchronous transaction per batch with prepared statements (better-sqlite3 is
  * synchronous, so nothing else runs on the event loop while a batch commits — no interleaving to guard).
  */
 export class SqliteTelemetryStore implements TelemetryStore {
-  private readonly insertChunk: Stmt;
-  private readonly insertOne: Stmt;
   private readonly s: Record<string, Stmt>;
+  private readonly floors = new SampleFloors();
+  /** The pre-chunk sample table is still being moved (an upgraded database). */
+  private legacy: boolean;
   private readonly merge: Record<RollupStep, Stmt>;
   private readonly overwrite: Record<RollupStep, Stmt>;
   private readonly deleteBucket: Record<RollupStep, Stmt>;
   private readonly finerRows: Record<'1h' | '1d', Stmt>;
+  private readonly finer1dFromMinutes: Stmt;
   private readonly writeTx: BetterSqlite3.Transaction<(input: BatchInput) => BatchOutput>;
   private readonly mergeTx: (step: RollupStep, chunk: BucketMerge[]) => BucketMerge[];
   private readonly finalTx: (
@@ -49,13 +98,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
   ) => void;
 
   constructor(private readonly db: BetterSqlite3.Database) {
-    const values = Array.from({ length: CHUNK }, () => '(?,?,?,?,?)').join(',');
-    this.insertChunk = db.prepare(
-      `INSERT OR IGNORE INTO samples (ts, series_id, value, ingested_at, receipt_id) VALUES ${values}`,
-    );
-    this.insertOne = db.prepare(
-      'INSERT OR IGNORE INTO samples (ts, series_id, value, ingested_at, receipt_id) VALUES (?,?,?,?,?)',
-    );
+    this.legacy = !!db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'samples_legacy'")
+      .get();
     this.s = {
       idem: db.prepare('SELECT response FROM receipts WHERE site_id = ? AND idempotency_key = ?'),
       chain: db.prepare('SELECT chain_seq, chain_head FROM sites WHERE id = ?'),
@@ -69,20 +114,47 @@ export class SqliteTelemetryStore implements TelemetryStore {
            idempotency_key, response, rolled_up, received_at, instance_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,'',0,?,?)`,
       ),
       setResponse: db.prepare('UPDATE receipts SET response = ? WHERE id = ?'),
-      existing: db.prepare('SELECT value, receipt_id FROM samples WHERE ts = ? AND series_id = ?'),
-      replace: db.prepare(
-        'UPDATE samples SET value = ?, ingested_at = ?, receipt_id = ? WHERE ts = ? AND series_id = ?',
-      ),
       markRolled: db.prepare('UPDATE receipts SET rolled_up = 1 WHERE id = ?'),
-      raw: db.prepare(
-        `SELECT series_id, ts, value FROM samples WHERE ts >= ? AND ts < ?
-           AND receipt_id NOT IN (SELECT id FROM receipts WHERE rolled_up = 0) ORDER BY ts`,
+      insertBatch: db.prepare(
+        'INSERT INTO raw_batches (receipt_id, site_id, seq, min_ts, max_ts, done_below, samples, payload) VALUES (?,?,?,?,?,0,?,?)',
       ),
-      pending: db.prepare(
-        'SELECT id, instance_id, site_id, min_ts, max_ts, received_at FROM receipts WHERE rolled_up = 0 AND id > ? ORDER BY id LIMIT ?',
+      batchesOfSite: db.prepare(
+        `SELECT receipt_id, site_id, seq, min_ts, max_ts, done_below, payload FROM raw_batches
+          WHERE site_id = ? AND min_ts <= ? AND max_ts >= ?`,
       ),
-      bucketsOfReceipt: db.prepare(
-        'SELECT DISTINCT series_id, (ts - (ts % 60000)) AS bucket FROM samples WHERE ts >= ? AND ts <= ? AND receipt_id = ?',
+      batchesIn: db.prepare(
+        `SELECT receipt_id, site_id, seq, min_ts, max_ts, done_below, payload FROM raw_batches
+          WHERE max_ts >= ? AND min_ts <= ?`,
+      ),
+      batchOf: db.prepare(
+        'SELECT receipt_id, site_id, seq, min_ts, max_ts, done_below, payload FROM raw_batches WHERE receipt_id = ?',
+      ),
+      chunk: db.prepare('SELECT payload FROM raw_chunks WHERE window_start = ? AND series_id = ?'),
+      putChunk: db.prepare(
+        'INSERT OR REPLACE INTO raw_chunks (window_start, series_id, samples, min_ts, max_ts, payload) VALUES (?,?,?,?,?,?)',
+      ),
+      rolledUp: db.prepare('SELECT rolled_up FROM receipts WHERE id = ?'),
+      newestHour: db.prepare(
+        'SELECT last_ts FROM rollup_1h WHERE series_id = ? ORDER BY bucket DESC LIMIT 1',
+      ),
+      pendingMax: db.prepare('SELECT MAX(max_ts) AS t FROM receipts WHERE rolled_up = 0 AND site_id = ?'),
+      sitesWithBatches: db.prepare('SELECT DISTINCT site_id FROM raw_batches'),
+      siteNewest: db.prepare('SELECT MAX(max_ts) AS t FROM raw_batches WHERE site_id = ?'),
+      compactable: db.prepare(
+        `SELECT b.receipt_id, b.site_id, b.seq, b.min_ts, b.max_ts, b.done_below, b.samples, b.payload
+           FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id
+          WHERE b.site_id = ? AND b.min_ts < ? AND b.done_below < ? AND r.rolled_up = 1
+          ORDER BY b.min_ts`,
+      ),
+      dropBatch: db.prepare('DELETE FROM raw_batches WHERE receipt_id = ?'),
+      advanceBatch: db.prepare('UPDATE raw_batches SET done_below = ? WHERE receipt_id = ?'),
+      expireChunks: db.prepare(
+        `DELETE FROM raw_chunks WHERE (window_start, series_id) IN
+           (SELECT window_start, series_id FROM raw_chunks WHERE window_start < ? LIMIT ${EXPIRE_SLICE})`,
+      ),
+      maxSeries: db.prepare('SELECT MAX(id) AS id FROM series'),
+      expireMinutes: db.prepare(
+        'DELETE FROM rollup_1m WHERE series_id >= ? AND series_id < ? AND bucket < ?',
       ),
       oldestPending: db.prepare('SELECT MIN(received_at) AS t FROM receipts WHERE rolled_up = 0'),
       series: db.prepare('SELECT id, site_id, metric, labels, kind FROM series'),
@@ -130,10 +202,14 @@ export class SqliteTelemetryStore implements TelemetryStore {
       '1h': db.prepare(
         `SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
       ),
+      // Days from hours when the day is whole hours (every zone but a few): hours are kept forever, minutes are not.
       '1d': db.prepare(
-        `SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
+        `SELECT ${AGG_COLS} FROM rollup_1h WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
       ),
     };
+    this.finer1dFromMinutes = db.prepare(
+      `SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
+    );
     this.writeTx = db.transaction((input: BatchInput) => this.write(input));
     this.mergeTx = db.transaction((step: RollupStep, chunk: BucketMerge[]) => this.mergeChunk(step, chunk));
     this.finalTx = db.transaction(
@@ -162,7 +238,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
   async writeBatch(input: BatchInput): Promise<BatchOutput> {
     // IMMEDIATE: take the write lock up front so busy_timeout applies (a deferred transaction that reads
     // first fails at once when another connection holds the lock).
-    return this.writeTx.immediate(input);
+    const out = this.writeTx.immediate(input);
+    if (out.kind === 'stored') this.floors.record(out.seriesIds, input.ts);
+    return out;
   }
 
   private write(input: BatchInput): BatchOutput {
@@ -209,43 +287,89 @@ export class SqliteTelemetryStore implements TelemetryStore {
       const ref = input.seriesRefs[i]!;
       seriesIds[i] = ref >= 0 ? ref : createdSeries[-ref - 1]!.id;
     }
-    const status = new Uint8Array(n); // SAMPLE_NEW
-    const now = input.receivedAt;
-    let inserted = 0;
-    let i = 0;
-    const params = new Array<number>(CHUNK * 5);
-    for (; i + CHUNK <= n; i += CHUNK) {
-      for (let j = 0; j < CHUNK; j++) {
-        const k = i + j;
-        const p = j * 5;
-        params[p] = input.ts[k]!;
-        params[p + 1] = seriesIds[k]!;
-        params[p + 2] = input.values[k]!;
-        params[p + 3] = now;
-        params[p + 4] = receiptId;
-      }
-      inserted += this.insertChunk.run(params).changes;
-    }
-    for (; i < n; i++)
-      inserted += this.insertOne.run(input.ts[i], seriesIds[i], input.values[i], now, receiptId).changes;
-
-    if (inserted < n) {
-      // Some (series, ts) existed already: last write wins, identical resends change nothing.
-      for (let k = 0; k < n; k++) {
-        const row = this.s.existing!.get(input.ts[k], seriesIds[k]) as { value: number; receipt_id: number };
-        if (row.receipt_id === receiptId) continue;
-        if (row.value === input.values[k]) {
-          status[k] = SAMPLE_UNCHANGED;
-        } else {
-          this.s.replace!.run(input.values[k], now, receiptId, input.ts[k], seriesIds[k]);
-          status[k] = SAMPLE_REPLACED;
-        }
-      }
+    // Status per sample: appends (newer than anything stored for the series) need no lookup; the rest are
+    // compared with what is stored (last write wins, identical resends change nothing).
+    for (const id of this.floors.unknown(seriesIds))
+      this.floors.learn(id, this.newestStored(id, input.siteId));
+    const fresh = new Set(createdSeries.map((c) => c.id));
+    const suspects = suspectSamples(this.floors, seriesIds, input.ts, fresh);
+    const status = sampleStatus(
+      suspects,
+      seriesIds,
+      input.ts,
+      input.values,
+      suspects.length
+        ? this.storedAt(
+            input.siteId,
+            suspects.map((i) => ({ seriesId: seriesIds[i]!, ts: input.ts[i]! })),
+          )
+        : [],
+    );
+    if (n > 0) {
+      this.s.insertBatch!.run(
+        receiptId,
+        input.siteId,
+        seq,
+        input.minTs,
+        input.maxTs,
+        n,
+        encodeBatchPayload(seriesIds, input.ts, input.values),
+      );
     }
     const response = ingestResponseJson(input, receipt);
     this.s.setResponse!.run(response, receiptId);
     this.s.setChain!.run(seq, hash, input.siteId);
     return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
+  }
+
+  /**
+   * An upper bound of the newest stored ts of a series: its newest hour bucket, or a batch of its site no flush
+   * has folded in yet. Both through a key.
+   */
+  private newestStored(seriesId: number, siteId: number): number | null {
+    const h = this.s.newestHour!.get(seriesId) as { last_ts: number } | undefined;
+    const p = this.s.pendingMax!.get(siteId) as { t: number | null };
+    const ts = Math.max(h?.last_ts ?? -Infinity, p.t ?? -Infinity);
+    return ts === -Infinity ? null : ts;
+  }
+
+  /** Stored samples at these (series, ts) of one site, last write resolved. */
+  private storedAt(siteId: number, at: { seriesId: number; ts: number }[]): RawSample[] {
+    let lo = Infinity;
+    let hi = -Infinity;
+    const pairs = new Map<string, { windowStart: number; seriesId: number }>();
+    const want = new Set<string>();
+    for (const a of at) {
+      if (a.ts < lo) lo = a.ts;
+      if (a.ts > hi) hi = a.ts;
+      const w = windowOf(a.ts);
+      pairs.set(`${w}:${a.seriesId}`, { windowStart: w, seriesId: a.seriesId });
+      want.add(`${a.seriesId}:${a.ts}`);
+    }
+    const batches = (this.s.batchesOfSite!.all(siteId, hi, lo) as BatchDbRow[]).map(batchRow);
+    return resolveRaw(
+      (seriesId, ts) => want.has(`${seriesId}:${ts}`),
+      this.chunksAt(pairs.values()),
+      batches,
+      this.legacyIn(lo, hi + 1),
+    );
+  }
+
+  private chunksAt(pairs: Iterable<{ windowStart: number; seriesId: number }>): ChunkRow[] {
+    const out: ChunkRow[] = [];
+    for (const p of pairs) {
+      const row = this.s.chunk!.get(p.windowStart, p.seriesId) as { payload: Uint8Array } | undefined;
+      if (row) out.push({ windowStart: p.windowStart, seriesId: p.seriesId, payload: row.payload });
+    }
+    return out;
+  }
+
+  private legacyIn(from: number, to: number): RawSample[] {
+    if (!this.legacy) return [];
+    const rows = this.db
+      .prepare('SELECT series_id, ts, value FROM samples_legacy WHERE ts >= ? AND ts < ?')
+      .all(from, to) as { series_id: number; ts: number; value: number }[];
+    return rows.map((r) => ({ seriesId: r.series_id, ts: r.ts, value: r.value, seq: 0 }));
   }
 
   /**
@@ -320,24 +444,46 @@ export class SqliteTelemetryStore implements TelemetryStore {
     }
   }
 
-  /** Samples are keyed (ts, series_id) only: each distinct minute is read once for all its series. */
+  /**
+   * 1-minute buckets from raw samples: their chunks, and the batches overlapping them that a flush has folded in
+   * (batches still pending are folded in by their own flush, or repaired by recovery).
+   */
   private fromRaw(refs: BucketRef[]): (Agg | undefined)[] {
+    if (refs.length === 0) return [];
+    const index = new Map<string, number>();
+    const pairs = new Map<string, { windowStart: number; seriesId: number }>();
+    let lo = Infinity;
+    let hi = -Infinity;
+    refs.forEach((r, i) => {
+      index.set(`${r.seriesId}:${r.bucket}`, i);
+      const w = windowOf(r.bucket);
+      pairs.set(`${w}:${r.seriesId}`, { windowStart: w, seriesId: r.seriesId });
+      lo = Math.min(lo, r.bucket);
+      hi = Math.max(hi, r.end);
+    });
+    const batches = (this.s.batchesIn!.all(lo, hi - 1) as BatchDbRow[])
+      .filter(
+        (b) => (this.s.rolledUp!.get(b.receipt_id) as { rolled_up: number } | undefined)?.rolled_up === 1,
+      )
+      .map(batchRow);
+    const samples = resolveRaw(
+      (seriesId, ts) => index.has(`${seriesId}:${ts - (ts % 60_000)}`),
+      this.chunksAt(pairs.values()),
+      batches,
+      this.legacyIn(lo, hi),
+    );
     const parts: Agg[][] = refs.map(() => []);
-    for (const g of groupByRange(refs)) {
-      for (const row of this.s.raw!.iterate(g.bucket, g.end) as Iterable<{
-        series_id: number;
-        ts: number;
-        value: number;
-      }>) {
-        const i = g.index.get(row.series_id);
-        if (i !== undefined) parts[i]!.push(single(row.ts, row.value));
-      }
-    }
+    for (const x of samples)
+      parts[index.get(`${x.seriesId}:${x.ts - (x.ts % 60_000)}`)!]!.push(single(x.ts, x.value));
     return parts.map((p) => fromOrdered(p));
   }
 
   private fromFiner(step: '1h' | '1d', r: BucketRef): Agg | undefined {
-    const rows = this.finerRows[step].all(r.seriesId, r.bucket, r.end) as AggRow[];
+    const stmt =
+      step === '1d' && (r.bucket % RAW_WINDOW_MS !== 0 || r.end % RAW_WINDOW_MS !== 0)
+        ? this.finer1dFromMinutes
+        : this.finerRows[step];
+    const rows = stmt.all(r.seriesId, r.bucket, r.end) as AggRow[];
     return fromOrdered(rows.map(rowToAgg));
   }
 
@@ -363,14 +509,171 @@ export class SqliteTelemetryStore implements TelemetryStore {
   async minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]> {
     const out: { seriesId: number; bucket: number }[] = [];
     for (const r of receipts) {
-      if (r.minTs === null || r.maxTs === null) continue;
-      const rows = this.s.bucketsOfReceipt!.all(r.minTs, r.maxTs, r.id) as {
-        series_id: number;
-        bucket: number;
-      }[];
-      for (const row of rows) out.push({ seriesId: row.series_id, bucket: row.bucket });
+      const seen = new Set<string>();
+      const add = (seriesId: number, ts: number) => {
+        const bucket = ts - (ts % 60_000);
+        const key = `${seriesId}:${bucket}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push({ seriesId, bucket });
+        }
+      };
+      const row = this.s.batchOf!.get(r.id) as BatchDbRow | undefined;
+      if (row) forEachBatchSample(batchRow(row), (x) => add(x.seriesId, x.ts));
+      if (this.legacy && r.minTs !== null && r.maxTs !== null) {
+        const rows = this.db
+          .prepare('SELECT series_id, ts FROM samples_legacy WHERE ts >= ? AND ts <= ? AND receipt_id = ?')
+          .all(r.minTs, r.maxTs, r.id) as { series_id: number; ts: number }[];
+        for (const x of rows) add(x.series_id, x.ts);
+      }
     }
     return out;
+  }
+
+  /** Raw samples of some series in [from, to), last write resolved (tests, tools). */
+  async readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]> {
+    const ids = new Set(seriesIds);
+    const legacy = this.legacyIn(from, to);
+    const batches = (this.s.batchesIn!.all(from, to - 1) as BatchDbRow[]).map(batchRow);
+    const chunks = (
+      this.db
+        .prepare(
+          'SELECT window_start, series_id, payload FROM raw_chunks WHERE window_start >= ? AND window_start < ?',
+        )
+        .all(windowOf(from), to) as { window_start: number; series_id: number; payload: Uint8Array }[]
+    )
+      .filter((r) => ids.has(r.series_id))
+      .map((r) => ({ windowStart: r.window_start, seriesId: r.series_id, payload: r.payload }));
+    return resolveRaw((sid, ts) => ids.has(sid) && ts >= from && ts < to, chunks, batches, legacy);
+  }
+
+  /**
+   * Background upkeep, a bounded amount per call: compacts closed windows into chunks, moves rows of the
+   * pre-chunk table (upgrade), and applies retention. Runs on the writer in short transactions with the event
+   * loop released in between, so ingest batches interleave.
+   */
+  async maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats> {
+    const stats = emptyMaintainStats();
+    for (const { site_id: siteId } of this.s.sitesWithBatches!.all() as { site_id: number }[]) {
+      const newest = (this.s.siteNewest!.get(siteId) as { t: number | null }).t;
+      if (newest === null) continue;
+      const horizon = siteHorizon(newest, now);
+      await this.compactSite(siteId, horizon, stats);
+    }
+    if (this.legacy) await this.moveLegacy(stats);
+    await this.expire(retention, stats);
+    return stats;
+  }
+
+  private async compactSite(siteId: number, horizon: number, stats: MaintainStats): Promise<void> {
+    const rows = this.s.compactable!.all(siteId, horizon, horizon) as (BatchDbRow & { samples: number })[];
+    if (rows.length === 0) return;
+    const take: BatchRow[] = [];
+    let samples = 0;
+    for (const r of rows) {
+      take.push(batchRow(r));
+      samples += r.samples;
+      if (samples >= COMPACT_SAMPLES) {
+        stats.more = true;
+        break;
+      }
+    }
+    const plan = planCompaction(take, horizon);
+    const groups = [...plan.groups.values()];
+    const writeSlice = this.db.transaction((slice: typeof groups) => {
+      for (const g of slice) {
+        const stored = this.s.chunk!.get(g.windowStart, g.seriesId) as { payload: Uint8Array } | undefined;
+        const c = mergedChunkPayload(stored?.payload, g.samples);
+        this.s.putChunk!.run(g.windowStart, g.seriesId, c.n, c.minTs, c.maxTs, c.payload);
+      }
+    });
+    for (let i = 0; i < groups.length; i += COMPACT_SLICE) {
+      // A crash between slices leaves the batches in place: compacting them again merges the same samples with
+      // the same sequence, which changes nothing.
+      writeSlice.immediate(groups.slice(i, i + COMPACT_SLICE));
+      stats.chunksWritten += Math.min(COMPACT_SLICE, groups.length - i);
+      await yieldLoop();
+    }
+    this.db
+      .transaction(() => {
+        for (const id of plan.drop) this.s.dropBatch!.run(id);
+        for (const id of plan.advance) this.s.advanceBatch!.run(horizon, id);
+      })
+      .immediate();
+    stats.batchesCompacted += plan.drop.length;
+    stats.samplesCompacted += plan.samples;
+  }
+
+  /** Upgrade: rows of the one-row-per-sample table into chunks, oldest first, then the table goes. */
+  private async moveLegacy(stats: MaintainStats): Promise<void> {
+    const rows = this.db
+      .prepare(`SELECT ts, series_id, value FROM samples_legacy ORDER BY ts LIMIT ${EXPIRE_SLICE * 4}`)
+      .all() as { ts: number; series_id: number; value: number }[];
+    if (rows.length === 0) {
+      this.db.prepare('DROP TABLE samples_legacy').run();
+      this.legacy = false;
+      return;
+    }
+    const last = rows[rows.length - 1]!.ts;
+    const groups = new Map<
+      string,
+      { windowStart: number; seriesId: number; samples: { ts: number; value: number; seq: number }[] }
+    >();
+    for (const r of rows) {
+      if (r.ts === last && rows.length === EXPIRE_SLICE * 4) continue; // the rest of that ts comes next pass
+      const w = windowOf(r.ts);
+      const key = `${w}:${r.series_id}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { windowStart: w, seriesId: r.series_id, samples: [] }));
+      // Sequence 0: anything written since the upgrade is newer.
+      g.samples.push({ ts: r.ts, value: r.value, seq: 0 });
+    }
+    const moved = [...groups.values()].reduce((n, g) => n + g.samples.length, 0);
+    const upTo = moved === rows.length ? last + 1 : last;
+    this.db
+      .transaction(() => {
+        for (const g of groups.values()) {
+          const stored = this.s.chunk!.get(g.windowStart, g.seriesId) as { payload: Uint8Array } | undefined;
+          const c = mergedChunkPayload(stored?.payload, g.samples);
+          this.s.putChunk!.run(g.windowStart, g.seriesId, c.n, c.minTs, c.maxTs, c.payload);
+        }
+        this.db.prepare('DELETE FROM samples_legacy WHERE ts < ?').run(upTo);
+      })
+      .immediate();
+    stats.legacyRowsMoved += moved;
+    stats.more = true;
+    await yieldLoop();
+  }
+
+  private expireCursor = 0;
+
+  private async expire(retention: RetentionPolicy, stats: MaintainStats): Promise<void> {
+    if (retention.rawBefore > 0) {
+      const before = windowOf(retention.rawBefore);
+      for (;;) {
+        const n = this.s.expireChunks!.run(before).changes;
+        stats.rawRowsExpired += n;
+        if (n < EXPIRE_SLICE) break;
+        await yieldLoop();
+      }
+    }
+    if (retention.rollup1mBefore > 0) {
+      // Minute rows are keyed by series first: expire a range of series per transaction, round-robin.
+      const max = (this.s.maxSeries!.get() as { id: number | null }).id ?? 0;
+      const span = 200;
+      for (let done = 0; done <= max; done += span) {
+        if (this.expireCursor > max) this.expireCursor = 0;
+        const n = this.s.expireMinutes!.run(
+          this.expireCursor,
+          this.expireCursor + span,
+          retention.rollup1mBefore,
+        ).changes;
+        stats.rollup1mRowsExpired += n;
+        this.expireCursor += span;
+        if (n) await yieldLoop();
+      }
+    }
+    if (stats.rawRowsExpired + stats.rollup1mRowsExpired > 0) this.db.pragma('incremental_vacuum(2000)');
   }
 
   async oldestPendingReceivedAt(): Promise<number | null> {

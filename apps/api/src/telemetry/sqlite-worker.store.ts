@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../common/ts-worker';
+import type { MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
 import { packFlush, type WorkerRequest, type WorkerResponse } from './sqlite-worker.protocol';
 import type {
   BatchInput,
@@ -88,6 +89,14 @@ export class SqliteWorkerStore implements TelemetryStore {
 
   readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]> {
     return this.call('readRollups', [step, seriesIds, from, to]);
+  }
+
+  readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]> {
+    return this.call('readRaw', [seriesIds, from, to]);
+  }
+
+  maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats> {
+    return this.call('maintain', [now, retention]);
   }
 
   ping(): Promise<void> {

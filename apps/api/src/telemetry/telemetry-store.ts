@@ -1,6 +1,8 @@
 import { GENESIS_HASH, type IngestRejection, type IngestResponse, type MetricKind } from '@dcfleet/contracts';
 import { receiptHash } from '../ingest/receipt-hash';
 import type { Agg } from './rollup-math';
+import type { MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
+import type { SampleFloors } from './sample-floors';
 
 export type RollupStep = '1m' | '1h' | '1d';
 
@@ -157,6 +159,10 @@ export interface TelemetryStore {
   minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]>;
   oldestPendingReceivedAt(): Promise<number | null>;
   readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]>;
+  /** Raw samples of these series in [from, to), last write resolved, sorted by series then ts. */
+  readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]>;
+  /** One bounded pass of compaction, upgrade and retention (see raw-layout.ts). */
+  maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats>;
   ping(): Promise<void>;
   /** Releases resources (the SQLite writer thread). */
   close?(): Promise<void>;
@@ -197,4 +203,42 @@ export function ingestResponseJson(
     receipt: { id: String(receipt.id), seq: receipt.seq, hash: receipt.hash, prevHash: receipt.prevHash },
   };
   return JSON.stringify(body);
+}
+
+/**
+ * Samples that may already be stored: not newer than what is known stored for their series (SampleFloors), in a
+ * series that existed before this batch. Everything else is a plain append.
+ */
+export function suspectSamples(
+  floors: SampleFloors,
+  seriesIds: readonly number[],
+  ts: readonly number[],
+  fresh: ReadonlySet<number>,
+): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const id = seriesIds[i]!;
+    if (!floors.isAppend(id, ts[i]!) && !fresh.has(id)) out.push(i);
+  }
+  return out;
+}
+
+/** New / unchanged / replaced per sample, given the stored samples found at the suspects' (series, ts). */
+export function sampleStatus(
+  suspects: readonly number[],
+  seriesIds: readonly number[],
+  ts: readonly number[],
+  values: readonly number[],
+  stored: readonly RawSample[],
+): Uint8Array {
+  const status = new Uint8Array(ts.length); // SAMPLE_NEW
+  if (suspects.length === 0 || stored.length === 0) return status;
+  const at = new Map<string, number>();
+  for (const s of stored) at.set(`${s.seriesId}:${s.ts}`, s.value);
+  for (const i of suspects) {
+    const v = at.get(`${seriesIds[i]}:${ts[i]}`);
+    if (v === undefined) continue;
+    status[i] = v === values[i] ? SAMPLE_UNCHANGED : SAMPLE_REPLACED;
+  }
+  return status;
 }

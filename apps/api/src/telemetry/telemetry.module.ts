@@ -5,6 +5,7 @@ import { SiteEntity } from '../datacenters/site.entity';
 import { SitesService } from '../datacenters/sites.service';
 import { InstanceLease } from './instance-lease';
 import { PostgresTelemetryStore } from './postgres-telemetry.store';
+import { RawMaintenanceService } from './raw-maintenance.service';
 import { RollupService } from './rollup.service';
 import { SeriesQueryService } from './series-query.service';
 import { SeriesRegistry } from './series-registry';
@@ -30,6 +31,7 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
     SeriesRegistry,
     InstanceLease,
     RollupService,
+    RawMaintenanceService,
     SnapshotService,
     SeriesQueryService,
     SitesService,
@@ -39,6 +41,7 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
     InstanceLease,
     SeriesRegistry,
     RollupService,
+    RawMaintenanceService,
     SnapshotService,
     SeriesQueryService,
     SitesService,
@@ -51,6 +54,7 @@ export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShu
     private readonly snapshots: SnapshotService,
     private readonly sites: SitesService,
     private readonly lease: InstanceLease,
+    private readonly raw: RawMaintenanceService,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 
@@ -63,10 +67,12 @@ export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShu
     await this.rollups.recover(this.rollups.recoveryGraceMs());
     await this.snapshots.warmUp();
     this.rollups.start();
+    this.raw.start();
   }
 
   /** Last flush first (idempotent), then the writer thread goes. */
   async onApplicationShutdown(): Promise<void> {
+    await this.raw.onApplicationShutdown();
     await this.rollups.onApplicationShutdown();
     await this.store.close?.();
     await this.lease.stop();

@@ -1,6 +1,10 @@
 import Database from 'better-sqlite3';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DbHandle } from '../../src/database/db-handle';
+import { PostgresTelemetryStore } from '../../src/telemetry/postgres-telemetry.store';
+import type { RawSample } from '../../src/telemetry/raw-layout';
+import { SqliteTelemetryStore } from '../../src/telemetry/sqlite-telemetry.store';
+import { TELEMETRY_STORE, type TelemetryStore } from '../../src/telemetry/telemetry-store';
 import type { TestApp } from './harness';
 
 /** Runs a read query on the app's own connection (SQLite handle or pg pool). No parameters: test SQL only. */
@@ -64,4 +68,76 @@ export async function openDirect(databaseUrl: string): Promise<DirectDb> {
     query: async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[],
     close: () => c.end(),
   };
+}
+
+/** Far enough in the future for "every raw sample". */
+const END_OF_TIME = 2 ** 50;
+
+export interface StoredSample extends RawSample {
+  siteId: number;
+  metric: string;
+  /** The receipt that wrote the stored value. */
+  receiptId: number;
+}
+
+async function withReceipts(
+  query: <T>(sql: string) => Promise<T[]>,
+  read: (ids: number[]) => Promise<RawSample[]>,
+): Promise<StoredSample[]> {
+  const series = await query<{ id: number | string; site_id: number | string; metric: string }>(
+    'SELECT id, site_id, metric FROM series',
+  );
+  const receipts = await query<{ id: number | string; site_id: number | string; seq: number | string }>(
+    'SELECT id, site_id, seq FROM receipts',
+  );
+  const bySeries = new Map(
+    series.map((r) => [Number(r.id), { siteId: Number(r.site_id), metric: r.metric }]),
+  );
+  const receiptOf = new Map(receipts.map((r) => [`${Number(r.site_id)}:${Number(r.seq)}`, Number(r.id)]));
+  const raw = await read(series.map((r) => Number(r.id)));
+  return raw.map((x) => {
+    const s = bySeries.get(x.seriesId)!;
+    return {
+      ...x,
+      siteId: s.siteId,
+      metric: s.metric,
+      receiptId: receiptOf.get(`${s.siteId}:${x.seq}`) ?? 0,
+    };
+  });
+}
+
+/** Every stored raw sample of the app (chunks and batches, last write resolved), with series and receipt. */
+export async function rawSamples(t: TestApp): Promise<StoredSample[]> {
+  const store = t.app.get<TelemetryStore>(TELEMETRY_STORE);
+  return withReceipts(
+    (sql) => rows(t, sql),
+    (ids) => store.readRaw(ids, 0, END_OF_TIME),
+  );
+}
+
+/** The same, from a database the test reaches directly (the API runs in another process, or is stopped). */
+export async function rawSamplesDirect(databaseUrl: string): Promise<StoredSample[]> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const db = new Database(databaseUrl.slice('sqlite:'.length));
+    db.pragma('busy_timeout = 5000');
+    try {
+      const store = new SqliteTelemetryStore(db);
+      return await withReceipts(
+        async <T>(sql: string) => db.prepare(sql).all() as T[],
+        (ids) => store.readRaw(ids, 0, END_OF_TIME),
+      );
+    } finally {
+      db.close();
+    }
+  }
+  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  try {
+    const store = new PostgresTelemetryStore(pool);
+    return await withReceipts(
+      async <T>(sql: string) => (await pool.query(sql)).rows as T[],
+      (ids) => store.readRaw(ids, 0, END_OF_TIME),
+    );
+  } finally {
+    await pool.end();
+  }
 }

@@ -13,6 +13,8 @@ import { DropAlarmsRuleForeignKey1795944976000 as SqliteDropAlarmsRuleForeignKey
 import { DropSamplesSeriesIndex1795962741000 as PgDropSamplesSeriesIndex } from './postgres/1795962741000-DropSamplesSeriesIndex';
 import { DropSamplesSeriesIndex1795962741000 as SqliteDropSamplesSeriesIndex } from './sqlite/1795962741000-DropSamplesSeriesIndex';
 import { RollupFillfactor1795964879000 as PgRollupFillfactor } from './postgres/1795964879000-RollupFillfactor';
+import { ChunkedRawStorage1796000000000 as PgChunkedRawStorage } from './postgres/1796000000000-ChunkedRawStorage';
+import { ChunkedRawStorage1796000000000 as SqliteChunkedRawStorage } from './sqlite/1796000000000-ChunkedRawStorage';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -24,6 +26,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteAddSamplesSeriesIndex,
   SqliteDropAlarmsRuleForeignKey,
   SqliteDropSamplesSeriesIndex,
+  SqliteChunkedRawStorage,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -34,4 +37,5 @@ export const POSTGRES_MIGRATIONS = [
   PgDropAlarmsRuleForeignKey,
   PgDropSamplesSeriesIndex,
   PgRollupFillfactor,
+  PgChunkedRawStorage,
 ];

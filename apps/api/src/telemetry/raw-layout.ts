@@ -1,0 +1,183 @@
+import {
+  decodeBatchPayload,
+  decodeChunk,
+  encodeChunk,
+  mergeChunk,
+  type BatchColumns,
+  type VersionedSample,
+} from './raw-codec';
+
+/**
+ * Raw storage, the part both dialects share (docs/architecture.md, "Raw storage"). Two levels:
+ *
+ * - `raw_batches`: one row per committed ingest batch (its receipt), the samples in one deflated payload. This is
+ *   what the ingest transaction writes — one row instead of one B-tree entry per sample — so a 200 still means
+ *   committed, exactly as before.
+ * - `raw_chunks`: one row per (series, hour window), written by the compactor from batches whose window has
+ *   closed (the site's newest data is a grace period past it). Late data for a closed window is merged into its
+ *   chunk, which is rewritten (read, merge, replace); the chunk key is (window_start, series_id), so retention
+ *   removes whole windows and PostgreSQL drops whole partitions.
+ *
+ * Last write wins by the per-site receipt sequence, which the site's chain lock makes commit-ordered: every
+ * sample carries the sequence of the batch that wrote it (run-length encoded in chunks), and of two samples for
+ * one (series, ts) the higher sequence is the stored value — wherever each of them is.
+ */
+export const RAW_WINDOW_MS = 3_600_000;
+
+/** How far past a window's end a site's newest data must be before the window is compacted. */
+export const COMPACT_GRACE_MS = 10 * 60_000;
+
+export function windowOf(ts: number): number {
+  return ts - (((ts % RAW_WINDOW_MS) + RAW_WINDOW_MS) % RAW_WINDOW_MS);
+}
+
+export interface BatchRow {
+  receiptId: number;
+  siteId: number;
+  seq: number;
+  minTs: number;
+  maxTs: number;
+  /** Samples below this time are already in chunks (a batch straddling a compacted window edge). */
+  doneBelow: number;
+  payload: Uint8Array;
+}
+
+export interface ChunkRow {
+  windowStart: number;
+  seriesId: number;
+  payload: Uint8Array;
+}
+
+export interface RawSample {
+  seriesId: number;
+  ts: number;
+  value: number;
+  seq: number;
+}
+
+/** The windows a time range [from, to) touches. */
+export function windowsIn(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let w = windowOf(from); w < to; w += RAW_WINDOW_MS) out.push(w);
+  return out;
+}
+
+/**
+ * Resolves stored raw samples that `want` selects: chunks, then batches, then (during an upgrade) rows of the
+ * previous one-row-per-sample table, each sample kept only if no higher sequence wrote its (series, ts).
+ * Sorted by series, then ts.
+ */
+export function resolveRaw(
+  want: (seriesId: number, ts: number) => boolean,
+  chunks: readonly ChunkRow[],
+  batches: readonly BatchRow[],
+  legacy: readonly RawSample[] = [],
+): RawSample[] {
+  const best = new Map<number, Map<number, RawSample>>();
+  const offer = (s: RawSample) => {
+    if (!want(s.seriesId, s.ts)) return;
+    let m = best.get(s.seriesId);
+    if (!m) best.set(s.seriesId, (m = new Map()));
+    const cur = m.get(s.ts);
+    if (!cur || s.seq >= cur.seq) m.set(s.ts, s);
+  };
+  for (const s of legacy) offer(s);
+  for (const c of chunks) {
+    const d = decodeChunk(c.payload);
+    for (let i = 0; i < d.ts.length; i++)
+      offer({ seriesId: c.seriesId, ts: d.ts[i]!, value: d.values[i]!, seq: d.seqs[i]! });
+  }
+  for (const b of batches) forEachBatchSample(b, (s) => offer(s));
+  const out: RawSample[] = [];
+  for (const id of [...best.keys()].sort((a, b) => a - b)) {
+    out.push(...[...best.get(id)!.values()].sort((a, b) => a.ts - b.ts));
+  }
+  return out;
+}
+
+/** Every not-yet-compacted sample of a batch row. */
+export function forEachBatchSample(
+  b: BatchRow,
+  fn: (s: RawSample, cols: BatchColumns, i: number) => void,
+): void {
+  const cols = decodeBatchPayload(b.payload);
+  for (let i = 0; i < cols.ts.length; i++) {
+    const ts = cols.ts[i]!;
+    if (ts < b.doneBelow) continue;
+    fn({ seriesId: cols.seriesIds[i]!, ts, value: cols.values[i]!, seq: b.seq }, cols, i);
+  }
+}
+
+/** What one compaction pass over some batch rows does, up to `horizon` (a window start). */
+export interface CompactionPlan {
+  /** Samples per (window, series), keyed `${window}:${series}`. */
+  groups: Map<string, { windowStart: number; seriesId: number; samples: VersionedSample[] }>;
+  /** Batches wholly below the horizon: their rows go. */
+  drop: number[];
+  /** Batches straddling the horizon: their rows stay with doneBelow = horizon. */
+  advance: number[];
+  samples: number;
+}
+
+export function planCompaction(batches: readonly BatchRow[], horizon: number): CompactionPlan {
+  const plan: CompactionPlan = { groups: new Map(), drop: [], advance: [], samples: 0 };
+  for (const b of batches) {
+    forEachBatchSample(b, (s) => {
+      if (s.ts >= horizon) return;
+      const w = windowOf(s.ts);
+      const key = `${w}:${s.seriesId}`;
+      let g = plan.groups.get(key);
+      if (!g) plan.groups.set(key, (g = { windowStart: w, seriesId: s.seriesId, samples: [] }));
+      g.samples.push({ ts: s.ts, value: s.value, seq: s.seq });
+      plan.samples++;
+    });
+    (b.maxTs < horizon ? plan.drop : plan.advance).push(b.receiptId);
+  }
+  return plan;
+}
+
+/** The new payload of one chunk: its stored payload (if any) with the group's samples merged in. */
+export function mergedChunkPayload(
+  stored: Uint8Array | undefined,
+  samples: readonly VersionedSample[],
+): { payload: Buffer; n: number; minTs: number; maxTs: number } {
+  const merged = mergeChunk(stored ? decodeChunk(stored) : undefined, samples);
+  const n = merged.ts.length;
+  return { payload: encodeChunk(merged), n, minTs: merged.ts[0]!, maxTs: merged.ts[n - 1]! };
+}
+
+/** The compaction horizon of a site: the start of the newest window that may still receive on-time data. */
+export function siteHorizon(newestTs: number, now: number): number {
+  // A site that went quiet is compacted anyway once wall time has moved on.
+  return windowOf(Math.max(newestTs, now - 2 * RAW_WINDOW_MS) - COMPACT_GRACE_MS);
+}
+
+export interface RetentionPolicy {
+  /** Raw chunks and batches older than this (ms since epoch) go; 0 = keep forever. */
+  rawBefore: number;
+  /** 1-minute rollups older than this go; 0 = keep forever. */
+  rollup1mBefore: number;
+}
+
+export interface MaintainStats {
+  batchesCompacted: number;
+  samplesCompacted: number;
+  chunksWritten: number;
+  rawRowsExpired: number;
+  rollup1mRowsExpired: number;
+  legacyRowsMoved: number;
+  /** More work is waiting (the caller runs another pass soon rather than after the interval). */
+  more: boolean;
+}
+
+export function emptyMaintainStats(): MaintainStats {
+  return {
+    batchesCompacted: 0,
+    samplesCompacted: 0,
+    chunksWritten: 0,
+    rawRowsExpired: 0,
+    rollup1mRowsExpired: 0,
+    legacyRowsMoved: 0,
+    more: false,
+  };
+}
