@@ -17,6 +17,8 @@ export class AppConfig {
   readonly decodeWorkers: number;
   /** Hub PUE targets the ratings use (HUB_TARGET_PUE, HUB_TARGETS). */
   readonly hubTargets: HubTargets;
+  /** RAW_RETENTION_DAYS, defaulting to the backfill window (INGEST_MAX_AGE_DAYS); 0 keeps raw samples forever. */
+  readonly rawRetentionDays: number;
 
   private constructor(env: Env, dataDir: string, database: DatabaseConfig, jwtSecret: string) {
     this.env = env;
@@ -26,6 +28,7 @@ export class AppConfig {
     // Measured on 2 cores: a decoder thread lifts ingest ~15-20 % on both databases (the main thread, not the
     // database, is what a 5,000-sample batch waits for).
     this.decodeWorkers = env.INGEST_DECODE_WORKERS ?? Math.max(0, Math.min(4, availableParallelism() - 1));
+    this.rawRetentionDays = env.RAW_RETENTION_DAYS ?? env.INGEST_MAX_AGE_DAYS;
     this.hubTargets = { id: 'config', defaultMaxPue: env.HUB_TARGET_PUE, overrides: env.HUB_TARGETS ?? {} };
   }
 

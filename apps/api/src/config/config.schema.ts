@@ -87,11 +87,12 @@ export const envSchema = z.object({
   OFFLINE_AFTER_S: int(10, 86_400 * 365).default(3600),
   ROLLUP_FLUSH_MS: int(50, 600_000).default(2000),
   /**
-   * Raw chunks older than this many days are removed (0 keeps them forever). Late samples older than the shorter of
-   * this and ROLLUP_1M_RETENTION_DAYS are accepted only when they come after what their hour already holds
-   * (docs/architecture.md, "Retention").
+   * Raw samples older than this many days are removed (0 keeps them forever). Unset: INGEST_MAX_AGE_DAYS, so every
+   * sample the backfill window accepts can still correct the rollups exactly. Late samples older than a shorter
+   * raw retention are accepted only when they come after what their hour already holds (docs/architecture.md,
+   * "Retention").
    */
-  RAW_RETENTION_DAYS: int(0, 36_500).default(35),
+  RAW_RETENTION_DAYS: int(0, 36_500).optional(),
   /** 1-minute rollups older than this many days are removed (0 keeps them); hours and days are kept forever. */
   ROLLUP_1M_RETENTION_DAYS: int(0, 36_500).default(35),
   /** How often raw maintenance (compaction, upgrade, retention) runs when it has nothing queued. */

@@ -2,6 +2,7 @@ import type { MetricKind } from '@dcfleet/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { encodeBatchPayload } from './raw-codec';
 import {
+  BucketIndex,
   RAW_WINDOW_MS,
   emptyMaintainStats,
   forEachBatchSample,
@@ -449,7 +450,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
       }
       if (todo.size === 0) continue;
       const refs = [...todo.values()];
-      const aggs = step === '1m' ? await this.fromRaw(c, refs) : await this.fromFiner(c, step, refs);
+      const aggs = await this.recomputed(c, step, refs, flush.minutesFrom);
       const keep: { seriesId: number; bucket: number; agg: Agg }[] = [];
       const drop: BucketRef[] = [];
       refs.forEach((r, i) =>
@@ -483,66 +484,56 @@ export class PostgresTelemetryStore implements TelemetryStore {
   }
 
   /**
-   * 1-minute buckets from raw samples: their chunks, and the batches overlapping them that a flush has folded in
-   * (batches still pending are folded in by their own flush, or repaired by recovery).
+   * Recomputed buckets of one step: minutes from raw samples; hours from minutes; days from hours when the day is
+   * whole hours (every zone but a few), else from minutes. Hours and days whose minutes retention may have removed
+   * come from raw samples too.
    */
-  private async fromRaw(c: PoolClient, refs: BucketRef[]): Promise<(Agg | undefined)[]> {
-    const index = new Map<string, number>();
-    const pairs = new Map<string, { windowStart: number; seriesId: number }>();
-    let lo = Infinity;
-    let hi = -Infinity;
+  private async recomputed(
+    c: PoolClient,
+    step: RollupStep,
+    refs: BucketRef[],
+    minutesFrom: number,
+  ): Promise<(Agg | undefined)[]> {
+    const out: (Agg | undefined)[] = new Array(refs.length);
+    const parts: Record<'raw' | 'rollup_1h' | 'rollup_1m', number[]> = {
+      raw: [],
+      rollup_1h: [],
+      rollup_1m: [],
+    };
     refs.forEach((r, i) => {
-      index.set(`${r.seriesId}:${r.bucket}`, i);
-      const w = windowOf(r.bucket);
-      pairs.set(`${w}:${r.seriesId}`, { windowStart: w, seriesId: r.seriesId });
-      lo = Math.min(lo, r.bucket);
-      hi = Math.max(hi, r.end);
+      if (step === '1m') parts.raw.push(i);
+      else if (step === '1d' && r.bucket % RAW_WINDOW_MS === 0 && r.end % RAW_WINDOW_MS === 0)
+        parts.rollup_1h.push(i);
+      else if (r.bucket < minutesFrom) parts.raw.push(i);
+      else parts.rollup_1m.push(i);
     });
-    const legacy = await this.legacyIn(c, lo, hi, [...new Set(refs.map((r) => r.seriesId))]);
-    const { rows } = await c.query<BatchDbRow>(
-      `SELECT ${BATCH_COLS} FROM raw_batches b WHERE b.max_ts >= $1 AND b.min_ts < $2
-          AND EXISTS (SELECT 1 FROM receipts r WHERE r.id = b.receipt_id AND r.rolled_up)`,
-      [lo, hi],
-    );
-    const chunks = await this.chunksAt(c, [...pairs.values()]);
-    const samples = resolveRaw(
-      (sid, ts) => index.has(`${sid}:${ts - (ts % 60_000)}`),
-      chunks,
-      rows.map(batchRow),
-      legacy,
-    );
-    return this.group(
-      refs.length,
-      samples.map((x) => ({
-        i: index.get(`${x.seriesId}:${x.ts - (x.ts % 60_000)}`)!,
-        agg: single(x.ts, x.value),
-      })),
-    );
+    for (const [source, idx] of Object.entries(parts)) {
+      if (idx.length === 0) continue;
+      const sub = idx.map((i) => refs[i]!);
+      const aggs = source === 'raw' ? await this.fromRaw(c, sub) : await this.finerRows(c, source, sub);
+      idx.forEach((i, j) => (out[i] = aggs[j]));
+    }
+    return out;
   }
 
   /**
-   * Hours from minutes; days from hours when the day is whole hours (every zone but a few), since hours are kept
-   * forever and minutes are not.
+   * Buckets from raw samples: their chunks, and the batches overlapping them that a flush has folded in (batches
+   * still pending are folded in by their own flush, or repaired by recovery).
    */
-  private async fromFiner(c: PoolClient, step: '1h' | '1d', refs: BucketRef[]): Promise<(Agg | undefined)[]> {
-    const hourly = (r: BucketRef) =>
-      step === '1d' && r.bucket % RAW_WINDOW_MS === 0 && r.end % RAW_WINDOW_MS === 0;
-    const byHours = refs.map((r, i) => ({ r, i })).filter((x) => hourly(x.r));
-    const byMinutes = refs.map((r, i) => ({ r, i })).filter((x) => !hourly(x.r));
-    const out: (Agg | undefined)[] = new Array(refs.length);
-    for (const [table, part] of [
-      ['rollup_1h', byHours],
-      ['rollup_1m', byMinutes],
-    ] as const) {
-      if (part.length === 0) continue;
-      const aggs = await this.finerRows(
-        c,
-        table,
-        part.map((x) => x.r),
-      );
-      part.forEach((x, j) => (out[x.i] = aggs[j]));
-    }
-    return out;
+  private async fromRaw(c: PoolClient, refs: BucketRef[]): Promise<(Agg | undefined)[]> {
+    const index = new BucketIndex(refs);
+    const legacy = await this.legacyIn(c, index.lo, index.hi, index.seriesIds);
+    const { rows } = await c.query<BatchDbRow>(
+      `SELECT ${BATCH_COLS} FROM raw_batches b WHERE b.max_ts >= $1 AND b.min_ts < $2
+          AND EXISTS (SELECT 1 FROM receipts r WHERE r.id = b.receipt_id AND r.rolled_up)`,
+      [index.lo, index.hi],
+    );
+    const chunks = await this.chunksAt(c, index.chunkKeys);
+    const samples = resolveRaw((sid, ts) => index.find(sid, ts) >= 0, chunks, rows.map(batchRow), legacy);
+    return this.group(
+      refs.length,
+      samples.map((x) => ({ i: index.find(x.seriesId, x.ts), agg: single(x.ts, x.value) })),
+    );
   }
 
   private async finerRows(c: PoolClient, table: string, refs: BucketRef[]): Promise<(Agg | undefined)[]> {

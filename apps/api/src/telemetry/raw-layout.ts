@@ -181,3 +181,44 @@ export function emptyMaintainStats(): MaintainStats {
     more: false,
   };
 }
+
+/**
+ * Which of a set of buckets (any step) a raw sample belongs to, and what to read for them: the (window, series)
+ * chunk keys they cover and their overall time range.
+ */
+export class BucketIndex {
+  private readonly bySeries = new Map<number, { bucket: number; end: number; i: number }[]>();
+  lo = Infinity;
+  hi = -Infinity;
+  readonly chunkKeys: { windowStart: number; seriesId: number }[] = [];
+
+  constructor(refs: readonly { seriesId: number; bucket: number; end: number }[]) {
+    const keys = new Set<string>();
+    refs.forEach((r, i) => {
+      let list = this.bySeries.get(r.seriesId);
+      if (!list) this.bySeries.set(r.seriesId, (list = []));
+      list.push({ bucket: r.bucket, end: r.end, i });
+      this.lo = Math.min(this.lo, r.bucket);
+      this.hi = Math.max(this.hi, r.end);
+      for (let w = windowOf(r.bucket); w < r.end; w += RAW_WINDOW_MS) {
+        const k = `${w}:${r.seriesId}`;
+        if (!keys.has(k)) {
+          keys.add(k);
+          this.chunkKeys.push({ windowStart: w, seriesId: r.seriesId });
+        }
+      }
+    });
+  }
+
+  /** Index of the bucket holding (series, ts), or -1. */
+  find(seriesId: number, ts: number): number {
+    const list = this.bySeries.get(seriesId);
+    if (!list) return -1;
+    for (const b of list) if (ts >= b.bucket && ts < b.end) return b.i;
+    return -1;
+  }
+
+  get seriesIds(): number[] {
+    return [...this.bySeries.keys()];
+  }
+}

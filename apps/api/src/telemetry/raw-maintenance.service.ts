@@ -29,16 +29,15 @@ export class RawMaintenanceService implements OnApplicationShutdown {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** The horizon before which late samples only append to their hour (see IngestService). */
+  /** Before this, raw samples may be gone: late samples there only append to their hour (see IngestService). */
   lateHorizon(now: number): number {
-    const days = [this.config.env.RAW_RETENTION_DAYS, this.config.env.ROLLUP_1M_RETENTION_DAYS].filter(
-      (d) => d > 0,
-    );
-    return days.length ? now - Math.min(...days) * DAY_MS : -Infinity;
+    const days = this.config.rawRetentionDays;
+    return days ? now - days * DAY_MS : -Infinity;
   }
 
   retention(now: number): RetentionPolicy {
-    const { RAW_RETENTION_DAYS: raw, ROLLUP_1M_RETENTION_DAYS: m1 } = this.config.env;
+    const raw = this.config.rawRetentionDays;
+    const m1 = this.config.env.ROLLUP_1M_RETENTION_DAYS;
     return { rawBefore: raw ? now - raw * DAY_MS : 0, rollup1mBefore: m1 ? now - m1 * DAY_MS : 0 };
   }
 

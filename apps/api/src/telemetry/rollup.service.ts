@@ -103,6 +103,15 @@ export class RollupService implements OnApplicationShutdown {
     this.timer.unref();
   }
 
+  /**
+   * Before this, 1-minute rollups may already be removed by retention: a day of margin over the retention, since
+   * retention runs on its own schedule.
+   */
+  minutesFrom(): number {
+    const days = this.config.env.ROLLUP_1M_RETENTION_DAYS;
+    return days ? Date.now() - (days - 1) * 86_400_000 : 0;
+  }
+
   recoveryGraceMs(): number {
     return Math.max(300_000, this.config.env.ROLLUP_FLUSH_MS * 10);
   }
@@ -261,6 +270,7 @@ export class RollupService implements OnApplicationShutdown {
     };
     const flush: RollupFlush = {
       receiptIds,
+      minutesFrom: this.minutesFrom(),
       levels: [
         { step: '1m', ...split(minutes, [...recompute.values()]) },
         { step: '1h', ...split(this.rollUp(minutes, '1h'), []) },
@@ -325,6 +335,7 @@ export class RollupService implements OnApplicationShutdown {
           );
           await this.store.flushRollups({
             receiptIds: eligible.map((r) => r.id),
+            minutesFrom: this.minutesFrom(),
             levels: [
               { step: '1m', merges: [], recompute },
               { step: '1h', merges: [], recompute: [] },

@@ -8,6 +8,7 @@ import {
 } from '@dcfleet/contracts';
 import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
 import type { SiteEntity } from '../datacenters/site.entity';
+import { AppConfig } from '../config/app-config';
 import { SeriesRegistry } from './series-registry';
 import { TELEMETRY_STORE, type RollupRow, type TelemetryStore } from './telemetry-store';
 
@@ -35,6 +36,7 @@ export class SeriesQueryService {
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     private readonly registry: SeriesRegistry,
+    private readonly config: AppConfig,
   ) {}
 
   static autoStep(rangeMs: number): SeriesStep {
@@ -55,8 +57,17 @@ export class SeriesQueryService {
     if (stepParam !== 'auto' && !(SERIES_STEPS as readonly string[]).includes(stepParam)) {
       throw new BadRequestException('step must be auto, 1m, 1h or 1d');
     }
-    const step: SeriesStep =
+    let step: SeriesStep =
       stepParam === 'auto' ? SeriesQueryService.autoStep(to - from) : (stepParam as SeriesStep);
+    // 1-minute rollups are kept ROLLUP_1M_RETENTION_DAYS: a short range further back is served hourly.
+    const minuteDays = this.config.env.ROLLUP_1M_RETENTION_DAYS;
+    if (step === '1m' && minuteDays && from < now - minuteDays * 86_400_000) {
+      if (stepParam !== 'auto')
+        throw new BadRequestException(
+          `1-minute data is kept for ${minuteDays} days (ROLLUP_1M_RETENTION_DAYS); use step=1h for this range`,
+        );
+      step = '1h';
+    }
     const slots = this.slots(step, from, to, site.timezone);
     if (slots.length > MAX_POINTS) {
       throw new BadRequestException(

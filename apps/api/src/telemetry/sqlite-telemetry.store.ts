@@ -4,6 +4,7 @@ import { fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, rowToAgg, type AggRow, aggParams } from './rollup-row';
 import { encodeBatchPayload } from './raw-codec';
 import {
+  BucketIndex,
   RAW_WINDOW_MS,
   emptyMaintainStats,
   forEachBatchSample,
@@ -93,6 +94,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly mergeTx: (step: RollupStep, chunk: BucketMerge[]) => BucketMerge[];
   private readonly finalTx: (
     receiptIds: number[],
+    minutesFrom: number,
     todo: Record<RollupStep, Map<string, BucketRef>>,
     stats: FlushStats,
   ) => void;
@@ -156,6 +158,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
       expireMinutes: db.prepare(
         'DELETE FROM rollup_1m WHERE series_id >= ? AND series_id < ? AND bucket < ?',
       ),
+      pending: db.prepare(
+        'SELECT id, instance_id, site_id, min_ts, max_ts, received_at FROM receipts WHERE rolled_up = 0 AND id > ? ORDER BY id LIMIT ?',
+      ),
       oldestPending: db.prepare('SELECT MIN(received_at) AS t FROM receipts WHERE rolled_up = 0'),
       series: db.prepare('SELECT id, site_id, metric, labels, kind FROM series'),
       ping: db.prepare('SELECT 1'),
@@ -213,8 +218,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.writeTx = db.transaction((input: BatchInput) => this.write(input));
     this.mergeTx = db.transaction((step: RollupStep, chunk: BucketMerge[]) => this.mergeChunk(step, chunk));
     this.finalTx = db.transaction(
-      (receiptIds: number[], todo: Record<RollupStep, Map<string, BucketRef>>, stats: FlushStats) =>
-        this.final(receiptIds, todo, stats),
+      (
+        receiptIds: number[],
+        minutesFrom: number,
+        todo: Record<RollupStep, Map<string, BucketRef>>,
+        stats: FlushStats,
+      ) => this.final(receiptIds, minutesFrom, todo, stats),
     );
   }
 
@@ -413,7 +422,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
-    this.finalTx(flush.receiptIds, todo, stats);
+    this.finalTx(flush.receiptIds, flush.minutesFrom, todo, stats);
     return stats;
   }
 
@@ -428,13 +437,14 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   private final(
     receiptIds: number[],
+    minutesFrom: number,
     todo: Record<RollupStep, Map<string, BucketRef>>,
     stats: FlushStats,
   ): void {
     for (const id of receiptIds) this.s.markRolled!.run(id);
     for (const step of ['1m', '1h', '1d'] as const) {
       const refs = [...todo[step].values()];
-      const aggs = step === '1m' ? this.fromRaw(refs) : refs.map((r) => this.fromFiner(step, r));
+      const aggs = this.recomputed(step, refs, minutesFrom);
       refs.forEach((r, i) => {
         const agg = aggs[i];
         if (agg) this.overwrite[step].run(r.seriesId, r.bucket, ...aggParams(agg));
@@ -445,44 +455,50 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   /**
-   * 1-minute buckets from raw samples: their chunks, and the batches overlapping them that a flush has folded in
-   * (batches still pending are folded in by their own flush, or repaired by recovery).
+   * Recomputed buckets of one step: minutes from raw samples; hours from minutes; days from hours when the day is
+   * whole hours (every zone but a few), else from minutes. Hours and days whose minutes retention may have removed
+   * come from raw samples too.
+   */
+  private recomputed(step: RollupStep, refs: BucketRef[], minutesFrom: number): (Agg | undefined)[] {
+    const out: (Agg | undefined)[] = new Array(refs.length);
+    const raw: number[] = [];
+    refs.forEach((r, i) => {
+      if (step === '1m') raw.push(i);
+      else if (step === '1d' && r.bucket % RAW_WINDOW_MS === 0 && r.end % RAW_WINDOW_MS === 0)
+        out[i] = this.fromFiner(this.finerRows['1d'], r);
+      else if (r.bucket < minutesFrom) raw.push(i);
+      else out[i] = this.fromFiner(step === '1h' ? this.finerRows['1h'] : this.finer1dFromMinutes, r);
+    });
+    const fromRaw = this.fromRaw(raw.map((i) => refs[i]!));
+    raw.forEach((i, j) => (out[i] = fromRaw[j]));
+    return out;
+  }
+
+  /**
+   * Buckets from raw samples: their chunks, and the batches overlapping them that a flush has folded in (batches
+   * still pending are folded in by their own flush, or repaired by recovery).
    */
   private fromRaw(refs: BucketRef[]): (Agg | undefined)[] {
     if (refs.length === 0) return [];
-    const index = new Map<string, number>();
-    const pairs = new Map<string, { windowStart: number; seriesId: number }>();
-    let lo = Infinity;
-    let hi = -Infinity;
-    refs.forEach((r, i) => {
-      index.set(`${r.seriesId}:${r.bucket}`, i);
-      const w = windowOf(r.bucket);
-      pairs.set(`${w}:${r.seriesId}`, { windowStart: w, seriesId: r.seriesId });
-      lo = Math.min(lo, r.bucket);
-      hi = Math.max(hi, r.end);
-    });
-    const batches = (this.s.batchesIn!.all(lo, hi - 1) as BatchDbRow[])
+    const index = new BucketIndex(refs);
+    const legacy = this.legacyIn(index.lo, index.hi);
+    const batches = (this.s.batchesIn!.all(index.lo, index.hi - 1) as BatchDbRow[])
       .filter(
         (b) => (this.s.rolledUp!.get(b.receipt_id) as { rolled_up: number } | undefined)?.rolled_up === 1,
       )
       .map(batchRow);
     const samples = resolveRaw(
-      (seriesId, ts) => index.has(`${seriesId}:${ts - (ts % 60_000)}`),
-      this.chunksAt(pairs.values()),
+      (seriesId, ts) => index.find(seriesId, ts) >= 0,
+      this.chunksAt(index.chunkKeys),
       batches,
-      this.legacyIn(lo, hi),
+      legacy,
     );
     const parts: Agg[][] = refs.map(() => []);
-    for (const x of samples)
-      parts[index.get(`${x.seriesId}:${x.ts - (x.ts % 60_000)}`)!]!.push(single(x.ts, x.value));
+    for (const x of samples) parts[index.find(x.seriesId, x.ts)]!.push(single(x.ts, x.value));
     return parts.map((p) => fromOrdered(p));
   }
 
-  private fromFiner(step: '1h' | '1d', r: BucketRef): Agg | undefined {
-    const stmt =
-      step === '1d' && (r.bucket % RAW_WINDOW_MS !== 0 || r.end % RAW_WINDOW_MS !== 0)
-        ? this.finer1dFromMinutes
-        : this.finerRows[step];
+  private fromFiner(stmt: Stmt, r: BucketRef): Agg | undefined {
     const rows = stmt.all(r.seriesId, r.bucket, r.end) as AggRow[];
     return fromOrdered(rows.map(rowToAgg));
   }

@@ -15,6 +15,7 @@ export type WorkerResponse =
  */
 export interface PackedFlush {
   receiptIds: number[];
+  minutesFrom: number;
   levels: { step: RollupStep; merges: Float64Array; recompute: Float64Array }[];
 }
 
@@ -58,7 +59,7 @@ export function packFlush(flush: RollupFlush): { packed: PackedFlush; transfer: 
     transfer.push(merges.buffer, recompute.buffer);
     return { step: l.step, merges, recompute };
   });
-  return { packed: { receiptIds: flush.receiptIds, levels }, transfer };
+  return { packed: { receiptIds: flush.receiptIds, minutesFrom: flush.minutesFrom, levels }, transfer };
 }
 
 export function unpackFlush(p: PackedFlush): RollupFlush {
@@ -86,5 +87,5 @@ export function unpackFlush(p: PackedFlush): RollupFlush {
     for (let o = 0; o < l.recompute.length; o += REF) recompute.push(getRef(l.recompute, o));
     return { step: l.step, merges, recompute };
   });
-  return { receiptIds: p.receiptIds, levels };
+  return { receiptIds: p.receiptIds, minutesFrom: p.minutesFrom, levels };
 }

@@ -94,6 +94,11 @@ export interface LevelFlush {
 export interface RollupFlush {
   /** Receipts whose samples this flush folds in; marked rolled up in the same transaction. */
   receiptIds: number[];
+  /**
+   * 1-minute rollups before this time may be gone (ROLLUP_1M_RETENTION_DAYS): hour and day buckets before it are
+   * recomputed from raw samples instead of from minutes. 0: minutes are kept.
+   */
+  minutesFrom: number;
   /** Ordered 1m, 1h, 1d. 1m refs carry their hour/day parents. */
   levels: LevelFlush[];
 }
