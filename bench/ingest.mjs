@@ -1,147 +1,487 @@
-// npm run bench:ingest — end-to-end ingest throughput with rollups maintained, on SQLite and PostgreSQL.
-// 50,000 series (10 sites × 5,000 series), 5,000-sample JSON batches, 2 concurrent clients, 20 s per DB.
-// BENCH_FORMAT=line posts the same samples as InfluxDB line protocol to /api/v1/write (the Telegraf path).
-// Prints samples/s and request latency; asserts nothing.
-import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
-import { createSiteWithToken, freshDatabase, percentile, startApi } from './lib.mjs';
+// npm run bench:ingest — end-to-end ingest beside VictoriaMetrics, then disk, memory and read timings.
+//
+// The fleet of issue #13: 50 sites × 500 racks, two fields per line-protocol line (inlet_temp_c,
+// relative_humidity_pct: 1,000 series per site, 50,000 in all), 5 ticks 10 s apart per request (5,000 samples), two
+// concurrent clients. Values are random walks with realistic noise (2 decimals for temperature, 1 for humidity), not
+// constants. The same bodies go to VictoriaMetrics' /write (the Debian package, when installed) and to dcfleet's
+// /api/v1/write (one token per site), rounds alternating VM / dcfleet, BENCH_ROUNDS × BENCH_SECONDS each; the ratio
+// is of the medians. dcfleet runs as `npm start` runs it: rollups, live push, alarms and raw maintenance on.
+//
+// Then, per database: RSS (idle after boot, peak during ingest, after the run), disk per stored sample once the
+// compactor has caught up, and read timings (1-year hourly chart of one series, 24 h 1-minute chart of 6 zones, a
+// year of ratings for 25 sites). Prints figures; asserts nothing.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { createSiteWithToken, freePort, freshDatabase, percentile, startApi } from './lib.mjs';
 
-const SITES = Number(process.env.BENCH_SITES ?? 10);
-const SERIES_PER_SITE = Number(process.env.BENCH_SERIES_PER_SITE ?? 5000);
+const SITES = Number(process.env.BENCH_SITES ?? 50);
+const RACKS = Number(process.env.BENCH_RACKS ?? 500);
+const TICKS = Number(process.env.BENCH_TICKS ?? 5);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KINDS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',');
-const FORMAT = process.env.BENCH_FORMAT ?? 'json';
-if (FORMAT !== 'json' && FORMAT !== 'line') throw new Error('BENCH_FORMAT is json or line');
+const VM_BIN = process.env.BENCH_VM_BIN ?? '/usr/bin/victoria-metrics';
+const READS = process.env.BENCH_READS !== '0';
 const EXTRA_ENV = process.env.BENCH_API_ENV
   ? Object.fromEntries(process.env.BENCH_API_ENV.split(',').map((kv) => kv.split('=')))
   : {};
+const PER_REQUEST = RACKS * 2 * TICKS;
+const TICK_MS = 10_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
-// Per-series label suffixes, pre-rendered: the client should spend its CPU on sending, not on JSON.
-const zones = Array.from(
-  { length: SERIES_PER_SITE },
-  (_, i) => `{"metric":"inlet_temp_c","labels":{"zone":"Z${i}"},"ts":`,
-);
+// ---- load generator: identical sequences of bodies for both targets -------------------------------------------------
+const TEMP = Array.from({ length: 2001 }, (_, i) => ((1500 + i) / 100).toFixed(2)); // 15.00 … 35.00 °C
+const HUM = Array.from({ length: 501 }, (_, i) => ((200 + i) / 10).toFixed(1)); // 20.0 … 70.0 %
 
-const lineSeries = Array.from({ length: SERIES_PER_SITE }, (_, i) => `room,zone=Z${i} inlet_temp_c=`);
-
-function render(ts, round) {
-  if (FORMAT === 'line') {
-    let s = '';
-    for (let i = 0; i < SERIES_PER_SITE; i++)
-      s += lineSeries[i] + (20 + ((i + round) % 80) / 10) + ' ' + ts + '\n';
-    return s;
-  }
-  let s = '{"samples":[';
-  for (let i = 0; i < SERIES_PER_SITE; i++) {
-    if (i) s += ',';
-    s += zones[i] + ts + ',"value":' + (20 + ((i + round) % 80) / 10) + '}';
-  }
-  return s + ']}';
+/** xorshift32: cheap and deterministic, so both targets get byte-identical bodies. */
+function rng(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
 }
 
-// The load generator shares the 2 cores with the API, so it must cost little: bodies are rendered once per value
-// pattern (values repeat every 80 rounds) with a placeholder for the 13-digit timestamp, then copied and stamped.
-// The bytes sent are exactly what render() gives.
-const TS_DIGITS = 13;
-const templates = new Map();
-
-function batch(ts, round) {
-  const stamp = Buffer.from(String(ts), 'latin1');
-  if (stamp.length !== TS_DIGITS) return Buffer.from(render(ts, round));
-  let t = templates.get(round % 80);
-  if (!t) {
-    const placeholder = '#'.repeat(TS_DIGITS);
-    const text = render(placeholder, round % 80);
-    const offsets = [];
-    for (let at = text.indexOf(placeholder); at >= 0; at = text.indexOf(placeholder, at + TS_DIGITS))
-      offsets.push(at);
-    t = { bytes: Buffer.from(text, 'latin1'), offsets };
-    templates.set(round % 80, t);
-  }
-  const body = Buffer.from(t.bytes);
-  for (const at of t.offsets) stamp.copy(body, at);
-  return body;
-}
-
-async function run(kind) {
-  const db = await freshDatabase(kind);
-  const api = await startApi(db.url, db.dataDir, EXTRA_ENV);
-  try {
-    const tokens = [];
-    for (let i = 0; i < SITES; i++)
-      tokens.push(await createSiteWithToken(api, `BENCH-${String(i).padStart(3, '0')}`));
-    const t0 = Date.now() - 86_400_000;
-    let next = 0; // global batch counter: batch k → site k % SITES, event time advances one second per round
-    const latencies = [];
-    let samples = 0;
-    let errors = 0;
-    const until = Date.now() + SECONDS * 1000;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (Date.now() < until) {
-          const k = next++;
-          const site = k % SITES;
-          const round = Math.floor(k / SITES);
-          const body = batch(t0 + round * 1000, round);
-          const t = performance.now();
-          const res = await fetch(
-            FORMAT === 'line' ? `${api.url}/api/v1/write?precision=ms` : `${api.url}/api/v1/ingest`,
-            {
-              method: 'POST',
-              headers: {
-                'content-type': FORMAT === 'line' ? 'text/plain' : 'application/json',
-                authorization: `Bearer ${tokens[site]}`,
-              },
-              body,
-            },
-          );
-          const text = await res.text();
-          latencies.push(performance.now() - t);
-          if (res.status === 200) samples += JSON.parse(text).accepted;
-          else if (res.status === 204) samples += SERIES_PER_SITE;
-          else errors++;
+function generator(t0) {
+  const rand = rng(20261205);
+  const sites = Array.from({ length: SITES }, (_, s) => {
+    const code = `BENCH-${String(s).padStart(3, '0')}`;
+    return {
+      code,
+      tick: 0,
+      prefix: Array.from(
+        { length: RACKS },
+        (_, r) => `rack,dc=${code},rack=R${String(r).padStart(3, '0')} inlet_temp_c=`,
+      ),
+      temp: Int16Array.from({ length: RACKS }, () => 600 + Math.floor(rand() * 800)), // index into TEMP
+      hum: Int16Array.from({ length: RACKS }, () => 150 + Math.floor(rand() * 200)), // index into HUM
+    };
+  });
+  let next = 0;
+  return {
+    sites,
+    /** The next request: site index and its line-protocol body (TICKS ticks of every rack). */
+    next() {
+      const s = next++ % SITES;
+      const site = sites[s];
+      let body = '';
+      for (let k = 0; k < TICKS; k++) {
+        const ts = String(t0 + (site.tick + k) * TICK_MS);
+        for (let r = 0; r < RACKS; r++) {
+          // A slow random walk (±0.03 °C, ±0.2 %RH per tick) read through sensor noise (±0.08 °C, ±0.3 %RH).
+          const t = Math.min(1990, Math.max(10, site.temp[r] + Math.floor(rand() * 7) - 3));
+          const h = Math.min(495, Math.max(5, site.hum[r] + Math.floor(rand() * 5) - 2));
+          site.temp[r] = t;
+          site.hum[r] = h;
+          const tn = t + Math.floor(rand() * 17) - 8;
+          const hn = h + Math.floor(rand() * 7) - 3;
+          body += site.prefix[r] + TEMP[tn] + ',relative_humidity_pct=' + HUM[hn] + ' ' + ts + '\n';
         }
-      }),
+      }
+      site.tick += TICKS;
+      return { site: s, body };
+    },
+  };
+}
+
+// ---- processes ------------------------------------------------------------------------------------------------------
+function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+function dirBytes(dir) {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    n += e.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return n;
+}
+
+async function startVm() {
+  if (!existsSync(VM_BIN)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'dcfleet-bench-vm-'));
+  const port = await freePort();
+  const child = spawn(
+    VM_BIN,
+    [
+      `-storageDataPath=${dir}`,
+      `-httpListenAddr=127.0.0.1:${port}`,
+      '-retentionPeriod=100y',
+      '-loggerLevel=ERROR',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    dir,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One timed round against a target: CLIENTS concurrent posters for SECONDS. */
+async function round(gen, post, pid) {
+  const latencies = [];
+  let samples = 0;
+  let errors = 0;
+  let peak = 0;
+  const sampler = pid
+    ? setInterval(() => {
+        const r = rssMb(pid);
+        if (r > peak) peak = r;
+      }, 250)
+    : null;
+  const until = Date.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < until) {
+        const { site, body } = gen.next();
+        const t = performance.now();
+        const res = await post(site, body);
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t);
+        if (res.status === 204 || res.status === 200) samples += PER_REQUEST;
+        else if (errors++ < 3) console.log(`  ! HTTP ${res.status}`);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  if (sampler) clearInterval(sampler);
+  latencies.sort((a, b) => a - b);
+  return {
+    rate: samples / elapsed,
+    samples,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+    peak,
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const k = (n) => Math.round(n).toLocaleString('en-US');
+const fmtRound = (r) =>
+  `${k(r.rate).padStart(9)} samples/s  p50 ${r.p50.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms`;
+
+// ---- storage figures ----------------------------------------------------------------------------------------------
+async function storage(kind, url) {
+  if (kind === 'sqlite') {
+    const file = url.slice('sqlite:'.length);
+    const db = new Database(file);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const tables = db
+      .prepare(
+        "SELECT CASE WHEN name LIKE 'sqlite_autoindex_%' THEN substr(name, 19) ELSE name END AS name, SUM(pgsize) AS bytes FROM dbstat GROUP BY 1",
+      )
+      .all();
+    const chunk = db
+      .prepare(
+        'SELECT COALESCE(SUM(samples), 0) AS n, COALESCE(SUM(length(payload)), 0) AS b FROM raw_chunks',
+      )
+      .get();
+    const level0 = db
+      .prepare('SELECT COALESCE(SUM(samples), 0) AS n, COUNT(*) AS rows FROM raw_batches')
+      .get();
+    db.close();
+    const bytes = (prefix) =>
+      tables.filter((t) => t.name.startsWith(prefix)).reduce((a, t) => a + t.bytes, 0);
+    return {
+      total: statSync(file).size,
+      chunkBytes: bytes('raw_chunks'),
+      level0Bytes: bytes('raw_batches') + bytes('ix_raw_batches'),
+      rollupBytes: bytes('rollup_'),
+      chunkSamples: chunk.n,
+      chunkPayload: chunk.b,
+      level0Samples: level0.n,
+    };
+  }
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const size = async (like) =>
+    Number(
+      (
+        await c.query(
+          `SELECT COALESCE(SUM(pg_total_relation_size(oid)), 0) AS b FROM pg_class WHERE relkind IN ('r', 'p') AND relname LIKE $1`,
+          [like],
+        )
+      ).rows[0].b,
     );
-    const elapsed = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    // Let the last flush land and report its lag, so "with rollups maintained" is visible.
-    const metrics = await (
-      await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.adminToken}` } })
-    ).text();
-    const lag = /^dcfleet_rollup_lag_seconds (\S+)$/m.exec(metrics)?.[1];
-    const merged = [
-      ...metrics.matchAll(/dcfleet_rollup_buckets_written_total\{step="(\w+)",mode="merge"\} (\S+)/g),
-    ]
-      .map((m) => `${m[1]}=${m[2]}`)
-      .join(' ');
+  const total = Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b);
+  const chunk = (
+    await c.query(
+      'SELECT COALESCE(SUM(samples), 0) AS n, COALESCE(SUM(length(payload)), 0) AS b FROM raw_chunks',
+    )
+  ).rows[0];
+  const level0 = (await c.query('SELECT COALESCE(SUM(samples), 0) AS n FROM raw_batches')).rows[0];
+  const out = {
+    total,
+    chunkBytes: await size('raw_chunks%'),
+    level0Bytes: await size('raw_batches%'),
+    rollupBytes: await size('rollup_%'),
+    chunkSamples: Number(chunk.n),
+    chunkPayload: Number(chunk.b),
+    level0Samples: Number(level0.n),
+  };
+  await c.end();
+  return out;
+}
+
+async function metric(api, name) {
+  const text = await (
+    await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.adminToken}` } })
+  ).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
+/** Waits until the compactor has taken everything compactable (its counter stops moving). */
+async function settle(api) {
+  let last = -1;
+  let still = 0;
+  const started = Date.now();
+  while (still < 3 && Date.now() - started < 300_000) {
+    await new Promise((r) => setTimeout(r, 2500));
+    const n = await metric(api, 'dcfleet_raw_maintenance_total\\{what="samples_compacted"\\}');
+    still = n === last ? still + 1 : 0;
+    last = n;
+  }
+  return (Date.now() - started) / 1000;
+}
+
+// ---- reads ---------------------------------------------------------------------------------------------------------
+async function postJson(api, token, samples) {
+  for (let i = 0; i < samples.length; i += 5000) {
+    const res = await fetch(`${api.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ samples: samples.slice(i, i + 5000) }),
+    });
+    if (res.status !== 200) throw new Error(`seed: HTTP ${res.status} ${await res.text()}`);
+  }
+}
+
+async function seedReads(api) {
+  const now = Date.now();
+  const hour = now - (now % HOUR);
+  const token = await createSiteWithToken(api, 'READS-01');
+  const rand = rng(7);
+  // A year of hourly IT power (one series), 24 h of 1-minute inlet temperatures for 6 zones.
+  const year = [];
+  for (let t = hour - 365 * DAY; t < hour; t += HOUR)
+    year.push({ metric: 'it_power_kw', ts: t, value: Math.round((800 + rand() * 100) * 10) / 10 });
+  await postJson(api, token, year);
+  const minutes = [];
+  for (let t = now - DAY; t < now; t += 60_000)
+    for (let z = 1; z <= 6; z++)
+      minutes.push({
+        metric: 'inlet_temp_c',
+        labels: { zone: `Z${z}` },
+        ts: t,
+        value: Math.round((22 + rand() * 3) * 100) / 100,
+      });
+  await postJson(api, token, minutes);
+  // Last year's hourly energy meters of 25 sites, for a cold year of ratings.
+  const lastYear = new Date(now).getUTCFullYear() - 1;
+  const from = Date.UTC(lastYear, 0, 1) - 8 * HOUR;
+  const to = Date.UTC(lastYear + 1, 0, 1) - 8 * HOUR;
+  for (let s = 0; s < 25; s++) {
+    const tk = await createSiteWithToken(api, `RATE-${String(s).padStart(2, '0')}`);
+    const samples = [];
+    let fac = 1e6;
+    let it = 8e5;
+    for (let t = from; t <= to; t += HOUR) {
+      it += 800 + rand() * 50;
+      fac += (800 + rand() * 50) * (1.2 + s / 100);
+      samples.push({
+        ts: t,
+        values: { facility_energy_kwh: Math.round(fac), it_energy_kwh: Math.round(it) },
+      });
+    }
+    await postJson(api, tk, samples);
+  }
+  return { now, lastYear };
+}
+
+async function timed(api, path) {
+  const t = performance.now();
+  const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+  const body = await res.json();
+  const ms = performance.now() - t;
+  if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${JSON.stringify(body)}`);
+  return { ms, body };
+}
+
+/** The first read of a year of ratings after the data changed: every site's year computed from its daily buckets. */
+async function coldRatings(api, seed) {
+  // The seeded batches' rollup flush first.
+  for (let i = 0; i < 100 && (await metric(api, 'dcfleet_rollup_lag_seconds')) > 0; i++)
+    await new Promise((r) => setTimeout(r, 200));
+  const r = await timed(api, `/api/v1/ratings?year=${seed.lastYear}`);
+  const rated = r.body.sites.filter((s) => s.pue !== null && s.pue !== undefined).length;
+  return { ms: r.ms, sites: r.body.sites.length, rated };
+}
+
+async function reads(api, seed) {
+  const { now } = seed;
+  const chart = `/api/v1/datacenters/READS-01/series?metric=it_power_kw&step=1h&from=${now - 365 * DAY}&to=${now}`;
+  const zones = `/api/v1/datacenters/READS-01/series?metric=inlet_temp_c&step=1m&from=${now - DAY}&to=${now}`;
+  const first = {
+    chart: (await timed(api, chart)).ms,
+    zones: (await timed(api, zones)).ms,
+  };
+  const again = { chart: [], zones: [] };
+  for (let i = 0; i < 5; i++) {
+    again.chart.push((await timed(api, chart)).ms);
+    again.zones.push((await timed(api, zones)).ms);
+  }
+  const points = (await timed(api, chart)).body.series[0].points.filter((p) => p.avg !== null).length;
+  const zoneSeries = (await timed(api, zones)).body.series.length;
+  return { first, chart: median(again.chart), zones: median(again.zones), points, zoneSeries };
+}
+
+// ---- main ------------------------------------------------------------------------------------------------------------
+console.log(
+  `bench:ingest — ${SITES} sites × ${RACKS} racks × 2 fields (${k(SITES * RACKS * 2)} series), ${TICKS} ticks/request ` +
+    `(${k(PER_REQUEST)} samples), line protocol, ${CLIENTS} clients, ${ROUNDS} × ${SECONDS} s per target, ` +
+    `${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`,
+);
+const vm = await startVm();
+if (!vm)
+  console.log(
+    `VictoriaMetrics: ${VM_BIN} not found (apt-get install victoria-metrics): dcfleet figures only, no ratio`,
+  );
+const t0 = Math.floor((Date.now() - 6 * HOUR) / TICK_MS) * TICK_MS;
+const vmGen = generator(t0);
+const vmRounds = [];
+const summary = [];
+
+for (const [i, kind] of KINDS.entries()) {
+  if (i > 0) {
+    spawnSync('sync');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const db = await freshDatabase(kind);
+  let api = await startApi(db.url, db.dataDir, EXTRA_ENV);
+  try {
+    const gen = generator(t0);
+    const tokens = [];
+    for (const s of gen.sites) tokens.push(await createSiteWithToken(api, s.code));
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = rssMb(api.child.pid);
+    const mine = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      if (vm) {
+        const v = await round(
+          vmGen,
+          (_, body) => fetch(`${vm.url}/write?precision=ms`, { method: 'POST', body }),
+          null,
+        );
+        vmRounds.push(v);
+        console.log(`  VictoriaMetrics round ${r + 1}: ${fmtRound(v)}`);
+      }
+      const d = await round(
+        gen,
+        (site, body) =>
+          fetch(`${api.url}/api/v1/write?precision=ms`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain', authorization: `Bearer ${tokens[site]}` },
+            body,
+          }),
+        api.child.pid,
+      );
+      mine.push(d);
+      console.log(
+        `  dcfleet ${kind} round ${r + 1}: ${fmtRound(d)}  peak RSS ${d.peak.toFixed(0)} MB  errors ${d.errors}`,
+      );
+    }
+    const after = rssMb(api.child.pid);
+    const rate = median(mine.map((m) => m.rate));
+    const vmRate = vmRounds.length ? median(vmRounds.map((m) => m.rate)) : NaN;
+    const samples = mine.reduce((a, m) => a + m.samples, 0);
+    const settled = await settle(api);
+    const st = await storage(kind, db.url);
+    const lag = await metric(api, 'dcfleet_rollup_lag_seconds');
+    const line = {
+      kind,
+      rate,
+      vmRate,
+      ratio: rate / vmRate,
+      p99: median(mine.map((m) => m.p99)),
+      vmP99: vmRounds.length ? median(vmRounds.map((m) => m.p99)) : NaN,
+      idle,
+      peak: Math.max(...mine.map((m) => m.peak)),
+      after,
+      samples,
+      st,
+    };
     console.log(
-      `${kind.padEnd(8)} ${Math.round(samples / elapsed)
-        .toLocaleString('en-US')
-        .padStart(9)} samples/s  ` +
-        `p50 ${percentile(latencies, 50).toFixed(1)} ms  p99 ${percentile(latencies, 99).toFixed(1)} ms  ` +
-        `requests ${latencies.length}  errors ${errors}  rollup lag ${lag} s  buckets merged ${merged}  ` +
-        // Client and API share the machine: a load average well above the core count means the figure is not
-        // the API's alone.
-        `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+      `dcfleet ${kind}: ${k(rate)} samples/s (median), p99 ${line.p99.toFixed(0)} ms` +
+        (vm
+          ? `; VictoriaMetrics ${k(vmRate)} samples/s, p99 ${line.vmP99.toFixed(0)} ms; ratio ${line.ratio.toFixed(2)}`
+          : '') +
+        `; rollup lag ${lag} s; load average ${loadavg()[0].toFixed(1)}`,
     );
+    console.log(
+      `  RSS: idle after boot (${SITES} sites) ${idle.toFixed(0)} MB, peak during ingest ${line.peak.toFixed(0)} MB, after the run ${after.toFixed(0)} MB`,
+    );
+    console.log(
+      `  disk (compactor settled in ${settled.toFixed(0)} s): ${k(samples)} samples stored; raw chunks hold ${k(st.chunkSamples)}: ` +
+        `${(st.chunkPayload / st.chunkSamples).toFixed(2)} B/sample payload, ${(st.chunkBytes / st.chunkSamples).toFixed(2)} B/sample on disk; ` +
+        `level 0 holds ${k(st.level0Samples)} (${(st.level0Bytes / 1e6).toFixed(1)} MB); rollups ${(st.rollupBytes / samples).toFixed(2)} B/sample; ` +
+        `whole database ${(st.total / 1e6).toFixed(0)} MB = ${(st.total / samples).toFixed(2)} B/sample`,
+    );
+    if (READS) {
+      const seed = await seedReads(api);
+      const ratings = await coldRatings(api, seed);
+      await api.stop();
+      api = await startApi(db.url, db.dataDir, EXTRA_ENV); // cold: a fresh process, the database's own caches only
+      const r = await reads(api, seed);
+      line.reads = { ...r, ratings };
+      console.log(
+        `  reads after a restart: 1-year hourly chart of 1 series (${r.points} points) first ${r.first.chart.toFixed(0)} ms, ` +
+          `then ${r.chart.toFixed(0)} ms; 24 h 1-minute chart of ${r.zoneSeries} zones first ${r.first.zones.toFixed(0)} ms, ` +
+          `then ${r.zones.toFixed(0)} ms; ratings of ${seed.lastYear} (${ratings.sites} sites, ${ratings.rated} with energy data), ` +
+          `first read after the data changed ${ratings.ms.toFixed(0)} ms`,
+      );
+    }
+    summary.push(line);
   } finally {
     await api.stop();
     await db.drop();
   }
 }
+if (vm) await vm.stop();
 
-console.log(
-  `bench:ingest — ${SITES} sites × ${SERIES_PER_SITE} series, ${SERIES_PER_SITE}-sample ${FORMAT === 'line' ? 'line-protocol' : 'JSON'} batches, ${CLIENTS} clients, ${SECONDS} s`,
-);
-for (const [i, kind] of KINDS.entries()) {
-  // Each database starts on a quiet disk: the previous run's dirty pages (GBs) would otherwise be written back
-  // while this one waits on its own fsyncs.
-  if (i > 0) {
-    spawnSync('sync');
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  await run(kind);
+console.log('\nREADME table rows:');
+for (const s of summary) {
+  console.log(
+    `| ${new Date().toISOString().slice(0, 10)} | ${s.kind} | ${k(s.rate)} | ${Number.isNaN(s.vmRate) ? '—' : k(s.vmRate)} | ` +
+      `${Number.isNaN(s.ratio) ? '—' : s.ratio.toFixed(2)} | ${s.p99.toFixed(0)} ms | ${s.peak.toFixed(0)} MB / ${s.idle.toFixed(0)} MB | ` +
+      `${(s.st.chunkBytes / s.st.chunkSamples).toFixed(2)} B | ${(s.st.total / s.samples).toFixed(1)} B |`,
+  );
 }
