@@ -420,6 +420,9 @@ for (const [i, kind] of KINDS.entries()) {
       );
     }
     const after = rssMb(api.child.pid);
+    const heap = (await metric(api, 'dcfleet_nodejs_heap_size_used_bytes')) / 1e6;
+    const heapTotal = (await metric(api, 'dcfleet_nodejs_heap_size_total_bytes')) / 1e6;
+    const external = (await metric(api, 'dcfleet_nodejs_external_memory_bytes')) / 1e6;
     const rate = median(mine.map((m) => m.rate));
     const vmRate = vmRounds.length ? median(vmRounds.map((m) => m.rate)) : NaN;
     const samples = mine.reduce((a, m) => a + m.samples, 0);
@@ -447,7 +450,8 @@ for (const [i, kind] of KINDS.entries()) {
         `; rollup lag ${lag} s; load average ${loadavg()[0].toFixed(1)}`,
     );
     console.log(
-      `  RSS: idle after boot (${SITES} sites) ${idle.toFixed(0)} MB, peak during ingest ${line.peak.toFixed(0)} MB, after the run ${after.toFixed(0)} MB`,
+      `  RSS: idle after boot (${SITES} sites) ${idle.toFixed(0)} MB, peak during ingest ${line.peak.toFixed(0)} MB, after the run ${after.toFixed(0)} MB ` +
+        `(main thread heap ${heap.toFixed(0)} of ${heapTotal.toFixed(0)} MB, external ${external.toFixed(0)} MB)`,
     );
     console.log(
       `  disk (compactor settled in ${settled.toFixed(0)} s): ${k(samples)} samples stored; raw chunks hold ${k(st.chunkSamples)}: ` +

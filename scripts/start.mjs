@@ -84,7 +84,7 @@ if (!existsSync(MAIN)) {
 // A larger young generation: ingest allocates many short-lived objects per sample, and with V8's default
 // semi-space they are scavenged (and some promoted) several times per batch. Measured: GC time halved and
 // ~15 % more samples/s (README, "Performance"). Deployments should pass the same flag.
-const NODE_FLAGS = ['--max-semi-space-size=64'];
+const NODE_FLAGS = ['--max-semi-space-size=32'];
 console.log(
   `[start] starting the API: node ${[...NODE_FLAGS, path.relative(ROOT, MAIN)].join(' ')} (DEMO=${env.DEMO})`,
 );

@@ -168,6 +168,9 @@ function push(
  */
 export function normalizeEntries(entries: readonly unknown[], limits: SampleLimits): NormalizeResult {
   const out: NormalizeResult = { samples: [], rejected: [], total: 0 };
+  // Entries of one series often share their labels object (line protocol: every point of a series prefix):
+  // validate and canonicalise each object once.
+  const labelCache = new Map<object, { reason: string | undefined; key: string }>();
   for (let index = 0; index < entries.length; index++) {
     const e = entries[index] as Partial<IngestEntry> | null;
     if (e === null || typeof e !== 'object' || Array.isArray(e)) {
@@ -176,7 +179,13 @@ export function normalizeEntries(entries: readonly unknown[], limits: SampleLimi
       continue;
     }
     const ts = parseTimestamp(e.ts);
-    const labelReason = checkLabels(e.labels);
+    let cached = e.labels && typeof e.labels === 'object' ? labelCache.get(e.labels) : undefined;
+    if (!cached) {
+      const r = checkLabels(e.labels);
+      cached = { reason: r, key: r ? '' : canonicalLabels((e.labels as Labels | undefined) ?? {}) };
+      if (e.labels && typeof e.labels === 'object') labelCache.set(e.labels, cached);
+    }
+    const labelReason = cached.reason;
     const hasMetric = e.metric !== undefined;
     const hasValues = e.values !== undefined;
     let reason: string | undefined;
@@ -193,7 +202,7 @@ export function normalizeEntries(entries: readonly unknown[], limits: SampleLimi
       continue;
     }
     const labels: Labels = (e.labels as Labels | undefined) ?? {};
-    const labelKey = canonicalLabels(labels);
+    const labelKey = cached.key;
     if (hasMetric) {
       push(out, index, e.metric as string, e.value, ts, labels, labelKey, limits, false);
     } else {

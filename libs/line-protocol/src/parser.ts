@@ -15,6 +15,7 @@ export interface LinePoint {
   /** 1-based line number in the body. */
   line: number;
   measurement: string;
+  /** Shared by the points of one body with the same series prefix: read-only. */
   tags: Record<string, string>;
   fields: Record<string, number | string | boolean>;
   /** Epoch milliseconds (floored), or null when the line has no timestamp. */
@@ -155,12 +156,17 @@ function quote(s: string): string {
   return JSON.stringify(s.length > MAX_QUOTED ? `${s.slice(0, MAX_QUOTED)}…` : s);
 }
 
+/** Distinct series prefixes remembered per body. */
+const MAX_PREFIXES = 100_000;
+
 /** Parses one body. Holds the body and the per-line error; all positions index into `s`. */
 class LineParser {
   /** Reason of the first problem found on the current line. */
   private reason = '';
   /** Whether the last `scanKey` passed over an escape sequence. */
   private keyEscaped = false;
+  /** Parsed series prefixes of this body (see parseLine); tags objects are shared, so read-only. */
+  private readonly prefixes = new Map<string, { measurement: string; tags: Record<string, string> }>();
 
   constructor(
     private readonly s: string,
@@ -172,34 +178,32 @@ class LineParser {
     const s = this.s;
     let i = start;
 
-    // Measurement.
-    let escaped = false;
-    while (i < end) {
-      const c = s.charCodeAt(i);
-      if (c === BACKSLASH && i + 1 < end && isMeasurementEscapable(s.charCodeAt(i + 1))) {
-        escaped = true;
-        i += 2;
+    // Series prefix (measurement and tags, up to the first unescaped space): a gateway repeats the same prefixes
+    // line after line, so a prefix seen before in this body reuses its parsed measurement and tags object.
+    let prefixEnd = start;
+    while (prefixEnd < end) {
+      const c = s.charCodeAt(prefixEnd);
+      if (c === BACKSLASH && prefixEnd + 1 < end) {
+        prefixEnd += 2;
         continue;
       }
-      if (c === COMMA || c === SPACE) break;
-      i++;
+      if (c === SPACE) break;
+      prefixEnd++;
     }
-    if (i === start) return this.fail('missing measurement');
-    const measurement = escaped ? this.unescape(start, i, isMeasurementEscapable) : s.slice(start, i);
-
-    // Tag set.
-    const tags: Record<string, string> = {};
-    while (i < end && s.charCodeAt(i) === COMMA) {
-      const keyStart = i + 1;
-      i = this.scanKey(keyStart, end);
-      if (i === keyStart) return this.fail('missing tag key');
-      const key = this.key(keyStart, i);
-      if (i >= end || s.charCodeAt(i) !== EQUALS) return this.fail(`missing tag value for ${quote(key)}`);
-      const valueStart = i + 1;
-      i = this.scanKey(valueStart, end);
-      if (i === valueStart) return this.fail(`missing tag value for ${quote(key)}`);
-      if (i < end && s.charCodeAt(i) === EQUALS) return this.fail(`invalid tag value for ${quote(key)}`);
-      setOwn(tags, key, this.key(valueStart, i));
+    const prefix = s.slice(start, prefixEnd);
+    const known = this.prefixes.get(prefix);
+    let measurement: string;
+    let tags: Record<string, string>;
+    if (known) {
+      ({ measurement, tags } = known);
+      i = prefixEnd;
+    } else {
+      const head = this.parseHead(start, end);
+      if (!head) return null;
+      ({ measurement, tags } = head);
+      i = head.i;
+      if (i === prefixEnd && this.prefixes.size < MAX_PREFIXES)
+        this.prefixes.set(prefix, { measurement, tags });
     }
 
     // Field set (at least one field).
@@ -277,6 +281,44 @@ class LineParser {
     }
 
     return { line, measurement, tags, fields, timestampMs };
+  }
+
+  /** Measurement and tag set of the line starting at `start`; `i` is where they end. */
+  private parseHead(
+    start: number,
+    end: number,
+  ): { measurement: string; tags: Record<string, string>; i: number } | null {
+    const s = this.s;
+    let i = start;
+    let escaped = false;
+    while (i < end) {
+      const c = s.charCodeAt(i);
+      if (c === BACKSLASH && i + 1 < end && isMeasurementEscapable(s.charCodeAt(i + 1))) {
+        escaped = true;
+        i += 2;
+        continue;
+      }
+      if (c === COMMA || c === SPACE) break;
+      i++;
+    }
+    if (i === start) return this.fail('missing measurement');
+    const measurement = escaped ? this.unescape(start, i, isMeasurementEscapable) : s.slice(start, i);
+
+    // Tag set.
+    const tags: Record<string, string> = {};
+    while (i < end && s.charCodeAt(i) === COMMA) {
+      const keyStart = i + 1;
+      i = this.scanKey(keyStart, end);
+      if (i === keyStart) return this.fail('missing tag key');
+      const key = this.key(keyStart, i);
+      if (i >= end || s.charCodeAt(i) !== EQUALS) return this.fail(`missing tag value for ${quote(key)}`);
+      const valueStart = i + 1;
+      i = this.scanKey(valueStart, end);
+      if (i === valueStart) return this.fail(`missing tag value for ${quote(key)}`);
+      if (i < end && s.charCodeAt(i) === EQUALS) return this.fail(`invalid tag value for ${quote(key)}`);
+      setOwn(tags, key, this.key(valueStart, i));
+    }
+    return { measurement, tags, i };
   }
 
   /** The error reason set by the last failed `parseLine`. */

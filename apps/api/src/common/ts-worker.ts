@@ -49,6 +49,20 @@ function bootOf(dir: string, name: string): Boot {
 }
 
 /** Starts `dir/name.js` (built) or `dir/name.ts` (sources, under Jest) as a worker thread with `data`. */
-export function startWorker(dir: string, name: string, data: Record<string, unknown>): Worker {
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, __boot: bootOf(dir, name) } });
+export function startWorker(
+  dir: string,
+  name: string,
+  data: Record<string, unknown>,
+  limits?: { youngMb: number; oldMb: number },
+): Worker {
+  return new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData: { ...data, __boot: bootOf(dir, name) },
+    // The process-wide --max-semi-space-size suits the main thread's per-sample garbage; a worker states its own.
+    // Without an old-generation limit V8 sizes a worker's heap by the machine's memory and lets promoted garbage
+    // pile up to hundreds of MB per thread; a limit makes it collect sooner (measured: RSS, not throughput, moves).
+    ...(limits
+      ? { resourceLimits: { maxYoungGenerationSizeMb: limits.youngMb, maxOldGenerationSizeMb: limits.oldMb } }
+      : {}),
+  });
 }

@@ -73,17 +73,20 @@ export function decodeEntries(entries: readonly unknown[], limits: DecodeLimits)
   }
   const seriesKeys: string[] = [];
   const metricLengths: number[] = [];
-  const indexOf = new Map<string, number>();
+  // Label key, then metric: both strings are shared between samples of a series (labels canonicalised once per
+  // labels object), so the lookups hash no fresh string per sample.
+  const indexOf = new Map<string, Map<string, number>>();
   const ref = new Int32Array(all.length);
   for (let i = 0; i < all.length; i++) {
     const s = all[i]!;
-    const key = s.labelKey ? s.metric + s.labelKey : s.metric;
-    let k = indexOf.get(key);
+    let byMetric = indexOf.get(s.labelKey);
+    if (!byMetric) indexOf.set(s.labelKey, (byMetric = new Map()));
+    let k = byMetric.get(s.metric);
     if (k === undefined) {
       k = seriesKeys.length;
-      seriesKeys.push(key);
+      seriesKeys.push(s.labelKey ? s.metric + s.labelKey : s.metric);
       metricLengths.push(s.metric.length);
-      indexOf.set(key, k);
+      byMetric.set(s.metric, k);
     }
     ref[i] = k;
   }

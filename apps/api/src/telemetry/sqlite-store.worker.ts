@@ -7,9 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { applySqlitePragmas } from '../database/sqlite-pragmas';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
-import type { BatchInput } from './telemetry-store';
 import {
-  unpackFlush,
+  packBatchOutput,
+  unpackBatch,
+  type PackedBatch,
   type PackedFlush,
   type WorkerRequest,
   type WorkerResponse,
@@ -20,35 +21,30 @@ applySqlitePragmas(db);
 const store = new SqliteTelemetryStore(db);
 const port = parentPort!;
 
-async function handle(req: WorkerRequest): Promise<unknown> {
+async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
   switch (req.op) {
-    case 'writeBatch':
-      return store.writeBatch(req.args[0] as BatchInput);
+    case 'writeBatch': {
+      const { packed, transfer } = packBatchOutput(
+        await store.writeBatch(unpackBatch(req.args[0] as PackedBatch)),
+      );
+      return { result: packed, transfer };
+    }
     case 'flushRollups':
-      return store.flushRollups(unpackFlush(req.args[0] as PackedFlush));
+      return { result: await store.flushPacked(req.args[0] as PackedFlush), transfer: [] };
     case 'close':
       db.close();
-      return null;
+      return { result: null, transfer: [] };
     default: {
       const fn = (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[req.op];
       if (typeof fn !== 'function') throw new Error(`unknown op ${req.op}`);
-      return fn.apply(store, req.args);
+      return { result: await fn.apply(store, req.args), transfer: [] };
     }
   }
 }
 
 port.on('message', (req: WorkerRequest) => {
   handle(req).then(
-    (result) => {
-      const transfer =
-        result &&
-        typeof result === 'object' &&
-        'status' in result &&
-        (result as { status: unknown }).status instanceof Uint8Array
-          ? [(result as { status: Uint8Array }).status.buffer as ArrayBuffer]
-          : [];
-      port.postMessage({ id: req.id, result } satisfies WorkerResponse, transfer);
-    },
+    ({ result, transfer }) => port.postMessage({ id: req.id, result } satisfies WorkerResponse, transfer),
     (err: unknown) => {
       const e = err as { message?: string; code?: string };
       port.postMessage({

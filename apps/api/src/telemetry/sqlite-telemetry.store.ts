@@ -20,13 +20,13 @@ import {
   type RetentionPolicy,
 } from './raw-layout';
 import { SampleFloors } from './sample-floors';
+import { PACKED_MERGE, PACKED_REF, packFlush, refAt, type PackedFlush } from './sqlite-worker.protocol';
 import {
   SAMPLE_NEW,
   SAMPLE_REPLACED,
   SAMPLE_UNCHANGED,
   type BatchInput,
   type BatchOutput,
-  type BucketMerge,
   type BucketRef,
   type FlushStats,
   type PendingReceipt,
@@ -44,11 +44,12 @@ import {
 
 type Stmt = BetterSqlite3.Statement;
 
-const MERGE_CHUNK = 4000; // rollup upserts per transaction before the event loop gets a turn
+/** Rollup upserts per transaction before ingest batches get a turn on the writer (~5 ms). */
+const MERGE_CHUNK = 1000;
 /** Chunk rewrites per compaction transaction: ~20–40 µs each, so a transaction holds the writer for ~20 ms. */
 const COMPACT_SLICE = 600;
 /** Level-0 samples one compaction pass takes on, per site. */
-const COMPACT_SAMPLES = 120_000;
+const COMPACT_SAMPLES = 60_000;
 /** Rows one retention or upgrade transaction removes or moves. */
 const EXPIRE_SLICE = 5_000;
 
@@ -91,7 +92,13 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly finerRows: Record<'1h' | '1d', Stmt>;
   private readonly finer1dFromMinutes: Stmt;
   private readonly writeTx: BetterSqlite3.Transaction<(input: BatchInput) => BatchOutput>;
-  private readonly mergeTx: (step: RollupStep, chunk: BucketMerge[]) => BucketMerge[];
+  private readonly mergeTx: (
+    step: RollupStep,
+    a: Float64Array,
+    from: number,
+    to: number,
+    skip: Map<string, BucketRef>,
+  ) => BucketRef[];
   private readonly finalTx: (
     receiptIds: number[],
     minutesFrom: number,
@@ -216,7 +223,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
       `SELECT ${AGG_COLS} FROM rollup_1m WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
     );
     this.writeTx = db.transaction((input: BatchInput) => this.write(input));
-    this.mergeTx = db.transaction((step: RollupStep, chunk: BucketMerge[]) => this.mergeChunk(step, chunk));
+    this.mergeTx = db.transaction(
+      (step: RollupStep, a: Float64Array, from: number, to: number, skip: Map<string, BucketRef>) =>
+        this.mergeRows(step, a, from, to, skip),
+    );
     this.finalTx = db.transaction(
       (
         receiptIds: number[],
@@ -388,6 +398,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
    * their buckets from samples (recomputing is idempotent, so half-applied merges do no harm).
    */
   async flushRollups(flush: RollupFlush): Promise<FlushStats> {
+    return this.flushPacked(packFlush(flush).packed);
+  }
+
+  /**
+   * A flush straight from its packed columns (the writer thread receives it so): merges bind from the arrays, and
+   * only refused or recomputed buckets become objects — a flush holds ~10⁵ merges, and an object each cost the
+   * writer more time and heap than the SQL.
+   */
+  async flushPacked(flush: PackedFlush): Promise<FlushStats> {
     const stats: FlushStats = {
       merged: { '1m': 0, '1h': 0, '1d': 0 },
       recomputed: { '1m': 0, '1h': 0, '1d': 0 },
@@ -403,34 +422,47 @@ export class SqliteTelemetryStore implements TelemetryStore {
       todo['1d'].set(`${p.day.seriesId}:${p.day.bucket}`, p.day);
     };
     for (const level of flush.levels) {
-      for (const r of level.recompute) {
+      for (let o = 0; o < level.recompute.length; o += PACKED_REF) {
+        const r = refAt(level.recompute, o);
         todo[level.step].set(`${r.seriesId}:${r.bucket}`, r);
         if (level.step === '1m') addParents(r);
       }
     }
     for (const level of flush.levels) {
       const step = level.step;
-      const merges = level.merges.filter((m) => !todo[step].has(`${m.seriesId}:${m.bucket}`));
-      for (let i = 0; i < merges.length; i += MERGE_CHUNK) {
-        const chunk = merges.slice(i, i + MERGE_CHUNK);
-        const refused = this.mergeTx(step, chunk);
-        stats.merged[step] += chunk.length - refused.length;
+      const rows = level.merges;
+      for (let o = 0; o < rows.length; o += MERGE_CHUNK * PACKED_MERGE) {
+        const end = Math.min(rows.length, o + MERGE_CHUNK * PACKED_MERGE);
+        const refused = this.mergeTx(step, rows, o, end, todo[step]);
+        stats.merged[step] += (end - o) / PACKED_MERGE - refused.length;
         for (const r of refused) {
           todo[step].set(`${r.seriesId}:${r.bucket}`, r);
           if (step === '1m') addParents(r);
         }
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldLoop();
       }
     }
     this.finalTx(flush.receiptIds, flush.minutesFrom, todo, stats);
     return stats;
   }
 
-  private mergeChunk(step: RollupStep, chunk: BucketMerge[]): BucketMerge[] {
-    const refused: BucketMerge[] = [];
+  /** Merges rows [from, to) of a packed level; returns the refused ones (their stored bucket overlaps). */
+  private mergeRows(
+    step: RollupStep,
+    a: Float64Array,
+    from: number,
+    to: number,
+    skip: Map<string, BucketRef>,
+  ): BucketRef[] {
+    const refused: BucketRef[] = [];
     const stmt = this.merge[step];
-    for (const m of chunk) {
-      if (stmt.run(m.seriesId, m.bucket, ...aggParams(m.agg)).changes === 0) refused.push(m);
+    const params = new Array<number>(12);
+    for (let o = from; o < to; o += PACKED_MERGE) {
+      if (skip.size && skip.has(`${a[o]}:${a[o + 1]}`)) continue;
+      params[0] = a[o]!;
+      params[1] = a[o + 1]!;
+      for (let j = 0; j < 10; j++) params[2 + j] = a[o + 6 + j]!;
+      if (stmt.run(params).changes === 0) refused.push(refAt(a, o));
     }
     return refused;
   }

@@ -1,7 +1,14 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../common/ts-worker';
 import type { MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
-import { packFlush, type WorkerRequest, type WorkerResponse } from './sqlite-worker.protocol';
+import {
+  packBatch,
+  unpackBatchOutput,
+  type PackedBatchOutput,
+  packFlush,
+  type WorkerRequest,
+  type WorkerResponse,
+} from './sqlite-worker.protocol';
 import type {
   BatchInput,
   BatchOutput,
@@ -29,7 +36,13 @@ export class SqliteWorkerStore implements TelemetryStore {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker(__dirname, 'sqlite-store.worker', { path: this.path });
+    // Few short-lived objects per batch here (typed columns in, one row out): a small young generation.
+    const worker = startWorker(
+      __dirname,
+      'sqlite-store.worker',
+      { path: this.path },
+      { youngMb: 16, oldMb: 160 },
+    );
     worker.on('message', (msg: WorkerResponse) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
@@ -66,8 +79,10 @@ export class SqliteWorkerStore implements TelemetryStore {
     return this.call('loadSeries', []);
   }
 
-  writeBatch(input: BatchInput): Promise<BatchOutput> {
-    return this.call('writeBatch', [input]);
+  async writeBatch(input: BatchInput): Promise<BatchOutput> {
+    const { packed, transfer } = packBatch(input);
+    const out = await this.call<PackedBatchOutput>('writeBatch', [packed], transfer);
+    return unpackBatchOutput(out);
   }
 
   flushRollups(flush: RollupFlush): Promise<FlushStats> {
