@@ -2,8 +2,15 @@ import type { MetricKind } from '@dcfleet/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { encodeBatchPayload } from './raw-codec';
 import {
+  BATCH_COLS,
   BucketIndex,
   RAW_WINDOW_MS,
+  batchRow,
+  groupLegacyRows,
+  pointLookup,
+  type BatchDbRow,
+  type ChunkGroup,
+  type BatchRow,
   emptyMaintainStats,
   forEachBatchSample,
   mergedChunkPayload,
@@ -11,7 +18,6 @@ import {
   resolveRaw,
   siteHorizon,
   windowOf,
-  type BatchRow,
   type ChunkRow,
   type MaintainStats,
   type RawSample,
@@ -74,30 +80,6 @@ interface ChainRow {
   chain_seq: number;
   chain_head: string;
 }
-
-interface BatchDbRow {
-  receipt_id: number;
-  site_id: number;
-  seq: number;
-  min_ts: number;
-  max_ts: number;
-  done_below: number;
-  payload: Buffer;
-}
-
-function batchRow(r: BatchDbRow): BatchRow {
-  return {
-    receiptId: r.receipt_id,
-    siteId: r.site_id,
-    seq: r.seq,
-    minTs: r.min_ts,
-    maxTs: r.max_ts,
-    doneBelow: r.done_below,
-    payload: r.payload,
-  };
-}
-
-const BATCH_COLS = 'receipt_id, site_id, seq, min_ts, max_ts, done_below, payload';
 
 /**
  * Rollup merges per statement. Their 12 parameter arrays are built on the event loop (~4 µs per row): 20,000 rows
@@ -335,30 +317,19 @@ export class PostgresTelemetryStore implements TelemetryStore {
     siteId: number,
     at: { seriesId: number; ts: number }[],
   ): Promise<RawSample[]> {
-    let lo = Infinity;
-    let hi = -Infinity;
-    const pairs = new Map<string, { windowStart: number; seriesId: number }>();
-    const want = new Set<string>();
-    for (const a of at) {
-      if (a.ts < lo) lo = a.ts;
-      if (a.ts > hi) hi = a.ts;
-      const w = windowOf(a.ts);
-      pairs.set(`${w}:${a.seriesId}`, { windowStart: w, seriesId: a.seriesId });
-      want.add(`${a.seriesId}:${a.ts}`);
-    }
-    const ids = [...new Set(at.map((a) => a.seriesId))];
-    const legacy = await this.legacyIn(c, lo, hi + 1, ids);
+    const q = pointLookup(at);
+    const legacy = await this.legacyIn(c, q.lo, q.hi + 1, q.seriesIds);
     const { rows } = await c.query<BatchDbRow>(
       `SELECT ${BATCH_COLS} FROM raw_batches WHERE site_id = $1 AND min_ts <= $2 AND max_ts >= $3`,
-      [siteId, hi, lo],
+      [siteId, q.hi, q.lo],
     );
-    const chunks = await this.chunksAt(c, [...pairs.values()]);
-    return resolveRaw((sid, ts) => want.has(`${sid}:${ts}`), chunks, rows.map(batchRow), legacy);
+    const chunks = await this.chunksAt(c, q.chunkKeys);
+    return resolveRaw(q.want, chunks, rows.map(batchRow), legacy);
   }
 
   private async chunksAt(
     c: PoolClient | Pool,
-    pairs: { windowStart: number; seriesId: number }[],
+    pairs: readonly { windowStart: number; seriesId: number }[],
   ): Promise<ChunkRow[]> {
     if (pairs.length === 0) return [];
     const { rows } = await c.query<{ window_start: number; series_id: number; payload: Buffer }>(
@@ -741,14 +712,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
   }
 
   /** Merges samples into their chunks (read, merge, replace) in one transaction. */
-  private async putChunks(
-    c: PoolClient,
-    groups: {
-      windowStart: number;
-      seriesId: number;
-      samples: { ts: number; value: number; seq: number }[];
-    }[],
-  ): Promise<void> {
+  private async putChunks(c: PoolClient, groups: readonly ChunkGroup[]): Promise<void> {
     await c.query('BEGIN');
     try {
       const stored = await this.chunksAt(c, groups);
@@ -801,24 +765,10 @@ export class PostgresTelemetryStore implements TelemetryStore {
       this.legacy = false;
       return;
     }
-    const last = rows[rows.length - 1]!.ts;
-    const full = rows.length === limit;
-    const groups = new Map<
-      string,
-      { windowStart: number; seriesId: number; samples: { ts: number; value: number; seq: number }[] }
-    >();
-    for (const r of rows) {
-      if (full && r.ts === last) continue; // the rest of that ts comes next pass
-      const w = windowOf(r.ts);
-      const key = `${w}:${r.series_id}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { windowStart: w, seriesId: r.series_id, samples: [] }));
-      g.samples.push({ ts: r.ts, value: r.value, seq: 0 }); // sequence 0: anything written since is newer
-    }
-    const list = [...groups.values()];
-    await this.putChunks(c, list);
-    await c.query('DELETE FROM samples_legacy WHERE ts < $1', [full ? last : last + 1]);
-    stats.legacyRowsMoved += list.reduce((n, g) => n + g.samples.length, 0);
+    const { groups, moved, deleteBelow } = groupLegacyRows(rows, limit);
+    await this.putChunks(c, groups);
+    await c.query('DELETE FROM samples_legacy WHERE ts < $1', [deleteBelow]);
+    stats.legacyRowsMoved += moved;
     stats.more = true;
   }
 

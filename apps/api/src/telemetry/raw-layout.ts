@@ -42,6 +42,31 @@ export interface BatchRow {
   payload: Uint8Array;
 }
 
+/** A `raw_batches` row as both drivers return it. */
+export interface BatchDbRow {
+  receipt_id: number;
+  site_id: number;
+  seq: number;
+  min_ts: number;
+  max_ts: number;
+  done_below: number;
+  payload: Uint8Array;
+}
+
+export const BATCH_COLS = 'receipt_id, site_id, seq, min_ts, max_ts, done_below, payload';
+
+export function batchRow(r: BatchDbRow): BatchRow {
+  return {
+    receiptId: r.receipt_id,
+    siteId: r.site_id,
+    seq: r.seq,
+    minTs: r.min_ts,
+    maxTs: r.max_ts,
+    doneBelow: r.done_below,
+    payload: r.payload,
+  };
+}
+
 export interface ChunkRow {
   windowStart: number;
   seriesId: number;
@@ -111,7 +136,7 @@ export function forEachBatchSample(
 /** What one compaction pass over some batch rows does, up to `horizon` (a window start). */
 export interface CompactionPlan {
   /** Samples per (window, series), keyed `${window}:${series}`. */
-  groups: Map<string, { windowStart: number; seriesId: number; samples: VersionedSample[] }>;
+  groups: Map<string, ChunkGroup>;
   /** Batches wholly below the horizon: their rows go. */
   drop: number[];
   /** Batches straddling the horizon: their rows stay with doneBelow = horizon. */
@@ -221,4 +246,63 @@ export class BucketIndex {
   get seriesIds(): number[] {
     return [...this.bySeries.keys()];
   }
+}
+
+/** What to read to find stored samples at some exact (series, ts): time range, chunk keys, and the filter. */
+export function pointLookup(at: readonly { seriesId: number; ts: number }[]): {
+  lo: number;
+  hi: number;
+  seriesIds: number[];
+  chunkKeys: { windowStart: number; seriesId: number }[];
+  want: (seriesId: number, ts: number) => boolean;
+} {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const keys = new Map<string, { windowStart: number; seriesId: number }>();
+  const wanted = new Set<string>();
+  for (const a of at) {
+    if (a.ts < lo) lo = a.ts;
+    if (a.ts > hi) hi = a.ts;
+    const w = windowOf(a.ts);
+    keys.set(`${w}:${a.seriesId}`, { windowStart: w, seriesId: a.seriesId });
+    wanted.add(`${a.seriesId}:${a.ts}`);
+  }
+  return {
+    lo,
+    hi,
+    seriesIds: [...new Set(at.map((a) => a.seriesId))],
+    chunkKeys: [...keys.values()],
+    want: (seriesId, ts) => wanted.has(`${seriesId}:${ts}`),
+  };
+}
+
+export interface ChunkGroup {
+  windowStart: number;
+  seriesId: number;
+  samples: VersionedSample[];
+}
+
+/**
+ * Upgrade: a page of rows of the one-row-per-sample table (ordered by ts, `limit` at most) grouped into chunk
+ * merges at sequence 0 (anything written since the upgrade is newer). A full page leaves its last ts for the next
+ * one, so a timestamp is never split; `deleteBelow` is what the page moved.
+ */
+export function groupLegacyRows(
+  rows: readonly { ts: number; series_id: number; value: number }[],
+  limit: number,
+): { groups: ChunkGroup[]; moved: number; deleteBelow: number } {
+  const last = rows[rows.length - 1]!.ts;
+  const full = rows.length === limit;
+  const groups = new Map<string, ChunkGroup>();
+  let moved = 0;
+  for (const r of rows) {
+    if (full && r.ts === last) continue;
+    const w = windowOf(r.ts);
+    const key = `${w}:${r.series_id}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { windowStart: w, seriesId: r.series_id, samples: [] }));
+    g.samples.push({ ts: r.ts, value: r.value, seq: 0 });
+    moved++;
+  }
+  return { groups: [...groups.values()], moved, deleteBelow: full ? last : last + 1 };
 }

@@ -6,6 +6,12 @@ import { encodeBatchPayload } from './raw-codec';
 import {
   BucketIndex,
   RAW_WINDOW_MS,
+  batchRow,
+  groupLegacyRows,
+  pointLookup,
+  type BatchDbRow,
+  type ChunkGroup,
+  type BatchRow,
   emptyMaintainStats,
   forEachBatchSample,
   mergedChunkPayload,
@@ -13,7 +19,6 @@ import {
   resolveRaw,
   siteHorizon,
   windowOf,
-  type BatchRow,
   type ChunkRow,
   type MaintainStats,
   type RawSample,
@@ -54,28 +59,6 @@ const COMPACT_SAMPLES = 60_000;
 const EXPIRE_SLICE = 5_000;
 
 const yieldLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-interface BatchDbRow {
-  receipt_id: number;
-  site_id: number;
-  seq: number;
-  min_ts: number;
-  max_ts: number;
-  done_below: number;
-  payload: Uint8Array;
-}
-
-function batchRow(r: BatchDbRow): BatchRow {
-  return {
-    receiptId: r.receipt_id,
-    siteId: r.site_id,
-    seq: r.seq,
-    minTs: r.min_ts,
-    maxTs: r.max_ts,
-    doneBelow: r.done_below,
-    payload: r.payload,
-  };
-}
 
 /**
  * SQLite hot path: one synchronous transaction per batch with prepared statements (better-sqlite3 is
@@ -354,24 +337,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   /** Stored samples at these (series, ts) of one site, last write resolved. */
   private storedAt(siteId: number, at: { seriesId: number; ts: number }[]): RawSample[] {
-    let lo = Infinity;
-    let hi = -Infinity;
-    const pairs = new Map<string, { windowStart: number; seriesId: number }>();
-    const want = new Set<string>();
-    for (const a of at) {
-      if (a.ts < lo) lo = a.ts;
-      if (a.ts > hi) hi = a.ts;
-      const w = windowOf(a.ts);
-      pairs.set(`${w}:${a.seriesId}`, { windowStart: w, seriesId: a.seriesId });
-      want.add(`${a.seriesId}:${a.ts}`);
-    }
-    const batches = (this.s.batchesOfSite!.all(siteId, hi, lo) as BatchDbRow[]).map(batchRow);
-    return resolveRaw(
-      (seriesId, ts) => want.has(`${seriesId}:${ts}`),
-      this.chunksAt(pairs.values()),
-      batches,
-      this.legacyIn(lo, hi + 1),
-    );
+    const q = pointLookup(at);
+    const batches = (this.s.batchesOfSite!.all(siteId, q.hi, q.lo) as BatchDbRow[]).map(batchRow);
+    return resolveRaw(q.want, this.chunksAt(q.chunkKeys), batches, this.legacyIn(q.lo, q.hi + 1));
   }
 
   private chunksAt(pairs: Iterable<{ windowStart: number; seriesId: number }>): ChunkRow[] {
@@ -628,13 +596,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     }
     const plan = planCompaction(take, horizon);
     const groups = [...plan.groups.values()];
-    const writeSlice = this.db.transaction((slice: typeof groups) => {
-      for (const g of slice) {
-        const stored = this.s.chunk!.get(g.windowStart, g.seriesId) as { payload: Uint8Array } | undefined;
-        const c = mergedChunkPayload(stored?.payload, g.samples);
-        this.s.putChunk!.run(g.windowStart, g.seriesId, c.n, c.minTs, c.maxTs, c.payload);
-      }
-    });
+    const writeSlice = this.db.transaction((slice: ChunkGroup[]) => this.putChunks(slice));
     for (let i = 0; i < groups.length; i += COMPACT_SLICE) {
       // A crash between slices leaves the batches in place: compacting them again merges the same samples with
       // the same sequence, which changes nothing.
@@ -652,6 +614,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
     stats.samplesCompacted += plan.samples;
   }
 
+  /** Merges samples into their chunks (read, merge, replace); the caller holds the transaction. */
+  private putChunks(groups: readonly ChunkGroup[]): void {
+    for (const g of groups) {
+      const stored = this.s.chunk!.get(g.windowStart, g.seriesId) as { payload: Uint8Array } | undefined;
+      const c = mergedChunkPayload(stored?.payload, g.samples);
+      this.s.putChunk!.run(g.windowStart, g.seriesId, c.n, c.minTs, c.maxTs, c.payload);
+    }
+  }
+
   /** Upgrade: rows of the one-row-per-sample table into chunks, oldest first, then the table goes. */
   private async moveLegacy(stats: MaintainStats): Promise<void> {
     const rows = this.db
@@ -662,30 +633,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
       this.legacy = false;
       return;
     }
-    const last = rows[rows.length - 1]!.ts;
-    const groups = new Map<
-      string,
-      { windowStart: number; seriesId: number; samples: { ts: number; value: number; seq: number }[] }
-    >();
-    for (const r of rows) {
-      if (r.ts === last && rows.length === EXPIRE_SLICE * 4) continue; // the rest of that ts comes next pass
-      const w = windowOf(r.ts);
-      const key = `${w}:${r.series_id}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { windowStart: w, seriesId: r.series_id, samples: [] }));
-      // Sequence 0: anything written since the upgrade is newer.
-      g.samples.push({ ts: r.ts, value: r.value, seq: 0 });
-    }
-    const moved = [...groups.values()].reduce((n, g) => n + g.samples.length, 0);
-    const upTo = moved === rows.length ? last + 1 : last;
+    const { groups, moved, deleteBelow } = groupLegacyRows(rows, EXPIRE_SLICE * 4);
     this.db
       .transaction(() => {
-        for (const g of groups.values()) {
-          const stored = this.s.chunk!.get(g.windowStart, g.seriesId) as { payload: Uint8Array } | undefined;
-          const c = mergedChunkPayload(stored?.payload, g.samples);
-          this.s.putChunk!.run(g.windowStart, g.seriesId, c.n, c.minTs, c.maxTs, c.payload);
-        }
-        this.db.prepare('DELETE FROM samples_legacy WHERE ts < ?').run(upTo);
+        this.putChunks(groups);
+        this.db.prepare('DELETE FROM samples_legacy WHERE ts < ?').run(deleteBelow);
       })
       .immediate();
     stats.legacyRowsMoved += moved;
