@@ -4,11 +4,11 @@
  * acknowledged sample must be there, no batch may be half-stored, and the rollups (deliberately never
  * flushed before the kill) must have been rebuilt from the raw samples at boot.
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IngestResponse, SeriesResponse } from '@dcfleet/contracts';
 import { requireBuiltApi, startApi, type ApiProcess } from './support/api-process';
-import { openDirect, rawSamplesDirect, type DirectDb } from './support/db';
+import { copySqlite, openDirect, rawSamplesDirect, type DirectDb } from './support/db';
 import { ADMIN_PASSWORD, dialects, freshDatabase } from './support/harness';
 
 const SEC = 1000;
@@ -56,16 +56,6 @@ function minuteAggregates(
     out.set(m, a);
   }
   return out;
-}
-
-/** Copies a SQLite database with its WAL and shared-memory files; returns the copy's URL. */
-function copySqlite(url: string, dir: string): string {
-  const file = url.slice('sqlite:'.length);
-  mkdirSync(dir, { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) {
-    if (existsSync(file + suffix)) copyFileSync(file + suffix, join(dir, basename(file) + suffix));
-  }
-  return `sqlite:${join(dir, basename(file))}`;
 }
 
 describe.each(dialects())('durability of the built API on %s', (dialect) => {

@@ -54,7 +54,7 @@ export class SiteEntity {
   @Column({ name: 'commissioned_at', type: 'bigint', nullable: true, transformer: epochMs })
   commissionedAt: number | null;
 
-  /** Head of the per-site receipt hash chain; locked (FOR UPDATE on PostgreSQL) while a batch commits. */
+  /** Head of the per-site receipt hash chain; locked (FOR NO KEY UPDATE on PostgreSQL) while a batch commits. */
   @Column({ name: 'chain_seq', type: 'bigint', default: 0, transformer: epochMs })
   chainSeq: number;
 

@@ -43,6 +43,8 @@ export function isStorageUnavailable(err: unknown): boolean {
     // 53xxx (out of resources), 3D000 (database missing), 25006 (read-only: a standby after failover).
     /^(08|53)/.test(code) ||
     ['57P01', '57P02', '57P03', '57P04', '3D000', '25006'].includes(code) ||
+    // 40P01 / 40001 (deadlock, serialization failure): the server rolled the batch back; a retry succeeds.
+    ['40P01', '40001'].includes(code) ||
     // 55000 covers other things too; only the ALTER DATABASE … ALLOW_CONNECTIONS false refusal is an outage.
     (code === '55000' && /not currently accepting connections/i.test(e?.message ?? '')) ||
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/i.test(

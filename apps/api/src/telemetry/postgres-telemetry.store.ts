@@ -29,7 +29,9 @@ import { SampleFloors } from './sample-floors';
 import {
   type BatchInput,
   type BatchOutput,
-  type BucketMerge,
+  PACKED_MERGE,
+  PACKED_REF,
+  refAt,
   type BucketRef,
   type FlushStats,
   type PendingReceipt,
@@ -76,6 +78,19 @@ function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg 
   return cols.map(numArray);
 }
 
+/** The same 12 columns from packed merge rows (PACKED_MERGE layout) at the given offsets. */
+function packedAggColumns(a: Float64Array, offsets: readonly number[]): string[] {
+  const n = offsets.length;
+  const cols: number[][] = Array.from({ length: 12 }, () => new Array<number>(n));
+  for (let j = 0; j < n; j++) {
+    const o = offsets[j]!;
+    cols[0]![j] = a[o]!;
+    cols[1]![j] = a[o + 1]!;
+    for (let k = 0; k < 10; k++) cols[2 + k]![j] = a[o + PACKED_REF + k]!;
+  }
+  return cols.map(numArray);
+}
+
 interface ChainRow {
   chain_seq: number;
   chain_head: string;
@@ -97,6 +112,8 @@ const PARTITION_DAYS_AHEAD = 3;
 const DAY_MS = 86_400_000;
 /** Session advisory lock: one instance at a time compacts, moves and expires raw data. */
 const MAINTAIN_LOCK = 0x6463_7277; // 'dcrw'
+/** Transaction advisory lock: one rollup flush at a time across instances. */
+const FLUSH_LOCK = 0x6463_726c; // 'dcrl'
 
 const UNNEST_AGG = `unnest($1::int[], $2::bigint[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
   $8::bigint[], $9::float8[], $10::bigint[], $11::float8[], $12::int[])`;
@@ -260,7 +277,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
     const status = sampleStatus(suspects, seriesIds, input.ts, input.values, stored);
     const payload = encodeBatchPayload(seriesIds, input.ts, input.values);
     const { rows: chainRows } = await c.query<ChainRow>(
-      'SELECT chain_seq, chain_head FROM sites WHERE id = $1 FOR UPDATE',
+      'SELECT chain_seq, chain_head FROM sites WHERE id = $1 FOR NO KEY UPDATE',
       [input.siteId],
     );
     const chain = chainRows[0];
@@ -364,6 +381,11 @@ export class PostgresTelemetryStore implements TelemetryStore {
 
   async flushRollups(flush: RollupFlush): Promise<FlushStats> {
     return this.tx(async (c) => {
+      // Flushes of all instances take turns. A recomputation leaves out batches another instance has not folded in
+      // yet; under READ COMMITTED, one running beside that instance's flush read them as pending, then overwrote
+      // the buckets that flush had just written (merged or recomputed with them): a lost update that nothing
+      // repaired (test/multi-instance.spec.ts). Ingest never waits on this lock.
+      await c.query('SELECT pg_advisory_xact_lock($1)', [FLUSH_LOCK]);
       const stats = await this.flush(c, flush);
       await c.query('COMMIT');
       return stats;
@@ -382,14 +404,20 @@ export class PostgresTelemetryStore implements TelemetryStore {
     for (const level of flush.levels) {
       const step = level.step;
       const todo = new Map<string, BucketRef>();
-      for (const r of level.recompute) todo.set(`${r.seriesId}:${r.bucket}`, r);
+      for (let o = 0; o < level.recompute.length; o += PACKED_REF) {
+        const r = refAt(level.recompute, o);
+        todo.set(`${r.seriesId}:${r.bucket}`, r);
+      }
       if (step !== '1m') for (const [k, r] of extra[step]) todo.set(k, r);
-      const merges: BucketMerge[] = level.merges.filter((m) => !todo.has(`${m.seriesId}:${m.bucket}`));
-      for (let i = 0; i < merges.length; i += MERGE_CHUNK) {
-        const chunk = merges.slice(i, i + MERGE_CHUNK);
+      const rows = level.merges;
+      const offsets: number[] = [];
+      for (let o = 0; o < rows.length; o += PACKED_MERGE)
+        if (!todo.size || !todo.has(`${rows[o]}:${rows[o + 1]}`)) offsets.push(o);
+      for (let i = 0; i < offsets.length; i += MERGE_CHUNK) {
+        const chunk = offsets.slice(i, i + MERGE_CHUNK);
         // Only the refused rows come back (an anti-join on the server): returning every merged row cost the
         // event loop ~1 µs per row to parse, tens of thousands per flush, while ingest requests waited on it.
-        const { rows } = await c.query<{ series_id: number; bucket: string }>(
+        const { rows: refusedRows } = await c.query<{ series_id: number; bucket: string }>(
           `WITH u AS (SELECT * FROM ${UNNEST_AGG} AS u(series_id, bucket, ${AGG_COLS})),
            merged AS (
            INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) SELECT * FROM u
@@ -410,13 +438,15 @@ export class PostgresTelemetryStore implements TelemetryStore {
            WHERE EXCLUDED.first_ts > r.last_ts OR EXCLUDED.last_ts < r.first_ts
            RETURNING r.series_id, r.bucket)
            SELECT u.series_id, u.bucket FROM u LEFT JOIN merged m USING (series_id, bucket) WHERE m.series_id IS NULL`,
-          aggColumns(chunk),
+          packedAggColumns(rows, chunk),
         );
-        stats.merged[step] += chunk.length - rows.length;
-        if (rows.length) {
-          const refused = new Set(rows.map((r) => `${r.series_id}:${r.bucket}`));
-          for (const m of chunk)
-            if (refused.has(`${m.seriesId}:${m.bucket}`)) todo.set(`${m.seriesId}:${m.bucket}`, m);
+        stats.merged[step] += chunk.length - refusedRows.length;
+        if (refusedRows.length) {
+          const refused = new Set(refusedRows.map((r) => `${r.series_id}:${r.bucket}`));
+          for (const o of chunk) {
+            const key = `${rows[o]}:${rows[o + 1]}`;
+            if (refused.has(key)) todo.set(key, refAt(rows, o));
+          }
         }
       }
       if (todo.size === 0) continue;
@@ -759,16 +789,19 @@ export class PostgresTelemetryStore implements TelemetryStore {
   private async moveLegacy(c: PoolClient, stats: MaintainStats): Promise<void> {
     const limit = EXPIRE_SLICE * 4;
     const { rows } = await c.query<{ ts: number; series_id: number; value: number }>(
-      `SELECT ts, series_id, value FROM samples_legacy ORDER BY ts LIMIT ${limit}`,
+      `SELECT ts, series_id, value FROM samples_legacy ORDER BY ts, series_id LIMIT ${limit}`,
     );
     if (rows.length === 0) {
       this.legacy = false;
       return;
     }
-    const { groups, moved, deleteBelow } = groupLegacyRows(rows, limit);
+    const { groups, last } = groupLegacyRows(rows);
     await this.putChunks(c, groups);
-    await c.query('DELETE FROM samples_legacy WHERE ts < $1', [deleteBelow]);
-    stats.legacyRowsMoved += moved;
+    await c.query('DELETE FROM samples_legacy WHERE ts < $1 OR (ts = $1 AND series_id <= $2)', [
+      last.ts,
+      last.seriesId,
+    ]);
+    stats.legacyRowsMoved += rows.length;
     stats.more = true;
   }
 

@@ -283,26 +283,23 @@ export interface ChunkGroup {
 }
 
 /**
- * Upgrade: a page of rows of the one-row-per-sample table (ordered by ts, `limit` at most) grouped into chunk
- * merges at sequence 0 (anything written since the upgrade is newer). A full page leaves its last ts for the next
- * one, so a timestamp is never split; `deleteBelow` is what the page moved.
+ * Upgrade: a page of rows of the one-row-per-sample table, ordered by its key (ts, series_id), grouped into chunk
+ * merges at sequence 0 (anything written since the upgrade is newer). Pages go by the whole key, not by ts alone:
+ * a fleet of more series than a page reporting on aligned timestamps fills a page with one ts. `last` is the key
+ * of the page's last row; the page moved every row up to and including it.
  */
-export function groupLegacyRows(
-  rows: readonly { ts: number; series_id: number; value: number }[],
-  limit: number,
-): { groups: ChunkGroup[]; moved: number; deleteBelow: number } {
-  const last = rows[rows.length - 1]!.ts;
-  const full = rows.length === limit;
+export function groupLegacyRows(rows: readonly { ts: number; series_id: number; value: number }[]): {
+  groups: ChunkGroup[];
+  last: { ts: number; seriesId: number };
+} {
   const groups = new Map<string, ChunkGroup>();
-  let moved = 0;
   for (const r of rows) {
-    if (full && r.ts === last) continue;
     const w = windowOf(r.ts);
     const key = `${w}:${r.series_id}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { windowStart: w, seriesId: r.series_id, samples: [] }));
     g.samples.push({ ts: r.ts, value: r.value, seq: 0 });
-    moved++;
   }
-  return { groups: [...groups.values()], moved, deleteBelow: full ? last : last + 1 };
+  const last = rows[rows.length - 1]!;
+  return { groups: [...groups.values()], last: { ts: last.ts, seriesId: last.series_id } };
 }

@@ -54,12 +54,16 @@ export class RawMaintenanceService implements OnApplicationShutdown {
   }
 
   /** One pass (serialised with any running one). Errors are logged: the next pass retries. */
+  /** The error of the last pass, if it failed: settle() reports it instead of taking it for "nothing to do". */
+  private lastError: Error | undefined;
+
   async pass(now = Date.now(), force = false): Promise<MaintainStats> {
     if (this.running) await this.running.catch(() => undefined);
     const due = force || now - this.lastRetention >= RETENTION_EVERY_MS;
     const policy = due ? this.retention(now) : { rawBefore: 0, rollup1mBefore: 0 };
     const started = performance.now();
     this.running = this.store.maintain(now, policy);
+    this.lastError = undefined;
     try {
       const s = await this.running;
       if (due) this.lastRetention = now;
@@ -73,6 +77,7 @@ export class RawMaintenanceService implements OnApplicationShutdown {
       return s;
     } catch (err) {
       this.logger.error(`raw maintenance failed, retrying next pass: ${(err as Error).message}`);
+      this.lastError = err as Error;
       return emptyMaintainStats();
     } finally {
       this.running = undefined;
@@ -81,7 +86,12 @@ export class RawMaintenanceService implements OnApplicationShutdown {
 
   /** Runs passes until nothing is queued (tests, benchmarks, shutdown-free upgrades). */
   async settle(now = Date.now()): Promise<void> {
-    for (let i = 0; i < 10_000; i++) if (!(await this.pass(now, true)).more) return;
+    for (let i = 0; i < 10_000; i++) {
+      const s = await this.pass(now, true);
+      if (this.lastError) throw this.lastError;
+      if (!s.more) return;
+    }
+    throw new Error('raw maintenance did not settle in 10,000 passes');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,34 +2,21 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
-import { addSample, combine, single } from './rollup-math';
 import { InstanceLease } from './instance-lease';
+import { MinutePartials, minuteKey } from './minute-partials';
 import { SeriesRegistry } from './series-registry';
 import {
   SAMPLE_NEW,
   SAMPLE_REPLACED,
   TELEMETRY_STORE,
-  type BucketMerge,
+  packRefs,
   type BucketRef,
   type RollupFlush,
   type TelemetryStore,
 } from './telemetry-store';
 
-interface Partial extends BucketMerge {
-  /** False once a sample landed inside the partial's time range: recompute from raw instead. */
-  ordered: boolean;
-}
-
 /** Minute partials held in memory before a flush is started regardless of the timer. */
 const MAX_PARTIALS = 200_000;
-
-/**
- * Numeric map key for (series, bucket): cheaper than a string per sample on the hot path. Buckets are whole
- * minutes; 2^26 minutes reach 2097 and 2^27 series ids stay below 2^53.
- */
-function bucketKey(seriesId: number, bucket: number): number {
-  return seriesId * 67_108_864 + Math.floor(bucket / 60_000);
-}
 
 interface DayCache {
   start: number;
@@ -49,12 +36,7 @@ interface DayCache {
 export class RollupService implements OnApplicationShutdown {
   private readonly logger = new Logger('Rollups');
   /** Only 1-minute partials are kept per sample; hour and day partials are combined from them at flush. */
-  private partials = new Map<number, Partial>();
-  /**
-   * Per series id, the partial its last sample went to: consecutive samples of a series mostly share a minute, and
-   * an array slot is much cheaper than hashing a (series, minute) key per sample. Cleared with `partials`.
-   */
-  private lastPartial: (Partial | undefined)[] = [];
+  private readonly partials = new MinutePartials((siteId, minute) => this.dayOf(siteId, minute));
   private recompute = new Map<number, BucketRef>();
   private receiptIds: number[] = [];
   private readonly inMemoryReceipts = new Set<number>();
@@ -149,48 +131,18 @@ export class RollupService implements OnApplicationShutdown {
   ): void {
     this.receiptIds.push(receiptId);
     this.inMemoryReceipts.add(receiptId);
-    const map = this.partials;
-    const last = this.lastPartial;
+    const partials = this.partials;
     for (let i = 0; i < ts.length; i++) {
       const st = status[i];
-      const sid = seriesIds[i]!;
-      const t = ts[i]!;
-      const m = t - (t % 60_000);
-      if (st === SAMPLE_REPLACED) {
-        this.recompute.set(bucketKey(sid, m), this.minuteRef(siteId, sid, m));
-        continue;
-      }
-      if (st !== SAMPLE_NEW) continue;
-      const v = values[i]!;
-      let p = last[sid];
-      if (p === undefined || p.bucket !== m) {
-        const key = bucketKey(sid, m);
-        p = map.get(key);
-        if (!p) {
-          const day = this.dayOf(siteId, m);
-          // One literal (no spread of minuteRef): this runs once per new (series, minute) on the hot path.
-          const created: Partial = {
-            seriesId: sid,
-            bucket: m,
-            end: m + 60_000,
-            hour: m - (m % 3_600_000),
-            day: day.start,
-            dayEnd: day.end,
-            agg: single(t, v),
-            ordered: true,
-          };
-          map.set(key, created);
-          last[sid] = created;
-          continue;
-        }
-        last[sid] = p;
-      }
-      if (!addSample(p.agg, t, v)) {
-        p.ordered = false; // recomputed from the raw samples at flush
+      if (st === SAMPLE_NEW) partials.add(siteId, seriesIds[i]!, ts[i]!, values[i]!);
+      else if (st === SAMPLE_REPLACED) {
+        const sid = seriesIds[i]!;
+        const m = ts[i]! - (ts[i]! % 60_000);
+        this.recompute.set(minuteKey(sid, m), this.minuteRef(siteId, sid, m));
       }
     }
     // Backfills create one partial per sample: flush early rather than let memory and the next flush grow.
-    if (map.size > MAX_PARTIALS && !this.flushing && !this.stopped) {
+    if (partials.size > MAX_PARTIALS && !this.flushing && !this.stopped) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       void this.flush().finally(() => this.schedule());
@@ -200,34 +152,9 @@ export class RollupService implements OnApplicationShutdown {
   /** The newest ts of this instance's pending minute partials of a series within one hour (-Infinity if none). */
   pendingHourLast(seriesId: number, hour: number): number {
     let last = -Infinity;
-    for (let m = hour; m < hour + 3_600_000; m += 60_000) {
-      const p = this.partials.get(bucketKey(seriesId, m));
-      if (p && p.agg.lastTs > last) last = p.agg.lastTs;
-    }
+    for (let m = hour; m < hour + 3_600_000; m += 60_000)
+      last = Math.max(last, this.partials.lastTs(seriesId, m));
     return last;
-  }
-
-  /** Hour and day partials from the minute partials: minutes are disjoint, so they combine exactly. */
-  private rollUp(minutes: Iterable<Partial>, level: '1h' | '1d'): Partial[] {
-    const out = new Map<number, Partial>();
-    for (const p of minutes) {
-      const bucket = level === '1h' ? p.hour! : p.day!;
-      const end = level === '1h' ? bucket + 3_600_000 : p.dayEnd!;
-      const key = bucketKey(p.seriesId, bucket);
-      const cur = out.get(key);
-      if (!cur) {
-        out.set(key, { seriesId: p.seriesId, bucket, end, agg: { ...p.agg }, ordered: p.ordered });
-        continue;
-      }
-      if (!cur.ordered || !p.ordered) {
-        cur.ordered = false;
-        continue;
-      }
-      const merged = combine(cur.agg, p.agg);
-      if (merged) cur.agg = merged;
-      else cur.ordered = false;
-    }
-    return [...out.values()];
   }
 
   get pendingBuckets(): number {
@@ -249,33 +176,17 @@ export class RollupService implements OnApplicationShutdown {
       await this.updateLag();
       return;
     }
-    const partials = this.partials;
     const recompute = this.recompute;
     const receiptIds = this.receiptIds;
-    this.partials = new Map<number, Partial>();
-    this.lastPartial = [];
     this.recompute = new Map<number, BucketRef>();
     this.receiptIds = [];
     const started = performance.now();
-    // Key order is (series, minute): sorted merges touch each series' B-tree range once, in order, instead of
+    // Drained in (series, minute) order: sorted merges touch each series' B-tree range once, in order, instead of
     // scattering across it — measured 7× faster upserts on SQLite for a time-ordered backfill.
-    const keys = Float64Array.from(partials.keys()).sort();
-    const minutes = new Array<Partial>(keys.length);
-    for (let i = 0; i < keys.length; i++) minutes[i] = partials.get(keys[i]!)!;
-    const split = (list: Partial[], extra: BucketRef[]) => {
-      const merges: BucketMerge[] = [];
-      const again: BucketRef[] = [...extra];
-      for (const p of list) (p.ordered ? merges : again).push(p);
-      return { merges, recompute: again };
-    };
     const flush: RollupFlush = {
       receiptIds,
       minutesFrom: this.minutesFrom(),
-      levels: [
-        { step: '1m', ...split(minutes, [...recompute.values()]) },
-        { step: '1h', ...split(this.rollUp(minutes, '1h'), []) },
-        { step: '1d', ...split(this.rollUp(minutes, '1d'), []) },
-      ],
+      levels: this.partials.drain(packRefs([...recompute.values()])),
     };
     try {
       const stats = await this.store.flushRollups(flush);
@@ -330,16 +241,18 @@ export class RollupService implements OnApplicationShutdown {
         }
         if (eligible.length) {
           const buckets = await this.store.minuteBucketsOfReceipts(eligible);
-          const recompute = buckets.map((b) =>
-            this.minuteRef(this.registry.get(b.seriesId)?.siteId ?? -1, b.seriesId, b.bucket),
+          const recompute = packRefs(
+            buckets.map((b) =>
+              this.minuteRef(this.registry.get(b.seriesId)?.siteId ?? -1, b.seriesId, b.bucket),
+            ),
           );
           await this.store.flushRollups({
             receiptIds: eligible.map((r) => r.id),
             minutesFrom: this.minutesFrom(),
             levels: [
-              { step: '1m', merges: [], recompute },
-              { step: '1h', merges: [], recompute: [] },
-              { step: '1d', merges: [], recompute: [] },
+              { step: '1m', merges: new Float64Array(0), recompute },
+              { step: '1h', merges: new Float64Array(0), recompute: new Float64Array(0) },
+              { step: '1d', merges: new Float64Array(0), recompute: new Float64Array(0) },
             ],
           });
           total += eligible.length;

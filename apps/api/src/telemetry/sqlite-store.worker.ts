@@ -11,7 +11,6 @@ import {
   packBatchOutput,
   unpackBatch,
   type PackedBatch,
-  type PackedFlush,
   type WorkerRequest,
   type WorkerResponse,
 } from './sqlite-worker.protocol';
@@ -29,8 +28,6 @@ async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer: 
       );
       return { result: packed, transfer };
     }
-    case 'flushRollups':
-      return { result: await store.flushPacked(req.args[0] as PackedFlush), transfer: [] };
     case 'close':
       db.close();
       return { result: null, transfer: [] };

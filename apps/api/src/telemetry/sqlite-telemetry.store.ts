@@ -25,8 +25,10 @@ import {
   type RetentionPolicy,
 } from './raw-layout';
 import { SampleFloors } from './sample-floors';
-import { PACKED_MERGE, PACKED_REF, packFlush, refAt, type PackedFlush } from './sqlite-worker.protocol';
 import {
+  PACKED_MERGE,
+  PACKED_REF,
+  refAt,
   SAMPLE_NEW,
   SAMPLE_REPLACED,
   SAMPLE_UNCHANGED,
@@ -366,15 +368,6 @@ export class SqliteTelemetryStore implements TelemetryStore {
    * their buckets from samples (recomputing is idempotent, so half-applied merges do no harm).
    */
   async flushRollups(flush: RollupFlush): Promise<FlushStats> {
-    return this.flushPacked(packFlush(flush).packed);
-  }
-
-  /**
-   * A flush straight from its packed columns (the writer thread receives it so): merges bind from the arrays, and
-   * only refused or recomputed buckets become objects — a flush holds ~10⁵ merges, and an object each cost the
-   * writer more time and heap than the SQL.
-   */
-  async flushPacked(flush: PackedFlush): Promise<FlushStats> {
     const stats: FlushStats = {
       merged: { '1m': 0, '1h': 0, '1d': 0 },
       recomputed: { '1m': 0, '1h': 0, '1d': 0 },
@@ -626,21 +619,25 @@ export class SqliteTelemetryStore implements TelemetryStore {
   /** Upgrade: rows of the one-row-per-sample table into chunks, oldest first, then the table goes. */
   private async moveLegacy(stats: MaintainStats): Promise<void> {
     const rows = this.db
-      .prepare(`SELECT ts, series_id, value FROM samples_legacy ORDER BY ts LIMIT ${EXPIRE_SLICE * 4}`)
+      .prepare(
+        `SELECT ts, series_id, value FROM samples_legacy ORDER BY ts, series_id LIMIT ${EXPIRE_SLICE * 4}`,
+      )
       .all() as { ts: number; series_id: number; value: number }[];
     if (rows.length === 0) {
       this.db.prepare('DROP TABLE samples_legacy').run();
       this.legacy = false;
       return;
     }
-    const { groups, moved, deleteBelow } = groupLegacyRows(rows, EXPIRE_SLICE * 4);
+    const { groups, last } = groupLegacyRows(rows);
     this.db
       .transaction(() => {
         this.putChunks(groups);
-        this.db.prepare('DELETE FROM samples_legacy WHERE ts < ?').run(deleteBelow);
+        this.db
+          .prepare('DELETE FROM samples_legacy WHERE ts < ? OR (ts = ? AND series_id <= ?)')
+          .run(last.ts, last.ts, last.seriesId);
       })
       .immediate();
-    stats.legacyRowsMoved += moved;
+    stats.legacyRowsMoved += rows.length;
     stats.more = true;
     await yieldLoop();
   }

@@ -5,7 +5,7 @@ import {
   packBatch,
   unpackBatchOutput,
   type PackedBatchOutput,
-  packFlush,
+  flushTransfer,
   type WorkerRequest,
   type WorkerResponse,
 } from './sqlite-worker.protocol';
@@ -86,8 +86,7 @@ export class SqliteWorkerStore implements TelemetryStore {
   }
 
   flushRollups(flush: RollupFlush): Promise<FlushStats> {
-    const { packed, transfer } = packFlush(flush);
-    return this.call('flushRollups', [packed], transfer);
+    return this.call('flushRollups', [flush], flushTransfer(flush));
   }
 
   pendingReceipts(afterId: number, limit: number): Promise<PendingReceipt[]> {

@@ -81,14 +81,47 @@ export interface BucketRef {
   dayEnd?: number;
 }
 
-export interface BucketMerge extends BucketRef {
-  agg: Agg;
+/** Doubles per packed bucket ref: seriesId, bucket, end, hour, day, dayEnd (NaN parents outside the 1m level). */
+export const PACKED_REF = 6;
+/** Doubles per packed merge: a ref, then count, sum, min, max, first, firstTs, last, lastTs, increase, resets. */
+export const PACKED_MERGE = PACKED_REF + 10;
+
+export function putRef(a: Float64Array, o: number, r: BucketRef): void {
+  a[o] = r.seriesId;
+  a[o + 1] = r.bucket;
+  a[o + 2] = r.end;
+  a[o + 3] = r.hour ?? NaN;
+  a[o + 4] = r.day ?? NaN;
+  a[o + 5] = r.dayEnd ?? NaN;
 }
 
+export function refAt(a: Float64Array, o: number): BucketRef {
+  const r: BucketRef = { seriesId: a[o]!, bucket: a[o + 1]!, end: a[o + 2]! };
+  if (!Number.isNaN(a[o + 3])) {
+    r.hour = a[o + 3]!;
+    r.day = a[o + 4]!;
+    r.dayEnd = a[o + 5]!;
+  }
+  return r;
+}
+
+export function packRefs(refs: readonly BucketRef[]): Float64Array {
+  const a = new Float64Array(refs.length * PACKED_REF);
+  refs.forEach((r, i) => putRef(a, i * PACKED_REF, r));
+  return a;
+}
+
+/**
+ * One level of a flush as flat columns: a flush holds ~10⁵ buckets, and an object each cost the main thread more
+ * heap and GC than the SQL they feed (and on SQLite they cross to the writer thread transferred, not cloned). Each
+ * array owns its buffer.
+ */
 export interface LevelFlush {
   step: RollupStep;
-  merges: BucketMerge[];
-  recompute: BucketRef[];
+  /** PACKED_MERGE doubles per bucket: partials to merge with the stored bucket (disjoint time ranges expected). */
+  merges: Float64Array;
+  /** PACKED_REF doubles per bucket: buckets to recompute from finer data. */
+  recompute: Float64Array;
 }
 
 export interface RollupFlush {

@@ -1,3 +1,5 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client, Pool } from 'pg';
 import { DbHandle } from '../../src/database/db-handle';
@@ -140,4 +142,14 @@ export async function rawSamplesDirect(databaseUrl: string): Promise<StoredSampl
   } finally {
     await pool.end();
   }
+}
+
+/** Copies a SQLite database with its WAL and shared-memory files (a crashed state); returns the copy's URL. */
+export function copySqlite(url: string, dir: string): string {
+  const file = url.slice('sqlite:'.length);
+  mkdirSync(dir, { recursive: true });
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) copyFileSync(file + suffix, join(dir, basename(file) + suffix));
+  }
+  return `sqlite:${join(dir, basename(file))}`;
 }

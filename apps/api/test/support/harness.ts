@@ -75,7 +75,18 @@ const PASSWORDS: Record<Role, string> = {
 };
 
 export async function bootTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await freshDatabase(dialect);
+  return bootTestAppOn(dialect, await freshDatabase(dialect), env);
+}
+
+/**
+ * The app on a database that already exists (e.g. one an earlier schema wrote: migrations run at boot). `close`
+ * drops it; stop with `app.close()` alone to boot again on the same database.
+ */
+export async function bootTestAppOn(
+  dialect: Dialect,
+  db: Awaited<ReturnType<typeof freshDatabase>>,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const config = AppConfig.fromEnv({
     DATA_DIR: db.dataDir,
     DATABASE_URL: db.url,

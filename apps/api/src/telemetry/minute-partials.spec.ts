@@ -1,0 +1,137 @@
+import { MinutePartials } from './minute-partials';
+import { addSample, single, type Agg } from './rollup-math';
+import { PACKED_MERGE, PACKED_REF, packRefs, refAt, type LevelFlush } from './telemetry-store';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+// A fixed "local day" of 6 hours keeps several days in a short test; any day function works.
+const DAY = 6 * HOUR;
+const dayOf = (_site: number, t: number) => ({ start: t - (t % DAY), end: t - (t % DAY) + DAY });
+
+function aggAt(a: Float64Array, o: number): Agg {
+  const x = (k: number) => a[o + PACKED_REF + k]!;
+  return {
+    count: x(0),
+    sum: x(1),
+    min: x(2),
+    max: x(3),
+    first: x(4),
+    firstTs: x(5),
+    last: x(6),
+    lastTs: x(7),
+    increase: x(8),
+    resets: x(9),
+  };
+}
+
+function merges(l: LevelFlush): [string, Agg][] {
+  const out: [string, Agg][] = [];
+  for (let o = 0; o < l.merges.length; o += PACKED_MERGE)
+    out.push([`${l.merges[o]}:${l.merges[o + 1]}:${l.merges[o + 2]}`, aggAt(l.merges, o)]);
+  return out;
+}
+
+function refs(l: LevelFlush): string[] {
+  const out: string[] = [];
+  for (let o = 0; o < l.recompute.length; o += PACKED_REF) {
+    const r = refAt(l.recompute, o);
+    out.push(`${r.seriesId}:${r.bucket}:${r.end}`);
+  }
+  return out.sort();
+}
+
+/** The reference: per-bucket aggregates from rollup-math over the samples, in arrival order. */
+function expected(samples: [number, number, number][], width: (t: number) => [number, number]) {
+  const byBucket = new Map<string, { agg: Agg; ok: boolean }>();
+  for (const [sid, t, v] of samples) {
+    const [b, e] = width(t);
+    const key = `${sid}:${b}:${e}`;
+    const cur = byBucket.get(key);
+    if (!cur) byBucket.set(key, { agg: single(t, v), ok: true });
+    else if (!addSample(cur.agg, t, v)) cur.ok = false;
+  }
+  return byBucket;
+}
+
+describe('MinutePartials', () => {
+  it('drains minutes, hours and days equal to rollup-math over the same samples, in (series, bucket) order', () => {
+    const t0 = Date.UTC(2026, 11, 5, 3, 0, 0);
+    const samples: [number, number, number][] = [];
+    // Two gauges and a counter with a reset, 10 s apart over 13 hours (three 6-hour "days"), series interleaved.
+    for (let k = 0; k < 13 * 360; k++) {
+      const t = t0 + k * 10_000;
+      samples.push([7, t, 20 + Math.sin(k / 7) * 3]);
+      samples.push([3, t, 40 + ((k * 37) % 11) / 10]);
+      samples.push([12, t, k === 2000 ? 5 : k > 2000 ? 5 + (k - 2000) * 0.5 : 100 + k * 0.5]);
+    }
+    const p = new MinutePartials(dayOf);
+    for (const [sid, t, v] of samples) p.add(1, sid, t, v);
+    expect(p.size).toBe(3 * 13 * 60);
+    const [m, h, d] = p.drain();
+    expect(p.size).toBe(0);
+
+    const minutes = expected(samples, (t) => [t - (t % MIN), t - (t % MIN) + MIN]);
+    const hours = expected(samples, (t) => [t - (t % HOUR), t - (t % HOUR) + HOUR]);
+    const days = expected(samples, (t) => [dayOf(1, t).start, dayOf(1, t).end]);
+    const sorted = (x: Map<string, { agg: Agg }>) =>
+      [...x.entries()]
+        .map(([k, v]) => [k, v.agg] as [string, Agg])
+        .sort((a, b) => {
+          const [as, ab] = a[0].split(':').map(Number);
+          const [bs, bb] = b[0].split(':').map(Number);
+          return as! - bs! || ab! - bb!;
+        });
+    expect(merges(m!)).toEqual(sorted(minutes));
+    for (const [got, want] of [
+      [merges(h!), sorted(hours)],
+      [merges(d!), sorted(days)],
+    ] as const) {
+      expect(got.map((g) => g[0])).toEqual(want.map((w) => w[0]));
+      got.forEach(([, a], i) => {
+        const b = want[i]![1];
+        expect({ ...a, sum: 0, increase: 0 }).toEqual({ ...b, sum: 0, increase: 0 });
+        expect(a.sum).toBeCloseTo(b.sum, 6);
+        expect(a.increase).toBeCloseTo(b.increase, 6);
+      });
+    }
+    expect(d!.merges.length / PACKED_MERGE).toBe(3 * 3);
+    const counter = merges(h!).filter(([k]) => k.startsWith('12:'));
+    expect(counter.reduce((n, [, a]) => n + a.resets, 0)).toBe(1);
+    // 1m merges carry their parents; hour and day merges do not.
+    expect(m!.merges[3]).toBe(t0 - (t0 % HOUR));
+    expect(Number.isNaN(h!.merges[3])).toBe(true);
+    expect([m, h, d].every((l) => l!.recompute.length === 0)).toBe(true);
+  });
+
+  it('turns a minute with a sample inside its range into a recompute, and its hour and day with it', () => {
+    const t0 = Date.UTC(2026, 11, 5, 0, 0, 0);
+    const p = new MinutePartials(dayOf);
+    p.add(1, 5, t0 + 10_000, 1);
+    p.add(1, 5, t0 + 50_000, 2);
+    p.add(1, 5, t0 + 30_000, 3); // inside the minute's range so far
+    p.add(1, 5, t0 + 5_000, 4); // before it: still exact
+    p.add(1, 6, t0 + 5_000, 4);
+    p.add(1, 5, t0 + HOUR + 1_000, 9); // another hour of the same day
+    expect(p.lastTs(5, t0)).toBe(t0 + 50_000);
+    const extra = packRefs([{ seriesId: 8, bucket: t0, end: t0 + MIN, hour: t0, day: t0, dayEnd: t0 + DAY }]);
+    const [m, h, d] = p.drain(extra);
+    expect(refs(m!)).toEqual([`5:${t0}:${t0 + MIN}`, `8:${t0}:${t0 + MIN}`]);
+    expect(merges(m!).map((x) => x[0])).toEqual([`5:${t0 + HOUR}:${t0 + HOUR + MIN}`, `6:${t0}:${t0 + MIN}`]);
+    expect(refs(h!)).toEqual([`5:${t0}:${t0 + HOUR}`]);
+    expect(merges(h!).map((x) => x[0])).toEqual([`5:${t0 + HOUR}:${t0 + 2 * HOUR}`, `6:${t0}:${t0 + HOUR}`]);
+    expect(refs(d!)).toEqual([`5:${t0}:${t0 + DAY}`]);
+    expect(p.lastTs(5, t0)).toBe(-Infinity); // drained
+  });
+
+  it('grows past its initial size and starts empty again after a drain', () => {
+    const p = new MinutePartials(dayOf);
+    const t0 = Date.UTC(2026, 0, 1);
+    for (let s = 0; s < 20_000; s++) p.add(1, s, t0, s);
+    const [m] = p.drain();
+    expect(m!.merges.length / PACKED_MERGE).toBe(20_000);
+    expect(m!.merges[19_999 * PACKED_MERGE]).toBe(19_999);
+    p.add(1, 3, t0 + MIN, 1);
+    const [m2] = p.drain();
+    expect(merges(m2!)).toHaveLength(1);
+  });
+});
