@@ -43,14 +43,22 @@ export interface LocalDay {
 }
 
 /** Folds `late` (row `lo` of b) into the aggregate at row `eo` of a, `late` being wholly after it in time. */
-function foldAfter(a: Float64Array, eo: number, b: Float64Array, lo: number): void {
-  const prev = a[eo + LAST]!;
-  const next = b[lo + FIRST]!;
-  if (next >= prev) a[eo + INCREASE] = a[eo + INCREASE]! + b[lo + INCREASE]! + (next - prev);
+/**
+ * Adds the counter step from `prev` to `next` to the row at `o` (rollup-math's counterStep, without an object per
+ * sample): a lower value means the meter restarted from zero, so the step is the new value itself.
+ */
+function addStep(a: Float64Array, o: number, prev: number, next: number): void {
+  if (next >= prev) a[o + INCREASE] = a[o + INCREASE]! + (next - prev);
   else {
-    a[eo + INCREASE] = a[eo + INCREASE]! + b[lo + INCREASE]! + next; // the meter restarted from zero
-    a[eo + RESETS] = a[eo + RESETS]! + 1;
+    a[o + INCREASE] = a[o + INCREASE]! + next;
+    a[o + RESETS] = a[o + RESETS]! + 1;
   }
+}
+
+function foldAfter(a: Float64Array, eo: number, b: Float64Array, lo: number): void {
+  // The same order of additions as rollup-math's combine: early + late, then the step between them.
+  a[eo + INCREASE] = a[eo + INCREASE]! + b[lo + INCREASE]!;
+  addStep(a, eo, a[eo + LAST]!, b[lo + FIRST]!);
   a[eo + RESETS] = a[eo + RESETS]! + b[lo + RESETS]!;
   a[eo + COUNT] = a[eo + COUNT]! + b[lo + COUNT]!;
   a[eo + SUM] = a[eo + SUM]! + b[lo + SUM]!;
@@ -123,21 +131,11 @@ export class MinutePartials {
     }
     const o = row * S;
     if (ts > rows[o + LAST_TS]!) {
-      const prev = rows[o + LAST]!;
-      if (value >= prev) rows[o + INCREASE] = rows[o + INCREASE]! + (value - prev);
-      else {
-        rows[o + INCREASE] = rows[o + INCREASE]! + value;
-        rows[o + RESETS] = rows[o + RESETS]! + 1;
-      }
+      addStep(rows, o, rows[o + LAST]!, value);
       rows[o + LAST] = value;
       rows[o + LAST_TS] = ts;
     } else if (ts < rows[o + FIRST_TS]!) {
-      const next = rows[o + FIRST]!;
-      if (next >= value) rows[o + INCREASE] = rows[o + INCREASE]! + (next - value);
-      else {
-        rows[o + INCREASE] = rows[o + INCREASE]! + next;
-        rows[o + RESETS] = rows[o + RESETS]! + 1;
-      }
+      addStep(rows, o, value, rows[o + FIRST]!);
       rows[o + FIRST] = value;
       rows[o + FIRST_TS] = ts;
     } else {
