@@ -21,13 +21,22 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   const demo = app.get(DemoService);
   await demo.bootstrapUsers();
-  await app.listen(config.env.PORT, config.env.HOST);
-  const url = await app.getUrl();
-  const base = url.replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+  const host = config.listenHost;
+  await app.listen(config.env.PORT, host);
+  const port = new URL(await app.getUrl()).port;
+  const everywhere = host === '0.0.0.0' || host === '::';
+  // Where the demo fleet and the printed links reach this instance; the log states the real bound address.
+  const base = `http://${everywhere ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
   const log = new Logger('dcfleet');
   log.log(
-    `listening on ${base} (database: ${config.database.type}${config.database.type === 'sqlite' ? ' ' + config.database.path : ''})`,
+    `listening on ${everywhere ? `every interface (${host})` : host}, port ${port} (database: ${config.database.type}${config.database.type === 'sqlite' ? ' ' + config.database.path : ''})`,
   );
+  if (config.env.DEMO && !isLoopback(host)) {
+    log.warn(
+      `DEMO MODE ON A NETWORK ADDRESS (HOST=${host}): the demo logins below are public — anyone who can reach ` +
+        `port ${port} can log in as admin. Use DEMO=0 with ADMIN_PASSWORD for anything but a demo.`,
+    );
+  }
   if (config.env.DEMO) {
     await demo.startFleet(base);
     log.log(`demo mode — open ${base}/ and log in as:`);
@@ -36,6 +45,10 @@ async function bootstrap(): Promise<void> {
         `  ${u.role.padEnd(9)} ${u.username} / ${u.username === config.env.ADMIN_USERNAME && config.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : u.password}`,
       );
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 void bootstrap();

@@ -98,6 +98,8 @@ const ROUTES: Route[] = [
     access: admins,
     ok: 200,
   },
+  { method: 'POST', path: () => '/api/v1/users/target-user/unlock', access: admins, ok: 200 },
+  { method: 'POST', path: () => '/api/v1/users/target-user/logout', access: admins, ok: 200 },
   { method: 'GET', path: () => '/api/v1/audit', access: admins, ok: 200 },
   {
     method: 'POST',
@@ -305,7 +307,7 @@ describe.each(dialects())('security on %s', (dialect) => {
     ).toBe(401);
   });
 
-  it('a demoted admin loses admin rights at once (role read from the database, not the JWT)', async () => {
+  it('a demoted admin loses admin rights at once: the session ends, a new one has the new role', async () => {
     const admin = await t.login('admin');
     const password = 'demoted-admin-password';
     await t.request('/api/v1/users', {
@@ -326,7 +328,12 @@ describe.each(dialects())('security on %s', (dialect) => {
         })
       ).status,
     ).toBe(200);
-    expect((await t.request('/api/v1/users', { token: accessToken })).status).toBe(403);
+    expect((await t.request('/api/v1/users', { token: accessToken })).status).toBe(401);
+    const again = (await (
+      await t.request('/api/v1/auth/login', { method: 'POST', json: { username: 'demoted', password } })
+    ).json()) as { accessToken: string };
+    expect((await t.request('/api/v1/users', { token: again.accessToken })).status).toBe(403);
+    expect((await t.request('/api/v1/datacenters', { token: again.accessToken })).status).toBe(200);
   });
 
   it('stores passwords only as argon2id hashes', async () => {

@@ -1,29 +1,24 @@
 import { Body, Controller, HttpCode, HttpException, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { isRole, loginSchema, type LoginRequest, type LoginResponse } from '@dcfleet/contracts';
+import { ROLES, isRole, loginSchema, type LoginRequest, type LoginResponse } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.service';
-import { clientIp } from '../common/request-context';
+import { actorOf, clientIp } from '../common/request-context';
 import { ZodBody } from '../common/zod-body';
-import { AppConfig } from '../config/app-config';
 import { UsersService } from '../users/users.service';
-import { Public } from './auth.decorators';
+import { Public, Roles } from './auth.decorators';
 import type { AppRequest } from './auth.types';
-import { LoginLimiter } from './login-limiter';
+import { LoginThrottle } from './login-limiter';
 import { SessionService } from './session.service';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
 export class AuthController {
-  private readonly limiter: LoginLimiter;
-
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
-    config: AppConfig,
-  ) {
-    this.limiter = new LoginLimiter(config.env.LOGIN_RATE_LIMIT);
-  }
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   @Public()
   @Post('login')
@@ -34,8 +29,10 @@ export class AuthController {
     @Req() req: AppRequest,
   ): Promise<LoginResponse> {
     const ip = clientIp(req);
-    const keys = [`ip:${ip ?? '?'}`, `user:${body.username.toLowerCase()}`];
-    const wait = this.limiter.retryAfter(keys);
+    const { limiter, gate } = this.throttle;
+    const keys = limiter.keysOf(body.username, ip);
+    // Counted before the password check, so parallel guesses cannot all slip under the limit.
+    const wait = limiter.acquire(keys);
     if (wait > 0) {
       req.res?.setHeader('Retry-After', String(wait));
       throw new HttpException(
@@ -47,9 +44,16 @@ export class AuthController {
         429,
       );
     }
-    const user = await this.users.verifyPassword(body.username, body.password);
+    const checked = await gate.run(() => this.users.verifyPassword(body.username, body.password));
+    if (!checked) {
+      req.res?.setHeader('Retry-After', '1');
+      throw new HttpException(
+        { statusCode: 503, error: 'Service Unavailable', message: 'too many logins at once; retry in 1 s' },
+        503,
+      );
+    }
+    const user = checked.value;
     if (!user || !isRole(user.role)) {
-      this.limiter.fail(keys);
       await this.audit.record(
         { actor: body.username.slice(0, 64), actorType: 'anonymous', ip },
         'auth.login_failed',
@@ -57,8 +61,19 @@ export class AuthController {
       );
       throw new UnauthorizedException('wrong username or password');
     }
-    this.limiter.succeed(keys);
+    limiter.succeed(keys);
     await this.audit.record({ actor: user.username, actorType: 'user', ip }, 'auth.login', null);
-    return this.sessions.issue({ id: user.id, username: user.username, role: user.role });
+    return this.sessions.issue({ id: user.id, username: user.username, role: user.role }, user.tokenVersion);
+  }
+
+  /** Ends every session of the caller, this one included, on every instance (a lost laptop, a shared screen). */
+  @Post('logout-all')
+  @HttpCode(204)
+  @Roles(...ROLES)
+  @ApiOperation({ summary: 'Log out everywhere: end every session of the calling user' })
+  async logoutAll(@Req() req: AppRequest): Promise<void> {
+    const me = req.user!;
+    await this.users.endSessions(me.username);
+    await this.audit.record(actorOf(req), 'auth.logout_all', me.username);
   }
 }

@@ -108,6 +108,13 @@ export class IngestTokenService {
     return this.toInfo(row, row.site?.code ?? '');
   }
 
+  /** Revokes every active token of this name (the demo fleet's, when demo mode ends); returns how many. */
+  async revokeNamed(name: string): Promise<number> {
+    const res = await this.tokens.update({ name, revokedAt: IsNull() }, { revokedAt: Date.now() });
+    this.cache.clear();
+    return res.affected ?? 0;
+  }
+
   private toInfo(r: IngestTokenEntity, code: string): IngestTokenInfo {
     return {
       id: r.id,

@@ -9,9 +9,14 @@ interface SessionClaims {
   sub: number;
   username: string;
   role: string;
+  /** The user's token version at issue; sessions issued before the last bump are ended. Absent before v2: 0. */
+  tv?: number;
 }
 
-/** JWT sessions. Each verification also checks the user still exists and is enabled (cached briefly). */
+/**
+ * JWT sessions. Each verification also checks the user still exists, is enabled and has not had its sessions
+ * ended since the token was issued (token version; cached briefly, dropped at once on a change).
+ */
 @Injectable()
 export class SessionService {
   private readonly jwt: JwtService;
@@ -28,8 +33,13 @@ export class SessionService {
     });
   }
 
-  issue(user: AuthenticatedUser): LoginResponse {
-    const claims: SessionClaims = { sub: user.id, username: user.username, role: user.role };
+  issue(user: AuthenticatedUser, tokenVersion: number): LoginResponse {
+    const claims: SessionClaims = {
+      sub: user.id,
+      username: user.username,
+      role: user.role,
+      tv: tokenVersion,
+    };
     const accessToken = this.jwt.sign(claims, { expiresIn: this.ttlS });
     return {
       accessToken,
@@ -47,6 +57,7 @@ export class SessionService {
     }
     const user = await this.users.findActiveCached(claims.sub);
     if (!user || user.username !== claims.username || !isRole(user.role)) return null;
+    if ((claims.tv ?? 0) !== (user.tokenVersion ?? 0)) return null;
     // The role comes from the database, not the token, so a demotion applies at once.
     return { id: user.id, username: user.username, role: user.role };
   }

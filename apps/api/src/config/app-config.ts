@@ -17,6 +17,8 @@ export class AppConfig {
   readonly decodeWorkers: number;
   /** Hub PUE targets the ratings use (HUB_TARGET_PUE, HUB_TARGETS). */
   readonly hubTargets: HubTargets;
+  /** HOST, or by default 127.0.0.1 in demo mode and 0.0.0.0 otherwise. */
+  readonly listenHost: string;
   /** RAW_RETENTION_DAYS, defaulting to the backfill window (INGEST_MAX_AGE_DAYS); 0 keeps raw samples forever. */
   readonly rawRetentionDays: number;
 
@@ -29,6 +31,7 @@ export class AppConfig {
     // database, is what a 5,000-sample batch waits for).
     this.decodeWorkers = env.INGEST_DECODE_WORKERS ?? Math.max(0, Math.min(4, availableParallelism() - 1));
     this.rawRetentionDays = env.RAW_RETENTION_DAYS ?? env.INGEST_MAX_AGE_DAYS;
+    this.listenHost = env.HOST ?? (env.DEMO ? '127.0.0.1' : '0.0.0.0');
     this.hubTargets = { id: 'config', defaultMaxPue: env.HUB_TARGET_PUE, overrides: env.HUB_TARGETS ?? {} };
   }
 

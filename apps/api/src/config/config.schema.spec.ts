@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig } from './app-config';
 import { ConfigError, parseEnv, weakPasswordReason } from './config.schema';
 
 const STRONG = 'a-strong-admin-password';
@@ -18,7 +22,6 @@ describe('parseEnv', () => {
     const env = parseEnv({ ADMIN_PASSWORD: STRONG });
     expect(env).toMatchObject({
       PORT: 3000,
-      HOST: '0.0.0.0',
       DATA_DIR: './data',
       DEMO: false,
       ADMIN_USERNAME: 'admin',
@@ -32,6 +35,7 @@ describe('parseEnv', () => {
       TRUST_PROXY: false,
       LOG_LEVEL: 'log',
     });
+    expect(env.HOST).toBeUndefined(); // AppConfig.listenHost: 0.0.0.0, or 127.0.0.1 in demo mode
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.JWT_SECRET).toBeUndefined();
@@ -163,5 +167,22 @@ describe('parseEnv', () => {
     ]);
     // An unreadable DEMO is reported as such, not guessed.
     expect(problems({ DEMO: 'maybe' }).map((p) => p.split(' ')[0])).toEqual(['DEMO']);
+  });
+});
+
+describe('AppConfig.listenHost', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dcfleet-config-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const host = (env: Record<string, string>) =>
+    AppConfig.fromEnv({ DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(32), ...env }).listenHost;
+
+  it('keeps a demo on this machine unless HOST says otherwise (its logins are public)', () => {
+    expect(host({ DEMO: '1' })).toBe('127.0.0.1');
+    expect(host({ DEMO: '1', HOST: '0.0.0.0' })).toBe('0.0.0.0');
+  });
+
+  it('listens on every interface in production unless HOST narrows it', () => {
+    expect(host({ ADMIN_PASSWORD: STRONG })).toBe('0.0.0.0');
+    expect(host({ ADMIN_PASSWORD: STRONG, HOST: '10.0.0.5' })).toBe('10.0.0.5');
   });
 });

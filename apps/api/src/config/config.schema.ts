@@ -43,7 +43,11 @@ const databaseUrl = z.string().refine((v) => v.startsWith('sqlite:') || /^postgr
 
 export const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Address to listen on. Unset: 0.0.0.0 in production, 127.0.0.1 in demo mode (the demo logins are public, so
+   * a demo is reachable from other machines only when HOST says so).
+   */
+  HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: databaseUrl.optional(),
   REDIS_URL: z
@@ -128,6 +132,8 @@ export const envSchema = z.object({
   /** Webhook deliveries queued in memory before the oldest are dropped (logged). */
   ALARM_WEBHOOK_QUEUE: int(1, 1_000_000).default(1000),
   LOGIN_RATE_LIMIT: int(1, 10_000).default(10),
+  /** Password checks (argon2id, 64 MiB each) running at once; 16 × this many wait, more are refused with 503. */
+  LOGIN_CONCURRENCY: int(1, 64).default(2),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   TRUST_PROXY: flag.default(false),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),

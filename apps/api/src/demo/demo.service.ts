@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { FleetRunner, type HistoryProgress } from '@dcfleet/demo-fleet';
 import { SYSTEM_ACTOR, AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
+import { IngestTokenService } from '../auth/ingest-token.service';
 import { UsersService } from '../users/users.service';
 
 /** Demo logins (also in the README). Only created when DEMO=1. */
@@ -29,21 +30,53 @@ export class DemoService implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly tokens: IngestTokenService,
   ) {}
 
+  /**
+   * Users at boot. ADMIN_PASSWORD creates the admin or, when it exists, becomes its password. With DEMO=1 the demo
+   * logins are created; with DEMO=0, demo logins still holding their public password are disabled and the demo
+   * fleet's ingest tokens revoked (a demo's data directory reused in production must not keep public logins).
+   */
   async bootstrapUsers(): Promise<void> {
     const env = this.config.env;
+    if (env.ADMIN_PASSWORD) {
+      const done = await this.users.bootstrapAdmin(env.ADMIN_USERNAME, env.ADMIN_PASSWORD);
+      if (done !== 'unchanged')
+        await this.audit.record(
+          SYSTEM_ACTOR,
+          done === 'created' ? 'user.create' : 'user.update',
+          env.ADMIN_USERNAME,
+          {
+            role: 'admin',
+            bootstrap: true,
+            ...(done === 'updated' ? { fields: ['password(ADMIN_PASSWORD)'] } : {}),
+          },
+        );
+    }
     if (env.DEMO) {
       for (const u of DEMO_USERS) {
         if (await this.users.ensure(u.username, this.passwordOf(u), u.role)) {
           await this.audit.record(SYSTEM_ACTOR, 'user.create', u.username, { role: u.role, demo: true });
         }
       }
+      return;
     }
-    if (env.ADMIN_PASSWORD && (await this.users.ensure(env.ADMIN_USERNAME, env.ADMIN_PASSWORD, 'admin'))) {
-      await this.audit.record(SYSTEM_ACTOR, 'user.create', env.ADMIN_USERNAME, {
-        role: 'admin',
-        bootstrap: true,
+    for (const u of DEMO_USERS) {
+      if (await this.users.retireIfPassword(u.username, u.password)) {
+        this.logger.warn(`DEMO=0: disabled the demo login "${u.username}" (its password is public)`);
+        await this.audit.record(SYSTEM_ACTOR, 'user.update', u.username, {
+          disabled: true,
+          demoRetired: true,
+        });
+      }
+    }
+    const revoked = await this.tokens.revokeNamed(DEMO_TOKEN_NAME);
+    if (revoked) {
+      this.logger.warn(`DEMO=0: revoked ${revoked} ingest token(s) of the demo fleet ("${DEMO_TOKEN_NAME}")`);
+      await this.audit.record(SYSTEM_ACTOR, 'token.revoke', DEMO_TOKEN_NAME, {
+        count: revoked,
+        demoRetired: true,
       });
     }
   }

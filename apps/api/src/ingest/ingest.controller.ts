@@ -61,9 +61,12 @@ export class IngestController {
           415,
         );
       }
+      const t0 = performance.now();
       const body = await readBody(req, this.config.env.INGEST_MAX_BODY_BYTES);
       const receivedAt = Date.now();
+      const t1 = this.stage('body', t0);
       const json = await this.decoder.decodeJson(body, receivedAt);
+      this.stage('decode', t1);
       if ('malformed' in json) throw bad(json.malformed);
       const who = principal(req);
       assertOwnSite(who, json.datacenter);
@@ -103,13 +106,16 @@ export class IngestController {
       if (type.startsWith('application/json')) {
         throw influxError(415, 'line protocol expected (text/plain); JSON goes to POST /api/v1/ingest');
       }
+      const t0 = performance.now();
       const body = await readBody(req, this.config.env.INGEST_MAX_BODY_BYTES).catch((err: unknown) => {
         if (err instanceof HttpException) throw influxError(err.getStatus(), messageOf(err));
         throw err;
       });
       const key = idempotencyKey(req, (message) => influxError(400, message));
       const receivedAt = Date.now();
+      const t1 = this.stage('body', t0);
       const lines = await this.decoder.decodeLine(body, precision, receivedAt);
+      this.stage('decode', t1);
       if ('empty' in lines) throw influxError(400, lines.empty);
       const problems = lines.problems;
       try {
@@ -139,6 +145,13 @@ export class IngestController {
       done();
       this.metrics.ingestRequests.inc({ endpoint: 'line', status: String(status) });
     }
+  }
+
+  /** Records a stage that began at `since` (performance.now()); returns now, the next stage's start. */
+  private stage(name: 'body' | 'decode', since: number): number {
+    const now = performance.now();
+    this.metrics.ingestStage.observe({ stage: name }, (now - since) / 1000);
+    return now;
   }
 }
 

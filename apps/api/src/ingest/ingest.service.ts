@@ -244,6 +244,7 @@ export class IngestService {
       order.forEach((i, k) => (seriesRefs[k] = refs[i]!));
     }
     let out;
+    const committing = performance.now();
     try {
       out = await this.store.writeBatch({
         instanceId: this.lease.id,
@@ -277,6 +278,8 @@ export class IngestService {
       }
       throw err;
     }
+    const folding = performance.now();
+    this.metrics.ingestStage.observe({ stage: 'commit' }, (folding - committing) / 1000);
     if (out.kind === 'replay') {
       return { response: JSON.parse(out.response) as IngestResponse, stored: 0, replayed: true };
     }
@@ -294,6 +297,7 @@ export class IngestService {
       values,
       status: out.status,
     });
+    this.metrics.ingestStage.observe({ stage: 'fold' }, (performance.now() - folding) / 1000);
     return { response: JSON.parse(out.response) as IngestResponse, stored: n, replayed: false };
   }
 }

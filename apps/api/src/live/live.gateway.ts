@@ -20,11 +20,13 @@ import {
 import { SessionService } from '../auth/session.service';
 import { AppConfig } from '../config/app-config';
 import { SitesService } from '../datacenters/sites.service';
+import { UserSessions } from '../users/user-sessions';
+import { UsersService } from '../users/users.service';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { LiveMetrics } from './live.metrics';
 import { LivePublisher } from './live.publisher';
 import { ALARMS_ROOM, dcRoom, FLEET_ROOM, RATINGS_ROOM, type LiveStreams } from './live-streams';
-import { LIVE_STREAMS, SLOW_ROOM, type LiveNamespace, type LiveSocket } from './live.types';
+import { LIVE_STREAMS, SLOW_ROOM, userRoom, type LiveNamespace, type LiveSocket } from './live.types';
 
 /** Roles that see alarms (regulators do not: product.md §5/§9). */
 const ALARM_ROLES = new Set(['admin', 'operator']);
@@ -104,6 +106,7 @@ function terminate(socket: LiveSocket): void {
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('LiveGateway');
   private sweepTimer?: NodeJS.Timeout;
+  private stopListening?: () => void;
 
   @WebSocketServer()
   nsp: LiveNamespace;
@@ -116,6 +119,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly metrics: LiveMetrics,
     private readonly config: AppConfig,
     @Inject(LIVE_STREAMS) private readonly streams: LiveStreams,
+    private readonly users: UsersService,
+    private readonly userSessions: UserSessions,
   ) {}
 
   afterInit(nsp: LiveNamespace): void {
@@ -137,17 +142,25 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       );
     });
     this.publisher.attach(nsp);
+    // Sessions ended here: the user's sockets go on every instance (the adapter relays the disconnect), and the
+    // other instances drop their cached copy of the user so its HTTP sessions end there too, at once.
+    this.stopListening = this.userSessions.onEnded((userId) => {
+      this.nsp.in(userRoom(userId)).disconnectSockets(true);
+      if (this.config.env.REDIS_URL) this.nsp.serverSideEmit('user:sessions-ended', userId);
+    });
+    nsp.on('user:sessions-ended', (userId: number) => this.users.forget(userId));
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.sweepTimer);
+    this.stopListening?.();
   }
 
   handleConnection(socket: LiveSocket): void {
     this.metrics.clients.inc();
-    const rooms = [RATINGS_ROOM];
+    const rooms = [RATINGS_ROOM, userRoom(socket.data.user.id)];
     if (ALARM_ROLES.has(socket.data.user.role)) rooms.push(ALARMS_ROOM);
     void socket.join(rooms);
   }

@@ -9,19 +9,21 @@ export interface LiveSocketData {
   expiresAt: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-type NoInterServerEvents = {};
+/** Between API instances (through the Redis adapter): a user's sessions ended, drop the cached user. */
+export interface InterServerEvents {
+  'user:sessions-ended': (userId: number) => void;
+}
 
 export type LiveNamespace = Namespace<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoInterServerEvents,
+  InterServerEvents,
   LiveSocketData
 >;
 export type LiveSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoInterServerEvents,
+  InterServerEvents,
   LiveSocketData
 >;
 
@@ -30,3 +32,6 @@ export const LIVE_STREAMS = Symbol('LIVE_STREAMS');
 
 /** Local room of sockets whose send queue is backing up: they are skipped by fleet:update until they drain. */
 export const SLOW_ROOM = 'live:slow';
+
+/** Room of every socket of one user: ending the user's sessions disconnects it, on every instance. */
+export const userRoom = (userId: number): string => `user:${userId}`;

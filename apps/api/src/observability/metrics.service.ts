@@ -34,6 +34,15 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Where an ingest request's time goes: body read, decode, durable commit, and folding into rollups/live state. */
+  readonly ingestStage = new Histogram({
+    name: 'dcfleet_ingest_stage_seconds',
+    help: 'Time an ingest request spends in each stage (body | decode | commit | fold)',
+    labelNames: ['stage'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
   readonly rollupLag = new Gauge({
     name: 'dcfleet_rollup_lag_seconds',
     help: 'Age of the oldest accepted batch not yet folded into the rollups',

@@ -20,6 +20,10 @@ export class UserEntity {
   @Column({ name: 'disabled', type: 'boolean', default: false })
   disabled: boolean;
 
+  /** Sessions carry the version they were issued under; a bump ends them all (see SessionService). */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion: number;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   createUserSchema,
@@ -10,6 +10,7 @@ import {
 } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.service';
 import { Roles } from '../auth/auth.decorators';
+import { LoginThrottle } from '../auth/login-limiter';
 import type { AppRequest } from '../auth/auth.types';
 import { actorOf } from '../common/request-context';
 import { ZodBody } from '../common/zod-body';
@@ -22,6 +23,7 @@ export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   @Post('users')
@@ -59,6 +61,26 @@ export class UsersController {
       disabled: body.disabled,
     });
     return user;
+  }
+
+  @Post('users/:username/logout')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'End every session of a user on every instance (admin)' })
+  async logout(@Param('username') username: string, @Req() req: AppRequest): Promise<UserInfo> {
+    const user = await this.users.endSessions(username);
+    await this.audit.record(actorOf(req), 'user.logout_all', username);
+    return user;
+  }
+
+  @Post('users/:username/unlock')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Lift the failed-login lockout of a username on this instance (admin)' })
+  async unlock(@Param('username') username: string, @Req() req: AppRequest): Promise<{ cleared: number }> {
+    const cleared = this.throttle.limiter.unlock(username);
+    await this.audit.record(actorOf(req), 'user.unlock', username, { cleared });
+    return { cleared };
   }
 
   @Get('audit')

@@ -4,6 +4,7 @@ import * as argon2 from 'argon2';
 import { isRole, type Role, type UserInfo } from '@dcfleet/contracts';
 import type { Repository } from 'typeorm';
 import { UserEntity } from './user.entity';
+import { UserSessions } from './user-sessions';
 
 const USER_CACHE_MS = 5_000;
 
@@ -15,7 +16,10 @@ export class UsersService {
   private readonly logger = new Logger('Users');
   private readonly cache = new Map<number, { user: UserEntity | null; at: number }>();
 
-  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
+    private readonly sessions: UserSessions,
+  ) {}
 
   static hashPassword(password: string): Promise<string> {
     return argon2.hash(password, { type: argon2.argon2id });
@@ -29,6 +33,7 @@ export class UsersService {
       passwordHash: await UsersService.hashPassword(password),
       role,
       disabled: false,
+      tokenVersion: 0,
       createdAt: Date.now(),
     });
     await this.repo.insert(row);
@@ -40,6 +45,42 @@ export class UsersService {
     if (await this.repo.exists({ where: { username } })) return false;
     await this.create(username, password, role);
     this.logger.log(`created ${role} user "${username}"`);
+    return true;
+  }
+
+  /**
+   * ADMIN_PASSWORD at boot: creates the admin, or gives an existing one this password (re-enabled, role admin) when
+   * it no longer verifies — the operator's way back in, and the end of whatever password the account had before.
+   */
+  async bootstrapAdmin(username: string, password: string): Promise<'created' | 'updated' | 'unchanged'> {
+    const user = await this.repo.findOne({ where: { username } });
+    if (!user) {
+      await this.create(username, password, 'admin');
+      this.logger.log(`created admin user "${username}"`);
+      return 'created';
+    }
+    const verifies = await argon2.verify(user.passwordHash, password).catch(() => false);
+    if (verifies && !user.disabled && user.role === 'admin') return 'unchanged';
+    if (!verifies) user.passwordHash = await UsersService.hashPassword(password);
+    user.disabled = false;
+    user.role = 'admin';
+    await this.endSessionsOf(user);
+    this.logger.warn(
+      `admin user "${username}" now has the password set by ADMIN_PASSWORD; its sessions ended`,
+    );
+    return 'updated';
+  }
+
+  /**
+   * Disables a user whose password is still `knownPassword` (a demo account left behind when demo mode ends) and
+   * ends its sessions. Returns true when it did.
+   */
+  async retireIfPassword(username: string, knownPassword: string): Promise<boolean> {
+    const user = await this.repo.findOne({ where: { username } });
+    if (!user || user.disabled) return false;
+    if (!(await argon2.verify(user.passwordHash, knownPassword).catch(() => false))) return false;
+    user.disabled = true;
+    await this.endSessionsOf(user);
     return true;
   }
 
@@ -68,18 +109,52 @@ export class UsersService {
     return rows.map(UsersService.toInfo);
   }
 
+  /**
+   * Changes role, disabled or password. Any real change ends the user's sessions (their token version moves on):
+   * a reset password, a demotion or a disable must not leave a stolen or forgotten session working.
+   */
   async update(
     username: string,
     patch: { role?: Role; disabled?: boolean; password?: string },
   ): Promise<UserInfo> {
     const user = await this.repo.findOne({ where: { username } });
     if (!user) throw new NotFoundException(`user ${username} not found`);
-    if (patch.role) user.role = patch.role;
-    if (patch.disabled !== undefined) user.disabled = patch.disabled;
-    if (patch.password) user.passwordHash = await UsersService.hashPassword(patch.password);
-    await this.repo.save(user);
-    this.cache.delete(user.id);
+    let changed = false;
+    if (patch.role && patch.role !== user.role) {
+      user.role = patch.role;
+      changed = true;
+    }
+    if (patch.disabled !== undefined && patch.disabled !== user.disabled) {
+      user.disabled = patch.disabled;
+      changed = true;
+    }
+    if (patch.password) {
+      user.passwordHash = await UsersService.hashPassword(patch.password);
+      changed = true;
+    }
+    if (changed) await this.endSessionsOf(user);
     return UsersService.toInfo(user);
+  }
+
+  /** Ends every session of a user ("log out everywhere"). */
+  async endSessions(username: string): Promise<UserInfo> {
+    const user = await this.repo.findOne({ where: { username } });
+    if (!user) throw new NotFoundException(`user ${username} not found`);
+    await this.endSessionsOf(user);
+    return UsersService.toInfo(user);
+  }
+
+  /** Saves the user with the next token version, then tells the live side (sockets, other instances). */
+  private async endSessionsOf(user: UserEntity): Promise<void> {
+    user.tokenVersion = (user.tokenVersion ?? 0) + 1;
+    await this.repo.save(user);
+    this.forget(user.id);
+    this.sessions.ended(user.id);
+  }
+
+  /** Drops the cached copy of a user (another instance changed it). */
+  forget(id: number): void {
+    this.cache.delete(id);
   }
 
   static toInfo(u: UserEntity): UserInfo {

@@ -15,6 +15,8 @@ import { DropSamplesSeriesIndex1795962741000 as SqliteDropSamplesSeriesIndex } f
 import { RollupFillfactor1795964879000 as PgRollupFillfactor } from './postgres/1795964879000-RollupFillfactor';
 import { ChunkedRawStorage1796000000000 as PgChunkedRawStorage } from './postgres/1796000000000-ChunkedRawStorage';
 import { ChunkedRawStorage1796000000000 as SqliteChunkedRawStorage } from './sqlite/1796000000000-ChunkedRawStorage';
+import { AddUserTokenVersion1796100000000 as PgAddUserTokenVersion } from './postgres/1796100000000-AddUserTokenVersion';
+import { AddUserTokenVersion1796100000000 as SqliteAddUserTokenVersion } from './sqlite/1796100000000-AddUserTokenVersion';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -27,6 +29,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteDropAlarmsRuleForeignKey,
   SqliteDropSamplesSeriesIndex,
   SqliteChunkedRawStorage,
+  SqliteAddUserTokenVersion,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -38,4 +41,5 @@ export const POSTGRES_MIGRATIONS = [
   PgDropSamplesSeriesIndex,
   PgRollupFillfactor,
   PgChunkedRawStorage,
+  PgAddUserTokenVersion,
 ];
