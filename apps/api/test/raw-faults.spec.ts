@@ -514,36 +514,12 @@ describe.each(dialects())('raw storage faults of the built API on %s', (dialect:
       }
       // Later batches overwriting samples across all six windows: the second overwrites part of the first; the
       // third re-sends original values unchanged (same value, higher sequence).
-      await postAcked(
-        a.url,
-        token,
-        pick(
-          (s) => s % 3 === 0,
-          (k) => k % 5 === 0,
-          (s, k) => base(s, k) + 1000.25,
-        ),
-        ledger,
-      );
-      await postAcked(
-        a.url,
-        token,
-        pick(
-          (s) => s % 6 === 0,
-          (k) => k % 10 === 0,
-          (s, k) => base(s, k) + 2000.5,
-        ),
-        ledger,
-      );
-      await postAcked(
-        a.url,
-        token,
-        pick(
-          (s) => s % 4 === 1,
-          (k) => k % 7 === 3,
-          base,
-        ),
-        ledger,
-      );
+      const overwrites: Parameters<typeof pick>[] = [
+        [(s) => s % 3 === 0, (k) => k % 5 === 0, (s, k) => base(s, k) + 1000.25],
+        [(s) => s % 6 === 0, (k) => k % 10 === 0, (s, k) => base(s, k) + 2000.5],
+        [(s) => s % 4 === 1, (k) => k % 7 === 3, base],
+      ];
+      for (const args of overwrites) await postAcked(a.url, token, pick(...args), ledger);
       for (const id of ledger.receipts.keys()) loadReceipts.add(id);
       // One batch straddling the compaction horizon: its closed part goes into chunks, its row stays, advanced.
       const feed: Sample[] = [];

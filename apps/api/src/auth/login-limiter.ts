@@ -65,10 +65,6 @@ export class LoginLimiter {
     return n;
   }
 
-  get size(): number {
-    return this.failures.size;
-  }
-
   private prune(key: string, now: number): number[] {
     const list = this.failures.get(key);
     if (!list) return [];

@@ -8,6 +8,11 @@ import { UserSessions } from './user-sessions';
 
 const USER_CACHE_MS = 5_000;
 
+/** Whether `password` matches an argon2 hash; a malformed hash matches nothing. */
+function passwordMatches(hash: string, password: string): Promise<boolean> {
+  return argon2.verify(hash, password).catch(() => false);
+}
+
 /** A fixed hash to verify against when the user does not exist, so timing does not reveal usernames. */
 let dummyHash: Promise<string> | undefined;
 
@@ -59,7 +64,7 @@ export class UsersService {
       this.logger.log(`created admin user "${username}"`);
       return 'created';
     }
-    const verifies = await argon2.verify(user.passwordHash, password).catch(() => false);
+    const verifies = await passwordMatches(user.passwordHash, password);
     if (verifies && !user.disabled && user.role === 'admin') return 'unchanged';
     if (!verifies) user.passwordHash = await UsersService.hashPassword(password);
     user.disabled = false;
@@ -78,7 +83,7 @@ export class UsersService {
   async retireIfPassword(username: string, knownPassword: string): Promise<boolean> {
     const user = await this.repo.findOne({ where: { username } });
     if (!user || user.disabled) return false;
-    if (!(await argon2.verify(user.passwordHash, knownPassword).catch(() => false))) return false;
+    if (!(await passwordMatches(user.passwordHash, knownPassword))) return false;
     user.disabled = true;
     await this.endSessionsOf(user);
     return true;
@@ -88,10 +93,10 @@ export class UsersService {
     const user = await this.repo.findOne({ where: { username } });
     if (!user || user.disabled) {
       dummyHash ??= UsersService.hashPassword('timing-equaliser');
-      await argon2.verify(await dummyHash, password).catch(() => false);
+      await passwordMatches(await dummyHash, password);
       return null;
     }
-    const ok = await argon2.verify(user.passwordHash, password).catch(() => false);
+    const ok = await passwordMatches(user.passwordHash, password);
     return ok ? user : null;
   }
 
@@ -117,8 +122,7 @@ export class UsersService {
     username: string,
     patch: { role?: Role; disabled?: boolean; password?: string },
   ): Promise<UserInfo> {
-    const user = await this.repo.findOne({ where: { username } });
-    if (!user) throw new NotFoundException(`user ${username} not found`);
+    const user = await this.byName(username);
     let changed = false;
     if (patch.role && patch.role !== user.role) {
       user.role = patch.role;
@@ -138,8 +142,7 @@ export class UsersService {
 
   /** Ends every session of a user ("log out everywhere"). */
   async endSessions(username: string): Promise<UserInfo> {
-    const user = await this.repo.findOne({ where: { username } });
-    if (!user) throw new NotFoundException(`user ${username} not found`);
+    const user = await this.byName(username);
     await this.endSessionsOf(user);
     return UsersService.toInfo(user);
   }
@@ -150,6 +153,12 @@ export class UsersService {
     await this.repo.save(user);
     this.forget(user.id);
     this.sessions.ended(user.id);
+  }
+
+  private async byName(username: string): Promise<UserEntity> {
+    const user = await this.repo.findOne({ where: { username } });
+    if (!user) throw new NotFoundException(`user ${username} not found`);
+    return user;
   }
 
   /** Drops the cached copy of a user (another instance changed it). */
