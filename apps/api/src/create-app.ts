@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import {
   type ArgumentsHost,
@@ -22,6 +23,9 @@ import { DbHandle } from './database/db-handle';
 import { isStorageUnavailable } from './ingest/ingest.service';
 import { RedisIoAdapter } from './live/redis-io.adapter';
 import { MetricsService } from './observability/metrics.service';
+
+/** Idle keep-alive connections are closed after this (see createApp). */
+export const KEEP_ALIVE_MS = 65_000;
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 const RAW_BODY_PATHS = new Set(['/api/v1/ingest', '/api/v1/write']);
@@ -99,6 +103,11 @@ export async function createApp(
     logger: opts.logger === false ? false : LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.env.LOG_LEVEL) + 1),
   });
   app.enableShutdownHooks();
+  // Idle keep-alive connections stay open 65 s, not Node's 5 s. Whoever closes an idle connection races the other
+  // side's next request on it, and the client loses ("socket hang up", a proxy's 502): reverse proxies and load
+  // balancers keep idle upstream connections about 60 s, so the proxy, not dcfleet, must be the one to close them.
+  // Gateways that pause between batches for a few seconds hit the same race with 5 s.
+  (app.getHttpServer() as Server).keepAliveTimeout = KEEP_ALIVE_MS;
   // socket.io (live push); with REDIS_URL, rooms span all API instances. Connected before listen().
   const io = new RedisIoAdapter(app, config.env.REDIS_URL, config.env.REDIS_PREFIX);
   await io.connectToRedis();

@@ -1,5 +1,6 @@
 /** Boot-time configuration checks of the built API process (product.md §6, §10). */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBuiltApi, runToExit, startApi } from './support/api-process';
@@ -86,4 +87,38 @@ describe('booting apps/api/dist/main.js', () => {
     }
     expect(api.child.exitCode === 0 || api.child.signalCode === 'SIGTERM').toBe(true);
   });
+
+  it('answers on a keep-alive connection left idle for 6 s (proxies reuse idle upstream connections ~60 s)', async () => {
+    const data = dataDir('keep-alive');
+    const api = await startApi({
+      DEMO: '0',
+      ADMIN_PASSWORD: 'boot-test-admin-password',
+      DATA_DIR: data,
+      DATABASE_URL: `sqlite:${join(data, 'db.sqlite')}`,
+    });
+    const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
+    try {
+      let received = '';
+      let closed = false;
+      socket.on('data', (d: Buffer) => (received += d.toString()));
+      socket.on('close', () => (closed = true));
+      const answers = () => received.split('HTTP/1.1 200').length - 1;
+      // One request on the socket; resolves with the number of answers once it is answered or the socket is gone.
+      const ask = async (): Promise<number> => {
+        const before = answers();
+        socket.write('GET /health/live HTTP/1.1\r\nHost: dcfleet\r\n\r\n');
+        const deadline = Date.now() + 5000;
+        while (answers() === before && !closed && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        return answers();
+      };
+      expect(await ask()).toBe(1);
+      await new Promise((r) => setTimeout(r, 6000)); // Node's default keepAliveTimeout (5 s) would close it here
+      expect(closed).toBe(false);
+      expect(await ask()).toBe(2);
+    } finally {
+      socket.destroy();
+      await api.kill('SIGTERM');
+    }
+  }, 20_000);
 });
