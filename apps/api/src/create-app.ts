@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -20,7 +21,7 @@ import { AppModule } from './app.module';
 import { RetryLater } from './common/retry-later';
 import type { AppConfig } from './config/app-config';
 import { DbHandle } from './database/db-handle';
-import { isStorageUnavailable } from './ingest/ingest.service';
+import { isStorageUnavailable } from './database/storage-errors';
 import { RedisIoAdapter } from './live/redis-io.adapter';
 import { MetricsService } from './observability/metrics.service';
 
@@ -55,7 +56,10 @@ class ErrorFilter implements ExceptionFilter {
       body = { statusCode: 503, error: 'Service Unavailable', message: 'storage unavailable; retry later' };
       this.logger.error(`storage unavailable: ${(exception as Error).message}`);
     } else {
-      this.logger.error((exception as Error)?.stack ?? String(exception));
+      // A fault, not an outage: retrying will not help, so no Retry-After; the id ties the answer to the log line.
+      const requestId = requestIdOf(host.switchToHttp().getRequest<Request>());
+      body.requestId = requestId;
+      this.logger.error(`request ${requestId}: ${(exception as Error)?.stack ?? String(exception)}`);
     }
     if (status === 429 && !res.getHeader('Retry-After')) {
       res.setHeader('Retry-After', String(exception instanceof RetryLater ? exception.retryAfterS : 1));
@@ -63,6 +67,19 @@ class ErrorFilter implements ExceptionFilter {
     if (status === 503) res.setHeader('Retry-After', '5');
     res.status(status).json(body);
   }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The id a proxy gave the request (X-Request-Id, when well-formed), else one of ours; set by the middleware. */
+function requestIdOf(req: Request): string {
+  const res = req.res;
+  const set = res?.getHeader('X-Request-Id');
+  if (typeof set === 'string') return set;
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res?.setHeader('X-Request-Id', id);
+  return id;
 }
 
 function dashboardDir(config: AppConfig): string | undefined {
@@ -93,6 +110,24 @@ function guardPostgresClients(app: INestApplication): void {
   });
 }
 
+function helmetFor(https: boolean): ReturnType<typeof helmet> {
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: https ? [] : null,
+      },
+    },
+    strictTransportSecurity: https,
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
 /** Builds the HTTP app (shared by main.ts and the integration tests). */
 export async function createApp(
   config: AppConfig,
@@ -112,26 +147,20 @@ export async function createApp(
   const io = new RedisIoAdapter(app, config.env.REDIS_URL, config.env.REDIS_PREFIX);
   await io.connectToRedis();
   app.useWebSocketAdapter(io);
-  if (config.env.TRUST_PROXY) app.set('trust proxy', true);
+  // Never `true` (trust every hop): the left end of X-Forwarded-For is whatever the client wrote there.
+  const trust = config.env.TRUST_PROXY;
+  if (trust !== 0) app.set('trust proxy', trust);
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
-          frameAncestors: ["'none'"],
-        },
-      },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  // HSTS and upgrade-insecure-requests only on HTTPS (directly, or X-Forwarded-Proto from a trusted proxy): sent
+  // over plain HTTP on a LAN address, the upgrade directive makes browsers fetch the dashboard's own scripts over
+  // an https:// that does not exist.
+  const plain = helmetFor(false);
+  const tls = helmetFor(true);
+  app.use((req: Request, res: Response, next: NextFunction) => (req.secure ? tls : plain)(req, res, next));
   guardPostgresClients(app);
   const metrics = app.get(MetricsService);
   app.use((req: Request, res: Response, next: NextFunction) => {
+    requestIdOf(req);
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const route =

@@ -93,6 +93,17 @@ export function canonicalLabels(labels: Labels): string {
   return out + '}';
 }
 
+/** Keys that mean something to JavaScript objects; stored, they make label filters ignore their own condition. */
+const RESERVED_LABEL_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why `key` cannot be a label key, or undefined. */
+export function labelKeyProblem(key: string): string | undefined {
+  if (!LABEL_KEY_PATTERN.test(key))
+    return `label key "${key.slice(0, 40)}" must match ${LABEL_KEY_PATTERN.source}`;
+  if (RESERVED_LABEL_KEYS.has(key)) return `label key "${key}" is reserved`;
+  return undefined;
+}
+
 /** Returns a reason when labels are invalid, otherwise undefined. */
 export function checkLabels(labels: unknown): string | undefined {
   if (labels === undefined) return undefined;
@@ -101,8 +112,8 @@ export function checkLabels(labels: unknown): string | undefined {
   const keys = Object.keys(labels);
   if (keys.length > MAX_LABELS) return `at most ${MAX_LABELS} labels allowed`;
   for (const k of keys) {
-    if (!LABEL_KEY_PATTERN.test(k))
-      return `label key "${k.slice(0, 40)}" must match ${LABEL_KEY_PATTERN.source}`;
+    const bad = labelKeyProblem(k);
+    if (bad) return bad;
     const v = (labels as Record<string, unknown>)[k];
     if (typeof v !== 'string') return `label "${k}" must be a string`;
     if (v.length > MAX_LABEL_VALUE_LENGTH)

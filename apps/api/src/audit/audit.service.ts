@@ -34,7 +34,9 @@ export class AuditService {
       ip: who.ip ? who.ip.slice(0, 64) : null,
       details: details ? JSON.stringify(details) : null,
     });
-    this.logger.log(`${who.actorType}:${who.actor} ${action}${target ? ' ' + target : ''}`);
+    this.logger.log(
+      `${who.actorType}:${printable(who.actor.slice(0, 100))} ${action}${target ? ' ' + printable(target.slice(0, 200)) : ''}`,
+    );
   }
 
   async list(limit: number, beforeId?: number): Promise<AuditEntry[]> {
@@ -52,4 +54,15 @@ export class AuditService {
       details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
     }));
   }
+}
+
+/**
+ * Log-safe text: control characters escaped (\n as \x0a …), so a failed login's made-up username cannot forge
+ * log lines. The audit row keeps the text as given; its JSON API escapes it anyway.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[\x00-\x1f\x7f\u2028\u2029]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }

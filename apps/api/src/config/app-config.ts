@@ -39,7 +39,7 @@ export class AppConfig {
     const env = parseEnv(source);
     const dataDir = resolve(env.DATA_DIR);
     const database = AppConfig.database(env, dataDir);
-    if (database.type === 'sqlite' || !env.JWT_SECRET) mkdirSync(dataDir, { recursive: true });
+    if (database.type === 'sqlite' || !env.JWT_SECRET) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     return new AppConfig(env, dataDir, database, env.JWT_SECRET ?? AppConfig.persistedSecret(dataDir));
   }
 

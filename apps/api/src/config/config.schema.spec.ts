@@ -32,7 +32,7 @@ describe('parseEnv', () => {
       INGEST_RATE_LIMIT: 0,
       STALE_AFTER_S: 300,
       LOGIN_RATE_LIMIT: 10,
-      TRUST_PROXY: false,
+      TRUST_PROXY: 0,
       LOG_LEVEL: 'log',
     });
     expect(env.HOST).toBeUndefined(); // AppConfig.listenHost: 0.0.0.0, or 127.0.0.1 in demo mode
@@ -57,12 +57,22 @@ describe('parseEnv', () => {
       REDIS_URL: 'redis://cache:6379',
       DEMO: true,
       INGEST_MAX_BODY_BYTES: 2048,
-      TRUST_PROXY: true,
+      TRUST_PROXY: 1,
     });
     expect(parseEnv({ DATABASE_URL: 'sqlite:/tmp/x.sqlite', DEMO: '1' }).DATABASE_URL).toBe(
       'sqlite:/tmp/x.sqlite',
     );
     expect(parseEnv({ DATABASE_URL: 'postgresql://h/db', DEMO: 'on' }).DEMO).toBe(true);
+  });
+
+  it('reads TRUST_PROXY as hops or proxy addresses, never "trust everything"', () => {
+    expect(parseEnv({ DEMO: '1', TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(parseEnv({ DEMO: '1', TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ DEMO: '1', TRUST_PROXY: 'off' }).TRUST_PROXY).toBe(0);
+    expect(parseEnv({ DEMO: '1', TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+    ]);
   });
 
   it('reads per-hub PUE targets as hub=PUE pairs', () => {
@@ -90,7 +100,8 @@ describe('parseEnv', () => {
     ['INGEST_MAX_SAMPLES', '0', /^INGEST_MAX_SAMPLES must be at least 1/],
     ['INGEST_DECODE_WORKERS', '17', /^INGEST_DECODE_WORKERS must be at most 16/],
     ['DEMO', 'maybe', /^DEMO must be 1 or 0/],
-    ['TRUST_PROXY', 'sometimes', /^TRUST_PROXY must be 1 or 0/],
+    ['TRUST_PROXY', 'sometimes', /^TRUST_PROXY must be 0, a number of proxy hops, or proxy addresses/],
+    ['TRUST_PROXY', 'loopback,evil.example', /^TRUST_PROXY must be 0, a number of proxy hops/],
     ['JWT_SECRET', 'short', /^JWT_SECRET must be at least 32 characters/],
     ['METRICS_TOKEN', 'tiny', /^METRICS_TOKEN must be at least 16 characters/],
     ['ADMIN_USERNAME', 'a b', /^ADMIN_USERNAME must be 3-64/],

@@ -77,6 +77,14 @@ export const envSchema = z.object({
   INGEST_MAX_SAMPLES: int(1, 1_000_000).default(50_000),
   INGEST_MAX_AGE_DAYS: int(1, 36_500).default(800),
   INGEST_MAX_INFLIGHT: int(1, 10_000).default(32),
+  /** Ingest requests of one site in flight at once (its token's share of INGEST_MAX_INFLIGHT). */
+  INGEST_MAX_INFLIGHT_PER_SITE: int(1, 10_000).default(8),
+  /** A request body must arrive within this many ms (slow uploads hold an in-flight slot): 408, connection closed. */
+  INGEST_BODY_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  /** Series one site may have (0: no limit); a batch that would create more is refused whole (422). */
+  SERIES_MAX_PER_SITE: int(0, 100_000_000).default(50_000),
+  /** Points (series × buckets) one series read may return. */
+  READ_MAX_POINTS: int(1000, 100_000_000).default(500_000),
   INGEST_RATE_LIMIT: int(0, 100_000_000).default(0),
   /**
    * Threads that parse and validate large ingest bodies (JSON and line protocol); 0 decodes them on the main
@@ -135,7 +143,28 @@ export const envSchema = z.object({
   /** Password checks (argon2id, 64 MiB each) running at once; 16 × this many wait, more are refused with 503. */
   LOGIN_CONCURRENCY: int(1, 64).default(2),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
-  TRUST_PROXY: flag.default(false),
+  /**
+   * Reverse proxies in front of dcfleet whose X-Forwarded-For is believed: 0/false none; a number of hops (1/true:
+   * one proxy; the client address is the one that proxy appended, never what the client itself sent); or a
+   * comma-separated list of proxy addresses/CIDRs (`loopback`, `10.0.0.0/8`, …; Express's `trust proxy`).
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((v, ctx): number | string[] => {
+      const t = v.trim().toLowerCase();
+      if (['0', 'false', 'no', 'off'].includes(t)) return 0;
+      if (['true', 'yes', 'on'].includes(t)) return 1;
+      if (/^\d{1,2}$/.test(t)) return Number(t);
+      const list = t.split(',').map((x) => x.trim());
+      const named = ['loopback', 'linklocal', 'uniquelocal'];
+      if (list.every((x) => named.includes(x) || /^[0-9a-f.:]+(\/\d{1,3})?$/.test(x))) return list;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be 0, a number of proxy hops, or proxy addresses/CIDRs',
+      });
+      return z.NEVER;
+    })
+    .default(0),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   DASHBOARD_DIR: z.string().optional(),
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { types as pgTypes } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -16,7 +16,12 @@ pgTypes.setTypeParser(20, (v: string) => Number(v));
  */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   if (db.type === 'sqlite') {
-    if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+    if (db.path !== ':memory:') {
+      mkdirSync(dirname(db.path), { recursive: true, mode: 0o700 });
+      // Created owner-only (SQLite would use the umask, typically 0644: readable by every local user); SQLite gives
+      // its -wal and -shm files the database file's mode.
+      if (!existsSync(db.path)) closeSync(openSync(db.path, 'a', 0o600));
+    }
     return {
       type: 'better-sqlite3',
       database: db.path,

@@ -1,8 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   createDataCenterSchema,
   createTokenSchema,
+  labelKeyProblem,
   updateDataCenterSchema,
   type CreateDataCenterInput,
   type CreatedIngestToken,
@@ -60,9 +73,14 @@ export class DatacentersController {
     @Query() query: Record<string, string>,
   ): Promise<SeriesResponse> {
     const site = await this.sites.get(code);
-    const labels: Record<string, string> = {};
-    for (const [k, v] of Object.entries(query))
-      if (k.startsWith('label.') && typeof v === 'string') labels[k.slice(6)] = v;
+    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [k, v] of Object.entries(query)) {
+      if (!k.startsWith('label.')) continue;
+      const key = k.slice(6);
+      const bad = labelKeyProblem(key);
+      if (bad || typeof v !== 'string') throw new BadRequestException(bad ?? `${k} must be given once`);
+      labels[key] = v;
+    }
     return this.series.query(site, {
       metric: query.metric,
       from: query.from,

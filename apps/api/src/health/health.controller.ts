@@ -1,4 +1,14 @@
-import { Controller, Get, Header, HttpException, Inject, Req, UnauthorizedException } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpException,
+  Inject,
+  Logger,
+  Req,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
 import type { AppRequest } from '../auth/auth.types';
@@ -8,9 +18,16 @@ import { MetricsService } from '../observability/metrics.service';
 import { RollupService } from '../telemetry/rollup.service';
 import { TELEMETRY_STORE, type TelemetryStore } from '../telemetry/telemetry-store';
 
+/** Constant-time comparison (of digests, so the lengths match and the length does not leak either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 @ApiTags('operations')
 @Controller()
 export class HealthController {
+  private readonly logger = new Logger('Health');
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     private readonly metrics: MetricsService,
@@ -33,8 +50,10 @@ export class HealthController {
     try {
       await this.store.ping();
     } catch (err) {
+      // Anonymous callers learn that the database is down, not its host names or error text; the log has them.
+      this.logger.warn(`readiness: database: ${(err as Error).message}`);
       throw new HttpException(
-        { statusCode: 503, status: 'unavailable', message: `database: ${(err as Error).message}` },
+        { statusCode: 503, status: 'unavailable', message: 'database unavailable' },
         503,
       );
     }
@@ -50,7 +69,7 @@ export class HealthController {
     const header = req.headers.authorization ?? '';
     const bearer = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '';
     const metricsToken = this.config.env.METRICS_TOKEN;
-    let ok = !!metricsToken && bearer === metricsToken;
+    let ok = !!metricsToken && sameSecret(bearer, metricsToken);
     if (!ok && bearer) {
       const user = await this.sessions.verify(bearer);
       ok = user?.role === 'admin';

@@ -8,7 +8,7 @@ import { RetryLater } from '../common/retry-later';
 import type { AppRequest, IngestPrincipal } from '../auth/auth.types';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
-import { readBody } from './body-reader';
+import { readBody, type BodyLimits } from './body-reader';
 import { IngestDecoder } from './ingest-decoder.service';
 import { IngestService } from './ingest.service';
 
@@ -47,22 +47,22 @@ export class IngestController {
   })
   @ApiResponse({ status: 400, description: 'malformed body or no valid sample; nothing stored' })
   async postJson(@Req() req: AppRequest): Promise<IngestResponse> {
-    const done = this.ingest.admit();
+    const done = this.ingest.admit(principal(req).siteId);
     let status = 200;
     try {
-      const type = String(req.headers['content-type'] ?? '').toLowerCase();
-      if (!type.startsWith('application/json')) {
+      const type = mediaType(req.headers['content-type']);
+      if (type?.type !== 'application/json' || !type.utf8) {
         throw new HttpException(
           {
             statusCode: 415,
             error: 'Unsupported Media Type',
-            message: 'Content-Type must be application/json',
+            message: 'Content-Type must be application/json (UTF-8)',
           },
           415,
         );
       }
       const t0 = performance.now();
-      const body = await readBody(req, this.config.env.INGEST_MAX_BODY_BYTES);
+      const body = await readBody(req, this.bodyLimits());
       const receivedAt = Date.now();
       const t1 = this.stage('body', t0);
       const json = await this.decoder.decodeJson(body, receivedAt);
@@ -95,19 +95,24 @@ export class IngestController {
     description: '{"error": "..."} naming the line; valid lines of a partial write are stored',
   })
   async postLineProtocol(@Req() req: AppRequest, @Res() res: Response): Promise<void> {
-    const done = this.ingest.admit();
+    const done = this.ingest.admit(principal(req).siteId);
     let status = 204;
     try {
       assertOwnSite(principal(req), req.query.datacenter);
       const precision = normalizePrecision(req.query.precision ?? 'ns');
       if (!precision)
         throw influxError(400, `invalid precision "${String(req.query.precision)}" (ns, u, ms, s, m, h)`);
-      const type = String(req.headers['content-type'] ?? 'text/plain').toLowerCase();
-      if (type.startsWith('application/json')) {
-        throw influxError(415, 'line protocol expected (text/plain); JSON goes to POST /api/v1/ingest');
+      // Telegraf and the influx clients send text/plain (some nothing, some octet-stream); JSON and non-UTF-8
+      // text are refused rather than misread.
+      const type = mediaType(req.headers['content-type'] ?? 'text/plain');
+      if (!type || type.type.includes('json') || !type.utf8) {
+        throw influxError(
+          415,
+          'line protocol expected (text/plain, UTF-8); JSON goes to POST /api/v1/ingest',
+        );
       }
       const t0 = performance.now();
-      const body = await readBody(req, this.config.env.INGEST_MAX_BODY_BYTES).catch((err: unknown) => {
+      const body = await readBody(req, this.bodyLimits()).catch((err: unknown) => {
         if (err instanceof HttpException) throw influxError(err.getStatus(), messageOf(err));
         throw err;
       });
@@ -147,12 +152,43 @@ export class IngestController {
     }
   }
 
+  private bodyLimits(): BodyLimits {
+    return {
+      maxBytes: this.config.env.INGEST_MAX_BODY_BYTES,
+      timeoutMs: this.config.env.INGEST_BODY_TIMEOUT_MS,
+    };
+  }
+
   /** Records a stage that began at `since` (performance.now()); returns now, the next stage's start. */
   private stage(name: 'body' | 'decode', since: number): number {
     const now = performance.now();
     this.metrics.ingestStage.observe({ stage: name }, (now - since) / 1000);
     return now;
   }
+}
+
+/**
+ * A Content-Type header as `type/subtype` (lower case) and whether its charset, if any, is UTF-8; undefined when
+ * it is not a media type at all. Exact, so `application/jsonx` or `application/json-patch+json` are not JSON.
+ */
+export function mediaType(header: string | undefined): { type: string; utf8: boolean } | undefined {
+  if (header === undefined) return undefined;
+  const [head = '', ...params] = header.split(';');
+  const type = head.trim().toLowerCase();
+  if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type)) return undefined;
+  let utf8 = true;
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    if (eq < 0) continue;
+    if (p.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
+    const charset = p
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
+    utf8 = charset === 'utf-8' || charset === 'utf8';
+  }
+  return { type, utf8 };
 }
 
 function principal(req: AppRequest): IngestPrincipal {

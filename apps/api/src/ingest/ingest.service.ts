@@ -2,7 +2,9 @@ import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { IngestResponse } from '@dcfleet/contracts';
 import type { IngestPrincipal } from '../auth/auth.types';
 import { RetryLater } from '../common/retry-later';
+import { isStorageUnavailable } from '../database/storage-errors';
 import { AppConfig } from '../config/app-config';
+import type { SiteEntity } from '../datacenters/site.entity';
 import { SitesService } from '../datacenters/sites.service';
 import { MetricsService } from '../observability/metrics.service';
 import { InstanceLease } from '../telemetry/instance-lease';
@@ -21,42 +23,13 @@ export interface IngestOutcome {
   replayed: boolean;
 }
 
-/** Storage errors that mean "the database is unavailable" rather than "this request is wrong". */
-export function isStorageUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  const code = typeof e?.code === 'string' ? e.code : '';
-  return (
-    code.startsWith('SQLITE_') ||
-    // Network: refused, reset, unreachable, DNS.
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ECONNABORTED',
-      'ETIMEDOUT',
-      'EPIPE',
-      'ENOTFOUND',
-      'EAI_AGAIN',
-      'EHOSTUNREACH',
-      'ENETUNREACH',
-    ].includes(code) ||
-    // PostgreSQL: class 08 (connection), 57P01-04 (admin/crash shutdown, cannot connect now, database dropped),
-    // 53xxx (out of resources), 3D000 (database missing), 25006 (read-only: a standby after failover).
-    /^(08|53)/.test(code) ||
-    ['57P01', '57P02', '57P03', '57P04', '3D000', '25006'].includes(code) ||
-    // 40P01 / 40001 (deadlock, serialization failure): the server rolled the batch back; a retry succeeds.
-    ['40P01', '40001'].includes(code) ||
-    // 55000 covers other things too; only the ALTER DATABASE … ALLOW_CONNECTIONS false refusal is an outage.
-    (code === '55000' && /not currently accepting connections/i.test(e?.message ?? '')) ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/i.test(
-      e?.message ?? '',
-    )
-  );
-}
-
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger('Ingest');
   private inflight = 0;
+  private readonly inflightBySite = new Map<number, number>();
+  /** Series being created by batches in flight, per site (SERIES_MAX_PER_SITE). */
+  private readonly creatingBySite = new Map<number, number>();
   private readonly buckets = new Map<number, { tokens: number; at: number }>();
 
   constructor(
@@ -72,25 +45,37 @@ export class IngestService {
     private readonly raw: RawMaintenanceService,
   ) {}
 
-  /** Refuses work beyond INGEST_MAX_INFLIGHT concurrent batches: callers get 429 + Retry-After. */
-  admit(): () => void {
-    if (this.inflight >= this.config.env.INGEST_MAX_INFLIGHT) {
-      throw new HttpException(
+  /**
+   * Refuses work beyond INGEST_MAX_INFLIGHT concurrent batches, and beyond INGEST_MAX_INFLIGHT_PER_SITE of one site,
+   * so one site's slow or stuck uploads cannot take every slot: callers get 429 + Retry-After. The slot is taken
+   * before the body is read (it bounds the memory bodies take), and the body deadline bounds how long it is held.
+   */
+  admit(siteId: number): () => void {
+    const env = this.config.env;
+    const ofSite = this.inflightBySite.get(siteId) ?? 0;
+    if (this.inflight >= env.INGEST_MAX_INFLIGHT || ofSite >= env.INGEST_MAX_INFLIGHT_PER_SITE) {
+      const scope =
+        this.inflight >= env.INGEST_MAX_INFLIGHT ? 'ingest overloaded' : 'too many uploads of this site';
+      this.metrics.ingestOverload.inc({ scope: scope === 'ingest overloaded' ? 'instance' : 'site' });
+      throw new RetryLater(
         {
           statusCode: 429,
           error: 'Too Many Requests',
-          message: 'ingest overloaded; retry after the delay in Retry-After',
+          message: `${scope} in flight; retry after the delay in Retry-After`,
         },
-        429,
+        1,
       );
     }
     this.inflight++;
+    this.inflightBySite.set(siteId, ofSite + 1);
     let done = false;
     return () => {
-      if (!done) {
-        done = true;
-        this.inflight--;
-      }
+      if (done) return;
+      done = true;
+      this.inflight--;
+      const left = (this.inflightBySite.get(siteId) ?? 1) - 1;
+      if (left > 0) this.inflightBySite.set(siteId, left);
+      else this.inflightBySite.delete(siteId);
     };
   }
 
@@ -228,21 +213,67 @@ export class IngestService {
         refOf[k] = -newSeries.length;
       }
     }
+    const release = this.reserveSeries(site, siteSeries?.size ?? 0, newSeries);
+    try {
+      return await this.commit(principal, site, batch, refOf, newSeries, idempotencyKey, receivedAt);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * SERIES_MAX_PER_SITE: a batch that would take the site past its quota is refused whole (422) — every sample of a
+   * request is stored or none. Series being created by batches still in flight count, so parallel batches cannot
+   * overshoot together. Returns the release of this batch's reservation.
+   */
+  private reserveSeries(site: SiteEntity, existing: number, created: readonly NewSeries[]): () => void {
+    const max = this.config.env.SERIES_MAX_PER_SITE;
+    if (created.length === 0 || !max) return () => undefined;
+    const pending = this.creatingBySite.get(site.id) ?? 0;
+    if (existing + pending + created.length > max) {
+      this.metrics.ingestRefused.inc({ reason: 'series_quota' });
+      const names = created.slice(0, 5).map((x) => x.metric + x.labelKey);
+      throw new HttpException(
+        {
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          message:
+            `${site.code} has ${existing} series and this batch would add ${created.length} ` +
+            `(${names.join(', ')}${created.length > names.length ? ', …' : ''}), over SERIES_MAX_PER_SITE ` +
+            `(${max}); nothing was stored`,
+        },
+        422,
+      );
+    }
+    this.creatingBySite.set(site.id, pending + created.length);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.creatingBySite.get(site.id) ?? created.length) - created.length;
+      if (left > 0) this.creatingBySite.set(site.id, left);
+      else this.creatingBySite.delete(site.id);
+    };
+  }
+
+  private async commit(
+    principal: IngestPrincipal,
+    site: SiteEntity,
+    batch: DecodedBatch,
+    refOf: number[],
+    newSeries: NewSeries[],
+    idempotencyKey: string | null,
+    receivedAt: number,
+  ): Promise<IngestOutcome> {
+    const rejected = batch.rejected;
     const n = batch.ts.length;
     const seriesRefs = new Array<number>(n);
     for (let j = 0; j < n; j++) seriesRefs[j] = refOf[batch.seriesIndex[j]!]!;
     let ts = Array.from(batch.ts);
     let values = Array.from(batch.values);
     const maxTs = batch.maxTs;
-    if (batch.minTs < this.raw.lateHorizon(receivedAt)) {
-      await this.checkBeyondRetention(batch, seriesRefs);
-      // In time order, so every old sample appends to its minute, hour and day partials (exact merges).
-      const order = ts.map((_, i) => i).sort((a, b) => ts[a]! - ts[b]!);
-      const refs = seriesRefs.slice();
-      ts = order.map((i) => batch.ts[i]!);
-      values = order.map((i) => batch.values[i]!);
-      order.forEach((i, k) => (seriesRefs[k] = refs[i]!));
-    }
+    const beyondRetention = batch.minTs < this.raw.lateHorizon(receivedAt);
+    if (beyondRetention) await this.checkBeyondRetention(batch, seriesRefs);
     let out;
     const committing = performance.now();
     try {
@@ -284,18 +315,32 @@ export class IngestService {
       return { response: JSON.parse(out.response) as IngestResponse, stored: 0, replayed: true };
     }
     for (const row of out.createdSeries) this.registry.add(row);
-    this.rollups.accept(out.receipt.id, site.id, out.seriesIds, ts, values, out.status);
-    const changed = this.snapshots.accept(site.id, receivedAt, out.seriesIds, ts, values);
+    // The stored batch keeps request order (the order of its content hash, which a deep receipt check re-hashes).
+    let seriesIds = out.seriesIds;
+    let status = out.status;
+    if (beyondRetention) {
+      // Rollups take it in time order, so every old sample appends to its minute, hour and day partials (exact
+      // merges).
+      const order = ts.map((_, i) => i).sort((a, b) => batch.ts[a]! - batch.ts[b]!);
+      const ids = seriesIds;
+      seriesIds = order.map((i) => ids[i]!);
+      ts = order.map((i) => batch.ts[i]!);
+      values = order.map((i) => batch.values[i]!);
+      const st = status;
+      status = Uint8Array.from(order, (i) => st[i]!);
+    }
+    this.rollups.accept(out.receipt.id, site.id, seriesIds, ts, values, status);
+    const changed = this.snapshots.accept(site.id, receivedAt, seriesIds, ts, values);
     this.metrics.samplesAccepted.inc(batch.accepted);
     this.events.emitBatch({
       siteId: site.id,
       siteCode: site.code,
       maxTs,
       changed,
-      seriesIds: out.seriesIds,
+      seriesIds,
       ts,
       values,
-      status: out.status,
+      status,
     });
     this.metrics.ingestStage.observe({ stage: 'fold' }, (performance.now() - folding) / 1000);
     return { response: JSON.parse(out.response) as IngestResponse, stored: n, replayed: false };

@@ -26,6 +26,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly ingestOverload = new Counter({
+    name: 'dcfleet_ingest_overload_total',
+    help: 'Ingest requests refused (429) for lack of an in-flight slot, by scope (instance | site)',
+    labelNames: ['scope'],
+    registers: [this.registry],
+  });
+
+  readonly ingestRefused = new Counter({
+    name: 'dcfleet_ingest_refused_total',
+    help: 'Ingest batches refused whole by a quota, by reason (series_quota)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
   readonly httpDuration = new Histogram({
     name: 'dcfleet_http_request_duration_seconds',
     help: 'HTTP request latency',

@@ -80,8 +80,16 @@ export class SeriesQueryService {
       .filter((s) => {
         if (!q.labels || Object.keys(q.labels).length === 0) return true;
         const labels = s.labels ? (JSON.parse(s.labels) as Record<string, string>) : {};
-        return Object.entries(q.labels).every(([k, v]) => labels[k] === v);
+        return Object.entries(q.labels).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
       });
+    // A metric can have thousands of series (racks): the budget is on the whole answer, not per series.
+    const budget = this.config.env.READ_MAX_POINTS;
+    if (slots.length * series.length > budget) {
+      throw new BadRequestException(
+        `too many points (${series.length} series × ${slots.length} buckets, over READ_MAX_POINTS ${budget}); ` +
+          'filter with label.<key>=<value>, use a larger step or a shorter range',
+      );
+    }
     const start = slots[0] ?? from;
     const end = slots.length ? this.slotEnd(step, slots[slots.length - 1]!, site.timezone) : to;
     const rows = await this.store.readRollups(
