@@ -98,6 +98,8 @@ export const envSchema = z.object({
   STALE_AFTER_S: int(10, 86_400 * 30).default(300),
   OFFLINE_AFTER_S: int(10, 86_400 * 365).default(3600),
   ROLLUP_FLUSH_MS: int(50, 600_000).default(2000),
+  /** How often a sample of recently written minute buckets is compared with raw samples and repaired (0: off). */
+  ROLLUP_CHECK_MS: int(0, 86_400_000).default(300_000),
   /**
    * Raw samples older than this many days are removed (0 keeps them forever). Unset: INGEST_MAX_AGE_DAYS, so every
    * sample the backfill window accepts can still correct the rollups exactly. Late samples older than a shorter

@@ -70,6 +70,25 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly rollupRepairedBatches = new Counter({
+    name: 'dcfleet_rollup_repaired_batches_total',
+    help: "Batches folded into the rollups by recomputation from raw samples, by cause (failed_flush: this instance's flush failed; pending: left by a crashed instance)",
+    labelNames: ['cause'],
+    registers: [this.registry],
+  });
+
+  readonly rollupChecked = new Counter({
+    name: 'dcfleet_rollup_check_buckets_total',
+    help: 'Recently written 1-minute buckets compared with their raw samples by the consistency check',
+    registers: [this.registry],
+  });
+
+  readonly rollupCheckRepaired = new Counter({
+    name: 'dcfleet_rollup_check_repaired_total',
+    help: 'Buckets the consistency check found different from their raw samples and recomputed',
+    registers: [this.registry],
+  });
+
   readonly rollupBucketsWritten = new Counter({
     name: 'dcfleet_rollup_buckets_written_total',
     help: 'Rollup buckets written, by step and mode (merge | recompute)',
