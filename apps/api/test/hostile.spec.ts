@@ -6,8 +6,7 @@
 import { statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import type { SeriesResponse } from '@dcfleet/contracts';
-import { DbHandle } from '../src/database/db-handle';
-import { count, rows } from './support/db';
+import { count, refuseInserts, rows } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 
 const MIN = 60_000;
@@ -156,17 +155,7 @@ describe.each(dialects())('hostile clients on %s', (dialect) => {
   });
 
   it('answers a fault that a retry cannot fix with 500 and a request id, not 503, and stores nothing', async () => {
-    const db = t.app.get(DbHandle);
-    if (dialect === 'sqlite') {
-      db.sqlite.exec(
-        "CREATE TRIGGER refuse_batches BEFORE INSERT ON raw_batches BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
-      );
-    } else {
-      await db.pool.query(
-        `CREATE FUNCTION refuse_batches() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$;
-         CREATE TRIGGER refuse_batches BEFORE INSERT ON raw_batches FOR EACH ROW EXECUTE FUNCTION refuse_batches();`,
-      );
-    }
+    const restore = await refuseInserts(t, 'raw_batches');
     try {
       const before = await receipts();
       const res = await post({ samples: [{ metric: 'it_power_kw', ts: base + 3 * MIN, value: 7 }] });
@@ -178,8 +167,7 @@ describe.each(dialects())('hostile clients on %s', (dialect) => {
       expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(await receipts()).toBe(before);
     } finally {
-      if (dialect === 'sqlite') db.sqlite.exec('DROP TRIGGER refuse_batches');
-      else await db.pool.query('DROP TRIGGER refuse_batches ON raw_batches; DROP FUNCTION refuse_batches()');
+      await restore();
     }
     expect((await post({ samples: [{ metric: 'it_power_kw', ts: base + 3 * MIN, value: 7 }] })).status).toBe(
       200,

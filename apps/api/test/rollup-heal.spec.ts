@@ -8,7 +8,7 @@ import { AppConfig } from '../src/config/app-config';
 import { DbHandle } from '../src/database/db-handle';
 import { InstanceLease } from '../src/telemetry/instance-lease';
 import { RollupService } from '../src/telemetry/rollup.service';
-import { rows } from './support/db';
+import { refuseInserts, rows } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 
 const MIN = 60_000;
@@ -65,18 +65,8 @@ describe.each(dialects())('rollups that heal on %s', (dialect) => {
   it('repairs the batches of a failed flush at the next flush, without a restart', async () => {
     expect((await post([{ ts: base, value: 10 }])).status).toBe(200);
     await t.flush();
-    const db = t.app.get(DbHandle);
     // The rollup tables refuse writes for a while: an outage of the rollup path only, ingest goes on.
-    if (dialect === 'sqlite') {
-      db.sqlite.exec(
-        "CREATE TRIGGER refuse_rollups BEFORE INSERT ON rollup_1m BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
-      );
-    } else {
-      await db.pool.query(
-        `CREATE FUNCTION refuse_rollups() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$;
-         CREATE TRIGGER refuse_rollups BEFORE INSERT ON rollup_1m FOR EACH ROW EXECUTE FUNCTION refuse_rollups();`,
-      );
-    }
+    const restore = await refuseInserts(t, 'rollup_1m');
     try {
       expect(
         (
@@ -89,8 +79,7 @@ describe.each(dialects())('rollups that heal on %s', (dialect) => {
       await t.flush(); // fails: the batch stays pending
       expect(await rows(t, 'SELECT id FROM receipts WHERE NOT rolled_up')).toHaveLength(1);
     } finally {
-      if (dialect === 'sqlite') db.sqlite.exec('DROP TRIGGER refuse_rollups');
-      else await db.pool.query('DROP TRIGGER refuse_rollups ON rollup_1m; DROP FUNCTION refuse_rollups()');
+      await restore();
     }
     await t.flush();
     expect(await rows(t, 'SELECT id FROM receipts WHERE NOT rolled_up')).toHaveLength(0);

@@ -153,3 +153,23 @@ export function copySqlite(url: string, dir: string): string {
   }
   return `sqlite:${join(dir, basename(file))}`;
 }
+
+/**
+ * Makes every INSERT into `table` fail with a plain (non-outage) database error until the returned function is
+ * called: a fault injected into one write path while the rest of the database works.
+ */
+export async function refuseInserts(t: TestApp, table: string): Promise<() => Promise<void>> {
+  const db = t.app.get(DbHandle);
+  const name = `refuse_${table}`;
+  if (db.dialect === 'sqlite') {
+    db.sqlite.exec(
+      `CREATE TRIGGER ${name} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'refused by test'); END`,
+    );
+    return async () => void db.sqlite.exec(`DROP TRIGGER ${name}`);
+  }
+  await db.pool.query(
+    `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$;
+     CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}();`,
+  );
+  return async () => void (await db.pool.query(`DROP TRIGGER ${name} ON ${table}; DROP FUNCTION ${name}()`));
+}
