@@ -9,6 +9,7 @@
  *   jest    jest -c jest.config.cjs        (unit + integration specs of the API and the libs; the API's
  *                                           integration suites use SQLite, and PostgreSQL too when
  *                                           TEST_DATABASE_URL is set; TEST_REDIS_URL enables the Redis ones)
+ *   faults  node scripts/faults.mjs --short (fault injection against the built API; prints what held)
  *   vitest  vitest run (dashboard)
  *   e2e     apps/dashboard/e2e/run-all.mjs   (every apps/dashboard/e2e/*.e2e.mjs, real Chromium against the
  *                                           built API; it starts the API itself unless BASE_URL is set)
@@ -65,6 +66,15 @@ const steps = [
     })`,
     command: NPX,
     args: ['jest', '-c', 'jest.config.cjs', '--maxWorkers=2', ...(CI ? ['--ci'] : [])],
+  },
+  {
+    // The fault-injection suite's short form (scripts/faults.mjs): SIGKILLs, outage, disk full, fuzz, brute force,
+    // slow loris, disabled socket against the built API; prints its table. `npm run test:faults` is the full form.
+    name: 'faults',
+    title: 'faults: fault injection, short form (node scripts/faults.mjs --short)',
+    command: process.execPath,
+    args: ['scripts/faults.mjs', '--short'],
+    needs: ['build'],
   },
   {
     name: 'vitest',

@@ -65,6 +65,9 @@ class ErrorFilter implements ExceptionFilter {
       res.setHeader('Retry-After', String(exception instanceof RetryLater ? exception.retryAfterS : 1));
     }
     if (status === 503) res.setHeader('Retry-After', '5');
+    // Refused before its body arrived (in-flight limit, auth, size): close rather than read the rest, or a client
+    // trickling a large body keeps the connection for as long as it likes.
+    if (!host.switchToHttp().getRequest<Request>().complete) res.setHeader('Connection', 'close');
     res.status(status).json(body);
   }
 }

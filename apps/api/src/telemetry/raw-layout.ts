@@ -115,7 +115,8 @@ export function resolveRaw(
   for (const b of batches) forEachBatchSample(b, (s) => offer(s));
   const out: RawSample[] = [];
   for (const id of [...best.keys()].sort((a, b) => a - b)) {
-    out.push(...[...best.get(id)!.values()].sort((a, b) => a.ts - b.ts));
+    // A loop, not push(...list): spreading a long series (> ~100 k samples) overflows the call stack.
+    for (const s of [...best.get(id)!.values()].sort((a, b) => a.ts - b.ts)) out.push(s);
   }
   return out;
 }
