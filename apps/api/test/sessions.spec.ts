@@ -257,6 +257,8 @@ const REDIS = process.env.TEST_REDIS_URL;
     cluster = await bootCluster(2, {
       REDIS_URL: REDIS!,
       REDIS_PREFIX: `dcfleet-test-${process.pid}-${Date.now()}`,
+      LOGIN_RATE_LIMIT: '2',
+      TRUST_PROXY: '1',
     });
   });
   afterAll(() => cluster.close());
@@ -312,5 +314,33 @@ const REDIS = process.env.TEST_REDIS_URL;
     } finally {
       socket.close();
     }
+  });
+
+  it('counts failed logins on every instance (Redis), and an unlock on one lifts the lockout on all', async () => {
+    const [a, b] = cluster.instances;
+    const admin = await cluster.login('admin');
+    const attempt = (url: string, from: string, password = 'wrong-password') =>
+      fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+        body: JSON.stringify({ username: 'admin', password }),
+      }).then((res) => res.status);
+    // LOGIN_RATE_LIMIT 2 per address: one failure on each instance uses it up for both.
+    expect(await attempt(a!.url, '203.0.113.1')).toBe(401);
+    expect(await attempt(b!.url, '203.0.113.1')).toBe(401);
+    expect(await attempt(a!.url, '203.0.113.1')).toBe(429);
+    expect(await attempt(b!.url, '203.0.113.1')).toBe(429);
+    // A guess spread over addresses and instances reaches the per-username limit (10 × 2) on both.
+    for (let i = 2; i <= 10; i++) {
+      expect(await attempt(a!.url, `203.0.113.${i}`)).toBe(401);
+      expect(await attempt(b!.url, `203.0.113.${i}`)).toBe(401);
+    }
+    expect(await attempt(a!.url, '198.51.100.1', ADMIN_PASSWORD)).toBe(429);
+    const lift = await fetch(`${b!.url}/api/v1/users/admin/unlock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(lift.status).toBe(200);
+    expect(await attempt(a!.url, '198.51.100.1', ADMIN_PASSWORD)).toBe(200);
   });
 });

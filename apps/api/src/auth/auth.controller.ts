@@ -29,10 +29,10 @@ export class AuthController {
     @Req() req: AppRequest,
   ): Promise<LoginResponse> {
     const ip = clientIp(req);
-    const { limiter, gate } = this.throttle;
-    const keys = limiter.keysOf(body.username, ip);
+    const { attempts, gate } = this.throttle;
+    const keys = attempts.keysOf(body.username, ip);
     // Counted before the password check, so parallel guesses cannot all slip under the limit.
-    const wait = limiter.acquire(keys);
+    const wait = await attempts.acquire(keys);
     if (wait > 0) {
       req.res?.setHeader('Retry-After', String(wait));
       throw new HttpException(
@@ -61,7 +61,7 @@ export class AuthController {
       );
       throw new UnauthorizedException('wrong username or password');
     }
-    limiter.succeed(keys);
+    await attempts.succeed(keys);
     await this.audit.record({ actor: user.username, actorType: 'user', ip }, 'auth.login', null);
     return this.sessions.issue({ id: user.id, username: user.username, role: user.role }, user.tokenVersion);
   }

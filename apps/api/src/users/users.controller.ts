@@ -76,9 +76,12 @@ export class UsersController {
   @Post('users/:username/unlock')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Lift the failed-login lockout of a username on this instance (admin)' })
+  @ApiOperation({
+    summary:
+      'Lift the failed-login lockout of a username (every instance with REDIS_URL, else this one; admin)',
+  })
   async unlock(@Param('username') username: string, @Req() req: AppRequest): Promise<{ cleared: number }> {
-    const cleared = this.throttle.limiter.unlock(username);
+    const cleared = await this.throttle.attempts.unlock(username);
     await this.audit.record(actorOf(req), 'user.unlock', username, { cleared });
     return { cleared };
   }
