@@ -91,7 +91,19 @@ export interface RatingsPeriod {
  * The energy-weighted fleet row (computed by green-metrics aggregateFleet): Σ E_DC / Σ E_IT …, never the mean
  * of site PUEs.
  */
+/** Why a site is left out of the fleet figures. */
+export type FleetExclusion = 'interim' | 'insufficient-data' | 'metering-fault';
+
 export interface FleetRating {
+  /**
+   * The fleet row's own status: from `coverage` with the site thresholds once the period has ended (only final
+   * sites count then); interim while it runs (interim sites count).
+   */
+  status: RatingStatus;
+  /** Share (0..1) of the fleet's measured IT energy that the included sites carry. */
+  coverage: number;
+  /** Sites left out, by reason. */
+  excludedBy: Partial<Record<FleetExclusion, number>>;
   pue: number | null;
   dcie: number | null;
   /** L/kWh over the sites that report water. */
@@ -117,7 +129,7 @@ export interface RatingsResponse extends RatingsPeriod {
   scheme: RatingScheme;
   generatedAt: string;
   sites: RatingRow[];
-  /** Energy-weighted (Σ E_DC / Σ E_IT …) over final and interim rows without metering fault. */
+  /** Energy-weighted (Σ E_DC / Σ E_IT …) over final rows without metering fault (interim ones while the period runs). */
   fleet: FleetRating;
 }
 

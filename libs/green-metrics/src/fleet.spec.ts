@@ -16,20 +16,55 @@ describe('aggregateFleet (energy-weighted)', () => {
     expect(fleet.energy).toMatchObject({ facilityKwh: 13_300_000, itKwh: 9_000_000, waterM3: null });
   });
 
-  it('leaves out metering faults and insufficient-data rows, keeps interim ones', () => {
+  it('counts only final sites once the period has ended, with a status and coverage of its own and the reasons', () => {
     const ok = rateSite({ facility: full(1_200_000), it: full(1_000_000) });
     const interim = rateSite({
-      facility: { energyKwh: 700_000, coverage: 0.5 },
-      it: { energyKwh: 500_000, coverage: 0.5 },
+      facility: { energyKwh: 700_000, coverage: 0.3 },
+      it: { energyKwh: 500_000, coverage: 0.3 },
     });
     const fault = rateSite({ facility: full(900_000), it: full(1_000_000) });
     const empty = rateSite({
       facility: { energyKwh: 1000, coverage: 0.1 },
       it: { energyKwh: 100, coverage: 0.1 },
     });
-    expect([ok, interim, fault, empty].map(isFleetEligible)).toEqual([true, true, false, false]);
+    expect([ok, interim, fault, empty].map((r) => isFleetEligible(r))).toEqual([true, false, false, false]);
     const fleet = aggregateFleet([ok, interim, fault, empty]);
-    expect(fleet).toMatchObject({ sites: 2, excluded: 2 });
+    // Not (1.2 M + 0.7 M) / (1.0 M + 0.5 M): the site with 30 % coverage is left out.
+    expect(fleet.pue).toBeCloseTo(1.2, 12);
+    expect(fleet).toMatchObject({
+      sites: 1,
+      excluded: 3,
+      excludedBy: { interim: 1, 'metering-fault': 1, 'insufficient-data': 1 },
+      status: 'interim',
+    });
+    // 1.0 M of the 2.5001 M kWh of IT energy measured across the fleet: 40 %, so the fleet row is interim.
+    expect(fleet.coverage).toBeCloseTo(1_000_000 / 2_500_100, 12);
+  });
+
+  it('is final when its final sites carry ≥ 95 % of the fleet’s IT energy, interim below', () => {
+    const big = rateSite({ facility: full(12_000_000), it: full(9_600_000) });
+    const small = rateSite({
+      facility: { energyKwh: 300_000, coverage: 0.5 },
+      it: { energyKwh: 200_000, coverage: 0.5 },
+    });
+    expect(aggregateFleet([big, small])).toMatchObject({ status: 'final', sites: 1 }); // 9.6 / 9.8 = 98 %
+    const larger = rateSite({
+      facility: { energyKwh: 3_000_000, coverage: 0.9 },
+      it: { energyKwh: 2_000_000, coverage: 0.9 },
+    });
+    expect(aggregateFleet([big, larger])).toMatchObject({ status: 'interim', sites: 1 }); // 9.6 / 11.6 = 83 %
+  });
+
+  it('while the period runs, interim sites count and the fleet row is interim', () => {
+    const a = rateSite({ facility: full(1_200_000), it: full(1_000_000), periodEnded: false });
+    const b = rateSite({
+      facility: { energyKwh: 700_000, coverage: 0.5 },
+      it: { energyKwh: 500_000, coverage: 0.5 },
+      periodEnded: false,
+    });
+    expect([a.status, b.status]).toEqual(['interim', 'interim']);
+    const fleet = aggregateFleet([a, b], { periodEnded: false });
+    expect(fleet).toMatchObject({ status: 'interim', sites: 2, excluded: 0 });
     expect(fleet.pue).toBeCloseTo(1_900_000 / 1_500_000, 12);
   });
 
@@ -106,6 +141,8 @@ describe('aggregateFleet (energy-weighted)', () => {
       erf: null,
       sites: 0,
       excluded: 0,
+      status: 'insufficient-data',
+      coverage: 0,
     });
   });
 });

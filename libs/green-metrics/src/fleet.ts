@@ -2,23 +2,40 @@
  * Fleet figures, energy-weighted (EU 2024/1364 Annex IV style): Σ E_DC / Σ E_IT, never the mean of
  * site PUEs, which would give a small site the same weight as a large one (green-metrics.md D10).
  */
-import type { FleetRating } from '@dcfleet/contracts';
+import type { FleetExclusion, FleetRating, RatingStatus } from '@dcfleet/contracts';
 import type { SiteRating } from './rating';
+import { STATUS_THRESHOLDS, ratingStatus, type StatusThresholds } from './status';
 
 export type FleetRow = Pick<SiteRating, 'status' | 'meteringFault' | 'pueCategory' | 'energy'>;
 
 /** The fleet row of the ratings API (libs/contracts FleetRating: field by field documented there). */
 export type FleetAggregate = FleetRating;
 
-/** Whether a row enters the fleet figures: status final or interim, and no metering fault. */
-export function isFleetEligible(row: FleetRow): boolean {
-  return !row.meteringFault && (row.status === 'final' || row.status === 'interim');
+/**
+ * Whether a row enters the fleet figures: no metering fault, and status final — or, while the period runs (no site
+ * can be final yet), interim.
+ */
+export function isFleetEligible(row: FleetRow, periodEnded = true): boolean {
+  if (row.meteringFault) return false;
+  return row.status === 'final' || (!periodEnded && row.status === 'interim');
+}
+
+/** Why a row is left out of the fleet figures (FleetRating.excludedBy). */
+function exclusionOf(row: FleetRow): FleetExclusion {
+  return row.meteringFault ? 'metering-fault' : row.status === 'interim' ? 'interim' : 'insufficient-data';
+}
+
+export interface FleetOptions {
+  /** Whether the period is over (default true): then only final sites count. */
+  periodEnded?: boolean;
+  statusThresholds?: StatusThresholds;
 }
 
 /**
- * Aggregate site rows (rateSite results for the same period). Included: rows with status final or
- * interim and no metering fault — a faulty or nearly empty row would distort the totals. Interim rows
- * contribute the energy of their covered part.
+ * Aggregate site rows (rateSite results for the same period). Included: final rows without a metering fault (while
+ * the period runs: interim rows) — a faulty, partial or nearly empty row would distort the totals. The fleet row has
+ * a status of its own: from `coverage`, the share of the fleet's measured IT energy in the included rows, with the
+ * site thresholds (final ≥ 95 %); interim while the period runs. `excludedBy` counts the rows left out, by reason.
  *
  * Optional quantities come in two kinds. Consumption (water, CO₂): WUE and CUE are computed over the rows
  * that report the quantity (numerator AND denominator from the same rows), so a site without a water meter
@@ -27,8 +44,16 @@ export function isFleetEligible(row: FleetRow): boolean {
  * claims renewable or reused energy only with metering, and a fleet ERF over just the two sites that reuse
  * heat would overstate the fleet's reuse many times over.
  */
-export function aggregateFleet(rows: readonly FleetRow[]): FleetAggregate {
-  const included = rows.filter(isFleetEligible);
+export function aggregateFleet(rows: readonly FleetRow[], options: FleetOptions = {}): FleetAggregate {
+  const periodEnded = options.periodEnded ?? true;
+  const thresholds = options.statusThresholds ?? STATUS_THRESHOLDS;
+  const included = rows.filter((r) => isFleetEligible(r, periodEnded));
+  const excludedBy: FleetAggregate['excludedBy'] = {};
+  for (const r of rows) {
+    if (isFleetEligible(r, periodEnded)) continue;
+    const why = exclusionOf(r);
+    excludedBy[why] = (excludedBy[why] ?? 0) + 1;
+  }
   const facilityKwh = sum(included.map((r) => r.energy.facilityKwh));
   const itKwh = sum(included.map((r) => r.energy.itKwh));
 
@@ -63,7 +88,21 @@ export function aggregateFleet(rows: readonly FleetRow[]): FleetAggregate {
   const co2Location = subset((r) => r.energy.co2LocationKg);
 
   const categories = [...new Set(included.map((r) => r.pueCategory))].sort((a, b) => a - b);
+  // The share of the fleet's measured IT energy the figures stand on: sites left out lower it.
+  const measuredItKwh = sum(
+    rows.map((r) => (Number.isFinite(r.energy.itKwh) && r.energy.itKwh > 0 ? r.energy.itKwh : 0)),
+  );
+  const coverage = included.length === 0 ? 0 : measuredItKwh > 0 ? Math.min(1, itKwh / measuredItKwh) : 0;
+  const status: RatingStatus =
+    included.length === 0
+      ? 'insufficient-data'
+      : periodEnded
+        ? ratingStatus(coverage, coverage, thresholds)
+        : 'interim';
   return {
+    status,
+    coverage,
+    excludedBy,
     pue: div(facilityKwh, itKwh),
     dcie: div(itKwh, facilityKwh),
     wue: water && div(water.value * 1000, water.itKwh),

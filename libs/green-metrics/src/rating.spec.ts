@@ -163,6 +163,18 @@ describe('status from coverage of BOTH energies', () => {
     expect(r.grade).toBe(status === 'final' ? 1 : null);
   });
 
+  it('a period that has not ended is interim whatever its coverage, and never graded', () => {
+    // Data to 14 December: coverage 0.9507, but the year is not over.
+    const r = rateSite({
+      facility: { energyKwh: 1_200_000, coverage: 0.9507 },
+      it: { energyKwh: 1_000_000, coverage: 0.9507 },
+      periodEnded: false,
+    });
+    expect(r).toMatchObject({ status: 'interim', grade: null, meetsHubTarget: null });
+    expect(ratingStatus(1, 1, STATUS_THRESHOLDS, false)).toBe('interim');
+    expect(ratingStatus(0.1, 1, STATUS_THRESHOLDS, false)).toBe('insufficient-data');
+  });
+
   it('coverage computed from sample times: exactly 95 % of the year is final', () => {
     expect(ratingStatus((0.95 * 8760 * HOUR) / (8760 * HOUR), 1)).toBe('final');
     expect(STATUS_THRESHOLDS).toEqual({ final: 0.95, interim: 0.25 });

@@ -50,6 +50,8 @@ export interface SiteRatingInput {
   hub?: string | null;
   /** Rack count; a site within the scheme's edge size (GB 40879: ≤ 100 racks) is not graded. Null: unknown. */
   racks?: number | null;
+  /** Whether the period is over. Before its end a rating is at best 'interim' (never graded). Default true. */
+  periodEnded?: boolean;
   options?: RatingOptions;
 }
 
@@ -120,7 +122,7 @@ export function rateSite(input: SiteRatingInput): SiteRating {
   const common = input.commonCoverage ?? 1;
   const facilityCoverage = Math.min(input.facility.coverage, common);
   const itCoverage = Math.min(input.it.coverage, common);
-  const status = ratingStatus(facilityCoverage, itCoverage, thresholds);
+  const status = ratingStatus(facilityCoverage, itCoverage, thresholds, input.periodEnded ?? true);
   const metering = checkMetering(eDc, eIt);
   const pue = pueOf(eDc, eIt);
   const gradable = status === 'final' && !metering.meteringFault;

@@ -18,14 +18,19 @@ export const STATUS_THRESHOLDS: StatusThresholds = { final: 0.95, interim: 0.25 
 /** Tolerance for float noise in threshold comparisons (values exactly AT a threshold pass). */
 export const THRESHOLD_EPSILON = 1e-9;
 
-/** 'final' when both coverages ≥ thresholds.final, 'interim' when ≥ thresholds.interim, else insufficient. */
+/**
+ * 'final' when the period has ended and both coverages ≥ thresholds.final; 'interim' when ≥ thresholds.interim (or
+ * ≥ final before the period's end: a year is not final on 14 December, however well it was measured); else
+ * insufficient.
+ */
 export function ratingStatus(
   facilityCoverage: number,
   itCoverage: number,
   thresholds: StatusThresholds = STATUS_THRESHOLDS,
+  periodEnded = true,
 ): RatingStatus {
   const c = Math.min(clampCoverage(facilityCoverage), clampCoverage(itCoverage));
-  if (c >= thresholds.final - THRESHOLD_EPSILON) return 'final';
+  if (c >= thresholds.final - THRESHOLD_EPSILON) return periodEnded ? 'final' : 'interim';
   if (c >= thresholds.interim - THRESHOLD_EPSILON) return 'interim';
   return 'insufficient-data';
 }

@@ -14,6 +14,14 @@ describe('RatingCache', () => {
     expect(c.get('k', NOW)).toBeUndefined();
   });
 
+  it('drops an open period’s entry as soon as the period ends (its status may now be final)', () => {
+    const c = new RatingCache<string>(600_000, 60_000);
+    const end = NOW + 10_000;
+    c.commit(c.begin(1, 1000, end, NOW), 'k', 'v', NOW);
+    expect(c.get('k', end - 1)).toBe('v');
+    expect(c.get('k', end)).toBeUndefined();
+  });
+
   it('ignores samples the caller marks as unchanged', () => {
     const c = new RatingCache<string>();
     c.commit(c.begin(1, 1000, 2000, NOW), 'k', 'v', NOW);

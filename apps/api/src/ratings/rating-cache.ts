@@ -47,7 +47,9 @@ export class RatingCache<T> {
   get(key: string, now = Date.now()): T | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (now - e.storedAt > (e.liveFrom === Infinity ? this.ttlMs : this.openTtlMs)) {
+    const open = e.liveFrom !== Infinity;
+    // An open period that has since ended is stale at once: its status may now be final.
+    if (now - e.storedAt > (open ? this.openTtlMs : this.ttlMs) || (open && now >= e.end)) {
       this.delete(key);
       return undefined;
     }

@@ -172,6 +172,8 @@ export function computeRating(
   inputs: SiteInputs,
   period: Period,
   options: RatingOptions = {},
+  /** False while the period runs: the rating is then at best interim (README, "Status"). */
+  periodEnded = true,
 ): ComputedRating {
   try {
     const { facility, it, coverage } = energies(inputs, period);
@@ -199,6 +201,7 @@ export function computeRating(
       gridEmissionFactor: site.gridEmissionFactor,
       hub: site.hub,
       racks: site.racks,
+      periodEnded,
       options,
     });
     const row: RatingRow = {

@@ -72,7 +72,7 @@ describe('ratings CSV', () => {
     expect(lines[2]).toMatch(/^GZ-02,"B, Inc.",/);
     expect(lines[3]).toMatch(
       new RegExp(
-        `^FLEET,"Fleet, energy-weighted \\(2 sites, 0 excluded\\)",,,,,,${Number((1_130_000 / 900_000).toFixed(6))},`,
+        `^FLEET,"Fleet, energy-weighted \\(2 sites, 0 excluded\\)",,,,final,1,${Number((1_130_000 / 900_000).toFixed(6))},`,
       ),
     );
   });

@@ -81,12 +81,12 @@ export function ratingsCsv(r: RatingsResponse): string {
   const f = r.fleet;
   const fleet: Cell[] = [
     'FLEET',
-    `Fleet, energy-weighted (${f.sites} sites, ${f.excluded} excluded)`,
+    `Fleet, energy-weighted (${f.sites} sites, ${f.excluded} excluded${excludedText(f.excludedBy)})`,
     null,
     null,
     null,
-    null,
-    null,
+    f.status,
+    num(f.coverage, 4),
     num(f.pue, 6),
     null,
     null,
@@ -109,4 +109,10 @@ export function ratingsCsv(r: RatingsResponse): string {
   ];
   lines.push(fleet.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+function excludedText(by: RatingsResponse['fleet']['excludedBy']): string {
+  const order = ['interim', 'insufficient-data', 'metering-fault'] as const;
+  const parts = order.filter((why) => by[why]).map((why) => `${by[why]} ${why}`);
+  return parts.length ? `: ${parts.join(', ')}` : '';
 }

@@ -204,7 +204,11 @@ export class RatingsService implements OnApplicationBootstrap {
       scheme: this.scheme,
       generatedAt: ISO(now),
       sites: rows.map((c) => c.row),
-      fleet: aggregateFleet(rows.map((c) => c.row)), // unratable rows count as excluded
+      // Unratable rows count as excluded. The period has ended once it has for every site (time zones differ).
+      fleet: aggregateFleet(
+        rows.map((c) => c.row),
+        { periodEnded: rows.every((c) => Date.parse(c.row.to) <= now) },
+      ),
     };
   }
 
@@ -360,7 +364,13 @@ export class RatingsService implements OnApplicationBootstrap {
       for (const p of todo) {
         const token = tokens.get(p.site.id)!;
         const inputs = chooseInputs(buckets.get(p.site.id)!, p.period);
-        const rated = computeRating(p.site, inputs, p.period, { hubTargets: this.config.hubTargets });
+        const rated = computeRating(
+          p.site,
+          inputs,
+          p.period,
+          { hubTargets: this.config.hubTargets },
+          p.period.end <= now,
+        );
         const c: Computed = { row: rated.row, gaps: rated.gaps, computedAt: now };
         if (detail) c.monthly = monthlyRows(inputs, p.period, p.site.timezone);
         out.set(p.site.id, c);
