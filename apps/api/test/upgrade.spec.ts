@@ -325,8 +325,12 @@ describe.each(dialects())('upgrade of a previous-schema database on %s', (dialec
     }
   }
 
-  const rollupRows = (t: TestApp, step: string) =>
-    rows(t, `SELECT * FROM rollup_${step} ORDER BY series_id, bucket`);
+  // glitch_drop came after the previous version: its buckets keep 0 there, so it is not compared.
+  const rollupRows = async (t: TestApp, step: string) =>
+    (await rows(t, `SELECT * FROM rollup_${step} ORDER BY series_id, bucket`)).map((r) => {
+      const { glitch_drop: _later, ...compared } = r;
+      return compared;
+    });
 
   beforeAll(async () => {
     // The control: today's app, given the history through today's ingest.
@@ -370,7 +374,11 @@ describe.each(dialects())('upgrade of a previous-schema database on %s', (dialec
       await old.transaction(async (m) => {
         const query: Query = (sql, params) => m.query(sql, params);
         for (const table of copied) {
-          const list = await rows(control, `SELECT * FROM "${table}"`);
+          // Columns added after the previous version (rollups' glitch_drop) are not in its schema.
+          const list = (await rows(control, `SELECT * FROM "${table}"`)).map((r) => {
+            const { glitch_drop: _added, ...before } = r;
+            return before;
+          });
           await insertRows(query, dialect, table, list);
           if (table.startsWith('rollup_')) oldRollups[table] = list.length;
         }

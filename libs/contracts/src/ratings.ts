@@ -33,6 +33,30 @@ export interface RatingEnergy {
   co2LocationKg: number | null;
 }
 
+/** A counter's replacement or glitch (green-metrics MeterEvent), times as ISO 8601. */
+export interface MeterEventInfo {
+  kind: 'replacement' | 'glitch';
+  /** The first reading after the fall; `withinDay`: the start of the local day that holds it. */
+  at: string;
+  withinDay: boolean;
+  count: number;
+  /** Glitch: how far readings fell (kWh); replacement: null. */
+  size: number | null;
+  before: number | null;
+  after: number | null;
+}
+
+/** Data quality of one energy counter over the period: replacements and glitches (README, "Counters"). */
+export interface MeterQuality {
+  replacements: number;
+  glitches: number;
+  /** kWh the readings fell as glitches (added no energy). */
+  glitchDropKwh: number;
+  /** Every event, oldest first (at most 200; `truncated` says when there were more). */
+  events: MeterEventInfo[];
+  truncated: boolean;
+}
+
 /** One site's rating for one period. */
 export interface RatingRow {
   code: string;
@@ -67,6 +91,8 @@ export interface RatingRow {
     water: number | null;
   };
   sources: { facility: EnergySource; it: EnergySource };
+  /** Meter replacements and glitches of the energy counters (null for power gauges or no data). */
+  meters?: { facility: MeterQuality | null; it: MeterQuality | null };
   energy: RatingEnergy;
   /** Set when the site's stored data could not be rated (e.g. daily buckets of an earlier time zone). */
   dataError?: string;

@@ -89,6 +89,57 @@ describe('counterEnergy — energy meters from daily buckets', () => {
     expect(e.resets).toBe(1);
   });
 
+  it('a reading 0.5 kWh low on a 5 GWh register is a glitch: it adds no energy and is listed, not read as a new meter', () => {
+    const samples = meterSamples(hourly, constantKw(1250), { startReading: 5_000_000 });
+    const within = samples.findIndex((x) => x.ts === sh('2025-03-10T14:00:00'));
+    const boundary = samples.findIndex((x) => x.ts === sh('2025-08-20T00:00:00')); // a day's first reading
+    samples[within] = { ...samples[within]!, value: samples[within - 1]!.value - 0.5 };
+    samples[boundary] = { ...samples[boundary]!, value: samples[boundary - 1]!.value - 0.25 };
+    const e = counterEnergy(rollupDaily(samples, SH), year2025);
+    expect(e.energyKwh).toBeCloseTo(10_950_000, 6); // was 22.04 GWh: each dip added the whole register
+    expect(e.resets).toBe(0);
+    expect(e.glitchDrop).toBeCloseTo(0.75, 9); // how far the two readings fell below their predecessors
+    expect(e.events).toEqual([
+      {
+        kind: 'glitch',
+        at: sh('2025-03-10T00:00:00'),
+        withinDay: true,
+        count: 1,
+        size: 0.5,
+        before: null,
+        after: null,
+      },
+      {
+        kind: 'glitch',
+        at: sh('2025-08-20T00:00:00'),
+        withinDay: false,
+        count: 1,
+        size: 0.25,
+        before: samples[boundary - 1]!.value,
+        after: samples[boundary]!.value,
+      },
+    ]);
+    const it = rollupDaily(meterSamples(hourly, constantKw(1000), { startReading: 7_000_000 }), SH);
+    const r = rateSite({
+      facility: counterEnergy(rollupDaily(samples, SH), year2025),
+      it: counterEnergy(it, year2025),
+    });
+    expect(r.pue).toBeCloseTo(1.25, 9); // was 2.516, final, below-limit
+    expect(r.grade).toBe(2);
+  });
+
+  it('a fall to at most a tenth of the previous reading is a meter replacement, listed with its readings', () => {
+    const samples = meterSamples(hourly, constantKw(1000), {
+      startReading: 5_000_000,
+      replacedAt: [sh('2025-05-01T00:00:00')],
+    });
+    const e = counterEnergy(rollupDaily(samples, SH), year2025);
+    expect(e.energyKwh).toBe(8_760_000);
+    expect(e.events).toEqual([
+      expect.objectContaining({ kind: 'replacement', withinDay: false, after: 1000, size: null }),
+    ]);
+  });
+
   it('a month without data: the meter bridges the energy, the month counts against coverage (interim)', () => {
     const april = localMonthRange(2025, 4, SH);
     const ts = hourly.filter((t) => t < april.start || t >= april.end);

@@ -32,9 +32,36 @@ export interface DailyBucket {
   firstTs: number;
   last: number;
   lastTs: number;
-  /** Counters: reset-aware increase between consecutive samples INSIDE the bucket. */
+  /** Counters: increase between consecutive samples INSIDE the bucket, by the meter rule (counterStep). */
   increase: number;
+  /** Counters: replacements (falls to ≤ REPLACEMENT_MAX_RATIO of the previous reading) inside the bucket. */
   resets: number;
+  /** Counters: how far readings fell as glitches inside the bucket (smaller falls); absent: 0. */
+  glitchDrop?: number;
+}
+
+/**
+ * The meter rule (README, "Counters: replacements and glitches"): a counter reading that falls to at most this
+ * share of the previous one is a meter replacement or rollover — the new register started from about zero, so the
+ * step counts the new reading. A smaller fall is a glitch (a misread, a corrected value): the step counts as
+ * negative, so when readings come back the energy is exactly last − first, and nothing is added.
+ */
+export const REPLACEMENT_MAX_RATIO = 0.1;
+
+/** A replacement or glitch of a counter, for the rating's data-quality section. */
+export interface MeterEvent {
+  kind: 'replacement' | 'glitch';
+  /** Epoch ms: the first reading after the fall, or (`withinDay`) the start of the local day that holds it. */
+  at: number;
+  /** True when only the day is known (the fall lies between two readings of one day). */
+  withinDay: boolean;
+  /** Events of this day (within a day: replacements counted; glitches at least one, so 1). */
+  count: number;
+  /** Glitch: how far readings fell (within a day: in total). Replacement: null. */
+  size: number | null;
+  /** The readings either side of the fall, when known (not within a day). */
+  before: number | null;
+  after: number | null;
 }
 
 /** Half-open instant range [start, end) in epoch ms, aligned to the buckets' local days. */
@@ -76,6 +103,10 @@ export interface PeriodEnergy {
   days: DayEnergy[];
   /** Counter resets (meter restarted or replaced) attributed to the period. */
   resets: number;
+  /** Counters: how far readings fell as glitches in the period (those falls add no energy). */
+  glitchDrop: number;
+  /** Counters: every replacement and glitch of the period, ascending. */
+  events: MeterEvent[];
   /**
    * Counters: part of `energyKwh` read across gaps longer than the max gap. The meter still knows that
    * energy, so it is counted, but its time counts against coverage. Always 0 for power gauges.
@@ -113,8 +144,9 @@ export type SeriesInput =
  * Energy of a counter series (e.g. facility_energy_kwh) over the period.
  *
  * Energy = Σ in-period buckets' `increase` + the step from the previous data bucket's last reading to
- * each in-period bucket's first reading. A step that goes down is a counter reset (meter restarted or
- * replaced): the new meter is assumed to have started from 0, so the step counts `next.first`.
+ * each in-period bucket's first reading. A step that goes down is, by the meter rule (REPLACEMENT_MAX_RATIO), a
+ * replacement — the new meter started from about 0, so the step counts `next.first` — or a glitch, counted as a
+ * negative step so that a misread that is later corrected adds nothing. Both are listed in `events`.
  * (A replacement meter that starts ABOVE the old reading cannot be told from consumption; the gateway
  * must report such a meter as a new series or from 0.)
  *
@@ -131,14 +163,33 @@ export function counterEnergy(
   assertMaxGap(maxGapMs);
   return walk(timeline(buckets, period), period, maxGapMs, {
     boundary(prev, next) {
-      const reset = next.first < prev.last;
       // Across a long gap the meter still knows the energy: count it (walk() books it as bridged).
-      return { energyKwh: reset ? next.first : next.first - prev.last, resets: reset ? 1 : 0, bridges: true };
+      if (next.first >= prev.last) return { energyKwh: next.first - prev.last, resets: 0, bridges: true };
+      const replaced = next.first <= prev.last * REPLACEMENT_MAX_RATIO;
+      const event: MeterEvent = {
+        kind: replaced ? 'replacement' : 'glitch',
+        at: next.firstTs,
+        withinDay: false,
+        count: 1,
+        size: replaced ? null : prev.last - next.first,
+        before: prev.last,
+        after: next.first,
+      };
+      return {
+        energyKwh: replaced ? next.first : next.first - prev.last,
+        resets: replaced ? 1 : 0,
+        bridges: true,
+        events: [event],
+      };
     },
     within(b) {
       const span = b.lastTs - b.firstTs;
       const dense = b.count >= 2 && span / (b.count - 1) <= maxGapMs;
-      return { energyKwh: b.increase, coveredMs: dense ? span : 0, dense, resets: b.resets };
+      const events: MeterEvent[] = [];
+      const day = { at: b.bucket, withinDay: true, before: null, after: null };
+      if (b.resets > 0) events.push({ kind: 'replacement', count: b.resets, size: null, ...day });
+      if ((b.glitchDrop ?? 0) > 0) events.push({ kind: 'glitch', count: 1, size: b.glitchDrop!, ...day });
+      return { energyKwh: b.increase, coveredMs: dense ? span : 0, dense, resets: b.resets, events };
     },
   });
 }
@@ -295,8 +346,14 @@ interface SeriesModel {
     prev: DailyBucket,
     next: DailyBucket,
     deltaMs: number,
-  ): { energyKwh: number; resets: number; bridges: boolean };
-  within(b: DailyBucket): { energyKwh: number; coveredMs: number; dense: boolean; resets: number };
+  ): { energyKwh: number; resets: number; bridges: boolean; events?: MeterEvent[] };
+  within(b: DailyBucket): {
+    energyKwh: number;
+    coveredMs: number;
+    dense: boolean;
+    resets: number;
+    events?: MeterEvent[];
+  };
 }
 
 function assertMaxGap(maxGapMs: number): void {
@@ -346,6 +403,7 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
   let energyKwh = 0;
   let bridgedKwh = 0;
   let resets = 0;
+  const events: MeterEvent[] = [];
   let prev = tl.before;
   for (const b of tl.inside) {
     const today: DayEnergy = {
@@ -361,6 +419,7 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
       const link = model.boundary(prev, b, deltaMs);
       today.energyKwh += link.energyKwh;
       resets += link.resets;
+      if (link.events) events.push(...link.events);
       if (deltaMs <= maxGapMs) today.coveredMs += deltaMs;
       else if (link.bridges) {
         today.bridgedKwh += link.energyKwh;
@@ -374,6 +433,7 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
     today.energyKwh += day.energyKwh;
     today.coveredMs += day.coveredMs;
     resets += day.resets;
+    if (day.events) events.push(...day.events);
     if (!day.dense) {
       if (b.count >= 2) addGap(b.firstTs, b.lastTs);
       today.bridgedKwh += day.energyKwh;
@@ -399,6 +459,8 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
     gaps: mergeGaps(gaps),
     days,
     resets,
+    glitchDrop: events.reduce((sum, e) => sum + (e.kind === 'glitch' ? e.size! : 0), 0),
+    events,
     bridgedKwh,
     maxGapMs,
   };

@@ -26,7 +26,7 @@ import {
 } from '@dcfleet/green-metrics';
 import type { SiteEntity } from '../datacenters/site.entity';
 import type { DailyRow } from './ratings.repository';
-import type { EnergySource, MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
+import type { EnergySource, MeterQuality, MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
 
 /** Catalog metrics a rating reads (unlabelled series only: the site-level meters). */
 export const RATING_METRICS = {
@@ -137,6 +137,8 @@ function noData(period: Period): PeriodEnergy {
     gaps: [whole],
     days: [],
     resets: 0,
+    glitchDrop: 0,
+    events: [],
     bridgedKwh: 0,
     maxGapMs: 0,
   };
@@ -224,6 +226,10 @@ export function computeRating(
       faultReasons: rating.faultReasons,
       coverageBy: rating.coverageBy,
       sources: { facility: inputs.facility?.source ?? null, it: inputs.it?.source ?? null },
+      meters: {
+        facility: inputs.facility?.source === 'counter' ? meterQuality(facility) : null,
+        it: inputs.it?.source === 'counter' ? meterQuality(it) : null,
+      },
       energy: {
         facilityKwh: rating.energy.facilityKwh,
         itKwh: rating.energy.itKwh,
@@ -242,6 +248,19 @@ export function computeRating(
     if (!(err instanceof RangeError)) throw err;
     return { row: unratable(site, period, err.message), rating: null, gaps: { facility: [], it: [] } };
   }
+}
+
+const MAX_METER_EVENTS = 200;
+
+/** A counter's replacements and glitches over the period, for the row's data-quality section. */
+export function meterQuality(e: PeriodEnergy): MeterQuality {
+  return {
+    replacements: e.resets,
+    glitches: e.events.filter((x) => x.kind === 'glitch').length,
+    glitchDropKwh: e.glitchDrop,
+    events: e.events.slice(0, MAX_METER_EVENTS).map((x) => ({ ...x, at: iso(x.at) })),
+    truncated: e.events.length > MAX_METER_EVENTS,
+  };
 }
 
 function unratable(site: SiteEntity, period: Period, message: string): RatingRow {

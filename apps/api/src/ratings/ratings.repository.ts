@@ -17,9 +17,10 @@ export interface DailyRow extends DailyBucket {
 
 /** Columns in the order the row arrays come back (raw/array row mode: about half the cost of row objects). */
 const DAILY_COLS =
-  'series_id, bucket, count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
+  'series_id, bucket, count, sum, min, max, first, first_ts, last, last_ts, increase, resets, glitch_drop';
 /** Counters' energy needs no sum/min/max: a quarter fewer values to convert (the read is most of a cold rating). */
-const COUNTER_COLS = 'series_id, bucket, count, 0, 0, 0, first, first_ts, last, last_ts, increase, resets';
+const COUNTER_COLS =
+  'series_id, bucket, count, 0, 0, 0, first, first_ts, last, last_ts, increase, resets, glitch_drop';
 const ID_CHUNK = 500;
 
 type RawDaily = (number | string)[];
@@ -39,6 +40,7 @@ function toDaily(r: RawDaily): DailyRow {
     lastTs: Number(r[9]),
     increase: Number(r[10]),
     resets: Number(r[11]),
+    glitchDrop: Number(r[12]),
   };
 }
 

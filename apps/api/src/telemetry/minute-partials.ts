@@ -1,3 +1,4 @@
+import { REPLACEMENT_MAX_RATIO } from './rollup-math';
 import { PACKED_MERGE, PACKED_REF, type LevelFlush } from './telemetry-store';
 
 /**
@@ -24,6 +25,7 @@ const LAST = COUNT + 6;
 const LAST_TS = COUNT + 7;
 const INCREASE = COUNT + 8;
 const RESETS = COUNT + 9;
+const GLITCH_DROP = COUNT + 10;
 
 const MINUTE = 60_000;
 const HOUR_MS = 3_600_000;
@@ -45,13 +47,17 @@ export interface LocalDay {
 /** Folds `late` (row `lo` of b) into the aggregate at row `eo` of a, `late` being wholly after it in time. */
 /**
  * Adds the counter step from `prev` to `next` to the row at `o` (rollup-math's counterStep, without an object per
- * sample): a lower value means the meter restarted from zero, so the step is the new value itself.
+ * sample): a fall to at most a tenth is a meter replacement (the step is the new value), a smaller one a glitch
+ * (a negative step, its size added to the glitch drop).
  */
 function addStep(a: Float64Array, o: number, prev: number, next: number): void {
   if (next >= prev) a[o + INCREASE] = a[o + INCREASE]! + (next - prev);
-  else {
+  else if (next <= prev * REPLACEMENT_MAX_RATIO) {
     a[o + INCREASE] = a[o + INCREASE]! + next;
     a[o + RESETS] = a[o + RESETS]! + 1;
+  } else {
+    a[o + INCREASE] = a[o + INCREASE]! + (next - prev);
+    a[o + GLITCH_DROP] = a[o + GLITCH_DROP]! + (prev - next);
   }
 }
 
@@ -60,6 +66,7 @@ function foldAfter(a: Float64Array, eo: number, b: Float64Array, lo: number): vo
   a[eo + INCREASE] = a[eo + INCREASE]! + b[lo + INCREASE]!;
   addStep(a, eo, a[eo + LAST]!, b[lo + FIRST]!);
   a[eo + RESETS] = a[eo + RESETS]! + b[lo + RESETS]!;
+  a[eo + GLITCH_DROP] = a[eo + GLITCH_DROP]! + b[lo + GLITCH_DROP]!;
   a[eo + COUNT] = a[eo + COUNT]! + b[lo + COUNT]!;
   a[eo + SUM] = a[eo + SUM]! + b[lo + SUM]!;
   if (b[lo + MIN]! < a[eo + MIN]!) a[eo + MIN] = b[lo + MIN]!;
@@ -248,6 +255,7 @@ export class MinutePartials {
     r[o + LAST_TS] = ts;
     r[o + INCREASE] = 0;
     r[o + RESETS] = 0;
+    r[o + GLITCH_DROP] = 0;
     this.ordered[row] = 1;
     this.index.set(minuteKey(seriesId, minute), row);
     this.remember(seriesId, row);

@@ -23,7 +23,7 @@ import {
   type RawSample,
   type RetentionPolicy,
 } from './raw-layout';
-import { fromOrdered, single, type Agg } from './rollup-math';
+import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, rowToAgg, type AggRow } from './rollup-row';
 import { SampleFloors } from './sample-floors';
 import {
@@ -58,7 +58,7 @@ export function numArray(values: readonly number[]): string {
 /** Columnar parameters for UNNEST: one array per column (one round trip for any number of rows). */
 function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg }[]): string[] {
   const n = rows.length;
-  const cols: number[][] = Array.from({ length: 12 }, () => new Array<number>(n));
+  const cols: number[][] = Array.from({ length: 13 }, () => new Array<number>(n));
   for (let j = 0; j < n; j++) {
     const r = rows[j]!;
     const a = r.agg;
@@ -74,19 +74,20 @@ function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg 
     cols[9]![j] = a.lastTs;
     cols[10]![j] = a.increase;
     cols[11]![j] = a.resets;
+    cols[12]![j] = a.glitchDrop;
   }
   return cols.map(numArray);
 }
 
-/** The same 12 columns from packed merge rows (PACKED_MERGE layout) at the given offsets. */
+/** The same 13 columns from packed merge rows (PACKED_MERGE layout) at the given offsets. */
 function packedAggColumns(a: Float64Array, offsets: readonly number[]): string[] {
   const n = offsets.length;
-  const cols: number[][] = Array.from({ length: 12 }, () => new Array<number>(n));
+  const cols: number[][] = Array.from({ length: 13 }, () => new Array<number>(n));
   for (let j = 0; j < n; j++) {
     const o = offsets[j]!;
     cols[0]![j] = a[o]!;
     cols[1]![j] = a[o + 1]!;
-    for (let k = 0; k < 10; k++) cols[2 + k]![j] = a[o + PACKED_REF + k]!;
+    for (let k = 0; k < 11; k++) cols[2 + k]![j] = a[o + PACKED_REF + k]!;
   }
   return cols.map(numArray);
 }
@@ -97,7 +98,7 @@ interface ChainRow {
 }
 
 /**
- * Rollup merges per statement. Their 12 parameter arrays are built on the event loop (~4 µs per row): 20,000 rows
+ * Rollup merges per statement. Their 13 parameter arrays are built on the event loop (~4 µs per row): 20,000 rows
  * held ingest requests up for ~80 ms per statement; 5,000 keep it near 20 ms for a few more round trips.
  */
 const MERGE_CHUNK = 5_000;
@@ -116,7 +117,7 @@ const MAINTAIN_LOCK = 0x6463_7277; // 'dcrw'
 const FLUSH_LOCK = 0x6463_726c; // 'dcrl'
 
 const UNNEST_AGG = `unnest($1::int[], $2::bigint[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
-  $8::bigint[], $9::float8[], $10::bigint[], $11::float8[], $12::int[])`;
+  $8::bigint[], $9::float8[], $10::bigint[], $11::float8[], $12::int[], $13::float8[])`;
 
 function dayName(dayStart: number): string {
   return new Date(dayStart).toISOString().slice(0, 10).replace(/-/g, '');
@@ -427,10 +428,18 @@ export class PostgresTelemetryStore implements TelemetryStore {
              min = LEAST(r.min, EXCLUDED.min),
              max = GREATEST(r.max, EXCLUDED.max),
              increase = r.increase + EXCLUDED.increase + CASE WHEN EXCLUDED.first_ts > r.last_ts
-               THEN (CASE WHEN EXCLUDED.first >= r.last THEN EXCLUDED.first - r.last ELSE EXCLUDED.first END)
-               ELSE (CASE WHEN r.first >= EXCLUDED.last THEN r.first - EXCLUDED.last ELSE r.first END) END,
+               THEN (CASE WHEN EXCLUDED.first < r.last AND EXCLUDED.first <= r.last * ${REPLACEMENT_MAX_RATIO}
+                 THEN EXCLUDED.first ELSE EXCLUDED.first - r.last END)
+               ELSE (CASE WHEN r.first < EXCLUDED.last AND r.first <= EXCLUDED.last * ${REPLACEMENT_MAX_RATIO}
+                 THEN r.first ELSE r.first - EXCLUDED.last END) END,
              resets = r.resets + EXCLUDED.resets + (CASE WHEN EXCLUDED.first_ts > r.last_ts
-               THEN (EXCLUDED.first < r.last) ELSE (r.first < EXCLUDED.last) END)::int,
+               THEN (EXCLUDED.first < r.last AND EXCLUDED.first <= r.last * ${REPLACEMENT_MAX_RATIO})
+               ELSE (r.first < EXCLUDED.last AND r.first <= EXCLUDED.last * ${REPLACEMENT_MAX_RATIO}) END)::int,
+             glitch_drop = r.glitch_drop + EXCLUDED.glitch_drop + CASE WHEN EXCLUDED.first_ts > r.last_ts
+               THEN (CASE WHEN EXCLUDED.first < r.last AND EXCLUDED.first > r.last * ${REPLACEMENT_MAX_RATIO}
+                 THEN r.last - EXCLUDED.first ELSE 0 END)
+               ELSE (CASE WHEN r.first < EXCLUDED.last AND r.first > EXCLUDED.last * ${REPLACEMENT_MAX_RATIO}
+                 THEN EXCLUDED.last - r.first ELSE 0 END) END,
              first = CASE WHEN EXCLUDED.first_ts < r.first_ts THEN EXCLUDED.first ELSE r.first END,
              first_ts = LEAST(r.first_ts, EXCLUDED.first_ts),
              last = CASE WHEN EXCLUDED.last_ts > r.last_ts THEN EXCLUDED.last ELSE r.last END,
@@ -462,7 +471,8 @@ export class PostgresTelemetryStore implements TelemetryStore {
           `INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) SELECT * FROM ${UNNEST_AGG}
            ON CONFLICT (series_id, bucket) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum, min = EXCLUDED.min,
              max = EXCLUDED.max, first = EXCLUDED.first, first_ts = EXCLUDED.first_ts, last = EXCLUDED.last,
-             last_ts = EXCLUDED.last_ts, increase = EXCLUDED.increase, resets = EXCLUDED.resets`,
+             last_ts = EXCLUDED.last_ts, increase = EXCLUDED.increase, resets = EXCLUDED.resets,
+             glitch_drop = EXCLUDED.glitch_drop`,
           aggColumns(keep),
         );
       }

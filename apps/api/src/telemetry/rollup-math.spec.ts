@@ -1,4 +1,4 @@
-import { addSample, combine, fromOrdered, single, type Agg } from './rollup-math';
+import { addSample, combine, counterStep, fromOrdered, single, type Agg } from './rollup-math';
 
 function aggOf(points: [number, number][]): Agg {
   const a = single(points[0]![0], points[0]![1]);
@@ -36,6 +36,27 @@ describe('rollup math', () => {
     ]);
     expect(a.increase).toBe(34);
     expect(a.resets).toBe(1);
+  });
+
+  it('reads a small fall as a glitch (negative step, given back when readings recover), a fall to ≤ 10 % as a replacement', () => {
+    expect(counterStep(5_000_000, 4_999_999.5)).toEqual({ inc: -0.5, reset: false, drop: 0.5 });
+    expect(counterStep(5_000_000, 500_000)).toEqual({ inc: 500_000, reset: true, drop: 0 });
+    expect(counterStep(5_000_000, 500_001)).toEqual({ inc: -4_499_999, reset: false, drop: 4_499_999 });
+    // 5 GWh register, one reading 0.5 kWh low, then on: the bucket's increase is last − first.
+    const a = aggOf([
+      [1, 5_000_000],
+      [2, 5_000_010],
+      [3, 5_000_009.5],
+      [4, 5_000_030],
+    ]);
+    expect(a).toMatchObject({ increase: 30, resets: 0, glitchDrop: 0.5 });
+    // Across buckets (the step between two aggregates) the same rule.
+    const early = aggOf([[1, 5_000_000]]);
+    const late = aggOf([
+      [2, 4_999_999.5],
+      [3, 5_000_020],
+    ]);
+    expect(combine(early, late)).toMatchObject({ increase: 20, resets: 0, glitchDrop: 0.5 });
   });
 
   it('accepts samples before the first one (late data) and refuses ones inside the range', () => {

@@ -1,10 +1,14 @@
+import { REPLACEMENT_MAX_RATIO } from '@dcfleet/green-metrics';
 /**
  * Partial aggregates of one series over one bucket, and how two of them combine. Shared by the in-memory
  * accumulator, the merge with stored buckets and the recomputation from raw samples, so all three agree.
  *
- * `increase` is the reset-aware increase between consecutive samples inside the bucket: a value lower than
- * its predecessor means the meter restarted from zero (meter replaced, counter reset), so the step counts
- * as the new value itself.
+ * `increase` is the counter's increase between consecutive samples inside the bucket, with the meter rule of
+ * docs/architecture.md ("Counters: replacements and glitches"): a reading that falls to at most a tenth of its
+ * predecessor is a meter replacement or rollover (the new register started from about zero, so the step counts
+ * the new value, and `resets` counts it); a smaller fall is a glitch (a misread, a corrected value): the step
+ * counts as negative, so once the readings are back the increase is exactly last − first, and `glitchDrop` adds
+ * up how far readings fell.
  */
 export interface Agg {
   count: number;
@@ -17,10 +21,17 @@ export interface Agg {
   lastTs: number;
   increase: number;
   resets: number;
+  glitchDrop: number;
 }
 
-export function counterStep(prev: number, next: number): { inc: number; reset: boolean } {
-  return next >= prev ? { inc: next - prev, reset: false } : { inc: next, reset: true };
+// A fall to at most this share of the previous reading is a meter replacement; a smaller fall is a glitch. One
+// constant for the rollups (here, minute-partials, both stores' merge SQL) and the ratings (green-metrics).
+export { REPLACEMENT_MAX_RATIO };
+
+export function counterStep(prev: number, next: number): { inc: number; reset: boolean; drop: number } {
+  if (next >= prev) return { inc: next - prev, reset: false, drop: 0 };
+  if (next <= prev * REPLACEMENT_MAX_RATIO) return { inc: next, reset: true, drop: 0 };
+  return { inc: next - prev, reset: false, drop: prev - next };
 }
 
 export function single(ts: number, value: number): Agg {
@@ -35,6 +46,7 @@ export function single(ts: number, value: number): Agg {
     lastTs: ts,
     increase: 0,
     resets: 0,
+    glitchDrop: 0,
   };
 }
 
@@ -47,12 +59,14 @@ export function addSample(a: Agg, ts: number, value: number): boolean {
     const s = counterStep(a.last, value);
     a.increase += s.inc;
     if (s.reset) a.resets++;
+    a.glitchDrop += s.drop;
     a.last = value;
     a.lastTs = ts;
   } else if (ts < a.firstTs) {
     const s = counterStep(value, a.first);
     a.increase += s.inc;
     if (s.reset) a.resets++;
+    a.glitchDrop += s.drop;
     a.first = value;
     a.firstTs = ts;
   } else {
@@ -82,6 +96,7 @@ export function combine(a: Agg, b: Agg): Agg | undefined {
     lastTs: late.lastTs,
     increase: early.increase + late.increase + s.inc,
     resets: early.resets + late.resets + (s.reset ? 1 : 0),
+    glitchDrop: early.glitchDrop + late.glitchDrop + s.drop,
   };
 }
 

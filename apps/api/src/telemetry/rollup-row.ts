@@ -1,7 +1,7 @@
 import type { Agg } from './rollup-math';
 
 /** Column list of the rollup tables' aggregates, in the order both stores bind them. */
-export const AGG_COLS = 'count, sum, min, max, first, first_ts, last, last_ts, increase, resets';
+export const AGG_COLS = 'count, sum, min, max, first, first_ts, last, last_ts, increase, resets, glitch_drop';
 
 /** A rollup row as the drivers return it (snake_case columns). */
 export interface AggRow {
@@ -15,6 +15,7 @@ export interface AggRow {
   last_ts: number;
   increase: number;
   resets: number;
+  glitch_drop: number;
 }
 
 export function rowToAgg(r: AggRow): Agg {
@@ -29,9 +30,22 @@ export function rowToAgg(r: AggRow): Agg {
     lastTs: r.last_ts,
     increase: r.increase,
     resets: r.resets,
+    glitchDrop: r.glitch_drop,
   };
 }
 
 export function aggParams(a: Agg): number[] {
-  return [a.count, a.sum, a.min, a.max, a.first, a.firstTs, a.last, a.lastTs, a.increase, a.resets];
+  return [
+    a.count,
+    a.sum,
+    a.min,
+    a.max,
+    a.first,
+    a.firstTs,
+    a.last,
+    a.lastTs,
+    a.increase,
+    a.resets,
+    a.glitchDrop,
+  ];
 }

@@ -37,6 +37,10 @@ abstract class RollupColumns {
 
   @Column({ name: 'resets', type: 'integer' })
   resets: number;
+
+  /** How far counter readings fell as glitches (not replacements), in the counter's unit. */
+  @Column({ name: 'glitch_drop', type: 'double precision', default: 0 })
+  glitchDrop: number;
 }
 
 @Entity({ name: 'rollup_1m', withoutRowid: true })

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { MetricKind } from '@dcfleet/contracts';
-import { fromOrdered, single, type Agg } from './rollup-math';
+import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, rowToAgg, type AggRow, aggParams } from './rollup-row';
 import { encodeBatchPayload } from './raw-codec';
 import {
@@ -162,17 +162,25 @@ export class SqliteTelemetryStore implements TelemetryStore {
       steps.map((step) => [
         step,
         db.prepare(
-          `INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+          `INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
            ON CONFLICT (series_id, bucket) DO UPDATE SET
              count = r.count + excluded.count,
              sum = r.sum + excluded.sum,
              min = MIN(r.min, excluded.min),
              max = MAX(r.max, excluded.max),
              increase = r.increase + excluded.increase + CASE WHEN excluded.first_ts > r.last_ts
-               THEN (CASE WHEN excluded.first >= r.last THEN excluded.first - r.last ELSE excluded.first END)
-               ELSE (CASE WHEN r.first >= excluded.last THEN r.first - excluded.last ELSE r.first END) END,
+               THEN (CASE WHEN excluded.first < r.last AND excluded.first <= r.last * ${REPLACEMENT_MAX_RATIO}
+                 THEN excluded.first ELSE excluded.first - r.last END)
+               ELSE (CASE WHEN r.first < excluded.last AND r.first <= excluded.last * ${REPLACEMENT_MAX_RATIO}
+                 THEN r.first ELSE r.first - excluded.last END) END,
              resets = r.resets + excluded.resets + CASE WHEN excluded.first_ts > r.last_ts
-               THEN (excluded.first < r.last) ELSE (r.first < excluded.last) END,
+               THEN (excluded.first < r.last AND excluded.first <= r.last * ${REPLACEMENT_MAX_RATIO})
+               ELSE (r.first < excluded.last AND r.first <= excluded.last * ${REPLACEMENT_MAX_RATIO}) END,
+             glitch_drop = r.glitch_drop + excluded.glitch_drop + CASE WHEN excluded.first_ts > r.last_ts
+               THEN (CASE WHEN excluded.first < r.last AND excluded.first > r.last * ${REPLACEMENT_MAX_RATIO}
+                 THEN r.last - excluded.first ELSE 0 END)
+               ELSE (CASE WHEN r.first < excluded.last AND r.first > excluded.last * ${REPLACEMENT_MAX_RATIO}
+                 THEN excluded.last - r.first ELSE 0 END) END,
              first = CASE WHEN excluded.first_ts < r.first_ts THEN excluded.first ELSE r.first END,
              first_ts = MIN(r.first_ts, excluded.first_ts),
              last = CASE WHEN excluded.last_ts > r.last_ts THEN excluded.last ELSE r.last END,
@@ -185,7 +193,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       steps.map((step) => [
         step,
         db.prepare(
-          `INSERT OR REPLACE INTO rollup_${step} (series_id, bucket, ${AGG_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+          `INSERT OR REPLACE INTO rollup_${step} (series_id, bucket, ${AGG_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
         ),
       ]),
     ) as Record<RollupStep, Stmt>;
@@ -417,12 +425,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
   ): BucketRef[] {
     const refused: BucketRef[] = [];
     const stmt = this.merge[step];
-    const params = new Array<number>(12);
+    const params = new Array<number>(13);
     for (let o = from; o < to; o += PACKED_MERGE) {
       if (skip.size && skip.has(`${a[o]}:${a[o + 1]}`)) continue;
       params[0] = a[o]!;
       params[1] = a[o + 1]!;
-      for (let j = 0; j < 10; j++) params[2 + j] = a[o + 6 + j]!;
+      for (let j = 0; j < 11; j++) params[2 + j] = a[o + PACKED_REF + j]!;
       if (stmt.run(params).changes === 0) refused.push(refAt(a, o));
     }
     return refused;

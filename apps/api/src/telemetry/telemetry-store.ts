@@ -83,8 +83,11 @@ export interface BucketRef {
 
 /** Doubles per packed bucket ref: seriesId, bucket, end, hour, day, dayEnd (NaN parents outside the 1m level). */
 export const PACKED_REF = 6;
-/** Doubles per packed merge: a ref, then count, sum, min, max, first, firstTs, last, lastTs, increase, resets. */
-export const PACKED_MERGE = PACKED_REF + 10;
+/**
+ * Doubles per packed merge: a ref, then count, sum, min, max, first, firstTs, last, lastTs, increase, resets,
+ * glitchDrop.
+ */
+export const PACKED_MERGE = PACKED_REF + 11;
 
 export function putRef(a: Float64Array, o: number, r: BucketRef): void {
   a[o] = r.seriesId;

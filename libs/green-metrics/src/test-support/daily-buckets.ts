@@ -4,7 +4,7 @@
  * that tests compare the bucket-based results with ground truth computed from the samples themselves.
  */
 import { localDayStart, nextLocalDayStart } from '../calendar';
-import type { DailyBucket } from '../energy';
+import { REPLACEMENT_MAX_RATIO, type DailyBucket } from '../energy';
 
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
@@ -66,7 +66,7 @@ export function meterSamples(
   });
 }
 
-/** Roll samples up into local-day buckets (count/sum/min/max/first/last, reset-aware increase). */
+/** Roll samples up into local-day buckets (count/sum/min/max/first/last, increase by the meter rule). */
 export function rollupDaily(samples: readonly Sample[], timeZone: string): DailyBucket[] {
   const sorted = [...samples].sort((a, b) => a.ts - b.ts);
   const out: DailyBucket[] = [];
@@ -87,13 +87,17 @@ export function rollupDaily(samples: readonly Sample[], timeZone: string): Daily
         lastTs: s.ts,
         increase: 0,
         resets: 0,
+        glitchDrop: 0,
       };
       out.push(current);
-    } else if (s.value < current.last) {
-      current.increase += s.value;
+    } else if (s.value >= current.last) {
+      current.increase += s.value - current.last;
+    } else if (s.value <= current.last * REPLACEMENT_MAX_RATIO) {
+      current.increase += s.value; // replacement: the new meter counted from 0
       current.resets += 1;
     } else {
-      current.increase += s.value - current.last;
+      current.increase += s.value - current.last; // glitch: given back when readings recover
+      current.glitchDrop! += current.last - s.value;
     }
     current.count += 1;
     current.sum += s.value;

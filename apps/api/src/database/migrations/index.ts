@@ -17,6 +17,8 @@ import { ChunkedRawStorage1796000000000 as PgChunkedRawStorage } from './postgre
 import { ChunkedRawStorage1796000000000 as SqliteChunkedRawStorage } from './sqlite/1796000000000-ChunkedRawStorage';
 import { AddUserTokenVersion1796100000000 as PgAddUserTokenVersion } from './postgres/1796100000000-AddUserTokenVersion';
 import { AddUserTokenVersion1796100000000 as SqliteAddUserTokenVersion } from './sqlite/1796100000000-AddUserTokenVersion';
+import { AddRollupGlitchDrop1796200000000 as PgAddRollupGlitchDrop } from './postgres/1796200000000-AddRollupGlitchDrop';
+import { AddRollupGlitchDrop1796200000000 as SqliteAddRollupGlitchDrop } from './sqlite/1796200000000-AddRollupGlitchDrop';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -30,6 +32,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteDropSamplesSeriesIndex,
   SqliteChunkedRawStorage,
   SqliteAddUserTokenVersion,
+  SqliteAddRollupGlitchDrop,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -42,4 +45,5 @@ export const POSTGRES_MIGRATIONS = [
   PgRollupFillfactor,
   PgChunkedRawStorage,
   PgAddUserTokenVersion,
+  PgAddRollupGlitchDrop,
 ];
