@@ -218,15 +218,15 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     });
     expect(reset.cue).toBeNull(); // no emission factor
 
+    // No readings from May 31 22:00 to Jul 1 00:00, but both meters kept counting: June's energy is there and its
+    // time counts as measured (was interim at 11/12 coverage).
     const gap = rowOf(body, SITES.GAP);
-    const gapHours = (JULY - JUNE) / HOUR + 2; // May 31 22:00 → Jul 1 00:00 without a reading
-    expect(gap.status).toBe('interim');
-    expect(gap.coverage).toBeCloseTo((HOURS - gapHours) / HOURS, 9);
-    expect(gap.coverage).toBeCloseTo(11 / 12, 1);
-    expect(gap.pue).toBe(1.25); // the meters kept counting through June: its energy is still there
+    expect(gap.status).toBe('final');
+    expect(gap.coverage).toBe(1);
+    expect(gap.pue).toBe(1.25);
     expect(gap.energy.facilityKwh).toBe(1000 * HOURS);
-    expect(gap.grade).toBeNull();
-    expect(gap.meetsHubTarget).toBeNull();
+    expect(gap.grade).toBe(2);
+    expect(gap.meetsHubTarget).toBe(true);
 
     const fault = rowOf(body, SITES.FAULT);
     expect(fault).toMatchObject({ meteringFault: true, grade: null, meetsHubTarget: null, status: 'final' });
@@ -252,23 +252,22 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     });
   });
 
-  it('weights the fleet by energy (Σ facility / Σ IT) over final sites only, leaving out interim, faults and empty sites', async () => {
+  it('weights the fleet by energy (Σ facility / Σ IT) over final sites only, leaving out faults and empty sites', async () => {
     const { fleet } = await get<RatingsResponse>(`/api/v1/ratings?year=${YEAR}`);
-    // FLAT, RESET and POWER; not GAP (interim), FAULT or MONTH (no data in YEAR).
-    const facility = (1000 + 1200 + 1500) * HOURS;
-    const it = (800 + 1000 + 1000) * HOURS;
-    expect(fleet.sites).toBe(3);
-    expect(fleet.excluded).toBe(3);
-    expect(fleet.excludedBy).toEqual({ interim: 1, 'metering-fault': 1, 'insufficient-data': 1 });
+    // FLAT, RESET, GAP and POWER; not FAULT or MONTH (no data in YEAR).
+    const facility = (1000 + 1200 + 1000 + 1500) * HOURS;
+    const it = (800 + 1000 + 800 + 1000) * HOURS;
+    expect(fleet.sites).toBe(4);
+    expect(fleet.excluded).toBe(2);
+    expect(fleet.excludedBy).toEqual({ 'metering-fault': 1, 'insufficient-data': 1 });
     expect(fleet.energy.facilityKwh).toBe(facility);
     expect(fleet.energy.itKwh).toBe(it);
     expect(fleet.pue).toBeCloseTo(facility / it, 12);
-    const meanOfPues = (1.25 + 1.2 + 1.5) / 3;
+    const meanOfPues = (1.25 + 1.2 + 1.25 + 1.5) / 4;
     expect(Math.abs(fleet.pue! - meanOfPues)).toBeGreaterThan(0.004);
-    // GAP's and FAULT's IT energy are measured but not rated: 2.8 of 4.4 (+ the gap's share) units.
+    // FAULT's 800 kW of IT energy is measured but not rated: 3.6 of 4.4 units.
+    expect(fleet.coverage).toBeCloseTo(3600 / 4400, 6);
     expect(fleet.status).toBe('interim');
-    expect(fleet.coverage).toBeGreaterThan(0.5);
-    expect(fleet.coverage).toBeLessThan(0.95);
   });
 
   it('exports the table as CSV with a header, one row per site and a FLEET row', async () => {
@@ -290,12 +289,12 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
       meets_hub_target: 'true',
       facility_kwh: String(1000 * HOURS),
     });
-    expect(byCode.get(SITES.GAP)).toMatchObject({ status: 'interim', grade: '' });
+    expect(byCode.get(SITES.GAP)).toMatchObject({ status: 'final', grade: '2' });
     expect(byCode.get(SITES.FAULT)).toMatchObject({ metering_fault: 'true', grade: '' });
     const fleet = byCode.get('FLEET')!;
-    expect(Number(fleet.pue)).toBeCloseTo(3700 / 2800, 6);
+    expect(Number(fleet.pue)).toBeCloseTo(4700 / 3600, 6);
     expect(fleet.name).toMatch(
-      /energy-weighted \(3 sites, 3 excluded: 1 interim, 1 insufficient-data, 1 metering-fault\)/,
+      /energy-weighted \(4 sites, 2 excluded: 1 insufficient-data, 1 metering-fault\)/,
     );
     expect(fleet).toMatchObject({ status: 'interim' });
   });
@@ -325,7 +324,7 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     const gap = await get<RatingDetailResponse>(`/api/v1/ratings/${SITES.GAP}?year=${YEAR}`);
     expect(gap.monthly.reduce((s, m) => s + m.facilityKwh, 0)).toBe(gap.energy.facilityKwh);
     expect(gap.monthly[5]).toMatchObject({ month: 6, facilityKwh: 0, coverage: 0, pue: null });
-    const gapLink = { from: iso(JUNE - 2 * HOUR), to: iso(JULY) };
+    const gapLink = { from: iso(JUNE - 2 * HOUR), to: iso(JULY), bridged: true };
     expect(gap.evidence.dataGaps).toEqual({ facility: [gapLink], it: [gapLink] });
 
     const reset = await get<RatingDetailResponse>(`/api/v1/ratings/${SITES.RESET}?year=${YEAR}`);

@@ -174,6 +174,8 @@ export interface MonthlyRatingRow {
 export interface DataGap {
   from: string;
   to: string;
+  /** A counter read across the stretch (the meter kept counting): its energy is known, its time counts as measured. */
+  bridged?: boolean;
 }
 
 export type ChainBreakReason = 'hash mismatch' | 'prev link broken' | 'sequence gap' | 'head mismatch';

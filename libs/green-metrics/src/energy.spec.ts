@@ -140,17 +140,18 @@ describe('counterEnergy — energy meters from daily buckets', () => {
     ]);
   });
 
-  it('a month without data: the meter bridges the energy, the month counts against coverage (interim)', () => {
+  it('a month without readings: the meter bridged it, so its energy and its time count as measured (final)', () => {
     const april = localMonthRange(2025, 4, SH);
     const ts = hourly.filter((t) => t < april.start || t >= april.end);
     const e = counterEnergy(rollupDaily(meterSamples(ts, constantKw(1000)), SH), year2025);
     // Readings 31 Mar 23:00 → 1 May 00:00 span 721 h, all consumed within 2025.
     expect(e.energyKwh).toBe(8_760_000);
     expect(e.bridgedKwh).toBe(721_000);
-    expect(e.coveredMs).toBe((8760 - 721) * HOUR);
-    expect(e.coverage).toBeCloseTo(8039 / 8760, 12);
-    expect(e.gaps).toEqual([{ from: sh('2025-03-31T23:00:00'), to: sh('2025-05-01T00:00:00') }]);
-    expect(ratingStatus(e.coverage, 1)).toBe('interim');
+    expect(e.coveredMs).toBe(8760 * HOUR); // was 8 039 h: the bridged month counted against coverage
+    expect(e.coverage).toBe(1);
+    expect(e.gaps).toEqual([]);
+    expect(e.bridged).toEqual([{ from: sh('2025-03-31T23:00:00'), to: sh('2025-05-01T00:00:00') }]);
+    expect(ratingStatus(e.coverage, 1)).toBe('final');
     // April itself: no energy (the bridged step belongs to May, the month of the later reading), no coverage.
     const aprilEnergy = counterEnergy(rollupDaily(meterSamples(ts, constantKw(1000)), SH), april);
     expect(aprilEnergy).toMatchObject({
@@ -160,7 +161,7 @@ describe('counterEnergy — energy meters from daily buckets', () => {
     });
   });
 
-  it('a gap straddling New Year: gap clipped to the year, bridged energy attributed to the later reading', () => {
+  it('a gap straddling New Year: bridged time clipped to the year, bridged energy attributed to the later reading', () => {
     const ts = steps(sh('2024-12-01T00:00:00'), year2025.end + DAY, HOUR).filter(
       (t) => t < sh('2024-12-20T00:00:00') || t >= sh('2025-01-05T00:00:00'),
     );
@@ -169,8 +170,10 @@ describe('counterEnergy — energy meters from daily buckets', () => {
     // Last reading before: 19 Dec 23:00; last in year: 31 Dec 2025 23:00 → 289 h + 8 759 h.
     expect(e.energyKwh).toBe(9_048_000);
     expect(e.bridgedKwh).toBe(385_000);
-    expect(e.coveredMs).toBe(8663 * HOUR);
-    expect(e.gaps).toEqual([{ from: year2025.start, to: sh('2025-01-05T00:00:00') }]);
+    // 8 663 h of hourly links, the 96 h of 2025 the meter bridged; the last hour's link belongs to 2026.
+    expect(e.coveredMs).toBe((8663 + 96) * HOUR);
+    expect(e.gaps).toEqual([]);
+    expect(e.bridged).toEqual([{ from: year2025.start, to: sh('2025-01-05T00:00:00') }]);
     const y2024 = localYearRange(2024, SH);
     // 2024: no readings before 1 December, then the gap from the last December reading to the year end.
     expect(counterEnergy(buckets, y2024).gaps).toEqual([
@@ -179,15 +182,16 @@ describe('counterEnergy — energy meters from daily buckets', () => {
     ]);
   });
 
-  it('a day with sparse readings covers nothing inside the day (its time is a gap), energy still counted', () => {
+  it('a day with sparse readings: the meter bridged the time between them, energy and time counted', () => {
     const day = sh('2025-06-10T00:00:00');
     const keep = new Set([day, day + 12 * HOUR, day + 23 * HOUR]);
     const ts = hourly.filter((t) => t < day || t >= day + DAY || keep.has(t));
     const e = counterEnergy(rollupDaily(meterSamples(ts, constantKw(1000)), SH), year2025);
     expect(e.energyKwh).toBe(8_760_000);
     expect(e.bridgedKwh).toBe(23_000);
-    expect(e.coveredMs).toBe((8760 - 23) * HOUR);
-    expect(e.gaps).toEqual([{ from: day, to: day + 23 * HOUR }]);
+    expect(e.coveredMs).toBe(8760 * HOUR);
+    expect(e.gaps).toEqual([]);
+    expect(e.bridged).toEqual([{ from: day, to: day + 23 * HOUR }]);
   });
 
   it('documents the approximation: one 4 h hole inside an otherwise hourly day is not seen', () => {
@@ -198,13 +202,14 @@ describe('counterEnergy — energy meters from daily buckets', () => {
     expect(e.coverage).toBe(1); // 23 h over 20 links = 1.15 h mean interval ≤ 2 h
   });
 
-  it('max gap is configurable per call', () => {
+  it('max gap is configurable per call: for a counter it only decides what is listed as bridged', () => {
     const buckets = rollupDaily(meterSamples(hourly, constantKw(1000)), SH);
     const strict = counterEnergy(buckets, year2025, { maxGapMs: 30 * MINUTE });
     expect(strict.energyKwh).toBe(8_760_000);
     expect(strict.bridgedKwh).toBe(8_760_000);
-    expect(strict.coverage).toBe(0);
-    expect(strict.gaps).toEqual([{ from: year2025.start, to: year2025.end }]);
+    // Every hourly link is bridged and measured, but for the last hour, whose link belongs to 2026.
+    expect(strict.coveredMs).toBe(8759 * HOUR);
+    expect(strict.gaps).toEqual([{ from: year2025.end - HOUR, to: year2025.end }]);
     expect(strict.maxGapMs).toBe(30 * MINUTE);
   });
 
@@ -426,7 +431,7 @@ describe('pairedEnergy — facility and IT energy over the same time', () => {
     const p = pairedEnergy(meter(1300, up), meter(1000, up), year2025);
     expect(p.it.energyKwh).toBe(counterEnergy(meter(1000, up).buckets, year2025).energyKwh);
     expect(p.facility.energyKwh / p.it.energyKwh).toBeCloseTo(1.3, 12);
-    expect(p.coverage).toBeCloseTo((8760 - 673) / 8760, 12); // February's time still counts against coverage
+    expect(p.coverage).toBe(1); // both meters kept counting through February: its time is measured on both sides
   });
 
   it('a short outage of one side every midnight costs its minutes, not whole days', () => {

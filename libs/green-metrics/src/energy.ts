@@ -86,6 +86,8 @@ export interface DayEnergy {
   bridgedKwh: number;
   /** Where the bridged stretch booked here began (the sample before the gap); null without one. */
   bridgedSince: number | null;
+  /** Time of that bridged stretch (in the period): measured, since the meter kept counting through it. */
+  bridgedMs: number;
   /** Covered time booked on this day (links no longer than the max gap). */
   coveredMs: number;
 }
@@ -108,10 +110,13 @@ export interface PeriodEnergy {
   /** Counters: every replacement and glitch of the period, ascending. */
   events: MeterEvent[];
   /**
-   * Counters: part of `energyKwh` read across gaps longer than the max gap. The meter still knows that
-   * energy, so it is counted, but its time counts against coverage. Always 0 for power gauges.
+   * Counters: part of `energyKwh` read across gaps longer than the max gap (the gateway was silent, the meter kept
+   * counting). That energy and its time count as measured: the stretches are in `bridged`, not in `gaps`. Always 0
+   * for power gauges, whose gaps lose their energy.
    */
   bridgedKwh: number;
+  /** Counters: the stretches without readings that the meter bridged, clipped to the period, merged, ascending. */
+  bridged: Gap[];
   /** The max gap actually used (for gauges it may have been derived from the sampling interval). */
   maxGapMs: number;
 }
@@ -162,6 +167,7 @@ export function counterEnergy(
   const maxGapMs = options.maxGapMs ?? DEFAULT_COUNTER_MAX_GAP_MS;
   assertMaxGap(maxGapMs);
   return walk(timeline(buckets, period), period, maxGapMs, {
+    bridges: true,
     boundary(prev, next) {
       // Across a long gap the meter still knows the energy: count it (walk() books it as bridged).
       if (next.first >= prev.last) return { energyKwh: next.first - prev.last, resets: 0, bridges: true };
@@ -221,6 +227,7 @@ export function powerEnergy(
   const maxGapMs = options.maxGapMs ?? (intervalMs === null ? 0 : 2 * intervalMs);
   assertMaxGap(maxGapMs);
   return walk(timeline(buckets, period), period, maxGapMs, {
+    bridges: false,
     boundary(prev, next, deltaMs) {
       const energyKwh = deltaMs <= maxGapMs ? (((prev.last + next.first) / 2) * deltaMs) / HOUR_MS : 0;
       return { energyKwh, resets: 0, bridges: false };
@@ -285,8 +292,10 @@ export function pairedEnergy(facility: SeriesInput, it: SeriesInput, period: Per
       id.bridgedSince !== null &&
       Math.abs(fd.bridgedSince - id.bridgedSince) <= tolerance;
     if (bothBridged) {
+      // Both meters kept counting through the same silence: its energy and its time are measured on both sides.
       facilityKwh += fd.bridgedKwh;
       itKwh += id.bridgedKwh;
+      commonMs += Math.min(fd.bridgedMs, id.bridgedMs);
     }
     if (common === 0) continue;
     facilityKwh += ((fd.energyKwh - fd.bridgedKwh) * common) / fd.coveredMs;
@@ -342,6 +351,8 @@ interface Timeline {
 }
 
 interface SeriesModel {
+  /** Counters: a stretch without readings is bridged (the meter kept counting), so its time counts as measured. */
+  readonly bridges: boolean;
   boundary(
     prev: DailyBucket,
     next: DailyBucket,
@@ -404,6 +415,14 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
   let bridgedKwh = 0;
   let resets = 0;
   const events: MeterEvent[] = [];
+  const bridged: Gap[] = [];
+  /** A stretch the meter bridged: its time is measured (counted, listed apart from the gaps). */
+  const bridge = (today: DayEnergy, from: number, to: number): void => {
+    const start = Math.max(from, period.start);
+    if (to <= start) return;
+    today.bridgedMs += to - start;
+    bridged.push({ from: start, to: Math.min(to, period.end) });
+  };
   let prev = tl.before;
   for (const b of tl.inside) {
     const today: DayEnergy = {
@@ -412,6 +431,7 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
       energyKwh: 0,
       bridgedKwh: 0,
       bridgedSince: null,
+      bridgedMs: 0,
       coveredMs: 0,
     };
     if (prev) {
@@ -424,8 +444,8 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
       else if (link.bridges) {
         today.bridgedKwh += link.energyKwh;
         today.bridgedSince = prev.lastTs;
-      }
-      addGap(prev.lastTs, b.firstTs);
+        bridge(today, prev.lastTs, b.firstTs);
+      } else addGap(prev.lastTs, b.firstTs);
     } else {
       addGap(period.start, b.firstTs);
     }
@@ -435,13 +455,16 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
     resets += day.resets;
     if (day.events) events.push(...day.events);
     if (!day.dense) {
-      if (b.count >= 2) addGap(b.firstTs, b.lastTs);
+      if (b.count >= 2) {
+        if (model.bridges) bridge(today, b.firstTs, b.lastTs);
+        else addGap(b.firstTs, b.lastTs);
+      }
       today.bridgedKwh += day.energyKwh;
       today.bridgedSince ??= b.firstTs;
     }
     energyKwh += today.energyKwh;
     bridgedKwh += today.bridgedKwh;
-    coveredMs += today.coveredMs;
+    coveredMs += today.coveredMs + today.bridgedMs;
     days.push(today);
     prev = b;
   }
@@ -462,6 +485,7 @@ function walk(tl: Timeline, period: Period, maxGapMs: number, model: SeriesModel
     glitchDrop: events.reduce((sum, e) => sum + (e.kind === 'glitch' ? e.size! : 0), 0),
     events,
     bridgedKwh,
+    bridged: mergeGaps(bridged),
     maxGapMs,
   };
 }

@@ -69,7 +69,7 @@ describe('monthlyBreakdown', () => {
     expect(rows.reduce((s, r) => s + r.itKwh, 0)).toBe(annual);
   });
 
-  it('a month without data shows zero coverage and no PUE; the year becomes interim', () => {
+  it('a month without readings shows zero coverage and no PUE; the year stays final (the meters bridged it)', () => {
     const tz = 'Asia/Shanghai';
     const y = localYearRange(2025, tz);
     const feb = localMonthRange(2025, 2, tz);
@@ -89,9 +89,9 @@ describe('monthlyBreakdown', () => {
     expect(rows[2].coverage).toBeCloseTo(743 / 744, 12);
     expect(rows[0]).toMatchObject({ itKwh: 744_000, coverage: 1 });
     const r = rateSite({ facility: counterEnergy(facility, y), it: counterEnergy(it, y) });
-    expect(r).toMatchObject({ status: 'interim', grade: null });
+    expect(r).toMatchObject({ status: 'final', grade: 2 });
     expect(r.pue).toBeCloseTo(1.3, 12);
-    expect(r.coverage).toBeCloseTo((8760 - 673) / 8760, 12);
+    expect(r.coverage).toBe(1);
   });
 
   it('power-only site: gauges integrated per month', () => {

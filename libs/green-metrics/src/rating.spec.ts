@@ -237,7 +237,7 @@ describe('rateSite from daily buckets (end to end)', () => {
     expect(rateSite({ facility, it }).pue).toBe(1.25);
   });
 
-  it('IT meter silent for a month: interim, not graded', () => {
+  it('IT readings missing for a month: the meter bridged it, so the year is final and graded', () => {
     const facility = counterEnergy(rollupDaily(meterSamples(hourly, constantKw(1250)), tz), year);
     const gapFrom = Date.parse('2025-09-01T00:00:00+08:00');
     const gapTo = Date.parse('2025-10-01T00:00:00+08:00');
@@ -252,8 +252,9 @@ describe('rateSite from daily buckets (end to end)', () => {
       year,
     );
     const r = rateSite({ facility, it });
-    expect(r).toMatchObject({ status: 'interim', grade: null, pue: 1.25 });
-    expect(r.coverage).toBeCloseTo((8760 - 721) / 8760, 12);
+    expect(r).toMatchObject({ status: 'final', grade: 2, pue: 1.25 }); // was interim, coverage 0.918
+    expect(r.coverage).toBe(1);
+    expect(it.bridged).toEqual([{ from: gapFrom - HOUR, to: gapTo }]);
   });
 
   it('power-only site: facility 1300 kW, IT 1000 kW every 5 min → PUE 1.30, final, grade 2', () => {

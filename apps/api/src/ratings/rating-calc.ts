@@ -63,8 +63,11 @@ export interface SiteInputs {
 export interface ComputedRating {
   row: RatingRow;
   rating: SiteRating | null;
-  gaps: { facility: Gap[]; it: Gap[] };
+  gaps: { facility: ReadingGap[]; it: ReadingGap[] };
 }
+
+/** A stretch without readings; `bridged`: a counter read across it, so its energy is known and its time measured. */
+export type ReadingGap = Gap & { bridged?: boolean };
 
 // ---------------------------------------------------------------------------------------------------
 // Local-day boundaries: a bucket's `end` is the next local midnight. Computing it with Intl for every bucket
@@ -140,6 +143,7 @@ function noData(period: Period): PeriodEnergy {
     glitchDrop: 0,
     events: [],
     bridgedKwh: 0,
+    bridged: [],
     maxGapMs: 0,
   };
 }
@@ -241,13 +245,18 @@ export function computeRating(
         co2LocationKg: rating.energy.co2LocationKg,
       },
     };
-    return { row, rating, gaps: { facility: facility.gaps, it: it.gaps } };
+    return { row, rating, gaps: { facility: readingGaps(facility), it: readingGaps(it) } };
   } catch (err) {
     // A bucket straddling a period edge: the stored days belong to another time zone (the site's zone was
     // changed after data arrived). Shown as unratable rather than failing the whole fleet table.
     if (!(err instanceof RangeError)) throw err;
     return { row: unratable(site, period, err.message), rating: null, gaps: { facility: [], it: [] } };
   }
+}
+
+/** Stretches without readings: the gaps, and (flagged) those a counter bridged, whose time counts as measured. */
+function readingGaps(e: PeriodEnergy): ReadingGap[] {
+  return [...e.gaps, ...e.bridged.map((g) => ({ ...g, bridged: true }))].sort((a, b) => a.from - b.from);
 }
 
 const MAX_METER_EVENTS = 200;

@@ -9,7 +9,6 @@ import {
   STATUS_THRESHOLDS,
   toLocal,
   type DailyBucket,
-  type Gap,
   type HubTargets,
   type Period,
 } from '@dcfleet/green-metrics';
@@ -29,6 +28,7 @@ import {
   RATING_METRICS,
   withDayEnds,
   type RatingMetricRole,
+  type ReadingGap,
   type SiteBuckets,
 } from './rating-calc';
 import { RatingRevisionsService } from './rating-revisions.service';
@@ -61,7 +61,7 @@ interface Plan {
 /** What the cache holds per (site, period): the row and, once asked for, the detail. */
 interface Computed {
   row: RatingRow;
-  gaps: { facility: Gap[]; it: Gap[] };
+  gaps: { facility: ReadingGap[]; it: ReadingGap[] };
   monthly?: MonthlyRatingRow[];
   receiptCount?: number;
   computedAt: number;
@@ -235,7 +235,8 @@ export class RatingsService implements OnApplicationBootstrap {
           ];
     const revisions = await this.revisions.list(site.id, years);
     if (spec.kind === 'year') this.observeClosedMonths(site, spec.year, c.monthly ?? [], now);
-    const gaps = (list: Gap[]): DataGap[] => list.map((g) => ({ from: ISO(g.from), to: ISO(g.to) }));
+    const gaps = (list: ReadingGap[]): DataGap[] =>
+      list.map((g) => ({ from: ISO(g.from), to: ISO(g.to), ...(g.bridged ? { bridged: true } : {}) }));
     return {
       ...RatingsService.header(spec),
       scheme: this.scheme,
