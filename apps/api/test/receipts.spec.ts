@@ -12,25 +12,12 @@ import {
 import { DbHandle } from '../src/database/db-handle';
 import { ReceiptsService } from '../src/receipts/receipts.service';
 import type { ChainVerification, ReceiptPage } from '../src/receipts/receipts.types';
+import { exec } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 
 const CODE = 'RC-01';
 const EMPTY = 'RC-02';
 const BATCHES = 5;
-
-/** Test-only SQL on the app's own connection (`?` placeholders on both dialects). */
-async function exec(t: TestApp, sql: string, params: unknown[] = []): Promise<void> {
-  const db = t.app.get(DbHandle);
-  if (db.dialect === 'sqlite') {
-    db.sqlite.prepare(sql).run(...params);
-    return;
-  }
-  let i = 0;
-  await db.pool.query(
-    sql.replace(/\?/g, () => `$${++i}`),
-    params,
-  );
-}
 
 describe.each(dialects())('receipts on %s', (dialect) => {
   let t: TestApp;

@@ -204,6 +204,46 @@ export interface ChainVerification {
   verifiedAt: string;
   /** 'full': every receipt from seq 1; 'incremental': from a checkpoint of an earlier full pass. */
   scope: 'full' | 'incremental';
+  /** Only with `?deep=1`: the stored samples re-hashed against each receipt's content hash (`valid` needs both). */
+  deep?: DeepVerification;
+}
+
+/** A receipt whose stored samples no longer give its content hash: they were altered after ingest. */
+export interface ContentMismatch {
+  seq: number;
+  id: string;
+  /** The receipt's content_hash. */
+  expected: string;
+  /** SHA-256 of the stored samples' canonical lines; null when the stored samples contradict themselves. */
+  recomputed: string | null;
+  detail: string;
+}
+
+/**
+ * Deep receipt check (GET /api/v1/datacenters/:code/receipts/verify?deep=1): every receipt up to the chain head
+ * at the start falls in exactly one class.
+ */
+export interface DeepVerification {
+  /** All the receipt's samples are stored and hash to its content hash. */
+  matched: number;
+  /** All its samples are stored and they hash to something else (tampering or corruption): `valid` is false. */
+  mismatch: number;
+  /**
+   * Some samples are no longer stored because a later receipt wrote the same (series, ts) (last write wins), so the
+   * hash cannot be recomputed. Not a failure, but not checked either.
+   */
+  incomplete: number;
+  /** Samples missing from the incomplete receipts (a receipt with none left counts its `accepted`, an upper bound). */
+  missingSamples: number;
+  /** Receipts with samples older than the raw retention (RAW_RETENTION_DAYS): not checkable. */
+  beyondRetention: number;
+  /** Receipts whose samples are stored without their position (version 1 chunks, pre-upgrade rows): not checkable. */
+  unverifiable: number;
+  /** Samples re-hashed. */
+  samples: number;
+  elapsedMs: number;
+  /** The mismatch with the lowest seq, or null. */
+  firstMismatch: ContentMismatch | null;
 }
 
 export interface RatingEvidence {

@@ -1,6 +1,7 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, ForbiddenException, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
+import type { AppRequest } from '../auth/auth.types';
 import { SitesService } from '../datacenters/sites.service';
 import { ReceiptsService } from './receipts.service';
 import type { ChainVerification, ReceiptPage } from './receipts.types';
@@ -45,10 +46,29 @@ export class ReceiptsController {
   @Roles('admin', 'operator', 'regulator')
   @ApiOperation({
     summary:
-      'Recompute the whole receipt hash chain: hashes, prev links, sequence and head; reports the first break',
+      'Recompute the whole receipt hash chain: hashes, prev links, sequence and head; reports the first break. ' +
+      'deep=1 (admin, regulator) also re-hashes the stored samples against every receipt content hash',
   })
-  async verify(@Param('code') code: string): Promise<ChainVerification> {
+  @ApiQuery({
+    name: 'deep',
+    required: false,
+    description:
+      '1: re-hash stored samples (admin and regulator only; one deep check at a time per instance, else 429 + Retry-After)',
+  })
+  async verify(
+    @Param('code') code: string,
+    @Req() req: AppRequest,
+    @Query('deep') deep?: string,
+  ): Promise<ChainVerification> {
+    if (deep !== undefined && !['', '0', '1', 'false', 'true'].includes(deep))
+      throw new BadRequestException('deep must be 1 or 0');
+    const isDeep = deep === '1' || deep === 'true';
+    const role = req.user?.role;
+    if (isDeep && role !== 'admin' && role !== 'regulator')
+      throw new ForbiddenException(
+        `role ${role} may not run a deep receipt check (needs admin or regulator)`,
+      );
     const site = await this.sites.get(code);
-    return this.receipts.verify(site);
+    return isDeep ? this.receipts.verifyDeep(site) : this.receipts.verify(site);
   }
 }

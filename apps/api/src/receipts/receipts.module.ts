@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TelemetryModule } from '../telemetry/telemetry.module';
+import { ReceiptDeepCheck } from './receipt-deep-check';
 import { ReceiptsController } from './receipts.controller';
 import { ReceiptsRepository } from './receipts.repository';
 import { ReceiptsService } from './receipts.service';
 
-/** Receipt listing and hash-chain verification. Exports the verifier for the ratings evidence. */
+/** Receipt listing, hash-chain verification and the deep check of stored samples. Exports the verifier for the ratings evidence. */
 @Module({
   imports: [TelemetryModule],
   controllers: [ReceiptsController],
-  providers: [ReceiptsRepository, ReceiptsService],
+  providers: [ReceiptsRepository, ReceiptDeepCheck, ReceiptsService],
   exports: [ReceiptsService],
 })
 export class ReceiptsModule {}

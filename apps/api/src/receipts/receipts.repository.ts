@@ -108,6 +108,34 @@ export class ReceiptsRepository {
     return rows.map(toRow);
   }
 
+  /** The site's receipts with these sequence numbers (any order; missing ones are absent). */
+  async bySeqs(siteId: number, seqs: readonly number[]): Promise<ReceiptRow[]> {
+    const out: ReceiptRow[] = [];
+    for (let i = 0; i < seqs.length; i += 500) {
+      const part = seqs.slice(i, i + 500);
+      const rows = await this.query<RawReceipt>(
+        `SELECT ${COLUMNS} FROM receipts WHERE site_id = ? AND seq IN (${part.map(() => '?').join(',')})`,
+        [siteId, ...part],
+      );
+      for (const r of rows) out.push(toRow(r));
+    }
+    return out;
+  }
+
+  /** Metric and canonical labels of series (those the in-memory registry does not know: another instance's). */
+  async seriesNames(ids: readonly number[]): Promise<{ id: number; metric: string; labels: string }[]> {
+    const out: { id: number; metric: string; labels: string }[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const rows = await this.query<{ id: number | string; metric: string; labels: string }>(
+        `SELECT id, metric, labels FROM series WHERE id IN (${part.map(() => '?').join(',')})`,
+        part as unknown[],
+      );
+      for (const r of rows) out.push({ id: Number(r.id), metric: r.metric, labels: r.labels });
+    }
+    return out;
+  }
+
   /** Receipts carrying samples with event times in [from, to). */
   async countOverlapping(siteId: number, from: number, to: number): Promise<number> {
     const [row] = await this.query<{ n: number | string }>(

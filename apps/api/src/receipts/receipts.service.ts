@@ -1,8 +1,10 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { GENESIS_HASH, type ReceiptInfo } from '@dcfleet/contracts';
+import { RetryLater } from '../common/retry-later';
 import type { SiteEntity } from '../datacenters/site.entity';
 import { receiptHash } from '../ingest/receipt-hash';
+import { ReceiptDeepCheck } from './receipt-deep-check';
 import { ReceiptsRepository, type ReceiptRow } from './receipts.repository';
 import type { ChainBreak, ChainVerification, ReceiptPage } from './receipts.types';
 
@@ -21,8 +23,13 @@ export class ReceiptsService {
   /** Receipts read per query while walking a chain. */
   pageSize = 5000;
   private readonly checkpoints = new Map<number, Checkpoint>();
+  /** The deep check running on this instance (one at a time: it reads a site's whole raw history). */
+  private deepRunning: { site: string; startedAt: number } | null = null;
 
-  constructor(private readonly repo: ReceiptsRepository) {}
+  constructor(
+    private readonly repo: ReceiptsRepository,
+    private readonly deepCheck: ReceiptDeepCheck,
+  ) {}
 
   static toInfo(code: string, r: ReceiptRow): ReceiptInfo {
     return {
@@ -56,6 +63,34 @@ export class ReceiptsService {
 
   countOverlapping(siteId: number, from: number, to: number): Promise<number> {
     return this.repo.countOverlapping(siteId, from, to);
+  }
+
+  /**
+   * The chain check of `verify`, then the deep check (ReceiptDeepCheck): the site's stored samples re-hashed against
+   * each receipt's content hash up to the head the chain check saw. One at a time per instance: a second request
+   * while one runs gets 429 + Retry-After. `valid` holds only if the chain is intact and no receipt mismatches.
+   */
+  async verifyDeep(site: SiteEntity): Promise<ChainVerification> {
+    if (this.deepRunning) {
+      const running = this.deepRunning;
+      const elapsedS = Math.round((Date.now() - running.startedAt) / 1000);
+      throw new RetryLater(
+        {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: `a deep receipt check (${running.site}, running for ${elapsedS} s) is in progress on this instance; retry after the delay in Retry-After`,
+        },
+        Math.min(60, Math.max(5, elapsedS)),
+      );
+    }
+    this.deepRunning = { site: site.code, startedAt: Date.now() };
+    try {
+      const chain = await this.verify(site);
+      const deep = await this.deepCheck.run(site.id, chain.head.seq);
+      return { ...chain, valid: chain.valid && deep.mismatch === 0, deep };
+    } finally {
+      this.deepRunning = null;
+    }
   }
 
   /**

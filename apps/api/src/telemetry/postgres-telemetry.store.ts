@@ -649,6 +649,87 @@ export class PostgresTelemetryStore implements TelemetryStore {
     return resolveRaw((sid, ts) => ids.has(sid) && ts >= from && ts < to, chunks, rows.map(batchRow), legacy);
   }
 
+  /** Deep receipt check: the site's level-0 rows with min_ts < before, after a (min_ts, receipt_id) key. */
+  async siteBatches(
+    siteId: number,
+    afterMinTs: number,
+    afterReceiptId: number,
+    before: number,
+    limit: number,
+  ): Promise<BatchRow[]> {
+    const { rows } = await this.pool.query<BatchDbRow>(
+      `SELECT ${BATCH_COLS} FROM raw_batches
+        WHERE site_id = $1 AND min_ts < $2 AND (min_ts > $3 OR (min_ts = $3 AND receipt_id > $4))
+        ORDER BY min_ts, receipt_id LIMIT $5`,
+      [siteId, before, afterMinTs, afterReceiptId, limit],
+    );
+    return rows.map(batchRow);
+  }
+
+  /** Deep receipt check: the site's chunks of one window after a series id, in series order. */
+  async siteChunks(
+    siteId: number,
+    windowStart: number,
+    afterSeriesId: number,
+    limit: number,
+  ): Promise<ChunkRow[]> {
+    const { rows } = await this.pool.query<{ window_start: number; series_id: number; payload: Buffer }>(
+      `SELECT window_start, series_id, payload FROM raw_chunks
+        WHERE window_start = $1 AND series_id > $2 AND series_id IN (SELECT id FROM series WHERE site_id = $3)
+        ORDER BY series_id LIMIT $4`,
+      [windowStart, afterSeriesId, siteId, limit],
+    );
+    return rows.map((r) => ({ windowStart: r.window_start, seriesId: r.series_id, payload: r.payload }));
+  }
+
+  /** Deep receipt check: the upgrade's rows of the site in [from, to), at their receipt's seq (0 if unknown). */
+  async siteLegacy(siteId: number, from: number, to: number): Promise<RawSample[]> {
+    if (!this.legacy) return [];
+    try {
+      const { rows } = await this.pool.query<{ series_id: number; ts: number; value: number; seq: number }>(
+        `SELECT l.series_id, l.ts, l.value, COALESCE(r.seq, 0) AS seq FROM samples_legacy l
+           LEFT JOIN receipts r ON r.id = l.receipt_id
+          WHERE l.ts >= $1 AND l.ts < $2 AND l.series_id IN (SELECT id FROM series WHERE site_id = $3)`,
+        [from, to, siteId],
+      );
+      return rows.map((r) => ({ seriesId: r.series_id, ts: r.ts, value: r.value, seq: Number(r.seq) }));
+    } catch (err) {
+      if (!isMissingRelation(err)) throw err;
+      return [];
+    }
+  }
+
+  /** Deep receipt check: the first window ≥ from with a chunk, a level-0 row's start or a legacy row of the site. */
+  async nextSiteWindow(siteId: number, from: number): Promise<number | null> {
+    const { rows } = await this.pool.query<{ t: number | null }>(
+      `SELECT LEAST(
+         (SELECT window_start FROM raw_chunks
+           WHERE window_start >= $1 AND series_id IN (SELECT id FROM series WHERE site_id = $2)
+           ORDER BY window_start LIMIT 1),
+         (SELECT MIN(min_ts) FROM raw_batches WHERE site_id = $2 AND min_ts >= $1)) AS t`,
+      [from, siteId],
+    );
+    let t = rows[0]?.t ?? null;
+    const legacy = await this.siteLegacyNext(siteId, from);
+    if (legacy !== null && (t === null || legacy < t)) t = legacy;
+    return t === null ? null : windowOf(Number(t));
+  }
+
+  private async siteLegacyNext(siteId: number, from: number): Promise<number | null> {
+    if (!this.legacy) return null;
+    try {
+      const { rows } = await this.pool.query<{ t: number | null }>(
+        `SELECT MIN(ts) AS t FROM samples_legacy
+          WHERE ts >= $1 AND series_id IN (SELECT id FROM series WHERE site_id = $2)`,
+        [from, siteId],
+      );
+      return rows[0]?.t ?? null;
+    } catch (err) {
+      if (!isMissingRelation(err)) throw err;
+      return null;
+    }
+  }
+
   /**
    * Background upkeep, a bounded amount per call, by one instance at a time (session advisory lock): day
    * partitions ahead, compaction of closed windows, the upgrade's move of old sample rows, and retention by

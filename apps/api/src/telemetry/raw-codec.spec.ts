@@ -10,9 +10,19 @@ import {
 
 const T0 = Date.UTC(2026, 11, 1, 8);
 
-function chunk(ts: number[], values: number[], seqs: number[]) {
-  return { ts: Float64Array.from(ts), values: Float64Array.from(values), seqs: Float64Array.from(seqs) };
+/** A chunk; positions and batch sizes -1 (unknown) unless given. */
+function chunk(ts: number[], values: number[], seqs: number[], positions?: number[], sizes?: number[]) {
+  return {
+    ts: Float64Array.from(ts),
+    values: Float64Array.from(values),
+    seqs: Float64Array.from(seqs),
+    positions: positions ? Int32Array.from(positions) : new Int32Array(ts.length).fill(-1),
+    sizes: sizes ? Int32Array.from(sizes) : new Int32Array(ts.length).fill(-1),
+  };
 }
+
+/** A sample as compaction merges it (position and batch size unknown unless given). */
+const vs = (ts: number, value: number, seq: number, pos = -1, size = -1) => ({ ts, value, seq, pos, size });
 
 describe('raw chunk codec', () => {
   it('round-trips decimal readings, negative values, irregular timestamps and sequence runs exactly', () => {
@@ -47,6 +57,64 @@ describe('raw chunk codec', () => {
     expect(bytes / n).toBeLessThan(4);
   });
 
+  it('round-trips positions and batch sizes (version 2), runs split where the batch changes', () => {
+    // Series 2 of a batch of 3 series × 4 ticks (positions 2, 5, 8, 11), then a correction from another batch,
+    // then a sample of unknown position (a version 1 chunk merged), then back to the first batch.
+    const c = chunk(
+      [T0, T0 + 10_000, T0 + 20_000, T0 + 30_000, T0 + 40_000, T0 + 50_000],
+      [1, 2, 3, 4, 5, 6],
+      [5, 5, 8, 3, 5, 5],
+      [2, 5, 0, -1, 8, 11],
+      [12, 12, 1, -1, 12, 12],
+    );
+    expect(decodeChunk(encodeChunk(c))).toEqual(c);
+    // Irregular positions (a batch in any order) round-trip too.
+    const d = chunk(
+      [T0, T0 + 1, T0 + 2, T0 + 3],
+      [1, 1, 1, 1],
+      [4, 4, 4, 4],
+      [7, 0, 49_999, 3],
+      [50_000, 50_000, 50_000, 50_000],
+    );
+    expect(decodeChunk(encodeChunk(d))).toEqual(d);
+  });
+
+  it('positions of a regular batch cost almost nothing (delta-of-delta zeros)', () => {
+    const n = 360;
+    const ts = Array.from({ length: n }, (_, i) => T0 + i * 10_000);
+    const values = ts.map((_, i) => 20 + (i % 7) / 10);
+    const seqs = ts.map((_, i) => Math.floor(i / 60) + 1); // six batches of 60 ticks
+    const without = encodeChunk(chunk(ts, values, seqs)).length;
+    const withPos = encodeChunk(
+      chunk(
+        ts,
+        values,
+        seqs,
+        ts.map((_, i) => 3 + (i % 60) * 50), // series 3 of 50, 60 ticks per batch
+        ts.map(() => 3000),
+      ),
+    ).length;
+    expect(withPos - without).toBeLessThan(40);
+  });
+
+  it('still decodes version 1 chunks, positions and batch sizes unknown', () => {
+    const v2 = chunk([T0, T0 + 10_000, T0 + 20_000], [23.41, 23.4, 1], [5, 5, 6], [0, 3, 1], [6, 6, 2]);
+    const old = decodeChunk(encodeChunk(v2, 6, 1));
+    expect(old).toEqual(chunk([T0, T0 + 10_000, T0 + 20_000], [23.41, 23.4, 1], [5, 5, 6]));
+    // Merged into (compaction of a later batch), the old samples keep "unknown" and the new ones their position.
+    const merged = mergeChunk(old, [vs(T0 + 30_000, 7, 9, 4, 10)]);
+    expect(decodeChunk(encodeChunk(merged))).toEqual(
+      chunk(
+        [T0, T0 + 10_000, T0 + 20_000, T0 + 30_000],
+        [23.41, 23.4, 1, 7],
+        [5, 5, 6, 9],
+        [-1, -1, -1, 4],
+        [-1, -1, -1, 10],
+      ),
+    );
+    expect(() => decodeChunk(encodeChunk(v2).fill(0, 0, 1))).toThrow();
+  });
+
   it('round-trips a batch payload', () => {
     const out = decodeBatchPayload(encodeBatchPayload([3, 4, 3], [T0, T0, T0 + 1], [1.5, -2, 3]));
     expect(Array.from(out.seriesIds)).toEqual([3, 4, 3]);
@@ -60,17 +128,20 @@ describe('last write wins inside a chunk', () => {
 
   it('an overwrite with a higher sequence replaces the value; a lower one (an older batch merged late) does not', () => {
     const merged = mergeChunk(base, [
-      { ts: T0 + 10_000, value: 20, seq: 7 },
-      { ts: T0 + 20_000, value: 30, seq: 2 },
-      { ts: T0 + 5_000, value: 1.5, seq: 1 },
+      vs(T0 + 10_000, 20, 7, 0, 1),
+      vs(T0 + 20_000, 30, 2, 0, 2),
+      vs(T0 + 5_000, 1.5, 1, 1, 2),
     ]);
     expect(Array.from(merged.ts)).toEqual([T0, T0 + 5_000, T0 + 10_000, T0 + 20_000]);
     expect(Array.from(merged.values)).toEqual([1, 1.5, 20, 3]);
     expect(Array.from(merged.seqs)).toEqual([4, 1, 7, 4]);
+    // Each sample keeps the position and batch size of the batch that wrote it.
+    expect(Array.from(merged.positions)).toEqual([-1, 1, 0, -1]);
+    expect(Array.from(merged.sizes)).toEqual([-1, 2, 1, -1]);
   });
 
   it('merging the same batch twice (compaction repeated after a crash) changes nothing', () => {
-    const adds = [{ ts: T0 + 30_000, value: 9, seq: 5 }];
+    const adds = [vs(T0 + 30_000, 9, 5, 0, 1)];
     const once = mergeChunk(base, adds);
     expect(mergeChunk(once, adds)).toEqual(once);
   });
@@ -113,6 +184,38 @@ describe('compaction plan and chunk boundaries', () => {
       [w0 + W, [w0 + W]],
     ]);
     expect(plan.drop).toEqual([1]);
+  });
+
+  it('carries the payload index and batch size into its chunk group', () => {
+    const plan = planCompaction(
+      [
+        batch(4, 6, [
+          [8, w0 + 20, 1],
+          [7, w0 + 10, 2],
+          [8, w0 + 10, 3],
+          [7, w0 + W + 5, 4],
+        ]),
+      ],
+      w0 + 2 * W,
+    );
+    expect(
+      [...plan.groups.values()].map((g) => [
+        g.windowStart,
+        g.seriesId,
+        g.samples.map((s) => [s.pos, s.size]),
+      ]),
+    ).toEqual([
+      [
+        w0,
+        8,
+        [
+          [0, 4],
+          [2, 4],
+        ],
+      ],
+      [w0, 7, [[1, 4]]],
+      [w0 + W, 7, [[3, 4]]],
+    ]);
   });
 
   it('a batch straddling the horizon gives up only its closed part and stays, marked done below it', () => {

@@ -7,21 +7,30 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
  *   level 1: written on the hot path, so it must cost well under a microsecond per sample;
  * - a **chunk** is one series over one time window: timestamps as delta-of-delta, values as deltas of decimal-
  *   scaled integers (telemetry is decimal text: 23.41 °C is 2341 × 10⁻²) or raw doubles when no scale fits, and
- *   the batch sequence of each sample run-length encoded (last write wins across batches, see raw-merge.ts);
- *   all varints, then deflated. Gorilla's XOR floats suit binary sensor doubles; decimal deltas compress better
+ *   the batch sequence of each sample run-length encoded (last write wins across batches, see raw-layout.ts)
+ *   with, per run, the size of that batch and each sample's position in it (version 2: the order of the receipt's
+ *   content hash, so a deep receipt check can re-hash compacted samples); all varints, then deflated. Gorilla's XOR floats suit binary sensor doubles; decimal deltas compress better
  *   for the decimal readings gateways send and stay exact.
  */
 
 const BATCH_VERSION = 1;
-const CHUNK_VERSION = 1;
+/** 2: seq runs carry batch size and positions. Version 1 chunks still decode (positions unknown: -1). */
+const CHUNK_VERSION = 2;
+const CHUNK_VERSION_1 = 1;
 const RAW_DOUBLES = 255;
 const MAX_SCALE = 6;
 
-/** One series' samples: ascending unique ts; `seqs` the per-site batch sequence that wrote each sample. */
+/**
+ * One series' samples: ascending unique ts; `seqs` the per-site batch sequence that wrote each sample, `positions`
+ * its index in that batch's payload (= its place in the receipt's content hash) and `sizes` that batch's sample
+ * count; both -1 where unknown (samples of version 1 chunks and of the upgrade's legacy rows).
+ */
 export interface ChunkData {
   ts: Float64Array;
   values: Float64Array;
   seqs: Float64Array;
+  positions: Int32Array;
+  sizes: Int32Array;
 }
 
 export interface BatchColumns {
@@ -154,10 +163,12 @@ function decimalScale(values: Float64Array): number {
   return RAW_DOUBLES;
 }
 
-export function encodeChunk(c: ChunkData, level = 6): Buffer {
+/** `version` 1 writes the previous format (no positions): tests of old chunks only. */
+export function encodeChunk(c: ChunkData, level = 6, version: 1 | 2 = CHUNK_VERSION): Buffer {
   const n = c.ts.length;
+  const v1 = version === CHUNK_VERSION_1;
   const w = new Writer();
-  w.byte(CHUNK_VERSION);
+  w.byte(version);
   w.uvar(n);
   if (n > 0) {
     w.uvar(c.ts[0]!);
@@ -180,15 +191,28 @@ export function encodeChunk(c: ChunkData, level = 6): Buffer {
         prev = s;
       }
     }
-    // Runs of equal sequence: (delta from the previous run's seq, run length).
+    // Runs of equal (sequence, batch size): delta from the previous run's seq, run length, batch size + 1 (0:
+    // unknown), then, for a known size, the positions as a first value and delta-of-deltas (a batch of K series ×
+    // T ticks puts one series at s, s + K, s + 2K…: zeros).
     let prevSeq = 0;
     let i = 0;
     while (i < n) {
       const seq = c.seqs[i]!;
+      const size = c.sizes[i]!;
       let j = i + 1;
-      while (j < n && c.seqs[j] === seq) j++;
+      while (j < n && c.seqs[j] === seq && (v1 || c.sizes[j] === size)) j++;
       w.svar(seq - prevSeq);
       w.uvar(j - i);
+      if (!v1) w.uvar(size + 1);
+      if (!v1 && size >= 0) {
+        w.uvar(c.positions[i]!);
+        let prevDelta = 0;
+        for (let k = i + 1; k < j; k++) {
+          const d = c.positions[k]! - c.positions[k - 1]!;
+          w.svar(d - prevDelta);
+          prevDelta = d;
+        }
+      }
       prevSeq = seq;
       i = j;
     }
@@ -198,12 +222,15 @@ export function encodeChunk(c: ChunkData, level = 6): Buffer {
 
 export function decodeChunk(payload: Uint8Array): ChunkData {
   const r = new Reader(inflateRawSync(payload));
-  if (r.byte() !== CHUNK_VERSION) throw new Error('unknown raw chunk version');
+  const version = r.byte();
+  if (version !== CHUNK_VERSION && version !== CHUNK_VERSION_1) throw new Error('unknown raw chunk version');
   const n = r.uvar();
   const ts = new Float64Array(n);
   const values = new Float64Array(n);
   const seqs = new Float64Array(n);
-  if (n === 0) return { ts, values, seqs };
+  const positions = new Int32Array(n).fill(-1);
+  const sizes = new Int32Array(n).fill(-1);
+  if (n === 0) return { ts, values, seqs, positions, sizes };
   ts[0] = r.uvar();
   let delta = 0;
   for (let i = 1; i < n; i++) {
@@ -228,16 +255,35 @@ export function decodeChunk(payload: Uint8Array): ChunkData {
     const run = r.uvar();
     if (run < 1 || i + run > n) throw new Error('corrupt raw chunk sequence runs');
     seqs.fill(seq, i, i + run);
+    if (version !== CHUNK_VERSION_1) {
+      const size = r.uvar() - 1;
+      if (size >= 0) {
+        sizes.fill(size, i, i + run);
+        let p = r.uvar();
+        positions[i] = p;
+        let delta = 0;
+        for (let k = i + 1; k < i + run; k++) {
+          delta += r.svar();
+          p += delta;
+          positions[k] = p;
+        }
+      }
+    }
     i += run;
   }
-  return { ts, values, seqs };
+  return { ts, values, seqs, positions, sizes };
 }
 
-/** One sample with the per-site sequence of the batch that wrote it. */
+/**
+ * One sample with the per-site sequence of the batch that wrote it, its position in that batch's payload and the
+ * batch's sample count (both -1 when unknown: version 1 chunks, legacy rows).
+ */
 export interface VersionedSample {
   ts: number;
   value: number;
   seq: number;
+  pos: number;
+  size: number;
 }
 
 /**
@@ -249,7 +295,13 @@ export function mergeChunk(base: ChunkData | undefined, adds: readonly Versioned
   const byTs = new Map<number, VersionedSample>();
   if (base) {
     for (let i = 0; i < base.ts.length; i++)
-      byTs.set(base.ts[i]!, { ts: base.ts[i]!, value: base.values[i]!, seq: base.seqs[i]! });
+      byTs.set(base.ts[i]!, {
+        ts: base.ts[i]!,
+        value: base.values[i]!,
+        seq: base.seqs[i]!,
+        pos: base.positions[i]!,
+        size: base.sizes[i]!,
+      });
   }
   for (const s of adds) {
     const cur = byTs.get(s.ts);
@@ -260,11 +312,15 @@ export function mergeChunk(base: ChunkData | undefined, adds: readonly Versioned
     ts: new Float64Array(all.length),
     values: new Float64Array(all.length),
     seqs: new Float64Array(all.length),
+    positions: new Int32Array(all.length),
+    sizes: new Int32Array(all.length),
   };
   all.forEach((s, i) => {
     out.ts[i] = s.ts;
     out.values[i] = s.value;
     out.seqs[i] = s.seq;
+    out.positions[i] = s.pos;
+    out.sizes[i] = s.size;
   });
   return out;
 }

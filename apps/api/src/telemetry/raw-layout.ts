@@ -148,13 +148,14 @@ export interface CompactionPlan {
 export function planCompaction(batches: readonly BatchRow[], horizon: number): CompactionPlan {
   const plan: CompactionPlan = { groups: new Map(), drop: [], advance: [], samples: 0 };
   for (const b of batches) {
-    forEachBatchSample(b, (s) => {
+    forEachBatchSample(b, (s, cols, i) => {
       if (s.ts >= horizon) return;
       const w = windowOf(s.ts);
       const key = `${w}:${s.seriesId}`;
       let g = plan.groups.get(key);
       if (!g) plan.groups.set(key, (g = { windowStart: w, seriesId: s.seriesId, samples: [] }));
-      g.samples.push({ ts: s.ts, value: s.value, seq: s.seq });
+      // The payload index is the sample's place in its receipt's content hash (chunk version 2 keeps it).
+      g.samples.push({ ts: s.ts, value: s.value, seq: s.seq, pos: i, size: cols.ts.length });
       plan.samples++;
     });
     (b.maxTs < horizon ? plan.drop : plan.advance).push(b.receiptId);
@@ -299,7 +300,7 @@ export function groupLegacyRows(rows: readonly { ts: number; series_id: number; 
     const key = `${w}:${r.series_id}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { windowStart: w, seriesId: r.series_id, samples: [] }));
-    g.samples.push({ ts: r.ts, value: r.value, seq: 0 });
+    g.samples.push({ ts: r.ts, value: r.value, seq: 0, pos: -1, size: -1 });
   }
   const last = rows[rows.length - 1]!;
   return { groups: [...groups.values()], last: { ts: last.ts, seriesId: last.series_id } };

@@ -564,6 +564,82 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return resolveRaw((sid, ts) => ids.has(sid) && ts >= from && ts < to, chunks, batches, legacy);
   }
 
+  /** Deep receipt check: the site's level-0 rows with min_ts < before, after a (min_ts, receipt_id) key. */
+  async siteBatches(
+    siteId: number,
+    afterMinTs: number,
+    afterReceiptId: number,
+    before: number,
+    limit: number,
+  ): Promise<BatchRow[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT receipt_id, site_id, seq, min_ts, max_ts, done_below, payload FROM raw_batches
+          WHERE site_id = ? AND min_ts < ? AND (min_ts > ? OR (min_ts = ? AND receipt_id > ?))
+          ORDER BY min_ts, receipt_id LIMIT ?`,
+      )
+      .all(siteId, before, afterMinTs, afterMinTs, afterReceiptId, limit) as BatchDbRow[];
+    return rows.map(batchRow);
+  }
+
+  /** Deep receipt check: the site's chunks of one window after a series id, in series order. */
+  async siteChunks(
+    siteId: number,
+    windowStart: number,
+    afterSeriesId: number,
+    limit: number,
+  ): Promise<ChunkRow[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT window_start, series_id, payload FROM raw_chunks
+          WHERE window_start = ? AND series_id > ? AND series_id IN (SELECT id FROM series WHERE site_id = ?)
+          ORDER BY series_id LIMIT ?`,
+      )
+      .all(windowStart, afterSeriesId, siteId, limit) as {
+      window_start: number;
+      series_id: number;
+      payload: Uint8Array;
+    }[];
+    return rows.map((r) => ({ windowStart: r.window_start, seriesId: r.series_id, payload: r.payload }));
+  }
+
+  /** Deep receipt check: the upgrade's rows of the site in [from, to), at their receipt's seq (0 if unknown). */
+  async siteLegacy(siteId: number, from: number, to: number): Promise<RawSample[]> {
+    if (!this.legacy) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT l.series_id, l.ts, l.value, COALESCE(r.seq, 0) AS seq FROM samples_legacy l
+           LEFT JOIN receipts r ON r.id = l.receipt_id
+          WHERE l.ts >= ? AND l.ts < ? AND l.series_id IN (SELECT id FROM series WHERE site_id = ?)`,
+      )
+      .all(from, to, siteId) as { series_id: number; ts: number; value: number; seq: number }[];
+    return rows.map((r) => ({ seriesId: r.series_id, ts: r.ts, value: r.value, seq: r.seq }));
+  }
+
+  /** Deep receipt check: the first window ≥ from with a chunk, a level-0 row's start or a legacy row of the site. */
+  async nextSiteWindow(siteId: number, from: number): Promise<number | null> {
+    const chunk = this.db
+      .prepare(
+        `SELECT window_start AS t FROM raw_chunks
+          WHERE window_start >= ? AND series_id IN (SELECT id FROM series WHERE site_id = ?)
+          ORDER BY window_start LIMIT 1`,
+      )
+      .get(from, siteId) as { t: number } | undefined;
+    const batch = this.db
+      .prepare('SELECT MIN(min_ts) AS t FROM raw_batches WHERE site_id = ? AND min_ts >= ?')
+      .get(siteId, from) as { t: number | null };
+    const legacy = this.legacy
+      ? (this.db
+          .prepare(
+            `SELECT MIN(ts) AS t FROM samples_legacy
+              WHERE ts >= ? AND series_id IN (SELECT id FROM series WHERE site_id = ?)`,
+          )
+          .get(from, siteId) as { t: number | null })
+      : undefined;
+    const ts = [chunk?.t, batch.t, legacy?.t].filter((t): t is number => t !== null && t !== undefined);
+    return ts.length ? windowOf(Math.min(...ts)) : null;
+  }
+
   /**
    * Background upkeep, a bounded amount per call: compacts closed windows into chunks, moves rows of the
    * pre-chunk table (upgrade), and applies retention. Runs on the writer in short transactions with the event

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../common/ts-worker';
-import type { MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
+import type { BatchRow, ChunkRow, MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
 import {
   packBatch,
   unpackBatchOutput,
@@ -107,6 +107,28 @@ export class SqliteWorkerStore implements TelemetryStore {
 
   readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]> {
     return this.call('readRaw', [seriesIds, from, to]);
+  }
+
+  siteBatches(
+    siteId: number,
+    afterMinTs: number,
+    afterReceiptId: number,
+    before: number,
+    limit: number,
+  ): Promise<BatchRow[]> {
+    return this.call('siteBatches', [siteId, afterMinTs, afterReceiptId, before, limit]);
+  }
+
+  siteChunks(siteId: number, windowStart: number, afterSeriesId: number, limit: number): Promise<ChunkRow[]> {
+    return this.call('siteChunks', [siteId, windowStart, afterSeriesId, limit]);
+  }
+
+  siteLegacy(siteId: number, from: number, to: number): Promise<RawSample[]> {
+    return this.call('siteLegacy', [siteId, from, to]);
+  }
+
+  nextSiteWindow(siteId: number, from: number): Promise<number | null> {
+    return this.call('nextSiteWindow', [siteId, from]);
   }
 
   maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats> {

@@ -1,7 +1,7 @@
 import { GENESIS_HASH, type IngestRejection, type IngestResponse, type MetricKind } from '@dcfleet/contracts';
 import { receiptHash } from '../ingest/receipt-hash';
 import type { Agg } from './rollup-math';
-import type { MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
+import type { BatchRow, ChunkRow, MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
 import type { SampleFloors } from './sample-floors';
 
 export type RollupStep = '1m' | '1h' | '1d';
@@ -202,6 +202,23 @@ export interface TelemetryStore {
   readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]>;
   /** Raw samples of these series in [from, to), last write resolved, sorted by series then ts. */
   readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]>;
+  /**
+   * Deep receipt check (receipt-deep-check.ts), level 0: the site's `raw_batches` rows with min_ts < `before` and
+   * (min_ts, receipt_id) after the given key, in that order, at most `limit`; whole payloads.
+   */
+  siteBatches(
+    siteId: number,
+    afterMinTs: number,
+    afterReceiptId: number,
+    before: number,
+    limit: number,
+  ): Promise<BatchRow[]>;
+  /** Deep receipt check: the site's chunks of one window with series_id > afterSeriesId, in series order. */
+  siteChunks(siteId: number, windowStart: number, afterSeriesId: number, limit: number): Promise<ChunkRow[]>;
+  /** Deep receipt check: rows of the upgrade's legacy table of the site in [from, to) at their receipt's seq. */
+  siteLegacy(siteId: number, from: number, to: number): Promise<RawSample[]>;
+  /** Deep receipt check: the first window ≥ from holding a chunk, a level-0 row's min_ts or a legacy row of the site. */
+  nextSiteWindow(siteId: number, from: number): Promise<number | null>;
   /** One bounded pass of compaction, upgrade and retention (see raw-layout.ts). */
   maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats>;
   ping(): Promise<void>;

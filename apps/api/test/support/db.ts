@@ -17,6 +17,20 @@ export async function rows<T = Record<string, unknown>>(t: TestApp, sql: string)
   return res.rows as T[];
 }
 
+/** Test-only SQL on the app's own connection (`?` placeholders on both dialects). */
+export async function exec(t: TestApp, sql: string, params: unknown[] = []): Promise<void> {
+  const db = t.app.get(DbHandle);
+  if (db.dialect === 'sqlite') {
+    db.sqlite.prepare(sql).run(...params);
+    return;
+  }
+  let i = 0;
+  await db.pool.query(
+    sql.replace(/\?/g, () => `$${++i}`),
+    params,
+  );
+}
+
 export async function count(t: TestApp, sql: string): Promise<number> {
   const [row] = await rows<{ n: number | string }>(t, sql);
   return Number(row!.n);
