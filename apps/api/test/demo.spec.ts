@@ -7,7 +7,9 @@ import type { DataCenterWithSnapshot, IngestTokenInfo, SeriesResponse } from '@d
 import { FleetRunner, selectSites } from '@dcfleet/demo-fleet';
 import { fromLocal, toLocal } from '@dcfleet/green-metrics';
 import { DEMO_TOKEN_NAME } from '../src/demo/demo.service';
+import { RatingRevisionsService } from '../src/ratings/rating-revisions.service';
 import { ADMIN_PASSWORD, bootTestApp, type TestApp } from './support/harness';
+import { waitFor } from './support/wait';
 
 const CODES = ['GZ-GA-01', 'GZ-LP-02', 'GZ-BJ-01'];
 const DAY = 86_400_000;
@@ -16,6 +18,14 @@ describe('demo fleet over HTTP (sqlite)', () => {
   let t: TestApp;
   let admin: string;
   const runners: FleetRunner[] = [];
+  // The runners' clock: a live tick posts at most one reading per site and second, so instead of sleeping
+  // for a second between ticks a test moves this clock on (a few seconds ahead at most: the API accepts up
+  // to 5 minutes).
+  let ahead = 0;
+  const clock = () => Date.now() + ahead;
+  const nextSecond = () => {
+    ahead += 1000;
+  };
 
   const fleet = (extra: Partial<ConstructorParameters<typeof FleetRunner>[0]> = {}) => {
     const r = new FleetRunner({
@@ -26,6 +36,7 @@ describe('demo fleet over HTTP (sqlite)', () => {
       liveIntervalMs: 0,
       checkRatings: false,
       tokenName: DEMO_TOKEN_NAME,
+      now: clock,
       ...extra,
     });
     runners.push(r);
@@ -134,7 +145,7 @@ describe('demo fleet over HTTP (sqlite)', () => {
   it('shows the faults that post something where they should', async () => {
     const runner = runners[runners.length - 1]!;
     for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 1100));
+      nextSecond();
       await runner.tick();
     }
     const malformed = await runner.triggerFault({ kind: 'malformed', code: 'GZ-BJ-01' });
@@ -149,13 +160,13 @@ describe('demo fleet over HTTP (sqlite)', () => {
     const reset = await runner.triggerFault({ kind: 'meter-reset', code: 'GZ-LP-02' });
     expect(reset.message).toMatch(/restarts from 0/);
     const old = runner.counters('GZ-LP-02')!.facility_energy_kwh!;
-    await new Promise((r) => setTimeout(r, 1100));
+    nextSecond();
     await runner.tick();
     expect(runner.counters('GZ-LP-02')!.facility_energy_kwh!).toBeLessThan(old / 1000);
 
     await runner.triggerFault({ kind: 'silent', code: 'GZ-GA-01', durationMs: 60_000 });
     const posts = runner.liveStats.posts;
-    await new Promise((r) => setTimeout(r, 1100));
+    nextSecond();
     await runner.tick();
     expect(runner.liveStats.posts - posts).toBe(2);
     await expect(runner.triggerFault({ kind: 'silent', code: 'GZ-XX-01' })).rejects.toThrow(
@@ -164,7 +175,7 @@ describe('demo fleet over HTTP (sqlite)', () => {
   });
 
   it('revises last year’s rating when a gateway re-sends last year’s final hour with corrected readings', async () => {
-    const now = Date.now();
+    const now = clock();
     const year = toLocal(now, 'Asia/Shanghai').year - 1;
     const days = Math.ceil((now - fromLocal('Asia/Shanghai', year, 12, 30)) / DAY);
     const runner = fleet({ sites: selectSites(['GZ-QX-01']), history: { days } });
@@ -174,17 +185,26 @@ describe('demo fleet over HTTP (sqlite)', () => {
     const path = `/api/v1/ratings/GZ-QX-01?year=${year}`;
     const first = await get<{ pue: number; revisions: unknown[] }>(path);
     expect(first.pue).toBeGreaterThan(1);
-    await new Promise((r) => setTimeout(r, 500)); // the baseline is recorded in the background of the read
+    // The read records the rating's baseline in the background (a revision is a change to a seen rating).
+    await t.app.get(RatingRevisionsService).idle();
 
     const fault = await runner.triggerFault({ kind: 'replay-changed', code: 'GZ-QX-01' });
     expect(fault.results?.[0]?.status).toBe(200);
     await t.flush();
-    let revised: { pue: number; revisions: { previousPue: number; pue: number }[] } | undefined;
-    for (let i = 0; i < 40 && !revised?.revisions.length; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      await t.flush();
-      revised = await get(path);
-    }
+    // Re-rated in the background once the replayed hour is in the rollups (RatingsWatcher, debounced).
+    type Rating = { pue: number; revisions: { previousPue: number; pue: number }[] };
+    let revised: Rating | undefined;
+    await waitFor(
+      'the rating revision',
+      async () => {
+        await t.flush();
+        const now = await get<Rating>(path);
+        revised = now;
+        return now.revisions.length > 0;
+      },
+      60_000,
+      250,
+    );
     expect(revised!.revisions.length).toBeGreaterThanOrEqual(1);
     expect(revised!.revisions[0]!.previousPue).toBeCloseTo(first.pue, 9);
     expect(revised!.pue).toBeGreaterThan(first.pue);

@@ -1,8 +1,10 @@
 import { JwtService } from '@nestjs/jwt';
-import type { AlarmInfo, DcUpdate, SubscribeAck } from '@dcfleet/contracts';
+import type { AlarmInfo, DcUpdate, FleetUpdate, SubscribeAck } from '@dcfleet/contracts';
+import { FLEET_INTERVAL_MS } from '../src/live/live-feed.service';
 import { LivePublisher } from '../src/live/live.publisher';
 import { bootTestApp, type TestApp } from './support/harness';
 import { RecordingClient, refusal, sleep } from './support/live-client';
+import { earlierThanThrottleAllows, waitFor } from './support/wait';
 
 const BUFFER = 5; // LIVE_BUFFER_SIZE for this suite: small, so "too old to resume" is cheap to reach
 
@@ -133,29 +135,50 @@ describe('live push (socket.io /live)', () => {
       ts: new Date(ts2).toISOString(),
       values: { it_power_kw: value },
     });
-    await sleep(200);
-    expect(other.received['dc:update']).toHaveLength(0); // another room
+    // Another room: one socket gets its events in the order they were emitted, so once `other` has an update
+    // of its own room emitted after GZ-LV-02's, any of GZ-LV-02's sent to it would have come first.
+    await post('GZ-LV-03');
+    await other.until(() => other.received['dc:update'].length >= 1, 5000, 'dc:update of GZ-LV-03');
+    expect(other.received['dc:update'].map((u) => u.code)).toEqual(['GZ-LV-03']);
   });
 
   it('coalesces fleet:update to at most one per second, with the changed sites', async () => {
     const c = await client('regulator');
     ok(await c.subscribe({ scope: 'fleet' }));
-    await sleep(1100); // let updates caused by earlier tests go out
-    c.received['fleet:update'].length = 0;
+    const arrivedAt = new Map<number, number>();
+    c.socket.on('fleet:update', (u) => arrivedAt.set(u.seq, Date.now()));
+    const lv04 = (u: FleetUpdate) => u.sites.find((s) => s.code === 'GZ-LV-04');
+    // Updates from the first one with GZ-LV-04 on: that site changes only from `start` on, so this excludes
+    // updates still going out for earlier tests' batches.
+    const ours = () => {
+      const all = c.received['fleet:update'];
+      const first = all.findIndex(lv04);
+      return first < 0 ? [] : all.slice(first);
+    };
     const start = Date.now();
-    for (let i = 0; i < 5; i++) await post('GZ-LV-04');
+    // A batch every ~50 ms for 2.5 intervals (pacing, not waiting): without coalescing, an update per batch
+    // (at most one per 100 ms sync).
+    while (Date.now() - start < 2.5 * FLEET_INTERVAL_MS) {
+      await post('GZ-LV-04');
+      await sleep(50);
+    }
+    const newest = value;
+    // What is pending goes out at the end of its interval, whether or not anything else changes.
     await c.until(
-      () => c.received['fleet:update'].some((u) => u.sites.some((s) => s.code === 'GZ-LV-04')),
-      1500,
-      'fleet:update',
+      () => ours().some((u) => lv04(u)?.itPowerKw === newest),
+      10_000,
+      'fleet:update with the newest GZ-LV-04',
     );
-    await sleep(Math.max(0, start + 1500 - Date.now()));
-    const updates = c.received['fleet:update'];
-    expect(updates.length).toBeGreaterThanOrEqual(1);
-    expect(updates.length).toBeLessThanOrEqual(2);
-    const last = updates[updates.length - 1]!.sites.find((s) => s.code === 'GZ-LV-04')!;
-    expect(last.itPowerKw).toBe(value); // the newest state, not a stale intermediate
+    const updates = ours();
     expect(updates.map((u) => u.seq)).toEqual(updates.map((_, i) => updates[0]!.seq + i));
+    // At most one per interval, measured so that a slow machine cannot fail it: see earlierThanThrottleAllows.
+    const arrivals = updates.map((u) => arrivedAt.get(u.seq)!);
+    expect(earlierThanThrottleAllows(start, arrivals, FLEET_INTERVAL_MS)).toEqual([]);
+    // Every update carries the site's state at that moment: newer each time, the last one the newest.
+    const powers = updates.map((u) => lv04(u)!.itPowerKw!);
+    expect(powers).toEqual([...powers].sort((a, b) => a - b));
+    expect(new Set(powers).size).toBe(powers.length);
+    expect(powers[powers.length - 1]).toBe(newest);
   });
 
   it('resumes after a disconnect: subscribe with lastSeq returns exactly the missed events', async () => {
@@ -254,12 +277,6 @@ describe('live push (socket.io /live)', () => {
       [expect.any(Number), 'active'],
       [operator.received.alarm[0]!.seq + 1, 'cleared'],
     ]);
-    await sleep(300);
-    expect(regulator.received.alarm).toHaveLength(0);
-    expect(await regulator.subscribe({ scope: 'alarms' })).toEqual({ ok: false, error: 'forbidden' });
-    // The alarm stream resumes like any other (for the roles that may see it).
-    const ack = ok(await operator.subscribe({ scope: 'alarms', lastSeq: operator.received.alarm[0]!.seq }));
-    expect(ack.missed).toEqual([operator.received.alarm[1]]);
     // Ratings are for everyone, regulators included.
     await publisher.publishRatingRevised({
       code: 'GZ-LV-01',
@@ -274,6 +291,13 @@ describe('live push (socket.io /live)', () => {
       code: 'GZ-LV-01',
       pue: 1.29,
     });
+    // The rating went out after the alarms, and one socket gets its events in order: alarms sent to the
+    // regulator would have arrived before it.
+    expect(regulator.received.alarm).toHaveLength(0);
+    expect(await regulator.subscribe({ scope: 'alarms' })).toEqual({ ok: false, error: 'forbidden' });
+    // The alarm stream resumes like any other (for the roles that may see it).
+    const ack = ok(await operator.subscribe({ scope: 'alarms', lastSeq: operator.received.alarm[0]!.seq }));
+    expect(ack.missed).toEqual([operator.received.alarm[1]]);
   });
 
   it('drops a client that stops reading instead of queueing for it without bound; it reconnects and resumes', async () => {
@@ -293,12 +317,11 @@ describe('live push (socket.io /live)', () => {
     const before = healthy.received.alarm.length;
     for (let i = 0; i < 60; i++) {
       await publisher.publishAlarm({ ...alarm(100 + i, 'GZ-LV-01'), message: big });
-      await sleep(10); // a reading client keeps up with this; the paused one falls further behind
+      // The reading client keeps up (each alarm arrives before the next is sent); the paused one falls behind.
+      await healthy.until(() => healthy.received.alarm.length === before + i + 1, 15000, 'alarm (healthy)');
     }
-    await healthy.until(() => healthy.received.alarm.length === before + 60, 15000, 'alarms (healthy)');
     const nsp = t.app.get(LivePublisher)['nsp']!;
-    const deadline = Date.now() + 5000;
-    while (nsp.sockets.size > 1 && Date.now() < deadline) await sleep(50);
+    await waitFor('the server to drop the paused client', () => nsp.sockets.size <= 1, 5000);
     expect(nsp.sockets.size).toBe(1); // only the healthy client is left on the server
     raw.resume();
     await slow.until(() => reasons.length > 0, 5000, 'disconnect');

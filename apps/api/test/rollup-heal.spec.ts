@@ -10,20 +10,9 @@ import { InstanceLease } from '../src/telemetry/instance-lease';
 import { RollupService } from '../src/telemetry/rollup.service';
 import { refuseInserts, rows } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
+import { waitFor } from './support/wait';
 
 const MIN = 60_000;
-
-async function until(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(dialects())('rollups that heal on %s', (dialect) => {
   let t: TestApp;
@@ -141,7 +130,7 @@ describe.each(dialects())('rollups that heal on %s', (dialect) => {
           [`dcfleet-lease-${lease.id.slice(0, 8)}`],
         );
         expect(killed).toEqual([{ ok: true }]);
-        await until('the lease to be re-established', () => lease.held && lease.reconnects === 1);
+        await waitFor('the lease to be re-established', () => lease.held && lease.reconnects === 1, 20_000);
         expect(await peer.isDead(lease.id)).toBe(false);
       } finally {
         await admin.end();
