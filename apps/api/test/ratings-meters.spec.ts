@@ -15,6 +15,9 @@ const START = local(YEAR, 1);
 const END = local(YEAR + 1, 1);
 const HOURS = (END - START) / HOUR;
 const SITE = 'RM-DIP';
+/** Facility measured by power gauges (every 15 min) until 30 June, by a new energy meter from 1 July. */
+const SWITCH = 'RM-SWITCH';
+const JULY = local(YEAR, 7);
 
 /** Hour indexes (since the year's start) of the facility meter's two low readings and the IT meter's exchange. */
 const DIP_IN_DAY = 24 * 60 + 14; // 14:00 local on day 60
@@ -34,7 +37,24 @@ describe.each(dialects())('counter glitches and replacements on %s', (dialect) =
   beforeAll(async () => {
     t = await bootTestApp(dialect);
     await t.createSite(SITE, { hub: 'Guizhou' });
+    await t.createSite(SWITCH, { hub: 'Guizhou' });
     const token = (await t.createToken(SITE)).token;
+    const switchToken = (await t.createToken(SWITCH)).token;
+    const switched: { metric: string; ts: number; value: number }[] = [];
+    for (let ts = START - HOUR; ts < JULY; ts += 15 * 60_000)
+      switched.push({ metric: 'facility_power_kw', ts, value: 1300 });
+    for (let ts = JULY; ts < END; ts += HOUR)
+      switched.push({ metric: 'facility_energy_kwh', ts, value: 1300 * ((ts - JULY) / HOUR) });
+    for (let k = -2; k < HOURS; k++)
+      switched.push({ metric: 'it_energy_kwh', ts: START + k * HOUR, value: 1000 * (k + 2) });
+    for (let i = 0; i < switched.length; i += 5000) {
+      const res = await t.request('/api/v1/ingest', {
+        method: 'POST',
+        token: switchToken,
+        json: { samples: switched.slice(i, i + 5000) },
+      });
+      expect(res.status).toBe(200);
+    }
     const samples: { ts: number; values: Record<string, number> }[] = [];
     for (let k = -2; k < HOURS; k++)
       samples.push({
@@ -79,5 +99,15 @@ describe.each(dialects())('counter glitches and replacements on %s', (dialect) =
     const [point] = ((await res.json()) as SeriesResponse).series[0]!.points;
     // 23 hourly steps inside the day (the 24th is the link from the day before): not 5 GWh more.
     expect(point!.increase).toBeCloseTo(23 * 1250, 6);
+  });
+
+  it('stitches a site that moved from power gauges to an energy meter mid-year instead of dropping the gauges', async () => {
+    const res = await t.request(`/api/v1/ratings?year=${YEAR}`, { token: await t.login('regulator') });
+    const row = ((await res.json()) as RatingsResponse).sites.find((s) => s.code === SWITCH)!;
+    // Was: the counter alone (from July), coverage ~0.5, interim, and January-June's energy gone.
+    expect(row.sources.facility).toBe('counter+power');
+    expect(row.status).toBe('final');
+    expect(row.pue).toBeCloseTo(1.3, 3);
+    expect(row.energy.facilityKwh).toBeGreaterThan(1300 * (HOURS - 2));
   });
 });

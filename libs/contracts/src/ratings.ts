@@ -14,7 +14,8 @@ export type RatingStatus = 'final' | 'interim' | 'insufficient-data';
 export type Grade = number | 'below-limit';
 
 /** Which readings a site's energy came from: energy counters, or integrated power gauges. */
-export type EnergySource = 'counter' | 'power' | null;
+/** What measured an energy: its counter, its power gauges, or both in turn within the period (stitched). */
+export type EnergySource = 'counter' | 'power' | 'counter+power' | null;
 
 export interface RatingEnergy {
   facilityKwh: number;

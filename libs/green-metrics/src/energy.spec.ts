@@ -6,6 +6,7 @@ import {
   pairedEnergy,
   periodEnergy,
   powerEnergy,
+  type MeteredInput,
   type SeriesInput,
 } from './energy';
 import { rateSite } from './rating';
@@ -355,17 +356,69 @@ describe('pairedEnergy — facility and IT energy over the same time', () => {
   const every5min = steps(year2025.start - DAY, year2025.end + DAY, 5 * MINUTE);
   const gap = { from: sh('2025-07-01T00:00:00'), to: sh('2025-07-15T00:00:00') };
   const outside = (t: number) => t < gap.from || t >= gap.to;
-  const gauge = (kw: number, ts = every5min): SeriesInput => ({
+  const gauge = (kw: number, ts = every5min): MeteredInput => ({
     kind: 'gauge',
     buckets: rollupDaily(
       gaugeSamples(ts, () => kw),
       SH,
     ),
   });
-  const meter = (kw: number, ts = hourly): SeriesInput => ({
+  const meter = (kw: number, ts = hourly): MeteredInput => ({
     kind: 'counter',
     buckets: rollupDaily(meterSamples(ts, constantKw(kw)), SH),
   });
+  it('stitches a site that moved from power gauges to an energy meter mid-year (and back)', () => {
+    const july = sh('2025-07-01T00:00:00');
+    const october = sh('2025-10-01T00:00:00');
+    // Facility: power until June, a new meter (first read 1 July 00:00, from 0) until September, power again.
+    const facility: SeriesInput = {
+      kind: 'stitched',
+      parts: [
+        {
+          from: -Infinity,
+          series: gauge(
+            1250,
+            every5min.filter((t) => t < july || t >= october),
+          ),
+        },
+        {
+          from: july,
+          series: meter(
+            1250,
+            hourly.filter((t) => t >= july && t < october),
+          ),
+        },
+        {
+          from: october,
+          series: gauge(
+            1250,
+            every5min.filter((t) => t < july || t >= october),
+          ),
+        },
+      ],
+    };
+    const e = periodEnergy(facility, year2025);
+    // Lost at the seams only: the gauges' last 5 minutes of June (no gauge sample at 1 July 00:00, which is the
+    // meter's zero) and the meter's last hour of September (its 23:00 reading has no successor in its part).
+    const lostH = 1 + 5 / 60;
+    expect(e.energyKwh).toBeCloseTo(1250 * (8760 - lostH), 6);
+    expect(e.coverage).toBeCloseTo((8760 - lostH) / 8760, 9);
+    expect(e.gaps).toEqual([{ from: sh('2025-06-30T23:55:00'), to: july }]);
+    const r = rate(facility, meter(1000));
+    expect(r.status).toBe('final');
+    expect(r.pue).toBeCloseTo(1.25, 9);
+    // Without stitching only the meter's quarter was rated: coverage 25 %, interim.
+    expect(
+      periodEnergy(
+        meter(
+          1250,
+          hourly.filter((t) => t >= july && t < october),
+        ),
+        year2025,
+      ).coverage,
+    ).toBeLessThan(0.26);
+  });
+
   /** The PUE and status rateSite gives for the paired energies. */
   const rate = (facility: SeriesInput, it: SeriesInput) => {
     const p = pairedEnergy(facility, it, year2025);

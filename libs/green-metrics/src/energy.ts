@@ -141,9 +141,21 @@ export interface PowerEnergyOptions {
   maxGapMs?: number;
 }
 
-export type SeriesInput =
+export type MeteredInput =
   | { kind: 'counter'; buckets: readonly DailyBucket[]; options?: CounterEnergyOptions }
   | { kind: 'gauge'; buckets: readonly DailyBucket[]; options?: PowerEnergyOptions };
+
+/**
+ * One quantity measured by different series in turn within the period (a site that moved from power gauges to
+ * energy meters mid-year, or back): each part counts from its `from` (a local midnight of the buckets' time zone,
+ * ascending) until the next part's.
+ */
+export interface StitchedInput {
+  kind: 'stitched';
+  parts: readonly { from: number; series: MeteredInput }[];
+}
+
+export type SeriesInput = MeteredInput | StitchedInput;
 
 /**
  * Energy of a counter series (e.g. facility_energy_kwh) over the period.
@@ -245,9 +257,37 @@ export function powerEnergy(
 
 /** Dispatch on the series kind (counters preferred by callers; gauges for power-only sites). */
 export function periodEnergy(series: SeriesInput, period: Period): PeriodEnergy {
+  if (series.kind === 'stitched') return stitchedEnergy(series, period);
   return series.kind === 'counter'
     ? counterEnergy(series.buckets, period, series.options)
     : powerEnergy(series.buckets, period, series.options);
+}
+
+/** Each part over its share of the period, laid end to end (energy, time, gaps, days and meter events). */
+function stitchedEnergy(series: StitchedInput, period: Period): PeriodEnergy {
+  const parts: PeriodEnergy[] = [];
+  series.parts.forEach((part, i) => {
+    const start = Math.max(period.start, part.from);
+    const end = Math.min(period.end, series.parts[i + 1]?.from ?? Infinity);
+    if (end > start) parts.push(periodEnergy(part.series, { start, end }));
+  });
+  const periodMs = period.end - period.start;
+  const sum = (f: (e: PeriodEnergy) => number) => parts.reduce((s, e) => s + f(e), 0);
+  const coveredMs = Math.min(periodMs, sum((e) => e.coveredMs));
+  return {
+    energyKwh: sum((e) => e.energyKwh),
+    coverage: coveredMs / periodMs,
+    coveredMs,
+    periodMs,
+    gaps: mergeGaps(parts.flatMap((e) => e.gaps)),
+    days: parts.flatMap((e) => e.days),
+    resets: sum((e) => e.resets),
+    glitchDrop: sum((e) => e.glitchDrop),
+    events: parts.flatMap((e) => e.events),
+    bridgedKwh: sum((e) => e.bridgedKwh),
+    bridged: mergeGaps(parts.flatMap((e) => e.bridged)),
+    maxGapMs: Math.max(0, ...parts.map((e) => e.maxGapMs)),
+  };
 }
 
 /** Facility and IT energy over the same time (pairedEnergy). */

@@ -20,6 +20,7 @@ import {
   type PeriodEnergy,
   type PueCategory,
   type RatingOptions,
+  type MeteredInput,
   type SeriesInput,
   type SiteRating,
   toLocal,
@@ -107,14 +108,60 @@ export function hasDataBefore(buckets: readonly DailyBucket[] | undefined, start
   return !!buckets?.some((b) => b.count > 0 && b.lastTs < start);
 }
 
+/** The counter's data buckets with readings in the period, ascending. */
+function bucketsIn(buckets: readonly DailyBucket[], period: Period): DailyBucket[] {
+  return buckets
+    .filter((b) => b.count > 0 && b.lastTs >= period.start && b.firstTs < period.end)
+    .sort((a, b) => a.bucket - b.bucket);
+}
+
 /**
- * Which series measure the site's energy: the energy counter when it has readings in the period, else the
- * power gauge integrated over time (sites that report power only), else whichever exists (no data: 0, coverage 0).
+ * Whether a counter measures the whole period by itself: read before it (or from its first day), and read up to its
+ * end — for a period still running, up to two days before `now`. Otherwise the power gauges are loaded too, to
+ * measure what the counter did not (chooseInputs).
+ */
+export function counterSpans(
+  counter: readonly DailyBucket[] | undefined,
+  period: Period,
+  now: number,
+): boolean {
+  if (!counter) return false;
+  const inPeriod = bucketsIn(counter, period);
+  const first = inPeriod[0];
+  const last = inPeriod.at(-1);
+  if (!first || !last) return false;
+  const startsLate = first.bucket > period.start && !hasDataBefore(counter, period.start);
+  return !startsLate && last.end >= Math.min(period.end, now - 2 * DAY_MS);
+}
+
+/**
+ * Which series measure the site's energy: the energy counter when it has readings in the period, else the power
+ * gauge integrated over time (sites that report power only), else whichever exists (no data: 0, coverage 0). A site
+ * that moved between the two within the period (meters installed in July, or power again after the meter stopped)
+ * is stitched: the gauges up to the local day of the counter's first reading, the counter to the end of the day of
+ * its last one, the gauges after (source `counter+power`).
  */
 export function chooseInputs(b: SiteBuckets, period: Period): SiteInputs {
   const pick = (counter: DailyBucket[] | undefined, gauge: DailyBucket[] | undefined): EnergyInput | null => {
-    if (hasDataIn(counter, period) || (counter && !hasDataIn(gauge, period))) {
-      return { source: 'counter', input: { kind: 'counter', buckets: counter! } };
+    if (counter && hasDataIn(counter, period)) {
+      const inPeriod = bucketsIn(counter, period);
+      const first = inPeriod[0]!;
+      const last = inPeriod.at(-1)!;
+      const before =
+        first.bucket > period.start &&
+        !hasDataBefore(counter, period.start) &&
+        hasDataIn(gauge, { start: period.start, end: first.bucket });
+      const after = last.end < period.end && hasDataIn(gauge, { start: last.end, end: period.end });
+      if (!gauge || (!before && !after))
+        return { source: 'counter', input: { kind: 'counter', buckets: counter } };
+      const parts: { from: number; series: MeteredInput }[] = [];
+      if (before) parts.push({ from: -Infinity, series: { kind: 'gauge', buckets: gauge } });
+      parts.push({ from: before ? first.bucket : -Infinity, series: { kind: 'counter', buckets: counter } });
+      if (after) parts.push({ from: last.end, series: { kind: 'gauge', buckets: gauge } });
+      return { source: 'counter+power', input: { kind: 'stitched', parts } };
+    }
+    if (counter && !hasDataIn(gauge, period)) {
+      return { source: 'counter', input: { kind: 'counter', buckets: counter } };
     }
     if (gauge) return { source: 'power', input: { kind: 'gauge', buckets: gauge } };
     return null;

@@ -21,6 +21,7 @@ import { RatingCache, type CacheToken } from './rating-cache';
 import {
   chooseInputs,
   computeRating,
+  counterSpans,
   hasDataBefore,
   hasDataIn,
   LOOKBACK_MS,
@@ -353,12 +354,13 @@ export class RatingsService implements OnApplicationBootstrap {
         to,
       );
       // Energy counters (and the optional quantities) first; power gauges only for sites whose facility or IT
-      // counter has no reading in the period — most sites have both, and half the rows is half the parsing.
+      // counter does not measure the whole period (none, installed or stopped within it: counterSpans) — most sites
+      // have both, and half the rows is half the parsing.
       const buckets = new Map<number, SiteBuckets>(todo.map((p) => [p.site.id, {}]));
       await this.loadBuckets(todo, COUNTER_ROLES, buckets, tokens);
       const powerOnly = todo.filter((p) => {
         const b = buckets.get(p.site.id)!;
-        return !hasDataIn(b.facilityEnergy, p.period) || !hasDataIn(b.itEnergy, p.period);
+        return !counterSpans(b.facilityEnergy, p.period, now) || !counterSpans(b.itEnergy, p.period, now);
       });
       if (powerOnly.length > 0) await this.loadBuckets(powerOnly, GAUGE_ROLES, buckets, tokens);
 
