@@ -13,13 +13,20 @@ export type RatingStatus = 'final' | 'interim' | 'insufficient-data';
 /** A grade number (1 = best) or 'below-limit' (worse than the limit value). */
 export type Grade = number | 'below-limit';
 
-/** Which readings a site's energy came from: energy counters, or integrated power gauges. */
 /** What measured an energy: its counter, its power gauges, or both in turn within the period (stitched). */
 export type EnergySource = 'counter' | 'power' | 'counter+power' | null;
 
 export interface RatingEnergy {
+  /** Facility and IT energy over the time BOTH measured (the paired window): what PUE and DCiE divide. */
   facilityKwh: number;
   itKwh: number;
+  /**
+   * Each meter's own total over the period (absent: equal to the paired figures). The other KPIs — WUE, CUE, REF,
+   * ERF, ERE — divide these, over the same whole period as the water, renewable and reused totals (README, "One
+   * window per KPI").
+   */
+  facilityTotalKwh?: number;
+  itTotalKwh?: number;
   /** null: the site reports no such series for the period. */
   renewableKwh: number | null;
   reusedKwh: number | null;

@@ -297,6 +297,8 @@ export interface PairedEnergy {
   it: PeriodEnergy;
   /** Share of the period both series measured: the time their energies cover. */
   coverage: number;
+  /** Each series' own energy over the whole period, before pairing (the other KPIs' basis). */
+  totals: { facilityKwh: number; itKwh: number };
 }
 
 /**
@@ -347,6 +349,7 @@ export function pairedEnergy(facility: SeriesInput, it: SeriesInput, period: Per
     facility: { ...f, energyKwh: facilityKwh },
     it: { ...i, energyKwh: itKwh },
     coverage: Math.min(1, commonMs / periodMs),
+    totals: { facilityKwh: f.energyKwh, itKwh: i.energyKwh },
   };
 }
 

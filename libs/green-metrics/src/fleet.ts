@@ -48,6 +48,9 @@ export function aggregateFleet(rows: readonly FleetRow[], options: FleetOptions 
   const periodEnded = options.periodEnded ?? true;
   const thresholds = options.statusThresholds ?? STATUS_THRESHOLDS;
   const included = rows.filter((r) => isFleetEligible(r, periodEnded));
+  // Like the sites' own KPIs: PUE over the paired energies, the others over each meter's whole-period total.
+  const totalDc = (r: FleetRow) => r.energy.facilityTotalKwh ?? r.energy.facilityKwh;
+  const totalIt = (r: FleetRow) => r.energy.itTotalKwh ?? r.energy.itKwh;
   const excludedBy: FleetAggregate['excludedBy'] = {};
   for (const r of rows) {
     if (isFleetEligible(r, periodEnded)) continue;
@@ -58,27 +61,26 @@ export function aggregateFleet(rows: readonly FleetRow[], options: FleetOptions 
   const itKwh = sum(included.map((r) => r.energy.itKwh));
 
   /** The rows reporting a quantity: its total, and their facility and IT energy (`itOf`: which IT energy). */
-  const subset = (
-    pick: (r: FleetRow) => number | null,
-    itOf: (r: FleetRow) => number = (r) => r.energy.itKwh,
-  ) => {
+  const subset = (pick: (r: FleetRow) => number | null, itOf: (r: FleetRow) => number = totalIt) => {
     const withValue = included.filter((r) => pick(r) !== null);
     if (withValue.length === 0) return null;
     return {
       value: sum(withValue.map((r) => pick(r) ?? 0)),
-      facilityKwh: sum(withValue.map((r) => r.energy.facilityKwh)),
+      facilityKwh: sum(withValue.map(totalDc)),
       itKwh: sum(withValue.map(itOf)),
     };
   };
+  const facilityTotalKwh = sum(included.map(totalDc));
+  const itTotalKwh = sum(included.map(totalIt));
   // WUE divides by the IT energy of the days each water meter measured (part-year meters: less than itKwh).
   const water = subset(
     (r) => r.energy.waterM3,
-    (r) => r.energy.waterItKwh ?? r.energy.itKwh,
+    (r) => r.energy.waterItKwh ?? totalIt(r),
   );
   const renewable = subset((r) => r.energy.renewableKwh);
   // REF is capped per site: one site's surplus renewables do not offset another site's grid energy.
   const renewableCapped = subset((r) =>
-    r.energy.renewableKwh === null ? null : Math.min(r.energy.renewableKwh, r.energy.facilityKwh),
+    r.energy.renewableKwh === null ? null : Math.min(r.energy.renewableKwh, totalDc(r)),
   );
   const reused = subset((r) => r.energy.reusedKwh);
   // Credits: over all included rows (see above); null only when no row reports the quantity at all.
@@ -108,9 +110,9 @@ export function aggregateFleet(rows: readonly FleetRow[], options: FleetOptions 
     wue: water && div(water.value * 1000, water.itKwh),
     cue: co2 && div(co2.value, co2.itKwh),
     cueLocation: co2Location && div(co2Location.value, co2Location.itKwh),
-    ref: renewableCappedKwh === null ? null : div(renewableCappedKwh, facilityKwh),
-    erf: reusedKwh === null ? null : div(reusedKwh, facilityKwh),
-    ere: reusedKwh === null ? null : div(facilityKwh - reusedKwh, itKwh),
+    ref: renewableCappedKwh === null ? null : div(renewableCappedKwh, facilityTotalKwh),
+    erf: reusedKwh === null ? null : div(reusedKwh, facilityTotalKwh),
+    ere: reusedKwh === null ? null : div(facilityTotalKwh - reusedKwh, itTotalKwh),
     sites: included.length,
     excluded: rows.length - included.length,
     pueCategories: categories,
@@ -118,6 +120,8 @@ export function aggregateFleet(rows: readonly FleetRow[], options: FleetOptions 
     energy: {
       facilityKwh,
       itKwh,
+      facilityTotalKwh,
+      itTotalKwh,
       renewableKwh: renewable?.value ?? null,
       reusedKwh: reused?.value ?? null,
       waterM3: water?.value ?? null,

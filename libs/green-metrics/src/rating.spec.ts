@@ -38,6 +38,8 @@ describe('rateSite on the worked examples', () => {
     expect(r.energy).toEqual({
       facilityKwh: 12_000_000,
       itKwh: 8_000_000,
+      facilityTotalKwh: 12_000_000,
+      itTotalKwh: 8_000_000,
       renewableKwh: null,
       reusedKwh: null,
       waterM3: null,
@@ -140,6 +142,28 @@ describe('grade thresholds through rateSite', () => {
     });
     expect(rate(101)).toMatchObject({ grade: 1, outOfScope: null });
     expect(rate(null)).toMatchObject({ grade: 1, outOfScope: null }); // rack count unknown: graded
+  });
+});
+
+describe('one window per KPI', () => {
+  it('REF, WUE and CUE divide whole-period totals, as their renewable, water and emissions are; PUE the paired energies', () => {
+    // A 14-day facility meter gap the IT meter did not share: the paired energies lose those days (facility
+    // 1.25 MW, IT 1 MW constant), the meters' own totals do not.
+    const days = 365;
+    const paired = (kw: number) => ({ energyKwh: kw * 24 * (days - 14), coverage: (days - 14) / days });
+    const r = rateSite({
+      facility: paired(1250),
+      it: paired(1000),
+      totals: { facilityKwh: 1250 * 24 * days, itKwh: 1000 * 24 * days },
+      renewable: { energyKwh: 0.3 * 1250 * 24 * days, coverage: 1 },
+      water: { m3: 1000 * 24 * days * 0.001, coverage: 1 },
+      gridEmissionFactor: 0.5,
+    });
+    expect(r.pue).toBeCloseTo(1.25, 12);
+    expect(r.ref).toBeCloseTo(0.3, 12); // was 0.312: annual renewable over 351 days of facility energy
+    expect(r.wue).toBeCloseTo(1, 12); // was 1.04
+    expect(r.cue).toBeCloseTo((0.5 * 0.7 * 1250) / 1000, 12); // was 0.447 instead of 0.4375
+    expect(r.energy).toMatchObject({ facilityTotalKwh: 1250 * 24 * days, itTotalKwh: 1000 * 24 * days });
   });
 });
 

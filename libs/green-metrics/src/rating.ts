@@ -31,8 +31,14 @@ export interface RatingOptions {
 }
 
 export interface SiteRatingInput {
+  /** Facility and IT energy over the time both measured (pairedEnergy): PUE and DCiE. */
   facility: EnergyTotal;
   it: EnergyTotal;
+  /**
+   * Each meter's own total over the whole period (PairedEnergy.totals), the basis of WUE, CUE, REF, ERF and ERE, whose
+   * other quantities (water, renewable, reused) are whole-period totals too. Absent: the paired figures.
+   */
+  totals?: { facilityKwh: number; itKwh: number };
   /**
    * Share of the period whose energy enters BOTH totals (pairedEnergy's `coverage`): decides the status together
    * with the two coverages. Absent: the two coverages alone.
@@ -95,6 +101,9 @@ export interface SiteRating {
     co2Kg: number | null;
     /** Location-based emissions EF × E_DC, kgCO₂e. */
     co2LocationKg: number | null;
+    /** Each meter's own total over the period (the basis of every KPI but PUE and DCiE). */
+    facilityTotalKwh?: number;
+    itTotalKwh?: number;
   };
 }
 
@@ -111,12 +120,15 @@ export function rateSite(input: SiteRatingInput): SiteRating {
   const hubTargets = input.options?.hubTargets ?? HUB_TARGETS;
   const thresholds = input.options?.statusThresholds ?? STATUS_THRESHOLDS;
 
+  // PUE over the time both energies were measured; every other KPI over the whole period, like its other inputs.
   const eDc = input.facility.energyKwh;
   const eIt = input.it.energyKwh;
+  const totalDc = input.totals?.facilityKwh ?? eDc;
+  const totalIt = input.totals?.itKwh ?? eIt;
   const eRen = input.renewable?.energyKwh ?? null;
   const eReuse = input.reused?.energyKwh ?? null;
   const waterM3 = input.water?.m3 ?? null;
-  const waterItKwh = waterM3 === null ? null : (input.water?.itKwh ?? eIt);
+  const waterItKwh = waterM3 === null ? null : (input.water?.itKwh ?? totalIt);
   const ef = input.gridEmissionFactor ?? null;
 
   const common = input.commonCoverage ?? 1;
@@ -132,8 +144,8 @@ export function rateSite(input: SiteRatingInput): SiteRating {
       ? `edge data center (${racks} racks, at most ${scheme.edgeMaxRacks}): outside ${scheme.id}`
       : null;
   // Emissions only from usable inputs (finite, ≥ 0), like the KPI functions.
-  const emitting = ef !== null && ef >= 0 && Number.isFinite(ef) && eDc >= 0 && Number.isFinite(eDc);
-  const co2Kg = emitting ? ef * Math.max(0, eDc - (eRen ?? 0)) : null;
+  const emitting = ef !== null && ef >= 0 && Number.isFinite(ef) && totalDc >= 0 && Number.isFinite(totalDc);
+  const co2Kg = emitting ? ef * Math.max(0, totalDc - (eRen ?? 0)) : null;
 
   return {
     pue,
@@ -145,11 +157,11 @@ export function rateSite(input: SiteRatingInput): SiteRating {
     outOfScope,
     meetsHubTarget: gradable ? meetsHubTargetFor(pue, input.hub, hubTargets) : null,
     wue: waterM3 === null || waterItKwh === null ? null : wue(waterM3, waterItKwh),
-    cue: ef === null ? null : cue(ef, eDc, eRen ?? 0, eIt),
-    cueLocation: ef === null ? null : cueLocation(ef, eDc, eIt),
-    ref: eRen === null ? null : ref(eRen, eDc),
-    erf: eReuse === null ? null : erf(eReuse, eDc),
-    ere: eReuse === null ? null : ere(eDc, eReuse, eIt),
+    cue: ef === null ? null : cue(ef, totalDc, eRen ?? 0, totalIt),
+    cueLocation: ef === null ? null : cueLocation(ef, totalDc, totalIt),
+    ref: eRen === null ? null : ref(eRen, totalDc),
+    erf: eReuse === null ? null : erf(eReuse, totalDc),
+    ere: eReuse === null ? null : ere(totalDc, eReuse, totalIt),
     meteringFault: metering.meteringFault,
     faultReasons: metering.reasons,
     schemeId: scheme.id,
@@ -168,7 +180,9 @@ export function rateSite(input: SiteRatingInput): SiteRating {
       waterM3,
       waterItKwh,
       co2Kg,
-      co2LocationKg: emitting ? ef * eDc : null,
+      co2LocationKg: emitting ? ef * totalDc : null,
+      facilityTotalKwh: totalDc,
+      itTotalKwh: totalIt,
     },
   };
 }

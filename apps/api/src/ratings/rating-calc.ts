@@ -204,11 +204,16 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 function energies(
   inputs: SiteInputs,
   period: Period,
-): { facility: PeriodEnergy; it: PeriodEnergy; coverage: number } {
+): { facility: PeriodEnergy; it: PeriodEnergy; coverage: number; totals: { facilityKwh: number; itKwh: number } } {
   if (inputs.facility && inputs.it) return pairedEnergy(inputs.facility.input, inputs.it.input, period);
   const facility = inputs.facility ? periodEnergy(inputs.facility.input, period) : noData(period);
   const it = inputs.it ? periodEnergy(inputs.it.input, period) : noData(period);
-  return { facility, it, coverage: Math.min(facility.coverage, it.coverage) };
+  return {
+    facility,
+    it,
+    coverage: Math.min(facility.coverage, it.coverage),
+    totals: { facilityKwh: facility.energyKwh, itKwh: it.energyKwh },
+  };
 }
 
 function pueCategoryOf(site: SiteEntity): PueCategory {
@@ -229,7 +234,7 @@ export function computeRating(
   periodEnded = true,
 ): ComputedRating {
   try {
-    const { facility, it, coverage } = energies(inputs, period);
+    const { facility, it, coverage, totals } = energies(inputs, period);
     const optional = (buckets: DailyBucket[] | null): EnergyTotal | null => {
       if (!buckets) return null;
       const e = counterEnergy(buckets, period);
@@ -242,13 +247,14 @@ export function computeRating(
     const rating = rateSite({
       facility,
       it,
+      totals,
       commonCoverage: coverage,
       renewable: optional(inputs.renewable),
       reused: optional(inputs.reused),
       water: water && {
         m3: water.energyKwh,
         coverage: water.coverage,
-        itKwh: partialWater ? energies(inputs, waterSpan).it.energyKwh : undefined,
+        itKwh: partialWater ? energies(inputs, waterSpan).totals.itKwh : undefined,
       },
       pueCategory: pueCategoryOf(site),
       gridEmissionFactor: site.gridEmissionFactor,
@@ -290,6 +296,8 @@ export function computeRating(
         waterItKwh: rating.energy.waterItKwh ?? null,
         co2Kg: rating.energy.co2Kg,
         co2LocationKg: rating.energy.co2LocationKg,
+        facilityTotalKwh: rating.energy.facilityTotalKwh,
+        itTotalKwh: rating.energy.itTotalKwh,
       },
     };
     return { row, rating, gaps: { facility: readingGaps(facility), it: readingGaps(it) } };

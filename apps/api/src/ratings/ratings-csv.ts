@@ -28,6 +28,10 @@ export const CSV_COLUMNS = [
   'water_m3',
   'co2_kg',
   'co2_location_kg',
+  'facility_total_kwh',
+  'it_total_kwh',
+  'facility_source',
+  'it_source',
 ] as const;
 
 type Cell = string | number | boolean | null | undefined;
@@ -75,6 +79,10 @@ export function ratingsCsv(r: RatingsResponse): string {
       num(s.energy.waterM3, 3),
       num(s.energy.co2Kg, 3),
       num(s.energy.co2LocationKg, 3),
+      num(s.energy.facilityTotalKwh ?? s.energy.facilityKwh, 3),
+      num(s.energy.itTotalKwh ?? s.energy.itKwh, 3),
+      s.sources.facility,
+      s.sources.it,
     ];
     lines.push(cells.map(csvCell).join(','));
   }
@@ -106,6 +114,10 @@ export function ratingsCsv(r: RatingsResponse): string {
     num(f.energy.waterM3, 3),
     num(f.energy.co2Kg, 3),
     num(f.energy.co2LocationKg, 3),
+    num(f.energy.facilityTotalKwh ?? f.energy.facilityKwh, 3),
+    num(f.energy.itTotalKwh ?? f.energy.itKwh, 3),
+    null,
+    null,
   ];
   lines.push(fleet.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
