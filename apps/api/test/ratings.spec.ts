@@ -3,7 +3,14 @@
  * several sites; the ratings API must give the figures computed here independently from the simulated
  * constant loads (energy = power × hours), on SQLite and PostgreSQL.
  */
-import type { IngestResponse, RatingDetailResponse, RatingRow, RatingsResponse } from '@dcfleet/contracts';
+import type {
+  EedExport,
+  EligibilityExport,
+  IngestResponse,
+  RatingDetailResponse,
+  RatingRow,
+  RatingsResponse,
+} from '@dcfleet/contracts';
 import { DbHandle } from '../src/database/db-handle';
 import { RatingEvents, type RatingRevised } from '../src/ratings/rating-events';
 import { RatingRevisionsService } from '../src/ratings/rating-revisions.service';
@@ -297,6 +304,60 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
       /energy-weighted \(4 sites, 2 excluded: 1 insufficient-data, 1 metering-fault\)/,
     );
     expect(fleet).toMatchObject({ status: 'interim' });
+  });
+
+  it('exports National Green Data Center eligibility: each criterion met, failed or missing, JSON and CSV', async () => {
+    const x = await get<EligibilityExport>(`/api/v1/ratings/eligibility?year=${YEAR}`);
+    expect(x.scheme.id).toBe('MIIT-green-dc-2025');
+    const flat = x.sites.find((s) => s.code === SITES.FLAT)!;
+    // Final, PUE 1.25, grade 2: met; racks and commissioning date were never entered, occupancy is not recorded.
+    expect(flat.eligible).toBe(false);
+    expect(flat.failed).toEqual([]);
+    expect(flat.missing).toEqual(['racks', 'rack occupancy', 'years in operation']);
+    expect(flat.criteria.find((c) => c.criterion === 'PUE')).toMatchObject({ value: '1.250', met: true });
+    const fault = x.sites.find((s) => s.code === SITES.FAULT)!;
+    expect(fault.failed).toContain('final annual rating without metering fault');
+    const csv = await t.request(`/api/v1/ratings/eligibility.csv?year=${YEAR}`, { token: regulator });
+    expect(csv.headers.get('content-disposition')).toBe(
+      `attachment; filename="dcfleet-green-dc-eligibility-${YEAR}.csv"`,
+    );
+    const rows = parseCsv(await csv.text());
+    expect(rows[0]).toEqual([
+      'code',
+      'name',
+      'hub',
+      'year',
+      'scheme',
+      'eligible',
+      'failed',
+      'missing',
+      'not_assessed',
+    ]);
+    expect(rows).toHaveLength(1 + Object.keys(SITES).length);
+    const trailing = await t.request('/api/v1/ratings/eligibility?period=trailing12', { token: regulator });
+    expect(trailing.status).toBe(400);
+  });
+
+  it('exports the EU EED annual report with the fields dcfleet measures and those it cannot fill', async () => {
+    const x = await get<EedExport>(`/api/v1/ratings/eed?year=${YEAR}`);
+    expect(x.scheme).toMatchObject({ id: 'EU-2024/1364', minItPowerKw: 500 });
+    expect(x.notFilled).toContain('total floor area (m²)');
+    const flat = x.sites.find((s) => s.code === SITES.FLAT)!;
+    expect(flat).toMatchObject({
+      applies: false, // installed IT power not entered
+      status: 'final',
+      totalEnergyKwh: 1000 * HOURS,
+      itEnergyKwh: 800 * HOURS,
+      pue: 1.25,
+    });
+    expect(flat.waterInputM3).toBeGreaterThan(0);
+    expect(flat.renewableEnergyKwh).toBeGreaterThan(0);
+    const csv = await t.request(`/api/v1/ratings/eed.csv?year=${YEAR}`, { token: regulator });
+    const rows = parseCsv(await csv.text());
+    const header = rows[0]!;
+    const flatRow = Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[0] === SITES.FLAT)![i]]));
+    expect(flatRow).toMatchObject({ reporting_year: String(YEAR), pue: '1.25', eed_applies: 'false' });
+    expect(flatRow.not_filled).toContain('redundancy level');
   });
 
   it('breaks a site year into 12 local months that add up to the year, with evidence', async () => {

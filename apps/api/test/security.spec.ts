@@ -38,6 +38,7 @@ const HOUR = 3_600_000;
 const base = Math.floor((Date.now() - 5 * HOUR) / HOUR) * HOUR;
 const slot = (p: Principal) => PRINCIPALS.indexOf(p);
 const codeOf = (p: Principal) => `SEC-NEW-${p.toUpperCase()}`;
+const LAST_YEAR = new Date().getUTCFullYear() - 1;
 const admins: Access = { kind: 'user', roles: ['admin'] };
 const readers: Access = { kind: 'user', roles: ROLES_ALL };
 
@@ -117,6 +118,24 @@ const ROUTES: Route[] = [
     contentType: 'text/plain',
     access: { kind: 'ingest' },
     ok: 204,
+  },
+  { method: 'GET', path: () => `/api/v1/ratings?year=${LAST_YEAR}`, access: readers, ok: 200 },
+  { method: 'GET', path: () => `/api/v1/ratings.csv?year=${LAST_YEAR}`, access: readers, ok: 200 },
+  { method: 'GET', path: () => `/api/v1/ratings/eligibility?year=${LAST_YEAR}`, access: readers, ok: 200 },
+  {
+    method: 'GET',
+    path: () => `/api/v1/ratings/eligibility.csv?year=${LAST_YEAR}`,
+    access: readers,
+    ok: 200,
+  },
+  { method: 'GET', path: () => `/api/v1/ratings/eed?year=${LAST_YEAR}`, access: readers, ok: 200 },
+  { method: 'GET', path: () => `/api/v1/ratings/eed.csv?year=${LAST_YEAR}`, access: readers, ok: 200 },
+  { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/receipts/verify`, access: readers, ok: 200 },
+  {
+    method: 'GET',
+    path: () => `/api/v1/datacenters/${SITE}/receipts/verify?deep=1`,
+    access: { kind: 'user', roles: ['admin', 'regulator'] },
+    ok: 200,
   },
   { method: 'GET', path: () => '/metrics', access: { kind: 'metrics' }, ok: 200 },
   { method: 'GET', path: () => '/health/live', access: { kind: 'public' }, ok: 200 },

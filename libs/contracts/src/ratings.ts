@@ -283,3 +283,63 @@ export interface RatingDetailResponse extends RatingsPeriod, RatingRow {
   evidence: RatingEvidence;
   revisions: RatingRevisionInfo[];
 }
+
+/** One National Green Data Center criterion for a site: met (true), failed (false) or not known (null). */
+export interface EligibilityCriterion {
+  criterion: string;
+  required: string;
+  value: string | null;
+  met: boolean | null;
+}
+
+/** GET /api/v1/ratings/eligibility?year=: National Green Data Center eligibility of every site. */
+export interface EligibilityExport {
+  year: number;
+  scheme: { id: string; name: string; edition: string };
+  sites: {
+    code: string;
+    name: string;
+    hub: string | null;
+    /** Passes every criterion telemetry can check ("eligible to apply", not "certified": see notAssessed). */
+    eligible: boolean;
+    criteria: EligibilityCriterion[];
+    failed: string[];
+    /** Criteria without data (e.g. rack occupancy, which dcfleet does not record). */
+    missing: string[];
+    reasons: string[];
+    notAssessed: string[];
+  }[];
+}
+
+/** One site's EU EED annual report (Delegated Regulation (EU) 2024/1364, Annexes I and II): what dcfleet measures. */
+export interface EedSiteReport {
+  code: string;
+  name: string;
+  operator: string | null;
+  region: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  /** Start of operation, ISO 8601. */
+  commissionedAt: string | null;
+  /** Installed IT power demand ≥ 500 kW: reporting is mandatory. */
+  applies: boolean;
+  installedItPowerKw: number | null;
+  status: RatingStatus;
+  totalEnergyKwh: number;
+  itEnergyKwh: number;
+  pue: number | null;
+  wue: number | null;
+  waterInputM3: number | null;
+  reusedHeatKwh: number | null;
+  erf: number | null;
+  renewableEnergyKwh: number | null;
+  ref: number | null;
+}
+
+/** GET /api/v1/ratings/eed?year=: the EU EED report of every site, and the Annex fields dcfleet cannot fill. */
+export interface EedExport {
+  year: number;
+  scheme: { id: string; name: string; edition: string; minItPowerKw: number };
+  notFilled: string[];
+  sites: EedSiteReport[];
+}

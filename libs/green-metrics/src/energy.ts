@@ -273,7 +273,10 @@ function stitchedEnergy(series: StitchedInput, period: Period): PeriodEnergy {
   });
   const periodMs = period.end - period.start;
   const sum = (f: (e: PeriodEnergy) => number) => parts.reduce((s, e) => s + f(e), 0);
-  const coveredMs = Math.min(periodMs, sum((e) => e.coveredMs));
+  const coveredMs = Math.min(
+    periodMs,
+    sum((e) => e.coveredMs),
+  );
   return {
     energyKwh: sum((e) => e.energyKwh),
     coverage: coveredMs / periodMs,

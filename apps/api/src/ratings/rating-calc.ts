@@ -204,7 +204,12 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 function energies(
   inputs: SiteInputs,
   period: Period,
-): { facility: PeriodEnergy; it: PeriodEnergy; coverage: number; totals: { facilityKwh: number; itKwh: number } } {
+): {
+  facility: PeriodEnergy;
+  it: PeriodEnergy;
+  coverage: number;
+  totals: { facilityKwh: number; itKwh: number };
+} {
   if (inputs.facility && inputs.it) return pairedEnergy(inputs.facility.input, inputs.it.input, period);
   const facility = inputs.facility ? periodEnergy(inputs.facility.input, period) : noData(period);
   const it = inputs.it ? periodEnergy(inputs.it.input, period) : noData(period);

@@ -1,10 +1,12 @@
-import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '../auth/auth.decorators';
 import { ratingsCsv } from './ratings-csv';
 import { parsePeriodSpec, RatingsService } from './ratings.service';
-import type { RatingDetailResponse, RatingsResponse } from '@dcfleet/contracts';
+import type { EedExport, EligibilityExport, RatingDetailResponse, RatingsResponse } from '@dcfleet/contracts';
+import { eedCsv, eligibilityCsv } from './regulator-exports';
+import { RegulatorExportsService } from './regulator-exports.service';
 
 const YEAR_QUERY = {
   name: 'year',
@@ -17,12 +19,22 @@ const PERIOD_QUERY = {
   description: 'trailing12: the 12 complete local months before now',
 };
 
+/** Regulator exports are annual: a calendar year is required. */
+function annual(year: string | undefined): number {
+  const spec = parsePeriodSpec(year, undefined);
+  if (spec.kind !== 'year') throw new BadRequestException('year is required (YYYY)');
+  return spec.year;
+}
+
 /** Green ratings for regulators (product.md §6, §8). Read-only; every user role may read them. */
 @ApiTags('ratings')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class RatingsController {
-  constructor(private readonly ratings: RatingsService) {}
+  constructor(
+    private readonly ratings: RatingsService,
+    private readonly exports: RegulatorExportsService,
+  ) {}
 
   @Get('ratings')
   @Roles('admin', 'operator', 'regulator')
@@ -55,6 +67,55 @@ export class RatingsController {
         : `dcfleet-ratings-trailing12-${new Date().toISOString().slice(0, 7)}.csv`;
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
     return body;
+  }
+
+  @Get('ratings/eligibility')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({
+    summary:
+      'National Green Data Center eligibility of every site for a year: each criterion met, failed or missing',
+  })
+  @ApiQuery(YEAR_QUERY)
+  async eligibility(@Query('year') year?: string): Promise<EligibilityExport> {
+    return this.exports.eligibility(annual(year));
+  }
+
+  @Get('ratings/eligibility.csv')
+  @Roles('admin', 'operator', 'regulator')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'National Green Data Center eligibility as CSV' })
+  @ApiQuery(YEAR_QUERY)
+  async eligibilityCsv(
+    @Res({ passthrough: true }) res: Response,
+    @Query('year') year?: string,
+  ): Promise<string> {
+    const y = annual(year);
+    res.setHeader('Content-Disposition', `attachment; filename="dcfleet-green-dc-eligibility-${y}.csv"`);
+    return eligibilityCsv(await this.exports.eligibility(y));
+  }
+
+  @Get('ratings/eed')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({
+    summary:
+      'EU EED annual report (Delegated Regulation 2024/1364 Annexes I/II) of every site: the fields dcfleet fills, and those it cannot',
+  })
+  @ApiQuery(YEAR_QUERY)
+  async eed(@Query('year') year?: string): Promise<EedExport> {
+    return this.exports.eed(annual(year));
+  }
+
+  @Get('ratings/eed.csv')
+  @Roles('admin', 'operator', 'regulator')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'EU EED annual report as CSV' })
+  @ApiQuery(YEAR_QUERY)
+  async eedCsv(@Res({ passthrough: true }) res: Response, @Query('year') year?: string): Promise<string> {
+    const y = annual(year);
+    res.setHeader('Content-Disposition', `attachment; filename="dcfleet-eu-eed-${y}.csv"`);
+    return eedCsv(await this.exports.eed(y));
   }
 
   @Get('ratings/:code')

@@ -10,6 +10,7 @@ import { RatingsController } from './ratings.controller';
 import { RatingsRepository } from './ratings.repository';
 import { RatingsService } from './ratings.service';
 import { RatingsWatcher } from './ratings.watcher';
+import { RegulatorExportsService } from './regulator-exports.service';
 
 /** Green ratings: computation, cache, revisions. Exports RatingEvents for the live push (`rating:revised`). */
 @Module({
@@ -19,7 +20,14 @@ import { RatingsWatcher } from './ratings.watcher';
     ReceiptsModule,
   ],
   controllers: [RatingsController],
-  providers: [RatingsRepository, RatingsService, RatingRevisionsService, RatingEvents, RatingsWatcher],
+  providers: [
+    RatingsRepository,
+    RatingsService,
+    RatingRevisionsService,
+    RatingEvents,
+    RatingsWatcher,
+    RegulatorExportsService,
+  ],
   exports: [RatingEvents, RatingsService],
 })
 export class RatingsModule {}
