@@ -636,6 +636,24 @@ async function main() {
         await page.getByRole('heading', { name: 'Green ratings', level: 1 }).waitFor();
         // Ratings are computed on demand; the demo's history backfill can make that slow.
         await page.locator('[data-testid="ratings-table"] tbody tr').first().waitFor({ timeout: 45_000 });
+        // The regulator exports download as CSV files in the browser.
+        for (const [button, header] of [
+          ['Green DC eligibility (CSV)', 'code,name,hub,year,scheme,eligible,failed,missing,not_assessed'],
+          [
+            'EU EED report (CSV)',
+            'code,name,operator,region,latitude,longitude,start_of_operation,reporting_year',
+          ],
+        ]) {
+          const [download] = await Promise.all([
+            page.waitForEvent('download', { timeout: 30_000 }),
+            page.getByRole('button', { name: button, exact: true }).click(),
+          ]);
+          const text = await download
+            .path()
+            .then((p) => import('node:fs/promises').then((fs) => fs.readFile(p, 'utf8')));
+          assert(text.replace(/^\uFEFF/, '').startsWith(header), `${button}: ${text.slice(0, 80)}`);
+          assert(text.split('\r\n').filter(Boolean).length > sites.length, `${button}: not one row per site`);
+        }
       },
       { page },
     );

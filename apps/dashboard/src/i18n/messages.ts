@@ -231,6 +231,12 @@ const en = {
   'ratings.empty': 'No sites to rate.',
   'ratings.csv': 'Download CSV',
   'ratings.csvFailed': 'Download failed: {message}',
+  'ratings.eligibilityCsv': 'Green DC eligibility (CSV)',
+  'ratings.eligibilityHint':
+    'National Green Data Center 2025: each criterion met, failed or missing, per site, for the selected year',
+  'ratings.eedCsv': 'EU EED report (CSV)',
+  'ratings.eedHint':
+    'EU Energy Efficiency Directive annual report (Delegated Regulation 2024/1364): the fields dcfleet measures',
   'ratings.caption':
     'Ratings for {year} (calendar year, site local time). Select a column header to sort, a site code to open its printable report.',
   'ratings.scheme': 'Scheme: {name}, edition {edition}. Hub target PUE ≤ {target}.',
@@ -694,6 +700,10 @@ const zhCN: Messages = {
   'ratings.empty': '没有可评级的站点。',
   'ratings.csv': '下载 CSV',
   'ratings.csvFailed': '下载失败：{message}',
+  'ratings.eligibilityCsv': '国家绿色数据中心资格（CSV）',
+  'ratings.eligibilityHint': '国家绿色数据中心（2025）：所选年份各站点每项条件的满足、未满足或缺少数据情况',
+  'ratings.eedCsv': '欧盟 EED 年报（CSV）',
+  'ratings.eedHint': '欧盟能效指令年度报告（授权条例 2024/1364）：dcfleet 可测量的字段',
   'ratings.caption': '{year} 年评级（自然年，站点当地时间）。点击列标题排序，点击站点编码打开可打印报告。',
   'ratings.scheme': '评级标准：{name}，{edition} 版。枢纽目标 PUE ≤ {target}。',
   'ratings.col.site': '站点',

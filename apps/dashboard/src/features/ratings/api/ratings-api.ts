@@ -18,14 +18,23 @@ export function fetchRating(code: string, year: number, signal: AbortSignal): Pr
   });
 }
 
-/** Downloads GET /api/v1/ratings.csv with the session's token and saves it under the server's file name. */
-export async function downloadRatingsCsv(year: number): Promise<void> {
-  const { blob, filename } = await requestBlob(`${API_PREFIX}/ratings.csv?year=${year}`);
+/** The year's CSV downloads: the ratings table and the regulator exports (eligibility, EU EED). */
+export type RatingsDownload = 'ratings' | 'eligibility' | 'eed';
+
+const DOWNLOAD_PATHS: Record<RatingsDownload, string> = {
+  ratings: 'ratings.csv',
+  eligibility: 'ratings/eligibility.csv',
+  eed: 'ratings/eed.csv',
+};
+
+/** Downloads one of the year's CSVs with the session's token and saves it under the server's file name. */
+export async function downloadRatingsCsv(year: number, what: RatingsDownload = 'ratings'): Promise<void> {
+  const { blob, filename } = await requestBlob(`${API_PREFIX}/${DOWNLOAD_PATHS[what]}?year=${year}`);
   if (blob.size === 0) throw new ApiError('empty file', 204);
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = filename ?? `dcfleet-ratings-${year}.csv`;
+  a.download = filename ?? `dcfleet-${what}-${year}.csv`;
   document.body.appendChild(a);
   a.click();
   a.remove();

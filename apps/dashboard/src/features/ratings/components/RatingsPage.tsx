@@ -4,7 +4,7 @@ import { Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../co
 import { useI18n } from '../../../i18n/i18n';
 import type { MessageKey } from '../../../i18n/messages';
 import { formatEnergy, formatFixed, formatRatedPue } from '../../../lib/format';
-import { downloadRatingsCsv } from '../api/ratings-api';
+import { downloadRatingsCsv, type RatingsDownload } from '../api/ratings-api';
 import {
   parseYear,
   selectableYears,
@@ -44,11 +44,11 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
     setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }));
   }
 
-  async function csv() {
+  async function csv(what: RatingsDownload = 'ratings') {
     setCsvError(null);
     setCsvPending(true);
     try {
-      await downloadRatingsCsv(year);
+      await downloadRatingsCsv(year, what);
     } catch (err) {
       setCsvError(t('ratings.csvFailed', { message: err instanceof Error ? err.message : String(err) }));
     } finally {
@@ -77,8 +77,24 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
               ))}
             </select>
           </label>
-          <button type="button" onClick={csv} disabled={csvPending || !q.data} aria-busy={csvPending}>
+          <button type="button" onClick={() => csv()} disabled={csvPending || !q.data} aria-busy={csvPending}>
             {t('ratings.csv')}
+          </button>
+          <button
+            type="button"
+            onClick={() => csv('eligibility')}
+            disabled={csvPending || !q.data}
+            title={t('ratings.eligibilityHint')}
+          >
+            {t('ratings.eligibilityCsv')}
+          </button>
+          <button
+            type="button"
+            onClick={() => csv('eed')}
+            disabled={csvPending || !q.data}
+            title={t('ratings.eedHint')}
+          >
+            {t('ratings.eedCsv')}
           </button>
         </div>
       </div>
