@@ -73,6 +73,8 @@ export interface RatingRow {
   /** [from, to) of the period in the site's local calendar, ISO 8601. */
   from: string;
   to: string;
+  /** The site's IANA time zone, whose local calendar the period follows. */
+  timeZone?: string;
   pue: number | null;
   pueCategory: PueCategory;
   status: RatingStatus;

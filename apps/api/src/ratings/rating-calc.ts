@@ -225,8 +225,18 @@ function pueCategoryOf(site: SiteEntity): PueCategory {
   return site.pueCategory === 2 || site.pueCategory === 3 ? site.pueCategory : 1;
 }
 
-function baseRow(site: SiteEntity, period: Period): Pick<RatingRow, 'code' | 'name' | 'hub' | 'from' | 'to'> {
-  return { code: site.code, name: site.name, hub: site.hub, from: iso(period.start), to: iso(period.end) };
+function baseRow(
+  site: SiteEntity,
+  period: Period,
+): Pick<RatingRow, 'code' | 'name' | 'hub' | 'from' | 'to' | 'timeZone'> {
+  return {
+    code: site.code,
+    name: site.name,
+    hub: site.hub,
+    from: iso(period.start),
+    to: iso(period.end),
+    timeZone: site.timezone,
+  };
 }
 
 /** The site's rating over the period (green-metrics rateSite), as an API row with the facility/IT data gaps. */

@@ -9,6 +9,7 @@ function row(code: string, name: string, pue: number, facilityKwh: number, itKwh
     hub: 'Guizhou',
     from: '2024-12-31T16:00:00.000Z',
     to: '2025-12-31T16:00:00.000Z',
+    timeZone: 'Asia/Shanghai',
     pue,
     pueCategory: 1,
     status: 'final',
@@ -67,7 +68,7 @@ describe('ratings CSV', () => {
     const lines = csv.slice(1).trimEnd().split('\r\n');
     expect(lines).toHaveLength(4);
     expect(lines[1]).toMatch(
-      /^GZ-01,贵安 A,Guizhou,2024-12-31T16:00:00.000Z,2025-12-31T16:00:00.000Z,final,1,1.25,2,true,1,0.8,/,
+      /^GZ-01,贵安 A,Guizhou,2025-01-01,2025-12-31,final,1,1.25,2,true,1,0.8,.*,Asia\/Shanghai,/,
     );
     expect(lines[2]).toMatch(/^GZ-02,"B, Inc.",/);
     expect(lines[3]).toMatch(

@@ -1,12 +1,13 @@
 /** CSV export of a ratings table (RFC 4180, UTF-8 with BOM so spreadsheet programs read Chinese names). */
 import type { RatingsResponse } from '@dcfleet/contracts';
+import { toLocal } from '@dcfleet/green-metrics';
 
 export const CSV_COLUMNS = [
   'code',
   'name',
   'hub',
-  'from',
-  'to',
+  'from_date',
+  'to_date',
   'status',
   'coverage',
   'pue',
@@ -32,7 +33,28 @@ export const CSV_COLUMNS = [
   'it_total_kwh',
   'facility_source',
   'it_source',
+  'time_zone',
+  'out_of_scope',
+  'fault_reasons',
+  'coverage_facility',
+  'coverage_it',
+  'coverage_renewable',
+  'coverage_reused',
+  'coverage_water',
+  'scheme',
+  'scheme_edition',
 ] as const;
+
+/**
+ * A period edge as the site's local calendar date (`inclusiveEnd`: the last day of a period ending at `iso`): the
+ * CSV says 2025-01-01 … 2025-12-31 with the zone beside it, not 2024-12-31T16:00Z.
+ */
+function localDate(iso: string, timeZone: string | undefined, inclusiveEnd = false): string {
+  const ms = Date.parse(iso) - (inclusiveEnd ? 1 : 0);
+  if (!timeZone) return new Date(ms).toISOString().slice(0, 10);
+  const d = toLocal(ms, timeZone);
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -56,8 +78,8 @@ export function ratingsCsv(r: RatingsResponse): string {
       s.code,
       s.name,
       s.hub,
-      s.from,
-      s.to,
+      localDate(s.from, s.timeZone),
+      localDate(s.to, s.timeZone, true),
       s.status,
       num(s.coverage, 4),
       num(s.pue, 6),
@@ -83,6 +105,16 @@ export function ratingsCsv(r: RatingsResponse): string {
       num(s.energy.itTotalKwh ?? s.energy.itKwh, 3),
       s.sources.facility,
       s.sources.it,
+      s.timeZone ?? 'UTC',
+      s.outOfScope ?? null,
+      s.faultReasons.join('; '),
+      num(s.coverageBy.facility, 4),
+      num(s.coverageBy.it, 4),
+      num(s.coverageBy.renewable, 4),
+      num(s.coverageBy.reused, 4),
+      num(s.coverageBy.water, 4),
+      r.scheme.id,
+      r.scheme.edition,
     ];
     lines.push(cells.map(csvCell).join(','));
   }
@@ -118,6 +150,16 @@ export function ratingsCsv(r: RatingsResponse): string {
     num(f.energy.itTotalKwh ?? f.energy.itKwh, 3),
     null,
     null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    r.scheme.id,
+    r.scheme.edition,
   ];
   lines.push(fleet.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
