@@ -456,6 +456,14 @@ async function main() {
         await page.locator('[data-testid="monthly-chart"] canvas[role="img"]').waitFor({ timeout: 45_000 });
         await page.getByTestId('receipt-count').waitFor();
         await page.getByRole('heading', { name: 'Evidence' }).waitFor();
+        // Data quality: which readings measured each energy, and the meters' replacements and glitches.
+        await page.getByRole('heading', { name: 'Meters and data quality' }).waitFor();
+        const quality = await page.getByTestId('meter-quality').allTextContents();
+        assert(quality.length === 2, `meter quality blocks: ${quality.length}`);
+        assert(
+          quality.every((q) => /energy meter|power readings/.test(q)),
+          `meter sources not shown: ${quality.join(' | ')}`,
+        );
         // Rated PUEs show three decimals: the grade compares the unrounded value (1.2049 is grade 2, not "1.20").
         const reportPue = (await page.getByTestId('report-pue').textContent())?.trim() ?? '';
         assert(/^\d\.\d{3}$/.test(reportPue), `report PUE "${reportPue}" is not shown to three decimals`);

@@ -1,4 +1,4 @@
-import type { DataGap, RatingDetailResponse } from '@dcfleet/contracts';
+import type { DataGap, EnergySource, MeterQuality, RatingDetailResponse } from '@dcfleet/contracts';
 import { useMemo } from 'react';
 import { hrefFor } from '../../../app/routes';
 import { Chart } from '../../../components/Chart';
@@ -32,6 +32,7 @@ function GapList({ title, gaps }: { title: string; gaps: DataGap[] }) {
           {gaps.slice(0, MAX_GAPS).map((g) => (
             <li key={`${g.from}-${g.to}`}>
               {formatDateTime(g.from, locale)} – {formatDateTime(g.to, locale)}
+              {g.bridged ? <span className="muted"> · {t('report.gapBridged')}</span> : null}
             </li>
           ))}
           {gaps.length > MAX_GAPS ? (
@@ -39,6 +40,54 @@ function GapList({ title, gaps }: { title: string; gaps: DataGap[] }) {
           ) : null}
         </ul>
       )}
+    </div>
+  );
+}
+
+const MAX_EVENTS = 8;
+
+/** A meter's source, replacements and glitches (README, "Counters that fall"), for the data-quality section. */
+function MeterQualityList({
+  title,
+  source,
+  quality,
+}: {
+  title: string;
+  source: EnergySource;
+  quality: MeterQuality | null | undefined;
+}) {
+  const { t, locale } = useI18n();
+  return (
+    <div className="gap-list" data-testid="meter-quality">
+      <h4>
+        {title}: {source ? t(`report.source.${source}`) : NO_VALUE}
+      </h4>
+      {quality ? (
+        <>
+          <p>
+            {t('report.meterEvents', {
+              replacements: quality.replacements,
+              glitches: quality.glitches,
+              drop: formatEnergy(quality.glitchDropKwh),
+            })}
+          </p>
+          {quality.events.length ? (
+            <ul>
+              {quality.events.slice(0, MAX_EVENTS).map((e) => (
+                <li key={`${e.kind}-${e.at}`}>
+                  {e.withinDay ? formatDateTime(e.at, locale).slice(0, 10) : formatDateTime(e.at, locale)} ·{' '}
+                  {e.kind === 'glitch'
+                    ? t('report.glitch', { size: formatEnergy(e.size ?? 0) })
+                    : t('report.replacement')}
+                </li>
+              ))}
+              {quality.events.length > MAX_EVENTS ? (
+                <li className="muted">{t('report.gapsMore', { n: quality.events.length - MAX_EVENTS })}</li>
+              ) : null}
+            </ul>
+          ) : null}
+        </>
+      ) : null}
     </div>
   );
 }
@@ -261,6 +310,15 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
         <div className="gaps">
           <GapList title={t('report.gapsFacility')} gaps={gaps.facility} />
           <GapList title={t('report.gapsIt')} gaps={gaps.it} />
+        </div>
+        <h3>{t('report.dataQuality')}</h3>
+        <div className="gaps">
+          <MeterQualityList
+            title={t('report.gapsFacility')}
+            source={r.sources.facility}
+            quality={r.meters?.facility}
+          />
+          <MeterQualityList title={t('report.gapsIt')} source={r.sources.it} quality={r.meters?.it} />
         </div>
         <h3>{t('report.revisions')}</h3>
         {r.revisions?.length ? (
