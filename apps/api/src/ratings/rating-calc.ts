@@ -108,11 +108,21 @@ export function hasDataBefore(buckets: readonly DailyBucket[] | undefined, start
   return !!buckets?.some((b) => b.count > 0 && b.lastTs < start);
 }
 
-/** The counter's data buckets with readings in the period, ascending. */
-function bucketsIn(buckets: readonly DailyBucket[], period: Period): DailyBucket[] {
-  return buckets
+/**
+ * The first and last daily buckets with counter readings in the period, and whether the counter starts late (first
+ * read inside the period, never before it: installed within it). Null without a reading in the period.
+ */
+function counterReach(
+  counter: readonly DailyBucket[],
+  period: Period,
+): { first: DailyBucket; last: DailyBucket; startsLate: boolean } | null {
+  const inPeriod = counter
     .filter((b) => b.count > 0 && b.lastTs >= period.start && b.firstTs < period.end)
     .sort((a, b) => a.bucket - b.bucket);
+  const first = inPeriod[0];
+  const last = inPeriod.at(-1);
+  if (!first || !last) return null;
+  return { first, last, startsLate: first.bucket > period.start && !hasDataBefore(counter, period.start) };
 }
 
 /**
@@ -125,13 +135,9 @@ export function counterSpans(
   period: Period,
   now: number,
 ): boolean {
-  if (!counter) return false;
-  const inPeriod = bucketsIn(counter, period);
-  const first = inPeriod[0];
-  const last = inPeriod.at(-1);
-  if (!first || !last) return false;
-  const startsLate = first.bucket > period.start && !hasDataBefore(counter, period.start);
-  return !startsLate && last.end >= Math.min(period.end, now - 2 * DAY_MS);
+  const reach = counter && counterReach(counter, period);
+  if (!reach) return false;
+  return !reach.startsLate && reach.last.end >= Math.min(period.end, now - 2 * DAY_MS);
 }
 
 /**
@@ -143,14 +149,10 @@ export function counterSpans(
  */
 export function chooseInputs(b: SiteBuckets, period: Period): SiteInputs {
   const pick = (counter: DailyBucket[] | undefined, gauge: DailyBucket[] | undefined): EnergyInput | null => {
-    if (counter && hasDataIn(counter, period)) {
-      const inPeriod = bucketsIn(counter, period);
-      const first = inPeriod[0]!;
-      const last = inPeriod.at(-1)!;
-      const before =
-        first.bucket > period.start &&
-        !hasDataBefore(counter, period.start) &&
-        hasDataIn(gauge, { start: period.start, end: first.bucket });
+    const reach = counter && counterReach(counter, period);
+    if (counter && reach) {
+      const { first, last } = reach;
+      const before = reach.startsLate && hasDataIn(gauge, { start: period.start, end: first.bucket });
       const after = last.end < period.end && hasDataIn(gauge, { start: last.end, end: period.end });
       if (!gauge || (!before && !after))
         return { source: 'counter', input: { kind: 'counter', buckets: counter } };

@@ -6,6 +6,7 @@ import {
   BucketIndex,
   RAW_WINDOW_MS,
   batchRow,
+  chunkRow,
   groupLegacyRows,
   pointLookup,
   type BatchDbRow,
@@ -18,6 +19,7 @@ import {
   resolveRaw,
   siteHorizon,
   windowOf,
+  type ChunkDbRow,
   type ChunkRow,
   type MaintainStats,
   type RawSample,
@@ -350,12 +352,12 @@ export class PostgresTelemetryStore implements TelemetryStore {
     pairs: readonly { windowStart: number; seriesId: number }[],
   ): Promise<ChunkRow[]> {
     if (pairs.length === 0) return [];
-    const { rows } = await c.query<{ window_start: number; series_id: number; payload: Buffer }>(
+    const { rows } = await c.query<ChunkDbRow>(
       `SELECT k.window_start, k.series_id, k.payload FROM raw_chunks k
          JOIN unnest($1::bigint[], $2::int[]) AS u(w, s) ON k.window_start = u.w AND k.series_id = u.s`,
       [numArray(pairs.map((p) => p.windowStart)), numArray(pairs.map((p) => p.seriesId))],
     );
-    return rows.map((r) => ({ windowStart: r.window_start, seriesId: r.series_id, payload: r.payload }));
+    return rows.map(chunkRow);
   }
 
   private async legacyIn(
@@ -632,20 +634,12 @@ export class PostgresTelemetryStore implements TelemetryStore {
       `SELECT ${BATCH_COLS} FROM raw_batches WHERE max_ts >= $1 AND min_ts < $2`,
       [from, to],
     );
-    const { rows: chunkRows } = await this.pool.query<{
-      window_start: number;
-      series_id: number;
-      payload: Buffer;
-    }>(
+    const { rows: chunkRows } = await this.pool.query<ChunkDbRow>(
       `SELECT window_start, series_id, payload FROM raw_chunks
         WHERE window_start >= $1 AND window_start < $2 AND series_id = ANY($3::int[])`,
       [windowOf(from), to, numArray(seriesIds)],
     );
-    const chunks = chunkRows.map((r) => ({
-      windowStart: r.window_start,
-      seriesId: r.series_id,
-      payload: r.payload,
-    }));
+    const chunks = chunkRows.map(chunkRow);
     return resolveRaw((sid, ts) => ids.has(sid) && ts >= from && ts < to, chunks, rows.map(batchRow), legacy);
   }
 
@@ -673,13 +667,13 @@ export class PostgresTelemetryStore implements TelemetryStore {
     afterSeriesId: number,
     limit: number,
   ): Promise<ChunkRow[]> {
-    const { rows } = await this.pool.query<{ window_start: number; series_id: number; payload: Buffer }>(
+    const { rows } = await this.pool.query<ChunkDbRow>(
       `SELECT window_start, series_id, payload FROM raw_chunks
         WHERE window_start = $1 AND series_id > $2 AND series_id IN (SELECT id FROM series WHERE site_id = $3)
         ORDER BY series_id LIMIT $4`,
       [windowStart, afterSeriesId, siteId, limit],
     );
-    return rows.map((r) => ({ windowStart: r.window_start, seriesId: r.series_id, payload: r.payload }));
+    return rows.map(chunkRow);
   }
 
   /** Deep receipt check: the upgrade's rows of the site in [from, to), at their receipt's seq (0 if unknown). */

@@ -73,6 +73,17 @@ export interface ChunkRow {
   payload: Uint8Array;
 }
 
+/** A `raw_chunks` row as both drivers return it. */
+export interface ChunkDbRow {
+  window_start: number;
+  series_id: number;
+  payload: Uint8Array;
+}
+
+export function chunkRow(r: ChunkDbRow): ChunkRow {
+  return { windowStart: r.window_start, seriesId: r.series_id, payload: r.payload };
+}
+
 export interface RawSample {
   seriesId: number;
   ts: number;

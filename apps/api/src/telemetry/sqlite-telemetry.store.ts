@@ -4,9 +4,11 @@ import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-m
 import { AGG_COLS, rowToAgg, type AggRow, aggParams } from './rollup-row';
 import { encodeBatchPayload } from './raw-codec';
 import {
+  BATCH_COLS,
   BucketIndex,
   RAW_WINDOW_MS,
   batchRow,
+  chunkRow,
   groupLegacyRows,
   pointLookup,
   type BatchDbRow,
@@ -19,6 +21,7 @@ import {
   resolveRaw,
   siteHorizon,
   windowOf,
+  type ChunkDbRow,
   type ChunkRow,
   type MaintainStats,
   type RawSample,
@@ -557,10 +560,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
         .prepare(
           'SELECT window_start, series_id, payload FROM raw_chunks WHERE window_start >= ? AND window_start < ?',
         )
-        .all(windowOf(from), to) as { window_start: number; series_id: number; payload: Uint8Array }[]
+        .all(windowOf(from), to) as ChunkDbRow[]
     )
       .filter((r) => ids.has(r.series_id))
-      .map((r) => ({ windowStart: r.window_start, seriesId: r.series_id, payload: r.payload }));
+      .map(chunkRow);
     return resolveRaw((sid, ts) => ids.has(sid) && ts >= from && ts < to, chunks, batches, legacy);
   }
 
@@ -574,7 +577,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   ): Promise<BatchRow[]> {
     const rows = this.db
       .prepare(
-        `SELECT receipt_id, site_id, seq, min_ts, max_ts, done_below, payload FROM raw_batches
+        `SELECT ${BATCH_COLS} FROM raw_batches
           WHERE site_id = ? AND min_ts < ? AND (min_ts > ? OR (min_ts = ? AND receipt_id > ?))
           ORDER BY min_ts, receipt_id LIMIT ?`,
       )
@@ -595,12 +598,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
           WHERE window_start = ? AND series_id > ? AND series_id IN (SELECT id FROM series WHERE site_id = ?)
           ORDER BY series_id LIMIT ?`,
       )
-      .all(windowStart, afterSeriesId, siteId, limit) as {
-      window_start: number;
-      series_id: number;
-      payload: Uint8Array;
-    }[];
-    return rows.map((r) => ({ windowStart: r.window_start, seriesId: r.series_id, payload: r.payload }));
+      .all(windowStart, afterSeriesId, siteId, limit) as ChunkDbRow[];
+    return rows.map(chunkRow);
   }
 
   /** Deep receipt check: the upgrade's rows of the site in [from, to), at their receipt's seq (0 if unknown). */

@@ -19,8 +19,8 @@ import {
   record,
   sleep,
   statusSummary,
-  until,
 } from './support';
+import { waitFor } from '../support/wait';
 
 const FUZZ_BODIES = FULL ? 3000 : 1000;
 
@@ -294,7 +294,7 @@ describe.each(dialects())('hostile clients against the built API on %s', (dialec
     await call(api.url, '/api/v1/users/night-shift', admin, 'PATCH', { disabled: true });
     const afterPatch = Date.now() - start;
     let disconnectedMs = -1;
-    await until(
+    await waitFor(
       'the socket to be disconnected',
       async () => {
         disconnectedMs = await Promise.race([gone, sleep(50).then(() => -1)]);

@@ -21,8 +21,8 @@ import {
   record,
   sleep,
   statusSummary,
-  until,
 } from './support';
+import { waitFor } from '../support/wait';
 
 const baseEnv = { ADMIN_PASSWORD, JWT_SECRET, ROLLUP_FLUSH_MS: '300', INGEST_DECODE_WORKERS: '1' };
 
@@ -71,7 +71,7 @@ if (dialects().includes('postgres')) {
         const during = since(gateways, before);
         await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
         const ackedAtRestore = acked(gateways);
-        const recoveryMs = await until(
+        const recoveryMs = await waitFor(
           'a 200 after the outage',
           async () => acked(gateways) > ackedAtRestore,
           30_000,
@@ -129,7 +129,7 @@ describe('SQLite disk full during ingest', () => {
       const t0 = Math.floor((Date.now() - 20 * 86_400_000) / 3_600_000) * 3_600_000;
       const gateways = [...tokens].map(([code, token]) => new Gateway(code, token, t0, 1000));
       for (const g of gateways) g.start(api.url);
-      const fillMs = await until(
+      const fillMs = await waitFor(
         'the disk to fill up (a 503)',
         async () => gateways.some((g) => g.count(503) > 0),
         FULL ? 180_000 : 90_000,
@@ -139,7 +139,7 @@ describe('SQLite disk full during ingest', () => {
       const during = since(gateways, before);
       execFileSync('mount', ['-o', 'remount,size=512m', dir]);
       const ackedAtRestore = acked(gateways);
-      const recoveryMs = await until(
+      const recoveryMs = await waitFor(
         'a 200 after space came back',
         async () => acked(gateways) > ackedAtRestore,
         30_000,

@@ -5,7 +5,10 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import type { IngestResponse, LoginResponse } from '@dcfleet/contracts';
+import { minuteAggs } from '../../src/telemetry/rollup-check';
+import type { RawSample } from '../../src/telemetry/raw-layout';
 import { openDirect, rawSamplesDirect } from '../support/db';
+import { waitFor } from '../support/wait';
 
 /** `short` in CI (npm test), `full` for `npm run test:faults`. */
 export const FULL = process.env.FAULTS_MODE === 'full';
@@ -30,20 +33,6 @@ export function record(row: FaultRow): void {
 export const SEC = 1000;
 export const MIN = 60 * SEC;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function until(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<number> {
-  const start = Date.now();
-  while (!(await check().catch(() => false))) {
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-  return Date.now() - start;
-}
 
 export async function login(url: string, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
   const res = await fetch(`${url}/api/v1/auth/login`, {
@@ -186,13 +175,18 @@ export async function checkStore(url: string, databaseUrl: string, gateways: Gat
   const db = await openDirect(databaseUrl);
   let pendingLeft = 0;
   try {
-    await until('every receipt folded into the rollups', async () => {
-      const [r] = await db.query<{ n: number | string }>(
-        'SELECT COUNT(*) AS n FROM receipts WHERE NOT rolled_up',
-      );
-      pendingLeft = Number(r!.n);
-      return pendingLeft === 0;
-    }).catch(() => undefined);
+    // What is still pending after 30 s is reported in pendingLeft, not thrown.
+    await waitFor(
+      'every receipt folded into the rollups',
+      async () => {
+        const [r] = await db.query<{ n: number | string }>(
+          'SELECT COUNT(*) AS n FROM receipts WHERE NOT rolled_up',
+        );
+        pendingLeft = Number(r!.n);
+        return pendingLeft === 0;
+      },
+      30_000,
+    ).catch(() => undefined);
   } finally {
     await db.close();
   }
@@ -246,20 +240,8 @@ async function siteIdsOf(databaseUrl: string): Promise<Map<string, number>> {
 }
 
 /** 1-minute buckets whose stored count, sum, min or max differ from the raw samples (or exist on one side only). */
-async function rollupMismatches(
-  databaseUrl: string,
-  samples: { seriesId: number; ts: number; value: number }[],
-): Promise<number> {
-  const expected = new Map<string, { count: number; sum: number; min: number; max: number }>();
-  for (const s of samples) {
-    const key = `${s.seriesId}:${s.ts - (s.ts % MIN)}`;
-    const a = expected.get(key) ?? { count: 0, sum: 0, min: Infinity, max: -Infinity };
-    a.count++;
-    a.sum += s.value;
-    a.min = Math.min(a.min, s.value);
-    a.max = Math.max(a.max, s.value);
-    expected.set(key, a);
-  }
+async function rollupMismatches(databaseUrl: string, samples: readonly RawSample[]): Promise<number> {
+  const expected = minuteAggs(samples);
   const db = await openDirect(databaseUrl);
   try {
     const rows = await db.query<{

@@ -1,18 +1,21 @@
 /**
  * Waits for an observable condition instead of a fixed time: polls `cond` every `everyMs` until it holds and
  * throws, naming `what`, once `timeoutMs` have passed (generous: a loaded CI machine only makes it take longer).
+ * Resolves the milliseconds it waited.
  */
 export async function waitFor(
   what: string,
   cond: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
   everyMs = 20,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+): Promise<number> {
+  const start = Date.now();
   while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+  return Date.now() - start;
 }
 
 /**
