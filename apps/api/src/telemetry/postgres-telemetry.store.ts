@@ -26,7 +26,7 @@ import {
   type RetentionPolicy,
 } from './raw-layout';
 import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-math';
-import { AGG_COLS, rowToAgg, type AggRow } from './rollup-row';
+import { AGG_COLS, CHART_COLS, rollupColumns, rowToAgg, type AggRow, type RollupColumns } from './rollup-row';
 import { SampleFloors } from './sample-floors';
 import {
   type BatchInput,
@@ -940,6 +940,22 @@ export class PostgresTelemetryStore implements TelemetryStore {
       [seriesIds, from, to],
     );
     return rows.map((r) => ({ seriesId: r.series_id, bucket: r.bucket, ...rowToAgg(r) }));
+  }
+
+  async readRollupColumns(
+    step: RollupStep,
+    seriesIds: number[],
+    from: number,
+    to: number,
+  ): Promise<RollupColumns> {
+    if (seriesIds.length === 0) return rollupColumns([]);
+    const { rows } = await this.pool.query<(number | string)[]>({
+      text: `SELECT ${CHART_COLS} FROM rollup_${step}
+        WHERE series_id = ANY($1::int[]) AND bucket >= $2 AND bucket < $3 ORDER BY series_id, bucket`,
+      values: [seriesIds, from, to],
+      rowMode: 'array',
+    });
+    return rollupColumns(rows);
   }
 
   async ping(): Promise<void> {

@@ -49,3 +49,52 @@ export function aggParams(a: Agg): number[] {
     a.glitchDrop,
   ];
 }
+
+/** Columns a chart reads, in the order of `RollupColumns`' arrays after series_id and bucket. */
+export const CHART_COLS = 'series_id, bucket, count, sum, min, max, increase';
+
+/**
+ * Rollup rows for charts as columns (one entry per row, sorted by series then bucket): a year of hourly rows as
+ * objects cost ~20 ms to build and to clone between threads; these cross as transferred buffers.
+ */
+export interface RollupColumns {
+  length: number;
+  seriesId: Int32Array;
+  bucket: Float64Array;
+  count: Float64Array;
+  sum: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  increase: Float64Array;
+}
+
+/** Packs rows of `CHART_COLS` (as arrays, the drivers' raw mode) into columns. */
+export function rollupColumns(rows: readonly (readonly (number | string)[])[]): RollupColumns {
+  const n = rows.length;
+  const c: RollupColumns = {
+    length: n,
+    seriesId: new Int32Array(n),
+    bucket: new Float64Array(n),
+    count: new Float64Array(n),
+    sum: new Float64Array(n),
+    min: new Float64Array(n),
+    max: new Float64Array(n),
+    increase: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    // PostgreSQL returns bigint columns as strings.
+    c.seriesId[i] = Number(r[0]);
+    c.bucket[i] = Number(r[1]);
+    c.count[i] = Number(r[2]);
+    c.sum[i] = Number(r[3]);
+    c.min[i] = Number(r[4]);
+    c.max[i] = Number(r[5]);
+    c.increase[i] = Number(r[6]);
+  }
+  return c;
+}
+
+export function rollupColumnsTransfer(c: RollupColumns): ArrayBuffer[] {
+  return [c.seriesId, c.bucket, c.count, c.sum, c.min, c.max, c.increase].map((a) => a.buffer as ArrayBuffer);
+}

@@ -10,7 +10,7 @@ import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
 import type { SiteEntity } from '../datacenters/site.entity';
 import { AppConfig } from '../config/app-config';
 import { SeriesRegistry } from './series-registry';
-import { TELEMETRY_STORE, type RollupRow, type TelemetryStore } from './telemetry-store';
+import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 
 const MAX_POINTS = 20_000;
 
@@ -92,18 +92,16 @@ export class SeriesQueryService {
     }
     const start = slots[0] ?? from;
     const end = slots.length ? this.slotEnd(step, slots[slots.length - 1]!, site.timezone) : to;
-    const rows = await this.store.readRollups(
+    const rows = await this.store.readRollupColumns(
       step,
       series.map((s) => s.id),
       start,
       end,
     );
-    const byId = new Map<number, RollupRow[]>();
-    for (const r of rows) {
-      const list = byId.get(r.seriesId) ?? [];
-      list.push(r);
-      byId.set(r.seriesId, list);
-    }
+    // Rows come sorted by series then bucket: each series' rows are one run of the columns.
+    const runs = new Map<number, number>();
+    for (let i = 0; i < rows.length; i++) if (!runs.has(rows.seriesId[i]!)) runs.set(rows.seriesId[i]!, i);
+    const stamps = slots.map((t) => new Date(t).toISOString());
     const counter = def.kind === 'counter';
     return {
       code: site.code,
@@ -113,18 +111,21 @@ export class SeriesQueryService {
       from: new Date(start).toISOString(),
       to: new Date(end).toISOString(),
       series: series.map((s) => {
-        const buckets = new Map((byId.get(s.id) ?? []).map((r) => [r.bucket, r]));
-        const points: SeriesPoint[] = slots.map((t) => {
-          const b = buckets.get(t);
+        let i = runs.get(s.id) ?? rows.length;
+        const points = new Array<SeriesPoint>(slots.length);
+        for (let k = 0; k < slots.length; k++) {
+          const t = slots[k]!;
+          while (i < rows.length && rows.seriesId[i] === s.id && rows.bucket[i]! < t) i++;
+          const hit = i < rows.length && rows.seriesId[i] === s.id && rows.bucket[i] === t;
           const p: SeriesPoint = {
-            t: new Date(t).toISOString(),
-            avg: b ? b.sum / b.count : null,
-            min: b ? b.min : null,
-            max: b ? b.max : null,
+            t: stamps[k]!,
+            avg: hit ? rows.sum[i]! / rows.count[i]! : null,
+            min: hit ? rows.min[i]! : null,
+            max: hit ? rows.max[i]! : null,
           };
-          if (counter) p.increase = b ? b.increase : null;
-          return p;
-        });
+          if (counter) p.increase = hit ? rows.increase[i]! : null;
+          points[k] = p;
+        }
         return { labels: s.labels ? (JSON.parse(s.labels) as Record<string, string>) : {}, points };
       }),
     };

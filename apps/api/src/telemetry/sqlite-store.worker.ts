@@ -7,6 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { applySqlitePragmas } from '../database/sqlite-pragmas';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
+import { rollupColumnsTransfer } from './rollup-row';
+import type { RollupStep } from './telemetry-store';
 import {
   packBatchOutput,
   unpackBatch,
@@ -27,6 +29,11 @@ async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer: 
         await store.writeBatch(unpackBatch(req.args[0] as PackedBatch)),
       );
       return { result: packed, transfer };
+    }
+    case 'readRollupColumns': {
+      const [step, ids, from, to] = req.args as [RollupStep, number[], number, number];
+      const columns = await store.readRollupColumns(step, ids, from, to);
+      return { result: columns, transfer: rollupColumnsTransfer(columns) };
     }
     case 'close':
       db.close();

@@ -1,7 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { MetricKind } from '@dcfleet/contracts';
 import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-math';
-import { AGG_COLS, rowToAgg, type AggRow, aggParams } from './rollup-row';
+import {
+  AGG_COLS,
+  CHART_COLS,
+  rollupColumns,
+  rowToAgg,
+  type AggRow,
+  aggParams,
+  type RollupColumns,
+} from './rollup-row';
 import { encodeBatchPayload } from './raw-codec';
 import {
   BATCH_COLS,
@@ -770,6 +778,21 @@ export class SqliteTelemetryStore implements TelemetryStore {
     );
     const rows = stmt.all(...seriesIds, from, to) as (AggRow & { series_id: number; bucket: number })[];
     return rows.map((r) => ({ seriesId: r.series_id, bucket: r.bucket, ...rowToAgg(r) }));
+  }
+
+  async readRollupColumns(
+    step: RollupStep,
+    seriesIds: number[],
+    from: number,
+    to: number,
+  ): Promise<RollupColumns> {
+    if (seriesIds.length === 0) return rollupColumns([]);
+    const stmt = this.db.prepare(
+      `SELECT ${CHART_COLS} FROM rollup_${step}
+        WHERE series_id IN (${seriesIds.map(() => '?').join(',')}) AND bucket >= ? AND bucket < ?
+        ORDER BY series_id, bucket`,
+    );
+    return rollupColumns(stmt.raw(true).all(...seriesIds, from, to) as number[][]);
   }
 
   async ping(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../common/ts-worker';
+import type { RollupColumns } from './rollup-row';
 import type { BatchRow, ChunkRow, MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
 import {
   packBatch,
@@ -103,6 +104,10 @@ export class SqliteWorkerStore implements TelemetryStore {
 
   readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]> {
     return this.call('readRollups', [step, seriesIds, from, to]);
+  }
+
+  readRollupColumns(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupColumns> {
+    return this.call('readRollupColumns', [step, seriesIds, from, to]);
   }
 
   readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]> {

@@ -3,6 +3,7 @@ import { receiptHash } from '../ingest/receipt-hash';
 import type { Agg } from './rollup-math';
 import type { BatchRow, ChunkRow, MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
 import type { SampleFloors } from './sample-floors';
+import type { RollupColumns } from './rollup-row';
 
 export type RollupStep = '1m' | '1h' | '1d';
 
@@ -200,6 +201,8 @@ export interface TelemetryStore {
   minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]>;
   oldestPendingReceivedAt(): Promise<number | null>;
   readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]>;
+  /** What a chart needs of the same rows, as columns (sorted by series then bucket). */
+  readRollupColumns(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupColumns>;
   /** Raw samples of these series in [from, to), last write resolved, sorted by series then ts. */
   readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]>;
   /**
