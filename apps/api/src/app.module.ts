@@ -6,6 +6,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DatacentersController } from './datacenters/datacenters.controller';
+import { EmissionFactorsController } from './datacenters/emission-factors.controller';
 import { DemoService } from './demo/demo.service';
 import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
@@ -34,7 +35,7 @@ export class AppModule {
         ReceiptsModule,
         AlarmsModule,
       ],
-      controllers: [DatacentersController, CatalogController, HealthController],
+      controllers: [DatacentersController, EmissionFactorsController, CatalogController, HealthController],
       providers: [DemoService],
     };
   }

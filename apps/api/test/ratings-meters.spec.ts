@@ -47,28 +47,14 @@ describe.each(dialects())('counter glitches and replacements on %s', (dialect) =
       switched.push({ metric: 'facility_energy_kwh', ts, value: 1300 * ((ts - JULY) / HOUR) });
     for (let k = -2; k < HOURS; k++)
       switched.push({ metric: 'it_energy_kwh', ts: START + k * HOUR, value: 1000 * (k + 2) });
-    for (let i = 0; i < switched.length; i += 5000) {
-      const res = await t.request('/api/v1/ingest', {
-        method: 'POST',
-        token: switchToken,
-        json: { samples: switched.slice(i, i + 5000) },
-      });
-      expect(res.status).toBe(200);
-    }
+    await t.ingestAll(switchToken, switched);
     const samples: { ts: number; values: Record<string, number> }[] = [];
     for (let k = -2; k < HOURS; k++)
       samples.push({
         ts: START + k * HOUR,
         values: { facility_energy_kwh: facility(k), it_energy_kwh: itReading(k) },
       });
-    for (let i = 0; i < samples.length; i += 2500) {
-      const res = await t.request('/api/v1/ingest', {
-        method: 'POST',
-        token,
-        json: { samples: samples.slice(i, i + 2500) },
-      });
-      expect(res.status).toBe(200);
-    }
+    await t.ingestAll(token, samples, 2500);
     await t.flush();
   });
   afterAll(() => t?.close());

@@ -223,7 +223,15 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
       meetsHubTarget: true,
       energy: { facilityKwh: 1200 * HOURS, itKwh: 1000 * HOURS },
     });
-    expect(reset.cue).toBeNull(); // no emission factor
+    // No factor of its own and no grid region: the latest published national factor up to the year (2022's).
+    expect(reset.emissionFactor).toMatchObject({
+      factor: 0.5366,
+      kind: 'national',
+      region: 'CN',
+      year: 2022,
+    });
+    expect(reset.cue).toBeCloseTo(0.5366 * 1.2, 12);
+    expect(flat.emissionFactor).toMatchObject({ factor: 0.5, kind: 'site' });
 
     // No readings from May 31 22:00 to Jul 1 00:00, but both meters kept counting: June's energy is there and its
     // time counts as measured (was interim at 11/12 coverage).

@@ -22,7 +22,7 @@ const ROLES_ALL: Role[] = ['admin', 'operator', 'regulator'];
 type Access = { kind: 'user'; roles: Role[] } | { kind: 'ingest' } | { kind: 'public' } | { kind: 'metrics' };
 
 interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Path per principal, so that writes by different principals never collide. */
   path: (p: Principal) => string;
   body?: (p: Principal) => unknown;
@@ -76,6 +76,23 @@ const ROUTES: Route[] = [
     ok: 201,
   },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/tokens`, access: admins, ok: 200 },
+  { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/reference`, access: readers, ok: 200 },
+  { method: 'GET', path: () => '/api/v1/emission-factors', access: readers, ok: 200 },
+  {
+    method: 'PUT',
+    path: (p) => `/api/v1/emission-factors/SEC-${p}/2024`,
+    body: (p) => ({ factor: 0.5, source: `set by ${p}` }),
+    access: admins,
+    ok: 200,
+  },
+  {
+    method: 'DELETE',
+    path: () => '/api/v1/emission-factors/SEC-DEL/2024',
+    label: 'DELETE /api/v1/emission-factors/:region/:year',
+    access: admins,
+    // The matrix runs without a factor to delete: past the role check, the answer is 404.
+    ok: 404,
+  },
   { method: 'GET', path: () => '/api/v1/tokens', access: admins, ok: 200 },
   {
     method: 'DELETE',
@@ -485,7 +502,13 @@ describe.each(dialects())('security on %s', (dialect) => {
   });
 
   describe('bad input on admin routes → 400 with a reason, nothing stored', () => {
-    const cases: { name: string; method: 'POST' | 'PATCH'; path: string; body: unknown; reason: RegExp }[] = [
+    const cases: {
+      name: string;
+      method: 'POST' | 'PATCH' | 'PUT';
+      path: string;
+      body: unknown;
+      reason: RegExp;
+    }[] = [
       {
         name: 'bad site code',
         method: 'POST',
@@ -592,6 +615,55 @@ describe.each(dialects())('security on %s', (dialect) => {
         reason: /scope/,
       },
       {
+        name: 'patch: bad grid region',
+        method: 'PATCH',
+        path: `/api/v1/datacenters/${SITE}`,
+        body: { gridRegion: 'CN South' },
+        reason: /gridRegion/,
+      },
+      {
+        name: 'patch: effectiveFrom without a reference field',
+        method: 'PATCH',
+        path: `/api/v1/datacenters/${SITE}`,
+        body: { name: 'Renamed', effectiveFrom: '2025-01-01' },
+        reason: /reference fields/,
+      },
+      {
+        name: 'patch: effectiveFrom in the future',
+        method: 'PATCH',
+        path: `/api/v1/datacenters/${SITE}`,
+        body: { racks: 500, effectiveFrom: '2199-01-01' },
+        reason: /future/,
+      },
+      {
+        name: 'emission factor: bad region',
+        method: 'PUT',
+        path: '/api/v1/emission-factors/CN_South/2024',
+        body: { factor: 0.4, source: 'x' },
+        reason: /region/,
+      },
+      {
+        name: 'emission factor: bad year',
+        method: 'PUT',
+        path: '/api/v1/emission-factors/CN/1800',
+        body: { factor: 0.4, source: 'x' },
+        reason: /year/,
+      },
+      {
+        name: 'emission factor: implausible value',
+        method: 'PUT',
+        path: '/api/v1/emission-factors/CN/2024',
+        body: { factor: 7, source: 'x' },
+        reason: /factor/,
+      },
+      {
+        name: 'emission factor: no source',
+        method: 'PUT',
+        path: '/api/v1/emission-factors/CN/2024',
+        body: { factor: 0.4 },
+        reason: /source/,
+      },
+      {
         name: 'not JSON',
         method: 'POST',
         path: '/api/v1/datacenters',
@@ -608,6 +680,8 @@ describe.each(dialects())('security on %s', (dialect) => {
           await rows(t, 'SELECT id, username, password_hash, role, disabled FROM users ORDER BY id'),
         ) +
         JSON.stringify(await rows(t, 'SELECT id, revoked_at FROM ingest_tokens ORDER BY id')) +
+        JSON.stringify(await rows(t, 'SELECT * FROM site_reference ORDER BY id')) +
+        JSON.stringify(await rows(t, 'SELECT * FROM emission_factors ORDER BY region, year')) +
         // Every row but the alarm engine's background ones (see requestAuditRows): a refused request writes none.
         (await requestAuditRows());
       const before = await snapshot();

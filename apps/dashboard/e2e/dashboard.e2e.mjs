@@ -446,6 +446,20 @@ async function main() {
           .path()
           .then((p) => import('node:fs/promises').then((fs) => fs.readFile(p, 'utf8')));
         assert(/^\uFEFF?code,/.test(csv), `CSV does not start with a header: ${csv.slice(0, 40)}`);
+        assert(csv.includes('emission_factor_source'), 'CSV has no emission factor columns');
+        // Each row names its category and energy source, and the emission factor CUE used (the demo fleet's
+        // region is CN-South, one operator reports with its own factor).
+        const facts = await page.getByTestId('row-facts').allTextContents();
+        assert(
+          facts.length >= sites.length && facts.every((f) => /Cat\. [123]/.test(f)),
+          `row facts: ${facts[0]}`,
+        );
+        const factors = await page.getByTestId('row-ef').allTextContents();
+        assert(
+          factors.some((f) => /EF 0\.3869 · CN-South 2022/.test(f)) &&
+            factors.some((f) => /own factor/.test(f)),
+          `emission factors shown: ${[...new Set(factors)].join(' | ')}`,
+        );
         await noOverflow('ratings');
         await shot(page, 'ratings');
 
@@ -465,6 +479,8 @@ async function main() {
           `meter sources not shown: ${quality.join(' | ')}`,
         );
         // Rated PUEs show three decimals: the grade compares the unrounded value (1.2049 is grade 2, not "1.20").
+        const ef = (await page.getByTestId('report-ef').textContent()) ?? '';
+        assert(/Emission factor 0\.\d{4} kgCO₂e\/kWh \(.+\): .+/.test(ef), `report emission factor: ${ef}`);
         const reportPue = (await page.getByTestId('report-pue').textContent())?.trim() ?? '';
         assert(/^\d\.\d{3}$/.test(reportPue), `report PUE "${reportPue}" is not shown to three decimals`);
         await noOverflow('report');

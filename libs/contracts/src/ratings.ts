@@ -5,7 +5,7 @@
  * contracts depends on nothing of ours (docs/architecture.md), so RatingStatus, Grade and the fleet row are
  * defined here, and @dcfleet/green-metrics (which may depend on contracts) uses these definitions.
  */
-import type { PueCategory } from './site';
+import type { EmissionFactorUsed, PueCategory } from './site';
 
 /** Coverage status of a rating. */
 export type RatingStatus = 'final' | 'interim' | 'insufficient-data';
@@ -104,6 +104,12 @@ export interface RatingRow {
   /** Meter replacements and glitches of the energy counters (null for power gauges or no data). */
   meters?: { facility: MeterQuality | null; it: MeterQuality | null };
   energy: RatingEnergy;
+  /** Racks in force at the end of the period (what decides the GB 40879 scope). */
+  racks?: number | null;
+  /** The grid emission factor CUE used (null: none known for the site's region and year, so no CUE). */
+  emissionFactor?: EmissionFactorUsed | null;
+  /** When the site reference data this row used (racks, category, region, certification) took effect. */
+  referenceFrom?: string | null;
   /** Set when the site's stored data could not be rated (e.g. daily buckets of an earlier time zone). */
   dataError?: string;
 }

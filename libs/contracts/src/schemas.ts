@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ALARM_RULE_KINDS, ALARM_SEVERITIES, type AlarmRuleKind } from './api';
 import type { AlarmSeverity } from './live';
 import { ROLES } from './roles';
-import { SITE_CODE_PATTERN } from './site';
+import { GRID_REGION_PATTERN, SITE_CODE_PATTERN } from './site';
 
 const ianaZone = z.string().refine(
   (tz) => {
@@ -33,6 +33,10 @@ export const dataCenterFieldsSchema = z.object({
   itCapacityKw: z.number().positive().max(10_000_000).nullable(),
   racks: z.number().int().min(0).max(10_000_000).nullable(),
   pueCategory: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  gridRegion: z
+    .string()
+    .regex(GRID_REGION_PATTERN, { message: 'must match ^[A-Za-z0-9][A-Za-z0-9-]{1,31}$ (e.g. CN-South)' })
+    .nullable(),
   gridEmissionFactor: z.number().min(0).max(5).nullable(),
   greenCertifiedYear: z.number().int().min(1990).max(2200).nullable(),
   commissionedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable(),
@@ -48,7 +52,20 @@ export const createDataCenterSchema = dataCenterFieldsSchema
   })
   .strict();
 
-export const updateDataCenterSchema = dataCenterFieldsSchema.partial().strict();
+export const updateDataCenterSchema = dataCenterFieldsSchema
+  .partial()
+  .extend({
+    /** Local date (site time zone) from which changed reference fields apply; default: today. */
+    effectiveFrom: z.iso.date().optional(),
+    /** Why reference fields changed: kept with the change and in any revision it causes. */
+    changeReason: text(500).optional(),
+  })
+  .strict();
+
+export const emissionFactorSchema = z
+  .object({ factor: z.number().min(0).max(5), source: text(300) })
+  .strict();
+export type EmissionFactorInput = z.infer<typeof emissionFactorSchema>;
 
 export const loginSchema = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })

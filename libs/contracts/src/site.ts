@@ -1,6 +1,7 @@
 /** Data center (site) fields, exactly as product.md §3 names them. */
 
 export const SITE_CODE_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
+export const GRID_REGION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/;
 
 export type PueCategory = 1 | 2 | 3;
 
@@ -16,9 +17,61 @@ export interface DataCenter {
   itCapacityKw: number | null;
   racks: number | null;
   pueCategory: PueCategory;
+  /**
+   * Grid region whose published emission factors apply (a region of the `emission_factors` table, e.g. `CN-South`);
+   * null: the national factor (`CN`).
+   */
+  gridRegion: string | null;
+  /** A site-specific factor (kgCO₂e/kWh) that overrides the region's published ones; null: the region's. */
   gridEmissionFactor: number | null;
   greenCertifiedYear: number | null;
   commissionedAt: string | null;
+}
+
+/** Site fields that ratings depend on: kept with the date they take effect (README, "Reference data"). */
+export const SITE_REFERENCE_FIELDS = [
+  'racks',
+  'pueCategory',
+  'gridRegion',
+  'gridEmissionFactor',
+  'greenCertifiedYear',
+] as const;
+export type SiteReferenceField = (typeof SITE_REFERENCE_FIELDS)[number];
+
+/** The reference fields in force from `effectiveFrom` until the next entry. */
+export interface SiteReferenceEntry {
+  /** ISO 8601 instant (the start of a local day of the site), or null: since the site's first data. */
+  effectiveFrom: string | null;
+  racks: number | null;
+  pueCategory: PueCategory;
+  gridRegion: string | null;
+  gridEmissionFactor: number | null;
+  greenCertifiedYear: number | null;
+  recordedAt: string;
+  recordedBy: string;
+  reason: string | null;
+}
+
+/** A published grid emission factor of a region and year (GET /api/v1/emission-factors). */
+export interface EmissionFactorEntry {
+  region: string;
+  year: number;
+  /** kgCO₂e per kWh. */
+  factor: number;
+  source: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** The emission factor a rating used, and where it came from. */
+export interface EmissionFactorUsed {
+  factor: number;
+  /** `site`: the site's own factor; `region`: its grid region's; `national`: the national one (no region factor). */
+  kind: 'site' | 'region' | 'national';
+  region: string | null;
+  /** Year of the published factor (may be earlier than the rated year: factors are published late). */
+  year: number | null;
+  source: string;
 }
 
 export type SiteStatus = 'online' | 'stale' | 'offline';

@@ -45,12 +45,14 @@ describe('demo fleet catalog', () => {
     expect(new Set(DEMO_FLEET.map((s) => s.prefecture))).toEqual(new Set(Object.keys(PREFECTURES)));
   });
 
-  it('uses a southern-grid emission factor and valid PUE categories', () => {
+  it('puts every site in the Southern grid region, one with its own factor, and uses valid PUE categories', () => {
     for (const s of DEMO_FLEET) {
-      expect(s.site.gridEmissionFactor).toBeGreaterThanOrEqual(0.5);
-      expect(s.site.gridEmissionFactor).toBeLessThanOrEqual(0.6);
+      expect(s.site.gridRegion).toBe('CN-South');
       expect([1, 2, 3]).toContain(s.site.pueCategory);
     }
+    expect(DEMO_FLEET.filter((s) => s.site.gridEmissionFactor !== null).map((s) => s.site.code)).toEqual([
+      'GZ-ZY-02',
+    ]);
   });
 
   it('gives each site an intended PUE band and a target inside it; one or two sites above 1.5', () => {

@@ -8,10 +8,16 @@ import type { Prefecture } from './climate';
 
 export const HUB = "Guizhou hub / Gui'an cluster";
 export const TIME_ZONE = 'Asia/Shanghai';
-/** China Southern Power Grid average emission factor used by most operators, kgCO₂e/kWh. */
-export const SOUTHERN_GRID_EF = 0.5366;
-/** National average grid emission factor (some operators report with it), kgCO₂e/kWh. */
-export const NATIONAL_GRID_EF = 0.5703;
+/**
+ * Grid region of the demo sites: their CUE uses the region's published factors (the `emission_factors` table). Guizhou
+ * is in the Southern region (China Southern Power Grid).
+ */
+export const GRID_REGION = 'CN-South';
+/**
+ * A site-specific factor (kgCO₂e/kWh) one operator reports with: the power-sector reporting value of the MEE's
+ * 2023 notice, which dcfleet shows as "the site's own factor".
+ */
+export const OWN_REPORTING_EF = 0.5703;
 
 /**
  * How the IT load moves: consumer cloud peaks in the evening, enterprise/government clouds on weekday office
@@ -122,7 +128,8 @@ function spec(r: Row): DemoSiteSpec {
       itCapacityKw: r.mw * 1000,
       racks: r.racks,
       pueCategory: r.category ?? 1,
-      gridEmissionFactor: r.ef ?? SOUTHERN_GRID_EF,
+      gridRegion: GRID_REGION,
+      gridEmissionFactor: r.ef ?? null,
       greenCertifiedYear: r.green ?? null,
       commissionedAt: r.commissioned,
     },
@@ -163,7 +170,7 @@ const ROWS: Row[] = [
   { code: 'GZ-GY-04', name: 'Guiyang Wudang Edge Hub', operator: 'Azalea Ridge Data Co.', prefecture: 'Guiyang', lat: 26.722, lon: 106.751, mw: 6, racks: 1_200, profile: 'enterprise', pue: 1.45, commissioned: '2017-07-01', economizerC: 11, wue: 1.6, renewable: 0 },
   // Zunyi.
   { code: 'GZ-ZY-01', name: 'Zunyi Xinpu Data Hall', operator: 'Loushan Data Harbour Ltd.', prefecture: 'Zunyi', lat: 27.701, lon: 107.004, mw: 15, racks: 3_000, profile: 'cloud', pue: 1.36, commissioned: '2020-09-01', wue: 1.3, renewable: 0.1 },
-  { code: 'GZ-ZY-02', name: 'Zunyi Loushan Pass Compute', operator: 'Loushan Data Harbour Ltd.', prefecture: 'Zunyi', lat: 27.782, lon: 106.861, mw: 10, racks: 2_000, profile: 'enterprise', pue: 1.42, commissioned: '2018-12-01', wue: 1.45, renewable: 0.08, ef: NATIONAL_GRID_EF },
+  { code: 'GZ-ZY-02', name: 'Zunyi Loushan Pass Compute', operator: 'Loushan Data Harbour Ltd.', prefecture: 'Zunyi', lat: 27.782, lon: 106.861, mw: 10, racks: 2_000, profile: 'enterprise', pue: 1.42, commissioned: '2018-12-01', wue: 1.45, renewable: 0.08, ef: OWN_REPORTING_EF },
   // Liupanshui: cool western plateau.
   { code: 'GZ-LP-01', name: 'Liupanshui Wumeng Highland DC', operator: 'Wumeng Highland Compute Ltd.', prefecture: 'Liupanshui', lat: 26.561, lon: 104.887, mw: 25, racks: 5_000, green: 2023, profile: 'cloud', pue: 1.17, commissioned: '2020-05-01', wue: 0.55, renewable: 0.48 },
   { code: 'GZ-LP-02', name: 'Liupanshui Shuicheng Data Park', operator: 'Wumeng Highland Compute Ltd.', prefecture: 'Liupanshui', lat: 26.547, lon: 104.957, mw: 9, racks: 1_800, profile: 'enterprise', pue: 1.31, commissioned: '2021-10-01', wue: 1.15, renewable: 0.1 },

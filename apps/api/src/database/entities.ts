@@ -2,6 +2,8 @@ import { AlarmRuleEntity } from '../alarms/alarm-rule.entity';
 import { AlarmEntity } from '../alarms/alarm.entity';
 import { AuditLogEntity } from '../audit/audit-log.entity';
 import { IngestTokenEntity } from '../auth/ingest-token.entity';
+import { EmissionFactorEntity } from '../datacenters/emission-factor.entity';
+import { SiteReferenceEntity } from '../datacenters/site-reference.entity';
 import { SiteEntity } from '../datacenters/site.entity';
 import { ReceiptEntity } from '../ingest/receipt.entity';
 import { RatingBaselineEntity } from '../ratings/rating-baseline.entity';
@@ -16,6 +18,8 @@ import { UserEntity } from '../users/user.entity';
  */
 export const ENTITIES = [
   SiteEntity,
+  SiteReferenceEntity,
+  EmissionFactorEntity,
   SeriesEntity,
   Rollup1mEntity,
   Rollup1hEntity,

@@ -22,6 +22,7 @@ import {
   type DataCenterWithSnapshot,
   type IngestTokenInfo,
   type SeriesResponse,
+  type SiteReferenceEntry,
   type UpdateDataCenterInput,
 } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.service';
@@ -32,6 +33,7 @@ import { actorOf } from '../common/request-context';
 import { ZodBody } from '../common/zod-body';
 import { SeriesQueryService } from '../telemetry/series-query.service';
 import { SnapshotService } from '../telemetry/snapshot.service';
+import { SiteReferenceService } from './site-reference.service';
 import { SitesService } from './sites.service';
 
 @ApiTags('datacenters')
@@ -44,6 +46,7 @@ export class DatacentersController {
     private readonly series: SeriesQueryService,
     private readonly tokens: IngestTokenService,
     private readonly audit: AuditService,
+    private readonly reference: SiteReferenceService,
   ) {}
 
   @Get('datacenters')
@@ -63,6 +66,14 @@ export class DatacentersController {
   async one(@Param('code') code: string): Promise<DataCenterWithSnapshot> {
     const s = await this.sites.get(code);
     return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
+  }
+
+  @Get('datacenters/:code/reference')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({ summary: "History of the site's reference fields, each with the date it took effect" })
+  async referenceHistory(@Param('code') code: string): Promise<SiteReferenceEntry[]> {
+    const site = await this.sites.get(code);
+    return this.reference.entries(site.id);
   }
 
   @Get('datacenters/:code/series')
@@ -97,21 +108,28 @@ export class DatacentersController {
     @Body(new ZodBody(createDataCenterSchema)) body: CreateDataCenterInput,
     @Req() req: AppRequest,
   ): Promise<DataCenterWithSnapshot> {
-    const s = await this.sites.create(body);
+    const s = await this.sites.create(body, actorOf(req).actor);
     await this.audit.record(actorOf(req), 'datacenter.create', s.code, { name: s.name });
     return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
   }
 
   @Patch('datacenters/:code')
   @Roles('admin')
-  @ApiOperation({ summary: 'Edit a site (admin); the code cannot change' })
+  @ApiOperation({
+    summary:
+      'Edit a site (admin); the code cannot change. Reference fields (racks, pueCategory, gridRegion, ' +
+      'gridEmissionFactor, greenCertifiedYear) apply from effectiveFrom (a local date, default today), with changeReason',
+  })
   async update(
     @Param('code') code: string,
     @Body(new ZodBody(updateDataCenterSchema)) body: UpdateDataCenterInput,
     @Req() req: AppRequest,
   ): Promise<DataCenterWithSnapshot> {
-    const s = await this.sites.update(code, body);
-    await this.audit.record(actorOf(req), 'datacenter.update', code, { fields: Object.keys(body) });
+    const s = await this.sites.update(code, body, actorOf(req).actor);
+    await this.audit.record(actorOf(req), 'datacenter.update', code, {
+      fields: Object.keys(body),
+      ...(body.effectiveFrom ? { effectiveFrom: body.effectiveFrom } : {}),
+    });
     return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
   }
 

@@ -40,6 +40,10 @@ export class SiteEntity {
   @Column({ name: 'pue_category', type: 'integer', default: 1 })
   pueCategory: number;
 
+  /** Current values of the reference fields (racks … greenCertifiedYear): their history is `site_reference`. */
+  @Column({ name: 'grid_region', type: 'varchar', length: 32, nullable: true })
+  gridRegion: string | null;
+
   @Column({
     name: 'grid_emission_factor',
     type: 'double precision',

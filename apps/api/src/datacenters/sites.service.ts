@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type {
   CreateDataCenterInput,
@@ -7,6 +7,8 @@ import type {
   UpdateDataCenterInput,
 } from '@dcfleet/contracts';
 import type { Repository } from 'typeorm';
+import { SiteEvents } from './site-events';
+import { SiteReferenceService } from './site-reference.service';
 import { SiteEntity } from './site.entity';
 
 /** Site metadata, cached in memory: ingest resolves the site (time zone, code) on every batch. */
@@ -16,7 +18,11 @@ export class SitesService {
   private byCode = new Map<string, SiteEntity>();
   private loadedAt = 0;
 
-  constructor(@InjectRepository(SiteEntity) private readonly repo: Repository<SiteEntity>) {}
+  constructor(
+    @InjectRepository(SiteEntity) private readonly repo: Repository<SiteEntity>,
+    private readonly reference: SiteReferenceService,
+    private readonly events: SiteEvents,
+  ) {}
 
   private async ensureLoaded(maxAgeMs = 10_000): Promise<void> {
     if (Date.now() - this.loadedAt < maxAgeMs) return;
@@ -52,7 +58,7 @@ export class SitesService {
     return site;
   }
 
-  async create(input: CreateDataCenterInput): Promise<SiteEntity> {
+  async create(input: CreateDataCenterInput, by = 'system'): Promise<SiteEntity> {
     if (await this.repo.exists({ where: { code: input.code } })) {
       throw new ConflictException(`data center ${input.code} already exists`);
     }
@@ -69,6 +75,7 @@ export class SitesService {
       itCapacityKw: input.itCapacityKw ?? null,
       racks: input.racks ?? null,
       pueCategory: input.pueCategory ?? 1,
+      gridRegion: input.gridRegion ?? null,
       gridEmissionFactor: input.gridEmissionFactor ?? null,
       greenCertifiedYear: input.greenCertifiedYear ?? null,
       commissionedAt: input.commissionedAt ? Date.parse(input.commissionedAt) : null,
@@ -77,19 +84,42 @@ export class SitesService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.repo.insert(row);
+    await this.repo.manager.transaction(async (m) => {
+      await m.getRepository(SiteEntity).insert(row);
+      await this.reference.start(m, row, by);
+    });
     this.loadedAt = 0;
     return this.get(input.code);
   }
 
-  async update(code: string, patch: UpdateDataCenterInput): Promise<SiteEntity> {
+  /**
+   * Updates a site. Reference fields (racks, category, grid region and factor, certification) are recorded with the
+   * date they take effect (`effectiveFrom`, default today); a change that reaches back into closed periods makes the
+   * ratings re-check them (SiteEvents), which records a revision where a served rating changed.
+   */
+  async update(code: string, patch: UpdateDataCenterInput, by = 'system'): Promise<SiteEntity> {
     const site = await this.get(code);
-    const { commissionedAt, ...rest } = patch;
+    const { commissionedAt, effectiveFrom, changeReason, ...rest } = patch;
+    const reference = SiteReferenceService.referencePatch(patch);
+    if (!reference && (effectiveFrom !== undefined || changeReason !== undefined))
+      throw new BadRequestException('effectiveFrom and changeReason apply to reference fields only');
+    const from = reference ? SiteReferenceService.effectiveInstant(site, effectiveFrom) : 0;
     const changes: Partial<SiteEntity> = { ...rest, updatedAt: Date.now() };
     if (commissionedAt !== undefined)
       changes.commissionedAt = commissionedAt ? Date.parse(commissionedAt) : null;
-    await this.repo.update({ id: site.id }, changes);
+    const change = await this.repo.manager.transaction(async (m) => {
+      let recorded: Awaited<ReturnType<SiteReferenceService['record']>> | undefined;
+      if (reference) {
+        recorded = await this.reference.record(m, site, reference, from, by, changeReason ?? null);
+        // The site's own columns show the values in force now.
+        const { effectiveFrom: _from, ...current } = recorded.current;
+        Object.assign(changes, current);
+      }
+      await m.getRepository(SiteEntity).update({ id: site.id }, changes);
+      return recorded?.change ?? null;
+    });
     this.loadedAt = 0;
+    if (change) this.events.emitReferenceChanged(change);
     return this.get(code);
   }
 
@@ -106,6 +136,7 @@ export class SitesService {
       itCapacityKw: s.itCapacityKw,
       racks: s.racks,
       pueCategory: (s.pueCategory as PueCategory) ?? 1,
+      gridRegion: s.gridRegion,
       gridEmissionFactor: s.gridEmissionFactor,
       greenCertifiedYear: s.greenCertifiedYear,
       commissionedAt: s.commissionedAt === null ? null : new Date(s.commissionedAt).toISOString(),

@@ -36,6 +36,17 @@ export class RatingBaselineEntity {
   @Column({ name: 'coverage', type: 'double precision', transformer: nullableNumber })
   coverage: number;
 
+  /** Grade and CUE as served; null in baselines stored before reference history (then not compared). */
+  @Column({ name: 'grade', type: 'varchar', length: 20, nullable: true })
+  grade: string | null;
+
+  @Column({ name: 'cue', type: 'double precision', nullable: true, transformer: nullableNumber })
+  cue: number | null;
+
+  /** The reference data the rating used (JSON of racks, category, emission factor …): what a revision names. */
+  @Column({ name: 'reference', type: 'varchar', length: 500, nullable: true })
+  reference: string | null;
+
   @Column({ name: 'computed_at', type: 'bigint', transformer: epochMs })
   computedAt: number;
 }

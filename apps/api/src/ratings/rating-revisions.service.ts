@@ -15,9 +15,14 @@ export interface ObservedRating {
   facilityKwh: number;
   itKwh: number;
   coverage: number;
+  /** Annual ratings only: grade, CUE and the reference data used (JSON), compared once a baseline has them. */
+  grade?: string | null;
+  cue?: number | null;
+  reference?: string | null;
 }
 
-export type ObservationSource = 'ingest' | 'read';
+/** What noticed the change: ingest of late data, a read, or a change of site reference data (its description). */
+export type ObservationSource = 'ingest' | 'read' | { reference: string };
 
 /** Relative tolerance: recomputing the same data in another order may differ in the last bits. */
 const TOLERANCE = 1e-9;
@@ -121,13 +126,16 @@ export class RatingRevisionsService implements OnApplicationShutdown {
       facilityKwh: value.facilityKwh,
       itKwh: value.itKwh,
       coverage: value.coverage,
+      grade: value.grade ?? null,
+      cue: value.cue ?? null,
+      reference: value.reference ?? null,
       computedAt: now,
     };
     const prev = await this.repo.baselines.findOne({ where });
     if (!prev) {
       // A revision is a change to a rating someone has seen: baselines start on read. An ingest-side check
       // before any read (a first backfill of history, say) has nothing to revise.
-      if (source === 'ingest') return null;
+      if (source !== 'read') return null;
       await this.repo.baselines
         .createQueryBuilder()
         .insert()
@@ -136,11 +144,16 @@ export class RatingRevisionsService implements OnApplicationShutdown {
         .execute();
       return null;
     }
-    if (same(prev.pue, value.pue) && prev.status === value.status) {
+    // Grade and CUE are compared once the baseline has them (baselines stored before reference history do not).
+    const extended = prev.reference !== null && value.reference !== undefined;
+    const sameExtended =
+      !extended || ((prev.grade ?? null) === (value.grade ?? null) && same(prev.cue, value.cue ?? null));
+    if (same(prev.pue, value.pue) && prev.status === value.status && sameExtended) {
       if (
         !same(prev.facilityKwh, value.facilityKwh) ||
         !same(prev.itKwh, value.itKwh) ||
-        !same(prev.coverage, value.coverage)
+        !same(prev.coverage, value.coverage) ||
+        (prev.reference ?? null) !== (value.reference ?? null)
       ) {
         await this.repo.baselines.update(where, figures);
       }
@@ -200,11 +213,21 @@ export class RatingRevisionsService implements OnApplicationShutdown {
     const period = month === 0 ? `year ${year}` : `${year}-${String(month).padStart(2, '0')}`;
     const status =
       prev.status === next.status ? `status ${next.status}` : `status ${prev.status} → ${next.status}`;
+    const figures =
+      `PUE ${fmt(prev.pue, 6)} → ${fmt(next.pue, 6)}, ${status}` +
+      (prev.grade !== (next.grade ?? null) && prev.reference !== null
+        ? `, grade ${prev.grade ?? 'none'} → ${next.grade ?? 'none'}`
+        : '') +
+      (!same(prev.cue, next.cue ?? null) && prev.reference !== null
+        ? `, CUE ${fmt(prev.cue, 4)} → ${fmt(next.cue ?? null, 4)}`
+        : '');
     const text =
-      `late data changed the ${period} rating: PUE ${fmt(prev.pue, 6)} → ${fmt(next.pue, 6)}, ${status}; ` +
-      `facility ${fmt(prev.facilityKwh, 3)} → ${fmt(next.facilityKwh, 3)} kWh, IT ${fmt(prev.itKwh, 3)} → ${fmt(next.itKwh, 3)} kWh, ` +
-      `coverage ${fmt(prev.coverage * 100, 2)} % → ${fmt(next.coverage * 100, 2)} % ` +
-      `(detected ${source === 'ingest' ? 'after ingest' : 'on read'})`;
+      typeof source === 'object'
+        ? `site reference data changed the ${period} rating: ${figures}; ${source.reference}`
+        : `late data changed the ${period} rating: ${figures}; ` +
+          `facility ${fmt(prev.facilityKwh, 3)} → ${fmt(next.facilityKwh, 3)} kWh, IT ${fmt(prev.itKwh, 3)} → ${fmt(next.itKwh, 3)} kWh, ` +
+          `coverage ${fmt(prev.coverage * 100, 2)} % → ${fmt(next.coverage * 100, 2)} % ` +
+          `(detected ${source === 'ingest' ? 'after ingest' : 'on read'})`;
     return text.length > 500 ? `${text.slice(0, 497)}...` : text;
   }
 

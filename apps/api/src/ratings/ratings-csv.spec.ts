@@ -76,5 +76,42 @@ describe('ratings CSV', () => {
         `^FLEET,"Fleet, energy-weighted \\(2 sites, 0 excluded\\)",,,,final,1,${Number((1_130_000 / 900_000).toFixed(6))},`,
       ),
     );
+    // Every line has one cell per column (the fleet's name holds two commas).
+    const cols = lines[0]!.split(',').length;
+    expect(lines[1]!.split(',').length).toBe(cols);
+    expect(lines[3]!.split(',').length - 2).toBe(cols);
+  });
+
+  it('names the emission factor used, its source, the racks and since when the reference data applied', () => {
+    const site: RatingRow = {
+      ...row('GZ-03', 'C', 1.25, 1_250, 1_000),
+      racks: 320,
+      referenceFrom: '2025-06-30T16:00:00.000Z',
+      emissionFactor: {
+        factor: 0.3869,
+        kind: 'region',
+        region: 'CN-South',
+        year: 2022,
+        source: 'MEE & NBS 2022 factors: Southern region',
+      },
+    };
+    const body: RatingsResponse = {
+      year: 2025,
+      scheme: {} as RatingsResponse['scheme'],
+      generatedAt: '',
+      sites: [site],
+      fleet: aggregateFleet([site]),
+    };
+    const [header, line] = ratingsCsv(body).slice(1).split('\r\n');
+    const cols = header!.split(',');
+    const cells = line!.split(',');
+    const cell = (name: string) => cells[cols.indexOf(name)];
+    expect(cell('racks')).toBe('320');
+    expect(cell('emission_factor_kg_per_kwh')).toBe('0.3869');
+    expect(cell('emission_factor_kind')).toBe('region');
+    expect(cell('emission_factor_region')).toBe('CN-South');
+    expect(cell('emission_factor_year')).toBe('2022');
+    expect(cell('emission_factor_source')).toBe('MEE & NBS 2022 factors: Southern region');
+    expect(cell('reference_from_date')).toBe('2025-07-01');
   });
 });

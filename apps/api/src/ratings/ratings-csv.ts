@@ -43,6 +43,13 @@ export const CSV_COLUMNS = [
   'coverage_water',
   'scheme',
   'scheme_edition',
+  'racks',
+  'emission_factor_kg_per_kwh',
+  'emission_factor_kind',
+  'emission_factor_region',
+  'emission_factor_year',
+  'emission_factor_source',
+  'reference_from_date',
 ] as const;
 
 /**
@@ -115,6 +122,13 @@ export function ratingsCsv(r: RatingsResponse): string {
       num(s.coverageBy.water, 4),
       r.scheme.id,
       r.scheme.edition,
+      s.racks ?? null,
+      s.emissionFactor?.factor ?? null,
+      s.emissionFactor?.kind ?? null,
+      s.emissionFactor?.region ?? null,
+      s.emissionFactor?.year ?? null,
+      s.emissionFactor?.source ?? null,
+      s.referenceFrom ? localDate(s.referenceFrom, s.timeZone) : null,
     ];
     lines.push(cells.map(csvCell).join(','));
   }
@@ -160,6 +174,7 @@ export function ratingsCsv(r: RatingsResponse): string {
     null,
     r.scheme.id,
     r.scheme.edition,
+    ...new Array<Cell>(7).fill(null),
   ];
   lines.push(fleet.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;

@@ -14,6 +14,7 @@ import {
 } from '@dcfleet/green-metrics';
 import { AppConfig } from '../config/app-config';
 import type { SiteEntity } from '../datacenters/site.entity';
+import { SiteReferenceService } from '../datacenters/site-reference.service';
 import { SitesService } from '../datacenters/sites.service';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { SeriesRegistry } from '../telemetry/series-registry';
@@ -32,10 +33,11 @@ import {
   type ReadingGap,
   type SiteBuckets,
 } from './rating-calc';
-import { RatingRevisionsService } from './rating-revisions.service';
+import { RatingRevisionsService, type ObservedRating } from './rating-revisions.service';
 import { RatingsRepository, type DailyRow } from './ratings.repository';
 import type {
   DataGap,
+  EmissionFactorUsed,
   MonthlyRatingRow,
   RatingDetailResponse,
   RatingRow,
@@ -53,10 +55,13 @@ interface SitePeriod extends Period {
 }
 
 interface Plan {
+  /** The site with the reference fields in force at the end of the period (README, "Reference data"). */
   site: SiteEntity;
   period: SitePeriod;
   readFrom: number;
   key: string;
+  emissionFactor: EmissionFactorUsed | null;
+  referenceFrom: number;
 }
 
 /** What the cache holds per (site, period): the row and, once asked for, the detail. */
@@ -135,6 +140,7 @@ export class RatingsService implements OnApplicationBootstrap {
     private readonly receipts: ReceiptsService,
     private readonly revisions: RatingRevisionsService,
     private readonly config: AppConfig,
+    private readonly reference: SiteReferenceService,
   ) {
     this.scheme = schemeOf(config.hubTargets);
   }
@@ -152,7 +158,7 @@ export class RatingsService implements OnApplicationBootstrap {
   async warm(now = Date.now()): Promise<void> {
     const started = performance.now();
     try {
-      if ((await this.sites.all()).length === 0) return;
+      if ((await this.allSites()).length === 0) return;
       const year = latestYear(now);
       for (const spec of [
         { kind: 'year', year: year - 1 },
@@ -176,14 +182,39 @@ export class RatingsService implements OnApplicationBootstrap {
     };
   }
 
+  /** Call after `this.reference.load()`: the site as it stood at the end of the period. */
   private plan(site: SiteEntity, spec: PeriodSpec, now: number): Plan {
     const period = RatingsService.periodOf(site, spec, now);
+    const ref = this.reference.asOf(site, period.end - 1);
+    const emissionFactor = this.reference.emissionFactor(ref, toLocal(period.end - 1, site.timezone).year);
+    const asOf: SiteEntity = {
+      ...site,
+      racks: ref.racks,
+      pueCategory: ref.pueCategory,
+      gridRegion: ref.gridRegion,
+      greenCertifiedYear: ref.greenCertifiedYear,
+      gridEmissionFactor: emissionFactor?.factor ?? null,
+    };
+    const refKey = `${ref.effectiveFrom}|${emissionFactor?.factor}|${emissionFactor?.year}|${this.reference.version}`;
     return {
-      site,
+      site: asOf,
       period,
       readFrom: period.start - LOOKBACK_MS,
-      key: `${site.id}|${site.updatedAt}|${site.timezone}|${period.start}|${period.end}`,
+      key: `${site.id}|${site.updatedAt}|${site.timezone}|${period.start}|${period.end}|${refKey}`,
+      emissionFactor,
+      referenceFrom: ref.effectiveFrom,
     };
+  }
+
+  /** The sites with the reference data loaded (plans need both). */
+  private async allSites(): Promise<SiteEntity[]> {
+    await this.reference.load();
+    return this.sites.all();
+  }
+
+  private async oneSite(code: string): Promise<SiteEntity> {
+    await this.reference.load();
+    return this.sites.get(code);
   }
 
   private static header(spec: PeriodSpec): RatingsPeriod {
@@ -193,7 +224,7 @@ export class RatingsService implements OnApplicationBootstrap {
   /** GET /ratings: one row per site and the energy-weighted fleet row. */
   async list(spec: PeriodSpec): Promise<RatingsResponse> {
     const now = Date.now();
-    const sites = await this.sites.all();
+    const sites = await this.allSites();
     const computed = await this.ratePlans(
       sites.map((s) => this.plan(s, spec, now)),
       false,
@@ -216,7 +247,7 @@ export class RatingsService implements OnApplicationBootstrap {
   /** GET /ratings/:code: the row, monthly breakdown, evidence and revisions. */
   async detail(code: string, spec: PeriodSpec): Promise<RatingDetailResponse> {
     const now = Date.now();
-    const site = await this.sites.get(code);
+    const site = await this.oneSite(code);
     const plan = this.plan(site, spec, now);
     const c = (await this.ratePlans([plan], true, now)).get(site.id)!;
     if (c.receiptCount === undefined)
@@ -263,7 +294,15 @@ export class RatingsService implements OnApplicationBootstrap {
    * After late data for a site: re-rates the closed periods that samples in [minTs, maxTs] may have changed
    * and records revisions (ended years; closed months of the current year).
    */
-  async recheckClosed(site: SiteEntity, minTs: number, maxTs: number, now = Date.now()): Promise<void> {
+  async recheckClosed(
+    site: SiteEntity,
+    minTs: number,
+    maxTs: number,
+    now = Date.now(),
+    referenceChange?: string,
+  ): Promise<void> {
+    await this.reference.load();
+    const source = referenceChange ? { reference: referenceChange } : 'ingest';
     const tz = site.timezone;
     const current = toLocal(now, tz);
     const firstYear = toLocal(minTs, tz).year;
@@ -271,7 +310,7 @@ export class RatingsService implements OnApplicationBootstrap {
     for (let y = Math.max(firstYear, 2000); y <= lastYear; y++) {
       const plan = this.plan(site, { kind: 'year', year: y }, now);
       const c = (await this.ratePlans([plan], false, now, false)).get(site.id)!;
-      await this.revisions.observe(site, y, 0, RatingsService.observed(c.row), 'ingest');
+      await this.revisions.observe(site, y, 0, RatingsService.observed(c.row), source);
     }
     const currentStart = localYearRange(current.year, tz).start;
     if (current.month > 1 && maxTs + LOOKBACK_MS >= currentStart) {
@@ -281,18 +320,29 @@ export class RatingsService implements OnApplicationBootstrap {
         if (m.month >= current.month) continue;
         const range = localMonthRange(current.year, m.month, tz);
         if (maxTs < range.start - LOOKBACK_MS || minTs >= range.end) continue;
-        await this.revisions.observe(site, current.year, m.month, RatingsService.observedMonth(m), 'ingest');
+        await this.revisions.observe(site, current.year, m.month, RatingsService.observedMonth(m), source);
       }
     }
   }
 
-  private static observed(row: RatingRow) {
+  private static observed(row: RatingRow): ObservedRating {
+    const ef = row.emissionFactor;
     return {
       pue: row.pue,
       status: row.status,
       facilityKwh: row.energy.facilityKwh,
       itKwh: row.energy.itKwh,
       coverage: row.coverage,
+      grade: row.grade === null ? null : String(row.grade),
+      cue: row.cue,
+      reference: JSON.stringify({
+        racks: row.racks ?? null,
+        pueCategory: row.pueCategory,
+        outOfScope: row.outOfScope ?? null,
+        emissionFactor: ef
+          ? `${ef.factor} (${ef.kind}${ef.region ? ` ${ef.region}` : ''}${ef.year ? ` ${ef.year}` : ''})`
+          : null,
+      }),
     };
   }
 
@@ -374,6 +424,9 @@ export class RatingsService implements OnApplicationBootstrap {
           { hubTargets: this.config.hubTargets },
           p.period.end <= now,
         );
+        rated.row.racks = p.site.racks;
+        rated.row.emissionFactor = p.emissionFactor;
+        rated.row.referenceFrom = p.referenceFrom === 0 ? null : ISO(p.referenceFrom);
         const c: Computed = { row: rated.row, gaps: rated.gaps, computedAt: now };
         if (detail) c.monthly = monthlyRows(inputs, p.period, p.site.timezone);
         out.set(p.site.id, c);

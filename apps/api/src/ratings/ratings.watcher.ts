@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { fromLocal, toLocal } from '@dcfleet/green-metrics';
+import { SiteEvents } from '../datacenters/site-events';
+import type { ReferenceChange } from '../datacenters/site-reference.service';
 import { SitesService } from '../datacenters/sites.service';
 import { IngestEvents, type AcceptedBatch } from '../ingest/ingest-events';
 import { SAMPLE_UNCHANGED } from '../telemetry/telemetry-store';
@@ -49,12 +51,38 @@ export class RatingsWatcher implements OnModuleInit, OnApplicationShutdown {
     private readonly ratings: RatingsService,
     private readonly repo: RatingsRepository,
     private readonly sites: SitesService,
+    private readonly siteEvents: SiteEvents,
   ) {}
 
   onModuleInit(): void {
     // IngestEvents is provided where ingest lives; resolve the app's single instance wherever that is.
     const events = this.moduleRef.get(IngestEvents, { strict: false });
     events.onBatch((batch) => this.onBatch(batch));
+    this.siteEvents.onReferenceChanged((change) => this.onReferenceChanged(change));
+  }
+
+  /**
+   * A committed change of site reference data (or of an emission factor the site uses): re-rates the closed periods
+   * from the change on and records a revision where a served rating changed, naming the change.
+   */
+  onReferenceChanged(change: ReferenceChange): void {
+    if (this.stopped) return;
+    const previous = this.running.get(change.siteId) ?? Promise.resolve();
+    const run = previous
+      .then(async () => {
+        const site = await this.sites.byIdCached(change.siteId);
+        const now = Date.now();
+        if (site) await this.ratings.recheckClosed(site, change.from, now, now, change.description);
+      })
+      .catch((err: Error) =>
+        this.logger.error(
+          `rating re-check after a reference change of site ${change.siteId}: ${err.message}`,
+        ),
+      );
+    this.running.set(change.siteId, run);
+    void run.finally(() => {
+      if (this.running.get(change.siteId) === run) this.running.delete(change.siteId);
+    });
   }
 
   /** Runs synchronously after every committed batch: must stay cheap and never throw. */

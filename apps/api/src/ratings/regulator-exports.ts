@@ -30,8 +30,14 @@ function yearsInOperation(site: SiteEntity, periodEnd: number): number | null {
   return Math.max(0, Math.floor((periodEnd - site.commissionedAt) / YEAR_MS));
 }
 
+/** Racks in force at the end of the rated period (the row's), else the site's current count. */
+function racksOf(row: RatingRow, site: SiteEntity): number | null {
+  return row.racks !== undefined ? row.racks : site.racks;
+}
+
 function criteria(row: RatingRow, site: SiteEntity, scheme: GreenDcScheme): EligibilityCriterion[] {
   const years = yearsInOperation(site, Date.parse(row.to));
+  const racks = racksOf(row, site);
   const grade = row.grade;
   return [
     {
@@ -55,8 +61,8 @@ function criteria(row: RatingRow, site: SiteEntity, scheme: GreenDcScheme): Elig
     {
       criterion: 'racks',
       required: `≥ ${scheme.minRacks} (public-institution and financial data centres exempt)`,
-      value: site.racks === null ? null : String(site.racks),
-      met: site.racks === null ? null : site.racks >= scheme.minRacks,
+      value: racks === null ? null : String(racks),
+      met: racks === null ? null : racks >= scheme.minRacks,
     },
     {
       criterion: 'rack occupancy',
@@ -87,7 +93,7 @@ export function eligibilityExport(ratings: RatingsResponse, sites: readonly Site
         grade: row.grade,
         status: row.status,
         meteringFault: row.meteringFault,
-        racks: site.racks,
+        racks: racksOf(row, site),
         occupancy: null,
         yearsInOperation: yearsInOperation(site, Date.parse(row.to)),
       });

@@ -2,6 +2,10 @@ import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DbHandle } from '../database/db-handle';
 import { SiteEntity } from '../datacenters/site.entity';
+import { EmissionFactorEntity } from '../datacenters/emission-factor.entity';
+import { SiteEvents } from '../datacenters/site-events';
+import { SiteReferenceEntity } from '../datacenters/site-reference.entity';
+import { SiteReferenceService } from '../datacenters/site-reference.service';
 import { SitesService } from '../datacenters/sites.service';
 import { InstanceLease } from './instance-lease';
 import { PostgresTelemetryStore } from './postgres-telemetry.store';
@@ -16,7 +20,7 @@ import { AppConfig } from '../config/app-config';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SiteEntity])],
+  imports: [TypeOrmModule.forFeature([SiteEntity, SiteReferenceEntity, EmissionFactorEntity])],
   providers: [
     {
       provide: TELEMETRY_STORE,
@@ -35,6 +39,8 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
     SnapshotService,
     SeriesQueryService,
     SitesService,
+    SiteReferenceService,
+    SiteEvents,
   ],
   exports: [
     TELEMETRY_STORE,
@@ -45,6 +51,8 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
     SnapshotService,
     SeriesQueryService,
     SitesService,
+    SiteReferenceService,
+    SiteEvents,
   ],
 })
 export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -65,6 +65,8 @@ export interface TestApp {
   createSite: (code: string, extra?: Record<string, unknown>) => Promise<void>;
   createToken: (code: string) => Promise<CreatedIngestToken>;
   flush: () => Promise<void>;
+  /** Posts JSON samples in batches of `per`; throws unless every batch is accepted whole. */
+  ingestAll: (token: string, samples: readonly unknown[], per?: number) => Promise<void>;
   request: (path: string, init?: RequestInit & { token?: string; json?: unknown }) => Promise<Response>;
 }
 
@@ -166,6 +168,18 @@ export async function bootTestAppOn(
       return (await res.json()) as CreatedIngestToken;
     },
     flush: () => app.get(RollupService).flush(),
+    ingestAll: async (token, samples, per = 5000) => {
+      for (let i = 0; i < samples.length; i += per) {
+        const res = await request('/api/v1/ingest', {
+          method: 'POST',
+          token,
+          json: { samples: samples.slice(i, i + per) },
+        });
+        const body = await res.text();
+        if (res.status !== 200 || !body.includes('"rejected":[]'))
+          throw new Error(`ingest batch ${i / per}: HTTP ${res.status} ${body.slice(0, 300)}`);
+      }
+    },
     request,
   };
 }

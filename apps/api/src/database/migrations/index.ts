@@ -20,6 +20,9 @@ import { AddUserTokenVersion1796100000000 as SqliteAddUserTokenVersion } from '.
 import { AddRollupGlitchDrop1796200000000 as PgAddRollupGlitchDrop } from './postgres/1796200000000-AddRollupGlitchDrop';
 import { AddRollupGlitchDrop1796200000000 as SqliteAddRollupGlitchDrop } from './sqlite/1796200000000-AddRollupGlitchDrop';
 
+import { SiteReferenceHistory1796300000000 as PgSiteReferenceHistory } from './postgres/1796300000000-SiteReferenceHistory';
+import { SiteReferenceHistory1796300000000 as SqliteSiteReferenceHistory } from './sqlite/1796300000000-SiteReferenceHistory';
+
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
 export const SQLITE_MIGRATIONS = [
@@ -33,6 +36,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteChunkedRawStorage,
   SqliteAddUserTokenVersion,
   SqliteAddRollupGlitchDrop,
+  SqliteSiteReferenceHistory,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -46,4 +50,5 @@ export const POSTGRES_MIGRATIONS = [
   PgChunkedRawStorage,
   PgAddUserTokenVersion,
   PgAddRollupGlitchDrop,
+  PgSiteReferenceHistory,
 ];

@@ -66,6 +66,7 @@ describe('siteFormToBody', () => {
       itCapacityKw: 40000,
       racks: 8000,
       pueCategory: 2 as const,
+      gridRegion: 'CN-South',
       gridEmissionFactor: 0.5366,
       greenCertifiedYear: 2023,
       commissionedAt: '2019-05-31T16:00:00.000Z',
@@ -79,5 +80,22 @@ describe('siteFormToBody', () => {
     expect(body.racks).toBeNull();
     expect(body.pueCategory).toBe(2);
     expect(body.gridEmissionFactor).toBe(0.5366);
+    expect(body.gridRegion).toBe('CN-South');
+    expect(body.effectiveFrom).toBeUndefined();
+  });
+
+  it('sends when reference changes take effect and why, only when editing, and checks the grid region', () => {
+    const form = { ...emptySiteForm(), code: 'GZ-GA-09', name: 'B', gridRegion: 'CN South!' };
+    expect(siteFormToBody(form, 'create').errors.gridRegion?.key).toBe('admin.err.gridRegion');
+    const edit = { ...form, gridRegion: 'CN-South', effectiveFrom: '2025-01-01', changeReason: 'survey' };
+    expect(siteFormToBody(edit, 'edit').body).toMatchObject({
+      gridRegion: 'CN-South',
+      effectiveFrom: '2025-01-01',
+      changeReason: 'survey',
+    });
+    expect(siteFormToBody(edit, 'create').body.effectiveFrom).toBeUndefined();
+    expect(siteFormToBody({ ...edit, effectiveFrom: '1 Jan' }, 'edit').errors.effectiveFrom?.key).toBe(
+      'admin.err.date',
+    );
   });
 });

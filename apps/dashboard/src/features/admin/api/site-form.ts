@@ -1,5 +1,11 @@
 /** The site form: string fields in, a validated request body out (pure, unit-tested). */
-import { SITE_CODE_PATTERN, type DataCenter, type PueCategory } from '@dcfleet/contracts';
+import {
+  GRID_REGION_PATTERN,
+  SITE_CODE_PATTERN,
+  type DataCenter,
+  type PueCategory,
+  type UpdateDataCenterInput,
+} from '@dcfleet/contracts';
 import type { MessageKey, TranslateParams } from '../../../i18n/messages';
 
 export const SITE_FIELDS = [
@@ -14,9 +20,13 @@ export const SITE_FIELDS = [
   'itCapacityKw',
   'racks',
   'pueCategory',
+  'gridRegion',
   'gridEmissionFactor',
   'greenCertifiedYear',
   'commissionedAt',
+  // Editing only: when changed reference fields (racks … certification) take effect, and why.
+  'effectiveFrom',
+  'changeReason',
 ] as const;
 
 export type SiteField = (typeof SITE_FIELDS)[number];
@@ -41,9 +51,12 @@ export function emptySiteForm(): SiteForm {
     itCapacityKw: '',
     racks: '',
     pueCategory: '1',
+    gridRegion: '',
     gridEmissionFactor: '',
     greenCertifiedYear: '',
     commissionedAt: '',
+    effectiveFrom: '',
+    changeReason: '',
   };
 }
 
@@ -62,13 +75,18 @@ export function siteToForm(site: DataCenter): SiteForm {
     itCapacityKw: s(site.itCapacityKw),
     racks: s(site.racks),
     pueCategory: String(site.pueCategory ?? 1),
+    gridRegion: s(site.gridRegion),
     gridEmissionFactor: s(site.gridEmissionFactor),
     greenCertifiedYear: s(site.greenCertifiedYear),
     commissionedAt: site.commissionedAt ? site.commissionedAt.slice(0, 10) : '',
+    effectiveFrom: '',
+    changeReason: '',
   };
 }
 
-type Body = Partial<Omit<DataCenter, 'pueCategory'>> & { pueCategory?: PueCategory };
+type Body = Partial<Omit<DataCenter, 'pueCategory'>> & {
+  pueCategory?: PueCategory;
+} & Pick<UpdateDataCenterInput, 'effectiveFrom' | 'changeReason'>;
 
 /**
  * Validates the form with the API's rules. Creating leaves empty optional fields out; editing sends them as
@@ -149,6 +167,22 @@ export function siteFormToBody(
   const cat = Number(form.pueCategory);
   if (cat === 1 || cat === 2 || cat === 3) body.pueCategory = cat;
   else errors.pueCategory = { key: 'admin.err.category' };
+  const region = form.gridRegion.trim();
+  if (!region) {
+    if (mode === 'edit') body.gridRegion = null;
+  } else if (!GRID_REGION_PATTERN.test(region)) errors.gridRegion = { key: 'admin.err.gridRegion' };
+  else body.gridRegion = region;
+  if (mode === 'edit') {
+    const from = form.effectiveFrom.trim();
+    if (from) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || Number.isNaN(Date.parse(from)))
+        errors.effectiveFrom = { key: 'admin.err.date' };
+      else body.effectiveFrom = from;
+    }
+    const why = form.changeReason.trim();
+    if (why.length > 500) errors.changeReason = { key: 'admin.err.length', params: { max: 500 } };
+    else if (why) body.changeReason = why;
+  }
   const date = form.commissionedAt.trim();
   if (!date) {
     if (mode === 'edit') body.commissionedAt = null;

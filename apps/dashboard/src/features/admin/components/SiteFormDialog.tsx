@@ -31,10 +31,26 @@ const FIELDS: {
   { name: 'itCapacityKw', label: 'admin.site.capacity', inputMode: 'decimal' },
   { name: 'racks', label: 'admin.site.racks', inputMode: 'numeric' },
   { name: 'pueCategory', label: 'admin.site.category' },
-  { name: 'gridEmissionFactor', label: 'admin.site.emission', inputMode: 'decimal' },
+  { name: 'gridRegion', label: 'admin.site.gridRegion', hint: 'admin.site.gridRegionHint' },
+  {
+    name: 'gridEmissionFactor',
+    label: 'admin.site.emission',
+    inputMode: 'decimal',
+    hint: 'admin.site.emissionHint',
+  },
   { name: 'greenCertifiedYear', label: 'admin.site.certified', inputMode: 'numeric' },
   { name: 'commissionedAt', label: 'admin.site.commissioned', type: 'date' },
+  {
+    name: 'effectiveFrom',
+    label: 'admin.site.effectiveFrom',
+    type: 'date',
+    hint: 'admin.site.effectiveFromHint',
+  },
+  { name: 'changeReason', label: 'admin.site.changeReason', wide: true },
 ];
+
+/** Fields that only make sense for an existing site. */
+const EDIT_ONLY: readonly SiteField[] = ['effectiveFrom', 'changeReason'];
 
 interface Props {
   site: DataCenter | null;
@@ -93,7 +109,7 @@ export function SiteFormDialog({ site, onClose, onSaved }: Props) {
           </p>
         ) : null}
         <div className="form-grid">
-          {FIELDS.filter((f) => !(f.name === 'code' && site)).map((f) => {
+          {FIELDS.filter((f) => (site ? f.name !== 'code' : !EDIT_ONLY.includes(f.name))).map((f) => {
             const err = errors[f.name];
             const hintId = `${id}-${f.name}-hint`;
             return (

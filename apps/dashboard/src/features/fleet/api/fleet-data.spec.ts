@@ -50,6 +50,7 @@ function site(
     itCapacityKw: null,
     racks: null,
     pueCategory: 1,
+    gridRegion: null,
     gridEmissionFactor: null,
     greenCertifiedYear: null,
     commissionedAt: null,

@@ -1,7 +1,9 @@
 import type { MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
 import {
+  factorOrigin,
   gapHours,
+  meterFlags,
   gradeClass,
   monthlyPueData,
   monthlyPueOptions,
@@ -149,5 +151,34 @@ describe('years', () => {
     expect(parseYear('2024', now)).toBe(2024);
     expect(parseYear('2031', now)).toBe(2025);
     expect(parseYear(undefined, now)).toBe(2025);
+  });
+});
+
+describe('row facts', () => {
+  const quality = (replacements: number, glitches: number) => ({
+    replacements,
+    glitches,
+    glitchDropKwh: glitches * 0.5,
+    events: [],
+    truncated: false,
+  });
+
+  it('sums meter replacements and glitches over facility and IT; none without counters', () => {
+    expect(meterFlags(row('A'))).toBeNull();
+    expect(meterFlags(row('B', { meters: { facility: null, it: null } }))).toBeNull();
+    expect(meterFlags(row('C', { meters: { facility: quality(1, 2), it: quality(0, 3) } }))).toEqual({
+      replacements: 1,
+      glitches: 5,
+    });
+  });
+
+  it("names an emission factor's region and year", () => {
+    expect(
+      factorOrigin({ factor: 0.3869, kind: 'region', region: 'CN-South', year: 2022, source: 'MEE' }),
+    ).toEqual({ kind: 'region', where: 'CN-South 2022' });
+    expect(factorOrigin({ factor: 0.6, kind: 'site', region: null, year: null, source: 'own' })).toEqual({
+      kind: 'site',
+      where: '',
+    });
   });
 });

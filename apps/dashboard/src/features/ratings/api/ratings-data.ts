@@ -1,5 +1,5 @@
 /** Pure ratings helpers: sorting, grade display, data gaps, the monthly PUE chart. Unit-tested. */
-import type { DataGap, Grade, MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
+import type { DataGap, EmissionFactorUsed, Grade, MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
 import type { ChartData, ChartOptions } from 'chart.js';
 import { COLORS } from '../../../components/chart-options';
 
@@ -171,4 +171,19 @@ export function defaultYear(now = new Date()): number {
 export function parseYear(value: string | undefined, now = new Date()): number {
   const y = Number(value);
   return Number.isInteger(y) && y >= 2000 && y <= now.getFullYear() ? y : defaultYear(now);
+}
+
+/** Meter replacements and glitches of a row's energy counters, summed over facility and IT (null: none measured). */
+export function meterFlags(row: RatingRow): { replacements: number; glitches: number } | null {
+  const m = [row.meters?.facility, row.meters?.it].filter((x) => x != null);
+  if (m.length === 0) return null;
+  return {
+    replacements: m.reduce((n, x) => n + x.replacements, 0),
+    glitches: m.reduce((n, x) => n + x.glitches, 0),
+  };
+}
+
+/** Where an emission factor came from, for a short label: its region and year, or "own". */
+export function factorOrigin(ef: EmissionFactorUsed): { kind: EmissionFactorUsed['kind']; where: string } {
+  return { kind: ef.kind, where: [ef.region, ef.year].filter((x) => x !== null).join(' ') };
 }

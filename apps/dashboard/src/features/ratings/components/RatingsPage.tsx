@@ -1,3 +1,4 @@
+import type { RatingRow } from '@dcfleet/contracts';
 import { useMemo, useState } from 'react';
 import { hrefFor, navigate } from '../../../app/routes';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
@@ -6,6 +7,8 @@ import type { MessageKey } from '../../../i18n/messages';
 import { formatEnergy, formatFixed, formatRatedPue } from '../../../lib/format';
 import { downloadRatingsCsv, type RatingsDownload } from '../api/ratings-api';
 import {
+  factorOrigin,
+  meterFlags,
   parseYear,
   selectableYears,
   sortRatings,
@@ -28,6 +31,41 @@ const COLUMNS: { key: RatingSortKey; label: MessageKey; unit?: string; num?: boo
   { key: 'erf', label: 'ratings.col.erf', num: true },
   { key: 'energy', label: 'ratings.col.energy', num: true },
 ];
+
+/** Category, energy source and meter data-quality flags of a row, small under its status. */
+function RowFacts({ row }: { row: RatingRow }) {
+  const { t } = useI18n();
+  const flags = meterFlags(row);
+  const sources = [...new Set([row.sources?.facility, row.sources?.it].filter((s) => s != null))];
+  return (
+    <span className="block small muted" data-testid="row-facts">
+      {t('ratings.category', { n: row.pueCategory })}
+      {sources.length ? ` · ${sources.map((s) => t(`ratings.source.${s}` as MessageKey)).join(' / ')}` : ''}
+      {flags && (flags.glitches || flags.replacements) ? (
+        <span className="block warn-text" data-testid="row-meter-flags">
+          {t('ratings.meterFlags', { glitches: flags.glitches, replacements: flags.replacements })}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+/** The emission factor CUE used, with its origin; its source on hover. */
+function FactorNote({ row }: { row: RatingRow }) {
+  const { t } = useI18n();
+  const ef = row.emissionFactor;
+  if (ef === undefined) return null;
+  if (ef === null) return <span className="block small muted">{t('ratings.ef.none')}</span>;
+  const o = factorOrigin(ef);
+  return (
+    <span className="block small muted" title={ef.source} data-testid="row-ef">
+      {t('ratings.ef', {
+        factor: formatFixed(ef.factor, 4),
+        origin: o.kind === 'site' ? t('ratings.ef.site') : o.where,
+      })}
+    </span>
+  );
+}
 
 export function RatingsPage({ query }: { query: Record<string, string> }) {
   const { t } = useI18n();
@@ -178,6 +216,7 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
                       {r.meteringFault ? (
                         <span className="fault block small">{t('ratings.fault')}</span>
                       ) : null}
+                      <RowFacts row={r} />
                     </td>
                     <td className="num">
                       <CoverageBar coverage={r.coverage} />
@@ -186,7 +225,10 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
                       <TargetMark meets={r.meetsHubTarget} />
                     </td>
                     <td className="num">{formatFixed(r.wue, 2)}</td>
-                    <td className="num">{formatFixed(r.cue, 3)}</td>
+                    <td className="num">
+                      {formatFixed(r.cue, 3)}
+                      <FactorNote row={r} />
+                    </td>
                     <td className="num">{formatFixed(r.ref, 3)}</td>
                     <td className="num">{formatFixed(r.erf, 3)}</td>
                     <td className="num">{formatEnergy(r.energy?.facilityKwh)}</td>

@@ -177,7 +177,25 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
             ) : null}
           </dd>
           <dt>{t('report.cue')}</dt>
-          <dd>{r.cue === null ? NO_VALUE : `${formatFixed(r.cue, 3)} kgCO₂e/kWh`}</dd>
+          <dd>
+            {r.cue === null ? NO_VALUE : `${formatFixed(r.cue, 3)} kgCO₂e/kWh`}
+            {r.emissionFactor !== undefined ? (
+              <span className="block small muted" data-testid="report-ef">
+                {r.emissionFactor === null
+                  ? t('report.ef.none')
+                  : t('report.ef', {
+                      factor: formatFixed(r.emissionFactor.factor, 4),
+                      origin:
+                        r.emissionFactor.kind === 'site'
+                          ? t('ratings.ef.site')
+                          : [r.emissionFactor.region, r.emissionFactor.year]
+                              .filter((x) => x !== null)
+                              .join(' '),
+                      source: r.emissionFactor.source,
+                    })}
+              </span>
+            ) : null}
+          </dd>
           <dt>{t('report.cueLocation')}</dt>
           <dd>
             {r.cueLocation === null || r.cueLocation === undefined

@@ -14,6 +14,7 @@ const site: DataCenterWithSnapshot = {
   itCapacityKw: 1000,
   racks: null,
   pueCategory: 1,
+  gridRegion: null,
   gridEmissionFactor: null,
   greenCertifiedYear: null,
   commissionedAt: null,
