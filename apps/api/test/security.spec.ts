@@ -78,6 +78,28 @@ const ROUTES: Route[] = [
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/tokens`, access: admins, ok: 200 },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/reference`, access: readers, ok: 200 },
   { method: 'GET', path: () => '/api/v1/emission-factors', access: readers, ok: 200 },
+  { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/meter-exchanges`, access: readers, ok: 200 },
+  {
+    method: 'POST',
+    path: () => `/api/v1/datacenters/${SITE}/meter-exchanges`,
+    body: () => ({ metric: 'water_m3', at: Date.now() - 3_600_000, oldFinal: 10, newInitial: 0 }),
+    access: admins,
+    ok: 201,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/v1/ingest/meter-exchanges',
+    body: () => ({ metric: 'water_m3', at: Date.now() - 3_600_000, oldFinal: 10, newInitial: 0 }),
+    access: { kind: 'ingest' },
+    ok: 201,
+  },
+  {
+    method: 'DELETE',
+    path: () => `/api/v1/datacenters/${SITE}/meter-exchanges/999999`,
+    access: admins,
+    // No such record: past the role check the answer is 404.
+    ok: 404,
+  },
   {
     method: 'PUT',
     path: (p) => `/api/v1/emission-factors/SEC-${p}/2024`,

@@ -43,7 +43,8 @@ export interface RatingEnergy {
 
 /** A counter's replacement or glitch (green-metrics MeterEvent), times as ISO 8601. */
 export interface MeterEventInfo {
-  kind: 'replacement' | 'glitch';
+  /** `exchange`: recorded through the meter-exchange API and applied instead of the meter rule. */
+  kind: 'replacement' | 'glitch' | 'exchange';
   /** The first reading after the fall; `withinDay`: the start of the local day that holds it. */
   at: string;
   withinDay: boolean;
@@ -269,6 +270,34 @@ export interface RatingEvidence {
   chainVerification: ChainVerification;
   /** Stretches without readings longer than the max gap (2 h for counters), clipped to the period. */
   dataGaps: { facility: DataGap[]; it: DataGap[] };
+  /** Meter exchanges recorded for the site's counters within the period (and its 7-day lookback). */
+  meterExchanges?: MeterExchangeInfo[];
+}
+
+/**
+ * A recorded meter exchange (`GET|POST /api/v1/datacenters/:code/meter-exchanges`, gateways
+ * `POST /api/v1/ingest/meter-exchanges`).
+ */
+export interface MeterExchangeInfo {
+  id: number;
+  metric: string;
+  at: string;
+  /** The old meter's final reading and the new meter's first, in the metric's unit. */
+  oldFinal: number;
+  newInitial: number;
+  recordedAt: string;
+  /** A username, or `token:<id>` when the site's gateway recorded it. */
+  recordedBy: string;
+  note: string | null;
+  /**
+   * In a rating's evidence: `applied` (the step between the stored readings either side counts from the exchange),
+   * `no-readings` (no stored reading on one side within 7 days: nothing to correct), `inconsistent` (the old
+   * meter's final reading is below its last stored one, or the new meter's first above its first stored one: not
+   * applied, the meter rule decides).
+   */
+  status?: 'applied' | 'no-readings' | 'inconsistent';
+  before?: { at: string; value: number } | null;
+  after?: { at: string; value: number } | null;
 }
 
 export interface RatingRevisionInfo {

@@ -67,6 +67,18 @@ export const emissionFactorSchema = z
   .strict();
 export type EmissionFactorInput = z.infer<typeof emissionFactorSchema>;
 
+/** A recorded meter exchange; the metric must be a counter, `at` an RFC 3339 time or epoch milliseconds. */
+export const meterExchangeSchema = z
+  .object({
+    metric: z.string().min(1).max(64),
+    at: z.union([z.string().max(40), z.number().int()]),
+    oldFinal: z.number().min(0).max(1e15),
+    newInitial: z.number().min(0).max(1e15),
+    note: text(500).optional(),
+  })
+  .strict();
+export type MeterExchangeInput = z.infer<typeof meterExchangeSchema>;
+
 export const loginSchema = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
   .strict();

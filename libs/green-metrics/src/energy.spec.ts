@@ -1,5 +1,7 @@
 import { localMonthRange, localYearRange } from './calendar';
 import {
+  exchangeStep,
+  type MeterExchange,
   DEFAULT_COUNTER_MAX_GAP_MS,
   counterEnergy,
   estimateReportingIntervalMs,
@@ -88,6 +90,57 @@ describe('counterEnergy — energy meters from daily buckets', () => {
     const e = counterEnergy(buckets, year2025);
     expect(e.energyKwh).toBe(8_760_000);
     expect(e.resets).toBe(1);
+  });
+
+  describe('recorded meter exchanges', () => {
+    /**
+     * Hourly readings of 1000 kW; the meter is exchanged at `at` for one whose register starts at `newInitial`.
+     * The old meter ran `tail` kWh after its last stored reading (its final reading says so).
+     */
+    function exchanged(at: number, newInitial: number) {
+      const samples = meterSamples(hourly, constantKw(1000), { startReading: 2_000_000 });
+      const k = samples.findIndex((x) => x.ts >= at);
+      const offset = samples[k]!.value - newInitial - 1000; // the new register reads newInitial + 1 h of energy
+      const moved = samples.map((x, i) => (i >= k ? { ...x, value: x.value - offset } : x));
+      const x: MeterExchange = {
+        oldFinal: samples[k - 1]!.value + 400, // 24 minutes more on the old meter
+        newInitial: newInitial + 400, // … so the new one counted the remaining 36 minutes
+        before: { ts: samples[k - 1]!.ts, value: samples[k - 1]!.value },
+        after: { ts: samples[k]!.ts, value: moved[k]!.value },
+      };
+      return { buckets: rollupDaily(moved, SH), x };
+    }
+
+    it('a new meter starting at 40 % of the old register: the rule reads a glitch and loses energy; the record fixes it', () => {
+      const { buckets, x } = exchanged(sh('2025-05-14T10:00:00'), 800_000);
+      const ruled = counterEnergy(buckets, year2025);
+      expect(ruled.energyKwh).toBeLessThan(8_760_000 - 1_000_000); // the fall is taken as a glitch
+      const e = counterEnergy(buckets, year2025, { exchanges: [x] });
+      expect(e.energyKwh).toBeCloseTo(8_760_000, 6);
+      expect(e.resets).toBe(0);
+      expect(e.glitchDrop).toBe(0);
+      expect(e.events).toEqual([
+        {
+          kind: 'exchange',
+          at: x.after.ts,
+          withinDay: false,
+          count: 1,
+          size: null,
+          before: x.before.value,
+          after: x.after.value,
+        },
+      ]);
+    });
+
+    it("at local midnight, a new meter from zero: counts the old meter's last stretch too, not a replacement", () => {
+      const { buckets, x } = exchanged(sh('2025-09-01T00:00:00'), 0);
+      expect(counterEnergy(buckets, year2025).resets).toBe(1); // the rule: replacement, counting the new reading
+      const e = counterEnergy(buckets, year2025, { exchanges: [x] });
+      expect(e.energyKwh).toBeCloseTo(8_760_000, 6);
+      expect(e.resets).toBe(0);
+      expect(e.events.map((ev) => ev.kind)).toEqual(['exchange']);
+      expect(exchangeStep(x)).toBeCloseTo(1000, 9);
+    });
   });
 
   it('a reading 0.5 kWh low on a 5 GWh register is a glitch: it adds no energy and is listed, not read as a new meter', () => {

@@ -50,7 +50,8 @@ export const REPLACEMENT_MAX_RATIO = 0.1;
 
 /** A replacement or glitch of a counter, for the rating's data-quality section. */
 export interface MeterEvent {
-  kind: 'replacement' | 'glitch';
+  /** `exchange`: a meter exchange recorded through the API (MeterExchange), applied instead of the meter rule. */
+  kind: 'replacement' | 'glitch' | 'exchange';
   /** Epoch ms: the first reading after the fall, or (`withinDay`) the start of the local day that holds it. */
   at: number;
   /** True when only the day is known (the fall lies between two readings of one day). */
@@ -132,6 +133,39 @@ export const DEFAULT_COUNTER_MAX_GAP_MS = 2 * HOUR_MS;
 export interface CounterEnergyOptions {
   /** Longest link counted as covered time. Default DEFAULT_COUNTER_MAX_GAP_MS. */
   maxGapMs?: number;
+  /** Recorded meter exchanges of this counter: the step across each counts exactly, whatever the meter rule says. */
+  exchanges?: readonly MeterExchange[];
+}
+
+/**
+ * A meter exchange recorded by an admin or the site's gateway: the old meter's final reading and the new meter's
+ * first, with the stored readings either side of it (`before`: the last one before the exchange, `after`: the
+ * first one at or after it). The step between those two readings counts (oldFinal − before) + (after − newInitial)
+ * — the old meter's last stretch plus the new meter's first — instead of what the meter rule would make of the
+ * fall (a replacement counting `after`, or a glitch counting nothing).
+ */
+export interface MeterExchange {
+  oldFinal: number;
+  newInitial: number;
+  before: { ts: number; value: number };
+  after: { ts: number; value: number };
+}
+
+/** Energy across a recorded exchange. */
+export function exchangeStep(x: MeterExchange): number {
+  return x.oldFinal - x.before.value + (x.after.value - x.newInitial);
+}
+
+function exchangeEvent(x: MeterExchange): MeterEvent {
+  return {
+    kind: 'exchange',
+    at: x.after.ts,
+    withinDay: false,
+    count: 1,
+    size: null,
+    before: x.before.value,
+    after: x.after.value,
+  };
 }
 
 export interface PowerEnergyOptions {
@@ -178,9 +212,12 @@ export function counterEnergy(
 ): PeriodEnergy {
   const maxGapMs = options.maxGapMs ?? DEFAULT_COUNTER_MAX_GAP_MS;
   assertMaxGap(maxGapMs);
+  const exchanges = options.exchanges ?? [];
   return walk(timeline(buckets, period), period, maxGapMs, {
     bridges: true,
     boundary(prev, next) {
+      const x = exchanges.find((e) => e.before.ts === prev.lastTs && e.after.ts === next.firstTs);
+      if (x) return { energyKwh: exchangeStep(x), resets: 0, bridges: true, events: [exchangeEvent(x)] };
       // Across a long gap the meter still knows the energy: count it (walk() books it as bridged).
       if (next.first >= prev.last) return { energyKwh: next.first - prev.last, resets: 0, bridges: true };
       const replaced = next.first <= prev.last * REPLACEMENT_MAX_RATIO;
@@ -203,11 +240,30 @@ export function counterEnergy(
     within(b) {
       const span = b.lastTs - b.firstTs;
       const dense = b.count >= 2 && span / (b.count - 1) <= maxGapMs;
+      const recorded: MeterEvent[] = [];
+      let { increase, resets } = b;
+      let glitchDrop = b.glitchDrop ?? 0;
+      // An exchange between two readings of this day: take out what the meter rule made of the step, put in the
+      // exchange's own.
+      for (const x of exchanges) {
+        const { before, after } = x;
+        if (before.ts < b.firstTs || after.ts > b.lastTs || after.ts <= before.ts) continue;
+        let ruled = after.value - before.value;
+        if (after.value < before.value) {
+          if (after.value <= before.value * REPLACEMENT_MAX_RATIO) {
+            ruled = after.value;
+            resets = Math.max(0, resets - 1);
+          } else glitchDrop = Math.max(0, glitchDrop - (before.value - after.value));
+        }
+        increase += exchangeStep(x) - ruled;
+        recorded.push(exchangeEvent(x));
+      }
       const events: MeterEvent[] = [];
       const day = { at: b.bucket, withinDay: true, before: null, after: null };
-      if (b.resets > 0) events.push({ kind: 'replacement', count: b.resets, size: null, ...day });
-      if ((b.glitchDrop ?? 0) > 0) events.push({ kind: 'glitch', count: 1, size: b.glitchDrop!, ...day });
-      return { energyKwh: b.increase, coveredMs: dense ? span : 0, dense, resets: b.resets, events };
+      if (resets > 0) events.push({ kind: 'replacement', count: resets, size: null, ...day });
+      if (glitchDrop > 1e-9) events.push({ kind: 'glitch', count: 1, size: glitchDrop, ...day });
+      events.push(...recorded);
+      return { energyKwh: increase, coveredMs: dense ? span : 0, dense, resets, events };
     },
   });
 }

@@ -6,6 +6,7 @@ import { EmissionFactorEntity } from '../datacenters/emission-factor.entity';
 import { SiteReferenceEntity } from '../datacenters/site-reference.entity';
 import { SiteEntity } from '../datacenters/site.entity';
 import { ReceiptEntity } from '../ingest/receipt.entity';
+import { MeterExchangeEntity } from '../ratings/meter-exchange.entity';
 import { RatingBaselineEntity } from '../ratings/rating-baseline.entity';
 import { RatingRevisionEntity } from '../ratings/rating-revision.entity';
 import { Rollup1dEntity, Rollup1hEntity, Rollup1mEntity } from '../telemetry/rollup.entity';
@@ -30,6 +31,7 @@ export const ENTITIES = [
   AuditLogEntity,
   RatingRevisionEntity,
   RatingBaselineEntity,
+  MeterExchangeEntity,
   AlarmRuleEntity,
   AlarmEntity,
 ];

@@ -21,6 +21,7 @@ import {
   type PueCategory,
   type RatingOptions,
   type MeteredInput,
+  type MeterExchange,
   type SeriesInput,
   type SiteRating,
   toLocal,
@@ -59,7 +60,11 @@ export interface SiteInputs {
   renewable: DailyBucket[] | null;
   reused: DailyBucket[] | null;
   water: DailyBucket[] | null;
+  /** Recorded meter exchanges per counter (resolved to their readings), applied instead of the meter rule. */
+  exchanges: SiteExchanges;
 }
+
+export type SiteExchanges = Partial<Record<RatingMetricRole, MeterExchange[]>>;
 
 export interface ComputedRating {
   row: RatingRow;
@@ -147,34 +152,41 @@ export function counterSpans(
  * is stitched: the gauges up to the local day of the counter's first reading, the counter to the end of the day of
  * its last one, the gauges after (source `counter+power`).
  */
-export function chooseInputs(b: SiteBuckets, period: Period): SiteInputs {
-  const pick = (counter: DailyBucket[] | undefined, gauge: DailyBucket[] | undefined): EnergyInput | null => {
+export function chooseInputs(b: SiteBuckets, period: Period, exchanges: SiteExchanges = {}): SiteInputs {
+  const pick = (
+    counter: DailyBucket[] | undefined,
+    gauge: DailyBucket[] | undefined,
+    recorded: MeterExchange[] | undefined,
+  ): EnergyInput | null => {
+    const meter = (buckets: DailyBucket[]): MeteredInput => ({
+      kind: 'counter',
+      buckets,
+      ...(recorded?.length ? { options: { exchanges: recorded } } : {}),
+    });
     const reach = counter && counterReach(counter, period);
     if (counter && reach) {
       const { first, last } = reach;
       const before = reach.startsLate && hasDataIn(gauge, { start: period.start, end: first.bucket });
       const after = last.end < period.end && hasDataIn(gauge, { start: last.end, end: period.end });
-      if (!gauge || (!before && !after))
-        return { source: 'counter', input: { kind: 'counter', buckets: counter } };
+      if (!gauge || (!before && !after)) return { source: 'counter', input: meter(counter) };
       const parts: { from: number; series: MeteredInput }[] = [];
       if (before) parts.push({ from: -Infinity, series: { kind: 'gauge', buckets: gauge } });
-      parts.push({ from: before ? first.bucket : -Infinity, series: { kind: 'counter', buckets: counter } });
+      parts.push({ from: before ? first.bucket : -Infinity, series: meter(counter) });
       if (after) parts.push({ from: last.end, series: { kind: 'gauge', buckets: gauge } });
       return { source: 'counter+power', input: { kind: 'stitched', parts } };
     }
-    if (counter && !hasDataIn(gauge, period)) {
-      return { source: 'counter', input: { kind: 'counter', buckets: counter } };
-    }
+    if (counter && !hasDataIn(gauge, period)) return { source: 'counter', input: meter(counter) };
     if (gauge) return { source: 'power', input: { kind: 'gauge', buckets: gauge } };
     return null;
   };
   const optional = (buckets: DailyBucket[] | undefined) => (hasDataIn(buckets, period) ? buckets! : null);
   return {
-    facility: pick(b.facilityEnergy, b.facilityPower),
-    it: pick(b.itEnergy, b.itPower),
+    facility: pick(b.facilityEnergy, b.facilityPower, exchanges.facilityEnergy),
+    it: pick(b.itEnergy, b.itPower, exchanges.itEnergy),
     renewable: optional(b.renewable),
     reused: optional(b.reused),
     water: optional(b.water),
+    exchanges,
   };
 }
 
@@ -252,12 +264,15 @@ export function computeRating(
 ): ComputedRating {
   try {
     const { facility, it, coverage, totals } = energies(inputs, period);
-    const optional = (buckets: DailyBucket[] | null): EnergyTotal | null => {
+    const optional = (
+      buckets: DailyBucket[] | null,
+      role: 'renewable' | 'reused' | 'water',
+    ): EnergyTotal | null => {
       if (!buckets) return null;
-      const e = counterEnergy(buckets, period);
+      const e = counterEnergy(buckets, period, { exchanges: inputs.exchanges[role] });
       return { energyKwh: e.energyKwh, coverage: e.coverage };
     };
-    const water = optional(inputs.water);
+    const water = optional(inputs.water, 'water');
     // A water meter installed (or removed) within the period: WUE over the days it measured.
     const waterSpan = inputs.water ? meteredSpan(inputs.water, period) : null;
     const partialWater = waterSpan !== null && (waterSpan.start > period.start || waterSpan.end < period.end);
@@ -266,8 +281,8 @@ export function computeRating(
       it,
       totals,
       commonCoverage: coverage,
-      renewable: optional(inputs.renewable),
-      reused: optional(inputs.reused),
+      renewable: optional(inputs.renewable, 'renewable'),
+      reused: optional(inputs.reused, 'reused'),
       water: water && {
         m3: water.energyKwh,
         coverage: water.coverage,

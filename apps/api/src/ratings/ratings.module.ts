@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
+import { MeterExchangeEntity } from './meter-exchange.entity';
+import { MeterExchangesController } from './meter-exchanges.controller';
+import { MeterExchangesService } from './meter-exchanges.service';
 import { RatingBaselineEntity } from './rating-baseline.entity';
 import { RatingEvents } from './rating-events';
 import { RatingRevisionEntity } from './rating-revision.entity';
@@ -15,11 +18,11 @@ import { RegulatorExportsService } from './regulator-exports.service';
 /** Green ratings: computation, cache, revisions. Exports RatingEvents for the live push (`rating:revised`). */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([RatingRevisionEntity, RatingBaselineEntity]),
+    TypeOrmModule.forFeature([RatingRevisionEntity, RatingBaselineEntity, MeterExchangeEntity]),
     TelemetryModule,
     ReceiptsModule,
   ],
-  controllers: [RatingsController],
+  controllers: [RatingsController, MeterExchangesController],
   providers: [
     RatingsRepository,
     RatingsService,
@@ -27,6 +30,7 @@ import { RegulatorExportsService } from './regulator-exports.service';
     RatingEvents,
     RatingsWatcher,
     RegulatorExportsService,
+    MeterExchangesService,
   ],
   exports: [RatingEvents, RatingsService],
 })

@@ -33,11 +33,13 @@ import {
   type ReadingGap,
   type SiteBuckets,
 } from './rating-calc';
+import { MeterExchangesService } from './meter-exchanges.service';
 import { RatingRevisionsService, type ObservedRating } from './rating-revisions.service';
 import { RatingsRepository, type DailyRow } from './ratings.repository';
 import type {
   DataGap,
   EmissionFactorUsed,
+  MeterExchangeInfo,
   MonthlyRatingRow,
   RatingDetailResponse,
   RatingRow,
@@ -70,6 +72,8 @@ interface Computed {
   gaps: { facility: ReadingGap[]; it: ReadingGap[] };
   monthly?: MonthlyRatingRow[];
   receiptCount?: number;
+  /** Recorded meter exchanges within the period's read range, as applied. */
+  exchanges: MeterExchangeInfo[];
   computedAt: number;
 }
 
@@ -141,6 +145,7 @@ export class RatingsService implements OnApplicationBootstrap {
     private readonly revisions: RatingRevisionsService,
     private readonly config: AppConfig,
     private readonly reference: SiteReferenceService,
+    private readonly exchanges: MeterExchangesService,
   ) {
     this.scheme = schemeOf(config.hubTargets);
   }
@@ -200,7 +205,7 @@ export class RatingsService implements OnApplicationBootstrap {
       site: asOf,
       period,
       readFrom: period.start - LOOKBACK_MS,
-      key: `${site.id}|${site.updatedAt}|${site.timezone}|${period.start}|${period.end}|${refKey}`,
+      key: `${site.id}|${site.updatedAt}|${site.timezone}|${period.start}|${period.end}|${refKey}|${this.exchanges.versionOf(site.id)}`,
       emissionFactor,
       referenceFrom: ref.effectiveFrom,
     };
@@ -208,12 +213,12 @@ export class RatingsService implements OnApplicationBootstrap {
 
   /** The sites with the reference data loaded (plans need both). */
   private async allSites(): Promise<SiteEntity[]> {
-    await this.reference.load();
+    await Promise.all([this.reference.load(), this.exchanges.load()]);
     return this.sites.all();
   }
 
   private async oneSite(code: string): Promise<SiteEntity> {
-    await this.reference.load();
+    await Promise.all([this.reference.load(), this.exchanges.load()]);
     return this.sites.get(code);
   }
 
@@ -280,6 +285,7 @@ export class RatingsService implements OnApplicationBootstrap {
         chainHead,
         chainVerification,
         dataGaps: { facility: gaps(c.gaps.facility), it: gaps(c.gaps.it) },
+        meterExchanges: c.exchanges,
       },
       revisions,
     };
@@ -301,7 +307,7 @@ export class RatingsService implements OnApplicationBootstrap {
     now = Date.now(),
     referenceChange?: string,
   ): Promise<void> {
-    await this.reference.load();
+    await Promise.all([this.reference.load(), this.exchanges.load()]);
     const source = referenceChange ? { reference: referenceChange } : 'ingest';
     const tz = site.timezone;
     const current = toLocal(now, tz);
@@ -416,7 +422,8 @@ export class RatingsService implements OnApplicationBootstrap {
 
       for (const p of todo) {
         const token = tokens.get(p.site.id)!;
-        const inputs = chooseInputs(buckets.get(p.site.id)!, p.period);
+        const recorded = await this.exchanges.resolve(p.site.id, p.readFrom, p.period.end);
+        const inputs = chooseInputs(buckets.get(p.site.id)!, p.period, recorded.exchanges);
         const rated = computeRating(
           p.site,
           inputs,
@@ -427,7 +434,12 @@ export class RatingsService implements OnApplicationBootstrap {
         rated.row.racks = p.site.racks;
         rated.row.emissionFactor = p.emissionFactor;
         rated.row.referenceFrom = p.referenceFrom === 0 ? null : ISO(p.referenceFrom);
-        const c: Computed = { row: rated.row, gaps: rated.gaps, computedAt: now };
+        const c: Computed = {
+          row: rated.row,
+          gaps: rated.gaps,
+          exchanges: recorded.evidence,
+          computedAt: now,
+        };
         if (detail) c.monthly = monthlyRows(inputs, p.period, p.site.timezone);
         out.set(p.site.id, c);
         if (pending.has(p.site.id)) {

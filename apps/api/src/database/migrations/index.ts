@@ -23,6 +23,9 @@ import { AddRollupGlitchDrop1796200000000 as SqliteAddRollupGlitchDrop } from '.
 import { SiteReferenceHistory1796300000000 as PgSiteReferenceHistory } from './postgres/1796300000000-SiteReferenceHistory';
 import { SiteReferenceHistory1796300000000 as SqliteSiteReferenceHistory } from './sqlite/1796300000000-SiteReferenceHistory';
 
+import { MeterExchanges1796400000000 as PgMeterExchanges } from './postgres/1796400000000-MeterExchanges';
+import { MeterExchanges1796400000000 as SqliteMeterExchanges } from './sqlite/1796400000000-MeterExchanges';
+
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
 export const SQLITE_MIGRATIONS = [
@@ -37,6 +40,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteAddUserTokenVersion,
   SqliteAddRollupGlitchDrop,
   SqliteSiteReferenceHistory,
+  SqliteMeterExchanges,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -51,4 +55,5 @@ export const POSTGRES_MIGRATIONS = [
   PgAddUserTokenVersion,
   PgAddRollupGlitchDrop,
   PgSiteReferenceHistory,
+  PgMeterExchanges,
 ];

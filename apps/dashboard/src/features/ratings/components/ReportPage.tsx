@@ -78,7 +78,9 @@ function MeterQualityList({
                   {e.withinDay ? formatDateTime(e.at, locale).slice(0, 10) : formatDateTime(e.at, locale)} ·{' '}
                   {e.kind === 'glitch'
                     ? t('report.glitch', { size: formatEnergy(e.size ?? 0) })
-                    : t('report.replacement')}
+                    : e.kind === 'exchange'
+                      ? t('report.exchange')
+                      : t('report.replacement')}
                 </li>
               ))}
               {quality.events.length > MAX_EVENTS ? (
@@ -324,6 +326,21 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
             )}
           </dd>
         </dl>
+        {r.evidence.meterExchanges?.length ? (
+          <>
+            <h3>{t('report.exchanges')}</h3>
+            <ul className="gap-list" data-testid="meter-exchanges">
+              {r.evidence.meterExchanges.map((x) => (
+                <li key={x.id}>
+                  {formatDateTime(x.at, locale)} · {x.metric} ·{' '}
+                  {t('report.exchangeReadings', { old: x.oldFinal, new: x.newInitial })} ·{' '}
+                  {t(`report.exchangeStatus.${x.status ?? 'applied'}`)} · {x.recordedBy}
+                  {x.note ? ` · ${x.note}` : ''}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
         <h3>{t('report.gaps')}</h3>
         <div className="gaps">
           <GapList title={t('report.gapsFacility')} gaps={gaps.facility} />
