@@ -678,6 +678,27 @@ async function main() {
           assert(text.replace(/^\uFEFF/, '').startsWith(header), `${button}: ${text.slice(0, 80)}`);
           assert(text.split('\r\n').filter(Boolean).length > sites.length, `${button}: not one row per site`);
         }
+        // … and read in the app: one row per site, criteria and the fields dcfleet cannot fill named.
+        await page.getByRole('link', { name: 'Green DC eligibility', exact: true }).click();
+        const eligibility = page.locator('[data-testid="eligibility-table"] tbody tr');
+        await waitFor(
+          async () => (await eligibility.count()) >= sites.length,
+          'eligibility rows',
+          45_000,
+          250,
+        );
+        assert(/view=eligibility/.test(page.url()), `eligibility URL: ${page.url()}`);
+        const missing = await eligibility.first().locator('td').nth(2).textContent();
+        assert(/rack occupancy/.test(missing ?? ''), `missing criteria: ${missing}`);
+        await noOverflow('eligibility');
+        await page.getByRole('link', { name: 'EU EED report', exact: true }).click();
+        const eed = page.locator('[data-testid="eed-table"] tbody tr');
+        await waitFor(async () => (await eed.count()) >= sites.length, 'EED rows', 45_000, 250);
+        assert(
+          /floor area/i.test((await page.getByTestId('eed-not-filled').textContent()) ?? ''),
+          'EED unfilled fields not listed',
+        );
+        await shot(page, 'regulator-eed');
       },
       { page },
     );

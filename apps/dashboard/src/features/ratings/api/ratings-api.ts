@@ -1,4 +1,10 @@
-import { API_PREFIX, type RatingDetailResponse, type RatingsResponse } from '@dcfleet/contracts';
+import {
+  API_PREFIX,
+  type EedExport,
+  type EligibilityExport,
+  type RatingDetailResponse,
+  type RatingsResponse,
+} from '@dcfleet/contracts';
 import { ApiError, requestBlob } from '../../../api/client';
 import { request } from '../../../api/client';
 
@@ -16,6 +22,17 @@ export function fetchRating(code: string, year: number, signal: AbortSignal): Pr
   return request<RatingDetailResponse>(`${API_PREFIX}/ratings/${encodeURIComponent(code)}?year=${year}`, {
     signal,
   });
+}
+
+export const eligibilityKey = (year: number) => `${RATINGS_PREFIX}eligibility/${year}`;
+export const eedKey = (year: number) => `${RATINGS_PREFIX}eed/${year}`;
+
+export function fetchEligibility(year: number, signal: AbortSignal): Promise<EligibilityExport> {
+  return request<EligibilityExport>(`${API_PREFIX}/ratings/eligibility?year=${year}`, { signal });
+}
+
+export function fetchEed(year: number, signal: AbortSignal): Promise<EedExport> {
+  return request<EedExport>(`${API_PREFIX}/ratings/eed?year=${year}`, { signal });
 }
 
 /** The year's CSV downloads: the ratings table and the regulator exports (eligibility, EU EED). */

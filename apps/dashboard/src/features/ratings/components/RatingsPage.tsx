@@ -17,6 +17,11 @@ import {
 } from '../api/ratings-data';
 import { useRatingsQuery } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
+import { EedView, EligibilityView } from './RegulatorExports';
+
+/** The ratings page's views: the ratings table and the two regulator exports. */
+const VIEWS = ['ratings', 'eligibility', 'eed'] as const;
+type View = (typeof VIEWS)[number];
 
 const COLUMNS: { key: RatingSortKey; label: MessageKey; unit?: string; num?: boolean }[] = [
   { key: 'code', label: 'ratings.col.site' },
@@ -43,7 +48,12 @@ function RowFacts({ row }: { row: RatingRow }) {
       {sources.length ? ` · ${sources.map((s) => t(`ratings.source.${s}` as MessageKey)).join(' / ')}` : ''}
       {flags && (flags.glitches || flags.replacements) ? (
         <span className="block warn-text" data-testid="row-meter-flags">
-          {t('ratings.meterFlags', { glitches: flags.glitches, replacements: flags.replacements })}
+          {[
+            flags.replacements ? t('ratings.flag.replacements', { n: flags.replacements }) : null,
+            flags.glitches ? t('ratings.flag.glitches', { n: flags.glitches }) : null,
+          ]
+            .filter(Boolean)
+            .join(', ')}
         </span>
       ) : null}
     </span>
@@ -70,6 +80,9 @@ function FactorNote({ row }: { row: RatingRow }) {
 export function RatingsPage({ query }: { query: Record<string, string> }) {
   const { t } = useI18n();
   const year = parseYear(query.year);
+  const view: View = (VIEWS as readonly string[]).includes(query.view ?? '')
+    ? (query.view as View)
+    : 'ratings';
   const q = useRatingsQuery(year);
   const [sort, setSort] = useState<{ key: RatingSortKey; dir: SortDir }>({ key: 'code', dir: 'asc' });
   const [csvError, setCsvError] = useState<string | null>(null);
@@ -105,7 +118,13 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
             <span>{t('ratings.year')}</span>
             <select
               value={year}
-              onChange={(e) => navigate({ name: 'ratings' }, { year: e.target.value }, true)}
+              onChange={(e) =>
+                navigate(
+                  { name: 'ratings' },
+                  { year: e.target.value, view: view === 'ratings' ? undefined : view },
+                  true,
+                )
+              }
               data-testid="year-select"
             >
               {selectableYears().map((y) => (
@@ -136,12 +155,26 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
           </button>
         </div>
       </div>
+      <nav className="subnav" aria-label={t('exports.views')}>
+        <ul>
+          {VIEWS.map((v) => (
+            <li key={v}>
+              <a
+                href={hrefFor({ name: 'ratings' }, { year, view: v === 'ratings' ? undefined : v })}
+                aria-current={view === v ? 'page' : undefined}
+              >
+                {t(`exports.view.${v}`)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
       {csvError ? (
         <p className="error" role="alert">
           {csvError}
         </p>
       ) : null}
-      {scheme ? (
+      {scheme && view === 'ratings' ? (
         <p className="muted small">
           {t('ratings.scheme', {
             name: scheme.name,
@@ -150,14 +183,18 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
           })}
         </p>
       ) : null}
-      {q.error ? (
+      {view === 'eligibility' ? (
+        <EligibilityView year={year} />
+      ) : view === 'eed' ? (
+        <EedView year={year} />
+      ) : q.error ? (
         <ErrorState
           error={q.error}
           message={t('ratings.loadError', { message: q.error.message })}
           onRetry={q.refetch}
         />
       ) : null}
-      {!q.data ? (
+      {view !== 'ratings' ? null : !q.data ? (
         q.error ? null : (
           <Loading />
         )
