@@ -181,6 +181,13 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     expect(elapsed).toBeLessThan(2000); // loose: catches a per-bucket or per-day query, not a slow CI machine
     expect(body.year).toBe(YEAR);
     expect(body.scheme.id).toBe('GB40879-2021');
+    // The rules are stated with the answer, not only in the README.
+    expect(body.scheme.rules).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^status: final once the period has ended and coverage .* at least 0\.95/),
+        expect.stringMatching(/^counters: a reading at most 0\.1 of the previous one is a meter replacement/),
+      ]),
+    );
     expect(Date.parse(body.generatedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(body.sites.map((s) => s.code).sort()).toEqual(Object.values(SITES).sort());
 

@@ -122,6 +122,8 @@ export interface RatingScheme {
   grades: { grade: number; maxPue: number }[];
   hubTarget: { defaultMaxPue: number; overrides: Record<string, number> };
   statusThresholds: { final: number; interim: number };
+  /** The rules of status, coverage, counters, time windows and reference data, as the README states them. */
+  rules?: string[];
 }
 
 export interface RatingsPeriod {
