@@ -472,6 +472,8 @@ async function main() {
         await page.getByRole('heading', { name: 'Evidence' }).waitFor();
         // Data quality: which readings measured each energy, and the meters' replacements and glitches.
         await page.getByRole('heading', { name: 'Meters and data quality' }).waitFor();
+        // Gaps and meter events read in the site's own time zone, and say so.
+        await page.getByText('Times in the site’s time zone, Asia/Shanghai.').waitFor();
         const quality = await page.getByTestId('meter-quality').allTextContents();
         assert(quality.length === 2, `meter quality blocks: ${quality.length}`);
         assert(

@@ -5,6 +5,7 @@ import { Chart } from '../../../components/Chart';
 import { ErrorState, Loading, PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import {
+  formatDate,
   formatDateTime,
   formatEnergy,
   formatFixed,
@@ -18,7 +19,7 @@ import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges
 
 const MAX_GAPS = 8;
 
-function GapList({ title, gaps }: { title: string; gaps: DataGap[] }) {
+function GapList({ title, gaps, timeZone }: { title: string; gaps: DataGap[]; timeZone?: string }) {
   const { t, locale } = useI18n();
   return (
     <div className="gap-list">
@@ -31,7 +32,7 @@ function GapList({ title, gaps }: { title: string; gaps: DataGap[] }) {
         <ul>
           {gaps.slice(0, MAX_GAPS).map((g) => (
             <li key={`${g.from}-${g.to}`}>
-              {formatDateTime(g.from, locale)} – {formatDateTime(g.to, locale)}
+              {formatDateTime(g.from, locale, timeZone)} – {formatDateTime(g.to, locale, timeZone)}
               {g.bridged ? <span className="muted"> · {t('report.gapBridged')}</span> : null}
             </li>
           ))}
@@ -51,10 +52,12 @@ function MeterQualityList({
   title,
   source,
   quality,
+  timeZone,
 }: {
   title: string;
   source: EnergySource;
   quality: MeterQuality | null | undefined;
+  timeZone?: string;
 }) {
   const { t, locale } = useI18n();
   return (
@@ -75,7 +78,8 @@ function MeterQualityList({
             <ul>
               {quality.events.slice(0, MAX_EVENTS).map((e) => (
                 <li key={`${e.kind}-${e.at}`}>
-                  {e.withinDay ? formatDateTime(e.at, locale).slice(0, 10) : formatDateTime(e.at, locale)} ·{' '}
+                  {e.withinDay ? formatDate(e.at, locale, timeZone) : formatDateTime(e.at, locale, timeZone)}{' '}
+                  ·{' '}
                   {e.kind === 'glitch'
                     ? t('report.glitch', { size: formatEnergy(e.size ?? 0) })
                     : e.kind === 'exchange'
@@ -332,7 +336,7 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
             <ul className="gap-list" data-testid="meter-exchanges">
               {r.evidence.meterExchanges.map((x) => (
                 <li key={x.id}>
-                  {formatDateTime(x.at, locale)} · {x.metric} ·{' '}
+                  {formatDateTime(x.at, locale, r.timeZone)} · {x.metric} ·{' '}
                   {t('report.exchangeReadings', { old: x.oldFinal, new: x.newInitial })} ·{' '}
                   {t(`report.exchangeStatus.${x.status ?? 'applied'}`)} · {x.recordedBy}
                   {x.note ? ` · ${x.note}` : ''}
@@ -342,9 +346,10 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
           </>
         ) : null}
         <h3>{t('report.gaps')}</h3>
+        {r.timeZone ? <p className="muted small">{t('report.timesIn', { zone: r.timeZone })}</p> : null}
         <div className="gaps">
-          <GapList title={t('report.gapsFacility')} gaps={gaps.facility} />
-          <GapList title={t('report.gapsIt')} gaps={gaps.it} />
+          <GapList title={t('report.gapsFacility')} gaps={gaps.facility} timeZone={r.timeZone} />
+          <GapList title={t('report.gapsIt')} gaps={gaps.it} timeZone={r.timeZone} />
         </div>
         <h3>{t('report.dataQuality')}</h3>
         <div className="gaps">
@@ -352,8 +357,14 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
             title={t('report.gapsFacility')}
             source={r.sources.facility}
             quality={r.meters?.facility}
+            timeZone={r.timeZone}
           />
-          <MeterQualityList title={t('report.gapsIt')} source={r.sources.it} quality={r.meters?.it} />
+          <MeterQualityList
+            title={t('report.gapsIt')}
+            source={r.sources.it}
+            quality={r.meters?.it}
+            timeZone={r.timeZone}
+          />
         </div>
         <h3>{t('report.revisions')}</h3>
         {r.revisions?.length ? (
