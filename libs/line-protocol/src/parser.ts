@@ -167,6 +167,8 @@ class LineParser {
   private keyEscaped = false;
   /** Parsed series prefixes of this body (see parseLine); tags objects are shared, so read-only. */
   private readonly prefixes = new Map<string, { measurement: string; tags: Record<string, string> }>();
+  /** Field keys by position in the line, as last seen: lines repeat them, and reusing one saves a substring. */
+  private readonly fieldKeys: string[] = [];
 
   constructor(
     private readonly s: string,
@@ -210,11 +212,15 @@ class LineParser {
     i = skipBlanks(s, i, end);
     if (i >= end) return this.fail('missing fields');
     const fields: Record<string, number | string | boolean> = {};
-    for (;;) {
+    for (let f = 0; ; f++) {
       const keyStart = i;
       i = this.scanKey(keyStart, end);
       if (i === keyStart) return this.fail('missing field key');
-      const key = this.key(keyStart, i);
+      const seen = this.fieldKeys[f];
+      const key =
+        !this.keyEscaped && seen !== undefined && seen.length === i - keyStart && s.startsWith(seen, keyStart)
+          ? seen
+          : (this.fieldKeys[f] = this.key(keyStart, i));
       if (i >= end || s.charCodeAt(i) !== EQUALS) return this.fail(`missing field value for ${quote(key)}`);
       i++;
       if (i >= end) return this.fail(`missing field value for ${quote(key)}`);

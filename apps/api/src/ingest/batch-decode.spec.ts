@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalSampleLine } from '@dcfleet/contracts';
+import { canonicalSampleLine, isCatalogMetric } from '@dcfleet/contracts';
+import { parseLineProtocol } from '@dcfleet/line-protocol';
 import { decodeEntries, decodeJsonBody, decodeLineBody, seriesOf, type DecodeLimits } from './batch-decode';
 
 const NOW = Date.UTC(2026, 10, 29, 12);
@@ -116,5 +117,84 @@ describe('decodeLineBody', () => {
       ],
       decoded: { refusal: expect.objectContaining({ status: 400 }) as unknown },
     });
+  });
+});
+
+/**
+ * The pre-columnar line-protocol decoder (one entry object per numeric field through decodeEntries): the oracle the
+ * columnar decodeLineBody must agree with, answer for answer.
+ */
+function viaEntries(text: string, limits: DecodeLimits): ReturnType<typeof decodeLineBody> {
+  const parsed = parseLineProtocol(text, 'ms');
+  const entries: { metric: string; value: number; ts: number; labels: Record<string, string> }[] = [];
+  const lineOf: number[] = [];
+  const problems = parsed.errors.map((e) => `line ${e.line}: ${e.reason}`);
+  for (const p of parsed.points) {
+    for (const field in p.fields) {
+      const value = p.fields[field];
+      if (typeof value !== 'number') {
+        problems.push(`line ${p.line}: field "${field}" is not numeric`);
+        continue;
+      }
+      const metric = isCatalogMetric(field) ? field : `${p.measurement}_${field}`;
+      entries.push({ metric, value, ts: p.timestampMs ?? limits.now, labels: p.tags });
+      lineOf.push(p.line);
+    }
+  }
+  if (entries.length === 0)
+    return { empty: problems.length ? problems.slice(0, 20).join('; ') : 'no points in body' };
+  const decoded = decodeEntries(entries, limits);
+  const rejected = 'batch' in decoded ? decoded.batch.rejected : (decoded.refusal.rejected ?? []);
+  for (const r of rejected) problems.push(`line ${lineOf[r.index]}: ${r.reason}`);
+  return { problems, decoded };
+}
+
+describe('decodeLineBody against the entry-by-entry decoder', () => {
+  it('gives the same batch, rejections, problems and hash on 300 random bodies', () => {
+    let x = 12345;
+    const rand = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % n;
+    };
+    const pick = <T>(list: readonly T[]): T => list[rand(list.length)]!;
+    const prefixes = [
+      'rack,dc=A,rack=R1',
+      'rack,rack=R2,dc=A',
+      'rack,dc=B',
+      'pdu,dc=A',
+      'dc',
+      'rack,Bad=1',
+      `rack,v=${'x'.repeat(70)}`,
+    ];
+    const fields = [
+      'inlet_temp_c=24.5',
+      'relative_humidity_pct=45',
+      'it_power_kw=-5',
+      'usage=3',
+      'note="hi"',
+      'x_y=1i',
+      'inlet_temp_c=99999',
+      'it_power_kw=800',
+    ];
+    const stamps = [
+      ` ${NOW - 1000}`,
+      ` ${NOW - 2000}`,
+      '',
+      ` ${NOW + 3_600_000}`,
+      ` ${NOW - 90 * 86_400_000}`,
+    ];
+    for (let round = 0; round < 300; round++) {
+      const lines: string[] = [];
+      for (let i = 0, count = 1 + rand(12); i < count; i++) {
+        if (rand(15) === 0) lines.push('broken line');
+        else
+          lines.push(
+            `${pick(prefixes)} ${Array.from({ length: 1 + rand(3) }, () => pick(fields)).join(',')}${pick(stamps)}`,
+          );
+      }
+      const body = lines.join('\n');
+      const l = { ...limits, maxSamples: rand(4) === 0 ? 3 : 1000 };
+      expect(decodeLineBody(body, 'ms', l)).toEqual(viaEntries(body, l));
+    }
   });
 });

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
+  canonicalLabels,
   canonicalSampleLine,
+  checkLabels,
+  checkValue,
   isCatalogMetric,
   metricDefinition,
   normalizeEntries,
@@ -90,24 +93,52 @@ export function decodeEntries(entries: readonly unknown[], limits: DecodeLimits)
     }
     ref[i] = k;
   }
-  const keep = lastWins(ref, seriesKeys.length, all);
-  const n = keep ? keep.length : all.length;
-  const seriesIndex = new Int32Array(n);
+  const n = all.length;
   const ts = new Float64Array(n);
   const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    ts[i] = all[i]!.ts;
+    values[i] = all[i]!.value;
+  }
+  return { batch: finishBatch(seriesKeys, metricLengths, ref, ts, values, all.length, rejected) };
+}
+
+/**
+ * The columnar batch from per-sample series refs, times and values (request order): earlier duplicates of a
+ * (series, ts) dropped, the kept samples hashed in order (`series key \t ts \t value \n`, canonicalSampleLine).
+ */
+function finishBatch(
+  seriesKeys: string[],
+  metricLengths: number[],
+  ref: Int32Array,
+  allTs: Float64Array,
+  allValues: Float64Array,
+  accepted: number,
+  rejected: IngestRejection[],
+): DecodedBatch {
+  const keep = lastWins(ref, seriesKeys.length, allTs);
+  const n = keep ? keep.length : allTs.length;
+  const seriesIndex = keep ? new Int32Array(n) : ref;
+  const ts = keep ? new Float64Array(n) : allTs;
+  const values = keep ? new Float64Array(n) : allValues;
   const hash = createHash('sha256');
   let lines = '';
   let minTs = Infinity;
   let maxTs = -Infinity;
   for (let j = 0; j < n; j++) {
     const i = keep ? keep[j]! : j;
-    const s = all[i]!;
-    seriesIndex[j] = ref[i]!;
-    ts[j] = s.ts;
-    values[j] = s.value;
-    if (s.ts < minTs) minTs = s.ts;
-    if (s.ts > maxTs) maxTs = s.ts;
-    lines += canonicalSampleLine(s.metric, s.labelKey, s.ts, s.value);
+    const k = ref[i]!;
+    const t = allTs[i]!;
+    const v = allValues[i]!;
+    if (keep) {
+      seriesIndex[j] = k;
+      ts[j] = t;
+      values[j] = v;
+    }
+    if (t < minTs) minTs = t;
+    if (t > maxTs) maxTs = t;
+    // The series key is metric + labelKey, as the canonical line writes them.
+    lines += canonicalSampleLine(seriesKeys[k]!, '', t, v);
     // Hash in slices: one huge concatenated string costs more to flatten than a few update() calls.
     if (lines.length > 65_536) {
       hash.update(lines);
@@ -116,18 +147,16 @@ export function decodeEntries(entries: readonly unknown[], limits: DecodeLimits)
   }
   hash.update(lines);
   return {
-    batch: {
-      seriesKeys,
-      metricLength: Int32Array.from(metricLengths),
-      seriesIndex,
-      ts,
-      values,
-      accepted: all.length,
-      rejected,
-      minTs,
-      maxTs,
-      contentHash: hash.digest('hex'),
-    },
+    seriesKeys,
+    metricLength: Int32Array.from(metricLengths),
+    seriesIndex,
+    ts,
+    values,
+    accepted,
+    rejected,
+    minTs,
+    maxTs,
+    contentHash: hash.digest('hex'),
   };
 }
 
@@ -173,28 +202,104 @@ export type LineDecodeOutcome = { empty: string } | { problems: string[]; decode
  */
 export function decodeLineBody(text: string, precision: Precision, limits: DecodeLimits): LineDecodeOutcome {
   const parsed = parseLineProtocol(text, precision);
-  const entries: { metric: string; value: number; ts: number; labels: Record<string, string> }[] = [];
-  const lineOf: number[] = [];
   const problems = parsed.errors.map((e) => `line ${e.line}: ${e.reason}`);
+  // Columnar from the parsed points: the same validation, series and hash as decodeEntries on one entry per numeric
+  // field, without an entry or sample object per field (issue #13: the decoder thread's garbage).
+  const lineOf: number[] = [];
+  const rejected: IngestRejection[] = [];
+  const seriesKeys: string[] = [];
+  const metricLengths: number[] = [];
+  const indexOf = new Map<string, Map<string, number>>();
+  const byTags = new Map<object, LineSeries>();
+  let ref = new Int32Array(1024);
+  let ts = new Float64Array(1024);
+  let values = new Float64Array(1024);
+  let n = 0;
+  let entries = 0;
   for (const p of parsed.points) {
+    let tags = byTags.get(p.tags);
+    if (!tags) {
+      const reason = checkLabels(p.tags);
+      tags = { reason, labelKey: reason ? '' : canonicalLabels(p.tags), fields: new Map() };
+      byTags.set(p.tags, tags);
+    }
+    const at = p.timestampMs ?? limits.now;
     for (const field in p.fields) {
       const value = p.fields[field];
       if (typeof value !== 'number') {
         problems.push(`line ${p.line}: field "${field}" is not numeric`);
         continue;
       }
-      const metric = isCatalogMetric(field) ? field : `${p.measurement}_${field}`;
-      entries.push({ metric, value, ts: p.timestampMs ?? limits.now, labels: p.tags });
+      const index = entries++;
       lineOf.push(p.line);
+      if (tags.reason) {
+        rejected.push({ index, reason: tags.reason });
+        continue;
+      }
+      let metric = tags.fields.get(field);
+      if (metric === undefined) {
+        metric = isCatalogMetric(field) ? field : `${p.measurement}_${field}`;
+        tags.fields.set(field, metric);
+      }
+      const reason = checkValue(metric, value, at, limits);
+      if (reason) {
+        rejected.push({ index, reason });
+        continue;
+      }
+      let byMetric = indexOf.get(tags.labelKey);
+      if (!byMetric) indexOf.set(tags.labelKey, (byMetric = new Map()));
+      let k = byMetric.get(metric);
+      if (k === undefined) {
+        k = seriesKeys.length;
+        seriesKeys.push(metric + tags.labelKey);
+        metricLengths.push(metric.length);
+        byMetric.set(metric, k);
+      }
+      if (n === ref.length) {
+        ref = grow(ref, new Int32Array(n * 2));
+        ts = grow(ts, new Float64Array(n * 2));
+        values = grow(values, new Float64Array(n * 2));
+      }
+      ref[n] = k;
+      ts[n] = at;
+      values[n] = value;
+      n++;
     }
   }
-  if (entries.length === 0) {
+  if (entries === 0) {
     return { empty: problems.length ? problems.slice(0, 20).join('; ') : 'no points in body' };
   }
-  const decoded = decodeEntries(entries, limits);
-  const rejected = 'batch' in decoded ? decoded.batch.rejected : (decoded.refusal.rejected ?? []);
+  if (entries > limits.maxSamples) return { problems, decoded: tooMany(limits.maxSamples) };
   for (const r of rejected) problems.push(`line ${lineOf[r.index]}: ${r.reason}`);
+  let decoded: DecodeOutcome;
+  if (n === 0) decoded = { refusal: { status: 400, message: 'no valid sample in the batch', rejected } };
+  else
+    decoded = {
+      batch: finishBatch(
+        seriesKeys,
+        metricLengths,
+        // Exact-size copies: the batch crosses to the main thread, and a view would carry the whole buffer.
+        ref.slice(0, n),
+        ts.slice(0, n),
+        values.slice(0, n),
+        entries - rejected.length,
+        rejected,
+      ),
+    };
   return { problems, decoded };
+}
+
+/** A parsed point's tags (one object per series prefix of a body): checked and canonicalised once. */
+interface LineSeries {
+  reason: string | undefined;
+  labelKey: string;
+  /** Field → metric (catalog field name, or measurement_field). */
+  fields: Map<string, string>;
+}
+
+function grow<T extends Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /** What a body is: a JSON batch (POST /api/v1/ingest) or line protocol with its precision (POST /api/v1/write). */
@@ -215,11 +320,7 @@ export function decodeBody(
  * Within one batch the last sample for a (series, ts) wins, as across batches. Returns the indices to keep,
  * or undefined when there is no duplicate (the common case, checked with numeric keys only).
  */
-function lastWins(
-  refs: Int32Array,
-  seriesCount: number,
-  samples: readonly { ts: number }[],
-): number[] | undefined {
+function lastWins(refs: Int32Array, seriesCount: number, ts: Float64Array): number[] | undefined {
   // Gateways mostly send one sample per series per batch, and then no (series, ts) can repeat: a byte per series
   // settles it without hashing anything.
   const once = new Uint8Array(seriesCount);
@@ -237,7 +338,7 @@ function lastWins(
   let dup = false;
   for (let i = 0; i < refs.length; i++) {
     const ref = refs[i]!;
-    const t = samples[i]!.ts;
+    const t = ts[i]!;
     const prev = seen.get(ref);
     if (prev === undefined) seen.set(ref, t);
     else if (typeof prev === 'number') {
@@ -248,6 +349,6 @@ function lastWins(
   }
   if (!dup) return undefined;
   const last = new Map<string, number>();
-  for (let i = 0; i < refs.length; i++) last.set(`${refs[i]}:${samples[i]!.ts}`, i);
+  for (let i = 0; i < refs.length; i++) last.set(`${refs[i]}:${ts[i]}`, i);
   return [...last.values()].sort((a, b) => a - b);
 }
