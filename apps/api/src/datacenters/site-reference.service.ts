@@ -71,8 +71,8 @@ export class SiteReferenceService {
   private bySite = new Map<number, SiteReferenceEntity[]>();
   private factors: EmissionFactorEntity[] = [];
   private loadedAt = 0;
-  /** Changes whenever the tables do: part of the ratings cache key. */
-  private versionValue = '';
+  /** Changes whenever the emission factors do: part of the ratings cache key. */
+  private factorsVersion = '';
 
   constructor(
     @InjectRepository(SiteReferenceEntity) private readonly history: Repository<SiteReferenceEntity>,
@@ -86,23 +86,24 @@ export class SiteReferenceService {
       this.factorRepo.find({ order: { region: 'ASC', year: 'ASC' } }),
     ]);
     const bySite = new Map<number, SiteReferenceEntity[]>();
-    let newest = 0;
     for (const r of rows) {
       const list = bySite.get(r.siteId) ?? [];
       list.push(r);
       bySite.set(r.siteId, list);
-      newest = Math.max(newest, r.recordedAt);
     }
-    for (const f of factors) newest = Math.max(newest, f.recordedAt);
     this.bySite = bySite;
     this.factors = factors;
-    this.versionValue = `${rows.length}.${factors.length}.${newest}`;
+    this.factorsVersion = factors.map((f) => `${f.region}/${f.year}=${f.factor}@${f.recordedAt}`).join(',');
     this.loadedAt = Date.now();
   }
 
-  /** Identifies the loaded reference data (call `load` first). */
-  get version(): string {
-    return this.versionValue;
+  /**
+   * Identifies a site's loaded reference data and the emission factors (call `load` first): part of the ratings
+   * cache key, so an edit of one site leaves the others' cached ratings alone.
+   */
+  versionOf(siteId: number): string {
+    const rows = this.bySite.get(siteId) ?? [];
+    return `${rows.map((r) => `${r.id}@${r.recordedAt}`).join('.')}|${this.factorsVersion}`;
   }
 
   /** The reference fields in force at `at` (call `load` first); a site without history: its own columns. */

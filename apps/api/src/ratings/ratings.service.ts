@@ -209,7 +209,7 @@ export class RatingsService implements OnApplicationBootstrap {
       greenCertifiedYear: ref.greenCertifiedYear,
       gridEmissionFactor: emissionFactor?.factor ?? null,
     };
-    const refKey = `${ref.effectiveFrom}|${emissionFactor?.factor}|${emissionFactor?.year}|${this.reference.version}`;
+    const refKey = this.reference.versionOf(site.id);
     return {
       site: asOf,
       period,
