@@ -123,6 +123,17 @@ export class MeterExchangesService {
     this.events.emitReferenceChanged({ siteId: site.id, from: row.at - LOOKBACK_MS, description });
   }
 
+  /** `resolve` for each plan whose site has exchanges in its read range (call `load` first). */
+  async resolveAll(
+    plans: readonly { site: { id: number }; readFrom: number; period: { end: number } }[],
+  ): Promise<Map<number, { exchanges: SiteExchanges; evidence: MeterExchangeInfo[] }>> {
+    const out = new Map<number, { exchanges: SiteExchanges; evidence: MeterExchangeInfo[] }>();
+    for (const p of plans)
+      if (this.bySite.has(p.site.id))
+        out.set(p.site.id, await this.resolve(p.site.id, p.readFrom, p.period.end));
+    return out;
+  }
+
   /**
    * The site's exchanges in [from, to), resolved to the stored readings either side (within 7 days): what the
    * rating applies, and the evidence it shows. Call `load` first.

@@ -78,6 +78,8 @@ interface Computed {
   computedAt: number;
 }
 
+const NO_EXCHANGES = { exchanges: {}, evidence: [] };
+
 /** The scheme the ratings answer with: GB 40879 grades, the configured hub targets, the status thresholds. */
 function schemeOf(hubTargets: HubTargets): RatingScheme {
   return {
@@ -429,9 +431,12 @@ export class RatingsService implements OnApplicationBootstrap {
       });
       if (powerOnly.length > 0) await this.loadBuckets(powerOnly, GAUGE_ROLES, buckets, tokens);
 
+      // Resolved before the loop, which stays synchronous: awaiting in it let other work interleave with every plan
+      // (a cold year of ratings waited ~0.45 s behind background re-checks).
+      const exchanges = await this.exchanges.resolveAll(todo);
       for (const p of todo) {
         const token = tokens.get(p.site.id)!;
-        const recorded = await this.exchanges.resolve(p.site.id, p.readFrom, p.period.end);
+        const recorded = exchanges.get(p.site.id) ?? NO_EXCHANGES;
         const inputs = chooseInputs(buckets.get(p.site.id)!, p.period, recorded.exchanges);
         const rated = computeRating(
           p.site,
