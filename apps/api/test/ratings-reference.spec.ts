@@ -166,4 +166,24 @@ describe.each(dialects())('site reference data with history on %s', (dialect) =>
       details: { factor: 0.35, previous: null },
     });
   });
+
+  it('concurrent edits of one date take turns: all answered, one entry for the date', async () => {
+    const day = `${YEAR + 1}-01-02`;
+    const answers = await Promise.all(
+      [310, 311, 312, 313, 314].map((racks) =>
+        t.request(`/api/v1/datacenters/${SITE}`, {
+          method: 'PATCH',
+          token: admin,
+          json: { racks, effectiveFrom: day },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const history = (await (
+      await t.request(`/api/v1/datacenters/${SITE}/reference`, { token: regulator })
+    ).json()) as SiteReferenceEntry[];
+    expect(
+      history.filter((h) => h.effectiveFrom === new Date(local(YEAR + 1, 1, 2)).toISOString()),
+    ).toHaveLength(1);
+  });
 });

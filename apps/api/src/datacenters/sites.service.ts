@@ -110,6 +110,9 @@ export class SitesService {
     const change = await this.repo.manager.transaction(async (m) => {
       let recorded: Awaited<ReturnType<SiteReferenceService['record']>> | undefined;
       if (reference) {
+        // Two edits of one site's history take turns (SQLite transactions already do).
+        if (m.connection.options.type === 'postgres')
+          await m.query('SELECT id FROM sites WHERE id = $1 FOR UPDATE', [site.id]);
         recorded = await this.reference.record(m, site, reference, from, by, changeReason ?? null);
         // The site's own columns show the values in force now.
         const { effectiveFrom: _from, ...current } = recorded.current;
