@@ -64,7 +64,7 @@ export async function startApi(databaseUrl, dataDir, env = {}) {
   const port = await freePort();
   // Same V8 flags as `npm start` (scripts/start.mjs), plus any given for profiling.
   const nodeArgs = [
-    '--max-semi-space-size=32',
+    '--max-semi-space-size=8',
     ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
   ];
   const child = spawn(process.execPath, [...nodeArgs, main], {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
-// `npm start` gives the main isolate a large young generation (--max-semi-space-size, scripts/start.mjs). V8 reads
+// `npm start` sets the main isolate's young generation (--max-semi-space-size, scripts/start.mjs). V8 reads
 // that process-wide flag for every isolate it creates and then ignores a worker's own resourceLimits, so each
 // worker thread grew a 64 MB new space too (measured: 3 × 67 MB of RSS at full ingest). The main isolate already
 // exists when this module loads; clearing the flag (0 = unset) lets each worker's limit below apply. V8 reads it
