@@ -14,14 +14,8 @@ import type {
 } from '@dcfleet/contracts';
 import { RatingsWatcher } from '../src/ratings/ratings.watcher';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
+import { HOUR, HOURS, local, START, YEAR } from './support/shanghai-year';
 
-const HOUR = 3_600_000;
-const SHANGHAI = 8 * HOUR;
-const local = (y: number, m: number, d = 1): number => Date.UTC(y, m - 1, d) - SHANGHAI;
-const YEAR = new Date(Date.now() + SHANGHAI).getUTCFullYear() - 1;
-const START = local(YEAR, 1);
-const END = local(YEAR + 1, 1);
-const HOURS = (END - START) / HOUR;
 const SITE = 'REF-01';
 /** Facility 1250 kWh and IT 1000 kWh every hour: PUE 1.25, grade 2 of GB 40879. */
 const PUE = 1.25;

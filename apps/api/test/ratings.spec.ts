@@ -18,19 +18,10 @@ import { RatingsRepository } from '../src/ratings/ratings.repository';
 import { latestYear, RatingsService } from '../src/ratings/ratings.service';
 import { RatingsWatcher } from '../src/ratings/ratings.watcher';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
+import { END, HOUR, HOURS, local, NOW_LOCAL, START, YEAR } from './support/shanghai-year';
 
-const HOUR = 3_600_000;
-const SHANGHAI = 8 * HOUR; // Asia/Shanghai is UTC+8 all year (no DST)
-/** Local midnight in Asia/Shanghai of a calendar date, computed without the library under test. */
-const local = (y: number, m: number, d = 1): number => Date.UTC(y, m - 1, d) - SHANGHAI;
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-const NOW_LOCAL = new Date(Date.now() + SHANGHAI);
-const YEAR = NOW_LOCAL.getUTCFullYear() - 1; // the previous, ended, calendar year in Asia/Shanghai
 const CURRENT = YEAR + 1;
-const START = local(YEAR, 1);
-const END = local(YEAR + 1, 1);
-const HOURS = (END - START) / HOUR; // 8760 or 8784
 const JUNE = local(YEAR, 6);
 const JULY = local(YEAR, 7);
 

@@ -35,7 +35,7 @@ export const dataCenterFieldsSchema = z.object({
   pueCategory: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   gridRegion: z
     .string()
-    .regex(GRID_REGION_PATTERN, { message: 'must match ^[A-Za-z0-9][A-Za-z0-9-]{1,31}$ (e.g. CN-South)' })
+    .regex(GRID_REGION_PATTERN, { message: `must match ${GRID_REGION_PATTERN.source} (e.g. CN-South)` })
     .nullable(),
   gridEmissionFactor: z.number().min(0).max(5).nullable(),
   greenCertifiedYear: z.number().int().min(1990).max(2200).nullable(),

@@ -17,7 +17,7 @@ import { SitesService } from './sites.service';
 
 function key(region: string, year: string): { region: string; year: number } {
   if (!GRID_REGION_PATTERN.test(region))
-    throw new BadRequestException('region must match ^[A-Za-z0-9][A-Za-z0-9-]{1,31}$ (e.g. CN-South)');
+    throw new BadRequestException(`region must match ${GRID_REGION_PATTERN.source} (e.g. CN-South)`);
   const y = /^\d{4}$/.test(year) ? Number(year) : NaN;
   if (!(y >= 1990 && y <= 2200)) throw new BadRequestException('year must be a year between 1990 and 2200');
   return { region, year: y };

@@ -10,7 +10,7 @@ import {
   type SiteReferenceField,
   type UpdateDataCenterInput,
 } from '@dcfleet/contracts';
-import { fromLocal, localDayStart, toLocal } from '@dcfleet/green-metrics';
+import { fromLocal, localDate, localDayStart } from '@dcfleet/green-metrics';
 import type { EntityManager, Repository } from 'typeorm';
 import { EmissionFactorEntity } from './emission-factor.entity';
 import { SiteReferenceEntity } from './site-reference.entity';
@@ -54,6 +54,27 @@ function fieldsOf(r: SiteReferenceEntity): SiteReference {
     gridEmissionFactor: r.gridEmissionFactor,
     greenCertifiedYear: r.greenCertifiedYear,
     effectiveFrom: r.effectiveFrom,
+  };
+}
+
+/**
+ * The entry of a site's history (ascending) in force at `at`: the last one from before it, else the earliest (an
+ * instant before the history starts); a site without history: its own columns.
+ */
+function inForce(rows: readonly SiteReferenceEntity[], site: SiteEntity, at: number): SiteReference {
+  let hit = rows[0];
+  for (const r of rows) {
+    if (r.effectiveFrom > at) break;
+    hit = r;
+  }
+  if (hit) return fieldsOf(hit);
+  return {
+    racks: site.racks,
+    pueCategory: category(site.pueCategory),
+    gridRegion: site.gridRegion,
+    gridEmissionFactor: site.gridEmissionFactor,
+    greenCertifiedYear: site.greenCertifiedYear,
+    effectiveFrom: 0,
   };
 }
 
@@ -108,27 +129,7 @@ export class SiteReferenceService {
 
   /** The reference fields in force at `at` (call `load` first); a site without history: its own columns. */
   asOf(site: SiteEntity, at: number): SiteReference {
-    const rows = this.bySite.get(site.id);
-    let hit: SiteReferenceEntity | undefined;
-    for (const r of rows ?? []) {
-      if (r.effectiveFrom > at) break;
-      hit = r;
-    }
-    if (!hit) {
-      // Before the first entry (or none yet): the earliest entry, else the site's current values.
-      const first = rows?.[0];
-      if (!first)
-        return {
-          racks: site.racks,
-          pueCategory: category(site.pueCategory),
-          gridRegion: site.gridRegion,
-          gridEmissionFactor: site.gridEmissionFactor,
-          greenCertifiedYear: site.greenCertifiedYear,
-          effectiveFrom: 0,
-        };
-      hit = first;
-    }
-    return fieldsOf(hit);
+    return inForce(this.bySite.get(site.id) ?? [], site, at);
   }
 
   /**
@@ -215,10 +216,8 @@ export class SiteReferenceService {
   ): Promise<{ current: SiteReference; change: ReferenceChange | null }> {
     const repo = m.getRepository(SiteReferenceEntity);
     const rows = await repo.find({ where: { siteId: site.id }, order: { effectiveFrom: 'ASC' } });
-    const before = [...rows];
     let at = rows.find((r) => r.effectiveFrom === from);
-    const inForce = [...rows].reverse().find((r) => r.effectiveFrom <= from);
-    const base: SiteReference = inForce ? fieldsOf(inForce) : this.asOf(site, from);
+    const base = inForce(rows, site, from);
     const diffs: string[] = [];
     for (const f of SITE_REFERENCE_FIELDS) {
       const v = patch[f];
@@ -229,8 +228,7 @@ export class SiteReferenceService {
         r.effectiveFrom > from &&
         SITE_REFERENCE_FIELDS.some((f) => patch[f] !== undefined && patch[f] !== r[f]),
     );
-    if (diffs.length === 0 && !laterChanges)
-      return { current: this.inForceAt(before, site, now), change: null };
+    if (diffs.length === 0 && !laterChanges) return { current: inForce(rows, site, now), change: null };
     if (!at) {
       at = repo.create({
         siteId: site.id,
@@ -252,25 +250,16 @@ export class SiteReferenceService {
     }
     rows.sort((a, b) => a.effectiveFrom - b.effectiveFrom);
     this.loadedAt = 0;
-    const l = toLocal(from, site.timezone);
-    const date =
-      from === 0
-        ? 'always'
-        : `${l.year}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
+    const date = from === 0 ? 'always' : localDate(from, site.timezone);
     const what = diffs.length ? diffs.join(', ') : 'later entries aligned';
     return {
-      current: this.inForceAt(rows, site, now),
+      current: inForce(rows, site, now),
       change: {
         siteId: site.id,
         from,
         description: `${what} from ${date} (by ${by}${reason ? `: ${reason}` : ''})`,
       },
     };
-  }
-
-  private inForceAt(rows: SiteReferenceEntity[], site: SiteEntity, at: number): SiteReference {
-    const hit = [...rows].reverse().find((r) => r.effectiveFrom <= at) ?? rows[0];
-    return hit ? fieldsOf(hit) : this.asOf(site, at);
   }
 
   /** Starts a new site's history: its creation values in force since always. */

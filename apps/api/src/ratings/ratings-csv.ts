@@ -1,6 +1,6 @@
 /** CSV export of a ratings table (RFC 4180, UTF-8 with BOM so spreadsheet programs read Chinese names). */
 import type { RatingsResponse } from '@dcfleet/contracts';
-import { toLocal } from '@dcfleet/green-metrics';
+import { localDate } from '@dcfleet/green-metrics';
 
 export const CSV_COLUMNS = [
   'code',
@@ -56,11 +56,9 @@ export const CSV_COLUMNS = [
  * A period edge as the site's local calendar date (`inclusiveEnd`: the last day of a period ending at `iso`): the
  * CSV says 2025-01-01 … 2025-12-31 with the zone beside it, not 2024-12-31T16:00Z.
  */
-function localDate(iso: string, timeZone: string | undefined, inclusiveEnd = false): string {
+function dateOf(iso: string, timeZone: string | undefined, inclusiveEnd = false): string {
   const ms = Date.parse(iso) - (inclusiveEnd ? 1 : 0);
-  if (!timeZone) return new Date(ms).toISOString().slice(0, 10);
-  const d = toLocal(ms, timeZone);
-  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  return timeZone ? localDate(ms, timeZone) : new Date(ms).toISOString().slice(0, 10);
 }
 
 type Cell = string | number | boolean | null | undefined;
@@ -85,8 +83,8 @@ export function ratingsCsv(r: RatingsResponse): string {
       s.code,
       s.name,
       s.hub,
-      localDate(s.from, s.timeZone),
-      localDate(s.to, s.timeZone, true),
+      dateOf(s.from, s.timeZone),
+      dateOf(s.to, s.timeZone, true),
       s.status,
       num(s.coverage, 4),
       num(s.pue, 6),
@@ -128,7 +126,7 @@ export function ratingsCsv(r: RatingsResponse): string {
       s.emissionFactor?.region ?? null,
       s.emissionFactor?.year ?? null,
       s.emissionFactor?.source ?? null,
-      s.referenceFrom ? localDate(s.referenceFrom, s.timeZone) : null,
+      s.referenceFrom ? dateOf(s.referenceFrom, s.timeZone) : null,
     ];
     lines.push(cells.map(csvCell).join(','));
   }
@@ -174,8 +172,9 @@ export function ratingsCsv(r: RatingsResponse): string {
     null,
     r.scheme.id,
     r.scheme.edition,
-    ...new Array<Cell>(7).fill(null),
   ];
+  // Per-site columns after the scheme (racks, emission factor, reference date) stay empty on the fleet row.
+  while (fleet.length < CSV_COLUMNS.length) fleet.push(null);
   lines.push(fleet.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

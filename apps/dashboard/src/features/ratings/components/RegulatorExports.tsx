@@ -3,10 +3,8 @@ import type { ReactNode } from 'react';
 import { hrefFor } from '../../../app/routes';
 import { Empty, ErrorState, Loading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import { formatEnergy, formatFixed, formatRatedPue } from '../../../lib/format';
+import { formatEnergy, formatFixed, formatRatedPue, NO_VALUE } from '../../../lib/format';
 import { useEedQuery, useEligibilityQuery } from '../hooks/use-ratings-query';
-
-const NO_VALUE = '—';
 
 function Loaded<T>({
   q,
