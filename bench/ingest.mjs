@@ -27,9 +27,18 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KINDS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',');
 const VM_BIN = process.env.BENCH_VM_BIN ?? '/usr/bin/victoria-metrics';
 const READS = process.env.BENCH_READS !== '0';
-const EXTRA_ENV = process.env.BENCH_API_ENV
-  ? Object.fromEntries(process.env.BENCH_API_ENV.split(',').map((kv) => kv.split('=')))
-  : {};
+/**
+ * Sites go quiet (compacted by wall time, docs/architecture.md "Raw storage") after this many seconds without a
+ * batch: longer than a VictoriaMetrics round, so the rounds see the compaction a sending site gets (each hour once
+ * its data is past it), and short enough for the disk figures to be taken over everything compacted.
+ */
+const QUIET_S = 30;
+const EXTRA_ENV = {
+  RAW_COMPACT_QUIET_S: String(QUIET_S),
+  ...(process.env.BENCH_API_ENV
+    ? Object.fromEntries(process.env.BENCH_API_ENV.split(',').map((kv) => kv.split('=')))
+    : {}),
+};
 const PER_REQUEST = RACKS * 2 * TICKS;
 const TICK_MS = 10_000;
 const HOUR = 3_600_000;
@@ -259,18 +268,28 @@ async function metric(api, name) {
   return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 }
 
-/** Waits until the compactor has taken everything compactable (its counter stops moving). */
+/**
+ * Waits until the sites count as quiet and the compactor has taken everything compactable (its counter stops
+ * moving); returns the time it took and what the compactor did meanwhile (samples, seconds spent in its passes).
+ */
 async function settle(api) {
   let last = -1;
   let still = 0;
   const started = Date.now();
+  const samples0 = await metric(api, 'dcfleet_raw_maintenance_total\\{what="samples_compacted"\\}');
+  const busy0 = await metric(api, 'dcfleet_raw_maintenance_duration_seconds_sum');
+  await new Promise((r) => setTimeout(r, QUIET_S * 1000));
   while (still < 3 && Date.now() - started < 300_000) {
     await new Promise((r) => setTimeout(r, 2500));
     const n = await metric(api, 'dcfleet_raw_maintenance_total\\{what="samples_compacted"\\}');
     still = n === last ? still + 1 : 0;
     last = n;
   }
-  return (Date.now() - started) / 1000;
+  return {
+    seconds: (Date.now() - started) / 1000,
+    compacted: last - samples0,
+    busy: (await metric(api, 'dcfleet_raw_maintenance_duration_seconds_sum')) - busy0,
+  };
 }
 
 // ---- reads ---------------------------------------------------------------------------------------------------------
@@ -454,7 +473,11 @@ for (const [i, kind] of KINDS.entries()) {
         `(main thread heap ${heap.toFixed(0)} of ${heapTotal.toFixed(0)} MB, external ${external.toFixed(0)} MB)`,
     );
     console.log(
-      `  disk (compactor settled in ${settled.toFixed(0)} s): ${k(samples)} samples stored; raw chunks hold ${k(st.chunkSamples)}: ` +
+      `  compactor after the rounds: ${k(settled.compacted)} samples in ${settled.busy.toFixed(1)} s of passes ` +
+        `(${k(settled.compacted / settled.busy)} samples/s)`,
+    );
+    console.log(
+      `  disk (compactor settled in ${settled.seconds.toFixed(0)} s): ${k(samples)} samples stored; raw chunks hold ${k(st.chunkSamples)}: ` +
         `${(st.chunkPayload / st.chunkSamples).toFixed(2)} B/sample payload, ${(st.chunkBytes / st.chunkSamples).toFixed(2)} B/sample on disk; ` +
         `level 0 holds ${k(st.level0Samples)} (${(st.level0Bytes / 1e6).toFixed(1)} MB); rollups ${(st.rollupBytes / samples).toFixed(2)} B/sample; ` +
         `whole database ${(st.total / 1e6).toFixed(0)} MB = ${(st.total / samples).toFixed(2)} B/sample`,

@@ -267,7 +267,7 @@ describe.each(dialects())('deep receipt check on %s', (dialect) => {
       `SELECT payload FROM raw_chunks WHERE window_start = ${A} AND series_id = ${sid}`,
     );
     await exec(t, 'UPDATE raw_chunks SET payload = ? WHERE window_start = ? AND series_id = ?', [
-      encodeChunk(decodeChunk(row!.payload), 6, 1),
+      encodeChunk(decodeChunk(row!.payload), 1),
       A,
       sid,
     ]);

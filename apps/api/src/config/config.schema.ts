@@ -111,6 +111,11 @@ export const envSchema = z.object({
   ROLLUP_1M_RETENTION_DAYS: int(0, 36_500).default(35),
   /** How often raw maintenance (compaction, upgrade, retention) runs when it has nothing queued. */
   RAW_MAINTAIN_MS: int(100, 3_600_000).default(5000),
+  /**
+   * A site that has sent nothing for this long has its windows compacted by wall time; while it sends, by its
+   * data's time (docs/architecture.md, "Raw storage"). Raise it for gateways that post less often.
+   */
+  RAW_COMPACT_QUIET_S: int(0, 86_400).default(600),
   /** Alarm evaluation (product.md §9); 0 turns it off entirely (no rules evaluated, no notifications). */
   ALARMS_ENABLED: flag.default(true),
   /** Samples older than the newest event time of their site minus this never raise or clear an alarm. */

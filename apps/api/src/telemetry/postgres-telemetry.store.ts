@@ -23,6 +23,7 @@ import {
   type ChunkRow,
   type MaintainStats,
   type RawSample,
+  type MaintainPolicy,
   type RetentionPolicy,
 } from './raw-layout';
 import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-math';
@@ -729,7 +730,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
    * partitions ahead, compaction of closed windows, the upgrade's move of old sample rows, and retention by
    * dropping day partitions.
    */
-  async maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats> {
+  async maintain(now: number, policy: MaintainPolicy): Promise<MaintainStats> {
     const stats = emptyMaintainStats();
     const c = await this.pool.connect();
     try {
@@ -739,12 +740,16 @@ export class PostgresTelemetryStore implements TelemetryStore {
       if (!rows[0]?.ok) return stats;
       try {
         await this.ensurePartitions(c, now);
-        const { rows: sites } = await c.query<{ site_id: number; newest: number }>(
-          'SELECT site_id, max(max_ts) AS newest FROM raw_batches GROUP BY site_id',
+        const { rows: sites } = await c.query<{ site_id: number; newest: number; received: number }>(
+          `SELECT b.site_id, max(b.max_ts) AS newest, max(r.received_at) AS received
+             FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id GROUP BY b.site_id`,
         );
-        for (const s of sites) await this.compactSite(c, s.site_id, siteHorizon(s.newest, now), stats);
+        for (const s of sites) {
+          const horizon = siteHorizon(s.newest, s.received, now, policy.quietMs);
+          await this.compactSite(c, s.site_id, horizon, stats);
+        }
         if (this.legacy) await this.moveLegacy(c, stats);
-        await this.expire(c, retention, stats);
+        await this.expire(c, policy, stats);
       } finally {
         await c.query('SELECT pg_advisory_unlock($1)', [MAINTAIN_LOCK]);
       }
@@ -801,7 +806,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
       }
     }
     const plan = planCompaction(take, horizon);
-    const groups = [...plan.groups.values()];
+    const groups = plan.groups;
     for (let i = 0; i < groups.length; i += COMPACT_SLICE) {
       // A crash between slices leaves the batches in place: compacting them again merges the same samples with
       // the same sequence, which changes nothing.

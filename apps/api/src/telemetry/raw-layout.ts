@@ -147,8 +147,8 @@ export function forEachBatchSample(
 
 /** What one compaction pass over some batch rows does, up to `horizon` (a window start). */
 export interface CompactionPlan {
-  /** Samples per (window, series), keyed `${window}:${series}`. */
-  groups: Map<string, ChunkGroup>;
+  /** Samples per (window, series), in key order (the chunks' primary key). */
+  groups: ChunkGroup[];
   /** Batches wholly below the horizon: their rows go. */
   drop: number[];
   /** Batches straddling the horizon: their rows stay with doneBelow = horizon. */
@@ -156,21 +156,55 @@ export interface CompactionPlan {
   samples: number;
 }
 
+/**
+ * Chunk groups keyed by window, then series: numeric maps (a string key per sample cost more than the rest of
+ * the grouping), handed out in the chunks' key order, which is also the order their B-tree takes inserts best.
+ */
+class ChunkGrouper {
+  private readonly windows = new Map<number, Map<number, ChunkGroup>>();
+  private window = NaN;
+  private series: Map<number, ChunkGroup> | undefined;
+
+  group(ts: number, seriesId: number): ChunkGroup {
+    // Samples come in runs of one window: look the window up only when it changes.
+    if (!(ts >= this.window && ts < this.window + RAW_WINDOW_MS)) {
+      this.window = windowOf(ts);
+      this.series = this.windows.get(this.window);
+      if (!this.series) this.windows.set(this.window, (this.series = new Map()));
+    }
+    let g = this.series!.get(seriesId);
+    if (!g) this.series!.set(seriesId, (g = { windowStart: this.window, seriesId, samples: [] }));
+    return g;
+  }
+
+  groups(): ChunkGroup[] {
+    const out: ChunkGroup[] = [];
+    for (const w of [...this.windows.keys()].sort((a, b) => a - b)) {
+      const series = this.windows.get(w)!;
+      for (const id of [...series.keys()].sort((a, b) => a - b)) out.push(series.get(id)!);
+    }
+    return out;
+  }
+}
+
 export function planCompaction(batches: readonly BatchRow[], horizon: number): CompactionPlan {
-  const plan: CompactionPlan = { groups: new Map(), drop: [], advance: [], samples: 0 };
+  const grouper = new ChunkGrouper();
+  const plan: CompactionPlan = { groups: [], drop: [], advance: [], samples: 0 };
   for (const b of batches) {
-    forEachBatchSample(b, (s, cols, i) => {
-      if (s.ts >= horizon) return;
-      const w = windowOf(s.ts);
-      const key = `${w}:${s.seriesId}`;
-      let g = plan.groups.get(key);
-      if (!g) plan.groups.set(key, (g = { windowStart: w, seriesId: s.seriesId, samples: [] }));
+    const cols = decodeBatchPayload(b.payload);
+    const n = cols.ts.length;
+    for (let i = 0; i < n; i++) {
+      const ts = cols.ts[i]!;
+      if (ts < b.doneBelow || ts >= horizon) continue;
       // The payload index is the sample's place in its receipt's content hash (chunk version 2 keeps it).
-      g.samples.push({ ts: s.ts, value: s.value, seq: s.seq, pos: i, size: cols.ts.length });
+      grouper
+        .group(ts, cols.seriesIds[i]!)
+        .samples.push({ ts, value: cols.values[i]!, seq: b.seq, pos: i, size: n });
       plan.samples++;
-    });
+    }
     (b.maxTs < horizon ? plan.drop : plan.advance).push(b.receiptId);
   }
+  plan.groups = grouper.groups();
   return plan;
 }
 
@@ -184,9 +218,17 @@ export function mergedChunkPayload(
   return { payload: encodeChunk(merged), n, minTs: merged.ts[0]!, maxTs: merged.ts[n - 1]! };
 }
 
-/** The compaction horizon of a site: the start of the newest window that may still receive on-time data. */
-export function siteHorizon(newestTs: number, now: number): number {
-  // A site that went quiet is compacted anyway once wall time has moved on.
+/**
+ * The compaction horizon of a site: the start of the newest window that may still receive on-time data.
+ *
+ * A site that is sending (a batch received within `quietMs`) has the windows its data has moved
+ * COMPACT_GRACE_MS past compacted, by data time: each window is written about once, also while a gateway replays
+ * hours of backlog (by wall time every pass rewrote the chunks of the replayed hour with the few minutes that had
+ * arrived since — the same chunk dozens of times). A site that has gone quiet is compacted by wall time as well,
+ * so its last windows do not stay in level 0.
+ */
+export function siteHorizon(newestTs: number, receivedAt: number, now: number, quietMs: number): number {
+  if (now - receivedAt < quietMs) return windowOf(newestTs - COMPACT_GRACE_MS);
   return windowOf(Math.max(newestTs, now - 2 * RAW_WINDOW_MS) - COMPACT_GRACE_MS);
 }
 
@@ -195,6 +237,11 @@ export interface RetentionPolicy {
   rawBefore: number;
   /** 1-minute rollups older than this go; 0 = keep forever. */
   rollup1mBefore: number;
+}
+
+/** What one maintenance pass does: retention, and when a site counts as quiet (see siteHorizon). */
+export interface MaintainPolicy extends RetentionPolicy {
+  quietMs: number;
 }
 
 export interface MaintainStats {
@@ -305,14 +352,9 @@ export function groupLegacyRows(rows: readonly { ts: number; series_id: number; 
   groups: ChunkGroup[];
   last: { ts: number; seriesId: number };
 } {
-  const groups = new Map<string, ChunkGroup>();
-  for (const r of rows) {
-    const w = windowOf(r.ts);
-    const key = `${w}:${r.series_id}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { windowStart: w, seriesId: r.series_id, samples: [] }));
-    g.samples.push({ ts: r.ts, value: r.value, seq: 0, pos: -1, size: -1 });
-  }
+  const grouper = new ChunkGrouper();
+  for (const r of rows)
+    grouper.group(r.ts, r.series_id).samples.push({ ts: r.ts, value: r.value, seq: 0, pos: -1, size: -1 });
   const last = rows[rows.length - 1]!;
-  return { groups: [...groups.values()], last: { ts: last.ts, seriesId: last.series_id } };
+  return { groups: grouper.groups(), last: { ts: last.ts, seriesId: last.series_id } };
 }

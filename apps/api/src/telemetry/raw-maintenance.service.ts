@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
-import { emptyMaintainStats, type MaintainStats, type RetentionPolicy } from './raw-layout';
+import {
+  emptyMaintainStats,
+  type MaintainPolicy,
+  type MaintainStats,
+  type RetentionPolicy,
+} from './raw-layout';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 
 const DAY_MS = 86_400_000;
@@ -60,7 +65,11 @@ export class RawMaintenanceService implements OnApplicationShutdown {
   async pass(now = Date.now(), force = false): Promise<MaintainStats> {
     if (this.running) await this.running.catch(() => undefined);
     const due = force || now - this.lastRetention >= RETENTION_EVERY_MS;
-    const policy = due ? this.retention(now) : { rawBefore: 0, rollup1mBefore: 0 };
+    const policy: MaintainPolicy = {
+      ...(due ? this.retention(now) : { rawBefore: 0, rollup1mBefore: 0 }),
+      // A forced pass (settle) takes every site as quiet: all closed windows by wall time too.
+      quietMs: force ? 0 : this.config.env.RAW_COMPACT_QUIET_S * 1000,
+    };
     const started = performance.now();
     this.running = this.store.maintain(now, policy);
     this.lastError = undefined;

@@ -33,6 +33,7 @@ import {
   type ChunkRow,
   type MaintainStats,
   type RawSample,
+  type MaintainPolicy,
   type RetentionPolicy,
 } from './raw-layout';
 import { SampleFloors } from './sample-floors';
@@ -144,7 +145,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
       ),
       pendingMax: db.prepare('SELECT MAX(max_ts) AS t FROM receipts WHERE rolled_up = 0 AND site_id = ?'),
       sitesWithBatches: db.prepare('SELECT DISTINCT site_id FROM raw_batches'),
-      siteNewest: db.prepare('SELECT MAX(max_ts) AS t FROM raw_batches WHERE site_id = ?'),
+      siteNewest: db.prepare(
+        `SELECT MAX(b.max_ts) AS t, MAX(r.received_at) AS received
+           FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id WHERE b.site_id = ?`,
+      ),
       compactable: db.prepare(
         `SELECT b.receipt_id, b.site_id, b.seq, b.min_ts, b.max_ts, b.done_below, b.samples, b.payload
            FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id
@@ -652,16 +656,16 @@ export class SqliteTelemetryStore implements TelemetryStore {
    * pre-chunk table (upgrade), and applies retention. Runs on the writer in short transactions with the event
    * loop released in between, so ingest batches interleave.
    */
-  async maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats> {
+  async maintain(now: number, policy: MaintainPolicy): Promise<MaintainStats> {
     const stats = emptyMaintainStats();
     for (const { site_id: siteId } of this.s.sitesWithBatches!.all() as { site_id: number }[]) {
-      const newest = (this.s.siteNewest!.get(siteId) as { t: number | null }).t;
-      if (newest === null) continue;
-      const horizon = siteHorizon(newest, now);
+      const { t, received } = this.s.siteNewest!.get(siteId) as { t: number | null; received: number | null };
+      if (t === null) continue;
+      const horizon = siteHorizon(t, received ?? 0, now, policy.quietMs);
       await this.compactSite(siteId, horizon, stats);
     }
     if (this.legacy) await this.moveLegacy(stats);
-    await this.expire(retention, stats);
+    await this.expire(policy, stats);
     return stats;
   }
 
@@ -679,7 +683,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       }
     }
     const plan = planCompaction(take, horizon);
-    const groups = [...plan.groups.values()];
+    const groups = plan.groups;
     const writeSlice = this.db.transaction((slice: ChunkGroup[]) => this.putChunks(slice));
     for (let i = 0; i < groups.length; i += COMPACT_SLICE) {
       // A crash between slices leaves the batches in place: compacting them again merges the same samples with

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../common/ts-worker';
 import type { RollupColumns } from './rollup-row';
-import type { BatchRow, ChunkRow, MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
+import type { BatchRow, ChunkRow, MaintainPolicy, MaintainStats, RawSample } from './raw-layout';
 import {
   packBatch,
   unpackBatchOutput,
@@ -136,8 +136,8 @@ export class SqliteWorkerStore implements TelemetryStore {
     return this.call('nextSiteWindow', [siteId, from]);
   }
 
-  maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats> {
-    return this.call('maintain', [now, retention]);
+  maintain(now: number, policy: MaintainPolicy): Promise<MaintainStats> {
+    return this.call('maintain', [now, policy]);
   }
 
   ping(): Promise<void> {

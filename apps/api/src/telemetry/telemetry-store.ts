@@ -1,7 +1,7 @@
 import { GENESIS_HASH, type IngestRejection, type IngestResponse, type MetricKind } from '@dcfleet/contracts';
 import { receiptHash } from '../ingest/receipt-hash';
 import type { Agg } from './rollup-math';
-import type { BatchRow, ChunkRow, MaintainStats, RawSample, RetentionPolicy } from './raw-layout';
+import type { BatchRow, ChunkRow, MaintainPolicy, MaintainStats, RawSample } from './raw-layout';
 import type { SampleFloors } from './sample-floors';
 import type { RollupColumns } from './rollup-row';
 
@@ -223,7 +223,7 @@ export interface TelemetryStore {
   /** Deep receipt check: the first window ≥ from holding a chunk, a level-0 row's min_ts or a legacy row of the site. */
   nextSiteWindow(siteId: number, from: number): Promise<number | null>;
   /** One bounded pass of compaction, upgrade and retention (see raw-layout.ts). */
-  maintain(now: number, retention: RetentionPolicy): Promise<MaintainStats>;
+  maintain(now: number, policy: MaintainPolicy): Promise<MaintainStats>;
   ping(): Promise<void>;
   /** Releases resources (the SQLite writer thread). */
   close?(): Promise<void>;
