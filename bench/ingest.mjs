@@ -410,8 +410,7 @@ for (const [i, kind] of KINDS.entries()) {
     const gen = generator(t0);
     const tokens = [];
     for (const s of gen.sites) tokens.push(await createSiteWithToken(api, s.code));
-    // Past the first raw maintenance pass (RAW_MAINTAIN_MS, 5 s): on PostgreSQL it starts the background writer.
-    await new Promise((r) => setTimeout(r, 6000));
+    await new Promise((r) => setTimeout(r, 1000));
     const idle = rssMb(api.child.pid);
     const mine = [];
     for (let r = 0; r < ROUNDS; r++) {

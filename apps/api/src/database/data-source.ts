@@ -1,11 +1,14 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { types as pgTypes } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { applySqlitePragmas } from './sqlite-pragmas';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
-import './pg-int8';
+
+// BIGINT (int8) columns hold epoch milliseconds, far below 2^53: read them as numbers.
+pgTypes.setTypeParser(20, (v: string) => Number(v));
 
 /**
  * The one place that turns configuration into TypeORM options, shared by the app, the migration check

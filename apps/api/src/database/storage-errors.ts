@@ -10,8 +10,6 @@ export function isStorageUnavailable(err: unknown): boolean {
     // system, and our writer thread having stopped. Not CONSTRAINT, CORRUPT, MISMATCH, ERROR: those are bugs or
     // damage that a retry cannot fix, so they are 500s.
     /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|NOMEM|PROTOCOL|READONLY|NOLFS|WORKER)/.test(code) ||
-    // PostgreSQL's background writer thread having stopped (postgres-worker.store.ts).
-    code === 'PG_WORKER' ||
     // Network: refused, reset, unreachable, DNS.
     [
       'ECONNREFUSED',

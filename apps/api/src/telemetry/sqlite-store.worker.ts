@@ -3,18 +3,24 @@
  * B-tree work of a batch or a flush runs on the second core while the main thread parses and validates the
  * next request. Messages are handled in arrival order; flushes yield between chunks exactly as in-thread.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { serveRequests, type WorkerRequest } from '../common/worker-rpc';
 import { applySqlitePragmas } from '../database/sqlite-pragmas';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
 import { rollupColumnsTransfer } from './rollup-row';
 import type { RollupStep } from './telemetry-store';
-import { packBatchOutput, unpackBatch, type PackedBatch } from './sqlite-worker.protocol';
+import {
+  packBatchOutput,
+  unpackBatch,
+  type PackedBatch,
+  type WorkerRequest,
+  type WorkerResponse,
+} from './sqlite-worker.protocol';
 
 const db = new Database((workerData as { path: string }).path);
 applySqlitePragmas(db);
 const store = new SqliteTelemetryStore(db);
+const port = parentPort!;
 
 async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
   switch (req.op) {
@@ -40,4 +46,15 @@ async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer: 
   }
 }
 
-serveRequests(handle);
+port.on('message', (req: WorkerRequest) => {
+  handle(req).then(
+    ({ result, transfer }) => port.postMessage({ id: req.id, result } satisfies WorkerResponse, transfer),
+    (err: unknown) => {
+      const e = err as { message?: string; code?: string };
+      port.postMessage({
+        id: req.id,
+        error: { message: e?.message ?? String(err), code: e?.code },
+      } satisfies WorkerResponse);
+    },
+  );
+});

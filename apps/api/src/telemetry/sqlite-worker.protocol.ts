@@ -1,4 +1,18 @@
-import type { BatchInput, BatchOutput } from './telemetry-store';
+import type { BatchInput, BatchOutput, RollupFlush } from './telemetry-store';
+
+export interface WorkerRequest {
+  id: number;
+  op: string;
+  args: unknown[];
+}
+
+export type WorkerResponse =
+  { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };
+
+/** A flush crosses to the writer with its packed levels transferred, not cloned. */
+export function flushTransfer(flush: RollupFlush): ArrayBuffer[] {
+  return flush.levels.flatMap((l) => [l.merges.buffer, l.recompute.buffer] as ArrayBuffer[]);
+}
 
 /**
  * A batch crosses to the writer with its per-sample columns as transferred Float64Arrays: structured cloning

@@ -1,38 +1,79 @@
-import { WorkerClient } from '../common/worker-rpc';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../common/ts-worker';
 import type { RollupColumns } from './rollup-row';
 import type { BatchRow, ChunkRow, MaintainPolicy, MaintainStats, RawSample } from './raw-layout';
-import { packBatch, unpackBatchOutput, type PackedBatchOutput } from './sqlite-worker.protocol';
 import {
+  packBatch,
+  unpackBatchOutput,
+  type PackedBatchOutput,
   flushTransfer,
-  type BatchInput,
-  type BatchOutput,
-  type FlushStats,
-  type PendingReceipt,
-  type RollupFlush,
-  type RollupRow,
-  type RollupStep,
-  type SeriesRow,
-  type TelemetryStore,
+  type WorkerRequest,
+  type WorkerResponse,
+} from './sqlite-worker.protocol';
+import type {
+  BatchInput,
+  BatchOutput,
+  FlushStats,
+  PendingReceipt,
+  RollupFlush,
+  RollupRow,
+  RollupStep,
+  SeriesRow,
+  TelemetryStore,
 } from './telemetry-store';
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
 
 /** The SQLite telemetry store, proxied to its worker thread. */
 export class SqliteWorkerStore implements TelemetryStore {
-  private readonly worker: WorkerClient;
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {}
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
     // Few short-lived objects per batch here (typed columns in, one row out): a small young generation.
-    this.worker = new WorkerClient({
-      dir: __dirname,
-      name: 'sqlite-store.worker',
-      data: { path },
-      limits: { youngMb: 16, oldMb: 160 },
-      what: 'SQLite writer',
-      code: 'SQLITE_WORKER',
+    const worker = startWorker(
+      __dirname,
+      'sqlite-store.worker',
+      { path: this.path },
+      { youngMb: 16, oldMb: 160 },
+    );
+    worker.on('message', (msg: WorkerResponse) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if ('error' in msg) p.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
+      else p.resolve(msg.result);
     });
+    const fail = (err: Error) => {
+      // The worker is gone: fail what is in flight as a storage outage; the next call starts a new one.
+      if (this.worker === worker) this.worker = undefined;
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(
+          Object.assign(new Error(`SQLite writer stopped: ${err.message}`), { code: 'SQLITE_WORKER' }),
+        );
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit ${code}`)));
+    this.worker = worker;
+    return worker;
   }
 
   private call<T>(op: string, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
-    return this.worker.call<T>(op, args, transfer);
+    const worker = this.ensure();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, op, args } satisfies WorkerRequest, transfer);
+    });
   }
 
   loadSeries(): Promise<SeriesRow[]> {
@@ -103,7 +144,10 @@ export class SqliteWorkerStore implements TelemetryStore {
     return this.call('ping', []);
   }
 
-  close(): Promise<void> {
-    return this.worker.close();
+  async close(): Promise<void> {
+    if (!this.worker) return;
+    await this.call('close', []).catch(() => undefined);
+    await this.worker?.terminate();
+    this.worker = undefined;
   }
 }

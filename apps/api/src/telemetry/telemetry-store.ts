@@ -303,8 +303,3 @@ export function sampleStatus(
   }
   return status;
 }
-
-/** A flush crosses to a worker thread with its packed levels transferred, not cloned. */
-export function flushTransfer(flush: RollupFlush): ArrayBuffer[] {
-  return flush.levels.flatMap((l) => [l.merges.buffer, l.recompute.buffer] as ArrayBuffer[]);
-}

@@ -8,7 +8,7 @@ import { SiteReferenceEntity } from '../datacenters/site-reference.entity';
 import { SiteReferenceService } from '../datacenters/site-reference.service';
 import { SitesService } from '../datacenters/sites.service';
 import { InstanceLease } from './instance-lease';
-import { PostgresWorkerStore } from './postgres-worker.store';
+import { PostgresTelemetryStore } from './postgres-telemetry.store';
 import { RawMaintenanceService } from './raw-maintenance.service';
 import { RollupService } from './rollup.service';
 import { SeriesQueryService } from './series-query.service';
@@ -26,10 +26,8 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
       provide: TELEMETRY_STORE,
       inject: [DbHandle, AppConfig],
       useFactory: (db: DbHandle, config: AppConfig): TelemetryStore => {
-        const database = config.database;
-        // Batches on the main thread's pool; flushes and raw maintenance on a worker thread with its own.
-        if (database.type === 'postgres') return new PostgresWorkerStore(db.pool, database.url);
-        const path = database.path;
+        if (db.dialect === 'postgres') return new PostgresTelemetryStore(db.pool);
+        const path = config.database.type === 'sqlite' ? config.database.path : ':memory:';
         // An in-memory database exists only on TypeORM's connection; files get their own writer thread.
         return path === ':memory:' ? new SqliteTelemetryStore(db.sqlite) : new SqliteWorkerStore(path);
       },
