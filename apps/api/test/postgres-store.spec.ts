@@ -6,6 +6,7 @@
 import type { IngestResponse, SeriesResponse } from '@dcfleet/contracts';
 import { DbHandle } from '../src/database/db-handle';
 import { RollupService } from '../src/telemetry/rollup.service';
+import { PgBinaryArray, type PgArrayElement } from '../src/telemetry/pg-binary-array';
 import { PostgresTelemetryStore } from '../src/telemetry/postgres-telemetry.store';
 import { SAMPLE_REPLACED, TELEMETRY_STORE, type BatchInput } from '../src/telemetry/telemetry-store';
 import { rawSamples } from './support/db';
@@ -38,6 +39,35 @@ onPostgres('PostgreSQL sample writes', () => {
     store = t.app.get<PostgresTelemetryStore>(TELEMETRY_STORE);
   });
   afterAll(() => t.close());
+
+  it('reads binary array parameters (rollup flushes) exactly as their numbers', async () => {
+    const cases: [PgArrayElement, number[]][] = [
+      ['float8', [23.45, -0.1, 0, 1e-300, -1.7976931348623157e308, 5e-324, 1 / 3, Infinity]],
+      [
+        'int8',
+        [0, 1, -1, 2 ** 32, -(2 ** 32) - 1, Date.UTC(2026, 11, 6), Number.MAX_SAFE_INTEGER, -(2 ** 53) + 1],
+      ],
+      ['int4', [0, -1, 2 ** 31 - 1, -(2 ** 31), 42]],
+      ['float8', []],
+    ];
+    const params = cases.map(([type, values]) => {
+      const a = new PgBinaryArray(type, values.length);
+      for (const v of values) a.push(v);
+      return a.done();
+    });
+    const { rows } = await t.app
+      .get(DbHandle)
+      .pool.query<Record<string, string[] | number[]>>(
+        'SELECT $1::float8[]::text[] AS f, $2::int8[]::text[] AS b, $3::int4[] AS i, $4::float8[] AS e',
+        params,
+      );
+    // float8 and int8 compared through PostgreSQL's own text of them (no parser on our side in between).
+    expect(rows[0]!.f!.map(Number)).toEqual(cases[0]![1]);
+    expect(rows[0]!.b!.map(Number)).toEqual(cases[1]![1]);
+    expect(rows[0]!.i).toEqual(cases[2]![1]);
+    expect(rows[0]!.e).toEqual([]);
+    expect(() => new PgBinaryArray('int4', 2).done()).toThrow(/not full/);
+  });
 
   it('stores appending batches without a look and checks the others', async () => {
     const before = { ...store.writes };

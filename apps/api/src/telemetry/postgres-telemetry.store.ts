@@ -28,6 +28,7 @@ import {
 } from './raw-layout';
 import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, CHART_COLS, rollupColumns, rowToAgg, type AggRow, type RollupColumns } from './rollup-row';
+import { PgBinaryArray, type PgArrayElement } from './pg-binary-array';
 import { SampleFloors } from './sample-floors';
 import {
   type BatchInput,
@@ -58,41 +59,46 @@ export function numArray(values: readonly number[]): string {
   return '{' + values.join(',') + '}';
 }
 
-/** Columnar parameters for UNNEST: one array per column (one round trip for any number of rows). */
-function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg }[]): string[] {
-  const n = rows.length;
-  const cols: number[][] = Array.from({ length: 13 }, () => new Array<number>(n));
-  for (let j = 0; j < n; j++) {
-    const r = rows[j]!;
+/** Element types of the 13 UNNEST_AGG columns (series_id, bucket, then AGG_COLS), as UNNEST_AGG casts them. */
+const AGG_TYPES: readonly PgArrayElement[] = [
+  'int4', // series_id
+  'int8', // bucket
+  'int4', // count
+  'float8', // sum
+  'float8', // min
+  'float8', // max
+  'float8', // first
+  'int8', // first_ts
+  'float8', // last
+  'int8', // last_ts
+  'float8', // increase
+  'int4', // resets
+  'float8', // glitch_drop
+];
+
+/** Columnar parameters for UNNEST: one binary array per column (one round trip for any number of rows). */
+function aggColumns(rows: readonly { seriesId: number; bucket: number; agg: Agg }[]): Buffer[] {
+  const cols = AGG_TYPES.map((t) => new PgBinaryArray(t, rows.length));
+  for (const r of rows) {
     const a = r.agg;
-    cols[0]![j] = r.seriesId;
-    cols[1]![j] = r.bucket;
-    cols[2]![j] = a.count;
-    cols[3]![j] = a.sum;
-    cols[4]![j] = a.min;
-    cols[5]![j] = a.max;
-    cols[6]![j] = a.first;
-    cols[7]![j] = a.firstTs;
-    cols[8]![j] = a.last;
-    cols[9]![j] = a.lastTs;
-    cols[10]![j] = a.increase;
-    cols[11]![j] = a.resets;
-    cols[12]![j] = a.glitchDrop;
+    const row = [r.seriesId, r.bucket, a.count, a.sum, a.min, a.max, a.first, a.firstTs, a.last, a.lastTs];
+    for (let k = 0; k < row.length; k++) cols[k]!.push(row[k]!);
+    cols[10]!.push(a.increase);
+    cols[11]!.push(a.resets);
+    cols[12]!.push(a.glitchDrop);
   }
-  return cols.map(numArray);
+  return cols.map((c) => c.done());
 }
 
 /** The same 13 columns from packed merge rows (PACKED_MERGE layout) at the given offsets. */
-function packedAggColumns(a: Float64Array, offsets: readonly number[]): string[] {
-  const n = offsets.length;
-  const cols: number[][] = Array.from({ length: 13 }, () => new Array<number>(n));
-  for (let j = 0; j < n; j++) {
-    const o = offsets[j]!;
-    cols[0]![j] = a[o]!;
-    cols[1]![j] = a[o + 1]!;
-    for (let k = 0; k < 11; k++) cols[2 + k]![j] = a[o + PACKED_REF + k]!;
+function packedAggColumns(a: Float64Array, offsets: readonly number[]): Buffer[] {
+  const cols = AGG_TYPES.map((t) => new PgBinaryArray(t, offsets.length));
+  for (const o of offsets) {
+    cols[0]!.push(a[o]!);
+    cols[1]!.push(a[o + 1]!);
+    for (let k = 0; k < 11; k++) cols[2 + k]!.push(a[o + PACKED_REF + k]!);
   }
-  return cols.map(numArray);
+  return cols.map((c) => c.done());
 }
 
 interface ChainRow {
