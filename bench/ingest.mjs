@@ -279,10 +279,20 @@ async function settle(api) {
   const samples0 = await metric(api, 'dcfleet_raw_maintenance_total\\{what="samples_compacted"\\}');
   const busy0 = await metric(api, 'dcfleet_raw_maintenance_duration_seconds_sum');
   await new Promise((r) => setTimeout(r, QUIET_S * 1000));
-  while (still < 3 && Date.now() - started < 300_000) {
+  // Settled once two whole passes have ended after the last sample was compacted: a pass on PostgreSQL takes
+  // every site in turn and can run longer than a few polls, so an unchanged counter alone is not enough.
+  let passes = -1;
+  while (still < 2 && Date.now() - started < 300_000) {
     await new Promise((r) => setTimeout(r, 2500));
     const n = await metric(api, 'dcfleet_raw_maintenance_total\\{what="samples_compacted"\\}');
-    still = n === last ? still + 1 : 0;
+    const p = await metric(api, 'dcfleet_raw_maintenance_duration_seconds_count');
+    if (n !== last) {
+      still = 0;
+      passes = p;
+    } else if (p !== passes) {
+      still += p - passes;
+      passes = p;
+    }
     last = n;
   }
   return {
