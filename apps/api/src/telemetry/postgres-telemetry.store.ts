@@ -23,6 +23,8 @@ import {
   type ChunkRow,
   type MaintainStats,
   type RawSample,
+  COMPACT_SITES_SQL,
+  type CompactSiteRow,
   type MaintainPolicy,
   type RetentionPolicy,
 } from './raw-layout';
@@ -746,13 +748,14 @@ export class PostgresTelemetryStore implements TelemetryStore {
       if (!rows[0]?.ok) return stats;
       try {
         await this.ensurePartitions(c, now);
-        const { rows: sites } = await c.query<{ site_id: number; newest: number; received: number }>(
-          `SELECT b.site_id, max(b.max_ts) AS newest, max(r.received_at) AS received
-             FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id GROUP BY b.site_id`,
-        );
-        for (const s of sites) {
-          const horizon = siteHorizon(s.newest, s.received, now, policy.quietMs);
-          await this.compactSite(c, s.site_id, horizon, stats);
+        const { rows: sites } = await c.query<CompactSiteRow>(COMPACT_SITES_SQL);
+        for (const site of sites) {
+          await this.compactSite(
+            c,
+            site.site_id,
+            siteHorizon(site.newest, site.received, now, policy.quietMs),
+            stats,
+          );
         }
         if (this.legacy) await this.moveLegacy(c, stats);
         await this.expire(c, policy, stats);

@@ -232,6 +232,16 @@ export function siteHorizon(newestTs: number, receivedAt: number, now: number, q
   return windowOf(Math.max(newestTs, now - 2 * RAW_WINDOW_MS) - COMPACT_GRACE_MS);
 }
 
+/** Per site with level-0 batches: its newest sample and its newest batch's arrival, for siteHorizon. */
+export const COMPACT_SITES_SQL = `SELECT b.site_id, MAX(b.max_ts) AS newest, MAX(r.received_at) AS received
+  FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id GROUP BY b.site_id`;
+
+export interface CompactSiteRow {
+  site_id: number;
+  newest: number;
+  received: number;
+}
+
 export interface RetentionPolicy {
   /** Raw chunks and batches older than this (ms since epoch) go; 0 = keep forever. */
   rawBefore: number;

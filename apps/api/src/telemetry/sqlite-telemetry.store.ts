@@ -33,6 +33,8 @@ import {
   type ChunkRow,
   type MaintainStats,
   type RawSample,
+  COMPACT_SITES_SQL,
+  type CompactSiteRow,
   type MaintainPolicy,
   type RetentionPolicy,
 } from './raw-layout';
@@ -144,11 +146,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
         'SELECT last_ts FROM rollup_1h WHERE series_id = ? ORDER BY bucket DESC LIMIT 1',
       ),
       pendingMax: db.prepare('SELECT MAX(max_ts) AS t FROM receipts WHERE rolled_up = 0 AND site_id = ?'),
-      sitesWithBatches: db.prepare('SELECT DISTINCT site_id FROM raw_batches'),
-      siteNewest: db.prepare(
-        `SELECT MAX(b.max_ts) AS t, MAX(r.received_at) AS received
-           FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id WHERE b.site_id = ?`,
-      ),
+      compactSites: db.prepare(COMPACT_SITES_SQL),
       compactable: db.prepare(
         `SELECT b.receipt_id, b.site_id, b.seq, b.min_ts, b.max_ts, b.done_below, b.samples, b.payload
            FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id
@@ -658,11 +656,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
    */
   async maintain(now: number, policy: MaintainPolicy): Promise<MaintainStats> {
     const stats = emptyMaintainStats();
-    for (const { site_id: siteId } of this.s.sitesWithBatches!.all() as { site_id: number }[]) {
-      const { t, received } = this.s.siteNewest!.get(siteId) as { t: number | null; received: number | null };
-      if (t === null) continue;
-      const horizon = siteHorizon(t, received ?? 0, now, policy.quietMs);
-      await this.compactSite(siteId, horizon, stats);
+    for (const site of this.s.compactSites!.all() as CompactSiteRow[]) {
+      await this.compactSite(
+        site.site_id,
+        siteHorizon(site.newest, site.received, now, policy.quietMs),
+        stats,
+      );
     }
     if (this.legacy) await this.moveLegacy(stats);
     await this.expire(policy, stats);
