@@ -57,10 +57,13 @@ export async function freshDatabase(kind) {
   };
 }
 
-/** Starts apps/api/dist/main.js (build first: npm run build) and waits until it is ready. */
+/**
+ * Starts apps/api/dist/main.js (build first: npm run build) and waits until it is ready. BENCH_API_MAIN names
+ * another build's main.js (e.g. a copy of the baseline's dist beside it) for an A/B in one run.
+ */
 export async function startApi(databaseUrl, dataDir, env = {}) {
-  const main = join(ROOT, 'apps/api/dist/main.js');
-  if (!existsSync(main)) throw new Error('apps/api/dist/main.js missing: run `npm run build` first');
+  const main = process.env.BENCH_API_MAIN || join(ROOT, 'apps/api/dist/main.js');
+  if (!existsSync(main)) throw new Error(`${main} missing: run \`npm run build\` first`);
   const port = await freePort();
   // Same V8 flags as `npm start` (scripts/start.mjs), plus any given for profiling.
   const nodeArgs = [

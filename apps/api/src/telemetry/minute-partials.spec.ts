@@ -142,4 +142,33 @@ describe('MinutePartials', () => {
     const [m2] = p.drain();
     expect(merges(m2!)).toHaveLength(1);
   });
+
+  it('finds every (series, minute) among many, drains them in key order, and forgets them after shrinking', () => {
+    const p = new MinutePartials(dayOf);
+    const t0 = Date.UTC(2026, 0, 1);
+    // Series ids and minutes interleaved so that keys collide in the hash and the table rehashes several times.
+    for (let m = 0; m < 12; m++) for (let s = 0; s < 3_000; s++) p.add(1, s * 7 + 1, t0 + m * MIN + s, s);
+    expect(p.size).toBe(36_000);
+    let missed = 0;
+    for (let s = 0; s < 3_000; s++)
+      for (let m = 0; m < 12; m++) if (p.lastTs(s * 7 + 1, t0 + m * MIN) !== t0 + m * MIN + s) missed++;
+    expect(missed).toBe(0);
+    expect(p.lastTs(2, t0)).toBe(-Infinity);
+    const [m1] = p.drain();
+    const rows = m1!.merges;
+    expect(rows.length / PACKED_MERGE).toBe(36_000);
+    let outOfOrder = 0;
+    for (let i = 1; i < 36_000; i++) {
+      const a = rows[(i - 1) * PACKED_MERGE]! * 1e13 + rows[(i - 1) * PACKED_MERGE + 1]!;
+      const b = rows[i * PACKED_MERGE]! * 1e13 + rows[i * PACKED_MERGE + 1]!;
+      if (b <= a) outOfOrder++;
+    }
+    expect(outOfOrder).toBe(0);
+    p.add(1, 8, t0, 1);
+    p.drain();
+    expect(p.lastTs(8, t0)).toBe(-Infinity);
+    expect(p.lastTs(1, t0)).toBe(-Infinity);
+    p.add(1, 1, t0 + 5, 2);
+    expect(p.lastTs(1, t0)).toBe(t0 + 5);
+  });
 });

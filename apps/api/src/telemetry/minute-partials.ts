@@ -30,13 +30,15 @@ const GLITCH_DROP = COUNT + 10;
 const MINUTE = 60_000;
 const HOUR_MS = 3_600_000;
 const INITIAL_ROWS = 4_096;
+/** Minutes per series-id step in minuteKey. */
+const KEY_MINUTES = 67_108_864;
 
 /**
  * Numeric key for (series, minute): cheaper than a string per sample. 2^26 minutes reach 2097 and 2^27 series ids
  * stay below 2^53.
  */
 export function minuteKey(seriesId: number, bucket: number): number {
-  return seriesId * 67_108_864 + Math.floor(bucket / MINUTE);
+  return seriesId * KEY_MINUTES + Math.floor(bucket / MINUTE);
 }
 
 export interface LocalDay {
@@ -44,7 +46,6 @@ export interface LocalDay {
   end: number;
 }
 
-/** Folds `late` (row `lo` of b) into the aggregate at row `eo` of a, `late` being wholly after it in time. */
 /**
  * Adds the counter step from `prev` to `next` to the row at `o` (rollup-math's counterStep, without an object per
  * sample): a fall to at most a tenth is a meter replacement (the step is the new value), a smaller one a glitch
@@ -61,6 +62,7 @@ function addStep(a: Float64Array, o: number, prev: number, next: number): void {
   }
 }
 
+/** Folds `late` (row `lo` of b) into the aggregate at row `eo` of a, `late` being wholly after it in time. */
 function foldAfter(a: Float64Array, eo: number, b: Float64Array, lo: number): void {
   // The same order of additions as rollup-math's combine: early + late, then the step between them.
   a[eo + INCREASE] = a[eo + INCREASE]! + b[lo + INCREASE]!;
@@ -73,6 +75,10 @@ function foldAfter(a: Float64Array, eo: number, b: Float64Array, lo: number): vo
   if (b[lo + MAX]! > a[eo + MAX]!) a[eo + MAX] = b[lo + MAX]!;
   a[eo + LAST] = b[lo + LAST]!;
   a[eo + LAST_TS] = b[lo + LAST_TS]!;
+}
+
+function copyRow(src: Float64Array, from: number, dst: Float64Array, to: number, n: number): void {
+  for (let k = 0; k < n; k++) dst[to + k] = src[from + k]!;
 }
 
 /** Packed levels under construction: merges and refs to recompute, sized exactly beforehand. */
@@ -91,13 +97,16 @@ class LevelOut {
     }
   }
 
-  /** Row `o` of `src` as a merge (whole row) or, when not mergeable, as a ref to recompute. */
+  /**
+   * Row `o` of `src` as a merge (whole row) or, when not mergeable, as a ref to recompute. Copied field by field:
+   * a `subarray` per row was a view object per bucket, most of a flush's garbage.
+   */
   put(src: Float64Array, o: number, mergeable: boolean): void {
     if (mergeable) {
-      this.merges.set(src.subarray(o, o + S), this.m);
+      copyRow(src, o, this.merges, this.m, S);
       this.m += S;
     } else {
-      this.recompute.set(src.subarray(o, o + PACKED_REF), this.r);
+      copyRow(src, o, this.recompute, this.r, PACKED_REF);
       this.r += PACKED_REF;
     }
   }
@@ -107,7 +116,12 @@ export class MinutePartials {
   private rows = new Float64Array(INITIAL_ROWS * S);
   /** 1 while the row's samples arrived in time order around it (its aggregate is exact), else 0. */
   private ordered = new Uint8Array(INITIAL_ROWS);
-  private readonly index = new Map<number, number>();
+  /**
+   * Open-addressing hash of (series, minute) → 1 + row, 0 for an empty slot, linear probing, at most half full; the
+   * key is read back from the row itself. A Map keyed by doubles boxed every key, and its backing store was regrown
+   * from scratch after every flush: the main thread's largest source of garbage while ingesting.
+   */
+  private slots = new Int32Array(INITIAL_ROWS * 2);
   /**
    * Per series id, 1 + the row its last sample went to: consecutive samples of a series mostly share a minute,
    * and an array slot is much cheaper than hashing a key per sample.
@@ -128,8 +142,8 @@ export class MinutePartials {
     const rows = this.rows;
     let row = seriesId < this.lastRow.length ? this.lastRow[seriesId]! - 1 : -1;
     if (row < 0 || rows[row * S + BUCKET] !== minute) {
-      const found = this.index.get(minuteKey(seriesId, minute));
-      if (found === undefined) {
+      const found = this.find(seriesId, minute);
+      if (found < 0) {
         this.create(siteId, seriesId, minute, ts, value);
         return;
       }
@@ -157,8 +171,8 @@ export class MinutePartials {
 
   /** Newest timestamp held for a series' minute, or -Infinity. */
   lastTs(seriesId: number, minute: number): number {
-    const row = this.index.get(minuteKey(seriesId, minute));
-    return row === undefined ? -Infinity : this.rows[row * S + LAST_TS]!;
+    const row = this.find(seriesId, minute);
+    return row < 0 ? -Infinity : this.rows[row * S + LAST_TS]!;
   }
 
   /**
@@ -168,10 +182,16 @@ export class MinutePartials {
    * (packed refs with parents).
    */
   drain(minuteRefs?: Float64Array): LevelFlush[] {
-    const keys = Float64Array.from(this.index.keys()).sort();
-    const order = new Int32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) order[i] = this.index.get(keys[i]!)!;
     const rows = this.rows;
+    // Keys sort natively as doubles (no comparator call per pair); each sorted key finds its row again by hash.
+    const keys = new Float64Array(this.count);
+    for (let i = 0; i < keys.length; i++) keys[i] = minuteKey(rows[i * S]!, rows[i * S + BUCKET]!);
+    keys.sort();
+    const order = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const seriesId = Math.floor(keys[i]! / KEY_MINUTES);
+      order[i] = this.find(seriesId, (keys[i]! - seriesId * KEY_MINUTES) * MINUTE);
+    }
     const ordered = this.ordered;
 
     // First pass: how many rows each level gets, so every output is allocated once at its exact size.
@@ -206,7 +226,7 @@ export class MinutePartials {
       let i = 0;
       while (i < order.length) {
         const first = order[i]!;
-        acc.set(rows.subarray(first * S, first * S + S));
+        copyRow(rows, first * S, acc, 0, S);
         acc[BUCKET] = rows[first * S + col]!;
         acc[END] = col === HOUR ? acc[BUCKET]! + HOUR_MS : rows[first * S + endCol]!;
         acc[HOUR] = acc[DAY] = acc[DAY_END] = NaN; // parents belong to 1m refs only
@@ -257,8 +277,40 @@ export class MinutePartials {
     r[o + RESETS] = 0;
     r[o + GLITCH_DROP] = 0;
     this.ordered[row] = 1;
-    this.index.set(minuteKey(seriesId, minute), row);
+    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.insert(row);
     this.remember(seriesId, row);
+  }
+
+  private slotOf(seriesId: number, minute: number): number {
+    const h = Math.imul(seriesId, 0x9e3779b1) ^ Math.imul(minute / MINUTE, 0x85ebca77);
+    return (h ^ (h >>> 15)) & (this.slots.length - 1);
+  }
+
+  /** The row of (series, minute), or -1. */
+  private find(seriesId: number, minute: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const rows = this.rows;
+    for (let i = this.slotOf(seriesId, minute); ; i = (i + 1) & mask) {
+      const v = slots[i]!;
+      if (v === 0) return -1;
+      const o = (v - 1) * S;
+      if (rows[o] === seriesId && rows[o + BUCKET] === minute) return v - 1;
+    }
+  }
+
+  private insert(row: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = this.slotOf(this.rows[row * S]!, this.rows[row * S + BUCKET]!);
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = row + 1;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size);
+    for (let row = 0; row < this.count; row++) this.insert(row);
   }
 
   private remember(seriesId: number, row: number): void {
@@ -285,12 +337,16 @@ export class MinutePartials {
   private reset(): void {
     const held = this.count;
     this.count = 0;
-    this.index.clear();
     this.lastRow.fill(0);
     const capacity = this.ordered.length;
     if (capacity > INITIAL_ROWS && held < capacity / 4) {
       this.rows = new Float64Array(Math.max(INITIAL_ROWS, held * 2) * S);
       this.ordered = new Uint8Array(this.rows.length / S);
     }
+    // Kept at its size while flushes stay alike, so the next one does not regrow it step by step.
+    let slots = INITIAL_ROWS * 2;
+    while (slots < held * 2) slots *= 2;
+    if (this.slots.length > slots * 2) this.slots = new Int32Array(slots);
+    else this.slots.fill(0);
   }
 }
