@@ -70,18 +70,22 @@ export async function startApi(databaseUrl, dataDir, env = {}) {
     '--max-semi-space-size=8',
     ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
   ];
+  const childEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    DEMO: '0',
+    ADMIN_PASSWORD,
+    LOG_LEVEL: 'warn',
+    // As `npm start` sets it (scripts/start.mjs); `default` leaves glibc's own (for an A/B).
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '262144',
+    ...env,
+  };
+  if (childEnv.MALLOC_MMAP_THRESHOLD_ === 'default') delete childEnv.MALLOC_MMAP_THRESHOLD_;
   const child = spawn(process.execPath, [...nodeArgs, main], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      DEMO: '0',
-      ADMIN_PASSWORD,
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
+    env: childEnv,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -95,7 +95,7 @@ export class IngestDecoder implements OnModuleDestroy {
   }
 
   private start(i: number): Slot {
-    const worker = startWorker(__dirname, 'ingest-decode.worker', {}, { youngMb: 16, oldMb: 128 });
+    const worker = startWorker(__dirname, 'ingest-decode.worker', {}, { youngMb: 8, oldMb: 128 });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (msg: DecodeResponse) => {
       const p = slot.pending.get(msg.id);

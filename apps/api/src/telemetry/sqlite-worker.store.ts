@@ -42,7 +42,7 @@ export class SqliteWorkerStore implements TelemetryStore {
       __dirname,
       'sqlite-store.worker',
       { path: this.path },
-      { youngMb: 16, oldMb: 160 },
+      { youngMb: 8, oldMb: 160 },
     );
     worker.on('message', (msg: WorkerResponse) => {
       const p = this.pending.get(msg.id);
