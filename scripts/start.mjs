@@ -58,8 +58,8 @@ function run(command, args, env, own = false) {
 const env = { ...process.env };
 // glibc raises its mmap threshold to 32 MB after the first large free, so the API's big short-lived buffers (rollup
 // flushes, request bodies, tens of MB a second at full ingest) come from heap arenas that stay resident after they
-// are freed. A fixed threshold gives them back at once (bench:ingest: peak RSS ~60 MB lower, same samples/s;
-// README "Memory"). Deployments should set it too; an explicit value is kept.
+// are freed. A fixed threshold gives them back at once (bench:ingest: peak RSS ~50 MB lower, same samples/s;
+// CHANGELOG). Deployments should set it too; an explicit value is kept.
 env.MALLOC_MMAP_THRESHOLD_ ??= '262144';
 if (env.DEMO === undefined || env.DEMO === '') env.DEMO = '1';
 
