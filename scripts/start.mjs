@@ -56,10 +56,10 @@ function run(command, args, env, own = false) {
 }
 
 const env = { ...process.env };
-// glibc raises its mmap threshold to 32 MB after the first large free, so the API's big short-lived buffers (rollup
-// flushes, request bodies, tens of MB a second at full ingest) come from heap arenas that stay resident after they
-// are freed. A fixed threshold gives them back at once (bench:ingest: peak RSS ~50 MB lower, same samples/s;
-// CHANGELOG). Deployments should set it too; an explicit value is kept.
+// glibc raises its mmap threshold (up to 32 MB) whenever a large mmapped buffer is freed, so the API's big
+// short-lived buffers (rollup flushes, request bodies, tens of MB a second at full ingest) then come from heap arenas
+// that stay resident after they are freed. A fixed threshold gives them back at once (bench:ingest: peak RSS ~50 MB
+// lower, same samples/s; CHANGELOG). Deployments should set it too; an explicit value is kept.
 env.MALLOC_MMAP_THRESHOLD_ ??= '262144';
 if (env.DEMO === undefined || env.DEMO === '') env.DEMO = '1';
 
