@@ -1,29 +1,29 @@
 import type { SeriesRow } from './telemetry-store';
 
-export function seriesKey(siteId: number, metric: string, labelKey: string): string {
-  return `${siteId}\u0000${metric}\u0000${labelKey}`;
+/** Metric + canonical labels (labels are a JSON object, so the two never run together ambiguously). */
+function displayKey(metric: string, labels: string): string {
+  return labels ? metric + labels : metric;
 }
 
-function displayKey(row: SeriesRow): string {
-  return row.labels ? row.metric + row.labels : row.metric;
-}
-
-/** All series in memory: ingest resolves (site, metric, labels) → id without a query. */
+/**
+ * All series in memory: ingest resolves (site, metric, labels) → id without a query. One row object per series,
+ * reached by id through a dense array (ids are serials) and by key through its site's map; at 50,000 series every
+ * further index (a global key map, an id map) was several MB of the main thread's heap.
+ */
 export class SeriesRegistry {
-  private readonly byKey = new Map<string, SeriesRow>();
-  private readonly byId = new Map<number, SeriesRow>();
-  /** The same rows indexed by id (ids are dense serials): `get` runs per sample and per live snapshot entry. */
+  /** Indexed by id: `get` runs per sample and per live snapshot entry. */
   private readonly rows: (SeriesRow | undefined)[] = [];
   private readonly bySite = new Map<number, SeriesRow[]>();
   /** Per site: metric + canonical labels → series (the ingest lookup, one string per sample). */
   private readonly siteMaps = new Map<number, Map<string, SeriesRow>>();
-  private readonly displayKeys = new Map<number, string>();
+  /** Indexed by id: each series' display key, one string per series for its lifetime. */
+  private readonly displayKeys: (string | undefined)[] = [];
+  private count = 0;
 
   add(row: SeriesRow): void {
-    if (this.byId.has(row.id)) return;
-    this.byKey.set(seriesKey(row.siteId, row.metric, row.labels), row);
-    this.byId.set(row.id, row);
+    if (this.rows[row.id]) return;
     this.rows[row.id] = row;
+    this.count++;
     const list = this.bySite.get(row.siteId) ?? [];
     list.push(row);
     this.bySite.set(row.siteId, list);
@@ -33,14 +33,14 @@ export class SeriesRegistry {
       this.siteMaps.set(row.siteId, m);
     }
     // One string per series, kept: V8 hashes (and internalizes) it once, not on every use as a key.
-    const key = displayKey(row);
+    const key = displayKey(row.metric, row.labels);
     m.set(key, row);
-    this.displayKeys.set(row.id, key);
+    this.displayKeys[row.id] = key;
   }
 
-  /** Metric + canonical labels of a series (the key of live values), one string per series for its lifetime. */
+  /** Metric + canonical labels of a series (the key of live values). */
   displayKey(id: number): string | undefined {
-    return this.displayKeys.get(id);
+    return this.displayKeys[id];
   }
 
   siteMap(siteId: number): ReadonlyMap<string, SeriesRow> | undefined {
@@ -48,7 +48,7 @@ export class SeriesRegistry {
   }
 
   find(siteId: number, metric: string, labelKey: string): SeriesRow | undefined {
-    return this.byKey.get(seriesKey(siteId, metric, labelKey));
+    return this.siteMaps.get(siteId)?.get(displayKey(metric, labelKey));
   }
 
   get(id: number): SeriesRow | undefined {
@@ -59,11 +59,11 @@ export class SeriesRegistry {
     return this.bySite.get(siteId) ?? [];
   }
 
-  all(): IterableIterator<SeriesRow> {
-    return this.byId.values();
+  *all(): IterableIterator<SeriesRow> {
+    for (const list of this.bySite.values()) yield* list;
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.count;
   }
 }

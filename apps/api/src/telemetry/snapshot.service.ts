@@ -7,21 +7,54 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 interface Latest {
   ts: number;
   value: number;
-  /** The batch that last set it (SnapshotService.accept). */
-  mark: number;
 }
 
 interface SiteLive {
   lastSampleAt: number | null;
   lastIngestAt: number | null;
-  /** Latest value per series id (event time order: late data never overwrites a newer value). */
-  latest: Map<number, Latest>;
+  /** The series of this site that have a latest value (in LatestValues). */
+  series: number[];
+}
+
+/**
+ * The newest (ts, value) of every series, in columns indexed by series id (ids are dense serials): an object and
+ * two boxed numbers per series, plus a Map entry, were ~5 MB of the main heap at 50,000 series.
+ */
+class LatestValues {
+  ts = new Float64Array(1_024).fill(NaN);
+  value = new Float64Array(1_024);
+  /** The batch that last set it (SnapshotService.accept). */
+  mark = new Float64Array(1_024);
+
+  has(id: number): boolean {
+    return id < this.ts.length && !Number.isNaN(this.ts[id]!);
+  }
+
+  get(id: number): Latest | undefined {
+    return this.has(id) ? { ts: this.ts[id]!, value: this.value[id]! } : undefined;
+  }
+
+  /** Makes room for `id`; the caller then writes its slot. */
+  reserve(id: number): void {
+    if (id < this.ts.length) return;
+    let n = this.ts.length;
+    while (n <= id) n *= 2;
+    const grow = (a: Float64Array, fill: number) => {
+      const b = new Float64Array(n).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.ts = grow(this.ts, NaN);
+    this.value = grow(this.value, 0);
+    this.mark = grow(this.mark, 0);
+  }
 }
 
 /** Live state per site, from the newest accepted samples; seeded from the 1-minute rollups at boot. */
 @Injectable()
 export class SnapshotService {
   private readonly sites = new Map<number, SiteLive>();
+  private readonly latest = new LatestValues();
   private activeAlarms: (siteId: number) => number = () => 0;
   private batchMark = 0;
 
@@ -39,7 +72,7 @@ export class SnapshotService {
   private live(siteId: number): SiteLive {
     let s = this.sites.get(siteId);
     if (!s) {
-      s = { lastSampleAt: null, lastIngestAt: null, latest: new Map() };
+      s = { lastSampleAt: null, lastIngestAt: null, series: [] };
       this.sites.set(siteId, s);
     }
     return s;
@@ -56,21 +89,21 @@ export class SnapshotService {
     const mark = ++this.batchMark;
     const changed: number[] = [];
     let newest = s.lastSampleAt ?? -Infinity;
+    const l = this.latest;
     for (let i = 0; i < ts.length; i++) {
       const sid = seriesIds[i]!;
       const t = ts[i]!;
-      let cur = s.latest.get(sid);
-      if (cur) {
-        if (cur.ts > t) continue;
-        cur.ts = t;
-        cur.value = values[i]!;
+      if (l.has(sid)) {
+        if (l.ts[sid]! > t) continue;
       } else {
-        cur = { ts: t, value: values[i]!, mark: 0 };
-        s.latest.set(sid, cur);
+        l.reserve(sid);
+        s.series.push(sid);
       }
+      l.ts[sid] = t;
+      l.value[sid] = values[i]!;
       if (t > newest) newest = t;
-      if (cur.mark !== mark) {
-        cur.mark = mark;
+      if (l.mark[sid] !== mark) {
+        l.mark[sid] = mark;
         changed.push(sid);
       }
     }
@@ -86,15 +119,13 @@ export class SnapshotService {
     siteId: number,
     seriesIds: readonly number[],
   ): { values: Record<string, number>; bytes: number } {
-    const latest = this.sites.get(siteId)?.latest;
     const values: Record<string, number> = {};
     let bytes = 2;
-    if (!latest) return { values, bytes };
+    if (!this.sites.has(siteId)) return { values, bytes };
     for (const sid of seriesIds) {
       const key = this.registry.displayKey(sid);
-      const cur = latest.get(sid);
-      if (key === undefined || !cur) continue;
-      values[key] = cur.value;
+      if (key === undefined || !this.latest.has(sid)) continue;
+      values[key] = this.latest.value[sid]!;
       bytes += key.length * 1.25 + 24; // quotes, escaped label quotes, colon, comma, number
     }
     return { values, bytes: Math.ceil(bytes) };
@@ -113,9 +144,15 @@ export class SnapshotService {
     for (const [siteId, ids] of bySite) {
       const rows = await this.store.readRollups('1m', ids, now - window, now + 600_000);
       const s = this.live(siteId);
+      const l = this.latest;
       for (const r of rows) {
-        const cur = s.latest.get(r.seriesId);
-        if (!cur || r.lastTs >= cur.ts) s.latest.set(r.seriesId, { ts: r.lastTs, value: r.last, mark: 0 });
+        const sid = r.seriesId;
+        if (!l.has(sid)) {
+          l.reserve(sid);
+          s.series.push(sid);
+        } else if (r.lastTs < l.ts[sid]!) continue;
+        l.ts[sid] = r.lastTs;
+        l.value[sid] = r.last;
         if (s.lastSampleAt === null || r.lastTs > s.lastSampleAt) s.lastSampleAt = r.lastTs;
       }
     }
@@ -137,16 +174,18 @@ export class SnapshotService {
     let hottest: { value: number; zone: string | null } | undefined;
     const freshAfter = now - this.config.env.STALE_AFTER_S * 1000;
     if (s) {
-      for (const [sid, latest] of s.latest) {
+      const l = this.latest;
+      for (const sid of s.series) {
         const row = this.registry.get(sid);
         if (!row) continue;
-        if (row.labels === '') values[row.metric] = latest.value;
-        if (row.metric === 'facility_power_kw' && row.labels === '') facility = latest;
-        else if (row.metric === 'it_power_kw' && row.labels === '') it = latest;
-        else if (row.metric === 'inlet_temp_c' && latest.ts >= freshAfter) {
-          if (!hottest || latest.value > hottest.value) {
+        const value = l.value[sid]!;
+        if (row.labels === '') values[row.metric] = value;
+        if (row.metric === 'facility_power_kw' && row.labels === '') facility = l.get(sid);
+        else if (row.metric === 'it_power_kw' && row.labels === '') it = l.get(sid);
+        else if (row.metric === 'inlet_temp_c' && l.ts[sid]! >= freshAfter) {
+          if (!hottest || value > hottest.value) {
             const labels = row.labels ? (JSON.parse(row.labels) as Record<string, string>) : {};
-            hottest = { value: latest.value, zone: labels.zone ?? null };
+            hottest = { value, zone: labels.zone ?? null };
           }
         }
       }
