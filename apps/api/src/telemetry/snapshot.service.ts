@@ -17,8 +17,9 @@ interface SiteLive {
 }
 
 /**
- * The newest (ts, value) of every series, in columns indexed by series id (ids are dense serials): an object and
- * two boxed numbers per series, plus a Map entry, were ~5 MB of the main heap at 50,000 series.
+ * The newest (ts, value) of every series in event time (late data never overwrites a newer value), in columns
+ * indexed by series id (ids are dense serials; a NaN ts means none yet): an object and two boxed numbers per series,
+ * plus a Map entry, were ~5 MB of the main heap at 50,000 series.
  */
 class LatestValues {
   ts = new Float64Array(1_024).fill(NaN);
