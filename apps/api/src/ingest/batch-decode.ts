@@ -12,6 +12,7 @@ import {
   type SampleLimits,
 } from '@dcfleet/contracts';
 import { parseLineProtocol, type Precision } from '@dcfleet/line-protocol';
+import { displayKey } from '../telemetry/series-registry';
 
 /** One distinct series of a batch, as the ingest needs it to create the series. */
 export interface DecodedSeries {
@@ -87,7 +88,7 @@ export function decodeEntries(entries: readonly unknown[], limits: DecodeLimits)
     let k = byMetric.get(s.metric);
     if (k === undefined) {
       k = seriesKeys.length;
-      seriesKeys.push(s.labelKey ? s.metric + s.labelKey : s.metric);
+      seriesKeys.push(displayKey(s.metric, s.labelKey));
       metricLengths.push(s.metric.length);
       byMetric.set(s.metric, k);
     }

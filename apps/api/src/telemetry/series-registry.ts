@@ -1,7 +1,10 @@
 import type { SeriesRow } from './telemetry-store';
 
-/** Metric + canonical labels (labels are a JSON object, so the two never run together ambiguously). */
-function displayKey(metric: string, labels: string): string {
+/**
+ * Metric + canonical labels (labels are a JSON object, so the two never run together ambiguously): the key of a
+ * site's series here and of a decoded batch's series (ingest/batch-decode.ts), which must match exactly.
+ */
+export function displayKey(metric: string, labels: string): string {
   return labels ? metric + labels : metric;
 }
 
