@@ -171,4 +171,45 @@ describe('MinutePartials', () => {
     p.add(1, 1, t0 + 5, 2);
     expect(p.lastTs(1, t0)).toBe(t0 + 5);
   });
+
+  it("grows past its soft maximum without losing rows and gives each minute its hour and its site's local day", () => {
+    // Site 2's "local day" starts 2 hours later than site 1's, so the parents must come from each row's own site.
+    const dayOfSite = (site: number, t: number) => {
+      const shift = site === 2 ? 2 * HOUR : 0;
+      const start = t - ((t - shift) % DAY);
+      return { start, end: start + DAY };
+    };
+    const p = new MinutePartials(dayOfSite, 1_000);
+    const t0 = Date.UTC(2026, 0, 1);
+    for (let m = 0; m < 500; m++)
+      for (let s = 1; s <= 5; s++) {
+        p.add(s % 2 === 0 ? 2 : 1, s, t0 + m * MIN, m);
+        p.add(s % 2 === 0 ? 2 : 1, s, t0 + m * MIN + 30_000, m + 1);
+      }
+    expect(p.size).toBe(2_500);
+    const [m1, h1, d1] = p.drain();
+    const rows = m1!.merges;
+    expect(rows.length / PACKED_MERGE).toBe(2_500);
+    let wrong = 0;
+    for (let o = 0; o < rows.length; o += PACKED_MERGE) {
+      const [sid, bucket, end, hour, day, dayEnd] = Array.from(rows.subarray(o, o + PACKED_REF));
+      const d = dayOfSite(sid! % 2 === 0 ? 2 : 1, bucket!);
+      const agg = aggAt(rows, o);
+      if (
+        end !== bucket! + MIN ||
+        hour !== bucket! - (bucket! % HOUR) ||
+        day !== d.start ||
+        dayEnd !== d.end ||
+        agg.count !== 2 ||
+        agg.first !== (bucket! - t0) / MIN ||
+        agg.increase !== 1
+      )
+        wrong++;
+    }
+    expect(wrong).toBe(0);
+    // 500 minutes are 9 hours (8 whole and a partial one) per series.
+    expect(h1!.merges.length / PACKED_MERGE).toBe(5 * 9);
+    // Days split at 00:00 (site 1) and 02:00 (site 2) UTC: 2 days for site 1's series, 3 for site 2's.
+    expect(d1!.merges.length / PACKED_MERGE).toBe(3 * 2 + 2 * 3);
+  });
 });

@@ -9,23 +9,29 @@ import { PACKED_MERGE, PACKED_REF, type LevelFlush } from './telemetry-store';
  */
 
 const S = PACKED_MERGE;
-// Row layout: the ref (seriesId, bucket, end, hour, day, dayEnd), then the aggregate.
+/**
+ * Table row: seriesId, minute, siteId, then the aggregate (the packed merge's fields after its ref, same order).
+ * The ref's end, hour and local day follow from the minute and site, so they are derived at drain rather than held
+ * for every partial: at a 200,000-partial flush that is 8 MB less.
+ */
+const R = 3 + PACKED_MERGE - PACKED_REF;
 const BUCKET = 1;
-const END = 2;
-const HOUR = 3;
-const DAY = 4;
-const DAY_END = 5;
-const COUNT = PACKED_REF;
-const SUM = COUNT + 1;
-const MIN = COUNT + 2;
-const MAX = COUNT + 3;
-const FIRST = COUNT + 4;
-const FIRST_TS = COUNT + 5;
-const LAST = COUNT + 6;
-const LAST_TS = COUNT + 7;
-const INCREASE = COUNT + 8;
-const RESETS = COUNT + 9;
-const GLITCH_DROP = COUNT + 10;
+const SITE = 2;
+/** Where the aggregate starts in a table row. */
+const AGG = 3;
+// Aggregate fields, relative to the aggregate's start (AGG in a table row, PACKED_REF in a packed merge).
+const COUNT = 0;
+const SUM = 1;
+const MIN = 2;
+const MAX = 3;
+const FIRST = 4;
+const FIRST_TS = 5;
+const LAST = 6;
+const LAST_TS = 7;
+const INCREASE = 8;
+const RESETS = 9;
+const GLITCH_DROP = 10;
+const AGG_FIELDS = PACKED_MERGE - PACKED_REF;
 
 const MINUTE = 60_000;
 const HOUR_MS = 3_600_000;
@@ -47,7 +53,7 @@ export interface LocalDay {
 }
 
 /**
- * Adds the counter step from `prev` to `next` to the row at `o` (rollup-math's counterStep, without an object per
+ * Adds the counter step from `prev` to `next` to the aggregate at `o` (rollup-math's counterStep, without an object per
  * sample): a fall to at most a tenth is a meter replacement (the step is the new value), a smaller one a glitch
  * (a negative step, its size added to the glitch drop).
  */
@@ -62,7 +68,7 @@ function addStep(a: Float64Array, o: number, prev: number, next: number): void {
   }
 }
 
-/** Folds `late` (row `lo` of b) into the aggregate at row `eo` of a, `late` being wholly after it in time. */
+/** Folds `late` (aggregate at `lo` of b) into the aggregate at `eo` of a, `late` being wholly after it in time. */
 function foldAfter(a: Float64Array, eo: number, b: Float64Array, lo: number): void {
   // The same order of additions as rollup-math's combine: early + late, then the step between them.
   a[eo + INCREASE] = a[eo + INCREASE]! + b[lo + INCREASE]!;
@@ -98,22 +104,37 @@ class LevelOut {
   }
 
   /**
-   * Row `o` of `src` as a merge (whole row) or, when not mergeable, as a ref to recompute. Copied field by field:
-   * a `subarray` per row was a view object per bucket, most of a flush's garbage.
+   * A bucket as a merge (its ref, then the aggregate at `agg` of `src`) or, when not mergeable, as a ref to
+   * recompute. Written field by field: a `subarray` per row was a view object per bucket, most of a flush's garbage.
    */
-  put(src: Float64Array, o: number, mergeable: boolean): void {
+  put(
+    seriesId: number,
+    bucket: number,
+    end: number,
+    hour: number,
+    day: number,
+    dayEnd: number,
+    src: Float64Array,
+    agg: number,
+    mergeable: boolean,
+  ): void {
+    const a = mergeable ? this.merges : this.recompute;
+    const o = mergeable ? this.m : this.r;
+    a[o] = seriesId;
+    a[o + 1] = bucket;
+    a[o + 2] = end;
+    a[o + 3] = hour;
+    a[o + 4] = day;
+    a[o + 5] = dayEnd;
     if (mergeable) {
-      copyRow(src, o, this.merges, this.m, S);
+      copyRow(src, agg, a, o + PACKED_REF, AGG_FIELDS);
       this.m += S;
-    } else {
-      copyRow(src, o, this.recompute, this.r, PACKED_REF);
-      this.r += PACKED_REF;
-    }
+    } else this.r += PACKED_REF;
   }
 }
 
 export class MinutePartials {
-  private rows = new Float64Array(INITIAL_ROWS * S);
+  private rows = new Float64Array(INITIAL_ROWS * R);
   /** 1 while the row's samples arrived in time order around it (its aggregate is exact), else 0. */
   private ordered = new Uint8Array(INITIAL_ROWS);
   /**
@@ -129,8 +150,14 @@ export class MinutePartials {
   private lastRow = new Int32Array(1_024);
   private count = 0;
 
-  /** `dayOf`: the site-local day of a minute (its hour and day parents are fixed when the row is created). */
-  constructor(private readonly dayOf: (siteId: number, minute: number) => LocalDay) {}
+  /**
+   * `dayOf`: the site-local day of a minute. `softMax`: the size at which the owner starts a flush; the table grows
+   * to a little above it rather than doubling past it (at 200,000 partials a doubling would hold 60 MB for 131,073).
+   */
+  constructor(
+    private readonly dayOf: (siteId: number, minute: number) => LocalDay,
+    private readonly softMax = Infinity,
+  ) {}
 
   get size(): number {
     return this.count;
@@ -141,7 +168,7 @@ export class MinutePartials {
     const minute = ts - (ts % MINUTE);
     const rows = this.rows;
     let row = seriesId < this.lastRow.length ? this.lastRow[seriesId]! - 1 : -1;
-    if (row < 0 || rows[row * S + BUCKET] !== minute) {
+    if (row < 0 || rows[row * R + BUCKET] !== minute) {
       const found = this.find(seriesId, minute);
       if (found < 0) {
         this.create(siteId, seriesId, minute, ts, value);
@@ -150,7 +177,7 @@ export class MinutePartials {
       row = found;
       this.remember(seriesId, row);
     }
-    const o = row * S;
+    const o = row * R + AGG;
     if (ts > rows[o + LAST_TS]!) {
       addStep(rows, o, rows[o + LAST]!, value);
       rows[o + LAST] = value;
@@ -172,7 +199,7 @@ export class MinutePartials {
   /** Newest timestamp held for a series' minute, or -Infinity. */
   lastTs(seriesId: number, minute: number): number {
     const row = this.find(seriesId, minute);
-    return row < 0 ? -Infinity : this.rows[row * S + LAST_TS]!;
+    return row < 0 ? -Infinity : this.rows[row * R + AGG + LAST_TS]!;
   }
 
   /**
@@ -183,68 +210,90 @@ export class MinutePartials {
    */
   drain(minuteRefs?: Float64Array): LevelFlush[] {
     const rows = this.rows;
+    const n = this.count;
     // Keys sort natively as doubles (no comparator call per pair); each sorted key finds its row again by hash.
-    const keys = new Float64Array(this.count);
-    for (let i = 0; i < keys.length; i++) keys[i] = minuteKey(rows[i * S]!, rows[i * S + BUCKET]!);
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = minuteKey(rows[i * R]!, rows[i * R + BUCKET]!);
     keys.sort();
-    const order = new Int32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
       const seriesId = Math.floor(keys[i]! / KEY_MINUTES);
       order[i] = this.find(seriesId, (keys[i]! - seriesId * KEY_MINUTES) * MINUTE);
     }
+    // Parents of each row, in drained order: hour, local day start and end.
+    const hour = new Float64Array(n);
+    const day = new Float64Array(n);
+    const dayEnd = new Float64Array(n);
+    // Each site's days seen in this drain: in (series, minute) order a site's series each walk the same few days
+    // again, and one cached day per site (dayOf's own cache) would miss at every day boundary of every series.
+    const seen = new Map<number, LocalDay[]>();
+    const dayAt = (site: number, minute: number): LocalDay => {
+      let list = seen.get(site);
+      if (!list) seen.set(site, (list = []));
+      for (const d of list) if (minute >= d.start && minute < d.end) return d;
+      const d = this.dayOf(site, minute);
+      list.push(d);
+      return d;
+    };
+    for (let i = 0; i < n; i++) {
+      const o = order[i]! * R;
+      const minute = rows[o + BUCKET]!;
+      const d = dayAt(rows[o + SITE]!, minute);
+      hour[i] = minute - (minute % HOUR_MS);
+      day[i] = d.start;
+      dayEnd[i] = d.end;
+    }
     const ordered = this.ordered;
+    const exact = (i: number) => ordered[order[i]!] === 1;
+    const seriesAt = (i: number) => rows[order[i]! * R]!;
 
+    // Rows [i, j) of one series and one parent (hour or day): the end of the group starting at i.
+    const groupEnd = (parent: Float64Array, i: number) => {
+      let j = i + 1;
+      while (j < n && seriesAt(j) === seriesAt(i) && parent[j] === parent[i]) j++;
+      return j;
+    };
     // First pass: how many rows each level gets, so every output is allocated once at its exact size.
-    const counts = { m: [0, 0], h: [0, 0], d: [0, 0] };
-    const groups = (col: number, c: number[]) => {
-      let i = 0;
-      while (i < order.length) {
-        const o = order[i]! * S;
-        let ok = ordered[order[i]!] === 1;
-        let j = i + 1;
-        while (
-          j < order.length &&
-          rows[order[j]! * S] === rows[o] &&
-          rows[order[j]! * S + col] === rows[o + col]
-        ) {
-          if (ordered[order[j]!] !== 1) ok = false;
-          j++;
-        }
+    const count = (parent: Float64Array) => {
+      const c = [0, 0];
+      for (let i = 0; i < n;) {
+        const j = groupEnd(parent, i);
+        let ok = true;
+        for (let k = i; k < j && ok; k++) ok = exact(k);
         c[ok ? 0 : 1]!++;
         i = j;
       }
+      return c;
     };
-    for (const r of order) counts.m[ordered[r] === 1 ? 0 : 1]!++;
-    groups(HOUR, counts.h);
-    groups(DAY, counts.d);
+    let exactMinutes = 0;
+    for (let i = 0; i < n; i++) if (exact(i)) exactMinutes++;
 
-    const minutes = new LevelOut(counts.m[0]!, counts.m[1]!, minuteRefs);
-    for (const r of order) minutes.put(rows, r * S, ordered[r] === 1);
-    const rollUp = (col: number, endCol: number, c: number[]) => {
+    const minutes = new LevelOut(exactMinutes, n - exactMinutes, minuteRefs);
+    for (let i = 0; i < n; i++) {
+      const o = order[i]! * R;
+      const minute = rows[o + BUCKET]!;
+      minutes.put(rows[o]!, minute, minute + MINUTE, hour[i]!, day[i]!, dayEnd[i]!, rows, o + AGG, exact(i));
+    }
+    const rollUp = (parent: Float64Array, endOf: (i: number) => number) => {
+      const c = count(parent);
       const out = new LevelOut(c[0]!, c[1]!);
-      const acc = new Float64Array(S);
-      let i = 0;
-      while (i < order.length) {
-        const first = order[i]!;
-        copyRow(rows, first * S, acc, 0, S);
-        acc[BUCKET] = rows[first * S + col]!;
-        acc[END] = col === HOUR ? acc[BUCKET]! + HOUR_MS : rows[first * S + endCol]!;
-        acc[HOUR] = acc[DAY] = acc[DAY_END] = NaN; // parents belong to 1m refs only
-        let ok = ordered[first] === 1;
-        let j = i + 1;
-        for (; j < order.length; j++) {
-          const o = order[j]! * S;
-          if (rows[o] !== acc[0] || rows[o + col] !== acc[BUCKET]) break;
-          if (ordered[order[j]!] !== 1) ok = false;
-          else if (ok) foldAfter(acc, 0, rows, o);
+      const acc = new Float64Array(AGG_FIELDS);
+      for (let i = 0; i < n;) {
+        const j = groupEnd(parent, i);
+        copyRow(rows, order[i]! * R + AGG, acc, 0, AGG_FIELDS);
+        let ok = exact(i);
+        for (let k = i + 1; k < j; k++) {
+          if (!exact(k)) ok = false;
+          else if (ok) foldAfter(acc, 0, rows, order[k]! * R + AGG);
         }
-        out.put(acc, 0, ok);
+        // Parents belong to 1m refs only.
+        out.put(seriesAt(i), parent[i]!, endOf(i), NaN, NaN, NaN, acc, 0, ok);
         i = j;
       }
       return out;
     };
-    const hours = rollUp(HOUR, END, counts.h);
-    const days = rollUp(DAY, DAY_END, counts.d);
+    const hours = rollUp(hour, (i) => hour[i]! + HOUR_MS);
+    const days = rollUp(day, (i) => dayEnd[i]!);
     this.reset();
     return [
       { step: '1m', merges: minutes.merges, recompute: minutes.recompute },
@@ -254,28 +303,25 @@ export class MinutePartials {
   }
 
   private create(siteId: number, seriesId: number, minute: number, ts: number, value: number): void {
-    if (this.count === this.ordered.length) this.grow(this.count * 2);
+    if (this.count === this.ordered.length) this.grow();
     const row = this.count++;
-    const o = row * S;
-    const day = this.dayOf(siteId, minute);
     const r = this.rows;
+    const o = row * R;
     r[o] = seriesId;
     r[o + BUCKET] = minute;
-    r[o + END] = minute + MINUTE;
-    r[o + HOUR] = minute - (minute % HOUR_MS);
-    r[o + DAY] = day.start;
-    r[o + DAY_END] = day.end;
-    r[o + COUNT] = 1;
-    r[o + SUM] = value;
-    r[o + MIN] = value;
-    r[o + MAX] = value;
-    r[o + FIRST] = value;
-    r[o + FIRST_TS] = ts;
-    r[o + LAST] = value;
-    r[o + LAST_TS] = ts;
-    r[o + INCREASE] = 0;
-    r[o + RESETS] = 0;
-    r[o + GLITCH_DROP] = 0;
+    r[o + SITE] = siteId;
+    const a = o + AGG;
+    r[a + COUNT] = 1;
+    r[a + SUM] = value;
+    r[a + MIN] = value;
+    r[a + MAX] = value;
+    r[a + FIRST] = value;
+    r[a + FIRST_TS] = ts;
+    r[a + LAST] = value;
+    r[a + LAST_TS] = ts;
+    r[a + INCREASE] = 0;
+    r[a + RESETS] = 0;
+    r[a + GLITCH_DROP] = 0;
     this.ordered[row] = 1;
     if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     else this.insert(row);
@@ -295,7 +341,7 @@ export class MinutePartials {
     for (let i = this.slotOf(seriesId, minute); ; i = (i + 1) & mask) {
       const v = slots[i]!;
       if (v === 0) return -1;
-      const o = (v - 1) * S;
+      const o = (v - 1) * R;
       if (rows[o] === seriesId && rows[o + BUCKET] === minute) return v - 1;
     }
   }
@@ -303,7 +349,7 @@ export class MinutePartials {
   private insert(row: number): void {
     const slots = this.slots;
     const mask = slots.length - 1;
-    let i = this.slotOf(this.rows[row * S]!, this.rows[row * S + BUCKET]!);
+    let i = this.slotOf(this.rows[row * R]!, this.rows[row * R + BUCKET]!);
     while (slots[i] !== 0) i = (i + 1) & mask;
     slots[i] = row + 1;
   }
@@ -324,10 +370,14 @@ export class MinutePartials {
     this.lastRow[seriesId] = row + 1;
   }
 
-  private grow(rowsWanted: number): void {
-    const rows = new Float64Array(rowsWanted * S);
-    rows.set(this.rows.subarray(0, this.count * S));
-    const ordered = new Uint8Array(rowsWanted);
+  /** Doubles the table, but stops a tenth above softMax (past it, while a flush runs, it grows by halves). */
+  private grow(): void {
+    const cap = this.ordered.length;
+    const near = Math.ceil(this.softMax * 1.1);
+    const wanted = cap < near ? Math.min(cap * 2, near) : Math.ceil(cap * 1.5);
+    const rows = new Float64Array(wanted * R);
+    rows.set(this.rows.subarray(0, this.count * R));
+    const ordered = new Uint8Array(wanted);
     ordered.set(this.ordered.subarray(0, this.count));
     this.rows = rows;
     this.ordered = ordered;
@@ -340,8 +390,8 @@ export class MinutePartials {
     this.lastRow.fill(0);
     const capacity = this.ordered.length;
     if (capacity > INITIAL_ROWS && held < capacity / 4) {
-      this.rows = new Float64Array(Math.max(INITIAL_ROWS, held * 2) * S);
-      this.ordered = new Uint8Array(this.rows.length / S);
+      this.rows = new Float64Array(Math.max(INITIAL_ROWS, held * 2) * R);
+      this.ordered = new Uint8Array(this.rows.length / R);
     }
     // Kept at its size while flushes stay alike, so the next one does not regrow it step by step.
     let slots = INITIAL_ROWS * 2;

@@ -41,7 +41,10 @@ interface DayCache {
 export class RollupService implements OnApplicationShutdown {
   private readonly logger = new Logger('Rollups');
   /** Only 1-minute partials are kept per sample; hour and day partials are combined from them at flush. */
-  private readonly partials = new MinutePartials((siteId, minute) => this.dayOf(siteId, minute));
+  private readonly partials = new MinutePartials(
+    (siteId, minute) => this.dayOf(siteId, minute),
+    MAX_PARTIALS,
+  );
   private recompute = new Map<number, BucketRef>();
   private receiptIds: number[] = [];
   private readonly inMemoryReceipts = new Set<number>();
