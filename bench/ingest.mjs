@@ -7,7 +7,7 @@
 // /api/v1/write (one token per site), rounds alternating VM / dcfleet, BENCH_ROUNDS × BENCH_SECONDS each; the ratio
 // is of the medians. dcfleet runs as `npm start` runs it: rollups, live push, alarms and raw maintenance on.
 //
-// Then, per database: RSS (idle after boot, peak during ingest, after the run), disk per stored sample once the
+// Then, per database: RSS (idle after boot, peak during ingest and what it is made of, after the run), disk per stored sample once the
 // compactor has caught up, and read timings (1-year hourly chart of one series, 24 h 1-minute chart of 6 zones, a
 // year of ratings for 25 sites). Prints figures; asserts nothing.
 import { spawn, spawnSync } from 'node:child_process';
@@ -111,6 +111,44 @@ function rssMb(pid) {
   }
 }
 
+/**
+ * RSS by kind of mapping, approximate (from /proc/<pid>/smaps): glibc's per-thread malloc arenas are 64 MB-aligned
+ * reservations (plus the main arena, [heap]); V8 allocates its heaps in 256 kB pages; other anonymous blocks of 1 MB
+ * or more are mostly large ArrayBuffers (glibc mmaps each one alone) and V8's young generations; file-backed is the
+ * node binary and libraries.
+ */
+function rssByMapping(pid) {
+  const out = { v8: 0, blocks: 0, malloc: 0, files: 0, other: 0 };
+  let kind = 'other';
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return null;
+  }
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m) {
+      const start = parseInt(m[1], 16);
+      const kb = (parseInt(m[2], 16) - start) / 1024;
+      const name = m[4];
+      if (name.startsWith('/')) kind = 'files';
+      else if (name === '[heap]') kind = 'malloc';
+      else if (name) kind = 'other';
+      else if (start % (64 * 1024 * 1024) === 0 && m[3].startsWith('rw')) kind = 'malloc';
+      else if (kb === 256) kind = 'v8';
+      else kind = kb >= 1024 ? 'blocks' : 'other';
+    } else if (line.startsWith('Rss:')) out[kind] += Number(line.split(/\s+/)[1]) / 1024;
+  }
+  return out;
+}
+
+const fmtMapping = (b) =>
+  b
+    ? `V8 heap pages ${b.v8.toFixed(0)}, large blocks ${b.blocks.toFixed(0)}, malloc arenas ${b.malloc.toFixed(0)}, ` +
+      `files ${b.files.toFixed(0)}, other ${b.other.toFixed(0)} MB`
+    : 'not readable';
+
 function dirBytes(dir) {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -159,10 +197,14 @@ async function round(gen, post, pid) {
   let samples = 0;
   let errors = 0;
   let peak = 0;
+  let peakMappings = null;
   const sampler = pid
     ? setInterval(() => {
         const r = rssMb(pid);
-        if (r > peak) peak = r;
+        if (r > peak) {
+          peak = r;
+          peakMappings = rssByMapping(pid);
+        }
       }, 250)
     : null;
   const until = Date.now() + SECONDS * 1000;
@@ -190,6 +232,7 @@ async function round(gen, post, pid) {
     p99: percentile(latencies, 99),
     errors,
     peak,
+    peakMappings,
   };
 }
 
@@ -367,9 +410,16 @@ async function timed(api, path) {
 
 /** The first read of a year of ratings after the data changed: every site's year computed from its daily buckets. */
 async function coldRatings(api, seed) {
-  // The seeded batches' rollup flush first.
-  for (let i = 0; i < 100 && (await metric(api, 'dcfleet_rollup_lag_seconds')) > 0; i++)
+  // The seeded batches' rollup flush first: two flushes that end after seeding (the second began after it), and no
+  // lag. The lag gauge alone is only updated by a flush, so right after seeding it still reads the previous one's 0
+  // (PostgreSQL's sitting of 6 December rated 0 sites that way).
+  const flushes = 'dcfleet_rollup_flush_duration_seconds_count';
+  const f0 = await metric(api, flushes);
+  for (let i = 0; i < 300; i++) {
+    if ((await metric(api, flushes)) >= f0 + 2 && (await metric(api, 'dcfleet_rollup_lag_seconds')) === 0)
+      break;
     await new Promise((r) => setTimeout(r, 200));
+  }
   const r = await timed(api, `/api/v1/ratings?year=${seed.lastYear}`);
   const rated = r.body.sites.filter((s) => s.pue !== null && s.pue !== undefined).length;
   return { ms: r.ms, sites: r.body.sites.length, rated };
@@ -482,6 +532,8 @@ for (const [i, kind] of KINDS.entries()) {
       `  RSS: idle after boot (${SITES} sites) ${idle.toFixed(0)} MB, peak during ingest ${line.peak.toFixed(0)} MB, after the run ${after.toFixed(0)} MB ` +
         `(main thread heap ${heap.toFixed(0)} of ${heapTotal.toFixed(0)} MB, external ${external.toFixed(0)} MB)`,
     );
+    const top = mine.reduce((a, m) => (m.peak > a.peak ? m : a));
+    console.log(`  RSS at the peak by mapping (approximate): ${fmtMapping(top.peakMappings)}`);
     console.log(
       `  compactor after the rounds: ${k(settled.compacted)} samples in ${settled.busy.toFixed(1)} s of passes ` +
         `(${k(settled.compacted / settled.busy)} samples/s)`,
