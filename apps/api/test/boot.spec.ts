@@ -1,4 +1,4 @@
-/** Boot-time configuration checks of the built API process (product.md §6, §10). */
+/** Boot-time configuration checks of the built API process (README "API" and "Configuration"). */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-/** Socket.io contract (product.md §7): path /socket.io, namespace /live. */
+/** Socket.io contract (README "Live updates and scaling out"): path /socket.io, namespace /live. */
 import type { SiteSnapshot } from './site';
 
 export const LIVE_NAMESPACE = '/live';
@@ -78,7 +78,7 @@ export interface RatingRevisedEvent {
 }
 
 /**
- * Streams a client can subscribe to. `fleet` and `datacenter` are the ones of product.md §7; `alarms`
+ * Streams a client can subscribe to. `fleet` and `datacenter` are the ones of README "Live updates and scaling out"; `alarms`
  * (admin and operator only) and `ratings` are joined automatically at connect and only need a `subscribe`
  * to resume after a reconnect.
  */

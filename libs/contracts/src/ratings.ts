@@ -1,5 +1,5 @@
 /**
- * Response shapes of the ratings API (product.md §6, §8): GET /api/v1/ratings, /ratings/:code. Shared by the
+ * Response shapes of the ratings API (README "API" and "Green ratings"): GET /api/v1/ratings, /ratings/:code. Shared by the
  * API, which builds them, and the dashboard, which reads them.
  *
  * contracts depends on nothing of ours (docs/architecture.md), so RatingStatus, Grade and the fleet row are

@@ -1,4 +1,4 @@
-/** Data center (site) fields, exactly as product.md §3 names them. */
+/** Data center (site) fields, exactly as the API names them (README "API"). */
 
 export const SITE_CODE_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 export const GRID_REGION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/;

@@ -1,5 +1,5 @@
 /**
- * Rating status from data coverage, and metering-fault detection (product.md §8).
+ * Rating status from data coverage, and metering-fault detection (README "Green ratings").
  */
 
 // Defined in libs/contracts, which the API's responses and the dashboard share.

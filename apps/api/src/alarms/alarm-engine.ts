@@ -181,7 +181,7 @@ function inletKey(labels: string): { key: string; zone: string | null } {
 }
 
 /**
- * Alarm evaluation (product.md §9), entirely off the ingest path: the batch listener only queues; batches are
+ * Alarm evaluation (README "Alarms"), entirely off the ingest path: the batch listener only queues; batches are
  * evaluated in event time on later turns of the event loop, transitions are written by AlarmStore in bulk and
  * then pushed live and to webhooks.
  *

@@ -12,7 +12,7 @@ import { AlarmsController } from './alarms.controller';
 import { AlarmsService } from './alarms.service';
 
 /**
- * Alarms (product.md §9): rules, event-time evaluation of committed ingest batches (IngestEvents, global),
+ * Alarms (README "Alarms"): rules, event-time evaluation of committed ingest batches (IngestEvents, global),
  * stale-site timer, lifecycle with acknowledgement, live push (LivePublisher, global, optional) and webhooks.
  */
 @Module({

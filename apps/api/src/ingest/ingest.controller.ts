@@ -16,7 +16,7 @@ function bad(message: string, extra: Record<string, unknown> = {}): HttpExceptio
   return new HttpException({ statusCode: 400, error: 'Bad Request', message, ...extra }, 400);
 }
 
-/** Gateways post telemetry here with a per-site ingest token (product.md §5). */
+/** Gateways post telemetry here with a per-site ingest token (README "API"). */
 @ApiTags('ingest')
 @ApiBearerAuth()
 @Controller('api/v1')

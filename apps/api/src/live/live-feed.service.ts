@@ -6,7 +6,7 @@ import { LivePublisher } from './live.publisher';
 import type { LiveStreams } from './live-streams';
 import { LIVE_STREAMS } from './live.types';
 
-/** fleet:update is coalesced to at most one per this interval (product.md §7). */
+/** fleet:update is coalesced to at most one per this interval (README "Live updates and scaling out"). */
 export const FLEET_INTERVAL_MS = 1000;
 /**
  * Changed sites' snapshots are handed to the store at most this often. The store holds them until the next

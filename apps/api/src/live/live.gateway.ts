@@ -28,7 +28,7 @@ import { LivePublisher } from './live.publisher';
 import { ALARMS_ROOM, dcRoom, FLEET_ROOM, RATINGS_ROOM, type LiveStreams } from './live-streams';
 import { LIVE_STREAMS, SLOW_ROOM, userRoom, type LiveNamespace, type LiveSocket } from './live.types';
 
-/** Roles that see alarms (regulators do not: product.md §5/§9). */
+/** Roles that see alarms (regulators do not: README "Security"). */
 const ALARM_ROLES = new Set(['admin', 'operator']);
 /** How often send queues and token expiry are checked. */
 const SWEEP_MS = 250;
@@ -91,7 +91,7 @@ function terminate(socket: LiveSocket): void {
 }
 
 /**
- * socket.io namespace /live (product.md §7). Authentication happens in the namespace middleware, so a client
+ * socket.io namespace /live (README "Live updates and scaling out"). Authentication happens in the namespace middleware, so a client
  * without a valid session JWT in `auth.token` gets `connect_error` "unauthorized" and never connects
  * (guards do not run on connect). Rooms: `fleet`, `dc:<code>` (by subscribe), `alarms` (admin/operator,
  * joined at connect), `ratings` (everyone, joined at connect).

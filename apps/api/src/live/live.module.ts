@@ -27,7 +27,7 @@ async function createStreams(config: AppConfig): Promise<LiveStreams> {
 }
 
 /**
- * Live push over socket.io (product.md §7). Global, so features that publish (alarms, ratings) can inject
+ * Live push over socket.io (README "Live updates and scaling out"). Global, so features that publish (alarms, ratings) can inject
  * LivePublisher without importing this module.
  */
 @Global()

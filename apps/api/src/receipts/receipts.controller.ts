@@ -16,7 +16,7 @@ function positiveInt(value: string | undefined, name: string, max = Number.MAX_S
   return n;
 }
 
-/** Ingest receipts: the per-site hash chain regulators use as evidence (product.md §3). Read-only. */
+/** Ingest receipts: the per-site hash chain regulators use as evidence (docs/architecture.md "Receipts"). Read-only. */
 @ApiTags('receipts')
 @ApiBearerAuth()
 @Controller('api/v1/datacenters/:code/receipts')

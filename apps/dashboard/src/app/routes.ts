@@ -93,7 +93,7 @@ export function navigate(
   else window.location.hash = target;
 }
 
-/** Which roles may open a page (product.md §6: regulators read sites and ratings only). */
+/** Which roles may open a page (README "Security": regulators read sites and ratings only). */
 export function canAccess(name: RouteName, role: Role): boolean {
   switch (name) {
     case 'admin':

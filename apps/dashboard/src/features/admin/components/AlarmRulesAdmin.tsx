@@ -14,7 +14,7 @@ function errorText(err: unknown): string {
 }
 
 /**
- * Alarm rules (product.md §9): fleet-wide and per site. `canEdit` false (not an admin) shows the table only;
+ * Alarm rules (README "Alarms"): fleet-wide and per site. `canEdit` false (not an admin) shows the table only;
  * the API refuses changes from other roles anyway.
  */
 export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {
