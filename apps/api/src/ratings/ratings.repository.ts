@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { DailyBucket } from '@dcfleet/green-metrics';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Repository } from 'typeorm';
 import { DbHandle } from '../database/db-handle';
 import { RatingBaselineEntity } from './rating-baseline.entity';
@@ -51,8 +50,6 @@ function toDaily(r: RawDaily): DailyRow {
  */
 @Injectable()
 export class RatingsRepository {
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
-
   constructor(
     private readonly db: DbHandle,
     @InjectRepository(RatingRevisionEntity) readonly revisions: Repository<RatingRevisionEntity>,
@@ -61,44 +58,6 @@ export class RatingsRepository {
 
   get dialect(): 'sqlite' | 'postgres' {
     return this.db.dialect;
-  }
-
-  /** `?` placeholders on both dialects (rewritten to $n for PostgreSQL). */
-  private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    if (this.db.dialect === 'sqlite') {
-      let stmt = this.statements.get(sql);
-      if (!stmt) {
-        stmt = this.db.sqlite.prepare(sql);
-        this.statements.set(sql, stmt);
-      }
-      return stmt.all(...params) as T[];
-    }
-    let i = 0;
-    const { rows } = await this.db.pool.query(
-      sql.replace(/\?/g, () => `$${++i}`),
-      params,
-    );
-    return rows as T[];
-  }
-
-  /** Like `query`, rows as arrays in column order. */
-  private async queryArrays(sql: string, params: unknown[]): Promise<RawDaily[]> {
-    if (this.db.dialect === 'sqlite') {
-      const key = `raw:${sql}`;
-      let stmt = this.statements.get(key);
-      if (!stmt) {
-        stmt = this.db.sqlite.prepare(sql).raw(true);
-        this.statements.set(key, stmt);
-      }
-      return stmt.all(...params) as RawDaily[];
-    }
-    let i = 0;
-    const { rows } = await this.db.pool.query<RawDaily>({
-      text: sql.replace(/\?/g, () => `$${++i}`),
-      values: params,
-      rowMode: 'array',
-    });
-    return rows;
   }
 
   /**
@@ -117,12 +76,12 @@ export class RatingsRepository {
       const ids = seriesIds.slice(i, i + ID_CHUNK);
       const rows =
         this.db.dialect === 'sqlite'
-          ? await this.queryArrays(
+          ? await this.db.queryArrays<RawDaily>(
               `SELECT ${cols} FROM rollup_1d WHERE series_id IN (${ids.map(() => '?').join(',')})
                  AND bucket >= ? AND bucket < ? ORDER BY series_id, bucket`,
               [...ids, from, to],
             )
-          : await this.queryArrays(
+          : await this.db.queryArrays<RawDaily>(
               `SELECT ${cols} FROM rollup_1d WHERE series_id = ANY(?::int[]) AND bucket >= ? AND bucket < ?
                  ORDER BY series_id, bucket`,
               [ids, from, to],
@@ -134,7 +93,7 @@ export class RatingsRepository {
 
   /** The series' last daily bucket starting before `before`, if any (the reading a period's energy starts from). */
   async lastBucketBefore(seriesId: number, before: number): Promise<DailyRow | undefined> {
-    const [row] = await this.queryArrays(
+    const [row] = await this.db.queryArrays<RawDaily>(
       `SELECT ${DAILY_COLS} FROM rollup_1d WHERE series_id = ? AND bucket < ? ORDER BY bucket DESC LIMIT 1`,
       [seriesId, before],
     );
@@ -149,7 +108,7 @@ export class RatingsRepository {
   async sitesWithPendingSamples(siteIds: readonly number[], from: number, to: number): Promise<Set<number>> {
     if (siteIds.length === 0) return new Set();
     const pending = this.db.dialect === 'sqlite' ? 'rolled_up = 0' : 'NOT rolled_up';
-    const rows = await this.query<{ site_id: number | string }>(
+    const rows = await this.db.query<{ site_id: number | string }>(
       `SELECT DISTINCT site_id FROM receipts WHERE ${pending} AND max_ts >= ? AND min_ts < ?`,
       [from, to],
     );

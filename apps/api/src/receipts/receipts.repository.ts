@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type BetterSqlite3 from 'better-sqlite3';
 import { DbHandle } from '../database/db-handle';
 
 export interface ReceiptRow {
@@ -53,31 +52,11 @@ function toRow(r: RawReceipt): ReceiptRow {
  */
 @Injectable()
 export class ReceiptsRepository {
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
-
   constructor(private readonly db: DbHandle) {}
-
-  /** `?` placeholders on both dialects (rewritten to $n for PostgreSQL). */
-  private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    if (this.db.dialect === 'sqlite') {
-      let stmt = this.statements.get(sql);
-      if (!stmt) {
-        stmt = this.db.sqlite.prepare(sql);
-        this.statements.set(sql, stmt);
-      }
-      return stmt.all(...params) as T[];
-    }
-    let i = 0;
-    const { rows } = await this.db.pool.query(
-      sql.replace(/\?/g, () => `$${++i}`),
-      params,
-    );
-    return rows as T[];
-  }
 
   /** The site's chain head as committed (read from the database, never from a cache). */
   async chainHead(siteId: number): Promise<{ seq: number; hash: string }> {
-    const [row] = await this.query<{ chain_seq: number | string; chain_head: string }>(
+    const [row] = await this.db.query<{ chain_seq: number | string; chain_head: string }>(
       'SELECT chain_seq, chain_head FROM sites WHERE id = ?',
       [siteId],
     );
@@ -88,11 +67,11 @@ export class ReceiptsRepository {
   async page(siteId: number, before: number | null, limit: number): Promise<ReceiptRow[]> {
     const rows =
       before === null
-        ? await this.query<RawReceipt>(
+        ? await this.db.query<RawReceipt>(
             `SELECT ${COLUMNS} FROM receipts WHERE site_id = ? ORDER BY seq DESC LIMIT ?`,
             [siteId, limit],
           )
-        : await this.query<RawReceipt>(
+        : await this.db.query<RawReceipt>(
             `SELECT ${COLUMNS} FROM receipts WHERE site_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
             [siteId, before, limit],
           );
@@ -101,7 +80,7 @@ export class ReceiptsRepository {
 
   /** Oldest first, afterSeq < seq <= maxSeq: one page of a chain walk (keyset pagination on the index). */
   async ascending(siteId: number, afterSeq: number, maxSeq: number, limit: number): Promise<ReceiptRow[]> {
-    const rows = await this.query<RawReceipt>(
+    const rows = await this.db.query<RawReceipt>(
       `SELECT ${COLUMNS} FROM receipts WHERE site_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
       [siteId, afterSeq, maxSeq, limit],
     );
@@ -113,7 +92,7 @@ export class ReceiptsRepository {
     const out: ReceiptRow[] = [];
     for (let i = 0; i < seqs.length; i += 500) {
       const part = seqs.slice(i, i + 500);
-      const rows = await this.query<RawReceipt>(
+      const rows = await this.db.query<RawReceipt>(
         `SELECT ${COLUMNS} FROM receipts WHERE site_id = ? AND seq IN (${part.map(() => '?').join(',')})`,
         [siteId, ...part],
       );
@@ -127,7 +106,7 @@ export class ReceiptsRepository {
     const out: { id: number; metric: string; labels: string }[] = [];
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
-      const rows = await this.query<{ id: number | string; metric: string; labels: string }>(
+      const rows = await this.db.query<{ id: number | string; metric: string; labels: string }>(
         `SELECT id, metric, labels FROM series WHERE id IN (${part.map(() => '?').join(',')})`,
         part as unknown[],
       );
@@ -138,7 +117,7 @@ export class ReceiptsRepository {
 
   /** Receipts carrying samples with event times in [from, to). */
   async countOverlapping(siteId: number, from: number, to: number): Promise<number> {
-    const [row] = await this.query<{ n: number | string }>(
+    const [row] = await this.db.query<{ n: number | string }>(
       'SELECT COUNT(*) AS n FROM receipts WHERE site_id = ? AND max_ts >= ? AND min_ts < ?',
       [siteId, from, to],
     );
