@@ -109,6 +109,12 @@ describe('parseEnv', () => {
     ['HUB_TARGET_PUE', '0.9', /^HUB_TARGET_PUE must be at least 1/],
     ['HUB_TARGETS', 'Guizhou', /^HUB_TARGETS must be "hub=PUE" pairs .*bad: "Guizhou"/],
     ['HUB_TARGETS', 'Guizhou=1.2,Gansu=abc', /^HUB_TARGETS .*bad: "Gansu=abc"/],
+    [
+      'ALARM_WEBHOOK_URL',
+      'ftp://hooks.example/x',
+      /^ALARM_WEBHOOK_URL must be an absolute http:\/\/ or https:\/\/ URL/,
+    ],
+    ['ALARM_WEBHOOK_URL', 'hooks.example/x', /^ALARM_WEBHOOK_URL must be an absolute http/],
   ])('%s=%s is refused with a line naming the variable', (key, value, message) => {
     const found = problems({ DEMO: '1', [key]: value });
     expect(found).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { alarmWebhookUrlSchema } from '@dcfleet/contracts';
 import { z } from 'zod';
 
 /** Booleans as operators write them in env files. */
@@ -128,20 +129,7 @@ export const envSchema = z.object({
   /** How often stale sites are checked (and, on PostgreSQL, alarms/rules changed by other instances picked up). */
   ALARM_EVAL_INTERVAL_MS: int(50, 600_000).default(10_000),
   /** Webhook for every alarm event (POST JSON {event, alarm, sentAt}); rules may name their own URL too. */
-  ALARM_WEBHOOK_URL: z
-    .string()
-    .refine(
-      (v) => {
-        try {
-          const u = new URL(v);
-          return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-        } catch {
-          return false;
-        }
-      },
-      { message: 'must be an http:// or https:// URL' },
-    )
-    .optional(),
+  ALARM_WEBHOOK_URL: alarmWebhookUrlSchema.optional(),
   /** First webhook retry delay; doubles per attempt (5 attempts in all). */
   ALARM_WEBHOOK_RETRY_MS: int(10, 600_000).default(1000),
   /** Webhook deliveries queued in memory before the oldest are dropped (logged). */
