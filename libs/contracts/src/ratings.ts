@@ -36,8 +36,9 @@ export interface RatingEnergy {
    * whole period); null without water.
    */
   waterItKwh?: number | null;
-  /** Market-based emissions, kgCO₂e (null without a grid emission factor). */
+  /** Market-based emissions EF × max(0, E_DC − E_REN), kgCO₂e (null without a grid emission factor). */
   co2Kg: number | null;
+  /** Location-based emissions EF × E_DC, kgCO₂e. */
   co2LocationKg: number | null;
 }
 

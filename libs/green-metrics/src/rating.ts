@@ -1,6 +1,7 @@
 /**
  * One site's rating for one period (normally a local calendar year), from period totals.
  */
+import type { RatingEnergy } from '@dcfleet/contracts';
 import { cue, cueLocation, dcie, ere, erf, pue as pueOf, ref, wue } from './kpi';
 import type { PueCategory } from './kpi';
 import { GB40879_2021, HUB_TARGETS, gradeFor, meetsHubTarget as meetsHubTargetFor } from './schemes';
@@ -89,22 +90,7 @@ export interface SiteRating {
     reused: number | null;
     water: number | null;
   };
-  energy: {
-    facilityKwh: number;
-    itKwh: number;
-    renewableKwh: number | null;
-    reusedKwh: number | null;
-    waterM3: number | null;
-    /** IT energy WUE divides by (WaterTotal.itKwh, else the period's); null without water. */
-    waterItKwh?: number | null;
-    /** Market-based emissions EF × max(0, E_DC − E_REN), kgCO₂e; null without an emission factor. */
-    co2Kg: number | null;
-    /** Location-based emissions EF × E_DC, kgCO₂e. */
-    co2LocationKg: number | null;
-    /** Each meter's own total over the period (the basis of every KPI but PUE and DCiE). */
-    facilityTotalKwh?: number;
-    itTotalKwh?: number;
-  };
+  energy: RatingEnergy;
 }
 
 /**
