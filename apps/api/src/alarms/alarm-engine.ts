@@ -1,7 +1,6 @@
 import {
   Injectable,
   Logger,
-  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
@@ -18,13 +17,12 @@ import type { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { SitesService } from '../datacenters/sites.service';
 import { IngestEvents, type AcceptedBatch } from '../ingest/ingest-events';
-import { LivePublisher } from '../live/live.publisher';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { SAMPLE_REPLACED, SAMPLE_UNCHANGED, type SeriesRow } from '../telemetry/telemetry-store';
 import { AlarmEntity } from './alarm.entity';
+import { AlarmAnnouncer } from './alarm-announcer';
 import {
-  alarmInfo,
   fmt,
   formatDuration,
   recordFromEntity,
@@ -46,7 +44,6 @@ import {
 } from './alarm-state';
 import { AlarmRulesService } from './alarm-rules.service';
 import { AlarmStore, type Committed } from './alarm-store';
-import { AlarmWebhooks } from './alarm-webhooks';
 import { AlarmMetrics } from './alarm.metrics';
 
 /** Custom metric marking a legitimate counter reset: a sample labelled {metric: "<counter>"} inside the step. */
@@ -57,8 +54,6 @@ const MAX_QUEUED_BATCHES = 10_000;
 const SLICE_MS = 8;
 /** Silent series listed in a stale alarm's details (the message names fewer). */
 const MAX_LISTED_SERIES = 100;
-/** Alarm events pushed live / queued for webhooks per turn of the event loop. */
-const ANNOUNCE_CHUNK = 200;
 
 /**
  * Alarm evaluation (README "Alarms"), entirely off the ingest path: the batch listener only queues; batches are
@@ -87,11 +82,6 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   /** Active alarms that have a row. */
   private readonly byId = new Map<number, { a: AlarmRecord; c: Cond; site: SiteState }>();
   private readonly condOf = new WeakMap<AlarmRecord, Cond>();
-  private announcements: {
-    event: 'raised' | 'acknowledged' | 'cleared';
-    alarm: AlarmRecord & { id: number };
-  }[] = [];
-  private announcing = false;
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private stopped = false;
@@ -106,10 +96,9 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly sitesService: SitesService,
     private readonly rules: AlarmRulesService,
     private readonly store: AlarmStore,
-    private readonly webhooks: AlarmWebhooks,
+    private readonly announcer: AlarmAnnouncer,
     private readonly metrics: AlarmMetrics,
     @InjectRepository(AlarmEntity) private readonly alarms: Repository<AlarmEntity>,
-    @Optional() private readonly live?: LivePublisher,
   ) {
     this.enabled = config.env.ALARMS_ENABLED;
     this.latenessMs = config.env.ALARM_LATENESS_S * 1000;
@@ -140,7 +129,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     while (this.queue.length) this.drain(Infinity);
     await this.ticking;
     await this.store.settle();
-    while (this.announcements.length || this.announcing) await new Promise((r) => setImmediate(r));
+    await this.announcer.settled();
   }
 
   /** Runs one stale check / sync now (tests). */
@@ -761,10 +750,9 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       if (t.kind === 'raised') raised++;
       else cleared++;
       this.metrics.transitions.inc({ event: t.kind, severity: t.snapshot.severity });
-      this.announcements.push({ event: t.kind, alarm: { ...t.snapshot, id: t.id } });
+      this.announcer.announce(t.kind, { ...t.snapshot, id: t.id });
     }
     this.metrics.active.set(this.byId.size);
-    this.announceSome();
     if (raised + cleared <= 10) {
       for (const t of list) {
         if (t.duplicate) continue;
@@ -776,32 +764,6 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     } else {
       this.logger.log(`alarms: ${raised} raised, ${cleared} cleared`);
     }
-  }
-
-  /** In order, at most ANNOUNCE_CHUNK per turn of the event loop (a storm of alarms never stalls ingest). */
-  private announceSome(): void {
-    if (this.announcing) return;
-    const batch = this.announcements.splice(0, ANNOUNCE_CHUNK);
-    for (const t of batch) this.publish(t.event, t.alarm);
-    if (this.announcements.length) {
-      this.announcing = true;
-      setImmediate(() => {
-        this.announcing = false;
-        this.announceSome();
-      });
-    }
-  }
-
-  /** Live push and webhooks for a transition, after the ones already queued (events stay in order). */
-  announce(event: 'raised' | 'acknowledged' | 'cleared', a: AlarmRecord & { id: number }): void {
-    this.announcements.push({ event, alarm: { ...a } });
-    this.announceSome();
-  }
-
-  private publish(event: 'raised' | 'acknowledged' | 'cleared', a: AlarmRecord & { id: number }): void {
-    const info = alarmInfo(a);
-    if (this.live) void this.live.publishAlarm(info);
-    if (this.enabled) this.webhooks.notify(event, info, a.webhookUrl);
   }
 
   /** Called by the API after an acknowledgement was stored: keeps the in-memory alarm in step. */

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { AlarmRuleEntity } from './alarm-rule.entity';
 import { AlarmEntity } from './alarm.entity';
+import { AlarmAnnouncer } from './alarm-announcer';
 import { AlarmEngine } from './alarm-engine';
 import { AlarmRulesService } from './alarm-rules.service';
 import { AlarmStore } from './alarm-store';
@@ -18,7 +19,15 @@ import { AlarmsService } from './alarms.service';
 @Module({
   imports: [TypeOrmModule.forFeature([AlarmRuleEntity, AlarmEntity]), TelemetryModule],
   controllers: [AlarmsController],
-  providers: [AlarmMetrics, AlarmRulesService, AlarmStore, AlarmWebhooks, AlarmEngine, AlarmsService],
+  providers: [
+    AlarmMetrics,
+    AlarmRulesService,
+    AlarmStore,
+    AlarmWebhooks,
+    AlarmAnnouncer,
+    AlarmEngine,
+    AlarmsService,
+  ],
   exports: [AlarmEngine],
 })
 export class AlarmsModule {}

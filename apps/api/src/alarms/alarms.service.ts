@@ -6,6 +6,7 @@ import { AuditService, type AuditActor } from '../audit/audit.service';
 import { SitesService } from '../datacenters/sites.service';
 import { AlarmEntity } from './alarm.entity';
 import { alarmInfo, recordFromEntity } from './alarm-model';
+import { AlarmAnnouncer } from './alarm-announcer';
 import { AlarmEngine } from './alarm-engine';
 import { AlarmMetrics } from './alarm.metrics';
 
@@ -22,6 +23,7 @@ export class AlarmsService {
   constructor(
     @InjectRepository(AlarmEntity) private readonly repo: Repository<AlarmEntity>,
     private readonly engine: AlarmEngine,
+    private readonly announcer: AlarmAnnouncer,
     private readonly sites: SitesService,
     private readonly audit: AuditService,
     private readonly metrics: AlarmMetrics,
@@ -97,7 +99,7 @@ export class AlarmsService {
       note: text,
     });
     this.metrics.transitions.inc({ event: 'acknowledged', severity: rec.severity });
-    this.engine.announce('acknowledged', rec);
+    this.announcer.announce('acknowledged', rec);
     return alarmInfo(rec);
   }
 }
