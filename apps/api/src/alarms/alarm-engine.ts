@@ -7,10 +7,8 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   metricDefinition,
-  type InletRateParams,
   type InletTempParams,
   type MeteringParams,
-  type PueParams,
   type StaleParams,
 } from '@dcfleet/contracts';
 import type { Repository } from 'typeorm';
@@ -22,14 +20,8 @@ import { SnapshotService } from '../telemetry/snapshot.service';
 import { SAMPLE_REPLACED, SAMPLE_UNCHANGED, type SeriesRow } from '../telemetry/telemetry-store';
 import { AlarmEntity } from './alarm.entity';
 import { AlarmAnnouncer } from './alarm-announcer';
-import {
-  fmt,
-  formatDuration,
-  recordFromEntity,
-  seriesName,
-  type AlarmRecord,
-  type RuleDef,
-} from './alarm-model';
+import { AlarmEvaluator } from './alarm-evaluator';
+import { formatDuration, recordFromEntity, seriesName, type AlarmRecord, type RuleDef } from './alarm-model';
 import {
   condKey,
   inletKey,
@@ -87,6 +79,14 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   private stopped = false;
   private readonly startedAt = Date.now();
   private droppedBatches = 0;
+  private readonly evaluator = new AlarmEvaluator({
+    raise: (site, c, t, value, threshold, message, details) =>
+      this.raise(site, c, t, value, threshold, message, details),
+    clear: (site, c, t, value) => this.clear(site, c, t, value),
+    off: (site, c, t, value) => this.off(site, c, t, value),
+    cond: (rule, siteId, key) => this.cond(rule, siteId, key),
+    effectiveRules: (siteId) => this.rules.effective(siteId),
+  });
 
   constructor(
     private readonly config: AppConfig,
@@ -242,11 +242,11 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
                 if (v >= p.low + p.hysteresis && v <= p.high - p.hysteresis) this.off(site, c, t, v);
               } else if (v > p.high || v < p.low) {
                 c ??= info.conds[k] = this.cond(r, site.id, info.key, info.zone);
-                this.raiseInlet(site, c, t, v, p);
+                this.evaluator.inlet(site, c, t, v, p);
               }
             } else {
               c ??= info.conds[k] = this.cond(r, site.id, info.key, info.zone);
-              this.evalRate(site, c, t, v);
+              this.evaluator.rate(site, c, t, v);
             }
           }
           break;
@@ -261,7 +261,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
           break;
         }
         case 'counter':
-          for (const c of info.conds) this.evalCounter(site, c!, info.name, t, v);
+          for (const c of info.conds) this.evaluator.counter(site, c!, info.name, t, v);
           break;
         case 'marker': {
           const list = site.markers.get(info.name) ?? [];
@@ -274,9 +274,9 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     }
     if (site.pairDirty) {
       site.pairDirty = false;
-      this.evalPair(site);
+      this.evaluator.pair(site);
     }
-    if (site.drops.length) this.resolveDrops(site);
+    if (site.drops.length) this.evaluator.resolveDrops(site);
     // A stale site that reports fresh data again: clear without waiting for the timer.
     if (site.active.size) {
       const now = Date.now();
@@ -400,162 +400,6 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
 
   // ---------------------------------------------------------------------------------------------------
   // Rules
-
-  private raiseInlet(site: SiteState, c: Cond, t: number, v: number, p: InletTempParams): void {
-    if (t > c.lastTs) c.lastTs = t;
-    const above = v > p.high;
-    const where = c.key ? ` in ${c.zone !== null && c.zone === c.key ? `zone ${c.key}` : c.key}` : '';
-    this.raise(
-      site,
-      c,
-      t,
-      v,
-      above ? p.high : p.low,
-      `Inlet temperature ${fmt(v)} °C${where} ${above ? 'above' : 'below'} ${fmt(above ? p.high : p.low)} °C (band ${fmt(p.low)}–${fmt(p.high)} °C)`,
-      { zone: c.zone ?? null, low: p.low, high: p.high },
-    );
-  }
-
-  private evalRate(site: SiteState, c: Cond, t: number, v: number): void {
-    const p = c.rule.params as InletRateParams;
-    c.lastTs = t;
-    const windowMs = p.windowS * 1000;
-    const pts = (c.pts ??= []);
-    while (pts.length && pts[0]! < t - windowMs) pts.splice(0, 2);
-    let rate: number | undefined;
-    if (pts.length && t - pts[0]! >= windowMs / 2) rate = ((v - pts[1]!) / (t - pts[0]!)) * 3_600_000;
-    if (!pts.length || t - pts[pts.length - 2]! >= windowMs / 10) pts.push(t, v);
-    if (rate === undefined) return;
-    const abs = Math.abs(rate);
-    if (!on(c)) {
-      if (abs > p.maxCPerHour) {
-        const where = c.key ? ` in ${c.zone === c.key ? `zone ${c.key}` : c.key}` : '';
-        this.raise(
-          site,
-          c,
-          t,
-          Math.round(rate * 100) / 100,
-          p.maxCPerHour,
-          `Inlet temperature${where} ${rate > 0 ? 'rising' : 'falling'} ${fmt(abs)} °C/h (limit ${fmt(p.maxCPerHour)} °C/h)`,
-          { zone: c.zone ?? null, valueC: v },
-        );
-      }
-    } else if (abs <= p.maxCPerHour * (1 - p.hysteresis)) {
-      this.off(site, c, t, Math.round(rate * 100) / 100);
-    }
-  }
-
-  private pairConds(site: SiteState): Cond[] {
-    if (!site.pairConds) {
-      site.pairConds = this.rules
-        .effective(site.id)
-        .filter((r) => r.kind === 'pue' || r.kind === 'metering')
-        .map((r) => this.cond(r, site.id, r.kind === 'pue' ? '' : 'it>facility'));
-    }
-    return site.pairConds;
-  }
-
-  /** Live PUE and IT-vs-facility, once per batch, from the newest facility/IT pair measured close together. */
-  private evalPair(site: SiteState): void {
-    const f = site.fac;
-    const i = site.it;
-    if (!f || !i) return;
-    const t = Math.max(f.ts, i.ts);
-    const skew = Math.abs(f.ts - i.ts);
-    for (const c of this.pairConds(site)) {
-      const p = c.rule.params as PueParams | MeteringParams;
-      if (skew > p.maxSkewS * 1000 || t < c.lastTs) continue;
-      const gap = c.lastTs === -Infinity ? 0 : t - c.lastTs;
-      c.lastTs = t;
-      if (c.rule.kind === 'pue') this.evalPue(site, c, f.v, i.v, t, gap);
-      else this.evalItAboveFacility(site, c, f.v, i.v, t);
-    }
-  }
-
-  private evalPue(site: SiteState, c: Cond, fac: number, it: number, t: number, gap: number): void {
-    if (!(it > 0)) return;
-    const p = c.rule.params as PueParams;
-    const pue = fac / it;
-    if (pue > p.threshold) {
-      if (c.aboveSince == null || gap > p.maxGapS * 1000) c.aboveSince = t;
-      if (!c.alarm && t - c.aboveSince >= p.sustainS * 1000) {
-        this.raise(
-          site,
-          c,
-          t,
-          Math.round(pue * 1000) / 1000,
-          p.threshold,
-          `Live PUE ${fmt(pue)} above ${fmt(p.threshold)} for ${formatDuration(t - c.aboveSince)} (facility ${fmt(fac)} kW, IT ${fmt(it)} kW)`,
-          { facilityKw: fac, itKw: it, since: new Date(c.aboveSince).toISOString() },
-        );
-      }
-    } else {
-      c.aboveSince = null;
-      if (c.alarm && pue <= p.threshold - p.hysteresis) this.clear(site, c, t, Math.round(pue * 1000) / 1000);
-    }
-  }
-
-  private evalItAboveFacility(site: SiteState, c: Cond, fac: number, it: number, t: number): void {
-    const p = c.rule.params as MeteringParams;
-    if (!c.alarm) {
-      if (it > fac * (1 + p.tolerance)) {
-        this.raise(
-          site,
-          c,
-          t,
-          it,
-          fac,
-          `Metering inconsistent: IT power ${fmt(it)} kW above facility power ${fmt(fac)} kW`,
-          {
-            facilityKw: fac,
-            itKw: it,
-          },
-        );
-      }
-    } else if (it <= fac) {
-      this.clear(site, c, t, it);
-    }
-  }
-
-  private evalCounter(site: SiteState, c: Cond, metric: string, t: number, v: number): void {
-    if (t <= c.lastTs) return;
-    const prevTs = c.lastTs;
-    const prevV = c.lastV;
-    c.lastTs = t;
-    c.lastV = v;
-    if (prevV !== undefined && v < prevV) {
-      // Decided after the batch, when any reset marker of the same batch is known.
-      site.drops.push({ cond: c, metric, t, v, prevTs, prevV });
-      return;
-    }
-    if (on(c)) {
-      const p = c.rule.params as MeteringParams;
-      if (c.okSince === undefined) c.okSince = t;
-      else if (t - c.okSince >= p.clearAfterS * 1000) this.off(site, c, t, v);
-    }
-  }
-
-  private resolveDrops(site: SiteState): void {
-    const drops = site.drops;
-    site.drops = [];
-    for (const d of drops) {
-      const p = d.cond.rule.params as MeteringParams;
-      const marked = (site.markers.get(d.metric) ?? []).some((m) => m > d.prevTs && m <= d.t);
-      if (marked || d.v <= d.prevV * p.resetFraction) continue; // a reset: the meter restarted near zero, or said so
-      d.cond.okSince = d.t;
-      if (on(d.cond)) continue;
-      const name = d.cond.key.slice('counter:'.length);
-      this.raise(
-        site,
-        d.cond,
-        d.t,
-        d.v,
-        d.prevV,
-        `Metering inconsistent: counter ${name} went backwards from ${fmt(d.prevV)} to ${fmt(d.v)} without a reset marker`,
-        { counter: name, previous: d.prevV, previousTs: new Date(d.prevTs).toISOString(), current: d.v },
-      );
-    }
-  }
 
   private staleAfterMs(rule: RuleDef): number {
     return ((rule.params as StaleParams).afterS ?? this.config.env.STALE_AFTER_S) * 1000;
