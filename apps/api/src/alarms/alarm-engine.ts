@@ -19,6 +19,7 @@ import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { SAMPLE_REPLACED, SAMPLE_UNCHANGED, type SeriesRow } from '../telemetry/telemetry-store';
 import { AlarmEntity } from './alarm.entity';
+import { ReceiptsService } from '../receipts/receipts.service';
 import { AlarmAnnouncer } from './alarm-announcer';
 import { AlarmEvaluator } from './alarm-evaluator';
 import { formatDuration, recordFromEntity, seriesName, type AlarmRecord, type RuleDef } from './alarm-model';
@@ -97,6 +98,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly rules: AlarmRulesService,
     private readonly store: AlarmStore,
     private readonly announcer: AlarmAnnouncer,
+    private readonly receipts: ReceiptsService,
     private readonly metrics: AlarmMetrics,
     @InjectRepository(AlarmEntity) private readonly alarms: Repository<AlarmEntity>,
   ) {
@@ -458,14 +460,10 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Several instances: the site may report to another one. Its newest receipts tell (PostgreSQL only). */
   private async reportedElsewhere(site: SiteState, freshAfter: number): Promise<boolean> {
-    const rows = (await this.alarms.query(
-      'SELECT MAX(r.max_ts) AS m FROM (SELECT "max_ts" FROM "receipts" WHERE "site_id" = $1 ORDER BY "seq" DESC LIMIT 20) r',
-      [site.id],
-    )) as { m: string | number | null }[];
-    const m = rows[0]?.m;
-    if (m === null || m === undefined) return false;
-    site.newest = Math.max(site.newest, Number(m));
-    return Number(m) >= freshAfter;
+    const m = await this.receipts.newestSampleTs(site.id);
+    if (m === null) return false;
+    site.newest = Math.max(site.newest, m);
+    return m >= freshAfter;
   }
 
   // ---------------------------------------------------------------------------------------------------

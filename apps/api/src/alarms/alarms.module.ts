@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { AlarmRuleEntity } from './alarm-rule.entity';
 import { AlarmEntity } from './alarm.entity';
+import { ReceiptsModule } from '../receipts/receipts.module';
 import { AlarmAnnouncer } from './alarm-announcer';
 import { AlarmEngine } from './alarm-engine';
 import { AlarmRulesService } from './alarm-rules.service';
@@ -17,7 +18,7 @@ import { AlarmsService } from './alarms.service';
  * stale-site timer, lifecycle with acknowledgement, live push (LivePublisher, global, optional) and webhooks.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlarmRuleEntity, AlarmEntity]), TelemetryModule],
+  imports: [TypeOrmModule.forFeature([AlarmRuleEntity, AlarmEntity]), TelemetryModule, ReceiptsModule],
   controllers: [AlarmsController],
   providers: [
     AlarmMetrics,

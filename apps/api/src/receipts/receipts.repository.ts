@@ -54,6 +54,15 @@ function toRow(r: RawReceipt): ReceiptRow {
 export class ReceiptsRepository {
   constructor(private readonly db: DbHandle) {}
 
+  /** Newest sample time in the site's last `n` receipts, or null (no receipt yet). */
+  async newestSampleTs(siteId: number, n: number): Promise<number | null> {
+    const [row] = await this.db.query<{ m: number | string | null }>(
+      'SELECT MAX(r.max_ts) AS m FROM (SELECT max_ts FROM receipts WHERE site_id = ? ORDER BY seq DESC LIMIT ?) r',
+      [siteId, n],
+    );
+    return row?.m === null || row?.m === undefined ? null : Number(row.m);
+  }
+
   /** The site's chain head as committed (read from the database, never from a cache). */
   async chainHead(siteId: number): Promise<{ seq: number; hash: string }> {
     const [row] = await this.db.query<{ chain_seq: number | string; chain_head: string }>(

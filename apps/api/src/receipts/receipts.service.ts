@@ -31,6 +31,14 @@ export class ReceiptsService {
     private readonly deepCheck: ReceiptDeepCheck,
   ) {}
 
+  /**
+   * Newest sample time the site's recent receipts show (its last 20 batches), whichever instance took them: how
+   * the alarm engine tells a site that reports to another API instance from a silent one.
+   */
+  newestSampleTs(siteId: number): Promise<number | null> {
+    return this.repo.newestSampleTs(siteId, 20);
+  }
+
   static toInfo(code: string, r: ReceiptRow): ReceiptInfo {
     return {
       id: String(r.id),
