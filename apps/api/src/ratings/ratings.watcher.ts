@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { fromLocal, toLocal } from '@dcfleet/green-metrics';
 import { SiteEvents } from '../datacenters/site-events';
 import type { ReferenceChange } from '../datacenters/site-reference.service';
@@ -47,7 +46,7 @@ export class RatingsWatcher implements OnModuleInit, OnApplicationShutdown {
   private stopped = false;
 
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly events: IngestEvents,
     private readonly ratings: RatingsService,
     private readonly repo: RatingsRepository,
     private readonly sites: SitesService,
@@ -55,9 +54,8 @@ export class RatingsWatcher implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    // IngestEvents is provided where ingest lives; resolve the app's single instance wherever that is.
-    const events = this.moduleRef.get(IngestEvents, { strict: false });
-    events.onBatch((batch) => this.onBatch(batch));
+    // IngestEvents comes from IngestModule, which is global: every consumer of committed batches injects it.
+    this.events.onBatch((batch) => this.onBatch(batch));
     this.siteEvents.onReferenceChanged((change) => this.onReferenceChanged(change));
   }
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { GENESIS_HASH, type ReceiptInfo } from '@dcfleet/contracts';
 import { RetryLater } from '../common/retry-later';
 import type { SiteEntity } from '../datacenters/site.entity';
-import { receiptHash } from '../ingest/receipt-hash';
+import { receiptHash } from '../telemetry/receipt-hash';
 import { ReceiptDeepCheck } from './receipt-deep-check';
 import { ReceiptsRepository, type ReceiptRow } from './receipts.repository';
 import type { ChainBreak, ChainVerification, ReceiptPage } from './receipts.types';

@@ -1,5 +1,5 @@
 import { GENESIS_HASH, type IngestRejection, type IngestResponse, type MetricKind } from '@dcfleet/contracts';
-import { receiptHash } from '../ingest/receipt-hash';
+import { receiptHash } from './receipt-hash';
 import type { Agg } from './rollup-math';
 import type { BatchRow, ChunkRow, MaintainPolicy, MaintainStats, RawSample } from './raw-layout';
 import type { SampleFloors } from './sample-floors';
