@@ -24,7 +24,7 @@ import {
 } from '@dcfleet/contracts';
 import { Roles } from '../auth/auth.decorators';
 import type { AppRequest } from '../auth/auth.types';
-import { actorOf } from '../common/request-context';
+import { actorOf } from '../auth/request-actor';
 import { ZodBody } from '../common/zod-body';
 import { AlarmRulesService } from './alarm-rules.service';
 import { AlarmsService, type AlarmQuery } from './alarms.service';

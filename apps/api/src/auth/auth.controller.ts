@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, HttpException, Post, Req, UnauthorizedExcep
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ROLES, isRole, loginSchema, type LoginRequest, type LoginResponse } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.service';
-import { actorOf, clientIp } from '../common/request-context';
+import { actorOf, clientIp } from './request-actor';
 import { ZodBody } from '../common/zod-body';
 import { UsersService } from '../users/users.service';
 import { Public, Roles } from './auth.decorators';

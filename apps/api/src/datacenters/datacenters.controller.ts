@@ -29,7 +29,7 @@ import { AuditService } from '../audit/audit.service';
 import { Roles } from '../auth/auth.decorators';
 import type { AppRequest } from '../auth/auth.types';
 import { IngestTokenService } from '../auth/ingest-token.service';
-import { actorOf } from '../common/request-context';
+import { actorOf } from '../auth/request-actor';
 import { ZodBody } from '../common/zod-body';
 import { SeriesQueryService } from '../telemetry/series-query.service';
 import { SnapshotService } from '../telemetry/snapshot.service';

@@ -9,7 +9,7 @@ import {
 import { AuditService } from '../audit/audit.service';
 import { Roles } from '../auth/auth.decorators';
 import type { AppRequest } from '../auth/auth.types';
-import { actorOf } from '../common/request-context';
+import { actorOf } from '../auth/request-actor';
 import { ZodBody } from '../common/zod-body';
 import { SiteEvents } from './site-events';
 import { NATIONAL_REGION, SiteReferenceService } from './site-reference.service';

@@ -4,7 +4,7 @@ import { meterExchangeSchema, type MeterExchangeInfo, type MeterExchangeInput } 
 import { AuditService } from '../audit/audit.service';
 import { IngestAuth, Roles } from '../auth/auth.decorators';
 import type { AppRequest } from '../auth/auth.types';
-import { actorOf } from '../common/request-context';
+import { actorOf } from '../auth/request-actor';
 import { ZodBody } from '../common/zod-body';
 import { SitesService } from '../datacenters/sites.service';
 import { MeterExchangesService } from './meter-exchanges.service';

@@ -12,7 +12,7 @@ import { AuditService } from '../audit/audit.service';
 import { Roles } from '../auth/auth.decorators';
 import { LoginThrottle } from '../auth/login-limiter';
 import type { AppRequest } from '../auth/auth.types';
-import { actorOf } from '../common/request-context';
+import { actorOf } from '../auth/request-actor';
 import { ZodBody } from '../common/zod-body';
 import { UsersService } from './users.service';
 

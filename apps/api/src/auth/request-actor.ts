@@ -1,5 +1,6 @@
+/** Who is acting in a request, as authentication established it: the actor audit entries name. */
 import type { AuditActor } from '../audit/audit.service';
-import type { AppRequest } from '../auth/auth.types';
+import type { AppRequest } from './auth.types';
 
 export function clientIp(req: AppRequest): string | null {
   return req.ip ?? req.socket?.remoteAddress ?? null;
