@@ -5,8 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { DatacentersController } from './datacenters/datacenters.controller';
-import { EmissionFactorsController } from './datacenters/emission-factors.controller';
+import { DatacentersModule } from './datacenters/datacenters.module';
 import { DemoService } from './demo/demo.service';
 import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
@@ -34,8 +33,9 @@ export class AppModule {
         RatingsModule,
         ReceiptsModule,
         AlarmsModule,
+        DatacentersModule,
       ],
-      controllers: [DatacentersController, EmissionFactorsController, CatalogController, HealthController],
+      controllers: [CatalogController, HealthController],
       providers: [DemoService],
     };
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SitesModule } from '../datacenters/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { AlarmRuleEntity } from './alarm-rule.entity';
 import { AlarmEntity } from './alarm.entity';
@@ -18,7 +19,12 @@ import { AlarmsService } from './alarms.service';
  * stale-site timer, lifecycle with acknowledgement, live push (LivePublisher, global, optional) and webhooks.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlarmRuleEntity, AlarmEntity]), TelemetryModule, ReceiptsModule],
+  imports: [
+    TypeOrmModule.forFeature([AlarmRuleEntity, AlarmEntity]),
+    SitesModule,
+    TelemetryModule,
+    ReceiptsModule,
+  ],
   controllers: [AlarmsController],
   providers: [
     AlarmMetrics,

@@ -1,10 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UserEntity } from '../users/user.entity';
-import { UsersController } from '../users/users.controller';
-import { UserSessions } from '../users/user-sessions';
-import { UsersService } from '../users/users.service';
+import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { IngestTokenEntity } from './ingest-token.entity';
@@ -14,16 +11,10 @@ import { SessionService } from './session.service';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, IngestTokenEntity])],
-  controllers: [AuthController, UsersController],
-  providers: [
-    UsersService,
-    UserSessions,
-    SessionService,
-    LoginThrottle,
-    IngestTokenService,
-    { provide: APP_GUARD, useClass: AuthGuard },
-  ],
-  exports: [UsersService, UserSessions, SessionService, IngestTokenService],
+  imports: [TypeOrmModule.forFeature([IngestTokenEntity]), UsersModule],
+  controllers: [AuthController],
+  providers: [SessionService, LoginThrottle, IngestTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  // UsersModule re-exported: everything that checks sessions (the guard, live sockets) reads users.
+  exports: [UsersModule, SessionService, IngestTokenService, LoginThrottle],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { SitesModule } from '../datacenters/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { LiveFeed } from './live-feed.service';
 import { LiveGateway } from './live.gateway';
@@ -32,7 +33,7 @@ async function createStreams(config: AppConfig): Promise<LiveStreams> {
  */
 @Global()
 @Module({
-  imports: [TelemetryModule],
+  imports: [SitesModule, TelemetryModule],
   providers: [
     { provide: LIVE_STREAMS, inject: [AppConfig], useFactory: createStreams },
     LiveMetrics,

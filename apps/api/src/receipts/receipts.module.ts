@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SitesModule } from '../datacenters/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { ReceiptDeepCheck } from './receipt-deep-check';
 import { ReceiptsController } from './receipts.controller';
@@ -7,7 +8,7 @@ import { ReceiptsService } from './receipts.service';
 
 /** Receipt listing, hash-chain verification and the deep check of stored samples. Exports the verifier for the ratings evidence. */
 @Module({
-  imports: [TelemetryModule],
+  imports: [SitesModule, TelemetryModule],
   controllers: [ReceiptsController],
   providers: [ReceiptsRepository, ReceiptDeepCheck, ReceiptsService],
   exports: [ReceiptsService],

@@ -1,11 +1,6 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DbHandle } from '../database/db-handle';
-import { SiteEntity } from '../datacenters/site.entity';
-import { EmissionFactorEntity } from '../datacenters/emission-factor.entity';
-import { SiteEvents } from '../datacenters/site-events';
-import { SiteReferenceEntity } from '../datacenters/site-reference.entity';
-import { SiteReferenceService } from '../datacenters/site-reference.service';
+import { SitesModule } from '../datacenters/sites.module';
 import { SitesService } from '../datacenters/sites.service';
 import { InstanceLease } from './instance-lease';
 import { PostgresTelemetryStore } from './postgres-telemetry.store';
@@ -20,7 +15,7 @@ import { AppConfig } from '../config/app-config';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SiteEntity, SiteReferenceEntity, EmissionFactorEntity])],
+  imports: [SitesModule],
   providers: [
     {
       provide: TELEMETRY_STORE,
@@ -38,9 +33,6 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
     RawMaintenanceService,
     SnapshotService,
     SeriesQueryService,
-    SitesService,
-    SiteReferenceService,
-    SiteEvents,
   ],
   exports: [
     TELEMETRY_STORE,
@@ -50,9 +42,6 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
     RawMaintenanceService,
     SnapshotService,
     SeriesQueryService,
-    SitesService,
-    SiteReferenceService,
-    SiteEvents,
   ],
 })
 export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShutdown {

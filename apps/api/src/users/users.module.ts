@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserEntity } from './user.entity';
+import { UserSessions } from './user-sessions';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+/**
+ * User accounts: the admin's users API and the store behind logins. Authentication (AuthModule, global) builds on
+ * it; the unlock route uses AuthModule's login throttle.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity])],
+  controllers: [UsersController],
+  providers: [UsersService, UserSessions],
+  exports: [UsersService, UserSessions],
+})
+export class UsersModule {}
