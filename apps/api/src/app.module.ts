@@ -13,7 +13,6 @@ import { LiveModule } from './live/live.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { RatingsModule } from './ratings/ratings.module';
 import { ReceiptsModule } from './receipts/receipts.module';
-import { CatalogController } from './telemetry/catalog.controller';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Module({})
@@ -35,7 +34,7 @@ export class AppModule {
         AlarmsModule,
         DatacentersModule,
       ],
-      controllers: [CatalogController, HealthController],
+      controllers: [HealthController],
       providers: [DemoService],
     };
   }

@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown
 import { DbHandle } from '../database/db-handle';
 import { SitesModule } from '../datacenters/sites.module';
 import { SitesService } from '../datacenters/sites.service';
+import { CatalogController } from './catalog.controller';
 import { InstanceLease } from './instance-lease';
 import { PostgresTelemetryStore } from './postgres-telemetry.store';
 import { RawMaintenanceService } from './raw-maintenance.service';
@@ -16,6 +17,7 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 
 @Module({
   imports: [SitesModule],
+  controllers: [CatalogController],
   providers: [
     {
       provide: TELEMETRY_STORE,
