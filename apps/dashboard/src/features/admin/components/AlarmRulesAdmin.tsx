@@ -7,11 +7,8 @@ import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import { ALARM_RULES_KEY, deleteAlarmRule, fetchAlarmRules, updateAlarmRule } from '../api/admin-api';
 import { describeRule, sortRules } from '../api/alarm-rule-form';
 import { AlarmRuleFormDialog } from './AlarmRuleFormDialog';
+import { errorText } from './error-text';
 import { Flash } from './Flash';
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Alarm rules (README "Alarms"): fleet-wide and per site. `canEdit` false (not an admin) shows the table only;

@@ -1,0 +1,94 @@
+import { type DataCenter } from '@dcfleet/contracts';
+import { useMemo, useState } from 'react';
+import { queryCache } from '../../../api/query-cache';
+import { hrefFor } from '../../../app/routes';
+import { AdminTable } from './AdminTable';
+import { useI18n } from '../../../i18n/i18n';
+import { formatPower } from '../../../lib/format';
+import { FLEET_KEY, siteKey } from '../../fleet/api/fleet-api';
+import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
+import { Flash } from './Flash';
+import { SiteFormDialog } from './SiteFormDialog';
+
+/** Admin → Sites: the fleet's sites, create and edit (SiteFormDialog). */
+export function SitesAdmin() {
+  const { t } = useI18n();
+  const q = useFleetQuery();
+  const [editing, setEditing] = useState<DataCenter | null | 'new'>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const sites = useMemo(() => [...(q.data ?? [])].sort((a, b) => a.code.localeCompare(b.code)), [q.data]);
+
+  return (
+    <section aria-labelledby="sites-admin-title">
+      <div className="section-head">
+        <h2 id="sites-admin-title">{t('admin.sites')}</h2>
+        <button type="button" onClick={() => setEditing('new')}>
+          {t('admin.site.new')}
+        </button>
+      </div>
+      <Flash message={message} error={null} />
+      <AdminTable
+        q={q}
+        errorMessage={(message) => t('fleet.loadError', { message })}
+        empty={t('fleet.empty')}
+        labelledBy="sites-admin-title"
+      >
+        <table className="data" data-testid="admin-sites">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.site.code')}</th>
+              <th scope="col">{t('admin.site.name')}</th>
+              <th scope="col">{t('admin.site.region')}</th>
+              <th scope="col">{t('admin.site.hub')}</th>
+              <th scope="col" className="num">
+                {t('site.meta.capacity')}
+              </th>
+              <th scope="col">{t('site.meta.category')}</th>
+              <th scope="col">{t('site.meta.certification')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('admin.site.edit')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sites.map((s) => (
+              <tr key={s.code} data-code={s.code}>
+                <th scope="row" className="code">
+                  <a href={hrefFor({ name: 'site', code: s.code })}>{s.code}</a>
+                </th>
+                <td>{s.name}</td>
+                <td>{s.region ?? '—'}</td>
+                <td className="small">{s.hub ?? '—'}</td>
+                <td className="num">{formatPower(s.itCapacityKw)}</td>
+                <td>{s.pueCategory}</td>
+                <td>{s.greenCertifiedYear ?? '—'}</td>
+                <td>
+                  <button type="button" className="btn-small btn-secondary" onClick={() => setEditing(s)}>
+                    {t('admin.site.edit')}
+                    <span className="visually-hidden"> {s.code}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </AdminTable>
+      {editing ? (
+        <SiteFormDialog
+          site={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved, created) => {
+            setEditing(null);
+            setMessage(
+              created
+                ? t('admin.site.created', { code: saved.code })
+                : t('admin.site.updated', { code: saved.code }),
+            );
+            queryCache.setData(siteKey(saved.code), () => saved);
+            queryCache.invalidate(FLEET_KEY);
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,188 @@
+import { type CreatedIngestToken, type IngestTokenInfo } from '@dcfleet/contracts';
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { queryCache, useQuery } from '../../../api/query-cache';
+import { CopyButton } from '../../../components/ui';
+import { AdminTable } from './AdminTable';
+import { errorText } from './error-text';
+import { useI18n } from '../../../i18n/i18n';
+import { formatAgo, formatDateTime } from '../../../lib/format';
+import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
+import { createToken, fetchTokens, revokeToken, TOKENS_KEY } from '../api/admin-api';
+import { Flash } from './Flash';
+
+/** Admin → Ingest tokens: every site's tokens, create (the secret shown once) and revoke. */
+export function TokensAdmin() {
+  const { t, locale } = useI18n();
+  const id = useId();
+  const fleet = useFleetQuery();
+  const q = useQuery(TOKENS_KEY, fetchTokens);
+  const [site, setSite] = useState('');
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<CreatedIngestToken | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const codes = useMemo(() => (fleet.data ?? []).map((s) => s.code).sort(), [fleet.data]);
+  const selected = site || codes[0] || '';
+  const tokens = useMemo(
+    () =>
+      [...(q.data ?? [])].sort(
+        (a, b) => Number(!!a.revokedAt) - Number(!!b.revokedAt) || b.createdAt.localeCompare(a.createdAt),
+      ),
+    [q.data],
+  );
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!selected) return;
+    setPending(true);
+    setError(null);
+    setMessage(null);
+    try {
+      const token = await createToken(selected, name.trim());
+      setCreated(token);
+      setName('');
+      queryCache.setData<IngestTokenInfo[]>(TOKENS_KEY, (list) => {
+        const { token: _secret, ...info } = token;
+        return list ? [info, ...list] : list;
+      });
+    } catch (err) {
+      setError(t('admin.error', { message: errorText(err) }));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  async function revoke(token: IngestTokenInfo) {
+    if (
+      !window.confirm(
+        t('admin.token.revokeConfirm', { name: token.name, prefix: token.prefix, site: token.datacenter }),
+      )
+    )
+      return;
+    setError(null);
+    try {
+      const info = await revokeToken(token.id);
+      queryCache.setData<IngestTokenInfo[]>(TOKENS_KEY, (list) =>
+        list?.map((x) =>
+          x.id === token.id ? { ...x, ...info, revokedAt: info.revokedAt ?? new Date().toISOString() } : x,
+        ),
+      );
+      setMessage(t('admin.token.revoked', { time: formatDateTime(info.revokedAt ?? Date.now(), locale) }));
+    } catch (err) {
+      setError(t('admin.error', { message: errorText(err) }));
+    }
+  }
+
+  return (
+    <section aria-labelledby="tokens-admin-title">
+      <h2 id="tokens-admin-title">{t('admin.tokens')}</h2>
+      <form className="card inline-form" onSubmit={submit} aria-labelledby={`${id}-title`}>
+        <h3 id={`${id}-title`}>{t('admin.token.createTitle')}</h3>
+        <div className="field">
+          <label htmlFor={`${id}-site`}>{t('admin.token.site')}</label>
+          <select id={`${id}-site`} value={selected} onChange={(e) => setSite(e.target.value)}>
+            {codes.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-name`}>{t('admin.token.name')}</label>
+          <input
+            id={`${id}-name`}
+            value={name}
+            maxLength={100}
+            placeholder={t('admin.token.nameHint')}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <button type="submit" disabled={pending || !selected} aria-busy={pending}>
+          {t('admin.token.create')}
+        </button>
+      </form>
+      {created ? (
+        <div
+          className="secret card"
+          role="region"
+          aria-labelledby={`${id}-secret-title`}
+          data-testid="token-secret"
+        >
+          <h3 id={`${id}-secret-title`}>{t('admin.token.secretTitle', { site: created.datacenter })}</h3>
+          <p className="notice">{t('admin.token.secretWarn')}</p>
+          <div className="secret-row">
+            <label htmlFor={`${id}-secret`} className="visually-hidden">
+              {t('admin.token.secretLabel')}
+            </label>
+            <input
+              id={`${id}-secret`}
+              readOnly
+              value={created.token}
+              className="mono"
+              onFocus={(e) => e.currentTarget.select()}
+            />
+            <CopyButton text={created.token} targetId={`${id}-secret`} />
+            <button type="button" className="btn-secondary" onClick={() => setCreated(null)}>
+              {t('admin.token.dismiss')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      <Flash message={message} error={error} />
+      <AdminTable
+        q={q}
+        errorMessage={(message) => t('admin.error', { message })}
+        empty={t('admin.token.empty')}
+        labelledBy="tokens-admin-title"
+      >
+        <table className="data" data-testid="admin-tokens">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.token.col.site')}</th>
+              <th scope="col">{t('admin.token.col.name')}</th>
+              <th scope="col">{t('admin.token.col.prefix')}</th>
+              <th scope="col">{t('admin.token.col.created')}</th>
+              <th scope="col">{t('admin.token.col.lastUsed')}</th>
+              <th scope="col">{t('admin.token.col.state')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('admin.token.revoke')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((tk) => (
+              <tr key={tk.id} className={tk.revokedAt ? 'row-cleared' : ''} data-token={tk.id}>
+                <td className="code">{tk.datacenter}</td>
+                <td>{tk.name}</td>
+                <td className="mono">{tk.prefix}…</td>
+                <td>
+                  {formatDateTime(tk.createdAt, locale)}
+                  {tk.createdBy ? <span className="block small muted">{tk.createdBy}</span> : null}
+                </td>
+                <td>{tk.lastUsedAt ? formatAgo(tk.lastUsedAt, Date.now(), t) : t('time.never')}</td>
+                <td>
+                  {tk.revokedAt
+                    ? t('admin.token.revoked', { time: formatDateTime(tk.revokedAt, locale) })
+                    : t('admin.token.active')}
+                </td>
+                <td>
+                  {tk.revokedAt ? null : (
+                    <button type="button" className="btn-small btn-danger" onClick={() => revoke(tk)}>
+                      {t('admin.token.revoke')}
+                      <span className="visually-hidden">
+                        {' '}
+                        {tk.datacenter} {tk.name}
+                      </span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </AdminTable>
+    </section>
+  );
+}

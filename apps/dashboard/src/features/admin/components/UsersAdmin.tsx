@@ -1,0 +1,177 @@
+import { ROLES, type Role, type UserInfo } from '@dcfleet/contracts';
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { queryCache, useQuery } from '../../../api/query-cache';
+import { AdminTable } from './AdminTable';
+import { errorText } from './error-text';
+import { useI18n } from '../../../i18n/i18n';
+import { formatDateTime } from '../../../lib/format';
+import { createUser, fetchUsers, updateUser, USERS_KEY } from '../api/admin-api';
+import { Flash } from './Flash';
+
+/** Admin → Users: create users, change roles, disable, reset passwords, unlock, end sessions. */
+export function UsersAdmin({ self }: { self: string }) {
+  const { t, locale } = useI18n();
+  const id = useId();
+  const q = useQuery(USERS_KEY, fetchUsers);
+  const [form, setForm] = useState({ username: '', password: '', role: 'operator' as Role });
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const users = useMemo(
+    () => [...(q.data ?? [])].sort((a, b) => a.username.localeCompare(b.username)),
+    [q.data],
+  );
+
+  const replace = (user: UserInfo) =>
+    queryCache.setData<UserInfo[]>(USERS_KEY, (list) =>
+      list?.map((u) => (u.username === user.username ? user : u)),
+    );
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setPending(true);
+    setError(null);
+    setMessage(null);
+    try {
+      const user = await createUser({
+        username: form.username.trim(),
+        password: form.password,
+        role: form.role,
+      });
+      queryCache.setData<UserInfo[]>(USERS_KEY, (list) => (list ? [...list, user] : list));
+      setMessage(t('admin.user.created', { name: user.username }));
+      setForm({ username: '', password: '', role: form.role });
+    } catch (err) {
+      setError(t('admin.error', { message: errorText(err) }));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  async function change(user: UserInfo, patch: { role?: Role; disabled?: boolean }) {
+    setError(null);
+    setMessage(null);
+    try {
+      const updated = await updateUser(user.username, patch);
+      replace(updated);
+      setMessage(t('admin.saved'));
+    } catch (err) {
+      setError(t('admin.error', { message: errorText(err) }));
+    }
+  }
+
+  return (
+    <section aria-labelledby="users-admin-title">
+      <h2 id="users-admin-title">{t('admin.users')}</h2>
+      <form className="card inline-form" onSubmit={submit} aria-labelledby={`${id}-title`}>
+        <h3 id={`${id}-title`}>{t('admin.user.createTitle')}</h3>
+        <div className="field">
+          <label htmlFor={`${id}-u`}>{t('admin.user.username')}</label>
+          <input
+            id={`${id}-u`}
+            value={form.username}
+            autoComplete="off"
+            required
+            onChange={(e) => setForm({ ...form, username: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-p`}>{t('admin.user.password')}</label>
+          <input
+            id={`${id}-p`}
+            type="password"
+            value={form.password}
+            autoComplete="new-password"
+            required
+            minLength={12}
+            aria-describedby={`${id}-p-hint`}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
+          <span id={`${id}-p-hint`} className="field-hint">
+            {t('admin.user.passwordHint')}
+          </span>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-r`}>{t('admin.user.role')}</label>
+          <select
+            id={`${id}-r`}
+            value={form.role}
+            onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button
+          type="submit"
+          disabled={pending || !form.username.trim() || form.password.length < 12}
+          aria-busy={pending}
+        >
+          {t('admin.user.create')}
+        </button>
+      </form>
+      <Flash message={message} error={error} />
+      <AdminTable
+        q={q}
+        errorMessage={(message) => t('admin.error', { message })}
+        labelledBy="users-admin-title"
+      >
+        <table className="data" data-testid="admin-users">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.user.col.username')}</th>
+              <th scope="col">{t('admin.user.col.role')}</th>
+              <th scope="col">{t('admin.user.col.created')}</th>
+              <th scope="col">{t('admin.user.col.state')}</th>
+              <th scope="col">{t('admin.user.col.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => {
+              const isSelf = u.username === self;
+              return (
+                <tr key={u.username} className={u.disabled ? 'row-cleared' : ''} data-user={u.username}>
+                  <th scope="row">
+                    {u.username}
+                    {isSelf ? <span className="muted"> ({t('admin.user.self')})</span> : null}
+                  </th>
+                  <td>
+                    <select
+                      aria-label={t('admin.user.roleOf', { name: u.username })}
+                      value={u.role}
+                      disabled={isSelf}
+                      onChange={(e) => change(u, { role: e.target.value as Role })}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {t(`role.${r}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>{formatDateTime(u.createdAt, locale)}</td>
+                  <td>{u.disabled ? t('admin.user.disabled') : t('admin.user.enabled')}</td>
+                  <td>
+                    {isSelf ? null : (
+                      <button
+                        type="button"
+                        className={`btn-small ${u.disabled ? 'btn-secondary' : 'btn-danger'}`}
+                        onClick={() => change(u, { disabled: !u.disabled })}
+                      >
+                        {u.disabled ? t('admin.user.enable') : t('admin.user.disable')}
+                        <span className="visually-hidden"> {u.username}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </AdminTable>
+    </section>
+  );
+}
