@@ -1,5 +1,5 @@
 /**
- * Alarms through the HTTP API (README "Alarms") on SQLite and PostgreSQL: every rule fires and clears, no
+ * Alarms through the HTTP API (docs/contract.md "Alarms") on SQLite and PostgreSQL: every rule fires and clears, no
  * flapping at a threshold, late data never clears, a stale site raises exactly one alarm, acknowledgement by
  * operators (regulators refused), webhooks (a local receiver) and live push.
  */

@@ -1,4 +1,4 @@
-/** Boot-time configuration checks of the built API process (README "API" and "Configuration"). */
+/** Boot-time configuration checks of the built API process (docs/contract.md "API" and README "Configuration"). */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';

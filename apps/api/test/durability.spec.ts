@@ -1,5 +1,5 @@
 /**
- * "A 200 means durable" (README "API"), at process level: the built API (apps/api/dist/main.js) is
+ * "A 200 means durable" (docs/contract.md "API"), at process level: the built API (apps/api/dist/main.js) is
  * SIGKILLed right after a 200 and while batches are in flight, restarted on the same database, and every
  * acknowledged sample must be there, no batch may be half-stored, and the rollups (deliberately never
  * flushed before the kill) must have been rebuilt from the raw samples at boot.

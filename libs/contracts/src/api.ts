@@ -1,4 +1,4 @@
-/** Read and admin API types shared by the API and the dashboard (README "API"). */
+/** Read and admin API types shared by the API and the dashboard (docs/contract.md "API"). */
 import type { AlarmInfo, AlarmSeverity } from './live';
 import type { Role } from './roles';
 import type { DataCenter } from './site';
@@ -97,7 +97,7 @@ export interface AuditEntry {
   details: Record<string, unknown> | null;
 }
 
-/** Alarm rule kinds (README "Alarms"). Parameters per kind: see `parseAlarmRuleParams` in schemas.ts. */
+/** Alarm rule kinds (docs/contract.md "Alarms"). Parameters per kind: see `parseAlarmRuleParams` in schemas.ts. */
 export const ALARM_RULE_KINDS = ['inlet_temp', 'inlet_rate', 'pue', 'stale', 'metering'] as const;
 export type AlarmRuleKind = (typeof ALARM_RULE_KINDS)[number];
 export const ALARM_SEVERITIES = ['warning', 'critical'] as const;

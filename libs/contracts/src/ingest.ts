@@ -1,4 +1,4 @@
-/** Ingest API contract (README "API") and the per-sample validation both the API and the simulator use. */
+/** Ingest API contract (docs/contract.md "API") and the per-sample validation both the API and the simulator use. */
 import { metricDefinition, type MetricKind } from './metrics';
 
 export type Labels = Record<string, string>;

@@ -1,4 +1,4 @@
-/** Socket.io contract (README "Live updates and scaling out"): path /socket.io, namespace /live. */
+/** Socket.io contract (docs/contract.md "Live updates"): path /socket.io, namespace /live. */
 import type { SiteSnapshot } from './site';
 
 export const LIVE_NAMESPACE = '/live';
@@ -78,7 +78,7 @@ export interface RatingRevisedEvent {
 }
 
 /**
- * Streams a client can subscribe to. `fleet` and `datacenter` are the ones of README "Live updates and scaling out"; `alarms`
+ * Streams a client can subscribe to. `fleet` and `datacenter` are the ones of docs/contract.md "Live updates"; `alarms`
  * (admin and operator only) and `ratings` are joined automatically at connect and only need a `subscribe`
  * to resume after a reconnect.
  */

@@ -1,4 +1,4 @@
-/** Metric catalog (README "API"). Units are part of the name; the catalog is the only source of truth. */
+/** Metric catalog (docs/contract.md "API"). Units are part of the name; the catalog is the only source of truth. */
 
 export type MetricKind = 'gauge' | 'counter';
 

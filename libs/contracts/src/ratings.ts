@@ -1,5 +1,5 @@
 /**
- * Response shapes of the ratings API (README "API" and "Green ratings"): GET /api/v1/ratings, /ratings/:code. Shared by the
+ * Response shapes of the ratings API (docs/contract.md "API" and "Green ratings"): GET /api/v1/ratings, /ratings/:code. Shared by the
  * API, which builds them, and the dashboard, which reads them.
  *
  * contracts depends on nothing of ours (docs/architecture.md), so RatingStatus, Grade and the fleet row are
@@ -22,7 +22,7 @@ export interface RatingEnergy {
   itKwh: number;
   /**
    * Each meter's own total over the period (absent: equal to the paired figures). The other KPIs — WUE, CUE, REF,
-   * ERF, ERE — divide these, over the same whole period as the water, renewable and reused totals (README, "One
+   * ERF, ERE — divide these, over the same whole period as the water, renewable and reused totals (docs/contract.md, "One
    * window per KPI").
    */
   facilityTotalKwh?: number;
@@ -56,7 +56,7 @@ export interface MeterEventInfo {
   after: number | null;
 }
 
-/** Data quality of one energy counter over the period: replacements and glitches (README, "Counters"). */
+/** Data quality of one energy counter over the period: replacements and glitches (docs/contract.md, "Counters that fall"). */
 export interface MeterQuality {
   replacements: number;
   glitches: number;

@@ -107,7 +107,7 @@ export type CreateDataCenterInput = z.infer<typeof createDataCenterSchema>;
 export type UpdateDataCenterInput = z.infer<typeof updateDataCenterSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
-// Alarms (README "Alarms")
+// Alarms (docs/contract.md "Alarms")
 
 /** Webhook targets: absolute http:// or https:// URLs only. */
 export const alarmWebhookUrlSchema = z

@@ -1,4 +1,4 @@
-/** Data center (site) fields, exactly as the API names them (README "API"). */
+/** Data center (site) fields, exactly as the API names them (docs/contract.md "API"). */
 
 export const SITE_CODE_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 export const GRID_REGION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/;
@@ -28,7 +28,7 @@ export interface DataCenter {
   commissionedAt: string | null;
 }
 
-/** Site fields that ratings depend on: kept with the date they take effect (README, "Reference data"). */
+/** Site fields that ratings depend on: kept with the date they take effect (docs/contract.md, "Reference data"). */
 export const SITE_REFERENCE_FIELDS = [
   'racks',
   'pueCategory',

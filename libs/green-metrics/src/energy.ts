@@ -41,7 +41,7 @@ export interface DailyBucket {
 }
 
 /**
- * The meter rule (README, "Counters: replacements and glitches"): a counter reading that falls to at most this
+ * The meter rule (docs/architecture.md, "Counters: replacements and glitches"): a counter reading that falls to at most this
  * share of the previous one is a meter replacement or rollover — the new register started from about zero, so the
  * step counts the new reading. A smaller fall is a glitch (a misread, a corrected value): the step counts as
  * negative, so when readings come back the energy is exactly last − first, and nothing is added.

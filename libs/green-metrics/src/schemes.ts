@@ -61,7 +61,7 @@ export interface HubTargets {
 }
 
 /**
- * National hub-node target (Dec 2021 East-Data-West-Computing plan, hub nodes < 1.25; README "Green ratings":
+ * National hub-node target (Dec 2021 East-Data-West-Computing plan, hub nodes < 1.25; docs/contract.md "Green ratings":
  * PUE ≤ 1.25). Western hubs' 1.2 is only secondary-sourced (§8.3), so no override ships by default.
  */
 export const HUB_TARGETS: HubTargets = { id: 'hub-targets-2021', defaultMaxPue: 1.25, overrides: {} };

@@ -1,5 +1,5 @@
 /**
- * Rating status from data coverage, and metering-fault detection (README "Green ratings").
+ * Rating status from data coverage, and metering-fault detection (docs/contract.md "Green ratings").
  */
 
 // Defined in libs/contracts, which the API's responses and the dashboard share.

@@ -49,7 +49,7 @@ const SLICE_MS = 8;
 const MAX_LISTED_SERIES = 100;
 
 /**
- * Alarm evaluation (README "Alarms"), entirely off the ingest path: the batch listener only queues; batches are
+ * Alarm evaluation (docs/contract.md "Alarms"), entirely off the ingest path: the batch listener only queues; batches are
  * evaluated in event time on later turns of the event loop, transitions are written by AlarmStore in bulk and
  * then pushed live and to webhooks.
  *

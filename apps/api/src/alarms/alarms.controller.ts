@@ -29,7 +29,7 @@ import { ZodBody } from '../common/zod-body';
 import { AlarmRulesService } from './alarm-rules.service';
 import { AlarmsService, type AlarmQuery } from './alarms.service';
 
-/** Alarms for operations (README "Alarms"). Regulators never see alarms. */
+/** Alarms for operations (docs/contract.md "Alarms"). Regulators never see alarms. */
 @ApiTags('alarms')
 @ApiBearerAuth()
 @Controller('api/v1')

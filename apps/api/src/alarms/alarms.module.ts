@@ -15,7 +15,7 @@ import { AlarmsController } from './alarms.controller';
 import { AlarmsService } from './alarms.service';
 
 /**
- * Alarms (README "Alarms"): rules, event-time evaluation of committed ingest batches (IngestEvents, global),
+ * Alarms (docs/contract.md "Alarms"): rules, event-time evaluation of committed ingest batches (IngestEvents, global),
  * stale-site timer, lifecycle with acknowledgement, live push (LivePublisher, global, optional) and webhooks.
  */
 @Module({

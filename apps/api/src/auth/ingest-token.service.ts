@@ -34,7 +34,7 @@ export class IngestTokenService {
 
   constructor(@InjectRepository(IngestTokenEntity) private readonly tokens: Repository<IngestTokenEntity>) {}
 
-  /** Resolves a presented secret. Unknown → 401; revoked → 403 (README "API"). */
+  /** Resolves a presented secret. Unknown → 401; revoked → 403 (docs/contract.md "API"). */
   async check(secret: string): Promise<TokenCheck> {
     if (!secret.startsWith('dcf_') || secret.length < 20 || secret.length > 200) {
       return { ok: false, status: 401, reason: 'unknown ingest token' };

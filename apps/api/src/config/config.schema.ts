@@ -92,7 +92,7 @@ export const envSchema = z.object({
    * thread. Unset: one per core beyond the main thread, at most 4.
    */
   INGEST_DECODE_WORKERS: int(0, 16).optional(),
-  /** Hub PUE target (README "Green ratings"): a final rating with PUE ≤ this meets it. */
+  /** Hub PUE target (docs/contract.md "Green ratings"): a final rating with PUE ≤ this meets it. */
   HUB_TARGET_PUE: pueTarget.default(1.25),
   /** Per-hub overrides of HUB_TARGET_PUE, `Hub A=1.2,Hub B=1.3` (a site's `hub` value exactly). */
   HUB_TARGETS: hubTargets.optional(),
@@ -117,7 +117,7 @@ export const envSchema = z.object({
    * data's time (docs/architecture.md, "Raw storage"). Raise it for gateways that post less often.
    */
   RAW_COMPACT_QUIET_S: int(0, 86_400).default(600),
-  /** Alarm evaluation (README "Alarms"); 0 turns it off entirely (no rules evaluated, no notifications). */
+  /** Alarm evaluation (docs/contract.md "Alarms"); 0 turns it off entirely (no rules evaluated, no notifications). */
   ALARMS_ENABLED: flag.default(true),
   /** Samples older than the newest event time of their site minus this never raise or clear an alarm. */
   ALARM_LATENESS_S: int(0, 86_400).default(300),

@@ -23,7 +23,7 @@ function key(region: string, year: string): { region: string; year: number } {
   return { region, year: y };
 }
 
-/** Published grid emission factors per region and year (README, "Reference data"): everyone reads, admins edit. */
+/** Published grid emission factors per region and year (docs/contract.md, "Reference data"): everyone reads, admins edit. */
 @ApiTags('emission-factors')
 @ApiBearerAuth()
 @Controller('api/v1/emission-factors')

@@ -4,7 +4,7 @@ import { SiteEntity } from './site.entity';
 
 /**
  * The reference fields of a site that ratings depend on, in force from `effectiveFrom` until the site's next entry
- * (README, "Reference data"). A rating uses the entry in force at the end of its period.
+ * (docs/contract.md, "Reference data"). A rating uses the entry in force at the end of its period.
  */
 @Entity({ name: 'site_reference' })
 @Index('uq_site_reference_site_from', ['siteId', 'effectiveFrom'], { unique: true })

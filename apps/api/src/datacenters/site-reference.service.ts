@@ -83,7 +83,7 @@ function show(v: unknown): string {
 }
 
 /**
- * Site reference data with history and the published grid emission factors (README, "Reference data"). Both
+ * Site reference data with history and the published grid emission factors (docs/contract.md, "Reference data"). Both
  * tables are small: held in memory, reloaded at most every 10 s (other instances' edits) and at once after an
  * edit here.
  */

@@ -16,7 +16,7 @@ function bad(message: string, extra: Record<string, unknown> = {}): HttpExceptio
   return new HttpException({ statusCode: 400, error: 'Bad Request', message, ...extra }, 400);
 }
 
-/** Gateways post telemetry here with a per-site ingest token (README "API"). */
+/** Gateways post telemetry here with a per-site ingest token (docs/contract.md "API"). */
 @ApiTags('ingest')
 @ApiBearerAuth()
 @Controller('api/v1')

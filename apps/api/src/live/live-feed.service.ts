@@ -6,7 +6,7 @@ import { LivePublisher } from './live.publisher';
 import type { LiveStreams } from './live-streams';
 import { LIVE_STREAMS } from './live.types';
 
-/** fleet:update is coalesced to at most one per this interval (README "Live updates and scaling out"). */
+/** fleet:update is coalesced to at most one per this interval (docs/contract.md "Live updates"). */
 export const FLEET_INTERVAL_MS = 1000;
 /**
  * Changed sites' snapshots are handed to the store at most this often. The store holds them until the next

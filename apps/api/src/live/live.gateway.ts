@@ -91,7 +91,7 @@ function terminate(socket: LiveSocket): void {
 }
 
 /**
- * socket.io namespace /live (README "Live updates and scaling out"). Authentication happens in the namespace middleware, so a client
+ * socket.io namespace /live (docs/contract.md "Live updates"). Authentication happens in the namespace middleware, so a client
  * without a valid session JWT in `auth.token` gets `connect_error` "unauthorized" and never connects
  * (guards do not run on connect). Rooms: `fleet`, `dc:<code>` (by subscribe), `alarms` (admin/operator,
  * joined at connect), `ratings` (everyone, joined at connect).

@@ -28,7 +28,7 @@ async function createStreams(config: AppConfig): Promise<LiveStreams> {
 }
 
 /**
- * Live push over socket.io (README "Live updates and scaling out"). Global, so features that publish (alarms, ratings) can inject
+ * Live push over socket.io (docs/contract.md "Live updates"). Global, so features that publish (alarms, ratings) can inject
  * LivePublisher without importing this module.
  */
 @Global()

@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import { epochMs, nullableNumber } from '../common/columns';
 import { SiteEntity } from '../datacenters/site.entity';
 
-/** A meter exchange recorded by an admin or the site's gateway (README, "Counters that fall"). */
+/** A meter exchange recorded by an admin or the site's gateway (docs/contract.md, "Counters that fall"). */
 @Entity({ name: 'meter_exchanges' })
 @Index('ix_meter_exchanges_site', ['siteId', 'at'])
 export class MeterExchangeEntity {

@@ -10,7 +10,7 @@ import { SitesService } from '../datacenters/sites.service';
 import { MeterExchangesService } from './meter-exchanges.service';
 
 /**
- * Recorded meter exchanges (README, "Counters that fall"): admins record them for any site; a site's gateway records
+ * Recorded meter exchanges (docs/contract.md, "Counters that fall"): admins record them for any site; a site's gateway records
  * its own with its ingest token (user sessions and ingest tokens never open each other's routes).
  */
 @ApiTags('ratings')

@@ -30,7 +30,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const EPSILON = 1e-6;
 
 /**
- * Recorded meter exchanges (README, "Counters that fall"). The table is small: held in memory per site (reloaded
+ * Recorded meter exchanges (docs/contract.md, "Counters that fall"). The table is small: held in memory per site (reloaded
  * every 10 s for other instances' records, at once after one here). At rating time each exchange is resolved to
  * the stored readings either side of it and handed to green-metrics, which counts the step across it from the
  * exchange instead of the meter rule.

@@ -26,7 +26,7 @@ function annual(year: string | undefined): number {
   return spec.year;
 }
 
-/** Green ratings for regulators (README "API" and "Green ratings"). Read-only; every user role may read them. */
+/** Green ratings for regulators (docs/contract.md "API" and "Green ratings"). Read-only; every user role may read them. */
 @ApiTags('ratings')
 @ApiBearerAuth()
 @Controller('api/v1')

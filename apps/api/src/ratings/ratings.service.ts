@@ -58,7 +58,7 @@ interface SitePeriod extends Period {
 }
 
 interface Plan {
-  /** The site with the reference fields in force at the end of the period (README, "Reference data"). */
+  /** The site with the reference fields in force at the end of the period (docs/contract.md, "Reference data"). */
   site: SiteEntity;
   period: SitePeriod;
   readFrom: number;
@@ -134,7 +134,7 @@ export function parsePeriodSpec(
 }
 
 /**
- * Site ratings from the daily rollups (README "Green ratings"). The daily buckets of all sites of a period are read in
+ * Site ratings from the daily rollups (docs/contract.md "Green ratings"). The daily buckets of all sites of a period are read in
  * one range query (a second one for the power gauges of sites without energy counters; rarely, one per series
  * whose previous reading lies more than a week before the period) and rated with @dcfleet/green-metrics. Results are cached per (site, period) until a committed batch carries a sample in the
  * range they were computed from (see RatingsWatcher); a result computed while such a batch is still waiting to

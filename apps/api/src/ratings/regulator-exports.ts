@@ -1,5 +1,5 @@
 /**
- * Regulator exports built from a year's ratings (README, "Regulator exports"): National Green Data Center
+ * Regulator exports built from a year's ratings (docs/contract.md, "Regulator exports"): National Green Data Center
  * eligibility per site (green-metrics greenDcEligibility: each criterion met, failed or missing) and the EU EED
  * annual KPI report (Delegated Regulation (EU) 2024/1364, Annexes I and II: the fields dcfleet measures filled, the
  * others listed as not filled). No framework imports: pure functions over rows and sites.

@@ -1,5 +1,5 @@
 /**
- * Per-room sequence bookkeeping for gap-free live streams (README "Live updates and scaling out"). Pure: no socket, no timers.
+ * Per-room sequence bookkeeping for gap-free live streams (docs/contract.md "Live updates"). Pure: no socket, no timers.
  *
  * Every event of a room carries the room's seq (1, 2, 3 … without gaps). The client remembers the last seq
  * it applied; on (re)subscribe it sends it back and gets the missed events, or `resync` when the server no

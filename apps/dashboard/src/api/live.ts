@@ -1,5 +1,5 @@
 /**
- * The dashboard's one socket.io connection (namespace /live, README "Live updates and scaling out"): authenticates with the session's
+ * The dashboard's one socket.io connection (namespace /live, docs/contract.md "Live updates"): authenticates with the session's
  * JWT, keeps the subscribed rooms, resumes each room from its last seq after a reconnect (gap-free), and
  * hands every event to a sink that updates the query cache.
  */

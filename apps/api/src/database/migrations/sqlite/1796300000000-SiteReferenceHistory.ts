@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { SEED_EMISSION_FACTORS } from '../seed-emission-factors';
 
 /**
- * Site reference data with history (README, "Reference data"): the fields ratings depend on, kept with the date
+ * Site reference data with history (docs/contract.md, "Reference data"): the fields ratings depend on, kept with the date
  * they take effect (existing sites get one entry in force since always), grid emission factors per region and
  * year (seeded with published values), each site's grid region, and the rating baselines' extra figures, so a
  * reference change that alters a served rating is recorded as a revision.

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Recorded meter exchanges (README, "Counters that fall"): the old meter's final reading and the new one's first,
+ * Recorded meter exchanges (docs/contract.md, "Counters that fall"): the old meter's final reading and the new one's first,
  * at a time, per energy or water counter of a site. Ratings count the step across an exchange from these instead
  * of guessing with the meter rule.
  */

@@ -11,7 +11,7 @@ import { errorText } from './error-text';
 import { Flash } from './Flash';
 
 /**
- * Alarm rules (README "Alarms"): fleet-wide and per site. `canEdit` false (not an admin) shows the table only;
+ * Alarm rules (docs/contract.md "Alarms"): fleet-wide and per site. `canEdit` false (not an admin) shows the table only;
  * the API refuses changes from other roles anyway.
  */
 export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {

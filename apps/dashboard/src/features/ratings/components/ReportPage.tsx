@@ -47,7 +47,7 @@ function GapList({ title, gaps, timeZone }: { title: string; gaps: DataGap[]; ti
 
 const MAX_EVENTS = 8;
 
-/** A meter's source, replacements and glitches (README, "Counters that fall"), for the data-quality section. */
+/** A meter's source, replacements and glitches (docs/contract.md, "Counters that fall"), for the data-quality section. */
 function MeterQualityList({
   title,
   source,
