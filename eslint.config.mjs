@@ -68,6 +68,33 @@ export default [
     },
   },
   {
+    // The API's platform folders (config, database, observability, common) serve every domain and import none:
+    // a domain reaches them, never the other way round. database/entities.ts, the data source's entity list, is
+    // the one exception.
+    files: [
+      'apps/api/src/common/**/*.ts',
+      'apps/api/src/config/**/*.ts',
+      'apps/api/src/database/**/*.ts',
+      'apps/api/src/observability/**/*.ts',
+    ],
+    ignores: ['apps/api/src/database/entities.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^\\.\\./(alarms|audit|auth|datacenters|demo|health|ingest|live|ratings|receipts|telemetry|users)/',
+              message:
+                'Platform code (config, database, observability, common) must not import a domain folder.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // CommonJS config files (jest) use require by nature.
     files: ['**/*.cjs'],
     languageOptions: {
