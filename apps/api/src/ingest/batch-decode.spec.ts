@@ -37,6 +37,23 @@ describe('decodeEntries', () => {
     expect(b.contentHash).toBe(createHash('sha256').update(lines).digest('hex'));
   });
 
+  it('keeps every sample of series sent over several ticks, in or out of time order, and drops only repeats', () => {
+    const tick = (t: number, v: number, metric = 'it_power_kw') => ({ metric, ts: NOW - t, value: v });
+    const kept = (entries: ReturnType<typeof tick>[]) => {
+      const out = decodeEntries(entries, limits);
+      if (!('batch' in out)) throw new Error('refused');
+      return [...out.batch.values];
+    };
+    // In time order per series (the common multi-tick batch): nothing is a repeat.
+    expect(
+      kept([tick(3000, 1), tick(3000, 10, 'x_a'), tick(2000, 2), tick(2000, 20, 'x_a'), tick(1000, 3)]),
+    ).toEqual([1, 10, 2, 20, 3]);
+    // Out of order but no repeat: still everything.
+    expect(kept([tick(1000, 3), tick(3000, 1), tick(2000, 2)])).toEqual([3, 1, 2]);
+    // Out of order with a repeat: the later sample of that (series, ts) wins, in its place.
+    expect(kept([tick(1000, 3), tick(3000, 1), tick(1000, 4), tick(2000, 2)])).toEqual([1, 4, 2]);
+  });
+
   it('hashes a batch larger than one hashing slice exactly like the whole text at once', () => {
     const entries = Array.from({ length: 3000 }, (_, i) => ({
       metric: 'inlet_temp_c',

@@ -335,6 +335,20 @@ function lastWins(refs: Int32Array, seriesCount: number, ts: Float64Array): numb
     once[ref] = 1;
   }
   if (!repeated) return undefined;
+  // A gateway batching several ticks sends each series' samples in time order: strictly increasing times per
+  // series cannot repeat, and a typed array settles that without a Map and a Set per series.
+  const lastTs = new Float64Array(seriesCount).fill(-Infinity);
+  let ordered = true;
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
+    const t = ts[i]!;
+    if (!(t > lastTs[ref]!)) {
+      ordered = false;
+      break;
+    }
+    lastTs[ref] = t;
+  }
+  if (ordered) return undefined;
   const seen = new Map<number, number | Set<number>>();
   let dup = false;
   for (let i = 0; i < refs.length; i++) {
