@@ -259,7 +259,7 @@ export function decodeLineBody(text: string, precision: Precision, limits: Decod
       let k = byMetric.get(metric);
       if (k === undefined) {
         k = seriesKeys.length;
-        seriesKeys.push(metric + tags.labelKey);
+        seriesKeys.push(displayKey(metric, tags.labelKey));
         metricLengths.push(metric.length);
         byMetric.set(metric, k);
       }
@@ -329,21 +329,9 @@ export function decodeBody(
  * or undefined when there is no duplicate (the common case, checked with numeric keys only).
  */
 function lastWins(refs: Int32Array, seriesCount: number, ts: Float64Array): number[] | undefined {
-  // Gateways mostly send one sample per series per batch, and then no (series, ts) can repeat: a byte per series
-  // settles it without hashing anything.
-  const once = new Uint8Array(seriesCount);
-  let repeated = false;
-  for (let i = 0; i < refs.length; i++) {
-    const ref = refs[i]!;
-    if (once[ref]) {
-      repeated = true;
-      break;
-    }
-    once[ref] = 1;
-  }
-  if (!repeated) return undefined;
-  // A gateway batching several ticks sends each series' samples in time order: strictly increasing times per
-  // series cannot repeat, and a typed array settles that without a Map and a Set per series.
+  // Gateways send one sample per series per batch, or several ticks with each series' samples in time order: either
+  // way every series' times strictly increase, no (series, ts) can repeat, and one typed array settles it without
+  // hashing anything.
   const lastTs = new Float64Array(seriesCount).fill(-Infinity);
   let ordered = true;
   for (let i = 0; i < refs.length; i++) {
