@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lineGenerator } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.BENCH_API_DIST || join(ROOT, 'apps/api/dist');
@@ -18,23 +19,15 @@ const { decodeLineBody } = createRequire(import.meta.url)(file);
 const RACKS = 500;
 const TICKS = 5;
 const N = Number(process.env.BENCH_DECODE_N || 2000);
-const t0 = Date.now() - 6 * 3_600_000;
-let seed = 20261206;
-const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-const bodies = Array.from({ length: 20 }, (_, b) => {
-  let body = '';
-  for (let k = 0; k < TICKS; k++) {
-    const ts = String(t0 + (b * TICKS + k) * 10_000);
-    for (let r = 0; r < RACKS; r++) {
-      const site = `BENCH-${String(b).padStart(3, '0')}`;
-      const rack = `R${String(r).padStart(3, '0')}`;
-      body +=
-        `rack,dc=${site},rack=${rack} inlet_temp_c=${(20 + rand() * 10).toFixed(2)},` +
-        `relative_humidity_pct=${(30 + rand() * 30).toFixed(1)} ${ts}\n`;
-    }
-  }
-  return body;
+// Twenty requests of bench:ingest's generator: twenty sites' first ticks.
+const gen = lineGenerator({
+  sites: 20,
+  racks: RACKS,
+  ticks: TICKS,
+  tickMs: 10_000,
+  t0: Date.now() - 6 * 3_600_000,
 });
+const bodies = Array.from({ length: 20 }, () => gen.next().body);
 const limits = { maxSamples: 100_000, now: Date.now(), maxAgeMs: 30 * 86_400_000 };
 for (let i = 0; i < 200; i++) decodeLineBody(bodies[i % bodies.length], 'ms', limits);
 const cpu0 = process.cpuUsage();

@@ -11,12 +11,20 @@
 // compactor has caught up, and read timings (1-year hourly chart of one series, 24 h 1-minute chart of 6 zones, a
 // year of ratings for 25 sites). Prints figures; asserts nothing.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createSiteWithToken, freePort, freshDatabase, percentile, startApi } from './lib.mjs';
+import {
+  createSiteWithToken,
+  freePort,
+  freshDatabase,
+  lineGenerator,
+  percentile,
+  rng,
+  startApi,
+} from './lib.mjs';
 
 const SITES = Number(process.env.BENCH_SITES ?? 50);
 const RACKS = Number(process.env.BENCH_RACKS ?? 500);
@@ -43,63 +51,6 @@ const PER_REQUEST = RACKS * 2 * TICKS;
 const TICK_MS = 10_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-// ---- load generator: identical sequences of bodies for both targets -------------------------------------------------
-const TEMP = Array.from({ length: 2001 }, (_, i) => ((1500 + i) / 100).toFixed(2)); // 15.00 … 35.00 °C
-const HUM = Array.from({ length: 501 }, (_, i) => ((200 + i) / 10).toFixed(1)); // 20.0 … 70.0 %
-
-/** xorshift32: cheap and deterministic, so both targets get byte-identical bodies. */
-function rng(seed) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
-function generator(t0) {
-  const rand = rng(20261205);
-  const sites = Array.from({ length: SITES }, (_, s) => {
-    const code = `BENCH-${String(s).padStart(3, '0')}`;
-    return {
-      code,
-      tick: 0,
-      prefix: Array.from(
-        { length: RACKS },
-        (_, r) => `rack,dc=${code},rack=R${String(r).padStart(3, '0')} inlet_temp_c=`,
-      ),
-      temp: Int16Array.from({ length: RACKS }, () => 600 + Math.floor(rand() * 800)), // index into TEMP
-      hum: Int16Array.from({ length: RACKS }, () => 150 + Math.floor(rand() * 200)), // index into HUM
-    };
-  });
-  let next = 0;
-  return {
-    sites,
-    /** The next request: site index and its line-protocol body (TICKS ticks of every rack). */
-    next() {
-      const s = next++ % SITES;
-      const site = sites[s];
-      let body = '';
-      for (let k = 0; k < TICKS; k++) {
-        const ts = String(t0 + (site.tick + k) * TICK_MS);
-        for (let r = 0; r < RACKS; r++) {
-          // A slow random walk (±0.03 °C, ±0.2 %RH per tick) read through sensor noise (±0.08 °C, ±0.3 %RH).
-          const t = Math.min(1990, Math.max(10, site.temp[r] + Math.floor(rand() * 7) - 3));
-          const h = Math.min(495, Math.max(5, site.hum[r] + Math.floor(rand() * 5) - 2));
-          site.temp[r] = t;
-          site.hum[r] = h;
-          const tn = t + Math.floor(rand() * 17) - 8;
-          const hn = h + Math.floor(rand() * 7) - 3;
-          body += site.prefix[r] + TEMP[tn] + ',relative_humidity_pct=' + HUM[hn] + ' ' + ts + '\n';
-        }
-      }
-      site.tick += TICKS;
-      return { site: s, body };
-    },
-  };
-}
 
 // ---- processes ------------------------------------------------------------------------------------------------------
 function rssMb(pid) {
@@ -148,15 +99,6 @@ const fmtMapping = (b) =>
     ? `V8 heap pages ${b.v8.toFixed(0)}, large blocks ${b.blocks.toFixed(0)}, malloc arenas ${b.malloc.toFixed(0)}, ` +
       `files ${b.files.toFixed(0)}, other ${b.other.toFixed(0)} MB`
     : 'not readable';
-
-function dirBytes(dir) {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    n += e.isDirectory() ? dirBytes(p) : statSync(p).size;
-  }
-  return n;
-}
 
 async function startVm() {
   if (!existsSync(VM_BIN)) return null;
@@ -455,7 +397,7 @@ if (!vm)
     `VictoriaMetrics: ${VM_BIN} not found (apt-get install victoria-metrics): dcfleet figures only, no ratio`,
   );
 const t0 = Math.floor((Date.now() - 6 * HOUR) / TICK_MS) * TICK_MS;
-const vmGen = generator(t0);
+const vmGen = lineGenerator({ sites: SITES, racks: RACKS, ticks: TICKS, tickMs: TICK_MS, t0 });
 const vmRounds = [];
 const summary = [];
 
@@ -467,7 +409,7 @@ for (const [i, kind] of KINDS.entries()) {
   const db = await freshDatabase(kind);
   let api = await startApi(db.url, db.dataDir, EXTRA_ENV);
   try {
-    const gen = generator(t0);
+    const gen = lineGenerator({ sites: SITES, racks: RACKS, ticks: TICKS, tickMs: TICK_MS, t0 });
     const tokens = [];
     for (const s of gen.sites) tokens.push(await createSiteWithToken(api, s.code));
     await new Promise((r) => setTimeout(r, 1000));

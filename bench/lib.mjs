@@ -137,3 +137,64 @@ export function percentile(sorted, p) {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
+
+// ---- load generator: identical sequences of bodies for both targets -------------------------------------------------
+const TEMP = Array.from({ length: 2001 }, (_, i) => ((1500 + i) / 100).toFixed(2)); // 15.00 … 35.00 °C
+const HUM = Array.from({ length: 501 }, (_, i) => ((200 + i) / 10).toFixed(1)); // 20.0 … 70.0 %
+
+/** xorshift32: cheap and deterministic, so both targets get byte-identical bodies. */
+export function rng(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * bench:ingest's fleet as line protocol: `sites` × `racks` racks, each line a rack's inlet temperature and humidity,
+ * `ticks` ticks `tickMs` apart per request from `t0`. Shared with bench:decode, which times the decoder on the same bodies.
+ */
+export function lineGenerator({ sites: SITES, racks: RACKS, ticks: TICKS, tickMs: TICK_MS, t0 }) {
+  const rand = rng(20261205);
+  const sites = Array.from({ length: SITES }, (_, s) => {
+    const code = `BENCH-${String(s).padStart(3, '0')}`;
+    return {
+      code,
+      tick: 0,
+      prefix: Array.from(
+        { length: RACKS },
+        (_, r) => `rack,dc=${code},rack=R${String(r).padStart(3, '0')} inlet_temp_c=`,
+      ),
+      temp: Int16Array.from({ length: RACKS }, () => 600 + Math.floor(rand() * 800)), // index into TEMP
+      hum: Int16Array.from({ length: RACKS }, () => 150 + Math.floor(rand() * 200)), // index into HUM
+    };
+  });
+  let next = 0;
+  return {
+    sites,
+    /** The next request: site index and its line-protocol body (TICKS ticks of every rack). */
+    next() {
+      const s = next++ % SITES;
+      const site = sites[s];
+      let body = '';
+      for (let k = 0; k < TICKS; k++) {
+        const ts = String(t0 + (site.tick + k) * TICK_MS);
+        for (let r = 0; r < RACKS; r++) {
+          // A slow random walk (±0.03 °C, ±0.2 %RH per tick) read through sensor noise (±0.08 °C, ±0.3 %RH).
+          const t = Math.min(1990, Math.max(10, site.temp[r] + Math.floor(rand() * 7) - 3));
+          const h = Math.min(495, Math.max(5, site.hum[r] + Math.floor(rand() * 5) - 2));
+          site.temp[r] = t;
+          site.hum[r] = h;
+          const tn = t + Math.floor(rand() * 17) - 8;
+          const hn = h + Math.floor(rand() * 7) - 3;
+          body += site.prefix[r] + TEMP[tn] + ',relative_humidity_pct=' + HUM[hn] + ' ' + ts + '\n';
+        }
+      }
+      site.tick += TICKS;
+      return { site: s, body };
+    },
+  };
+}
