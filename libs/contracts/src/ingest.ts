@@ -83,7 +83,13 @@ export function canonicalLabels(labels: Labels): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return '';
   if (keys.length === 1) return '{' + JSON.stringify(keys[0]) + ':' + JSON.stringify(labels[keys[0]!]) + '}';
-  keys.sort();
+  // Insertion sort, the same order as sort()'s: a handful of keys, and sort() allocated ~1 kB per call (issue #13).
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
@@ -138,6 +144,11 @@ export function checkValue(
   if (value < def.min || value > def.max) {
     return `value ${value} of ${metric} outside the plausible range ${def.min}..${def.max} ${def.unit}`.trim();
   }
+  return timestampProblem(ts, limits);
+}
+
+/** Why a sample's time is refused (in the future, older than the backfill window), or undefined. */
+export function timestampProblem(ts: number, limits: SampleLimits): string | undefined {
   if (ts > limits.now + MAX_FUTURE_MS) return 'timestamp more than 5 minutes in the future';
   if (ts < limits.now - limits.maxAgeMs) {
     return `timestamp older than the backfill window of ${Math.round(limits.maxAgeMs / 86_400_000)} days`;

@@ -1,2 +1,10 @@
-export { isPrecision, normalizePrecision, parseLineProtocol } from './parser';
-export type { LineError, LinePoint, ParseResult, Precision } from './parser';
+export { isPrecision, normalizePrecision, parseLineProtocol, scanLineProtocol } from './parser';
+export type {
+  LineError,
+  LinePoint,
+  LinePrefix,
+  LineVisitor,
+  ParseResult,
+  Precision,
+  ScannedLine,
+} from './parser';

@@ -1,5 +1,5 @@
-import { isPrecision, normalizePrecision, parseLineProtocol } from './parser';
-import type { LinePoint, ParseResult, Precision } from './parser';
+import { isPrecision, normalizePrecision, parseLineProtocol, scanLineProtocol } from './parser';
+import type { LinePoint, LinePrefix, ParseResult, Precision } from './parser';
 
 /** Parses a body that must contain exactly one valid line and returns its point. */
 function one(line: string, precision: Precision = 'ns'): LinePoint {
@@ -524,5 +524,67 @@ describe('parseLineProtocol: lines, comments and errors', () => {
       fields: { usage_idle: 99.9, usage_user: 1.2, up: true, n: 4999 },
       timestampMs: 1700000004999,
     });
+  });
+});
+
+describe('scanLineProtocol', () => {
+  it('hands over each line in one reused view, with one prefix object and id per distinct prefix', () => {
+    const seen: { line: number; prefix: LinePrefix; fields: [string, unknown][]; ts: number }[] = [];
+    const errors: [number, string][] = [];
+    let view: unknown;
+    scanLineProtocol('m,t=a v=1,s="x",b=t,v=2 5\nm,t=b v=3\nbad\nm,t=a w=4i 6', 'ms', {
+      line(l) {
+        view ??= l;
+        expect(l).toBe(view);
+        const fields: [string, unknown][] = [];
+        for (let f = 0; f < l.fieldCount; f++) fields.push([l.fieldKeys[f]!, l.others[f] ?? l.numbers[f]]);
+        seen.push({ line: l.line, prefix: l.prefix, fields, ts: l.timestampMs });
+      },
+      error(line, reason) {
+        errors.push([line, reason]);
+      },
+    });
+    expect(seen.map((l) => [l.line, l.prefix.id, l.prefix.tags, l.fields, l.ts])).toEqual([
+      // A repeated field keeps its first place and takes its last value.
+      [
+        1,
+        0,
+        { t: 'a' },
+        [
+          ['v', 2],
+          ['s', 'x'],
+          ['b', true],
+        ],
+        5,
+      ],
+      [2, 1, { t: 'b' }, [['v', 3]], NaN],
+      [4, 0, { t: 'a' }, [['w', 4]], 6],
+    ]);
+    expect(seen[2]!.prefix).toBe(seen[0]!.prefix);
+    expect(errors).toEqual([[3, 'missing fields']]);
+  });
+
+  it('tells thousands of prefixes apart, escaped ones included, and keeps each one its id', () => {
+    const prefixes = Array.from({ length: 3000 }, (_, i) => `rack,dc=A,rack=R${i}`);
+    prefixes.push('rack,dc=A\\ B', 'rack,dc=A\\,B', 'rack,dc=A\\=B', 'rack\\ x,dc=A');
+    const body = [...prefixes, ...prefixes].map((p, i) => `${p} v=${i}`).join('\n');
+    const ids: number[] = [];
+    const tags: Record<string, string>[] = [];
+    scanLineProtocol(body, 'ms', {
+      line(l) {
+        ids.push(l.prefix.id);
+        tags.push(l.prefix.tags);
+      },
+      error(line, reason) {
+        throw new Error(`line ${line}: ${reason}`);
+      },
+    });
+    const n = prefixes.length;
+    expect(ids).toEqual([
+      ...Array.from({ length: n }, (_, i) => i),
+      ...Array.from({ length: n }, (_, i) => i),
+    ]);
+    expect(tags.slice(n - 4, n)).toEqual([{ dc: 'A B' }, { dc: 'A,B' }, { dc: 'A=B' }, { dc: 'A' }]);
+    for (let i = 0; i < n; i++) expect(tags[n + i]).toBe(tags[i]);
   });
 });

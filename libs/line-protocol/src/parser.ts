@@ -33,6 +33,40 @@ export interface ParseResult {
   errors: LineError[];
 }
 
+/** A series prefix (measurement and tags): one object for every line of a body that starts with the same text. */
+export interface LinePrefix {
+  /** 0, 1, 2… in order of first appearance in the body, for per-prefix state kept in an array. */
+  readonly id: number;
+  readonly measurement: string;
+  /** Read-only: shared by the lines of the prefix. */
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * One parsed line as `scanLineProtocol` hands it over. The same object (and its arrays) is refilled for the next
+ * line: read it inside the callback and copy what you keep. Fields [0, fieldCount) are in order of first appearance;
+ * a repeated key keeps its first place and takes its last value.
+ */
+export interface ScannedLine {
+  /** 1-based line number in the body. */
+  line: number;
+  prefix: LinePrefix;
+  fieldCount: number;
+  fieldKeys: string[];
+  /** Numeric field values (floats, `i` and `u` integers); only meaningful where `others` holds undefined. */
+  numbers: Float64Array;
+  /** String and boolean field values; undefined for a numeric field. */
+  others: (string | boolean | undefined)[];
+  /** Epoch milliseconds (floored), or NaN when the line has no timestamp (a number field, never boxed). */
+  timestampMs: number;
+}
+
+/** What `scanLineProtocol` calls, in body order: each well-formed line, and each malformed one with its reason. */
+export interface LineVisitor {
+  line(scanned: ScannedLine): void;
+  error(line: number, reason: string): void;
+}
+
 /** True for a canonical precision: 'ns', 'u', 'ms', 's', 'm' or 'h' (aliases are not accepted here). */
 export function isPrecision(v: unknown): v is Precision {
   return v === 'ns' || v === 'u' || v === 'ms' || v === 's' || v === 'm' || v === 'h';
@@ -165,53 +199,68 @@ class LineParser {
   private reason = '';
   /** Whether the last `scanKey` passed over an escape sequence. */
   private keyEscaped = false;
-  /** Parsed series prefixes of this body (see parseLine); tags objects are shared, so read-only. */
-  private readonly prefixes = new Map<string, { measurement: string; tags: Record<string, string> }>();
+  /**
+   * Parsed series prefixes of this body (see parseLine), found by a hash of their text taken while scanning it:
+   * looking the text up in a Map took a substring per line. Open addressing, slot = 1 + index into `known`.
+   */
+  private slots = new Int32Array(1_024);
+  private readonly known: { text: string; hash: number; prefix: LinePrefix }[] = [];
+  private nextPrefixId = 0;
   /** Field keys by position in the line, as last seen: lines repeat them, and reusing one saves a substring. */
   private readonly fieldKeys: string[] = [];
+  /** The line being parsed, refilled for each one: no object per line or field (issue #13, decoder garbage). */
+  readonly out: ScannedLine = {
+    line: 0,
+    prefix: { id: -1, measurement: '', tags: {} },
+    fieldCount: 0,
+    fieldKeys: [],
+    numbers: new Float64Array(16),
+    others: [],
+    timestampMs: NaN,
+  };
 
   constructor(
     private readonly s: string,
     private readonly scale: TimeScale,
   ) {}
 
-  /** Parses the line [start, end) (no line terminator); returns null and sets `reason` when malformed. */
-  parseLine(start: number, end: number, line: number): LinePoint | null {
+  /** Parses the line [start, end) (no line terminator) into `out`; false, with `reason` set, when malformed. */
+  parseLine(start: number, end: number, line: number): boolean {
     const s = this.s;
     let i = start;
 
     // Series prefix (measurement and tags, up to the first unescaped space): a gateway repeats the same prefixes
     // line after line, so a prefix seen before in this body reuses its parsed measurement and tags object.
     let prefixEnd = start;
+    let hash = 0;
     while (prefixEnd < end) {
       const c = s.charCodeAt(prefixEnd);
+      if (c === SPACE) break;
+      hash = (Math.imul(hash, 31) + c) | 0;
       if (c === BACKSLASH && prefixEnd + 1 < end) {
+        hash = (Math.imul(hash, 31) + s.charCodeAt(prefixEnd + 1)) | 0;
         prefixEnd += 2;
         continue;
       }
-      if (c === SPACE) break;
       prefixEnd++;
     }
-    const prefix = s.slice(start, prefixEnd);
-    const known = this.prefixes.get(prefix);
-    let measurement: string;
-    let tags: Record<string, string>;
-    if (known) {
-      ({ measurement, tags } = known);
+    let prefix = this.findPrefix(start, prefixEnd, hash);
+    if (prefix) {
       i = prefixEnd;
     } else {
       const head = this.parseHead(start, end);
-      if (!head) return null;
-      ({ measurement, tags } = head);
+      if (!head) return false;
+      prefix = { id: this.nextPrefixId++, measurement: head.measurement, tags: head.tags };
       i = head.i;
-      if (i === prefixEnd && this.prefixes.size < MAX_PREFIXES)
-        this.prefixes.set(prefix, { measurement, tags });
+      if (i === prefixEnd && this.known.length < MAX_PREFIXES)
+        this.addPrefix(s.slice(start, prefixEnd), hash, prefix);
     }
 
     // Field set (at least one field).
     i = skipBlanks(s, i, end);
     if (i >= end) return this.fail('missing fields');
-    const fields: Record<string, number | string | boolean> = {};
+    const out = this.out;
+    out.fieldCount = 0;
     for (let f = 0; ; f++) {
       const keyStart = i;
       i = this.scanKey(keyStart, end);
@@ -240,9 +289,9 @@ class LineParser {
           if (c === QUOTE) break;
           j++;
         }
-        setOwn(
-          fields,
+        this.setField(
           key,
+          0,
           stringEscaped ? this.unescape(valueStart, j, isStringEscapable) : s.slice(valueStart, j),
         );
         i = j + 1;
@@ -259,8 +308,9 @@ class LineParser {
         }
         if (i === valueStart) return this.fail(`missing field value for ${quote(key)}`);
         const value = this.scalar(valueStart, i, key);
-        if (value === undefined) return null;
-        setOwn(fields, key, value);
+        if (value === undefined) return false;
+        if (typeof value === 'number') this.setField(key, value, undefined);
+        else this.setField(key, 0, value);
       }
 
       if (i < end && s.charCodeAt(i) === COMMA) {
@@ -272,7 +322,7 @@ class LineParser {
 
     // Optional timestamp, then only blanks.
     i = skipBlanks(s, i, end);
-    let timestampMs: number | null = null;
+    let timestampMs = NaN;
     if (i < end) {
       const tsStart = i;
       while (i < end) {
@@ -281,19 +331,67 @@ class LineParser {
         i++;
       }
       const ts = this.timestamp(tsStart, i);
-      if (ts === undefined) return null;
+      if (ts === undefined) return false;
       timestampMs = ts;
       if (skipBlanks(s, i, end) < end) return this.fail('unexpected text after timestamp');
     }
 
-    return { line, measurement, tags, fields, timestampMs };
+    out.line = line;
+    out.prefix = prefix;
+    out.timestampMs = timestampMs;
+    return true;
+  }
+
+  private findPrefix(start: number, end: number, hash: number): LinePrefix | undefined {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = mix(hash) & mask; slots[i] !== 0; i = (i + 1) & mask) {
+      const k = this.known[slots[i]! - 1]!;
+      if (k.hash === hash && k.text.length === end - start && this.s.startsWith(k.text, start))
+        return k.prefix;
+    }
+    return undefined;
+  }
+
+  private addPrefix(text: string, hash: number, prefix: LinePrefix): void {
+    this.known.push({ text, hash, prefix });
+    if (this.known.length * 2 > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let k = 0; k < this.known.length; k++) this.slot(this.known[k]!.hash, k);
+    } else this.slot(hash, this.known.length - 1);
+  }
+
+  private slot(hash: number, k: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = mix(hash) & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = k + 1;
+  }
+
+  /** Sets a field of `out`: a repeated key keeps its place and takes the new value. */
+  private setField(key: string, number: number, other: string | boolean | undefined): void {
+    const out = this.out;
+    let f = 0;
+    while (f < out.fieldCount && out.fieldKeys[f] !== key) f++;
+    if (f === out.fieldCount) {
+      if (f === out.numbers.length) {
+        const grown = new Float64Array(f * 2);
+        grown.set(out.numbers);
+        out.numbers = grown;
+      }
+      out.fieldKeys[f] = key;
+      out.fieldCount++;
+    }
+    out.numbers[f] = number;
+    out.others[f] = other;
   }
 
   /** Measurement and tag set of the line starting at `start`; `i` is where they end. */
   private parseHead(
     start: number,
     end: number,
-  ): { measurement: string; tags: Record<string, string>; i: number } | null {
+  ): { measurement: string; tags: Record<string, string>; i: number } | false {
     const s = this.s;
     let i = start;
     let escaped = false;
@@ -332,9 +430,9 @@ class LineParser {
     return this.reason;
   }
 
-  private fail(reason: string): null {
+  private fail(reason: string): false {
     this.reason = reason;
-    return null;
+    return false;
   }
 
   /** End of a tag key, tag value or field key starting at `i`: first unescaped `,`, `=` or space. */
@@ -537,6 +635,12 @@ class LineParser {
   }
 }
 
+/** Spreads a string hash's bits over the table index (the low bits of a multiply-add hash cluster). */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
 function skipBlanks(s: string, i: number, end: number): number {
   while (i < end) {
     const c = s.charCodeAt(i);
@@ -544,6 +648,33 @@ function skipBlanks(s: string, i: number, end: number): number {
     i++;
   }
   return i;
+}
+
+/**
+ * Scans a line-protocol body line by line, handing each well-formed line to `visitor.line` (as one reused
+ * `ScannedLine`) and each malformed one to `visitor.error`, in body order. Same syntax and numbering as
+ * `parseLineProtocol`, without an object per line or field: what the ingest decoder runs.
+ *
+ * @throws RangeError when `precision` is not a precision (see `normalizePrecision`).
+ */
+export function scanLineProtocol(body: string, precision: Precision, visitor: LineVisitor): void {
+  const parser = new LineParser(body, timeScale(precision));
+  const length = body.length;
+  let start = length > 0 && body.charCodeAt(0) === BOM ? 1 : 0;
+  let line = 0;
+  while (start <= length) {
+    line++;
+    let next = body.indexOf('\n', start);
+    if (next < 0) next = length;
+    let end = next;
+    if (end > start && body.charCodeAt(end - 1) === CR) end--;
+    const first = skipBlanks(body, start, end);
+    if (first < end && body.charCodeAt(first) !== HASH) {
+      if (parser.parseLine(first, end, line)) visitor.line(parser.out);
+      else visitor.error(line, parser.lastReason());
+    }
+    start = next + 1;
+  }
 }
 
 /**
@@ -557,25 +688,19 @@ function skipBlanks(s: string, i: number, end: number): number {
  * @throws RangeError when `precision` is not a precision (see `normalizePrecision`).
  */
 export function parseLineProtocol(body: string, precision: Precision): ParseResult {
-  const parser = new LineParser(body, timeScale(precision));
   const points: LinePoint[] = [];
   const errors: LineError[] = [];
-  const length = body.length;
-  let start = length > 0 && body.charCodeAt(0) === BOM ? 1 : 0;
-  let line = 0;
-  while (start <= length) {
-    line++;
-    let next = body.indexOf('\n', start);
-    if (next < 0) next = length;
-    let end = next;
-    if (end > start && body.charCodeAt(end - 1) === CR) end--;
-    const first = skipBlanks(body, start, end);
-    if (first < end && body.charCodeAt(first) !== HASH) {
-      const point = parser.parseLine(first, end, line);
-      if (point) points.push(point);
-      else errors.push({ line, reason: parser.lastReason() });
-    }
-    start = next + 1;
-  }
+  scanLineProtocol(body, precision, {
+    line(l) {
+      const fields: Record<string, number | string | boolean> = {};
+      for (let f = 0; f < l.fieldCount; f++) setOwn(fields, l.fieldKeys[f]!, l.others[f] ?? l.numbers[f]!);
+      const { measurement, tags } = l.prefix;
+      const timestampMs = Number.isNaN(l.timestampMs) ? null : l.timestampMs;
+      points.push({ line: l.line, measurement, tags, fields, timestampMs });
+    },
+    error(line, reason) {
+      errors.push({ line, reason });
+    },
+  });
   return { points, errors };
 }

@@ -70,6 +70,22 @@ describe('decodeEntries', () => {
     expect(out.batch.contentHash).toBe(createHash('sha256').update(text).digest('hex'));
   });
 
+  it('hashes non-ASCII label values and every spelling of a number exactly like canonicalSampleLine', () => {
+    const values = [0, -0, 1e-7, 0.1 + 0.2, -273.15, 1e21, 123456789012345680000, 5e-324, 42];
+    const entries = values.map((value, i) => ({
+      metric: 'x_reading',
+      labels: { site: i % 2 ? '贵州-数据中心' : 'zone é 🌡' },
+      ts: NOW - 1000 * (i + 1),
+      value,
+    }));
+    const out = decodeEntries(entries, { ...limits, maxSamples: 100 });
+    if (!('batch' in out)) throw new Error('refused');
+    const text = entries
+      .map((e) => canonicalSampleLine(e.metric, JSON.stringify(e.labels), e.ts, e.value))
+      .join('');
+    expect(out.batch.contentHash).toBe(createHash('sha256').update(text).digest('hex'));
+  });
+
   it('refuses with 413 past maxSamples (entries or expanded values) and 400 with reasons when nothing is valid', () => {
     const one = { metric: 'it_power_kw', ts: NOW, value: 1 };
     expect(decodeEntries(Array(6).fill(one), limits)).toEqual({

@@ -6,11 +6,12 @@ import {
   isCatalogMetric,
   metricDefinition,
   normalizeEntries,
+  timestampProblem,
   type IngestRejection,
   type MetricKind,
   type SampleLimits,
 } from '@dcfleet/contracts';
-import { parseLineProtocol, type Precision } from '@dcfleet/line-protocol';
+import { scanLineProtocol, type Precision } from '@dcfleet/line-protocol';
 import { displayKey } from '../telemetry/series-registry';
 
 /** One distinct series of a batch, as the ingest needs it to create the series. */
@@ -121,10 +122,7 @@ function finishBatch(
   const seriesIndex = keep ? new Int32Array(n) : ref;
   const ts = keep ? new Float64Array(n) : allTs;
   const values = keep ? new Float64Array(n) : allValues;
-  const hash = createHash('sha256');
-  let lines = '';
-  let lastT = NaN;
-  let lastTText = '';
+  const lines = new HashLines(seriesKeys);
   let minTs = Infinity;
   let maxTs = -Infinity;
   for (let j = 0; j < n; j++) {
@@ -139,21 +137,8 @@ function finishBatch(
     }
     if (t < minTs) minTs = t;
     if (t > maxTs) maxTs = t;
-    // canonicalSampleLine's text (the series key is metric + labelKey, as the line writes them), with the time's
-    // digits reused while samples share a tick: a batch of several ticks has a few distinct times for thousands
-    // of samples.
-    if (t !== lastT) {
-      lastT = t;
-      lastTText = `\t${t}\t`;
-    }
-    lines += seriesKeys[k]! + lastTText + v + '\n';
-    // Hash in slices: one huge concatenated string costs more to flatten than a few update() calls.
-    if (lines.length > 65_536) {
-      hash.update(lines);
-      lines = '';
-    }
+    lines.add(k, t, v);
   }
-  hash.update(lines);
   return {
     seriesKeys,
     metricLength: Int32Array.from(metricLengths),
@@ -164,8 +149,76 @@ function finishBatch(
     rejected,
     minTs,
     maxTs,
-    contentHash: hash.digest('hex'),
+    contentHash: lines.digest(),
   };
+}
+
+/** Bytes hashed per update(): big enough that update() calls are few, small enough to stay in the CPU cache. */
+const HASH_SLICE = 64 * 1024;
+/** Longest text of a number (17 significant digits, sign, point, exponent) plus the separators around it. */
+const MAX_NUMBER_TEXT = 32;
+
+/**
+ * canonicalSampleLine's bytes (`series key \t ts \t value \n`) written straight into one reused buffer and hashed
+ * slice by slice. Building them as strings cost several string objects per sample, all alive until the slice was
+ * hashed: the decoder thread's largest source of garbage collection after the parse (issue #13).
+ */
+class HashLines {
+  private readonly hash = createHash('sha256');
+  private readonly buf = Buffer.allocUnsafe(HASH_SLICE);
+  private pos = 0;
+  /** Every series key's UTF-8 bytes, back to back; key k is [keyStart[k], keyStart[k + 1]). */
+  private readonly keys: Buffer;
+  private readonly keyStart: Int32Array;
+  private lastT = NaN;
+  /** `\t ts \t` of the last time: samples share a few ticks, so its digits are converted once per tick. */
+  private tText = Buffer.alloc(0);
+
+  constructor(seriesKeys: readonly string[]) {
+    const joined = seriesKeys.join('');
+    this.keys = Buffer.from(joined, 'utf8');
+    this.keyStart = new Int32Array(seriesKeys.length + 1);
+    const ascii = this.keys.length === joined.length;
+    let at = 0;
+    for (let k = 0; k < seriesKeys.length; k++) {
+      this.keyStart[k] = at;
+      at += ascii ? seriesKeys[k]!.length : Buffer.byteLength(seriesKeys[k]!, 'utf8');
+    }
+    this.keyStart[seriesKeys.length] = at;
+  }
+
+  add(k: number, t: number, v: number): void {
+    if (t !== this.lastT) {
+      this.lastT = t;
+      this.tText = Buffer.from(`\t${t}\t`, 'latin1');
+    }
+    const from = this.keyStart[k]!;
+    const to = this.keyStart[k + 1]!;
+    const tText = this.tText;
+    if (this.pos + (to - from) + tText.length + MAX_NUMBER_TEXT > HASH_SLICE) this.spill();
+    const buf = this.buf;
+    const keys = this.keys;
+    let p = this.pos;
+    // Byte loops: keys and times are tens of bytes, where a native copy call costs more than it saves.
+    if (to - from > HASH_SLICE - tText.length - MAX_NUMBER_TEXT) {
+      this.hash.update(keys.subarray(from, to)); // a key longer than a slice (never in practice)
+    } else for (let j = from; j < to; j++) buf[p++] = keys[j]!;
+    for (let j = 0; j < tText.length; j++) buf[p++] = tText[j]!;
+    const text = String(v); // digits, '.', '-', 'e', '+': ASCII
+    for (let j = 0; j < text.length; j++) buf[p++] = text.charCodeAt(j);
+    buf[p++] = 10;
+    this.pos = p;
+  }
+
+  digest(): string {
+    this.spill();
+    return this.hash.digest('hex');
+  }
+
+  private spill(): void {
+    if (this.pos > 0) this.hash.update(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+  }
 }
 
 /** Series `k` of a batch, split back out of its key. */
@@ -209,71 +262,96 @@ export type LineDecodeOutcome = { empty: string } | { problems: string[]; decode
  * catalog metric of that name, or else of `<measurement>_<field>`; a point without a timestamp takes `limits.now`.
  */
 export function decodeLineBody(text: string, precision: Precision, limits: DecodeLimits): LineDecodeOutcome {
-  const parsed = parseLineProtocol(text, precision);
-  const problems = parsed.errors.map((e) => `line ${e.line}: ${e.reason}`);
-  // Columnar from the parsed points: the same validation, series and hash as decodeEntries on one entry per numeric
-  // field, without an entry or sample object per field (issue #13: the decoder thread's garbage).
+  const problems: string[] = [];
+  const notNumeric: string[] = [];
+  // Columnar straight from the scan: the same validation, series and hash as decodeEntries on one entry per numeric
+  // field, without a point, entry or sample object per field (issue #13: the decoder thread's garbage).
   const lineOf: number[] = [];
   const rejected: IngestRejection[] = [];
   const seriesKeys: string[] = [];
   const metricLengths: number[] = [];
   const indexOf = new Map<string, Map<string, number>>();
-  const byTags = new Map<object, LineSeries>();
+  /** Per series prefix (LinePrefix.id): its tags checked and canonicalised once. */
+  const prefixes: LineSeries[] = [];
   let ref = new Int32Array(1024);
   let ts = new Float64Array(1024);
   let values = new Float64Array(1024);
   let n = 0;
   let entries = 0;
-  for (const p of parsed.points) {
-    let tags = byTags.get(p.tags);
-    if (!tags) {
-      const reason = checkLabels(p.tags);
-      tags = { reason, labelKey: reason ? '' : canonicalLabels(p.tags), fields: new Map() };
-      byTags.set(p.tags, tags);
+  // A field's series is created at its first valid sample: a series whose samples were all refused is not one.
+  const seriesOf = (tags: LineSeries, metric: string): number => {
+    let byMetric = indexOf.get(tags.labelKey);
+    if (!byMetric) indexOf.set(tags.labelKey, (byMetric = new Map()));
+    let k = byMetric.get(metric);
+    if (k === undefined) {
+      k = seriesKeys.length;
+      seriesKeys.push(displayKey(metric, tags.labelKey));
+      metricLengths.push(metric.length);
+      byMetric.set(metric, k);
     }
-    const at = p.timestampMs ?? limits.now;
-    for (const field in p.fields) {
-      const value = p.fields[field];
-      if (typeof value !== 'number') {
-        problems.push(`line ${p.line}: field "${field}" is not numeric`);
-        continue;
+    return k;
+  };
+  scanLineProtocol(text, precision, {
+    error(line, reason) {
+      problems.push(`line ${line}: ${reason}`);
+    },
+    line(l) {
+      let tags = prefixes[l.prefix.id];
+      if (!tags) {
+        const reason = checkLabels(l.prefix.tags);
+        tags = { reason, labelKey: reason ? '' : canonicalLabels(l.prefix.tags), fields: [] };
+        prefixes[l.prefix.id] = tags;
       }
-      const index = entries++;
-      lineOf.push(p.line);
-      if (tags.reason) {
-        rejected.push({ index, reason: tags.reason });
-        continue;
+      const at = Number.isNaN(l.timestampMs) ? limits.now : l.timestampMs;
+      const late = timestampProblem(at, limits);
+      for (let f = 0; f < l.fieldCount; f++) {
+        const key = l.fieldKeys[f]!;
+        if (l.others[f] !== undefined) {
+          notNumeric.push(`line ${l.line}: field "${key}" is not numeric`);
+          continue;
+        }
+        const value = l.numbers[f]!;
+        const index = entries++;
+        lineOf.push(l.line);
+        if (tags.reason) {
+          rejected.push({ index, reason: tags.reason });
+          continue;
+        }
+        // A prefix's lines repeat the same few field keys (the parser hands back the same strings).
+        let field: LineField | undefined;
+        for (const known of tags.fields) {
+          if (known.key === key) {
+            field = known;
+            break;
+          }
+        }
+        if (!field) {
+          const metric = isCatalogMetric(key) ? key : `${l.prefix.measurement}_${key}`;
+          const def = metricDefinition(metric);
+          // An unknown metric takes NaN bounds, so every value goes the slow way and gets checkValue's reason.
+          tags.fields.push((field = { key, metric, series: -1, min: def?.min ?? NaN, max: def?.max ?? NaN }));
+        }
+        // checkValue's checks, inlined for the valid case: called per sample, it boxed the value and time.
+        const reason =
+          value >= field.min && value <= field.max ? late : checkValue(field.metric, value, at, limits);
+        if (reason) {
+          rejected.push({ index, reason });
+          continue;
+        }
+        if (n === ref.length) {
+          ref = grow(ref, new Int32Array(n * 2));
+          ts = grow(ts, new Float64Array(n * 2));
+          values = grow(values, new Float64Array(n * 2));
+        }
+        if (field.series < 0) field.series = seriesOf(tags, field.metric);
+        ref[n] = field.series;
+        ts[n] = at;
+        values[n] = value;
+        n++;
       }
-      let metric = tags.fields.get(field);
-      if (metric === undefined) {
-        metric = isCatalogMetric(field) ? field : `${p.measurement}_${field}`;
-        tags.fields.set(field, metric);
-      }
-      const reason = checkValue(metric, value, at, limits);
-      if (reason) {
-        rejected.push({ index, reason });
-        continue;
-      }
-      let byMetric = indexOf.get(tags.labelKey);
-      if (!byMetric) indexOf.set(tags.labelKey, (byMetric = new Map()));
-      let k = byMetric.get(metric);
-      if (k === undefined) {
-        k = seriesKeys.length;
-        seriesKeys.push(displayKey(metric, tags.labelKey));
-        metricLengths.push(metric.length);
-        byMetric.set(metric, k);
-      }
-      if (n === ref.length) {
-        ref = grow(ref, new Int32Array(n * 2));
-        ts = grow(ts, new Float64Array(n * 2));
-        values = grow(values, new Float64Array(n * 2));
-      }
-      ref[n] = k;
-      ts[n] = at;
-      values[n] = value;
-      n++;
-    }
-  }
+    },
+  });
+  for (const p of notNumeric) problems.push(p);
   if (entries === 0) {
     return { empty: problems.length ? problems.slice(0, 20).join('; ') : 'no points in body' };
   }
@@ -297,12 +375,21 @@ export function decodeLineBody(text: string, precision: Precision, limits: Decod
   return { problems, decoded };
 }
 
-/** A parsed point's tags (one object per series prefix of a body): checked and canonicalised once. */
+/** A series prefix of a body: its tags checked and canonicalised once, and the series of its fields. */
 interface LineSeries {
   reason: string | undefined;
   labelKey: string;
-  /** Field → metric (catalog field name, or measurement_field). */
-  fields: Map<string, string>;
+  fields: LineField[];
+}
+
+/** A field key of a prefix: its metric (catalog field name, or measurement_field) and series index (-1: none yet). */
+interface LineField {
+  key: string;
+  metric: string;
+  series: number;
+  /** The metric's plausible range (NaN for an unknown metric). */
+  min: number;
+  max: number;
 }
 
 function grow<T extends Int32Array | Float64Array>(from: T, to: T): T {
