@@ -246,11 +246,33 @@ async function storage(kind, url) {
   return out;
 }
 
-async function metric(api, name) {
+/** A metric's value; `labels` as the exposition writes them (`{step="1m",mode="merge"}`), or none. */
+async function metric(api, name, labels = '') {
   const text = await (
     await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.adminToken}` } })
   ).text();
-  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const escaped = (name + labels).replace(/[{}"]/g, (c) => `\\${c}`);
+  return Number(new RegExp(`^${escaped} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
+/** Rollup flushes so far: how many, their total seconds, and the buckets they merged per step. */
+async function flushStats(api) {
+  // A labelled counter appears at its first increment.
+  const merged = async (step) =>
+    (await metric(api, 'dcfleet_rollup_buckets_written_total', `{step="${step}",mode="merge"}`)) || 0;
+  const stage = async (name, what) =>
+    (await metric(api, `dcfleet_ingest_stage_seconds_${what}`, `{stage="${name}"}`)) || 0;
+  const stages = {};
+  for (const name of ['body', 'decode', 'commit', 'fold'])
+    stages[name] = { sum: await stage(name, 'sum'), count: await stage(name, 'count') };
+  return {
+    stages,
+    count: await metric(api, 'dcfleet_rollup_flush_duration_seconds_count'),
+    seconds: await metric(api, 'dcfleet_rollup_flush_duration_seconds_sum'),
+    m: await merged('1m'),
+    h: await merged('1h'),
+    d: await merged('1d'),
+  };
 }
 
 /**
@@ -261,7 +283,7 @@ async function settle(api) {
   let last = -1;
   let still = 0;
   const started = Date.now();
-  const samples0 = await metric(api, 'dcfleet_raw_maintenance_total\\{what="samples_compacted"\\}');
+  const samples0 = await metric(api, 'dcfleet_raw_maintenance_total', '{what="samples_compacted"}');
   const busy0 = await metric(api, 'dcfleet_raw_maintenance_duration_seconds_sum');
   await new Promise((r) => setTimeout(r, QUIET_S * 1000));
   // Settled once two whole passes have ended after the last sample was compacted: a pass on PostgreSQL takes
@@ -269,7 +291,7 @@ async function settle(api) {
   let passes = -1;
   while (still < 2 && Date.now() - started < 300_000) {
     await new Promise((r) => setTimeout(r, 2500));
-    const n = await metric(api, 'dcfleet_raw_maintenance_total\\{what="samples_compacted"\\}');
+    const n = await metric(api, 'dcfleet_raw_maintenance_total', '{what="samples_compacted"}');
     const p = await metric(api, 'dcfleet_raw_maintenance_duration_seconds_count');
     if (n !== last) {
       still = 0;
@@ -414,6 +436,7 @@ for (const [i, kind] of KINDS.entries()) {
     for (const s of gen.sites) tokens.push(await createSiteWithToken(api, s.code));
     await new Promise((r) => setTimeout(r, 1000));
     const idle = rssMb(api.child.pid);
+    const flushesBefore = await flushStats(api);
     const mine = [];
     for (let r = 0; r < ROUNDS; r++) {
       if (vm) {
@@ -441,6 +464,7 @@ for (const [i, kind] of KINDS.entries()) {
       );
     }
     const after = rssMb(api.child.pid);
+    const flushesAfter = await flushStats(api);
     const heap = (await metric(api, 'dcfleet_nodejs_heap_size_used_bytes')) / 1e6;
     const heapTotal = (await metric(api, 'dcfleet_nodejs_heap_size_total_bytes')) / 1e6;
     const external = (await metric(api, 'dcfleet_nodejs_external_memory_bytes')) / 1e6;
@@ -473,6 +497,21 @@ for (const [i, kind] of KINDS.entries()) {
     console.log(
       `  RSS: idle after boot (${SITES} sites) ${idle.toFixed(0)} MB, peak during ingest ${line.peak.toFixed(0)} MB, after the run ${after.toFixed(0)} MB ` +
         `(main thread heap ${heap.toFixed(0)} of ${heapTotal.toFixed(0)} MB, external ${external.toFixed(0)} MB)`,
+    );
+    const fl = Object.fromEntries(
+      Object.keys(flushesAfter)
+        .filter((key) => key !== 'stages')
+        .map((key) => [key, flushesAfter[key] - flushesBefore[key]]),
+    );
+    const stageMs = Object.keys(flushesAfter.stages).map((name) => {
+      const a = flushesAfter.stages[name];
+      const b = flushesBefore.stages[name];
+      return `${name} ${(((a.sum - b.sum) / (a.count - b.count)) * 1000).toFixed(1)}`;
+    });
+    console.log(`  mean ms per request by stage: ${stageMs.join(', ')}`);
+    console.log(
+      `  rollup flushes during the rounds: ${fl.count}, ${((fl.seconds / fl.count) * 1000).toFixed(0)} ms on average; ` +
+        `buckets merged 1m ${k(fl.m)}, 1h ${k(fl.h)}, 1d ${k(fl.d)} (${(((fl.m + fl.h + fl.d) / samples) * 1000).toFixed(0)} per 1,000 samples)`,
     );
     const top = mine.reduce((a, m) => (m.peak > a.peak ? m : a));
     console.log(`  RSS at the peak by mapping (approximate): ${fmtMapping(top.peakMappings)}`);
