@@ -279,7 +279,7 @@ export function decodeLineBody(text: string, precision: Precision, limits: Decod
   let n = 0;
   let entries = 0;
   // A field's series is created at its first valid sample: a series whose samples were all refused is not one.
-  const seriesOf = (tags: LineSeries, metric: string): number => {
+  const seriesIndexOf = (tags: LineSeries, metric: string): number => {
     let byMetric = indexOf.get(tags.labelKey);
     if (!byMetric) indexOf.set(tags.labelKey, (byMetric = new Map()));
     let k = byMetric.get(metric);
@@ -303,7 +303,7 @@ export function decodeLineBody(text: string, precision: Precision, limits: Decod
         prefixes[l.prefix.id] = tags;
       }
       const at = Number.isNaN(l.timestampMs) ? limits.now : l.timestampMs;
-      const late = timestampProblem(at, limits);
+      const timeProblem = timestampProblem(at, limits);
       for (let f = 0; f < l.fieldCount; f++) {
         const key = l.fieldKeys[f]!;
         if (l.others[f] !== undefined) {
@@ -333,7 +333,9 @@ export function decodeLineBody(text: string, precision: Precision, limits: Decod
         }
         // checkValue's checks, inlined for the valid case: called per sample, it boxed the value and time.
         const reason =
-          value >= field.min && value <= field.max ? late : checkValue(field.metric, value, at, limits);
+          value >= field.min && value <= field.max
+            ? timeProblem
+            : checkValue(field.metric, value, at, limits);
         if (reason) {
           rejected.push({ index, reason });
           continue;
@@ -343,7 +345,7 @@ export function decodeLineBody(text: string, precision: Precision, limits: Decod
           ts = grow(ts, new Float64Array(n * 2));
           values = grow(values, new Float64Array(n * 2));
         }
-        if (field.series < 0) field.series = seriesOf(tags, field.metric);
+        if (field.series < 0) field.series = seriesIndexOf(tags, field.metric);
         ref[n] = field.series;
         ts[n] = at;
         values[n] = value;
