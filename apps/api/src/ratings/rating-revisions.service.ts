@@ -1,12 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { RatingStatus } from '@dcfleet/green-metrics';
+import { ratingStatus, toLocal, type RatingStatus } from '@dcfleet/green-metrics';
 import { In } from 'typeorm';
 import type { SiteEntity } from '../datacenters/site.entity';
 import { RatingBaselineEntity } from './rating-baseline.entity';
 import { RatingEvents } from './rating-events';
 import { RatingRevisionEntity } from './rating-revision.entity';
 import { RatingsRepository } from './ratings.repository';
-import type { RatingRevisionInfo } from '@dcfleet/contracts';
+import type { MonthlyRatingRow, RatingRevisionInfo, RatingRow } from '@dcfleet/contracts';
 
 /** The figures of a closed period's rating that a revision compares. */
 export interface ObservedRating {
@@ -19,6 +19,39 @@ export interface ObservedRating {
   grade?: string | null;
   cue?: number | null;
   reference?: string | null;
+}
+
+/** The figures a revision compares, of an annual rating row. */
+export function observedRating(row: RatingRow): ObservedRating {
+  const ef = row.emissionFactor;
+  return {
+    pue: row.pue,
+    status: row.status,
+    facilityKwh: row.energy.facilityKwh,
+    itKwh: row.energy.itKwh,
+    coverage: row.coverage,
+    grade: row.grade === null ? null : String(row.grade),
+    cue: row.cue,
+    reference: JSON.stringify({
+      racks: row.racks ?? null,
+      pueCategory: row.pueCategory,
+      outOfScope: row.outOfScope ?? null,
+      emissionFactor: ef
+        ? `${ef.factor} (${ef.kind}${ef.region ? ` ${ef.region}` : ''}${ef.year ? ` ${ef.year}` : ''})`
+        : null,
+    }),
+  };
+}
+
+/** The figures a revision compares, of a month of a rating's monthly breakdown. */
+export function observedMonth(m: MonthlyRatingRow): ObservedRating {
+  return {
+    pue: m.pue,
+    status: ratingStatus(m.coverage, m.coverage),
+    facilityKwh: m.facilityKwh,
+    itKwh: m.itKwh,
+    coverage: m.coverage,
+  };
 }
 
 /** What noticed the change: ingest of late data, a read, or a change of site reference data (its description). */
@@ -85,6 +118,14 @@ export class RatingRevisionsService implements OnApplicationShutdown {
       )
       .finally(() => this.background.delete(p));
     this.background.add(p);
+  }
+
+  /** Baselines, from a read, of the months of the current year that have ended (a month is final once closed). */
+  observeClosedMonths(site: SiteEntity, year: number, monthly: MonthlyRatingRow[], now: number): void {
+    const current = toLocal(now, site.timezone);
+    if (year !== current.year) return;
+    for (const m of monthly)
+      if (m.month < current.month) this.observeInBackground(site, year, m.month, observedMonth(m));
   }
 
   /**

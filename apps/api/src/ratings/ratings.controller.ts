@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@ne
 import type { Response } from 'express';
 import { Roles } from '../auth/auth.decorators';
 import { ratingsCsv } from './ratings-csv';
-import { parsePeriodSpec, RatingsService } from './ratings.service';
+import { parsePeriodSpec } from './rating-period';
+import { RatingsService } from './ratings.service';
 import type { EedExport, EligibilityExport, RatingDetailResponse, RatingsResponse } from '@dcfleet/contracts';
 import { eedCsv, eligibilityCsv } from './regulator-exports';
 import { RegulatorExportsService } from './regulator-exports.service';

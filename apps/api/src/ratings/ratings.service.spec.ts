@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { latestYear, parsePeriodSpec } from './ratings.service';
+import { latestYear, parsePeriodSpec } from './rating-period';
 
 describe('parsePeriodSpec', () => {
   const now = Date.UTC(2026, 10, 29, 8);

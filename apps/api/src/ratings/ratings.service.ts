@@ -1,16 +1,11 @@
-import { BadRequestException, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   aggregateFleet,
   fromLocal,
-  GB40879_2021,
   localMonthRange,
   localYearRange,
-  ratingStatus,
-  REPLACEMENT_MAX_RATIO,
-  STATUS_THRESHOLDS,
   toLocal,
   type DailyBucket,
-  type HubTargets,
   type Period,
 } from '@dcfleet/green-metrics';
 import { AppConfig } from '../config/app-config';
@@ -20,6 +15,8 @@ import { SitesService } from '../datacenters/sites.service';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { RatingCache, type CacheToken } from './rating-cache';
+import { latestYear, type PeriodSpec } from './rating-period';
+import { schemeOf } from './rating-scheme';
 import {
   chooseInputs,
   computeRating,
@@ -35,7 +32,7 @@ import {
   type SiteBuckets,
 } from './rating-calc';
 import { MeterExchangesService } from './meter-exchanges.service';
-import { RatingRevisionsService, type ObservedRating } from './rating-revisions.service';
+import { observedMonth, observedRating, RatingRevisionsService } from './rating-revisions.service';
 import { RatingsRepository, type DailyRow } from './ratings.repository';
 import type {
   DataGap,
@@ -48,8 +45,6 @@ import type {
   RatingsPeriod,
   RatingsResponse,
 } from '@dcfleet/contracts';
-
-export type PeriodSpec = { kind: 'year'; year: number } | { kind: 'trailing12' };
 
 /** The period of one site: local calendar edges of its time zone. */
 interface SitePeriod extends Period {
@@ -80,58 +75,11 @@ interface Computed {
 
 const NO_EXCHANGES = { exchanges: {}, evidence: [] };
 
-/** The scheme the ratings answer with: GB 40879 grades, the configured hub targets, the status thresholds. */
-function schemeOf(hubTargets: HubTargets): RatingScheme {
-  return {
-    id: GB40879_2021.id,
-    name: GB40879_2021.name,
-    edition: GB40879_2021.edition,
-    grades: GB40879_2021.grades.map((g) => ({ grade: g.grade, maxPue: g.maxPue })),
-    hubTarget: { defaultMaxPue: hubTargets.defaultMaxPue, overrides: { ...hubTargets.overrides } },
-    statusThresholds: { ...STATUS_THRESHOLDS },
-    rules: [
-      `status: final once the period has ended and coverage (the lower of facility and IT) is at least ${STATUS_THRESHOLDS.final}; ` +
-        `interim from ${STATUS_THRESHOLDS.interim}, and whatever the coverage while the period runs; insufficient-data below`,
-      'coverage: time a counter spans across a silence counts as measured (bridged); time with neither counter nor power readings is a gap',
-      `counters: a reading at most ${REPLACEMENT_MAX_RATIO} of the previous one is a meter replacement, a smaller fall a glitch that adds no energy; a recorded meter exchange decides instead of both`,
-      "windows: PUE and DCiE over the time both facility and IT energy were measured; WUE, CUE, REF, ERF and ERE over each meter's whole-period total",
-      "reference data: racks, PUE category, grid region and emission factor in force at the end of the period; emission factor: the site's own, else its region's of the year or the latest earlier, else the national one",
-    ],
-  };
-}
-
 const GAUGE_ROLES: readonly RatingMetricRole[] = ['facilityPower', 'itPower'];
 const COUNTER_ROLES = (Object.keys(RATING_METRICS) as RatingMetricRole[]).filter(
   (r) => !GAUGE_ROLES.includes(r),
 );
 const ISO = (ms: number): string => new Date(ms).toISOString();
-
-/** The newest calendar year any zone is in (UTC+14 is the earliest). */
-export function latestYear(now = Date.now()): number {
-  return new Date(now + 14 * 3_600_000).getUTCFullYear();
-}
-
-/** Validates `year` / `period` query parameters (400 with a reason). */
-export function parsePeriodSpec(
-  year: string | undefined,
-  period: string | undefined,
-  now = Date.now(),
-): PeriodSpec {
-  if (period !== undefined && period !== '') {
-    if (period !== 'trailing12')
-      throw new BadRequestException('period must be trailing12 (the 12 complete months before now)');
-    if (year !== undefined && year !== '')
-      throw new BadRequestException('give either year or period, not both');
-    return { kind: 'trailing12' };
-  }
-  if (year === undefined || year === '')
-    throw new BadRequestException('year is required (YYYY), or period=trailing12');
-  if (!/^\d{4}$/.test(year)) throw new BadRequestException('year must be a four-digit calendar year (YYYY)');
-  const y = Number(year);
-  const max = latestYear(now);
-  if (y < 2000 || y > max) throw new BadRequestException(`year must be between 2000 and ${max}`);
-  return { kind: 'year', year: y };
-}
 
 /**
  * Site ratings from the daily rollups (docs/contract.md "Green ratings"). The daily buckets of all sites of a period are read in
@@ -282,7 +230,7 @@ export class RatingsService implements OnApplicationBootstrap {
             ]),
           ];
     const revisions = await this.revisions.list(site.id, years);
-    if (spec.kind === 'year') this.observeClosedMonths(site, spec.year, c.monthly ?? [], now);
+    if (spec.kind === 'year') this.revisions.observeClosedMonths(site, spec.year, c.monthly ?? [], now);
     const gaps = (list: ReadingGap[]): DataGap[] =>
       list.map((g) => ({ from: ISO(g.from), to: ISO(g.to), ...(g.bridged ? { bridged: true } : {}) }));
     return {
@@ -327,7 +275,7 @@ export class RatingsService implements OnApplicationBootstrap {
     for (let y = Math.max(firstYear, 2000); y <= lastYear; y++) {
       const plan = this.plan(site, { kind: 'year', year: y }, now);
       const c = (await this.ratePlans([plan], false, now, false)).get(site.id)!;
-      await this.revisions.observe(site, y, 0, RatingsService.observed(c.row), source);
+      await this.revisions.observe(site, y, 0, observedRating(c.row), source);
     }
     const currentStart = localYearRange(current.year, tz).start;
     if (current.month > 1 && maxTs + LOOKBACK_MS >= currentStart) {
@@ -337,53 +285,8 @@ export class RatingsService implements OnApplicationBootstrap {
         if (m.month >= current.month) continue;
         const range = localMonthRange(current.year, m.month, tz);
         if (maxTs < range.start - LOOKBACK_MS || minTs >= range.end) continue;
-        await this.revisions.observe(site, current.year, m.month, RatingsService.observedMonth(m), source);
+        await this.revisions.observe(site, current.year, m.month, observedMonth(m), source);
       }
-    }
-  }
-
-  private static observed(row: RatingRow): ObservedRating {
-    const ef = row.emissionFactor;
-    return {
-      pue: row.pue,
-      status: row.status,
-      facilityKwh: row.energy.facilityKwh,
-      itKwh: row.energy.itKwh,
-      coverage: row.coverage,
-      grade: row.grade === null ? null : String(row.grade),
-      cue: row.cue,
-      reference: JSON.stringify({
-        racks: row.racks ?? null,
-        pueCategory: row.pueCategory,
-        outOfScope: row.outOfScope ?? null,
-        emissionFactor: ef
-          ? `${ef.factor} (${ef.kind}${ef.region ? ` ${ef.region}` : ''}${ef.year ? ` ${ef.year}` : ''})`
-          : null,
-      }),
-    };
-  }
-
-  private static observedMonth(m: MonthlyRatingRow) {
-    return {
-      pue: m.pue,
-      status: ratingStatus(m.coverage, m.coverage),
-      facilityKwh: m.facilityKwh,
-      itKwh: m.itKwh,
-      coverage: m.coverage,
-    };
-  }
-
-  private observeClosedMonths(
-    site: SiteEntity,
-    year: number,
-    monthly: MonthlyRatingRow[],
-    now: number,
-  ): void {
-    const current = toLocal(now, site.timezone);
-    if (year !== current.year) return;
-    for (const m of monthly) {
-      if (m.month < current.month)
-        this.revisions.observeInBackground(site, year, m.month, RatingsService.observedMonth(m));
     }
   }
 
@@ -462,7 +365,7 @@ export class RatingsService implements OnApplicationBootstrap {
         }
         const stored = this.cache.commit(token, p.key, c, now);
         if (stored && observe && p.period.year !== undefined && p.period.end <= now) {
-          this.revisions.observeInBackground(p.site, p.period.year, 0, RatingsService.observed(c.row));
+          this.revisions.observeInBackground(p.site, p.period.year, 0, observedRating(c.row));
         }
       }
     } finally {
