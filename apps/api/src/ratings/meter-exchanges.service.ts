@@ -14,7 +14,7 @@ import type { SiteEntity } from '../datacenters/site.entity';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { TELEMETRY_STORE, type TelemetryStore } from '../telemetry/telemetry-store';
 import { MeterExchangeEntity } from './meter-exchange.entity';
-import { LOOKBACK_MS, RATING_METRICS, type RatingMetricRole, type SiteExchanges } from './rating-calc';
+import { LOOKBACK_MS, RATING_METRICS, type RatingMetricRole, type SiteExchanges } from './rating-inputs';
 
 /** Counters an exchange can be recorded for, by metric. */
 const COUNTER_ROLES = new Map<string, RatingMetricRole>(

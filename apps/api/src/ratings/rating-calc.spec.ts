@@ -1,6 +1,7 @@
 import { localDayStart, localYearRange, nextLocalDayStart } from '@dcfleet/green-metrics';
 import type { SiteEntity } from '../datacenters/site.entity';
-import { chooseInputs, computeRating, monthsOf, withDayEnds } from './rating-calc';
+import { computeRating, monthsOf } from './rating-calc';
+import { chooseInputs, withDayEnds } from './rating-inputs';
 import type { DailyRow } from './ratings.repository';
 
 const HOUR = 3_600_000;

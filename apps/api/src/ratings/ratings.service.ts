@@ -17,20 +17,19 @@ import { SeriesRegistry } from '../telemetry/series-registry';
 import { RatingCache, type CacheToken } from './rating-cache';
 import { latestYear, type PeriodSpec } from './rating-period';
 import { schemeOf } from './rating-scheme';
+import { computeRating, monthlyRows } from './rating-calc';
 import {
   chooseInputs,
-  computeRating,
   counterSpans,
   hasDataBefore,
   hasDataIn,
   LOOKBACK_MS,
-  monthlyRows,
   RATING_METRICS,
   withDayEnds,
   type RatingMetricRole,
   type ReadingGap,
   type SiteBuckets,
-} from './rating-calc';
+} from './rating-inputs';
 import { MeterExchangesService } from './meter-exchanges.service';
 import { observedMonth, observedRating, RatingRevisionsService } from './rating-revisions.service';
 import { RatingsRepository, type DailyRow } from './ratings.repository';
