@@ -372,11 +372,14 @@ describe.each(dialects())('raw storage faults of the built API on %s', (dialect:
      * Where each life is killed, counted from its first compaction step (SQLite: the writer lock seen held;
      * PostgreSQL: a transaction seen open on raw_chunks, or the counts moving): after `afterMs`, then at once or at
      * the next chunk write caught in progress. The first kill lands in the very first chunk transaction; whatever
-     * compaction is left after the last one is finished by the next test.
+     * compaction is left after the last one is finished by the next test. `afterChunks`: killed as soon as this
+     * life's first chunks are committed, whatever the machine's speed (fixed delays alone missed that moment on a
+     * slow day: every PostgreSQL kill landed before the first commit).
      */
-    const PLAN: { afterMs: number; atWrite: boolean }[] = [
+    const PLAN: { afterMs: number; atWrite: boolean; afterChunks?: boolean }[] = [
       { afterMs: 0, atWrite: true },
       { afterMs: 60, atWrite: true },
+      { afterMs: 0, atWrite: false, afterChunks: true },
       { afterMs: 40, atWrite: false },
       { afterMs: 100, atWrite: true },
       { afterMs: 20, atWrite: false },
@@ -610,9 +613,15 @@ describe.each(dialects())('raw storage faults of the built API on %s', (dialect:
             async () => (await scalar(d, 'SELECT COUNT(*) AS n FROM receipts WHERE NOT rolled_up')) === 0,
           );
           const before = await counts();
+          const chunksBefore = await scalar(d, 'SELECT COUNT(*) AS n FROM raw_chunks');
           expect(await until(async () => (await writing()) || (await counts()) !== before, 15_000)).toBe(
             true,
           );
+          if (plan.afterChunks) {
+            const committed = async () =>
+              (await scalar(d, 'SELECT COUNT(*) AS n FROM raw_chunks')) > chunksBefore;
+            expect(await until(committed, 15_000)).toBe(true);
+          }
           await sleep(plan.afterMs);
           // Compaction may be over by then: a write is waited for only briefly.
           if (plan.atWrite) caught = await until(writing, 2_000);
@@ -633,7 +642,7 @@ describe.each(dialects())('raw storage faults of the built API on %s', (dialect:
         const loadLeft = state.batchReceipts.filter((id) => loadReceipts.has(id)).length;
         if (loadLeft > 0 && state.chunks > 0) partWay++;
         outcomes.push(
-          `life ${life}, killed ${plan.afterMs} ms in${plan.atWrite ? (caught ? (dialect === 'sqlite' ? ', writer lock held' : ', chunk transaction open') : ', no write seen') : ''}: ` +
+          `life ${life}, killed ${plan.afterChunks ? 'at its first chunks committed' : `${plan.afterMs} ms in`}${plan.atWrite ? (caught ? (dialect === 'sqlite' ? ', writer lock held' : ', chunk transaction open') : ', no write seen') : ''}: ` +
             `${loadLeft} loaded batches left, ${state.batchReceipts.length} batch rows, ${state.chunks} chunks holding ${state.chunkSamples} samples`,
         );
         if (loadLeft === 0) break;
