@@ -246,32 +246,43 @@ async function storage(kind, url) {
   return out;
 }
 
-/** A metric's value; `labels` as the exposition writes them (`{step="1m",mode="merge"}`), or none. */
-async function metric(api, name, labels = '') {
-  const text = await (
-    await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.adminToken}` } })
-  ).text();
+/** A metric's value in an exposition text; `labels` as the exposition writes them (`{step="1m",mode="merge"}`). */
+function valueIn(text, name, labels = '') {
   const escaped = (name + labels).replace(/[{}"]/g, (c) => `\\${c}`);
   return Number(new RegExp(`^${escaped} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 }
 
-/** Rollup flushes so far: how many, their total seconds, and the buckets they merged per step. */
-async function flushStats(api) {
-  // A labelled counter appears at its first increment.
-  const merged = async (step) =>
-    (await metric(api, 'dcfleet_rollup_buckets_written_total', `{step="${step}",mode="merge"}`)) || 0;
-  const stage = async (name, what) =>
-    (await metric(api, `dcfleet_ingest_stage_seconds_${what}`, `{stage="${name}"}`)) || 0;
+async function metricsText(api) {
+  return (
+    await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.adminToken}` } })
+  ).text();
+}
+
+async function metric(api, name, labels = '') {
+  return valueIn(await metricsText(api), name, labels);
+}
+
+/** Ingest stages (time and count per stage) and rollup flushes (count, seconds, buckets merged per step) so far. */
+async function ingestStats(api) {
+  const text = await metricsText(api);
+  // A labelled series appears at its first increment.
+  const labelled = (name, labels) => valueIn(text, name, labels) || 0;
   const stages = {};
-  for (const name of ['body', 'decode', 'commit', 'fold'])
-    stages[name] = { sum: await stage(name, 'sum'), count: await stage(name, 'count') };
+  for (const stage of ['body', 'decode', 'commit', 'fold'])
+    stages[stage] = {
+      sum: labelled('dcfleet_ingest_stage_seconds_sum', `{stage="${stage}"}`),
+      count: labelled('dcfleet_ingest_stage_seconds_count', `{stage="${stage}"}`),
+    };
+  const merged = (step) => labelled('dcfleet_rollup_buckets_written_total', `{step="${step}",mode="merge"}`);
   return {
     stages,
-    count: await metric(api, 'dcfleet_rollup_flush_duration_seconds_count'),
-    seconds: await metric(api, 'dcfleet_rollup_flush_duration_seconds_sum'),
-    m: await merged('1m'),
-    h: await merged('1h'),
-    d: await merged('1d'),
+    flushes: {
+      count: valueIn(text, 'dcfleet_rollup_flush_duration_seconds_count'),
+      seconds: valueIn(text, 'dcfleet_rollup_flush_duration_seconds_sum'),
+      m: merged('1m'),
+      h: merged('1h'),
+      d: merged('1d'),
+    },
   };
 }
 
@@ -436,7 +447,7 @@ for (const [i, kind] of KINDS.entries()) {
     for (const s of gen.sites) tokens.push(await createSiteWithToken(api, s.code));
     await new Promise((r) => setTimeout(r, 1000));
     const idle = rssMb(api.child.pid);
-    const flushesBefore = await flushStats(api);
+    const statsBefore = await ingestStats(api);
     const mine = [];
     for (let r = 0; r < ROUNDS; r++) {
       if (vm) {
@@ -464,7 +475,7 @@ for (const [i, kind] of KINDS.entries()) {
       );
     }
     const after = rssMb(api.child.pid);
-    const flushesAfter = await flushStats(api);
+    const statsAfter = await ingestStats(api);
     const heap = (await metric(api, 'dcfleet_nodejs_heap_size_used_bytes')) / 1e6;
     const heapTotal = (await metric(api, 'dcfleet_nodejs_heap_size_total_bytes')) / 1e6;
     const external = (await metric(api, 'dcfleet_nodejs_external_memory_bytes')) / 1e6;
@@ -499,13 +510,11 @@ for (const [i, kind] of KINDS.entries()) {
         `(main thread heap ${heap.toFixed(0)} of ${heapTotal.toFixed(0)} MB, external ${external.toFixed(0)} MB)`,
     );
     const fl = Object.fromEntries(
-      Object.keys(flushesAfter)
-        .filter((key) => key !== 'stages')
-        .map((key) => [key, flushesAfter[key] - flushesBefore[key]]),
+      Object.keys(statsAfter.flushes).map((key) => [key, statsAfter.flushes[key] - statsBefore.flushes[key]]),
     );
-    const stageMs = Object.keys(flushesAfter.stages).map((name) => {
-      const a = flushesAfter.stages[name];
-      const b = flushesBefore.stages[name];
+    const stageMs = Object.keys(statsAfter.stages).map((name) => {
+      const a = statsAfter.stages[name];
+      const b = statsBefore.stages[name];
       return `${name} ${(((a.sum - b.sum) / (a.count - b.count)) * 1000).toFixed(1)}`;
     });
     console.log(`  mean ms per request by stage: ${stageMs.join(', ')}`);
