@@ -32,6 +32,8 @@ function merges(l: LevelFlush): [string, Agg][] {
   return out;
 }
 
+const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
 function refs(l: LevelFlush): string[] {
   const out: string[] = [];
   for (let o = 0; o < l.recompute.length; o += PACKED_REF) {
@@ -170,6 +172,58 @@ describe('MinutePartials', () => {
     expect(p.lastTs(1, t0)).toBe(-Infinity);
     p.add(1, 1, t0 + 5, 2);
     expect(p.lastTs(1, t0)).toBe(t0 + 5);
+  });
+
+  it('drains a series whose minutes arrived newest first (a reversed backfill) in minute order', () => {
+    const p = new MinutePartials(dayOf);
+    const t0 = Date.UTC(2026, 0, 1);
+    for (let m = 99; m >= 0; m--) p.add(1, 4, t0 + m * MIN, m);
+    for (let m = 0; m < 3; m++) p.add(1, 2, t0 + m * MIN, m);
+    const [m1, h1] = p.drain();
+    const keys = merges(m1!).map(([k]) => k.split(':').slice(0, 2).map(Number));
+    expect(keys).toEqual([
+      ...[0, 1, 2].map((m) => [2, t0 + m * MIN]),
+      ...Array.from({ length: 100 }, (_, m) => [4, t0 + m * MIN]),
+    ]);
+    // Each minute was added before the earlier ones: every minute is exact, so the hours fold exactly too.
+    const hour = merges(h1!).find(([k]) => k.startsWith(`4:${t0}:`))![1];
+    expect(hour).toMatchObject({ count: 60, firstTs: t0, lastTs: t0 + 59 * MIN, increase: 59 });
+  });
+
+  it('drains in slices while samples keep arriving: those go to the next drain, and stay visible meanwhile', async () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const fill = (p: MinutePartials) => {
+      for (let m = 0; m < 3; m++) for (let s = 1; s <= 20_000; s++) p.add(1, s, t0 + m * MIN + 10_000, s + m);
+    };
+    const whole = new MinutePartials(dayOf);
+    fill(whole);
+    const expectedLevels = whole.drain();
+
+    const p = new MinutePartials(dayOf);
+    fill(p);
+    let pauses = 0;
+    const levels = await p.drainSliced(undefined, async () => {
+      pauses++;
+      // A late sample of a minute being drained, and a new minute of a series being drained.
+      p.add(1, 7, t0 + 5_000 + pauses, -1);
+      p.add(1, 7, t0 + 3 * MIN + pauses, 1);
+      expect(p.lastTs(7, t0)).toBe(t0 + 10_000); // the drained row's newest sample still counts
+      await Promise.resolve();
+    });
+    expect(pauses).toBeGreaterThan(5);
+    for (let l = 0; l < 3; l++) {
+      expect(bytes(levels[l]!.merges).equals(bytes(expectedLevels[l]!.merges))).toBe(true);
+      expect(bytes(levels[l]!.recompute).equals(bytes(expectedLevels[l]!.recompute))).toBe(true);
+    }
+    // What arrived during the drain is held for the next one, whole.
+    expect(p.size).toBe(2);
+    expect(p.lastTs(7, t0)).toBe(t0 + 5_000 + pauses);
+    const [m2] = p.drain();
+    expect(merges(m2!).map(([k, a]) => [k.split(':')[1], a.count])).toEqual([
+      [String(t0), pauses],
+      [String(t0 + 3 * MIN), pauses],
+    ]);
+    await expect(p.drainSliced(undefined, () => Promise.resolve())).resolves.toHaveLength(3);
   });
 
   it("grows past its soft maximum without losing rows and gives each minute its hour and its site's local day", () => {

@@ -36,6 +36,8 @@ const AGG_FIELDS = PACKED_MERGE - PACKED_REF;
 const MINUTE = 60_000;
 const HOUR_MS = 3_600_000;
 const INITIAL_ROWS = 4_096;
+/** Rows a sliced drain walks between two pauses: a few ms of main-thread work. */
+const DRAIN_SLICE = 16_384;
 /** Minutes per series-id step in minuteKey. */
 const KEY_MINUTES = 67_108_864;
 
@@ -133,6 +135,110 @@ class LevelOut {
   }
 }
 
+/** One drain's rows in (series, minute) order with their parents, walked in slices by MinutePartials' drain. */
+class Drain {
+  /** Parents of each row, in drained order: hour, local day start and end. */
+  readonly hour: Float64Array;
+  readonly day: Float64Array;
+  readonly dayEnd: Float64Array;
+  exactRows = 0;
+
+  constructor(
+    private readonly rows: Float64Array,
+    private readonly ordered: Uint8Array,
+    private readonly order: Int32Array,
+  ) {
+    const n = order.length;
+    this.hour = new Float64Array(n);
+    this.day = new Float64Array(n);
+    this.dayEnd = new Float64Array(n);
+  }
+
+  private exact(i: number): boolean {
+    return this.ordered[this.order[i]!] === 1;
+  }
+
+  private seriesAt(i: number): number {
+    return this.rows[this.order[i]! * R]!;
+  }
+
+  /** Rows [i, j) of one series and one parent (hour or day): the end of the group starting at i. */
+  private groupEnd(parent: Float64Array, i: number): number {
+    const n = this.order.length;
+    let j = i + 1;
+    while (j < n && this.seriesAt(j) === this.seriesAt(i) && parent[j] === parent[i]) j++;
+    return j;
+  }
+
+  parents(from: number, to: number, dayAt: (site: number, minute: number) => LocalDay): void {
+    const rows = this.rows;
+    for (let i = from; i < to; i++) {
+      const o = this.order[i]! * R;
+      const minute = rows[o + BUCKET]!;
+      const d = dayAt(rows[o + SITE]!, minute);
+      this.hour[i] = minute - (minute % HOUR_MS);
+      this.day[i] = d.start;
+      this.dayEnd[i] = d.end;
+      if (this.exact(i)) this.exactRows++;
+    }
+  }
+
+  minutes(out: LevelOut, from: number, to: number): void {
+    const rows = this.rows;
+    for (let i = from; i < to; i++) {
+      const o = this.order[i]! * R;
+      const minute = rows[o + BUCKET]!;
+      out.put(
+        rows[o]!,
+        minute,
+        minute + MINUTE,
+        this.hour[i]!,
+        this.day[i]!,
+        this.dayEnd[i]!,
+        rows,
+        o + AGG,
+        this.exact(i),
+      );
+    }
+  }
+
+  /** How many parents are exact (every minute in time order) and how many are not. */
+  count(parent: Float64Array): [number, number] {
+    const c: [number, number] = [0, 0];
+    const n = this.order.length;
+    for (let i = 0; i < n;) {
+      const j = this.groupEnd(parent, i);
+      let ok = true;
+      for (let k = i; k < j && ok; k++) ok = this.exact(k);
+      c[ok ? 0 : 1]++;
+      i = j;
+    }
+    return c;
+  }
+
+  /** Folds the groups starting in [from, limit) into their parents; returns where the next group starts. */
+  rollUp(parent: Float64Array, out: LevelOut, from: number, limit: number): number {
+    const rows = this.rows;
+    const n = this.order.length;
+    const acc = new Float64Array(AGG_FIELDS);
+    let i = from;
+    while (i < n && i < limit) {
+      const j = this.groupEnd(parent, i);
+      copyRow(rows, this.order[i]! * R + AGG, acc, 0, AGG_FIELDS);
+      let ok = this.exact(i);
+      for (let k = i + 1; k < j; k++) {
+        if (!this.exact(k)) ok = false;
+        else if (ok) foldAfter(acc, 0, rows, this.order[k]! * R + AGG);
+      }
+      // Parents belong to 1m refs only.
+      const end = parent === this.hour ? parent[i]! + HOUR_MS : this.dayEnd[i]!;
+      out.put(this.seriesAt(i), parent[i]!, end, NaN, NaN, NaN, acc, 0, ok);
+      i = j;
+    }
+    return i;
+  }
+}
+
 export class MinutePartials {
   private rows = new Float64Array(INITIAL_ROWS * R);
   /** 1 while the row's samples arrived in time order around it (its aggregate is exact), else 0. */
@@ -149,6 +255,9 @@ export class MinutePartials {
    */
   private lastRow = new Int32Array(1_024);
   private count = 0;
+  /** While a sliced drain runs: the table that takes new samples, whose rows come back when the drain ends. */
+  private overflow: MinutePartials | undefined;
+  private spare: MinutePartials | undefined;
 
   /**
    * `dayOf`: the site-local day of a minute. `softMax`: the size at which the owner starts a flush; the table grows
@@ -160,11 +269,15 @@ export class MinutePartials {
   ) {}
 
   get size(): number {
-    return this.count;
+    return this.count + (this.overflow?.size ?? 0);
   }
 
   /** Adds a sample. A sample inside its minute's time range so far only makes that minute be recomputed. */
   add(siteId: number, seriesId: number, ts: number, value: number): void {
+    if (this.overflow) {
+      this.overflow.add(siteId, seriesId, ts, value);
+      return;
+    }
     const minute = ts - (ts % MINUTE);
     const rows = this.rows;
     let row = seriesId < this.lastRow.length ? this.lastRow[seriesId]! - 1 : -1;
@@ -196,10 +309,11 @@ export class MinutePartials {
     if (value > rows[o + MAX]!) rows[o + MAX] = value;
   }
 
-  /** Newest timestamp held for a series' minute, or -Infinity. */
+  /** Newest timestamp held for a series' minute, or -Infinity (rows being drained count until the drain ends). */
   lastTs(seriesId: number, minute: number): number {
     const row = this.find(seriesId, minute);
-    return row < 0 ? -Infinity : this.rows[row * R + AGG + LAST_TS]!;
+    const own = row < 0 ? -Infinity : this.rows[row * R + AGG + LAST_TS]!;
+    return this.overflow ? Math.max(own, this.overflow.lastTs(seriesId, minute)) : own;
   }
 
   /**
@@ -209,97 +323,119 @@ export class MinutePartials {
    * (packed refs with parents).
    */
   drain(minuteRefs?: Float64Array): LevelFlush[] {
-    const rows = this.rows;
-    const n = this.count;
-    // Keys sort natively as doubles (no comparator call per pair); each sorted key finds its row again by hash.
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = minuteKey(rows[i * R]!, rows[i * R + BUCKET]!);
-    keys.sort();
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const seriesId = Math.floor(keys[i]! / KEY_MINUTES);
-      order[i] = this.find(seriesId, (keys[i]! - seriesId * KEY_MINUTES) * MINUTE);
+    const steps = this.drainSteps(minuteRefs);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
     }
-    // Parents of each row, in drained order: hour, local day start and end.
-    const hour = new Float64Array(n);
-    const day = new Float64Array(n);
-    const dayEnd = new Float64Array(n);
+  }
+
+  /**
+   * `drain`, a slice of DRAIN_SLICE rows at a time with `pause()` between slices, so the event loop keeps serving
+   * requests: drained at once, 200,000 partials held the main thread for 150–250 ms, every flush. Samples added
+   * meanwhile go to a side table and are held for the next flush.
+   */
+  async drainSliced(minuteRefs: Float64Array | undefined, pause: () => Promise<void>): Promise<LevelFlush[]> {
+    if (this.overflow) throw new Error('MinutePartials: a drain is already running');
+    const side = (this.spare ??= new MinutePartials(this.dayOf));
+    this.overflow = side;
+    try {
+      const steps = this.drainSteps(minuteRefs);
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
+        await pause();
+      }
+    } finally {
+      this.overflow = undefined;
+      if (this.count > 0) this.reset(); // the drain failed: its batches are repaired from their raw samples
+      this.absorb(side);
+    }
+  }
+
+  private *drainSteps(minuteRefs?: Float64Array): Generator<void, LevelFlush[]> {
+    const n = this.count;
+    const d = new Drain(this.rows, this.ordered, this.sortedRows());
+    yield;
     // Each site's days seen in this drain: in (series, minute) order a site's series each walk the same few days
     // again, and one cached day per site (dayOf's own cache) would miss at every day boundary of every series.
     const seen = new Map<number, LocalDay[]>();
     const dayAt = (site: number, minute: number): LocalDay => {
       let list = seen.get(site);
       if (!list) seen.set(site, (list = []));
-      for (const d of list) if (minute >= d.start && minute < d.end) return d;
-      const d = this.dayOf(site, minute);
-      list.push(d);
-      return d;
+      for (const x of list) if (minute >= x.start && minute < x.end) return x;
+      const x = this.dayOf(site, minute);
+      list.push(x);
+      return x;
     };
-    for (let i = 0; i < n; i++) {
-      const o = order[i]! * R;
-      const minute = rows[o + BUCKET]!;
-      const d = dayAt(rows[o + SITE]!, minute);
-      hour[i] = minute - (minute % HOUR_MS);
-      day[i] = d.start;
-      dayEnd[i] = d.end;
+    for (let i = 0; i < n; i += DRAIN_SLICE) {
+      d.parents(i, Math.min(n, i + DRAIN_SLICE), dayAt);
+      yield;
     }
-    const ordered = this.ordered;
-    const exact = (i: number) => ordered[order[i]!] === 1;
-    const seriesAt = (i: number) => rows[order[i]! * R]!;
-
-    // Rows [i, j) of one series and one parent (hour or day): the end of the group starting at i.
-    const groupEnd = (parent: Float64Array, i: number) => {
-      let j = i + 1;
-      while (j < n && seriesAt(j) === seriesAt(i) && parent[j] === parent[i]) j++;
-      return j;
-    };
-    // First pass: how many rows each level gets, so every output is allocated once at its exact size.
-    const count = (parent: Float64Array) => {
-      const c = [0, 0];
-      for (let i = 0; i < n;) {
-        const j = groupEnd(parent, i);
-        let ok = true;
-        for (let k = i; k < j && ok; k++) ok = exact(k);
-        c[ok ? 0 : 1]!++;
-        i = j;
-      }
-      return c;
-    };
-    let exactMinutes = 0;
-    for (let i = 0; i < n; i++) if (exact(i)) exactMinutes++;
-
-    const minutes = new LevelOut(exactMinutes, n - exactMinutes, minuteRefs);
-    for (let i = 0; i < n; i++) {
-      const o = order[i]! * R;
-      const minute = rows[o + BUCKET]!;
-      minutes.put(rows[o]!, minute, minute + MINUTE, hour[i]!, day[i]!, dayEnd[i]!, rows, o + AGG, exact(i));
+    const minutes = new LevelOut(d.exactRows, n - d.exactRows, minuteRefs);
+    for (let i = 0; i < n; i += DRAIN_SLICE) {
+      d.minutes(minutes, i, Math.min(n, i + DRAIN_SLICE));
+      yield;
     }
-    const rollUp = (parent: Float64Array, endOf: (i: number) => number) => {
-      const c = count(parent);
-      const out = new LevelOut(c[0]!, c[1]!);
-      const acc = new Float64Array(AGG_FIELDS);
+    const levels = [minutes];
+    for (const parent of [d.hour, d.day]) {
+      const [exact, inexact] = d.count(parent);
+      yield;
+      const out = new LevelOut(exact, inexact);
       for (let i = 0; i < n;) {
-        const j = groupEnd(parent, i);
-        copyRow(rows, order[i]! * R + AGG, acc, 0, AGG_FIELDS);
-        let ok = exact(i);
-        for (let k = i + 1; k < j; k++) {
-          if (!exact(k)) ok = false;
-          else if (ok) foldAfter(acc, 0, rows, order[k]! * R + AGG);
-        }
-        // Parents belong to 1m refs only.
-        out.put(seriesAt(i), parent[i]!, endOf(i), NaN, NaN, NaN, acc, 0, ok);
-        i = j;
+        i = d.rollUp(parent, out, i, i + DRAIN_SLICE);
+        yield;
       }
-      return out;
-    };
-    const hours = rollUp(hour, (i) => hour[i]! + HOUR_MS);
-    const days = rollUp(day, (i) => dayEnd[i]!);
+      levels.push(out);
+    }
     this.reset();
+    const [m, h, dd] = levels as [LevelOut, LevelOut, LevelOut];
     return [
-      { step: '1m', merges: minutes.merges, recompute: minutes.recompute },
-      { step: '1h', merges: hours.merges, recompute: hours.recompute },
-      { step: '1d', merges: days.merges, recompute: days.recompute },
+      { step: '1m', merges: m.merges, recompute: m.recompute },
+      { step: '1h', merges: h.merges, recompute: h.recompute },
+      { step: '1d', merges: dd.merges, recompute: dd.recompute },
     ];
+  }
+
+  /**
+   * Row numbers in (series, minute) order: counted out by series id (series ids are dense, and the table already
+   * holds an array indexed by them), then each series' few minutes put in order — mostly already so.
+   */
+  private sortedRows(): Int32Array {
+    const rows = this.rows;
+    const n = this.count;
+    let maxId = 0;
+    for (let i = 0; i < n; i++) if (rows[i * R]! > maxId) maxId = rows[i * R]!;
+    const next = new Int32Array(maxId + 2);
+    for (let i = 0; i < n; i++) next[rows[i * R]! + 1]!++;
+    for (let s = 1; s < next.length; s++) next[s] = next[s]! + next[s - 1]!;
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[next[rows[i * R]!]!++] = i;
+    const minuteOf = (k: number) => rows[order[k]! * R + BUCKET]!;
+    for (let i = 0; i < n;) {
+      const seriesId = rows[order[i]! * R]!;
+      let j = i + 1;
+      let sorted = true;
+      for (; j < n && rows[order[j]! * R] === seriesId; j++)
+        if (minuteOf(j) < minuteOf(j - 1)) sorted = false;
+      if (!sorted) order.subarray(i, j).sort((a, b) => rows[a * R + BUCKET]! - rows[b * R + BUCKET]!);
+      i = j;
+    }
+    return order;
+  }
+
+  /** Takes over the rows of `side` (this table being empty), then empties it. */
+  private absorb(side: MinutePartials): void {
+    for (let row = 0; row < side.count; row++) {
+      if (this.count === this.ordered.length) this.grow();
+      const to = this.count++;
+      copyRow(side.rows, row * R, this.rows, to * R, R);
+      this.ordered[to] = side.ordered[row]!;
+      if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+      else this.insert(to);
+      this.remember(this.rows[to * R]!, to);
+    }
+    side.reset();
   }
 
   private create(siteId: number, seriesId: number, minute: number, ts: number, value: number): void {

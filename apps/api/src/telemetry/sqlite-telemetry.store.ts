@@ -10,6 +10,7 @@ import {
   aggParams,
   type RollupColumns,
 } from './rollup-row';
+import { yieldLoop } from '../common/yield-loop';
 import { encodeBatchPayload } from './raw-codec';
 import {
   BATCH_COLS,
@@ -73,8 +74,6 @@ const COMPACT_SLICE = 600;
 const COMPACT_SAMPLES = 60_000;
 /** Rows one retention or upgrade transaction removes or moves. */
 const EXPIRE_SLICE = 5_000;
-
-const yieldLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * SQLite hot path: one synchronous transaction per batch with prepared statements (better-sqlite3 is
