@@ -4,43 +4,24 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import {
-  metricDefinition,
-  type InletTempParams,
-  type MeteringParams,
-  type StaleParams,
-} from '@dcfleet/contracts';
-import type { Repository } from 'typeorm';
+import { type InletTempParams, type MeteringParams, type StaleParams } from '@dcfleet/contracts';
 import { AppConfig } from '../config/app-config';
 import { SitesService } from '../datacenters/sites.service';
 import { IngestEvents, type AcceptedBatch } from '../ingest/ingest-events';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
-import { SAMPLE_REPLACED, SAMPLE_UNCHANGED, type SeriesRow } from '../telemetry/telemetry-store';
-import { AlarmEntity } from './alarm.entity';
+import { SAMPLE_REPLACED, SAMPLE_UNCHANGED } from '../telemetry/telemetry-store';
+import type { AlarmEntity } from './alarm.entity';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { AlarmAnnouncer } from './alarm-announcer';
+import { AlarmConditions } from './alarm-conditions';
 import { AlarmEvaluator } from './alarm-evaluator';
 import { formatDuration, recordFromEntity, seriesName, type AlarmRecord, type RuleDef } from './alarm-model';
-import {
-  condKey,
-  inletKey,
-  on,
-  perKey,
-  SUMMARY_KEY,
-  type Cond,
-  type Role,
-  type Flood,
-  type SeriesInfo,
-  type SiteState,
-} from './alarm-state';
+import { on, perKey, SUMMARY_KEY, type Cond, type Flood, type SiteState } from './alarm-state';
 import { AlarmRulesService } from './alarm-rules.service';
 import { AlarmStore, type Committed } from './alarm-store';
 import { AlarmMetrics } from './alarm.metrics';
 
-/** Custom metric marking a legitimate counter reset: a sample labelled {metric: "<counter>"} inside the step. */
-export const COUNTER_RESET_METRIC = 'x_counter_reset';
 /** Batches waiting for evaluation before the oldest are dropped (evaluation fell far behind ingest). */
 const MAX_QUEUED_BATCHES = 10_000;
 /** Evaluation yields the event loop after this much work. */
@@ -66,12 +47,6 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   private queue: AcceptedBatch[] = [];
   private drainScheduled = false;
   private readonly sites = new Map<number, SiteState>();
-  private readonly conds = new Map<string, Cond>();
-  /** Per series id: its role and conditions. Refreshed when the rules change. */
-  private infos: (SeriesInfo | undefined)[] = [];
-  private rulesVersion = 0;
-  /** The info of every series with nothing to evaluate (under the current rules). */
-  private none: SeriesInfo = this.noneInfo();
   /** Active alarms that have a row. */
   private readonly byId = new Map<number, { a: AlarmRecord; c: Cond; site: SiteState }>();
   private readonly condOf = new WeakMap<AlarmRecord, Cond>();
@@ -80,12 +55,14 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   private stopped = false;
   private readonly startedAt = Date.now();
   private droppedBatches = 0;
+  /** Conditions and what each series is evaluated against. */
+  private readonly conds: AlarmConditions;
   private readonly evaluator = new AlarmEvaluator({
     raise: (site, c, t, value, threshold, message, details) =>
       this.raise(site, c, t, value, threshold, message, details),
     clear: (site, c, t, value) => this.clear(site, c, t, value),
     off: (site, c, t, value) => this.off(site, c, t, value),
-    cond: (rule, siteId, key) => this.cond(rule, siteId, key),
+    cond: (rule, siteId, key) => this.conds.cond(rule, siteId, key),
     effectiveRules: (siteId) => this.rules.effective(siteId),
   });
 
@@ -100,10 +77,10 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly announcer: AlarmAnnouncer,
     private readonly receipts: ReceiptsService,
     private readonly metrics: AlarmMetrics,
-    @InjectRepository(AlarmEntity) private readonly alarms: Repository<AlarmEntity>,
   ) {
     this.enabled = config.env.ALARMS_ENABLED;
     this.latenessMs = config.env.ALARM_LATENESS_S * 1000;
+    this.conds = new AlarmConditions(this.sites, registry, rules);
     this.store.onCommitted((c) => this.onCommitted(c));
     this.rules.onChange(() => this.onRulesChanged());
     this.snapshots.setActiveAlarmCounter((siteId) => this.sites.get(siteId)?.active.size ?? 0);
@@ -225,7 +202,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       if (t < horizon) continue;
       const st = status[i];
       if (st === UNCHANGED) continue;
-      const info = this.info(seriesIds[i]!);
+      const info = this.conds.info(seriesIds[i]!);
       if (info === null) continue;
       const v = values[i]!;
       const replaced = st === REPLACED;
@@ -243,11 +220,11 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
                 c.lastTs = t;
                 if (v >= p.low + p.hysteresis && v <= p.high - p.hysteresis) this.off(site, c, t, v);
               } else if (v > p.high || v < p.low) {
-                c ??= info.conds[k] = this.cond(r, site.id, info.key, info.zone);
+                c ??= info.conds[k] = this.conds.cond(r, site.id, info.key, info.zone);
                 this.evaluator.inlet(site, c, t, v, p);
               }
             } else {
-              c ??= info.conds[k] = this.cond(r, site.id, info.key, info.zone);
+              c ??= info.conds[k] = this.conds.cond(r, site.id, info.key, info.zone);
               this.evaluator.rate(site, c, t, v);
             }
           }
@@ -290,116 +267,6 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private noneInfo(): SeriesInfo {
-    return {
-      role: 'none',
-      siteId: 0,
-      name: '',
-      key: '',
-      zone: null,
-      lastTs: -Infinity,
-      rules: [],
-      conds: [],
-      version: this.rulesVersion,
-    };
-  }
-
-  private info(seriesId: number): SeriesInfo | null {
-    const known = this.infos[seriesId];
-    if (known !== undefined && known.version === this.rulesVersion)
-      return known.role === 'none' ? null : known;
-    const row = this.registry.get(seriesId);
-    if (!row) return null;
-    if (this.none.version !== this.rulesVersion) this.none = this.noneInfo();
-    const info = this.buildInfo(row, known?.role === 'none' ? undefined : known);
-    this.infos[seriesId] = info ?? this.none;
-    return info;
-  }
-
-  private rulesFor(site: SiteState): NonNullable<SiteState['rulesFor']> {
-    if (site.rulesFor?.version === this.rulesVersion) return site.rulesFor;
-    const rules = this.rules.effective(site.id);
-    site.rulesFor = {
-      version: this.rulesVersion,
-      inlet: rules.filter((r) => r.kind === 'inlet_temp' || r.kind === 'inlet_rate'),
-      pair: rules.some((r) => r.kind === 'pue' || r.kind === 'metering'),
-      counters: rules.filter((r) => r.kind === 'metering' && (r.params as MeteringParams).counters),
-    };
-    return site.rulesFor;
-  }
-
-  /** `previous`: the info built under older rules (its event-time position is kept). */
-  private buildInfo(row: SeriesRow, previous?: SeriesInfo): SeriesInfo | null {
-    const site = this.sites.get(row.siteId);
-    if (!site) return null;
-    const rules = this.rulesFor(site);
-    const info = (
-      role: Role,
-      applicable: RuleDef[],
-      name: string,
-      key = '',
-      zone: string | null = null,
-    ): SeriesInfo => {
-      // Conditions that exist already (active alarms, loaded ones after a restart) keep their place in time.
-      let lastTs = previous?.lastTs ?? -Infinity;
-      const existing = applicable.length ? site.keyed.get(key) : undefined;
-      const conds = applicable.map((r) => {
-        const c = existing?.find((x) => x.rule.id === r.id);
-        if (c && c.lastTs > lastTs) lastTs = c.lastTs;
-        return c;
-      });
-      return {
-        role,
-        siteId: row.siteId,
-        name,
-        key,
-        zone,
-        lastTs,
-        rules: applicable,
-        conds,
-        version: this.rulesVersion,
-      };
-    };
-    if (row.metric === 'inlet_temp_c') {
-      if (!rules.inlet.length) return null;
-      const { key, zone } = inletKey(row.labels);
-      return info('inlet', rules.inlet, row.metric, key, zone);
-    }
-    if (row.labels === '' && (row.metric === 'facility_power_kw' || row.metric === 'it_power_kw')) {
-      if (!rules.pair) return null;
-      return info(row.metric === 'facility_power_kw' ? 'facility' : 'it', [], row.metric);
-    }
-    if (row.metric === COUNTER_RESET_METRIC) {
-      const target = row.labels ? (JSON.parse(row.labels) as Record<string, string>).metric : undefined;
-      return target ? info('marker', [], target) : null;
-    }
-    if (metricDefinition(row.metric)?.kind === 'counter') {
-      if (!rules.counters.length) return null;
-      const key = `counter:${seriesName(row.metric, row.labels)}`;
-      const built = info('counter', rules.counters, row.metric, key);
-      built.conds = rules.counters.map((r) => this.cond(r, row.siteId, key)); // counters always keep state
-      return built;
-    }
-    return null;
-  }
-
-  private cond(rule: RuleDef, siteId: number, key: string, zone?: string | null): Cond {
-    const id = condKey(rule.id, siteId, key);
-    let c = this.conds.get(id);
-    if (!c) {
-      c = { rule, siteId, key, lastTs: -Infinity };
-      if (zone !== undefined) c.zone = zone;
-      this.conds.set(id, c);
-      const site = this.sites.get(siteId);
-      if (site) {
-        const list = site.keyed.get(key);
-        if (list) list.push(c);
-        else site.keyed.set(key, [c]);
-      }
-    }
-    return c;
-  }
-
   // ---------------------------------------------------------------------------------------------------
   // Rules
 
@@ -421,7 +288,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         else continue; // never reported: not installed yet rather than silent
       }
       for (const rule of rules) {
-        const c = this.cond(rule, s.id, '');
+        const c = this.conds.cond(rule, s.id, '');
         const afterMs = this.staleAfterMs(rule);
         // Right after a restart every site looks silent: give gateways afterMs to report before alarming.
         const silentFor = now - (site.reported ? site.newest : Math.max(site.newest, this.startedAt));
@@ -552,7 +419,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   private suppress(site: SiteState, c: Cond, f: Flood, t: number): void {
     c.suppressed = true;
     f.suppressed++;
-    const summary = (f.summary ??= this.cond(c.rule, site.id, SUMMARY_KEY));
+    const summary = (f.summary ??= this.conds.cond(c.rule, site.id, SUMMARY_KEY));
     if (summary.alarm) return;
     const cap = this.config.env.ALARM_MAX_PER_RULE;
     const what =
@@ -626,10 +493,10 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   // Rules changed, boot, timer
 
   private onRulesChanged(): void {
-    this.rulesVersion++;
+    this.conds.rulesChanged();
     for (const s of this.sites.values()) s.pairConds = undefined;
     const effective = new Map<number, Set<number>>();
-    for (const [id, c] of this.conds) {
+    for (const [id, c] of this.conds.all()) {
       let ids = effective.get(c.siteId);
       if (!ids) {
         ids = new Set(this.rules.effective(c.siteId).map((r) => r.id));
@@ -653,7 +520,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         this.clear(site, c, null, null, reason);
       }
       site.flood.delete(c.rule.id);
-      this.conds.delete(id);
+      this.conds.forget(id);
       const list = site.keyed.get(c.key);
       if (list) {
         const rest = list.filter((x) => x !== c);
@@ -665,11 +532,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Active alarms from the database at boot (another instance's, on PostgreSQL, at every sync). */
   private async loadActive(): Promise<void> {
-    const rows = await this.alarms.find({
-      where: { state: 'active' },
-      relations: { site: true },
-      order: { id: 'ASC' },
-    });
+    const rows = await this.store.activeRows();
     for (const row of rows) this.adopt(row);
     this.metrics.active.set(this.byId.size);
   }
@@ -692,7 +555,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       });
       return;
     }
-    const c = this.cond(rule, row.siteId, row.key);
+    const c = this.conds.cond(rule, row.siteId, row.key);
     if (c.alarm) return;
     const a = recordFromEntity(row, code, rule.webhookUrl);
     c.alarm = a;
@@ -714,7 +577,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   private async sync(): Promise<void> {
     await this.rules.reloadIfChanged();
     const commits = this.store.commits;
-    const rows = await this.alarms.find({ where: { state: 'active' }, relations: { site: true } });
+    const rows = await this.store.activeRows();
     // Our own writes landed while reading: this view may predate them; the next tick looks again.
     if (this.store.commits !== commits) return;
     const ids = new Set(rows.map((r) => r.id));
@@ -744,13 +607,13 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       // A rule deleted or no longer applying: the instance that changed it clears the alarm (or a boot does).
       if (!rule || !this.rules.effective(row.siteId).some((r) => r.id === rule.id)) continue;
       this.site(row.siteId, row.site?.code ?? String(row.siteId));
-      const c = this.cond(rule, row.siteId, row.key);
+      const c = this.conds.cond(rule, row.siteId, row.key);
       if (c.alarm) continue; // ours, still being written (the store adopts the other row)
       this.adopt(row);
       adopted = true;
     }
     // Series infos cache their conditions: let them pick up the adopted ones.
-    if (adopted) this.rulesVersion++;
+    if (adopted) this.conds.rulesChanged();
     this.metrics.active.set(this.byId.size);
   }
 

@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { AppConfig } from '../config/app-config';
 import { DbHandle } from '../database/db-handle';
 import { applySqlitePragmas } from '../database/sqlite-pragmas';
+import { AlarmEntity } from './alarm.entity';
 import { AlarmMetrics } from './alarm.metrics';
 import type { AlarmRecord } from './alarm-model';
 import { isDuplicate, writePostgresAlarms, writeSqliteAlarms, type AlarmWrites } from './alarm-writes';
@@ -84,6 +85,15 @@ export class AlarmStore {
     conn.pragma('synchronous = NORMAL');
     this.own = conn;
     return conn;
+  }
+
+  /** The active alarms' rows with their site, oldest first (the engine adopts them at boot and at each sync). */
+  activeRows(): Promise<AlarmEntity[]> {
+    return this.db.dataSource.getRepository(AlarmEntity).find({
+      where: { state: 'active' },
+      relations: { site: true },
+      order: { id: 'ASC' },
+    });
   }
 
   onCommitted(fn: (c: Committed[]) => void): void {
