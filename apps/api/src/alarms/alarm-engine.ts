@@ -4,21 +4,20 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { type InletTempParams, type MeteringParams, type StaleParams } from '@dcfleet/contracts';
+import type { InletTempParams, MeteringParams } from '@dcfleet/contracts';
 import { AppConfig } from '../config/app-config';
-import { SitesService } from '../datacenters/sites.service';
 import { IngestEvents, type AcceptedBatch } from '../ingest/ingest-events';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { SAMPLE_REPLACED, SAMPLE_UNCHANGED } from '../telemetry/telemetry-store';
 import type { AlarmEntity } from './alarm.entity';
-import { ReceiptsService } from '../receipts/receipts.service';
 import { AlarmAnnouncer } from './alarm-announcer';
 import { AlarmConditions } from './alarm-conditions';
 import { AlarmEvaluator } from './alarm-evaluator';
-import { formatDuration, recordFromEntity, seriesName, type AlarmRecord, type RuleDef } from './alarm-model';
+import { recordFromEntity, type AlarmRecord } from './alarm-model';
 import { on, perKey, SUMMARY_KEY, type Cond, type Flood, type SiteState } from './alarm-state';
 import { AlarmRulesService } from './alarm-rules.service';
+import { AlarmStaleCheck, type StaleHooks } from './alarm-stale';
 import { AlarmStore, type Committed } from './alarm-store';
 import { AlarmMetrics } from './alarm.metrics';
 
@@ -26,8 +25,6 @@ import { AlarmMetrics } from './alarm.metrics';
 const MAX_QUEUED_BATCHES = 10_000;
 /** Evaluation yields the event loop after this much work. */
 const SLICE_MS = 8;
-/** Silent series listed in a stale alarm's details (the message names fewer). */
-const MAX_LISTED_SERIES = 100;
 
 /**
  * Alarm evaluation (docs/contract.md "Alarms"), entirely off the ingest path: the batch listener only queues; batches are
@@ -66,21 +63,32 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     effectiveRules: (siteId) => this.rules.effective(siteId),
   });
 
+  private readonly staleHooks: StaleHooks = {
+    site: (id, code) => this.site(id, code),
+    cond: (rule, siteId, key) => this.conds.cond(rule, siteId, key),
+    raise: (site, c, t, value, threshold, message, details) =>
+      this.raise(site, c, t, value, threshold, message, details),
+    clear: (site, c, t, value) => this.clear(site, c, t, value),
+    shared: false,
+    stopped: () => this.stopped,
+    startedAt: this.startedAt,
+  };
+
   constructor(
     private readonly config: AppConfig,
     private readonly events: IngestEvents,
-    private readonly registry: SeriesRegistry,
+    registry: SeriesRegistry,
     private readonly snapshots: SnapshotService,
-    private readonly sitesService: SitesService,
     private readonly rules: AlarmRulesService,
     private readonly store: AlarmStore,
     private readonly announcer: AlarmAnnouncer,
-    private readonly receipts: ReceiptsService,
+    private readonly stale: AlarmStaleCheck,
     private readonly metrics: AlarmMetrics,
   ) {
     this.enabled = config.env.ALARMS_ENABLED;
     this.latenessMs = config.env.ALARM_LATENESS_S * 1000;
     this.conds = new AlarmConditions(this.sites, registry, rules);
+    this.staleHooks.shared = store.dialect === 'postgres';
     this.store.onCommitted((c) => this.onCommitted(c));
     this.rules.onChange(() => this.onRulesChanged());
     this.snapshots.setActiveAlarmCounter((siteId) => this.sites.get(siteId)?.active.size ?? 0);
@@ -261,7 +269,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       const now = Date.now();
       for (const c of site.active) {
         if (c.rule.kind !== 'stale' || !c.alarm) continue;
-        if (b.maxTs >= now - this.staleAfterMs(c.rule) && b.maxTs > c.alarm.eventTs)
+        if (b.maxTs >= now - this.stale.afterMs(c.rule) && b.maxTs > c.alarm.eventTs)
           this.clear(site, c, b.maxTs, null);
       }
     }
@@ -269,69 +277,6 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
 
   // ---------------------------------------------------------------------------------------------------
   // Rules
-
-  private staleAfterMs(rule: RuleDef): number {
-    return ((rule.params as StaleParams).afterS ?? this.config.env.STALE_AFTER_S) * 1000;
-  }
-
-  /** Stale sites: the timer compares each site's newest event time with the wall clock. */
-  private async checkStale(): Promise<void> {
-    const now = Date.now();
-    for (const s of await this.sitesService.all()) {
-      const rules = this.rules.effective(s.id).filter((r) => r.kind === 'stale');
-      if (!rules.length) continue;
-      const site = this.site(s.id, s.code);
-      if (site.newest === -Infinity) {
-        // Created before the snapshots were warmed up at boot, or never reported.
-        const snap = this.snapshots.snapshot(s.id, s.code, now).lastSampleAt;
-        if (snap) site.newest = Date.parse(snap);
-        else continue; // never reported: not installed yet rather than silent
-      }
-      for (const rule of rules) {
-        const c = this.conds.cond(rule, s.id, '');
-        const afterMs = this.staleAfterMs(rule);
-        // Right after a restart every site looks silent: give gateways afterMs to report before alarming.
-        const silentFor = now - (site.reported ? site.newest : Math.max(site.newest, this.startedAt));
-        if (silentFor > afterMs) {
-          if (c.alarm) continue;
-          if (this.store.dialect === 'postgres' && (await this.reportedElsewhere(site, now - afterMs)))
-            continue;
-          if (c.alarm || this.stopped) continue;
-          const rows = [...this.registry.ofSite(s.id)].sort((x, y) =>
-            x.metric + x.labels < y.metric + y.labels ? -1 : 1,
-          );
-          const series = rows.slice(0, MAX_LISTED_SERIES).map((r) => seriesName(r.metric, r.labels));
-          const count = rows.length;
-          const shown = series.slice(0, 10).join(', ') + (count > 10 ? `, … (${count - 10} more)` : '');
-          const silence = now - site.newest;
-          this.raise(
-            site,
-            c,
-            site.newest,
-            Math.round(silence / 1000),
-            afterMs / 1000,
-            `No data from ${s.code} for ${formatDuration(silence)} (last sample ${new Date(site.newest).toISOString()}); ` +
-              `${count} silent series${count ? ': ' + shown : ''}`,
-            {
-              lastSampleAt: new Date(site.newest).toISOString(),
-              silentSeriesCount: count,
-              silentSeries: series,
-            },
-          );
-        } else if (c.alarm && site.newest >= now - afterMs && site.newest > c.alarm.eventTs) {
-          this.clear(site, c, site.newest, null);
-        }
-      }
-    }
-  }
-
-  /** Several instances: the site may report to another one. Its newest receipts tell (PostgreSQL only). */
-  private async reportedElsewhere(site: SiteState, freshAfter: number): Promise<boolean> {
-    const m = await this.receipts.newestSampleTs(site.id);
-    if (m === null) return false;
-    site.newest = Math.max(site.newest, m);
-    return m >= freshAfter;
-  }
 
   // ---------------------------------------------------------------------------------------------------
   // Transitions
@@ -645,7 +590,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       if (this.store.dialect === 'postgres') await this.sync();
       this.checkLoadedSummaries();
-      await this.checkStale();
+      await this.stale.check(this.staleHooks);
     } catch (err) {
       this.logger.warn(`alarm check failed: ${(err as Error).message}`);
     }

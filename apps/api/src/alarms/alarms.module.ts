@@ -6,6 +6,7 @@ import { AlarmRuleEntity } from './alarm-rule.entity';
 import { AlarmEntity } from './alarm.entity';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { AlarmAnnouncer } from './alarm-announcer';
+import { AlarmStaleCheck } from './alarm-stale';
 import { AlarmEngine } from './alarm-engine';
 import { AlarmRulesService } from './alarm-rules.service';
 import { AlarmStore } from './alarm-store';
@@ -32,6 +33,7 @@ import { AlarmsService } from './alarms.service';
     AlarmStore,
     AlarmWebhooks,
     AlarmAnnouncer,
+    AlarmStaleCheck,
     AlarmEngine,
     AlarmsService,
   ],

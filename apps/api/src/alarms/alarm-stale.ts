@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import type { StaleParams } from '@dcfleet/contracts';
+import { AppConfig } from '../config/app-config';
+import { SitesService } from '../datacenters/sites.service';
+import { ReceiptsService } from '../receipts/receipts.service';
+import { SeriesRegistry } from '../telemetry/series-registry';
+import { SnapshotService } from '../telemetry/snapshot.service';
+import { formatDuration, seriesName, type RuleDef } from './alarm-model';
+import { AlarmRulesService } from './alarm-rules.service';
+import type { Cond, SiteState } from './alarm-state';
+
+/** Silent series listed in a stale alarm's details (the message names fewer). */
+const MAX_LISTED_SERIES = 100;
+
+/** What the stale check needs of the engine: its per-site state, conditions and transitions. */
+export interface StaleHooks {
+  site(id: number, code: string): SiteState;
+  cond(rule: RuleDef, siteId: number, key: string): Cond;
+  raise(
+    site: SiteState,
+    c: Cond,
+    t: number,
+    value: number,
+    threshold: number,
+    message: string,
+    details: Record<string, unknown>,
+  ): void;
+  clear(site: SiteState, c: Cond, t: number, value: null): void;
+  /** Several instances share the database (PostgreSQL): a site may report to another one. */
+  shared: boolean;
+  stopped(): boolean;
+  /** When this instance started: right after a restart every site looks silent. */
+  startedAt: number;
+}
+
+/** How long a site may stay silent under a stale rule. */
+export function staleAfterMs(rule: RuleDef, defaultS: number): number {
+  return ((rule.params as StaleParams).afterS ?? defaultS) * 1000;
+}
+
+/** Stale sites (docs/contract.md "Alarms"): the engine's timer compares each site's newest event time with the wall clock. */
+@Injectable()
+export class AlarmStaleCheck {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly sites: SitesService,
+    private readonly rules: AlarmRulesService,
+    private readonly registry: SeriesRegistry,
+    private readonly snapshots: SnapshotService,
+    private readonly receipts: ReceiptsService,
+  ) {}
+
+  afterMs(rule: RuleDef): number {
+    return staleAfterMs(rule, this.config.env.STALE_AFTER_S);
+  }
+
+  async check(hooks: StaleHooks, now = Date.now()): Promise<void> {
+    for (const s of await this.sites.all()) {
+      const rules = this.rules.effective(s.id).filter((r) => r.kind === 'stale');
+      if (!rules.length) continue;
+      const site = hooks.site(s.id, s.code);
+      if (site.newest === -Infinity) {
+        // Created before the snapshots were warmed up at boot, or never reported.
+        const snap = this.snapshots.snapshot(s.id, s.code, now).lastSampleAt;
+        if (snap) site.newest = Date.parse(snap);
+        else continue; // never reported: not installed yet rather than silent
+      }
+      for (const rule of rules) {
+        const c = hooks.cond(rule, s.id, '');
+        const afterMs = this.afterMs(rule);
+        // Right after a restart every site looks silent: give gateways afterMs to report before alarming.
+        const silentFor = now - (site.reported ? site.newest : Math.max(site.newest, hooks.startedAt));
+        if (silentFor > afterMs) {
+          if (c.alarm) continue;
+          if (hooks.shared && (await this.reportedElsewhere(site, now - afterMs))) continue;
+          if (c.alarm || hooks.stopped()) continue;
+          const rows = [...this.registry.ofSite(s.id)].sort((x, y) =>
+            x.metric + x.labels < y.metric + y.labels ? -1 : 1,
+          );
+          const series = rows.slice(0, MAX_LISTED_SERIES).map((r) => seriesName(r.metric, r.labels));
+          const count = rows.length;
+          const shown = series.slice(0, 10).join(', ') + (count > 10 ? `, … (${count - 10} more)` : '');
+          const silence = now - site.newest;
+          hooks.raise(
+            site,
+            c,
+            site.newest,
+            Math.round(silence / 1000),
+            afterMs / 1000,
+            `No data from ${s.code} for ${formatDuration(silence)} (last sample ${new Date(site.newest).toISOString()}); ` +
+              `${count} silent series${count ? ': ' + shown : ''}`,
+            {
+              lastSampleAt: new Date(site.newest).toISOString(),
+              silentSeriesCount: count,
+              silentSeries: series,
+            },
+          );
+        } else if (c.alarm && site.newest >= now - afterMs && site.newest > c.alarm.eventTs) {
+          hooks.clear(site, c, site.newest, null);
+        }
+      }
+    }
+  }
+
+  /** Several instances: the site may report to another one. Its newest receipts tell (PostgreSQL only). */
+  private async reportedElsewhere(site: SiteState, freshAfter: number): Promise<boolean> {
+    const m = await this.receipts.newestSampleTs(site.id);
+    if (m === null) return false;
+    site.newest = Math.max(site.newest, m);
+    return m >= freshAfter;
+  }
+}
