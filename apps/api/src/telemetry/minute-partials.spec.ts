@@ -190,6 +190,27 @@ describe('MinutePartials', () => {
     expect(hour).toMatchObject({ count: 60, firstTs: t0, lastTs: t0 + 59 * MIN, increase: 59 });
   });
 
+  it('drains sparse series ids (far apart, few rows) in (series, minute) order too', () => {
+    const p = new MinutePartials(dayOf);
+    const t0 = Date.UTC(2026, 0, 1);
+    for (const [sid, m] of [
+      [9_000_000, 2],
+      [5, 1],
+      [9_000_000, 0],
+      [5, 0],
+      [70_000, 3],
+    ] as const)
+      p.add(1, sid, t0 + m * MIN, m);
+    const [m1] = p.drain();
+    expect(merges(m1!).map(([k]) => k.split(':').slice(0, 2).map(Number))).toEqual([
+      [5, t0],
+      [5, t0 + MIN],
+      [70_000, t0 + 3 * MIN],
+      [9_000_000, t0],
+      [9_000_000, t0 + 2 * MIN],
+    ]);
+  });
+
   it('drains in slices while samples keep arriving: those go to the next drain, and stay visible meanwhile', async () => {
     const t0 = Date.UTC(2026, 0, 1);
     const fill = (p: MinutePartials) => {

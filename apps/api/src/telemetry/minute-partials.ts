@@ -323,6 +323,7 @@ export class MinutePartials {
    * (packed refs with parents).
    */
   drain(minuteRefs?: Float64Array): LevelFlush[] {
+    if (this.overflow) throw new Error('MinutePartials: a drain is already running');
     const steps = this.drainSteps(minuteRefs);
     for (;;) {
       const step = steps.next();
@@ -398,14 +399,20 @@ export class MinutePartials {
   }
 
   /**
-   * Row numbers in (series, minute) order: counted out by series id (series ids are dense, and the table already
-   * holds an array indexed by them), then each series' few minutes put in order — mostly already so.
+   * Row numbers in (series, minute) order: counted out by series id (ids are dense: the table already holds an
+   * array indexed by them), then each series' few minutes put in order — mostly already so.
    */
   private sortedRows(): Int32Array {
     const rows = this.rows;
     const n = this.count;
     let maxId = 0;
     for (let i = 0; i < n; i++) if (rows[i * R]! > maxId) maxId = rows[i * R]!;
+    if (maxId > 4 * n + 65_536) {
+      // Sparse ids (a few series of a long-lived fleet): a count per id would cost more than sorting.
+      return Int32Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => rows[a * R]! - rows[b * R]! || rows[a * R + BUCKET]! - rows[b * R + BUCKET]!,
+      );
+    }
     const next = new Int32Array(maxId + 2);
     for (let i = 0; i < n; i++) next[rows[i * R]! + 1]!++;
     for (let s = 1; s < next.length; s++) next[s] = next[s]! + next[s - 1]!;
