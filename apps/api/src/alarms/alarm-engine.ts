@@ -13,7 +13,7 @@ import { SAMPLE_REPLACED, SAMPLE_UNCHANGED } from '../telemetry/telemetry-store'
 import type { AlarmEntity } from './alarm.entity';
 import { AlarmAnnouncer } from './alarm-announcer';
 import { AlarmConditions } from './alarm-conditions';
-import { AlarmEvaluator } from './alarm-evaluator';
+import { AlarmEvaluator, type AlarmTransitions } from './alarm-evaluator';
 import { recordFromEntity, type AlarmRecord } from './alarm-model';
 import { on, perKey, SUMMARY_KEY, type Cond, type Flood, type SiteState } from './alarm-state';
 import { AlarmRulesService } from './alarm-rules.service';
@@ -54,25 +54,20 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   private droppedBatches = 0;
   /** Conditions and what each series is evaluated against. */
   private readonly conds: AlarmConditions;
-  private readonly evaluator = new AlarmEvaluator({
+  /** The engine's state and transitions as the evaluator and the stale check use them. */
+  private readonly hooks: AlarmTransitions & StaleHooks = {
     raise: (site, c, t, value, threshold, message, details) =>
       this.raise(site, c, t, value, threshold, message, details),
     clear: (site, c, t, value) => this.clear(site, c, t, value),
     off: (site, c, t, value) => this.off(site, c, t, value),
     cond: (rule, siteId, key) => this.conds.cond(rule, siteId, key),
     effectiveRules: (siteId) => this.rules.effective(siteId),
-  });
-
-  private readonly staleHooks: StaleHooks = {
     site: (id, code) => this.site(id, code),
-    cond: (rule, siteId, key) => this.conds.cond(rule, siteId, key),
-    raise: (site, c, t, value, threshold, message, details) =>
-      this.raise(site, c, t, value, threshold, message, details),
-    clear: (site, c, t, value) => this.clear(site, c, t, value),
     shared: false,
     stopped: () => this.stopped,
     startedAt: this.startedAt,
   };
+  private readonly evaluator = new AlarmEvaluator(this.hooks);
 
   constructor(
     private readonly config: AppConfig,
@@ -88,7 +83,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     this.enabled = config.env.ALARMS_ENABLED;
     this.latenessMs = config.env.ALARM_LATENESS_S * 1000;
     this.conds = new AlarmConditions(this.sites, registry, rules);
-    this.staleHooks.shared = store.dialect === 'postgres';
+    this.hooks.shared = store.dialect === 'postgres';
     this.store.onCommitted((c) => this.onCommitted(c));
     this.rules.onChange(() => this.onRulesChanged());
     this.snapshots.setActiveAlarmCounter((siteId) => this.sites.get(siteId)?.active.size ?? 0);
@@ -590,7 +585,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       if (this.store.dialect === 'postgres') await this.sync();
       this.checkLoadedSummaries();
-      await this.stale.check(this.staleHooks);
+      await this.stale.check(this.hooks);
     } catch (err) {
       this.logger.warn(`alarm check failed: ${(err as Error).message}`);
     }

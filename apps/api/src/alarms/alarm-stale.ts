@@ -6,26 +6,16 @@ import { ReceiptsService } from '../receipts/receipts.service';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { formatDuration, seriesName, type RuleDef } from './alarm-model';
+import type { AlarmTransitions } from './alarm-evaluator';
 import { AlarmRulesService } from './alarm-rules.service';
-import type { Cond, SiteState } from './alarm-state';
+import type { SiteState } from './alarm-state';
 
 /** Silent series listed in a stale alarm's details (the message names fewer). */
 const MAX_LISTED_SERIES = 100;
 
 /** What the stale check needs of the engine: its per-site state, conditions and transitions. */
-export interface StaleHooks {
+export interface StaleHooks extends Pick<AlarmTransitions, 'raise' | 'clear' | 'cond'> {
   site(id: number, code: string): SiteState;
-  cond(rule: RuleDef, siteId: number, key: string): Cond;
-  raise(
-    site: SiteState,
-    c: Cond,
-    t: number,
-    value: number,
-    threshold: number,
-    message: string,
-    details: Record<string, unknown>,
-  ): void;
-  clear(site: SiteState, c: Cond, t: number, value: null): void;
   /** Several instances share the database (PostgreSQL): a site may report to another one. */
   shared: boolean;
   stopped(): boolean;
