@@ -31,8 +31,15 @@ export class AlarmConditions {
     return this.conds.entries();
   }
 
-  forget(id: string): void {
+  /** Drops a condition (its rule no longer applies): the reverse of `cond`, site index included. */
+  forget(id: string, c: Cond): void {
     this.conds.delete(id);
+    const site = this.sites.get(c.siteId);
+    const list = site?.keyed.get(c.key);
+    if (!site || !list) return;
+    const rest = list.filter((x) => x !== c);
+    if (rest.length) site.keyed.set(c.key, rest);
+    else site.keyed.delete(c.key);
   }
 
   /** Series infos are rebuilt at their next sample (rules edited, or conditions adopted from another instance). */

@@ -63,7 +63,6 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     cond: (rule, siteId, key) => this.conds.cond(rule, siteId, key),
     effectiveRules: (siteId) => this.rules.effective(siteId),
     site: (id, code) => this.site(id, code),
-    shared: false,
     stopped: () => this.stopped,
     startedAt: this.startedAt,
   };
@@ -83,7 +82,6 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     this.enabled = config.env.ALARMS_ENABLED;
     this.latenessMs = config.env.ALARM_LATENESS_S * 1000;
     this.conds = new AlarmConditions(this.sites, registry, rules);
-    this.hooks.shared = store.dialect === 'postgres';
     this.store.onCommitted((c) => this.onCommitted(c));
     this.rules.onChange(() => this.onRulesChanged());
     this.snapshots.setActiveAlarmCounter((siteId) => this.sites.get(siteId)?.active.size ?? 0);
@@ -460,13 +458,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
         this.clear(site, c, null, null, reason);
       }
       site.flood.delete(c.rule.id);
-      this.conds.forget(id);
-      const list = site.keyed.get(c.key);
-      if (list) {
-        const rest = list.filter((x) => x !== c);
-        if (rest.length) site.keyed.set(c.key, rest);
-        else site.keyed.delete(c.key);
-      }
+      this.conds.forget(id, c);
     }
   }
 

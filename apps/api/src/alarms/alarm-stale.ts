@@ -16,16 +16,9 @@ const MAX_LISTED_SERIES = 100;
 /** What the stale check needs of the engine: its per-site state, conditions and transitions. */
 export interface StaleHooks extends Pick<AlarmTransitions, 'raise' | 'clear' | 'cond'> {
   site(id: number, code: string): SiteState;
-  /** Several instances share the database (PostgreSQL): a site may report to another one. */
-  shared: boolean;
   stopped(): boolean;
   /** When this instance started: right after a restart every site looks silent. */
   startedAt: number;
-}
-
-/** How long a site may stay silent under a stale rule. */
-export function staleAfterMs(rule: RuleDef, defaultS: number): number {
-  return ((rule.params as StaleParams).afterS ?? defaultS) * 1000;
 }
 
 /** Stale sites (docs/contract.md "Alarms"): the engine's timer compares each site's newest event time with the wall clock. */
@@ -40,8 +33,9 @@ export class AlarmStaleCheck {
     private readonly receipts: ReceiptsService,
   ) {}
 
+  /** How long a site may stay silent under a stale rule. */
   afterMs(rule: RuleDef): number {
-    return staleAfterMs(rule, this.config.env.STALE_AFTER_S);
+    return ((rule.params as StaleParams).afterS ?? this.config.env.STALE_AFTER_S) * 1000;
   }
 
   async check(hooks: StaleHooks, now = Date.now()): Promise<void> {
@@ -62,7 +56,9 @@ export class AlarmStaleCheck {
         const silentFor = now - (site.reported ? site.newest : Math.max(site.newest, hooks.startedAt));
         if (silentFor > afterMs) {
           if (c.alarm) continue;
-          if (hooks.shared && (await this.reportedElsewhere(site, now - afterMs))) continue;
+          // Several instances share a PostgreSQL database: the site may report to another one.
+          const shared = this.config.database.type === 'postgres';
+          if (shared && (await this.reportedElsewhere(site, now - afterMs))) continue;
           if (c.alarm || hooks.stopped()) continue;
           const rows = [...this.registry.ofSite(s.id)].sort((x, y) =>
             x.metric + x.labels < y.metric + y.labels ? -1 : 1,
