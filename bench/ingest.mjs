@@ -302,8 +302,9 @@ async function settle(api) {
   let passes = -1;
   while (still < 2 && Date.now() - started < 300_000) {
     await new Promise((r) => setTimeout(r, 2500));
-    const n = await metric(api, 'dcfleet_raw_maintenance_total', '{what="samples_compacted"}');
-    const p = await metric(api, 'dcfleet_raw_maintenance_duration_seconds_count');
+    const text = await metricsText(api);
+    const n = valueIn(text, 'dcfleet_raw_maintenance_total', '{what="samples_compacted"}');
+    const p = valueIn(text, 'dcfleet_raw_maintenance_duration_seconds_count');
     if (n !== last) {
       still = 0;
       passes = p;
@@ -476,9 +477,10 @@ for (const [i, kind] of KINDS.entries()) {
     }
     const after = rssMb(api.child.pid);
     const statsAfter = await ingestStats(api);
-    const heap = (await metric(api, 'dcfleet_nodejs_heap_size_used_bytes')) / 1e6;
-    const heapTotal = (await metric(api, 'dcfleet_nodejs_heap_size_total_bytes')) / 1e6;
-    const external = (await metric(api, 'dcfleet_nodejs_external_memory_bytes')) / 1e6;
+    const memText = await metricsText(api);
+    const heap = valueIn(memText, 'dcfleet_nodejs_heap_size_used_bytes') / 1e6;
+    const heapTotal = valueIn(memText, 'dcfleet_nodejs_heap_size_total_bytes') / 1e6;
+    const external = valueIn(memText, 'dcfleet_nodejs_external_memory_bytes') / 1e6;
     const rate = median(mine.map((m) => m.rate));
     const vmRate = vmRounds.length ? median(vmRounds.map((m) => m.rate)) : NaN;
     const samples = mine.reduce((a, m) => a + m.samples, 0);
