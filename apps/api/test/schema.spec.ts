@@ -45,6 +45,20 @@ describe.each(dialects())('schema on %s', (dialect) => {
     expect(await ds.showMigrations()).toBe(false);
   });
 
+  it('finds an entity for every table the migrations create, raw telemetry aside (no list to forget)', async () => {
+    const tables: { name: string }[] = await ds.query(
+      dialect === 'sqlite'
+        ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        : "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition",
+    );
+    const expected = tables
+      .map((t) => t.name)
+      .filter((n) => n !== 'migrations' && n !== 'samples_legacy' && !n.startsWith('raw_'))
+      .sort();
+    expect(expected.length).toBeGreaterThan(10);
+    expect(ds.entityMetadatas.map((m) => m.tableName).sort()).toEqual(expected);
+  });
+
   it('leaves the schema builder nothing to do (entities and migrations agree)', async () => {
     const log = await ds.driver.createSchemaBuilder().log();
     expect(log.upQueries.map((q) => q.query)).toEqual([]);

@@ -1,11 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditController } from './audit.controller';
 import { AuditLogEntity } from './audit-log.entity';
 import { AuditService } from './audit.service';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditLogEntity])],
+  controllers: [AuditController],
   providers: [AuditService],
   exports: [AuditService],
 })

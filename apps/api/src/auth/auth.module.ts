@@ -8,13 +8,14 @@ import { IngestTokenEntity } from './ingest-token.entity';
 import { IngestTokenService } from './ingest-token.service';
 import { LoginThrottle } from './login-limiter';
 import { SessionService } from './session.service';
+import { UnlockController } from './unlock.controller';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([IngestTokenEntity]), UsersModule],
-  controllers: [AuthController],
+  controllers: [AuthController, UnlockController],
   providers: [SessionService, LoginThrottle, IngestTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
   // UsersModule re-exported: everything that checks sessions (the guard, live sockets) reads users.
-  exports: [UsersModule, SessionService, IngestTokenService, LoginThrottle],
+  exports: [UsersModule, SessionService, IngestTokenService],
 })
 export class AuthModule {}

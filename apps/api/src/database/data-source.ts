@@ -1,11 +1,18 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { types as pgTypes } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
 import { applySqlitePragmas } from './sqlite-pragmas';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
+
+/**
+ * Every `*.entity` file of the app, wherever its domain keeps it: the data source finds entities by name, so no
+ * file has to import every feature's entities. The pattern takes the sources under Jest and the build's `.js` files.
+ * Raw telemetry (`raw_batches`, `raw_chunks`) has no entity: binary payloads need a per-dialect column type and
+ * only the telemetry stores' own SQL touches them; their schema is in the ChunkedRawStorage migrations.
+ */
+const ENTITIES = [join(__dirname, '..', '**', '*.entity.{ts,js}')];
 
 // BIGINT (int8) columns hold epoch milliseconds, far below 2^53: read them as numbers.
 pgTypes.setTypeParser(20, (v: string) => Number(v));

@@ -1,16 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   createUserSchema,
   updateUserSchema,
-  type AuditEntry,
   type CreateUserRequest,
   type Role,
   type UserInfo,
 } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.service';
 import { Roles } from '../auth/auth.decorators';
-import { LoginThrottle } from '../auth/login-limiter';
 import type { AppRequest } from '../auth/auth.types';
 import { actorOf } from '../auth/request-actor';
 import { ZodBody } from '../common/zod-body';
@@ -23,7 +21,6 @@ export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly audit: AuditService,
-    private readonly throttle: LoginThrottle,
   ) {}
 
   @Post('users')
@@ -71,26 +68,5 @@ export class UsersController {
     const user = await this.users.endSessions(username);
     await this.audit.record(actorOf(req), 'user.logout_all', username);
     return user;
-  }
-
-  @Post('users/:username/unlock')
-  @HttpCode(200)
-  @Roles('admin')
-  @ApiOperation({
-    summary:
-      'Lift the failed-login lockout of a username (every instance with REDIS_URL, else this one; admin)',
-  })
-  async unlock(@Param('username') username: string, @Req() req: AppRequest): Promise<{ cleared: number }> {
-    const cleared = await this.throttle.attempts.unlock(username);
-    await this.audit.record(actorOf(req), 'user.unlock', username, { cleared });
-    return { cleared };
-  }
-
-  @Get('audit')
-  @Roles('admin')
-  @ApiOperation({ summary: 'Audit log, newest first (admin)' })
-  auditLog(@Query('limit') limit?: string, @Query('before') before?: string): Promise<AuditEntry[]> {
-    const n = Math.min(Math.max(Number(limit) || 100, 1), 1000);
-    return this.audit.list(n, before ? Number(before) : undefined);
   }
 }

@@ -7,7 +7,7 @@ import { UsersService } from './users.service';
 
 /**
  * User accounts: the admin's users API and the store behind logins. Authentication (AuthModule, global) builds on
- * it; the unlock route uses AuthModule's login throttle.
+ * it and owns the login throttle's unlock route (`auth/unlock.controller.ts`).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],

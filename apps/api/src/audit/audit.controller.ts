@@ -1,0 +1,20 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuditEntry } from '@dcfleet/contracts';
+import { Roles } from '../auth/auth.decorators';
+import { AuditService } from './audit.service';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get('audit')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Audit log, newest first (admin)' })
+  auditLog(@Query('limit') limit?: string, @Query('before') before?: string): Promise<AuditEntry[]> {
+    const n = Math.min(Math.max(Number(limit) || 100, 1), 1000);
+    return this.audit.list(n, before ? Number(before) : undefined);
+  }
+}
