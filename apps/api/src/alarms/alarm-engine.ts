@@ -10,12 +10,12 @@ import { IngestEvents, type AcceptedBatch } from '../ingest/ingest-events';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { SnapshotService } from '../telemetry/snapshot.service';
 import { SAMPLE_REPLACED, SAMPLE_UNCHANGED } from '../telemetry/telemetry-store';
-import type { AlarmEntity } from './alarm.entity';
 import { AlarmAnnouncer } from './alarm-announcer';
 import { AlarmConditions } from './alarm-conditions';
 import { AlarmEvaluator, type AlarmTransitions } from './alarm-evaluator';
-import { recordFromEntity, type AlarmRecord } from './alarm-model';
-import { on, perKey, SUMMARY_KEY, type Cond, type Flood, type SiteState } from './alarm-state';
+import { AlarmLifecycle } from './alarm-lifecycle';
+import type { AlarmRecord } from './alarm-model';
+import { on, type SiteState } from './alarm-state';
 import { AlarmRulesService } from './alarm-rules.service';
 import { AlarmStaleCheck, type StaleHooks } from './alarm-stale';
 import { AlarmStore, type Committed } from './alarm-store';
@@ -44,9 +44,6 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   private queue: AcceptedBatch[] = [];
   private drainScheduled = false;
   private readonly sites = new Map<number, SiteState>();
-  /** Active alarms that have a row. */
-  private readonly byId = new Map<number, { a: AlarmRecord; c: Cond; site: SiteState }>();
-  private readonly condOf = new WeakMap<AlarmRecord, Cond>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private stopped = false;
@@ -54,15 +51,17 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   private droppedBatches = 0;
   /** Conditions and what each series is evaluated against. */
   private readonly conds: AlarmConditions;
+  /** The alarms in memory, their transitions and their rows. */
+  private readonly alarms: AlarmLifecycle;
   /** The engine's state and transitions as the evaluator and the stale check use them. */
   private readonly hooks: AlarmTransitions & StaleHooks = {
     raise: (site, c, t, value, threshold, message, details) =>
-      this.raise(site, c, t, value, threshold, message, details),
-    clear: (site, c, t, value) => this.clear(site, c, t, value),
-    off: (site, c, t, value) => this.off(site, c, t, value),
+      this.alarms.raise(site, c, t, value, threshold, message, details),
+    clear: (site, c, t, value) => this.alarms.clear(site, c, t, value),
+    off: (site, c, t, value) => this.alarms.off(site, c, t, value),
     cond: (rule, siteId, key) => this.conds.cond(rule, siteId, key),
     effectiveRules: (siteId) => this.rules.effective(siteId),
-    site: (id, code) => this.site(id, code),
+    site: (id, code) => this.alarms.site(id, code),
     stopped: () => this.stopped,
     startedAt: this.startedAt,
   };
@@ -82,6 +81,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     this.enabled = config.env.ALARMS_ENABLED;
     this.latenessMs = config.env.ALARM_LATENESS_S * 1000;
     this.conds = new AlarmConditions(this.sites, registry, rules);
+    this.alarms = new AlarmLifecycle(this.sites, this.conds, rules, store, snapshots, config, metrics);
     this.store.onCommitted((c) => this.onCommitted(c));
     this.rules.onChange(() => this.onRulesChanged());
     this.snapshots.setActiveAlarmCounter((siteId) => this.sites.get(siteId)?.active.size ?? 0);
@@ -91,7 +91,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     await this.rules.seedBuiltins();
     await this.rules.load();
-    await this.loadActive();
+    await this.alarms.loadActive();
     if (this.enabled) this.scheduleTick();
   }
 
@@ -131,13 +131,17 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       if (this.droppedBatches++ % 1000 === 0)
         this.logger.warn('alarm evaluation is behind ingest: oldest queued batches dropped');
     }
-    if (!this.drainScheduled) {
-      this.drainScheduled = true;
-      setImmediate(() => {
-        this.drainScheduled = false;
-        this.drain(SLICE_MS);
-      });
-    }
+    this.scheduleDrain();
+  }
+
+  /** A slice of evaluation on a later turn of the event loop, unless one is already scheduled. */
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain(SLICE_MS);
+    });
   }
 
   private drain(budgetMs: number): void {
@@ -160,38 +164,11 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       this.metrics.queued.set(this.queue.length);
       this.metrics.evalSeconds.inc((performance.now() - start) / 1000);
     }
-    if (this.queue.length && !this.drainScheduled && !this.stopped) {
-      this.drainScheduled = true;
-      setImmediate(() => {
-        this.drainScheduled = false;
-        this.drain(SLICE_MS);
-      });
-    }
-  }
-
-  private site(id: number, code: string): SiteState {
-    let s = this.sites.get(id);
-    if (!s) {
-      const last = this.snapshots.snapshot(id, code).lastSampleAt;
-      s = {
-        id,
-        code,
-        newest: last ? Date.parse(last) : -Infinity,
-        pairDirty: false,
-        markers: new Map(),
-        drops: [],
-        active: new Set(),
-        reported: false,
-        keyed: new Map(),
-        flood: new Map(),
-      };
-      this.sites.set(id, s);
-    }
-    return s;
+    if (this.queue.length && !this.stopped) this.scheduleDrain();
   }
 
   private processBatch(b: AcceptedBatch): void {
-    const site = this.site(b.siteId, b.siteCode);
+    const site = this.alarms.site(b.siteId, b.siteCode);
     site.reported = true;
     if (b.maxTs > site.newest) site.newest = b.maxTs;
     const horizon = site.newest - this.latenessMs;
@@ -219,7 +196,7 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
               const p = r.params as InletTempParams;
               if (c && on(c)) {
                 c.lastTs = t;
-                if (v >= p.low + p.hysteresis && v <= p.high - p.hysteresis) this.off(site, c, t, v);
+                if (v >= p.low + p.hysteresis && v <= p.high - p.hysteresis) this.alarms.off(site, c, t, v);
               } else if (v > p.high || v < p.low) {
                 c ??= info.conds[k] = this.conds.cond(r, site.id, info.key, info.zone);
                 this.evaluator.inlet(site, c, t, v, p);
@@ -263,143 +240,27 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
       for (const c of site.active) {
         if (c.rule.kind !== 'stale' || !c.alarm) continue;
         if (b.maxTs >= now - this.stale.afterMs(c.rule) && b.maxTs > c.alarm.eventTs)
-          this.clear(site, c, b.maxTs, null);
+          this.alarms.clear(site, c, b.maxTs, null);
       }
     }
   }
 
   // ---------------------------------------------------------------------------------------------------
-  // Rules
-
-  // ---------------------------------------------------------------------------------------------------
-  // Transitions
-
-  private raise(
-    site: SiteState,
-    c: Cond,
-    t: number,
-    value: number | null,
-    threshold: number | null,
-    message: string,
-    details: Record<string, unknown> | null,
-  ): void {
-    const r = c.rule;
-    if (perKey(c)) {
-      const f = this.flood(site, r.id);
-      const cap = this.config.env.ALARM_MAX_PER_RULE;
-      if (cap > 0 && f.active >= cap) {
-        this.suppress(site, c, f, t);
-        return;
-      }
-      f.active++;
-    }
-    const a: AlarmRecord = {
-      id: undefined,
-      siteId: site.id,
-      siteCode: site.code,
-      ruleId: r.id,
-      kind: r.kind,
-      key: c.key,
-      severity: r.severity,
-      state: 'active',
-      message,
-      value,
-      threshold,
-      details,
-      eventTs: t,
-      raisedAt: Date.now(),
-      clearedAt: null,
-      clearedEventTs: null,
-      clearedValue: null,
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-      note: null,
-      webhookUrl: r.webhookUrl,
-    };
-    c.alarm = a;
-    this.condOf.set(a, c);
-    site.active.add(c);
-    this.store.enqueue({ kind: 'raised', alarm: a, snapshot: { ...a } });
-  }
-
-  private clear(site: SiteState, c: Cond, t: number | null, value: number | null, reason?: string): void {
-    const a = c.alarm;
-    if (!a) return;
-    c.alarm = undefined;
-    c.okSince = undefined;
-    site.active.delete(c);
-    if (perKey(c)) this.flood(site, c.rule.id).active--;
-    else if (c.key === SUMMARY_KEY) this.flood(site, c.rule.id).loadedAt = undefined;
-    if (a.id !== undefined) this.byId.delete(a.id);
-    a.state = 'cleared';
-    a.clearedAt = Date.now();
-    a.clearedEventTs = t;
-    a.clearedValue = value;
-    this.store.enqueue({ kind: 'cleared', alarm: a, snapshot: { ...a }, reason });
-  }
-
-  /** The condition ended: clear its alarm, or take it out of the summary. */
-  private off(site: SiteState, c: Cond, t: number, value: number | null): void {
-    if (c.suppressed) this.unsuppress(site, c, t);
-    else this.clear(site, c, t, value);
-  }
-
-  private flood(site: SiteState, ruleId: number): Flood {
-    let f = site.flood.get(ruleId);
-    if (!f) {
-      f = { active: 0, suppressed: 0 };
-      site.flood.set(ruleId, f);
-    }
-    return f;
-  }
-
-  /** Beyond ALARM_MAX_PER_RULE: no alarm of its own; the rule's summary alarm at the site covers it. */
-  private suppress(site: SiteState, c: Cond, f: Flood, t: number): void {
-    c.suppressed = true;
-    f.suppressed++;
-    const summary = (f.summary ??= this.conds.cond(c.rule, site.id, SUMMARY_KEY));
-    if (summary.alarm) return;
-    const cap = this.config.env.ALARM_MAX_PER_RULE;
-    const what =
-      { inlet_temp: 'inlet temperature', inlet_rate: 'inlet rate-of-change', metering: 'counter' }[
-        c.rule.kind as 'inlet_temp'
-      ] ?? c.rule.kind;
-    this.raise(
-      site,
-      summary,
-      t,
-      f.suppressed,
-      cap,
-      `More than ${cap} ${what} alarms at ${site.code}: further ones are grouped in this alarm until they have all ended (first: ${c.key})`,
-      { grouped: true, maxPerRule: cap, first: c.key },
-    );
-  }
-
-  private unsuppress(site: SiteState, c: Cond, t: number): void {
-    c.suppressed = false;
-    c.okSince = undefined;
-    const f = this.flood(site, c.rule.id);
-    f.suppressed = Math.max(0, f.suppressed - 1);
-    if (f.suppressed === 0 && f.summary?.alarm) this.clear(site, f.summary, t, 0);
-  }
+  // Stored transitions
 
   /** After the store committed: index new alarms by id, then announce (live push, webhooks). */
   private onCommitted(list: Committed[]): void {
     let raised = 0;
     let cleared = 0;
     for (const t of list) {
-      if (t.kind === 'raised' && t.alarm.state === 'active') {
-        const site = this.sites.get(t.alarm.siteId);
-        const c = this.condOf.get(t.alarm);
-        if (site && c && c.alarm === t.alarm) this.byId.set(t.id, { a: t.alarm, c, site });
-      }
+      this.alarms.committed(t);
       if (t.duplicate) continue;
       if (t.kind === 'raised') raised++;
       else cleared++;
       this.metrics.transitions.inc({ event: t.kind, severity: t.snapshot.severity });
       this.announcer.announce(t.kind, { ...t.snapshot, id: t.id });
     }
-    this.metrics.active.set(this.byId.size);
+    this.alarms.countActive();
     if (raised + cleared <= 10) {
       for (const t of list) {
         if (t.duplicate) continue;
@@ -415,20 +276,20 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Called by the API after an acknowledgement was stored: keeps the in-memory alarm in step. */
   acknowledged(id: number, at: number, by: string, note: string | null): AlarmRecord | undefined {
-    const ref = this.byId.get(id);
-    if (!ref) return undefined;
-    ref.a.acknowledgedAt = at;
-    ref.a.acknowledgedBy = by;
-    ref.a.note = note;
-    return ref.a;
+    return this.alarms.acknowledged(id, at, by, note);
   }
 
   webhookOfRule(ruleId: number | null): string | null {
     return ruleId === null ? null : (this.rules.get(ruleId)?.webhookUrl ?? null);
   }
 
+  /** For the API: the in-memory version of an active alarm (it may be ahead of its row). */
+  activeRecord(id: number): AlarmRecord | undefined {
+    return this.alarms.activeRecord(id);
+  }
+
   // ---------------------------------------------------------------------------------------------------
-  // Rules changed, boot, timer
+  // Rules changed, timer
 
   private onRulesChanged(): void {
     this.conds.rulesChanged();
@@ -455,98 +316,11 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
             ? 'rule disabled'
             : 'rule no longer applies to this site';
         if (!r) c.alarm.ruleId = null; // a row not written yet must not point at the deleted rule
-        this.clear(site, c, null, null, reason);
+        this.alarms.clear(site, c, null, null, reason);
       }
       site.flood.delete(c.rule.id);
       this.conds.forget(id, c);
     }
-  }
-
-  /** Active alarms from the database at boot (another instance's, on PostgreSQL, at every sync). */
-  private async loadActive(): Promise<void> {
-    const rows = await this.store.activeRows();
-    for (const row of rows) this.adopt(row);
-    this.metrics.active.set(this.byId.size);
-  }
-
-  private adopt(row: AlarmEntity): void {
-    const code = row.site?.code ?? String(row.siteId);
-    const site = this.site(row.siteId, code);
-    const rule = row.ruleId === null ? undefined : this.rules.get(row.ruleId);
-    const applies = !!rule && this.rules.effective(row.siteId).some((r) => r.id === rule.id);
-    if (!rule || !applies) {
-      // Its rule was deleted or disabled while this instance was down: resolve it, with the reason.
-      const a = recordFromEntity(row, code, null);
-      a.state = 'cleared';
-      a.clearedAt = Date.now();
-      this.store.enqueue({
-        kind: 'cleared',
-        alarm: a,
-        snapshot: { ...a },
-        reason: rule ? 'rule no longer applies to this site' : 'rule deleted',
-      });
-      return;
-    }
-    const c = this.conds.cond(rule, row.siteId, row.key);
-    if (c.alarm) return;
-    const a = recordFromEntity(row, code, rule.webhookUrl);
-    c.alarm = a;
-    this.condOf.set(a, c);
-    if (a.eventTs > c.lastTs) c.lastTs = a.eventTs;
-    if (typeof a.details?.zone === 'string' || a.details?.zone === null)
-      c.zone = a.details.zone as string | null;
-    site.active.add(c);
-    this.byId.set(a.id!, { a, c, site });
-    if (perKey(c)) this.flood(site, rule.id).active++;
-    else if (c.key === SUMMARY_KEY) {
-      const f = this.flood(site, rule.id);
-      f.summary = c;
-      f.loadedAt = Date.now();
-    }
-  }
-
-  /** PostgreSQL with several instances: pick up rule changes, and alarms raised, cleared or acked elsewhere. */
-  private async sync(): Promise<void> {
-    await this.rules.reloadIfChanged();
-    const commits = this.store.commits;
-    const rows = await this.store.activeRows();
-    // Our own writes landed while reading: this view may predate them; the next tick looks again.
-    if (this.store.commits !== commits) return;
-    const ids = new Set(rows.map((r) => r.id));
-    let adopted = false;
-    for (const [id, ref] of this.byId) {
-      if (ids.has(id) || this.store.hasPending(ref.a)) continue;
-      // Cleared by another instance.
-      if (ref.c.alarm === ref.a) {
-        ref.c.alarm = undefined;
-        if (perKey(ref.c)) this.flood(ref.site, ref.c.rule.id).active--;
-      }
-      ref.site.active.delete(ref.c);
-      this.byId.delete(id);
-    }
-    for (const row of rows) {
-      if (this.store.hasPendingId(row.id)) continue;
-      const ref = this.byId.get(row.id);
-      if (ref) {
-        if (row.acknowledgedAt !== null && ref.a.acknowledgedAt === null) {
-          ref.a.acknowledgedAt = row.acknowledgedAt;
-          ref.a.acknowledgedBy = row.acknowledgedBy;
-          ref.a.note = row.note;
-        }
-        continue;
-      }
-      const rule = row.ruleId === null ? undefined : this.rules.get(row.ruleId);
-      // A rule deleted or no longer applying: the instance that changed it clears the alarm (or a boot does).
-      if (!rule || !this.rules.effective(row.siteId).some((r) => r.id === rule.id)) continue;
-      this.site(row.siteId, row.site?.code ?? String(row.siteId));
-      const c = this.conds.cond(rule, row.siteId, row.key);
-      if (c.alarm) continue; // ours, still being written (the store adopts the other row)
-      this.adopt(row);
-      adopted = true;
-    }
-    // Series infos cache their conditions: let them pick up the adopted ones.
-    if (adopted) this.conds.rulesChanged();
-    this.metrics.active.set(this.byId.size);
   }
 
   private scheduleTick(): void {
@@ -560,31 +334,14 @@ export class AlarmEngine implements OnApplicationBootstrap, BeforeApplicationShu
     this.timer.unref();
   }
 
-  /** A summary alarm loaded at boot whose storm ended while the instance was down: nothing re-grouped since. */
-  private checkLoadedSummaries(): void {
-    const now = Date.now();
-    const grace = Math.max(this.latenessMs, this.config.env.ALARM_EVAL_INTERVAL_MS);
-    for (const site of this.sites.values()) {
-      for (const f of site.flood.values()) {
-        if (f.loadedAt === undefined || !f.summary?.alarm || f.suppressed > 0 || !site.reported) continue;
-        if (now - f.loadedAt >= grace) this.clear(site, f.summary, site.newest, 0);
-      }
-    }
-  }
-
   private async tick(): Promise<void> {
     if (this.stopped) return;
     try {
-      if (this.store.dialect === 'postgres') await this.sync();
-      this.checkLoadedSummaries();
+      if (this.store.dialect === 'postgres') await this.alarms.sync();
+      this.alarms.checkLoadedSummaries(this.latenessMs);
       await this.stale.check(this.hooks);
     } catch (err) {
       this.logger.warn(`alarm check failed: ${(err as Error).message}`);
     }
-  }
-
-  /** For the API: the in-memory version of an active alarm (it may be ahead of its row). */
-  activeRecord(id: number): AlarmRecord | undefined {
-    return this.byId.get(id)?.a;
   }
 }

@@ -1,12 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   aggregateFleet,
-  fromLocal,
   localMonthRange,
   localYearRange,
   toLocal,
   type DailyBucket,
-  type Period,
 } from '@dcfleet/green-metrics';
 import { AppConfig } from '../config/app-config';
 import type { SiteEntity } from '../datacenters/site.entity';
@@ -16,6 +14,7 @@ import { ReceiptsService } from '../receipts/receipts.service';
 import { SeriesRegistry } from '../telemetry/series-registry';
 import { RatingCache, type CacheToken } from './rating-cache';
 import { latestYear, type PeriodSpec } from './rating-period';
+import { RatingPlanner, type Plan } from './rating-plan';
 import { schemeOf } from './rating-scheme';
 import { computeRating, monthlyRows } from './rating-calc';
 import {
@@ -35,7 +34,6 @@ import { observedMonth, observedRating, RatingRevisionsService } from './rating-
 import { RatingsRepository, type DailyRow } from './ratings.repository';
 import type {
   DataGap,
-  EmissionFactorUsed,
   MeterExchangeInfo,
   MonthlyRatingRow,
   RatingDetailResponse,
@@ -44,22 +42,6 @@ import type {
   RatingsPeriod,
   RatingsResponse,
 } from '@dcfleet/contracts';
-
-/** The period of one site: local calendar edges of its time zone. */
-interface SitePeriod extends Period {
-  /** Set for a calendar year. */
-  year?: number;
-}
-
-interface Plan {
-  /** The site with the reference fields in force at the end of the period (docs/contract.md, "Reference data"). */
-  site: SiteEntity;
-  period: SitePeriod;
-  readFrom: number;
-  key: string;
-  emissionFactor: EmissionFactorUsed | null;
-  referenceFrom: number;
-}
 
 /** What the cache holds per (site, period): the row and, once asked for, the detail. */
 interface Computed {
@@ -94,6 +76,7 @@ export class RatingsService implements OnApplicationBootstrap {
 
   /** GB 40879 grades with the configured hub targets: what every ratings response carries. */
   private readonly scheme: RatingScheme;
+  private readonly planner: RatingPlanner;
 
   constructor(
     private readonly repo: RatingsRepository,
@@ -102,10 +85,11 @@ export class RatingsService implements OnApplicationBootstrap {
     private readonly receipts: ReceiptsService,
     private readonly revisions: RatingRevisionsService,
     private readonly config: AppConfig,
-    private readonly reference: SiteReferenceService,
+    reference: SiteReferenceService,
     private readonly exchanges: MeterExchangesService,
   ) {
     this.scheme = schemeOf(config.hubTargets);
+    this.planner = new RatingPlanner(reference, exchanges);
   }
 
   /** Warms the cache in the background once the app is up (after the telemetry module loaded the series). */
@@ -136,47 +120,14 @@ export class RatingsService implements OnApplicationBootstrap {
     }
   }
 
-  static periodOf(site: SiteEntity, spec: PeriodSpec, now = Date.now()): SitePeriod {
-    if (spec.kind === 'year') return { ...localYearRange(spec.year, site.timezone), year: spec.year };
-    const l = toLocal(now, site.timezone);
-    return {
-      start: fromLocal(site.timezone, l.year - 1, l.month, 1),
-      end: fromLocal(site.timezone, l.year, l.month, 1),
-    };
-  }
-
-  /** Call after `this.reference.load()`: the site as it stood at the end of the period. */
-  private plan(site: SiteEntity, spec: PeriodSpec, now: number): Plan {
-    const period = RatingsService.periodOf(site, spec, now);
-    const ref = this.reference.asOf(site, period.end - 1);
-    const emissionFactor = this.reference.emissionFactor(ref, toLocal(period.end - 1, site.timezone).year);
-    const asOf: SiteEntity = {
-      ...site,
-      racks: ref.racks,
-      pueCategory: ref.pueCategory,
-      gridRegion: ref.gridRegion,
-      greenCertifiedYear: ref.greenCertifiedYear,
-      gridEmissionFactor: emissionFactor?.factor ?? null,
-    };
-    const refKey = this.reference.versionOf(site.id);
-    return {
-      site: asOf,
-      period,
-      readFrom: period.start - LOOKBACK_MS,
-      key: `${site.id}|${site.updatedAt}|${site.timezone}|${period.start}|${period.end}|${refKey}|${this.exchanges.versionOf(site.id)}`,
-      emissionFactor,
-      referenceFrom: ref.effectiveFrom,
-    };
-  }
-
   /** The sites with the reference data loaded (plans need both). */
   private async allSites(): Promise<SiteEntity[]> {
-    await Promise.all([this.reference.load(), this.exchanges.load()]);
+    await this.planner.load();
     return this.sites.all();
   }
 
   private async oneSite(code: string): Promise<SiteEntity> {
-    await Promise.all([this.reference.load(), this.exchanges.load()]);
+    await this.planner.load();
     return this.sites.get(code);
   }
 
@@ -189,7 +140,7 @@ export class RatingsService implements OnApplicationBootstrap {
     const now = Date.now();
     const sites = await this.allSites();
     const computed = await this.ratePlans(
-      sites.map((s) => this.plan(s, spec, now)),
+      sites.map((s) => this.planner.plan(s, spec, now)),
       false,
       now,
     );
@@ -211,7 +162,7 @@ export class RatingsService implements OnApplicationBootstrap {
   async detail(code: string, spec: PeriodSpec): Promise<RatingDetailResponse> {
     const now = Date.now();
     const site = await this.oneSite(code);
-    const plan = this.plan(site, spec, now);
+    const plan = this.planner.plan(site, spec, now);
     const c = (await this.ratePlans([plan], true, now)).get(site.id)!;
     if (c.receiptCount === undefined)
       c.receiptCount = await this.receipts.countOverlapping(site.id, plan.period.start, plan.period.end);
@@ -265,20 +216,20 @@ export class RatingsService implements OnApplicationBootstrap {
     now = Date.now(),
     referenceChange?: string,
   ): Promise<void> {
-    await Promise.all([this.reference.load(), this.exchanges.load()]);
+    await this.planner.load();
     const source = referenceChange ? { reference: referenceChange } : 'ingest';
     const tz = site.timezone;
     const current = toLocal(now, tz);
     const firstYear = toLocal(minTs, tz).year;
     const lastYear = Math.min(toLocal(maxTs + LOOKBACK_MS, tz).year, current.year - 1);
     for (let y = Math.max(firstYear, 2000); y <= lastYear; y++) {
-      const plan = this.plan(site, { kind: 'year', year: y }, now);
+      const plan = this.planner.plan(site, { kind: 'year', year: y }, now);
       const c = (await this.ratePlans([plan], false, now, false)).get(site.id)!;
       await this.revisions.observe(site, y, 0, observedRating(c.row), source);
     }
     const currentStart = localYearRange(current.year, tz).start;
     if (current.month > 1 && maxTs + LOOKBACK_MS >= currentStart) {
-      const plan = this.plan(site, { kind: 'year', year: current.year }, now);
+      const plan = this.planner.plan(site, { kind: 'year', year: current.year }, now);
       const c = (await this.ratePlans([plan], true, now, false)).get(site.id)!;
       for (const m of c.monthly ?? []) {
         if (m.month >= current.month) continue;

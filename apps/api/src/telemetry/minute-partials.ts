@@ -1,40 +1,14 @@
-import { REPLACEMENT_MAX_RATIO } from './rollup-math';
-import { PACKED_MERGE, PACKED_REF, type LevelFlush } from './telemetry-store';
+import { Drain, LevelOut } from './minute-drain';
+import * as layout from './minute-row';
+import type { LocalDay } from './minute-row';
+import type { LevelFlush } from './telemetry-store';
 
-/**
- * The in-memory 1-minute partial aggregates between two rollup flushes, as rows of one Float64Array in the packed
- * merge layout (telemetry-store.ts, PACKED_MERGE). At 50,000 series a flush holds a few 10⁵ partials: as objects
- * they were ~300 B each plus a boxed number per double field, the largest part of the API's live heap and most of
- * its garbage; as rows they are 128 B, outside the V8 heap, and a flush copies them out without building objects.
- */
+// Local bindings of the row layout: an imported name compiles (CommonJS) to a getter call at every use, and add()
+// runs once per sample.
+const { R, BUCKET, SITE, AGG, COUNT, SUM, MIN, MAX, FIRST, FIRST_TS, LAST, LAST_TS, INCREASE, RESETS } =
+  layout;
+const { GLITCH_DROP, MINUTE, addStep, copyRow } = layout;
 
-const S = PACKED_MERGE;
-/**
- * Table row: seriesId, minute, siteId, then the aggregate (the packed merge's fields after its ref, same order).
- * The ref's end, hour and local day follow from the minute and site, so they are derived at drain rather than held
- * for every partial: at a 200,000-partial flush that is 8 MB less.
- */
-const R = 3 + PACKED_MERGE - PACKED_REF;
-const BUCKET = 1;
-const SITE = 2;
-/** Where the aggregate starts in a table row. */
-const AGG = 3;
-// Aggregate fields, relative to the aggregate's start (AGG in a table row, PACKED_REF in a packed merge).
-const COUNT = 0;
-const SUM = 1;
-const MIN = 2;
-const MAX = 3;
-const FIRST = 4;
-const FIRST_TS = 5;
-const LAST = 6;
-const LAST_TS = 7;
-const INCREASE = 8;
-const RESETS = 9;
-const GLITCH_DROP = 10;
-const AGG_FIELDS = PACKED_MERGE - PACKED_REF;
-
-const MINUTE = 60_000;
-const HOUR_MS = 3_600_000;
 const INITIAL_ROWS = 4_096;
 /** Rows a sliced drain walks between two pauses: a few ms of main-thread work. */
 const DRAIN_SLICE = 16_384;
@@ -49,196 +23,12 @@ export function minuteKey(seriesId: number, bucket: number): number {
   return seriesId * KEY_MINUTES + Math.floor(bucket / MINUTE);
 }
 
-export interface LocalDay {
-  start: number;
-  end: number;
-}
-
 /**
- * Adds the counter step from `prev` to `next` to the aggregate at `o` (rollup-math's counterStep, without an object per
- * sample): a fall to at most a tenth is a meter replacement (the step is the new value), a smaller one a glitch
- * (a negative step, its size added to the glitch drop).
+ * The in-memory 1-minute partial aggregates between two rollup flushes, as rows of one Float64Array in the packed
+ * merge layout (telemetry-store.ts, PACKED_MERGE). At 50,000 series a flush holds a few 10⁵ partials: as objects
+ * they were ~300 B each plus a boxed number per double field, the largest part of the API's live heap and most of
+ * its garbage; as rows they are 128 B, outside the V8 heap, and a flush copies them out without building objects.
  */
-function addStep(a: Float64Array, o: number, prev: number, next: number): void {
-  if (next >= prev) a[o + INCREASE] = a[o + INCREASE]! + (next - prev);
-  else if (next <= prev * REPLACEMENT_MAX_RATIO) {
-    a[o + INCREASE] = a[o + INCREASE]! + next;
-    a[o + RESETS] = a[o + RESETS]! + 1;
-  } else {
-    a[o + INCREASE] = a[o + INCREASE]! + (next - prev);
-    a[o + GLITCH_DROP] = a[o + GLITCH_DROP]! + (prev - next);
-  }
-}
-
-/** Folds `late` (aggregate at `lo` of b) into the aggregate at `eo` of a, `late` being wholly after it in time. */
-function foldAfter(a: Float64Array, eo: number, b: Float64Array, lo: number): void {
-  // The same order of additions as rollup-math's combine: early + late, then the step between them.
-  a[eo + INCREASE] = a[eo + INCREASE]! + b[lo + INCREASE]!;
-  addStep(a, eo, a[eo + LAST]!, b[lo + FIRST]!);
-  a[eo + RESETS] = a[eo + RESETS]! + b[lo + RESETS]!;
-  a[eo + GLITCH_DROP] = a[eo + GLITCH_DROP]! + b[lo + GLITCH_DROP]!;
-  a[eo + COUNT] = a[eo + COUNT]! + b[lo + COUNT]!;
-  a[eo + SUM] = a[eo + SUM]! + b[lo + SUM]!;
-  if (b[lo + MIN]! < a[eo + MIN]!) a[eo + MIN] = b[lo + MIN]!;
-  if (b[lo + MAX]! > a[eo + MAX]!) a[eo + MAX] = b[lo + MAX]!;
-  a[eo + LAST] = b[lo + LAST]!;
-  a[eo + LAST_TS] = b[lo + LAST_TS]!;
-}
-
-function copyRow(src: Float64Array, from: number, dst: Float64Array, to: number, n: number): void {
-  for (let k = 0; k < n; k++) dst[to + k] = src[from + k]!;
-}
-
-/** Packed levels under construction: merges and refs to recompute, sized exactly beforehand. */
-class LevelOut {
-  readonly merges: Float64Array;
-  readonly recompute: Float64Array;
-  private m = 0;
-  private r = 0;
-
-  constructor(merges: number, recompute: number, extraRefs?: Float64Array) {
-    this.merges = new Float64Array(merges * S);
-    this.recompute = new Float64Array(recompute * PACKED_REF + (extraRefs?.length ?? 0));
-    if (extraRefs) {
-      this.recompute.set(extraRefs);
-      this.r = extraRefs.length;
-    }
-  }
-
-  /**
-   * A bucket as a merge (its ref, then the aggregate at `agg` of `src`) or, when not mergeable, as a ref to
-   * recompute. Written field by field: a `subarray` per row was a view object per bucket, most of a flush's garbage.
-   */
-  put(
-    seriesId: number,
-    bucket: number,
-    end: number,
-    hour: number,
-    day: number,
-    dayEnd: number,
-    src: Float64Array,
-    agg: number,
-    mergeable: boolean,
-  ): void {
-    const a = mergeable ? this.merges : this.recompute;
-    const o = mergeable ? this.m : this.r;
-    a[o] = seriesId;
-    a[o + 1] = bucket;
-    a[o + 2] = end;
-    a[o + 3] = hour;
-    a[o + 4] = day;
-    a[o + 5] = dayEnd;
-    if (mergeable) {
-      copyRow(src, agg, a, o + PACKED_REF, AGG_FIELDS);
-      this.m += S;
-    } else this.r += PACKED_REF;
-  }
-}
-
-/** One drain's rows in (series, minute) order with their parents, walked in slices by MinutePartials' drain. */
-class Drain {
-  /** Parents of each row, in drained order: hour, local day start and end. */
-  readonly hour: Float64Array;
-  readonly day: Float64Array;
-  readonly dayEnd: Float64Array;
-  exactRows = 0;
-
-  constructor(
-    private readonly rows: Float64Array,
-    private readonly ordered: Uint8Array,
-    private readonly order: Int32Array,
-  ) {
-    const n = order.length;
-    this.hour = new Float64Array(n);
-    this.day = new Float64Array(n);
-    this.dayEnd = new Float64Array(n);
-  }
-
-  private exact(i: number): boolean {
-    return this.ordered[this.order[i]!] === 1;
-  }
-
-  private seriesAt(i: number): number {
-    return this.rows[this.order[i]! * R]!;
-  }
-
-  /** Rows [i, j) of one series and one parent (hour or day): the end of the group starting at i. */
-  private groupEnd(parent: Float64Array, i: number): number {
-    const n = this.order.length;
-    let j = i + 1;
-    while (j < n && this.seriesAt(j) === this.seriesAt(i) && parent[j] === parent[i]) j++;
-    return j;
-  }
-
-  parents(from: number, to: number, dayAt: (site: number, minute: number) => LocalDay): void {
-    const rows = this.rows;
-    for (let i = from; i < to; i++) {
-      const o = this.order[i]! * R;
-      const minute = rows[o + BUCKET]!;
-      const d = dayAt(rows[o + SITE]!, minute);
-      this.hour[i] = minute - (minute % HOUR_MS);
-      this.day[i] = d.start;
-      this.dayEnd[i] = d.end;
-      if (this.exact(i)) this.exactRows++;
-    }
-  }
-
-  minutes(out: LevelOut, from: number, to: number): void {
-    const rows = this.rows;
-    for (let i = from; i < to; i++) {
-      const o = this.order[i]! * R;
-      const minute = rows[o + BUCKET]!;
-      out.put(
-        rows[o]!,
-        minute,
-        minute + MINUTE,
-        this.hour[i]!,
-        this.day[i]!,
-        this.dayEnd[i]!,
-        rows,
-        o + AGG,
-        this.exact(i),
-      );
-    }
-  }
-
-  /** How many parents are exact (every minute in time order) and how many are not. */
-  count(parent: Float64Array): [number, number] {
-    const c: [number, number] = [0, 0];
-    const n = this.order.length;
-    for (let i = 0; i < n;) {
-      const j = this.groupEnd(parent, i);
-      let ok = true;
-      for (let k = i; k < j && ok; k++) ok = this.exact(k);
-      c[ok ? 0 : 1]++;
-      i = j;
-    }
-    return c;
-  }
-
-  /** Folds the groups starting in [from, limit) into their parents; returns where the next group starts. */
-  rollUp(parent: Float64Array, out: LevelOut, from: number, limit: number): number {
-    const rows = this.rows;
-    const n = this.order.length;
-    const acc = new Float64Array(AGG_FIELDS);
-    let i = from;
-    while (i < n && i < limit) {
-      const j = this.groupEnd(parent, i);
-      copyRow(rows, this.order[i]! * R + AGG, acc, 0, AGG_FIELDS);
-      let ok = this.exact(i);
-      for (let k = i + 1; k < j; k++) {
-        if (!this.exact(k)) ok = false;
-        else if (ok) foldAfter(acc, 0, rows, this.order[k]! * R + AGG);
-      }
-      // Parents belong to 1m refs only.
-      const end = parent === this.hour ? parent[i]! + HOUR_MS : this.dayEnd[i]!;
-      out.put(this.seriesAt(i), parent[i]!, end, NaN, NaN, NaN, acc, 0, ok);
-      i = j;
-    }
-    return i;
-  }
-}
-
 export class MinutePartials {
   private rows = new Float64Array(INITIAL_ROWS * R);
   /** 1 while the row's samples arrived in time order around it (its aggregate is exact), else 0. */

@@ -5,7 +5,8 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../observability/metrics.service';
 import { InstanceLease } from './instance-lease';
 import { MinutePartials, minuteKey } from './minute-partials';
-import { RecentBuckets, minuteAggs, overlapsPending, sameAgg } from './rollup-check';
+import type { LocalDay } from './minute-row';
+import { RollupRepair } from './rollup-repair';
 import { SeriesRegistry } from './series-registry';
 import {
   SAMPLE_NEW,
@@ -13,21 +14,12 @@ import {
   TELEMETRY_STORE,
   packRefs,
   type BucketRef,
-  type PendingReceipt,
   type RollupFlush,
   type TelemetryStore,
 } from './telemetry-store';
 
 /** Minute partials held in memory before a flush is started regardless of the timer. */
 const MAX_PARTIALS = 200_000;
-/** Recently written minute buckets one consistency check compares with their raw samples. */
-const CHECK_SAMPLE = 256;
-const HOUR = 3_600_000;
-
-interface DayCache {
-  start: number;
-  end: number;
-}
 
 /**
  * Keeps the 1m / 1h / 1d rollups current. Accepted samples are folded into in-memory partial buckets and
@@ -50,24 +42,32 @@ export class RollupService implements OnApplicationShutdown {
   private receiptIds: number[] = [];
   private readonly inMemoryReceipts = new Set<number>();
   private readonly siteZones = new Map<number, string>();
-  private readonly dayCache = new Map<number, DayCache>();
+  private readonly dayCache = new Map<number, LocalDay>();
   private timer: NodeJS.Timeout | undefined;
   private lastFlushMs = 0;
   private recoveryTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private stopped = false;
-  /** This instance's batches whose flush failed (database outage): repaired from raw samples without a restart. */
-  private readonly failed = new Set<number>();
-  private readonly recent = new RecentBuckets(CHECK_SAMPLE);
   private checkTimer: NodeJS.Timeout | undefined;
+  /** Re-aggregation of batches never folded in, and the consistency check. */
+  private readonly repair: RollupRepair;
 
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
-    private readonly registry: SeriesRegistry,
+    registry: SeriesRegistry,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
-    private readonly lease: InstanceLease,
-  ) {}
+    lease: InstanceLease,
+  ) {
+    this.repair = new RollupRepair(store, registry, metrics, lease, {
+      inMemory: this.inMemoryReceipts,
+      minutesFrom: () => this.minutesFrom(),
+      minuteRef: (siteId, seriesId, minute) => this.minuteRef(siteId, seriesId, minute),
+      holds: (r) =>
+        this.partials.lastTs(r.seriesId, r.bucket) !== -Infinity ||
+        this.recompute.has(minuteKey(r.seriesId, r.bucket)),
+    });
+  }
 
   setSiteZone(siteId: number, timeZone: string): void {
     if (this.siteZones.get(siteId) !== timeZone) {
@@ -116,7 +116,7 @@ export class RollupService implements OnApplicationShutdown {
     return Math.max(300_000, this.config.env.ROLLUP_FLUSH_MS * 10);
   }
 
-  dayOf(siteId: number, ts: number): DayCache {
+  dayOf(siteId: number, ts: number): LocalDay {
     const c = this.dayCache.get(siteId);
     if (c && ts >= c.start && ts < c.end) return c;
     const tz = this.siteZones.get(siteId) ?? 'Asia/Shanghai';
@@ -191,7 +191,7 @@ export class RollupService implements OnApplicationShutdown {
 
   private async doFlush(): Promise<void> {
     // Batches of a flush that failed are rebuilt from their samples once the database answers again.
-    if (this.failed.size) await this.recover(this.recoveryGraceMs());
+    if (this.repair.failed.size) await this.recover(this.recoveryGraceMs());
     if (this.receiptIds.length === 0 && this.recompute.size === 0) {
       await this.updateLag();
       return;
@@ -210,7 +210,7 @@ export class RollupService implements OnApplicationShutdown {
         levels: await this.partials.drainSliced(packRefs([...recompute.values()]), yieldLoop),
       };
       // Sampled before the store takes the buffers (the SQLite writer thread receives them transferred).
-      this.recent.offer(flush.levels[0]!.merges, flush.levels[0]!.recompute);
+      this.repair.recent.offer(flush.levels[0]!.merges, flush.levels[0]!.recompute);
       const stats = await this.store.flushRollups(flush);
       for (const step of ['1m', '1h', '1d'] as const) {
         this.metrics.rollupBucketsWritten.inc({ step, mode: 'merge' }, stats.merged[step]);
@@ -221,7 +221,7 @@ export class RollupService implements OnApplicationShutdown {
       // The batches stay pending in the database; the next flush has them rebuilt from their samples.
       for (const id of receiptIds) {
         this.inMemoryReceipts.delete(id);
-        this.failed.add(id);
+        this.repair.failed.add(id);
       }
       this.logger.error(`rollup flush failed, will be repaired from samples: ${(err as Error).message}`);
     } finally {
@@ -241,90 +241,11 @@ export class RollupService implements OnApplicationShutdown {
   }
 
   /**
-   * Re-aggregates batches that are committed but were never folded into the rollups: this instance's own whose
-   * flush failed, those of a crashed instance (known dead through the InstanceLease: repaired at once) and, for
-   * receipts without an instance, those older than `graceMs`. This instance's batches waiting for their first flush
-   * are never touched.
+   * Re-aggregates batches that are committed but were never folded into the rollups (RollupRepair.recover): a
+   * crashed instance's, this instance's whose flush failed, and those without an instance older than `graceMs`.
    */
-  async recover(graceMs: number): Promise<number> {
-    let total = 0;
-    try {
-      const dead = new Map<string, boolean>();
-      const seenFailed = new Set<number>();
-      let afterId = 0;
-      for (;;) {
-        const page = await this.store.pendingReceipts(afterId, 500);
-        if (page.length === 0) break;
-        afterId = page[page.length - 1]!.id;
-        const eligible = [];
-        for (const r of page) {
-          if (this.inMemoryReceipts.has(r.id)) continue;
-          if (this.failed.has(r.id)) {
-            seenFailed.add(r.id);
-            eligible.push(r);
-            continue;
-          }
-          if (r.instanceId === null) {
-            if (r.receivedAt < Date.now() - graceMs) eligible.push(r);
-            continue;
-          }
-          if (!dead.has(r.instanceId)) dead.set(r.instanceId, await this.lease.isDead(r.instanceId));
-          if (dead.get(r.instanceId)) eligible.push(r);
-        }
-        if (eligible.length) {
-          const buckets = await this.store.minuteBucketsOfReceipts(eligible);
-          const recompute = packRefs(
-            buckets.map((b) =>
-              this.minuteRef(this.registry.get(b.seriesId)?.siteId ?? -1, b.seriesId, b.bucket),
-            ),
-          );
-          await this.store.flushRollups(
-            this.recomputeFlush(
-              eligible.map((r) => r.id),
-              recompute,
-            ),
-          );
-          for (const r of eligible) {
-            const cause = this.failed.delete(r.id) ? 'failed_flush' : 'pending';
-            this.metrics.rollupRepairedBatches.inc({ cause });
-          }
-          total += eligible.length;
-        }
-        if (page.length < 500) break;
-      }
-      // No longer pending (another instance's recovery took them): nothing left to repair.
-      for (const id of this.failed) if (!seenFailed.has(id)) this.failed.delete(id);
-      if (total)
-        this.logger.warn(
-          `re-aggregated ${total} batch(es) left pending by a crashed instance or a failed flush`,
-        );
-    } catch (err) {
-      this.logger.error(`rollup recovery failed: ${(err as Error).message}`);
-    }
-    return total;
-  }
-
-  /** A flush that only recomputes these 1-minute buckets (and so their hours and days) from raw samples. */
-  private recomputeFlush(receiptIds: number[], minutes: Float64Array): RollupFlush {
-    return {
-      receiptIds,
-      minutesFrom: this.minutesFrom(),
-      levels: [
-        { step: '1m', merges: new Float64Array(0), recompute: minutes },
-        { step: '1h', merges: new Float64Array(0), recompute: new Float64Array(0) },
-        { step: '1d', merges: new Float64Array(0), recompute: new Float64Array(0) },
-      ],
-    };
-  }
-
-  private async allPending(): Promise<PendingReceipt[]> {
-    const out: PendingReceipt[] = [];
-    for (let afterId = 0; ;) {
-      const page = await this.store.pendingReceipts(afterId, 500);
-      out.push(...page);
-      if (page.length < 500) return out;
-      afterId = page[page.length - 1]!.id;
-    }
+  recover(graceMs: number): Promise<number> {
+    return this.repair.recover(graceMs);
   }
 
   /**
@@ -335,7 +256,7 @@ export class RollupService implements OnApplicationShutdown {
    */
   async checkConsistency(): Promise<{ checked: number; repaired: number }> {
     while (this.flushing) await this.flushing;
-    const run = this.doCheck();
+    const run = this.repair.check();
     this.flushing = run.then(
       () => undefined,
       () => undefined,
@@ -348,50 +269,6 @@ export class RollupService implements OnApplicationShutdown {
     } finally {
       this.flushing = undefined;
     }
-  }
-
-  private async doCheck(): Promise<{ checked: number; repaired: number }> {
-    const minutesFrom = this.minutesFrom();
-    const settled = (pending: PendingReceipt[]) => (r: BucketRef) =>
-      r.bucket >= minutesFrom &&
-      this.partials.lastTs(r.seriesId, r.bucket) === -Infinity &&
-      !this.recompute.has(minuteKey(r.seriesId, r.bucket)) &&
-      !overlapsPending(pending, this.registry.get(r.seriesId)?.siteId, r.bucket);
-    const refs = this.recent.take().filter(settled(await this.allPending()));
-    const byHour = new Map<number, BucketRef[]>();
-    for (const r of refs) {
-      const hour = r.bucket - (r.bucket % HOUR);
-      const list = byHour.get(hour) ?? [];
-      list.push(r);
-      byHour.set(hour, list);
-    }
-    let differing: BucketRef[] = [];
-    for (const [hour, list] of byHour) {
-      const ids = [...new Set(list.map((r) => r.seriesId))];
-      // Rollups first: whatever they hold was committed as raw samples before, so the raw read sees it too.
-      const stored = new Map(
-        (await this.store.readRollups('1m', ids, hour, hour + HOUR)).map((r) => [
-          `${r.seriesId}:${r.bucket}`,
-          r,
-        ]),
-      );
-      const fresh = minuteAggs(await this.store.readRaw(ids, hour, hour + HOUR));
-      for (const r of list) {
-        const key = `${r.seriesId}:${r.bucket}`;
-        if (!sameAgg(stored.get(key), fresh.get(key))) differing.push(r);
-      }
-    }
-    // A batch committed during the check may explain a difference: such buckets wait for the next check.
-    if (differing.length) differing = differing.filter(settled(await this.allPending()));
-    this.metrics.rollupChecked.inc(refs.length);
-    if (differing.length) {
-      await this.store.flushRollups(this.recomputeFlush([], packRefs(differing)));
-      this.metrics.rollupCheckRepaired.inc(differing.length);
-      this.logger.warn(
-        `consistency check: ${differing.length} of ${refs.length} minute bucket(s) differed from their raw samples; recomputed`,
-      );
-    }
-    return { checked: refs.length, repaired: differing.length };
   }
 
   async onApplicationShutdown(): Promise<void> {
