@@ -19,7 +19,7 @@ import {
   type SubscribeRequest,
 } from '@dcfleet/contracts';
 import { io, type Socket } from 'socket.io-client';
-import { useEffect, useSyncExternalStore } from 'react';
+import { createContext, useContext, useEffect, useSyncExternalStore } from 'react';
 import { RoomSequence } from './live-sequence';
 
 export type LiveStatus = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -256,13 +256,27 @@ export class LiveClient {
   }
 }
 
+/**
+ * The session's live client, provided by the app shell (which owns its lifecycle and wires its events into the
+ * query cache); features reach it through the hooks below, never through the shell.
+ */
+export const LiveClientContext = createContext<LiveClient | null>(null);
+
+function useLiveClient(): LiveClient {
+  const client = useContext(LiveClientContext);
+  if (!client) throw new Error('useLiveClient outside <LiveClientContext.Provider>');
+  return client;
+}
+
 /** The live connection's state, for the header indicator. */
-export function useLiveStatus(client: LiveClient): LiveStatus {
+export function useLiveStatus(): LiveStatus {
+  const client = useLiveClient();
   return useSyncExternalStore(client.onStatus, client.getStatus);
 }
 
 /** Keeps a room subscribed while the component is mounted (null: none). */
-export function useLiveRoom(client: LiveClient, request: RoomRequest | null): void {
+export function useLiveRoom(request: RoomRequest | null): void {
+  const client = useLiveClient();
   const key = request ? roomKeyOf(request) : null;
   useEffect(() => {
     if (!key) return;

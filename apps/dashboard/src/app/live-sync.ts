@@ -13,7 +13,7 @@ import { appendTrend, mergeSnapshots, type TrendPoint } from '../features/fleet/
 import { RATING_PREFIX, RATINGS_PREFIX } from '../features/ratings/api/ratings-api';
 import { liveKey, seriesPrefix } from '../features/site/api/site-api';
 import { appendLive, applyDcUpdate, type LiveSample } from '../features/site/api/live-data';
-import { canSeeAlarms } from './routes';
+import { canSeeAlarms } from '../routing/access';
 
 type Listener = () => void;
 const unauthorizedListeners = new Set<Listener>();

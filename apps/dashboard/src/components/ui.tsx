@@ -2,7 +2,7 @@ import type { SiteStatus } from '@dcfleet/contracts';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { isNotAvailable } from '../api/query-cache';
 import { ApiError } from '../api/client';
-import { hasNavigated } from '../app/routes';
+import { hasNavigated } from '../routing/navigation';
 import { useI18n } from '../i18n/i18n';
 
 export function StatusBadge({ status }: { status: SiteStatus }) {

@@ -1,27 +1,19 @@
 import { type Role } from '@dcfleet/contracts';
-import { canManageAlarmRules, hrefFor } from '../../../app/routes';
+import { Link } from '@tanstack/react-router';
 import { PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
+import { canManageAlarmRules } from '../../../routing/access';
+import { ADMIN_TABS, adminTab, type AdminSearch } from '../api/admin-search';
 import { AlarmRulesAdmin } from './AlarmRulesAdmin';
 
 import { SitesAdmin } from './SitesAdmin';
 import { TokensAdmin } from './TokensAdmin';
 import { UsersAdmin } from './UsersAdmin';
 
-type Tab = 'sites' | 'tokens' | 'users' | 'alarms';
-const TABS: Tab[] = ['sites', 'tokens', 'users', 'alarms'];
-
-export function AdminPage({
-  query,
-  username,
-  role,
-}: {
-  query: Record<string, string>;
-  username: string;
-  role: Role;
-}) {
+/** The admin screens (one file each), one at a time by the URL's tab. */
+export function AdminPage({ search, username, role }: { search: AdminSearch; username: string; role: Role }) {
   const { t } = useI18n();
-  const tab: Tab = (TABS as string[]).includes(query.tab ?? '') ? (query.tab as Tab) : 'sites';
+  const tab = adminTab(search);
   return (
     <section className="page" aria-labelledby="admin-title">
       <div className="page-head">
@@ -31,14 +23,16 @@ export function AdminPage({
       </div>
       <nav className="subnav" aria-label={t('admin.tabs')}>
         <ul>
-          {TABS.map((name) => (
+          {ADMIN_TABS.map((name) => (
             <li key={name}>
-              <a
-                href={hrefFor({ name: 'admin' }, name === 'sites' ? {} : { tab: name })}
+              <Link
+                to="/admin"
+                search={name === 'sites' ? {} : { tab: name }}
+                activeOptions={{ exact: true }}
                 aria-current={tab === name ? 'page' : undefined}
               >
                 {t(`admin.${name}`)}
-              </a>
+              </Link>
             </li>
           ))}
         </ul>

@@ -1,7 +1,7 @@
 import { type DataCenter } from '@dcfleet/contracts';
+import { Link } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { queryCache } from '../../../api/query-cache';
-import { hrefFor } from '../../../app/routes';
 import { AdminTable } from './AdminTable';
 import { useI18n } from '../../../i18n/i18n';
 import { formatPower } from '../../../lib/format';
@@ -54,7 +54,9 @@ export function SitesAdmin() {
             {sites.map((s) => (
               <tr key={s.code} data-code={s.code}>
                 <th scope="row" className="code">
-                  <a href={hrefFor({ name: 'site', code: s.code })}>{s.code}</a>
+                  <Link to="/sites/$code" params={{ code: s.code }}>
+                    {s.code}
+                  </Link>
                 </th>
                 <td>{s.name}</td>
                 <td>{s.region ?? '—'}</td>

@@ -1,11 +1,13 @@
 import type { AlarmInfo, Role } from '@dcfleet/contracts';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { queryCache } from '../../../api/query-cache';
-import { canSeeAlarms, hrefFor, navigate, useHashLocation } from '../../../app/routes';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
+import { canSeeAlarms } from '../../../routing/access';
 import { formatAgo, formatDateTime } from '../../../lib/format';
-import { acknowledgeAlarm, alarmsKey, type AlarmView } from '../api/alarms-api';
+import { acknowledgeAlarm, alarmsKey } from '../api/alarms-api';
+import { alarmView, type AlarmsSearch } from '../api/alarms-search';
 import { countActive, upsertAlarm } from '../api/alarms-data';
 import { useAlarmsQuery } from '../hooks/use-alarms-query';
 
@@ -86,10 +88,20 @@ function AckDialog({
   );
 }
 
-export function AlarmsPage({ role, username = '' }: { role: Role; username?: string }) {
+export function AlarmsPage({
+  search,
+  role,
+  username = '',
+}: {
+  search: AlarmsSearch;
+  role: Role;
+  username?: string;
+}) {
   const { t, locale } = useI18n();
-  const { query } = useHashLocation();
-  const view: AlarmView = query.view === 'all' ? 'all' : 'active';
+  const navigate = useNavigate();
+  const view = alarmView(search);
+  const show = (next: AlarmsSearch) =>
+    void navigate({ to: '/alarms', search: next, replace: true, resetScroll: false });
   const q = useAlarmsQuery(view);
   const now = useNow(30_000);
   const [acking, setAcking] = useState<AlarmInfo | null>(null);
@@ -126,18 +138,10 @@ export function AlarmsPage({ role, username = '' }: { role: Role; username?: str
       </div>
       <div className="toolbar">
         <div className="segmented" role="group" aria-label={t('alarms.title')}>
-          <button
-            type="button"
-            aria-pressed={view === 'active'}
-            onClick={() => navigate({ name: 'alarms' }, {}, true)}
-          >
+          <button type="button" aria-pressed={view === 'active'} onClick={() => show({})}>
             {t('alarms.active')}
           </button>
-          <button
-            type="button"
-            aria-pressed={view === 'all'}
-            onClick={() => navigate({ name: 'alarms' }, { view: 'all' }, true)}
-          >
+          <button type="button" aria-pressed={view === 'all'} onClick={() => show({ view: 'all' })}>
             {t('alarms.history')}
           </button>
         </div>
@@ -191,7 +195,9 @@ export function AlarmsPage({ role, username = '' }: { role: Role; username?: str
                     <span className={`sev sev-${a.severity}`}>{t(`alarms.severity.${a.severity}`)}</span>
                   </td>
                   <td className="code">
-                    <a href={hrefFor({ name: 'site', code: a.datacenter })}>{a.datacenter}</a>
+                    <Link to="/sites/$code" params={{ code: a.datacenter }}>
+                      {a.datacenter}
+                    </Link>
                   </td>
                   <td className="wrap">
                     {a.message}

@@ -1,4 +1,5 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
+import { Link } from '@tanstack/react-router';
 import { useI18n } from '../../../i18n/i18n';
 import { formatPower, formatPue } from '../../../lib/format';
 import { fleetKpis } from '../api/fleet-data';
@@ -29,7 +30,7 @@ export function FleetKpis({ sites, showAlarms }: { sites: DataCenterWithSnapshot
         <div className={k.activeAlarms > 0 ? 'kpi-alert' : ''}>
           <dt>{t('fleet.kpi.alarms')}</dt>
           <dd data-testid="kpi-alarms">
-            {k.activeAlarms > 0 ? <a href="#/alarms">{k.activeAlarms}</a> : k.activeAlarms}
+            {k.activeAlarms > 0 ? <Link to="/alarms">{k.activeAlarms}</Link> : k.activeAlarms}
           </dd>
         </div>
       ) : null}

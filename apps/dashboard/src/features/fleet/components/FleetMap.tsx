@@ -1,5 +1,5 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
-import { hrefFor } from '../../../app/routes';
+import { Link } from '@tanstack/react-router';
 import { useI18n } from '../../../i18n/i18n';
 import { formatPower, formatPue } from '../../../lib/format';
 import {
@@ -76,9 +76,10 @@ export function FleetMap({ sites }: { sites: DataCenterWithSnapshot[] }) {
           const ty = box.y1 - 2;
           const label = `${s.code} ${s.name}: ${t(`status.${s.snapshot.status}`)}, PUE ${formatPue(s.snapshot.livePue)}, IT ${formatPower(s.snapshot.itPowerKw)}`;
           return (
-            <a
+            <Link
               key={s.code}
-              href={hrefFor({ name: 'site', code: s.code })}
+              to="/sites/$code"
+              params={{ code: s.code }}
               className={`map-site map-${s.snapshot.status}`}
               aria-label={label}
               data-code={s.code}
@@ -93,7 +94,7 @@ export function FleetMap({ sites }: { sites: DataCenterWithSnapshot[] }) {
               >
                 {s.code}
               </text>
-            </a>
+            </Link>
           );
         })}
       </svg>

@@ -1,54 +1,34 @@
-import type { Role, SiteStatus } from '@dcfleet/contracts';
+import type { Role } from '@dcfleet/contracts';
+import { useNavigate } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { useLiveRoom } from '../../../api/live';
-import { live } from '../../../app/live-sync';
-import { canSeeAlarms, navigate, useHashLocation } from '../../../app/routes';
+import { canSeeAlarms } from '../../../routing/access';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import type { MessageKey } from '../../../i18n/messages';
-import {
-  distinct,
-  filterSites,
-  FLEET_SORTS,
-  sortSites,
-  type FleetFilters,
-  type FleetSort,
-} from '../api/fleet-data';
+import { distinct, filterSites, FLEET_SORTS, sortSites } from '../api/fleet-data';
+import { fleetView, patchFleetSearch, SITE_STATUSES, type FleetSearch } from '../api/fleet-search';
 import { useFleetQuery } from '../hooks/use-fleet-query';
 import { FleetKpis } from './FleetKpis';
 import { FleetMap } from './FleetMap';
 import { FleetTable } from './FleetTable';
 import { SiteTile } from './SiteTile';
 
-const STATUSES: SiteStatus[] = ['online', 'stale', 'offline'];
-
-/** Filters, sort and view live in the hash (`#/fleet?status=stale&sort=pue&view=table`): shareable, kept on reload. */
-function useFleetView() {
-  const { query } = useHashLocation();
-  const filters: FleetFilters = {
-    region: query.region ?? '',
-    hub: query.hub ?? '',
-    status: (STATUSES as string[]).includes(query.status ?? '') ? (query.status as SiteStatus) : '',
-  };
-  const sort: FleetSort = (FLEET_SORTS as readonly string[]).includes(query.sort ?? '')
-    ? (query.sort as FleetSort)
-    : 'code';
-  const view: 'tiles' | 'table' = query.view === 'table' ? 'table' : 'tiles';
-  const set = (patch: Record<string, string>) => {
-    const next = { ...query, ...patch };
-    if (next.sort === 'code') delete next.sort;
-    if (next.view === 'tiles') delete next.view;
-    navigate({ name: 'fleet' }, next, true);
-  };
-  return { filters, sort, view, set };
-}
-
-export function FleetPage({ role }: { role: Role }) {
+/** Filters, sort and view come from the URL (`#/fleet?status=stale&sort=pue&view=table`): shareable, kept on reload. */
+export function FleetPage({ search, role }: { search: FleetSearch; role: Role }) {
   const { t } = useI18n();
   const q = useFleetQuery();
-  useLiveRoom(live, { scope: 'fleet' });
+  useLiveRoom({ scope: 'fleet' });
   const now = useNow(20_000);
-  const { filters, sort, view, set } = useFleetView();
+  const navigate = useNavigate();
+  const { filters, sort, view } = fleetView(search);
+  const set = (patch: Partial<Record<keyof FleetSearch, string>>) =>
+    void navigate({
+      to: '/fleet',
+      search: patchFleetSearch(search, patch),
+      replace: true,
+      resetScroll: false,
+    });
   const showAlarms = canSeeAlarms(role);
   const sites = q.data;
 
@@ -114,7 +94,7 @@ export function FleetPage({ role }: { role: Role }) {
                   <span>{t('fleet.filter.status')}</span>
                   <select value={filters.status} onChange={(e) => set({ status: e.target.value })}>
                     <option value="">{t('fleet.filter.all')}</option>
-                    {STATUSES.map((s) => (
+                    {SITE_STATUSES.map((s) => (
                       <option key={s} value={s}>
                         {t(`status.${s}`)}
                       </option>

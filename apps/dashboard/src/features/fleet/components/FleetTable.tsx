@@ -1,5 +1,5 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
-import { hrefFor } from '../../../app/routes';
+import { Link } from '@tanstack/react-router';
 import { StatusBadge } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import {
@@ -61,7 +61,9 @@ export function FleetTable({
             return (
               <tr key={site.code} data-code={site.code} data-status={s.status} className={`row-${s.status}`}>
                 <th scope="row" className="code">
-                  <a href={hrefFor({ name: 'site', code: site.code })}>{site.code}</a>
+                  <Link to="/sites/$code" params={{ code: site.code }}>
+                    {site.code}
+                  </Link>
                 </th>
                 <td>{site.name}</td>
                 <td>{site.region ?? NO_VALUE}</td>

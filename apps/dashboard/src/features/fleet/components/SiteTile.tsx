@@ -1,6 +1,6 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
+import { Link } from '@tanstack/react-router';
 import { memo } from 'react';
-import { hrefFor } from '../../../app/routes';
 import { StatusBadge } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { formatAgo, formatPercent, formatPower, formatPue, formatTemperature } from '../../../lib/format';
@@ -57,9 +57,9 @@ export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props)
         <StatusBadge status={s.status} />
       </header>
       <h2 className="tile-name" id={`tile-${site.code}`}>
-        <a href={hrefFor({ name: 'site', code: site.code })} className="stretched">
+        <Link to="/sites/$code" params={{ code: site.code }} className="stretched">
           {site.name}
-        </a>
+        </Link>
       </h2>
       <p className="tile-sub muted">{[site.region, site.hub].filter(Boolean).join(' · ') || '\u00a0'}</p>
       <dl className="tile-figures">

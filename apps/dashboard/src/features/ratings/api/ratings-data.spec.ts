@@ -7,7 +7,7 @@ import {
   gradeClass,
   monthlyPueData,
   monthlyPueOptions,
-  parseYear,
+  defaultYear,
   pueColor,
   selectableYears,
   sortRatings,
@@ -148,9 +148,7 @@ describe('years', () => {
   it('offers this year back to 2020 and defaults to last year', () => {
     expect(selectableYears(now)[0]).toBe(2026);
     expect(selectableYears(now).at(-1)).toBe(2020);
-    expect(parseYear('2024', now)).toBe(2024);
-    expect(parseYear('2031', now)).toBe(2025);
-    expect(parseYear(undefined, now)).toBe(2025);
+    expect(defaultYear(now)).toBe(2025);
   });
 });
 

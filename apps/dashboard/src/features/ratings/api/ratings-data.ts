@@ -168,11 +168,6 @@ export function defaultYear(now = new Date()): number {
   return now.getFullYear() - 1;
 }
 
-export function parseYear(value: string | undefined, now = new Date()): number {
-  const y = Number(value);
-  return Number.isInteger(y) && y >= 2000 && y <= now.getFullYear() ? y : defaultYear(now);
-}
-
 /** Meter replacements and glitches of a row's energy counters, summed over facility and IT (null: none measured). */
 export function meterFlags(row: RatingRow): { replacements: number; glitches: number } | null {
   const m = [row.meters?.facility, row.meters?.it].filter((x) => x != null);

@@ -1,6 +1,6 @@
 import type { RatingRow } from '@dcfleet/contracts';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
-import { hrefFor, navigate } from '../../../app/routes';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import type { MessageKey } from '../../../i18n/messages';
@@ -9,19 +9,21 @@ import { downloadRatingsCsv, type RatingsDownload } from '../api/ratings-api';
 import {
   factorOrigin,
   meterFlags,
-  parseYear,
   selectableYears,
   sortRatings,
   type RatingSortKey,
-  type SortDir,
 } from '../api/ratings-data';
+import {
+  RATINGS_VIEWS,
+  ratingsSearch,
+  sortOf,
+  toggleSort,
+  yearOf,
+  type RatingsSearch,
+} from '../api/ratings-search';
 import { useRatingsQuery } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
 import { EedView, EligibilityView } from './RegulatorExports';
-
-/** The ratings page's views: the ratings table and the two regulator exports. */
-const VIEWS = ['ratings', 'eligibility', 'eed'] as const;
-type View = (typeof VIEWS)[number];
 
 const COLUMNS: { key: RatingSortKey; label: MessageKey; unit?: string; num?: boolean }[] = [
   { key: 'code', label: 'ratings.col.site' },
@@ -77,14 +79,16 @@ function FactorNote({ row }: { row: RatingRow }) {
   );
 }
 
-export function RatingsPage({ query }: { query: Record<string, string> }) {
+/** The year, the view (ratings table or a regulator export) and the table's sort come from the URL. */
+export function RatingsPage({ search }: { search: RatingsSearch }) {
   const { t } = useI18n();
-  const year = parseYear(query.year);
-  const view: View = (VIEWS as readonly string[]).includes(query.view ?? '')
-    ? (query.view as View)
-    : 'ratings';
+  const navigate = useNavigate();
+  const year = yearOf(search);
+  const view = search.view ?? 'ratings';
+  const sort = sortOf(search);
   const q = useRatingsQuery(year);
-  const [sort, setSort] = useState<{ key: RatingSortKey; dir: SortDir }>({ key: 'code', dir: 'asc' });
+  const show = (next: RatingsSearch) =>
+    void navigate({ to: '/ratings', search: next, replace: true, resetScroll: false });
   const [csvError, setCsvError] = useState<string | null>(null);
   const [csvPending, setCsvPending] = useState(false);
   const rows = useMemo(() => (q.data ? sortRatings(q.data.sites, sort.key, sort.dir) : []), [q.data, sort]);
@@ -92,7 +96,7 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
   const scheme = q.data?.scheme;
 
   function toggle(key: RatingSortKey) {
-    setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }));
+    show(toggleSort(search, key));
   }
 
   async function csv(what: RatingsDownload = 'ratings') {
@@ -118,13 +122,7 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
             <span>{t('ratings.year')}</span>
             <select
               value={year}
-              onChange={(e) =>
-                navigate(
-                  { name: 'ratings' },
-                  { year: e.target.value, view: view === 'ratings' ? undefined : view },
-                  true,
-                )
-              }
+              onChange={(e) => show(ratingsSearch({ ...search, year: e.target.value }))}
               data-testid="year-select"
             >
               {selectableYears().map((y) => (
@@ -157,14 +155,16 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
       </div>
       <nav className="subnav" aria-label={t('exports.views')}>
         <ul>
-          {VIEWS.map((v) => (
+          {RATINGS_VIEWS.map((v) => (
             <li key={v}>
-              <a
-                href={hrefFor({ name: 'ratings' }, { year, view: v === 'ratings' ? undefined : v })}
+              <Link
+                to="/ratings"
+                search={{ ...search, year, view: v === 'ratings' ? undefined : v }}
+                activeOptions={{ exact: true }}
                 aria-current={view === v ? 'page' : undefined}
               >
                 {t(`exports.view.${v}`)}
-              </a>
+              </Link>
             </li>
           ))}
         </ul>
@@ -233,13 +233,15 @@ export function RatingsPage({ query }: { query: Record<string, string> }) {
                 {rows.map((r) => (
                   <tr key={r.code} data-code={r.code}>
                     <th scope="row">
-                      <a
-                        href={hrefFor({ name: 'report', code: r.code }, { year })}
+                      <Link
+                        to="/ratings/$code"
+                        params={{ code: r.code }}
+                        search={{ year }}
                         className="code"
                         title={t('ratings.openReport')}
                       >
                         {r.code}
-                      </a>
+                      </Link>
                       <span className="block small muted site-name" title={r.name}>
                         {r.name}
                       </span>

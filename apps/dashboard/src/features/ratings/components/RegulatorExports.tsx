@@ -1,6 +1,6 @@
 import type { EedExport, EligibilityExport } from '@dcfleet/contracts';
+import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
-import { hrefFor } from '../../../app/routes';
 import { Empty, ErrorState, Loading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { formatEnergy, formatFixed, formatRatedPue, NO_VALUE } from '../../../lib/format';
@@ -55,9 +55,14 @@ export function EligibilityView({ year }: { year: number }) {
                   {data.sites.map((s) => (
                     <tr key={s.code} data-code={s.code}>
                       <th scope="row">
-                        <a href={hrefFor({ name: 'report', code: s.code }, { year })} className="code">
+                        <Link
+                          to="/ratings/$code"
+                          params={{ code: s.code }}
+                          search={{ year }}
+                          className="code"
+                        >
                           {s.code}
-                        </a>
+                        </Link>
                         <span className="block small muted site-name">{s.name}</span>
                       </th>
                       <td className={s.eligible ? 'ok-text' : 'muted'}>

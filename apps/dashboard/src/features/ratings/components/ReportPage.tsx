@@ -1,9 +1,9 @@
 import type { RatingDetailResponse } from '@dcfleet/contracts';
-import { hrefFor } from '../../../app/routes';
+import { Link } from '@tanstack/react-router';
 import { ErrorState, Loading, PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { formatDateTime } from '../../../lib/format';
-import { parseYear } from '../api/ratings-data';
+import { yearOf, type ReportSearch } from '../api/ratings-search';
 import { useRatingQuery } from '../hooks/use-ratings-query';
 import { ReportEvidence } from './ReportEvidence';
 import { ReportFigures } from './ReportFigures';
@@ -27,9 +27,9 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
   );
 }
 
-export function ReportPage({ code, query }: { code: string; query: Record<string, string> }) {
+export function ReportPage({ code, search }: { code: string; search: ReportSearch }) {
   const { t, locale } = useI18n();
-  const year = parseYear(query.year);
+  const year = yearOf(search);
   const q = useRatingQuery(code, year);
   const r = q.data;
   const title = t('report.title');
@@ -37,7 +37,9 @@ export function ReportPage({ code, query }: { code: string; query: Record<string
   return (
     <article className="page report" aria-labelledby="report-title">
       <div className="report-actions no-print">
-        <a href={hrefFor({ name: 'ratings' }, { year })}>← {t('report.back')}</a>
+        <Link to="/ratings" search={{ year }}>
+          ← {t('report.back')}
+        </Link>
         <button type="button" onClick={() => window.print()} disabled={!r}>
           {t('report.print')}
         </button>

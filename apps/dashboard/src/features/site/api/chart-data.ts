@@ -45,7 +45,11 @@ export interface RangeSelection {
 }
 
 /** Reads `?range=24h` or `?range=custom&from=…&to=…` (ISO or epoch ms); anything unusable is 'live'. */
-export function parseRange(query: Record<string, string>): RangeSelection {
+export function parseRange(query: {
+  range?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}): RangeSelection {
   const range = (RANGES as readonly string[]).includes(query.range ?? '') ? (query.range as RangeId) : 'live';
   if (range !== 'custom') return { range };
   const parse = (v: string | undefined) =>

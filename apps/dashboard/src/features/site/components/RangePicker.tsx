@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../../../i18n/i18n';
 import type { MessageKey } from '../../../i18n/messages';
 import { RANGES, type RangeId, type RangeSelection, type TimeWindow } from '../api/chart-data';
+import type { SiteSearch } from '../api/site-search';
 
 /** `YYYY-MM-DDTHH:mm` in local time, for datetime-local inputs. */
 function toLocalInput(ms: number): string {
@@ -12,7 +13,7 @@ function toLocalInput(ms: number): string {
 interface Props {
   selection: RangeSelection;
   window: TimeWindow;
-  onChange: (query: Record<string, string>) => void;
+  onChange: (search: SiteSearch) => void;
 }
 
 export function RangePicker({ selection, window, onChange }: Props) {

@@ -1,13 +1,13 @@
 import type { DataCenterWithSnapshot, Role } from '@dcfleet/contracts';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { ApiError } from '../../../api/client';
 import { useLiveRoom } from '../../../api/live';
-import { live } from '../../../app/live-sync';
-import { canSeeAlarms, hrefFor, navigate } from '../../../app/routes';
 import { COLORS, type Band } from '../../../components/chart-options';
 import { ErrorState, Loading, PageHeading, StatusBadge, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import type { MessageKey } from '../../../i18n/messages';
+import { canSeeAlarms } from '../../../routing/access';
 import {
   formatAgo,
   formatDate,
@@ -33,13 +33,15 @@ import {
   type BuildContext,
   type TimeWindow,
 } from '../api/chart-data';
+import type { SiteSearch } from '../api/site-search';
 import { useLiveSamples, useSeriesQuery } from '../hooks/use-series-query';
 import { ChartPanel } from './ChartPanel';
 import { RangePicker } from './RangePicker';
 
 interface Props {
   code: string;
-  query: Record<string, string>;
+  /** The chart range, from the URL. */
+  search: SiteSearch;
   role: Role;
 }
 
@@ -88,7 +90,7 @@ function NowPanel({ site, showAlarms }: { site: DataCenterWithSnapshot; showAlar
       {showAlarms ? (
         <div className={s.activeAlarms > 0 ? 'kpi-alert' : ''}>
           <dt>{t('site.now.alarms')}</dt>
-          <dd>{s.activeAlarms > 0 ? <a href="#/alarms">{s.activeAlarms}</a> : s.activeAlarms}</dd>
+          <dd>{s.activeAlarms > 0 ? <Link to="/alarms">{s.activeAlarms}</Link> : s.activeAlarms}</dd>
         </div>
       ) : null}
     </dl>
@@ -145,9 +147,10 @@ function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
   );
 }
 
-function Charts({ code, query }: { code: string; query: Record<string, string> }) {
+function Charts({ code, search }: { code: string; search: SiteSearch }) {
   const { t, locale } = useI18n();
-  const selection = useMemo(() => parseRange(query), [query]);
+  const navigate = useNavigate();
+  const selection = useMemo(() => parseRange(search), [search]);
   const isLive = selection.range === 'live';
   // The live window slides; other relative windows move when they refetch.
   const tick = useNow(isLive ? 10_000 : 60_000);
@@ -203,7 +206,14 @@ function Charts({ code, query }: { code: string; query: Record<string, string> }
       ? `${formatDateTime(window.from, locale)} – ${formatDateTime(window.to, locale)}`
       : t(`site.range.${selection.range}` as MessageKey);
   const common = { window, rangeLabel };
-  const go = (q: Record<string, string>) => navigate({ name: 'site', code }, q, true);
+  const go = (next: SiteSearch) =>
+    void navigate({
+      to: '/sites/$code',
+      params: { code },
+      search: next,
+      replace: true,
+      resetScroll: false,
+    });
 
   return (
     <>
@@ -309,10 +319,10 @@ function Charts({ code, query }: { code: string; query: Record<string, string> }
   );
 }
 
-export function SitePage({ code, query, role }: Props) {
+export function SitePage({ code, search, role }: Props) {
   const { t } = useI18n();
   const q = useSiteQuery(code);
-  useLiveRoom(live, { datacenter: code });
+  useLiveRoom({ datacenter: code });
   const now = useNow(20_000);
   const site = q.data;
 
@@ -336,7 +346,7 @@ export function SitePage({ code, query, role }: Props) {
             />
           )}
           <p>
-            <a href="#/fleet">{t('app.backToFleet')}</a>
+            <Link to="/fleet">{t('app.backToFleet')}</Link>
           </p>
         </section>
       );
@@ -352,7 +362,7 @@ export function SitePage({ code, query, role }: Props) {
   return (
     <section className={`page site-page site-${s.status}`} aria-labelledby="site-title" data-code={site.code}>
       <nav className="breadcrumb" aria-label="Breadcrumb">
-        <a href={hrefFor({ name: 'fleet' })}>{t('nav.fleet')}</a>
+        <Link to="/fleet">{t('nav.fleet')}</Link>
         <span aria-hidden="true"> / </span>
         <span aria-current="page">{site.code}</span>
       </nav>
@@ -379,7 +389,7 @@ export function SitePage({ code, query, role }: Props) {
       <NowPanel site={site} showAlarms={canSeeAlarms(role)} />
       <div className="site-layout">
         <div className="site-charts">
-          <Charts code={code} query={query} />
+          <Charts code={code} search={search} />
         </div>
         <aside className="site-side">
           <SiteMeta site={site} />

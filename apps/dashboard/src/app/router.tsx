@@ -1,0 +1,172 @@
+/**
+ * The route tree: every URL the dashboard answers (hash history, so the API only serves index.html and assets).
+ * The shell composes the features here: each route validates its search params with the feature's own
+ * validator, and its component hands the feature page what the URL and the session say. Pages other than the
+ * fleet load on demand so the first screen stays small.
+ */
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  Navigate,
+  notFound,
+  type RouterHistory,
+} from '@tanstack/react-router';
+import { lazy } from 'react';
+import { adminSearch } from '../features/admin/api/admin-search';
+import { alarmsSearch } from '../features/alarms/api/alarms-search';
+import { fleetSearch } from '../features/fleet/api/fleet-search';
+import { FleetPage } from '../features/fleet/components/FleetPage';
+import { ratingsSearch, reportSearch } from '../features/ratings/api/ratings-search';
+import { siteSearch } from '../features/site/api/site-search';
+import type { PageName } from '../routing/access';
+import { parseSearch, stringifySearch } from '../routing/search';
+import { CrashPage, NotFoundPage, PendingPage } from './status-pages';
+import { useSession } from './session';
+import { Shell } from './Shell';
+
+declare module '@tanstack/react-router' {
+  interface StaticDataRouteOption {
+    /** Which page a route shows: the shell's role guard and navigation highlight read it. */
+    page?: PageName;
+  }
+  interface Register {
+    router: AppRouter;
+  }
+}
+
+const SitePage = lazy(() =>
+  import('../features/site/components/SitePage').then((m) => ({ default: m.SitePage })),
+);
+const AlarmsPage = lazy(() =>
+  import('../features/alarms/components/AlarmsPage').then((m) => ({ default: m.AlarmsPage })),
+);
+const RatingsPage = lazy(() =>
+  import('../features/ratings/components/RatingsPage').then((m) => ({ default: m.RatingsPage })),
+);
+const ReportPage = lazy(() =>
+  import('../features/ratings/components/ReportPage').then((m) => ({ default: m.ReportPage })),
+);
+const AdminPage = lazy(() =>
+  import('../features/admin/components/AdminPage').then((m) => ({ default: m.AdminPage })),
+);
+
+/** Site codes as the API accepts them; `#/sites/lower-case` is not a page. */
+const CODE = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
+
+function requireSiteCode({ params }: { params: { code: string } }): void {
+  if (!CODE.test(params.code)) throw notFound();
+}
+
+const rootRoute = createRootRoute({ component: Shell, notFoundComponent: NotFoundPage });
+
+// `#/` shows the fleet as it always did; its filters then move to `#/fleet?…`.
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  staticData: { page: 'fleet' },
+  component: function FleetHome() {
+    return <FleetPage search={{}} role={useSession().user.role} />;
+  },
+});
+
+const fleetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'fleet',
+  staticData: { page: 'fleet' },
+  validateSearch: fleetSearch,
+  component: function FleetRoute() {
+    return <FleetPage search={fleetRoute.useSearch()} role={useSession().user.role} />;
+  },
+});
+
+const siteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'sites/$code',
+  staticData: { page: 'site' },
+  beforeLoad: requireSiteCode,
+  validateSearch: siteSearch,
+  component: function SiteRoute() {
+    const { code } = siteRoute.useParams();
+    return <SitePage code={code} search={siteRoute.useSearch()} role={useSession().user.role} />;
+  },
+});
+
+const alarmsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'alarms',
+  staticData: { page: 'alarms' },
+  validateSearch: alarmsSearch,
+  component: function AlarmsRoute() {
+    const { user } = useSession();
+    return <AlarmsPage search={alarmsRoute.useSearch()} role={user.role} username={user.username} />;
+  },
+});
+
+const ratingsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'ratings',
+  staticData: { page: 'ratings' },
+  validateSearch: ratingsSearch,
+  component: function RatingsRoute() {
+    return <RatingsPage search={ratingsRoute.useSearch()} />;
+  },
+});
+
+const reportRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'ratings/$code',
+  staticData: { page: 'report' },
+  beforeLoad: requireSiteCode,
+  validateSearch: reportSearch,
+  component: function ReportRoute() {
+    const { code } = reportRoute.useParams();
+    return <ReportPage code={code} search={reportRoute.useSearch()} />;
+  },
+});
+
+const adminRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'admin',
+  staticData: { page: 'admin' },
+  validateSearch: adminSearch,
+  component: function AdminRoute() {
+    const { user } = useSession();
+    return <AdminPage search={adminRoute.useSearch()} role={user.role} username={user.username} />;
+  },
+});
+
+// The shell shows the sign-in form to anyone signed out, whatever the URL; signed in, #/login moves on.
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'login',
+  staticData: { page: 'login' },
+  component: function LoginRoute() {
+    return <Navigate to="/fleet" replace />;
+  },
+});
+
+export const routeTree = rootRoute.addChildren([
+  indexRoute,
+  fleetRoute,
+  siteRoute,
+  alarmsRoute,
+  ratingsRoute,
+  reportRoute,
+  adminRoute,
+  loginRoute,
+]);
+
+/** The dashboard's router on a history: the browser's hash in the app, a memory history in specs. */
+export function createAppRouter(history: RouterHistory) {
+  return createRouter({
+    routeTree,
+    history,
+    parseSearch,
+    stringifySearch,
+    defaultPendingComponent: PendingPage,
+    defaultErrorComponent: CrashPage,
+  });
+}
+
+export type AppRouter = ReturnType<typeof createAppRouter>;
