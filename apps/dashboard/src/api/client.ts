@@ -114,3 +114,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   return parsed as T;
 }
+
+/** True when an error means "this endpoint does not exist (yet)". */
+export function isNotAvailable(error: Error | null): boolean {
+  return error instanceof ApiError && (error.status === 404 || error.status === 501);
+}

@@ -262,7 +262,7 @@ export class LiveClient {
  */
 export const LiveClientContext = createContext<LiveClient | null>(null);
 
-function useLiveClient(): LiveClient {
+export function useLiveClient(): LiveClient {
   const client = useContext(LiveClientContext);
   if (!client) throw new Error('useLiveClient outside <LiveClientContext.Provider>');
   return client;

@@ -1,6 +1,13 @@
-/** The app: the router over the browser's hash; its root route is the shell, which composes the features. */
+/**
+ * The app: one data cache, one live connection feeding it, and the router over the browser's hash, whose root
+ * route is the shell that composes the features.
+ */
+import { QueryClientProvider } from '@tanstack/react-query';
 import { createHashHistory, RouterProvider } from '@tanstack/react-router';
+import { LiveClientContext } from '../api/live';
+import { createQueryClient } from '../api/query-client';
 import { trackNavigations } from '../routing/navigation';
+import { createLiveClient } from './live-sync';
 import { createAppRouter } from './router';
 
 /** The hash history; a hash without its leading slash (`#fleet`), which the old router accepted, gets one. */
@@ -12,9 +19,17 @@ function hashHistory() {
   return createHashHistory();
 }
 
+const queryClient = createQueryClient();
+const live = createLiveClient(queryClient);
 const router = createAppRouter(hashHistory());
 trackNavigations(router.history);
 
 export function App() {
-  return <RouterProvider router={router} />;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <LiveClientContext.Provider value={live}>
+        <RouterProvider router={router} />
+      </LiveClientContext.Provider>
+    </QueryClientProvider>
+  );
 }

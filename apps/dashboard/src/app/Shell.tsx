@@ -2,22 +2,32 @@
  * The app shell (the root route's component): the sign-in gate, the header with navigation, live status,
  * language and sign-out, and the page the URL names, guarded by the user's role.
  */
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { useCallback, useEffect, useState } from 'react';
 import { onUnauthorized } from '../api/client';
-import { LiveClientContext, useLiveStatus } from '../api/live';
-import { queryCache } from '../api/query-cache';
+import { useLiveClient, useLiveStatus } from '../api/live';
 import { loadSession, type Session } from '../api/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { logout } from '../features/auth/api/login';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { canAccess } from '../routing/access';
-import { live, onLiveUnauthorized } from './live-sync';
+import { canAccess, type PageName } from '../routing/access';
+import { onLiveUnauthorized } from './live-sync';
 import { navItems, sectionOf } from './nav';
 import { SessionContext } from './session';
 import { ForbiddenPage } from './status-pages';
+
+/** The page the URL shows (undefined on "not found"), from the leaf route's static data. */
+function useCurrentPage(): PageName | undefined {
+  return useRouterState({
+    select: (s) =>
+      s.matches.some((m) => m._notFound || m.status === 'notFound')
+        ? undefined
+        : s.matches[s.matches.length - 1]?.staticData.page,
+  });
+}
 
 function LiveIndicator() {
   const status = useLiveStatus();
@@ -40,7 +50,7 @@ function LiveIndicator() {
 
 function Header({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const { t } = useI18n();
-  const page = useRouterState({ select: (s) => s.matches[s.matches.length - 1]?.staticData.page });
+  const page = useCurrentPage();
   const section = sectionOf(page);
   return (
     <header className="topbar">
@@ -80,7 +90,7 @@ function Header({ session, onSignOut }: { session: Session; onSignOut: () => voi
 /** The page the URL names, or "Not allowed" when the user's role may not open it. */
 function GuardedOutlet({ session }: { session: Session }) {
   const { t } = useI18n();
-  const page = useRouterState({ select: (s) => s.matches[s.matches.length - 1]?.staticData.page });
+  const page = useCurrentPage();
   if (page && !canAccess(page, session.user.role)) {
     return <ForbiddenPage role={t(`role.${session.user.role}`)} />;
   }
@@ -90,6 +100,8 @@ function GuardedOutlet({ session }: { session: Session }) {
 export function Shell() {
   const { t } = useI18n();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const live = useLiveClient();
   const [session, setSession] = useState<Session | null>(() => loadSession());
   const [notice, setNotice] = useState<MessageKey | null>(null);
 
@@ -98,11 +110,12 @@ export function Shell() {
     if (!session) return;
     live.start();
     return () => live.stop();
-  }, [session]);
+  }, [live, session]);
 
   useEffect(() => {
+    // Forget every cached answer, so the next user never sees the previous user's data.
     const expire = () => {
-      queryCache.clear();
+      queryClient.clear();
       setSession(null);
       setNotice('app.sessionExpired');
     };
@@ -116,15 +129,15 @@ export function Shell() {
       offHttp();
       offLive();
     };
-  }, []);
+  }, [queryClient]);
 
   const signOut = useCallback(() => {
     logout();
-    queryCache.clear();
+    queryClient.clear();
     setSession(null);
     setNotice('app.signedOut');
     void navigate({ to: '/login' });
-  }, [navigate]);
+  }, [navigate, queryClient]);
 
   if (!session) {
     return (
@@ -140,23 +153,21 @@ export function Shell() {
 
   return (
     <SessionContext.Provider value={session}>
-      <LiveClientContext.Provider value={live}>
-        <a
-          className="skip-link"
-          href="#content"
-          onClick={(e) => {
-            // The hash is the router's: move the focus without navigating.
-            e.preventDefault();
-            document.getElementById('content')?.focus();
-          }}
-        >
-          {t('app.skip')}
-        </a>
-        <Header session={session} onSignOut={signOut} />
-        <main id="content" tabIndex={-1}>
-          <GuardedOutlet session={session} />
-        </main>
-      </LiveClientContext.Provider>
+      <a
+        className="skip-link"
+        href="#content"
+        onClick={(e) => {
+          // The hash is the router's: move the focus without navigating.
+          e.preventDefault();
+          document.getElementById('content')?.focus();
+        }}
+      >
+        {t('app.skip')}
+      </a>
+      <Header session={session} onSignOut={signOut} />
+      <main id="content" tabIndex={-1}>
+        <GuardedOutlet session={session} />
+      </main>
     </SessionContext.Provider>
   );
 }

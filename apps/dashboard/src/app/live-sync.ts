@@ -1,18 +1,19 @@
 /**
  * Wires the live socket into the query cache: every live event updates the same cache entries the REST
- * queries fill, so tiles, site pages and alarm lists never disagree.
+ * queries fill (setQueryData), and a room that cannot be resumed invalidates what was built from its events,
+ * so tiles, site pages and alarm lists never disagree.
  */
-import type { DataCenterWithSnapshot, SiteSnapshot } from '@dcfleet/contracts';
+import type { SiteSnapshot } from '@dcfleet/contracts';
+import type { QueryClient } from '@tanstack/react-query';
 import { LiveClient, type LiveSink } from '../api/live';
-import { queryCache } from '../api/query-cache';
 import { accessToken, loadSession } from '../api/session';
-import { ALARMS_PREFIX, alarmsKey } from '../features/alarms/api/alarms-api';
+import { ALARMS_KEY, alarmsQuery } from '../features/alarms/api/alarms-api';
 import { upsertAlarm } from '../features/alarms/api/alarms-data';
-import { FLEET_KEY, siteKey, TREND_WINDOW_MS, trendKey } from '../features/fleet/api/fleet-api';
+import { fleetQuery, siteQuery, TREND_WINDOW_MS, trendQuery } from '../features/fleet/api/fleet-api';
 import { appendTrend, mergeSnapshots, type TrendPoint } from '../features/fleet/api/fleet-data';
-import { RATING_PREFIX, RATINGS_PREFIX } from '../features/ratings/api/ratings-api';
-import { liveKey, seriesPrefix } from '../features/site/api/site-api';
-import { appendLive, applyDcUpdate, type LiveSample } from '../features/site/api/live-data';
+import { RATING_KEY, RATINGS_KEY } from '../features/ratings/api/ratings-api';
+import { appendLive, applyDcUpdate } from '../features/site/api/live-data';
+import { liveSamplesQuery, seriesPrefix } from '../features/site/api/site-api';
 import { canSeeAlarms } from '../routing/access';
 
 type Listener = () => void;
@@ -24,71 +25,74 @@ export function onLiveUnauthorized(listener: Listener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
-function applySnapshots(snapshots: readonly SiteSnapshot[]): void {
-  if (snapshots.length === 0) return;
-  let unknown: string[] = [];
-  queryCache.setData<DataCenterWithSnapshot[]>(FLEET_KEY, (list) => {
-    const merged = mergeSnapshots(list, snapshots);
-    unknown = list ? merged.unknown : [];
-    return merged.list;
-  });
-  for (const snap of snapshots) {
-    queryCache.setData<DataCenterWithSnapshot>(siteKey(snap.code), (site) =>
-      site ? { ...site, snapshot: snap } : site,
-    );
-    if (snap.lastSampleAt && snap.itPowerKw !== null) {
-      const point: TrendPoint = { t: Date.parse(snap.lastSampleAt), v: snap.itPowerKw };
-      queryCache.setData<TrendPoint[]>(trendKey(snap.code), (pts) =>
-        appendTrend(pts, point, TREND_WINDOW_MS),
+/** Where each live event lands in the cache. */
+export function createLiveSink(queryClient: QueryClient): LiveSink {
+  const invalidate = (queryKey: readonly unknown[]) => void queryClient.invalidateQueries({ queryKey });
+
+  function applySnapshots(snapshots: readonly SiteSnapshot[]): void {
+    if (snapshots.length === 0) return;
+    let unknown: string[] = [];
+    queryClient.setQueryData(fleetQuery().queryKey, (list) => {
+      const merged = mergeSnapshots(list, snapshots);
+      unknown = list ? merged.unknown : [];
+      return merged.list;
+    });
+    for (const snap of snapshots) {
+      queryClient.setQueryData(siteQuery(snap.code).queryKey, (site) =>
+        site ? { ...site, snapshot: snap } : site,
       );
+      if (snap.lastSampleAt && snap.itPowerKw !== null) {
+        const point: TrendPoint = { t: Date.parse(snap.lastSampleAt), v: snap.itPowerKw };
+        queryClient.setQueryData(trendQuery(snap.code).queryKey, (pts) =>
+          appendTrend(pts, point, TREND_WINDOW_MS),
+        );
+      }
     }
+    // A site registered after the list was loaded: fetch the list again to get its metadata.
+    if (unknown.length) invalidate(fleetQuery().queryKey);
   }
-  // A site registered after the list was loaded: fetch the list again to get its metadata.
-  if (unknown.length) queryCache.invalidate(FLEET_KEY);
+
+  return {
+    fleetSnapshot: applySnapshots,
+    fleetUpdate: (u) => applySnapshots(u.sites),
+    dcSnapshot: (code, snapshot) => {
+      if (snapshot)
+        queryClient.setQueryData(siteQuery(code).queryKey, (site) => (site ? { ...site, snapshot } : site));
+    },
+    dcUpdate: (u) => {
+      queryClient.setQueryData(siteQuery(u.code).queryKey, (site) => applyDcUpdate(site, u));
+      queryClient.setQueryData(liveSamplesQuery(u.code).queryKey, (buffer) => appendLive(buffer, u));
+    },
+    dcResync: (code) => {
+      queryClient.setQueryData(liveSamplesQuery(code).queryKey, []);
+      invalidate(seriesPrefix(code));
+      invalidate(siteQuery(code).queryKey);
+    },
+    alarm: (e) => {
+      for (const view of ['active', 'all'] as const) {
+        queryClient.setQueryData(alarmsQuery(view).queryKey, (list) => upsertAlarm(list, e.alarm, view));
+      }
+    },
+    alarmsResync: () => invalidate(ALARMS_KEY),
+    ratingRevised: (e) => {
+      invalidate([...RATINGS_KEY, e.year]);
+      invalidate([...RATING_KEY, e.code, e.year]);
+    },
+    ratingsResync: () => {
+      invalidate(RATINGS_KEY);
+      invalidate(RATING_KEY);
+    },
+  };
 }
 
-const sink: LiveSink = {
-  fleetSnapshot: applySnapshots,
-  fleetUpdate: (u) => applySnapshots(u.sites),
-  dcSnapshot: (code, snapshot) => {
-    if (snapshot)
-      queryCache.setData<DataCenterWithSnapshot>(siteKey(code), (site) =>
-        site ? { ...site, snapshot } : site,
-      );
-  },
-  dcUpdate: (u) => {
-    queryCache.setData<DataCenterWithSnapshot>(siteKey(u.code), (site) => applyDcUpdate(site, u));
-    queryCache.setData<LiveSample[]>(liveKey(u.code), (buffer) => appendLive(buffer, u));
-  },
-  dcResync: (code) => {
-    queryCache.setData<LiveSample[]>(liveKey(code), () => []);
-    queryCache.invalidate(seriesPrefix(code));
-    queryCache.invalidate(siteKey(code));
-  },
-  alarm: (e) => {
-    queryCache.setData(alarmsKey('active'), (list: ReturnType<typeof upsertAlarm>) =>
-      upsertAlarm(list, e.alarm, 'active'),
-    );
-    queryCache.setData(alarmsKey('all'), (list: ReturnType<typeof upsertAlarm>) =>
-      upsertAlarm(list, e.alarm, 'all'),
-    );
-  },
-  alarmsResync: () => queryCache.invalidate(ALARMS_PREFIX),
-  ratingRevised: (e) => {
-    queryCache.invalidate(`${RATINGS_PREFIX}${e.year}`);
-    queryCache.invalidate(`${RATING_PREFIX}${e.code}/${e.year}`);
-  },
-  ratingsResync: () => {
-    queryCache.invalidate(RATINGS_PREFIX);
-    queryCache.invalidate(RATING_PREFIX);
-  },
-};
-
-export const live = new LiveClient(sink, {
-  token: accessToken,
-  onUnauthorized: () => unauthorizedListeners.forEach((l) => l()),
-  alarms: () => {
-    const role = loadSession()?.user.role;
-    return role ? canSeeAlarms(role) : false;
-  },
-});
+/** The session's live client, feeding the given cache. */
+export function createLiveClient(queryClient: QueryClient): LiveClient {
+  return new LiveClient(createLiveSink(queryClient), {
+    token: accessToken,
+    onUnauthorized: () => unauthorizedListeners.forEach((l) => l()),
+    alarms: () => {
+      const role = loadSession()?.user.role;
+      return role ? canSeeAlarms(role) : false;
+    },
+  });
+}

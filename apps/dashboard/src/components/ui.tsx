@@ -1,7 +1,6 @@
 import type { SiteStatus } from '@dcfleet/contracts';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { isNotAvailable } from '../api/query-cache';
-import { ApiError } from '../api/client';
+import { ApiError, isNotAvailable } from '../api/client';
 import { hasNavigated } from '../routing/navigation';
 import { useI18n } from '../i18n/i18n';
 
@@ -99,7 +98,8 @@ export function RefreshBar({
   onRefresh,
 }: {
   loading: boolean;
-  updatedAt: number | null;
+  /** When the data last changed (epoch ms; 0: never). */
+  updatedAt: number;
   onRefresh: () => void;
 }) {
   const { t, locale } = useI18n();

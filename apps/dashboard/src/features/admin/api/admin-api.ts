@@ -12,11 +12,18 @@ import {
   type UpdateDataCenterRequest,
   type UserInfo,
 } from '@dcfleet/contracts';
+import { queryOptions } from '@tanstack/react-query';
 import { request } from '../../../api/client';
 
-export const TOKENS_KEY = 'admin/tokens';
-export const USERS_KEY = 'admin/users';
-export const ALARM_RULES_KEY = 'admin/alarm-rules';
+/** Every site's ingest tokens (the secrets are never listed). */
+export const tokensQuery = () =>
+  queryOptions({ queryKey: ['admin', 'tokens'], queryFn: ({ signal }) => fetchTokens(signal) });
+
+export const usersQuery = () =>
+  queryOptions({ queryKey: ['admin', 'users'], queryFn: ({ signal }) => fetchUsers(signal) });
+
+export const alarmRulesQuery = () =>
+  queryOptions({ queryKey: ['admin', 'alarm-rules'], queryFn: ({ signal }) => fetchAlarmRules(signal) });
 
 export function createSite(body: CreateDataCenterRequest): Promise<DataCenterWithSnapshot> {
   return request(`${API_PREFIX}/datacenters`, { method: 'POST', body });

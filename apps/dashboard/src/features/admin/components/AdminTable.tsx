@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { QueryResult } from '../../../api/query-cache';
+import type { UseQueryResult } from '@tanstack/react-query';
 import { Empty, ErrorState, Loading } from '../../../components/ui';
 
 /**
@@ -13,7 +13,7 @@ export function AdminTable<T>({
   labelledBy,
   children,
 }: {
-  q: QueryResult<T[]>;
+  q: UseQueryResult<T[]>;
   /** The error text, from the server's message. */
   errorMessage: (message: string) => string;
   /** Shown instead of the table when the list is empty; without it, an empty table is shown. */
@@ -25,7 +25,11 @@ export function AdminTable<T>({
   return (
     <>
       {q.error ? (
-        <ErrorState error={q.error} message={errorMessage(q.error.message)} onRetry={q.refetch} />
+        <ErrorState
+          error={q.error}
+          message={errorMessage(q.error.message)}
+          onRetry={() => void q.refetch()}
+        />
       ) : null}
       {!q.data ? (
         q.error ? null : (

@@ -1,10 +1,10 @@
 import type { AlarmRuleInfo } from '@dcfleet/contracts';
 import { useMemo, useState } from 'react';
-import { queryCache, useQuery } from '../../../api/query-cache';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { AdminTable } from './AdminTable';
 import { useI18n } from '../../../i18n/i18n';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
-import { ALARM_RULES_KEY, deleteAlarmRule, fetchAlarmRules, updateAlarmRule } from '../api/admin-api';
+import { alarmRulesQuery, deleteAlarmRule, updateAlarmRule } from '../api/admin-api';
 import { describeRule, sortRules } from '../api/alarm-rule-form';
 import { AlarmRuleFormDialog } from './AlarmRuleFormDialog';
 import { errorText } from './error-text';
@@ -17,7 +17,8 @@ import { Flash } from './Flash';
 export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {
   const { t } = useI18n();
   const fleet = useFleetQuery();
-  const q = useQuery(ALARM_RULES_KEY, fetchAlarmRules);
+  const queryClient = useQueryClient();
+  const q = useQuery(alarmRulesQuery());
   const [editing, setEditing] = useState<AlarmRuleInfo | null | 'new'>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +27,7 @@ export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {
   const codes = useMemo(() => (fleet.data ?? []).map((s) => s.code).sort(), [fleet.data]);
 
   const upsert = (rule: AlarmRuleInfo) =>
-    queryCache.setData<AlarmRuleInfo[]>(ALARM_RULES_KEY, (list) =>
+    queryClient.setQueryData(alarmRulesQuery().queryKey, (list) =>
       list ? [...list.filter((r) => r.id !== rule.id), rule] : list,
     );
   const scopeOf = (r: AlarmRuleInfo) => r.datacenter ?? t('admin.rule.fleetWide');
@@ -61,7 +62,7 @@ export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {
     setBusy(rule.id);
     try {
       await deleteAlarmRule(rule.id);
-      queryCache.setData<AlarmRuleInfo[]>(ALARM_RULES_KEY, (list) => list?.filter((r) => r.id !== rule.id));
+      queryClient.setQueryData(alarmRulesQuery().queryKey, (list) => list?.filter((r) => r.id !== rule.id));
       setMessage(t('admin.rule.deleted', { id: rule.id }));
     } catch (err) {
       setError(t('admin.error', { message: errorText(err) }));

@@ -1,11 +1,11 @@
 import { type DataCenter } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
-import { queryCache } from '../../../api/query-cache';
+import { useQueryClient } from '@tanstack/react-query';
 import { AdminTable } from './AdminTable';
 import { useI18n } from '../../../i18n/i18n';
 import { formatPower } from '../../../lib/format';
-import { FLEET_KEY, siteKey } from '../../fleet/api/fleet-api';
+import { fleetQuery, siteQuery } from '../../fleet/api/fleet-api';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import { Flash } from './Flash';
 import { SiteFormDialog } from './SiteFormDialog';
@@ -13,6 +13,7 @@ import { SiteFormDialog } from './SiteFormDialog';
 /** Admin → Sites: the fleet's sites, create and edit (SiteFormDialog). */
 export function SitesAdmin() {
   const { t } = useI18n();
+  const queryClient = useQueryClient();
   const q = useFleetQuery();
   const [editing, setEditing] = useState<DataCenter | null | 'new'>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -86,8 +87,8 @@ export function SitesAdmin() {
                 ? t('admin.site.created', { code: saved.code })
                 : t('admin.site.updated', { code: saved.code }),
             );
-            queryCache.setData(siteKey(saved.code), () => saved);
-            queryCache.invalidate(FLEET_KEY);
+            queryClient.setQueryData(siteQuery(saved.code).queryKey, saved);
+            void queryClient.invalidateQueries({ queryKey: fleetQuery().queryKey });
           }}
         />
       ) : null}

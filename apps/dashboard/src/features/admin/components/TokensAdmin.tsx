@@ -1,13 +1,13 @@
 import { type CreatedIngestToken, type IngestTokenInfo } from '@dcfleet/contracts';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { queryCache, useQuery } from '../../../api/query-cache';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { CopyButton } from '../../../components/ui';
 import { AdminTable } from './AdminTable';
 import { errorText } from './error-text';
 import { useI18n } from '../../../i18n/i18n';
 import { formatAgo, formatDateTime } from '../../../lib/format';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
-import { createToken, fetchTokens, revokeToken, TOKENS_KEY } from '../api/admin-api';
+import { createToken, revokeToken, tokensQuery } from '../api/admin-api';
 import { Flash } from './Flash';
 
 /** Admin → Ingest tokens: every site's tokens, create (the secret shown once) and revoke. */
@@ -15,7 +15,8 @@ export function TokensAdmin() {
   const { t, locale } = useI18n();
   const id = useId();
   const fleet = useFleetQuery();
-  const q = useQuery(TOKENS_KEY, fetchTokens);
+  const queryClient = useQueryClient();
+  const q = useQuery(tokensQuery());
   const [site, setSite] = useState('');
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedIngestToken | null>(null);
@@ -42,7 +43,7 @@ export function TokensAdmin() {
       const token = await createToken(selected, name.trim());
       setCreated(token);
       setName('');
-      queryCache.setData<IngestTokenInfo[]>(TOKENS_KEY, (list) => {
+      queryClient.setQueryData(tokensQuery().queryKey, (list) => {
         const { token: _secret, ...info } = token;
         return list ? [info, ...list] : list;
       });
@@ -63,7 +64,7 @@ export function TokensAdmin() {
     setError(null);
     try {
       const info = await revokeToken(token.id);
-      queryCache.setData<IngestTokenInfo[]>(TOKENS_KEY, (list) =>
+      queryClient.setQueryData(tokensQuery().queryKey, (list) =>
         list?.map((x) =>
           x.id === token.id ? { ...x, ...info, revokedAt: info.revokedAt ?? new Date().toISOString() } : x,
         ),

@@ -1,18 +1,19 @@
 import { ROLES, type Role, type UserInfo } from '@dcfleet/contracts';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { queryCache, useQuery } from '../../../api/query-cache';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { AdminTable } from './AdminTable';
 import { errorText } from './error-text';
 import { useI18n } from '../../../i18n/i18n';
 import { formatDateTime } from '../../../lib/format';
-import { createUser, fetchUsers, updateUser, USERS_KEY } from '../api/admin-api';
+import { createUser, updateUser, usersQuery } from '../api/admin-api';
 import { Flash } from './Flash';
 
 /** Admin → Users: create users, change roles, disable, reset passwords, unlock, end sessions. */
 export function UsersAdmin({ self }: { self: string }) {
   const { t, locale } = useI18n();
   const id = useId();
-  const q = useQuery(USERS_KEY, fetchUsers);
+  const queryClient = useQueryClient();
+  const q = useQuery(usersQuery());
   const [form, setForm] = useState({ username: '', password: '', role: 'operator' as Role });
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -23,7 +24,7 @@ export function UsersAdmin({ self }: { self: string }) {
   );
 
   const replace = (user: UserInfo) =>
-    queryCache.setData<UserInfo[]>(USERS_KEY, (list) =>
+    queryClient.setQueryData(usersQuery().queryKey, (list) =>
       list?.map((u) => (u.username === user.username ? user : u)),
     );
 
@@ -38,7 +39,7 @@ export function UsersAdmin({ self }: { self: string }) {
         password: form.password,
         role: form.role,
       });
-      queryCache.setData<UserInfo[]>(USERS_KEY, (list) => (list ? [...list, user] : list));
+      queryClient.setQueryData(usersQuery().queryKey, (list) => (list ? [...list, user] : list));
       setMessage(t('admin.user.created', { name: user.username }));
       setForm({ username: '', password: '', role: form.role });
     } catch (err) {

@@ -1,11 +1,21 @@
 import { API_PREFIX, type AlarmInfo } from '@dcfleet/contracts';
+import { queryOptions } from '@tanstack/react-query';
 import { request } from '../../../api/client';
+import { sortAlarms } from './alarms-data';
 
 export type AlarmView = 'active' | 'all';
 
-/** Cache keys (live 'alarm' events update both). */
-export const ALARMS_PREFIX = 'alarms/';
-export const alarmsKey = (view: AlarmView) => `${ALARMS_PREFIX}${view}`;
+/** Both alarm lists: a resync of the alarms room invalidates them. */
+export const ALARMS_KEY = ['alarms'] as const;
+
+/** Active alarms or the whole history; live `alarm` events upsert into the same cache entries. */
+export const alarmsQuery = (view: AlarmView) =>
+  queryOptions({
+    queryKey: [...ALARMS_KEY, view],
+    queryFn: async ({ signal }) => sortAlarms(await fetchAlarms(view, signal), view),
+    staleTime: 10_000,
+    refetchInterval: 2 * 60_000,
+  });
 
 /** The API may answer with a bare array or `{ alarms: [...] }`. */
 export function normalizeAlarms(body: unknown): AlarmInfo[] {

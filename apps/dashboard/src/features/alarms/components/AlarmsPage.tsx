@@ -1,12 +1,12 @@
 import type { AlarmInfo, Role } from '@dcfleet/contracts';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { queryCache } from '../../../api/query-cache';
+import { useQueryClient } from '@tanstack/react-query';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { canSeeAlarms } from '../../../routing/access';
 import { formatAgo, formatDateTime } from '../../../lib/format';
-import { acknowledgeAlarm, alarmsKey } from '../api/alarms-api';
+import { acknowledgeAlarm, alarmsQuery } from '../api/alarms-api';
 import { alarmView, type AlarmsSearch } from '../api/alarms-search';
 import { countActive, upsertAlarm } from '../api/alarms-data';
 import { useAlarmsQuery } from '../hooks/use-alarms-query';
@@ -21,6 +21,7 @@ function AckDialog({
   username: string;
 }) {
   const { t } = useI18n();
+  const queryClient = useQueryClient();
   const ref = useRef<HTMLDialogElement>(null);
   const noteId = useId();
   const [note, setNote] = useState('');
@@ -46,7 +47,7 @@ function AckDialog({
         note: note.trim() || null,
       };
       for (const view of ['active', 'all'] as const) {
-        queryCache.setData<AlarmInfo[]>(alarmsKey(view), (list) => upsertAlarm(list, next, view));
+        queryClient.setQueryData(alarmsQuery(view).queryKey, (list) => upsertAlarm(list, next, view));
       }
       onClose();
     } catch (err) {
@@ -134,7 +135,7 @@ export function AlarmsPage({
         <PageHeading id="alarms-title" title={t('alarms.title')}>
           {t('alarms.title')}
         </PageHeading>
-        <RefreshBar loading={q.loading} updatedAt={q.updatedAt} onRefresh={q.refetch} />
+        <RefreshBar loading={q.isFetching} updatedAt={q.dataUpdatedAt} onRefresh={() => void q.refetch()} />
       </div>
       <div className="toolbar">
         <div className="segmented" role="group" aria-label={t('alarms.title')}>
@@ -162,7 +163,7 @@ export function AlarmsPage({
         <ErrorState
           error={q.error}
           message={t('alarms.loadError', { message: q.error.message })}
-          onRetry={q.refetch}
+          onRetry={() => void q.refetch()}
         />
       ) : null}
       {!list ? (

@@ -1,12 +1,38 @@
 import { API_PREFIX, type DataCenterWithSnapshot, type SeriesResponse } from '@dcfleet/contracts';
+import { queryOptions } from '@tanstack/react-query';
 import { request } from '../../../api/client';
 import { createLimiter } from '../../../lib/limiter';
 import type { TrendPoint } from './fleet-data';
 
-/** Cache keys: the live socket updates the same entries (app/live-sync.ts). */
-export const FLEET_KEY = 'datacenters';
-export const siteKey = (code: string) => `datacenter/${code}`;
-export const trendKey = (code: string) => `trend/${code}`;
+/**
+ * Every site with its live snapshot. The fleet room's `fleet:update` events keep the same cache entry current
+ * (the live socket writes to these keys); the slow poll is only a safety net (e.g. sites that turn stale
+ * without sending anything).
+ */
+export const fleetQuery = () =>
+  queryOptions({
+    queryKey: ['datacenters'],
+    queryFn: ({ signal }) => fetchFleet(signal),
+    staleTime: 5_000,
+    refetchInterval: 60_000,
+  });
+
+/** One site's metadata and live snapshot (kept current by `dc:update` and `fleet:update`). */
+export const siteQuery = (code: string) =>
+  queryOptions({
+    queryKey: ['datacenter', code],
+    queryFn: ({ signal }) => fetchSite(code, signal),
+    refetchInterval: 60_000,
+  });
+
+/** A tile's IT-load trend: the last 2 h at 1-minute resolution, extended by live updates. */
+export const trendQuery = (code: string) =>
+  queryOptions({
+    queryKey: ['trend', code],
+    queryFn: ({ signal }) => fetchTrend(code, signal),
+    staleTime: 60_000,
+    refetchInterval: 10 * 60_000,
+  });
 
 /** How far back a tile's trend line reaches. */
 export const TREND_WINDOW_MS = 2 * 3_600_000;

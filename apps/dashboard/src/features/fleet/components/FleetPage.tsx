@@ -45,19 +45,19 @@ export function FleetPage({ search, role }: { search: FleetSearch; role: Role })
         <PageHeading id="fleet-title" title={t('fleet.title')}>
           {t('fleet.title')}
         </PageHeading>
-        <RefreshBar loading={q.loading} updatedAt={q.updatedAt} onRefresh={q.refetch} />
+        <RefreshBar loading={q.isFetching} updatedAt={q.dataUpdatedAt} onRefresh={() => void q.refetch()} />
       </div>
 
       {q.error ? (
         <ErrorState
           error={q.error}
           message={t('fleet.loadError', { message: q.error.message })}
-          onRetry={q.refetch}
+          onRetry={() => void q.refetch()}
         />
       ) : null}
 
       {!sites ? (
-        q.loading || !q.error ? (
+        q.isFetching || !q.error ? (
           <Loading>{t('fleet.loading')}</Loading>
         ) : null
       ) : sites.length === 0 ? (

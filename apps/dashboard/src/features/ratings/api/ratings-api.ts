@@ -5,14 +5,44 @@ import {
   type RatingDetailResponse,
   type RatingsResponse,
 } from '@dcfleet/contracts';
-import { ApiError, requestBlob } from '../../../api/client';
-import { request } from '../../../api/client';
+import { queryOptions } from '@tanstack/react-query';
+import { ApiError, request, requestBlob } from '../../../api/client';
 
-/** Cache keys; a `rating:revised` event invalidates both prefixes. */
-export const RATINGS_PREFIX = 'ratings/';
-export const RATING_PREFIX = 'rating/';
-export const ratingsKey = (year: number) => `${RATINGS_PREFIX}${year}`;
-export const ratingKey = (code: string, year: number) => `${RATING_PREFIX}${code}/${year}`;
+/** Cache keys: the fleet's ratings and exports by year, and each site's rating; `rating:revised` invalidates them. */
+export const RATINGS_KEY = ['ratings'] as const;
+export const RATING_KEY = ['rating'] as const;
+
+/** One row per site for a year plus the energy-weighted fleet row. */
+export const ratingsQuery = (year: number) =>
+  queryOptions({
+    queryKey: [...RATINGS_KEY, year],
+    queryFn: ({ signal }) => fetchRatings(year, signal),
+    staleTime: 60_000,
+  });
+
+/** A site's rating with monthly breakdown, evidence and revisions. */
+export const ratingQuery = (code: string, year: number) =>
+  queryOptions({
+    queryKey: [...RATING_KEY, code, year],
+    queryFn: ({ signal }) => fetchRating(code, year, signal),
+    staleTime: 60_000,
+  });
+
+/** National green data center eligibility of every site for a year (regulator view). */
+export const eligibilityQuery = (year: number) =>
+  queryOptions({
+    queryKey: [...RATINGS_KEY, 'eligibility', year],
+    queryFn: ({ signal }) => fetchEligibility(year, signal),
+    staleTime: 60_000,
+  });
+
+/** The EU EED annual report of every site for a year (regulator view). */
+export const eedQuery = (year: number) =>
+  queryOptions({
+    queryKey: [...RATINGS_KEY, 'eed', year],
+    queryFn: ({ signal }) => fetchEed(year, signal),
+    staleTime: 60_000,
+  });
 
 export function fetchRatings(year: number, signal: AbortSignal): Promise<RatingsResponse> {
   return request<RatingsResponse>(`${API_PREFIX}/ratings?year=${year}`, { signal });
@@ -23,9 +53,6 @@ export function fetchRating(code: string, year: number, signal: AbortSignal): Pr
     signal,
   });
 }
-
-export const eligibilityKey = (year: number) => `${RATINGS_PREFIX}eligibility/${year}`;
-export const eedKey = (year: number) => `${RATINGS_PREFIX}eed/${year}`;
 
 export function fetchEligibility(year: number, signal: AbortSignal): Promise<EligibilityExport> {
   return request<EligibilityExport>(`${API_PREFIX}/ratings/eligibility?year=${year}`, { signal });

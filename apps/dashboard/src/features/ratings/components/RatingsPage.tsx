@@ -191,7 +191,7 @@ export function RatingsPage({ search }: { search: RatingsSearch }) {
         <ErrorState
           error={q.error}
           message={t('ratings.loadError', { message: q.error.message })}
-          onRetry={q.refetch}
+          onRetry={() => void q.refetch()}
         />
       ) : null}
       {view !== 'ratings' ? null : !q.data ? (
@@ -295,7 +295,7 @@ export function RatingsPage({ search }: { search: RatingsSearch }) {
               ) : null}
             </table>
           </div>
-          <RefreshBar loading={q.loading} updatedAt={q.updatedAt} onRefresh={q.refetch} />
+          <RefreshBar loading={q.isFetching} updatedAt={q.dataUpdatedAt} onRefresh={() => void q.refetch()} />
         </>
       )}
     </section>

@@ -1,25 +1,20 @@
 import type { EedExport, EligibilityExport } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Empty, ErrorState, Loading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { formatEnergy, formatFixed, formatRatedPue, NO_VALUE } from '../../../lib/format';
 import { useEedQuery, useEligibilityQuery } from '../hooks/use-ratings-query';
 
-function Loaded<T>({
-  q,
-  children,
-}: {
-  q: { data: T | null | undefined; error: Error | null; refetch: () => void };
-  children: (data: T) => ReactNode;
-}) {
+function Loaded<T>({ q, children }: { q: UseQueryResult<T>; children: (data: T) => ReactNode }) {
   const { t } = useI18n();
   if (q.error)
     return (
       <ErrorState
         error={q.error}
         message={t('ratings.loadError', { message: q.error.message })}
-        onRetry={q.refetch}
+        onRetry={() => void q.refetch()}
       />
     );
   if (!q.data) return <Loading />;

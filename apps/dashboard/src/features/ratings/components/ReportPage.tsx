@@ -61,7 +61,7 @@ export function ReportPage({ code, search }: { code: string; search: ReportSearc
         <ErrorState
           error={q.error}
           message={t('report.loadError', { message: q.error.message })}
-          onRetry={q.refetch}
+          onRetry={() => void q.refetch()}
         />
       ) : null}
       {r ? <Report r={r} year={year} /> : q.error ? null : <Loading />}

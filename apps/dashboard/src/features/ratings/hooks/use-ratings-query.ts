@@ -1,35 +1,10 @@
-import type { EedExport, EligibilityExport, RatingDetailResponse, RatingsResponse } from '@dcfleet/contracts';
-import { useQuery, type QueryResult } from '../../../api/query-cache';
-import {
-  eedKey,
-  eligibilityKey,
-  fetchEed,
-  fetchEligibility,
-  fetchRating,
-  fetchRatings,
-  ratingKey,
-  ratingsKey,
-} from '../api/ratings-api';
+import { useQuery } from '@tanstack/react-query';
+import { eedQuery, eligibilityQuery, ratingQuery, ratingsQuery } from '../api/ratings-api';
 
-/** One row per site for a year plus the energy-weighted fleet row; `rating:revised` refetches it. */
-export function useRatingsQuery(year: number): QueryResult<RatingsResponse> {
-  return useQuery(ratingsKey(year), (signal) => fetchRatings(year, signal), { staleMs: 60_000 });
-}
+export const useRatingsQuery = (year: number) => useQuery(ratingsQuery(year));
 
-/** A site's rating with monthly breakdown, evidence and revisions. */
-export function useRatingQuery(code: string, year: number): QueryResult<RatingDetailResponse> {
-  return useQuery(ratingKey(code, year), (signal) => fetchRating(code, year, signal), { staleMs: 60_000 });
-}
+export const useRatingQuery = (code: string, year: number) => useQuery(ratingQuery(code, year));
 
-/** National green data center eligibility of every site for a year (regulator view). */
-export function useEligibilityQuery(year: number, enabled = true): QueryResult<EligibilityExport> {
-  return useQuery(eligibilityKey(year), (signal) => fetchEligibility(year, signal), {
-    staleMs: 60_000,
-    enabled,
-  });
-}
+export const useEligibilityQuery = (year: number) => useQuery(eligibilityQuery(year));
 
-/** The EU EED annual report of every site for a year (regulator view). */
-export function useEedQuery(year: number, enabled = true): QueryResult<EedExport> {
-  return useQuery(eedKey(year), (signal) => fetchEed(year, signal), { staleMs: 60_000, enabled });
-}
+export const useEedQuery = (year: number) => useQuery(eedQuery(year));

@@ -230,11 +230,11 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
           unit="MW"
           digits={2}
           beginAtZero
-          loading={facility.loading || it.loading}
+          loading={facility.isFetching || it.isFetching}
           error={facility.error ?? it.error}
           onRetry={() => {
-            facility.refetch();
-            it.refetch();
+            void facility.refetch();
+            void it.refetch();
           }}
           {...common}
         />
@@ -247,11 +247,11 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
           digits={3}
           suggestedMin={1}
           suggestedMax={1.6}
-          loading={facility.loading || it.loading}
+          loading={facility.isFetching || it.isFetching}
           error={facility.error ?? it.error}
           onRetry={() => {
-            facility.refetch();
-            it.refetch();
+            void facility.refetch();
+            void it.refetch();
           }}
           {...common}
         />
@@ -265,9 +265,9 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
           suggestedMin={15}
           suggestedMax={30}
           bands={ashrae}
-          loading={inlet.loading}
+          loading={inlet.isFetching}
           error={inlet.error}
-          onRetry={inlet.refetch}
+          onRetry={() => void inlet.refetch()}
           {...common}
         />
         <ChartPanel
@@ -279,9 +279,9 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
           digits={1}
           suggestedMin={20}
           suggestedMax={80}
-          loading={humidity.loading}
+          loading={humidity.isFetching}
           error={humidity.error}
-          onRetry={humidity.refetch}
+          onRetry={() => void humidity.refetch()}
           {...common}
         />
         <ChartPanel
@@ -292,9 +292,9 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
           unit="m³"
           digits={2}
           beginAtZero
-          loading={water.loading}
+          loading={water.isFetching}
           error={water.error}
-          onRetry={water.refetch}
+          onRetry={() => void water.refetch()}
           {...common}
         />
         <ChartPanel
@@ -306,11 +306,11 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
           digits={1}
           beginAtZero
           suggestedMax={100}
-          loading={renewable.loading || facilityEnergy.loading}
+          loading={renewable.isFetching || facilityEnergy.isFetching}
           error={renewable.error ?? facilityEnergy.error}
           onRetry={() => {
-            renewable.refetch();
-            facilityEnergy.refetch();
+            void renewable.refetch();
+            void facilityEnergy.refetch();
           }}
           {...common}
         />
@@ -342,7 +342,7 @@ export function SitePage({ code, search, role }: Props) {
             <ErrorState
               error={q.error}
               message={t('site.loadError', { code, message: q.error.message })}
-              onRetry={q.refetch}
+              onRetry={() => void q.refetch()}
             />
           )}
           <p>
@@ -383,7 +383,7 @@ export function SitePage({ code, search, role }: Props) {
         <ErrorState
           error={q.error}
           message={t('site.loadError', { code, message: q.error.message })}
-          onRetry={q.refetch}
+          onRetry={() => void q.refetch()}
         />
       ) : null}
       <NowPanel site={site} showAlarms={canSeeAlarms(role)} />
