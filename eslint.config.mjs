@@ -2,6 +2,10 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/** The API's domain folders under apps/api/src, each a Nest module named after it. */
+const API_DOMAINS =
+  'alarms|audit|auth|datacenters|demo|health|ingest|live|ratings|receipts|sites|telemetry|users';
+
 export default [
   {
     ignores: [
@@ -68,24 +72,37 @@ export default [
     },
   },
   {
-    // The API's platform folders (config, database, observability, common) serve every domain and import none:
-    // a domain reaches them, never the other way round.
-    files: [
-      'apps/api/src/common/**/*.ts',
-      'apps/api/src/config/**/*.ts',
-      'apps/api/src/database/**/*.ts',
-      'apps/api/src/observability/**/*.ts',
-    ],
+    // The API's platform folder (config, database, observability, common, access) serves every domain and imports
+    // none: a domain reaches it, never the other way round.
+    files: ['apps/api/src/platform/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex:
-                '^\\.\\./(alarms|audit|auth|datacenters|demo|health|ingest|live|ratings|receipts|telemetry|users)/',
+              regex: `^(\\.\\./)+(${API_DOMAINS})/`,
+              message: 'Platform code (apps/api/src/platform) must not import a domain folder.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // API domains are closed rooms: another domain is reached only through its module file (`../sites/sites.module`),
+    // which re-exports what the domain offers; its services, entities and SQL stay inside. Specs may reach in.
+    files: [`apps/api/src/{${API_DOMAINS.replaceAll('|', ',')}}/**/*.ts`],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^\\.\\./(${API_DOMAINS})/(?!\\1\\.module$)`,
               message:
-                'Platform code (config, database, observability, common) must not import a domain folder.',
+                "Import another API domain through its module file only ('../<domain>/<domain>.module').",
             },
           ],
         },

@@ -18,12 +18,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
-import { RetryLater } from './common/retry-later';
-import type { AppConfig } from './config/app-config';
-import { DbHandle } from './database/db-handle';
-import { isStorageUnavailable } from './database/storage-errors';
+import { RetryLater } from './platform/common/retry-later';
+import type { AppConfig } from './platform/config/app-config';
+import { DbHandle } from './platform/database/db-handle';
+import { isStorageUnavailable } from './platform/database/storage-errors';
 import { RedisIoAdapter } from './live/redis-io.adapter';
-import { MetricsService } from './observability/metrics.service';
+import { MetricsService } from './platform/observability/metrics.service';
 
 /** Idle keep-alive connections are closed after this (see createApp). */
 export const KEEP_ALIVE_MS = 65_000;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { AppConfig } from './config/app-config';
-import { ConfigError } from './config/config.schema';
+import { AppConfig } from './platform/config/app-config';
+import { ConfigError } from './platform/config/config.schema';
 import { createApp } from './create-app';
 import { DEMO_USERS, DemoService } from './demo/demo.service';
 

@@ -6,7 +6,7 @@ import {
   type IngestResponse,
   type SeriesResponse,
 } from '@dcfleet/contracts';
-import { DbHandle } from '../src/database/db-handle';
+import { DbHandle } from '../src/platform/database/db-handle';
 import { DECODE_OFFLOAD_BYTES, IngestDecoder } from '../src/ingest/ingest-decoder.service';
 import type { ReceiptPage } from '../src/receipts/receipts.types';
 import { rawSamples } from './support/db';

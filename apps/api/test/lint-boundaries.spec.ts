@@ -1,6 +1,7 @@
 /**
  * The lint rules that keep dependencies pointing one way fail a deliberately wrong import (eslint.config.mjs):
- * Nx project boundaries, pure libraries without frameworks, and the API's platform folders that import no domain.
+ * Nx project boundaries, pure libraries without frameworks, the API's platform folder that imports no domain, and
+ * API domains that reach each other only through their module files.
  * Each wrong import is paired with a right one in the same place, so a rule that flags everything fails too.
  */
 import { spawnSync } from 'node:child_process';
@@ -38,9 +39,16 @@ describe('lint boundaries', () => {
   it.each([
     [
       'API platform code importing a domain',
-      'apps/api/src/config/fixture.ts',
-      "import { SitesService } from '../datacenters/sites.service';\nexport const x = SitesService;\n",
+      'apps/api/src/platform/config/fixture.ts',
+      "import { SitesService } from '../../sites/sites.module';\nexport const x = SitesService;\n",
       "import { AppConfig } from './app-config';\nexport const x = AppConfig;\n",
+      'no-restricted-imports',
+    ],
+    [
+      "an API domain reaching into another domain's files instead of its module",
+      'apps/api/src/alarms/fixture.ts',
+      "import { SitesService } from '../sites/sites.service';\nexport const x = SitesService;\n",
+      "import { SitesService } from '../sites/sites.module';\nexport const x = SitesService;\n",
       'no-restricted-imports',
     ],
     [

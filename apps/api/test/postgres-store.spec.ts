@@ -4,7 +4,7 @@
  * last write still wins by the receipt sequence and the rollups are recomputed when their merge is refused.
  */
 import type { IngestResponse, SeriesResponse } from '@dcfleet/contracts';
-import { DbHandle } from '../src/database/db-handle';
+import { DbHandle } from '../src/platform/database/db-handle';
 import { RollupService } from '../src/telemetry/rollup.service';
 import { PgBinaryArray, type PgArrayElement } from '../src/telemetry/pg-binary-array';
 import { PostgresTelemetryStore } from '../src/telemetry/postgres-telemetry.store';

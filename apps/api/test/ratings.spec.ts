@@ -11,7 +11,7 @@ import type {
   RatingRow,
   RatingsResponse,
 } from '@dcfleet/contracts';
-import { DbHandle } from '../src/database/db-handle';
+import { DbHandle } from '../src/platform/database/db-handle';
 import { RatingEvents, type RatingRevised } from '../src/ratings/rating-events';
 import { RatingRevisionsService } from '../src/ratings/rating-revisions.service';
 import { RatingsRepository } from '../src/ratings/ratings.repository';

@@ -9,7 +9,7 @@ import {
   type IngestResponse,
   type ReceiptInfo,
 } from '@dcfleet/contracts';
-import { DbHandle } from '../src/database/db-handle';
+import { DbHandle } from '../src/platform/database/db-handle';
 import { ReceiptsService } from '../src/receipts/receipts.service';
 import type { ChainVerification, ReceiptPage } from '../src/receipts/receipts.types';
 import { exec } from './support/db';

@@ -4,8 +4,8 @@
  * that differs from its raw samples; on PostgreSQL the instance lease comes back after its connection dies.
  */
 import { Client } from 'pg';
-import { AppConfig } from '../src/config/app-config';
-import { DbHandle } from '../src/database/db-handle';
+import { AppConfig } from '../src/platform/config/app-config';
+import { DbHandle } from '../src/platform/database/db-handle';
 import { InstanceLease } from '../src/telemetry/instance-lease';
 import { RollupService } from '../src/telemetry/rollup.service';
 import { refuseInserts, rows } from './support/db';

@@ -3,9 +3,9 @@
  * builder has nothing left to do. This is the "entity changed without a migration" check of CI.
  */
 import type { DataSource } from 'typeorm';
-import type { DatabaseConfig } from '../src/config/app-config';
-import { createDataSource, dataSourceOptions } from '../src/database/data-source';
-import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/database/migrations';
+import type { DatabaseConfig } from '../src/platform/config/app-config';
+import { createDataSource, dataSourceOptions } from '../src/platform/database/data-source';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/platform/database/migrations';
 import { dialects, freshDatabase } from './support/harness';
 
 function configOf(url: string): DatabaseConfig {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import type { AuditEntry, CreatedIngestToken, IngestTokenInfo, Role, UserInfo } from '@dcfleet/contracts';
-import { AppConfig } from '../src/config/app-config';
+import { AppConfig } from '../src/platform/config/app-config';
 import { createApp } from '../src/create-app';
 import { DemoService } from '../src/demo/demo.service';
 import { count, dumpAllRows, rawSamples, rows } from './support/db';

@@ -14,9 +14,9 @@ import type {
   SeriesResponse,
 } from '@dcfleet/contracts';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import type { DatabaseConfig } from '../src/config/app-config';
-import { dataSourceOptions } from '../src/database/data-source';
-import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/database/migrations';
+import type { DatabaseConfig } from '../src/platform/config/app-config';
+import { dataSourceOptions } from '../src/platform/database/data-source';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/platform/database/migrations';
 import { RawMaintenanceService } from '../src/telemetry/raw-maintenance.service';
 import { count, rawSamples, rows, type StoredSample } from './support/db';
 import {

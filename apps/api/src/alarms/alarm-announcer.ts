@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { LivePublisher } from '../live/live.publisher';
+import { AppConfig } from '../platform/config/app-config';
+import { LivePublisher } from '../live/live.module';
 import { alarmInfo, type AlarmRecord } from './alarm-model';
 import { AlarmWebhooks } from './alarm-webhooks';
 

@@ -1,6 +1,5 @@
 import { metricDefinition, type MeteringParams } from '@dcfleet/contracts';
-import type { SeriesRegistry } from '../telemetry/series-registry';
-import type { SeriesRow } from '../telemetry/telemetry-store';
+import type { SeriesRegistry, SeriesRow } from '../telemetry/telemetry.module';
 import { seriesName, type RuleDef } from './alarm-model';
 import type { AlarmRulesService } from './alarm-rules.service';
 import { condKey, inletKey, type Cond, type Role, type SeriesInfo, type SiteState } from './alarm-state';

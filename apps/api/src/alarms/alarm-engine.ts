@@ -5,11 +5,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { InletTempParams, MeteringParams } from '@dcfleet/contracts';
-import { AppConfig } from '../config/app-config';
-import { IngestEvents, type AcceptedBatch } from '../ingest/ingest-events';
-import { SeriesRegistry } from '../telemetry/series-registry';
-import { SnapshotService } from '../telemetry/snapshot.service';
-import { SAMPLE_REPLACED, SAMPLE_UNCHANGED } from '../telemetry/telemetry-store';
+import { AppConfig } from '../platform/config/app-config';
+import { type AcceptedBatch, IngestEvents } from '../ingest/ingest.module';
+import {
+  SAMPLE_REPLACED,
+  SAMPLE_UNCHANGED,
+  SeriesRegistry,
+  SnapshotService,
+} from '../telemetry/telemetry.module';
 import { AlarmAnnouncer } from './alarm-announcer';
 import { AlarmConditions } from './alarm-conditions';
 import { AlarmEvaluator, type AlarmTransitions } from './alarm-evaluator';

@@ -1,5 +1,5 @@
-import type { AppConfig } from '../config/app-config';
-import type { SnapshotService } from '../telemetry/snapshot.service';
+import type { AppConfig } from '../platform/config/app-config';
+import type { SnapshotService } from '../telemetry/telemetry.module';
 import type { AlarmEntity } from './alarm.entity';
 import type { AlarmConditions } from './alarm-conditions';
 import { recordFromEntity, type AlarmRecord, type RuleDef } from './alarm-model';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs } from '../common/columns';
-import { SiteEntity } from '../datacenters/site.entity';
+import { epochMs } from '../platform/common/columns';
+import { SiteEntity } from '../sites/sites.module';
 
 /**
  * An alarm rule: fleet-wide (`site_id` null) or for one site. A site rule replaces the fleet-wide rule of the

@@ -15,8 +15,9 @@ import {
   type UpdateAlarmRuleInput,
 } from '@dcfleet/contracts';
 import type { Repository } from 'typeorm';
-import { AuditService, type AuditActor } from '../audit/audit.service';
-import { SitesService } from '../datacenters/sites.service';
+import { AuditService } from '../audit/audit.module';
+import type { AuditActor } from '../platform/access/request-actor';
+import { SitesService } from '../sites/sites.module';
 import { AlarmRuleEntity } from './alarm-rule.entity';
 import { AlarmEntity } from './alarm.entity';
 import { BUILTIN_RULES, ruleFromEntity, ruleInfo, type RuleDef } from './alarm-model';

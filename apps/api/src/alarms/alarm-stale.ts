@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { StaleParams } from '@dcfleet/contracts';
-import { AppConfig } from '../config/app-config';
-import { SitesService } from '../datacenters/sites.service';
-import { ReceiptsService } from '../receipts/receipts.service';
-import { SeriesRegistry } from '../telemetry/series-registry';
-import { SnapshotService } from '../telemetry/snapshot.service';
+import { AppConfig } from '../platform/config/app-config';
+import { SitesService } from '../sites/sites.module';
+import { ReceiptsService } from '../receipts/receipts.module';
+import { SeriesRegistry, SnapshotService } from '../telemetry/telemetry.module';
 import { formatDuration, seriesName, type RuleDef } from './alarm-model';
 import type { AlarmTransitions } from './alarm-evaluator';
 import { AlarmRulesService } from './alarm-rules.service';

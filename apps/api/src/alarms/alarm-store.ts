@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
-import { AppConfig } from '../config/app-config';
-import { DbHandle } from '../database/db-handle';
-import { applySqlitePragmas } from '../database/sqlite-pragmas';
+import { AppConfig } from '../platform/config/app-config';
+import { DbHandle } from '../platform/database/db-handle';
+import { applySqlitePragmas } from '../platform/database/sqlite-pragmas';
 import { AlarmEntity } from './alarm.entity';
 import { AlarmMetrics } from './alarm.metrics';
 import type { AlarmRecord } from './alarm-model';

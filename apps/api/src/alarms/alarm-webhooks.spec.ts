@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AlarmInfo, AlarmWebhookPayload } from '@dcfleet/contracts';
-import type { AppConfig } from '../config/app-config';
-import { MetricsService } from '../observability/metrics.service';
+import type { AppConfig } from '../platform/config/app-config';
+import { MetricsService } from '../platform/observability/metrics.service';
 import { AlarmWebhooks, WEBHOOK_MAX_ATTEMPTS, isWebhookUrl } from './alarm-webhooks';
 import { AlarmMetrics } from './alarm.metrics';
 

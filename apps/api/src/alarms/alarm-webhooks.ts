@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { AlarmInfo, AlarmWebhookEvent, AlarmWebhookPayload } from '@dcfleet/contracts';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../platform/config/app-config';
 import { AlarmMetrics } from './alarm.metrics';
 
 interface Delivery {

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs, nullableNumber } from '../common/columns';
-import { SiteEntity } from '../datacenters/site.entity';
+import { epochMs, nullableNumber } from '../platform/common/columns';
+import { SiteEntity } from '../sites/sites.module';
 import { AlarmRuleEntity } from './alarm-rule.entity';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { MetricsService } from '../observability/metrics.service';
+import { MetricsService } from '../platform/observability/metrics.service';
 
 /** Alarm metrics on the app's registry (GET /metrics). */
 @Injectable()

@@ -22,10 +22,10 @@ import {
   type CreateAlarmRuleInput,
   type UpdateAlarmRuleInput,
 } from '@dcfleet/contracts';
-import { Roles } from '../auth/auth.decorators';
-import type { AppRequest } from '../auth/auth.types';
-import { actorOf } from '../auth/request-actor';
-import { ZodBody } from '../common/zod-body';
+import { Roles } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
+import { actorOf } from '../platform/access/request-actor';
+import { ZodBody } from '../platform/common/zod-body';
 import { AlarmRulesService } from './alarm-rules.service';
 import { AlarmsService, type AlarmQuery } from './alarms.service';
 

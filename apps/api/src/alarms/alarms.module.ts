@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SitesModule } from '../datacenters/sites.module';
+import { SitesModule } from '../sites/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { AlarmRuleEntity } from './alarm-rule.entity';
 import { AlarmEntity } from './alarm.entity';

@@ -2,8 +2,9 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { InjectRepository } from '@nestjs/typeorm';
 import type { AlarmInfo } from '@dcfleet/contracts';
 import { IsNull, type Repository } from 'typeorm';
-import { AuditService, type AuditActor } from '../audit/audit.service';
-import { SitesService } from '../datacenters/sites.service';
+import { AuditService } from '../audit/audit.module';
+import type { AuditActor } from '../platform/access/request-actor';
+import { SitesService } from '../sites/sites.module';
 import { AlarmEntity } from './alarm.entity';
 import { alarmInfo, recordFromEntity } from './alarm-model';
 import { AlarmAnnouncer } from './alarm-announcer';

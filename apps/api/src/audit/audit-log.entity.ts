@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs } from '../common/columns';
+import { epochMs } from '../platform/common/columns';
 
 @Entity({ name: 'audit_log' })
 @Index('ix_audit_log_at', ['at'])

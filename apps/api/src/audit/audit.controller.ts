@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuditEntry } from '@dcfleet/contracts';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../platform/access/access.decorators';
 import { AuditService } from './audit.service';
 
 @ApiTags('admin')

@@ -4,6 +4,9 @@ import { AuditController } from './audit.controller';
 import { AuditLogEntity } from './audit-log.entity';
 import { AuditService } from './audit.service';
 
+// The domain's public surface: other domains import these from this file only (eslint.config.mjs).
+export { AuditService } from './audit.service';
+
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditLogEntity])],

@@ -2,15 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { AuditEntry } from '@dcfleet/contracts';
 import type { Repository } from 'typeorm';
+import type { AuditActor } from '../platform/access/request-actor';
 import { AuditLogEntity } from './audit-log.entity';
-
-export interface AuditActor {
-  actor: string;
-  actorType: AuditEntry['actorType'];
-  ip: string | null;
-}
-
-export const SYSTEM_ACTOR: AuditActor = { actor: 'system', actorType: 'system', ip: null };
 
 /** Append-only record of every security-relevant or state-changing action. Never holds secrets. */
 @Injectable()

@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, HttpException, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ROLES, isRole, loginSchema, type LoginRequest, type LoginResponse } from '@dcfleet/contracts';
-import { AuditService } from '../audit/audit.service';
-import { actorOf, clientIp } from './request-actor';
-import { ZodBody } from '../common/zod-body';
-import { UsersService } from '../users/users.service';
-import { Public, Roles } from './auth.decorators';
-import type { AppRequest } from './auth.types';
+import { AuditService } from '../audit/audit.module';
+import { actorOf, clientIp } from '../platform/access/request-actor';
+import { ZodBody } from '../platform/common/zod-body';
+import { UsersService } from '../users/users.module';
+import { Public, Roles } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
 import { LoginThrottle } from './login-limiter';
 import { SessionService } from './session.service';
 

@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '@dcfleet/contracts';
-import { INGEST_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
-import type { AppRequest } from './auth.types';
+import { INGEST_KEY, PUBLIC_KEY, ROLES_KEY } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
 import { IngestTokenService } from './ingest-token.service';
 import { SessionService } from './session.service';
 

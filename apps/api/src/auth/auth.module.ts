@@ -10,6 +10,10 @@ import { LoginThrottle } from './login-limiter';
 import { SessionService } from './session.service';
 import { UnlockController } from './unlock.controller';
 
+// The domain's public surface: other domains import these from this file only (eslint.config.mjs).
+export { IngestTokenService } from './ingest-token.service';
+export { SessionService } from './session.service';
+
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([IngestTokenEntity]), UsersModule],

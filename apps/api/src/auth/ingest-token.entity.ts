@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../common/columns';
-import { SiteEntity } from '../datacenters/site.entity';
+import { epochMs } from '../platform/common/columns';
+import { SiteEntity } from '../sites/sites.module';
 
 /** Per-site ingest token. Only the SHA-256 of the secret is stored (the secret has 256 random bits). */
 @Entity({ name: 'ingest_tokens' })

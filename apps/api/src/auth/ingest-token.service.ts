@@ -3,7 +3,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CreatedIngestToken, IngestTokenInfo } from '@dcfleet/contracts';
 import { IsNull, type Repository } from 'typeorm';
-import type { SiteEntity } from '../datacenters/site.entity';
+import type { SiteEntity } from '../sites/sites.module';
 import { IngestTokenEntity } from './ingest-token.entity';
 
 export type TokenCheck =

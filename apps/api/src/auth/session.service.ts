@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { isRole, type LoginResponse } from '@dcfleet/contracts';
-import { AppConfig } from '../config/app-config';
-import { UsersService } from '../users/users.service';
-import type { AuthenticatedUser } from './auth.types';
+import { AppConfig } from '../platform/config/app-config';
+import { UsersService } from '../users/users.module';
+import type { AuthenticatedUser } from '../platform/access/access.types';
 
 interface SessionClaims {
   sub: number;

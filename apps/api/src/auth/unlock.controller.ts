@@ -1,10 +1,10 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditService } from '../audit/audit.service';
-import { Roles } from './auth.decorators';
-import type { AppRequest } from './auth.types';
+import { AuditService } from '../audit/audit.module';
+import { Roles } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
 import { LoginThrottle } from './login-limiter';
-import { actorOf } from './request-actor';
+import { actorOf } from '../platform/access/request-actor';
 
 /** The admin's side of the login throttle; on the users' path, as the admin screens see it. */
 @ApiTags('admin')

@@ -25,16 +25,14 @@ import {
   type SiteReferenceEntry,
   type UpdateDataCenterInput,
 } from '@dcfleet/contracts';
-import { AuditService } from '../audit/audit.service';
-import { Roles } from '../auth/auth.decorators';
-import type { AppRequest } from '../auth/auth.types';
-import { IngestTokenService } from '../auth/ingest-token.service';
-import { actorOf } from '../auth/request-actor';
-import { ZodBody } from '../common/zod-body';
-import { SeriesQueryService } from '../telemetry/series-query.service';
-import { SnapshotService } from '../telemetry/snapshot.service';
-import { SiteReferenceService } from './site-reference.service';
-import { SitesService } from './sites.service';
+import { AuditService } from '../audit/audit.module';
+import { Roles } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
+import { IngestTokenService } from '../auth/auth.module';
+import { actorOf } from '../platform/access/request-actor';
+import { ZodBody } from '../platform/common/zod-body';
+import { SeriesQueryService, SnapshotService } from '../telemetry/telemetry.module';
+import { SiteReferenceService, SitesService } from '../sites/sites.module';
 
 @ApiTags('datacenters')
 @ApiBearerAuth()

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
+import { SitesModule } from '../sites/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { DatacentersController } from './datacenters.controller';
-import { EmissionFactorsController } from './emission-factors.controller';
-import { SitesModule } from './sites.module';
 
-/** The sites' HTTP API: list and detail with live snapshots, series, admin, tokens, emission factors. */
+/**
+ * The sites' HTTP API (`/api/v1/datacenters`): list and detail with live snapshots, series, admin, tokens. It
+ * composes sites and telemetry, which is why it is not part of the sites domain (telemetry depends on sites).
+ */
 @Module({
   imports: [SitesModule, TelemetryModule],
-  controllers: [DatacentersController, EmissionFactorsController],
+  controllers: [DatacentersController],
 })
 export class DatacentersModule {}

@@ -1,9 +1,10 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { FleetRunner, type HistoryProgress } from '@dcfleet/demo-fleet';
-import { SYSTEM_ACTOR, AuditService } from '../audit/audit.service';
-import { AppConfig } from '../config/app-config';
-import { IngestTokenService } from '../auth/ingest-token.service';
-import { UsersService } from '../users/users.service';
+import { AuditService } from '../audit/audit.module';
+import { SYSTEM_ACTOR } from '../platform/access/request-actor';
+import { AppConfig } from '../platform/config/app-config';
+import { IngestTokenService } from '../auth/auth.module';
+import { UsersService } from '../users/users.module';
 
 /** Demo logins (also in the README). Only created when DEMO=1. */
 export const DEMO_USERS = [

@@ -10,13 +10,12 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/auth.decorators';
-import type { AppRequest } from '../auth/auth.types';
-import { SessionService } from '../auth/session.service';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../observability/metrics.service';
-import { RollupService } from '../telemetry/rollup.service';
-import { TELEMETRY_STORE, type TelemetryStore } from '../telemetry/telemetry-store';
+import { Public } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
+import { SessionService } from '../auth/auth.module';
+import { AppConfig } from '../platform/config/app-config';
+import { MetricsService } from '../platform/observability/metrics.service';
+import { RollupService, TELEMETRY_STORE, type TelemetryStore } from '../telemetry/telemetry.module';
 
 /** Constant-time comparison (of digests, so the lengths match and the length does not leak either). */
 function sameSecret(given: string, expected: string): boolean {

@@ -11,7 +11,7 @@ import {
   type SampleLimits,
 } from '@dcfleet/contracts';
 import { scanLineProtocol, type Precision } from '@dcfleet/line-protocol';
-import { displayKey } from '../telemetry/series-registry';
+import { displayKey } from '../telemetry/telemetry.module';
 import { HashLines } from './hash-lines';
 
 /** One distinct series of a batch, as the ingest needs it to create the series. */

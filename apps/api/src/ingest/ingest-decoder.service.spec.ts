@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../platform/config/app-config';
 import { DECODE_OFFLOAD_BYTES, IngestDecoder } from './ingest-decoder.service';
 
 const NOW = Date.UTC(2026, 10, 29, 12);

@@ -1,8 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Precision } from '@dcfleet/line-protocol';
-import { startWorker } from '../common/ts-worker';
-import { AppConfig } from '../config/app-config';
+import { startWorker } from '../platform/common/ts-worker';
+import { AppConfig } from '../platform/config/app-config';
 import {
   decodeBody,
   type BodyFormat,

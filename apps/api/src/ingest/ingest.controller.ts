@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nes
 import type { IngestResponse } from '@dcfleet/contracts';
 import { normalizePrecision } from '@dcfleet/line-protocol';
 import type { Response } from 'express';
-import { IngestAuth } from '../auth/auth.decorators';
-import { RetryLater } from '../common/retry-later';
-import type { AppRequest, IngestPrincipal } from '../auth/auth.types';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../observability/metrics.service';
+import { IngestAuth } from '../platform/access/access.decorators';
+import { RetryLater } from '../platform/common/retry-later';
+import type { AppRequest, IngestPrincipal } from '../platform/access/access.types';
+import { AppConfig } from '../platform/config/app-config';
+import { MetricsService } from '../platform/observability/metrics.service';
 import { readBody, type BodyLimits } from './body-reader';
 import { IngestDecoder } from './ingest-decoder.service';
 import { IngestService } from './ingest.service';

@@ -1,10 +1,14 @@
 import { Global, Module } from '@nestjs/common';
-import { SitesModule } from '../datacenters/sites.module';
+import { SitesModule } from '../sites/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { IngestEvents } from './ingest-events';
 import { IngestController } from './ingest.controller';
 import { IngestDecoder } from './ingest-decoder.service';
 import { IngestService } from './ingest.service';
+
+// The domain's public surface: other domains import these from this file only (eslint.config.mjs).
+export { IngestEvents } from './ingest-events';
+export type { AcceptedBatch } from './ingest-events';
 
 /** Gateways' write path. Global so that consumers of committed batches (live, alarms, ratings) can inject IngestEvents. */
 @Global()

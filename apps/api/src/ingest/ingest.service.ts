@@ -1,18 +1,21 @@
 import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { IngestResponse } from '@dcfleet/contracts';
-import type { IngestPrincipal } from '../auth/auth.types';
-import { RetryLater } from '../common/retry-later';
-import { isStorageUnavailable } from '../database/storage-errors';
-import { AppConfig } from '../config/app-config';
-import type { SiteEntity } from '../datacenters/site.entity';
-import { SitesService } from '../datacenters/sites.service';
-import { MetricsService } from '../observability/metrics.service';
-import { InstanceLease } from '../telemetry/instance-lease';
-import { RawMaintenanceService } from '../telemetry/raw-maintenance.service';
-import { RollupService } from '../telemetry/rollup.service';
-import { SeriesRegistry } from '../telemetry/series-registry';
-import { SnapshotService } from '../telemetry/snapshot.service';
-import { TELEMETRY_STORE, type NewSeries, type TelemetryStore } from '../telemetry/telemetry-store';
+import type { IngestPrincipal } from '../platform/access/access.types';
+import { RetryLater } from '../platform/common/retry-later';
+import { isStorageUnavailable } from '../platform/database/storage-errors';
+import { AppConfig } from '../platform/config/app-config';
+import { type SiteEntity, SitesService } from '../sites/sites.module';
+import { MetricsService } from '../platform/observability/metrics.service';
+import {
+  InstanceLease,
+  type NewSeries,
+  RawMaintenanceService,
+  RollupService,
+  SeriesRegistry,
+  SnapshotService,
+  TELEMETRY_STORE,
+  type TelemetryStore,
+} from '../telemetry/telemetry.module';
 import { seriesOf, type DecodeOutcome, type DecodedBatch } from './batch-decode';
 import { IngestEvents } from './ingest-events';
 

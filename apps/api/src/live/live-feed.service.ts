@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { SiteSnapshot } from '@dcfleet/contracts';
-import { SnapshotService } from '../telemetry/snapshot.service';
-import { IngestEvents, type AcceptedBatch } from '../ingest/ingest-events';
+import { SnapshotService } from '../telemetry/telemetry.module';
+import { type AcceptedBatch, IngestEvents } from '../ingest/ingest.module';
 import { LivePublisher } from './live.publisher';
 import type { LiveStreams } from './live-streams';
 import { LIVE_STREAMS } from './live.types';

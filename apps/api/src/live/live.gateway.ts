@@ -17,12 +17,11 @@ import {
   type SiteSnapshot,
   type SubscribeAck,
 } from '@dcfleet/contracts';
-import { SessionService } from '../auth/session.service';
-import { AppConfig } from '../config/app-config';
-import { SitesService } from '../datacenters/sites.service';
-import { UserSessions } from '../users/user-sessions';
-import { UsersService } from '../users/users.service';
-import { SnapshotService } from '../telemetry/snapshot.service';
+import { SessionService } from '../auth/auth.module';
+import { AppConfig } from '../platform/config/app-config';
+import { SitesService } from '../sites/sites.module';
+import { UserSessions, UsersService } from '../users/users.module';
+import { SnapshotService } from '../telemetry/telemetry.module';
 import { LiveMetrics } from './live.metrics';
 import { LivePublisher } from './live.publisher';
 import { ALARMS_ROOM, dcRoom, FLEET_ROOM, RATINGS_ROOM, type LiveStreams } from './live-streams';

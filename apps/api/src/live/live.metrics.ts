@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { MetricsService } from '../observability/metrics.service';
+import { MetricsService } from '../platform/observability/metrics.service';
 
 /** Live-push metrics, registered on the app's own registry (GET /metrics). */
 @Injectable()

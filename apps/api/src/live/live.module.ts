@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../config/app-config';
-import { SitesModule } from '../datacenters/sites.module';
+import { AppConfig } from '../platform/config/app-config';
+import { SitesModule } from '../sites/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { LiveFeed } from './live-feed.service';
 import { LiveGateway } from './live.gateway';
@@ -9,6 +9,9 @@ import { LiveMetrics } from './live.metrics';
 import { LivePublisher } from './live.publisher';
 import { LocalLiveStreams, RedisLiveStreams, type LiveStreams } from './live-streams';
 import { LIVE_STREAMS } from './live.types';
+
+// The domain's public surface: other domains import these from this file only (eslint.config.mjs).
+export { LivePublisher } from './live.publisher';
 
 async function createStreams(config: AppConfig): Promise<LiveStreams> {
   const { REDIS_URL, REDIS_PREFIX, LIVE_BUFFER_SIZE, LIVE_BUFFER_BYTES } = config.env;

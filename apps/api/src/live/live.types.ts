@@ -1,6 +1,6 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@dcfleet/contracts';
 import type { Namespace, Socket } from 'socket.io';
-import type { AuthenticatedUser } from '../auth/auth.types';
+import type { AuthenticatedUser } from '../platform/access/access.types';
 
 /** Per-socket state set by the handshake middleware. */
 export interface LiveSocketData {

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs, nullableNumber } from '../common/columns';
-import { SiteEntity } from '../datacenters/site.entity';
+import { epochMs, nullableNumber } from '../platform/common/columns';
+import { SiteEntity } from '../sites/sites.module';
 
 /** A meter exchange recorded by an admin or the site's gateway (docs/contract.md, "Counters that fall"). */
 @Entity({ name: 'meter_exchanges' })

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, Param, ParseIntPipe, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { meterExchangeSchema, type MeterExchangeInfo, type MeterExchangeInput } from '@dcfleet/contracts';
-import { AuditService } from '../audit/audit.service';
-import { IngestAuth, Roles } from '../auth/auth.decorators';
-import type { AppRequest } from '../auth/auth.types';
-import { actorOf } from '../auth/request-actor';
-import { ZodBody } from '../common/zod-body';
-import { SitesService } from '../datacenters/sites.service';
+import { AuditService } from '../audit/audit.module';
+import { IngestAuth, Roles } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
+import { actorOf } from '../platform/access/request-actor';
+import { ZodBody } from '../platform/common/zod-body';
+import { SitesService } from '../sites/sites.module';
 import { MeterExchangesService } from './meter-exchanges.service';
 
 /**

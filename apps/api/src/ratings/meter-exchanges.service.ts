@@ -8,11 +8,9 @@ import {
 } from '@dcfleet/contracts';
 import type { MeterExchange } from '@dcfleet/green-metrics';
 import type { Repository } from 'typeorm';
-import { AppConfig } from '../config/app-config';
-import { SiteEvents } from '../datacenters/site-events';
-import type { SiteEntity } from '../datacenters/site.entity';
-import { SeriesRegistry } from '../telemetry/series-registry';
-import { TELEMETRY_STORE, type TelemetryStore } from '../telemetry/telemetry-store';
+import { AppConfig } from '../platform/config/app-config';
+import { type SiteEntity, SiteEvents } from '../sites/sites.module';
+import { SeriesRegistry, TELEMETRY_STORE, type TelemetryStore } from '../telemetry/telemetry.module';
 import { MeterExchangeEntity } from './meter-exchange.entity';
 import { LOOKBACK_MS, RATING_METRICS, type RatingMetricRole, type SiteExchanges } from './rating-inputs';
 

@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { epochMs, nullableNumber } from '../common/columns';
-import { SiteEntity } from '../datacenters/site.entity';
+import { epochMs, nullableNumber } from '../platform/common/columns';
+import { SiteEntity } from '../sites/sites.module';
 
 /**
  * The last computed rating of a closed period per site: `month` 0 for the calendar year, 1-12 for a closed

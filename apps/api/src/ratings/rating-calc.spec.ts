@@ -1,5 +1,5 @@
 import { localDayStart, localYearRange, nextLocalDayStart } from '@dcfleet/green-metrics';
-import type { SiteEntity } from '../datacenters/site.entity';
+import type { SiteEntity } from '../sites/site.entity';
 import { computeRating, monthsOf } from './rating-calc';
 import { chooseInputs, withDayEnds } from './rating-inputs';
 import type { DailyRow } from './ratings.repository';

@@ -20,7 +20,7 @@ import {
   type SiteRating,
   toLocal,
 } from '@dcfleet/green-metrics';
-import type { SiteEntity } from '../datacenters/site.entity';
+import type { SiteEntity } from '../sites/sites.module';
 import type { MeterQuality, MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
 import type { ReadingGap, SiteInputs } from './rating-inputs';
 

@@ -1,7 +1,6 @@
 import type { EmissionFactorUsed } from '@dcfleet/contracts';
 import { fromLocal, localYearRange, toLocal, type Period } from '@dcfleet/green-metrics';
-import type { SiteEntity } from '../datacenters/site.entity';
-import type { SiteReferenceService } from '../datacenters/site-reference.service';
+import type { SiteEntity, SiteReferenceService } from '../sites/sites.module';
 import type { MeterExchangesService } from './meter-exchanges.service';
 import { LOOKBACK_MS } from './rating-inputs';
 import type { PeriodSpec } from './rating-period';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs, nullableNumber } from '../common/columns';
-import { SiteEntity } from '../datacenters/site.entity';
+import { epochMs, nullableNumber } from '../platform/common/columns';
+import { SiteEntity } from '../sites/sites.module';
 
 /**
  * A rating of a CLOSED period that changed because late data arrived: an ended calendar year (`month` null)

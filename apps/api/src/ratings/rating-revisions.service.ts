@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ratingStatus, toLocal, type RatingStatus } from '@dcfleet/green-metrics';
 import { In } from 'typeorm';
-import type { SiteEntity } from '../datacenters/site.entity';
+import type { SiteEntity } from '../sites/sites.module';
 import { RatingBaselineEntity } from './rating-baseline.entity';
 import { RatingEvents } from './rating-events';
 import { RatingRevisionEntity } from './rating-revision.entity';

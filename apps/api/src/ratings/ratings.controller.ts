@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../platform/access/access.decorators';
 import { ratingsCsv } from './ratings-csv';
 import { parsePeriodSpec } from './rating-period';
 import { RatingsService } from './ratings.service';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReceiptsModule } from '../receipts/receipts.module';
-import { SitesModule } from '../datacenters/sites.module';
+import { SitesModule } from '../sites/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { MeterExchangeEntity } from './meter-exchange.entity';
 import { MeterExchangesController } from './meter-exchanges.controller';

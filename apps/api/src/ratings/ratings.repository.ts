@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { DailyBucket } from '@dcfleet/green-metrics';
 import type { Repository } from 'typeorm';
-import { DbHandle } from '../database/db-handle';
+import { DbHandle } from '../platform/database/db-handle';
 import { RatingBaselineEntity } from './rating-baseline.entity';
 import { RatingRevisionEntity } from './rating-revision.entity';
 

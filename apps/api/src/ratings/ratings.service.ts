@@ -6,12 +6,10 @@ import {
   toLocal,
   type DailyBucket,
 } from '@dcfleet/green-metrics';
-import { AppConfig } from '../config/app-config';
-import type { SiteEntity } from '../datacenters/site.entity';
-import { SiteReferenceService } from '../datacenters/site-reference.service';
-import { SitesService } from '../datacenters/sites.service';
-import { ReceiptsService } from '../receipts/receipts.service';
-import { SeriesRegistry } from '../telemetry/series-registry';
+import { AppConfig } from '../platform/config/app-config';
+import { type SiteEntity, SiteReferenceService, SitesService } from '../sites/sites.module';
+import { ReceiptsService } from '../receipts/receipts.module';
+import { SeriesRegistry } from '../telemetry/telemetry.module';
 import { RatingCache, type CacheToken } from './rating-cache';
 import { latestYear, type PeriodSpec } from './rating-period';
 import { RatingPlanner, type Plan } from './rating-plan';

@@ -1,10 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { fromLocal, toLocal } from '@dcfleet/green-metrics';
-import { SiteEvents } from '../datacenters/site-events';
-import type { ReferenceChange } from '../datacenters/site-reference.service';
-import { SitesService } from '../datacenters/sites.service';
-import { IngestEvents, type AcceptedBatch } from '../ingest/ingest-events';
-import { SAMPLE_UNCHANGED } from '../telemetry/telemetry-store';
+import { type ReferenceChange, SiteEvents, SitesService } from '../sites/sites.module';
+import { type AcceptedBatch, IngestEvents } from '../ingest/ingest.module';
+import { SAMPLE_UNCHANGED } from '../telemetry/telemetry.module';
 import { RatingsRepository } from './ratings.repository';
 import { RatingsService } from './ratings.service';
 

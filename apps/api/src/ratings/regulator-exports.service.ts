@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EedExport, EligibilityExport } from '@dcfleet/contracts';
-import { SitesService } from '../datacenters/sites.service';
+import { SitesService } from '../sites/sites.module';
 import { RatingsService } from './ratings.service';
 import { eedExport, eligibilityExport } from './regulator-exports';
 

@@ -19,7 +19,7 @@ import {
   greenDcEligibility,
   type GreenDcScheme,
 } from '@dcfleet/green-metrics';
-import type { SiteEntity } from '../datacenters/site.entity';
+import type { SiteEntity } from '../sites/sites.module';
 import { csvCell } from './ratings-csv';
 
 const YEAR_MS = 365.2425 * 86_400_000;

@@ -2,11 +2,16 @@ import { createHash } from 'node:crypto';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { canonicalSampleLine, type ContentMismatch, type DeepVerification } from '@dcfleet/contracts';
-import { decodeBatchPayload, decodeChunk } from '../telemetry/raw-codec';
-import { RAW_WINDOW_MS, windowOf } from '../telemetry/raw-layout';
-import { RawMaintenanceService } from '../telemetry/raw-maintenance.service';
-import { SeriesRegistry } from '../telemetry/series-registry';
-import { TELEMETRY_STORE, type TelemetryStore } from '../telemetry/telemetry-store';
+import {
+  decodeBatchPayload,
+  decodeChunk,
+  RAW_WINDOW_MS,
+  RawMaintenanceService,
+  SeriesRegistry,
+  TELEMETRY_STORE,
+  type TelemetryStore,
+  windowOf,
+} from '../telemetry/telemetry.module';
 import { ReceiptsRepository, type ReceiptRow } from './receipts.repository';
 
 /**

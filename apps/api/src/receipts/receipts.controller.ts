@@ -1,8 +1,8 @@
 import { BadRequestException, Controller, ForbiddenException, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
-import type { AppRequest } from '../auth/auth.types';
-import { SitesService } from '../datacenters/sites.service';
+import { Roles } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
+import { SitesService } from '../sites/sites.module';
 import { ReceiptsService } from './receipts.service';
 import type { ChainVerification, ReceiptPage } from './receipts.types';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DbHandle } from '../database/db-handle';
+import { DbHandle } from '../platform/database/db-handle';
 
 export interface ReceiptRow {
   id: number;

@@ -1,9 +1,9 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { GENESIS_HASH, type ReceiptInfo } from '@dcfleet/contracts';
-import { RetryLater } from '../common/retry-later';
-import type { SiteEntity } from '../datacenters/site.entity';
-import { receiptHash } from '../telemetry/receipt-hash';
+import { RetryLater } from '../platform/common/retry-later';
+import type { SiteEntity } from '../sites/sites.module';
+import { receiptHash } from '../telemetry/telemetry.module';
 import { ReceiptDeepCheck } from './receipt-deep-check';
 import { ReceiptsRepository, type ReceiptRow } from './receipts.repository';
 import type { ChainBreak, ChainVerification, ReceiptPage } from './receipts.types';

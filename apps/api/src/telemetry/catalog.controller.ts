@@ -6,7 +6,7 @@ import {
   METRIC_CATALOG,
   type MetricDefinition,
 } from '@dcfleet/contracts';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../platform/access/access.decorators';
 
 @ApiTags('datacenters')
 @ApiBearerAuth()

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../observability/metrics.service';
+import { AppConfig } from '../platform/config/app-config';
+import { MetricsService } from '../platform/observability/metrics.service';
 import {
   emptyMaintainStats,
   type MaintainPolicy,

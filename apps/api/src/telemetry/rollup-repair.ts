@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { MetricsService } from '../observability/metrics.service';
+import type { MetricsService } from '../platform/observability/metrics.service';
 import type { InstanceLease } from './instance-lease';
 import { RecentBuckets, minuteAggs, overlapsPending, sameAgg } from './rollup-check';
 import type { SeriesRegistry } from './series-registry';

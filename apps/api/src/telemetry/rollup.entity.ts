@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../common/columns';
+import { epochMs } from '../platform/common/columns';
 
 /**
  * A rollup bucket: aggregates of one series over [bucket, bucket + step). For 1-day buckets `bucket` is

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
-import { yieldLoop } from '../common/yield-loop';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../observability/metrics.service';
+import { yieldLoop } from '../platform/common/yield-loop';
+import { AppConfig } from '../platform/config/app-config';
+import { MetricsService } from '../platform/observability/metrics.service';
 import { InstanceLease } from './instance-lease';
 import { MinutePartials, minuteKey } from './minute-partials';
 import type { LocalDay } from './minute-row';

@@ -7,8 +7,8 @@ import {
   type SeriesStep,
 } from '@dcfleet/contracts';
 import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
-import type { SiteEntity } from '../datacenters/site.entity';
-import { AppConfig } from '../config/app-config';
+import type { SiteEntity } from '../sites/sites.module';
+import { AppConfig } from '../platform/config/app-config';
 import { SeriesRegistry } from './series-registry';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 

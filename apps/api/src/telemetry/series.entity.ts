@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs } from '../common/columns';
-import { SiteEntity } from '../datacenters/site.entity';
+import { epochMs } from '../platform/common/columns';
+import { SiteEntity } from '../sites/sites.module';
 
 /** One series per (site, metric, labels). `labels` is the canonical JSON (sorted keys), '' for none. */
 @Entity({ name: 'series' })

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SiteSnapshot, SiteStatus } from '@dcfleet/contracts';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../platform/config/app-config';
 import { SeriesRegistry } from './series-registry';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
 

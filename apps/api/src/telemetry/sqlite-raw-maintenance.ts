@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { yieldLoop } from '../common/yield-loop';
+import { yieldLoop } from '../platform/common/yield-loop';
 import {
   emptyMaintainStats,
   groupLegacyRows,

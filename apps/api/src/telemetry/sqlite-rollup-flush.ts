@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { yieldLoop } from '../common/yield-loop';
+import { yieldLoop } from '../platform/common/yield-loop';
 import { BucketIndex, resolveRaw } from './raw-layout';
 import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-math';
 import { AGG_COLS, rowToAgg, type AggRow, aggParams } from './rollup-row';

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { applySqlitePragmas } from '../database/sqlite-pragmas';
+import { applySqlitePragmas } from '../platform/database/sqlite-pragmas';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
 import { rollupColumnsTransfer } from './rollup-row';
 import type { RollupStep } from './telemetry-store';

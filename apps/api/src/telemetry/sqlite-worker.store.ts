@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../common/ts-worker';
+import { startWorker } from '../platform/common/ts-worker';
 import type { RollupColumns } from './rollup-row';
 import type { BatchRow, ChunkRow, MaintainPolicy, MaintainStats, RawSample } from './raw-layout';
 import {

@@ -1,7 +1,6 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DbHandle } from '../database/db-handle';
-import { SitesModule } from '../datacenters/sites.module';
-import { SitesService } from '../datacenters/sites.service';
+import { DbHandle } from '../platform/database/db-handle';
+import { SitesModule, SitesService } from '../sites/sites.module';
 import { CatalogController } from './catalog.controller';
 import { InstanceLease } from './instance-lease';
 import { PostgresTelemetryStore } from './postgres-telemetry.store';
@@ -12,8 +11,21 @@ import { SeriesRegistry } from './series-registry';
 import { SnapshotService } from './snapshot.service';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
 import { SqliteWorkerStore } from './sqlite-worker.store';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../platform/config/app-config';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
+
+// The domain's public surface: other domains import these from this file only (eslint.config.mjs).
+export { InstanceLease } from './instance-lease';
+export { decodeBatchPayload, decodeChunk } from './raw-codec';
+export { RAW_WINDOW_MS, windowOf } from './raw-layout';
+export { RawMaintenanceService } from './raw-maintenance.service';
+export { receiptHash } from './receipt-hash';
+export { RollupService } from './rollup.service';
+export { SeriesQueryService } from './series-query.service';
+export { displayKey, SeriesRegistry } from './series-registry';
+export { SnapshotService } from './snapshot.service';
+export { SAMPLE_REPLACED, SAMPLE_UNCHANGED, TELEMETRY_STORE } from './telemetry-store';
+export type { NewSeries, SeriesRow, TelemetryStore } from './telemetry-store';
 
 @Module({
   imports: [SitesModule],

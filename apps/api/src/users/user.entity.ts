@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs } from '../common/columns';
+import { epochMs } from '../platform/common/columns';
 
 @Entity({ name: 'users' })
 @Index('uq_users_username', ['username'], { unique: true })

@@ -7,11 +7,11 @@ import {
   type Role,
   type UserInfo,
 } from '@dcfleet/contracts';
-import { AuditService } from '../audit/audit.service';
-import { Roles } from '../auth/auth.decorators';
-import type { AppRequest } from '../auth/auth.types';
-import { actorOf } from '../auth/request-actor';
-import { ZodBody } from '../common/zod-body';
+import { AuditService } from '../audit/audit.module';
+import { Roles } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
+import { actorOf } from '../platform/access/request-actor';
+import { ZodBody } from '../platform/common/zod-body';
 import { UsersService } from './users.service';
 
 @ApiTags('admin')

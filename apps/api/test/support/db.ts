@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client, Pool } from 'pg';
-import { DbHandle } from '../../src/database/db-handle';
+import { DbHandle } from '../../src/platform/database/db-handle';
 import { PostgresTelemetryStore } from '../../src/telemetry/postgres-telemetry.store';
 import type { RawSample } from '../../src/telemetry/raw-layout';
 import { SqliteTelemetryStore } from '../../src/telemetry/sqlite-telemetry.store';

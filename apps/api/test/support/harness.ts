@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import type { CreatedIngestToken, LoginResponse, Role } from '@dcfleet/contracts';
-import { AppConfig } from '../../src/config/app-config';
+import { AppConfig } from '../../src/platform/config/app-config';
 import { createApp } from '../../src/create-app';
 import { DemoService } from '../../src/demo/demo.service';
 import { RollupService } from '../../src/telemetry/rollup.service';

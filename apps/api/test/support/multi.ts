@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { CreatedIngestToken, LoginResponse, Role } from '@dcfleet/contracts';
-import { AppConfig } from '../../src/config/app-config';
+import { AppConfig } from '../../src/platform/config/app-config';
 import { createApp } from '../../src/create-app';
 import { DemoService } from '../../src/demo/demo.service';
 import { ADMIN_PASSWORD, freshDatabase, type Dialect } from './harness';

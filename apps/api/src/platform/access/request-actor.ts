@@ -1,6 +1,15 @@
 /** Who is acting in a request, as authentication established it: the actor audit entries name. */
-import type { AuditActor } from '../audit/audit.service';
-import type { AppRequest } from './auth.types';
+import type { AuditEntry } from '@dcfleet/contracts';
+import type { AppRequest } from './access.types';
+
+/** Who an audit entry names: a user, an ingest token, the system itself, or nobody known. */
+export interface AuditActor {
+  actor: string;
+  actorType: AuditEntry['actorType'];
+  ip: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { actor: 'system', actorType: 'system', ip: null };
 
 export function clientIp(req: AppRequest): string | null {
   return req.ip ?? req.socket?.remoteAddress ?? null;

@@ -12,7 +12,8 @@ import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
  * Raw telemetry (`raw_batches`, `raw_chunks`) has no entity: binary payloads need a per-dialect column type and
  * only the telemetry stores' own SQL touches them; their schema is in the ChunkedRawStorage migrations.
  */
-const ENTITIES = [join(__dirname, '..', '**', '*.entity.{ts,js}')];
+const APP_ROOT = join(__dirname, '..', '..'); // src under Jest, dist when built: this file is platform/database/
+const ENTITIES = [join(APP_ROOT, '**', '*.entity.{ts,js}')];
 
 // BIGINT (int8) columns hold epoch milliseconds, far below 2^53: read them as numbers.
 pgTypes.setTypeParser(20, (v: string) => Number(v));

@@ -45,7 +45,7 @@ interface Boot {
 function bootOf(dir: string, name: string): Boot {
   const js = join(dir, `${name}.js`);
   if (existsSync(js)) return { file: js, libs: {} };
-  const root = resolve(__dirname, '../../../..');
+  const root = resolve(__dirname, '../../../../..');
   const libs = Object.fromEntries(
     ['contracts', 'green-metrics', 'line-protocol'].map((l) => [
       `@dcfleet/${l}`,

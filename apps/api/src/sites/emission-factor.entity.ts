@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMs, nullableNumber } from '../common/columns';
+import { epochMs, nullableNumber } from '../platform/common/columns';
 
 /** A published grid emission factor (kgCO₂e/kWh) of a grid region and year, maintained by the hub's admins. */
 @Entity({ name: 'emission_factors' })

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs, nullableNumber } from '../common/columns';
+import { epochMs, nullableNumber } from '../platform/common/columns';
 
 @Entity({ name: 'sites' })
 @Index('uq_sites_code', ['code'], { unique: true })

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs } from '../common/columns';
+import { epochMs } from '../platform/common/columns';
 
 /**
  * Every accepted batch. `hash` = SHA-256 over a canonical header (site, seq, prev hash, counts, time) and

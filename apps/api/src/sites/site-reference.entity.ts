@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs, nullableNumber } from '../common/columns';
+import { epochMs, nullableNumber } from '../platform/common/columns';
 import { SiteEntity } from './site.entity';
 
 /**

@@ -6,11 +6,11 @@ import {
   type EmissionFactorEntry,
   type EmissionFactorInput,
 } from '@dcfleet/contracts';
-import { AuditService } from '../audit/audit.service';
-import { Roles } from '../auth/auth.decorators';
-import type { AppRequest } from '../auth/auth.types';
-import { actorOf } from '../auth/request-actor';
-import { ZodBody } from '../common/zod-body';
+import { AuditService } from '../audit/audit.module';
+import { Roles } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
+import { actorOf } from '../platform/access/request-actor';
+import { ZodBody } from '../platform/common/zod-body';
 import { SiteEvents } from './site-events';
 import { NATIONAL_REGION, SiteReferenceService } from './site-reference.service';
 import { SitesService } from './sites.service';
