@@ -1,12 +1,14 @@
 /**
- * The app: one data cache, one live connection feeding it, and the router over the browser's hash, whose root
+ * The app: the message catalog, one data cache, one live connection feeding it, and the router over the browser's hash, whose root
  * route is the shell that composes the features.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createHashHistory, RouterProvider } from '@tanstack/react-router';
 import { LiveClientContext } from '../api/live';
+import { I18nProvider } from '../i18n/i18n';
 import { createQueryClient } from '../api/query-client';
 import { trackNavigations } from '../routing/navigation';
+import { CATALOG } from './catalog';
 import { createLiveClient } from './live-sync';
 import { createAppRouter } from './router';
 
@@ -26,10 +28,12 @@ trackNavigations(router.history);
 
 export function App() {
   return (
-    <QueryClientProvider client={queryClient}>
-      <LiveClientContext.Provider value={live}>
-        <RouterProvider router={router} />
-      </LiveClientContext.Provider>
-    </QueryClientProvider>
+    <I18nProvider catalog={CATALOG}>
+      <QueryClientProvider client={queryClient}>
+        <LiveClientContext.Provider value={live}>
+          <RouterProvider router={router} />
+        </LiveClientContext.Provider>
+      </QueryClientProvider>
+    </I18nProvider>
   );
 }

@@ -11,8 +11,7 @@ import { loadSession, type Session } from '../api/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { logout } from '../features/auth/api/login';
 import { LoginPage } from '../features/auth/components/LoginPage';
-import { useI18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/messages';
+import { useI18n, type MessageId } from '../i18n/i18n';
 import { canAccess, type PageName } from '../routing/access';
 import { onLiveUnauthorized } from './live-sync';
 import { navItems, sectionOf } from './nav';
@@ -103,7 +102,7 @@ export function Shell() {
   const queryClient = useQueryClient();
   const live = useLiveClient();
   const [session, setSession] = useState<Session | null>(() => loadSession());
-  const [notice, setNotice] = useState<MessageKey | null>(null);
+  const [notice, setNotice] = useState<MessageId | null>(null);
 
   // One live connection per session.
   useEffect(() => {

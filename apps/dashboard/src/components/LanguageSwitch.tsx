@@ -1,5 +1,4 @@
-import { useI18n } from '../i18n/i18n';
-import { LANGUAGES, type Language } from '../i18n/messages';
+import { useI18n, LANGUAGES, type Language } from '../i18n/i18n';
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', 'zh-CN': '简体中文' };
 

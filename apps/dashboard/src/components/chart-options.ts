@@ -98,14 +98,14 @@ export interface TimeOptions {
   beginAtZero?: boolean;
   bands?: Band[];
   lines?: RefLine[];
-  /** Digits in tooltips. */
-  digits?: number;
+  /** How tooltips write a value (the page's locale-aware formatter; default two decimals). */
+  format?: (value: number) => string;
   unit?: string;
 }
 
 /** Options of a time-series line chart: auto time unit (minUnit, never a fixed unit), titled axes with units. */
 export function timeLineOptions(o: TimeOptions): ChartOptions<'line'> {
-  const digits = o.digits ?? 2;
+  const format = o.format ?? ((v: number) => v.toFixed(2));
   return {
     responsive: true,
     maintainAspectRatio: false,
@@ -140,7 +140,7 @@ export function timeLineOptions(o: TimeOptions): ChartOptions<'line'> {
         callbacks: {
           label: (ctx) => {
             const y = (ctx.raw as XY).y;
-            return `${ctx.dataset.label ?? ''}: ${y === null ? '—' : y.toFixed(digits)}${o.unit ? ` ${o.unit}` : ''}`;
+            return `${ctx.dataset.label ?? ''}: ${y === null ? '—' : format(y)}${o.unit ? ` ${o.unit}` : ''}`;
           },
         },
       },
@@ -176,14 +176,14 @@ export function stats(data: readonly XY[]): { min: number; max: number; last: nu
  */
 export function summarizeChart(
   series: readonly SeriesSummary[],
-  digits: number,
+  format: (value: number) => string,
   describe: (label: string, last: string, min: string, max: string) => string,
 ): string[] {
   const out: string[] = [];
   for (const s of series) {
     const st = stats(s.data);
     if (!st) continue;
-    out.push(describe(s.label, st.last.toFixed(digits), st.min.toFixed(digits), st.max.toFixed(digits)));
+    out.push(describe(s.label, format(st.last), format(st.min), format(st.max)));
   }
   return out;
 }

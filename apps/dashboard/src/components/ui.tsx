@@ -102,15 +102,11 @@ export function RefreshBar({
   updatedAt: number;
   onRefresh: () => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   return (
     <div className="page-actions">
       <span className="muted" role="status" aria-live="polite">
-        {loading
-          ? t('app.refreshing')
-          : updatedAt
-            ? t('app.updated', { time: new Date(updatedAt).toLocaleTimeString(locale, { hour12: false }) })
-            : ''}
+        {loading ? t('app.refreshing') : updatedAt ? t('app.updated', { time: fmt.time(updatedAt) }) : ''}
       </span>
       <button type="button" className="btn-secondary" onClick={onRefresh} disabled={loading}>
         {t('app.refresh')}

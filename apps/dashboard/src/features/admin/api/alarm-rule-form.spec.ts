@@ -6,7 +6,10 @@ import {
   type AlarmRuleKind,
 } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
-import { MESSAGES, translator } from '../../../i18n/messages';
+import * as common from '../../../i18n/common-messages';
+import { createI18n, type Messages } from '../../../i18n/i18n';
+import * as alarms from '../../alarms/messages';
+import * as admin from '../messages';
 import {
   alarmRuleFormToCreate,
   alarmRuleFormToUpdate,
@@ -22,7 +25,10 @@ import {
   withSeverity,
 } from './alarm-rule-form';
 
-const t = translator('en');
+const EN: Partial<Messages> = { ...common.en, ...alarms.en, ...admin.en };
+const ZH: Partial<Messages> = { ...common.zhCN, ...alarms.zhCN, ...admin.zhCN };
+const { t } = createI18n('en', EN);
+const zh = createI18n('zh-CN', ZH).t;
 
 function rule(over: Partial<AlarmRuleInfo> = {}): AlarmRuleInfo {
   return {
@@ -76,10 +82,10 @@ describe('alarmRuleFormToCreate', () => {
       'params.threshold',
       'webhookUrl',
     ]);
-    expect(errors['params.threshold']).toEqual({ key: 'admin.err.number', params: { min: 1, max: '10' } });
+    expect(errors['params.threshold']).toEqual({ key: 'admin.err.number', params: { min: 1, max: 10 } });
     expect(errors['params.sustainS']).toEqual({
       key: 'admin.err.integer',
-      params: { min: 0, max: '86,400' },
+      params: { min: 0, max: 86_400 },
     });
     expect(errors.webhookUrl).toEqual({ key: 'admin.rule.err.webhook' });
   });
@@ -202,10 +208,10 @@ describe('display helpers', () => {
     );
     expect(describeRule(rule({ kind: 'stale', params: { afterS: 7200 } }), t)).toBe('No data for 2 h');
     expect(describeRule(rule({ kind: 'metering', params: { tolerance: 0.02, counters: true } }), t)).toBe(
-      'IT above facility power by more than 2 %; counters going backwards',
+      'IT above facility power by more than 2%; counters going backwards',
     );
-    expect(describeRule(rule({ kind: 'inlet_rate', params: {} }), translator('zh-CN'))).toBe(
-      '15 分钟 内变化快于 20 °C/h（回差 20 %）',
+    expect(describeRule(rule({ kind: 'inlet_rate', params: {} }), zh)).toBe(
+      '15 分钟 内变化快于 20 °C/h（回差 20%）',
     );
   });
 
@@ -229,8 +235,8 @@ describe('display helpers', () => {
 
   it('every parameter label and kind is translated into Simplified Chinese', () => {
     for (const kind of ALARM_RULE_KINDS) {
-      expect(MESSAGES['zh-CN'][`admin.rule.kind.${kind}`]).toBeTruthy();
-      for (const p of PARAM_SPECS[kind]) expect(MESSAGES['zh-CN'][p.label]).not.toBe(MESSAGES.en[p.label]);
+      expect(ZH[`admin.rule.kind.${kind}`]).toBeTruthy();
+      for (const p of PARAM_SPECS[kind]) expect(ZH[p.label]).not.toBe(EN[p.label]);
     }
   });
 });

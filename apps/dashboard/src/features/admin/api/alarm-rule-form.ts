@@ -13,7 +13,7 @@ import {
   type CreateAlarmRuleInput,
   type UpdateAlarmRuleInput,
 } from '@dcfleet/contracts';
-import type { MessageKey, Translate } from '../../../i18n/messages';
+import type { MessageId, Translate } from '../../../i18n/i18n';
 import type { FieldError } from './site-form';
 
 export { ALARM_RULE_KINDS, ALARM_SEVERITIES };
@@ -21,7 +21,7 @@ export { ALARM_RULE_KINDS, ALARM_SEVERITIES };
 /** One rule parameter: its type and bounds as the API checks them, its default when left empty. */
 export interface ParamSpec {
   name: string;
-  label: MessageKey;
+  label: MessageId;
   type: 'number' | 'integer' | 'boolean';
   min?: number;
   max?: number;
@@ -239,7 +239,7 @@ function validate(
             : spec.exclusiveMin
               ? 'admin.err.positive'
               : 'admin.err.number',
-        params: { min, max: max.toLocaleString('en-US') },
+        params: { min, max },
       };
       continue;
     }
@@ -310,8 +310,6 @@ export function formatSeconds(s: number, t: Translate): string {
   return t('admin.rule.dur.s', { n: s });
 }
 
-const pct = (f: number) => `${Number((f * 100).toFixed(2))} %`;
-
 /** The rule's thresholds in one line for the table. */
 export function describeRule(
   rule: Pick<AlarmRuleInfo, 'kind' | 'severity' | 'params'>,
@@ -331,7 +329,7 @@ export function describeRule(
       return t('admin.rule.sum.inlet_rate', {
         max: num('maxCPerHour'),
         window: formatSeconds(num('windowS'), t),
-        h: pct(num('hysteresis')),
+        h: num('hysteresis'),
       });
     case 'pue':
       return t('admin.rule.sum.pue', {
@@ -345,7 +343,7 @@ export function describeRule(
         : t('admin.rule.sum.staleDefault');
     case 'metering':
       return (
-        t('admin.rule.sum.metering', { tol: pct(num('tolerance')) }) +
+        t('admin.rule.sum.metering', { tol: num('tolerance') }) +
         (p.counters === false ? '' : t('admin.rule.sum.counters'))
       );
   }

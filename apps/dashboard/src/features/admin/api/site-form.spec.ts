@@ -47,7 +47,7 @@ describe('siteFormToBody', () => {
       'racks',
       'timezone',
     ]);
-    expect(errors.latitude).toEqual({ key: 'admin.err.number', params: { min: -90, max: '90' } });
+    expect(errors.latitude).toEqual({ key: 'admin.err.number', params: { min: -90, max: 90 } });
     expect(errors.racks!.key).toBe('admin.err.integer');
     expect(errors.itCapacityKw!.key).toBe('admin.err.positive');
     expect(errors.name).toEqual({ key: 'admin.err.required' });

@@ -6,7 +6,7 @@ import {
   type PueCategory,
   type UpdateDataCenterInput,
 } from '@dcfleet/contracts';
-import type { MessageKey, TranslateParams } from '../../../i18n/messages';
+import type { MessageId, MessageValues } from '../../../i18n/i18n';
 
 export const SITE_FIELDS = [
   'code',
@@ -33,8 +33,8 @@ export type SiteField = (typeof SITE_FIELDS)[number];
 export type SiteForm = Record<SiteField, string>;
 /** What is wrong with a field, as a message key and its parameters (translated by the form). */
 export interface FieldError {
-  key: MessageKey;
-  params?: TranslateParams;
+  key: MessageId;
+  params?: MessageValues;
 }
 export type SiteFormErrors = Partial<Record<SiteField, FieldError>>;
 
@@ -133,7 +133,7 @@ export function siteFormToBody(
     ) {
       errors[field] = {
         key: integer ? 'admin.err.integer' : exclusiveMin ? 'admin.err.positive' : 'admin.err.number',
-        params: { min, max: max.toLocaleString('en-US') },
+        params: { min, max },
       };
       return;
     }

@@ -1,7 +1,6 @@
 import type { AlarmRuleInfo } from '@dcfleet/contracts';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useI18n } from '../../../i18n/i18n';
-import type { MessageKey } from '../../../i18n/messages';
 import { createAlarmRule, updateAlarmRule } from '../api/admin-api';
 import {
   ALARM_RULE_KINDS,
@@ -196,7 +195,7 @@ export function AlarmRuleFormDialog({ rule, sites, onClose, onSaved }: Props) {
                   : t('admin.rule.default', { value: String(def) });
               return (
                 <div key={name} className="field">
-                  <label htmlFor={fieldId(name)}>{t(p.label as MessageKey)}</label>
+                  <label htmlFor={fieldId(name)}>{t(p.label)}</label>
                   <input
                     id={fieldId(name)}
                     name={name}

@@ -1,7 +1,6 @@
 import type { DataCenter, DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useI18n } from '../../../i18n/i18n';
-import type { MessageKey } from '../../../i18n/messages';
+import { useI18n, type MessageId } from '../../../i18n/i18n';
 import { createSite, updateSite } from '../api/admin-api';
 import {
   emptySiteForm,
@@ -14,9 +13,9 @@ import {
 
 const FIELDS: {
   name: SiteField;
-  label: MessageKey;
+  label: MessageId;
   type?: string;
-  hint?: MessageKey;
+  hint?: MessageId;
   inputMode?: 'decimal' | 'numeric';
   wide?: boolean;
 }[] = [
@@ -123,10 +122,7 @@ export function SiteFormDialog({ site, onClose, onSaved }: Props) {
                   >
                     {[1, 2, 3].map((c) => (
                       <option key={c} value={c}>
-                        {t('site.meta.categoryValue', {
-                          n: c,
-                          point: t(`site.meta.category${c}` as MessageKey),
-                        })}
+                        {t('site.meta.categoryValue', { n: c })}
                       </option>
                     ))}
                   </select>

@@ -4,7 +4,6 @@ import { useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { AdminTable } from './AdminTable';
 import { useI18n } from '../../../i18n/i18n';
-import { formatPower } from '../../../lib/format';
 import { fleetQuery, siteQuery } from '../../fleet/api/fleet-api';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import { Flash } from './Flash';
@@ -12,7 +11,7 @@ import { SiteFormDialog } from './SiteFormDialog';
 
 /** Admin → Sites: the fleet's sites, create and edit (SiteFormDialog). */
 export function SitesAdmin() {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const queryClient = useQueryClient();
   const q = useFleetQuery();
   const [editing, setEditing] = useState<DataCenter | null | 'new'>(null);
@@ -62,7 +61,7 @@ export function SitesAdmin() {
                 <td>{s.name}</td>
                 <td>{s.region ?? '—'}</td>
                 <td className="small">{s.hub ?? '—'}</td>
-                <td className="num">{formatPower(s.itCapacityKw)}</td>
+                <td className="num">{fmt.power(s.itCapacityKw)}</td>
                 <td>{s.pueCategory}</td>
                 <td>{s.greenCertifiedYear ?? '—'}</td>
                 <td>

@@ -5,14 +5,13 @@ import { CopyButton } from '../../../components/ui';
 import { AdminTable } from './AdminTable';
 import { errorText } from './error-text';
 import { useI18n } from '../../../i18n/i18n';
-import { formatAgo, formatDateTime } from '../../../lib/format';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import { createToken, revokeToken, tokensQuery } from '../api/admin-api';
 import { Flash } from './Flash';
 
 /** Admin → Ingest tokens: every site's tokens, create (the secret shown once) and revoke. */
 export function TokensAdmin() {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   const id = useId();
   const fleet = useFleetQuery();
   const queryClient = useQueryClient();
@@ -69,7 +68,7 @@ export function TokensAdmin() {
           x.id === token.id ? { ...x, ...info, revokedAt: info.revokedAt ?? new Date().toISOString() } : x,
         ),
       );
-      setMessage(t('admin.token.revoked', { time: formatDateTime(info.revokedAt ?? Date.now(), locale) }));
+      setMessage(t('admin.token.revoked', { time: fmt.dateTime(info.revokedAt ?? Date.now()) }));
     } catch (err) {
       setError(t('admin.error', { message: errorText(err) }));
     }
@@ -159,13 +158,13 @@ export function TokensAdmin() {
                 <td>{tk.name}</td>
                 <td className="mono">{tk.prefix}…</td>
                 <td>
-                  {formatDateTime(tk.createdAt, locale)}
+                  {fmt.dateTime(tk.createdAt)}
                   {tk.createdBy ? <span className="block small muted">{tk.createdBy}</span> : null}
                 </td>
-                <td>{tk.lastUsedAt ? formatAgo(tk.lastUsedAt, Date.now(), t) : t('time.never')}</td>
+                <td>{tk.lastUsedAt ? fmt.ago(tk.lastUsedAt, Date.now()) : t('time.never')}</td>
                 <td>
                   {tk.revokedAt
-                    ? t('admin.token.revoked', { time: formatDateTime(tk.revokedAt, locale) })
+                    ? t('admin.token.revoked', { time: fmt.dateTime(tk.revokedAt) })
                     : t('admin.token.active')}
                 </td>
                 <td>

@@ -4,13 +4,12 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { AdminTable } from './AdminTable';
 import { errorText } from './error-text';
 import { useI18n } from '../../../i18n/i18n';
-import { formatDateTime } from '../../../lib/format';
 import { createUser, updateUser, usersQuery } from '../api/admin-api';
 import { Flash } from './Flash';
 
 /** Admin → Users: create users, change roles, disable, reset passwords, unlock, end sessions. */
 export function UsersAdmin({ self }: { self: string }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   const id = useId();
   const queryClient = useQueryClient();
   const q = useQuery(usersQuery());
@@ -153,7 +152,7 @@ export function UsersAdmin({ self }: { self: string }) {
                       ))}
                     </select>
                   </td>
-                  <td>{formatDateTime(u.createdAt, locale)}</td>
+                  <td>{fmt.dateTime(u.createdAt)}</td>
                   <td>{u.disabled ? t('admin.user.disabled') : t('admin.user.enabled')}</td>
                   <td>
                     {isSelf ? null : (

@@ -5,7 +5,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { canSeeAlarms } from '../../../routing/access';
-import { formatAgo, formatDateTime } from '../../../lib/format';
 import { acknowledgeAlarm, alarmsQuery } from '../api/alarms-api';
 import { alarmView, type AlarmsSearch } from '../api/alarms-search';
 import { countActive, upsertAlarm } from '../api/alarms-data';
@@ -98,7 +97,7 @@ export function AlarmsPage({
   role: Role;
   username?: string;
 }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   const navigate = useNavigate();
   const view = alarmView(search);
   const show = (next: AlarmsSearch) =>
@@ -205,22 +204,22 @@ export function AlarmsPage({
                     <span className="muted small block">{a.rule}</span>
                   </td>
                   <td>
-                    <time dateTime={a.raisedAt} title={formatDateTime(a.raisedAt, locale)}>
-                      {formatDateTime(a.raisedAt, locale)}
+                    <time dateTime={a.raisedAt} title={fmt.dateTime(a.raisedAt)}>
+                      {fmt.dateTime(a.raisedAt)}
                     </time>
-                    <span className="muted small block">{formatAgo(a.raisedAt, now, t)}</span>
+                    <span className="muted small block">{fmt.ago(a.raisedAt, now)}</span>
                   </td>
                   <td>
                     {a.state === 'active'
                       ? t('alarms.state.active')
-                      : t('alarms.state.cleared', { time: formatDateTime(a.clearedAt, locale) })}
+                      : t('alarms.state.cleared', { time: fmt.dateTime(a.clearedAt) })}
                   </td>
                   <td className="wrap">
                     {a.acknowledgedAt ? (
                       <>
                         {t('alarms.ackBy', {
                           user: a.acknowledgedBy ?? '?',
-                          time: formatDateTime(a.acknowledgedAt, locale),
+                          time: fmt.dateTime(a.acknowledgedAt),
                         })}
                         {a.note ? <span className="block note">“{a.note}”</span> : null}
                       </>

@@ -2,8 +2,7 @@ import type { LoginResponse } from '@dcfleet/contracts';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../../api/client';
 import { LanguageSwitch } from '../../../components/LanguageSwitch';
-import { useI18n } from '../../../i18n/i18n';
-import type { MessageKey } from '../../../i18n/messages';
+import { useI18n, type MessageId } from '../../../i18n/i18n';
 import { login } from '../api/login';
 
 interface Props {
@@ -17,7 +16,7 @@ export function LoginPage({ onLoggedIn, notice }: Props) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   // A message key (translated at render, so switching the language translates it) or a server message.
-  const [error, setError] = useState<{ key: MessageKey } | { text: string } | null>(null);
+  const [error, setError] = useState<{ key: MessageId } | { text: string } | null>(null);
   const [pending, setPending] = useState(false);
   const usernameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);

@@ -1,26 +1,25 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { useI18n } from '../../../i18n/i18n';
-import { formatPower, formatPue } from '../../../lib/format';
 import { fleetKpis } from '../api/fleet-data';
 
 export function FleetKpis({ sites, showAlarms }: { sites: DataCenterWithSnapshot[]; showAlarms: boolean }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const k = fleetKpis(sites);
   return (
     <dl className="kpis" aria-label={t('fleet.kpis')} data-testid="fleet-kpis">
       <div>
         <dt>{t('fleet.kpi.pue')}</dt>
-        <dd data-testid="kpi-pue">{formatPue(k.livePue)}</dd>
+        <dd data-testid="kpi-pue">{fmt.pue(k.livePue)}</dd>
         <dd className="kpi-hint">{t('fleet.kpi.pueHint')}</dd>
       </div>
       <div>
         <dt>{t('fleet.kpi.it')}</dt>
-        <dd data-testid="kpi-it">{formatPower(k.itKw)}</dd>
+        <dd data-testid="kpi-it">{fmt.power(k.itKw)}</dd>
       </div>
       <div>
         <dt>{t('fleet.kpi.facility')}</dt>
-        <dd>{formatPower(k.facilityKw)}</dd>
+        <dd>{fmt.power(k.facilityKw)}</dd>
       </div>
       <div>
         <dt>{t('fleet.kpi.online')}</dt>

@@ -5,7 +5,6 @@ import { useLiveRoom } from '../../../api/live';
 import { canSeeAlarms } from '../../../routing/access';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import type { MessageKey } from '../../../i18n/messages';
 import { distinct, filterSites, FLEET_SORTS, sortSites } from '../api/fleet-data';
 import { fleetView, patchFleetSearch, SITE_STATUSES, type FleetSearch } from '../api/fleet-search';
 import { useFleetQuery } from '../hooks/use-fleet-query';
@@ -106,7 +105,7 @@ export function FleetPage({ search, role }: { search: FleetSearch; role: Role })
                   <select value={sort} onChange={(e) => set({ sort: e.target.value })}>
                     {FLEET_SORTS.filter((s) => showAlarms || s !== 'alarms').map((s) => (
                       <option key={s} value={s}>
-                        {t(`fleet.sort.${s}` as MessageKey)}
+                        {t(`fleet.sort.${s}`)}
                       </option>
                     ))}
                   </select>

@@ -2,14 +2,7 @@ import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { StatusBadge } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import {
-  formatAgo,
-  formatPercent,
-  formatPower,
-  formatPue,
-  formatTemperature,
-  NO_VALUE,
-} from '../../../lib/format';
+import { NO_VALUE } from '../../../lib/format';
 import { utilization } from '../api/fleet-data';
 
 export function FleetTable({
@@ -21,7 +14,7 @@ export function FleetTable({
   now: number;
   showAlarms: boolean;
 }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="fleet-caption">
       <table className="data fleet">
@@ -70,12 +63,12 @@ export function FleetTable({
                 <td>
                   <StatusBadge status={s.status} />
                 </td>
-                <td className="num">{formatPue(s.livePue)}</td>
-                <td className="num">{formatPower(s.facilityPowerKw)}</td>
-                <td className="num">{formatPower(s.itPowerKw)}</td>
-                <td className="num">{formatPercent(utilization(site), 0)}</td>
+                <td className="num">{fmt.pue(s.livePue)}</td>
+                <td className="num">{fmt.power(s.facilityPowerKw)}</td>
+                <td className="num">{fmt.power(s.itPowerKw)}</td>
+                <td className="num">{fmt.percent(utilization(site), 0)}</td>
                 <td className="num">
-                  {formatTemperature(s.hottestInletC)}
+                  {fmt.temperature(s.hottestInletC)}
                   {s.hottestInletZone && s.hottestInletC !== null ? (
                     <span className="zone"> ({s.hottestInletZone})</span>
                   ) : null}
@@ -83,11 +76,11 @@ export function FleetTable({
                 {showAlarms ? <td className="num">{s.activeAlarms}</td> : null}
                 <td>
                   {s.lastSampleAt ? (
-                    <time dateTime={s.lastSampleAt} title={new Date(s.lastSampleAt).toLocaleString()}>
-                      {formatAgo(s.lastSampleAt, now, t)}
+                    <time dateTime={s.lastSampleAt} title={fmt.dateTime(s.lastSampleAt)}>
+                      {fmt.ago(s.lastSampleAt, now)}
                     </time>
                   ) : (
-                    formatAgo(null, now, t)
+                    fmt.ago(null, now)
                   )}
                 </td>
               </tr>

@@ -3,7 +3,6 @@ import { Link } from '@tanstack/react-router';
 import { memo } from 'react';
 import { StatusBadge } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import { formatAgo, formatPercent, formatPower, formatPue, formatTemperature } from '../../../lib/format';
 import { trendStats, utilization } from '../api/fleet-data';
 import { useTrendQuery } from '../hooks/use-fleet-query';
 import { Sparkline } from './Sparkline';
@@ -16,17 +15,19 @@ interface Props {
 
 /** Memoised: a fleet:update re-renders only the tiles whose snapshot changed. */
 export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const s = site.snapshot;
   const trend = useTrendQuery(site.code);
   const util = utilization(site);
   const stats = trendStats(trend.data ?? []);
   const trendLabel = stats
     ? t('fleet.tile.trendLabel', {
-        summary: `${formatPower(stats.last)} (min ${formatPower(stats.min)}, max ${formatPower(stats.max)})`,
+        last: fmt.power(stats.last),
+        min: fmt.power(stats.min),
+        max: fmt.power(stats.max),
       })
     : t('fleet.tile.trendNone');
-  const ago = formatAgo(s.lastSampleAt, now, t);
+  const ago = fmt.ago(s.lastSampleAt, now);
   const alarmClass = s.activeAlarms > 0 ? 'has-alarms' : '';
 
   return (
@@ -66,18 +67,18 @@ export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props)
         <div>
           <dt>{t('fleet.tile.pue')}</dt>
           <dd className="big" data-testid="tile-pue">
-            {formatPue(s.livePue)}
+            {fmt.pue(s.livePue)}
           </dd>
         </div>
         <div>
           <dt>{t('fleet.tile.it')}</dt>
           <dd className="big" data-testid="tile-it">
-            {formatPower(s.itPowerKw)}
+            {fmt.power(s.itPowerKw)}
           </dd>
         </div>
         <div>
           <dt>{t('fleet.tile.facility')}</dt>
-          <dd className="big">{formatPower(s.facilityPowerKw)}</dd>
+          <dd className="big">{fmt.power(s.facilityPowerKw)}</dd>
         </div>
       </dl>
       <div className="tile-load">
@@ -86,8 +87,8 @@ export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props)
           <span>
             {site.itCapacityKw
               ? t('fleet.tile.loadOf', {
-                  pct: formatPercent(util, 0),
-                  capacity: formatPower(site.itCapacityKw),
+                  pct: fmt.percent(util, 0),
+                  capacity: fmt.power(site.itCapacityKw),
                 })
               : t('fleet.tile.noCapacity')}
           </span>
@@ -103,7 +104,7 @@ export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props)
         <div>
           <dt>{t('fleet.tile.inlet')}</dt>
           <dd>
-            {formatTemperature(s.hottestInletC)}
+            {fmt.temperature(s.hottestInletC)}
             {s.hottestInletZone && s.hottestInletC !== null ? (
               <span className="zone"> ({s.hottestInletZone})</span>
             ) : null}
@@ -124,7 +125,7 @@ export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props)
           </span>
           <span className={s.status !== 'online' ? 'tile-ago-warn' : 'muted'}>
             {s.lastSampleAt ? (
-              <time dateTime={s.lastSampleAt} title={new Date(s.lastSampleAt).toLocaleString()}>
+              <time dateTime={s.lastSampleAt} title={fmt.dateTime(s.lastSampleAt)}>
                 {t('time.lastData', { ago })}
               </time>
             ) : (

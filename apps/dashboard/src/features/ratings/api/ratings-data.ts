@@ -129,7 +129,10 @@ export function monthlyPueOptions(o: {
   target: number | null;
   targetLabel: string;
   lowest?: number | null;
+  /** How the tooltip writes a PUE (the page's locale-aware formatter; default three decimals). */
+  format?: (pue: number) => string;
 }): ChartOptions<'bar'> {
+  const format = o.format ?? ((pue: number) => pue.toFixed(3));
   const floor =
     o.lowest !== null && o.lowest !== undefined && o.lowest < 1 ? Math.floor(o.lowest * 10) / 10 : 1;
   return {
@@ -148,7 +151,9 @@ export function monthlyPueOptions(o: {
     },
     plugins: {
       legend: { display: false },
-      tooltip: { callbacks: { label: (ctx) => `PUE ${(ctx.raw as number | null)?.toFixed(3) ?? '—'}` } },
+      tooltip: {
+        callbacks: { label: (ctx) => `PUE ${typeof ctx.raw === 'number' ? format(ctx.raw) : '—'}` },
+      },
       bands: {
         lines: o.target === null ? [] : [{ value: o.target, color: COLORS.target, label: o.targetLabel }],
       },

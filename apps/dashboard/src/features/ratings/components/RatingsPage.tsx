@@ -2,9 +2,7 @@ import type { RatingRow } from '@dcfleet/contracts';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
-import { useI18n } from '../../../i18n/i18n';
-import type { MessageKey } from '../../../i18n/messages';
-import { formatEnergy, formatFixed, formatRatedPue } from '../../../lib/format';
+import { useI18n, type MessageId } from '../../../i18n/i18n';
 import { downloadRatingsCsv, type RatingsDownload } from '../api/ratings-api';
 import {
   factorOrigin,
@@ -25,7 +23,7 @@ import { useRatingsQuery } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
 import { EedView, EligibilityView } from './RegulatorExports';
 
-const COLUMNS: { key: RatingSortKey; label: MessageKey; unit?: string; num?: boolean }[] = [
+const COLUMNS: { key: RatingSortKey; label: MessageId; unit?: string; num?: boolean }[] = [
   { key: 'code', label: 'ratings.col.site' },
   { key: 'pue', label: 'ratings.col.pue', num: true },
   { key: 'grade', label: 'ratings.col.grade' },
@@ -47,7 +45,7 @@ function RowFacts({ row }: { row: RatingRow }) {
   return (
     <span className="block small muted" data-testid="row-facts">
       {t('ratings.category', { n: row.pueCategory })}
-      {sources.length ? ` · ${sources.map((s) => t(`ratings.source.${s}` as MessageKey)).join(' / ')}` : ''}
+      {sources.length ? ` · ${sources.map((s) => t(`ratings.source.${s}`)).join(' / ')}` : ''}
       {flags && (flags.glitches || flags.replacements) ? (
         <span className="block warn-text" data-testid="row-meter-flags">
           {[
@@ -64,7 +62,7 @@ function RowFacts({ row }: { row: RatingRow }) {
 
 /** The emission factor CUE used, with its origin; its source on hover. */
 function FactorNote({ row }: { row: RatingRow }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const ef = row.emissionFactor;
   if (ef === undefined) return null;
   if (ef === null) return <span className="block small muted">{t('ratings.ef.none')}</span>;
@@ -72,7 +70,7 @@ function FactorNote({ row }: { row: RatingRow }) {
   return (
     <span className="block small muted" title={ef.source} data-testid="row-ef">
       {t('ratings.ef', {
-        factor: formatFixed(ef.factor, 4),
+        factor: fmt.fixed(ef.factor, 4),
         origin: o.kind === 'site' ? t('ratings.ef.site') : o.where,
       })}
     </span>
@@ -81,7 +79,7 @@ function FactorNote({ row }: { row: RatingRow }) {
 
 /** The year, the view (ratings table or a regulator export) and the table's sort come from the URL. */
 export function RatingsPage({ search }: { search: RatingsSearch }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const navigate = useNavigate();
   const year = yearOf(search);
   const view = search.view ?? 'ratings';
@@ -179,7 +177,7 @@ export function RatingsPage({ search }: { search: RatingsSearch }) {
           {t('ratings.scheme', {
             name: scheme.name,
             edition: scheme.edition,
-            target: scheme.hubTarget.defaultMaxPue.toFixed(2),
+            target: fmt.fixed(scheme.hubTarget.defaultMaxPue, 2),
           })}
         </p>
       ) : null}
@@ -246,7 +244,7 @@ export function RatingsPage({ search }: { search: RatingsSearch }) {
                         {r.name}
                       </span>
                     </th>
-                    <td className="num strong">{formatRatedPue(r.pue)}</td>
+                    <td className="num strong">{fmt.ratedPue(r.pue)}</td>
                     <td>
                       <GradeBadge grade={r.grade} outOfScope={r.outOfScope} />
                     </td>
@@ -263,14 +261,14 @@ export function RatingsPage({ search }: { search: RatingsSearch }) {
                     <td>
                       <TargetMark meets={r.meetsHubTarget} />
                     </td>
-                    <td className="num">{formatFixed(r.wue, 2)}</td>
+                    <td className="num">{fmt.fixed(r.wue, 2)}</td>
                     <td className="num">
-                      {formatFixed(r.cue, 3)}
+                      {fmt.fixed(r.cue, 3)}
                       <FactorNote row={r} />
                     </td>
-                    <td className="num">{formatFixed(r.ref, 3)}</td>
-                    <td className="num">{formatFixed(r.erf, 3)}</td>
-                    <td className="num">{formatEnergy(r.energy?.facilityKwh)}</td>
+                    <td className="num">{fmt.fixed(r.ref, 3)}</td>
+                    <td className="num">{fmt.fixed(r.erf, 3)}</td>
+                    <td className="num">{fmt.energy(r.energy?.facilityKwh)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -283,13 +281,13 @@ export function RatingsPage({ search }: { search: RatingsSearch }) {
                         {t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}
                       </span>
                     </th>
-                    <td className="num strong">{formatRatedPue(fleet.pue)}</td>
+                    <td className="num strong">{fmt.ratedPue(fleet.pue)}</td>
                     <td colSpan={4} />
-                    <td className="num">{formatFixed(fleet.wue, 2)}</td>
-                    <td className="num">{formatFixed(fleet.cue, 3)}</td>
-                    <td className="num">{formatFixed(fleet.ref, 3)}</td>
-                    <td className="num">{formatFixed(fleet.erf, 3)}</td>
-                    <td className="num">{formatEnergy(fleet.energy?.facilityKwh)}</td>
+                    <td className="num">{fmt.fixed(fleet.wue, 2)}</td>
+                    <td className="num">{fmt.fixed(fleet.cue, 3)}</td>
+                    <td className="num">{fmt.fixed(fleet.ref, 3)}</td>
+                    <td className="num">{fmt.fixed(fleet.erf, 3)}</td>
+                    <td className="num">{fmt.energy(fleet.energy?.facilityKwh)}</td>
                   </tr>
                 </tfoot>
               ) : null}

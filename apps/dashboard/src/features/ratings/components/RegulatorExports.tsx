@@ -4,7 +4,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Empty, ErrorState, Loading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import { formatEnergy, formatFixed, formatRatedPue, NO_VALUE } from '../../../lib/format';
+import { NO_VALUE } from '../../../lib/format';
 import { useEedQuery, useEligibilityQuery } from '../hooks/use-ratings-query';
 
 function Loaded<T>({ q, children }: { q: UseQueryResult<T>; children: (data: T) => ReactNode }) {
@@ -100,7 +100,7 @@ export function EligibilityView({ year }: { year: number }) {
 
 /** The EU EED annual report of every site: what dcfleet measures, and the Annex fields it cannot fill. */
 export function EedView({ year }: { year: number }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const q = useEedQuery(year);
   return (
     <Loaded q={q}>
@@ -112,7 +112,7 @@ export function EedView({ year }: { year: number }) {
             <p className="muted small">
               {t('exports.eedScheme', {
                 name: data.scheme.name,
-                kw: data.scheme.minItPowerKw.toLocaleString('en-US'),
+                kw: data.scheme.minItPowerKw,
               })}
             </p>
             <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="eed-caption">
@@ -151,14 +151,14 @@ export function EedView({ year }: { year: number }) {
                         <span className="block small muted">
                           {s.installedItPowerKw === null
                             ? NO_VALUE
-                            : `${s.installedItPowerKw.toLocaleString('en-US')} kW`}
+                            : `${fmt.number(s.installedItPowerKw)} kW`}
                         </span>
                       </td>
-                      <td className="num">{formatEnergy(s.totalEnergyKwh)}</td>
-                      <td className="num">{formatRatedPue(s.pue)}</td>
-                      <td className="num">{formatFixed(s.wue, 2)}</td>
-                      <td className="num">{formatFixed(s.erf, 3)}</td>
-                      <td className="num">{formatFixed(s.ref, 3)}</td>
+                      <td className="num">{fmt.energy(s.totalEnergyKwh)}</td>
+                      <td className="num">{fmt.ratedPue(s.pue)}</td>
+                      <td className="num">{fmt.fixed(s.wue, 2)}</td>
+                      <td className="num">{fmt.fixed(s.erf, 3)}</td>
+                      <td className="num">{fmt.fixed(s.ref, 3)}</td>
                     </tr>
                   ))}
                 </tbody>

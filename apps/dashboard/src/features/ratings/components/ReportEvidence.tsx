@@ -1,6 +1,6 @@
 import type { DataGap, EnergySource, MeterQuality, RatingDetailResponse } from '@dcfleet/contracts';
 import { useI18n } from '../../../i18n/i18n';
-import { formatDate, formatDateTime, formatEnergy, formatRatedPue, NO_VALUE } from '../../../lib/format';
+import { NO_VALUE } from '../../../lib/format';
 import { gapHours } from '../api/ratings-data';
 
 const MAX_GAPS = 8;
@@ -12,11 +12,11 @@ function MoreItems({ count, max }: { count: number; max: number }) {
 }
 
 function GapList({ title, gaps, timeZone }: { title: string; gaps: DataGap[]; timeZone?: string }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   return (
     <div className="gap-list">
       <h4>
-        {title}: {gaps.length} ({gapHours(gaps).toFixed(1)} h)
+        {title}: {gaps.length} ({fmt.fixed(gapHours(gaps), 1)} h)
       </h4>
       {gaps.length === 0 ? (
         <p className="muted">{t('report.gapsNone')}</p>
@@ -24,7 +24,7 @@ function GapList({ title, gaps, timeZone }: { title: string; gaps: DataGap[]; ti
         <ul>
           {gaps.slice(0, MAX_GAPS).map((g) => (
             <li key={`${g.from}-${g.to}`}>
-              {formatDateTime(g.from, locale, timeZone)} – {formatDateTime(g.to, locale, timeZone)}
+              {fmt.dateTime(g.from, timeZone)} – {fmt.dateTime(g.to, timeZone)}
               {g.bridged ? <span className="muted"> · {t('report.gapBridged')}</span> : null}
             </li>
           ))}
@@ -49,7 +49,7 @@ function MeterQualityList({
   quality: MeterQuality | null | undefined;
   timeZone?: string;
 }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   return (
     <div className="gap-list" data-testid="meter-quality">
       <h4>
@@ -61,17 +61,16 @@ function MeterQualityList({
             {t('report.meterEvents', {
               replacements: quality.replacements,
               glitches: quality.glitches,
-              drop: formatEnergy(quality.glitchDropKwh),
+              drop: fmt.energy(quality.glitchDropKwh),
             })}
           </p>
           {quality.events.length ? (
             <ul>
               {quality.events.slice(0, MAX_EVENTS).map((e) => (
                 <li key={`${e.kind}-${e.at}`}>
-                  {e.withinDay ? formatDate(e.at, locale, timeZone) : formatDateTime(e.at, locale, timeZone)}{' '}
-                  ·{' '}
+                  {e.withinDay ? fmt.date(e.at, timeZone) : fmt.dateTime(e.at, timeZone)} ·{' '}
                   {e.kind === 'glitch'
-                    ? t('report.glitch', { size: formatEnergy(e.size ?? 0) })
+                    ? t('report.glitch', { size: fmt.energy(e.size ?? 0) })
                     : e.kind === 'exchange'
                       ? t('report.exchange')
                       : t('report.replacement')}
@@ -94,7 +93,7 @@ export function ReportEvidence({
   r: RatingDetailResponse;
   monthName: (month: number) => string;
 }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   const gaps = r.evidence.dataGaps;
   const v = r.evidence?.chainVerification;
 
@@ -136,7 +135,7 @@ export function ReportEvidence({
               </span>
               {v.verifiedAt ? (
                 <span className="block small muted">
-                  {t('report.verifiedAt', { time: formatDateTime(v.verifiedAt, locale) })}
+                  {t('report.verifiedAt', { time: fmt.dateTime(v.verifiedAt) })}
                 </span>
               ) : null}
             </>
@@ -151,7 +150,7 @@ export function ReportEvidence({
           <ul className="gap-list" data-testid="meter-exchanges">
             {r.evidence.meterExchanges.map((x) => (
               <li key={x.id}>
-                {formatDateTime(x.at, locale, r.timeZone)} · {x.metric} ·{' '}
+                {fmt.dateTime(x.at, r.timeZone)} · {x.metric} ·{' '}
                 {t('report.exchangeReadings', { old: x.oldFinal, new: x.newInitial })} ·{' '}
                 {t(`report.exchangeStatus.${x.status ?? 'applied'}`)} · {x.recordedBy}
                 {x.note ? ` · ${x.note}` : ''}
@@ -187,9 +186,9 @@ export function ReportEvidence({
           {r.revisions.map((rev) => (
             <li key={rev.id}>
               {t('report.revisionRow', {
-                time: formatDateTime(rev.revisedAt, locale),
-                from: formatRatedPue(rev.previousPue),
-                to: formatRatedPue(rev.pue),
+                time: fmt.dateTime(rev.revisedAt),
+                from: fmt.ratedPue(rev.previousPue),
+                to: fmt.ratedPue(rev.pue),
                 reason: rev.month ? `${monthName(rev.month)}: ${rev.reason}` : rev.reason,
               })}
             </li>

@@ -2,7 +2,6 @@ import type { RatingDetailResponse } from '@dcfleet/contracts';
 import { useMemo } from 'react';
 import { Chart } from '../../../components/Chart';
 import { useI18n } from '../../../i18n/i18n';
-import { formatEnergy, formatPercent, formatRatedPue } from '../../../lib/format';
 import { DEFAULT_GRADES, monthlyPueData, monthlyPueOptions } from '../api/ratings-data';
 
 /** The report's monthly breakdown: PUE per month against the hub target as a chart, and as a table. */
@@ -15,14 +14,14 @@ export function ReportMonthly({
   year: number;
   monthName: (month: number) => string;
 }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   const grades = r.scheme?.grades ?? DEFAULT_GRADES;
   const target = r.scheme
     ? (r.hub && r.scheme.hubTarget.overrides[r.hub]) || r.scheme.hubTarget.defaultMaxPue
     : 1.25;
   const data = useMemo(
     () => monthlyPueData(r.monthly ?? [], monthName, 'PUE', grades),
-    [r.monthly, locale, grades],
+    [r.monthly, monthName, grades],
   );
   const options = useMemo(
     () =>
@@ -30,15 +29,16 @@ export function ReportMonthly({
         xTitle: t('report.axisMonth'),
         yTitle: t('report.axisPue'),
         target,
-        targetLabel: `${t('report.target')} ≤ ${target.toFixed(2)}`,
+        targetLabel: `${t('report.target')} ≤ ${fmt.fixed(target, 2)}`,
+        format: fmt.ratedPue,
         lowest: Math.min(...(r.monthly ?? []).map((m) => m.pue ?? Infinity)),
       }),
-    [t, target, r.monthly],
+    [t, fmt, target, r.monthly],
   );
   const monthsWithPue = (r.monthly ?? []).filter((m) => m.pue !== null);
   const chartLabel = `${t('report.monthlyChart', { year })}: ${
     monthsWithPue.length
-      ? monthsWithPue.map((m) => `${monthName(m.month)} ${formatRatedPue(m.pue)}`).join(', ')
+      ? monthsWithPue.map((m) => `${monthName(m.month)} ${fmt.ratedPue(m.pue)}`).join(', ')
       : t('report.noPue')
   }`;
 
@@ -77,10 +77,10 @@ export function ReportMonthly({
             .map((m) => (
               <tr key={m.month}>
                 <th scope="row">{monthName(m.month)}</th>
-                <td className="num">{formatEnergy(m.facilityKwh)}</td>
-                <td className="num">{formatEnergy(m.itKwh)}</td>
-                <td className="num">{formatRatedPue(m.pue)}</td>
-                <td className="num">{formatPercent(m.coverage)}</td>
+                <td className="num">{fmt.energy(m.facilityKwh)}</td>
+                <td className="num">{fmt.energy(m.itKwh)}</td>
+                <td className="num">{fmt.ratedPue(m.pue)}</td>
+                <td className="num">{fmt.percent(m.coverage)}</td>
               </tr>
             ))}
         </tbody>

@@ -2,7 +2,6 @@ import type { RatingDetailResponse } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { ErrorState, Loading, PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import { formatDateTime } from '../../../lib/format';
 import { yearOf, type ReportSearch } from '../api/ratings-search';
 import { useRatingQuery } from '../hooks/use-ratings-query';
 import { ReportEvidence } from './ReportEvidence';
@@ -10,8 +9,8 @@ import { ReportFigures } from './ReportFigures';
 import { ReportMonthly } from './ReportMonthly';
 
 function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
-  const { t, locale } = useI18n();
-  const monthName = (m: number) => new Date(2001, m - 1, 1).toLocaleString(locale, { month: 'short' });
+  const { t, fmt } = useI18n();
+  const monthName = fmt.month;
 
   return (
     <>
@@ -28,7 +27,7 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
 }
 
 export function ReportPage({ code, search }: { code: string; search: ReportSearch }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   const year = yearOf(search);
   const q = useRatingQuery(code, year);
   const r = q.data;
@@ -53,7 +52,7 @@ export function ReportPage({ code, search }: { code: string; search: ReportSearc
           <p className="muted small">
             {r.hub ? `${r.hub} · ` : ''}
             {r.scheme ? `${r.scheme.name} (${r.scheme.edition}) · ` : ''}
-            {r.generatedAt ? t('report.generated', { time: formatDateTime(r.generatedAt, locale) }) : ''}
+            {r.generatedAt ? t('report.generated', { time: fmt.dateTime(r.generatedAt) }) : ''}
           </p>
         ) : null}
       </header>

@@ -45,10 +45,12 @@ export function TargetMark({ meets }: { meets: boolean | null }) {
 }
 
 export function CoverageBar({ coverage }: { coverage: number }) {
-  const pct = Math.max(0, Math.min(1, coverage || 0)) * 100;
+  const { fmt } = useI18n();
+  const share = Math.max(0, Math.min(1, coverage || 0));
+  const pct = share * 100;
   return (
     <span className="coverage">
-      <span className="coverage-text">{pct.toFixed(1)} %</span>
+      <span className="coverage-text">{fmt.percent(share, 1)}</span>
       <span className="bar small-bar" aria-hidden="true">
         <span
           className={`bar-fill ${pct >= 95 ? 'bar-ok' : pct >= 25 ? 'bar-mid' : 'bar-low'}`}

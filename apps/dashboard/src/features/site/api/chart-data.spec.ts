@@ -281,7 +281,7 @@ describe('chart options and summaries', () => {
         },
         { label: 'Empty', data: [] },
       ],
-      1,
+      (v) => v.toFixed(1),
       (l, last, min, max) => `${l} ${last} ${min} ${max}`,
     );
     expect(text).toEqual(['IT 3.0 1.0 3.0']);

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { Chart } from '../../../components/Chart';
 import { lineDataset, summarizeChart, timeLineOptions, type Band } from '../../../components/chart-options';
 import { ErrorState } from '../../../components/ui';
@@ -25,8 +25,9 @@ interface Props {
 
 /** A titled chart card with loading, error and empty states and a screen-reader summary. */
 export function ChartPanel(p: Props) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const empty = isEmpty(p.lines);
+  const format = useCallback((v: number) => fmt.fixed(v, p.digits), [fmt, p.digits]);
   const data = useMemo(() => ({ datasets: p.lines.map((l) => lineDataset(l)) }), [p.lines]);
   const options = useMemo(
     () =>
@@ -39,7 +40,7 @@ export function ChartPanel(p: Props) {
         suggestedMax: p.suggestedMax,
         beginAtZero: p.beginAtZero,
         bands: p.bands,
-        digits: p.digits,
+        format,
         unit: p.unit,
       }),
     [
@@ -51,11 +52,11 @@ export function ChartPanel(p: Props) {
       p.suggestedMax,
       p.beginAtZero,
       p.bands,
-      p.digits,
+      format,
       p.unit,
     ],
   );
-  const parts = summarizeChart(p.lines, p.digits, (label, last, min, max) =>
+  const parts = summarizeChart(p.lines, format, (label, last, min, max) =>
     t('site.summary.series', { label, last, min, max, unit: p.unit }),
   );
   const summary = parts.length

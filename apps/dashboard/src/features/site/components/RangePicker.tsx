@@ -1,6 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../../../i18n/i18n';
-import type { MessageKey } from '../../../i18n/messages';
 import { RANGES, type RangeId, type RangeSelection, type TimeWindow } from '../api/chart-data';
 import type { SiteSearch } from '../api/site-search';
 
@@ -55,7 +54,7 @@ export function RangePicker({ selection, window, onChange }: Props) {
         {RANGES.map((r) => (
           <button key={r} type="button" aria-pressed={active === r} onClick={() => pick(r)} data-range={r}>
             {r === 'live' ? <span className="live-dot" aria-hidden="true" /> : null}
-            {t(`site.range.${r}` as MessageKey)}
+            {t(`site.range.${r}`)}
           </button>
         ))}
       </div>

@@ -6,20 +6,8 @@ import { useLiveRoom } from '../../../api/live';
 import { COLORS, type Band } from '../../../components/chart-options';
 import { ErrorState, Loading, PageHeading, StatusBadge, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import type { MessageKey } from '../../../i18n/messages';
 import { canSeeAlarms } from '../../../routing/access';
-import {
-  formatAgo,
-  formatDate,
-  formatDateTime,
-  formatFixed,
-  formatKw,
-  formatPercent,
-  formatPower,
-  formatPue,
-  formatTemperature,
-  NO_VALUE,
-} from '../../../lib/format';
+import { NO_VALUE } from '../../../lib/format';
 import { utilization } from '../../fleet/api/fleet-data';
 import { useSiteQuery } from '../../fleet/hooks/use-fleet-query';
 import {
@@ -46,34 +34,34 @@ interface Props {
 }
 
 function NowPanel({ site, showAlarms }: { site: DataCenterWithSnapshot; showAlarms: boolean }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const s = site.snapshot;
   const util = utilization(site);
   return (
     <dl className="kpis now" aria-label={t('site.now')} data-testid="site-now">
       <div>
         <dt>{t('site.now.pue')}</dt>
-        <dd data-testid="now-pue">{formatPue(s.livePue)}</dd>
+        <dd data-testid="now-pue">{fmt.pue(s.livePue)}</dd>
       </div>
       <div>
         <dt>{t('site.now.facility')}</dt>
         <dd data-testid="now-facility">
-          {formatPower(s.facilityPowerKw)}
-          <span className="exact">{formatKw(s.facilityPowerKw)}</span>
+          {fmt.power(s.facilityPowerKw)}
+          <span className="exact">{fmt.kw(s.facilityPowerKw)}</span>
         </dd>
       </div>
       <div>
         <dt>{t('site.now.it')}</dt>
         <dd data-testid="now-it">
-          {formatPower(s.itPowerKw)}
-          <span className="exact">{formatKw(s.itPowerKw)}</span>
+          {fmt.power(s.itPowerKw)}
+          <span className="exact">{fmt.kw(s.itPowerKw)}</span>
         </dd>
       </div>
       <div>
         <dt>{t('site.now.load')}</dt>
         <dd>
-          {formatPercent(util, 0)}
-          <span className="exact">{site.itCapacityKw ? `/ ${formatPower(site.itCapacityKw)}` : ''}</span>
+          {fmt.percent(util, 0)}
+          <span className="exact">{site.itCapacityKw ? `/ ${fmt.power(site.itCapacityKw)}` : ''}</span>
         </dd>
       </div>
       <div>
@@ -83,7 +71,7 @@ function NowPanel({ site, showAlarms }: { site: DataCenterWithSnapshot; showAlar
             s.hottestInletC !== null && (s.hottestInletC > 27 || s.hottestInletC < 18) ? 'warn-text' : ''
           }
         >
-          {formatTemperature(s.hottestInletC)}
+          {fmt.temperature(s.hottestInletC)}
           <span className="exact">{s.hottestInletZone ?? ''}</span>
         </dd>
       </div>
@@ -98,7 +86,7 @@ function NowPanel({ site, showAlarms }: { site: DataCenterWithSnapshot; showAlar
 }
 
 function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   const v = (x: string | number | null | undefined) =>
     x === null || x === undefined || x === '' ? NO_VALUE : String(x);
   const cat = site.pueCategory ?? 1;
@@ -113,13 +101,11 @@ function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
         <dt>{t('site.meta.hub')}</dt>
         <dd>{v(site.hub)}</dd>
         <dt>{t('site.meta.capacity')}</dt>
-        <dd>{formatPower(site.itCapacityKw)}</dd>
+        <dd>{fmt.power(site.itCapacityKw)}</dd>
         <dt>{t('site.meta.racks')}</dt>
-        <dd>{site.racks === null ? NO_VALUE : site.racks.toLocaleString(locale)}</dd>
+        <dd>{site.racks === null ? NO_VALUE : fmt.number(site.racks)}</dd>
         <dt>{t('site.meta.category')}</dt>
-        <dd>
-          {t('site.meta.categoryValue', { n: cat, point: t(`site.meta.category${cat}` as MessageKey) })}
-        </dd>
+        <dd>{t('site.meta.categoryValue', { n: cat })}</dd>
         <dt>{t('site.meta.certification')}</dt>
         <dd>
           {site.greenCertifiedYear
@@ -130,25 +116,25 @@ function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
         <dd>
           {site.gridEmissionFactor === null
             ? NO_VALUE
-            : `${formatFixed(site.gridEmissionFactor, 4)} kgCO₂e/kWh`}
+            : `${fmt.fixed(site.gridEmissionFactor, 4)} kgCO₂e/kWh`}
         </dd>
         <dt>{t('site.meta.coords')}</dt>
         <dd>
           {site.latitude !== null && site.longitude !== null
-            ? `${site.latitude.toFixed(2)}° N, ${site.longitude.toFixed(2)}° E`
+            ? `${fmt.fixed(site.latitude, 2)}° N, ${fmt.fixed(site.longitude, 2)}° E`
             : NO_VALUE}
         </dd>
         <dt>{t('site.meta.timezone')}</dt>
         <dd>{site.timezone}</dd>
         <dt>{t('site.meta.commissioned')}</dt>
-        <dd>{formatDate(site.commissionedAt, locale, site.timezone)}</dd>
+        <dd>{fmt.date(site.commissionedAt, site.timezone)}</dd>
       </dl>
     </section>
   );
 }
 
 function Charts({ code, search }: { code: string; search: SiteSearch }) {
-  const { t, locale } = useI18n();
+  const { t, fmt } = useI18n();
   const navigate = useNavigate();
   const selection = useMemo(() => parseRange(search), [search]);
   const isLive = selection.range === 'live';
@@ -203,8 +189,8 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
 
   const rangeLabel =
     selection.range === 'custom'
-      ? `${formatDateTime(window.from, locale)} – ${formatDateTime(window.to, locale)}`
-      : t(`site.range.${selection.range}` as MessageKey);
+      ? `${fmt.dateTime(window.from)} – ${fmt.dateTime(window.to)}`
+      : t(`site.range.${selection.range}`);
   const common = { window, rangeLabel };
   const go = (next: SiteSearch) =>
     void navigate({
@@ -320,7 +306,7 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
 }
 
 export function SitePage({ code, search, role }: Props) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const q = useSiteQuery(code);
   useLiveRoom({ datacenter: code });
   const now = useNow(20_000);
@@ -374,7 +360,7 @@ export function SitePage({ code, search, role }: Props) {
           <p className="site-status">
             <StatusBadge status={s.status} />{' '}
             <span className={s.status === 'online' ? 'muted' : 'tile-ago-warn'}>
-              {t('time.lastData', { ago: formatAgo(s.lastSampleAt, now, t) })}
+              {t('time.lastData', { ago: fmt.ago(s.lastSampleAt, now) })}
             </span>
           </p>
         </div>

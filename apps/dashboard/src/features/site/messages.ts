@@ -1,4 +1,7 @@
-/** Messages of a site's page and charts: English (the keys' source) and Simplified Chinese, which must translate every key. */
+/**
+ * Messages of a site's page and charts, in ICU MessageFormat (react-intl): English, the keys' source, and Simplified
+ * Chinese, which must translate every key.
+ */
 
 export const en = {
   'site.loadError': 'Could not load site {code}: {message}',
@@ -10,10 +13,8 @@ export const en = {
   'site.meta.capacity': 'Design IT capacity',
   'site.meta.racks': 'Racks',
   'site.meta.category': 'PUE category',
-  'site.meta.categoryValue': 'Category {n} ({point})',
-  'site.meta.category1': 'IT metered at UPS output',
-  'site.meta.category2': 'IT metered at PDU output',
-  'site.meta.category3': 'IT metered at IT equipment input',
+  'site.meta.categoryValue':
+    'Category {n} ({n, select, 1 {IT metered at UPS output} 2 {IT metered at PDU output} other {IT metered at IT equipment input}})',
   'site.meta.certification': 'Green certification',
   'site.meta.certified': 'National green data center ({year})',
   'site.meta.notCertified': 'Not certified',
@@ -83,10 +84,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'site.meta.capacity': '设计 IT 容量',
   'site.meta.racks': '机架数',
   'site.meta.category': 'PUE 计量类别',
-  'site.meta.categoryValue': '类别 {n}（{point}）',
-  'site.meta.category1': 'IT 能耗在 UPS 输出端计量',
-  'site.meta.category2': 'IT 能耗在 PDU 输出端计量',
-  'site.meta.category3': 'IT 能耗在 IT 设备输入端计量',
+  'site.meta.categoryValue':
+    '类别 {n}（{n, select, 1 {IT 能耗在 UPS 输出端计量} 2 {IT 能耗在 PDU 输出端计量} other {IT 能耗在 IT 设备输入端计量}}）',
   'site.meta.certification': '绿色认证',
   'site.meta.certified': '国家绿色数据中心（{year}）',
   'site.meta.notCertified': '未认证',

@@ -1,4 +1,7 @@
-/** Messages of the alarms page: English (the keys' source) and Simplified Chinese, which must translate every key. */
+/**
+ * Messages of the alarms page, in ICU MessageFormat (react-intl): English, the keys' source, and Simplified
+ * Chinese, which must translate every key.
+ */
 
 export const en = {
   'alarms.title': 'Alarms',

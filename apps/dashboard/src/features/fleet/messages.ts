@@ -1,4 +1,7 @@
-/** Messages of the fleet page: English (the keys' source) and Simplified Chinese, which must translate every key. */
+/**
+ * Messages of the fleet page, in ICU MessageFormat (react-intl): English, the keys' source, and Simplified
+ * Chinese, which must translate every key.
+ */
 
 export const en = {
   'fleet.title': 'Fleet',
@@ -31,7 +34,7 @@ export const en = {
   'fleet.view': 'View',
   'fleet.view.tiles': 'Tiles',
   'fleet.view.table': 'Table',
-  'fleet.showing': 'Showing {n} of {total} sites',
+  'fleet.showing': 'Showing {n, number} of {total, plural, one {# site} other {# sites}}',
   'fleet.tile.pue': 'Live PUE',
   'fleet.tile.it': 'IT',
   'fleet.tile.facility': 'Facility',
@@ -41,7 +44,7 @@ export const en = {
   'fleet.tile.inlet': 'Hottest inlet',
   'fleet.tile.alarms': 'Alarms',
   'fleet.tile.trend': 'IT load, last 2 h',
-  'fleet.tile.trendLabel': 'IT load over the last 2 hours: {summary}',
+  'fleet.tile.trendLabel': 'IT load over the last 2 hours: {last} (min {min}, max {max})',
   'fleet.tile.trendNone': 'no IT load data in the last 2 hours',
   'fleet.tile.green': 'Green DC {year}',
   'fleet.table.caption': 'Data centers and their live snapshot',
@@ -51,8 +54,9 @@ export const en = {
   'fleet.table.lastData': 'Last data',
   'fleet.map.title': 'Site map',
   'fleet.map.label':
-    'Schematic map of {n} sites by latitude and longitude; colour shows status, size shows IT load.',
-  'fleet.map.noCoords': '{n} site(s) without coordinates are not on the map.',
+    'Schematic map of {n, plural, one {# site} other {# sites}} by latitude and longitude; colour shows status, size shows IT load.',
+  'fleet.map.noCoords':
+    '{n, plural, one {# site has no coordinates and is} other {# sites have no coordinates and are}} not on the map.',
   'fleet.map.legend': 'Legend',
 } as const;
 
@@ -87,7 +91,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'fleet.view': '视图',
   'fleet.view.tiles': '卡片',
   'fleet.view.table': '表格',
-  'fleet.showing': '显示 {n} / {total} 个站点',
+  'fleet.showing': '显示 {n, number} / {total, plural, other {# 个站点}}',
   'fleet.tile.pue': '实时 PUE',
   'fleet.tile.it': 'IT',
   'fleet.tile.facility': '总功率',
@@ -97,7 +101,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'fleet.tile.inlet': '最高进风温度',
   'fleet.tile.alarms': '告警',
   'fleet.tile.trend': 'IT 负载，近 2 小时',
-  'fleet.tile.trendLabel': '近 2 小时 IT 负载：{summary}',
+  'fleet.tile.trendLabel': '近 2 小时 IT 负载：{last}（最小 {min}，最大 {max}）',
   'fleet.tile.trendNone': '近 2 小时无 IT 负载数据',
   'fleet.tile.green': '国家绿色数据中心 {year}',
   'fleet.table.caption': '数据中心及其实时快照',
@@ -106,7 +110,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'fleet.table.region': '地区',
   'fleet.table.lastData': '最后数据',
   'fleet.map.title': '站点分布图',
-  'fleet.map.label': '{n} 个站点按经纬度的示意图；颜色表示状态，大小表示 IT 负载。',
-  'fleet.map.noCoords': '{n} 个站点缺少坐标，未显示在图上。',
+  'fleet.map.label': '{n, plural, other {# 个站点}}按经纬度的示意图；颜色表示状态，大小表示 IT 负载。',
+  'fleet.map.noCoords': '{n, plural, other {# 个站点}}缺少坐标，未显示在图上。',
   'fleet.map.legend': '图例',
 };
