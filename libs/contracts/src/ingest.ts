@@ -78,6 +78,14 @@ export function parseTimestamp(ts: unknown): number {
   return NaN;
 }
 
+/**
+ * A site's series key: metric + canonical labels (labels are a JSON object, so the two never run together
+ * ambiguously). The API's decoder thread and its series registry must produce exactly the same key.
+ */
+export function seriesKey(metric: string, labelKey: string): string {
+  return labelKey ? metric + labelKey : metric;
+}
+
 /** Canonical label key: sorted keys, JSON. Identical label sets always give the same series. */
 export function canonicalLabels(labels: Labels): string {
   const keys = Object.keys(labels);

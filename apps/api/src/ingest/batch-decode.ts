@@ -5,13 +5,13 @@ import {
   isCatalogMetric,
   metricDefinition,
   normalizeEntries,
+  seriesKey,
   timestampProblem,
   type IngestRejection,
   type MetricKind,
   type SampleLimits,
 } from '@dcfleet/contracts';
 import { scanLineProtocol, type Precision } from '@dcfleet/line-protocol';
-import { displayKey } from '../telemetry/telemetry.module';
 import { HashLines } from './hash-lines';
 
 /** One distinct series of a batch, as the ingest needs it to create the series. */
@@ -88,7 +88,7 @@ export function decodeEntries(entries: readonly unknown[], limits: DecodeLimits)
     let k = byMetric.get(s.metric);
     if (k === undefined) {
       k = seriesKeys.length;
-      seriesKeys.push(displayKey(s.metric, s.labelKey));
+      seriesKeys.push(seriesKey(s.metric, s.labelKey));
       metricLengths.push(s.metric.length);
       byMetric.set(s.metric, k);
     }
@@ -217,7 +217,7 @@ export function decodeLineBody(text: string, precision: Precision, limits: Decod
     let k = byMetric.get(metric);
     if (k === undefined) {
       k = seriesKeys.length;
-      seriesKeys.push(displayKey(metric, tags.labelKey));
+      seriesKeys.push(seriesKey(metric, tags.labelKey));
       metricLengths.push(metric.length);
       byMetric.set(metric, k);
     }

@@ -1,12 +1,5 @@
+import { seriesKey } from '@dcfleet/contracts';
 import type { SeriesRow } from './telemetry-store';
-
-/**
- * Metric + canonical labels (labels are a JSON object, so the two never run together ambiguously): the key of a
- * site's series here and of a decoded batch's series (ingest/batch-decode.ts), which must match exactly.
- */
-export function displayKey(metric: string, labels: string): string {
-  return labels ? metric + labels : metric;
-}
 
 /** A flat copy of `s`: `a + b` is a rope that, once hashed, holds both itself and the flat string it points to. */
 function flat(s: string): string {
@@ -37,7 +30,7 @@ export class SeriesRegistry {
     if (this.rows[added.id]) return;
     const metric = this.intern(added.metric);
     // One string per series, kept: V8 hashes (and internalizes) it once, not on every use as a key.
-    const key = flat(displayKey(metric, added.labels));
+    const key = flat(seriesKey(metric, added.labels));
     const row: SeriesRow = {
       id: added.id,
       siteId: added.siteId,
@@ -77,7 +70,7 @@ export class SeriesRegistry {
   }
 
   find(siteId: number, metric: string, labelKey: string): SeriesRow | undefined {
-    return this.siteMaps.get(siteId)?.get(displayKey(metric, labelKey));
+    return this.siteMaps.get(siteId)?.get(seriesKey(metric, labelKey));
   }
 
   get(id: number): SeriesRow | undefined {

@@ -22,7 +22,7 @@ export { RawMaintenanceService } from './raw-maintenance.service';
 export { receiptHash } from './receipt-hash';
 export { RollupService } from './rollup.service';
 export { SeriesQueryService } from './series-query.service';
-export { displayKey, SeriesRegistry } from './series-registry';
+export { SeriesRegistry } from './series-registry';
 export { SnapshotService } from './snapshot.service';
 export { SAMPLE_REPLACED, SAMPLE_UNCHANGED, TELEMETRY_STORE } from './telemetry-store';
 export type { NewSeries, SeriesRow, TelemetryStore } from './telemetry-store';
