@@ -1,16 +1,29 @@
 import { type Role } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
 import { PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { canManageAlarmRules } from '../../../routing/access';
-import { ADMIN_TABS, adminTab, type AdminSearch } from '../api/admin-search';
+import { ADMIN_TABS, adminTab, type AdminSearch, type AdminTab } from '../api/admin-search';
 import { AlarmRulesAdmin } from './AlarmRulesAdmin';
-
 import { SitesAdmin } from './SitesAdmin';
 import { TokensAdmin } from './TokensAdmin';
 import { UsersAdmin } from './UsersAdmin';
 
-/** The admin screens (one file each), one at a time by the URL's tab. */
+interface ScreenProps {
+  username: string;
+  role: Role;
+}
+
+/** The admin screens, one file each, by the tab that opens them. */
+const SCREENS: Record<AdminTab, (p: ScreenProps) => ReactNode> = {
+  sites: () => <SitesAdmin />,
+  tokens: () => <TokensAdmin />,
+  users: ({ username }) => <UsersAdmin self={username} />,
+  alarms: ({ role }) => <AlarmRulesAdmin canEdit={canManageAlarmRules(role)} />,
+};
+
+/** The admin page: the screens' tabs, and the screen the URL's tab names. */
 export function AdminPage({ search, username, role }: { search: AdminSearch; username: string; role: Role }) {
   const { t } = useI18n();
   const tab = adminTab(search);
@@ -37,15 +50,7 @@ export function AdminPage({ search, username, role }: { search: AdminSearch; use
           ))}
         </ul>
       </nav>
-      {tab === 'sites' ? (
-        <SitesAdmin />
-      ) : tab === 'tokens' ? (
-        <TokensAdmin />
-      ) : tab === 'alarms' ? (
-        <AlarmRulesAdmin canEdit={canManageAlarmRules(role)} />
-      ) : (
-        <UsersAdmin self={username} />
-      )}
+      {SCREENS[tab]({ username, role })}
     </section>
   );
 }

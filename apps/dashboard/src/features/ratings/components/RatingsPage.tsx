@@ -21,7 +21,8 @@ import {
 } from '../api/ratings-search';
 import { useRatingsQuery } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
-import { EedView, EligibilityView } from './RegulatorExports';
+import { EedView } from './EedView';
+import { EligibilityView } from './EligibilityView';
 
 const COLUMNS: { key: RatingSortKey; label: MessageId; unit?: string; num?: boolean }[] = [
   { key: 'code', label: 'ratings.col.site' },

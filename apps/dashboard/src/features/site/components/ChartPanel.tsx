@@ -1,80 +1,94 @@
 import { useCallback, useMemo } from 'react';
 import { Chart } from '../../../components/Chart';
-import { lineDataset, summarizeChart, timeLineOptions, type Band } from '../../../components/chart-options';
+import {
+  COLORS,
+  lineDataset,
+  summarizeChart,
+  timeLineOptions,
+  type Band,
+} from '../../../components/chart-options';
 import { ErrorState } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import { isEmpty, type LineData, type TimeWindow } from '../api/chart-data';
+import { isEmpty, type BuildContext } from '../api/chart-data';
+import type { ChartDefinition } from '../api/site-charts';
+import type { SeriesQueries } from '../hooks/use-series-query';
 
 interface Props {
-  id: string;
-  title: string;
-  lines: LineData[];
-  window: TimeWindow;
+  chart: ChartDefinition;
+  /** The page's series queries by metric; the chart reads its own. */
+  series: SeriesQueries;
+  /** The window, the live samples and the series labels every chart of the page shares. */
+  ctx: BuildContext;
   rangeLabel: string;
-  yTitle: string;
-  unit: string;
-  digits: number;
-  loading: boolean;
-  error: Error | null;
-  onRetry: () => void;
-  suggestedMin?: number;
-  suggestedMax?: number;
-  beginAtZero?: boolean;
-  bands?: Band[];
 }
 
-/** A titled chart card with loading, error and empty states and a screen-reader summary. */
-export function ChartPanel(p: Props) {
+/**
+ * A titled chart card for one chart definition: its lines from the series it reads, loading, error (with a
+ * retry of its own requests) and empty states, and a screen-reader summary.
+ */
+export function ChartPanel({ chart, series, ctx, rangeLabel }: Props) {
   const { t, fmt } = useI18n();
-  const empty = isEmpty(p.lines);
-  const format = useCallback((v: number) => fmt.fixed(v, p.digits), [fmt, p.digits]);
-  const data = useMemo(() => ({ datasets: p.lines.map((l) => lineDataset(l)) }), [p.lines]);
+  const queries = chart.metrics.map((metric) => series[metric]);
+  const loaded = queries.map((q) => q?.data);
+  // chart.metrics never changes for a panel, so the dependency list keeps its length.
+  const lines = useMemo(
+    () => chart.lines(Object.fromEntries(chart.metrics.map((m, i) => [m, loaded[i]])), ctx),
+    [chart, ctx, ...loaded],
+  );
+  const loading = queries.some((q) => q?.isFetching);
+  const error = queries.find((q) => q?.error)?.error ?? null;
+  const retry = () => queries.forEach((q) => void q?.refetch());
+
+  const title = t(chart.title);
+  const yTitle = t(chart.yTitle, { step: t(`site.step.${ctx.window.step}`) });
+  const format = useCallback((v: number) => fmt.fixed(v, chart.digits), [fmt, chart.digits]);
+  const bands: Band[] | undefined = useMemo(
+    () =>
+      chart.band
+        ? [{ from: chart.band.from, to: chart.band.to, color: COLORS.band, label: t(chart.band.label) }]
+        : undefined,
+    [chart.band, t],
+  );
+  const data = useMemo(() => ({ datasets: lines.map((l) => lineDataset(l)) }), [lines]);
   const options = useMemo(
     () =>
       timeLineOptions({
         xTitle: t('site.axis.time'),
-        yTitle: p.yTitle,
-        min: p.window.from,
-        max: p.window.to,
-        suggestedMin: p.suggestedMin,
-        suggestedMax: p.suggestedMax,
-        beginAtZero: p.beginAtZero,
-        bands: p.bands,
+        yTitle,
+        min: ctx.window.from,
+        max: ctx.window.to,
+        suggestedMin: chart.suggestedMin,
+        suggestedMax: chart.suggestedMax,
+        beginAtZero: chart.beginAtZero,
+        bands,
         format,
-        unit: p.unit,
+        unit: chart.unit,
       }),
-    [
-      t,
-      p.yTitle,
-      p.window.from,
-      p.window.to,
-      p.suggestedMin,
-      p.suggestedMax,
-      p.beginAtZero,
-      p.bands,
-      format,
-      p.unit,
-    ],
+    [t, yTitle, ctx.window.from, ctx.window.to, chart, bands, format],
   );
-  const parts = summarizeChart(p.lines, format, (label, last, min, max) =>
-    t('site.summary.series', { label, last, min, max, unit: p.unit }),
+  const parts = summarizeChart(lines, format, (label, last, min, max) =>
+    t('site.summary.series', { label, last, min, max, unit: chart.unit }),
   );
   const summary = parts.length
-    ? t('site.summary', { title: p.title, range: p.rangeLabel, series: parts.join('; ') })
-    : t('site.summary.empty', { title: p.title, range: p.rangeLabel });
+    ? t('site.summary', { title, range: rangeLabel, series: parts.join('; ') })
+    : t('site.summary.empty', { title, range: rangeLabel });
 
   return (
-    <section className="card chart-card" aria-labelledby={`${p.id}-title`} data-testid={`chart-${p.id}`}>
-      <h2 id={`${p.id}-title`}>{p.title}</h2>
-      {p.error ? (
+    <section
+      className="card chart-card"
+      aria-labelledby={`${chart.id}-title`}
+      data-testid={`chart-${chart.id}`}
+    >
+      <h2 id={`${chart.id}-title`}>{title}</h2>
+      {error ? (
         <ErrorState
-          error={p.error}
-          message={t('site.chart.loadError', { message: p.error.message })}
-          onRetry={p.onRetry}
+          error={error}
+          message={t('site.chart.loadError', { message: error.message })}
+          onRetry={retry}
         />
-      ) : empty ? (
+      ) : isEmpty(lines) ? (
         <p className="chart-empty muted" role="status">
-          {p.loading ? t('site.chart.loading') : t('site.chart.noData')}
+          {loading ? t('site.chart.loading') : t('site.chart.noData')}
         </p>
       ) : (
         <Chart type="line" data={data} options={options} label={summary} height={230} />

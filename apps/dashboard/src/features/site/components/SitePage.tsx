@@ -3,28 +3,21 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { ApiError } from '../../../api/client';
 import { useLiveRoom } from '../../../api/live';
-import { COLORS, type Band } from '../../../components/chart-options';
 import { ErrorState, Loading, PageHeading, StatusBadge, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { canSeeAlarms } from '../../../routing/access';
 import { NO_VALUE } from '../../../lib/format';
 import { utilization } from '../../fleet/api/fleet-data';
 import { useSiteQuery } from '../../fleet/hooks/use-fleet-query';
-import {
-  parseRange,
-  powerLines,
-  pueLines,
-  renewableLines,
-  resolveWindow,
-  waterLines,
-  zoneLines,
-  type BuildContext,
-  type TimeWindow,
-} from '../api/chart-data';
+import { parseRange, resolveWindow, type BuildContext, type TimeWindow } from '../api/chart-data';
+import { metricsOf, SITE_CHARTS } from '../api/site-charts';
 import type { SiteSearch } from '../api/site-search';
-import { useLiveSamples, useSeriesQuery } from '../hooks/use-series-query';
+import { useLiveSamples, useSeriesQueries } from '../hooks/use-series-query';
 import { ChartPanel } from './ChartPanel';
 import { RangePicker } from './RangePicker';
+
+/** Every series the charts read, each fetched once. */
+const SITE_METRICS = metricsOf(SITE_CHARTS);
 
 interface Props {
   code: string;
@@ -145,13 +138,7 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
   const now = isLive ? Math.max(tick, lastLive) : tick;
   const window: TimeWindow = useMemo(() => resolveWindow(selection, now), [selection, now]);
 
-  const facility = useSeriesQuery(code, 'facility_power_kw', selection, window);
-  const it = useSeriesQuery(code, 'it_power_kw', selection, window);
-  const inlet = useSeriesQuery(code, 'inlet_temp_c', selection, window);
-  const humidity = useSeriesQuery(code, 'relative_humidity_pct', selection, window);
-  const water = useSeriesQuery(code, 'water_m3', selection, window);
-  const renewable = useSeriesQuery(code, 'renewable_energy_kwh', selection, window);
-  const facilityEnergy = useSeriesQuery(code, 'facility_energy_kwh', selection, window);
+  const series = useSeriesQueries(code, SITE_METRICS, selection, window);
 
   // Axis bounds: the window asked for (a fixed window shows exactly that span, gaps included).
   const ctx: BuildContext = useMemo(
@@ -170,28 +157,10 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
     [window, isLive, liveSamples, t],
   );
 
-  const power = useMemo(() => powerLines(facility.data, it.data, ctx), [facility.data, it.data, ctx]);
-  const pue = useMemo(() => pueLines(facility.data, it.data, ctx), [facility.data, it.data, ctx]);
-  const inletLines = useMemo(() => zoneLines(inlet.data, 'inlet_temp_c', ctx), [inlet.data, ctx]);
-  const humidityLines = useMemo(
-    () => zoneLines(humidity.data, 'relative_humidity_pct', ctx),
-    [humidity.data, ctx],
-  );
-  const waterData = useMemo(() => waterLines(water.data, ctx), [water.data, ctx]);
-  const renewableData = useMemo(
-    () => renewableLines(renewable.data, facilityEnergy.data, ctx),
-    [renewable.data, facilityEnergy.data, ctx],
-  );
-  const ashrae: Band[] = useMemo(
-    () => [{ from: 18, to: 27, color: COLORS.band, label: t('site.chart.inletBand') }],
-    [t],
-  );
-
   const rangeLabel =
     selection.range === 'custom'
       ? `${fmt.dateTime(window.from)} – ${fmt.dateTime(window.to)}`
       : t(`site.range.${selection.range}`);
-  const common = { window, rangeLabel };
   const go = (next: SiteSearch) =>
     void navigate({
       to: '/sites/$code',
@@ -208,98 +177,9 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
         <p className="muted small">{t('site.gapsNote')}</p>
       </div>
       <div className="charts">
-        <ChartPanel
-          id="power"
-          title={t('site.chart.power')}
-          lines={power}
-          yTitle={t('site.axis.power')}
-          unit="MW"
-          digits={2}
-          beginAtZero
-          loading={facility.isFetching || it.isFetching}
-          error={facility.error ?? it.error}
-          onRetry={() => {
-            void facility.refetch();
-            void it.refetch();
-          }}
-          {...common}
-        />
-        <ChartPanel
-          id="pue"
-          title={t('site.chart.pue')}
-          lines={pue}
-          yTitle={t('site.axis.pue')}
-          unit=""
-          digits={3}
-          suggestedMin={1}
-          suggestedMax={1.6}
-          loading={facility.isFetching || it.isFetching}
-          error={facility.error ?? it.error}
-          onRetry={() => {
-            void facility.refetch();
-            void it.refetch();
-          }}
-          {...common}
-        />
-        <ChartPanel
-          id="inlet"
-          title={t('site.chart.inlet')}
-          lines={inletLines}
-          yTitle={t('site.axis.temp')}
-          unit="°C"
-          digits={1}
-          suggestedMin={15}
-          suggestedMax={30}
-          bands={ashrae}
-          loading={inlet.isFetching}
-          error={inlet.error}
-          onRetry={() => void inlet.refetch()}
-          {...common}
-        />
-        <ChartPanel
-          id="humidity"
-          title={t('site.chart.humidity')}
-          lines={humidityLines}
-          yTitle={t('site.axis.humidity')}
-          unit="%"
-          digits={1}
-          suggestedMin={20}
-          suggestedMax={80}
-          loading={humidity.isFetching}
-          error={humidity.error}
-          onRetry={() => void humidity.refetch()}
-          {...common}
-        />
-        <ChartPanel
-          id="water"
-          title={t('site.chart.water')}
-          lines={waterData}
-          yTitle={t('site.axis.water', { step: t(`site.step.${window.step}`) })}
-          unit="m³"
-          digits={2}
-          beginAtZero
-          loading={water.isFetching}
-          error={water.error}
-          onRetry={() => void water.refetch()}
-          {...common}
-        />
-        <ChartPanel
-          id="renewable"
-          title={t('site.chart.renewable')}
-          lines={renewableData}
-          yTitle={t('site.axis.share')}
-          unit="%"
-          digits={1}
-          beginAtZero
-          suggestedMax={100}
-          loading={renewable.isFetching || facilityEnergy.isFetching}
-          error={renewable.error ?? facilityEnergy.error}
-          onRetry={() => {
-            void renewable.refetch();
-            void facilityEnergy.refetch();
-          }}
-          {...common}
-        />
+        {SITE_CHARTS.map((chart) => (
+          <ChartPanel key={chart.id} chart={chart} series={series} ctx={ctx} rangeLabel={rangeLabel} />
+        ))}
       </div>
     </>
   );
