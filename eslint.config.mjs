@@ -110,6 +110,25 @@ export default [
     },
   },
   {
+    // Dashboard features never reach into the app shell (src/app: router, shell, live wiring, catalog): the
+    // shell composes the features. What features need lives in shared folders (routing, api, i18n, components).
+    files: ['apps/dashboard/src/features/**/*.ts', 'apps/dashboard/src/features/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+app(/|$)',
+              message:
+                'A dashboard feature must not import the app shell (src/app); use src/routing, src/api, src/i18n or the router library.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // CommonJS config files (jest) use require by nature.
     files: ['**/*.cjs'],
     languageOptions: {

@@ -72,6 +72,13 @@ describe('lint boundaries', () => {
       "import { METRIC_CATALOG } from '@dcfleet/contracts';\nexport const x = METRIC_CATALOG;\n",
       '@nx/enforce-module-boundaries',
     ],
+    [
+      'a dashboard feature importing the app shell',
+      'apps/dashboard/src/features/fleet/components/fixture.ts',
+      "import { createAppRouter } from '../../../app/router';\nexport const x = createAppRouter;\n",
+      "import { canSeeAlarms } from '../../../routing/access';\nexport const x = canSeeAlarms;\n",
+      'no-restricted-imports',
+    ],
   ])('refuses %s', (_what, file, wrong, right, rule) => {
     const [ofWrong, ofRight] = lint([
       [file, wrong],
