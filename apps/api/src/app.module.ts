@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
 import { ObservabilityModule } from './platform/observability/observability.module';
+import { OrganizationsModule } from './organizations/organizations.module';
 import { RatingsModule } from './ratings/ratings.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
@@ -33,6 +34,7 @@ export class AppModule {
         ReceiptsModule,
         AlarmsModule,
         DatacentersModule,
+        OrganizationsModule,
       ],
       controllers: [HealthController],
       providers: [DemoService],

@@ -79,6 +79,16 @@ const ROUTES: Route[] = [
   },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/tokens`, access: admins, ok: 200 },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/reference`, access: readers, ok: 200 },
+  { method: 'GET', path: () => '/api/v1/organizations', access: admins, ok: 200 },
+  {
+    method: 'POST',
+    path: () => '/api/v1/organizations',
+    body: (p) => ({ code: `SEC-ORG-${p.toUpperCase()}`, name: `made by ${p}` }),
+    access: admins,
+    ok: 201,
+  },
+  // No such organisation: past the role check the answer is 404.
+  { method: 'DELETE', path: () => '/api/v1/organizations/SEC-NO-SUCH', access: admins, ok: 404 },
   { method: 'GET', path: () => '/api/v1/emission-factors', access: readers, ok: 200 },
   { method: 'GET', path: () => '/api/v1/metrics/catalog', access: readers, ok: 200 },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/meter-exchanges`, access: readers, ok: 200 },

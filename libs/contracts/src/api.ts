@@ -64,6 +64,17 @@ export interface CreateUserRequest {
   role: Role;
 }
 
+/** An operator company of the hub and what it owns (GET /api/v1/organizations). */
+export interface OrganizationInfo {
+  code: string;
+  name: string;
+  /** Codes of the sites it owns, sorted. */
+  sites: string[];
+  /** Users that belong to it (hub staff belong to none). */
+  users: number;
+  createdAt: string;
+}
+
 export interface UserInfo {
   id: number;
   username: string;

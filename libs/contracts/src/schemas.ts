@@ -52,6 +52,18 @@ export const createDataCenterSchema = dataCenterFieldsSchema
   })
   .strict();
 
+/** An organisation's code has the shape of a site code (upper-case letters, digits, hyphens). */
+export const createOrganizationSchema = z
+  .object({
+    code: z
+      .string()
+      .regex(SITE_CODE_PATTERN, { message: 'must match ^[A-Z0-9][A-Z0-9-]{1,31}$ (e.g. YELANG)' }),
+    name: text(200),
+  })
+  .strict();
+
+export type CreateOrganizationInput = z.infer<typeof createOrganizationSchema>;
+
 export const updateDataCenterSchema = dataCenterFieldsSchema
   .partial()
   .extend({

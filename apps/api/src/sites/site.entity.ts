@@ -3,6 +3,7 @@ import { epochMs, nullableNumber } from '../platform/common/columns';
 
 @Entity({ name: 'sites' })
 @Index('uq_sites_code', ['code'], { unique: true })
+@Index('ix_sites_organization', ['organizationId'])
 export class SiteEntity {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;
@@ -64,6 +65,10 @@ export class SiteEntity {
 
   @Column({ name: 'chain_head', type: 'varchar', length: 64, default: '' })
   chainHead: string;
+
+  /** The organisation that owns the site (organizations/); the default one (1) when none was given. */
+  @Column({ name: 'organization_id', type: 'integer', default: 1 })
+  organizationId: number;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;

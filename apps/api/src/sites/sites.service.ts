@@ -37,6 +37,24 @@ export class SitesService {
     return [...this.byCode.values()];
   }
 
+  /**
+   * Site codes per owning organisation id, sorted, from the database rather than the cache: an organisation's delete
+   * guard must see a move another instance made a moment ago.
+   */
+  async codesByOrganization(): Promise<Map<number, string[]>> {
+    const rows = await this.repo.find({
+      select: { code: true, organizationId: true },
+      order: { code: 'ASC' },
+    });
+    const out = new Map<number, string[]>();
+    for (const r of rows) {
+      const codes = out.get(r.organizationId);
+      if (codes) codes.push(r.code);
+      else out.set(r.organizationId, [r.code]);
+    }
+    return out;
+  }
+
   async byIdCached(id: number): Promise<SiteEntity | undefined> {
     await this.ensureLoaded();
     let site = this.byId.get(id);

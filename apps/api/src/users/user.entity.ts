@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs } from '../platform/common/columns';
+import { epochMs, stringList } from '../platform/common/columns';
 
 @Entity({ name: 'users' })
 @Index('uq_users_username', ['username'], { unique: true })
@@ -23,6 +23,14 @@ export class UserEntity {
   /** Sessions carry the version they were issued under; a bump ends them all (see SessionService). */
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion: number;
+
+  /** The user's organisation; NULL for hub staff, who are not limited to one organisation's sites. */
+  @Column({ name: 'organization_id', type: 'integer', nullable: true })
+  organizationId: number | null;
+
+  /** A regulator's regions (site `region` values); NULL for every region. */
+  @Column({ name: 'regions', type: 'text', nullable: true, transformer: stringList })
+  regions: string[] | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;

@@ -109,6 +109,18 @@ export class UsersService {
     return active;
   }
 
+  /** Users per organisation id (hub staff, who belong to none, are not counted). */
+  async countByOrganization(): Promise<Map<number, number>> {
+    const rows = await this.repo
+      .createQueryBuilder('u')
+      .select('u.organization_id', 'org')
+      .addSelect('COUNT(*)', 'n')
+      .where('u.organization_id IS NOT NULL')
+      .groupBy('u.organization_id')
+      .getRawMany<{ org: number | string; n: number | string }>();
+    return new Map(rows.map((r) => [Number(r.org), Number(r.n)]));
+  }
+
   async list(): Promise<UserInfo[]> {
     const rows = await this.repo.find({ order: { id: 'ASC' } });
     return rows.map(UsersService.toInfo);

@@ -10,6 +10,12 @@ export const epochMs: ValueTransformer = {
   from: (v: string | number | null) => (v === null || v === undefined ? null : Number(v)),
 };
 
+/** A list of strings as JSON text, or NULL (e.g. a regulator's regions: NULL is "all"). */
+export const stringList: ValueTransformer = {
+  to: (v: readonly string[] | null | undefined) => (v === null || v === undefined ? null : JSON.stringify(v)),
+  from: (v: string | null) => (v === null || v === undefined ? null : (JSON.parse(v) as string[])),
+};
+
 export const nullableNumber: ValueTransformer = {
   to: (v: number | null | undefined) => v,
   from: (v: string | number | null) => (v === null || v === undefined ? null : Number(v)),

@@ -25,6 +25,8 @@ import { SiteReferenceHistory1796300000000 as SqliteSiteReferenceHistory } from 
 
 import { MeterExchanges1796400000000 as PgMeterExchanges } from './postgres/1796400000000-MeterExchanges';
 import { MeterExchanges1796400000000 as SqliteMeterExchanges } from './sqlite/1796400000000-MeterExchanges';
+import { Organizations1796500000000 as PgOrganizations } from './postgres/1796500000000-Organizations';
+import { Organizations1796500000000 as SqliteOrganizations } from './sqlite/1796500000000-Organizations';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -41,6 +43,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteAddRollupGlitchDrop,
   SqliteSiteReferenceHistory,
   SqliteMeterExchanges,
+  SqliteOrganizations,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -56,4 +59,5 @@ export const POSTGRES_MIGRATIONS = [
   PgAddRollupGlitchDrop,
   PgSiteReferenceHistory,
   PgMeterExchanges,
+  PgOrganizations,
 ];

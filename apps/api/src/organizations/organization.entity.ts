@@ -1,0 +1,22 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { epochMs } from '../platform/common/columns';
+
+/** The default organisation (migration Organizations1796500000000): owner of every site an upgrade found. */
+export const DEFAULT_ORGANIZATION_ID = 1;
+
+/** An operator company of the hub: it owns sites, its users see only them (docs/architecture.md). */
+@Entity({ name: 'organizations' })
+@Index('uq_organizations_code', ['code'], { unique: true })
+export class OrganizationEntity {
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_organizations' })
+  id: number;
+
+  @Column({ name: 'code', type: 'varchar', length: 32 })
+  code: string;
+
+  @Column({ name: 'name', type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
+  createdAt: number;
+}

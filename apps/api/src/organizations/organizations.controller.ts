@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  createOrganizationSchema,
+  type CreateOrganizationInput,
+  type OrganizationInfo,
+} from '@dcfleet/contracts';
+import { AuditService } from '../audit/audit.module';
+import { Roles } from '../platform/access/access.decorators';
+import type { AppRequest } from '../platform/access/access.types';
+import { actorOf } from '../platform/access/request-actor';
+import { ZodBody } from '../platform/common/zod-body';
+import { OrganizationsService } from './organizations.service';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('api/v1/organizations')
+export class OrganizationsController {
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Organisations with the sites each owns and its number of users (admin)' })
+  list(): Promise<OrganizationInfo[]> {
+    return this.organizations.list();
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Add an organisation (admin)' })
+  async create(
+    @Body(new ZodBody(createOrganizationSchema)) body: CreateOrganizationInput,
+    @Req() req: AppRequest,
+  ): Promise<OrganizationInfo> {
+    const org = await this.organizations.create(body);
+    await this.audit.record(actorOf(req), 'organization.create', org.code, { name: org.name });
+    return org;
+  }
+
+  @Delete(':code')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Remove an organisation that owns no site and has no user (admin)' })
+  async remove(@Param('code') code: string, @Req() req: AppRequest): Promise<void> {
+    await this.organizations.remove(code);
+    await this.audit.record(actorOf(req), 'organization.delete', code);
+  }
+}

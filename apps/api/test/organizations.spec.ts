@@ -1,0 +1,175 @@
+/**
+ * Organisations (docs/architecture.md, "Organisations and scope"): the default organisation an upgrade puts every
+ * site in, the admin's list, create and delete with their refusals, on each database; and the upgrade itself from the
+ * schema before organisations, with a site and a user already there.
+ */
+import type { OrganizationInfo } from '@dcfleet/contracts';
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../src/platform/config/app-config';
+import { dataSourceOptions } from '../src/platform/database/data-source';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/platform/database/migrations';
+import { bootTestApp, dialects, freshDatabase, type TestApp } from './support/harness';
+
+describe.each(dialects())('organisations on %s', (dialect) => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await bootTestApp(dialect);
+    admin = await t.login('admin');
+    await t.createSite('ORG-A1');
+    await t.createSite('ORG-A2');
+  });
+  afterAll(() => t?.close());
+
+  const list = async (): Promise<OrganizationInfo[]> => {
+    const res = await t.request('/api/v1/organizations', { token: admin });
+    expect(res.status).toBe(200);
+    return (await res.json()) as OrganizationInfo[];
+  };
+  const codes = async () => (await list()).map((o) => o.code);
+
+  it('puts every site created without an owner in the default organisation', async () => {
+    const [only] = await list();
+    expect(only).toMatchObject({
+      code: 'DEFAULT',
+      name: 'Default organisation',
+      sites: ['ORG-A1', 'ORG-A2'],
+      users: 0,
+    });
+  });
+
+  it('creates an organisation (audited) and refuses a second with the same code', async () => {
+    const made = await t.request('/api/v1/organizations', {
+      method: 'POST',
+      token: admin,
+      json: { code: 'YELANG', name: 'Yelang Cloud Works Co., Ltd.' },
+    });
+    expect(made.status).toBe(201);
+    expect(await made.json()).toMatchObject({ code: 'YELANG', sites: [], users: 0 });
+    const again = await t.request('/api/v1/organizations', {
+      method: 'POST',
+      token: admin,
+      json: { code: 'YELANG', name: 'Someone else' },
+    });
+    expect(again.status).toBe(409);
+    expect(await codes()).toEqual(['DEFAULT', 'YELANG']);
+    const audit = (await (await t.request('/api/v1/audit?limit=5', { token: admin })).json()) as {
+      action: string;
+    }[];
+    expect(audit.map((a) => a.action)).toContain('organization.create');
+  });
+
+  it.each([
+    ['a lower-case code', { code: 'yelang-2', name: 'x' }, /code/],
+    ['no name', { code: 'NONAME' }, /name/],
+    ['an unknown field', { code: 'EXTRA', name: 'x', owner: 'me' }, /owner|unrecognized/i],
+  ])('refuses %s with 400 and a reason, storing nothing', async (_what, json, reason) => {
+    const before = await codes();
+    const res = await t.request('/api/v1/organizations', { method: 'POST', token: admin, json });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(reason);
+    expect(await codes()).toEqual(before);
+  });
+
+  it('deletes an empty organisation; refuses the default one, one that owns a site, and an unknown code', async () => {
+    const del = (code: string) =>
+      t.request(`/api/v1/organizations/${code}`, { method: 'DELETE', token: admin });
+    expect((await del('DEFAULT')).status).toBe(409);
+    expect((await del('NOSUCH')).status).toBe(404);
+
+    await t.request('/api/v1/organizations', {
+      method: 'POST',
+      token: admin,
+      json: { code: 'OWNER', name: 'Owner' },
+    });
+    // Moving a site between organisations has no route yet: the owner is set directly.
+    const ds = t.app.get(DataSource);
+    const [owner] = (await ds.query(
+      dialect === 'sqlite'
+        ? "SELECT id FROM organizations WHERE code = 'OWNER'"
+        : "SELECT id FROM organizations WHERE code = 'OWNER'",
+    )) as { id: number }[];
+    await ds.query(
+      dialect === 'sqlite'
+        ? "UPDATE sites SET organization_id = ? WHERE code = 'ORG-A2'"
+        : "UPDATE sites SET organization_id = $1 WHERE code = 'ORG-A2'",
+      [owner!.id],
+    );
+    const busy = await del('OWNER');
+    expect(busy.status).toBe(409);
+    expect(((await busy.json()) as { message: string }).message).toMatch(/1 site/);
+    expect((await list()).find((o) => o.code === 'OWNER')?.sites).toEqual(['ORG-A2']);
+
+    expect((await del('YELANG')).status).toBe(204);
+    expect(await codes()).toEqual(['DEFAULT', 'OWNER']);
+  });
+
+  it('is for admins only', async () => {
+    for (const role of ['operator', 'regulator'] as const) {
+      const token = await t.login(role);
+      expect((await t.request('/api/v1/organizations', { token })).status).toBe(403);
+      const post = await t.request('/api/v1/organizations', {
+        method: 'POST',
+        token,
+        json: { code: 'X1', name: 'x' },
+      });
+      expect(post.status).toBe(403);
+    }
+    expect(await codes()).toEqual(['DEFAULT', 'OWNER']);
+  });
+});
+
+describe.each(dialects())('upgrade to organisations on %s', (dialect) => {
+  it('puts the existing sites in the default organisation and keeps existing users as hub staff', async () => {
+    const db = await freshDatabase(dialect);
+    const config: DatabaseConfig = db.url.startsWith('sqlite:')
+      ? { type: 'sqlite', path: db.url.slice('sqlite:'.length) }
+      : { type: 'postgres', url: db.url };
+    const all = dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS;
+    const at = all.findIndex((m) => m.name.startsWith('Organizations'));
+    expect(at).toBeGreaterThan(0);
+    const p = (i: number) => (dialect === 'sqlite' ? '?' : `$${i}`);
+    const before = new DataSource({
+      ...dataSourceOptions(config),
+      entities: [],
+      migrations: all.slice(0, at),
+    });
+    await before.initialize();
+    try {
+      await before.runMigrations({ transaction: 'each' });
+      await before.query(
+        `INSERT INTO sites (code, name, timezone, pue_category, created_at, updated_at) VALUES (${p(1)}, ${p(2)}, 'UTC', 1, 0, 0)`,
+        ['OLD-01', 'Old site'],
+      );
+      await before.query(
+        `INSERT INTO users (username, password_hash, role, disabled, created_at) VALUES (${p(1)}, 'x', 'operator', false, 0)`,
+        ['old-operator'],
+      );
+    } finally {
+      await before.destroy();
+    }
+    const after = new DataSource({ ...dataSourceOptions(config), entities: [], migrations: all });
+    await after.initialize();
+    try {
+      expect((await after.runMigrations({ transaction: 'each' })).map((m) => m.name)).toEqual(
+        all.slice(at).map((m) => m.name),
+      );
+      expect(await after.query('SELECT id, code FROM organizations')).toEqual([{ id: 1, code: 'DEFAULT' }]);
+      expect(await after.query("SELECT organization_id FROM sites WHERE code = 'OLD-01'")).toEqual([
+        { organization_id: 1 },
+      ]);
+      expect(
+        await after.query("SELECT organization_id, regions FROM users WHERE username = 'old-operator'"),
+      ).toEqual([{ organization_id: null, regions: null }]);
+      // The next organisation gets the next id, not the default one's.
+      await after.query(`INSERT INTO organizations (code, name, created_at) VALUES (${p(1)}, 'Second', 0)`, [
+        'SECOND',
+      ]);
+      expect(await after.query("SELECT id FROM organizations WHERE code = 'SECOND'")).toEqual([{ id: 2 }]);
+    } finally {
+      await after.destroy();
+      await db.drop();
+    }
+  });
+});
