@@ -20,6 +20,20 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            {
+              // The libraries every page needs (React, router, query cache, i18n, socket.io) in a chunk of their
+              // own, cached across app releases; chart.js and its date adapter stay in the lazy chart chunk.
+              name: 'vendor',
+              test: /node_modules[\\/](?!chart\.js|@kurkle|chartjs-adapter-date-fns|date-fns)/,
+            },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {
