@@ -95,12 +95,8 @@ export class AlarmRulesService {
 
   /** Reloads when another instance changed the rules (cheap query; PostgreSQL deployments only). */
   async reloadIfChanged(): Promise<void> {
-    const row = (await this.repo
-      .createQueryBuilder('r')
-      .select('COUNT(*)', 'n')
-      .addSelect('MAX(r.updated_at)', 'm')
-      .getRawOne()) as { n: string | number; m: string | number | null } | undefined;
-    const fp = `${Number(row?.n ?? 0)}:${Number(row?.m ?? 0)}`;
+    const [n, m] = await Promise.all([this.repo.count(), this.repo.maximum('updatedAt')]);
+    const fp = `${n}:${Number(m ?? 0)}`;
     if (fp !== this.fingerprint) await this.load();
   }
 

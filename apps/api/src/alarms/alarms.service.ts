@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { AlarmInfo } from '@dcfleet/contracts';
-import { IsNull, type Repository } from 'typeorm';
+import { IsNull, LessThan, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.module';
 import type { AuditActor } from '../platform/access/request-actor';
 import { SitesService } from '../sites/sites.module';
@@ -39,15 +39,16 @@ export class AlarmsService {
     const before = q.before === undefined ? undefined : Number(q.before);
     if (before !== undefined && (!Number.isInteger(before) || before < 1))
       throw new BadRequestException('before must be an alarm id');
-    const qb = this.repo
-      .createQueryBuilder('a')
-      .innerJoinAndSelect('a.site', 's')
-      .orderBy('a.id', 'DESC')
-      .limit(limit);
-    if (state === 'active') qb.andWhere('a.state = :state', { state: 'active' });
-    if (q.datacenter) qb.andWhere('a.site_id = :siteId', { siteId: (await this.sites.get(q.datacenter)).id });
-    if (before !== undefined) qb.andWhere('a.id < :before', { before });
-    const rows = await qb.getMany();
+    const rows = await this.repo.find({
+      where: {
+        ...(state === 'active' ? { state: 'active' } : {}),
+        ...(q.datacenter ? { siteId: (await this.sites.get(q.datacenter)).id } : {}),
+        ...(before !== undefined ? { id: LessThan(before) } : {}),
+      },
+      relations: { site: true },
+      order: { id: 'DESC' },
+      take: limit,
+    });
     return rows.map((r) => this.info(r));
   }
 

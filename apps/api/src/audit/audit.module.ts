@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditController } from './audit.controller';
 import { AuditLogEntity } from './audit-log.entity';
+import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
 // The domain's public surface: other domains import these from this file only (eslint.config.mjs).
@@ -11,7 +12,7 @@ export { AuditService } from './audit.service';
 @Module({
   imports: [TypeOrmModule.forFeature([AuditLogEntity])],
   controllers: [AuditController],
-  providers: [AuditService],
+  providers: [AuditRepository, AuditService],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -1,16 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { AuditEntry } from '@dcfleet/contracts';
-import type { Repository } from 'typeorm';
 import type { AuditActor } from '../platform/access/request-actor';
-import { AuditLogEntity } from './audit-log.entity';
+import { AuditRepository } from './audit.repository';
 
 /** Append-only record of every security-relevant or state-changing action. Never holds secrets. */
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('Audit');
 
-  constructor(@InjectRepository(AuditLogEntity) private readonly repo: Repository<AuditLogEntity>) {}
+  constructor(private readonly repo: AuditRepository) {}
 
   async record(
     who: AuditActor,
@@ -18,7 +16,7 @@ export class AuditService {
     target: string | null,
     details: Record<string, unknown> | null = null,
   ): Promise<void> {
-    await this.repo.insert({
+    await this.repo.append({
       at: Date.now(),
       actor: who.actor.slice(0, 100),
       actorType: who.actorType,
@@ -33,9 +31,7 @@ export class AuditService {
   }
 
   async list(limit: number, beforeId?: number): Promise<AuditEntry[]> {
-    const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC').limit(limit);
-    if (beforeId) qb.where('a.id < :beforeId', { beforeId });
-    const rows = await qb.getMany();
+    const rows = await this.repo.page(limit, beforeId);
     return rows.map((r) => ({
       id: r.id,
       at: new Date(r.at).toISOString(),

@@ -130,7 +130,9 @@ export class SitesService {
       if (reference) {
         // Two edits of one site's history take turns (SQLite transactions already do).
         if (m.connection.options.type === 'postgres')
-          await m.query('SELECT id FROM sites WHERE id = $1 FOR UPDATE', [site.id]);
+          await m
+            .getRepository(SiteEntity)
+            .findOne({ where: { id: site.id }, lock: { mode: 'pessimistic_write' } });
         recorded = await this.reference.record(m, site, reference, from, by, changeReason ?? null);
         // The site's own columns show the values in force now.
         const { effectiveFrom: _from, ...current } = recorded.current;

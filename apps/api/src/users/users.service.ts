@@ -2,7 +2,7 @@ import { ConflictException, Injectable, Logger, NotFoundException } from '@nestj
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import { isRole, type Role, type UserInfo } from '@dcfleet/contracts';
-import type { Repository } from 'typeorm';
+import { IsNull, Not, type Repository } from 'typeorm';
 import { UserEntity } from './user.entity';
 import { UserSessions } from './user-sessions';
 
@@ -111,14 +111,13 @@ export class UsersService {
 
   /** Users per organisation id (hub staff, who belong to none, are not counted). */
   async countByOrganization(): Promise<Map<number, number>> {
-    const rows = await this.repo
-      .createQueryBuilder('u')
-      .select('u.organization_id', 'org')
-      .addSelect('COUNT(*)', 'n')
-      .where('u.organization_id IS NOT NULL')
-      .groupBy('u.organization_id')
-      .getRawMany<{ org: number | string; n: number | string }>();
-    return new Map(rows.map((r) => [Number(r.org), Number(r.n)]));
+    const rows = await this.repo.find({
+      select: { organizationId: true },
+      where: { organizationId: Not(IsNull()) },
+    });
+    const counts = new Map<number, number>();
+    for (const { organizationId: org } of rows) if (org !== null) counts.set(org, (counts.get(org) ?? 0) + 1);
+    return counts;
   }
 
   async list(): Promise<UserInfo[]> {
