@@ -163,7 +163,13 @@ export class ReceiptDeepCheck {
       // Level-0 rows starting before the window's end, each once (keyset on min_ts, receipt_id). A row holds its
       // whole batch: samples below done_below are served from chunks and read there.
       for (;;) {
-        const rows = await this.store.siteBatches(siteId, l0MinTs, l0Id, end, this.batchPage);
+        const rows = await this.store.siteBatches({
+          siteId,
+          afterMinTs: l0MinTs,
+          afterReceiptId: l0Id,
+          before: end,
+          limit: this.batchPage,
+        });
         await openSeqs(
           rows.map((b) => b.seq),
           w,
@@ -187,7 +193,12 @@ export class ReceiptDeepCheck {
       // The window's chunks, a page of series at a time.
       let afterSeries = -1;
       for (;;) {
-        const chunks = await this.store.siteChunks(siteId, w, afterSeries, this.chunkPage);
+        const chunks = await this.store.siteChunks({
+          siteId,
+          windowStart: w,
+          afterSeriesId: afterSeries,
+          limit: this.chunkPage,
+        });
         const decoded = chunks.map((c) => ({ seriesId: c.seriesId, d: decodeChunk(c.payload) }));
         const seqs = new Set<number>();
         for (const { d } of decoded) for (let i = 0; i < d.seqs.length; i++) seqs.add(d.seqs[i]!);

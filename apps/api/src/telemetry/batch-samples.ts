@@ -1,8 +1,8 @@
-import type { SeriesRow } from './telemetry-store';
+import type { BatchInput, SeriesRow } from './telemetry-store';
 
 /**
- * Per-sample steps of writing a batch that do not depend on the dialect: the series id of each sample once the
- * batch's new series exist, and the (series, ts) keys to look up for samples that may already be stored.
+ * Steps of writing a batch that do not depend on the dialect: the series id of each sample once the batch's new
+ * series exist, the (series, ts) keys to look up for samples that may already be stored, and the receipt's values.
  */
 
 /** Resolved series id of the batch's `n` samples: `seriesRefs` holds ids, or -(1 + index into createdSeries). */
@@ -31,4 +31,27 @@ export function suspectPoints(
   ts: readonly number[],
 ): { seriesId: number; ts: number }[] {
   return suspects.map((i) => ({ seriesId: seriesIds[i]!, ts: ts[i]! }));
+}
+
+/**
+ * The receipt's values for the columns site_id … idempotency_key, in the order both stores' INSERT INTO receipts
+ * lists them (`link`: the batch's link in its site's chain, nextChainLink).
+ */
+export function receiptColumns(
+  input: BatchInput,
+  link: { seq: number; prevHash: string; hash: string },
+): (string | number | null)[] {
+  return [
+    input.siteId,
+    link.seq,
+    input.tokenId,
+    input.accepted,
+    input.rejected,
+    input.contentHash,
+    link.prevHash,
+    link.hash,
+    input.minTs,
+    input.maxTs,
+    input.idempotencyKey,
+  ];
 }

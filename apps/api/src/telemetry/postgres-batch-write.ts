@@ -1,6 +1,6 @@
 import type { MetricKind } from '@dcfleet/contracts';
 import type { Pool, PoolClient } from 'pg';
-import { freshSeriesIds, resolveSeriesIds, suspectPoints } from './batch-samples';
+import { freshSeriesIds, receiptColumns, resolveSeriesIds, suspectPoints } from './batch-samples';
 import { encodeBatchPayload } from './raw-codec';
 import { inTransaction } from './postgres-sql';
 import type { PostgresRawReads } from './postgres-raw-reads';
@@ -138,7 +138,8 @@ export class PostgresBatchWriter {
     );
     const chain = chainRows[0];
     if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
-    const { seq, prevHash, hash } = nextChainLink(input, chain);
+    const link = nextChainLink(input, chain);
+    const { seq, prevHash, hash } = link;
     const receipt = { id: receiptId, seq, hash, prevHash };
     const response = ingestResponseJson(input, receipt);
     // COMMIT is queued right behind the writes, so pg sends it the moment they complete. If they fail,
@@ -154,25 +155,7 @@ export class PostgresBatchWriter {
            SELECT $1, $2, $3, $10, $11, 0, $16, $17 WHERE $16 > 0
          )
          UPDATE sites SET chain_seq = $3, chain_head = $9 WHERE id = $2`,
-        [
-          receiptId,
-          input.siteId,
-          seq,
-          input.tokenId,
-          input.accepted,
-          input.rejected,
-          input.contentHash,
-          prevHash,
-          hash,
-          input.minTs,
-          input.maxTs,
-          input.idempotencyKey,
-          response,
-          input.receivedAt,
-          input.instanceId,
-          n,
-          payload,
-        ],
+        [receiptId, ...receiptColumns(input, link), response, input.receivedAt, input.instanceId, n, payload],
       ),
       c.query('COMMIT'),
     ]);

@@ -13,7 +13,7 @@ import {
   type RetentionPolicy,
 } from './raw-layout';
 import { countCompaction, planSiteCompaction, type CompactableDbRow } from './raw-compaction-pass';
-import { numArray } from './postgres-sql';
+import { inHeldTransaction, numArray } from './postgres-sql';
 import type { PostgresRawReads } from './postgres-raw-reads';
 
 /** Chunk rewrites per compaction transaction. */
@@ -118,8 +118,7 @@ export class PostgresRawMaintenance {
       await this.putChunks(c, groups.slice(i, i + COMPACT_SLICE));
       stats.chunksWritten += Math.min(COMPACT_SLICE, groups.length - i);
     }
-    await c.query('BEGIN');
-    try {
+    await inHeldTransaction(c, async () => {
       if (plan.drop.length)
         await c.query('DELETE FROM raw_batches WHERE receipt_id = ANY($1::int[])', [numArray(plan.drop)]);
       if (plan.advance.length)
@@ -127,18 +126,13 @@ export class PostgresRawMaintenance {
           numArray(plan.advance),
           horizon,
         ]);
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    });
     countCompaction(stats, plan);
   }
 
   /** Merges samples into their chunks (read, merge, replace) in one transaction. */
   private async putChunks(c: PoolClient, groups: readonly ChunkGroup[]): Promise<void> {
-    await c.query('BEGIN');
-    try {
+    await inHeldTransaction(c, async () => {
       const stored = await this.raw.chunksAt(c, groups);
       const byKey = new Map(stored.map((k) => [`${k.windowStart}:${k.seriesId}`, k.payload]));
       const cols = {
@@ -172,11 +166,7 @@ export class PostgresRawMaintenance {
           payloads,
         ],
       );
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    });
   }
 
   /** Upgrade: rows of the one-row-per-sample table into chunks, oldest first; the emptied table stays. */

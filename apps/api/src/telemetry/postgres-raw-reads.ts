@@ -16,7 +16,7 @@ import {
 import { isMissingRelation, numArray } from './postgres-sql';
 import { MinuteBuckets } from './rollup-flush-plan';
 import { legacySample } from './store-rows';
-import type { PendingReceipt } from './telemetry-store';
+import type { PendingReceipt, SiteBatchesPage, SiteChunksPage } from './telemetry-store';
 
 /**
  * Raw sample reads of the PostgreSQL store: stored samples at points (the ingest check), chunks by key, the
@@ -119,34 +119,23 @@ export class PostgresRawReads {
   }
 
   /** Deep receipt check: the site's level-0 rows with min_ts < before, after a (min_ts, receipt_id) key. */
-  async siteBatches(
-    siteId: number,
-    afterMinTs: number,
-    afterReceiptId: number,
-    before: number,
-    limit: number,
-  ): Promise<BatchRow[]> {
+  async siteBatches(p: SiteBatchesPage): Promise<BatchRow[]> {
     const { rows } = await this.pool.query<BatchDbRow>(
       `SELECT ${BATCH_COLS} FROM raw_batches
         WHERE site_id = $1 AND min_ts < $2 AND (min_ts > $3 OR (min_ts = $3 AND receipt_id > $4))
         ORDER BY min_ts, receipt_id LIMIT $5`,
-      [siteId, before, afterMinTs, afterReceiptId, limit],
+      [p.siteId, p.before, p.afterMinTs, p.afterReceiptId, p.limit],
     );
     return rows.map(batchRow);
   }
 
   /** Deep receipt check: the site's chunks of one window after a series id, in series order. */
-  async siteChunks(
-    siteId: number,
-    windowStart: number,
-    afterSeriesId: number,
-    limit: number,
-  ): Promise<ChunkRow[]> {
+  async siteChunks(p: SiteChunksPage): Promise<ChunkRow[]> {
     const { rows } = await this.pool.query<ChunkDbRow>(
       `SELECT window_start, series_id, payload FROM raw_chunks
         WHERE window_start = $1 AND series_id > $2 AND series_id IN (SELECT id FROM series WHERE site_id = $3)
         ORDER BY series_id LIMIT $4`,
-      [windowStart, afterSeriesId, siteId, limit],
+      [p.windowStart, p.afterSeriesId, p.siteId, p.limit],
     );
     return rows.map(chunkRow);
   }

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { BATCH_COLS, BucketIndex, batchRow, resolveRaw, type BatchDbRow } from './raw-layout';
-import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-math';
-import { AGG_COLS, rowToAgg, type AggRow } from './rollup-row';
+import { fromOrdered, single, type Agg } from './rollup-math';
+import { AGG_COLS, mergeOnConflict, rowToAgg, type AggRow } from './rollup-row';
 import { PgBinaryArray, type PgArrayElement } from './pg-binary-array';
 import { inTransaction, numArray } from './postgres-sql';
 import type { PostgresRawReads } from './postgres-raw-reads';
@@ -69,6 +69,13 @@ const FLUSH_LOCK = 0x6463_726c; // 'dcrl'
 const UNNEST_AGG = `unnest($1::int[], $2::bigint[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
   $8::bigint[], $9::float8[], $10::bigint[], $11::float8[], $12::int[], $13::float8[])`;
 
+const MERGE_ON_CONFLICT = mergeOnConflict({
+  excluded: 'EXCLUDED',
+  least: 'LEAST',
+  greatest: 'GREATEST',
+  asInt: (test) => `(${test})::int`,
+});
+
 /** Per bucket (index into the refs), its time-ordered parts combined; undefined where it has none. */
 function groupAggs(n: number, rows: { i: number; agg: Agg }[]): (Agg | undefined)[] {
   const parts: Agg[][] = Array.from({ length: n }, () => []);
@@ -125,29 +132,7 @@ export class PostgresRollupFlush {
           `WITH u AS (SELECT * FROM ${UNNEST_AGG} AS u(series_id, bucket, ${AGG_COLS})),
            merged AS (
            INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) SELECT * FROM u
-           ON CONFLICT (series_id, bucket) DO UPDATE SET
-             count = r.count + EXCLUDED.count,
-             sum = r.sum + EXCLUDED.sum,
-             min = LEAST(r.min, EXCLUDED.min),
-             max = GREATEST(r.max, EXCLUDED.max),
-             increase = r.increase + EXCLUDED.increase + CASE WHEN EXCLUDED.first_ts > r.last_ts
-               THEN (CASE WHEN EXCLUDED.first < r.last AND EXCLUDED.first <= r.last * ${REPLACEMENT_MAX_RATIO}
-                 THEN EXCLUDED.first ELSE EXCLUDED.first - r.last END)
-               ELSE (CASE WHEN r.first < EXCLUDED.last AND r.first <= EXCLUDED.last * ${REPLACEMENT_MAX_RATIO}
-                 THEN r.first ELSE r.first - EXCLUDED.last END) END,
-             resets = r.resets + EXCLUDED.resets + (CASE WHEN EXCLUDED.first_ts > r.last_ts
-               THEN (EXCLUDED.first < r.last AND EXCLUDED.first <= r.last * ${REPLACEMENT_MAX_RATIO})
-               ELSE (r.first < EXCLUDED.last AND r.first <= EXCLUDED.last * ${REPLACEMENT_MAX_RATIO}) END)::int,
-             glitch_drop = r.glitch_drop + EXCLUDED.glitch_drop + CASE WHEN EXCLUDED.first_ts > r.last_ts
-               THEN (CASE WHEN EXCLUDED.first < r.last AND EXCLUDED.first > r.last * ${REPLACEMENT_MAX_RATIO}
-                 THEN r.last - EXCLUDED.first ELSE 0 END)
-               ELSE (CASE WHEN r.first < EXCLUDED.last AND r.first > EXCLUDED.last * ${REPLACEMENT_MAX_RATIO}
-                 THEN EXCLUDED.last - r.first ELSE 0 END) END,
-             first = CASE WHEN EXCLUDED.first_ts < r.first_ts THEN EXCLUDED.first ELSE r.first END,
-             first_ts = LEAST(r.first_ts, EXCLUDED.first_ts),
-             last = CASE WHEN EXCLUDED.last_ts > r.last_ts THEN EXCLUDED.last ELSE r.last END,
-             last_ts = GREATEST(r.last_ts, EXCLUDED.last_ts)
-           WHERE EXCLUDED.first_ts > r.last_ts OR EXCLUDED.last_ts < r.first_ts
+           ${MERGE_ON_CONFLICT}
            RETURNING r.series_id, r.bucket)
            SELECT u.series_id, u.bucket FROM u LEFT JOIN merged m USING (series_id, bucket) WHERE m.series_id IS NULL`,
           packedAggColumns(rows, chunk),

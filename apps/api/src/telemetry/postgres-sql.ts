@@ -14,6 +14,21 @@ export function isMissingRelation(err: unknown): boolean {
   return (err as { code?: string })?.code === '42P01';
 }
 
+/**
+ * One transaction on a connection the caller already holds (raw upkeep keeps one under its session lock): BEGIN,
+ * `fn`, COMMIT; ROLLBACK when any of it fails.
+ */
+export async function inHeldTransaction(c: PoolClient, fn: () => Promise<void>): Promise<void> {
+  await c.query('BEGIN');
+  try {
+    await fn();
+    await c.query('COMMIT');
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 /** One transaction: BEGIN (plus `begin`'s statements in the same round trip), `fn`, which must COMMIT. */
 export async function inTransaction<T>(
   pool: Pool,

@@ -18,9 +18,11 @@ import type {
   FlushStats,
   PendingReceipt,
   RollupFlush,
+  RollupRange,
   RollupRow,
-  RollupStep,
   SeriesRow,
+  SiteBatchesPage,
+  SiteChunksPage,
   TelemetryStore,
 } from './telemetry-store';
 
@@ -80,18 +82,12 @@ export class PostgresTelemetryStore implements TelemetryStore {
     return this.raw.readRaw(seriesIds, from, to);
   }
 
-  siteBatches(
-    siteId: number,
-    afterMinTs: number,
-    afterReceiptId: number,
-    before: number,
-    limit: number,
-  ): Promise<BatchRow[]> {
-    return this.raw.siteBatches(siteId, afterMinTs, afterReceiptId, before, limit);
+  siteBatches(page: SiteBatchesPage): Promise<BatchRow[]> {
+    return this.raw.siteBatches(page);
   }
 
-  siteChunks(siteId: number, windowStart: number, afterSeriesId: number, limit: number): Promise<ChunkRow[]> {
-    return this.raw.siteChunks(siteId, windowStart, afterSeriesId, limit);
+  siteChunks(page: SiteChunksPage): Promise<ChunkRow[]> {
+    return this.raw.siteChunks(page);
   }
 
   siteLegacy(siteId: number, from: number, to: number): Promise<RawSample[]> {
@@ -113,7 +109,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
     return rows[0]?.t ?? null;
   }
 
-  async readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]> {
+  async readRollups(...[step, seriesIds, from, to]: RollupRange): Promise<RollupRow[]> {
     if (seriesIds.length === 0) return [];
     const { rows } = await this.pool.query<AggRow & { series_id: number; bucket: number }>(
       `SELECT series_id, bucket, ${AGG_COLS} FROM rollup_${step}
@@ -123,12 +119,7 @@ export class PostgresTelemetryStore implements TelemetryStore {
     return rows.map(rollupRow);
   }
 
-  async readRollupColumns(
-    step: RollupStep,
-    seriesIds: number[],
-    from: number,
-    to: number,
-  ): Promise<RollupColumns> {
+  async readRollupColumns(...[step, seriesIds, from, to]: RollupRange): Promise<RollupColumns> {
     if (seriesIds.length === 0) return rollupColumns([]);
     const { rows } = await this.pool.query<(number | string)[]>({
       text: `SELECT ${CHART_COLS} FROM rollup_${step}

@@ -1,4 +1,4 @@
-import type { Agg } from './rollup-math';
+import { REPLACEMENT_MAX_RATIO, type Agg } from './rollup-math';
 
 /** Column list of the rollup tables' aggregates, in the order both stores bind them. */
 export const AGG_COLS = 'count, sum, min, max, first, first_ts, last, last_ts, increase, resets, glitch_drop';
@@ -32,6 +32,46 @@ export function rowToAgg(r: AggRow): Agg {
     resets: r.resets,
     glitchDrop: r.glitch_drop,
   };
+}
+
+/** How a dialect spells what the rollup merge needs: the incoming row, two-argument min and max, a test as 0/1. */
+export interface MergeDialect {
+  excluded: 'EXCLUDED' | 'excluded';
+  least: 'LEAST' | 'MIN';
+  greatest: 'GREATEST' | 'MAX';
+  asInt: (test: string) => string;
+}
+
+/**
+ * The ON CONFLICT clause that merges a partial into its stored bucket `r`, for both stores: rollup-math's `combine`
+ * in SQL, so a change to the meter rule is made once. Rows whose time ranges overlap are left as they are (the
+ * caller recomputes them). The text keeps each store's statement as it was, white space included.
+ */
+export function mergeOnConflict({ excluded: x, least, greatest, asInt }: MergeDialect): string {
+  const ratio = REPLACEMENT_MAX_RATIO;
+  return `ON CONFLICT (series_id, bucket) DO UPDATE SET
+             count = r.count + ${x}.count,
+             sum = r.sum + ${x}.sum,
+             min = ${least}(r.min, ${x}.min),
+             max = ${greatest}(r.max, ${x}.max),
+             increase = r.increase + ${x}.increase + CASE WHEN ${x}.first_ts > r.last_ts
+               THEN (CASE WHEN ${x}.first < r.last AND ${x}.first <= r.last * ${ratio}
+                 THEN ${x}.first ELSE ${x}.first - r.last END)
+               ELSE (CASE WHEN r.first < ${x}.last AND r.first <= ${x}.last * ${ratio}
+                 THEN r.first ELSE r.first - ${x}.last END) END,
+             resets = r.resets + ${x}.resets + ${asInt(`CASE WHEN ${x}.first_ts > r.last_ts
+               THEN (${x}.first < r.last AND ${x}.first <= r.last * ${ratio})
+               ELSE (r.first < ${x}.last AND r.first <= ${x}.last * ${ratio}) END`)},
+             glitch_drop = r.glitch_drop + ${x}.glitch_drop + CASE WHEN ${x}.first_ts > r.last_ts
+               THEN (CASE WHEN ${x}.first < r.last AND ${x}.first > r.last * ${ratio}
+                 THEN r.last - ${x}.first ELSE 0 END)
+               ELSE (CASE WHEN r.first < ${x}.last AND r.first > ${x}.last * ${ratio}
+                 THEN ${x}.last - r.first ELSE 0 END) END,
+             first = CASE WHEN ${x}.first_ts < r.first_ts THEN ${x}.first ELSE r.first END,
+             first_ts = ${least}(r.first_ts, ${x}.first_ts),
+             last = CASE WHEN ${x}.last_ts > r.last_ts THEN ${x}.last ELSE r.last END,
+             last_ts = ${greatest}(r.last_ts, ${x}.last_ts)
+           WHERE ${x}.first_ts > r.last_ts OR ${x}.last_ts < r.first_ts`;
 }
 
 export function aggParams(a: Agg): number[] {

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { MetricKind } from '@dcfleet/contracts';
-import { freshSeriesIds, resolveSeriesIds, suspectPoints } from './batch-samples';
+import { freshSeriesIds, receiptColumns, resolveSeriesIds, suspectPoints } from './batch-samples';
 import { encodeBatchPayload } from './raw-codec';
 import { SampleFloors } from './sample-floors';
 import type { SqliteRawReads } from './sqlite-raw-reads';
@@ -78,22 +78,9 @@ export class SqliteBatchWriter {
     }
     const chain = this.s.chain.get(input.siteId) as { chain_seq: number; chain_head: string } | undefined;
     if (!chain) throw new Error(`site ${input.siteId} vanished during ingest`);
-    const { seq, prevHash, hash } = nextChainLink(input, chain);
-    const info = this.s.insertReceipt.run(
-      input.siteId,
-      seq,
-      input.tokenId,
-      input.accepted,
-      input.rejected,
-      input.contentHash,
-      prevHash,
-      hash,
-      input.minTs,
-      input.maxTs,
-      input.idempotencyKey,
-      input.receivedAt,
-      input.instanceId,
-    );
+    const link = nextChainLink(input, chain);
+    const { seq, prevHash, hash } = link;
+    const info = this.s.insertReceipt.run(...receiptColumns(input, link), input.receivedAt, input.instanceId);
     const receiptId = Number(info.lastInsertRowid);
     const receipt = { id: receiptId, seq, hash, prevHash };
 

@@ -15,7 +15,7 @@ import {
 } from './raw-layout';
 import { MinuteBuckets } from './rollup-flush-plan';
 import { legacySample } from './store-rows';
-import type { PendingReceipt } from './telemetry-store';
+import type { PendingReceipt, SiteBatchesPage, SiteChunksPage } from './telemetry-store';
 
 /** The statements of the raw reads that run often (the legacy table's are prepared when used: it may go). */
 function statements(db: BetterSqlite3.Database) {
@@ -127,32 +127,26 @@ export class SqliteRawReads {
   }
 
   /** Deep receipt check: the site's level-0 rows with min_ts < before, after a (min_ts, receipt_id) key. */
-  siteBatches(
-    siteId: number,
-    afterMinTs: number,
-    afterReceiptId: number,
-    before: number,
-    limit: number,
-  ): BatchRow[] {
+  siteBatches(p: SiteBatchesPage): BatchRow[] {
     const rows = this.db
       .prepare(
         `SELECT ${BATCH_COLS} FROM raw_batches
           WHERE site_id = ? AND min_ts < ? AND (min_ts > ? OR (min_ts = ? AND receipt_id > ?))
           ORDER BY min_ts, receipt_id LIMIT ?`,
       )
-      .all(siteId, before, afterMinTs, afterMinTs, afterReceiptId, limit) as BatchDbRow[];
+      .all(p.siteId, p.before, p.afterMinTs, p.afterMinTs, p.afterReceiptId, p.limit) as BatchDbRow[];
     return rows.map(batchRow);
   }
 
   /** Deep receipt check: the site's chunks of one window after a series id, in series order. */
-  siteChunks(siteId: number, windowStart: number, afterSeriesId: number, limit: number): ChunkRow[] {
+  siteChunks(p: SiteChunksPage): ChunkRow[] {
     const rows = this.db
       .prepare(
         `SELECT window_start, series_id, payload FROM raw_chunks
           WHERE window_start = ? AND series_id > ? AND series_id IN (SELECT id FROM series WHERE site_id = ?)
           ORDER BY series_id LIMIT ?`,
       )
-      .all(windowStart, afterSeriesId, siteId, limit) as ChunkDbRow[];
+      .all(p.windowStart, p.afterSeriesId, p.siteId, p.limit) as ChunkDbRow[];
     return rows.map(chunkRow);
   }
 

@@ -1,8 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { yieldLoop } from '../platform/common/yield-loop';
 import { BucketIndex, resolveRaw } from './raw-layout';
-import { REPLACEMENT_MAX_RATIO, fromOrdered, single, type Agg } from './rollup-math';
-import { AGG_COLS, rowToAgg, type AggRow, aggParams } from './rollup-row';
+import { fromOrdered, single, type Agg } from './rollup-math';
+import { AGG_COLS, aggParams, mergeOnConflict, rowToAgg, type AggRow } from './rollup-row';
 import { addParents, emptyFlushStats, recomputeSource } from './rollup-flush-plan';
 import type { SqliteRawReads } from './sqlite-raw-reads';
 import {
@@ -16,6 +16,13 @@ import {
 } from './telemetry-store';
 
 type Stmt = BetterSqlite3.Statement;
+
+const MERGE_ON_CONFLICT = mergeOnConflict({
+  excluded: 'excluded',
+  least: 'MIN',
+  greatest: 'MAX',
+  asInt: (test) => test,
+});
 
 /** Rollup upserts per transaction before ingest batches get a turn on the writer (~5 ms). */
 const MERGE_CHUNK = 1000;
@@ -56,29 +63,7 @@ export class SqliteRollupFlush {
         step,
         db.prepare(
           `INSERT INTO rollup_${step} AS r (series_id, bucket, ${AGG_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-           ON CONFLICT (series_id, bucket) DO UPDATE SET
-             count = r.count + excluded.count,
-             sum = r.sum + excluded.sum,
-             min = MIN(r.min, excluded.min),
-             max = MAX(r.max, excluded.max),
-             increase = r.increase + excluded.increase + CASE WHEN excluded.first_ts > r.last_ts
-               THEN (CASE WHEN excluded.first < r.last AND excluded.first <= r.last * ${REPLACEMENT_MAX_RATIO}
-                 THEN excluded.first ELSE excluded.first - r.last END)
-               ELSE (CASE WHEN r.first < excluded.last AND r.first <= excluded.last * ${REPLACEMENT_MAX_RATIO}
-                 THEN r.first ELSE r.first - excluded.last END) END,
-             resets = r.resets + excluded.resets + CASE WHEN excluded.first_ts > r.last_ts
-               THEN (excluded.first < r.last AND excluded.first <= r.last * ${REPLACEMENT_MAX_RATIO})
-               ELSE (r.first < excluded.last AND r.first <= excluded.last * ${REPLACEMENT_MAX_RATIO}) END,
-             glitch_drop = r.glitch_drop + excluded.glitch_drop + CASE WHEN excluded.first_ts > r.last_ts
-               THEN (CASE WHEN excluded.first < r.last AND excluded.first > r.last * ${REPLACEMENT_MAX_RATIO}
-                 THEN r.last - excluded.first ELSE 0 END)
-               ELSE (CASE WHEN r.first < excluded.last AND r.first > excluded.last * ${REPLACEMENT_MAX_RATIO}
-                 THEN excluded.last - r.first ELSE 0 END) END,
-             first = CASE WHEN excluded.first_ts < r.first_ts THEN excluded.first ELSE r.first END,
-             first_ts = MIN(r.first_ts, excluded.first_ts),
-             last = CASE WHEN excluded.last_ts > r.last_ts THEN excluded.last ELSE r.last END,
-             last_ts = MAX(r.last_ts, excluded.last_ts)
-           WHERE excluded.first_ts > r.last_ts OR excluded.last_ts < r.first_ts`,
+           ${MERGE_ON_CONFLICT}`,
         ),
       ]),
     ) as Record<RollupStep, Stmt>;

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { applySqlitePragmas } from '../platform/database/sqlite-pragmas';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
 import { rollupColumnsTransfer } from './rollup-row';
-import type { RollupStep } from './telemetry-store';
+import type { RollupRange } from './telemetry-store';
 import {
   packBatchOutput,
   unpackBatch,
@@ -31,7 +31,7 @@ async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer: 
       return { result: packed, transfer };
     }
     case 'readRollupColumns': {
-      const [step, ids, from, to] = req.args as [RollupStep, number[], number, number];
+      const [step, ids, from, to] = req.args as RollupRange;
       const columns = await store.readRollupColumns(step, ids, from, to);
       return { result: columns, transfer: rollupColumnsTransfer(columns) };
     }

@@ -21,9 +21,11 @@ import {
   type FlushStats,
   type PendingReceipt,
   type RollupFlush,
+  type RollupRange,
   type RollupRow,
-  type RollupStep,
   type SeriesRow,
+  type SiteBatchesPage,
+  type SiteChunksPage,
   type TelemetryStore,
 } from './telemetry-store';
 
@@ -88,23 +90,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return this.raw.readRaw(seriesIds, from, to);
   }
 
-  async siteBatches(
-    siteId: number,
-    afterMinTs: number,
-    afterReceiptId: number,
-    before: number,
-    limit: number,
-  ): Promise<BatchRow[]> {
-    return this.raw.siteBatches(siteId, afterMinTs, afterReceiptId, before, limit);
+  async siteBatches(page: SiteBatchesPage): Promise<BatchRow[]> {
+    return this.raw.siteBatches(page);
   }
 
-  async siteChunks(
-    siteId: number,
-    windowStart: number,
-    afterSeriesId: number,
-    limit: number,
-  ): Promise<ChunkRow[]> {
-    return this.raw.siteChunks(siteId, windowStart, afterSeriesId, limit);
+  async siteChunks(page: SiteChunksPage): Promise<ChunkRow[]> {
+    return this.raw.siteChunks(page);
   }
 
   async siteLegacy(siteId: number, from: number, to: number): Promise<RawSample[]> {
@@ -124,7 +115,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return row.t;
   }
 
-  async readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]> {
+  async readRollups(...[step, seriesIds, from, to]: RollupRange): Promise<RollupRow[]> {
     if (seriesIds.length === 0) return [];
     const stmt = this.db.prepare(
       `SELECT series_id, bucket, ${AGG_COLS} FROM rollup_${step}
@@ -135,12 +126,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return rows.map(rollupRow);
   }
 
-  async readRollupColumns(
-    step: RollupStep,
-    seriesIds: number[],
-    from: number,
-    to: number,
-  ): Promise<RollupColumns> {
+  async readRollupColumns(...[step, seriesIds, from, to]: RollupRange): Promise<RollupColumns> {
     if (seriesIds.length === 0) return rollupColumns([]);
     const stmt = this.db.prepare(
       `SELECT ${CHART_COLS} FROM rollup_${step}

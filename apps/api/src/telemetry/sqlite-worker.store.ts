@@ -16,9 +16,11 @@ import type {
   FlushStats,
   PendingReceipt,
   RollupFlush,
+  RollupRange,
   RollupRow,
-  RollupStep,
   SeriesRow,
+  SiteBatchesPage,
+  SiteChunksPage,
   TelemetryStore,
 } from './telemetry-store';
 
@@ -102,30 +104,24 @@ export class SqliteWorkerStore implements TelemetryStore {
     return this.call('oldestPendingReceivedAt', []);
   }
 
-  readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]> {
-    return this.call('readRollups', [step, seriesIds, from, to]);
+  readRollups(...range: RollupRange): Promise<RollupRow[]> {
+    return this.call('readRollups', range);
   }
 
-  readRollupColumns(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupColumns> {
-    return this.call('readRollupColumns', [step, seriesIds, from, to]);
+  readRollupColumns(...range: RollupRange): Promise<RollupColumns> {
+    return this.call('readRollupColumns', range);
   }
 
   readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]> {
     return this.call('readRaw', [seriesIds, from, to]);
   }
 
-  siteBatches(
-    siteId: number,
-    afterMinTs: number,
-    afterReceiptId: number,
-    before: number,
-    limit: number,
-  ): Promise<BatchRow[]> {
-    return this.call('siteBatches', [siteId, afterMinTs, afterReceiptId, before, limit]);
+  siteBatches(page: SiteBatchesPage): Promise<BatchRow[]> {
+    return this.call('siteBatches', [page]);
   }
 
-  siteChunks(siteId: number, windowStart: number, afterSeriesId: number, limit: number): Promise<ChunkRow[]> {
-    return this.call('siteChunks', [siteId, windowStart, afterSeriesId, limit]);
+  siteChunks(page: SiteChunksPage): Promise<ChunkRow[]> {
+    return this.call('siteChunks', [page]);
   }
 
   siteLegacy(siteId: number, from: number, to: number): Promise<RawSample[]> {

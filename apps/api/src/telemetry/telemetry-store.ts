@@ -182,6 +182,29 @@ export interface PendingReceipt {
   receivedAt: number;
 }
 
+/** One page of the deep receipt check's level-0 read (TelemetryStore.siteBatches). */
+export interface SiteBatchesPage {
+  siteId: number;
+  /** The (min_ts, receipt_id) key of the previous page's last row: this page starts after it. */
+  afterMinTs: number;
+  afterReceiptId: number;
+  /** Only rows with min_ts < before. */
+  before: number;
+  limit: number;
+}
+
+/** One page of the deep receipt check's chunk read (TelemetryStore.siteChunks). */
+export interface SiteChunksPage {
+  siteId: number;
+  windowStart: number;
+  /** The previous page's last series id: this page starts after it. */
+  afterSeriesId: number;
+  limit: number;
+}
+
+/** What readRollups and readRollupColumns read: one step's buckets of these series in [from, to). */
+export type RollupRange = [step: RollupStep, seriesIds: number[], from: number, to: number];
+
 export interface RollupRow extends Agg {
   seriesId: number;
   bucket: number;
@@ -200,24 +223,18 @@ export interface TelemetryStore {
   /** Distinct (series, minute bucket) pairs holding samples of these receipts. */
   minuteBucketsOfReceipts(receipts: PendingReceipt[]): Promise<{ seriesId: number; bucket: number }[]>;
   oldestPendingReceivedAt(): Promise<number | null>;
-  readRollups(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupRow[]>;
+  readRollups(...range: RollupRange): Promise<RollupRow[]>;
   /** What a chart needs of the same rows, as columns (sorted by series then bucket). */
-  readRollupColumns(step: RollupStep, seriesIds: number[], from: number, to: number): Promise<RollupColumns>;
+  readRollupColumns(...range: RollupRange): Promise<RollupColumns>;
   /** Raw samples of these series in [from, to), last write resolved, sorted by series then ts. */
   readRaw(seriesIds: number[], from: number, to: number): Promise<RawSample[]>;
   /**
    * Deep receipt check (receipt-deep-check.ts), level 0: the site's `raw_batches` rows with min_ts < `before` and
    * (min_ts, receipt_id) after the given key, in that order, at most `limit`; whole payloads.
    */
-  siteBatches(
-    siteId: number,
-    afterMinTs: number,
-    afterReceiptId: number,
-    before: number,
-    limit: number,
-  ): Promise<BatchRow[]>;
+  siteBatches(page: SiteBatchesPage): Promise<BatchRow[]>;
   /** Deep receipt check: the site's chunks of one window with series_id > afterSeriesId, in series order. */
-  siteChunks(siteId: number, windowStart: number, afterSeriesId: number, limit: number): Promise<ChunkRow[]>;
+  siteChunks(page: SiteChunksPage): Promise<ChunkRow[]>;
   /** Deep receipt check: rows of the upgrade's legacy table of the site in [from, to) at their receipt's seq. */
   siteLegacy(siteId: number, from: number, to: number): Promise<RawSample[]>;
   /** Deep receipt check: the first window ≥ from holding a chunk, a level-0 row's min_ts or a legacy row of the site. */
