@@ -2,6 +2,7 @@ import type { AppConfig } from '../platform/config/app-config';
 import type { SnapshotService } from '../telemetry/telemetry.module';
 import type { AlarmEntity } from './alarm.entity';
 import type { AlarmConditions } from './alarm-conditions';
+import type { AlarmTransitions } from './alarm-evaluator';
 import { recordFromEntity, type AlarmRecord, type RuleDef } from './alarm-model';
 import { perKey, SUMMARY_KEY, type Cond, type Flood, type SiteState } from './alarm-state';
 import type { AlarmRulesService } from './alarm-rules.service';
@@ -62,15 +63,7 @@ export class AlarmLifecycle {
   // ---------------------------------------------------------------------------------------------------
   // Transitions
 
-  raise(
-    site: SiteState,
-    c: Cond,
-    t: number,
-    value: number | null,
-    threshold: number | null,
-    message: string,
-    details: Record<string, unknown> | null,
-  ): void {
+  raise(...[site, c, t, value, threshold, message, details]: Parameters<AlarmTransitions['raise']>): void {
     const r = c.rule;
     if (perKey(c)) {
       const f = this.flood(site, r.id);

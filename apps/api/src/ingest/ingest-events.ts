@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Listeners } from '../platform/common/listeners';
 
 export interface AcceptedBatch {
   siteId: number;
@@ -21,19 +22,14 @@ export type BatchListener = (batch: AcceptedBatch) => void;
  */
 @Injectable()
 export class IngestEvents {
-  private readonly listeners: BatchListener[] = [];
+  // A listener bug must never fail an ingest that already committed: its error is dropped.
+  private readonly listeners = new Listeners<AcceptedBatch>(() => undefined);
 
   onBatch(listener: BatchListener): void {
-    this.listeners.push(listener);
+    this.listeners.add(listener);
   }
 
   emitBatch(batch: AcceptedBatch): void {
-    for (const l of this.listeners) {
-      try {
-        l(batch);
-      } catch {
-        /* a listener bug must never fail an ingest that already committed */
-      }
-    }
+    this.listeners.emit(batch);
   }
 }

@@ -153,11 +153,7 @@ export class RatingRevisionsService implements OnApplicationShutdown {
   }
 
   private async observeNow(
-    site: SiteEntity,
-    year: number,
-    month: number,
-    value: ObservedRating,
-    source: ObservationSource,
+    ...[site, year, month, value, source]: Parameters<RatingRevisionsService['observe']>
   ): Promise<RatingRevisionInfo | null> {
     const now = Date.now();
     const where = { siteId: site.id, year, month };

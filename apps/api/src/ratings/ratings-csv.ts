@@ -1,5 +1,5 @@
 /** CSV export of a ratings table (RFC 4180, UTF-8 with BOM so spreadsheet programs read Chinese names). */
-import type { RatingsResponse } from '@dcfleet/contracts';
+import type { FleetRating, RatingEnergy, RatingsResponse } from '@dcfleet/contracts';
 import { localDate } from '@dcfleet/green-metrics';
 
 export const CSV_COLUMNS = [
@@ -68,6 +68,29 @@ function num(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '' : String(Number(v.toFixed(digits)));
 }
 
+/** Ratio columns dcie … ere (6 decimals), alike on a site's row and the fleet row. */
+const RATIO_KEYS = ['dcie', 'wue', 'cue', 'cueLocation', 'ref', 'erf', 'ere'] as const;
+/** Energy columns facility_kwh … co2_location_kg (3 decimals); the meters' own totals follow them. */
+const ENERGY_KEYS = [
+  'facilityKwh',
+  'itKwh',
+  'renewableKwh',
+  'reusedKwh',
+  'waterM3',
+  'co2Kg',
+  'co2LocationKg',
+] as const;
+
+function ratioCells(k: Pick<FleetRating, (typeof RATIO_KEYS)[number]>): Cell[] {
+  return RATIO_KEYS.map((key) => num(k[key], 6));
+}
+
+function energyCells(e: RatingEnergy): Cell[] {
+  // A meter's own total is left out when it equals the paired figure.
+  const totals = [num(e.facilityTotalKwh ?? e.facilityKwh, 3), num(e.itTotalKwh ?? e.itKwh, 3)];
+  return [...ENERGY_KEYS.map((key) => num(e[key], 3)), ...totals];
+}
+
 /** Quotes when needed; neutralises spreadsheet formulas in text (a site name starting with = + - @). */
 export function csvCell(v: Cell): string {
   if (v === null || v === undefined) return '';
@@ -91,23 +114,9 @@ export function ratingsCsv(r: RatingsResponse): string {
       s.grade,
       s.meetsHubTarget,
       s.pueCategory,
-      num(s.dcie, 6),
-      num(s.wue, 6),
-      num(s.cue, 6),
-      num(s.cueLocation, 6),
-      num(s.ref, 6),
-      num(s.erf, 6),
-      num(s.ere, 6),
+      ...ratioCells(s),
       s.meteringFault,
-      num(s.energy.facilityKwh, 3),
-      num(s.energy.itKwh, 3),
-      num(s.energy.renewableKwh, 3),
-      num(s.energy.reusedKwh, 3),
-      num(s.energy.waterM3, 3),
-      num(s.energy.co2Kg, 3),
-      num(s.energy.co2LocationKg, 3),
-      num(s.energy.facilityTotalKwh ?? s.energy.facilityKwh, 3),
-      num(s.energy.itTotalKwh ?? s.energy.itKwh, 3),
+      ...energyCells(s.energy),
       s.sources.facility,
       s.sources.it,
       s.timeZone ?? 'UTC',
@@ -143,23 +152,9 @@ export function ratingsCsv(r: RatingsResponse): string {
     null,
     null,
     f.pueCategories.join('/'),
-    num(f.dcie, 6),
-    num(f.wue, 6),
-    num(f.cue, 6),
-    num(f.cueLocation, 6),
-    num(f.ref, 6),
-    num(f.erf, 6),
-    num(f.ere, 6),
+    ...ratioCells(f),
     null,
-    num(f.energy.facilityKwh, 3),
-    num(f.energy.itKwh, 3),
-    num(f.energy.renewableKwh, 3),
-    num(f.energy.reusedKwh, 3),
-    num(f.energy.waterM3, 3),
-    num(f.energy.co2Kg, 3),
-    num(f.energy.co2LocationKg, 3),
-    num(f.energy.facilityTotalKwh ?? f.energy.facilityKwh, 3),
-    num(f.energy.itTotalKwh ?? f.energy.itKwh, 3),
+    ...energyCells(f.energy),
     null,
     null,
     null,

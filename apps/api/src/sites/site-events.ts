@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Listeners } from '../platform/common/listeners';
 import type { ReferenceChange } from './site-reference.service';
 
 export type ReferenceListener = (change: ReferenceChange) => void;
@@ -10,19 +11,15 @@ export type ReferenceListener = (change: ReferenceChange) => void;
 @Injectable()
 export class SiteEvents {
   private readonly logger = new Logger('SiteEvents');
-  private readonly listeners: ReferenceListener[] = [];
+  private readonly listeners = new Listeners<ReferenceChange>((err) =>
+    this.logger.error(`reference change listener: ${(err as Error).message}`),
+  );
 
   onReferenceChanged(listener: ReferenceListener): void {
-    this.listeners.push(listener);
+    this.listeners.add(listener);
   }
 
   emitReferenceChanged(change: ReferenceChange): void {
-    for (const l of this.listeners) {
-      try {
-        l(change);
-      } catch (err) {
-        this.logger.error(`reference change listener: ${(err as Error).message}`);
-      }
-    }
+    this.listeners.emit(change);
   }
 }
