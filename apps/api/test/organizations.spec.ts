@@ -173,3 +173,90 @@ describe.each(dialects())('upgrade to organisations on %s', (dialect) => {
     }
   });
 });
+
+describe.each(dialects())('scope of the site routes on %s', (dialect) => {
+  let t: TestApp;
+  const tokens = new Map<string, string>();
+
+  beforeAll(async () => {
+    t = await bootTestApp(dialect);
+    const admin = await t.login('admin');
+    tokens.set('hub-admin', admin);
+    await t.createSite('SCP-RED-1', { region: 'Red' });
+    await t.createSite('SCP-RED-2', { region: 'Red' });
+    await t.createSite('SCP-BLUE-1', { region: 'Blue' });
+    await t.request('/api/v1/organizations', {
+      method: 'POST',
+      token: admin,
+      json: { code: 'REDCO', name: 'Red Co' },
+    });
+    const ds = t.app.get(DataSource);
+    const q = (sql: string) => ds.query(dialect === 'sqlite' ? sql.replace(/\$\d/g, '?') : sql);
+    const [red] = (await q("SELECT id FROM organizations WHERE code = 'REDCO'")) as { id: number }[];
+    // Owners and memberships have no routes yet: set directly, before anyone logs in (users are cached 5 s).
+    await ds.query(
+      dialect === 'sqlite'
+        ? "UPDATE sites SET organization_id = ? WHERE code IN ('SCP-RED-1', 'SCP-RED-2')"
+        : "UPDATE sites SET organization_id = $1 WHERE code IN ('SCP-RED-1', 'SCP-RED-2')",
+      [red!.id],
+    );
+    // A site created through the API makes every instance's site cache reload (10 s otherwise): the direct owner
+    // change above is then what the routes see.
+    await t.createSite('SCP-GREY-1');
+    const users: [string, string, string][] = [
+      ['red-operator', 'operator', `organization_id = ${red!.id}`],
+      ['blue-regulator', 'regulator', `regions = '["Blue"]'`],
+      ['hub-operator', 'operator', 'organization_id = NULL'],
+    ];
+    for (const [username, role, set] of users) {
+      const password = `${username}-password-1`;
+      const made = await t.request('/api/v1/users', {
+        method: 'POST',
+        token: admin,
+        json: { username, password, role },
+      });
+      expect(made.status).toBe(201);
+      await q(`UPDATE users SET ${set} WHERE username = '${username}'`);
+      const login = await t.request('/api/v1/auth/login', { method: 'POST', json: { username, password } });
+      tokens.set(username, ((await login.json()) as { accessToken: string }).accessToken);
+    }
+  });
+  afterAll(() => t?.close());
+
+  const codes = async (who: string) => {
+    const res = await t.request('/api/v1/datacenters', { token: tokens.get(who)! });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { code: string }[]).map((d) => d.code).sort();
+  };
+
+  it('lists only the sites in the caller’s scope', async () => {
+    const all = ['SCP-BLUE-1', 'SCP-GREY-1', 'SCP-RED-1', 'SCP-RED-2'];
+    expect(await codes('hub-admin')).toEqual(all);
+    expect(await codes('hub-operator')).toEqual(all);
+    expect(await codes('red-operator')).toEqual(['SCP-RED-1', 'SCP-RED-2']);
+    expect(await codes('blue-regulator')).toEqual(['SCP-BLUE-1']);
+  });
+
+  it.each([
+    ['detail', (c: string) => `/api/v1/datacenters/${c}`],
+    ['series', (c: string) => `/api/v1/datacenters/${c}/series?metric=it_power_kw`],
+    ['reference history', (c: string) => `/api/v1/datacenters/${c}/reference`],
+  ])(
+    'answers a site outside the scope by its %s as 404, exactly like one that does not exist',
+    async (_what, path) => {
+      for (const [who, mine, theirs] of [
+        ['red-operator', 'SCP-RED-1', 'SCP-BLUE-1'],
+        ['blue-regulator', 'SCP-BLUE-1', 'SCP-RED-2'],
+      ] as const) {
+        const token = tokens.get(who)!;
+        expect((await t.request(path(mine), { token })).status).toBe(200);
+        const outside = await t.request(path(theirs), { token });
+        const missing = await t.request(path('SCP-NONE-1'), { token });
+        expect(outside.status).toBe(404);
+        expect(((await outside.json()) as { message: string }).message).toBe(
+          ((await missing.json()) as { message: string }).message.replace('SCP-NONE-1', theirs),
+        );
+      }
+    },
+  );
+});

@@ -4,6 +4,7 @@ import { isRole, type LoginResponse } from '@dcfleet/contracts';
 import { AppConfig } from '../platform/config/app-config';
 import { UsersService } from '../users/users.module';
 import type { AuthenticatedUser } from '../platform/access/access.types';
+import { scopeOf } from '../platform/access/scope';
 
 interface SessionClaims {
   sub: number;
@@ -33,7 +34,7 @@ export class SessionService {
     });
   }
 
-  issue(user: AuthenticatedUser, tokenVersion: number): LoginResponse {
+  issue(user: Pick<AuthenticatedUser, 'id' | 'username' | 'role'>, tokenVersion: number): LoginResponse {
     const claims: SessionClaims = {
       sub: user.id,
       username: user.username,
@@ -58,7 +59,12 @@ export class SessionService {
     const user = await this.users.findActiveCached(claims.sub);
     if (!user || user.username !== claims.username || !isRole(user.role)) return null;
     if ((claims.tv ?? 0) !== (user.tokenVersion ?? 0)) return null;
-    // The role comes from the database, not the token, so a demotion applies at once.
-    return { id: user.id, username: user.username, role: user.role };
+    // Role and scope come from the database, not the token, so a demotion or a move applies at once.
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      scope: scopeOf({ role: user.role, organizationId: user.organizationId, regions: user.regions }),
+    };
   }
 }

@@ -26,7 +26,8 @@ import {
   type UpdateDataCenterInput,
 } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.module';
-import { Roles } from '../platform/access/access.decorators';
+import { CallerScope, Roles } from '../platform/access/access.decorators';
+import type { Scope } from '../platform/access/scope';
 import type { AppRequest } from '../platform/access/access.types';
 import { IngestTokenService } from '../auth/auth.module';
 import { actorOf } from '../platform/access/request-actor';
@@ -50,9 +51,9 @@ export class DatacentersController {
   @Get('datacenters')
   @Roles('admin', 'operator', 'regulator')
   @ApiOperation({ summary: 'Every site with its live snapshot' })
-  async list(): Promise<DataCenterWithSnapshot[]> {
+  async list(@CallerScope() scope: Scope): Promise<DataCenterWithSnapshot[]> {
     const now = Date.now();
-    return (await this.sites.all()).map((s) => ({
+    return (await this.sites.visible(scope)).map((s) => ({
       ...SitesService.toDto(s),
       snapshot: this.snapshots.snapshot(s.id, s.code, now),
     }));
@@ -61,16 +62,19 @@ export class DatacentersController {
   @Get('datacenters/:code')
   @Roles('admin', 'operator', 'regulator')
   @ApiOperation({ summary: 'Site metadata and live snapshot' })
-  async one(@Param('code') code: string): Promise<DataCenterWithSnapshot> {
-    const s = await this.sites.get(code);
+  async one(@Param('code') code: string, @CallerScope() scope: Scope): Promise<DataCenterWithSnapshot> {
+    const s = await this.sites.getIn(scope, code);
     return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
   }
 
   @Get('datacenters/:code/reference')
   @Roles('admin', 'operator', 'regulator')
   @ApiOperation({ summary: "History of the site's reference fields, each with the date it took effect" })
-  async referenceHistory(@Param('code') code: string): Promise<SiteReferenceEntry[]> {
-    const site = await this.sites.get(code);
+  async referenceHistory(
+    @Param('code') code: string,
+    @CallerScope() scope: Scope,
+  ): Promise<SiteReferenceEntry[]> {
+    const site = await this.sites.getIn(scope, code);
     return this.reference.entries(site.id);
   }
 
@@ -80,8 +84,9 @@ export class DatacentersController {
   async seriesOf(
     @Param('code') code: string,
     @Query() query: Record<string, string>,
+    @CallerScope() scope: Scope,
   ): Promise<SeriesResponse> {
-    const site = await this.sites.get(code);
+    const site = await this.sites.getIn(scope, code);
     const labels: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(query)) {
       if (!k.startsWith('label.')) continue;

@@ -7,11 +7,16 @@ import type {
   UpdateDataCenterInput,
 } from '@dcfleet/contracts';
 import type { Repository } from 'typeorm';
+import { inScope, type Scope } from '../platform/access/scope';
 import { SiteEvents } from './site-events';
 import { SiteReferenceService } from './site-reference.service';
 import { SiteEntity } from './site.entity';
 
 /** Site metadata, cached in memory: ingest resolves the site (time zone, code) on every batch. */
+function notFound(code: string): NotFoundException {
+  return new NotFoundException(`data center ${code} not found`);
+}
+
 @Injectable()
 export class SitesService {
   private byId = new Map<number, SiteEntity>();
@@ -55,6 +60,18 @@ export class SitesService {
     return out;
   }
 
+  /** The sites `scope` may see, by code. */
+  async visible(scope: Scope): Promise<SiteEntity[]> {
+    return (await this.all()).filter((s) => inScope(scope, s));
+  }
+
+  /** A site as `scope` sees it: one outside the scope is not found, like one that does not exist (no enumeration). */
+  async getIn(scope: Scope, code: string): Promise<SiteEntity> {
+    const site = await this.get(code);
+    if (!inScope(scope, site)) throw notFound(code);
+    return site;
+  }
+
   async byIdCached(id: number): Promise<SiteEntity | undefined> {
     await this.ensureLoaded();
     let site = this.byId.get(id);
@@ -72,7 +89,7 @@ export class SitesService {
       await this.ensureLoaded(0);
       site = this.byCode.get(code);
     }
-    if (!site) throw new NotFoundException(`data center ${code} not found`);
+    if (!site) throw notFound(code);
     return site;
   }
 

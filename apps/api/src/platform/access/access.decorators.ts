@@ -1,5 +1,7 @@
-import { SetMetadata } from '@nestjs/common';
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Role } from '@dcfleet/contracts';
+import type { AppRequest } from './access.types';
+import type { Scope } from './scope';
 
 export const PUBLIC_KEY = 'dcfleet:public';
 export const ROLES_KEY = 'dcfleet:roles';
@@ -13,3 +15,13 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 /** The route takes a per-site ingest token instead of a user JWT. */
 export const IngestAuth = () => SetMetadata(INGEST_KEY, true);
+
+/**
+ * The caller's scope (platform/access/scope.ts) as a handler parameter, for routes a user session opens. Reading it
+ * on a route without one is a bug, answered 500 rather than guessed.
+ */
+export const CallerScope = createParamDecorator((_data: unknown, ctx: ExecutionContext): Scope => {
+  const user = ctx.switchToHttp().getRequest<AppRequest>().user;
+  if (!user) throw new Error('CallerScope read on a route without a user session');
+  return user.scope;
+});

@@ -1,10 +1,13 @@
 import type { Request } from 'express';
 import type { Role } from '@dcfleet/contracts';
+import type { Scope } from './scope';
 
 export interface AuthenticatedUser {
   id: number;
   username: string;
   role: Role;
+  /** The sites this user may see, from the user's row at this request. */
+  scope: Scope;
 }
 
 export interface IngestPrincipal {
