@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { epochMs, nullableNumber } from '../platform/common/columns';
+import { epochMs } from '../platform/common/columns';
+import { SiteReferenceColumns } from './site-reference-columns';
 import { SiteEntity } from './site.entity';
 
 /**
@@ -8,7 +9,7 @@ import { SiteEntity } from './site.entity';
  */
 @Entity({ name: 'site_reference' })
 @Index('uq_site_reference_site_from', ['siteId', 'effectiveFrom'], { unique: true })
-export class SiteReferenceEntity {
+export class SiteReferenceEntity extends SiteReferenceColumns {
   @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_site_reference' })
   id: number;
 
@@ -23,25 +24,8 @@ export class SiteReferenceEntity {
   @Column({ name: 'effective_from', type: 'bigint', transformer: epochMs })
   effectiveFrom: number;
 
-  @Column({ name: 'racks', type: 'integer', nullable: true })
-  racks: number | null;
-
   @Column({ name: 'pue_category', type: 'integer' })
   pueCategory: number;
-
-  @Column({ name: 'grid_region', type: 'varchar', length: 32, nullable: true })
-  gridRegion: string | null;
-
-  @Column({
-    name: 'grid_emission_factor',
-    type: 'double precision',
-    nullable: true,
-    transformer: nullableNumber,
-  })
-  gridEmissionFactor: number | null;
-
-  @Column({ name: 'green_certified_year', type: 'integer', nullable: true })
-  greenCertifiedYear: number | null;
 
   @Column({ name: 'recorded_at', type: 'bigint', transformer: epochMs })
   recordedAt: number;

@@ -1,10 +1,15 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { epochMs, nullableNumber } from '../platform/common/columns';
+import { SiteReferenceColumns } from './site-reference-columns';
 
+/**
+ * A site. Its reference fields (SiteReferenceColumns, and pueCategory) hold the values in force now; their history
+ * is `site_reference`.
+ */
 @Entity({ name: 'sites' })
 @Index('uq_sites_code', ['code'], { unique: true })
 @Index('ix_sites_organization', ['organizationId'])
-export class SiteEntity {
+export class SiteEntity extends SiteReferenceColumns {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;
 
@@ -35,26 +40,8 @@ export class SiteEntity {
   @Column({ name: 'it_capacity_kw', type: 'double precision', nullable: true, transformer: nullableNumber })
   itCapacityKw: number | null;
 
-  @Column({ name: 'racks', type: 'integer', nullable: true })
-  racks: number | null;
-
   @Column({ name: 'pue_category', type: 'integer', default: 1 })
   pueCategory: number;
-
-  /** Current values of the reference fields (racks … greenCertifiedYear): their history is `site_reference`. */
-  @Column({ name: 'grid_region', type: 'varchar', length: 32, nullable: true })
-  gridRegion: string | null;
-
-  @Column({
-    name: 'grid_emission_factor',
-    type: 'double precision',
-    nullable: true,
-    transformer: nullableNumber,
-  })
-  gridEmissionFactor: number | null;
-
-  @Column({ name: 'green_certified_year', type: 'integer', nullable: true })
-  greenCertifiedYear: number | null;
 
   @Column({ name: 'commissioned_at', type: 'bigint', nullable: true, transformer: epochMs })
   commissionedAt: number | null;
