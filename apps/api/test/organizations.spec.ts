@@ -5,6 +5,7 @@
  */
 import type { OrganizationInfo } from '@dcfleet/contracts';
 import { DataSource } from 'typeorm';
+import { AlarmEngine } from '../src/alarms/alarm-engine';
 import type { DatabaseConfig } from '../src/platform/config/app-config';
 import { dataSourceOptions } from '../src/platform/database/data-source';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../src/platform/database/migrations';
@@ -241,6 +242,9 @@ describe.each(dialects())('scope of the site routes on %s', (dialect) => {
     ['detail', (c: string) => `/api/v1/datacenters/${c}`],
     ['series', (c: string) => `/api/v1/datacenters/${c}/series?metric=it_power_kw`],
     ['reference history', (c: string) => `/api/v1/datacenters/${c}/reference`],
+    ['meter exchanges', (c: string) => `/api/v1/datacenters/${c}/meter-exchanges`],
+    ['receipts', (c: string) => `/api/v1/datacenters/${c}/receipts`],
+    ['receipt chain check', (c: string) => `/api/v1/datacenters/${c}/receipts/verify`],
   ])(
     'answers a site outside the scope by its %s as 404, exactly like one that does not exist',
     async (_what, path) => {
@@ -259,4 +263,47 @@ describe.each(dialects())('scope of the site routes on %s', (dialect) => {
       }
     },
   );
+  it("shows and acknowledges only the alarms of the caller's sites; another's alarm is not found", async () => {
+    const admin = tokens.get('hub-admin')!;
+    const ts = Date.now() - 60_000;
+    for (const code of ['SCP-RED-1', 'SCP-BLUE-1']) {
+      const { token } = await t.createToken(code);
+      const res = await t.request('/api/v1/ingest', {
+        method: 'POST',
+        token,
+        json: { samples: [{ metric: 'inlet_temp_c', labels: { zone: 'Z1' }, ts, value: 40 }] },
+      });
+      expect(res.status).toBe(200);
+    }
+    await t.app.get(AlarmEngine).settle();
+    type Alarm = { id: number; datacenter: string };
+    const alarms = async (token: string): Promise<Alarm[]> => {
+      const res = await t.request('/api/v1/alarms', { token });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Alarm[];
+    };
+    // 40 °C raises the built-in warning and critical inlet alarms of each site.
+    const all = await alarms(admin);
+    expect(new Set(all.map((a) => a.datacenter))).toEqual(new Set(['SCP-BLUE-1', 'SCP-RED-1']));
+    const blue = all.find((a) => a.datacenter === 'SCP-BLUE-1')!;
+    const reds = all.filter((a) => a.datacenter === 'SCP-RED-1').map((a) => a.id);
+    const red = { id: reds[0]! };
+
+    const redOp = tokens.get('red-operator')!;
+    expect((await alarms(redOp)).map((a) => a.id)).toEqual(reds);
+    expect((await t.request(`/api/v1/alarms?datacenter=SCP-BLUE-1`, { token: redOp })).status).toBe(404);
+    expect((await t.request(`/api/v1/alarms/${red.id}`, { token: redOp })).status).toBe(200);
+    const other = await t.request(`/api/v1/alarms/${blue.id}`, { token: redOp });
+    expect(other.status).toBe(404);
+    expect(((await other.json()) as { message: string }).message).toBe(`alarm ${blue.id} not found`);
+    const ack = await t.request(`/api/v1/alarms/${blue.id}/ack`, { method: 'POST', token: redOp, json: {} });
+    expect(ack.status).toBe(404);
+    // Nothing was acknowledged: the hub operator still can.
+    const hubAck = await t.request(`/api/v1/alarms/${blue.id}/ack`, {
+      method: 'POST',
+      token: tokens.get('hub-operator')!,
+      json: {},
+    });
+    expect(hubAck.status).toBe(200);
+  });
 });

@@ -22,7 +22,8 @@ import {
   type CreateAlarmRuleInput,
   type UpdateAlarmRuleInput,
 } from '@dcfleet/contracts';
-import { Roles } from '../platform/access/access.decorators';
+import { CallerScope, Roles } from '../platform/access/access.decorators';
+import type { Scope } from '../platform/access/scope';
 import type { AppRequest } from '../platform/access/access.types';
 import { actorOf } from '../platform/access/request-actor';
 import { ZodBody } from '../platform/common/zod-body';
@@ -45,15 +46,15 @@ export class AlarmsController {
     summary:
       'Alarms, newest first: state=active (default) | all; datacenter=CODE; limit (≤ 5000), before=<id> to page',
   })
-  list(@Query() q: AlarmQuery): Promise<AlarmInfo[]> {
-    return this.alarms.list(q);
+  list(@Query() q: AlarmQuery, @CallerScope() scope: Scope): Promise<AlarmInfo[]> {
+    return this.alarms.list(q, scope);
   }
 
   @Get('alarms/:id')
   @Roles('admin', 'operator')
   @ApiOperation({ summary: 'One alarm' })
-  one(@Param('id', ParseIntPipe) id: number): Promise<AlarmInfo> {
-    return this.alarms.one(id);
+  one(@Param('id', ParseIntPipe) id: number, @CallerScope() scope: Scope): Promise<AlarmInfo> {
+    return this.alarms.one(id, scope);
   }
 
   @Post('alarms/:id/ack')
@@ -64,8 +65,9 @@ export class AlarmsController {
     @Param('id', ParseIntPipe) id: number,
     @Body(new ZodBody(ackAlarmSchema)) body: AckAlarmInput,
     @Req() req: AppRequest,
+    @CallerScope() scope: Scope,
   ): Promise<AlarmInfo> {
-    return this.alarms.acknowledge(id, actorOf(req), body.note);
+    return this.alarms.acknowledge(id, scope, actorOf(req), body.note);
   }
 
   @Get('alarm-rules')

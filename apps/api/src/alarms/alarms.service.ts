@@ -1,9 +1,10 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { AlarmInfo } from '@dcfleet/contracts';
-import { IsNull, LessThan, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.module';
 import type { AuditActor } from '../platform/access/request-actor';
+import { inScope, type Scope } from '../platform/access/scope';
 import { SitesService } from '../sites/sites.module';
 import { AlarmEntity } from './alarm.entity';
 import { alarmInfo, recordFromEntity } from './alarm-model';
@@ -30,7 +31,8 @@ export class AlarmsService {
     private readonly metrics: AlarmMetrics,
   ) {}
 
-  async list(q: AlarmQuery): Promise<AlarmInfo[]> {
+  /** The alarms of the sites `scope` sees (of one of them with `datacenter`, 404 when outside the scope). */
+  async list(q: AlarmQuery, scope: Scope): Promise<AlarmInfo[]> {
     const state = q.state ?? 'active';
     if (state !== 'active' && state !== 'all') throw new BadRequestException('state must be active or all');
     const limit = q.limit === undefined ? 500 : Number(q.limit);
@@ -42,7 +44,11 @@ export class AlarmsService {
     const rows = await this.repo.find({
       where: {
         ...(state === 'active' ? { state: 'active' } : {}),
-        ...(q.datacenter ? { siteId: (await this.sites.get(q.datacenter)).id } : {}),
+        ...(q.datacenter
+          ? { siteId: (await this.sites.getIn(scope, q.datacenter)).id }
+          : scope.kind === 'hub'
+            ? {}
+            : { siteId: In((await this.sites.visible(scope)).map((s) => s.id)) }),
         ...(before !== undefined ? { id: LessThan(before) } : {}),
       },
       relations: { site: true },
@@ -52,10 +58,15 @@ export class AlarmsService {
     return rows.map((r) => this.info(r));
   }
 
-  async one(id: number): Promise<AlarmInfo> {
+  async one(id: number, scope: Scope): Promise<AlarmInfo> {
+    return this.info(await this.visibleRow(id, scope));
+  }
+
+  /** An alarm of a site outside the scope is not found, like one that does not exist. */
+  private async visibleRow(id: number, scope: Scope): Promise<AlarmEntity> {
     const row = await this.repo.findOne({ where: { id }, relations: { site: true } });
-    if (!row) throw new NotFoundException(`alarm ${id} not found`);
-    return this.info(row);
+    if (!row || !inScope(scope, row.site!)) throw new NotFoundException(`alarm ${id} not found`);
+    return row;
   }
 
   private info(row: AlarmEntity): AlarmInfo {
@@ -63,9 +74,8 @@ export class AlarmsService {
   }
 
   /** Acknowledges once (who, when, note); active or already cleared. Audited, pushed live, sent to webhooks. */
-  async acknowledge(id: number, who: AuditActor, note: string | undefined): Promise<AlarmInfo> {
-    const row = await this.repo.findOne({ where: { id }, relations: { site: true } });
-    if (!row) throw new NotFoundException(`alarm ${id} not found`);
+  async acknowledge(id: number, scope: Scope, who: AuditActor, note: string | undefined): Promise<AlarmInfo> {
+    const row = await this.visibleRow(id, scope);
     const already = () =>
       new ConflictException(
         `alarm ${id} was already acknowledged by ${row.acknowledgedBy} at ${new Date(row.acknowledgedAt!).toISOString()}`,

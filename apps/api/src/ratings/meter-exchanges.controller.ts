@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, Param, ParseIntPipe, Post, Req } from '@
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { meterExchangeSchema, type MeterExchangeInfo, type MeterExchangeInput } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.module';
-import { IngestAuth, Roles } from '../platform/access/access.decorators';
+import { CallerScope, IngestAuth, Roles } from '../platform/access/access.decorators';
+import type { Scope } from '../platform/access/scope';
 import type { AppRequest } from '../platform/access/access.types';
 import { actorOf } from '../platform/access/request-actor';
 import { ZodBody } from '../platform/common/zod-body';
@@ -26,8 +27,8 @@ export class MeterExchangesController {
   @Get('datacenters/:code/meter-exchanges')
   @Roles('admin', 'operator', 'regulator')
   @ApiOperation({ summary: "The site's recorded meter exchanges" })
-  async list(@Param('code') code: string): Promise<MeterExchangeInfo[]> {
-    return this.exchanges.list((await this.sites.get(code)).id);
+  async list(@Param('code') code: string, @CallerScope() scope: Scope): Promise<MeterExchangeInfo[]> {
+    return this.exchanges.list((await this.sites.getIn(scope, code)).id);
   }
 
   @Post('datacenters/:code/meter-exchanges')

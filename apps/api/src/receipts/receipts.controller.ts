@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, ForbiddenException, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../platform/access/access.decorators';
+import { CallerScope, Roles } from '../platform/access/access.decorators';
+import type { Scope } from '../platform/access/scope';
 import type { AppRequest } from '../platform/access/access.types';
 import { SitesService } from '../sites/sites.module';
 import { ReceiptsService } from './receipts.service';
@@ -33,12 +34,13 @@ export class ReceiptsController {
   @ApiQuery({ name: 'before', required: false, description: 'only receipts with seq < before' })
   async list(
     @Param('code') code: string,
+    @CallerScope() scope: Scope,
     @Query('limit') limit?: string,
     @Query('before') before?: string,
   ): Promise<ReceiptPage> {
     const n = positiveInt(limit, 'limit', MAX_LIMIT) ?? 100;
     const b = positiveInt(before, 'before');
-    const site = await this.sites.get(code);
+    const site = await this.sites.getIn(scope, code);
     return this.receipts.list(site, b, n);
   }
 
@@ -58,6 +60,7 @@ export class ReceiptsController {
   async verify(
     @Param('code') code: string,
     @Req() req: AppRequest,
+    @CallerScope() scope: Scope,
     @Query('deep') deep?: string,
   ): Promise<ChainVerification> {
     if (deep !== undefined && !['', '0', '1', 'false', 'true'].includes(deep))
@@ -68,7 +71,7 @@ export class ReceiptsController {
       throw new ForbiddenException(
         `role ${role} may not run a deep receipt check (needs admin or regulator)`,
       );
-    const site = await this.sites.get(code);
+    const site = await this.sites.getIn(scope, code);
     return isDeep ? this.receipts.verifyDeep(site) : this.receipts.verify(site);
   }
 }
