@@ -173,12 +173,7 @@ export class RatingRevisionsService implements OnApplicationShutdown {
       // A revision is a change to a rating someone has seen: baselines start on read. An ingest-side check
       // before any read (a first backfill of history, say) has nothing to revise.
       if (source !== 'read') return null;
-      await this.repo.baselines
-        .createQueryBuilder()
-        .insert()
-        .values({ ...where, ...figures })
-        .orIgnore()
-        .execute();
+      await this.repo.insertBaselineIfAbsent({ ...where, ...figures });
       return null;
     }
     // Grade and CUE are compared once the baseline has them (baselines stored before reference history do not).
@@ -197,31 +192,16 @@ export class RatingRevisionsService implements OnApplicationShutdown {
       return null;
     }
     const reason = this.reason(year, month, prev, value, source);
-    const revision = await this.repo.baselines.manager.transaction(async (m) => {
-      const qb = m
-        .createQueryBuilder()
-        .update(RatingBaselineEntity)
-        .set(figures)
-        .where('site_id = :siteId AND year = :year AND month = :month AND status = :status', {
-          ...where,
-          status: prev.status,
-        });
-      if (prev.pue === null) qb.andWhere('pue IS NULL');
-      else qb.andWhere('pue = :pue', { pue: prev.pue });
-      const res = await qb.execute();
-      if (res.affected !== 1) return null; // another instance recorded this change first
-      const row = m.create(RatingRevisionEntity, {
-        siteId: site.id,
-        year,
-        month: month === 0 ? null : month,
-        previousPue: prev.pue,
-        pue: value.pue,
-        previousStatus: prev.status,
-        status: value.status,
-        revisedAt: now,
-        reason,
-      });
-      return m.save(row);
+    const revision = await this.repo.reviseBaseline(where, prev, figures, {
+      siteId: site.id,
+      year,
+      month: month === 0 ? null : month,
+      previousPue: prev.pue,
+      pue: value.pue,
+      previousStatus: prev.status,
+      status: value.status,
+      revisedAt: now,
+      reason,
     });
     if (!revision) return null;
     const info = RatingRevisionsService.toInfo(revision);

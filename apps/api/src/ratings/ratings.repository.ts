@@ -56,6 +56,38 @@ export class RatingsRepository {
     @InjectRepository(RatingBaselineEntity) readonly baselines: Repository<RatingBaselineEntity>,
   ) {}
 
+  /** Stores a first baseline unless another instance stored one first (then that one stands). */
+  async insertBaselineIfAbsent(row: RatingBaselineEntity): Promise<void> {
+    await this.baselines.createQueryBuilder().insert().values(row).orIgnore().execute();
+  }
+
+  /**
+   * Moves a baseline from `prev` to `figures` and records the revision, in one transaction, only if the baseline is
+   * still `prev` (status and PUE): null when another instance recorded this change first.
+   */
+  reviseBaseline(
+    key: { siteId: number; year: number; month: number },
+    prev: Pick<RatingBaselineEntity, 'status' | 'pue'>,
+    figures: Partial<RatingBaselineEntity>,
+    revision: Omit<RatingRevisionEntity, 'id'>,
+  ): Promise<RatingRevisionEntity | null> {
+    return this.baselines.manager.transaction(async (m) => {
+      const qb = m
+        .createQueryBuilder()
+        .update(RatingBaselineEntity)
+        .set(figures)
+        .where('site_id = :siteId AND year = :year AND month = :month AND status = :status', {
+          ...key,
+          status: prev.status,
+        });
+      if (prev.pue === null) qb.andWhere('pue IS NULL');
+      else qb.andWhere('pue = :pue', { pue: prev.pue });
+      const res = await qb.execute();
+      if (res.affected !== 1) return null;
+      return m.save(m.create(RatingRevisionEntity, revision));
+    });
+  }
+
   get dialect(): 'sqlite' | 'postgres' {
     return this.db.dialect;
   }
