@@ -143,3 +143,30 @@ export function PageHeading({ id, children, title }: { id: string; children: Rea
     </h1>
   );
 }
+
+/**
+ * A data table in a region that scrolls sideways and takes keyboard focus (wide tables on a phone), named for
+ * screen readers by the table's caption.
+ */
+export function CaptionedTable({
+  id,
+  caption,
+  className,
+  testId,
+  children,
+}: {
+  id: string;
+  caption: ReactNode;
+  className?: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={`${id}-caption`}>
+      <table className={className ? `data ${className}` : 'data'} data-testid={testId}>
+        <caption id={`${id}-caption`}>{caption}</caption>
+        {children}
+      </table>
+    </div>
+  );
+}

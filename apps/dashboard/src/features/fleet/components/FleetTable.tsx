@@ -1,6 +1,6 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
-import { StatusBadge } from '../../../components/ui';
+import { CaptionedTable, StatusBadge } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { NO_VALUE } from '../../../lib/format';
 import { utilization } from '../api/fleet-data';
@@ -16,78 +16,75 @@ export function FleetTable({
 }) {
   const { t, fmt } = useI18n();
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="fleet-caption">
-      <table className="data fleet">
-        <caption id="fleet-caption">{t('fleet.table.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('fleet.table.code')}</th>
-            <th scope="col">{t('fleet.table.name')}</th>
-            <th scope="col">{t('fleet.table.region')}</th>
-            <th scope="col">{t('fleet.filter.status')}</th>
+    <CaptionedTable id="fleet" caption={t('fleet.table.caption')} className="fleet">
+      <thead>
+        <tr>
+          <th scope="col">{t('fleet.table.code')}</th>
+          <th scope="col">{t('fleet.table.name')}</th>
+          <th scope="col">{t('fleet.table.region')}</th>
+          <th scope="col">{t('fleet.filter.status')}</th>
+          <th scope="col" className="num">
+            {t('fleet.tile.pue')}
+          </th>
+          <th scope="col" className="num">
+            {t('fleet.tile.facility')}
+          </th>
+          <th scope="col" className="num">
+            {t('fleet.tile.it')}
+          </th>
+          <th scope="col" className="num">
+            {t('site.now.load')}
+          </th>
+          <th scope="col" className="num">
+            {t('fleet.tile.inlet')}
+          </th>
+          {showAlarms ? (
             <th scope="col" className="num">
-              {t('fleet.tile.pue')}
+              {t('fleet.tile.alarms')}
             </th>
-            <th scope="col" className="num">
-              {t('fleet.tile.facility')}
-            </th>
-            <th scope="col" className="num">
-              {t('fleet.tile.it')}
-            </th>
-            <th scope="col" className="num">
-              {t('site.now.load')}
-            </th>
-            <th scope="col" className="num">
-              {t('fleet.tile.inlet')}
-            </th>
-            {showAlarms ? (
-              <th scope="col" className="num">
-                {t('fleet.tile.alarms')}
+          ) : null}
+          <th scope="col">{t('fleet.table.lastData')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sites.map((site) => {
+          const s = site.snapshot;
+          return (
+            <tr key={site.code} data-code={site.code} data-status={s.status} className={`row-${s.status}`}>
+              <th scope="row" className="code">
+                <Link to="/sites/$code" params={{ code: site.code }}>
+                  {site.code}
+                </Link>
               </th>
-            ) : null}
-            <th scope="col">{t('fleet.table.lastData')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sites.map((site) => {
-            const s = site.snapshot;
-            return (
-              <tr key={site.code} data-code={site.code} data-status={s.status} className={`row-${s.status}`}>
-                <th scope="row" className="code">
-                  <Link to="/sites/$code" params={{ code: site.code }}>
-                    {site.code}
-                  </Link>
-                </th>
-                <td>{site.name}</td>
-                <td>{site.region ?? NO_VALUE}</td>
-                <td>
-                  <StatusBadge status={s.status} />
-                </td>
-                <td className="num">{fmt.pue(s.livePue)}</td>
-                <td className="num">{fmt.power(s.facilityPowerKw)}</td>
-                <td className="num">{fmt.power(s.itPowerKw)}</td>
-                <td className="num">{fmt.percent(utilization(site), 0)}</td>
-                <td className="num">
-                  {fmt.temperature(s.hottestInletC)}
-                  {s.hottestInletZone && s.hottestInletC !== null ? (
-                    <span className="zone"> ({s.hottestInletZone})</span>
-                  ) : null}
-                </td>
-                {showAlarms ? <td className="num">{s.activeAlarms}</td> : null}
-                <td>
-                  {s.lastSampleAt ? (
-                    <time dateTime={s.lastSampleAt} title={fmt.dateTime(s.lastSampleAt)}>
-                      {fmt.ago(s.lastSampleAt, now)}
-                    </time>
-                  ) : (
-                    fmt.ago(null, now)
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+              <td>{site.name}</td>
+              <td>{site.region ?? NO_VALUE}</td>
+              <td>
+                <StatusBadge status={s.status} />
+              </td>
+              <td className="num">{fmt.pue(s.livePue)}</td>
+              <td className="num">{fmt.power(s.facilityPowerKw)}</td>
+              <td className="num">{fmt.power(s.itPowerKw)}</td>
+              <td className="num">{fmt.percent(utilization(site), 0)}</td>
+              <td className="num">
+                {fmt.temperature(s.hottestInletC)}
+                {s.hottestInletZone && s.hottestInletC !== null ? (
+                  <span className="zone"> ({s.hottestInletZone})</span>
+                ) : null}
+              </td>
+              {showAlarms ? <td className="num">{s.activeAlarms}</td> : null}
+              <td>
+                {s.lastSampleAt ? (
+                  <time dateTime={s.lastSampleAt} title={fmt.dateTime(s.lastSampleAt)}>
+                    {fmt.ago(s.lastSampleAt, now)}
+                  </time>
+                ) : (
+                  fmt.ago(null, now)
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </CaptionedTable>
   );
 }

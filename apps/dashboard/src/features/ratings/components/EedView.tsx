@@ -1,5 +1,5 @@
 import type { EedExport } from '@dcfleet/contracts';
-import { Empty } from '../../../components/ui';
+import { CaptionedTable, Empty } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { NO_VALUE } from '../../../lib/format';
 import { useEedQuery } from '../hooks/use-ratings-query';
@@ -22,55 +22,50 @@ export function EedView({ year }: { year: number }) {
                 kw: data.scheme.minItPowerKw,
               })}
             </p>
-            <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="eed-caption">
-              <table className="data" data-testid="eed-table">
-                <caption id="eed-caption">{t('exports.eedCaption', { year })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('ratings.col.site')}</th>
-                    <th scope="col">{t('exports.applies')}</th>
-                    <th scope="col" className="num">
-                      {t('exports.totalEnergy')}
+            <CaptionedTable id="eed" caption={t('exports.eedCaption', { year })} testId="eed-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('ratings.col.site')}</th>
+                  <th scope="col">{t('exports.applies')}</th>
+                  <th scope="col" className="num">
+                    {t('exports.totalEnergy')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('ratings.col.pue')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('ratings.col.wue')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('ratings.col.erf')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('ratings.col.ref')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.sites.map((s) => (
+                  <tr key={s.code} data-code={s.code}>
+                    <th scope="row">
+                      <span className="code">{s.code}</span>
+                      <span className="block small muted site-name">{s.name}</span>
                     </th>
-                    <th scope="col" className="num">
-                      {t('ratings.col.pue')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('ratings.col.wue')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('ratings.col.erf')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('ratings.col.ref')}
-                    </th>
+                    <td>
+                      {s.applies ? t('exports.yes') : t('exports.no')}
+                      <span className="block small muted">
+                        {s.installedItPowerKw === null ? NO_VALUE : `${fmt.number(s.installedItPowerKw)} kW`}
+                      </span>
+                    </td>
+                    <td className="num">{fmt.energy(s.totalEnergyKwh)}</td>
+                    <td className="num">{fmt.ratedPue(s.pue)}</td>
+                    <td className="num">{fmt.fixed(s.wue, 2)}</td>
+                    <td className="num">{fmt.fixed(s.erf, 3)}</td>
+                    <td className="num">{fmt.fixed(s.ref, 3)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {data.sites.map((s) => (
-                    <tr key={s.code} data-code={s.code}>
-                      <th scope="row">
-                        <span className="code">{s.code}</span>
-                        <span className="block small muted site-name">{s.name}</span>
-                      </th>
-                      <td>
-                        {s.applies ? t('exports.yes') : t('exports.no')}
-                        <span className="block small muted">
-                          {s.installedItPowerKw === null
-                            ? NO_VALUE
-                            : `${fmt.number(s.installedItPowerKw)} kW`}
-                        </span>
-                      </td>
-                      <td className="num">{fmt.energy(s.totalEnergyKwh)}</td>
-                      <td className="num">{fmt.ratedPue(s.pue)}</td>
-                      <td className="num">{fmt.fixed(s.wue, 2)}</td>
-                      <td className="num">{fmt.fixed(s.erf, 3)}</td>
-                      <td className="num">{fmt.fixed(s.ref, 3)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </CaptionedTable>
             <p className="muted small" data-testid="eed-not-filled">
               {t('exports.notFilled', { list: data.notFilled.join(', ') })}
             </p>

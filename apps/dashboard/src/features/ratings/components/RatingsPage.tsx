@@ -1,7 +1,7 @@
 import type { RatingRow } from '@dcfleet/contracts';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
-import { Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
+import { CaptionedTable, Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
 import { useI18n, type MessageId } from '../../../i18n/i18n';
 import { downloadRatingsCsv, type RatingsDownload } from '../api/ratings-api';
 import {
@@ -201,99 +201,99 @@ export function RatingsPage({ search }: { search: RatingsSearch }) {
         <Empty>{t('ratings.empty')}</Empty>
       ) : (
         <>
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="ratings-caption">
-            <table className="data ratings" data-testid="ratings-table">
-              <caption id="ratings-caption">{t('ratings.caption', { year })}</caption>
-              <thead>
-                <tr>
-                  {COLUMNS.map((c) => (
-                    <th
-                      key={c.key}
-                      scope="col"
-                      className={c.num ? 'num' : undefined}
-                      aria-sort={
-                        sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined
-                      }
-                    >
-                      <button type="button" className="sort" onClick={() => toggle(c.key)}>
-                        <span>
-                          {t(c.label)}
-                          {c.unit ? <span className="unit">{c.unit}</span> : null}
-                        </span>
-                        <span aria-hidden="true" className="sort-mark">
-                          {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
-                        </span>
-                      </button>
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.code} data-code={r.code}>
-                    <th scope="row">
-                      <Link
-                        to="/ratings/$code"
-                        params={{ code: r.code }}
-                        search={{ year }}
-                        className="code"
-                        title={t('ratings.openReport')}
-                      >
-                        {r.code}
-                      </Link>
-                      <span className="block small muted site-name" title={r.name}>
-                        {r.name}
+          <CaptionedTable
+            id="ratings"
+            caption={t('ratings.caption', { year })}
+            className="ratings"
+            testId="ratings-table"
+          >
+            <thead>
+              <tr>
+                {COLUMNS.map((c) => (
+                  <th
+                    key={c.key}
+                    scope="col"
+                    className={c.num ? 'num' : undefined}
+                    aria-sort={
+                      sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined
+                    }
+                  >
+                    <button type="button" className="sort" onClick={() => toggle(c.key)}>
+                      <span>
+                        {t(c.label)}
+                        {c.unit ? <span className="unit">{c.unit}</span> : null}
                       </span>
-                    </th>
-                    <td className="num strong">{fmt.ratedPue(r.pue)}</td>
-                    <td>
-                      <GradeBadge grade={r.grade} outOfScope={r.outOfScope} />
-                    </td>
-                    <td>
-                      <RatingStatusBadge status={r.status} />
-                      {r.meteringFault ? (
-                        <span className="fault block small">{t('ratings.fault')}</span>
-                      ) : null}
-                      <RowFacts row={r} />
-                    </td>
-                    <td className="num">
-                      <CoverageBar coverage={r.coverage} />
-                    </td>
-                    <td>
-                      <TargetMark meets={r.meetsHubTarget} />
-                    </td>
-                    <td className="num">{fmt.fixed(r.wue, 2)}</td>
-                    <td className="num">
-                      {fmt.fixed(r.cue, 3)}
-                      <FactorNote row={r} />
-                    </td>
-                    <td className="num">{fmt.fixed(r.ref, 3)}</td>
-                    <td className="num">{fmt.fixed(r.erf, 3)}</td>
-                    <td className="num">{fmt.energy(r.energy?.facilityKwh)}</td>
-                  </tr>
+                      <span aria-hidden="true" className="sort-mark">
+                        {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
+                      </span>
+                    </button>
+                  </th>
                 ))}
-              </tbody>
-              {fleet ? (
-                <tfoot>
-                  <tr className="fleet-row" data-testid="fleet-row">
-                    <th scope="row">
-                      {t('ratings.fleet')}
-                      <span className="block small muted">
-                        {t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}
-                      </span>
-                    </th>
-                    <td className="num strong">{fmt.ratedPue(fleet.pue)}</td>
-                    <td colSpan={4} />
-                    <td className="num">{fmt.fixed(fleet.wue, 2)}</td>
-                    <td className="num">{fmt.fixed(fleet.cue, 3)}</td>
-                    <td className="num">{fmt.fixed(fleet.ref, 3)}</td>
-                    <td className="num">{fmt.fixed(fleet.erf, 3)}</td>
-                    <td className="num">{fmt.energy(fleet.energy?.facilityKwh)}</td>
-                  </tr>
-                </tfoot>
-              ) : null}
-            </table>
-          </div>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.code} data-code={r.code}>
+                  <th scope="row">
+                    <Link
+                      to="/ratings/$code"
+                      params={{ code: r.code }}
+                      search={{ year }}
+                      className="code"
+                      title={t('ratings.openReport')}
+                    >
+                      {r.code}
+                    </Link>
+                    <span className="block small muted site-name" title={r.name}>
+                      {r.name}
+                    </span>
+                  </th>
+                  <td className="num strong">{fmt.ratedPue(r.pue)}</td>
+                  <td>
+                    <GradeBadge grade={r.grade} outOfScope={r.outOfScope} />
+                  </td>
+                  <td>
+                    <RatingStatusBadge status={r.status} />
+                    {r.meteringFault ? <span className="fault block small">{t('ratings.fault')}</span> : null}
+                    <RowFacts row={r} />
+                  </td>
+                  <td className="num">
+                    <CoverageBar coverage={r.coverage} />
+                  </td>
+                  <td>
+                    <TargetMark meets={r.meetsHubTarget} />
+                  </td>
+                  <td className="num">{fmt.fixed(r.wue, 2)}</td>
+                  <td className="num">
+                    {fmt.fixed(r.cue, 3)}
+                    <FactorNote row={r} />
+                  </td>
+                  <td className="num">{fmt.fixed(r.ref, 3)}</td>
+                  <td className="num">{fmt.fixed(r.erf, 3)}</td>
+                  <td className="num">{fmt.energy(r.energy?.facilityKwh)}</td>
+                </tr>
+              ))}
+            </tbody>
+            {fleet ? (
+              <tfoot>
+                <tr className="fleet-row" data-testid="fleet-row">
+                  <th scope="row">
+                    {t('ratings.fleet')}
+                    <span className="block small muted">
+                      {t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}
+                    </span>
+                  </th>
+                  <td className="num strong">{fmt.ratedPue(fleet.pue)}</td>
+                  <td colSpan={4} />
+                  <td className="num">{fmt.fixed(fleet.wue, 2)}</td>
+                  <td className="num">{fmt.fixed(fleet.cue, 3)}</td>
+                  <td className="num">{fmt.fixed(fleet.ref, 3)}</td>
+                  <td className="num">{fmt.fixed(fleet.erf, 3)}</td>
+                  <td className="num">{fmt.energy(fleet.energy?.facilityKwh)}</td>
+                </tr>
+              </tfoot>
+            ) : null}
+          </CaptionedTable>
           <RefreshBar loading={q.isFetching} updatedAt={q.dataUpdatedAt} onRefresh={() => void q.refetch()} />
         </>
       )}
