@@ -6,6 +6,10 @@ import { SitesService } from '../sites/sites.module';
 import { UsersService } from '../users/users.module';
 import { DEFAULT_ORGANIZATION_ID, OrganizationEntity } from './organization.entity';
 
+function infoOf(o: OrganizationEntity, sites: string[], users: number): OrganizationInfo {
+  return { code: o.code, name: o.name, sites, users, createdAt: new Date(o.createdAt).toISOString() };
+}
+
 /** The hub's operator companies: which sites each owns and how many users belong to it. */
 @Injectable()
 export class OrganizationsService {
@@ -21,13 +25,7 @@ export class OrganizationsService {
       this.sites.codesByOrganization(),
       this.users.countByOrganization(),
     ]);
-    return orgs.map((o) => ({
-      code: o.code,
-      name: o.name,
-      sites: sites.get(o.id) ?? [],
-      users: users.get(o.id) ?? 0,
-      createdAt: new Date(o.createdAt).toISOString(),
-    }));
+    return orgs.map((o) => infoOf(o, sites.get(o.id) ?? [], users.get(o.id) ?? 0));
   }
 
   async byCode(code: string): Promise<OrganizationEntity> {
@@ -39,14 +37,7 @@ export class OrganizationsService {
   async create(input: CreateOrganizationInput): Promise<OrganizationInfo> {
     if (await this.repo.existsBy({ code: input.code }))
       throw new ConflictException(`organisation ${input.code} already exists`);
-    const org = await this.repo.save(this.repo.create({ ...input, createdAt: Date.now() }));
-    return {
-      code: org.code,
-      name: org.name,
-      sites: [],
-      users: 0,
-      createdAt: new Date(org.createdAt).toISOString(),
-    };
+    return infoOf(await this.repo.save(this.repo.create({ ...input, createdAt: Date.now() })), [], 0);
   }
 
   /**
