@@ -12,6 +12,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
 import { ObservabilityModule } from './platform/observability/observability.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { RatingsModule } from './ratings/ratings.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
@@ -35,6 +36,7 @@ export class AppModule {
         AlarmsModule,
         DatacentersModule,
         OrganizationsModule,
+        AccountsModule,
       ],
       controllers: [HealthController],
       providers: [DemoService],

@@ -42,7 +42,7 @@ async function bootstrap(): Promise<void> {
     log.log(`demo mode — open ${base}/ and log in as:`);
     for (const u of DEMO_USERS)
       log.log(
-        `  ${u.role.padEnd(9)} ${u.username} / ${u.username === config.env.ADMIN_USERNAME && config.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : u.password}`,
+        `  ${u.username} / ${u.username === config.env.ADMIN_USERNAME && config.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : u.password}  — ${u.sees}`,
       );
   }
 }

@@ -89,6 +89,14 @@ const ROUTES: Route[] = [
   },
   // No such organisation: past the role check the answer is 404.
   { method: 'DELETE', path: () => '/api/v1/organizations/SEC-NO-SUCH', access: admins, ok: 404 },
+  // Back into the organisation it is in already: allowed, and changes nothing.
+  {
+    method: 'POST',
+    path: () => '/api/v1/organizations/DEFAULT/sites',
+    body: () => ({ site: SITE }),
+    access: admins,
+    ok: 200,
+  },
   { method: 'GET', path: () => '/api/v1/emission-factors', access: readers, ok: 200 },
   { method: 'GET', path: () => '/api/v1/metrics/catalog', access: readers, ok: 200 },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/meter-exchanges`, access: readers, ok: 200 },

@@ -13,7 +13,17 @@ export interface LoginRequest {
 export interface LoginResponse {
   accessToken: string;
   expiresAt: string;
-  user: { username: string; role: Role };
+  user: SessionUser;
+}
+
+/** Who is logged in, and the scope of sites they see (docs/contract.md "Organisations and scope"). */
+export interface SessionUser {
+  username: string;
+  role: Role;
+  /** The user's organisation; null for hub staff. */
+  organization: { code: string; name: string } | null;
+  /** A hub regulator's regions; null for all (and for everyone else). */
+  regions: string[] | null;
 }
 
 export type SeriesStep = '1m' | '1h' | '1d';
@@ -62,7 +72,14 @@ export interface CreateUserRequest {
   username: string;
   password: string;
   role: Role;
+  /** Code of the user's organisation; absent or null: hub staff. */
+  organization?: string | null;
+  /** A hub regulator's regions; absent or null: all. */
+  regions?: string[] | null;
 }
+
+/** The organisation that owns every site created without one, and every site an upgrade found. */
+export const DEFAULT_ORGANIZATION_CODE = 'DEFAULT';
 
 /** An operator company of the hub and what it owns (GET /api/v1/organizations). */
 export interface OrganizationInfo {
@@ -81,6 +98,10 @@ export interface UserInfo {
   role: Role;
   createdAt: string;
   disabled: boolean;
+  /** Code of the user's organisation; null for hub staff. */
+  organization: string | null;
+  /** A hub regulator's regions; null for all. */
+  regions: string[] | null;
 }
 
 export interface ReceiptInfo {

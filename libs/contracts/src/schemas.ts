@@ -42,6 +42,11 @@ export const dataCenterFieldsSchema = z.object({
   commissionedAt: z.iso.datetime({ offset: true }).or(z.iso.date()).nullable(),
 });
 
+/** An organisation's code has the shape of a site code (upper-case letters, digits, hyphens). */
+const organizationCode = z
+  .string()
+  .regex(SITE_CODE_PATTERN, { message: 'must match ^[A-Z0-9][A-Z0-9-]{1,31}$ (e.g. YELANG)' });
+
 export const createDataCenterSchema = dataCenterFieldsSchema
   .partial()
   .extend({
@@ -49,17 +54,16 @@ export const createDataCenterSchema = dataCenterFieldsSchema
       .string()
       .regex(SITE_CODE_PATTERN, { message: 'must match ^[A-Z0-9][A-Z0-9-]{1,31}$ (e.g. GZ-GA-01)' }),
     name: text(200),
+    /** The owning organisation's code (hub staff only); default: the default organisation. */
+    organization: organizationCode.optional(),
   })
   .strict();
 
-/** An organisation's code has the shape of a site code (upper-case letters, digits, hyphens). */
-export const createOrganizationSchema = z
-  .object({
-    code: z
-      .string()
-      .regex(SITE_CODE_PATTERN, { message: 'must match ^[A-Z0-9][A-Z0-9-]{1,31}$ (e.g. YELANG)' }),
-    name: text(200),
-  })
+export const createOrganizationSchema = z.object({ code: organizationCode, name: text(200) }).strict();
+
+/** Moves a site to the organisation in the path (POST /api/v1/organizations/:code/sites). */
+export const moveSiteSchema = z
+  .object({ site: z.string().regex(SITE_CODE_PATTERN, { message: 'must be a site code' }) })
   .strict();
 
 export type CreateOrganizationInput = z.infer<typeof createOrganizationSchema>;
@@ -97,11 +101,16 @@ export const loginSchema = z
 
 export const passwordSchema = z.string().min(12, { message: 'must be at least 12 characters' }).max(1024);
 
+/** A regulator's regions: site `region` values, at least one (null means all). */
+const userRegions = z.array(text(100)).min(1).max(100);
+
 export const createUserSchema = z
   .object({
     username: z.string().regex(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'must be 3-64 letters, digits, _ . -' }),
     password: passwordSchema,
     role: z.enum(ROLES),
+    organization: organizationCode.nullable().optional(),
+    regions: userRegions.nullable().optional(),
   })
   .strict();
 
@@ -110,8 +119,13 @@ export const updateUserSchema = z
     role: z.enum(ROLES).optional(),
     disabled: z.boolean().optional(),
     password: passwordSchema.optional(),
+    organization: organizationCode.nullable().optional(),
+    regions: userRegions.nullable().optional(),
   })
   .strict();
+
+export type UpdateUserInput = z.infer<typeof updateUserSchema>;
+export type CreateUserInput = z.infer<typeof createUserSchema>;
 
 export const createTokenSchema = z.object({ name: text(100).optional() }).strict();
 

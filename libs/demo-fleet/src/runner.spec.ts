@@ -2,7 +2,7 @@ import type { DataCenterWithSnapshot, SeriesResponse } from '@dcfleet/contracts'
 import { RollupBacklog } from './backlog';
 import { DcfleetClient, type FetchLike } from './client';
 import { FleetRunner } from './runner';
-import { selectSites } from './sites';
+import { DEMO_ORGANIZATIONS, selectSites } from './sites';
 import { DAY_MS, HOUR_MS } from './time';
 
 const json = (status: number, body: unknown) =>
@@ -57,6 +57,12 @@ describe('FleetRunner resuming a site', () => {
     });
     const api = fakeApi((method, path) => {
       if (method === 'GET' && path === '/api/v1/datacenters') return json(200, [dc]);
+      // The demo's companies exist already, and the site is with its operator's (nothing to move).
+      if (method === 'GET' && path === '/api/v1/organizations')
+        return json(
+          200,
+          DEMO_ORGANIZATIONS.map((o) => ({ ...o, sites: o.code === 'LEIGONG' ? ['GZ-GY-03'] : [], users: 0 })),
+        );
       if (method === 'GET' && path === '/api/v1/datacenters/GZ-GY-03/tokens')
         return json(200, [{ id: '7', name: 'demo-simulator', revokedAt: null }]);
       if (method === 'DELETE' && path === '/api/v1/tokens/7') return json(200, {});

@@ -16,12 +16,14 @@
  *    ahead of the server's rollups (backlog.ts), which keeps the server's memory bounded.
  * 4. Faults on a schedule (demo) or on demand (faults.ts).
  */
-import type {
-  DataCenterWithSnapshot,
-  IngestEntry,
-  IngestTokenInfo,
-  CreatedIngestToken,
-  SeriesResponse,
+import {
+  DEFAULT_ORGANIZATION_CODE,
+  type DataCenterWithSnapshot,
+  type IngestEntry,
+  type IngestTokenInfo,
+  type CreatedIngestToken,
+  type OrganizationInfo,
+  type SeriesResponse,
 } from '@dcfleet/contracts';
 import { fromLocal } from '@dcfleet/green-metrics';
 import { RollupBacklog } from './backlog';
@@ -60,7 +62,7 @@ import {
   type SiteModel,
   type SiteState,
 } from './model';
-import { DEMO_FLEET, type DemoSiteSpec } from './sites';
+import { DEMO_FLEET, DEMO_ORGANIZATIONS, type DemoSiteSpec } from './sites';
 import { ceilHour, DAY_MS, floorHour, HOUR_MS, localYear, MINUTE_MS, previousYearStart } from './time';
 
 export type HistoryMode = 'previous-year' | { days: number } | false;
@@ -272,11 +274,29 @@ export class FleetRunner {
   // ---------------------------------------------------------------------------------------------------
   // Setup
 
+  /**
+   * The demo's operator companies exist, and a demo site an older demo left in the default organisation goes to its
+   * operator's (one the admin placed elsewhere stays where it is).
+   */
+  private async ensureOrganizations(existing: ReadonlyMap<string, unknown>): Promise<void> {
+    const orgs = await this.client.request<OrganizationInfo[]>('GET', '/api/v1/organizations');
+    const known = new Set(orgs.map((o) => o.code));
+    for (const o of DEMO_ORGANIZATIONS)
+      if (!known.has(o.code)) await this.client.request('POST', '/api/v1/organizations', { ...o });
+    const inDefault = new Set(orgs.find((o) => o.code === DEFAULT_ORGANIZATION_CODE)?.sites ?? []);
+    for (const spec of this.specs) {
+      const { code, organization } = spec.site;
+      if (existing.has(code) && inDefault.has(code))
+        await this.client.request('POST', `/api/v1/organizations/${organization}/sites`, { site: code });
+    }
+  }
+
   async setup(): Promise<void> {
     const t0 = this.now();
     await this.client.login();
     const list = await this.client.request<DataCenterWithSnapshot[]>('GET', '/api/v1/datacenters');
     const existing = new Map(list.map((d) => [d.code, d]));
+    await this.ensureOrganizations(existing);
     const created = new Set<string>();
     const missing = this.specs.filter((s) => !existing.has(s.site.code));
     await this.pool(missing, 4, async (spec) => {

@@ -112,6 +112,29 @@ const PROFILE_DEFAULTS: Record<LoadProfile, { occupancy: number; growth: number;
   backup: { occupancy: 0.46, growth: 0.02, utilization: 0.38 },
 };
 
+/**
+ * The operator companies of the demo fleet, one organisation each (docs/architecture.md "Organisations and scope"):
+ * each owns the sites it operates, its users see only them.
+ */
+export const DEMO_ORGANIZATIONS = [
+  { code: 'YELANG', name: 'Yelang Cloud Works Co., Ltd.' },
+  { code: 'KARST-PEAK', name: 'Karst Peak Computing Co., Ltd.' },
+  { code: 'HONGFENG', name: 'Hongfeng Lake Compute Co.' },
+  { code: 'MIAOLING', name: 'Miaoling Digital Park Co.' },
+  { code: 'NANMING', name: 'Nanming River Cloud Services Ltd.' },
+  { code: 'LEIGONG', name: 'Leigong Hill Data Ltd.' },
+  { code: 'AZALEA', name: 'Azalea Ridge Data Co.' },
+  { code: 'LOUSHAN', name: 'Loushan Data Harbour Ltd.' },
+  { code: 'WUMENG', name: 'Wumeng Highland Compute Ltd.' },
+  { code: 'FANJING', name: 'Fanjing Green Compute Co.' },
+] as const;
+
+function organizationOf(operator: string): string {
+  const org = DEMO_ORGANIZATIONS.find((o) => o.name === operator);
+  if (!org) throw new Error(`demo operator ${operator} has no organisation`);
+  return org.code;
+}
+
 function spec(r: Row): DemoSiteSpec {
   const d = PROFILE_DEFAULTS[r.profile];
   const green = r.green !== undefined;
@@ -120,6 +143,7 @@ function spec(r: Row): DemoSiteSpec {
       code: r.code,
       name: r.name,
       operator: r.operator,
+      organization: organizationOf(r.operator),
       region: r.prefecture,
       hub: HUB,
       latitude: r.lat,

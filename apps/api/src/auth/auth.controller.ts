@@ -4,6 +4,7 @@ import { ROLES, isRole, loginSchema, type LoginRequest, type LoginResponse } fro
 import { AuditService } from '../audit/audit.module';
 import { actorOf, clientIp } from '../platform/access/request-actor';
 import { ZodBody } from '../platform/common/zod-body';
+import { OrganizationsService } from '../organizations/organizations.module';
 import { UsersService } from '../users/users.module';
 import { Public, Roles } from '../platform/access/access.decorators';
 import type { AppRequest } from '../platform/access/access.types';
@@ -18,6 +19,7 @@ export class AuthController {
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   @Public()
@@ -63,7 +65,17 @@ export class AuthController {
     }
     await attempts.succeed(keys);
     await this.audit.record({ actor: user.username, actorType: 'user', ip }, 'auth.login', null);
-    return this.sessions.issue({ id: user.id, username: user.username, role: user.role }, user.tokenVersion);
+    const org = user.organizationId === null ? null : await this.organizations.byId(user.organizationId);
+    return this.sessions.issue(
+      {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        organization: org && { code: org.code, name: org.name },
+        regions: user.organizationId === null && user.role === 'regulator' ? user.regions : null,
+      },
+      user.tokenVersion,
+    );
   }
 
   /** Ends every session of the caller, this one included, on every instance (a lost laptop, a shared screen). */

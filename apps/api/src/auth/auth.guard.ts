@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '@dcfleet/contracts';
-import { INGEST_KEY, PUBLIC_KEY, ROLES_KEY } from '../platform/access/access.decorators';
+import { HUB_ONLY_KEY, INGEST_KEY, PUBLIC_KEY, ROLES_KEY } from '../platform/access/access.decorators';
 import type { AppRequest } from '../platform/access/access.types';
 import { IngestTokenService } from './ingest-token.service';
 import { SessionService } from './session.service';
@@ -74,6 +74,12 @@ export class AuthGuard implements CanActivate {
     }
     if (!roles.includes(user.role)) {
       throw new ForbiddenException(`role ${user.role} may not do this (needs ${roles.join(' or ')})`);
+    }
+    if (
+      user.scope.kind === 'organization' &&
+      this.reflector.getAllAndOverride<boolean>(HUB_ONLY_KEY, targets)
+    ) {
+      throw new ForbiddenException('only hub staff may do this, not members of an organisation');
     }
     return true;
   }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -16,7 +17,7 @@ export { SessionService } from './session.service';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([IngestTokenEntity]), UsersModule],
+  imports: [TypeOrmModule.forFeature([IngestTokenEntity]), UsersModule, OrganizationsModule],
   controllers: [AuthController, UnlockController],
   providers: [SessionService, LoginThrottle, IngestTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
   // UsersModule re-exported: everything that checks sessions (the guard, live sockets) reads users.

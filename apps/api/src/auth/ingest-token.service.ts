@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CreatedIngestToken, IngestTokenInfo } from '@dcfleet/contracts';
-import { IsNull, type Repository } from 'typeorm';
+import { In, IsNull, type Repository } from 'typeorm';
 import type { SiteEntity } from '../sites/sites.module';
 import { IngestTokenEntity } from './ingest-token.entity';
 
@@ -87,19 +87,23 @@ export class IngestTokenService {
     return { ...this.toInfo(row, site.code), token: secret };
   }
 
-  async list(siteId?: number): Promise<IngestTokenInfo[]> {
+  /** Tokens of one site, of a set of sites (a caller's scope), or of all. */
+  async list(sites?: number | readonly number[]): Promise<IngestTokenInfo[]> {
     const rows = await this.tokens.find({
-      where: siteId === undefined ? {} : { siteId },
+      where: sites === undefined ? {} : { siteId: typeof sites === 'number' ? sites : In([...sites]) },
       relations: { site: true },
       order: { createdAt: 'ASC' },
     });
     return rows.map((r) => this.toInfo(r, r.site?.code ?? ''));
   }
 
-  /** Revokes a token; returns its info. Idempotent. */
-  async revoke(id: string): Promise<IngestTokenInfo> {
+  /**
+   * Revokes a token; returns its info. Idempotent. `mayRevoke` sees the token's site id first: a token of a site
+   * outside the caller's scope is not found, like one that does not exist.
+   */
+  async revoke(id: string, mayRevoke: (siteId: number) => boolean = () => true): Promise<IngestTokenInfo> {
     const row = await this.tokens.findOne({ where: { id }, relations: { site: true } });
-    if (!row) throw new NotFoundException(`ingest token ${id} not found`);
+    if (!row || !mayRevoke(row.siteId)) throw new NotFoundException(`ingest token ${id} not found`);
     if (row.revokedAt === null) {
       row.revokedAt = Date.now();
       await this.tokens.update({ id, revokedAt: IsNull() }, { revokedAt: row.revokedAt });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { isRole, type LoginResponse } from '@dcfleet/contracts';
+import { isRole, type LoginResponse, type SessionUser } from '@dcfleet/contracts';
 import { AppConfig } from '../platform/config/app-config';
 import { UsersService } from '../users/users.module';
 import type { AuthenticatedUser } from '../platform/access/access.types';
@@ -34,7 +34,7 @@ export class SessionService {
     });
   }
 
-  issue(user: Pick<AuthenticatedUser, 'id' | 'username' | 'role'>, tokenVersion: number): LoginResponse {
+  issue(user: { id: number } & SessionUser, tokenVersion: number): LoginResponse {
     const claims: SessionClaims = {
       sub: user.id,
       username: user.username,
@@ -45,7 +45,12 @@ export class SessionService {
     return {
       accessToken,
       expiresAt: new Date(Date.now() + this.ttlS * 1000).toISOString(),
-      user: { username: user.username, role: user.role },
+      user: {
+        username: user.username,
+        role: user.role,
+        organization: user.organization,
+        regions: user.regions,
+      },
     };
   }
 

@@ -26,13 +26,14 @@ import {
   type UpdateDataCenterInput,
 } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.module';
-import { CallerScope, Roles } from '../platform/access/access.decorators';
+import { CallerScope, HubOnly, Roles } from '../platform/access/access.decorators';
 import type { Scope } from '../platform/access/scope';
 import type { AppRequest } from '../platform/access/access.types';
 import { IngestTokenService } from '../auth/auth.module';
 import { actorOf } from '../platform/access/request-actor';
 import { ZodBody } from '../platform/common/zod-body';
 import { SeriesQueryService, SnapshotService } from '../telemetry/telemetry.module';
+import { OrganizationsService } from '../organizations/organizations.module';
 import { SiteReferenceService, SitesService } from '../sites/sites.module';
 
 @ApiTags('datacenters')
@@ -46,6 +47,7 @@ export class DatacentersController {
     private readonly tokens: IngestTokenService,
     private readonly audit: AuditService,
     private readonly reference: SiteReferenceService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   @Get('datacenters')
@@ -106,13 +108,20 @@ export class DatacentersController {
 
   @Post('datacenters')
   @Roles('admin')
-  @ApiOperation({ summary: 'Register a site (admin)' })
+  @HubOnly()
+  @ApiOperation({
+    summary: 'Register a site, owned by `organization` or the default organisation (hub admin)',
+  })
   async create(
     @Body(new ZodBody(createDataCenterSchema)) body: CreateDataCenterInput,
     @Req() req: AppRequest,
   ): Promise<DataCenterWithSnapshot> {
-    const s = await this.sites.create(body, actorOf(req).actor);
-    await this.audit.record(actorOf(req), 'datacenter.create', s.code, { name: s.name });
+    const owner = body.organization ? (await this.organizations.byCode(body.organization)).id : undefined;
+    const s = await this.sites.create(body, actorOf(req).actor, owner);
+    await this.audit.record(actorOf(req), 'datacenter.create', s.code, {
+      name: s.name,
+      ...(body.organization ? { organization: body.organization } : {}),
+    });
     return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
   }
 
@@ -126,8 +135,10 @@ export class DatacentersController {
   async update(
     @Param('code') code: string,
     @Body(new ZodBody(updateDataCenterSchema)) body: UpdateDataCenterInput,
+    @CallerScope() scope: Scope,
     @Req() req: AppRequest,
   ): Promise<DataCenterWithSnapshot> {
+    await this.sites.getIn(scope, code);
     const s = await this.sites.update(code, body, actorOf(req).actor);
     await this.audit.record(actorOf(req), 'datacenter.update', code, {
       fields: Object.keys(body),
@@ -142,9 +153,10 @@ export class DatacentersController {
   async createToken(
     @Param('code') code: string,
     @Body(new ZodBody(createTokenSchema)) body: { name?: string },
+    @CallerScope() scope: Scope,
     @Req() req: AppRequest,
   ): Promise<CreatedIngestToken> {
-    const site = await this.sites.get(code);
+    const site = await this.sites.getIn(scope, code);
     const created = await this.tokens.create(site, body.name ?? 'gateway', req.user?.username ?? null);
     await this.audit.record(actorOf(req), 'token.create', code, {
       tokenId: created.id,
@@ -156,24 +168,30 @@ export class DatacentersController {
   @Get('datacenters/:code/tokens')
   @Roles('admin')
   @ApiOperation({ summary: 'List the site’s ingest tokens (never the secrets)' })
-  async listTokens(@Param('code') code: string): Promise<IngestTokenInfo[]> {
-    const site = await this.sites.get(code);
+  async listTokens(@Param('code') code: string, @CallerScope() scope: Scope): Promise<IngestTokenInfo[]> {
+    const site = await this.sites.getIn(scope, code);
     return this.tokens.list(site.id);
   }
 
   @Get('tokens')
   @Roles('admin')
-  @ApiOperation({ summary: 'List all ingest tokens' })
-  async allTokens(): Promise<IngestTokenInfo[]> {
-    return this.tokens.list();
+  @ApiOperation({ summary: "List the ingest tokens of every site in the caller's scope" })
+  async allTokens(@CallerScope() scope: Scope): Promise<IngestTokenInfo[]> {
+    if (scope.kind === 'hub') return this.tokens.list();
+    return this.tokens.list((await this.sites.visible(scope)).map((s) => s.id));
   }
 
   @Delete('tokens/:id')
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an ingest token; its next request gets 403' })
-  async revoke(@Param('id') id: string, @Req() req: AppRequest): Promise<IngestTokenInfo> {
-    const info = await this.tokens.revoke(id);
+  async revoke(
+    @Param('id') id: string,
+    @CallerScope() scope: Scope,
+    @Req() req: AppRequest,
+  ): Promise<IngestTokenInfo> {
+    const visible = new Set((await this.sites.visible(scope)).map((s) => s.id));
+    const info = await this.tokens.revoke(id, (siteId) => visible.has(siteId));
     await this.audit.record(actorOf(req), 'token.revoke', info.datacenter, { tokenId: id });
     return info;
   }

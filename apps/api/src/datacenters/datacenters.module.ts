@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { SitesModule } from '../sites/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { DatacentersController } from './datacenters.controller';
@@ -8,7 +9,7 @@ import { DatacentersController } from './datacenters.controller';
  * composes sites and telemetry, which is why it is not part of the sites domain (telemetry depends on sites).
  */
 @Module({
-  imports: [SitesModule, TelemetryModule],
+  imports: [SitesModule, TelemetryModule, OrganizationsModule],
   controllers: [DatacentersController],
 })
 export class DatacentersModule {}

@@ -1,17 +1,62 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { FleetRunner, type HistoryProgress } from '@dcfleet/demo-fleet';
+import type { Role } from '@dcfleet/contracts';
+import { DEMO_ORGANIZATIONS, FleetRunner, type HistoryProgress } from '@dcfleet/demo-fleet';
 import { AuditService } from '../audit/audit.module';
 import { SYSTEM_ACTOR } from '../platform/access/request-actor';
 import { AppConfig } from '../platform/config/app-config';
 import { IngestTokenService } from '../auth/auth.module';
+import { OrganizationsService } from '../organizations/organizations.module';
 import { UsersService } from '../users/users.module';
 
-/** Demo logins (also in the README). Only created when DEMO=1. */
-export const DEMO_USERS = [
-  { username: 'admin', password: 'admin-demo-pass', role: 'admin' },
-  { username: 'operator', password: 'operator-demo-pass', role: 'operator' },
-  { username: 'regulator', password: 'regulator-demo-pass', role: 'regulator' },
-] as const;
+interface DemoUser {
+  username: string;
+  password: string;
+  role: Role;
+  /** Organisation code; absent: hub staff. */
+  organization?: string;
+  /** A hub regulator's regions; absent: all. */
+  regions?: string[];
+  /** What the login shows (main.ts prints it; the README's table says the same). */
+  sees: string;
+}
+
+/** Demo logins, one per kind of user (also in the README). Only created when DEMO=1. */
+export const DEMO_USERS: readonly DemoUser[] = [
+  { username: 'admin', password: 'admin-demo-pass', role: 'admin', sees: 'hub admin: everything' },
+  {
+    username: 'operator',
+    password: 'operator-demo-pass',
+    role: 'operator',
+    sees: 'hub operations: all sites',
+  },
+  {
+    username: 'regulator',
+    password: 'regulator-demo-pass',
+    role: 'regulator',
+    sees: 'regulator: all regions',
+  },
+  {
+    username: 'guian-regulator',
+    password: 'guian-regulator-demo-pass',
+    role: 'regulator',
+    regions: ["Gui'an New Area"],
+    sees: "regulator of Gui'an New Area",
+  },
+  {
+    username: 'yelang-admin',
+    password: 'yelang-admin-demo-pass',
+    role: 'admin',
+    organization: 'YELANG',
+    sees: 'admin of Yelang Cloud Works (its users, tokens, sites, rules)',
+  },
+  {
+    username: 'yelang-operator',
+    password: 'yelang-operator-demo-pass',
+    role: 'operator',
+    organization: 'YELANG',
+    sees: "operator of Yelang Cloud Works' 3 sites",
+  },
+];
 
 /** Name of the in-process fleet's ingest tokens (the CLI simulator uses its own, so both can run). */
 export const DEMO_TOKEN_NAME = 'demo-simulator';
@@ -32,6 +77,7 @@ export class DemoService implements BeforeApplicationShutdown {
     private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly tokens: IngestTokenService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   /**
@@ -56,9 +102,20 @@ export class DemoService implements BeforeApplicationShutdown {
         );
     }
     if (env.DEMO) {
+      // The demo's companies first: their logins belong to them (the fleet then gives them their sites).
+      for (const o of DEMO_ORGANIZATIONS)
+        if (await this.organizations.ensure(o.code, o.name))
+          await this.audit.record(SYSTEM_ACTOR, 'organization.create', o.code, { name: o.name, demo: true });
       for (const u of DEMO_USERS) {
-        if (await this.users.ensure(u.username, this.passwordOf(u), u.role)) {
-          await this.audit.record(SYSTEM_ACTOR, 'user.create', u.username, { role: u.role, demo: true });
+        const organizationId = u.organization ? (await this.organizations.byCode(u.organization)).id : null;
+        const placement = { organizationId, regions: u.regions ?? null };
+        if (await this.users.ensure(u.username, this.passwordOf(u), u.role, placement)) {
+          await this.audit.record(SYSTEM_ACTOR, 'user.create', u.username, {
+            role: u.role,
+            organization: u.organization ?? null,
+            regions: u.regions ?? null,
+            demo: true,
+          });
         }
       }
       return;
@@ -82,7 +139,7 @@ export class DemoService implements BeforeApplicationShutdown {
     }
   }
 
-  private passwordOf(u: (typeof DEMO_USERS)[number]): string {
+  private passwordOf(u: DemoUser): string {
     const env = this.config.env;
     return u.username === env.ADMIN_USERNAME && env.ADMIN_PASSWORD ? env.ADMIN_PASSWORD : u.password;
   }
@@ -93,7 +150,7 @@ export class DemoService implements BeforeApplicationShutdown {
    * is logged, never fatal: the instance itself is fine without its demo.
    */
   async startFleet(baseUrl: string): Promise<void> {
-    const admin = DEMO_USERS[0];
+    const admin = DEMO_USERS[0]!;
     const runner = new FleetRunner({
       baseUrl,
       admin: { username: admin.username, password: this.passwordOf(admin) },

@@ -2,11 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   createOrganizationSchema,
+  moveSiteSchema,
   type CreateOrganizationInput,
   type OrganizationInfo,
 } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.module';
-import { Roles } from '../platform/access/access.decorators';
+import { HubOnly, Roles } from '../platform/access/access.decorators';
 import type { AppRequest } from '../platform/access/access.types';
 import { actorOf } from '../platform/access/request-actor';
 import { ZodBody } from '../platform/common/zod-body';
@@ -14,6 +15,7 @@ import { OrganizationsService } from './organizations.service';
 
 @ApiTags('admin')
 @ApiBearerAuth()
+@HubOnly()
 @Controller('api/v1/organizations')
 export class OrganizationsController {
   constructor(
@@ -47,5 +49,23 @@ export class OrganizationsController {
   async remove(@Param('code') code: string, @Req() req: AppRequest): Promise<void> {
     await this.organizations.remove(code);
     await this.audit.record(actorOf(req), 'organization.delete', code);
+  }
+
+  @Post(':code/sites')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      "Move a site to this organisation (hub admin, audited); the previous owner's users lose sight of it",
+  })
+  async moveSite(
+    @Param('code') code: string,
+    @Body(new ZodBody(moveSiteSchema)) body: { site: string },
+    @Req() req: AppRequest,
+  ): Promise<OrganizationInfo> {
+    const change = await this.organizations.moveSite(code, body.site);
+    const from = (await this.organizations.byId(change.from))?.code ?? null;
+    await this.audit.record(actorOf(req), 'organization.site_move', body.site, { from, to: code });
+    return this.organizations.info(code);
   }
 }

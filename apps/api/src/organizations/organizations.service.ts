@@ -1,8 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CreateOrganizationInput, OrganizationInfo } from '@dcfleet/contracts';
-import type { Repository } from 'typeorm';
-import { SitesService } from '../sites/sites.module';
+import type { EntityManager, Repository } from 'typeorm';
+import { SitesService, type OwnerChange } from '../sites/sites.module';
 import { UsersService } from '../users/users.module';
 import { DEFAULT_ORGANIZATION_ID, OrganizationEntity } from './organization.entity';
 
@@ -28,10 +28,33 @@ export class OrganizationsService {
     return orgs.map((o) => infoOf(o, sites.get(o.id) ?? [], users.get(o.id) ?? 0));
   }
 
+  async info(code: string): Promise<OrganizationInfo> {
+    const org = await this.byCode(code);
+    const users = await this.users.countByOrganization();
+    return infoOf(org, (await this.sites.codesByOrganization()).get(org.id) ?? [], users.get(org.id) ?? 0);
+  }
+
+  /** Organisation codes by id (to name a user's or a site's owner). */
+  async codesById(): Promise<Map<number, string>> {
+    const rows = await this.repo.find({ select: { id: true, code: true } });
+    return new Map(rows.map((o) => [o.id, o.code]));
+  }
+
+  async byId(id: number): Promise<OrganizationEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
   async byCode(code: string): Promise<OrganizationEntity> {
     const org = await this.repo.findOneBy({ code });
     if (!org) throw new NotFoundException(`organisation ${code} not found`);
     return org;
+  }
+
+  /** Creates the organisation when missing (the demo's companies). Returns true when it did. */
+  async ensure(code: string, name: string): Promise<boolean> {
+    if (await this.repo.existsBy({ code })) return false;
+    await this.create({ code, name });
+    return true;
   }
 
   async create(input: CreateOrganizationInput): Promise<OrganizationInfo> {
@@ -50,12 +73,35 @@ export class OrganizationsService {
       throw new ConflictException(
         'the default organisation owns sites created without one and cannot be deleted',
       );
-    const owned = (await this.sites.codesByOrganization()).get(org.id)?.length ?? 0;
-    const members = (await this.users.countByOrganization()).get(org.id) ?? 0;
-    if (owned > 0 || members > 0)
-      throw new ConflictException(
-        `organisation ${code} still has ${owned} site(s) and ${members} user(s): move or remove them first`,
-      );
-    await this.repo.delete({ id: org.id });
+    await this.repo.manager.transaction(async (m) => {
+      // Holds the row against a move into it meanwhile (moveSite takes the same lock).
+      await lockRow(m, org.id);
+      const owned = await this.sites.countOwnedBy(m, org.id);
+      const members = await this.users.countIn(m, org.id);
+      if (owned > 0 || members > 0)
+        throw new ConflictException(
+          `organisation ${code} still has ${owned} site(s) and ${members} user(s): move or remove them first`,
+        );
+      await m.getRepository(OrganizationEntity).delete({ id: org.id });
+    });
   }
+
+  /** Gives `site` to the organisation `code`; the previous owner's users lose sight of it at once. */
+  async moveSite(code: string, site: string): Promise<OwnerChange> {
+    const org = await this.byCode(code);
+    const change = await this.repo.manager.transaction(async (m) => {
+      // An organisation deleted meanwhile must not end up owning the site.
+      if (!(await lockRow(m, org.id))) throw new NotFoundException(`organisation ${code} not found`);
+      return this.sites.setOwner(m, site, org.id);
+    });
+    this.sites.ownerCommitted(change);
+    return change;
+  }
+}
+
+/** Locks an organisation's row for the transaction (PostgreSQL; SQLite transactions already take turns). */
+async function lockRow(m: EntityManager, id: number): Promise<boolean> {
+  const repo = m.getRepository(OrganizationEntity);
+  const lock = m.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' as const } : undefined;
+  return (await repo.findOne({ where: { id }, ...(lock ? { lock } : {}) })) !== null;
 }

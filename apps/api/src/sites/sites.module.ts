@@ -9,7 +9,7 @@ import { SiteEntity } from './site.entity';
 import { SitesService } from './sites.service';
 
 // The domain's public surface: other domains import these from this file only (eslint.config.mjs).
-export { SiteEvents } from './site-events';
+export { SiteEvents, type OwnerChange } from './site-events';
 export { SiteReferenceService } from './site-reference.service';
 export type { ReferenceChange } from './site-reference.service';
 export { SiteEntity } from './site.entity';

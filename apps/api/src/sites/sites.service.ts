@@ -6,9 +6,9 @@ import type {
   PueCategory,
   UpdateDataCenterInput,
 } from '@dcfleet/contracts';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { inScope, type Scope } from '../platform/access/scope';
-import { SiteEvents } from './site-events';
+import { SiteEvents, type OwnerChange } from './site-events';
 import { SiteReferenceService } from './site-reference.service';
 import { SiteEntity } from './site.entity';
 
@@ -93,7 +93,28 @@ export class SitesService {
     return site;
   }
 
-  async create(input: CreateDataCenterInput, by = 'system'): Promise<SiteEntity> {
+  /** How many sites `organizationId` owns, read in the caller's transaction (the organisation's delete guard). */
+  countOwnedBy(m: EntityManager, organizationId: number): Promise<number> {
+    return m.getRepository(SiteEntity).countBy({ organizationId });
+  }
+
+  /**
+   * Gives a site to another organisation inside the caller's transaction; `committed` afterwards refreshes the cache
+   * and tells the live side. Returns the previous owner.
+   */
+  async setOwner(m: EntityManager, code: string, organizationId: number): Promise<OwnerChange> {
+    const site = await m.getRepository(SiteEntity).findOneBy({ code });
+    if (!site) throw notFound(code);
+    await m.getRepository(SiteEntity).update({ id: site.id }, { organizationId, updatedAt: Date.now() });
+    return { siteId: site.id, code, from: site.organizationId, to: organizationId };
+  }
+
+  ownerCommitted(change: OwnerChange): void {
+    this.loadedAt = 0;
+    if (change.from !== change.to) this.events.emitOwnerChanged(change);
+  }
+
+  async create(input: CreateDataCenterInput, by = 'system', organizationId?: number): Promise<SiteEntity> {
     if (await this.repo.exists({ where: { code: input.code } })) {
       throw new ConflictException(`data center ${input.code} already exists`);
     }
@@ -101,6 +122,7 @@ export class SitesService {
     const row = this.repo.create({
       code: input.code,
       name: input.name,
+      ...(organizationId === undefined ? {} : { organizationId }),
       operator: input.operator ?? null,
       region: input.region ?? null,
       hub: input.hub ?? null,

@@ -1,12 +1,31 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { isRole, type Role, type UserInfo } from '@dcfleet/contracts';
-import { IsNull, Not, type Repository } from 'typeorm';
+import type { Role } from '@dcfleet/contracts';
+import { IsNull, Not, type EntityManager, type Repository } from 'typeorm';
 import { UserEntity } from './user.entity';
 import { UserSessions } from './user-sessions';
 
 const USER_CACHE_MS = 5_000;
+
+/** Where a user stands: an organisation (null: hub staff) and a regulator's regions (null: all). */
+export interface Placement {
+  organizationId: number | null;
+  regions: string[] | null;
+}
+
+export const HUB_STAFF: Placement = { organizationId: null, regions: null };
+
+export interface UserPatch extends Partial<Placement> {
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
+}
+
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 /** Whether `password` matches an argon2 hash; a malformed hash matches nothing. */
 function passwordMatches(hash: string, password: string): Promise<boolean> {
@@ -30,7 +49,12 @@ export class UsersService {
     return argon2.hash(password, { type: argon2.argon2id });
   }
 
-  async create(username: string, password: string, role: Role): Promise<UserInfo> {
+  async create(
+    username: string,
+    password: string,
+    role: Role,
+    placement: Placement = HUB_STAFF,
+  ): Promise<UserEntity> {
     if (await this.repo.exists({ where: { username } }))
       throw new ConflictException(`user ${username} already exists`);
     const row = this.repo.create({
@@ -39,16 +63,23 @@ export class UsersService {
       role,
       disabled: false,
       tokenVersion: 0,
+      organizationId: placement.organizationId,
+      regions: placement.regions,
       createdAt: Date.now(),
     });
     await this.repo.insert(row);
-    return UsersService.toInfo(row);
+    return row;
   }
 
   /** Creates the user when missing (first start). Returns true when it was created. */
-  async ensure(username: string, password: string, role: Role): Promise<boolean> {
+  async ensure(
+    username: string,
+    password: string,
+    role: Role,
+    placement: Placement = HUB_STAFF,
+  ): Promise<boolean> {
     if (await this.repo.exists({ where: { username } })) return false;
-    await this.create(username, password, role);
+    await this.create(username, password, role, placement);
     this.logger.log(`created ${role} user "${username}"`);
     return true;
   }
@@ -120,21 +151,41 @@ export class UsersService {
     return counts;
   }
 
-  async list(): Promise<UserInfo[]> {
-    const rows = await this.repo.find({ order: { id: 'ASC' } });
-    return rows.map(UsersService.toInfo);
+  /** Members of an organisation, read in the caller's transaction (the organisation's delete guard). */
+  countIn(m: EntityManager, organizationId: number): Promise<number> {
+    return m.getRepository(UserEntity).countBy({ organizationId });
+  }
+
+  /** Users by id; only the members of `organizationId` when it is given. */
+  list(organizationId?: number): Promise<UserEntity[]> {
+    return this.repo.find({
+      where: organizationId === undefined ? {} : { organizationId },
+      order: { id: 'ASC' },
+    });
+  }
+
+  async byName(username: string): Promise<UserEntity> {
+    const user = await this.repo.findOne({ where: { username } });
+    if (!user) throw new NotFoundException(`user ${username} not found`);
+    return user;
   }
 
   /**
-   * Changes role, disabled or password. Any real change ends the user's sessions (their token version moves on):
-   * a reset password, a demotion or a disable must not leave a stolen or forgotten session working.
+   * Changes role, disabled, password, organisation or regions. Any real change ends the user's sessions (their token
+   * version moves on): a reset password, a demotion, a disable or a new scope must not leave a session working under
+   * what it was before (sockets included: they reconnect under the new scope).
    */
-  async update(
-    username: string,
-    patch: { role?: Role; disabled?: boolean; password?: string },
-  ): Promise<UserInfo> {
+  async update(username: string, patch: UserPatch): Promise<UserEntity> {
     const user = await this.byName(username);
     let changed = false;
+    if (patch.organizationId !== undefined && patch.organizationId !== user.organizationId) {
+      user.organizationId = patch.organizationId;
+      changed = true;
+    }
+    if (patch.regions !== undefined && !sameList(patch.regions, user.regions)) {
+      user.regions = patch.regions;
+      changed = true;
+    }
     if (patch.role && patch.role !== user.role) {
       user.role = patch.role;
       changed = true;
@@ -148,14 +199,14 @@ export class UsersService {
       changed = true;
     }
     if (changed) await this.endSessionsOf(user);
-    return UsersService.toInfo(user);
+    return user;
   }
 
   /** Ends every session of a user ("log out everywhere"). */
-  async endSessions(username: string): Promise<UserInfo> {
+  async endSessions(username: string): Promise<UserEntity> {
     const user = await this.byName(username);
     await this.endSessionsOf(user);
-    return UsersService.toInfo(user);
+    return user;
   }
 
   /** Saves the user with the next token version, then tells the live side (sockets, other instances). */
@@ -166,24 +217,8 @@ export class UsersService {
     this.sessions.ended(user.id);
   }
 
-  private async byName(username: string): Promise<UserEntity> {
-    const user = await this.repo.findOne({ where: { username } });
-    if (!user) throw new NotFoundException(`user ${username} not found`);
-    return user;
-  }
-
   /** Drops the cached copy of a user (another instance changed it). */
   forget(id: number): void {
     this.cache.delete(id);
-  }
-
-  static toInfo(u: UserEntity): UserInfo {
-    return {
-      id: u.id,
-      username: u.username,
-      role: isRole(u.role) ? u.role : 'regulator',
-      createdAt: new Date(u.createdAt).toISOString(),
-      disabled: u.disabled,
-    };
   }
 }
