@@ -73,7 +73,7 @@ export class AccountsService {
     if (scope.kind === 'organization') {
       // An organisation's admin creates members of its own organisation, and cannot move anyone elsewhere.
       if (organization !== undefined) {
-        const wanted = organization === null ? null : (await this.organizations.byCode(organization)).id;
+        const wanted = organization === null ? null : await this.organizations.idOf(organization);
         if (wanted !== scope.organizationId)
           throw new ForbiddenException("an organisation's admin manages only its own organisation's users");
       }
@@ -83,7 +83,7 @@ export class AccountsService {
       return out;
     }
     if (organization !== undefined)
-      out.organizationId = organization === null ? null : (await this.organizations.byCode(organization)).id;
+      out.organizationId = organization === null ? null : await this.organizations.idOf(organization);
     if (regions !== undefined) out.regions = regions;
     const organizationId =
       out.organizationId !== undefined ? out.organizationId : (current?.organizationId ?? null);

@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   Injectable,
   Logger,
   NotFoundException,
@@ -17,6 +18,7 @@ import {
 import type { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.module';
 import type { AuditActor } from '../platform/access/request-actor';
+import type { Scope } from '../platform/access/scope';
 import { SitesService } from '../sites/sites.module';
 import { AlarmRuleEntity } from './alarm-rule.entity';
 import { AlarmEntity } from './alarm.entity';
@@ -127,21 +129,48 @@ export class AlarmRulesService {
     return new Map((await this.sites.all()).map((s) => [s.id, s.code]));
   }
 
-  async list(siteCode?: string): Promise<AlarmRuleInfo[]> {
+  /** The rules `scope` sees: fleet-wide ones (they apply to its sites too) and those of its sites. */
+  async list(scope: Scope, siteCode?: string): Promise<AlarmRuleInfo[]> {
     const codes = await this.codes();
     let siteId: number | undefined;
-    if (siteCode) siteId = (await this.sites.get(siteCode)).id;
+    if (siteCode) siteId = (await this.sites.getIn(scope, siteCode)).id;
+    const visible = await this.visibleIds(scope);
     return [...this.rules.values()]
-      .filter((r) => siteId === undefined || r.siteId === null || r.siteId === siteId)
+      .filter(
+        (r) => r.siteId === null || (visible.has(r.siteId) && (siteId === undefined || r.siteId === siteId)),
+      )
       .sort((a, b) => (a.siteId ?? 0) - (b.siteId ?? 0) || a.id - b.id)
       .map((r) => ruleInfo(r, r.siteId === null ? null : (codes.get(r.siteId) ?? null)));
   }
 
-  async info(id: number): Promise<AlarmRuleInfo> {
-    const r = this.rules.get(id);
-    if (!r) throw new NotFoundException(`alarm rule ${id} not found`);
+  async info(id: number, scope: Scope): Promise<AlarmRuleInfo> {
+    const r = await this.visibleRule(id, scope);
     const code = r.siteId === null ? null : ((await this.sites.byIdCached(r.siteId))?.code ?? null);
     return ruleInfo(r, code);
+  }
+
+  private async visibleIds(scope: Scope): Promise<{ has(id: number): boolean }> {
+    if (scope.kind === 'hub') return { has: () => true };
+    return new Set((await this.sites.visible(scope)).map((s) => s.id));
+  }
+
+  /** A rule `scope` may see; one of a site outside it is not found, like one that does not exist. */
+  private async visibleRule(id: number, scope: Scope): Promise<RuleDef> {
+    const r = this.rules.get(id);
+    if (!r || (r.siteId !== null && !(await this.visibleIds(scope)).has(r.siteId)))
+      throw new NotFoundException(`alarm rule ${id} not found`);
+    return r;
+  }
+
+  /**
+   * A rule `scope` may change: an organisation's admin changes its own sites' rules; fleet-wide rules apply to every
+   * organisation's sites and are the hub's.
+   */
+  private async writableRule(id: number, scope: Scope): Promise<RuleDef> {
+    await this.reloadIfChanged();
+    const r = await this.visibleRule(id, scope);
+    if (r.siteId === null && scope.kind !== 'hub') throw fleetWideIsHubs();
+    return r;
   }
 
   private params(kind: AlarmRuleKind, severity: AlarmSeverity, input: unknown): Record<string, unknown> {
@@ -174,8 +203,9 @@ export class AlarmRulesService {
     }
   }
 
-  async create(input: CreateAlarmRuleInput, who: AuditActor): Promise<AlarmRuleInfo> {
-    const site = input.datacenter ? await this.sites.get(input.datacenter) : null;
+  async create(input: CreateAlarmRuleInput, who: AuditActor, scope: Scope): Promise<AlarmRuleInfo> {
+    if (!input.datacenter && scope.kind !== 'hub') throw fleetWideIsHubs();
+    const site = input.datacenter ? await this.sites.getIn(scope, input.datacenter) : null;
     const params = this.params(input.kind, input.severity, input.params);
     await this.assertUnique(site?.id ?? null, input.kind, input.severity);
     const now = Date.now();
@@ -200,13 +230,16 @@ export class AlarmRulesService {
       webhookUrl: row.webhookUrl,
     });
     await this.load();
-    return this.info(saved.id);
+    return this.info(saved.id, scope);
   }
 
-  async update(id: number, patch: UpdateAlarmRuleInput, who: AuditActor): Promise<AlarmRuleInfo> {
-    await this.reloadIfChanged();
-    const r = this.rules.get(id);
-    if (!r) throw new NotFoundException(`alarm rule ${id} not found`);
+  async update(
+    id: number,
+    patch: UpdateAlarmRuleInput,
+    who: AuditActor,
+    scope: Scope,
+  ): Promise<AlarmRuleInfo> {
+    const r = await this.writableRule(id, scope);
     const severity = patch.severity ?? r.severity;
     if (severity !== r.severity) await this.assertUnique(r.siteId, r.kind, severity, r.id);
     let params = r.params;
@@ -236,13 +269,11 @@ export class AlarmRulesService {
       webhookUrl: patch.webhookUrl,
     });
     await this.load();
-    return this.info(id);
+    return this.info(id, scope);
   }
 
-  async remove(id: number, who: AuditActor): Promise<void> {
-    await this.reloadIfChanged();
-    const r = this.rules.get(id);
-    if (!r) throw new NotFoundException(`alarm rule ${id} not found`);
+  async remove(id: number, who: AuditActor, scope: Scope): Promise<void> {
+    const r = await this.writableRule(id, scope);
     if (r.builtin)
       throw new ConflictException(
         `rule ${id} is built in (${r.builtin}): disable it instead (PATCH {"enabled": false})`,
@@ -258,4 +289,10 @@ export class AlarmRulesService {
     });
     await this.load();
   }
+}
+
+function fleetWideIsHubs(): ForbiddenException {
+  return new ForbiddenException(
+    "fleet-wide rules apply to every organisation's sites and are the hub's: set a rule for one of your sites instead",
+  );
 }

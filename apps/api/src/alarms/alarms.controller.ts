@@ -75,15 +75,15 @@ export class AlarmsController {
   @ApiOperation({
     summary: 'Alarm rules: fleet-wide and per site (datacenter=CODE: the ones that can apply to that site)',
   })
-  listRules(@Query('datacenter') datacenter?: string): Promise<AlarmRuleInfo[]> {
-    return this.rules.list(datacenter);
+  listRules(@CallerScope() scope: Scope, @Query('datacenter') datacenter?: string): Promise<AlarmRuleInfo[]> {
+    return this.rules.list(scope, datacenter);
   }
 
   @Get('alarm-rules/:id')
   @Roles('admin', 'operator')
   @ApiOperation({ summary: 'One alarm rule' })
-  oneRule(@Param('id', ParseIntPipe) id: number): Promise<AlarmRuleInfo> {
-    return this.rules.info(id);
+  oneRule(@Param('id', ParseIntPipe) id: number, @CallerScope() scope: Scope): Promise<AlarmRuleInfo> {
+    return this.rules.info(id, scope);
   }
 
   @Post('alarm-rules')
@@ -94,9 +94,10 @@ export class AlarmsController {
   })
   createRule(
     @Body(new ZodBody(createAlarmRuleSchema)) body: CreateAlarmRuleInput,
+    @CallerScope() scope: Scope,
     @Req() req: AppRequest,
   ): Promise<AlarmRuleInfo> {
-    return this.rules.create(body, actorOf(req));
+    return this.rules.create(body, actorOf(req), scope);
   }
 
   @Patch('alarm-rules/:id')
@@ -107,9 +108,10 @@ export class AlarmsController {
   updateRule(
     @Param('id', ParseIntPipe) id: number,
     @Body(new ZodBody(updateAlarmRuleSchema)) body: UpdateAlarmRuleInput,
+    @CallerScope() scope: Scope,
     @Req() req: AppRequest,
   ): Promise<AlarmRuleInfo> {
-    return this.rules.update(id, body, actorOf(req));
+    return this.rules.update(id, body, actorOf(req), scope);
   }
 
   @Delete('alarm-rules/:id')
@@ -118,7 +120,11 @@ export class AlarmsController {
   @ApiOperation({
     summary: 'Delete a rule (admin); built-in rules can only be disabled. Its active alarms are cleared.',
   })
-  async deleteRule(@Param('id', ParseIntPipe) id: number, @Req() req: AppRequest): Promise<void> {
-    await this.rules.remove(id, actorOf(req));
+  async deleteRule(
+    @Param('id', ParseIntPipe) id: number,
+    @CallerScope() scope: Scope,
+    @Req() req: AppRequest,
+  ): Promise<void> {
+    await this.rules.remove(id, actorOf(req), scope);
   }
 }

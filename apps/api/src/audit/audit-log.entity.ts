@@ -3,6 +3,7 @@ import { epochMs } from '../platform/common/columns';
 
 @Entity({ name: 'audit_log' })
 @Index('ix_audit_log_at', ['at'])
+@Index('ix_audit_log_organization', ['organizationId', 'id'])
 export class AuditLogEntity {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;
@@ -27,4 +28,8 @@ export class AuditLogEntity {
 
   @Column({ name: 'details', type: 'text', nullable: true })
   details: string | null;
+
+  /** The acting user's organisation; NULL for hub staff, tokens and the system. */
+  @Column({ name: 'organization_id', type: 'integer', nullable: true })
+  organizationId: number | null;
 }

@@ -12,10 +12,14 @@ export class AuditRepository {
     await this.repo.insert(row);
   }
 
-  /** At most `limit` entries, newest first, older than `beforeId` when given. */
-  page(limit: number, beforeId?: number): Promise<AuditLogEntity[]> {
+  /**
+   * At most `limit` entries, newest first, older than `beforeId` when given; only those of `organizationId`'s members
+   * when it is given.
+   */
+  page(limit: number, beforeId?: number, organizationId?: number): Promise<AuditLogEntity[]> {
     const qb = this.repo.createQueryBuilder('a').orderBy('a.id', 'DESC').limit(limit);
-    if (beforeId) qb.where('a.id < :beforeId', { beforeId });
+    if (beforeId) qb.andWhere('a.id < :beforeId', { beforeId });
+    if (organizationId !== undefined) qb.andWhere('a.organization_id = :organizationId', { organizationId });
     return qb.getMany();
   }
 }

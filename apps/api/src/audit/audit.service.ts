@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuditEntry } from '@dcfleet/contracts';
 import type { AuditActor } from '../platform/access/request-actor';
+import type { Scope } from '../platform/access/scope';
 import { AuditRepository } from './audit.repository';
 
 /** Append-only record of every security-relevant or state-changing action. Never holds secrets. */
@@ -24,14 +25,17 @@ export class AuditService {
       target: target ? target.slice(0, 200) : null,
       ip: who.ip ? who.ip.slice(0, 64) : null,
       details: details ? JSON.stringify(details) : null,
+      organizationId: who.organizationId ?? null,
     });
     this.logger.log(
       `${who.actorType}:${printable(who.actor.slice(0, 100))} ${action}${target ? ' ' + printable(target.slice(0, 200)) : ''}`,
     );
   }
 
-  async list(limit: number, beforeId?: number): Promise<AuditEntry[]> {
-    const rows = await this.repo.page(limit, beforeId);
+  /** Newest first; an organisation member's scope reads only its organisation's entries. */
+  async list(scope: Scope, limit: number, beforeId?: number): Promise<AuditEntry[]> {
+    const org = scope.kind === 'organization' ? scope.organizationId : undefined;
+    const rows = await this.repo.page(limit, beforeId, org);
     return rows.map((r) => ({
       id: r.id,
       at: new Date(r.at).toISOString(),

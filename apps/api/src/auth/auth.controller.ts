@@ -64,7 +64,12 @@ export class AuthController {
       throw new UnauthorizedException('wrong username or password');
     }
     await attempts.succeed(keys);
-    await this.audit.record({ actor: user.username, actorType: 'user', ip }, 'auth.login', null);
+    const organizationId = user.organizationId;
+    await this.audit.record(
+      { actor: user.username, actorType: 'user', ip, organizationId },
+      'auth.login',
+      null,
+    );
     const org = user.organizationId === null ? null : await this.organizations.byId(user.organizationId);
     return this.sessions.issue(
       {

@@ -116,7 +116,7 @@ export class DatacentersController {
     @Body(new ZodBody(createDataCenterSchema)) body: CreateDataCenterInput,
     @Req() req: AppRequest,
   ): Promise<DataCenterWithSnapshot> {
-    const owner = body.organization ? (await this.organizations.byCode(body.organization)).id : undefined;
+    const owner = body.organization ? await this.organizations.idOf(body.organization) : undefined;
     const s = await this.sites.create(body, actorOf(req).actor, owner);
     await this.audit.record(actorOf(req), 'datacenter.create', s.code, {
       name: s.name,

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CreateOrganizationInput, OrganizationInfo } from '@dcfleet/contracts';
 import type { EntityManager, Repository } from 'typeorm';
@@ -42,6 +42,13 @@ export class OrganizationsService {
 
   async byId(id: number): Promise<OrganizationEntity | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  /** The id of an organisation a request body names: an unknown code is the request's fault (400), not a 404. */
+  async idOf(code: string): Promise<number> {
+    const org = await this.repo.findOneBy({ code });
+    if (!org) throw new BadRequestException(`organization: no organisation ${code}`);
+    return org.id;
   }
 
   async byCode(code: string): Promise<OrganizationEntity> {

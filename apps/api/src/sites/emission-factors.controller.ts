@@ -7,7 +7,7 @@ import {
   type EmissionFactorInput,
 } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.module';
-import { Roles } from '../platform/access/access.decorators';
+import { HubOnly, Roles } from '../platform/access/access.decorators';
 import type { AppRequest } from '../platform/access/access.types';
 import { actorOf } from '../platform/access/request-actor';
 import { ZodBody } from '../platform/common/zod-body';
@@ -46,6 +46,7 @@ export class EmissionFactorsController {
 
   @Put(':region/:year')
   @Roles('admin')
+  @HubOnly()
   @ApiOperation({ summary: 'Set the factor of a region and year, with its source (admin)' })
   async put(
     @Param('region') region: string,
@@ -70,6 +71,7 @@ export class EmissionFactorsController {
 
   @Delete(':region/:year')
   @Roles('admin')
+  @HubOnly()
   @ApiOperation({ summary: 'Remove the factor of a region and year (admin)' })
   async remove(
     @Param('region') region: string,

@@ -164,8 +164,12 @@ export class UsersService {
     });
   }
 
+  findByName(username: string): Promise<UserEntity | null> {
+    return this.repo.findOne({ where: { username } });
+  }
+
   async byName(username: string): Promise<UserEntity> {
-    const user = await this.repo.findOne({ where: { username } });
+    const user = await this.findByName(username);
     if (!user) throw new NotFoundException(`user ${username} not found`);
     return user;
   }

@@ -62,6 +62,15 @@ export interface TestApp {
   databaseUrl: string;
   close: () => Promise<void>;
   login: (role: Role) => Promise<string>;
+  /**
+   * Creates a user (as the hub admin) placed in `organization` (a code) or with `regions`, and logs it in. The
+   * password is fixed; the username must be new.
+   */
+  loginNew: (
+    username: string,
+    role: Role,
+    place?: { organization?: string; regions?: string[] },
+  ) => Promise<string>;
   createSite: (code: string, extra?: Record<string, unknown>) => Promise<void>;
   createToken: (code: string) => Promise<CreatedIngestToken>;
   flush: () => Promise<void>;
@@ -140,11 +149,25 @@ export async function bootTestAppOn(
     return body.accessToken;
   };
 
+  const loginNew: TestApp['loginNew'] = async (username, role, place = {}) => {
+    const password = 'test-scoped-password-1';
+    const made = await request('/api/v1/users', {
+      method: 'POST',
+      token: await login('admin'),
+      json: { username, password, role, ...place },
+    });
+    if (made.status !== 201) throw new Error(`create ${username}: ${made.status} ${await made.text()}`);
+    const res = await request('/api/v1/auth/login', { method: 'POST', json: { username, password } });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as LoginResponse).accessToken;
+  };
+
   return {
     app,
     url,
     dialect,
     databaseUrl: db.url,
+    loginNew,
     close: async () => {
       await app.close();
       await db.drop();

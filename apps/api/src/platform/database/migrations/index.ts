@@ -27,6 +27,8 @@ import { MeterExchanges1796400000000 as PgMeterExchanges } from './postgres/1796
 import { MeterExchanges1796400000000 as SqliteMeterExchanges } from './sqlite/1796400000000-MeterExchanges';
 import { Organizations1796500000000 as PgOrganizations } from './postgres/1796500000000-Organizations';
 import { Organizations1796500000000 as SqliteOrganizations } from './sqlite/1796500000000-Organizations';
+import { AuditOrganization1796600000000 as PgAuditOrganization } from './postgres/1796600000000-AuditOrganization';
+import { AuditOrganization1796600000000 as SqliteAuditOrganization } from './sqlite/1796600000000-AuditOrganization';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -44,6 +46,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteSiteReferenceHistory,
   SqliteMeterExchanges,
   SqliteOrganizations,
+  SqliteAuditOrganization,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -60,4 +63,5 @@ export const POSTGRES_MIGRATIONS = [
   PgSiteReferenceHistory,
   PgMeterExchanges,
   PgOrganizations,
+  PgAuditOrganization,
 ];
