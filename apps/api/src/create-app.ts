@@ -21,7 +21,7 @@ import { AppModule } from './app.module';
 import { RetryLater } from './platform/common/retry-later';
 import type { AppConfig } from './platform/config/app-config';
 import { DbHandle } from './platform/database/db-handle';
-import { isStorageUnavailable } from './platform/database/storage-errors';
+import { isStorageUnavailable, isUniqueViolation } from './platform/database/storage-errors';
 import { RedisIoAdapter } from './live/redis-io.adapter';
 import { MetricsService } from './platform/observability/metrics.service';
 
@@ -55,6 +55,14 @@ class ErrorFilter implements ExceptionFilter {
       status = 503;
       body = { statusCode: 503, error: 'Service Unavailable', message: 'storage unavailable; retry later' };
       this.logger.error(`storage unavailable: ${(exception as Error).message}`);
+    } else if (isUniqueViolation(exception)) {
+      status = 409;
+      body = {
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'already exists: a concurrent request created it',
+      };
+      this.logger.warn(`unique violation answered 409: ${(exception as Error).message}`);
     } else {
       // A fault, not an outage: retrying will not help, so no Retry-After; the id ties the answer to the log line.
       const requestId = requestIdOf(host.switchToHttp().getRequest<Request>());

@@ -133,6 +133,16 @@ describe.each(dialects())('organisation admins and placement on %s', (dialect) =
       expect(orgs.find((o) => o.code === 'SOUTH')?.sites).toEqual(['S-1']);
     });
 
+    it.each([
+      ['organisation', '/api/v1/organizations', { code: 'RACE', name: 'Race Co.' }],
+      ['site', '/api/v1/datacenters', { code: 'RACE-1', name: 'Race site' }],
+      ['user', '/api/v1/users', { username: 'racer', password: 'a-long-password-1', role: 'operator' }],
+    ])('answers 409, not 500, to the losers of a concurrent create of one %s', async (_what, path, json) => {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => post(path, hub, json)));
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+    });
+
     it('refuses to delete an organisation that still has users', async () => {
       const res = await t.request('/api/v1/organizations/NORTH', { method: 'DELETE', token: hub });
       expect(res.status).toBe(409);

@@ -35,3 +35,12 @@ export function isStorageUnavailable(err: unknown): boolean {
     )
   );
 }
+
+/**
+ * A unique constraint refused a row: two requests created the same thing at once and the other one won (the services
+ * check first, so only a race gets here). A conflict (409), not a fault.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
