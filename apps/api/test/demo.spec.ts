@@ -3,10 +3,17 @@
  * tokens, history and live data through POST /api/v1/ingest, a restart that continues the meters, and the
  * faults that post something (malformed batch, replay, replay with corrected readings).
  */
-import type { DataCenterWithSnapshot, IngestTokenInfo, SeriesResponse } from '@dcfleet/contracts';
-import { FleetRunner, selectSites } from '@dcfleet/demo-fleet';
+import {
+  DEFAULT_ORGANIZATION_CODE,
+  type DataCenterWithSnapshot,
+  type IngestTokenInfo,
+  type LoginResponse,
+  type OrganizationInfo,
+  type SeriesResponse,
+} from '@dcfleet/contracts';
+import { DEMO_ORGANIZATIONS, FleetRunner, selectSites } from '@dcfleet/demo-fleet';
 import { fromLocal, toLocal } from '@dcfleet/green-metrics';
-import { DEMO_TOKEN_NAME } from '../src/demo/demo.service';
+import { DEMO_TOKEN_NAME, DEMO_USERS } from '../src/demo/demo.service';
 import { RatingRevisionsService } from '../src/ratings/rating-revisions.service';
 import { ADMIN_PASSWORD, bootTestApp, type TestApp } from './support/harness';
 import { waitFor } from './support/wait';
@@ -114,6 +121,25 @@ describe('demo fleet over HTTP (sqlite)', () => {
     expect(receipts.receipts.length).toBeGreaterThan(0);
   });
 
+  it("gives each site to its operator company's organisation", async () => {
+    const orgs = await get<OrganizationInfo[]>('/api/v1/organizations');
+    expect(orgs.map((o) => o.code).sort()).toEqual(
+      [DEFAULT_ORGANIZATION_CODE, ...DEMO_ORGANIZATIONS.map((o) => o.code)].sort(),
+    );
+    const owner = (code: string) => orgs.find((o) => o.sites.includes(code))?.code;
+    expect(CODES.map(owner)).toEqual(['YELANG', 'WUMENG', 'AZALEA']);
+  });
+
+  it("moves a site an older demo left in the default organisation to its company's, and no other", async () => {
+    await t.createSite('GZ-GY-03', { name: 'Left by an older demo' });
+    await t.createSite('GZ-QD-02', { name: 'Placed by the admin', organization: 'YELANG' });
+    await fleet({ sites: selectSites(['GZ-GY-03', 'GZ-QD-02']), history: { days: 1 } }).setup();
+    const orgs = await get<OrganizationInfo[]>('/api/v1/organizations');
+    const owner = (code: string) => orgs.find((o) => o.sites.includes(code))?.code;
+    expect(owner('GZ-GY-03')).toBe('LEIGONG');
+    expect(owner('GZ-QD-02')).toBe('YELANG');
+  });
+
   it('continues the meters on restart: no new history, fresh tokens, counters never go back', async () => {
     const before = runners[0]!;
     const oldIds = before.tokenIds();
@@ -208,5 +234,34 @@ describe('demo fleet over HTTP (sqlite)', () => {
     expect(revised!.revisions.length).toBeGreaterThanOrEqual(1);
     expect(revised!.revisions[0]!.previousPue).toBeCloseTo(first.pue, 9);
     expect(revised!.pue).toBeGreaterThan(first.pue);
+  });
+});
+
+describe('demo logins (DEMO=1, sqlite)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp('sqlite', { DEMO: '1' });
+  });
+  afterAll(() => t?.close());
+
+  it('offers one login per kind of user, each placed as the README says', async () => {
+    const placed: Record<string, unknown> = {};
+    for (const u of DEMO_USERS) {
+      const res = await t.request('/api/v1/auth/login', {
+        method: 'POST',
+        json: { username: u.username, password: u.username === 'admin' ? ADMIN_PASSWORD : u.password },
+      });
+      expect(res.status).toBe(200);
+      const { user } = (await res.json()) as LoginResponse;
+      placed[u.username] = [user.role, user.organization?.code ?? null, user.regions];
+    }
+    expect(placed).toEqual({
+      admin: ['admin', null, null],
+      operator: ['operator', null, null],
+      regulator: ['regulator', null, null],
+      'guian-regulator': ['regulator', null, ["Gui'an New Area"]],
+      'yelang-admin': ['admin', 'YELANG', null],
+      'yelang-operator': ['operator', 'YELANG', null],
+    });
   });
 });
