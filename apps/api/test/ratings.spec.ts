@@ -284,6 +284,43 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
     expect(fleet.status).toBe('interim');
   });
 
+  it("computes the fleet row over the caller's scope and says which (an organisation's two sites)", async () => {
+    const admin = await t.login('admin');
+    const org = { code: 'RT-ORG', name: 'Ratings Test Co.' };
+    expect(
+      (await t.request('/api/v1/organizations', { method: 'POST', token: admin, json: org })).status,
+    ).toBe(201);
+    for (const site of [SITES.FLAT, SITES.POWER]) {
+      const moved = await t.request('/api/v1/organizations/RT-ORG/sites', {
+        method: 'POST',
+        token: admin,
+        json: { site },
+      });
+      expect(moved.status).toBe(200);
+    }
+    const member = await t.loginNew('rt-org-op', 'operator', { organization: 'RT-ORG' });
+    const mine = await get<RatingsResponse>(`/api/v1/ratings?year=${YEAR}`, member);
+    // FLAT 1000 / 800 kW and POWER 1500 / 1000 kW all year: (1000 + 1500) / (800 + 1000) = 2500 / 1800.
+    expect(mine.scope).toEqual({ kind: 'organization', ...org });
+    expect(mine.sites.map((r) => r.code).sort()).toEqual([SITES.FLAT, SITES.POWER]);
+    expect(mine.fleet.sites).toBe(2);
+    expect(mine.fleet.energy.facilityKwh).toBe(2500 * HOURS);
+    expect(mine.fleet.energy.itKwh).toBe(1800 * HOURS);
+    expect(mine.fleet.pue).toBeCloseTo(2500 / 1800, 12);
+    const csv = await (await t.request(`/api/v1/ratings.csv?year=${YEAR}`, { token: member })).text();
+    expect(csv).toMatch(/\r\nFLEET,"Fleet of Ratings Test Co\. \(RT-ORG\), energy-weighted \(2 sites/);
+    // The hub's row is unchanged by the organisation's: cached per site, aggregated per scope.
+    const hub = await get<RatingsResponse>(`/api/v1/ratings?year=${YEAR}`);
+    expect(hub.scope).toEqual({ kind: 'hub' });
+    expect(hub.fleet.sites).toBe(4);
+    for (const site of [SITES.FLAT, SITES.POWER])
+      await t.request('/api/v1/organizations/DEFAULT/sites', {
+        method: 'POST',
+        token: admin,
+        json: { site },
+      });
+  });
+
   it('exports the table as CSV with a header, one row per site and a FLEET row', async () => {
     const res = await t.request(`/api/v1/ratings.csv?year=${YEAR}`, { token: regulator });
     expect(res.status).toBe(200);

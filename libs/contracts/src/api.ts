@@ -78,6 +78,12 @@ export interface CreateUserRequest {
   regions?: string[] | null;
 }
 
+/** Which sites figures cover: the caller's scope (docs/contract.md "Organisations and scope"). */
+export type ScopeInfo =
+  | { kind: 'hub' }
+  | { kind: 'organization'; code: string; name: string }
+  | { kind: 'regions'; regions: string[] };
+
 /** The organisation that owns every site created without one, and every site an upgrade found. */
 export const DEFAULT_ORGANIZATION_CODE = 'DEFAULT';
 

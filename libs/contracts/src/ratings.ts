@@ -6,6 +6,7 @@
  * defined here, and @dcfleet/green-metrics (which may depend on contracts) uses these definitions.
  */
 import type { EmissionFactorUsed, PueCategory } from './site';
+import type { ScopeInfo } from './api';
 
 /** Coverage status of a rating. */
 export type RatingStatus = 'final' | 'interim' | 'insufficient-data';
@@ -174,6 +175,8 @@ export interface FleetRating {
 export interface RatingsResponse extends RatingsPeriod {
   scheme: RatingScheme;
   generatedAt: string;
+  /** The sites the table and the fleet row cover: the caller's scope. */
+  scope: ScopeInfo;
   sites: RatingRow[];
   /** Energy-weighted (Σ E_DC / Σ E_IT …) over final rows without metering fault (interim ones while the period runs). */
   fleet: FleetRating;

@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { CreateOrganizationInput, OrganizationInfo } from '@dcfleet/contracts';
+import type { CreateOrganizationInput, OrganizationInfo, ScopeInfo } from '@dcfleet/contracts';
+import type { Scope } from '../platform/access/scope';
 import type { EntityManager, Repository } from 'typeorm';
 import { SitesService, type OwnerChange } from '../sites/sites.module';
 import { UsersService } from '../users/users.module';
@@ -32,6 +33,14 @@ export class OrganizationsService {
     const org = await this.byCode(code);
     const users = await this.users.countByOrganization();
     return infoOf(org, (await this.sites.codesByOrganization()).get(org.id) ?? [], users.get(org.id) ?? 0);
+  }
+
+  /** A scope as the figures computed over it say it (ratings' fleet row, exports). */
+  async describe(scope: Scope): Promise<ScopeInfo> {
+    if (scope.kind === 'hub') return { kind: 'hub' };
+    if (scope.kind === 'regions') return { kind: 'regions', regions: [...scope.regions] };
+    const org = await this.byId(scope.organizationId);
+    return { kind: 'organization', code: org?.code ?? '?', name: org?.name ?? '?' };
   }
 
   /** Organisation codes by id (to name a user's or a site's owner). */

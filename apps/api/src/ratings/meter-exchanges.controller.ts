@@ -11,7 +11,7 @@ import { SitesService } from '../sites/sites.module';
 import { MeterExchangesService } from './meter-exchanges.service';
 
 /**
- * Recorded meter exchanges (docs/contract.md, "Counters that fall"): admins record them for any site; a site's gateway records
+ * Recorded meter exchanges (docs/contract.md, "Counters that fall"): admins record them for the sites in their scope; a site's gateway records
  * its own with its ingest token (user sessions and ingest tokens never open each other's routes).
  */
 @ApiTags('ratings')
@@ -39,9 +39,10 @@ export class MeterExchangesController {
   async create(
     @Param('code') code: string,
     @Body(new ZodBody(meterExchangeSchema)) body: MeterExchangeInput,
+    @CallerScope() scope: Scope,
     @Req() req: AppRequest,
   ): Promise<MeterExchangeInfo> {
-    return this.record(await this.sites.get(code), body, req);
+    return this.record(await this.sites.getIn(scope, code), body, req);
   }
 
   @Post('ingest/meter-exchanges')
@@ -60,9 +61,10 @@ export class MeterExchangesController {
   async remove(
     @Param('code') code: string,
     @Param('id', ParseIntPipe) id: number,
+    @CallerScope() scope: Scope,
     @Req() req: AppRequest,
   ): Promise<MeterExchangeInfo> {
-    const site = await this.sites.get(code);
+    const site = await this.sites.getIn(scope, code);
     const removed = await this.exchanges.remove(site, id, actorOf(req).actor);
     await this.audit.record(actorOf(req), 'meter-exchange.delete', code, { ...removed });
     return removed;

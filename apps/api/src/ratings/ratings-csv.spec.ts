@@ -60,6 +60,7 @@ describe('ratings CSV', () => {
       year: 2025,
       scheme: {} as RatingsResponse['scheme'],
       generatedAt: '',
+      scope: { kind: 'organization', code: 'YELANG', name: 'Yelang Cloud Works' },
       sites,
       fleet: aggregateFleet(sites),
     };
@@ -73,7 +74,7 @@ describe('ratings CSV', () => {
     expect(lines[2]).toMatch(/^GZ-02,"B, Inc.",/);
     expect(lines[3]).toMatch(
       new RegExp(
-        `^FLEET,"Fleet, energy-weighted \\(2 sites, 0 excluded\\)",,,,final,1,${Number((1_130_000 / 900_000).toFixed(6))},`,
+        `^FLEET,"Fleet of Yelang Cloud Works \\(YELANG\\), energy-weighted \\(2 sites, 0 excluded\\)",,,,final,1,${Number((1_130_000 / 900_000).toFixed(6))},`,
       ),
     );
     // Every line has one cell per column (the fleet's name holds two commas).
@@ -99,6 +100,7 @@ describe('ratings CSV', () => {
       year: 2025,
       scheme: {} as RatingsResponse['scheme'],
       generatedAt: '',
+      scope: { kind: 'hub' },
       sites: [site],
       fleet: aggregateFleet([site]),
     };

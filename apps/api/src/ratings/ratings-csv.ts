@@ -1,5 +1,5 @@
 /** CSV export of a ratings table (RFC 4180, UTF-8 with BOM so spreadsheet programs read Chinese names). */
-import type { FleetRating, RatingEnergy, RatingsResponse } from '@dcfleet/contracts';
+import type { FleetRating, RatingEnergy, RatingsResponse, ScopeInfo } from '@dcfleet/contracts';
 import { localDate } from '@dcfleet/green-metrics';
 
 export const CSV_COLUMNS = [
@@ -142,7 +142,7 @@ export function ratingsCsv(r: RatingsResponse): string {
   const f = r.fleet;
   const fleet: Cell[] = [
     'FLEET',
-    `Fleet, energy-weighted (${f.sites} sites, ${f.excluded} excluded${excludedText(f.excludedBy)})`,
+    `Fleet of ${scopeText(r.scope)}, energy-weighted (${f.sites} sites, ${f.excluded} excluded${excludedText(f.excludedBy)})`,
     null,
     null,
     null,
@@ -178,4 +178,16 @@ function excludedText(by: RatingsResponse['fleet']['excludedBy']): string {
   const order = ['interim', 'insufficient-data', 'metering-fault'] as const;
   const parts = order.filter((why) => by[why]).map((why) => `${by[why]} ${why}`);
   return parts.length ? `: ${parts.join(', ')}` : '';
+}
+
+/** Whose fleet the FLEET row is: the caller's scope, so a file passed on says what it covers. */
+function scopeText(scope: ScopeInfo): string {
+  switch (scope.kind) {
+    case 'hub':
+      return 'all sites';
+    case 'organization':
+      return `${scope.name} (${scope.code})`;
+    case 'regions':
+      return `regions ${scope.regions.join(' / ')}`;
+  }
 }

@@ -1,7 +1,8 @@
 import { BadRequestException, Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '../platform/access/access.decorators';
+import { CallerScope, Roles } from '../platform/access/access.decorators';
+import type { Scope } from '../platform/access/scope';
 import { ratingsCsv } from './ratings-csv';
 import { parsePeriodSpec } from './rating-period';
 import { RatingsService } from './ratings.service';
@@ -44,8 +45,12 @@ export class RatingsController {
   })
   @ApiQuery(YEAR_QUERY)
   @ApiQuery(PERIOD_QUERY)
-  list(@Query('year') year?: string, @Query('period') period?: string): Promise<RatingsResponse> {
-    return this.ratings.list(parsePeriodSpec(year, period));
+  list(
+    @CallerScope() scope: Scope,
+    @Query('year') year?: string,
+    @Query('period') period?: string,
+  ): Promise<RatingsResponse> {
+    return this.ratings.list(parsePeriodSpec(year, period), scope);
   }
 
   @Get('ratings.csv')
@@ -57,11 +62,12 @@ export class RatingsController {
   @ApiQuery(PERIOD_QUERY)
   async csv(
     @Res({ passthrough: true }) res: Response,
+    @CallerScope() scope: Scope,
     @Query('year') year?: string,
     @Query('period') period?: string,
   ): Promise<string> {
     const spec = parsePeriodSpec(year, period);
-    const body = ratingsCsv(await this.ratings.list(spec));
+    const body = ratingsCsv(await this.ratings.list(spec, scope));
     const name =
       spec.kind === 'year'
         ? `dcfleet-ratings-${spec.year}.csv`
@@ -77,8 +83,8 @@ export class RatingsController {
       'National Green Data Center eligibility of every site for a year: each criterion met, failed or missing',
   })
   @ApiQuery(YEAR_QUERY)
-  async eligibility(@Query('year') year?: string): Promise<EligibilityExport> {
-    return this.exports.eligibility(annual(year));
+  async eligibility(@CallerScope() scope: Scope, @Query('year') year?: string): Promise<EligibilityExport> {
+    return this.exports.eligibility(annual(year), scope);
   }
 
   @Get('ratings/eligibility.csv')
@@ -89,11 +95,12 @@ export class RatingsController {
   @ApiQuery(YEAR_QUERY)
   async eligibilityCsv(
     @Res({ passthrough: true }) res: Response,
+    @CallerScope() scope: Scope,
     @Query('year') year?: string,
   ): Promise<string> {
     const y = annual(year);
     res.setHeader('Content-Disposition', `attachment; filename="dcfleet-green-dc-eligibility-${y}.csv"`);
-    return eligibilityCsv(await this.exports.eligibility(y));
+    return eligibilityCsv(await this.exports.eligibility(y, scope));
   }
 
   @Get('ratings/eed')
@@ -103,8 +110,8 @@ export class RatingsController {
       'EU EED annual report (Delegated Regulation 2024/1364 Annexes I/II) of every site: the fields dcfleet fills, and those it cannot',
   })
   @ApiQuery(YEAR_QUERY)
-  async eed(@Query('year') year?: string): Promise<EedExport> {
-    return this.exports.eed(annual(year));
+  async eed(@CallerScope() scope: Scope, @Query('year') year?: string): Promise<EedExport> {
+    return this.exports.eed(annual(year), scope);
   }
 
   @Get('ratings/eed.csv')
@@ -113,10 +120,14 @@ export class RatingsController {
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'EU EED annual report as CSV' })
   @ApiQuery(YEAR_QUERY)
-  async eedCsv(@Res({ passthrough: true }) res: Response, @Query('year') year?: string): Promise<string> {
+  async eedCsv(
+    @Res({ passthrough: true }) res: Response,
+    @CallerScope() scope: Scope,
+    @Query('year') year?: string,
+  ): Promise<string> {
     const y = annual(year);
     res.setHeader('Content-Disposition', `attachment; filename="dcfleet-eu-eed-${y}.csv"`);
-    return eedCsv(await this.exports.eed(y));
+    return eedCsv(await this.exports.eed(y, scope));
   }
 
   @Get('ratings/:code')
@@ -129,9 +140,10 @@ export class RatingsController {
   @ApiQuery(PERIOD_QUERY)
   detail(
     @Param('code') code: string,
+    @CallerScope() scope: Scope,
     @Query('year') year?: string,
     @Query('period') period?: string,
   ): Promise<RatingDetailResponse> {
-    return this.ratings.detail(code, parsePeriodSpec(year, period));
+    return this.ratings.detail(code, parsePeriodSpec(year, period), scope);
   }
 }

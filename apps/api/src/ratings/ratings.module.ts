@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReceiptsModule } from '../receipts/receipts.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { SitesModule } from '../sites/sites.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { MeterExchangeEntity } from './meter-exchange.entity';
@@ -23,6 +24,7 @@ import { RegulatorExportsService } from './regulator-exports.service';
     SitesModule,
     TelemetryModule,
     ReceiptsModule,
+    OrganizationsModule,
   ],
   controllers: [RatingsController, MeterExchangesController],
   providers: [

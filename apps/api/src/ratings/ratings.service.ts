@@ -7,6 +7,8 @@ import {
   type DailyBucket,
 } from '@dcfleet/green-metrics';
 import { AppConfig } from '../platform/config/app-config';
+import { HUB_SCOPE, type Scope } from '../platform/access/scope';
+import { OrganizationsService } from '../organizations/organizations.module';
 import { type SiteEntity, SiteReferenceService, SitesService } from '../sites/sites.module';
 import { ReceiptsService } from '../receipts/receipts.module';
 import { SeriesRegistry } from '../telemetry/telemetry.module';
@@ -85,6 +87,7 @@ export class RatingsService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     reference: SiteReferenceService,
     private readonly exchanges: MeterExchangesService,
+    private readonly organizations: OrganizationsService,
   ) {
     this.scheme = schemeOf(config.hubTargets);
     this.planner = new RatingPlanner(reference, exchanges);
@@ -103,14 +106,14 @@ export class RatingsService implements OnApplicationBootstrap {
   async warm(now = Date.now()): Promise<void> {
     const started = performance.now();
     try {
-      if ((await this.allSites()).length === 0) return;
+      if ((await this.visibleSites(HUB_SCOPE)).length === 0) return;
       const year = latestYear(now);
       for (const spec of [
         { kind: 'year', year: year - 1 },
         { kind: 'year', year },
         { kind: 'trailing12' },
       ] as const) {
-        await this.list(spec);
+        await this.list(spec, HUB_SCOPE);
       }
       this.logger.log(`ratings cache warmed in ${Math.round(performance.now() - started)} ms`);
     } catch (err) {
@@ -118,25 +121,32 @@ export class RatingsService implements OnApplicationBootstrap {
     }
   }
 
-  /** The sites with the reference data loaded (plans need both). */
-  private async allSites(): Promise<SiteEntity[]> {
+  /** The sites `scope` sees, with the reference data loaded (plans need both). */
+  private async visibleSites(scope: Scope): Promise<SiteEntity[]> {
     await this.planner.load();
-    return this.sites.all();
+    return this.sites.visible(scope);
   }
 
-  private async oneSite(code: string): Promise<SiteEntity> {
+  /** A site as `scope` sees it (outside it: 404 like a missing one), with the reference data loaded. */
+  private async oneSite(scope: Scope, code: string): Promise<SiteEntity> {
     await this.planner.load();
-    return this.sites.get(code);
+    return this.sites.getIn(scope, code);
   }
 
   private static header(spec: PeriodSpec): RatingsPeriod {
     return spec.kind === 'year' ? { year: spec.year } : { period: 'trailing12' };
   }
 
-  /** GET /ratings: one row per site and the energy-weighted fleet row. */
-  async list(spec: PeriodSpec): Promise<RatingsResponse> {
+  /**
+   * GET /ratings: one row per site the caller sees and the energy-weighted fleet row over those sites (rows are cached
+   * per site and period; the fleet row is aggregated per request, so one scope's never serves another).
+   */
+  async list(spec: PeriodSpec, scope: Scope): Promise<RatingsResponse> {
     const now = Date.now();
-    const sites = await this.allSites();
+    const [sites, covered] = await Promise.all([
+      this.visibleSites(scope),
+      this.organizations.describe(scope),
+    ]);
     const computed = await this.ratePlans(
       sites.map((s) => this.planner.plan(s, spec, now)),
       false,
@@ -147,6 +157,7 @@ export class RatingsService implements OnApplicationBootstrap {
       ...RatingsService.header(spec),
       scheme: this.scheme,
       generatedAt: ISO(now),
+      scope: covered,
       sites: rows.map((c) => c.row),
       // Unratable rows count as excluded. The period has ended once it has for every site (time zones differ).
       fleet: aggregateFleet(
@@ -157,9 +168,9 @@ export class RatingsService implements OnApplicationBootstrap {
   }
 
   /** GET /ratings/:code: the row, monthly breakdown, evidence and revisions. */
-  async detail(code: string, spec: PeriodSpec): Promise<RatingDetailResponse> {
+  async detail(code: string, spec: PeriodSpec, scope: Scope): Promise<RatingDetailResponse> {
     const now = Date.now();
-    const site = await this.oneSite(code);
+    const site = await this.oneSite(scope, code);
     const plan = this.planner.plan(site, spec, now);
     const c = (await this.ratePlans([plan], true, now)).get(site.id)!;
     if (c.receiptCount === undefined)

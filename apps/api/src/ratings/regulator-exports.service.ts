@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EedExport, EligibilityExport } from '@dcfleet/contracts';
+import type { Scope } from '../platform/access/scope';
 import { SitesService } from '../sites/sites.module';
 import { RatingsService } from './ratings.service';
 import { eedExport, eligibilityExport } from './regulator-exports';
@@ -12,13 +13,14 @@ export class RegulatorExportsService {
     private readonly sites: SitesService,
   ) {}
 
-  async eligibility(year: number): Promise<EligibilityExport> {
-    const ratings = await this.ratings.list({ kind: 'year', year });
-    return eligibilityExport(ratings, await this.sites.all());
+  /** Over the sites `scope` sees, like the ratings table. */
+  async eligibility(year: number, scope: Scope): Promise<EligibilityExport> {
+    const ratings = await this.ratings.list({ kind: 'year', year }, scope);
+    return eligibilityExport(ratings, await this.sites.visible(scope));
   }
 
-  async eed(year: number): Promise<EedExport> {
-    const ratings = await this.ratings.list({ kind: 'year', year });
-    return eedExport(ratings, await this.sites.all());
+  async eed(year: number, scope: Scope): Promise<EedExport> {
+    const ratings = await this.ratings.list({ kind: 'year', year }, scope);
+    return eedExport(ratings, await this.sites.visible(scope));
   }
 }
