@@ -1,32 +1,12 @@
 import { JwtService } from '@nestjs/jwt';
-import type { AlarmInfo, DcUpdate, FleetUpdate, SubscribeAck } from '@dcfleet/contracts';
+import type { DcUpdate, FleetUpdate } from '@dcfleet/contracts';
 import { FLEET_INTERVAL_MS } from '../src/live/live-feed.service';
 import { LivePublisher } from '../src/live/live.publisher';
 import { bootTestApp, type TestApp } from './support/harness';
-import { RecordingClient, refusal, sleep } from './support/live-client';
+import { alarmOf as alarm, ok, RecordingClient, refusal, sleep } from './support/live-client';
 import { earlierThanThrottleAllows, waitFor } from './support/wait';
 
 const BUFFER = 5; // LIVE_BUFFER_SIZE for this suite: small, so "too old to resume" is cheap to reach
-
-type Ok = Extract<SubscribeAck, { ok: true }>;
-function ok(ack: SubscribeAck): Ok {
-  if (!ack.ok) throw new Error(`subscribe refused: ${ack.error}`);
-  return ack;
-}
-
-const alarm = (id: number, datacenter: string): AlarmInfo => ({
-  id,
-  datacenter,
-  rule: 'inlet-temp',
-  severity: 'warning',
-  state: 'active',
-  message: 'inlet above 27 °C',
-  raisedAt: new Date().toISOString(),
-  clearedAt: null,
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  note: null,
-});
 
 // Live push does not depend on the SQL dialect: SQLite here, PostgreSQL + Redis in live-redis.spec.ts.
 describe('live push (socket.io /live)', () => {

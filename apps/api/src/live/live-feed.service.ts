@@ -102,7 +102,10 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
       const snapshots: SiteSnapshot[] = [];
       for (const [id, code] of taken) snapshots.push(this.snapshots.snapshot(id, code));
       const result = await this.streams.flushFleet(snapshots, FLEET_INTERVAL_MS);
-      if (result.kind === 'emit') this.publisher.emitFleetUpdate(result.update);
+      if (result.kind === 'emit') {
+        this.publisher.emitFleetUpdate(result.update);
+        await this.publisher.emitScopedFleet(result.update.sites);
+      }
       // Deferred: an update went out less than an interval ago (here or on another instance); what is
       // pending is sent when the interval ends, whether or not anything else changes.
       else if (result.kind === 'deferred') this.retryAt = Date.now() + result.retryInMs;

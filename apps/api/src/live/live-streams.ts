@@ -49,12 +49,17 @@ export interface LiveStreams {
    * gateway answers `subscribe` with whichever is newer, this or the local one. Empty without Redis.
    */
   sharedSnapshots(codes: string[]): Promise<Map<string, SiteSnapshot>>;
+  /**
+   * Scopes with sockets (live-scope.ts keys), on every instance: the instance that emits a scoped event sends it to
+   * each of them that includes its site. Registered at connect, never removed (a handful per organisation and
+   * regulator; an event for a scope nobody watches any more costs one buffered append).
+   */
+  addScope(key: string): Promise<void>;
+  scopes(): Promise<string[]>;
   close(): Promise<void>;
 }
 
 export const FLEET_ROOM = 'fleet';
-export const ALARMS_ROOM = 'alarms';
-export const RATINGS_ROOM = 'ratings';
 export const dcRoom = (code: string): string => `dc:${code}`;
 
 function newEpoch(): string {
@@ -121,6 +126,16 @@ export class LocalLiveStreams implements LiveStreams {
 
   async sharedSnapshots(): Promise<Map<string, SiteSnapshot>> {
     return new Map();
+  }
+
+  private readonly scopeKeys = new Set<string>();
+
+  async addScope(key: string): Promise<void> {
+    this.scopeKeys.add(key);
+  }
+
+  async scopes(): Promise<string[]> {
+    return [...this.scopeKeys];
   }
 
   async close(): Promise<void> {
@@ -300,6 +315,19 @@ export class RedisLiveStreams implements LiveStreams {
       if (json) out.set(codes[i]!, JSON.parse(json) as SiteSnapshot);
     });
     return out;
+  }
+
+  /** Known locally: each instance adds its sockets' scopes to Redis once. */
+  private readonly added = new Set<string>();
+
+  async addScope(key: string): Promise<void> {
+    if (this.added.has(key)) return;
+    await this.redis.sadd(this.key('scopes'), key);
+    this.added.add(key);
+  }
+
+  async scopes(): Promise<string[]> {
+    return this.redis.smembers(this.key('scopes'));
   }
 
   async close(): Promise<void> {

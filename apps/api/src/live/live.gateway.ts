@@ -19,12 +19,14 @@ import {
 } from '@dcfleet/contracts';
 import { SessionService } from '../auth/auth.module';
 import { AppConfig } from '../platform/config/app-config';
-import { SitesService } from '../sites/sites.module';
+import { SiteEvents, SitesService, type OwnerChange } from '../sites/sites.module';
 import { UserSessions, UsersService } from '../users/users.module';
 import { SnapshotService } from '../telemetry/telemetry.module';
 import { LiveMetrics } from './live.metrics';
 import { LivePublisher } from './live.publisher';
-import { ALARMS_ROOM, dcRoom, FLEET_ROOM, RATINGS_ROOM, type LiveStreams } from './live-streams';
+import { inScope, type Scope } from '../platform/access/scope';
+import { scopedRoom, scopeKey } from './live-scope';
+import { dcRoom, type LiveStreams } from './live-streams';
 import { LIVE_STREAMS, SLOW_ROOM, userRoom, type LiveNamespace, type LiveSocket } from './live.types';
 
 /** Roles that see alarms (regulators do not: README "Security"). */
@@ -37,9 +39,13 @@ const SLOW_QUEUE = 16;
 const MAX_WS_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 interface Room {
-  room: string;
   kind: 'fleet' | 'dc' | 'alarms' | 'ratings';
   code?: string;
+}
+
+/** The room a request names for a caller: dc rooms are per site, the others per scope (live-scope.ts). */
+function roomOf(req: Room, scope: Scope): string {
+  return req.kind === 'dc' ? dcRoom(req.code!) : scopedRoom(req.kind, scope);
 }
 
 type ParsedRequest = (Room & { lastSeq?: number; epoch?: string }) | { error: string };
@@ -62,11 +68,11 @@ function parseRequest(req: unknown): ParsedRequest {
   if (typeof r.datacenter === 'string') {
     if (!SITE_CODE_PATTERN.test(r.datacenter))
       return { error: `unknown data center ${r.datacenter.slice(0, 40)}` };
-    return { room: dcRoom(r.datacenter), kind: 'dc', code: r.datacenter, ...extra };
+    return { kind: 'dc', code: r.datacenter, ...extra };
   }
-  if (r.scope === 'fleet') return { room: FLEET_ROOM, kind: 'fleet', ...extra };
-  if (r.scope === 'alarms') return { room: ALARMS_ROOM, kind: 'alarms', ...extra };
-  if (r.scope === 'ratings') return { room: RATINGS_ROOM, kind: 'ratings', ...extra };
+  if (r.scope === 'fleet') return { kind: 'fleet', ...extra };
+  if (r.scope === 'alarms') return { kind: 'alarms', ...extra };
+  if (r.scope === 'ratings') return { kind: 'ratings', ...extra };
   return { error: 'expected { scope: "fleet" } or { datacenter: "<code>" }' };
 }
 
@@ -120,6 +126,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @Inject(LIVE_STREAMS) private readonly streams: LiveStreams,
     private readonly users: UsersService,
     private readonly userSessions: UserSessions,
+    private readonly siteEvents: SiteEvents,
   ) {}
 
   afterInit(nsp: LiveNamespace): void {
@@ -148,6 +155,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (this.config.env.REDIS_URL) this.nsp.serverSideEmit('user:sessions-ended', userId);
     });
     nsp.on('user:sessions-ended', (userId: number) => this.users.forget(userId));
+    this.siteEvents.onOwnerChanged((change) => void this.ownerChanged(change));
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
   }
@@ -159,9 +167,28 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   handleConnection(socket: LiveSocket): void {
     this.metrics.clients.inc();
-    const rooms = [RATINGS_ROOM, userRoom(socket.data.user.id)];
-    if (ALARM_ROLES.has(socket.data.user.role)) rooms.push(ALARMS_ROOM);
+    const { scope } = socket.data.user;
+    const rooms = [scopedRoom('ratings', scope), userRoom(socket.data.user.id)];
+    if (ALARM_ROLES.has(socket.data.user.role)) rooms.push(scopedRoom('alarms', scope));
     void socket.join(rooms);
+    this.streams.addScope(scopeKey(scope)).catch((err: unknown) => {
+      this.logger.warn(`scope ${scopeKey(scope)} not registered: ${(err as Error)?.message ?? String(err)}`);
+    });
+  }
+
+  /**
+   * A site changed owner: sockets watching it whose user no longer sees it are disconnected, on every instance (the
+   * adapter fetches remote sockets); their client reconnects and its subscribe is refused like any unknown site.
+   * Fleet, alarm and ratings rooms need nothing: their events are addressed by the site's owner when sent.
+   */
+  private async ownerChanged(change: OwnerChange): Promise<void> {
+    try {
+      const site = await this.sites.get(change.code);
+      for (const socket of await this.nsp.in(dcRoom(change.code)).fetchSockets())
+        if (!inScope(socket.data.user.scope, site)) socket.disconnect(true);
+    } catch (err) {
+      this.logger.warn(`owner change of ${change.code}: ${(err as Error)?.message ?? String(err)}`);
+    }
   }
 
   handleDisconnect(): void {
@@ -175,13 +202,16 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   ): Promise<SubscribeAck> {
     const req = parseRequest(body);
     if ('error' in req) return { ok: false, error: req.error };
+    const { scope } = socket.data.user;
+    const room = roomOf(req, scope);
     try {
       if (req.kind === 'alarms' && !ALARM_ROLES.has(socket.data.user.role))
         return { ok: false, error: 'forbidden' };
       let site: { id: number; code: string } | undefined;
       if (req.kind === 'dc') {
         try {
-          site = await this.sites.get(req.code!);
+          // Outside the caller's scope reads exactly like a site that does not exist.
+          site = await this.sites.getIn(scope, req.code!);
         } catch (err) {
           if (err instanceof NotFoundException)
             return { ok: false, error: `unknown data center ${req.code}` };
@@ -189,17 +219,18 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         }
       }
       if (!socket.connected) return { ok: false, error: 'disconnected' };
+      if (req.kind !== 'dc') await this.streams.addScope(scopeKey(scope));
       // Join first, then read the position: an event emitted in between arrives live and may also be in
       // `missed` (clients drop seq they already have), but none can fall between the two.
-      await socket.join(req.room);
-      if (req.kind === 'dc') this.publisher.watched(req.room);
-      const pos = await this.streams.read(req.room, req.lastSeq, req.epoch);
+      await socket.join(room);
+      if (req.kind === 'dc') this.publisher.watched(room);
+      const pos = await this.streams.read(room, req.lastSeq, req.epoch);
       let snapshot: SiteSnapshot[] = [];
-      if (req.kind === 'fleet') snapshot = await this.freshest(await this.sites.all());
+      if (req.kind === 'fleet') snapshot = await this.freshest(await this.sites.visible(scope));
       else if (site) snapshot = await this.freshest([site]);
       const ack: SubscribeAck = {
         ok: true,
-        room: req.room,
+        room,
         seq: pos.seq,
         epoch: pos.epoch,
         resync: false,
@@ -211,7 +242,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       }
       return ack;
     } catch (err) {
-      this.logger.warn(`subscribe ${req.room}: ${(err as Error)?.message ?? String(err)}`);
+      this.logger.warn(`subscribe ${room}: ${(err as Error)?.message ?? String(err)}`);
       return { ok: false, error: 'temporarily unavailable, retry' };
     }
   }
@@ -249,7 +280,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   ): Promise<{ ok: boolean }> {
     const req = parseRequest(body);
     if ('error' in req) return { ok: false };
-    await socket.leave(req.room);
+    await socket.leave(roomOf(req, socket.data.user.scope));
     return { ok: true };
   }
 

@@ -7,8 +7,11 @@ import {
   type FleetUpdate,
   type RatingRevisedEvent,
 } from '@dcfleet/contracts';
+import { inScope, type ScopedSite } from '../platform/access/scope';
+import { SitesService } from '../sites/sites.module';
 import { LiveMetrics } from './live.metrics';
-import { ALARMS_ROOM, dcRoom, FLEET_ROOM, RATINGS_ROOM, type LiveStreams } from './live-streams';
+import { roomsFor, scopedRoom, scopeOfKey, type ScopedStream } from './live-scope';
+import { dcRoom, FLEET_ROOM, type LiveStreams } from './live-streams';
 import { LIVE_STREAMS, SLOW_ROOM, type LiveNamespace } from './live.types';
 
 /**
@@ -35,6 +38,7 @@ export class LivePublisher {
   constructor(
     @Inject(LIVE_STREAMS) private readonly streams: LiveStreams,
     private readonly metrics: LiveMetrics,
+    private readonly sites: SitesService,
   ) {}
 
   /** Called by the gateway once the socket.io namespace exists. */
@@ -42,20 +46,41 @@ export class LivePublisher {
     this.nsp = nsp;
   }
 
-  /** Raised, acknowledged or cleared alarm: admin and operator sockets only (room `alarms`). */
+  /**
+   * Raised, acknowledged or cleared alarm: admin and operator sockets only, of the scopes that include its site
+   * (rooms `alarms`, `alarms:org:<id>`; regulators see no alarms, so no regions rooms).
+   */
   async publishAlarm(alarm: AlarmInfo): Promise<void> {
     await this.guard('alarm', async () => {
-      const event = await this.streams.append<AlarmEvent>(ALARMS_ROOM, { alarm });
-      this.nsp?.to(ALARMS_ROOM).emit(LIVE_EVENTS.alarm, event);
+      for (const room of await this.roomsOf(
+        'alarms',
+        alarm.datacenter,
+        (key) => !key.startsWith('regions:'),
+      )) {
+        const event = await this.streams.append<AlarmEvent>(room, { alarm });
+        this.nsp?.to(room).emit(LIVE_EVENTS.alarm, event);
+      }
     });
   }
 
-  /** A rating changed because late data arrived: every role (room `ratings`). */
+  /** A rating changed because late data arrived: every role, in the scopes that include the site (`ratings…`). */
   async publishRatingRevised(e: Omit<RatingRevisedEvent, 'seq'>): Promise<void> {
     await this.guard('rating:revised', async () => {
-      const event = await this.streams.append<RatingRevisedEvent>(RATINGS_ROOM, e);
-      this.nsp?.to(RATINGS_ROOM).emit(LIVE_EVENTS.ratingRevised, event);
+      for (const room of await this.roomsOf('ratings', e.code)) {
+        const event = await this.streams.append<RatingRevisedEvent>(room, e);
+        this.nsp?.to(room).emit(LIVE_EVENTS.ratingRevised, event);
+      }
     });
+  }
+
+  /** The rooms of `stream` an event of site `code` goes to (live-scope.ts). */
+  private async roomsOf(
+    stream: ScopedStream,
+    code: string,
+    keep: (key: string) => boolean = () => true,
+  ): Promise<string[]> {
+    const site = await this.sites.get(code);
+    return roomsFor(stream, site, (await this.streams.scopes()).filter(keep));
   }
 
   /**
@@ -111,6 +136,28 @@ export class LivePublisher {
     } catch (err) {
       this.fail('fleet:update', err);
     }
+  }
+
+  /**
+   * The same changed sites for every other scope in use: each scope's room gets the ones it may see, in one update
+   * with its own seq, built once per room (not per client).
+   */
+  async emitScopedFleet(sites: FleetUpdate['sites']): Promise<void> {
+    await this.guard('fleet:update', async () => {
+      const placed = new Map<string, ScopedSite>((await this.sites.all()).map((s) => [s.code, s]));
+      for (const key of await this.streams.scopes()) {
+        const scope = scopeOfKey(key);
+        if (!scope || scope.kind === 'hub') continue;
+        const mine = sites.filter((s) => {
+          const site = placed.get(s.code);
+          return site !== undefined && inScope(scope, site);
+        });
+        if (!mine.length) continue;
+        const room = scopedRoom('fleet', key);
+        const update = await this.streams.append<FleetUpdate>(room, { sites: mine });
+        this.nsp?.to(room).except(SLOW_ROOM).emit(LIVE_EVENTS.fleetUpdate, update);
+      }
+    });
   }
 
   private async guard(event: string, fn: () => Promise<void>): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  type AlarmInfo,
   LIVE_NAMESPACE,
   LIVE_PATH,
   type ClientToServerEvents,
@@ -105,3 +106,26 @@ export async function refusal(baseUrl: string, token?: string): Promise<string> 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Ok = Extract<SubscribeAck, { ok: true }>;
+
+/** The ack of a subscribe that must succeed. */
+export function ok(ack: SubscribeAck): Ok {
+  if (!ack.ok) throw new Error(`subscribe refused: ${ack.error}`);
+  return ack;
+}
+
+/** An active warning alarm of a site, to publish directly. */
+export const alarmOf = (id: number, datacenter: string): AlarmInfo => ({
+  id,
+  datacenter,
+  rule: 'inlet-temp',
+  severity: 'warning',
+  state: 'active',
+  message: 'inlet above 27 °C',
+  raisedAt: new Date().toISOString(),
+  clearedAt: null,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  note: null,
+});
