@@ -8,7 +8,7 @@ import { HUB_SCOPE, inScope, type Scope, type ScopedSite } from '../platform/acc
  */
 export type ScopedStream = 'fleet' | 'alarms' | 'ratings';
 
-/** A scope as a room-name suffix: `hub`, `org:<id>`, `regions:<r1>|<r2>` (sorted). */
+/** A scope as a room-name suffix: `hub`, `org:<id>`, `regions:<r1>|<r2>` (sorted, each URI-encoded: a region may hold `|`). */
 export function scopeKey(scope: Scope): string {
   switch (scope.kind) {
     case 'hub':
@@ -16,7 +16,7 @@ export function scopeKey(scope: Scope): string {
     case 'organization':
       return `org:${scope.organizationId}`;
     case 'regions':
-      return `regions:${[...scope.regions].sort().join('|')}`;
+      return `regions:${[...scope.regions].sort().map(encodeURIComponent).join('|')}`;
   }
 }
 
@@ -27,7 +27,8 @@ export function scopeOfKey(key: string): Scope | undefined {
     const id = Number(key.slice(4));
     return Number.isSafeInteger(id) ? { kind: 'organization', organizationId: id } : undefined;
   }
-  if (key.startsWith('regions:')) return { kind: 'regions', regions: key.slice(8).split('|') };
+  if (key.startsWith('regions:'))
+    return { kind: 'regions', regions: key.slice(8).split('|').map(decodeURIComponent) };
   return undefined;
 }
 

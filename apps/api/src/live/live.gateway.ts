@@ -139,7 +139,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           if (!user) return next(new Error('unauthorized'));
           socket.data.user = user;
           socket.data.expiresAt = expiryOf(token);
-          next();
+          // The scope is registered before the socket joins its rooms, so no scoped event can miss it.
+          this.streams.addScope(scopeKey(user.scope)).then(
+            () => next(),
+            (err: unknown) => {
+              this.logger.warn(`handshake: scope not registered: ${(err as Error)?.message ?? String(err)}`);
+              next(new Error('unavailable'));
+            },
+          );
         },
         (err: unknown) => {
           this.logger.warn(`handshake: ${(err as Error)?.message ?? String(err)}`);
@@ -171,9 +178,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const rooms = [scopedRoom('ratings', scope), userRoom(socket.data.user.id)];
     if (ALARM_ROLES.has(socket.data.user.role)) rooms.push(scopedRoom('alarms', scope));
     void socket.join(rooms);
-    this.streams.addScope(scopeKey(scope)).catch((err: unknown) => {
-      this.logger.warn(`scope ${scopeKey(scope)} not registered: ${(err as Error)?.message ?? String(err)}`);
-    });
   }
 
   /**

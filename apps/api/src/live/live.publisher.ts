@@ -143,7 +143,8 @@ export class LivePublisher {
    * with its own seq, built once per room (not per client).
    */
   async emitScopedFleet(sites: FleetUpdate['sites']): Promise<void> {
-    await this.guard('fleet:update', async () => {
+    // Counted apart from the hub's update (emitFleetUpdate), so the events metric does not count one flush twice.
+    await this.guard('fleet:update:scoped', async () => {
       const placed = new Map<string, ScopedSite>((await this.sites.all()).map((s) => [s.code, s]));
       for (const key of await this.streams.scopes()) {
         const scope = scopeOfKey(key);
