@@ -2,7 +2,8 @@
 // center room. Measures ingest-to-client latency of dc:update (the batch's newest sample time is the moment it
 // was sent), when each dc:update reached the first and the last client of its room, and counts delivered
 // messages. Driven over IPC by the parent:
-//   parent → { cmd: 'connect', url, token, clients, sites }   child → { ready: { connected, failed, ms } }
+//   parent → { cmd: 'connect', url, tokens, clients, sites }  child → { ready: { connected, failed, ms } }
+//            (client j logs in with tokens[j % tokens.length] and watches sites[j % sites.length])
 //   parent → { cmd: 'start' }                                  (counters reset)
 //   parent → { cmd: 'stop' }                                   child → { stats: {...} }, then exits
 import { io } from 'socket.io-client';
@@ -46,10 +47,10 @@ function connectOne(url, token, code, index) {
     socket.on('fleet:update', (u) => {
       if (!measuring) return;
       fleetMessages++;
-      // Coalesced once a second: its age is the newest ingest time among its sites.
-      let newest = 0;
-      for (const s of u.sites) if (s.lastIngestAt) newest = Math.max(newest, Date.parse(s.lastIngestAt));
-      if (newest) fleetLatencies.push(Date.now() - newest);
+      // Coalesced once a second: how long after its newest ingest each site in it reached this client (per site,
+      // so an update of 3 sites and one of 25 read alike).
+      const now = Date.now();
+      for (const s of u.sites) if (s.lastIngestAt) fleetLatencies.push(now - Date.parse(s.lastIngestAt));
     });
     socket.on('disconnect', () => {
       if (measuring) disconnects++;
@@ -83,7 +84,9 @@ process.on('message', async (msg) => {
     for (let i = 0; i < msg.clients; i += CONCURRENCY) {
       const batch = [];
       for (let j = i; j < Math.min(msg.clients, i + CONCURRENCY); j++) {
-        batch.push(connectOne(msg.url, msg.token, msg.sites[j % msg.sites.length], j));
+        batch.push(
+          connectOne(msg.url, msg.tokens[j % msg.tokens.length], msg.sites[j % msg.sites.length], j),
+        );
       }
       for (const ok of await Promise.all(batch)) {
         if (ok) connected++;

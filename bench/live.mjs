@@ -7,7 +7,10 @@
 // Environment: BENCH_DB (sqlite | postgres, default sqlite), BENCH_CLIENTS (default 100,1000,2000),
 // BENCH_SECONDS (measured seconds per step, default 8), BENCH_SITES (25), BENCH_BATCHES_PER_S (10),
 // BENCH_BATCH_SAMPLES (2000), BENCH_SERIES (series per batch, default 200: 10 points each),
-// BENCH_API_ENV (k=v,k=v for the API, e.g. REDIS_URL=redis://127.0.0.1:6379), BENCH_NO_BUILD=1 (skip the build).
+// BENCH_API_ENV (k=v,k=v for the API, e.g. REDIS_URL=redis://127.0.0.1:6379), BENCH_NO_BUILD=1 (skip the build),
+// BENCH_ORGS (default 10; 0: off): each client count runs twice in one sitting, first with every client a hub
+// operator (one fleet room), then with the sites spread over that many organisations and each client an operator of
+// one of them (one fleet room per organisation, issue #16), so the cost of per-scope rooms is read side by side.
 import { execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,6 +24,7 @@ const SITES = Number(process.env.BENCH_SITES ?? 25);
 const BATCHES_PER_S = Number(process.env.BENCH_BATCHES_PER_S ?? 10);
 const BATCH_SAMPLES = Number(process.env.BENCH_BATCH_SAMPLES ?? 2000);
 const SERIES = Math.min(Number(process.env.BENCH_SERIES ?? 200), BATCH_SAMPLES);
+const ORGS = Number(process.env.BENCH_ORGS ?? 10);
 const EXTRA_ENV = process.env.BENCH_API_ENV
   ? Object.fromEntries(process.env.BENCH_API_ENV.split(',').map((kv) => kv.split('=')))
   : {};
@@ -132,7 +136,45 @@ function ask(child, msg, key) {
   });
 }
 
-async function step(api, tokens, codes, clients) {
+/**
+ * Who the clients are: `{ label, tokens, sites }` — client j logs in with tokens[j % n] and watches sites[j % n]. A
+ * hub operator's clients watch the sites round robin; an organisation's clients watch its own sites.
+ */
+async function audiences(api, codes) {
+  const h = { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` };
+  const call = async (path, body, ok = [200, 201]) => {
+    const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: h, body: JSON.stringify(body) });
+    if (!ok.includes(res.status)) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const login = async (username, role, organization) => {
+    const password = 'bench-live-password';
+    await call('/api/v1/users', { username, password, role, ...(organization ? { organization } : {}) });
+    return (await call('/api/v1/auth/login', { username, password })).accessToken;
+  };
+  const hub = {
+    label: 'one scope (hub operators)',
+    tokens: [await login('bench-hub-op', 'operator')],
+    sites: codes,
+  };
+  if (ORGS <= 0) return [hub];
+  const tokens = [];
+  const sites = [];
+  for (let k = 0; k < ORGS; k++) {
+    const org = `BENCH-ORG-${k}`;
+    await call('/api/v1/organizations', { code: org, name: `Bench operator ${k}` });
+    const mine = codes.filter((_, i) => i % ORGS === k);
+    for (const site of mine) await call(`/api/v1/organizations/${org}/sites`, { site });
+    tokens.push(await login(`bench-op-${k}`, 'operator', org));
+    sites.push(mine);
+  }
+  // Client j: organisation j % ORGS, one of its sites in turn; flattened so that index j picks both.
+  const perClient = (n) =>
+    Array.from({ length: n }, (_, j) => sites[j % ORGS][Math.floor(j / ORGS) % sites[j % ORGS].length]);
+  return [hub, { label: `${ORGS} organisations (a fleet room each)`, tokens, sitesFor: perClient }];
+}
+
+async function step(api, tokens, codes, clients, audience) {
   const child = fork(join(ROOT, 'bench/live-clients.mjs'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -141,7 +183,13 @@ async function step(api, tokens, codes, clients) {
     // Clients connect first (≈ 100 handshakes/s here), then the load starts.
     const ready = await ask(
       child,
-      { cmd: 'connect', url: api.url, token: api.adminToken, clients, sites: codes },
+      {
+        cmd: 'connect',
+        url: api.url,
+        tokens: audience.tokens,
+        clients,
+        sites: audience.sitesFor ? audience.sitesFor(clients) : audience.sites,
+      },
       'ready',
     );
     ingest = startIngest(api, tokens, codes);
@@ -179,10 +227,10 @@ async function step(api, tokens, codes, clients) {
     ].filter(Boolean);
     console.log(
       [
-        `${clients} clients (${ready.connected} connected in ${(ready.ms / 1000).toFixed(1)} s)${notes.length ? ' — ' + notes.join(', ') : ''}`,
+        `${clients} clients, ${audience.label} (${ready.connected} connected in ${(ready.ms / 1000).toFixed(1)} s)${notes.length ? ' — ' + notes.join(', ') : ''}`,
         `  dc:update latency, ingest → client    p50 ${ms(stats.p50)}, p99 ${ms(stats.p99)}, max ${ms(stats.max)}`,
         `  dc:update fan-out, 200 → last client  p50 ${ms(percentile(fanout, 50))}, p99 ${ms(percentile(fanout, 99))}`,
-        `  fleet:update age (newest ingest)      p50 ${ms(stats.fleetP50)}, p99 ${ms(stats.fleetP99)}`,
+        `  fleet:update age per site (ingest →)   p50 ${ms(stats.fleetP50)}, p99 ${ms(stats.fleetP99)}`,
         `  delivered                             ${n(delivered)} msg/s (dc:update ${n(stats.dcMessages / stats.seconds)}, fleet:update ${n(stats.fleetMessages / stats.seconds)})`,
         `  ingest                                ${n(ingestRate)} samples/s, POST p50 ${ms(percentile(lat, 50))}, p99 ${ms(percentile(lat, 99))}`,
         `  CPU                                   API ${cores.toFixed(2)} cores, clients ${clientCores.toFixed(2)} cores; load average ${loadavg()[0].toFixed(1)}`,
@@ -217,7 +265,8 @@ try {
       `(${SERIES} series × ${POINTS} points) = ${(BATCHES_PER_S * BATCH_SAMPLES).toLocaleString('en-US')} samples/s; ` +
       `each client subscribes to the fleet + 1 data center; ${SECONDS} s measured per step; clients in a separate process`,
   );
-  for (const n of CLIENT_COUNTS) await step(api, tokens, codes, n);
+  const who = await audiences(api, codes);
+  for (const n of CLIENT_COUNTS) for (const audience of who) await step(api, tokens, codes, n, audience);
 } finally {
   await api.stop();
   await db.drop();
