@@ -13,6 +13,7 @@ import { logout } from '../features/auth/api/login';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { useI18n, type MessageId } from '../i18n/i18n';
 import { canAccess, type PageName } from '../routing/access';
+import { scopeLabel, scopeOf } from '../routing/scope';
 import { onLiveUnauthorized } from './live-sync';
 import { navItems, sectionOf } from './nav';
 import { SessionContext } from './session';
@@ -48,7 +49,8 @@ function LiveIndicator() {
 }
 
 function Header({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
-  const { t } = useI18n();
+  const { t, intl } = useI18n();
+  const scope = scopeLabel(scopeOf(session.user), t, intl);
   const page = useCurrentPage();
   const section = sectionOf(page);
   return (
@@ -77,6 +79,11 @@ function Header({ session, onSignOut }: { session: Session; onSignOut: () => voi
         <LanguageSwitch />
         <span className="user">
           {session.user.username} <span className="muted">({t(`role.${session.user.role}`)})</span>
+          {/* Which sites this session sees: the organisation, the hub, or a regulator's regions. */}
+          <span className="user-scope" data-testid="user-scope" title={`${t('scope.label')}: ${scope}`}>
+            <span className="visually-hidden">{t('scope.label')}: </span>
+            {scope}
+          </span>
         </span>
         <button type="button" className="btn-secondary" onClick={onSignOut}>
           {t('nav.logout')}

@@ -4,6 +4,7 @@
  * (each feature's zhCN is typed by its en).
  */
 import * as admin from '../features/admin/messages';
+import * as adminOrg from '../features/admin/org-messages';
 import * as alarms from '../features/alarms/messages';
 import * as auth from '../features/auth/messages';
 import * as fleet from '../features/fleet/messages';
@@ -13,7 +14,7 @@ import * as common from '../i18n/common-messages';
 import type { Catalog } from '../i18n/i18n';
 import * as shell from './shell-messages';
 
-const parts = [common, shell, auth, fleet, site, alarms, ratings, admin] as const;
+const parts = [common, shell, auth, fleet, site, alarms, ratings, admin, adminOrg] as const;
 
 const en = {
   ...common.en,
@@ -24,6 +25,7 @@ const en = {
   ...alarms.en,
   ...ratings.en,
   ...admin.en,
+  ...adminOrg.en,
 };
 
 declare global {
@@ -45,6 +47,7 @@ const zhCN: Record<keyof typeof en, string> = {
   ...alarms.zhCN,
   ...ratings.zhCN,
   ...admin.zhCN,
+  ...adminOrg.zhCN,
 };
 
 export const CATALOG: Catalog = { en, 'zh-CN': zhCN };

@@ -20,6 +20,7 @@ import { FleetPage } from '../features/fleet/components/FleetPage';
 import { ratingsSearch, reportSearch } from '../features/ratings/api/ratings-search';
 import { siteSearch } from '../features/site/api/site-search';
 import type { PageName } from '../routing/access';
+import { isHubAdmin, scopeOf } from '../routing/scope';
 import { parseSearch, stringifySearch } from '../routing/search';
 import { CrashPage, NotFoundPage, PendingPage } from './status-pages';
 import { useSession } from './session';
@@ -66,7 +67,8 @@ const indexRoute = createRoute({
   path: '/',
   staticData: { page: 'fleet' },
   component: function FleetHome() {
-    return <FleetPage search={{}} role={useSession().user.role} />;
+    const { user } = useSession();
+    return <FleetPage search={{}} role={user.role} scope={scopeOf(user)} />;
   },
 });
 
@@ -76,7 +78,8 @@ const fleetRoute = createRoute({
   staticData: { page: 'fleet' },
   validateSearch: fleetSearch,
   component: function FleetRoute() {
-    return <FleetPage search={fleetRoute.useSearch()} role={useSession().user.role} />;
+    const { user } = useSession();
+    return <FleetPage search={fleetRoute.useSearch()} role={user.role} scope={scopeOf(user)} />;
   },
 });
 
@@ -109,7 +112,7 @@ const ratingsRoute = createRoute({
   staticData: { page: 'ratings' },
   validateSearch: ratingsSearch,
   component: function RatingsRoute() {
-    return <RatingsPage search={ratingsRoute.useSearch()} />;
+    return <RatingsPage search={ratingsRoute.useSearch()} scope={scopeOf(useSession().user)} />;
   },
 });
 
@@ -132,7 +135,15 @@ const adminRoute = createRoute({
   validateSearch: adminSearch,
   component: function AdminRoute() {
     const { user } = useSession();
-    return <AdminPage search={adminRoute.useSearch()} role={user.role} username={user.username} />;
+    return (
+      <AdminPage
+        search={adminRoute.useSearch()}
+        role={user.role}
+        username={user.username}
+        scope={scopeOf(user)}
+        hubAdmin={isHubAdmin(user)}
+      />
+    );
   },
 });
 

@@ -26,6 +26,11 @@ export const en = {
   'time.never': 'never',
   'time.justNow': 'just now',
   'time.lastData': 'last data {ago}',
+  'scope.label': 'Scope',
+  'scope.hub': 'Hub',
+  'scope.regions': 'Regions: {regions}',
+  'scope.fleet.all': 'Fleet — all sites',
+  'scope.fleet.of': 'Fleet — {scope}',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -50,4 +55,9 @@ export const zhCN: Record<keyof typeof en, string> = {
   'time.never': '从未',
   'time.justNow': '刚刚',
   'time.lastData': '最后数据 {ago}',
+  'scope.label': '范围',
+  'scope.hub': '枢纽',
+  'scope.regions': '地区：{regions}',
+  'scope.fleet.all': '总览 — 全部站点',
+  'scope.fleet.of': '总览 — {scope}',
 };

@@ -7,6 +7,7 @@ import {
   type CreateUserRequest,
   type DataCenterWithSnapshot,
   type IngestTokenInfo,
+  type OrganizationInfo,
   type Role,
   type UpdateAlarmRuleInput,
   type UpdateDataCenterRequest,
@@ -21,6 +22,10 @@ export const tokensQuery = () =>
 
 export const usersQuery = () =>
   queryOptions({ queryKey: ['admin', 'users'], queryFn: ({ signal }) => fetchUsers(signal) });
+
+/** Organisations with their sites and user counts (hub admins only: the API answers 403 to anyone else). */
+export const organizationsQuery = () =>
+  queryOptions({ queryKey: ['admin', 'organizations'], queryFn: ({ signal }) => fetchOrganizations(signal) });
 
 export const alarmRulesQuery = () =>
   queryOptions({ queryKey: ['admin', 'alarm-rules'], queryFn: ({ signal }) => fetchAlarmRules(signal) });
@@ -58,7 +63,13 @@ export function createUser(body: CreateUserRequest): Promise<UserInfo> {
 
 export function updateUser(
   username: string,
-  body: { role?: Role; disabled?: boolean; password?: string },
+  body: {
+    role?: Role;
+    disabled?: boolean;
+    password?: string;
+    organization?: string | null;
+    regions?: string[] | null;
+  },
 ): Promise<UserInfo> {
   return request(`${API_PREFIX}/users/${encodeURIComponent(username)}`, { method: 'PATCH', body });
 }
@@ -77,4 +88,25 @@ export function updateAlarmRule(id: number, body: UpdateAlarmRuleInput): Promise
 
 export function deleteAlarmRule(id: number): Promise<void> {
   return request(`${API_PREFIX}/alarm-rules/${id}`, { method: 'DELETE' });
+}
+
+export function fetchOrganizations(signal: AbortSignal): Promise<OrganizationInfo[]> {
+  return request<OrganizationInfo[]>(`${API_PREFIX}/organizations`, { signal });
+}
+
+export function createOrganization(body: { code: string; name: string }): Promise<OrganizationInfo> {
+  return request(`${API_PREFIX}/organizations`, { method: 'POST', body });
+}
+
+/** 409 (with the reason) while it still owns sites or has users. */
+export function deleteOrganization(code: string): Promise<void> {
+  return request(`${API_PREFIX}/organizations/${encodeURIComponent(code)}`, { method: 'DELETE' });
+}
+
+/** Moves a site into the organisation (audited); answers the receiving organisation. */
+export function moveSite(organization: string, site: string): Promise<OrganizationInfo> {
+  return request(`${API_PREFIX}/organizations/${encodeURIComponent(organization)}/sites`, {
+    method: 'POST',
+    body: { site },
+  });
 }

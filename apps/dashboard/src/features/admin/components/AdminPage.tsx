@@ -4,8 +4,10 @@ import type { ReactNode } from 'react';
 import { PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { canManageAlarmRules } from '../../../routing/access';
-import { ADMIN_TABS, adminTab, type AdminSearch, type AdminTab } from '../api/admin-search';
+import type { UserScope } from '../../../routing/scope';
+import { adminTab, adminTabs, type AdminSearch, type AdminTab } from '../api/admin-search';
 import { AlarmRulesAdmin } from './AlarmRulesAdmin';
+import { OrganizationsAdmin } from './OrganizationsAdmin';
 import { SitesAdmin } from './SitesAdmin';
 import { TokensAdmin } from './TokensAdmin';
 import { UsersAdmin } from './UsersAdmin';
@@ -13,20 +15,26 @@ import { UsersAdmin } from './UsersAdmin';
 interface ScreenProps {
   username: string;
   role: Role;
+  scope: UserScope;
+  /** An admin without an organisation: decides organisations, owners, new sites and fleet-wide rules. */
+  hubAdmin: boolean;
 }
 
 /** The admin screens, one file each, by the tab that opens them. */
 const SCREENS: Record<AdminTab, (p: ScreenProps) => ReactNode> = {
-  sites: () => <SitesAdmin />,
+  sites: ({ hubAdmin }) => <SitesAdmin hubAdmin={hubAdmin} />,
   tokens: () => <TokensAdmin />,
-  users: ({ username }) => <UsersAdmin self={username} />,
-  alarms: ({ role }) => <AlarmRulesAdmin canEdit={canManageAlarmRules(role)} />,
+  users: ({ username, hubAdmin, scope }) => <UsersAdmin self={username} hubAdmin={hubAdmin} scope={scope} />,
+  alarms: ({ role, hubAdmin }) => (
+    <AlarmRulesAdmin canEdit={canManageAlarmRules(role)} fleetWide={hubAdmin} />
+  ),
+  organizations: () => <OrganizationsAdmin />,
 };
 
-/** The admin page: the screens' tabs, and the screen the URL's tab names. */
-export function AdminPage({ search, username, role }: { search: AdminSearch; username: string; role: Role }) {
+/** The admin page: the screens' tabs this admin may use, and the screen the URL's tab names. */
+export function AdminPage({ search, ...props }: ScreenProps & { search: AdminSearch }) {
   const { t } = useI18n();
-  const tab = adminTab(search);
+  const tab = adminTab(search, props.hubAdmin);
   return (
     <section className="page" aria-labelledby="admin-title">
       <div className="page-head">
@@ -36,13 +44,14 @@ export function AdminPage({ search, username, role }: { search: AdminSearch; use
       </div>
       <nav className="subnav" aria-label={t('admin.tabs')}>
         <ul>
-          {ADMIN_TABS.map((name) => (
+          {adminTabs(props.hubAdmin).map((name) => (
             <li key={name}>
               <Link
                 to="/admin"
                 search={name === 'sites' ? {} : { tab: name }}
                 activeOptions={{ exact: true }}
                 aria-current={tab === name ? 'page' : undefined}
+                data-tab={name}
               >
                 {t(`admin.${name}`)}
               </Link>
@@ -50,7 +59,7 @@ export function AdminPage({ search, username, role }: { search: AdminSearch; use
           ))}
         </ul>
       </nav>
-      {SCREENS[tab]({ username, role })}
+      {SCREENS[tab](props)}
     </section>
   );
 }

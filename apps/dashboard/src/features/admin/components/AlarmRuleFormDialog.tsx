@@ -1,5 +1,6 @@
 import type { AlarmRuleInfo } from '@dcfleet/contracts';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useModal } from '../../../components/use-modal';
+import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../../../i18n/i18n';
 import { createAlarmRule, updateAlarmRule } from '../api/admin-api';
 import {
@@ -21,26 +22,24 @@ interface Props {
   rule: AlarmRuleInfo | null;
   /** Site codes a new rule can be scoped to. */
   sites: string[];
+  /** Whether a new rule may be fleet-wide (hub admins; an organisation's admin sets rules for its sites). */
+  fleetWide?: boolean;
   onClose: () => void;
   onSaved: (rule: AlarmRuleInfo, created: boolean) => void;
 }
 
 /** Create (rule = null) or edit an alarm rule in a modal dialog. Kind and scope are fixed once created. */
-export function AlarmRuleFormDialog({ rule, sites, onClose, onSaved }: Props) {
+export function AlarmRuleFormDialog({ rule, sites, fleetWide = true, onClose, onSaved }: Props) {
   const { t } = useI18n();
   const id = useId();
-  const ref = useRef<HTMLDialogElement>(null);
-  const [form, setForm] = useState<AlarmRuleForm>(() => (rule ? ruleToForm(rule) : emptyAlarmRuleForm()));
+  const ref = useModal();
+  const [form, setForm] = useState<AlarmRuleForm>(() =>
+    rule ? ruleToForm(rule) : { ...emptyAlarmRuleForm(), datacenter: fleetWide ? '' : (sites[0] ?? '') },
+  );
   const [errors, setErrors] = useState<AlarmRuleFormErrors>({});
   const [serverError, setServerError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const fieldId = (name: string) => `${id}-${name.replace('.', '-')}`;
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   /** Edits a field and drops its error (the rest are checked again on submit). */
   function edit(next: AlarmRuleForm, field: string) {
@@ -130,7 +129,9 @@ export function AlarmRuleFormDialog({ rule, sites, onClose, onSaved }: Props) {
               aria-describedby={described('datacenter', null) ?? (rule ? `${id}-fixed` : undefined)}
               onChange={(e) => edit({ ...form, datacenter: e.target.value }, 'datacenter')}
             >
-              <option value="">{t('admin.rule.fleetWide')}</option>
+              {fleetWide || (rule && !rule.datacenter) ? (
+                <option value="">{t('admin.rule.fleetWide')}</option>
+              ) : null}
               {(form.datacenter && !sites.includes(form.datacenter)
                 ? [form.datacenter, ...sites]
                 : sites

@@ -12,9 +12,10 @@ import { Flash } from './Flash';
 
 /**
  * Alarm rules (docs/contract.md "Alarms"): fleet-wide and per site. `canEdit` false (not an admin) shows the table only;
- * the API refuses changes from other roles anyway.
+ * the API refuses changes from other roles anyway. `fleetWide` false (an organisation's admin): fleet-wide rules
+ * are the hub's, so they are shown but not offered for change, and new rules are for a site.
  */
-export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {
+export function AlarmRulesAdmin({ canEdit, fleetWide }: { canEdit: boolean; fleetWide: boolean }) {
   const { t } = useI18n();
   const fleet = useFleetQuery();
   const queryClient = useQueryClient();
@@ -83,6 +84,7 @@ export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {
       </div>
       <p className="muted small">
         {t('admin.rule.replaces')} {t('admin.rule.builtinNote')}
+        {canEdit && !fleetWide ? ` ${t('admin.rule.siteOnly')}` : ''}
       </p>
       <Flash message={message} error={error} />
       <AdminTable
@@ -120,7 +122,9 @@ export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {
                 <td data-testid="rule-state">
                   {r.enabled ? t('admin.rule.enabledState') : t('admin.rule.disabledState')}
                 </td>
-                {canEdit ? (
+                {canEdit && !fleetWide && r.datacenter === null ? (
+                  <td />
+                ) : canEdit ? (
                   <td className="actions">
                     <button
                       type="button"
@@ -162,6 +166,7 @@ export function AlarmRulesAdmin({ canEdit }: { canEdit: boolean }) {
         <AlarmRuleFormDialog
           rule={editing === 'new' ? null : editing}
           sites={codes}
+          fleetWide={fleetWide}
           onClose={() => setEditing(null)}
           onSaved={(saved, created) => {
             setEditing(null);

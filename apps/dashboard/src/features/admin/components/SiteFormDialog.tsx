@@ -1,5 +1,6 @@
 import type { DataCenter, DataCenterWithSnapshot } from '@dcfleet/contracts';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useModal } from '../../../components/use-modal';
+import { useId, useState, type FormEvent } from 'react';
 import { useI18n, type MessageId } from '../../../i18n/i18n';
 import { createSite, updateSite } from '../api/admin-api';
 import {
@@ -61,18 +62,12 @@ interface Props {
 export function SiteFormDialog({ site, onClose, onSaved }: Props) {
   const { t } = useI18n();
   const id = useId();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal();
   const [form, setForm] = useState<SiteForm>(() => (site ? siteToForm(site) : emptySiteForm()));
   const [errors, setErrors] = useState<SiteFormErrors>({});
   const [serverError, setServerError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const mode = site ? 'edit' : 'create';
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -1,19 +1,26 @@
 import { type DataCenter } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { AdminTable } from './AdminTable';
 import { useI18n } from '../../../i18n/i18n';
 import { fleetQuery, siteQuery } from '../../fleet/api/fleet-api';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
+import { organizationsQuery } from '../api/admin-api';
+import { ownerBySite } from '../api/organizations';
 import { Flash } from './Flash';
 import { SiteFormDialog } from './SiteFormDialog';
 
-/** Admin → Sites: the fleet's sites, create and edit (SiteFormDialog). */
-export function SitesAdmin() {
+/**
+ * Admin → Sites: the sites this admin sees, edit (SiteFormDialog). Only a hub admin registers sites (the API:
+ * 403 for an organisation's admin) and sees each site's owner.
+ */
+export function SitesAdmin({ hubAdmin }: { hubAdmin: boolean }) {
   const { t, fmt } = useI18n();
   const queryClient = useQueryClient();
   const q = useFleetQuery();
+  const orgs = useQuery({ ...organizationsQuery(), enabled: hubAdmin });
+  const owners = useMemo(() => ownerBySite(orgs.data ?? []), [orgs.data]);
   const [editing, setEditing] = useState<DataCenter | null | 'new'>(null);
   const [message, setMessage] = useState<string | null>(null);
   const sites = useMemo(() => [...(q.data ?? [])].sort((a, b) => a.code.localeCompare(b.code)), [q.data]);
@@ -22,9 +29,11 @@ export function SitesAdmin() {
     <section aria-labelledby="sites-admin-title">
       <div className="section-head">
         <h2 id="sites-admin-title">{t('admin.sites')}</h2>
-        <button type="button" onClick={() => setEditing('new')}>
-          {t('admin.site.new')}
-        </button>
+        {hubAdmin ? (
+          <button type="button" onClick={() => setEditing('new')}>
+            {t('admin.site.new')}
+          </button>
+        ) : null}
       </div>
       <Flash message={message} error={null} />
       <AdminTable
@@ -38,6 +47,7 @@ export function SitesAdmin() {
             <tr>
               <th scope="col">{t('admin.site.code')}</th>
               <th scope="col">{t('admin.site.name')}</th>
+              {hubAdmin ? <th scope="col">{t('admin.site.owner')}</th> : null}
               <th scope="col">{t('admin.site.region')}</th>
               <th scope="col">{t('admin.site.hub')}</th>
               <th scope="col" className="num">
@@ -59,6 +69,11 @@ export function SitesAdmin() {
                   </Link>
                 </th>
                 <td>{s.name}</td>
+                {hubAdmin ? (
+                  <td className="small" data-testid="site-owner">
+                    {owners.get(s.code)?.name ?? '—'}
+                  </td>
+                ) : null}
                 <td>{s.region ?? '—'}</td>
                 <td className="small">{s.hub ?? '—'}</td>
                 <td className="num">{fmt.power(s.itCapacityKw)}</td>
@@ -88,6 +103,8 @@ export function SitesAdmin() {
             );
             queryClient.setQueryData(siteQuery(saved.code).queryKey, saved);
             void queryClient.invalidateQueries({ queryKey: fleetQuery().queryKey });
+            // A new site joins an organisation's list (the default one unless placed).
+            if (created) void queryClient.invalidateQueries({ queryKey: organizationsQuery().queryKey });
           }}
         />
       ) : null}

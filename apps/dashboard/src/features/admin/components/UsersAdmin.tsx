@@ -1,19 +1,35 @@
-import { ROLES, type Role, type UserInfo } from '@dcfleet/contracts';
+import { type Role, type UserInfo } from '@dcfleet/contracts';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { AdminTable } from './AdminTable';
 import { errorText } from './error-text';
 import { useI18n } from '../../../i18n/i18n';
-import { createUser, updateUser, usersQuery } from '../api/admin-api';
+import type { UserScope } from '../../../routing/scope';
+import { distinct } from '../../fleet/api/fleet-data';
+import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
+import { createUser, organizationsQuery, updateUser, usersQuery } from '../api/admin-api';
+import { placementBody, takesRegions, type Placement } from '../api/organizations';
 import { Flash } from './Flash';
+import { PlacementFields, RoleOptions } from './PlacementFields';
+import { UserEditDialog } from './UserEditDialog';
 
-/** Admin → Users: create users, change roles, disable, reset passwords, unlock, end sessions. */
-export function UsersAdmin({ self }: { self: string }) {
+const HUB_STAFF: Placement = { organization: '', regions: [] };
+
+/**
+ * Admin → Users: create users, change roles, disable. A hub admin also places users (organisation, a hub
+ * regulator's regions); an organisation's admin sees and adds only its own members (the API places them).
+ */
+export function UsersAdmin({ self, hubAdmin, scope }: { self: string; hubAdmin: boolean; scope: UserScope }) {
   const { t, fmt } = useI18n();
   const id = useId();
   const queryClient = useQueryClient();
   const q = useQuery(usersQuery());
+  // Only hub admins may list organisations (403 otherwise); the fleet gives the regions to choose from.
+  const orgsQ = useQuery({ ...organizationsQuery(), enabled: hubAdmin });
+  const fleet = useFleetQuery();
   const [form, setForm] = useState({ username: '', password: '', role: 'operator' as Role });
+  const [placement, setPlacement] = useState<Placement>(HUB_STAFF);
+  const [editing, setEditing] = useState<UserInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -21,6 +37,22 @@ export function UsersAdmin({ self }: { self: string }) {
     () => [...(q.data ?? [])].sort((a, b) => a.username.localeCompare(b.username)),
     [q.data],
   );
+  const orgs = useMemo(
+    () => [...(orgsQ.data ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
+    [orgsQ.data],
+  );
+  const regionOptions = useMemo(() => distinct(fleet.data ?? [], 'region'), [fleet.data]);
+  const orgName = (code: string | null) =>
+    code === null
+      ? t('admin.user.hubStaff')
+      : (orgs.find((o) => o.code === code)?.name ??
+        (scope.kind === 'organization' && scope.code === code ? scope.name : code));
+  const regionsOf = (u: UserInfo) =>
+    u.role !== 'regulator' || u.organization !== null
+      ? '—'
+      : u.regions
+        ? u.regions.join(', ')
+        : t('admin.user.allRegions');
 
   const replace = (user: UserInfo) =>
     queryClient.setQueryData(usersQuery().queryKey, (list) =>
@@ -37,10 +69,13 @@ export function UsersAdmin({ self }: { self: string }) {
         username: form.username.trim(),
         password: form.password,
         role: form.role,
+        ...placementBody(form.role, placement, hubAdmin),
       });
       queryClient.setQueryData(usersQuery().queryKey, (list) => (list ? [...list, user] : list));
       setMessage(t('admin.user.created', { name: user.username }));
       setForm({ username: '', password: '', role: form.role });
+      // The organisation's user count changed.
+      if (hubAdmin) void queryClient.invalidateQueries({ queryKey: organizationsQuery().queryKey });
     } catch (err) {
       setError(t('admin.error', { message: errorText(err) }));
     } finally {
@@ -52,7 +87,9 @@ export function UsersAdmin({ self }: { self: string }) {
     setError(null);
     setMessage(null);
     try {
-      const updated = await updateUser(user.username, patch);
+      // A regulator's regions go with the role (the API takes regions only for regulators).
+      const regions = patch.role && patch.role !== 'regulator' && user.regions ? { regions: null } : {};
+      const updated = await updateUser(user.username, { ...patch, ...regions });
       replace(updated);
       setMessage(t('admin.saved'));
     } catch (err) {
@@ -65,6 +102,9 @@ export function UsersAdmin({ self }: { self: string }) {
       <h2 id="users-admin-title">{t('admin.users')}</h2>
       <form className="card inline-form" onSubmit={submit} aria-labelledby={`${id}-title`}>
         <h3 id={`${id}-title`}>{t('admin.user.createTitle')}</h3>
+        {scope.kind === 'organization' ? (
+          <p className="muted small block">{t('admin.user.ownOrg', { name: scope.name })}</p>
+        ) : null}
         <div className="field">
           <label htmlFor={`${id}-u`}>{t('admin.user.username')}</label>
           <input
@@ -98,13 +138,19 @@ export function UsersAdmin({ self }: { self: string }) {
             value={form.role}
             onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
           >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
+            <RoleOptions />
           </select>
         </div>
+        {hubAdmin ? (
+          <PlacementFields
+            idPrefix={id}
+            value={placement}
+            onChange={setPlacement}
+            organizations={orgs}
+            regionOptions={regionOptions}
+            regions={takesRegions(form.role, placement.organization)}
+          />
+        ) : null}
         <button
           type="submit"
           disabled={pending || !form.username.trim() || form.password.length < 12}
@@ -124,6 +170,8 @@ export function UsersAdmin({ self }: { self: string }) {
             <tr>
               <th scope="col">{t('admin.user.col.username')}</th>
               <th scope="col">{t('admin.user.col.role')}</th>
+              <th scope="col">{t('admin.user.col.organization')}</th>
+              <th scope="col">{t('admin.user.col.regions')}</th>
               <th scope="col">{t('admin.user.col.created')}</th>
               <th scope="col">{t('admin.user.col.state')}</th>
               <th scope="col">{t('admin.user.col.actions')}</th>
@@ -145,16 +193,26 @@ export function UsersAdmin({ self }: { self: string }) {
                       disabled={isSelf}
                       onChange={(e) => change(u, { role: e.target.value as Role })}
                     >
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {t(`role.${r}`)}
-                        </option>
-                      ))}
+                      <RoleOptions />
                     </select>
                   </td>
+                  <td data-testid="user-org">{orgName(u.organization)}</td>
+                  <td className="small">{regionsOf(u)}</td>
                   <td>{fmt.dateTime(u.createdAt)}</td>
                   <td>{u.disabled ? t('admin.user.disabled') : t('admin.user.enabled')}</td>
-                  <td>
+                  <td className="actions">
+                    {hubAdmin && !isSelf ? (
+                      <>
+                        <button
+                          type="button"
+                          className="btn-small btn-secondary"
+                          onClick={() => setEditing(u)}
+                        >
+                          {t('admin.user.edit')}
+                          <span className="visually-hidden"> {u.username}</span>
+                        </button>{' '}
+                      </>
+                    ) : null}
                     {isSelf ? null : (
                       <button
                         type="button"
@@ -172,6 +230,21 @@ export function UsersAdmin({ self }: { self: string }) {
           </tbody>
         </table>
       </AdminTable>
+      {editing ? (
+        <UserEditDialog
+          user={editing}
+          organizations={orgs}
+          regionOptions={regionOptions}
+          onClose={() => setEditing(null)}
+          onSaved={(user) => {
+            setEditing(null);
+            setError(null);
+            replace(user);
+            setMessage(t('admin.saved'));
+            void queryClient.invalidateQueries({ queryKey: organizationsQuery().queryKey });
+          }}
+        />
+      ) : null}
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import type { AlarmInfo, Role } from '@dcfleet/contracts';
+import { useModal } from '../../../components/use-modal';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -21,17 +22,11 @@ function AckDialog({
 }) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal();
   const noteId = useId();
   const [note, setNote] = useState('');
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

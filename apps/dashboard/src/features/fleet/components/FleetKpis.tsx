@@ -3,36 +3,53 @@ import { Link } from '@tanstack/react-router';
 import { useI18n } from '../../../i18n/i18n';
 import { fleetKpis } from '../api/fleet-data';
 
-export function FleetKpis({ sites, showAlarms }: { sites: DataCenterWithSnapshot[]; showAlarms: boolean }) {
+/**
+ * The fleet's figures over `sites`, which the API already limited to the user's scope; `scopeLabel` says which
+ * sites those are ("Fleet — all sites", "Fleet — Yelang Cloud Works").
+ */
+export function FleetKpis({
+  sites,
+  showAlarms,
+  scopeLabel,
+}: {
+  sites: DataCenterWithSnapshot[];
+  showAlarms: boolean;
+  scopeLabel: string;
+}) {
   const { t, fmt } = useI18n();
   const k = fleetKpis(sites);
   return (
-    <dl className="kpis" aria-label={t('fleet.kpis')} data-testid="fleet-kpis">
-      <div>
-        <dt>{t('fleet.kpi.pue')}</dt>
-        <dd data-testid="kpi-pue">{fmt.pue(k.livePue)}</dd>
-        <dd className="kpi-hint">{t('fleet.kpi.pueHint')}</dd>
-      </div>
-      <div>
-        <dt>{t('fleet.kpi.it')}</dt>
-        <dd data-testid="kpi-it">{fmt.power(k.itKw)}</dd>
-      </div>
-      <div>
-        <dt>{t('fleet.kpi.facility')}</dt>
-        <dd>{fmt.power(k.facilityKw)}</dd>
-      </div>
-      <div>
-        <dt>{t('fleet.kpi.online')}</dt>
-        <dd data-testid="kpi-online">{t('fleet.kpi.onlineOf', { n: k.online, total: k.total })}</dd>
-      </div>
-      {showAlarms ? (
-        <div className={k.activeAlarms > 0 ? 'kpi-alert' : ''}>
-          <dt>{t('fleet.kpi.alarms')}</dt>
-          <dd data-testid="kpi-alarms">
-            {k.activeAlarms > 0 ? <Link to="/alarms">{k.activeAlarms}</Link> : k.activeAlarms}
-          </dd>
+    <>
+      <h2 className="kpi-scope" id="fleet-kpis-title" data-testid="fleet-scope">
+        {scopeLabel}
+      </h2>
+      <dl className="kpis" aria-label={t('fleet.kpis', { scope: scopeLabel })} data-testid="fleet-kpis">
+        <div>
+          <dt>{t('fleet.kpi.pue')}</dt>
+          <dd data-testid="kpi-pue">{fmt.pue(k.livePue)}</dd>
+          <dd className="kpi-hint">{t('fleet.kpi.pueHint')}</dd>
         </div>
-      ) : null}
-    </dl>
+        <div>
+          <dt>{t('fleet.kpi.it')}</dt>
+          <dd data-testid="kpi-it">{fmt.power(k.itKw)}</dd>
+        </div>
+        <div>
+          <dt>{t('fleet.kpi.facility')}</dt>
+          <dd>{fmt.power(k.facilityKw)}</dd>
+        </div>
+        <div>
+          <dt>{t('fleet.kpi.online')}</dt>
+          <dd data-testid="kpi-online">{t('fleet.kpi.onlineOf', { n: k.online, total: k.total })}</dd>
+        </div>
+        {showAlarms ? (
+          <div className={k.activeAlarms > 0 ? 'kpi-alert' : ''}>
+            <dt>{t('fleet.kpi.alarms')}</dt>
+            <dd data-testid="kpi-alarms">
+              {k.activeAlarms > 0 ? <Link to="/alarms">{k.activeAlarms}</Link> : k.activeAlarms}
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+    </>
   );
 }

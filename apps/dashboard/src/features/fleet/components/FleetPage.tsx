@@ -3,6 +3,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { useLiveRoom } from '../../../api/live';
 import { canSeeAlarms } from '../../../routing/access';
+import { fleetScopeLabel, type UserScope } from '../../../routing/scope';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { distinct, filterSites, FLEET_SORTS, sortSites } from '../api/fleet-data';
@@ -14,8 +15,8 @@ import { FleetTable } from './FleetTable';
 import { SiteTile } from './SiteTile';
 
 /** Filters, sort and view come from the URL (`#/fleet?status=stale&sort=pue&view=table`): shareable, kept on reload. */
-export function FleetPage({ search, role }: { search: FleetSearch; role: Role }) {
-  const { t } = useI18n();
+export function FleetPage({ search, role, scope }: { search: FleetSearch; role: Role; scope: UserScope }) {
+  const { t, intl } = useI18n();
   const q = useFleetQuery();
   useLiveRoom({ scope: 'fleet' });
   const now = useNow(20_000);
@@ -65,7 +66,7 @@ export function FleetPage({ search, role }: { search: FleetSearch; role: Role })
         <>
           <div className="fleet-top">
             <div className="fleet-top-main">
-              <FleetKpis sites={sites} showAlarms={showAlarms} />
+              <FleetKpis sites={sites} showAlarms={showAlarms} scopeLabel={fleetScopeLabel(scope, t, intl)} />
               <form className="toolbar" aria-label={t('fleet.filters')} onSubmit={(e) => e.preventDefault()}>
                 <label>
                   <span>{t('fleet.filter.region')}</span>

@@ -23,6 +23,7 @@ import { useRatingsQuery } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
 import { EedView } from './EedView';
 import { EligibilityView } from './EligibilityView';
+import { fleetScopeLabel, type UserScope } from '../../../routing/scope';
 
 const COLUMNS: { key: RatingSortKey; label: MessageId; unit?: string; num?: boolean }[] = [
   { key: 'code', label: 'ratings.col.site' },
@@ -79,8 +80,8 @@ function FactorNote({ row }: { row: RatingRow }) {
 }
 
 /** The year, the view (ratings table or a regulator export) and the table's sort come from the URL. */
-export function RatingsPage({ search }: { search: RatingsSearch }) {
-  const { t, fmt } = useI18n();
+export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: UserScope }) {
+  const { t, fmt, intl } = useI18n();
   const navigate = useNavigate();
   const year = yearOf(search);
   const view = search.view ?? 'ratings';
@@ -279,6 +280,10 @@ export function RatingsPage({ search }: { search: RatingsSearch }) {
                 <tr className="fleet-row" data-testid="fleet-row">
                   <th scope="row">
                     {t('ratings.fleet')}
+                    {/* The API rates the fleet over the caller's sites only: say which. */}
+                    <span className="block small" data-testid="fleet-row-scope">
+                      {fleetScopeLabel(scope, t, intl)}
+                    </span>
                     <span className="block small muted">
                       {t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}
                     </span>

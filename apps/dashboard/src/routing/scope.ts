@@ -1,0 +1,55 @@
+/**
+ * Which sites the signed-in user sees (docs/architecture.md "Organisations and scope"): hub staff every site, a
+ * member of an organisation its sites, a hub regulator given regions the sites in them. The API filters every
+ * list by it; the dashboard only names it (header, fleet figures) and hides what the scope may not use.
+ */
+import type { Role, SessionUser } from '@dcfleet/contracts';
+import type { IntlShape } from 'react-intl';
+import type { Translate } from '../i18n/i18n';
+
+export type UserScope =
+  | { kind: 'hub' }
+  | { kind: 'organization'; code: string; name: string }
+  | { kind: 'regions'; regions: string[] };
+
+/** The parts of the session user the scope depends on (absent in a session saved before organisations). */
+export interface ScopedUser {
+  role: Role;
+  organization?: SessionUser['organization'];
+  regions?: SessionUser['regions'];
+}
+
+export function scopeOf(user: ScopedUser): UserScope {
+  if (user.organization) return { kind: 'organization', ...user.organization };
+  // Regions only narrow hub regulators; an empty list would mean "nothing", which the API never hands out.
+  if (user.regions && user.regions.length > 0) return { kind: 'regions', regions: [...user.regions] };
+  return { kind: 'hub' };
+}
+
+/** A hub admin decides organisations, owners, new sites and fleet-wide rules; an organisation's admin does not. */
+export function isHubAdmin(user: ScopedUser): boolean {
+  return user.role === 'admin' && !user.organization;
+}
+
+function regionList(regions: string[], intl: IntlShape): string {
+  return intl.formatList(regions, { type: 'conjunction' });
+}
+
+/** The header's scope: the organisation's name, "Hub", or "Regions: …". */
+export function scopeLabel(scope: UserScope, t: Translate, intl: IntlShape): string {
+  switch (scope.kind) {
+    case 'organization':
+      return scope.name;
+    case 'regions':
+      return t('scope.regions', { regions: regionList(scope.regions, intl) });
+    default:
+      return t('scope.hub');
+  }
+}
+
+/** What fleet totals are over: "Fleet — all sites", "Fleet — Yelang Cloud Works", "Fleet — Regions: …". */
+export function fleetScopeLabel(scope: UserScope, t: Translate, intl: IntlShape): string {
+  return scope.kind === 'hub'
+    ? t('scope.fleet.all')
+    : t('scope.fleet.of', { scope: scopeLabel(scope, t, intl) });
+}
