@@ -190,21 +190,26 @@ describe.each(dialects())('ratings per scope on %s', (dialect) => {
     expect(Number(fleet[header!.indexOf('pue')])).toBeCloseTo(facilityKw / itKw, 5);
   });
 
-  it.each(CALLERS)('eligibility and EED exports read by %s hold only its sites', async (c) => {
-    const mine = sorted(SEES[c].sites);
-    const eligibility = await get<EligibilityExport>(`/api/v1/ratings/eligibility?year=${YEAR}`, c);
-    expect(sorted(eligibility.sites.map((s) => s.code))).toEqual(mine);
-    const eed = await get<EedExport>(`/api/v1/ratings/eed?year=${YEAR}`, c);
-    expect(sorted(eed.sites.map((s) => s.code))).toEqual(mine);
-    for (const s of eed.sites) expect(s.totalEnergyKwh).toBe(LOAD[s.code as Site].facility * HOURS);
-    for (const path of [
-      `/api/v1/ratings/eligibility.csv?year=${YEAR}`,
-      `/api/v1/ratings/eed.csv?year=${YEAR}`,
-    ]) {
-      const [, ...rows] = parseCsv(await text(path, c));
-      expect(sorted(rows.map((r) => r[0]!))).toEqual(mine);
-    }
-  });
+  it.each(CALLERS)(
+    'eligibility and EED exports read by %s hold only its sites and name its scope',
+    async (c) => {
+      const mine = sorted(SEES[c].sites);
+      const eligibility = await get<EligibilityExport>(`/api/v1/ratings/eligibility?year=${YEAR}`, c);
+      expect(eligibility.scope).toEqual(SEES[c].scope);
+      expect(sorted(eligibility.sites.map((s) => s.code))).toEqual(mine);
+      const eed = await get<EedExport>(`/api/v1/ratings/eed?year=${YEAR}`, c);
+      expect(eed.scope).toEqual(SEES[c].scope);
+      expect(sorted(eed.sites.map((s) => s.code))).toEqual(mine);
+      for (const s of eed.sites) expect(s.totalEnergyKwh).toBe(LOAD[s.code as Site].facility * HOURS);
+      for (const path of [
+        `/api/v1/ratings/eligibility.csv?year=${YEAR}`,
+        `/api/v1/ratings/eed.csv?year=${YEAR}`,
+      ]) {
+        const [, ...rows] = parseCsv(await text(path, c));
+        expect(sorted(rows.map((r) => r[0]!))).toEqual(mine);
+      }
+    },
+  );
 
   it("answers 404 on every per-site ratings route for another organisation's site, exactly like an unknown one", async () => {
     const hub = tokens.get('hub')!;

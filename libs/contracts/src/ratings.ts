@@ -338,6 +338,8 @@ export interface EligibilityCriterion {
 /** GET /api/v1/ratings/eligibility?year=: National Green Data Center eligibility of every site. */
 export interface EligibilityExport {
   year: number;
+  /** The sites it covers: the caller's scope, as in the ratings table. */
+  scope: ScopeInfo;
   scheme: { id: string; name: string; edition: string };
   sites: {
     code: string;
@@ -382,6 +384,8 @@ export interface EedSiteReport {
 /** GET /api/v1/ratings/eed?year=: the EU EED report of every site, and the Annex fields dcfleet cannot fill. */
 export interface EedExport {
   year: number;
+  /** The sites it covers: the caller's scope, as in the ratings table. */
+  scope: ScopeInfo;
   scheme: { id: string; name: string; edition: string; minItPowerKw: number };
   notFilled: string[];
   sites: EedSiteReport[];

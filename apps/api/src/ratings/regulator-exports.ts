@@ -85,6 +85,7 @@ export function eligibilityExport(ratings: RatingsResponse, sites: readonly Site
   const byCode = new Map(sites.map((s) => [s.code, s]));
   return {
     year: ratings.year!,
+    scope: ratings.scope,
     scheme: { id: scheme.id, name: scheme.name, edition: scheme.edition },
     sites: ratings.sites.map((row) => {
       const site = byCode.get(row.code)!;
@@ -132,6 +133,7 @@ export function eedExport(ratings: RatingsResponse, sites: readonly SiteEntity[]
   const byCode = new Map(sites.map((s) => [s.code, s]));
   return {
     year: ratings.year!,
+    scope: ratings.scope,
     scheme: { id: scheme.id, name: scheme.name, edition: scheme.edition, minItPowerKw: scheme.minItPowerKw },
     notFilled: [...EED_NOT_FILLED],
     sites: ratings.sites.map((row): EedSiteReport => {
