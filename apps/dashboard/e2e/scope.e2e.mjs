@@ -4,7 +4,7 @@
  * exactly its sites on the fleet page (compared with what the API gives that user and with the demo's
  * placement), the header names its scope and the fleet KPIs say which sites they total. A hub admin's admin
  * page has Organisations (create, a 409 refusal shown, a site moved there and back, delete); an organisation's
- * admin's has no Organisations, no "New site", and only its own users.
+ * admin's has no Organisations, no "New site", and only its own users. On a phone the header stays in the window.
  *
  *   node apps/dashboard/e2e/scope.e2e.mjs                                  # starts apps/api/dist/main.js itself
  *   BASE_URL=http://127.0.0.1:3000 node apps/dashboard/e2e/scope.e2e.mjs   # against a running demo instance
@@ -210,6 +210,13 @@ async function main() {
               async () => (await owner.textContent())?.trim() === YELANG.name,
               'GZ-GA-01 owner column',
             );
+            // A new site can be given its owner at once.
+            await page.getByRole('button', { name: 'New site', exact: true }).click();
+            const ownerSelect = page.getByRole('dialog').getByLabel('Owner', { exact: true });
+            const owners = await ownerSelect.locator('option').allTextContents();
+            assert(owners.includes(YELANG.name), `the new site's Owner select offers ${owners.join(', ')}`);
+            await page.keyboard.press('Escape');
+            await page.getByRole('dialog').waitFor({ state: 'detached' });
             await page.getByRole('link', { name: 'Organisations', exact: true }).click();
             const table = page.getByTestId('admin-organizations');
             await table.locator(`tr[data-org="${YELANG.code}"]`, { hasText: 'GZ-GA-06' }).waitFor();
@@ -323,6 +330,31 @@ async function main() {
             assert(!options.includes('Fleet-wide'), `fleet-wide offered: ${options.join(', ')}`);
             await page.keyboard.press('Escape');
             await shot(page, 'org-admin');
+          },
+          { page },
+        );
+      }
+      if (login.user === 'yelang-operator') {
+        await test(
+          'on a phone (390 px) the header keeps the scope in view without widening the page',
+          async () => {
+            await page.setViewportSize({ width: 390, height: 844 });
+            try {
+              await sleep(300);
+              const { sw, iw } = await page.evaluate(() => ({
+                sw: document.documentElement.scrollWidth,
+                iw: window.innerWidth,
+              }));
+              assert(sw <= iw, `the page is ${sw}px wide in a ${iw}px window`);
+              const box = await page.getByTestId('user-scope').boundingBox();
+              assert(
+                box && box.x >= 0 && box.x + box.width <= iw,
+                `scope chip outside the window: ${JSON.stringify(box)}`,
+              );
+              await shot(page, 'phone-header');
+            } finally {
+              await page.setViewportSize({ width: 1280, height: 800 });
+            }
           },
           { page },
         );

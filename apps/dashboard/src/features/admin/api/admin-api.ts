@@ -30,7 +30,10 @@ export const organizationsQuery = () =>
 export const alarmRulesQuery = () =>
   queryOptions({ queryKey: ['admin', 'alarm-rules'], queryFn: ({ signal }) => fetchAlarmRules(signal) });
 
-export function createSite(body: CreateDataCenterRequest): Promise<DataCenterWithSnapshot> {
+/** `organization`: the owner's code (hub admins; default: the default organisation). */
+export function createSite(
+  body: CreateDataCenterRequest & { organization?: string },
+): Promise<DataCenterWithSnapshot> {
   return request(`${API_PREFIX}/datacenters`, { method: 'POST', body });
 }
 

@@ -21,6 +21,7 @@ import {
 import { AdminTable } from './AdminTable';
 import { errorText } from './error-text';
 import { Flash } from './Flash';
+import { OrganizationOptions } from './PlacementFields';
 
 /**
  * Admin → Organisations (hub admins): the operator companies with the sites each owns and their number of
@@ -172,11 +173,7 @@ export function OrganizationsAdmin() {
               aria-describedby={`${id}-move-hint`}
               onChange={(e) => setMove({ ...move, to: e.target.value })}
             >
-              {orgs.map((o) => (
-                <option key={o.code} value={o.code}>
-                  {o.name}
-                </option>
-              ))}
+              <OrganizationOptions organizations={orgs} />
             </select>
             <span id={`${id}-move-hint`} className="field-hint">
               {from && to && from.code === to.code

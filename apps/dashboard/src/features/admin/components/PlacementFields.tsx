@@ -35,11 +35,7 @@ export function PlacementFields({
           onChange={(e) => onChange({ ...value, organization: e.target.value })}
         >
           <option value="">{t('admin.user.hubStaff')}</option>
-          {organizations.map((o) => (
-            <option key={o.code} value={o.code}>
-              {o.name}
-            </option>
-          ))}
+          <OrganizationOptions organizations={organizations} />
         </select>
       </div>
       {regions ? (
@@ -74,6 +70,19 @@ export function RoleOptions() {
       {ROLES.map((r) => (
         <option key={r} value={r}>
           {t(`role.${r}`)}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** The `<option>`s of an organisation select, by name. */
+export function OrganizationOptions({ organizations }: { organizations: readonly OrganizationInfo[] }) {
+  return (
+    <>
+      {organizations.map((o) => (
+        <option key={o.code} value={o.code}>
+          {o.name}
         </option>
       ))}
     </>

@@ -1,6 +1,11 @@
-import type { DataCenter, DataCenterWithSnapshot } from '@dcfleet/contracts';
-import { useModal } from '../../../components/use-modal';
+import {
+  DEFAULT_ORGANIZATION_CODE,
+  type DataCenter,
+  type DataCenterWithSnapshot,
+  type OrganizationInfo,
+} from '@dcfleet/contracts';
 import { useId, useState, type FormEvent } from 'react';
+import { useModal } from '../../../components/use-modal';
 import { useI18n, type MessageId } from '../../../i18n/i18n';
 import { createSite, updateSite } from '../api/admin-api';
 import {
@@ -11,6 +16,7 @@ import {
   type SiteForm,
   type SiteFormErrors,
 } from '../api/site-form';
+import { OrganizationOptions } from './PlacementFields';
 
 const FIELDS: {
   name: SiteField;
@@ -54,12 +60,14 @@ const EDIT_ONLY: readonly SiteField[] = ['effectiveFrom', 'changeReason'];
 
 interface Props {
   site: DataCenter | null;
+  /** A hub admin's organisations: a new site can be given its owner at once (else: the default one). */
+  organizations?: readonly OrganizationInfo[];
   onClose: () => void;
   onSaved: (site: DataCenterWithSnapshot, created: boolean) => void;
 }
 
 /** Create (site = null) or edit a site in a modal dialog. */
-export function SiteFormDialog({ site, onClose, onSaved }: Props) {
+export function SiteFormDialog({ site, organizations, onClose, onSaved }: Props) {
   const { t } = useI18n();
   const id = useId();
   const ref = useModal();
@@ -67,6 +75,7 @@ export function SiteFormDialog({ site, onClose, onSaved }: Props) {
   const [errors, setErrors] = useState<SiteFormErrors>({});
   const [serverError, setServerError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [owner, setOwner] = useState(DEFAULT_ORGANIZATION_CODE);
   const mode = site ? 'edit' : 'create';
 
   async function submit(e: FormEvent) {
@@ -83,7 +92,12 @@ export function SiteFormDialog({ site, onClose, onSaved }: Props) {
     try {
       const saved = site
         ? await updateSite(site.code, body)
-        : await createSite({ ...body, code: body.code!, name: body.name! });
+        : await createSite({
+            ...body,
+            code: body.code!,
+            name: body.name!,
+            ...(organizations ? { organization: owner } : {}),
+          });
       onSaved(saved, !site);
     } catch (err) {
       setServerError(err instanceof Error ? err.message : String(err));
@@ -143,6 +157,14 @@ export function SiteFormDialog({ site, onClose, onSaved }: Props) {
               </div>
             );
           })}
+          {!site && organizations ? (
+            <div className="field">
+              <label htmlFor={`${id}-owner`}>{t('admin.site.owner')}</label>
+              <select id={`${id}-owner`} value={owner} onChange={(e) => setOwner(e.target.value)}>
+                <OrganizationOptions organizations={organizations} />
+              </select>
+            </div>
+          ) : null}
         </div>
         <div className="dialog-actions">
           <button type="button" className="btn-secondary" onClick={onClose}>

@@ -7,7 +7,7 @@ import { useI18n } from '../../../i18n/i18n';
 import { fleetQuery, siteQuery } from '../../fleet/api/fleet-api';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import { organizationsQuery } from '../api/admin-api';
-import { ownerBySite } from '../api/organizations';
+import { ownerBySite, sortOrganizations } from '../api/organizations';
 import { Flash } from './Flash';
 import { SiteFormDialog } from './SiteFormDialog';
 
@@ -21,6 +21,7 @@ export function SitesAdmin({ hubAdmin }: { hubAdmin: boolean }) {
   const q = useFleetQuery();
   const orgs = useQuery({ ...organizationsQuery(), enabled: hubAdmin });
   const owners = useMemo(() => ownerBySite(orgs.data ?? []), [orgs.data]);
+  const organizations = useMemo(() => (orgs.data ? sortOrganizations(orgs.data) : undefined), [orgs.data]);
   const [editing, setEditing] = useState<DataCenter | null | 'new'>(null);
   const [message, setMessage] = useState<string | null>(null);
   const sites = useMemo(() => [...(q.data ?? [])].sort((a, b) => a.code.localeCompare(b.code)), [q.data]);
@@ -93,6 +94,7 @@ export function SitesAdmin({ hubAdmin }: { hubAdmin: boolean }) {
       {editing ? (
         <SiteFormDialog
           site={editing === 'new' ? null : editing}
+          organizations={organizations}
           onClose={() => setEditing(null)}
           onSaved={(saved, created) => {
             setEditing(null);

@@ -1,6 +1,6 @@
 import { type OrganizationInfo, type Role, type UserInfo } from '@dcfleet/contracts';
-import { useModal } from '../../../components/use-modal';
 import { useId, useState, type FormEvent } from 'react';
+import { useModal } from '../../../components/use-modal';
 import { useI18n } from '../../../i18n/i18n';
 import { updateUser } from '../api/admin-api';
 import {

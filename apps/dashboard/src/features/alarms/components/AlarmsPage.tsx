@@ -1,7 +1,7 @@
 import type { AlarmInfo, Role } from '@dcfleet/contracts';
-import { useModal } from '../../../components/use-modal';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useModal } from '../../../components/use-modal';
 import { useQueryClient } from '@tanstack/react-query';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
