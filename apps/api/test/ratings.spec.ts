@@ -18,6 +18,7 @@ import { RatingsRepository } from '../src/ratings/ratings.repository';
 import { latestYear } from '../src/ratings/rating-period';
 import { RatingsService } from '../src/ratings/ratings.service';
 import { RatingsWatcher } from '../src/ratings/ratings.watcher';
+import { parseCsv } from './support/csv';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 import { END, HOUR, HOURS, local, NOW_LOCAL, START, YEAR } from './support/shanghai-year';
 
@@ -60,35 +61,6 @@ function rowOf(body: { sites: RatingRow[] }, code: string): RatingRow {
   const row = body.sites.find((s) => s.code === code);
   if (!row) throw new Error(`no row for ${code}`);
   return row;
-}
-
-/** Minimal RFC 4180 reader (quoted cells with commas and doubled quotes). */
-function parseCsv(text: string): string[][] {
-  return text
-    .replace(/^\uFEFF/, '')
-    .split('\r\n')
-    .filter((l) => l !== '')
-    .map((line) => {
-      const cells: string[] = [];
-      let cur = '';
-      let quoted = false;
-      for (let i = 0; i < line.length; i++) {
-        const ch = line[i]!;
-        if (quoted) {
-          if (ch === '"' && line[i + 1] === '"') {
-            cur += '"';
-            i++;
-          } else if (ch === '"') quoted = false;
-          else cur += ch;
-        } else if (ch === '"') quoted = true;
-        else if (ch === ',') {
-          cells.push(cur);
-          cur = '';
-        } else cur += ch;
-      }
-      cells.push(cur);
-      return cells;
-    });
 }
 
 describe.each(dialects())('green ratings on %s', (dialect) => {
