@@ -5,7 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { onYield } from '../platform/common/yield-loop';
 import { applySqlitePragmas } from '../platform/database/sqlite-pragmas';
+import { SqliteWriteGate } from '../platform/database/sqlite-write-gate';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
 import { rollupColumnsTransfer } from './rollup-row';
 import type { RollupRange } from './telemetry-store';
@@ -17,12 +19,19 @@ import {
   type WorkerResponse,
 } from './sqlite-worker.protocol';
 
-const db = new Database((workerData as { path: string }).path);
+const data = workerData as { path: string; gate: SharedArrayBuffer };
+const db = new Database(data.path);
 applySqlitePragmas(db);
+// Before each message's transaction and between a long job's slices, writes of the main connection go first
+// (sqlite-write-gate.ts); at most a second each time, so ingest never stops behind a stuck count.
+const gate = new SqliteWriteGate(data.gate);
+const GIVE_WAY_MS = 1_000;
+onYield(() => gate.giveWay(GIVE_WAY_MS));
 const store = new SqliteTelemetryStore(db);
 const port = parentPort!;
 
 async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
+  gate.giveWay(GIVE_WAY_MS);
   switch (req.op) {
     case 'writeBatch': {
       const { packed, transfer } = packBatchOutput(

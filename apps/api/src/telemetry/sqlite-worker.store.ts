@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../platform/common/ts-worker';
+import { MAIN_WRITE_GATE } from '../platform/database/sqlite-write-gate';
 import type { RollupColumns } from './rollup-row';
 import type { BatchRow, ChunkRow, MaintainPolicy, MaintainStats, RawSample } from './raw-layout';
 import {
@@ -43,7 +44,7 @@ export class SqliteWorkerStore implements TelemetryStore {
     const worker = startWorker(
       __dirname,
       'sqlite-store.worker',
-      { path: this.path },
+      { path: this.path, gate: MAIN_WRITE_GATE.buffer },
       { youngMb: 8, oldMb: 160 },
     );
     worker.on('message', (msg: WorkerResponse) => {

@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { types as pgTypes } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
+import type BetterSqlite3 from 'better-sqlite3';
 import { applySqlitePragmas } from './sqlite-pragmas';
+import { gateWrites, MAIN_WRITE_GATE } from './sqlite-write-gate';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
 
 /**
@@ -37,7 +39,10 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       migrations: SQLITE_MIGRATIONS,
       migrationsRun: false,
       synchronize: false,
-      prepareDatabase: applySqlitePragmas,
+      prepareDatabase: (conn: BetterSqlite3.Database) => {
+        applySqlitePragmas(conn);
+        gateWrites(conn, MAIN_WRITE_GATE);
+      },
     } as DataSourceOptions;
   }
   return {
