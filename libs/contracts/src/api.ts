@@ -74,7 +74,7 @@ export interface CreateUserRequest {
   role: Role;
   /** Code of the user's organisation; absent or null: hub staff. */
   organization?: string | null;
-  /** A hub regulator's regions; absent or null: all. */
+  /** A hub regulator's regions or hubs (site `region` or `hub` values); absent or null: all. */
   regions?: string[] | null;
 }
 

@@ -51,4 +51,11 @@ describe('inScope', () => {
     expect(inScope(guian, site(3, 'Zunyi'))).toBe(false);
     expect(inScope(guian, site(3, null))).toBe(false);
   });
+
+  it('a regulator given a hub sees the sites of that hub, whatever their region', () => {
+    const hub: Scope = { kind: 'regions', regions: ['Guizhou hub'] };
+    expect(inScope(hub, { organizationId: 3, region: 'Zunyi', hub: 'Guizhou hub' })).toBe(true);
+    expect(inScope(hub, { organizationId: 3, region: 'Zunyi', hub: 'Other hub' })).toBe(false);
+    expect(inScope(hub, { organizationId: 3, region: null, hub: null })).toBe(false);
+  });
 });

@@ -29,10 +29,14 @@ export function scopeOf(user: ScopeSource): Scope {
   return HUB_SCOPE;
 }
 
-/** What a site is placed by: its owner and its region. */
+/**
+ * What a site is placed by: its owner, its region and its hub. A regulator's `regions` name site regions or hubs (a
+ * provincial regulator watches a hub: "Guizhou hub / Gui'an cluster"; a city's, its region).
+ */
 export interface ScopedSite {
   organizationId: number;
   region: string | null;
+  hub?: string | null;
 }
 
 export function inScope(scope: Scope, site: ScopedSite): boolean {
@@ -42,6 +46,9 @@ export function inScope(scope: Scope, site: ScopedSite): boolean {
     case 'organization':
       return site.organizationId === scope.organizationId;
     case 'regions':
-      return site.region !== null && scope.regions.includes(site.region);
+      return (
+        (site.region !== null && scope.regions.includes(site.region)) ||
+        (site.hub != null && scope.regions.includes(site.hub))
+      );
   }
 }
