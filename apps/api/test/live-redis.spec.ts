@@ -221,5 +221,32 @@ if (!PG || !REDIS) {
       await regulator.until(() => regulator.received['rating:revised'].length === 1, 5000, 'rating:revised');
       expect(regulator.received.alarm).toHaveLength(0);
     });
+
+    it("a site moved on one instance is out of its old owner's scope on the other at once", async () => {
+      const call = (i: number, path: string, token: string, json?: unknown) =>
+        fetch(cluster.instances[i]!.url + path, {
+          method: json === undefined ? 'GET' : 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: json === undefined ? undefined : JSON.stringify(json),
+        });
+      const admin = await cluster.login('admin');
+      for (const code of ['RD-ONE', 'RD-TWO'])
+        expect((await call(0, '/api/v1/organizations', admin, { code, name: code })).status).toBe(201);
+      expect((await call(0, '/api/v1/organizations/RD-ONE/sites', admin, { site })).status).toBe(200);
+      const password = 'a-long-password-1';
+      const user = { username: 'rd-one-op', password, role: 'operator', organization: 'RD-ONE' };
+      expect((await call(0, '/api/v1/users', admin, user)).status).toBe(201);
+      const login = await call(1, '/api/v1/auth/login', '', { username: user.username, password });
+      const member = ((await login.json()) as { accessToken: string }).accessToken;
+      // Instance 1 has the site cached with its owner now.
+      expect((await call(1, `/api/v1/datacenters/${site}`, member)).status).toBe(200);
+      expect((await call(0, '/api/v1/organizations/RD-TWO/sites', admin, { site })).status).toBe(200);
+      await waitFor(
+        'instance 1 to drop the moved site from the old owner',
+        async () => (await call(1, `/api/v1/datacenters/${site}`, member)).status === 404,
+        2000,
+      );
+      expect((await call(0, '/api/v1/organizations/DEFAULT/sites', admin, { site })).status).toBe(200);
+    });
   });
 }

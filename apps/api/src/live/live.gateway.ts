@@ -162,7 +162,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (this.config.env.REDIS_URL) this.nsp.serverSideEmit('user:sessions-ended', userId);
     });
     nsp.on('user:sessions-ended', (userId: number) => this.users.forget(userId));
-    this.siteEvents.onOwnerChanged((change) => void this.ownerChanged(change));
+    // A site's move: the other instances drop their sites cache at once (else they would serve its old owner's users
+    // for up to the cache's 10 s).
+    nsp.on('sites:changed', () => this.sites.forget());
+    this.siteEvents.onOwnerChanged((change) => {
+      if (this.config.env.REDIS_URL) this.nsp.serverSideEmit('sites:changed');
+      void this.ownerChanged(change);
+    });
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
   }

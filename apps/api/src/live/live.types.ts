@@ -9,9 +9,11 @@ export interface LiveSocketData {
   expiresAt: number;
 }
 
-/** Between API instances (through the Redis adapter): a user's sessions ended, drop the cached user. */
+/** Between API instances (through the Redis adapter): what an instance must forget of its caches. */
 export interface InterServerEvents {
   'user:sessions-ended': (userId: number) => void;
+  /** A site changed owner: drop the cached sites, so scopes follow the move at once. */
+  'sites:changed': () => void;
 }
 
 export type LiveNamespace = Namespace<

@@ -109,8 +109,13 @@ export class SitesService {
     return { siteId: site.id, code, from: site.organizationId, to: organizationId };
   }
 
-  ownerCommitted(change: OwnerChange): void {
+  /** Drops the cached sites: the next read loads them again (another instance moved one). */
+  forget(): void {
     this.loadedAt = 0;
+  }
+
+  ownerCommitted(change: OwnerChange): void {
+    this.forget();
     if (change.from !== change.to) this.events.emitOwnerChanged(change);
   }
 
