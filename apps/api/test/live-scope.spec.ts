@@ -5,6 +5,8 @@
  * reach only the scopes of their site, a user moved to another organisation is disconnected, and a site moved away
  * drops its old owner's watchers.
  */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { LivePublisher } from '../src/live/live.publisher';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 import { alarmOf as alarm, ok, RecordingClient, sleep } from './support/live-client';
@@ -14,6 +16,7 @@ describe.each(dialects())('live push per scope on %s', (dialect) => {
   const ingest = new Map<string, string>();
   const tokens = new Map<string, string>();
   const clients: RecordingClient[] = [];
+  const prefix = `dcfleet-test-${randomBytes(4).toString('hex')}`;
 
   const client = async (who: string, opts: { reconnection?: boolean } = {}) => {
     const c = new RecordingClient(t.url, tokens.get(who)!, opts);
@@ -65,7 +68,14 @@ describe.each(dialects())('live push per scope on %s', (dialect) => {
   afterEach(() => {
     for (const c of clients.splice(0)) c.close();
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    if (dialect !== 'postgres' || !process.env.TEST_REDIS_URL) return;
+    const redis = new Redis(process.env.TEST_REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
 
   it('sends each scope a fleet:update with exactly its sites, and a snapshot of only them', async () => {
     const [hub, north, south, zunyi] = await Promise.all(
@@ -133,8 +143,7 @@ describe.each(dialects())('live push per scope on %s', (dialect) => {
     expect(south.received['rating:revised']).toEqual([]);
     expect(zunyi.received.alarm).toEqual([]); // regulators see no alarms
     expect(zunyi.received['rating:revised']).toEqual([]); // LN-2 is in Guiyang
-    // Resuming the alarms stream of its own scope gives the event again (and, with Redis, those of earlier runs,
-    // which live as long as Redis keeps them), and nothing of another scope's.
+    // Resuming the alarms stream of its own scope gives the event again, and nothing of another scope's.
     const resumed = ok(await south.subscribe({ scope: 'alarms', lastSeq: 0 }));
     const named = new Set(resumed.missed?.map((e) => ('alarm' in e ? e.alarm.datacenter : null)));
     expect(named).toEqual(new Set(['LS-1']));

@@ -61,7 +61,11 @@ describe('FleetRunner resuming a site', () => {
       if (method === 'GET' && path === '/api/v1/organizations')
         return json(
           200,
-          DEMO_ORGANIZATIONS.map((o) => ({ ...o, sites: o.code === 'LEIGONG' ? ['GZ-GY-03'] : [], users: 0 })),
+          DEMO_ORGANIZATIONS.map((o) => ({
+            ...o,
+            sites: o.code === 'LEIGONG' ? ['GZ-GY-03'] : [],
+            users: 0,
+          })),
         );
       if (method === 'GET' && path === '/api/v1/datacenters/GZ-GY-03/tokens')
         return json(200, [{ id: '7', name: 'demo-simulator', revokedAt: null }]);
