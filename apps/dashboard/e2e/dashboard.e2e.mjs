@@ -22,11 +22,9 @@ import {
   ARTIFACTS,
   assert,
   createRunner,
-  launchBrowser,
   log,
-  saveServerLog,
+  openSession,
   sleep,
-  startApi,
   tail,
   waitFor,
 } from './support.mjs';
@@ -38,32 +36,14 @@ const LIVE_BUDGET_MS = 2000;
 const { test, shot, fail, summary, results } = createRunner('dashboard');
 
 async function main() {
-  let server = null;
-  let browser = null;
-  const stopAll = async () => {
-    await browser?.close();
-    browser = null;
-    if (server) {
-      await saveServerLog(server, 'e2e-dashboard-server.log');
-      await server.stop();
-    }
-    server = null;
-  };
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => stopAll().finally(() => process.exit(130)));
-  }
-
+  let session = null;
   try {
-    let baseUrl = process.env.BASE_URL?.replace(/\/+$/, '');
-    if (baseUrl) log(`using running instance at ${baseUrl}`);
-    else {
-      server = await startApi();
-      baseUrl = server.baseUrl;
-    }
+    session = await openSession('dashboard');
+    const { baseUrl } = session;
     const api = apiClient(baseUrl);
     const adminToken = await api.login(...ADMIN);
 
-    browser = await launchBrowser({ width: 1280, height: 800 });
+    const browser = await session.launch({ width: 1280, height: 800 });
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(15_000);
 
@@ -758,8 +738,9 @@ async function main() {
     fail('setup', err);
   } finally {
     const failed = results.some((r) => r.status === 'failed');
-    if (failed && server) console.log(`--- API output (last lines) ---\n${tail(server.log())}\n---`);
-    await stopAll();
+    if (failed && session?.server)
+      console.log(`--- API output (last lines) ---\n${tail(session.server.log())}\n---`);
+    await session?.stop();
   }
 }
 

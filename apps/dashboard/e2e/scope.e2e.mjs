@@ -12,17 +12,7 @@
  * Prints one line per test and a final `N passed, N failed` line; exits 1 when anything failed. Screenshots go
  * to artifacts/screenshots/scope-*.png.
  */
-import {
-  apiClient,
-  assert,
-  createRunner,
-  launchBrowser,
-  log,
-  saveServerLog,
-  sleep,
-  startApi,
-  waitFor,
-} from './support.mjs';
+import { apiClient, assert, createRunner, log, openSession, sleep, waitFor } from './support.mjs';
 
 const YELANG = {
   code: 'YELANG',
@@ -50,28 +40,10 @@ const LOGINS = [
 const { test, shot, fail, summary, results } = createRunner('scope');
 
 async function main() {
-  let server = null;
-  let browser = null;
-  const stopAll = async () => {
-    await browser?.close();
-    browser = null;
-    if (server) {
-      await saveServerLog(server, 'e2e-scope-server.log');
-      await server.stop();
-    }
-    server = null;
-  };
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => stopAll().finally(() => process.exit(130)));
-  }
-
+  let session = null;
   try {
-    let baseUrl = process.env.BASE_URL?.replace(/\/+$/, '');
-    if (baseUrl) log(`using running instance at ${baseUrl}`);
-    else {
-      server = await startApi();
-      baseUrl = server.baseUrl;
-    }
+    session = await openSession('scope');
+    const { baseUrl } = session;
     const api = apiClient(baseUrl);
     const adminToken = await api.login('admin', 'admin-demo-pass');
 
@@ -101,7 +73,7 @@ async function main() {
     };
     assert(expected.guian.length === 7, `${expected.guian.length} sites in ${GUIAN}, the demo has 7`);
 
-    browser = await launchBrowser({ width: 1280, height: 800 });
+    const browser = await session.launch({ width: 1280, height: 800 });
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('dialog', (d) => void d.accept()); // the admin screens confirm moves and deletes
@@ -374,7 +346,7 @@ async function main() {
   } catch (err) {
     fail('setup', err);
   } finally {
-    await stopAll();
+    await session?.stop();
   }
   const { failed } = summary();
   process.exit(failed > 0 ? 1 : 0);

@@ -253,3 +253,39 @@ export async function saveServerLog(server, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await writeFile(path.join(ARTIFACTS, name), server.log()).catch(() => {});
 }
+
+/**
+ * The API of an e2e file — BASE_URL's, or one started here — and, once launched, its browser. `stop()` closes both
+ * and keeps the server's log as `e2e-<name>-server.log`; SIGINT and SIGTERM stop them too.
+ */
+export async function openSession(name) {
+  let server = null;
+  let browser = null;
+  const stop = async () => {
+    await browser?.close();
+    browser = null;
+    if (server) {
+      await saveServerLog(server, `e2e-${name}-server.log`);
+      await server.stop();
+    }
+    server = null;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => stop().finally(() => process.exit(130)));
+  }
+  let baseUrl = process.env.BASE_URL?.replace(/\/+$/, '');
+  if (baseUrl) log(`using running instance at ${baseUrl}`);
+  else {
+    server = await startApi();
+    baseUrl = server.baseUrl;
+  }
+  return {
+    baseUrl,
+    /** The server started here (null with BASE_URL). */
+    get server() {
+      return server;
+    },
+    launch: async (viewport) => (browser = await launchBrowser(viewport)),
+    stop,
+  };
+}
