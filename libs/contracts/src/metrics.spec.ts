@@ -1,4 +1,4 @@
-import { metricDefinition } from './metrics';
+import { customMetricName, metricDefinition } from './metrics';
 import { normalizeEntries } from './ingest';
 
 describe('metricDefinition', () => {
@@ -18,6 +18,20 @@ describe('metricDefinition', () => {
     const a = metricDefinition('inlet_temp_c');
     expect(metricDefinition('inlet_temp_c')).toBe(a);
     expect(Object.isFrozen(a)).toBe(true);
+  });
+});
+
+describe('customMetricName', () => {
+  it('keeps catalog and custom names, turns anything else into a valid x_ name, and gives up on nothing', () => {
+    expect(customMetricName('inlet_temp_c')).toBe('inlet_temp_c');
+    expect(customMetricName('x_pump_speed')).toBe('x_pump_speed');
+    expect(customMetricName('Inputs/Pump Speed (rpm)')).toBe('x_inputs_pump_speed_rpm');
+    expect(customMetricName('node_cpu_seconds_total')).toBe('x_node_cpu_seconds_total');
+    const long = customMetricName('A'.repeat(59) + '/b/' + 'c'.repeat(10))!;
+    expect(long).toBe('x_' + 'a'.repeat(59));
+    expect(metricDefinition(long)).toBeDefined();
+    expect(customMetricName('/// ')).toBeUndefined();
+    expect(customMetricName('温度')).toBeUndefined();
   });
 });
 

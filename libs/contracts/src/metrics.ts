@@ -127,3 +127,19 @@ function lookupDefinition(name: string): MetricDefinition | undefined {
   }
   return undefined;
 }
+
+/**
+ * The dcfleet metric a name from a foreign protocol (a Sparkplug metric, a Prometheus `__name__`) stands for: a
+ * catalog metric or a valid custom name as it is, otherwise `x_` + the name lower-cased with every run of other
+ * characters than `a-z0-9` as one `_`, cut to the custom pattern's length; undefined when nothing is left.
+ */
+export function customMetricName(name: string): string | undefined {
+  if (isCatalogMetric(name) || CUSTOM_METRIC_PATTERN.test(name)) return name;
+  const body = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60)
+    .replace(/_+$/, '');
+  return body ? `x_${body}` : undefined;
+}
