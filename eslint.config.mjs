@@ -4,7 +4,7 @@ import prettier from 'eslint-config-prettier';
 
 /** The API's domain folders under apps/api/src, each a Nest module named after it. */
 const API_DOMAINS =
-  'accounts|alarms|audit|auth|datacenters|demo|health|ingest|live|organizations|ratings|receipts|sites|telemetry|users';
+  'accounts|alarms|audit|auth|datacenters|demo|health|ingest|live|mqtt|organizations|ratings|receipts|sites|sparkplug|telemetry|users';
 
 export default [
   {

@@ -10,6 +10,7 @@ import { DemoService } from './demo/demo.service';
 import { HealthController } from './health/health.controller';
 import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
+import { MqttModule } from './mqtt/mqtt.module';
 import { ObservabilityModule } from './platform/observability/observability.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { AccountsModule } from './accounts/accounts.module';
@@ -30,6 +31,7 @@ export class AppModule {
         AuthModule,
         TelemetryModule,
         IngestModule,
+        MqttModule,
         LiveModule,
         RatingsModule,
         ReceiptsModule,

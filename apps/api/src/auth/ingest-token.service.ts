@@ -31,6 +31,8 @@ export function hashToken(secret: string): string {
 export class IngestTokenService {
   private readonly cache = new Map<string, CachedToken>();
   private readonly lastUsedWritten = new Map<string, number>();
+  /** Told of every revocation on this instance, so long-lived sessions (MQTT) end at once, not at their next check. */
+  private readonly revokedListeners: ((tokenId: string | null) => void)[] = [];
 
   constructor(@InjectRepository(IngestTokenEntity) private readonly tokens: Repository<IngestTokenEntity>) {}
 
@@ -109,6 +111,7 @@ export class IngestTokenService {
       await this.tokens.update({ id, revokedAt: IsNull() }, { revokedAt: row.revokedAt });
     }
     for (const [hash, entry] of this.cache) if (entry.tokenId === id) this.cache.delete(hash);
+    this.announceRevoked(id);
     return this.toInfo(row, row.site?.code ?? '');
   }
 
@@ -116,7 +119,20 @@ export class IngestTokenService {
   async revokeNamed(name: string): Promise<number> {
     const res = await this.tokens.update({ name, revokedAt: IsNull() }, { revokedAt: Date.now() });
     this.cache.clear();
+    this.announceRevoked(null);
     return res.affected ?? 0;
+  }
+
+  /**
+   * `listener(tokenId)` after a revocation on this instance; `null` when several were revoked at once (re-check every
+   * session). Other instances' sessions see it at their next periodic check (within CACHE_MS).
+   */
+  onRevoked(listener: (tokenId: string | null) => void): void {
+    this.revokedListeners.push(listener);
+  }
+
+  private announceRevoked(tokenId: string | null): void {
+    for (const l of this.revokedListeners) l(tokenId);
   }
 
   private toInfo(r: IngestTokenEntity, code: string): IngestTokenInfo {

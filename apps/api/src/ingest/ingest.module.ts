@@ -5,17 +5,20 @@ import { IngestEvents } from './ingest-events';
 import { IngestController } from './ingest.controller';
 import { IngestDecoder } from './ingest-decoder.service';
 import { IngestService } from './ingest.service';
+import { PromWriteController } from './prom-write.controller';
 
 // The domain's public surface: other domains import these from this file only (eslint.config.mjs).
 export { IngestEvents } from './ingest-events';
 export type { AcceptedBatch } from './ingest-events';
+export { IngestService } from './ingest.service';
+export { IngestDecoder } from './ingest-decoder.service';
 
 /** Gateways' write path. Global so that consumers of committed batches (live, alarms, ratings) can inject IngestEvents. */
 @Global()
 @Module({
   imports: [SitesModule, TelemetryModule],
-  controllers: [IngestController],
+  controllers: [IngestController, PromWriteController],
   providers: [IngestService, IngestDecoder, IngestEvents],
-  exports: [IngestEvents],
+  exports: [IngestEvents, IngestService, IngestDecoder],
 })
 export class IngestModule {}

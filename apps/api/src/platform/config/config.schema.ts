@@ -160,6 +160,50 @@ export const envSchema = z.object({
       return z.NEVER;
     })
     .default(0),
+  /** Built-in MQTT listener (docs/contract.md "MQTT"): off when unset. */
+  MQTT_PORT: int(0, 65535).optional(),
+  /** Address the MQTT listener binds; unset: the same as HOST. */
+  MQTT_HOST: z.string().min(1).optional(),
+  /** PEM files: with both set, the listener speaks MQTT over TLS only. */
+  MQTT_TLS_CERT: z.string().min(1).optional(),
+  MQTT_TLS_KEY: z.string().min(1).optional(),
+  /** QoS 1 messages of one connection stored at once (MQTT 5 Receive Maximum); reading pauses beyond it. */
+  MQTT_MAX_INFLIGHT: int(1, 1000).default(16),
+  /** Connections one ingest token may hold at once; more are refused (quota exceeded). */
+  MQTT_MAX_CONNECTIONS_PER_TOKEN: int(1, 10_000).default(8),
+  /** Connections the listener holds in all. */
+  MQTT_MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
+  /** How long a QoS 1 message waits out overload or a storage outage before its connection is closed unacknowledged. */
+  MQTT_RETRY_MS: int(0, 3_600_000).default(30_000),
+  /** An existing broker to take telemetry from (mqtt://, mqtts://): a persistent QoS 1 subscription. */
+  MQTT_URL: z
+    .string()
+    .regex(/^mqtts?:\/\//, { message: 'must be mqtt://host:port or mqtts://host:port' })
+    .optional(),
+  /** Topic filters on MQTT_URL, comma-separated; the one `+` level is the site code. */
+  MQTT_TOPIC: z
+    .string()
+    .refine(
+      (v) =>
+        v.split(',').every(
+          (f) =>
+            f
+              .trim()
+              .split('/')
+              .filter((l) => l === '+').length === 1 && !f.includes('#'),
+        ),
+      {
+        message: 'must be topic filters with exactly one + level (the site code) and no #, comma-separated',
+      },
+    )
+    .default('dcfleet/+/telemetry'),
+  /** Client id of the persistent session on MQTT_URL (one per deployment: instances share the subscription). */
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . : -' })
+    .default('dcfleet-bridge'),
+  /** Where the bridge publishes each message's receipt or refusal; `{site}` is the site code; `none`: nowhere. */
+  MQTT_RECEIPT_TOPIC: z.string().default('dcfleet/{site}/receipts'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   DASHBOARD_DIR: z.string().optional(),
 });
@@ -200,6 +244,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const reason = weakPasswordReason(cleaned.ADMIN_PASSWORD);
     if (reason) problems.push(`ADMIN_PASSWORD ${reason}`);
   }
+  if (!cleaned.MQTT_TLS_CERT !== !cleaned.MQTT_TLS_KEY)
+    problems.push('MQTT_TLS_CERT and MQTT_TLS_KEY must be set together (the listener speaks TLS with both)');
   if (!result.success || problems.length) throw new ConfigError(problems);
   return result.data;
 }

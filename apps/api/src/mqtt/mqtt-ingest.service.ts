@@ -1,0 +1,182 @@
+import { HttpException, Injectable, Logger } from '@nestjs/common';
+import type { IngestRejection, IngestResponse } from '@dcfleet/contracts';
+import type { Precision } from '@dcfleet/line-protocol';
+import { IngestDecoder, IngestService } from '../ingest/ingest.module';
+import type { IngestPrincipal } from '../platform/access/access.types';
+import { AppConfig } from '../platform/config/app-config';
+import { RetryLater } from '../platform/common/retry-later';
+
+/** What an MQTT message's payload is: the JSON body of POST /api/v1/ingest, or line protocol. */
+export type MqttFormat = { kind: 'json' } | { kind: 'line'; precision: Precision };
+
+export type MqttStoreResult =
+  | {
+      ok: true;
+      response: IngestResponse;
+      /** Line-protocol lines dropped from a partial write (the rest is stored), as POST /api/v1/write names them. */
+      problems: string[];
+    }
+  | {
+      ok: false;
+      /** The HTTP status the same body would have been answered with. */
+      status: number;
+      reason: string;
+      rejected?: IngestRejection[];
+      /** Overload or storage outage: the same message may succeed later; nothing of it was stored. */
+      transient: boolean;
+      retryAfterMs?: number;
+    };
+
+/** Retries of a transient refusal start this short (an in-flight slot frees within a commit) and double to 1 s. */
+const FIRST_RETRY_MS = 20;
+const MAX_RETRY_MS = 1_000;
+
+/**
+ * The MQTT transports' way into the ingest pipeline: the same decoder, limits, in-flight slots, durability and
+ * receipts as the HTTP routes (docs/architecture.md "Ingest transports"), so a PUBACK means what a 200 means.
+ */
+@Injectable()
+export class MqttIngest {
+  private readonly logger = new Logger('MqttIngest');
+
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly decoder: IngestDecoder,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** One attempt: stores the message or says why not; never throws for a refusal. */
+  async store(
+    who: IngestPrincipal,
+    format: MqttFormat,
+    payload: Buffer,
+    idempotencyKey: string | null,
+  ): Promise<MqttStoreResult> {
+    let done: (() => void) | undefined;
+    try {
+      done = this.ingest.admit(who.siteId);
+      if (payload.length > this.config.env.INGEST_MAX_BODY_BYTES) {
+        return refusal(413, `payload of ${payload.length} bytes is over INGEST_MAX_BODY_BYTES`);
+      }
+      const receivedAt = Date.now();
+      if (format.kind === 'json') {
+        const json = await this.decoder.decodeJson(payload, receivedAt);
+        if ('malformed' in json) return refusal(400, json.malformed);
+        if (json.datacenter !== undefined && json.datacenter !== who.siteCode) {
+          return refusal(
+            403,
+            `this token posts only for ${who.siteCode}, not ${String(json.datacenter).slice(0, 40)}`,
+          );
+        }
+        const out = await this.ingest.ingestDecoded(who, json.decoded, idempotencyKey, receivedAt);
+        return { ok: true, response: out.response, problems: [] };
+      }
+      const lines = await this.decoder.decodeLine(payload, format.precision, receivedAt);
+      if ('empty' in lines) return refusal(400, lines.empty);
+      try {
+        const out = await this.ingest.ingestDecoded(who, lines.decoded, idempotencyKey, receivedAt);
+        return { ok: true, response: out.response, problems: lines.problems };
+      } catch (err) {
+        // A batch refused for its samples is explained line by line, as POST /api/v1/write does.
+        if (err instanceof HttpException && err.getStatus() === 400 && lines.problems.length)
+          return refusal(400, lines.problems.slice(0, 20).join('; '));
+        throw err;
+      }
+    } catch (err) {
+      if (err instanceof HttpException) {
+        const body = err.getResponse();
+        const message =
+          typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? err.message);
+        const rejected =
+          typeof body === 'object' ? (body as { rejected?: IngestRejection[] }).rejected : undefined;
+        const out = refusal(err.getStatus(), message, rejected);
+        if (err instanceof RetryLater && !out.ok) out.retryAfterMs = err.retryAfterS * 1000;
+        return out;
+      }
+      // A bug, not the message's fault: logged, and answered like a 500 (not retried: it would fail again).
+      this.logger.error(`MQTT message from ${who.siteCode} failed: ${(err as Error).stack ?? String(err)}`);
+      return refusal(500, 'internal error; nothing was stored');
+    } finally {
+      done?.();
+    }
+  }
+
+  /**
+   * Stores the message, waiting out overload (429) and storage outages (503) with backoff — the caller's
+   * acknowledgement waits with it, which is the backpressure MQTT has — until it succeeds, is refused for good,
+   * `deadline` (epoch ms) passes or `stopped()` says the transport is closing. A transient result comes back only
+   * then: the caller must not acknowledge it, so the sender keeps the message.
+   */
+  async storeWithRetry(
+    who: IngestPrincipal,
+    format: MqttFormat,
+    payload: Buffer,
+    idempotencyKey: string | null,
+    deadline: number,
+    stopped: () => boolean,
+  ): Promise<MqttStoreResult> {
+    let wait = FIRST_RETRY_MS;
+    for (;;) {
+      const out = await this.store(who, format, payload, idempotencyKey);
+      if (out.ok || !out.transient || stopped()) return out;
+      const delay = Math.min(out.retryAfterMs ?? wait, MAX_RETRY_MS);
+      if (Date.now() + delay > deadline) return out;
+      await new Promise((r) => setTimeout(r, delay));
+      wait = Math.min(wait * 2, MAX_RETRY_MS);
+    }
+  }
+}
+
+function refusal(status: number, reason: string, rejected?: IngestRejection[]): MqttStoreResult {
+  return {
+    ok: false,
+    status,
+    reason,
+    ...(rejected?.length ? { rejected: rejected.slice(0, 1000) } : {}),
+    transient: status === 429 || status === 503,
+  };
+}
+
+/** The receipt a transport publishes back for one message (docs/contract.md "MQTT"). */
+export function receiptMessage(topic: string, messageId: number | undefined, out: MqttStoreResult): string {
+  const head = { topic, ...(messageId === undefined ? {} : { messageId }) };
+  if (out.ok) {
+    return JSON.stringify({
+      ...head,
+      status: out.problems.length ? 400 : 200,
+      ...out.response,
+      ...(out.problems.length
+        ? { error: `partial write: ${out.problems.slice(0, 20).join('; ')} dropped=${out.problems.length}` }
+        : {}),
+    });
+  }
+  return JSON.stringify({
+    ...head,
+    status: out.status,
+    error: out.reason,
+    ...(out.rejected ? { rejected: out.rejected } : {}),
+  });
+}
+
+/**
+ * MQTT 5 reason code for a PUBACK: success, or why the message was refused (there are no codes for "retry later":
+ * a transient failure is never acknowledged at all).
+ */
+export function pubackReason(out: MqttStoreResult): number {
+  if (out.ok) return 0x00;
+  switch (out.status) {
+    case 400:
+    case 422:
+      return 0x99; // payload format invalid
+    case 401:
+    case 403:
+      return 0x87; // not authorized
+    case 404:
+      return 0x90; // topic name invalid
+    case 413:
+    case 429:
+      return 0x97; // quota exceeded
+    default:
+      return 0x80; // unspecified error
+  }
+}
