@@ -1,6 +1,6 @@
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { MqttListener } from '../src/mqtt/mqtt.module';
-import { rawSamples } from './support/db';
+import { rawSamples, refuseInserts } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 import { waitFor } from './support/wait';
 
@@ -85,6 +85,19 @@ describe.each(dialects())('MQTT listener on %s', (dialect) => {
       rejected: [],
     });
     expect((receipts[0]!.receipt as { seq: number }).seq).toBeGreaterThan(0);
+  });
+
+  it('holds the PUBACK while the store fails, and sends it once the samples are committed', async () => {
+    const c = await open();
+    const restore = await refuseInserts(t, 'raw_batches');
+    let acked: number | undefined;
+    const done = publishCode(c, 'dcfleet/v1/telemetry', json('x_held', 2)).then((code) => (acked = code));
+    await new Promise((r) => setTimeout(r, 800));
+    expect(acked).toBeUndefined();
+    expect(await metricCount('x_held')).toBe(0);
+    await restore();
+    expect(await done).toBe(0);
+    expect(await metricCount('x_held')).toBe(2);
   });
 
   it('MQTT 3.1.1, QoS 1 line protocol with the precision in the topic', async () => {

@@ -22,7 +22,7 @@ export type MqttStoreResult =
       status: number;
       reason: string;
       rejected?: IngestRejection[];
-      /** Overload or storage outage: the same message may succeed later; nothing of it was stored. */
+      /** Overload, storage outage or internal error: the same message may succeed later; nothing of it was stored. */
       transient: boolean;
       retryAfterMs?: number;
     };
@@ -93,7 +93,7 @@ export class MqttIngest {
         if (err instanceof RetryLater && !out.ok) out.retryAfterMs = err.retryAfterS * 1000;
         return out;
       }
-      // A bug, not the message's fault: logged, and answered like a 500 (not retried: it would fail again).
+      // Not the message's fault: logged, and retried like an outage — acknowledging it would lose it.
       this.logger.error(`MQTT message from ${who.siteCode} failed: ${(err as Error).stack ?? String(err)}`);
       return refusal(500, 'internal error; nothing was stored');
     } finally {
@@ -102,7 +102,7 @@ export class MqttIngest {
   }
 
   /**
-   * Stores the message, waiting out overload (429) and storage outages (503) with backoff — the caller's
+   * Stores the message, waiting out overload (429), storage outages (503) and internal errors (500) with backoff — the caller's
    * acknowledgement waits with it, which is the backpressure MQTT has — until it succeeds, is refused for good,
    * `deadline` (epoch ms) passes or `stopped()` says the transport is closing. A transient result comes back only
    * then: the caller must not acknowledge it, so the sender keeps the message.
@@ -133,7 +133,7 @@ function refusal(status: number, reason: string, rejected?: IngestRejection[]): 
     status,
     reason,
     ...(rejected?.length ? { rejected: rejected.slice(0, 1000) } : {}),
-    transient: status === 429 || status === 503,
+    transient: status === 429 || status >= 500,
   };
 }
 

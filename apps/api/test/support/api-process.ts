@@ -29,7 +29,7 @@ export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.Proc
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (
-      /^(PORT|HOST|DATA_DIR|DATABASE_URL|REDIS_URL|DEMO|ADMIN_|JWT_|INGEST_|ROLLUP_|RAW_|LOGIN_|METRICS_|LOG_LEVEL|STALE_|OFFLINE_|TRUST_PROXY|DASHBOARD_DIR|NODE_OPTIONS)/.test(
+      /^(PORT|HOST|DATA_DIR|DATABASE_URL|REDIS_URL|DEMO|ADMIN_|JWT_|INGEST_|ROLLUP_|RAW_|LOGIN_|METRICS_|LOG_LEVEL|STALE_|OFFLINE_|TRUST_PROXY|DASHBOARD_DIR|MQTT_|NODE_OPTIONS)/.test(
         k,
       )
     )
