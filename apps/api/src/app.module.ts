@@ -16,6 +16,7 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { RatingsModule } from './ratings/ratings.module';
 import { ReceiptsModule } from './receipts/receipts.module';
+import { SparkplugModule } from './sparkplug/sparkplug.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         DatacentersModule,
         OrganizationsModule,
         AccountsModule,
+        SparkplugModule,
       ],
       controllers: [HealthController],
       providers: [DemoService],

@@ -225,6 +225,26 @@ const ROUTES: Route[] = [
     ok: 404,
   },
   { method: 'DELETE', path: () => '/api/v1/alarm-rules/999999', access: admins, ok: 404 },
+  // Sparkplug mappings: each admin write maps an edge node of its own; no such mapping past the role check: 404.
+  { method: 'GET', path: () => '/api/v1/sparkplug/mappings', access: admins, ok: 200 },
+  {
+    method: 'PUT',
+    path: (p) => `/api/v1/sparkplug/mappings/sec/edge-${p}`,
+    body: () => ({ datacenter: SITE }),
+    access: admins,
+    ok: 200,
+  },
+  {
+    method: 'PUT',
+    path: (p) => `/api/v1/sparkplug/mappings/sec/edge-${p}/dev`,
+    body: () => ({ datacenter: SITE }),
+    access: admins,
+    ok: 200,
+  },
+  { method: 'GET', path: () => '/api/v1/sparkplug/mappings/sec/none', access: admins, ok: 404 },
+  { method: 'GET', path: () => '/api/v1/sparkplug/mappings/sec/none/dev', access: admins, ok: 404 },
+  { method: 'DELETE', path: () => '/api/v1/sparkplug/mappings/sec/none', access: admins, ok: 404 },
+  { method: 'DELETE', path: () => '/api/v1/sparkplug/mappings/sec/none/dev', access: admins, ok: 404 },
   {
     method: 'POST',
     path: () => '/api/v1/auth/login',

@@ -7,3 +7,4 @@ export * from './live';
 export * from './receipt';
 export * from './schemas';
 export * from './ratings';
+export * from './sparkplug';

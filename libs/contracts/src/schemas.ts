@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { ALARM_RULE_KINDS, ALARM_SEVERITIES, type AlarmRuleKind } from './api';
+import { checkLabels } from './ingest';
 import type { AlarmSeverity } from './live';
+import { metricDefinition } from './metrics';
 import { ROLES } from './roles';
 import { GRID_REGION_PATTERN, SITE_CODE_PATTERN } from './site';
 
@@ -283,3 +285,36 @@ export const ackAlarmSchema = z.object({ note: z.string().trim().max(1000).optio
 export type CreateAlarmRuleInput = z.infer<typeof createAlarmRuleSchema>;
 export type UpdateAlarmRuleInput = z.infer<typeof updateAlarmRuleSchema>;
 export type AckAlarmInput = z.infer<typeof ackAlarmSchema>;
+
+/** At most this many named metrics in one Sparkplug mapping. */
+export const SPARKPLUG_MAX_MAPPED_METRICS = 1000;
+
+/** `PUT /api/v1/sparkplug/mappings/:group/:edge[/:device]`: the site and the metric map (docs/contract.md). */
+export const sparkplugMappingSchema = z
+  .object({
+    datacenter: z.string().regex(SITE_CODE_PATTERN, { message: 'must be a site code' }),
+    metrics: z
+      .record(
+        z.string().min(1).max(200),
+        z
+          .object({
+            metric: z.string().refine((m) => metricDefinition(m) !== undefined, {
+              message: 'must be a catalog metric or a custom name matching ^x_[a-z0-9_]{1,60}$',
+            }),
+            labels: z
+              .record(z.string(), z.string())
+              .optional()
+              .superRefine((labels, ctx) => {
+                const problem = checkLabels(labels);
+                if (problem) ctx.addIssue({ code: 'custom', message: problem });
+              }),
+          })
+          .strict(),
+      )
+      .refine((m) => Object.keys(m).length <= SPARKPLUG_MAX_MAPPED_METRICS, {
+        message: `at most ${SPARKPLUG_MAX_MAPPED_METRICS} metrics`,
+      })
+      .default({}),
+  })
+  .strict();
+export type SparkplugMappingInput = z.infer<typeof sparkplugMappingSchema>;

@@ -12,6 +12,7 @@ export { IngestEvents } from './ingest-events';
 export type { AcceptedBatch } from './ingest-events';
 export { IngestService } from './ingest.service';
 export { IngestDecoder } from './ingest-decoder.service';
+export { decodeEntries } from './batch-decode';
 
 /** Gateways' write path. Global so that consumers of committed batches (live, alarms, ratings) can inject IngestEvents. */
 @Global()

@@ -67,7 +67,16 @@ export class LiveFeed implements OnModuleInit, OnModuleDestroy {
           ),
       );
     }
-    this.dirty.set(batch.siteId, batch.siteCode);
+    this.siteChanged(batch.siteId, batch.siteCode);
+  }
+
+  /**
+   * A site's snapshot changed without a batch (a Sparkplug birth or death set its status): it goes out with the next
+   * fleet:update like a batch's change.
+   */
+  siteChanged(siteId: number, siteCode: string): void {
+    if (this.stopped) return;
+    this.dirty.set(siteId, siteCode);
     this.schedule();
   }
 

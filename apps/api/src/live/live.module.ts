@@ -11,6 +11,7 @@ import { LocalLiveStreams, RedisLiveStreams, type LiveStreams } from './live-str
 import { LIVE_STREAMS } from './live.types';
 
 // The domain's public surface: other domains import these from this file only (eslint.config.mjs).
+export { LiveFeed } from './live-feed.service';
 export { LivePublisher } from './live.publisher';
 
 async function createStreams(config: AppConfig): Promise<LiveStreams> {
@@ -44,7 +45,7 @@ async function createStreams(config: AppConfig): Promise<LiveStreams> {
     LiveFeed,
     LiveGateway,
   ],
-  exports: [LivePublisher],
+  exports: [LivePublisher, LiveFeed],
 })
 export class LiveModule implements OnApplicationShutdown {
   constructor(@Inject(LIVE_STREAMS) private readonly streams: LiveStreams) {}

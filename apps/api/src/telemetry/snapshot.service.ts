@@ -14,6 +14,8 @@ interface SiteLive {
   lastIngestAt: number | null;
   /** The series of this site that have a latest value (in LatestValues). */
   series: number[];
+  /** A Sparkplug birth or death since the last batch (setPresence); null: status from the samples alone. */
+  presence: { online: boolean; at: number } | null;
 }
 
 /**
@@ -73,7 +75,7 @@ export class SnapshotService {
   private live(siteId: number): SiteLive {
     let s = this.sites.get(siteId);
     if (!s) {
-      s = { lastSampleAt: null, lastIngestAt: null, series: [] };
+      s = { lastSampleAt: null, lastIngestAt: null, series: [], presence: null };
       this.sites.set(siteId, s);
     }
     return s;
@@ -87,6 +89,7 @@ export class SnapshotService {
   accept(siteId: number, receivedAt: number, seriesIds: number[], ts: number[], values: number[]): number[] {
     const s = this.live(siteId);
     s.lastIngestAt = receivedAt;
+    s.presence = null; // data after a death brings the site back
     const mark = ++this.batchMark;
     const changed: number[] = [];
     let newest = s.lastSampleAt ?? -Infinity;
@@ -159,6 +162,15 @@ export class SnapshotService {
     }
   }
 
+  /**
+   * A Sparkplug edge node's birth or death certificate (sparkplug/): a death shows the site offline at once, until its
+   * next batch or birth; a birth counts as a fresh sample for the status (online, then stale and offline by age if
+   * no data follows). This instance's state only, like the snapshot itself.
+   */
+  setPresence(siteId: number, online: boolean, at = Date.now()): void {
+    this.live(siteId).presence = { online, at };
+  }
+
   status(lastSampleAt: number | null, now = Date.now()): SiteStatus {
     if (lastSampleAt === null) return 'offline';
     const age = (now - lastSampleAt) / 1000;
@@ -197,9 +209,14 @@ export class SnapshotService {
         ? facility.value / it.value
         : null;
     const lastSampleAt = s?.lastSampleAt ?? null;
+    const presence = s?.presence ?? null;
+    let status: SiteStatus;
+    if (presence?.online === false) status = 'offline';
+    else if (presence) status = this.status(Math.max(presence.at, lastSampleAt ?? -Infinity), now);
+    else status = this.status(lastSampleAt, now);
     return {
       code,
-      status: this.status(lastSampleAt, now),
+      status,
       lastSampleAt: lastSampleAt === null ? null : new Date(lastSampleAt).toISOString(),
       lastIngestAt: s?.lastIngestAt ? new Date(s.lastIngestAt).toISOString() : null,
       livePue: livePue === null ? null : Math.round(livePue * 1000) / 1000,

@@ -29,6 +29,8 @@ import { Organizations1796500000000 as PgOrganizations } from './postgres/179650
 import { Organizations1796500000000 as SqliteOrganizations } from './sqlite/1796500000000-Organizations';
 import { AuditOrganization1796600000000 as PgAuditOrganization } from './postgres/1796600000000-AuditOrganization';
 import { AuditOrganization1796600000000 as SqliteAuditOrganization } from './sqlite/1796600000000-AuditOrganization';
+import { SparkplugMappings1796750000000 as PgSparkplugMappings } from './postgres/1796750000000-SparkplugMappings';
+import { SparkplugMappings1796750000000 as SqliteSparkplugMappings } from './sqlite/1796750000000-SparkplugMappings';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -47,6 +49,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteMeterExchanges,
   SqliteOrganizations,
   SqliteAuditOrganization,
+  SqliteSparkplugMappings,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -64,4 +67,5 @@ export const POSTGRES_MIGRATIONS = [
   PgMeterExchanges,
   PgOrganizations,
   PgAuditOrganization,
+  PgSparkplugMappings,
 ];
