@@ -29,7 +29,7 @@ import { MetricsService } from './platform/observability/metrics.service';
 export const KEEP_ALIVE_MS = 65_000;
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-const RAW_BODY_PATHS = new Set(['/api/v1/ingest', '/api/v1/write']);
+const RAW_BODY_PATHS = new Set(['/api/v1/ingest', '/api/v1/write', '/api/v1/prom/write']);
 
 /** Every error is JSON with a status and a reason; overload and outage answers say when to retry. */
 @Catch()

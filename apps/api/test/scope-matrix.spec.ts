@@ -289,6 +289,7 @@ const UNSCOPED: Record<string, string> = {
   'POST /api/v1/auth/logout-all': "the caller's own sessions",
   'POST /api/v1/ingest': 'ingest token: its own site',
   'POST /api/v1/write': 'ingest token: its own site',
+  'POST /api/v1/prom/write': 'ingest token: its own site',
   'POST /api/v1/ingest/meter-exchanges': 'ingest token: its own site',
   'GET /metrics': 'operations, admin or METRICS_TOKEN',
   'GET /health/live': 'public',

@@ -59,7 +59,8 @@ export interface DecodeLimits extends SampleLimits {
   maxSamples: number;
 }
 
-function tooMany(max: number): { refusal: DecodeRefusal } {
+/** The 413 of a request over INGEST_MAX_SAMPLES, whichever format it came in. */
+export function tooMany(max: number): { refusal: DecodeRefusal } {
   return {
     refusal: { status: 413, message: `more than INGEST_MAX_SAMPLES (${max}) samples in one request` },
   };

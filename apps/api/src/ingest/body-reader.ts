@@ -13,14 +13,16 @@ export interface BodyLimits {
  * Reads a request body with hard limits, before anything is parsed or stored. gzip bodies are inflated with the
  * same limit on the inflated size, so a small bomb cannot exhaust memory. A body that has not fully arrived within
  * the deadline is answered 408 and its connection closed: a client trickling bytes would otherwise hold an ingest
- * slot for as long as it likes (slow loris).
+ * slot for as long as it likes (slow loris). `passEncoding` is a Content-Encoding the caller decodes itself
+ * (Prometheus remote-write's snappy block format, no stream codec): such a body is returned as it came, the
+ * limit applying to its size as sent; the caller bounds what it inflates to.
  */
-export function readBody(req: Request, limits: BodyLimits): Promise<Buffer> {
+export function readBody(req: Request, limits: BodyLimits, passEncoding?: string): Promise<Buffer> {
   const { maxBytes, timeoutMs } = limits;
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
   const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding !== 'identity' && encoding !== 'gzip') {
+  if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== passEncoding) {
     return Promise.reject(
       new HttpException(
         {

@@ -191,7 +191,7 @@ export function mediaType(header: string | undefined): { type: string; utf8: boo
   return { type, utf8 };
 }
 
-function principal(req: AppRequest): IngestPrincipal {
+export function principal(req: AppRequest): IngestPrincipal {
   if (!req.ingest) throw new HttpException('ingest token required', 401);
   return req.ingest;
 }
@@ -211,7 +211,10 @@ function assertOwnSite(who: IngestPrincipal, named: unknown): void {
   }
 }
 
-function idempotencyKey(req: AppRequest, refuse: (message: string) => HttpException = bad): string | null {
+export function idempotencyKey(
+  req: AppRequest,
+  refuse: (message: string) => HttpException = bad,
+): string | null {
   const raw = req.headers['idempotency-key'];
   if (raw === undefined) return null;
   const key = Array.isArray(raw) ? raw[0] : raw;

@@ -19,6 +19,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Left out without refusing their request: values that mean "no value" rather than a bad sample. */
+  readonly samplesSkipped = new Counter({
+    name: 'dcfleet_ingest_samples_skipped_total',
+    help: 'Samples skipped without refusing their request, by reason (stale: Prometheus staleness markers; nan: other NaN values)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
   readonly ingestRequests = new Counter({
     name: 'dcfleet_ingest_requests_total',
     help: 'Ingest requests by endpoint and status',
