@@ -1,4 +1,8 @@
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { MqttListener } from '../src/mqtt/mqtt.module';
 import { rawSamples, refuseInserts } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
@@ -58,6 +62,7 @@ describe.each(dialects())('MQTT listener on %s', (dialect) => {
       MQTT_PORT: '0',
       MQTT_MAX_CONNECTIONS_PER_TOKEN: '3',
       INGEST_MAX_BODY_BYTES: '20000',
+      INGEST_MAX_SAMPLES: '50',
     });
     await t.createSite(SITE);
     await t.createSite(OTHER);
@@ -130,9 +135,10 @@ describe.each(dialects())('MQTT listener on %s', (dialect) => {
     expect(await publishCode(c, 'dcfleet/v1/telemetry', foreign)).toBe(0x87);
     expect(await publishCode(c, 'dcfleet/v1/other', json('it_power_kw', 1))).toBe(0x90);
     expect(await publishCode(c, 'dcfleet/v1/write/fortnight', 'x value=1')).toBe(0x90);
+    expect(await publishCode(c, 'dcfleet/v1/telemetry', json('it_power_kw', 51))).toBe(0x97); // INGEST_MAX_SAMPLES
     expect((await rawSamples(t)).length).toBe(before);
-    await waitFor('five receipts', () => receipts.length === 5);
-    expect(receipts.map((r) => r.status)).toEqual([400, 400, 403, 404, 404]);
+    await waitFor('six receipts', () => receipts.length === 6);
+    expect(receipts.map((r) => r.status)).toEqual([400, 400, 403, 404, 404, 413]);
     expect(receipts[2]!.error).toMatch(`this token posts only for ${SITE}, not ${OTHER}`);
   });
 
@@ -210,5 +216,89 @@ describe.each(dialects())('MQTT listener on %s', (dialect) => {
     expect(res.status).toBeLessThan(300);
     expect(await gone).toBe(0x87);
     await expect(open({ password: created.token })).rejects.toMatchObject({ code: 0x87 });
+  });
+});
+
+describe('MQTT listener over TLS', () => {
+  let t: TestApp;
+  let dir: string;
+  let ca: Buffer;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dcfleet-mqtt-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    ca = readFileSync(join(dir, 'cert.pem'));
+    t = await bootTestApp('sqlite', {
+      MQTT_PORT: '0',
+      MQTT_TLS_CERT: join(dir, 'cert.pem'),
+      MQTT_TLS_KEY: join(dir, 'key.pem'),
+    });
+    await t.createSite(SITE);
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes QoS 1 over mqtts:// and refuses plain MQTT on the same port', async () => {
+    const { token } = await t.createToken(SITE);
+    const port = t.app.get(MqttListener).port!;
+    const c = await connectAsync(`mqtts://127.0.0.1:${port}`, {
+      ca,
+      username: 'gw',
+      password: token,
+      reconnectPeriod: 0,
+    });
+    await c.publishAsync(
+      'dcfleet/v1/telemetry',
+      JSON.stringify({ samples: [{ metric: 'it_power_kw', ts: Date.now() - 60_000, value: 5 }] }),
+      { qos: 1 },
+    );
+    expect((await rawSamples(t)).length).toBe(1);
+    await c.endAsync();
+    const plain = connect(`mqtt://127.0.0.1:${port}`, {
+      username: 'gw',
+      password: token,
+      reconnectPeriod: 0,
+      connectTimeout: 2000,
+    });
+    const outcome = await new Promise<string>((resolve) => {
+      plain.once('connect', () => resolve('connected'));
+      plain.once('close', () => resolve('closed'));
+    });
+    plain.end(true);
+    expect(outcome).toBe('closed');
+  });
+
+  it('refuses to boot when the certificate cannot be read', async () => {
+    await expect(
+      bootTestApp('sqlite', {
+        MQTT_PORT: '0',
+        MQTT_TLS_CERT: join(dir, 'missing.pem'),
+        MQTT_TLS_KEY: join(dir, 'key.pem'),
+      }),
+    ).rejects.toThrow(/MQTT_TLS_CERT \/ MQTT_TLS_KEY cannot be read/);
   });
 });
