@@ -53,7 +53,7 @@ interface SiteIds {
 }
 
 interface SiteRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** The route as the API declares it (matched against what it serves). */
   route: string;
   path: (site: Site, ids: SiteIds, caller: Caller) => string;
@@ -200,6 +200,22 @@ const SITE_ROUTES: SiteRoute[] = [
     roles: ADMIN,
     ok: 409,
   },
+  // Each site's edge node is mapped in beforeAll; putting the same mapping again changes nothing.
+  {
+    method: 'GET',
+    route: '/api/v1/sparkplug/mappings/:group/:edge',
+    path: (s) => `/api/v1/sparkplug/mappings/matrix/edge-${s}`,
+    roles: ADMIN,
+    ok: 200,
+  },
+  {
+    method: 'PUT',
+    route: '/api/v1/sparkplug/mappings/:group/:edge',
+    path: (s) => `/api/v1/sparkplug/mappings/matrix/edge-${s}`,
+    body: (s) => ({ datacenter: s }),
+    roles: ADMIN,
+    ok: 200,
+  },
 ];
 
 /** Lists: each caller reads them and finds exactly (or, for partial lists, only) the sites it may see. */
@@ -261,6 +277,13 @@ const LISTS: ListRoute[] = [
     sites: codesIn,
     complete: false,
   },
+  {
+    route: '/api/v1/sparkplug/mappings',
+    path: '/api/v1/sparkplug/mappings',
+    roles: ADMIN,
+    sites: codesIn,
+    complete: true,
+  },
   // Audit entries name sites as targets; an organisation's admin reads its members' entries only.
   { route: '/api/v1/audit', path: '/api/v1/audit?limit=1000', roles: ADMIN, sites: codesIn, complete: false },
 ];
@@ -291,6 +314,13 @@ const UNSCOPED: Record<string, string> = {
   'POST /api/v1/write': 'ingest token: its own site',
   'POST /api/v1/prom/write': 'ingest token: its own site',
   'POST /api/v1/ingest/meter-exchanges': 'ingest token: its own site',
+  'GET /api/v1/sparkplug/mappings/:group/:edge/:device':
+    'same check as the whole-edge route (sparkplug.spec)',
+  'PUT /api/v1/sparkplug/mappings/:group/:edge/:device':
+    'same check as the whole-edge route (sparkplug.spec)',
+  'DELETE /api/v1/sparkplug/mappings/:group/:edge':
+    'same check as GET; deleting would change the matrix (sparkplug.spec)',
+  'DELETE /api/v1/sparkplug/mappings/:group/:edge/:device': 'same check as GET (sparkplug.spec)',
   'GET /metrics': 'operations, admin or METRICS_TOKEN',
   'GET /health/live': 'public',
   'GET /health/ready': 'public',
@@ -342,6 +372,12 @@ describe.each(dialects())('role × scope matrix on %s', (dialect) => {
       });
       expect(rule.status).toBe(201);
       ids.set(code, { alarm: 0, rule: ((await rule.json()) as { id: number }).id, token: ingest.id });
+      const mapped = await t.request(`/api/v1/sparkplug/mappings/matrix/edge-${code}`, {
+        method: 'PUT',
+        token: hub,
+        json: { datacenter: code },
+      });
+      expect(mapped.status).toBe(200);
     }
     await t.app.get(AlarmEngine).settle();
     const alarms = (await (await t.request('/api/v1/alarms?state=all', { token: hub })).json()) as {
