@@ -62,6 +62,9 @@ const env = { ...process.env };
 // lower, same samples/s; CHANGELOG). Deployments should set it too; an explicit value is kept.
 env.MALLOC_MMAP_THRESHOLD_ ??= '262144';
 if (env.DEMO === undefined || env.DEMO === '') env.DEMO = '1';
+// The demo turns the built-in MQTT listener on (some demo sites publish there); 1884, as 1883 is often a local
+// broker's. MQTT_PORT= (empty) turns it off.
+if (env.DEMO !== '0' && env.MQTT_PORT === undefined) env.MQTT_PORT = '1884';
 
 if (env.SKIP_BUILD === '1') {
   console.log('[start] SKIP_BUILD=1: not building');

@@ -7,6 +7,7 @@ import { createApp } from '../src/create-app';
 import { DemoService } from '../src/demo/demo.service';
 import { count, dumpAllRows, rawSamples, rows } from './support/db';
 import { ADMIN_PASSWORD, bootTestApp, dialects, freshDatabase, type TestApp } from './support/harness';
+import { promBody } from './support/prom-write-body';
 
 type Principal = 'anonymous' | 'ingest' | Role;
 const PRINCIPALS: Principal[] = ['anonymous', 'ingest', 'regulator', 'operator', 'admin'];
@@ -27,6 +28,8 @@ interface Route {
   path: (p: Principal) => string;
   body?: (p: Principal) => unknown;
   contentType?: string;
+  /** Extra request headers (e.g. Content-Encoding of a binary body). */
+  headers?: Record<string, string>;
   access: Access;
   ok: number;
   /** Label for the table when the path is only known at run time. */
@@ -179,6 +182,15 @@ const ROUTES: Route[] = [
     access: { kind: 'ingest' },
     ok: 204,
   },
+  {
+    method: 'POST',
+    path: () => '/api/v1/prom/write',
+    body: (p) => promBody([[{ __name__: 'cooling_power_kw' }, [[300 + slot(p), base + slot(p) * 60_000]]]]),
+    contentType: 'application/x-protobuf',
+    headers: { 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' },
+    access: { kind: 'ingest' },
+    ok: 204,
+  },
   { method: 'GET', path: () => `/api/v1/ratings?year=${LAST_YEAR}`, access: readers, ok: 200 },
   { method: 'GET', path: () => `/api/v1/ratings.csv?year=${LAST_YEAR}`, access: readers, ok: 200 },
   { method: 'GET', path: () => `/api/v1/ratings/eligibility?year=${LAST_YEAR}`, access: readers, ok: 200 },
@@ -321,10 +333,11 @@ describe.each(dialects())('security on %s', (dialect) => {
     const headers: Record<string, string> = {};
     const secret = credentials.get(p);
     if (secret) headers.authorization = `Bearer ${secret}`;
-    let body: string | undefined;
+    Object.assign(headers, route.headers);
+    let body: string | Uint8Array | undefined;
     if (route.body) {
       const b = route.body(p);
-      body = typeof b === 'string' ? b : JSON.stringify(b);
+      body = typeof b === 'string' || b instanceof Uint8Array ? b : JSON.stringify(b);
       headers['content-type'] = route.contentType ?? 'application/json';
     }
     return t.request(route.path(p), { method: route.method, headers, body });
@@ -366,9 +379,13 @@ describe.each(dialects())('security on %s', (dialect) => {
       }[];
       expect(rules.filter((r) => r.datacenter === SITE && r.kind === 'stale')).toHaveLength(1);
 
-      // Only the ingest principal's samples (one JSON, one line protocol) were stored.
+      // Only the ingest principal's samples (one JSON, one remote-write, one line protocol) were stored.
       const stored = (await rawSamples(t)).map((x) => ({ value: x.value })).sort((a, b) => a.value - b.value);
-      expect(stored.map((r) => Number(r.value))).toEqual([100 + slot('ingest'), 1000 + slot('ingest')]);
+      expect(stored.map((r) => Number(r.value))).toEqual([
+        100 + slot('ingest'),
+        300 + slot('ingest'),
+        1000 + slot('ingest'),
+      ]);
     });
   });
 

@@ -22,6 +22,8 @@ export interface IngestResult {
   status: number;
   /** Parsed body of a 200 answer. */
   response?: IngestResponse;
+  /** Samples stored, for answers without a JSON body (line protocol's 204, an MQTT PUBACK). */
+  accepted?: number;
   /** Raw body of any other answer. */
   error?: string;
   /** Attempts needed (1 = first try). */
@@ -94,25 +96,54 @@ export class DcfleetClient {
     }
   }
 
-  /**
-   * Posts one ingest body (already serialised) with a site token. Retries 429/503 after Retry-After (up to
-   * `maxAttempts`) and network errors with a short back-off; any other answer is returned as is.
-   */
+  /** Posts one JSON ingest body (already serialised) with a site token; see postIngest for retries. */
   async ingest(
     token: string,
     body: string,
     opts: { maxAttempts?: number; contentType?: string } = {},
   ): Promise<IngestResult> {
+    const out = await this.postIngest(
+      '/api/v1/ingest',
+      opts.contentType ?? 'application/json',
+      token,
+      body,
+      opts,
+    );
+    if (out.status === 200)
+      return { status: 200, response: JSON.parse(out.text) as IngestResponse, attempts: out.attempts };
+    return { status: out.status, error: out.text, attempts: out.attempts };
+  }
+
+  /** Posts InfluxDB line protocol (POST /api/v1/write), retrying like `ingest`; 204 means every line was stored. */
+  async writeLines(
+    token: string,
+    body: string,
+    opts: { maxAttempts?: number; precision?: string } = {},
+  ): Promise<IngestResult> {
+    const path = `/api/v1/write?precision=${opts.precision ?? 'ms'}`;
+    const out = await this.postIngest(path, 'text/plain; charset=utf-8', token, body, opts);
+    if (out.status === 204) return { status: 204, attempts: out.attempts };
+    return { status: out.status, error: out.text, attempts: out.attempts };
+  }
+
+  /**
+   * One ingest body with a site token. Retries 429/503 after Retry-After (up to `maxAttempts`) and network errors
+   * with a short back-off; any other answer is returned as is.
+   */
+  private async postIngest(
+    path: string,
+    contentType: string,
+    token: string,
+    body: string,
+    opts: { maxAttempts?: number },
+  ): Promise<{ status: number; text: string; attempts: number }> {
     const max = opts.maxAttempts ?? 30;
     for (let attempt = 1; ; attempt++) {
       let res: Response;
       try {
-        res = await this.fetchImpl(`${this.baseUrl}/api/v1/ingest`, {
+        res = await this.fetchImpl(`${this.baseUrl}${path}`, {
           method: 'POST',
-          headers: {
-            'content-type': opts.contentType ?? 'application/json',
-            authorization: `Bearer ${token}`,
-          },
+          headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
           body,
         });
       } catch (err) {
@@ -125,9 +156,7 @@ export class DcfleetClient {
         await sleep(retryAfterMs(res));
         continue;
       }
-      if (res.status === 200)
-        return { status: 200, response: JSON.parse(text) as IngestResponse, attempts: attempt };
-      return { status: res.status, error: text, attempts: attempt };
+      return { status: res.status, text, attempts: attempt };
     }
   }
 }

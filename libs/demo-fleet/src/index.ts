@@ -8,3 +8,4 @@ export * from './faults';
 export * from './client';
 export * from './runner';
 export * from './backlog';
+export * from './live-transport';

@@ -27,6 +27,7 @@ import {
 } from '@dcfleet/contracts';
 import { fromLocal } from '@dcfleet/green-metrics';
 import { RollupBacklog } from './backlog';
+import { httpSender, lineSender, liveTransportOf, mqttSender, type LiveSender } from './live-transport';
 import { DcfleetClient, HttpError, type Credentials, type FetchLike, type IngestResult } from './client';
 import {
   DEFAULT_OVERHEAT_MS,
@@ -88,6 +89,11 @@ export interface FleetRunnerOptions {
   rollupBacklog?: number;
   /** Live tick interval (default 10 s); 0 turns live data off. */
   liveIntervalMs?: number;
+  /**
+   * The API's built-in MQTT listener (`mqtt://host:port`): one site in four then publishes its live readings there
+   * (live-transport.ts). The third site always writes line protocol; the rest post JSON.
+   */
+  mqttUrl?: string;
   /** Trigger a random fault every `faultEveryMs` (± 30 %) once the history is in. */
   scheduledFaults?: boolean;
   faultEveryMs?: number;
@@ -145,6 +151,8 @@ interface SiteRun {
   model: SiteModel;
   token: string;
   tokenId: string;
+  /** How its live readings travel (HTTP JSON, MQTT, line protocol). */
+  sender: LiveSender;
   /** Live state (after setup: the state at the end of the history). */
   state: SiteState;
   /** History still to post, and the events modelled in it. */
@@ -167,7 +175,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export class FleetRunner {
   readonly client: DcfleetClient;
   private readonly opts: Required<
-    Omit<FleetRunnerOptions, 'onProgress' | 'fetch' | 'log' | 'admin' | 'baseUrl' | 'sites'>
+    Omit<FleetRunnerOptions, 'onProgress' | 'fetch' | 'log' | 'admin' | 'baseUrl' | 'sites' | 'mqttUrl'>
   > &
     FleetRunnerOptions;
   private readonly specs: readonly DemoSiteSpec[];
@@ -265,6 +273,21 @@ export class FleetRunner {
     if (this.faultTimer) clearTimeout(this.faultTimer);
     await Promise.allSettled([...this.inflight]);
     await this.historyPromise?.catch(() => undefined);
+    await Promise.allSettled([...this.runs.values()].map((r) => r.sender.close()));
+  }
+
+  /** A site's live transport; MQTT falls back to HTTP (logged) when the listener cannot be reached. */
+  private async senderFor(index: number, code: string, token: string): Promise<LiveSender> {
+    const kind = liveTransportOf(index, this.opts.mqttUrl !== undefined);
+    if (kind === 'line') return lineSender(this.client, token);
+    if (kind === 'mqtt' && this.opts.mqttUrl) {
+      try {
+        return await mqttSender(this.opts.mqttUrl, code, token);
+      } catch (err) {
+        this.log(`${code}: MQTT listener unreachable (${(err as Error).message}); posting over HTTP`);
+      }
+    }
+    return httpSender(this.client, token);
   }
 
   private elapsed(): number {
@@ -309,6 +332,7 @@ export class FleetRunner {
       const code = spec.site.code;
       const model = createSiteModel(spec, this.opts.seed);
       const { token, id } = await this.freshToken(code);
+      const sender = await this.senderFor(this.specs.indexOf(spec), code, token);
       const start = await this.startingPoint(model, created.has(code) ? null : existing.get(code)!, now);
       const tz = spec.site.timezone;
       const lastYear = localYear(now, tz) - 1;
@@ -345,6 +369,7 @@ export class FleetRunner {
         model,
         token,
         tokenId: id,
+        sender,
         state,
         parts,
         events,
@@ -715,10 +740,11 @@ export class FleetRunner {
         r.recent.shift();
       r.liveBusy = true;
       posts.push(
-        this.track(this.client.ingest(r.token, JSON.stringify({ samples: entries }), { maxAttempts: 3 }))
+        this.track(r.sender.send(entries))
           .then((res) => {
             this.liveStats.posts++;
-            if (res.status === 200) this.liveStats.samples += res.response!.accepted;
+            if (res.status === 200 || res.status === 204)
+              this.liveStats.samples += res.response?.accepted ?? res.accepted ?? countSamples(entries);
             else {
               this.liveStats.failed++;
               if (this.liveStats.failed <= 3)

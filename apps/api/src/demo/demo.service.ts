@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.module';
 import { SYSTEM_ACTOR } from '../platform/access/request-actor';
 import { AppConfig } from '../platform/config/app-config';
 import { IngestTokenService } from '../auth/auth.module';
+import { MqttListener } from '../mqtt/mqtt.module';
 import { OrganizationsService } from '../organizations/organizations.module';
 import { UsersService } from '../users/users.module';
 
@@ -78,6 +79,7 @@ export class DemoService implements BeforeApplicationShutdown {
     private readonly audit: AuditService,
     private readonly tokens: IngestTokenService,
     private readonly organizations: OrganizationsService,
+    private readonly mqtt: MqttListener,
   ) {}
 
   /**
@@ -151,8 +153,11 @@ export class DemoService implements BeforeApplicationShutdown {
    */
   async startFleet(baseUrl: string): Promise<void> {
     const admin = DEMO_USERS[0]!;
+    const mqttPort = this.mqtt.port;
     const runner = new FleetRunner({
       baseUrl,
+      // Some sites publish over the built-in listener when it is on, so the demo exercises every ingest path.
+      mqttUrl: mqttPort === undefined ? undefined : `mqtt://${new URL(baseUrl).hostname}:${mqttPort}`,
       admin: { username: admin.username, password: this.passwordOf(admin) },
       tokenName: DEMO_TOKEN_NAME,
       scheduledFaults: true,

@@ -5,14 +5,15 @@ import { AppConfig } from '../platform/config/app-config';
 import { SitesService } from '../sites/sites.module';
 import { MqttIngest, pubackReason, receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
 import { MqttMetrics } from './mqtt.metrics';
-import { siteOfTopic, sniffFormat } from './mqtt-topics';
+import { siteOfTopic, sniffFormat, SPARKPLUG_PREFIX } from './mqtt-topics';
 
 /** Receipts record which credential delivered a batch; bridged messages carry none of their own. */
 export const BRIDGE_TOKEN_ID = 'mqtt-bridge';
 
 /**
  * Takes telemetry from an existing broker (MQTT_URL): a persistent MQTT 5 session (clean start off, a session that
- * never expires) subscribed at QoS 1 to MQTT_TOPIC, whose `+` level names the site. Each message is acknowledged
+ * never expires) subscribed at QoS 1 to MQTT_TOPIC, whose `+` level names the site, and to MQTT_SPARKPLUG_TOPIC,
+ * whose edge nodes the Sparkplug mappings place. Each message is acknowledged
  * only after it is durable, so what the broker holds survives a dcfleet restart (docs/architecture.md "Ingest
  * transports"). MQTT.js hands over one message at a time and waits for its acknowledgement, so the bridge stores
  * in order, one message per commit.
@@ -36,6 +37,8 @@ export class MqttBridge implements OnApplicationBootstrap, OnModuleDestroy {
     const env = this.config.env;
     if (!env.MQTT_URL) return;
     this.filters = env.MQTT_TOPIC.split(',').map((f) => f.trim());
+    const subscriptions =
+      env.MQTT_SPARKPLUG_TOPIC === 'none' ? this.filters : [...this.filters, env.MQTT_SPARKPLUG_TOPIC];
     const options: IClientOptions = {
       clientId: env.MQTT_CLIENT_ID,
       clean: false,
@@ -60,11 +63,9 @@ export class MqttBridge implements OnApplicationBootstrap, OnModuleDestroy {
         `connected to ${redact(env.MQTT_URL!)} as ${env.MQTT_CLIENT_ID} (session ${ack.sessionPresent ? 'resumed' : 'new'})`,
       );
       // Even on a resumed session: MQTT_TOPIC may have changed since it was made.
-      client.subscribe(
-        this.filters,
-        { qos: 1 },
-        (err) => err && this.logger.error(`subscribe to ${env.MQTT_TOPIC} failed: ${err.message}`),
-      );
+      client.subscribe(subscriptions, { qos: 1 }, (err) => {
+        if (err) this.logger.error(`subscribe to ${subscriptions.join(', ')} failed: ${err.message}`);
+      });
     });
     client.on('close', () => this.metrics.connections.set({ transport: 'bridge' }, 0));
     client.on('error', (err) => {
@@ -85,10 +86,19 @@ export class MqttBridge implements OnApplicationBootstrap, OnModuleDestroy {
   /** The PUBACK reason code for a message, or undefined to leave it unacknowledged. */
   private async onMessage(topic: string, payload: Buffer, qos: number): Promise<number | undefined> {
     const received = Date.now();
-    const code = siteOfTopic(this.filters, topic);
+    const stop = () => this.stopping;
+    const sparkplug = topic.startsWith(SPARKPLUG_PREFIX);
+    const code = sparkplug ? undefined : siteOfTopic(this.filters, topic);
     const site = code ? await this.sites.get(code).catch(() => undefined) : undefined;
     let out: MqttStoreResult;
-    if (!site) {
+    if (sparkplug) {
+      // The mapping decides the site; an edge node dcfleet has no mapping for is refused and counted.
+      out = await this.ingest.withRetry(
+        () => this.ingest.storeSparkplug(null, topic, payload),
+        Infinity,
+        stop,
+      );
+    } else if (!site) {
       out = {
         ok: false,
         status: 404,
@@ -99,18 +109,12 @@ export class MqttBridge implements OnApplicationBootstrap, OnModuleDestroy {
       };
     } else {
       const who: IngestPrincipal = { tokenId: BRIDGE_TOKEN_ID, siteId: site.id, siteCode: site.code };
-      out = await this.ingest.storeWithRetry(
-        who,
-        sniffFormat(payload),
-        payload,
-        null,
-        Infinity,
-        () => this.stopping,
-      );
-      if (!out.ok && out.transient) {
-        this.metrics.messages.inc({ transport: 'bridge', qos: String(qos), outcome: 'unacked' });
-        return undefined;
-      }
+      const format = sniffFormat(payload);
+      out = await this.ingest.withRetry(() => this.ingest.store(who, format, payload, null), Infinity, stop);
+    }
+    if (!out.ok && out.transient) {
+      this.metrics.messages.inc({ transport: 'bridge', qos: String(qos), outcome: 'unacked' });
+      return undefined;
     }
     this.metrics.messages.inc({
       transport: 'bridge',

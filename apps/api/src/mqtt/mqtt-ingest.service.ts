@@ -5,6 +5,7 @@ import { IngestDecoder, IngestService } from '../ingest/ingest.module';
 import type { IngestPrincipal } from '../platform/access/access.types';
 import { AppConfig } from '../platform/config/app-config';
 import { RetryLater } from '../platform/common/retry-later';
+import { SparkplugService } from '../sparkplug/sparkplug.module';
 
 /** What an MQTT message's payload is: the JSON body of POST /api/v1/ingest, or line protocol. */
 export type MqttFormat = { kind: 'json' } | { kind: 'line'; precision: Precision };
@@ -12,7 +13,10 @@ export type MqttFormat = { kind: 'json' } | { kind: 'line'; precision: Precision
 export type MqttStoreResult =
   | {
       ok: true;
-      response: IngestResponse;
+      /** Absent when the message stored nothing and was not refused either (a Sparkplug birth, death or command). */
+      response?: IngestResponse;
+      /** What became of a message without a receipt. */
+      note?: string;
       /** Line-protocol lines dropped from a partial write (the rest is stored), as POST /api/v1/write names them. */
       problems: string[];
     }
@@ -43,6 +47,7 @@ export class MqttIngest {
     private readonly ingest: IngestService,
     private readonly decoder: IngestDecoder,
     private readonly config: AppConfig,
+    private readonly sparkplug: SparkplugService,
   ) {}
 
   /** One attempt: stores the message or says why not; never throws for a refusal. */
@@ -83,41 +88,79 @@ export class MqttIngest {
         throw err;
       }
     } catch (err) {
-      if (err instanceof HttpException) {
-        const body = err.getResponse();
-        const message =
-          typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? err.message);
-        const rejected =
-          typeof body === 'object' ? (body as { rejected?: IngestRejection[] }).rejected : undefined;
-        const out = refusal(err.getStatus(), message, rejected);
-        if (err instanceof RetryLater && !out.ok) out.retryAfterMs = err.retryAfterS * 1000;
-        return out;
-      }
-      // Not the message's fault: logged, and retried like an outage — acknowledging it would lose it.
-      this.logger.error(`MQTT message from ${who.siteCode} failed: ${(err as Error).stack ?? String(err)}`);
-      return refusal(500, 'internal error; nothing was stored');
+      return this.failure(err, who.siteCode);
     } finally {
       done?.();
     }
   }
 
   /**
-   * Stores the message, waiting out overload (429), storage outages (503) and internal errors (500) with backoff — the caller's
-   * acknowledgement waits with it, which is the backpressure MQTT has — until it succeeds, is refused for good,
+   * One attempt at a Sparkplug B message (spBv1.0/…): `who` is the publishing token on the listener, null on the
+   * bridge, where the mapping alone decides the site.
+   */
+  async storeSparkplug(
+    who: IngestPrincipal | null,
+    topic: string,
+    payload: Buffer,
+  ): Promise<MqttStoreResult> {
+    try {
+      const out = await this.sparkplug.handle(
+        topic,
+        payload,
+        who?.siteId ?? null,
+        who ? { tokenId: who.tokenId } : {},
+      );
+      switch (out.kind) {
+        case 'stored':
+          return {
+            ok: true,
+            response: { accepted: out.accepted, rejected: out.rejected, receipt: out.receipt },
+            problems: [],
+          };
+        case 'state':
+          return { ok: true, note: `${out.site} ${out.online ? 'online' : 'offline'}`, problems: [] };
+        case 'ignored':
+          return { ok: true, note: out.reason, problems: [] };
+        case 'refused':
+          return refusal(400, out.reason);
+      }
+    } catch (err) {
+      return this.failure(err, who?.siteCode ?? topic.slice(0, 80));
+    }
+  }
+
+  /** A thrown refusal as a result: HTTP errors keep their status; anything else is an internal error. */
+  private failure(err: unknown, from: string): MqttStoreResult {
+    if (err instanceof HttpException) {
+      const body = err.getResponse();
+      const message =
+        typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? err.message);
+      const rejected =
+        typeof body === 'object' ? (body as { rejected?: IngestRejection[] }).rejected : undefined;
+      const out = refusal(err.getStatus(), message, rejected);
+      if (err instanceof RetryLater && !out.ok) out.retryAfterMs = err.retryAfterS * 1000;
+      return out;
+    }
+    // Not the message's fault: logged, and retried like an outage — acknowledging it would lose it.
+    this.logger.error(`MQTT message from ${from} failed: ${(err as Error).stack ?? String(err)}`);
+    return refusal(500, 'internal error; nothing was stored');
+  }
+
+  /**
+   * Runs `attempt` (one try at storing a message), waiting out overload (429), storage outages (503) and internal
+   * errors (500) with backoff — the caller's acknowledgement waits with it, which is the backpressure MQTT has —
+   * until it succeeds, is refused for good,
    * `deadline` (epoch ms) passes or `stopped()` says the transport is closing. A transient result comes back only
    * then: the caller must not acknowledge it, so the sender keeps the message.
    */
-  async storeWithRetry(
-    who: IngestPrincipal,
-    format: MqttFormat,
-    payload: Buffer,
-    idempotencyKey: string | null,
+  async withRetry(
+    attempt: () => Promise<MqttStoreResult>,
     deadline: number,
     stopped: () => boolean,
   ): Promise<MqttStoreResult> {
     let wait = FIRST_RETRY_MS;
     for (;;) {
-      const out = await this.store(who, format, payload, idempotencyKey);
+      const out = await attempt();
       if (out.ok || !out.transient || stopped()) return out;
       const delay = Math.min(out.retryAfterMs ?? wait, MAX_RETRY_MS);
       if (Date.now() + delay > deadline) return out;
@@ -145,6 +188,7 @@ export function receiptMessage(topic: string, messageId: number | undefined, out
       ...head,
       status: out.problems.length ? 400 : 200,
       ...out.response,
+      ...(out.note ? { note: out.note } : {}),
       ...(out.problems.length
         ? { error: `partial write: ${out.problems.slice(0, 20).join('; ')} dropped=${out.problems.length}` }
         : {}),

@@ -5,10 +5,10 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { IngestTokenService } from '../auth/auth.module';
 import type { IngestPrincipal } from '../platform/access/access.types';
 import { AppConfig } from '../platform/config/app-config';
-import { MqttIngest, type MqttFormat, type MqttStoreResult } from './mqtt-ingest.service';
+import { MqttIngest, type MqttStoreResult } from './mqtt-ingest.service';
 import { MqttMetrics } from './mqtt.metrics';
 import { MqttSession, Reason, type SessionHost } from './mqtt-session';
-import { listenerFormat } from './mqtt-topics';
+import { listenerFormat, SPARKPLUG_PREFIX } from './mqtt-topics';
 
 /** How often every session's token is checked again (a revocation on another instance ends it within this). */
 const RECHECK_MS = 5_000;
@@ -70,13 +70,23 @@ export class MqttListener implements SessionHost, OnApplicationBootstrap, OnModu
     }
     const host = env.MQTT_HOST ?? this.config.listenHost;
     const server = this.server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(env.MQTT_PORT, host, () => {
-        server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(env.MQTT_PORT, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      this.server = undefined;
+      // A demo must come up whatever else runs here: its sites then post over HTTP instead.
+      if (env.DEMO && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        this.logger.warn(`MQTT port ${env.MQTT_PORT} is taken: demo without the MQTT listener`);
+        return;
+      }
+      throw new Error(`MQTT listener cannot listen on ${host}:${env.MQTT_PORT}: ${(err as Error).message}`);
+    }
     server.on('error', (err) => this.logger.error(`MQTT listener: ${err.message}`));
     this.tokens.onRevoked((tokenId) => void this.recheckTokens(tokenId));
     this.recheck = setInterval(() => void this.recheckTokens(null), RECHECK_MS);
@@ -154,19 +164,20 @@ export class MqttListener implements SessionHost, OnApplicationBootstrap, OnModu
     }
   }
 
-  formatOf(topic: string): MqttFormat | { refused: string } {
-    return listenerFormat(topic);
-  }
-
-  store(
+  async store(
     who: IngestPrincipal,
-    format: MqttFormat,
+    topic: string,
     payload: Buffer,
     key: string | null,
     deadline: number,
     stopped: () => boolean,
   ): Promise<MqttStoreResult> {
-    return this.ingest.storeWithRetry(who, format, payload, key, deadline, () => stopped() || this.stopping);
+    const halt = () => stopped() || this.stopping;
+    if (topic.startsWith(SPARKPLUG_PREFIX))
+      return this.ingest.withRetry(() => this.ingest.storeSparkplug(who, topic, payload), deadline, halt);
+    const format = listenerFormat(topic);
+    if ('refused' in format) return { ok: false, status: 404, reason: format.refused, transient: false };
+    return this.ingest.withRetry(() => this.ingest.store(who, format, payload, key), deadline, halt);
   }
 
   record(

@@ -8,8 +8,8 @@ import mqttPacket, {
   type Packet,
 } from 'mqtt-packet';
 import type { IngestPrincipal } from '../platform/access/access.types';
-import { pubackReason, receiptMessage, type MqttFormat, type MqttStoreResult } from './mqtt-ingest.service';
-import { RECEIPTS_TOPIC } from './mqtt-topics';
+import { pubackReason, receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
+import { RECEIPTS_TOPIC, SPARKPLUG_PREFIX } from './mqtt-topics';
 
 /** What a session needs from its listener (mqtt-listener.ts), so the protocol logic here stays testable alone. */
 export interface SessionHost {
@@ -22,11 +22,10 @@ export interface SessionHost {
   ): Promise<
     { ok: true; principal: IngestPrincipal } | { ok: false; v4: number; v5: number; reason: string }
   >;
-  /** A session's topic → the payload's format, or why the topic is refused. */
-  formatOf(topic: string): MqttFormat | { refused: string };
+  /** Stores a published message by its topic; resolves once it is stored, refused, or given up (transient). */
   store(
     who: IngestPrincipal,
-    format: MqttFormat,
+    topic: string,
     payload: Buffer,
     key: string | null,
     deadline: number,
@@ -94,6 +93,8 @@ export class MqttSession {
   private keepAliveMs = 0;
   private lastPacketAt = Date.now();
   private readonly early: Packet[] = [];
+  /** A Sparkplug edge node's NDEATH, registered as its will: stored when the connection is lost, not on DISCONNECT. */
+  private will: { topic: string; payload: Buffer } | undefined;
   private state: 'connecting' | 'authenticating' | 'connected' | 'closed' = 'connecting';
 
   constructor(
@@ -131,6 +132,16 @@ export class MqttSession {
     const wasConnected = this.state === 'connected';
     this.state = 'closed';
     clearTimeout(this.keepAliveTimer);
+    if (wasConnected && this.will && this.principal) {
+      void this.host.store(
+        this.principal,
+        this.will.topic,
+        this.will.payload,
+        null,
+        Date.now() + this.host.retryMs,
+        () => false,
+      );
+    }
     if (wasConnected && this.version === 5 && reasonCode !== undefined && !this.socket.destroyed) {
       this.send({
         cmd: 'disconnect',
@@ -190,6 +201,8 @@ export class MqttSession {
       case 'puback':
         return; // receipts go out at QoS 0; a client acking anyway is harmless
       case 'disconnect':
+        // A normal DISCONNECT discards the will, unless MQTT 5's "disconnect with will message" (0x04) asks for it.
+        if (p.reasonCode !== 0x04) this.will = undefined;
         return this.close();
       case 'auth':
         return this.close(
@@ -231,6 +244,13 @@ export class MqttSession {
     // Nothing awaits from here to opened(): the slot it takes is released by close() → closed().
     this.principal = auth.principal;
     this.secret = secret;
+    if (p.will?.topic.startsWith(SPARKPLUG_PREFIX)) {
+      const payload = p.will.payload;
+      this.will = {
+        topic: p.will.topic,
+        payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      };
+    }
     this.clientId = p.clientId || `dcfleet-${this.id}`;
     this.state = 'connected';
     const keepAlive = p.keepalive ?? 0;
@@ -285,25 +305,26 @@ export class MqttSession {
       return;
     }
     const received = Date.now();
-    const format = this.host.formatOf(p.topic);
     const payload = typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload;
-    const key = idempotencyKeyOf(p);
-    let result: Promise<MqttStoreResult>;
-    if ('refused' in format) {
-      result = Promise.resolve({ ok: false, status: 404, reason: format.refused, transient: false });
-    } else if (qos === 0 && this.inflight >= this.host.maxInflight) {
+    if (qos === 0 && this.inflight >= this.host.maxInflight) {
       this.host.record(0, 'dropped');
       return;
-    } else {
-      this.inflight++;
-      if (this.inflight >= this.host.maxInflight) this.socket.pause();
-      result = this.host
-        .store(who, format, payload, key, received + this.host.retryMs, () => this.state === 'closed')
-        .finally(() => {
-          this.inflight--;
-          if (this.inflight < this.host.maxInflight && this.state === 'connected') this.socket.resume();
-        });
     }
+    this.inflight++;
+    if (this.inflight >= this.host.maxInflight) this.socket.pause();
+    const result = this.host
+      .store(
+        who,
+        p.topic,
+        payload,
+        idempotencyKeyOf(p),
+        received + this.host.retryMs,
+        () => this.state === 'closed',
+      )
+      .finally(() => {
+        this.inflight--;
+        if (this.inflight < this.host.maxInflight && this.state === 'connected') this.socket.resume();
+      });
     if (qos === 0) {
       void result.then((out) => {
         this.host.record(0, outcomeOf(out));
@@ -362,6 +383,9 @@ export class MqttSession {
         this.receipts = true;
         return 0;
       }
+      // Sparkplug edge nodes subscribe to their commands (NCMD/DCMD) and host STATE: granted so that they run
+      // unchanged, though dcfleet never publishes there (nothing another site sent can reach them).
+      if (s.topic.startsWith(SPARKPLUG_PREFIX)) return 0;
       return this.version === 5 ? Reason.notAuthorized : 0x80;
     });
     this.send({ cmd: 'suback', messageId: p.messageId, granted });

@@ -5,7 +5,7 @@ import type { MqttFormat } from './mqtt-ingest.service';
 export const TELEMETRY_TOPIC = 'dcfleet/v1/telemetry';
 export const WRITE_TOPIC = 'dcfleet/v1/write';
 export const RECEIPTS_TOPIC = 'dcfleet/v1/receipts';
-export const SPARKPLUG_PREFIX = 'spBv1.0/';
+export { SPARKPLUG_TOPIC_PREFIX as SPARKPLUG_PREFIX } from '../sparkplug/sparkplug.module';
 
 /**
  * What a gateway's publish on the listener is: JSON on `dcfleet/v1/telemetry`, line protocol on `dcfleet/v1/write`
@@ -20,7 +20,7 @@ export function listenerFormat(topic: string): MqttFormat | { refused: string } 
     return { refused: `invalid precision in topic "${topic.slice(0, 80)}" (ns, u, ms, s, m, h)` };
   }
   return {
-    refused: `topic "${topic.slice(0, 80)}" is not one dcfleet takes (${TELEMETRY_TOPIC}, ${WRITE_TOPIC}[/precision])`,
+    refused: `topic "${topic.slice(0, 80)}" is not one dcfleet takes (${TELEMETRY_TOPIC}, ${WRITE_TOPIC}[/precision], spBv1.0/…)`,
   };
 }
 

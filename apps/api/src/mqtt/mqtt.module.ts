@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { SitesModule } from '../sites/sites.module';
+import { SparkplugModule } from '../sparkplug/sparkplug.module';
 import { MqttBridge } from './mqtt-bridge';
 import { MqttIngest } from './mqtt-ingest.service';
 import { MqttListener } from './mqtt-listener';
@@ -15,7 +16,7 @@ export { BRIDGE_TOKEN_ID } from './mqtt-bridge';
  * (MQTT_URL). Both are off unless configured.
  */
 @Module({
-  imports: [AuthModule, SitesModule],
+  imports: [AuthModule, SitesModule, SparkplugModule],
   providers: [MqttIngest, MqttListener, MqttBridge, MqttMetrics],
   exports: [MqttListener],
 })

@@ -197,6 +197,13 @@ export const envSchema = z.object({
       },
     )
     .default('dcfleet/+/telemetry'),
+  /** Sparkplug B topic filter on MQTT_URL (edge nodes placed by the Sparkplug mappings); `none`: not subscribed. */
+  MQTT_SPARKPLUG_TOPIC: z
+    .string()
+    .refine((v) => v === 'none' || v.startsWith('spBv1.0/'), {
+      message: 'must be a spBv1.0/… topic filter or none',
+    })
+    .default('spBv1.0/#'),
   /** Client id of the persistent session on MQTT_URL (one per deployment: instances share the subscription). */
   MQTT_CLIENT_ID: z
     .string()
