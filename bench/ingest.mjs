@@ -10,11 +10,16 @@
 // Then, per database: RSS (idle after boot, peak during ingest and what it is made of, after the run), disk per stored sample once the
 // compactor has caught up, and read timings (1-year hourly chart of one series, 24 h 1-minute chart of 6 zones, a
 // year of ratings for 25 sites). Prints figures; asserts nothing.
+//
+// BENCH_TRANSPORT=mqtt adds, after each HTTP round, a round of the same bodies published at QoS 1 to the built-in MQTT
+// listener (dcfleet/v1/write/ms, one connection per site with its token), timed from publish to PUBACK, so MQTT and
+// HTTP figures come from the same run and the same API process.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { connectAsync } from 'mqtt';
 import pg from 'pg';
 import {
   createSiteWithToken,
@@ -35,6 +40,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KINDS = (process.env.BENCH_DB ?? 'sqlite,postgres').split(',');
 const VM_BIN = process.env.BENCH_VM_BIN ?? '/usr/bin/victoria-metrics';
 const READS = process.env.BENCH_READS !== '0';
+const MQTT = (process.env.BENCH_TRANSPORT ?? 'http') === 'mqtt';
 /**
  * Sites go quiet (compacted by wall time, docs/architecture.md "Raw storage") after this many seconds without a
  * batch: longer than a VictoriaMetrics round, so the rounds see the compaction a sending site gets (each hour once
@@ -441,7 +447,13 @@ for (const [i, kind] of KINDS.entries()) {
     await new Promise((r) => setTimeout(r, 2000));
   }
   const db = await freshDatabase(kind);
-  let api = await startApi(db.url, db.dataDir, EXTRA_ENV);
+  const mqttPort = MQTT ? await freePort() : undefined;
+  let api = await startApi(
+    db.url,
+    db.dataDir,
+    MQTT ? { ...EXTRA_ENV, MQTT_PORT: String(mqttPort) } : EXTRA_ENV,
+  );
+  const gateways = [];
   try {
     const gen = lineGenerator({ sites: SITES, racks: RACKS, ticks: TICKS, tickMs: TICK_MS, t0 });
     const tokens = [];
@@ -449,7 +461,26 @@ for (const [i, kind] of KINDS.entries()) {
     await new Promise((r) => setTimeout(r, 1000));
     const idle = rssMb(api.child.pid);
     const statsBefore = await ingestStats(api);
+    for (const token of MQTT ? tokens : [])
+      gateways.push(
+        await connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+          protocolVersion: 5,
+          username: 'bench',
+          password: token,
+          reconnectPeriod: 0,
+        }),
+      );
+    const mqttPost = async (site, body) => {
+      let status = 204;
+      try {
+        await gateways[site].publishAsync('dcfleet/v1/write/ms', body, { qos: 1 });
+      } catch (err) {
+        status = err.code ?? 0;
+      }
+      return { status, arrayBuffer: async () => undefined };
+    };
     const mine = [];
+    const mqttRounds = [];
     for (let r = 0; r < ROUNDS; r++) {
       if (vm) {
         const v = await round(
@@ -474,6 +505,23 @@ for (const [i, kind] of KINDS.entries()) {
       console.log(
         `  dcfleet ${kind} round ${r + 1}: ${fmtRound(d)}  peak RSS ${d.peak.toFixed(0)} MB  errors ${d.errors}`,
       );
+      if (MQTT) {
+        const m = await round(gen, mqttPost, api.child.pid);
+        mqttRounds.push(m);
+        console.log(
+          `  dcfleet ${kind} MQTT QoS 1 round ${r + 1}: ${fmtRound(m).replace('p50', 'PUBACK p50')}  peak RSS ${m.peak.toFixed(0)} MB  errors ${m.errors}`,
+        );
+      }
+    }
+    await Promise.all(gateways.map((g) => g.endAsync()));
+    if (MQTT) {
+      const rate = median(mqttRounds.map((m) => m.rate));
+      const http = median(mine.map((m) => m.rate));
+      console.log(
+        `dcfleet ${kind} MQTT (QoS 1, built-in listener): ${k(rate)} samples/s (median), publish-to-PUBACK p50 ` +
+          `${median(mqttRounds.map((m) => m.p50)).toFixed(0)} ms, p99 ${median(mqttRounds.map((m) => m.p99)).toFixed(0)} ms; ` +
+          `HTTP in the same run ${k(http)} samples/s, p99 ${median(mine.map((m) => m.p99)).toFixed(0)} ms (MQTT/HTTP ${(rate / http).toFixed(2)})`,
+      );
     }
     const after = rssMb(api.child.pid);
     const statsAfter = await ingestStats(api);
@@ -483,7 +531,7 @@ for (const [i, kind] of KINDS.entries()) {
     const external = valueIn(memText, 'dcfleet_nodejs_external_memory_bytes') / 1e6;
     const rate = median(mine.map((m) => m.rate));
     const vmRate = vmRounds.length ? median(vmRounds.map((m) => m.rate)) : NaN;
-    const samples = mine.reduce((a, m) => a + m.samples, 0);
+    const samples = [...mine, ...mqttRounds].reduce((a, m) => a + m.samples, 0);
     const settled = await settle(api);
     const st = await storage(kind, db.url);
     const lag = await metric(api, 'dcfleet_rollup_lag_seconds');

@@ -112,6 +112,12 @@ describe.each(dialects())('MQTT listener on %s', (dialect) => {
     expect(await metricCount('facility_power_kw')).toBe(3);
   });
 
+  it('MQTT 3.1.1 QoS 2: PUBREC after the commit, PUBCOMP on PUBREL, stored once', async () => {
+    const c = await open({ protocolVersion: 4 });
+    await c.publishAsync('dcfleet/v1/telemetry', json('x_qos2', 3), { qos: 2 });
+    expect(await metricCount('x_qos2')).toBe(3);
+  });
+
   it('QoS 0 is stored best-effort', async () => {
     const c = await open();
     await c.publishAsync('dcfleet/v1/telemetry', json('cooling_power_kw', 2), { qos: 0 });

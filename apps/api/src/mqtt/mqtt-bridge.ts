@@ -3,7 +3,8 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { IngestPrincipal } from '../platform/access/access.types';
 import { AppConfig } from '../platform/config/app-config';
 import { SitesService } from '../sites/sites.module';
-import { MqttIngest, pubackReason, receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
+import { MqttIngest, receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
+import { pubackReason } from './mqtt-reasons';
 import { MqttMetrics } from './mqtt.metrics';
 import { siteOfTopic, sniffFormat, SPARKPLUG_PREFIX } from './mqtt-topics';
 

@@ -201,26 +201,3 @@ export function receiptMessage(topic: string, messageId: number | undefined, out
     ...(out.rejected ? { rejected: out.rejected } : {}),
   });
 }
-
-/**
- * MQTT 5 reason code for a PUBACK: success, or why the message was refused (there are no codes for "retry later":
- * a transient failure is never acknowledged at all).
- */
-export function pubackReason(out: MqttStoreResult): number {
-  if (out.ok) return 0x00;
-  switch (out.status) {
-    case 400:
-    case 422:
-      return 0x99; // payload format invalid
-    case 401:
-    case 403:
-      return 0x87; // not authorized
-    case 404:
-      return 0x90; // topic name invalid
-    case 413:
-    case 429:
-      return 0x97; // quota exceeded
-    default:
-      return 0x80; // unspecified error
-  }
-}

@@ -7,7 +7,8 @@ import type { IngestPrincipal } from '../platform/access/access.types';
 import { AppConfig } from '../platform/config/app-config';
 import { MqttIngest, type MqttStoreResult } from './mqtt-ingest.service';
 import { MqttMetrics } from './mqtt.metrics';
-import { MqttSession, Reason, type SessionHost } from './mqtt-session';
+import { MqttSession, type SessionHost } from './mqtt-session';
+import { Reason } from './mqtt-reasons';
 import { listenerFormat, SPARKPLUG_PREFIX } from './mqtt-topics';
 
 /** How often every session's token is checked again (a revocation on another instance ends it within this). */
@@ -98,7 +99,7 @@ export class MqttListener implements SessionHost, OnApplicationBootstrap, OnModu
     this.stopping = true;
     clearInterval(this.recheck);
     // Messages still being stored are not acknowledged now: their gateways resend them after reconnecting.
-    for (const s of [...this.sessions]) s.close(0x8b, 'server shutting down');
+    for (const s of [...this.sessions]) s.close(Reason.serverShuttingDown, 'server shutting down');
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }

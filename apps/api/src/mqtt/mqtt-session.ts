@@ -8,7 +8,8 @@ import mqttPacket, {
   type Packet,
 } from 'mqtt-packet';
 import type { IngestPrincipal } from '../platform/access/access.types';
-import { pubackReason, receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
+import { receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
+import { pubackReason, Reason } from './mqtt-reasons';
 import { RECEIPTS_TOPIC, SPARKPLUG_PREFIX } from './mqtt-topics';
 
 /** What a session needs from its listener (mqtt-listener.ts), so the protocol logic here stays testable alone. */
@@ -42,28 +43,6 @@ export interface SessionHost {
   /** The session is gone: its slot is released. */
   closed(session: MqttSession): void;
 }
-
-/** MQTT 5 DISCONNECT / CONNACK reason codes used here (the MQTT 5 spec, 2.4). */
-export const Reason = {
-  success: 0x00,
-  unspecified: 0x80,
-  malformed: 0x81,
-  protocolError: 0x82,
-  notAuthorized: 0x87,
-  badCredentials: 0x86,
-  serverUnavailable: 0x88,
-  serverBusy: 0x89,
-  badAuthMethod: 0x8c,
-  keepAliveTimeout: 0x8d,
-  sessionTakenOver: 0x8e,
-  topicNameInvalid: 0x90,
-  receiveMaximumExceeded: 0x93,
-  packetTooLarge: 0x95,
-  quotaExceeded: 0x97,
-  qosNotSupported: 0x9b,
-  unsupportedProtocol: 0x84,
-  clientIdInvalid: 0x85,
-} as const;
 
 /** Bytes of MQTT framing around a payload that a maximum payload size allows for (fixed header, topic, properties). */
 const FRAMING_BYTES = 64 * 1024;
@@ -189,7 +168,7 @@ export class MqttSession {
           this.send({
             cmd: 'pubcomp',
             messageId: p.messageId,
-            ...(this.version === 5 ? { reasonCode: 0x92 } : {}),
+            ...(this.version === 5 ? { reasonCode: Reason.packetIdNotFound } : {}),
           });
         return;
       case 'subscribe':
@@ -202,7 +181,7 @@ export class MqttSession {
         return; // receipts go out at QoS 0; a client acking anyway is harmless
       case 'disconnect':
         // A normal DISCONNECT discards the will, unless MQTT 5's "disconnect with will message" (0x04) asks for it.
-        if (p.reasonCode !== 0x04) this.will = undefined;
+        if (p.reasonCode !== 0x04 /* disconnect with will message */) this.will = undefined;
         return this.close();
       case 'auth':
         return this.close(
@@ -386,7 +365,7 @@ export class MqttSession {
       // Sparkplug edge nodes subscribe to their commands (NCMD/DCMD) and host STATE: granted so that they run
       // unchanged, though dcfleet never publishes there (nothing another site sent can reach them).
       if (s.topic.startsWith(SPARKPLUG_PREFIX)) return 0;
-      return this.version === 5 ? Reason.notAuthorized : 0x80;
+      return this.version === 5 ? Reason.notAuthorized : 0x80; // 3.1.1: failure
     });
     this.send({ cmd: 'suback', messageId: p.messageId, granted });
   }

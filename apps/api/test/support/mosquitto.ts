@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './api-process';
+import { dialects, type Dialect } from './harness';
 import { waitFor } from './wait';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -27,9 +28,9 @@ export interface Broker {
 
 /**
  * A Mosquitto of the test's own on a free port (anonymous, loopback only), so a suite controls its broker's life
- * and sessions whatever else runs on 1883.
+ * and sessions whatever else runs on 1883. `extraConfig`: more mosquitto.conf lines (a bridge, say).
  */
-export async function startMosquitto(): Promise<Broker> {
+export async function startMosquitto(extraConfig: string[] = []): Promise<Broker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'dcfleet-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
@@ -40,11 +41,15 @@ export async function startMosquitto(): Promise<Broker> {
       'allow_anonymous true',
       'persistence false',
       'max_queued_messages 100000',
+      ...(process.env.MOSQ_DEBUG ? ['log_type all'] : []),
+      ...extraConfig,
       '',
     ].join('\n'),
   );
   const child: ChildProcess = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
+  // MOSQ_DEBUG=1: the broker's full log on the test's output (bridges are otherwise silent about what they drop).
+  if (process.env.MOSQ_DEBUG) child.stderr?.on('data', (d: Buffer) => process.stdout.write(d));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const answers = () =>
     new Promise<boolean>((resolve) => {
@@ -74,4 +79,10 @@ export async function startMosquitto(): Promise<Broker> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `describe.each` over the dialects when the broker can run; else the suite is listed as skipped (mosquittoAvailable). */
+export function describeWithBroker(name: string, suite: (dialect: Dialect) => void): void {
+  if (mosquittoAvailable()) describe.each(dialects())(name, suite);
+  else describe.skip(name, () => suite('sqlite'));
 }
