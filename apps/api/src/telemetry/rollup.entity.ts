@@ -5,7 +5,8 @@ import { epochMs } from '../platform/common/columns';
  * A rollup bucket: aggregates of one series over [bucket, bucket + step). For 1-day buckets `bucket` is
  * local midnight of the site's time zone as an instant, so days have 23–25 h around DST changes.
  * `increase` is the reset-aware increase between consecutive samples inside the bucket; the step from the
- * previous bucket's last sample to this bucket's first is left to readers, who see both (first/last).
+ * previous bucket's last sample to this bucket's first is left to readers, who see both (first/last): the series
+ * API spreads it pro rata over the time between the two readings (counter-increase.ts).
  */
 abstract class RollupColumns {
   @Column({ name: 'count', type: 'integer' })

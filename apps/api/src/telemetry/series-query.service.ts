@@ -10,7 +10,8 @@ import { localDayStart, nextLocalDayStart } from '@dcfleet/green-metrics';
 import type { SiteEntity } from '../sites/sites.module';
 import { AppConfig } from '../platform/config/app-config';
 import { SeriesRegistry } from './series-registry';
-import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store';
+import { COUNTER_NEIGHBOUR_MS, counterIncreases } from './counter-increase';
+import { TELEMETRY_STORE, type RollupRow, type TelemetryStore } from './telemetry-store';
 
 const MAX_POINTS = 20_000;
 
@@ -92,24 +93,55 @@ export class SeriesQueryService {
     }
     const start = slots[0] ?? from;
     const end = slots.length ? this.slotEnd(step, slots[slots.length - 1]!, site.timezone) : to;
-    const rows = await this.store.readRollupColumns(
-      step,
-      series.map((s) => s.id),
-      start,
-      end,
-    );
-    // Rows come sorted by series then bucket: each series' rows are one run of the columns.
-    const runs = new Map<number, number>();
-    for (let i = 0; i < rows.length; i++) if (!runs.has(rows.seriesId[i]!)) runs.set(rows.seriesId[i]!, i);
+    const ids = series.map((s) => s.id);
     const stamps = slots.map((t) => new Date(t).toISOString());
-    const counter = def.kind === 'counter';
-    return {
+    const labelsOf = (s: (typeof series)[number]) =>
+      s.labels ? (JSON.parse(s.labels) as Record<string, string>) : {};
+    const head = {
       code: site.code,
       metric: q.metric,
       unit: def.unit,
       step,
       from: new Date(start).toISOString(),
       to: new Date(end).toISOString(),
+    };
+    if (def.kind === 'counter') {
+      // Counters read whole rows (first/last readings) and the neighbouring buckets: a bucket's increase
+      // includes the step from the reading before it (counter-increase.ts).
+      const margin = COUNTER_NEIGHBOUR_MS[step];
+      const all = await this.store.readRollups(step, ids, start - margin, end + margin);
+      const bySeries = new Map<number, RollupRow[]>();
+      for (const r of all) {
+        const list = bySeries.get(r.seriesId);
+        if (list) list.push(r);
+        else bySeries.set(r.seriesId, [r]);
+      }
+      return {
+        ...head,
+        series: series.map((s) => {
+          const rows = bySeries.get(s.id) ?? [];
+          const inc = counterIncreases(slots, end, rows);
+          const at = new Map(rows.map((r) => [r.bucket, r]));
+          const points = slots.map((t, k): SeriesPoint => {
+            const r = at.get(t);
+            return {
+              t: stamps[k]!,
+              avg: r ? r.sum / r.count : null,
+              min: r ? r.min : null,
+              max: r ? r.max : null,
+              increase: inc[k]!,
+            };
+          });
+          return { labels: labelsOf(s), points };
+        }),
+      };
+    }
+    const rows = await this.store.readRollupColumns(step, ids, start, end);
+    // Rows come sorted by series then bucket: each series' rows are one run of the columns.
+    const runs = new Map<number, number>();
+    for (let i = 0; i < rows.length; i++) if (!runs.has(rows.seriesId[i]!)) runs.set(rows.seriesId[i]!, i);
+    return {
+      ...head,
       series: series.map((s) => {
         let i = runs.get(s.id) ?? rows.length;
         const points = new Array<SeriesPoint>(slots.length);
@@ -117,16 +149,14 @@ export class SeriesQueryService {
           const t = slots[k]!;
           while (i < rows.length && rows.seriesId[i] === s.id && rows.bucket[i]! < t) i++;
           const hit = i < rows.length && rows.seriesId[i] === s.id && rows.bucket[i] === t;
-          const p: SeriesPoint = {
+          points[k] = {
             t: stamps[k]!,
             avg: hit ? rows.sum[i]! / rows.count[i]! : null,
             min: hit ? rows.min[i]! : null,
             max: hit ? rows.max[i]! : null,
           };
-          if (counter) p.increase = hit ? rows.increase[i]! : null;
-          points[k] = p;
         }
-        return { labels: s.labels ? (JSON.parse(s.labels) as Record<string, string>) : {}, points };
+        return { labels: labelsOf(s), points };
       }),
     };
   }
