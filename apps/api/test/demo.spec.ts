@@ -104,6 +104,18 @@ describe('demo fleet over HTTP (sqlite)', () => {
     const points = series.series[0]!.points;
     expect(points.length).toBeGreaterThanOrEqual(18);
     for (const p of points) expect(p.increase).toBeGreaterThan(0);
+    // Inlet temperature and humidity have history too (issue #18): every hour of the last 14 days, every 6 local
+    // hours before.
+    for (const metric of ['inlet_temp_c', 'relative_humidity_pct']) {
+      const hourly = await get<SeriesResponse>(
+        `/api/v1/datacenters/GZ-GA-01/series?metric=${metric}&label.zone=D2&from=${now - 10 * DAY}&to=${now - 2 * DAY}&step=1h`,
+      );
+      expect(hourly.series[0]!.points.every((p) => p.avg !== null)).toBe(true);
+      const daily = await get<SeriesResponse>(
+        `/api/v1/datacenters/GZ-GA-01/series?metric=${metric}&label.zone=D2&from=${now - 28 * DAY}&to=${now - 16 * DAY}&step=1d`,
+      );
+      expect(daily.series[0]!.points.every((p) => p.avg !== null)).toBe(true);
+    }
     const zones = await get<SeriesResponse>(
       `/api/v1/datacenters/GZ-GA-01/series?metric=inlet_temp_c&from=${now - 600_000}&to=${now + 60_000}&step=1m`,
     );

@@ -30,7 +30,8 @@ Usage: npm run simulate -- [options]
                           or a comma-separated list of codes, e.g. GZ-GA-01,GZ-BJ-01
   --history-days N        hourly history for the last N days (default: from 1 January of the previous year)
   --no-history            no history for new sites (sites with stored data still get their gap filled)
-  --history-zones N       zones whose inlet temperature is also in the hourly history (default 0: live only)
+  --history-zones N       zones whose inlet temperature and humidity are also in the history (default 0: live
+                          only; the API's demo takes every zone): hourly over the last 14 days, every 6 h before
   --rate R                live ticks per second per site (default 0.1 = every 10 s; 0 = no live data).
                           One tick is one request per site with all its readings (about 12 values + 2 per zone),
                           so the live load is about rate × sites × 20 samples/s in rate × sites requests/s

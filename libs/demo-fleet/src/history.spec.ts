@@ -6,6 +6,7 @@ import {
   historyBatches,
   historyEvents,
   planHistory,
+  zoneHours,
   type HistoryBatch,
   type HistoryEvents,
 } from './history';
@@ -283,5 +284,97 @@ describe('history plan (first start)', () => {
       total += n;
     }
     expect(total).toBe(h.batches.reduce((s, b) => s + b.samples, 0));
+  });
+});
+
+describe('zone history (inlet temperature and humidity)', () => {
+  const HOURLY_FROM = NOW - 14 * DAY_MS;
+
+  it('is hourly over the last 14 days and every 6 local hours before', () => {
+    const m = fleet[0]!.model;
+    const at = zoneHours(m, HOURLY_FROM, 6);
+    // Asia/Shanghai is UTC+8: local 00:00, 06:00, 12:00, 18:00 are 16:00, 22:00, 04:00, 10:00 UTC.
+    const day = Date.parse('2025-07-10T00:00:00Z');
+    const hoursOfDay = Array.from({ length: 24 }, (_, k) => day + k * HOUR_MS).filter(at);
+    expect(hoursOfDay.map((h) => new Date(h).getUTCHours())).toEqual([4, 10, 16, 22]);
+    const recent = Array.from({ length: 24 }, (_, k) => ceilHour(HOURLY_FROM) + k * HOUR_MS);
+    expect(recent.every(at)).toBe(true);
+  });
+
+  it('gives every zone both readings at those hours, in phases 0 and 2, counted exactly', () => {
+    const h = fleet.find((x) => x.model.code === 'GZ-GA-01')!;
+    const m = h.model;
+    const zonesAt = zoneHours(m, HOURLY_FROM, 6);
+    const start = initialState(m, h.batches[0]!.firstTs);
+    const plan = planHistory(m, start, NOW, LAST_YEAR, h.events);
+    const byZone = new Map<string, { inlet: number[]; humidity: number[] }>();
+    const stamps: number[] = [];
+    let total = 0;
+    for (const part of plan.parts) {
+      const opts = {
+        includeStart: part.includeStart,
+        events: h.events,
+        select: part.select,
+        zones: 99,
+        zonesAt,
+      };
+      let n = 0;
+      const gen = historyBatches(m, part.from, part.to, opts);
+      for (let r = gen.next(); !r.done; r = gen.next()) {
+        n += r.value.samples;
+        for (const e of r.value.entries) {
+          const zone = e.labels?.zone;
+          if (!zone) continue;
+          expect(part.phase).not.toBe(1);
+          let z = byZone.get(zone);
+          if (!z) byZone.set(zone, (z = { inlet: [], humidity: [] }));
+          const v = e.values!;
+          if (v.inlet_temp_c !== undefined) z.inlet.push(v.inlet_temp_c);
+          if (v.relative_humidity_pct !== undefined) z.humidity.push(v.relative_humidity_pct);
+          if (v.inlet_temp_c !== undefined) stamps.push(e.ts as number);
+        }
+      }
+      expect(countHistorySamples(m, part.from, part.to, opts)).toBe(n);
+      total += n;
+    }
+    expect([...byZone.keys()].sort()).toEqual([...m.spec.zones].sort());
+    const first = h.batches[0]!.firstTs;
+    const hoursTotal = Array.from(
+      { length: (NOW - first) / HOUR_MS + 1 },
+      (_, k) => first + k * HOUR_MS,
+    ).filter((t) => t < NOW);
+    const expected = hoursTotal.filter(zonesAt);
+    expect(new Set(stamps).size).toBe(expected.length);
+    expect(Math.min(...stamps)).toBe(expected[0]);
+    expect(Math.max(...stamps)).toBe(expected.at(-1));
+    for (const z of byZone.values()) {
+      expect(z.inlet).toHaveLength(expected.length);
+      expect(z.humidity).toHaveLength(expected.length);
+      expect(Math.min(...z.inlet)).toBeGreaterThan(10);
+      expect(Math.max(...z.inlet)).toBeLessThan(35);
+      expect(Math.min(...z.humidity)).toBeGreaterThan(0);
+      expect(Math.max(...z.humidity)).toBeLessThan(100);
+    }
+    // The rest of the history is unchanged: the zones add exactly two samples per zone and chosen hour.
+    expect(total).toBe(
+      h.batches.reduce((s, b) => s + b.samples, 0) + 2 * m.spec.zones.length * expected.length,
+    );
+  });
+
+  it('costs the demo fleet about a quarter more samples, not the 2.4× of hourly zones throughout', () => {
+    let base = 0;
+    let thinned = 0;
+    let hourly = 0;
+    for (const h of fleet) {
+      const start = initialState(h.model, h.batches[0]!.firstTs);
+      const opts = { includeStart: true, events: h.events };
+      base += countHistorySamples(h.model, start, NOW, opts);
+      const zonesAt = zoneHours(h.model, HOURLY_FROM, 6);
+      thinned += countHistorySamples(h.model, start, NOW, { ...opts, zones: 99, zonesAt });
+      hourly += countHistorySamples(h.model, start, NOW, { ...opts, zones: 99 });
+    }
+    expect(thinned / base).toBeGreaterThan(1.15);
+    expect(thinned / base).toBeLessThan(1.35);
+    expect(hourly / base).toBeGreaterThan(2);
   });
 });

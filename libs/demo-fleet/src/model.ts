@@ -376,14 +376,15 @@ export type HistorySelect = 'all' | 'energy' | 'rest';
 const ENERGY_METERS: readonly CounterMetric[] = ['facility_energy_kwh', 'it_energy_kwh'];
 
 export interface HistoryDetail {
-  /** Zones whose inlet temperature is part of the hourly history (the first N; default 0: live only). */
+  /** Zones whose inlet temperature and humidity are part of this hour's history (the first N; default 0). */
   zones?: number;
   select?: HistorySelect;
 }
 
 /**
  * The hourly history samples at `state.ts`: the counters and the key gauges (facility and IT power, outdoor
- * temperature; optionally the inlet of the first zones); racks occupied once a day at local midnight.
+ * temperature; optionally inlet temperature and humidity of the first zones); racks occupied once a day at local
+ * midnight.
  */
 export function historyEntries(
   model: SiteModel,
@@ -408,7 +409,11 @@ export function historyEntries(
   const zones = min(detail.zones ?? 0, model.spec.zones.length);
   for (let z = 0; z < zones; z++) {
     const zr = zoneReading(model, z, c);
-    entries.push({ ts: state.ts, labels: { zone: zr.zone }, values: { inlet_temp_c: r2(zr.inletC) } });
+    entries.push({
+      ts: state.ts,
+      labels: { zone: zr.zone },
+      values: { inlet_temp_c: r2(zr.inletC), relative_humidity_pct: r1(zr.humidityPct) },
+    });
   }
   return entries;
 }
@@ -422,7 +427,7 @@ export function historySamplesAt(model: SiteModel, ts: number, detail: HistoryDe
   const gauges =
     select === 'energy'
       ? 0
-      : 3 + (isLocalMidnight(model, ts) ? 1 : 0) + min(detail.zones ?? 0, model.spec.zones.length);
+      : 3 + (isLocalMidnight(model, ts) ? 1 : 0) + 2 * min(detail.zones ?? 0, model.spec.zones.length);
   return counters + gauges;
 }
 

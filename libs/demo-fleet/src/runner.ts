@@ -46,6 +46,7 @@ import {
   historyEvents,
   NO_EVENTS,
   planHistory,
+  zoneHours,
   type HistoryBatch,
   type HistoryEvents,
   type HistoryPart,
@@ -76,8 +77,13 @@ export interface FleetRunnerOptions {
   seed?: number;
   /** New sites get hourly history from 1 January of the previous year (default), over the last N days, or none. */
   history?: HistoryMode;
-  /** Zones whose inlet temperature is part of the hourly history (default 0: inlet only in live data). */
+  /** Zones whose inlet temperature and humidity are part of the history (the first N; default: every zone). */
   historyZones?: number;
+  /**
+   * When the zones' readings are in the history (zoneHours): hourly over the last `hourlyDays` (default 14, the
+   * longest range charted in hourly buckets), every `everyHours` local hours before (default 6).
+   */
+  zoneHistory?: { hourlyDays: number; everyHours: number };
   /** Metric values per history batch (default 5000). */
   batchSamples?: number;
   /** History requests in flight (default 4). */
@@ -199,7 +205,8 @@ export class FleetRunner {
     this.opts = {
       seed: DEFAULT_SEED,
       history: 'previous-year',
-      historyZones: 0,
+      historyZones: Number.POSITIVE_INFINITY,
+      zoneHistory: { hourlyDays: 14, everyHours: 6 },
       batchSamples: DEFAULT_MAX_BATCH_SAMPLES,
       concurrency: 4,
       rollupBacklog: 250_000,
@@ -484,11 +491,13 @@ export class FleetRunner {
 
   private async postHistory(): Promise<HistoryProgress> {
     const started = this.now();
+    const zonesHourlyFrom = started - this.opts.zoneHistory.hourlyDays * DAY_MS;
     const queues = [...this.runs.values()].flatMap((r) =>
       r.parts.map((part) => {
         const opts = {
           maxSamples: this.opts.batchSamples,
           zones: this.opts.historyZones,
+          zonesAt: zoneHours(r.model, zonesHourlyFrom, this.opts.zoneHistory.everyHours),
           includeStart: part.includeStart,
           events: r.events,
           select: part.select,
