@@ -3,7 +3,7 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { IngestPrincipal } from '../platform/access/access.types';
 import { AppConfig } from '../platform/config/app-config';
 import { SitesService } from '../sites/sites.module';
-import { MqttIngest, receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
+import { MqttIngest, outcomeOf, receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
 import { pubackReason } from './mqtt-reasons';
 import { MqttMetrics } from './mqtt.metrics';
 import { siteOfTopic, sniffFormat, SPARKPLUG_PREFIX } from './mqtt-topics';
@@ -120,7 +120,7 @@ export class MqttBridge implements OnApplicationBootstrap, OnModuleDestroy {
     this.metrics.messages.inc({
       transport: 'bridge',
       qos: String(qos),
-      outcome: !out.ok ? 'refused' : out.problems.length ? 'partial' : 'stored',
+      outcome: outcomeOf(out),
     });
     if (qos > 0) this.metrics.ackSeconds.observe({ transport: 'bridge' }, (Date.now() - received) / 1000);
     this.publishReceipt(site?.code ?? code, topic, out);

@@ -1,6 +1,7 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import type { IngestRejection, IngestResponse } from '@dcfleet/contracts';
 import type { Precision } from '@dcfleet/line-protocol';
+import type { IPublishPacket } from 'mqtt-packet';
 import { IngestDecoder, IngestService } from '../ingest/ingest.module';
 import type { IngestPrincipal } from '../platform/access/access.types';
 import { AppConfig } from '../platform/config/app-config';
@@ -200,4 +201,18 @@ export function receiptMessage(topic: string, messageId: number | undefined, out
     error: out.reason,
     ...(out.rejected ? { rejected: out.rejected } : {}),
   });
+}
+
+/** The metrics' outcome of a stored or refused message. */
+export function outcomeOf(out: MqttStoreResult): 'stored' | 'partial' | 'refused' {
+  if (!out.ok) return 'refused';
+  return out.problems.length ? 'partial' : 'stored';
+}
+
+/** MQTT 5 user property `idempotency-key`: a resend after a lost PUBACK then gets the first receipt back. */
+export function idempotencyKeyOf(p: IPublishPacket): string | null {
+  const raw = p.properties?.userProperties?.['idempotency-key'];
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof key !== 'string' || !key || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) return null;
+  return key;
 }

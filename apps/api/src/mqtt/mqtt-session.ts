@@ -8,7 +8,7 @@ import mqttPacket, {
   type Packet,
 } from 'mqtt-packet';
 import type { IngestPrincipal } from '../platform/access/access.types';
-import { receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
+import { idempotencyKeyOf, outcomeOf, receiptMessage, type MqttStoreResult } from './mqtt-ingest.service';
 import { pubackReason, Reason } from './mqtt-reasons';
 import { RECEIPTS_TOPIC, SPARKPLUG_PREFIX } from './mqtt-topics';
 
@@ -305,10 +305,13 @@ export class MqttSession {
         if (this.inflight < this.host.maxInflight && this.state === 'connected') this.socket.resume();
       });
     if (qos === 0) {
-      void result.then((out) => {
-        this.host.record(0, outcomeOf(out));
-        this.sendReceipt(p, out);
-      });
+      result.then(
+        (out) => {
+          this.host.record(0, outcomeOf(out));
+          this.sendReceipt(p, out);
+        },
+        () => this.close(Reason.unspecified, 'internal error'),
+      );
       return;
     }
     if (id !== undefined) this.pending.add(id);
@@ -336,7 +339,11 @@ export class MqttSession {
       }
       this.sendReceipt(p, out);
     });
-    this.ackChain = this.ackChain.then(() => acked).then((ack) => ack());
+    // A failure here is a bug (store never rejects): end the session rather than leave the chain, and its acks, stuck.
+    this.ackChain = this.ackChain
+      .then(() => acked)
+      .then((ack) => ack())
+      .catch(() => this.close(Reason.unspecified, 'internal error'));
   }
 
   private sendReceipt(p: IPublishPacket, out: MqttStoreResult): void {
@@ -382,17 +389,4 @@ export class MqttSession {
       ...(this.version === 5 ? { granted } : { granted: [] }),
     });
   }
-}
-
-function outcomeOf(out: MqttStoreResult): 'stored' | 'partial' | 'refused' {
-  if (!out.ok) return 'refused';
-  return out.problems.length ? 'partial' : 'stored';
-}
-
-/** MQTT 5 user property `idempotency-key`: a resend after a lost PUBACK then gets the first receipt back. */
-function idempotencyKeyOf(p: IPublishPacket): string | null {
-  const raw = p.properties?.userProperties?.['idempotency-key'];
-  const key = Array.isArray(raw) ? raw[0] : raw;
-  if (typeof key !== 'string' || !key || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) return null;
-  return key;
 }
