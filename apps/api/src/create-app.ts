@@ -24,6 +24,7 @@ import { DbHandle } from './platform/database/db-handle';
 import { isStorageUnavailable, isUniqueViolation } from './platform/database/storage-errors';
 import { RedisIoAdapter } from './live/redis-io.adapter';
 import { MetricsService } from './platform/observability/metrics.service';
+import { compressResponses, serveDashboard } from './platform/http/dashboard-static';
 
 /** Idle keep-alive connections are closed after this (see createApp). */
 export const KEEP_ALIVE_MS = 65_000;
@@ -184,6 +185,7 @@ export async function createApp(
     });
     next();
   });
+  app.use(compressResponses(RAW_BODY_PATHS));
   // Ingest routes read their own bodies (limits, gzip, line protocol); everything else is small JSON.
   const json = express.json({ limit: '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) =>
@@ -202,19 +204,6 @@ export async function createApp(
   });
 
   const dir = dashboardDir(config);
-  if (dir) {
-    app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      if (
-        req.method !== 'GET' ||
-        req.path.startsWith('/api') ||
-        req.path.startsWith('/health') ||
-        req.path.startsWith('/socket.io') ||
-        req.path === '/metrics'
-      )
-        return next();
-      res.sendFile(join(dir, 'index.html'));
-    });
-  }
+  if (dir) for (const handler of serveDashboard(dir)) app.use(handler);
   return app;
 }
