@@ -232,6 +232,13 @@ interface ListRoute {
 const codesIn = (body: string): string[] => [...new Set(body.match(/\b[NS]-1\b/g) ?? [])].sort();
 const LISTS: ListRoute[] = [
   { route: '/api/v1/datacenters', path: '/api/v1/datacenters', roles: ALL, sites: codesIn, complete: true },
+  {
+    route: '/api/v1/datacenters/sparklines',
+    path: '/api/v1/datacenters/sparklines',
+    roles: ALL,
+    sites: codesIn,
+    complete: true,
+  },
   { route: '/api/v1/alarms', path: '/api/v1/alarms?state=all', roles: STAFF, sites: codesIn, complete: true },
   { route: '/api/v1/alarm-rules', path: '/api/v1/alarm-rules', roles: STAFF, sites: codesIn, complete: true },
   { route: '/api/v1/tokens', path: '/api/v1/tokens', roles: ADMIN, sites: codesIn, complete: true },

@@ -53,6 +53,7 @@ const victims = new Map<Principal, CreatedIngestToken>();
 const ROUTES: Route[] = [
   { method: 'GET', path: () => '/api/v1/datacenters', access: readers, ok: 200 },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}`, access: readers, ok: 200 },
+  { method: 'GET', path: () => '/api/v1/datacenters/sparklines', access: readers, ok: 200 },
   {
     method: 'GET',
     path: () => `/api/v1/datacenters/${SITE}/series?metric=it_power_kw`,

@@ -8,3 +8,4 @@ export * from './receipt';
 export * from './schemas';
 export * from './ratings';
 export * from './sparkplug';
+export * from './sparklines';

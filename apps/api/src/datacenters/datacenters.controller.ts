@@ -23,6 +23,7 @@ import {
   type IngestTokenInfo,
   type SeriesResponse,
   type SiteReferenceEntry,
+  type SparklinesResponse,
   type UpdateDataCenterInput,
 } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.module';
@@ -32,7 +33,7 @@ import type { AppRequest } from '../platform/access/access.types';
 import { IngestTokenService } from '../auth/auth.module';
 import { actorOf } from '../platform/access/request-actor';
 import { ZodBody } from '../platform/common/zod-body';
-import { SeriesQueryService, SnapshotService } from '../telemetry/telemetry.module';
+import { SeriesQueryService, SnapshotService, SparklineQueryService } from '../telemetry/telemetry.module';
 import { OrganizationsService } from '../organizations/organizations.module';
 import { SiteReferenceService, SitesService } from '../sites/sites.module';
 
@@ -44,6 +45,7 @@ export class DatacentersController {
     private readonly sites: SitesService,
     private readonly snapshots: SnapshotService,
     private readonly series: SeriesQueryService,
+    private readonly sparklines: SparklineQueryService,
     private readonly tokens: IngestTokenService,
     private readonly audit: AuditService,
     private readonly reference: SiteReferenceService,
@@ -59,6 +61,21 @@ export class DatacentersController {
       ...SitesService.toDto(s),
       snapshot: this.snapshots.snapshot(s.id, s.code, now),
     }));
+  }
+
+  // Before `datacenters/:code`; site codes are upper case, so no site is shadowed.
+  @Get('datacenters/sparklines')
+  @Roles('admin', 'operator', 'regulator')
+  @ApiOperation({
+    summary:
+      "Every visible site's last N minutes (default 120) of one gauge, 1-minute averages, in one response",
+  })
+  async sparklinesOf(
+    @Query('metric') metric: string | undefined,
+    @Query('minutes') minutes: string | undefined,
+    @CallerScope() scope: Scope,
+  ): Promise<SparklinesResponse> {
+    return this.sparklines.query(await this.sites.visible(scope), { metric, minutes });
   }
 
   @Get('datacenters/:code')

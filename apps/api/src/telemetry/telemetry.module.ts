@@ -9,6 +9,7 @@ import { RollupService } from './rollup.service';
 import { SeriesQueryService } from './series-query.service';
 import { SeriesRegistry } from './series-registry';
 import { SnapshotService } from './snapshot.service';
+import { SparklineQueryService } from './sparkline-query.service';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
 import { SqliteWorkerStore } from './sqlite-worker.store';
 import { AppConfig } from '../platform/config/app-config';
@@ -24,6 +25,7 @@ export { RollupService } from './rollup.service';
 export { SeriesQueryService } from './series-query.service';
 export { SeriesRegistry } from './series-registry';
 export { SnapshotService } from './snapshot.service';
+export { SparklineQueryService } from './sparkline-query.service';
 export { SAMPLE_REPLACED, SAMPLE_UNCHANGED, TELEMETRY_STORE } from './telemetry-store';
 export type { NewSeries, SeriesRow, TelemetryStore } from './telemetry-store';
 
@@ -47,6 +49,7 @@ export type { NewSeries, SeriesRow, TelemetryStore } from './telemetry-store';
     RawMaintenanceService,
     SnapshotService,
     SeriesQueryService,
+    SparklineQueryService,
   ],
   exports: [
     TELEMETRY_STORE,
@@ -56,6 +59,7 @@ export type { NewSeries, SeriesRow, TelemetryStore } from './telemetry-store';
     RawMaintenanceService,
     SnapshotService,
     SeriesQueryService,
+    SparklineQueryService,
   ],
 })
 export class TelemetryModule implements OnApplicationBootstrap, OnApplicationShutdown {

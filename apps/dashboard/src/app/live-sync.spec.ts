@@ -3,7 +3,7 @@ import { QueryObserver } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { createQueryClient } from '../api/query-client';
 import { alarmsQuery } from '../features/alarms/api/alarms-api';
-import { fleetQuery, siteQuery, trendQuery } from '../features/fleet/api/fleet-api';
+import { fleetQuery, siteQuery, trendsQuery } from '../features/fleet/api/fleet-api';
 import { ratingQuery, ratingsQuery } from '../features/ratings/api/ratings-api';
 import { liveSamplesQuery, seriesPrefix } from '../features/site/api/site-api';
 import { createLiveSink } from './live-sync';
@@ -87,7 +87,7 @@ describe('live events update the entries the queries fill', () => {
     const sink = createLiveSink(client);
     client.setQueryData(fleetQuery().queryKey, [site('A1'), site('B1')]);
     client.setQueryData(siteQuery('A1').queryKey, site('A1'));
-    client.setQueryData(trendQuery('A1').queryKey, [{ t: Date.parse('2026-11-29T07:59:00Z'), v: 990 }]);
+    client.setQueryData(trendsQuery().queryKey, { A1: [{ t: Date.parse('2026-11-29T07:59:00Z'), v: 990 }] });
     sink.fleetUpdate({
       seq: 1,
       sites: [snap('A1', { itPowerKw: 1500, lastSampleAt: '2026-11-29T08:01:00.000Z' })],
@@ -96,7 +96,7 @@ describe('live events update the entries the queries fill', () => {
       1500, 1000,
     ]);
     expect(client.getQueryData(siteQuery('A1').queryKey)?.snapshot.itPowerKw).toBe(1500);
-    expect(client.getQueryData(trendQuery('A1').queryKey)?.at(-1)).toEqual({
+    expect(client.getQueryData(trendsQuery().queryKey)?.A1?.at(-1)).toEqual({
       t: Date.parse('2026-11-29T08:01:00Z'),
       v: 1500,
     });

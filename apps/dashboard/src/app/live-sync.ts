@@ -9,8 +9,8 @@ import { LiveClient, type LiveSink } from '../api/live';
 import { accessToken, loadSession } from '../api/session';
 import { ALARMS_KEY, alarmsQuery } from '../features/alarms/api/alarms-api';
 import { upsertAlarm } from '../features/alarms/api/alarms-data';
-import { fleetQuery, siteQuery, TREND_WINDOW_MS, trendQuery } from '../features/fleet/api/fleet-api';
-import { appendTrend, mergeSnapshots, type TrendPoint } from '../features/fleet/api/fleet-data';
+import { fleetQuery, siteQuery, TREND_WINDOW_MS, trendsQuery } from '../features/fleet/api/fleet-api';
+import { appendTrends, mergeSnapshots, type TrendPoint } from '../features/fleet/api/fleet-data';
 import { RATING_KEY, RATINGS_KEY } from '../features/ratings/api/ratings-api';
 import { appendLive, applyDcUpdate } from '../features/site/api/live-data';
 import { liveSamplesQuery, seriesPrefix } from '../features/site/api/site-api';
@@ -37,17 +37,17 @@ export function createLiveSink(queryClient: QueryClient): LiveSink {
       unknown = list ? merged.unknown : [];
       return merged.list;
     });
+    const points = new Map<string, TrendPoint>();
     for (const snap of snapshots) {
       queryClient.setQueryData(siteQuery(snap.code).queryKey, (site) =>
         site ? { ...site, snapshot: snap } : site,
       );
-      if (snap.lastSampleAt && snap.itPowerKw !== null) {
-        const point: TrendPoint = { t: Date.parse(snap.lastSampleAt), v: snap.itPowerKw };
-        queryClient.setQueryData(trendQuery(snap.code).queryKey, (pts) =>
-          appendTrend(pts, point, TREND_WINDOW_MS),
-        );
-      }
+      if (snap.lastSampleAt && snap.itPowerKw !== null)
+        points.set(snap.code, { t: Date.parse(snap.lastSampleAt), v: snap.itPowerKw });
     }
+    // One write for the whole batch: every tile's `select` reads the same entry.
+    if (points.size)
+      queryClient.setQueryData(trendsQuery().queryKey, (all) => appendTrends(all, points, TREND_WINDOW_MS));
     // A site registered after the list was loaded: fetch the list again to get its metadata.
     if (unknown.length) invalidate(fleetQuery().queryKey);
   }

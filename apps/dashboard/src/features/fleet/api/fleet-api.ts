@@ -1,8 +1,7 @@
-import { API_PREFIX, type DataCenterWithSnapshot, type SeriesResponse } from '@dcfleet/contracts';
+import { API_PREFIX, type DataCenterWithSnapshot, type SparklinesResponse } from '@dcfleet/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { request } from '../../../api/client';
-import { createLimiter } from '../../../lib/limiter';
-import type { TrendPoint } from './fleet-data';
+import { trendsFromSparklines, type Trends } from './fleet-data';
 
 /**
  * Every site with its live snapshot. The fleet room's `fleet:update` events keep the same cache entry current
@@ -25,11 +24,14 @@ export const siteQuery = (code: string) =>
     refetchInterval: 60_000,
   });
 
-/** A tile's IT-load trend: the last 2 h at 1-minute resolution, extended by live updates. */
-export const trendQuery = (code: string) =>
+/**
+ * Every tile's IT-load trend, fetched in one request: the last 2 h at 1-minute resolution, extended by live
+ * updates. Tiles read their own line with `select`.
+ */
+export const trendsQuery = () =>
   queryOptions({
-    queryKey: ['trend', code],
-    queryFn: ({ signal }) => fetchTrend(code, signal),
+    queryKey: ['trends'],
+    queryFn: ({ signal }) => fetchTrends(signal),
     staleTime: 60_000,
     refetchInterval: 10 * 60_000,
   });
@@ -45,25 +47,10 @@ export function fetchSite(code: string, signal: AbortSignal): Promise<DataCenter
   return request<DataCenterWithSnapshot>(`${API_PREFIX}/datacenters/${encodeURIComponent(code)}`, { signal });
 }
 
-/** Trend requests of the tiles: a few at a time, so other pages' requests never queue behind 25 of them. */
-const trendLimit = createLimiter(3);
-
-/** The last two hours of IT power at 1-minute resolution, as (t, value) pairs with nulls for gaps. */
-export function fetchTrend(code: string, signal: AbortSignal): Promise<TrendPoint[]> {
-  return trendLimit(signal, () => fetchTrendNow(code, signal, Date.now()));
-}
-
-async function fetchTrendNow(code: string, signal: AbortSignal, now: number): Promise<TrendPoint[]> {
-  const params = new URLSearchParams({
-    metric: 'it_power_kw',
-    from: new Date(now - TREND_WINDOW_MS).toISOString(),
-    to: new Date(now).toISOString(),
-    step: '1m',
-  });
-  const res = await request<SeriesResponse>(
-    `${API_PREFIX}/datacenters/${encodeURIComponent(code)}/series?${params}`,
-    { signal },
+/** The last two hours of IT power of every site in scope, per site code. */
+export async function fetchTrends(signal: AbortSignal): Promise<Trends> {
+  const params = new URLSearchParams({ metric: 'it_power_kw', minutes: String(TREND_WINDOW_MS / 60_000) });
+  return trendsFromSparklines(
+    await request<SparklinesResponse>(`${API_PREFIX}/datacenters/sparklines?${params}`, { signal }),
   );
-  const series = res.series.find((s) => Object.keys(s.labels).length === 0) ?? res.series[0];
-  return (series?.points ?? []).map((p) => ({ t: Date.parse(p.t), v: p.avg }));
 }

@@ -2,6 +2,7 @@ import type { DataCenterWithSnapshot, SiteSnapshot } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   appendTrend,
+  appendTrends,
   distinct,
   filterSites,
   fleetKpis,
@@ -13,6 +14,7 @@ import {
   sortSites,
   sparklinePath,
   trendStats,
+  trendsFromSparklines,
   utilization,
 } from './fleet-data';
 
@@ -108,6 +110,59 @@ describe('mergeSnapshots', () => {
     const list = [site('A1')];
     expect(mergeSnapshots(list, []).list).toBe(list);
     expect(mergeSnapshots(undefined, [snap('A1')])).toEqual({ list: undefined, unknown: ['A1'] });
+  });
+});
+
+describe('trendsFromSparklines', () => {
+  it("spreads each site's averages over the minutes from `from`, keeping gaps", () => {
+    expect(
+      trendsFromSparklines({
+        metric: 'it_power_kw',
+        unit: 'kW',
+        step: '1m',
+        from: '2026-11-29T08:00:00.000Z',
+        to: '2026-11-29T08:02:00.000Z',
+        sites: [
+          { code: 'A1', avg: [1, null] },
+          { code: 'B1', avg: [null, null] },
+        ],
+      }),
+    ).toEqual({
+      A1: [
+        { t: Date.parse('2026-11-29T08:00:00Z'), v: 1 },
+        { t: Date.parse('2026-11-29T08:01:00Z'), v: null },
+      ],
+      B1: [
+        { t: Date.parse('2026-11-29T08:00:00Z'), v: null },
+        { t: Date.parse('2026-11-29T08:01:00Z'), v: null },
+      ],
+    });
+  });
+});
+
+describe('appendTrends', () => {
+  const trends = { A1: [{ t: 0, v: 1 }], B1: [{ t: 0, v: 5 }] };
+  it('appends to the sites that have a line and keeps the others (and their identity)', () => {
+    const next = appendTrends(
+      trends,
+      new Map([
+        ['A1', { t: 60_000, v: 2 }],
+        ['C1', { t: 60_000, v: 9 }],
+      ]),
+      3_600_000,
+    );
+    expect(next).toEqual({
+      A1: [
+        { t: 0, v: 1 },
+        { t: 60_000, v: 2 },
+      ],
+      B1: [{ t: 0, v: 5 }],
+    });
+    expect(next?.B1).toBe(trends.B1);
+  });
+  it('returns the same object when nothing changed, and nothing before the first fetch', () => {
+    expect(appendTrends(trends, new Map([['A1', { t: 0, v: 1 }]]), 3_600_000)).toBe(trends);
+    expect(appendTrends(undefined, new Map([['A1', { t: 0, v: 1 }]]), 3_600_000)).toBeUndefined();
   });
 });
 

@@ -1,10 +1,26 @@
 /** Pure fleet computations: live KPIs, filters, sorting, trend lines and the map projection. */
-import type { DataCenterWithSnapshot, SiteSnapshot, SiteStatus } from '@dcfleet/contracts';
+import type {
+  DataCenterWithSnapshot,
+  SiteSnapshot,
+  SiteStatus,
+  SparklinesResponse,
+} from '@dcfleet/contracts';
 
 export interface TrendPoint {
   /** epoch ms */
   t: number;
   v: number | null;
+}
+
+/** Trend lines per site code. */
+export type Trends = Readonly<Record<string, TrendPoint[]>>;
+
+/** The sparklines answer (one average per minute from `from`) as (t, value) points per site; nulls are gaps. */
+export function trendsFromSparklines(res: SparklinesResponse): Trends {
+  const from = Date.parse(res.from);
+  const out: Record<string, TrendPoint[]> = {};
+  for (const s of res.sites) out[s.code] = s.avg.map((v, k) => ({ t: from + k * 60_000, v }));
+  return out;
 }
 
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -90,6 +106,23 @@ export function appendTrend(
   }
   const from = point.t - windowMs;
   return [...points.filter((p) => p.t >= from), point];
+}
+
+/** Adds live points (per site code) to the trend lines; sites without a loaded line wait for the next fetch. */
+export function appendTrends(
+  trends: Trends | undefined,
+  points: ReadonlyMap<string, TrendPoint>,
+  windowMs: number,
+): Trends | undefined {
+  if (!trends) return undefined;
+  let next: Record<string, TrendPoint[]> | undefined;
+  for (const [code, point] of points) {
+    const line = appendTrend(trends[code], point, windowMs);
+    if (!line || line === trends[code]) continue;
+    next ??= { ...trends };
+    next[code] = line;
+  }
+  return next ?? trends;
 }
 
 /**
