@@ -1,6 +1,6 @@
 import { localDayStart, localYearRange, nextLocalDayStart } from '@dcfleet/green-metrics';
 import type { SiteEntity } from '../sites/site.entity';
-import { computeRating, monthsOf } from './rating-calc';
+import { computeRating, gapsUntil, monthsOf } from './rating-calc';
 import { chooseInputs, withDayEnds } from './rating-inputs';
 import type { DailyRow } from './ratings.repository';
 
@@ -133,6 +133,23 @@ describe('rating-calc', () => {
       sources: { facility: null, it: null },
     });
     expect(gaps.facility).toEqual([{ from: year.start, to: year.end }]);
+  });
+
+  it('cuts the gaps of a running period at now: the future is not a data gap', () => {
+    const now = year.start + 200 * 24 * HOUR;
+    const { gaps } = computeRating(site, chooseInputs({}, year), year, {}, false);
+    expect(gapsUntil(gaps.facility, now)).toEqual([{ from: year.start, to: now }]);
+    const later = [
+      { from: year.start, to: year.start + HOUR * 3 },
+      { from: now - HOUR, to: now + HOUR, bridged: true },
+      { from: now + 5 * HOUR, to: year.end },
+    ];
+    expect(gapsUntil(later, now)).toEqual([
+      { from: year.start, to: year.start + HOUR * 3 },
+      { from: now - HOUR, to: now, bridged: true },
+    ]);
+    // An ended period keeps every gap.
+    expect(gapsUntil(gaps.facility, year.end + HOUR)).toEqual([{ from: year.start, to: year.end }]);
   });
 
   it('reports buckets of another time zone as unratable instead of failing', () => {

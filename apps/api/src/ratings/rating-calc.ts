@@ -181,6 +181,14 @@ export function computeRating(
   }
 }
 
+/**
+ * The gaps as of `now`: while a period runs, the time after now is not missing data, only not yet here, so a
+ * gap is cut at now and one that starts later is dropped (the current year listed "5 Dec – 1 Jan" as a gap).
+ */
+export function gapsUntil(gaps: readonly ReadingGap[], now: number): ReadingGap[] {
+  return gaps.filter((g) => g.from < now).map((g) => (g.to > now ? { ...g, to: now } : g));
+}
+
 /** Stretches without readings: the gaps, and (flagged) those a counter bridged, whose time counts as measured. */
 function readingGaps(e: PeriodEnergy): ReadingGap[] {
   return [...e.gaps, ...e.bridged.map((g) => ({ ...g, bridged: true }))].sort((a, b) => a.from - b.from);

@@ -39,6 +39,22 @@ function row(code: string, name: string, pue: number, facilityKwh: number, itKwh
   };
 }
 
+/** The CSV of a hub-wide table of one site, read cell by column name. */
+function oneSiteCsv(site: RatingRow, period: Pick<RatingsResponse, 'year' | 'period'>) {
+  const body: RatingsResponse = {
+    ...period,
+    scheme: {} as RatingsResponse['scheme'],
+    generatedAt: '',
+    scope: { kind: 'hub' },
+    sites: [site],
+    fleet: aggregateFleet([site]),
+  };
+  const [header, line] = ratingsCsv(body).slice(1).split('\r\n');
+  const cols = header!.split(',');
+  const cells = line!.split(',');
+  return (name: string) => cells[cols.indexOf(name)];
+}
+
 describe('ratings CSV', () => {
   it('quotes separators and quotes, and neutralises spreadsheet formulas in text', () => {
     expect(csvCell('plain')).toBe('plain');
@@ -96,18 +112,7 @@ describe('ratings CSV', () => {
         source: 'MEE & NBS 2022 factors: Southern region',
       },
     };
-    const body: RatingsResponse = {
-      year: 2025,
-      scheme: {} as RatingsResponse['scheme'],
-      generatedAt: '',
-      scope: { kind: 'hub' },
-      sites: [site],
-      fleet: aggregateFleet([site]),
-    };
-    const [header, line] = ratingsCsv(body).slice(1).split('\r\n');
-    const cols = header!.split(',');
-    const cells = line!.split(',');
-    const cell = (name: string) => cells[cols.indexOf(name)];
+    const cell = oneSiteCsv(site, { year: 2025 });
     expect(cell('racks')).toBe('320');
     expect(cell('emission_factor_kg_per_kwh')).toBe('0.3869');
     expect(cell('emission_factor_kind')).toBe('region');
@@ -115,5 +120,19 @@ describe('ratings CSV', () => {
     expect(cell('emission_factor_year')).toBe('2022');
     expect(cell('emission_factor_source')).toBe('MEE & NBS 2022 factors: Southern region');
     expect(cell('reference_from_date')).toBe('2025-07-01');
+  });
+  it("writes a trailing-12 period as the site's local dates, last day inclusive, with its zone", () => {
+    const site: RatingRow = {
+      ...row('NY-01', 'D', 1.3, 1_300, 1_000),
+      from: '2025-12-01T05:00:00.000Z',
+      to: '2026-12-01T05:00:00.000Z',
+      timeZone: 'America/New_York',
+    };
+    const cell = oneSiteCsv(site, { period: 'trailing12' });
+    expect([cell('from_date'), cell('to_date'), cell('time_zone')]).toEqual([
+      '2025-12-01',
+      '2026-11-30',
+      'America/New_York',
+    ]);
   });
 });

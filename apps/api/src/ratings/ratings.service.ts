@@ -16,7 +16,7 @@ import { RatingCache, type CacheToken } from './rating-cache';
 import { latestYear, type PeriodSpec } from './rating-period';
 import { RatingPlanner, type Plan } from './rating-plan';
 import { schemeOf } from './rating-scheme';
-import { computeRating, monthlyRows } from './rating-calc';
+import { computeRating, gapsUntil, monthlyRows } from './rating-calc';
 import {
   chooseInputs,
   counterSpans,
@@ -191,7 +191,11 @@ export class RatingsService implements OnApplicationBootstrap {
     const revisions = await this.revisions.list(site.id, years);
     if (spec.kind === 'year') this.revisions.observeClosedMonths(site, spec.year, c.monthly ?? [], now);
     const gaps = (list: ReadingGap[]): DataGap[] =>
-      list.map((g) => ({ from: ISO(g.from), to: ISO(g.to), ...(g.bridged ? { bridged: true } : {}) }));
+      gapsUntil(list, now).map((g) => ({
+        from: ISO(g.from),
+        to: ISO(g.to),
+        ...(g.bridged ? { bridged: true } : {}),
+      }));
     return {
       ...RatingsService.header(spec),
       scheme: this.scheme,
