@@ -25,15 +25,19 @@ import {
 } from 'chart.js';
 import 'chartjs-adapter-date-fns';
 import { zhCN } from 'date-fns/locale/zh-CN';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { useI18n } from '../i18n/i18n';
-import type { Band, RefLine, XY } from './chart-options';
+import type { Band, RefLine, XInterval, XY } from './chart-options';
 
-/** Draws `options.plugins.bands`: shaded ranges and dashed reference lines behind the datasets. */
+/**
+ * Draws `options.plugins.bands`: shaded time intervals (alarms), shaded value ranges and dashed reference lines
+ * behind the datasets.
+ */
 const bandsPlugin: Plugin = {
   id: 'bands',
-  beforeDatasetsDraw(chart, _args, opts: { bands?: Band[]; lines?: RefLine[] }) {
+  beforeDatasetsDraw(chart, _args, opts: { bands?: Band[]; lines?: RefLine[]; intervals?: XInterval[] }) {
     const y = chart.scales.y;
+    const x = chart.scales.x;
     const area = chart.chartArea;
     if (!y || !area) return;
     const { ctx } = chart;
@@ -42,6 +46,13 @@ const bandsPlugin: Plugin = {
     ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
     ctx.clip();
     ctx.font = `12px ${ChartJS.defaults.font.family ?? 'sans-serif'}`;
+    for (const iv of x ? (opts?.intervals ?? []) : []) {
+      const left = x!.getPixelForValue(iv.from);
+      // At least 2 px, so an alarm shorter than a pixel's worth of time stays visible.
+      const width = Math.max(2, x!.getPixelForValue(iv.to) - left);
+      ctx.fillStyle = iv.color;
+      ctx.fillRect(left, area.top, width, area.bottom - area.top);
+    }
     for (const band of opts?.bands ?? []) {
       const top = y.getPixelForValue(band.to);
       const bottom = y.getPixelForValue(band.from);
@@ -109,7 +120,62 @@ type Props = ChartProps & {
   /** CSS height of the chart box (default 260px). */
   height?: number | string;
   testId?: string;
+  /** Time charts: called with the x-axis values of a mouse drag across the plot (drag-to-zoom). */
+  onZoomX?: (from: number, to: number) => void;
+  /** Receives the chart.js instance once created (null when destroyed), e.g. for PNG export. */
+  onChart?: (chart: ChartJS | null) => void;
 };
+
+/** A drag in progress: canvas-relative CSS pixels where it started and where the pointer is. */
+interface Drag {
+  start: number;
+  end: number;
+}
+
+/** Drag-to-zoom on the x axis with a mouse (touch keeps scrolling the page); a plain click is not a zoom. */
+function useDragZoom(chartRef: RefObject<ChartJS | null>, onZoomX: Props['onZoomX']) {
+  const [drag, setDrag] = useState<Drag | null>(null);
+  const dragRef = useRef<Drag | null>(null);
+  const set = (d: Drag | null) => {
+    dragRef.current = d;
+    setDrag(d);
+  };
+  const clamp = (chart: ChartJS, px: number) =>
+    Math.min(chart.chartArea.right, Math.max(chart.chartArea.left, px));
+  const offsetX = (e: ReactPointerEvent<HTMLCanvasElement>) =>
+    e.clientX - e.currentTarget.getBoundingClientRect().left;
+  if (!onZoomX) return { drag: null, handlers: {} };
+  return {
+    drag,
+    handlers: {
+      onPointerDown: (e: ReactPointerEvent<HTMLCanvasElement>) => {
+        const chart = chartRef.current;
+        if (!chart || e.pointerType === 'touch' || e.button !== 0) return;
+        const x = offsetX(e);
+        const y = e.clientY - e.currentTarget.getBoundingClientRect().top;
+        const a = chart.chartArea;
+        if (x < a.left || x > a.right || y < a.top || y > a.bottom) return;
+        e.currentTarget.setPointerCapture(e.pointerId);
+        set({ start: x, end: x });
+      },
+      onPointerMove: (e: ReactPointerEvent<HTMLCanvasElement>) => {
+        const chart = chartRef.current;
+        if (!chart || !dragRef.current) return;
+        set({ start: dragRef.current.start, end: clamp(chart, offsetX(e)) });
+      },
+      onPointerUp: () => {
+        const chart = chartRef.current;
+        const d = dragRef.current;
+        set(null);
+        const x = chart?.scales.x;
+        // Under 4 px is a click (tooltips), not a selection.
+        if (!x || !d || Math.abs(d.end - d.start) < 4) return;
+        onZoomX(x.getValueForPixel(d.start) ?? NaN, x.getValueForPixel(d.end) ?? NaN);
+      },
+      onPointerCancel: () => set(null),
+    },
+  };
+}
 
 /** Adds the date locale of the current language to a time axis. */
 function localized<T extends ChartOptions<'line'> | ChartOptions<'bar'>>(options: T, language: string): T {
@@ -134,13 +200,16 @@ function syncData(target: ChartData, source: ChartData): void {
 }
 
 export function Chart(props: Props) {
-  const { label, height = 260, testId } = props;
+  const { label, height = 260, testId, onZoomX, onChart } = props;
   const { language } = useI18n();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const chartRef = useRef<ChartJS | null>(null);
   // The latest props, read when the chart is (re)created.
   const latest = useRef(props);
   latest.current = props;
+  const onChartRef = useRef(onChart);
+  onChartRef.current = onChart;
+  const { drag, handlers } = useDragZoom(chartRef, onZoomX);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -155,6 +224,7 @@ export function Chart(props: Props) {
       options: localized(p.options, language),
     } as ChartConfiguration);
     chartRef.current = chart;
+    onChartRef.current?.(chart);
     // Re-fit the canvas to the printed page width and back.
     const refit = () => chart.resize();
     window.addEventListener('beforeprint', refit);
@@ -164,6 +234,7 @@ export function Chart(props: Props) {
       window.removeEventListener('afterprint', refit);
       chart.destroy();
       chartRef.current = null;
+      onChartRef.current?.(null);
     };
     // Re-created only when the chart type or the language (date locale) changes.
   }, [props.type, language]);
@@ -178,9 +249,21 @@ export function Chart(props: Props) {
 
   return (
     <div className="chart-box" style={{ height }} data-testid={testId}>
-      <canvas ref={canvasRef} role="img" aria-label={label}>
+      <canvas ref={canvasRef} role="img" aria-label={label} {...handlers}>
         {label}
       </canvas>
+      {drag && chartRef.current ? (
+        <div
+          className="chart-zoom-select"
+          aria-hidden="true"
+          style={{
+            left: Math.min(drag.start, drag.end),
+            width: Math.abs(drag.end - drag.start),
+            top: chartRef.current.chartArea.top,
+            height: chartRef.current.chartArea.bottom - chartRef.current.chartArea.top,
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -23,11 +23,19 @@ export interface RefLine {
   label?: string;
 }
 
+/** A shaded span of the time axis (e.g. an alarm from raised to cleared), drawn full height behind the data. */
+export interface XInterval {
+  from: number;
+  to: number;
+  color: string;
+  label?: string;
+}
+
 declare module 'chart.js' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface PluginOptionsByType<TType extends ChartType> {
     /** Shaded horizontal bands (e.g. the ASHRAE recommended range), drawn behind the data. */
-    bands?: { bands?: Band[]; lines?: RefLine[] };
+    bands?: { bands?: Band[]; lines?: RefLine[]; intervals?: XInterval[] };
   }
 }
 
@@ -50,6 +58,9 @@ export const COLORS = {
   renewable: '#2f9e44',
   band: 'rgba(47, 158, 68, 0.14)',
   target: '#c92a2a',
+  warning: '#e67700',
+  alarmWarning: 'rgba(230, 119, 0, 0.16)',
+  alarmCritical: 'rgba(201, 42, 42, 0.18)',
 };
 
 /** Radius that makes a point visible only when it has no neighbour to draw a line to. */
@@ -98,6 +109,7 @@ export interface TimeOptions {
   beginAtZero?: boolean;
   bands?: Band[];
   lines?: RefLine[];
+  intervals?: XInterval[];
   /** How tooltips write a value (the page's locale-aware formatter; default two decimals). */
   format?: (value: number) => string;
   unit?: string;
@@ -144,7 +156,7 @@ export function timeLineOptions(o: TimeOptions): ChartOptions<'line'> {
           },
         },
       },
-      bands: { bands: o.bands ?? [], lines: o.lines ?? [] },
+      bands: { bands: o.bands ?? [], lines: o.lines ?? [], intervals: o.intervals ?? [] },
     },
   };
 }

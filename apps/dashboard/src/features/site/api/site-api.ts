@@ -1,4 +1,10 @@
-import { API_PREFIX, type SeriesResponse, type SeriesStep } from '@dcfleet/contracts';
+import {
+  API_PREFIX,
+  type AlarmInfo,
+  type AlarmRuleInfo,
+  type SeriesResponse,
+  type SeriesStep,
+} from '@dcfleet/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { request } from '../../../api/client';
 import { resolveWindow, type RangeSelection, type TimeWindow } from './chart-data';
@@ -65,3 +71,39 @@ export function fetchSeries(code: string, p: SeriesParams, signal: AbortSignal):
     signal,
   });
 }
+
+/**
+ * The alarm rules that can apply to a site (admins and operators; regulators get 403 and see the built-in
+ * defaults). Keyed under the admin rules list, so saving a rule on the admin page refreshes the bands too.
+ */
+export const siteAlarmRulesQuery = (code: string) =>
+  queryOptions({
+    queryKey: ['admin', 'alarm-rules', 'site', code],
+    queryFn: ({ signal }) =>
+      request<AlarmRuleInfo[]>(`${API_PREFIX}/alarm-rules?datacenter=${encodeURIComponent(code)}`, {
+        signal,
+      }),
+    staleTime: 30_000,
+  });
+
+/** How many of a site's most recent alarms the charts shade (the API's page size is at most 5000). */
+const SITE_ALARMS_LIMIT = 1000;
+
+/**
+ * A site's recent alarms, active and cleared, for the chart annotations. Under the alarms key, so a resync of
+ * the alarms room refreshes it.
+ */
+export const siteAlarmsQuery = (code: string) =>
+  queryOptions({
+    queryKey: ['alarms', 'site', code],
+    queryFn: ({ signal }) => {
+      const params = new URLSearchParams({
+        state: 'all',
+        datacenter: code,
+        limit: String(SITE_ALARMS_LIMIT),
+      });
+      return request<AlarmInfo[]>(`${API_PREFIX}/alarms?${params}`, { signal });
+    },
+    staleTime: 15_000,
+    refetchInterval: 60_000,
+  });

@@ -91,9 +91,10 @@ describe('the site page chart definitions', () => {
     expect(byId.renewable).toEqual(['Renewable']);
   });
 
-  it('mark the ASHRAE recommended inlet range on the inlet chart only', () => {
-    expect(SITE_CHARTS.filter((c) => c.band).map((c) => [c.id, c.band?.from, c.band?.to])).toEqual([
-      ['inlet', 18, 27],
+  it('draw alarm rule thresholds on the inlet and PUE charts only (humidity has no rule kind)', () => {
+    expect(SITE_CHARTS.filter((c) => c.thresholds).map((c) => [c.id, c.thresholds])).toEqual([
+      ['pue', 'pue'],
+      ['inlet', 'inlet'],
     ]);
   });
 });

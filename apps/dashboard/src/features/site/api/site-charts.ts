@@ -1,6 +1,6 @@
 /**
  * The site page's charts as data: what each draws (its series and how they map to lines), how its axis reads
- * and where its ASHRAE band lies. One ChartPanel renders any of them; the page maps over the list.
+ * and which alarm rules' thresholds it draws. One ChartPanel renders any of them; the page maps over the list.
  */
 import type { SeriesResponse } from '@dcfleet/contracts';
 import type { MessageId } from '../../../i18n/i18n';
@@ -13,15 +13,10 @@ import {
   type BuildContext,
   type LineData,
 } from './chart-data';
+import type { ThresholdKind } from './chart-overlays';
 
 /** The API series a chart reads, by metric name (undefined until loaded). */
 export type SeriesByMetric = Readonly<Record<string, SeriesResponse | undefined>>;
-
-export interface ChartBand {
-  from: number;
-  to: number;
-  label: MessageId;
-}
 
 export interface ChartDefinition {
   /** DOM ids and the `chart-<id>` test id. */
@@ -37,7 +32,8 @@ export interface ChartDefinition {
   suggestedMin?: number;
   suggestedMax?: number;
   beginAtZero?: boolean;
-  band?: ChartBand;
+  /** The alarm rule kind whose thresholds the chart draws as bands and lines (from the site's effective rules). */
+  thresholds?: ThresholdKind;
 }
 
 export const SITE_CHARTS: readonly ChartDefinition[] = [
@@ -59,6 +55,7 @@ export const SITE_CHARTS: readonly ChartDefinition[] = [
     digits: 3,
     suggestedMin: 1,
     suggestedMax: 1.6,
+    thresholds: 'pue',
     metrics: ['facility_power_kw', 'it_power_kw'],
     lines: (s, ctx) => pueLines(s.facility_power_kw, s.it_power_kw, ctx),
   },
@@ -70,8 +67,7 @@ export const SITE_CHARTS: readonly ChartDefinition[] = [
     digits: 1,
     suggestedMin: 15,
     suggestedMax: 30,
-    // ASHRAE recommended inlet range.
-    band: { from: 18, to: 27, label: 'site.chart.inletBand' },
+    thresholds: 'inlet',
     metrics: ['inlet_temp_c'],
     lines: (s, ctx) => zoneLines(s.inlet_temp_c, 'inlet_temp_c', ctx),
   },

@@ -1,4 +1,6 @@
-import { useCallback, useMemo } from 'react';
+import type { AlarmInfo } from '@dcfleet/contracts';
+import type { Chart as ChartJS } from 'chart.js';
+import { useCallback, useMemo, useRef } from 'react';
 import { Chart } from '../../../components/Chart';
 import {
   COLORS,
@@ -6,10 +8,16 @@ import {
   summarizeChart,
   timeLineOptions,
   type Band,
+  type RefLine,
+  type XInterval,
+  type XY,
 } from '../../../components/chart-options';
 import { ErrorState } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
+import { saveFile } from '../../../lib/download';
 import { isEmpty, type BuildContext } from '../api/chart-data';
+import { buildCsv, exportName } from '../api/chart-export';
+import { alarmIntervals, overlaysFor, type Thresholds } from '../api/chart-overlays';
 import type { ChartDefinition } from '../api/site-charts';
 import type { SeriesQueries } from '../hooks/use-series-query';
 
@@ -20,13 +28,21 @@ interface Props {
   /** The window, the live samples and the series labels every chart of the page shares. */
   ctx: BuildContext;
   rangeLabel: string;
+  /** The site code, for export file names. */
+  site: string;
+  /** The site's alarm thresholds (effective rules, or the built-in defaults for readers without rules). */
+  thresholds: Thresholds;
+  /** The site's alarms (empty for regulators), shaded on the time axis. */
+  alarms: readonly AlarmInfo[];
+  /** A drag-to-zoom selected [from, to] on the time axis. */
+  onZoom: (from: number, to: number) => void;
 }
 
 /**
  * A titled chart card for one chart definition: its lines from the series it reads, loading, error (with a
  * retry of its own requests) and empty states, and a screen-reader summary.
  */
-export function ChartPanel({ chart, series, ctx, rangeLabel }: Props) {
+export function ChartPanel({ chart, series, ctx, rangeLabel, site, thresholds, alarms, onZoom }: Props) {
   const { t, fmt } = useI18n();
   const queries = chart.metrics.map((metric) => series[metric]);
   const loaded = queries.map((q) => q?.data);
@@ -42,12 +58,35 @@ export function ChartPanel({ chart, series, ctx, rangeLabel }: Props) {
   const title = t(chart.title);
   const yTitle = t(chart.yTitle, { step: t(`site.step.${ctx.window.step}`) });
   const format = useCallback((v: number) => fmt.fixed(v, chart.digits), [fmt, chart.digits]);
-  const bands: Band[] | undefined = useMemo(
+  const overlays = useMemo(() => overlaysFor(chart.thresholds, thresholds), [chart.thresholds, thresholds]);
+  const bands: Band[] = useMemo(
     () =>
-      chart.band
-        ? [{ from: chart.band.from, to: chart.band.to, color: COLORS.band, label: t(chart.band.label) }]
-        : undefined,
-    [chart.band, t],
+      overlays.bands.map((b) => ({
+        from: b.from,
+        to: b.to,
+        color: COLORS.band,
+        label: t('site.chart.inletBand', { low: fmt.fixed(b.from, 1), high: fmt.fixed(b.to, 1) }),
+      })),
+    [overlays, t, fmt],
+  );
+  const refLines: RefLine[] = useMemo(
+    () =>
+      overlays.lines.map((l) => ({
+        value: l.value,
+        color: l.severity === 'critical' ? COLORS.target : COLORS.warning,
+        label: t(`site.chart.limit.${l.severity}`, { value: format(l.value) }),
+      })),
+    [overlays, t, format],
+  );
+  const intervals: XInterval[] = useMemo(
+    () =>
+      alarmIntervals(alarms, ctx.window, chart.thresholds).map((a) => ({
+        from: a.from,
+        to: a.to,
+        label: a.label,
+        color: a.severity === 'critical' ? COLORS.alarmCritical : COLORS.alarmWarning,
+      })),
+    [alarms, ctx.window, chart.thresholds],
   );
   const data = useMemo(() => ({ datasets: lines.map((l) => lineDataset(l)) }), [lines]);
   const options = useMemo(
@@ -61,10 +100,12 @@ export function ChartPanel({ chart, series, ctx, rangeLabel }: Props) {
         suggestedMax: chart.suggestedMax,
         beginAtZero: chart.beginAtZero,
         bands,
+        lines: refLines,
+        intervals,
         format,
         unit: chart.unit,
       }),
-    [t, yTitle, ctx.window.from, ctx.window.to, chart, bands, format],
+    [t, yTitle, ctx.window.from, ctx.window.to, chart, bands, refLines, intervals, format],
   );
   const parts = summarizeChart(lines, format, (label, last, min, max) =>
     t('site.summary.series', { label, last, min, max, unit: chart.unit }),
@@ -73,13 +114,61 @@ export function ChartPanel({ chart, series, ctx, rangeLabel }: Props) {
     ? t('site.summary', { title, range: rangeLabel, series: parts.join('; ') })
     : t('site.summary.empty', { title, range: rangeLabel });
 
+  const instance = useRef<ChartJS | null>(null);
+  const onChart = useCallback((c: ChartJS | null) => {
+    instance.current = c;
+  }, []);
+  const range = { from: ctx.window.from, to: ctx.window.to };
+  const exportPng = () => {
+    const c = instance.current;
+    if (c) saveFile(c.toBase64Image('image/png', 1), exportName(site, chart.id, range, 'png'));
+  };
+  // The series as drawn: legend-hidden ones left out, only the part inside the axis range.
+  const exportCsv = () => {
+    const c = instance.current;
+    const visible = c
+      ? c.data.datasets
+          .filter((_, i) => c.isDatasetVisible(i))
+          .map((d) => ({ label: d.label ?? '', data: d.data as XY[] }))
+      : lines;
+    const csv = buildCsv(visible, range);
+    saveFile(new Blob([csv], { type: 'text/csv;charset=utf-8' }), exportName(site, chart.id, range, 'csv'));
+  };
+  const canExport = !error && !isEmpty(lines);
+
   return (
     <section
       className="card chart-card"
       aria-labelledby={`${chart.id}-title`}
       data-testid={`chart-${chart.id}`}
+      // For tests and tooling: the thresholds drawn and how many alarm spans are shaded.
+      data-bands={JSON.stringify(overlays)}
+      data-alarm-spans={intervals.length}
     >
-      <h2 id={`${chart.id}-title`}>{title}</h2>
+      <div className="chart-card-head">
+        <h2 id={`${chart.id}-title`}>{title}</h2>
+        {canExport ? (
+          <div className="chart-tools">
+            {(
+              [
+                ['png', exportPng, 'site.chart.exportPng', 'site.chart.exportPngLabel'],
+                ['csv', exportCsv, 'site.chart.exportCsv', 'site.chart.exportCsvLabel'],
+              ] as const
+            ).map(([kind, onClick, text, label]) => (
+              <button
+                key={kind}
+                type="button"
+                className="btn-secondary btn-small"
+                onClick={onClick}
+                aria-label={t(label, { title })}
+                data-testid={`export-${kind}-${chart.id}`}
+              >
+                {t(text)}
+              </button>
+            ))}
+          </div>
+        ) : null}
+      </div>
       {error ? (
         <ErrorState
           error={error}
@@ -91,7 +180,15 @@ export function ChartPanel({ chart, series, ctx, rangeLabel }: Props) {
           {loading ? t('site.chart.loading') : t('site.chart.noData')}
         </p>
       ) : (
-        <Chart type="line" data={data} options={options} label={summary} height={230} />
+        <Chart
+          type="line"
+          data={data}
+          options={options}
+          label={summary}
+          height={230}
+          onZoomX={onZoom}
+          onChart={onChart}
+        />
       )}
     </section>
   );

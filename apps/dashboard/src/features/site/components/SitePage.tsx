@@ -1,6 +1,7 @@
-import type { DataCenterWithSnapshot, Role } from '@dcfleet/contracts';
+import type { AlarmInfo, DataCenterWithSnapshot, Role } from '@dcfleet/contracts';
+import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { ApiError } from '../../../api/client';
 import { useLiveRoom } from '../../../api/live';
 import { ErrorState, Loading, PageHeading, StatusBadge, useNow } from '../../../components/ui';
@@ -10,6 +11,9 @@ import { NO_VALUE } from '../../../lib/format';
 import { utilization } from '../../fleet/api/fleet-data';
 import { useSiteQuery } from '../../fleet/hooks/use-fleet-query';
 import { parseRange, resolveWindow, type BuildContext, type TimeWindow } from '../api/chart-data';
+import { zoomSearch } from '../api/chart-export';
+import { DEFAULT_THRESHOLDS, thresholdsOf } from '../api/chart-overlays';
+import { siteAlarmRulesQuery, siteAlarmsQuery } from '../api/site-api';
 import { metricsOf, SITE_CHARTS } from '../api/site-charts';
 import type { SiteSearch } from '../api/site-search';
 import { useLiveSamples, useSeriesQueries } from '../hooks/use-series-query';
@@ -126,9 +130,19 @@ function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
   );
 }
 
-function Charts({ code, search }: { code: string; search: SiteSearch }) {
+const NO_ALARMS: readonly AlarmInfo[] = [];
+
+function Charts({ code, search, role }: { code: string; search: SiteSearch; role: Role }) {
   const { t, fmt } = useI18n();
   const navigate = useNavigate();
+  // Regulators may read neither alarm rules nor alarms: they get the built-in thresholds and no alarm spans.
+  const mayReadAlarms = canSeeAlarms(role);
+  const rules = useQuery({ ...siteAlarmRulesQuery(code), enabled: mayReadAlarms });
+  const alarms = useQuery({ ...siteAlarmsQuery(code), enabled: mayReadAlarms });
+  const thresholds = useMemo(
+    () => (rules.data ? thresholdsOf(rules.data, code) : DEFAULT_THRESHOLDS),
+    [rules.data, code],
+  );
   const selection = useMemo(() => parseRange(search), [search]);
   const isLive = selection.range === 'live';
   // The live window slides; other relative windows move when they refetch.
@@ -161,24 +175,69 @@ function Charts({ code, search }: { code: string; search: SiteSearch }) {
     selection.range === 'custom'
       ? `${fmt.dateTime(window.from)} – ${fmt.dateTime(window.to)}`
       : t(`site.range.${selection.range}`);
-  const go = (next: SiteSearch) =>
-    void navigate({
-      to: '/sites/$code',
-      params: { code },
-      search: next,
-      replace: true,
-      resetScroll: false,
-    });
+  const go = useCallback(
+    (next: SiteSearch) =>
+      void navigate({
+        to: '/sites/$code',
+        params: { code },
+        search: next,
+        replace: true,
+        resetScroll: false,
+      }),
+    [navigate, code],
+  );
+  // The range before the first drag-to-zoom, which "Reset zoom" restores; picking a range forgets it.
+  const [beforeZoom, setBeforeZoom] = useState<SiteSearch | null>(null);
+  const onZoom = useCallback(
+    (a: number, b: number) => {
+      const next = zoomSearch(a, b);
+      if (!next) return;
+      setBeforeZoom((prev) => prev ?? search);
+      go(next);
+    },
+    [go, search],
+  );
+  const resetZoom = () => {
+    if (beforeZoom) go(beforeZoom);
+    setBeforeZoom(null);
+  };
+  const pick = (next: SiteSearch) => {
+    setBeforeZoom(null);
+    go(next);
+  };
 
   return (
     <>
       <div className="charts-head">
-        <RangePicker key={selection.range} selection={selection} window={window} onChange={go} />
-        <p className="muted small">{t('site.gapsNote')}</p>
+        <RangePicker key={selection.range} selection={selection} window={window} onChange={pick} />
+        {beforeZoom ? (
+          <button
+            type="button"
+            className="btn-secondary btn-small"
+            onClick={resetZoom}
+            data-testid="reset-zoom"
+          >
+            {t('site.chart.resetZoom')}
+          </button>
+        ) : null}
+        <p className="muted small">
+          {t('site.gapsNote')} {t('site.chart.zoomHint')}
+          {mayReadAlarms ? ` ${t('site.chart.alarmsNote')}` : ''}
+        </p>
       </div>
       <div className="charts">
         {SITE_CHARTS.map((chart) => (
-          <ChartPanel key={chart.id} chart={chart} series={series} ctx={ctx} rangeLabel={rangeLabel} />
+          <ChartPanel
+            key={chart.id}
+            chart={chart}
+            series={series}
+            ctx={ctx}
+            rangeLabel={rangeLabel}
+            site={code}
+            thresholds={thresholds}
+            alarms={alarms.data ?? NO_ALARMS}
+            onZoom={onZoom}
+          />
         ))}
       </div>
     </>
@@ -255,7 +314,7 @@ export function SitePage({ code, search, role }: Props) {
       <NowPanel site={site} showAlarms={canSeeAlarms(role)} />
       <div className="site-layout">
         <div className="site-charts">
-          <Charts code={code} search={search} />
+          <Charts code={code} search={search} role={role} />
         </div>
         <aside className="site-side">
           <SiteMeta site={site} />
