@@ -9,10 +9,11 @@ import { onUnauthorized } from '../api/client';
 import { useLiveClient, useLiveStatus } from '../api/live';
 import { loadSession, type Session } from '../api/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { CriticalAlarmNotifier } from '../features/alarms/components/CriticalAlarmNotifier';
 import { logout } from '../features/auth/api/login';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { useI18n, type MessageId } from '../i18n/i18n';
-import { canAccess, type PageName } from '../routing/access';
+import { canAccess, canSeeAlarms, type PageName } from '../routing/access';
 import { scopeLabel, scopeOf } from '../routing/scope';
 import { onLiveUnauthorized } from './live-sync';
 import { navItems, sectionOf } from './nav';
@@ -171,6 +172,8 @@ export function Shell() {
         {t('app.skip')}
       </a>
       <Header session={session} onSignOut={signOut} />
+      {/* New critical alarms toast on every page, for the roles that see alarms. */}
+      <CriticalAlarmNotifier enabled={canSeeAlarms(session.user.role)} />
       <main id="content" tabIndex={-1}>
         <GuardedOutlet session={session} />
       </main>

@@ -1,24 +1,7 @@
-import type { AlarmInfo } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
+import { alarm } from './alarm-fixture';
 import { normalizeAlarms } from './alarms-api';
-import { countActive, sortAlarms, upsertAlarm } from './alarms-data';
-
-function alarm(id: number, patch: Partial<AlarmInfo> = {}): AlarmInfo {
-  return {
-    id,
-    datacenter: 'GZ-GA-01',
-    rule: 'inlet_temp',
-    severity: 'warning',
-    state: 'active',
-    message: 'Inlet above 27 °C',
-    raisedAt: `2026-11-29T08:0${id}:00Z`,
-    clearedAt: null,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    note: null,
-    ...patch,
-  };
-}
+import { countActive, countBySite, countTone, sortAlarms, sumCounts, upsertAlarm } from './alarms-data';
 
 describe('alarm lists', () => {
   it('accepts a bare array or a wrapper', () => {
@@ -61,5 +44,23 @@ describe('alarm lists', () => {
       warning: 1,
       unacknowledged: 1,
     });
+  });
+
+  it('counts active alarms per site, and only unacknowledged ones are loud', () => {
+    const bySite = countBySite([
+      alarm(1, { severity: 'critical', acknowledgedAt: '2026-11-29T09:00:00Z' }),
+      alarm(2, { datacenter: 'GZ-AS-01' }),
+      alarm(3, { datacenter: 'GZ-AS-01', severity: 'critical' }),
+      alarm(4, { datacenter: 'GZ-XX-01', state: 'cleared' }),
+    ]);
+    expect(bySite.get('GZ-GA-01')).toEqual({ critical: 1, warning: 0, unacknowledged: 0 });
+    expect(bySite.get('GZ-AS-01')).toEqual({ critical: 1, warning: 1, unacknowledged: 2 });
+    expect(bySite.has('GZ-XX-01')).toBe(false);
+    expect(sumCounts(bySite.values())).toEqual({ critical: 2, warning: 1, unacknowledged: 2 });
+    // The issue's case: the only alarm acknowledged leaves no red count.
+    expect(countTone(bySite.get('GZ-GA-01'))).toBe('quiet');
+    expect(countTone(bySite.get('GZ-AS-01'))).toBe('critical');
+    expect(countTone({ critical: 0, warning: 1, unacknowledged: 1 })).toBe('warning');
+    expect(countTone(undefined)).toBe('none');
   });
 });

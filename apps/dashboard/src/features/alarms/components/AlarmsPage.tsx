@@ -1,4 +1,4 @@
-import type { AlarmInfo, Role } from '@dcfleet/contracts';
+import { ALARM_RULE_KINDS, ALARM_SEVERITIES, type AlarmInfo, type Role } from '@dcfleet/contracts';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useModal } from '../../../components/use-modal';
@@ -7,9 +7,49 @@ import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../
 import { useI18n } from '../../../i18n/i18n';
 import { canSeeAlarms } from '../../../routing/access';
 import { acknowledgeAlarm, alarmsQuery } from '../api/alarms-api';
-import { alarmView, type AlarmsSearch } from '../api/alarms-search';
+import { ALARM_STATE_FILTERS, alarmView, filterAlarms, type AlarmsSearch } from '../api/alarms-search';
 import { countActive, upsertAlarm } from '../api/alarms-data';
 import { useAlarmsQuery } from '../hooks/use-alarms-query';
+import { useAlarmText } from './alarm-text';
+import { AlarmSoundToggle } from './CriticalAlarmNotifier';
+
+/** One filter of the toolbar: a labelled select whose empty value means "all". */
+function FilterSelect<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: T | undefined;
+  options: readonly { value: T; label: string }[];
+  onChange: (value: T | undefined) => void;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  return (
+    <span className="field-inline">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        data-testid={testId}
+        value={value ?? ''}
+        onChange={(e) =>
+          onChange((options.find((o) => o.value === e.target.value)?.value ?? undefined) as T | undefined)
+        }
+      >
+        <option value="">{t('alarms.filter.any')}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
 
 function AckDialog({
   alarm,
@@ -21,6 +61,7 @@ function AckDialog({
   username: string;
 }) {
   const { t } = useI18n();
+  const text = useAlarmText();
   const queryClient = useQueryClient();
   const ref = useModal();
   const noteId = useId();
@@ -54,7 +95,7 @@ function AckDialog({
     <dialog ref={ref} className="dialog" aria-labelledby={`${noteId}-title`} onCancel={onClose}>
       <form onSubmit={submit} method="dialog">
         <h2 id={`${noteId}-title`}>{t('alarms.ackDialog', { id: alarm.id, site: alarm.datacenter })}</h2>
-        <p className="muted">{alarm.message}</p>
+        <p className="muted">{text.message(alarm)}</p>
         <label htmlFor={noteId}>{t('alarms.ackNote')}</label>
         <textarea
           id={noteId}
@@ -97,6 +138,14 @@ export function AlarmsPage({
   const view = alarmView(search);
   const show = (next: AlarmsSearch) =>
     void navigate({ to: '/alarms', search: next, replace: true, resetScroll: false });
+  const filters: AlarmsSearch = {
+    site: search.site,
+    severity: search.severity,
+    state: search.state,
+    rule: search.rule,
+  };
+  const patch = (next: Partial<AlarmsSearch>) => show({ ...search, ...next });
+  const text = useAlarmText();
   const q = useAlarmsQuery(view);
   const now = useNow(30_000);
   const [acking, setAcking] = useState<AlarmInfo | null>(null);
@@ -104,7 +153,12 @@ export function AlarmsPage({
   const known = useRef<Set<number> | null>(null);
   const [fresh, setFresh] = useState<Set<number>>(new Set());
   const canAck = canSeeAlarms(role);
-  const list = q.data;
+  const all = q.data;
+  const list = all ? filterAlarms(all, filters) : undefined;
+  const filtered = Object.values(filters).some(Boolean);
+  const sites = all
+    ? [...new Set([...all.map((a) => a.datacenter), ...(search.site ? [search.site] : [])])].sort()
+    : [];
 
   // Alarms that arrive live are highlighted and announced to screen readers.
   useEffect(() => {
@@ -115,11 +169,11 @@ export function AlarmsPage({
       if (added.length) {
         setFresh(new Set(added.map((a) => a.id)));
         const a = added[0]!;
-        setAnnounce(t('alarms.newArrived', { site: a.datacenter, message: a.message }));
+        setAnnounce(t('alarms.newArrived', { site: a.datacenter, message: text.message(a) }));
       }
     }
     known.current = ids;
-  }, [list, t]);
+  }, [list, t, text]);
 
   const counts = list ? countActive(list) : null;
 
@@ -133,21 +187,80 @@ export function AlarmsPage({
       </div>
       <div className="toolbar">
         <div className="segmented" role="group" aria-label={t('alarms.title')}>
-          <button type="button" aria-pressed={view === 'active'} onClick={() => show({})}>
+          <button type="button" aria-pressed={view === 'active'} onClick={() => show(filters)}>
             {t('alarms.active')}
           </button>
-          <button type="button" aria-pressed={view === 'all'} onClick={() => show({ view: 'all' })}>
+          <button
+            type="button"
+            aria-pressed={view === 'all'}
+            onClick={() => show({ ...filters, view: 'all' })}
+          >
             {t('alarms.history')}
           </button>
         </div>
         {counts && view === 'active' ? (
-          <span className="muted">
-            <span className="sev sev-critical">{t('alarms.severity.critical')}</span> {counts.critical}
+          <span className="muted" data-testid="alarm-counts">
+            {/* A zero count is neutral: red only when there is something to look at. */}
+            <span className={counts.critical ? 'sev sev-critical' : 'sev sev-none'}>
+              {t('alarms.severity.critical')}
+            </span>{' '}
+            <span data-testid="count-critical">{counts.critical}</span>
             {'  '}
-            <span className="sev sev-warning">{t('alarms.severity.warning')}</span> {counts.warning}
+            <span className={counts.warning ? 'sev sev-warning' : 'sev sev-none'}>
+              {t('alarms.severity.warning')}
+            </span>{' '}
+            {counts.warning}
             {'  · '}
-            {t('alarms.unacked')}: {counts.unacknowledged}
+            {t('alarms.unacked')}: <span data-testid="count-unacked">{counts.unacknowledged}</span>
           </span>
+        ) : null}
+        <AlarmSoundToggle />
+      </div>
+      <div className="toolbar filters" role="group" aria-label={t('alarms.col.rule')}>
+        <FilterSelect
+          label={t('alarms.filter.site')}
+          testId="filter-site"
+          value={search.site}
+          options={sites.map((c) => ({ value: c, label: c }))}
+          onChange={(site) => patch({ site })}
+        />
+        <FilterSelect
+          label={t('alarms.filter.severity')}
+          testId="filter-severity"
+          value={search.severity}
+          options={ALARM_SEVERITIES.map((v) => ({ value: v, label: t(`alarms.severity.${v}`) }))}
+          onChange={(severity) => patch({ severity })}
+        />
+        <FilterSelect
+          label={t('alarms.filter.state')}
+          testId="filter-state"
+          value={search.state}
+          options={ALARM_STATE_FILTERS.filter((v) => view === 'all' || v !== 'cleared').map((v) => ({
+            value: v,
+            label: t(`alarms.filter.${v}`),
+          }))}
+          onChange={(state) => patch({ state })}
+        />
+        <FilterSelect
+          label={t('alarms.filter.rule')}
+          testId="filter-rule"
+          value={search.rule}
+          options={ALARM_RULE_KINDS.map((v) => ({ value: v, label: text.rule(v) }))}
+          onChange={(rule) => patch({ rule })}
+        />
+        {filtered ? (
+          <>
+            <span className="muted" data-testid="filter-shown">
+              {t('alarms.filter.shown', { shown: list?.length ?? 0, total: all?.length ?? 0 })}
+            </span>
+            <button
+              type="button"
+              className="btn-secondary btn-small"
+              onClick={() => show({ view: search.view })}
+            >
+              {t('alarms.filter.clear')}
+            </button>
+          </>
         ) : null}
       </div>
       <p className="visually-hidden" role="status" aria-live="polite">
@@ -165,7 +278,13 @@ export function AlarmsPage({
           <Loading />
         )
       ) : list.length === 0 ? (
-        <Empty>{view === 'active' ? t('alarms.empty.active') : t('alarms.empty.all')}</Empty>
+        <Empty>
+          {filtered
+            ? t('alarms.filter.none')
+            : view === 'active'
+              ? t('alarms.empty.active')
+              : t('alarms.empty.all')}
+        </Empty>
       ) : (
         <div className="table-wrap" tabIndex={0} role="region" aria-label={t('alarms.title')}>
           <table className="data alarms">
@@ -195,8 +314,10 @@ export function AlarmsPage({
                     </Link>
                   </td>
                   <td className="wrap">
-                    {a.message}
-                    <span className="muted small block">{a.rule}</span>
+                    {text.message(a)}
+                    <span className="muted small block" data-rule={a.rule}>
+                      {text.rule(a.rule)}
+                    </span>
                   </td>
                   <td>
                     <time dateTime={a.raisedAt} title={fmt.dateTime(a.raisedAt)}>
@@ -223,7 +344,7 @@ export function AlarmsPage({
                         {t('alarms.ack')}
                         <span className="visually-hidden">
                           {' '}
-                          {a.datacenter} {a.message}
+                          {a.datacenter} {text.message(a)}
                         </span>
                       </button>
                     ) : (

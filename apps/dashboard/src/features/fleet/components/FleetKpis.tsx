@@ -1,7 +1,9 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { useI18n } from '../../../i18n/i18n';
+import { countTone, sumCounts, type SiteAlarmCounts } from '../../alarms/api/alarms-data';
 import { fleetKpis } from '../api/fleet-data';
+import { AlarmCounts } from './AlarmCounts';
 
 /**
  * The fleet's figures over `sites`, which the API already limited to the user's scope; `scopeLabel` says which
@@ -11,13 +13,18 @@ export function FleetKpis({
   sites,
   showAlarms,
   scopeLabel,
+  alarmCounts,
 }: {
   sites: DataCenterWithSnapshot[];
   showAlarms: boolean;
   scopeLabel: string;
+  alarmCounts?: Map<string, SiteAlarmCounts>;
 }) {
   const { t, fmt } = useI18n();
   const k = fleetKpis(sites);
+  const counts = alarmCounts ? sumCounts(sites.map((s) => alarmCounts.get(s.code))) : undefined;
+  // Red only for unacknowledged alarms; before the list loads, the snapshot total as before.
+  const tone = counts ? countTone(counts) : k.activeAlarms > 0 ? 'critical' : 'none';
   return (
     <>
       <h2 className="kpi-scope" id="fleet-kpis-title" data-testid="fleet-scope">
@@ -42,10 +49,16 @@ export function FleetKpis({
           <dd data-testid="kpi-online">{t('fleet.kpi.onlineOf', { n: k.online, total: k.total })}</dd>
         </div>
         {showAlarms ? (
-          <div className={k.activeAlarms > 0 ? 'kpi-alert' : ''}>
+          <div className={tone === 'critical' ? 'kpi-alert' : tone === 'warning' ? 'kpi-warn' : ''}>
             <dt>{t('fleet.kpi.alarms')}</dt>
             <dd data-testid="kpi-alarms">
-              {k.activeAlarms > 0 ? <Link to="/alarms">{k.activeAlarms}</Link> : k.activeAlarms}
+              {tone === 'none' ? (
+                <AlarmCounts counts={counts} total={k.activeAlarms} />
+              ) : (
+                <Link to="/alarms">
+                  <AlarmCounts counts={counts} total={k.activeAlarms} />
+                </Link>
+              )}
             </dd>
           </div>
         ) : null}

@@ -1,6 +1,9 @@
 import type { Role } from '@dcfleet/contracts';
 import { useNavigate } from '@tanstack/react-router';
+import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import { alarmsQuery } from '../../alarms/api/alarms-api';
+import { countBySite, NO_ALARMS } from '../../alarms/api/alarms-data';
 import { useLiveRoom } from '../../../api/live';
 import { canSeeAlarms } from '../../../routing/access';
 import { fleetScopeLabel, type UserScope } from '../../../routing/scope';
@@ -31,6 +34,9 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
     });
   const showAlarms = canSeeAlarms(role);
   const sites = q.data;
+  // Severity and acknowledgement per site come from the active alarms list (live `alarm` events keep it current).
+  const alarmsQ = useQuery({ ...alarmsQuery('active'), enabled: showAlarms });
+  const alarmCounts = useMemo(() => (alarmsQ.data ? countBySite(alarmsQ.data) : undefined), [alarmsQ.data]);
 
   const shown = useMemo(
     () => (sites ? sortSites(filterSites(sites, filters), sort) : []),
@@ -66,7 +72,12 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
         <>
           <div className="fleet-top">
             <div className="fleet-top-main">
-              <FleetKpis sites={sites} showAlarms={showAlarms} scopeLabel={fleetScopeLabel(scope, t, intl)} />
+              <FleetKpis
+                sites={sites}
+                showAlarms={showAlarms}
+                alarmCounts={alarmCounts}
+                scopeLabel={fleetScopeLabel(scope, t, intl)}
+              />
               <form className="toolbar" aria-label={t('fleet.filters')} onSubmit={(e) => e.preventDefault()}>
                 <label>
                   <span>{t('fleet.filter.region')}</span>
@@ -139,11 +150,17 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
           {shown.length === 0 ? (
             <Empty>{t('fleet.noMatch')}</Empty>
           ) : view === 'table' ? (
-            <FleetTable sites={shown} now={now} showAlarms={showAlarms} />
+            <FleetTable sites={shown} now={now} showAlarms={showAlarms} alarmCounts={alarmCounts} />
           ) : (
             <div className="tiles" data-testid="site-tiles">
               {shown.map((site) => (
-                <SiteTile key={site.code} site={site} now={now} showAlarms={showAlarms} />
+                <SiteTile
+                  key={site.code}
+                  site={site}
+                  now={now}
+                  showAlarms={showAlarms}
+                  alarms={alarmCounts ? (alarmCounts.get(site.code) ?? NO_ALARMS) : undefined}
+                />
               ))}
             </div>
           )}

@@ -3,16 +3,22 @@ import { Link } from '@tanstack/react-router';
 import { CaptionedTable, StatusBadge } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
 import { NO_VALUE } from '../../../lib/format';
+import { NO_ALARMS, type SiteAlarmCounts } from '../../alarms/api/alarms-data';
 import { utilization } from '../api/fleet-data';
+import { AlarmCounts } from './AlarmCounts';
+import { InletValue } from './InletValue';
 
 export function FleetTable({
   sites,
   now,
   showAlarms,
+  alarmCounts,
 }: {
   sites: DataCenterWithSnapshot[];
   now: number;
   showAlarms: boolean;
+  /** Per-site active alarm counts from the alarms list; undefined until it is loaded. */
+  alarmCounts?: Map<string, SiteAlarmCounts>;
 }) {
   const { t, fmt } = useI18n();
   return (
@@ -66,12 +72,16 @@ export function FleetTable({
               <td className="num">{fmt.power(s.itPowerKw)}</td>
               <td className="num">{fmt.percent(utilization(site), 0)}</td>
               <td className="num">
-                {fmt.temperature(s.hottestInletC)}
-                {s.hottestInletZone && s.hottestInletC !== null ? (
-                  <span className="zone"> ({s.hottestInletZone})</span>
-                ) : null}
+                <InletValue snapshot={s} />
               </td>
-              {showAlarms ? <td className="num">{s.activeAlarms}</td> : null}
+              {showAlarms ? (
+                <td className="num" data-testid="row-alarms">
+                  <AlarmCounts
+                    counts={alarmCounts ? (alarmCounts.get(site.code) ?? NO_ALARMS) : undefined}
+                    total={s.activeAlarms}
+                  />
+                </td>
+              ) : null}
               <td>
                 {s.lastSampleAt ? (
                   <time dateTime={s.lastSampleAt} title={fmt.dateTime(s.lastSampleAt)}>

@@ -3,7 +3,10 @@ import { Link } from '@tanstack/react-router';
 import { memo } from 'react';
 import { StatusBadge } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
+import { countTone, type SiteAlarmCounts } from '../../alarms/api/alarms-data';
 import { trendStats, utilization } from '../api/fleet-data';
+import { AlarmCounts } from './AlarmCounts';
+import { InletValue } from './InletValue';
 import { useTrendQuery } from '../hooks/use-fleet-query';
 import { Sparkline } from './Sparkline';
 
@@ -11,10 +14,12 @@ interface Props {
   site: DataCenterWithSnapshot;
   now: number;
   showAlarms: boolean;
+  /** This site's active alarms from the alarms list; undefined until it is loaded (the snapshot's total shows). */
+  alarms?: SiteAlarmCounts;
 }
 
 /** Memoised: a fleet:update re-renders only the tiles whose snapshot changed. */
-export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props) {
+export const SiteTile = memo(function SiteTile({ site, now, showAlarms, alarms }: Props) {
   const { t, fmt } = useI18n();
   const s = site.snapshot;
   const trend = useTrendQuery(site.code);
@@ -28,7 +33,9 @@ export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props)
       })
     : t('fleet.tile.trendNone');
   const ago = fmt.ago(s.lastSampleAt, now);
-  const alarmClass = s.activeAlarms > 0 ? 'has-alarms' : '';
+  // Red only while an alarm waits for someone: acknowledged ones no longer shout.
+  const tone = alarms ? countTone(alarms) : s.activeAlarms > 0 ? 'critical' : 'none';
+  const alarmClass = showAlarms && (tone === 'critical' || tone === 'warning') ? 'has-alarms' : '';
 
   return (
     <article
@@ -104,16 +111,15 @@ export const SiteTile = memo(function SiteTile({ site, now, showAlarms }: Props)
         <div>
           <dt>{t('fleet.tile.inlet')}</dt>
           <dd>
-            {fmt.temperature(s.hottestInletC)}
-            {s.hottestInletZone && s.hottestInletC !== null ? (
-              <span className="zone"> ({s.hottestInletZone})</span>
-            ) : null}
+            <InletValue snapshot={s} />
           </dd>
         </div>
         {showAlarms ? (
           <div>
             <dt>{t('fleet.tile.alarms')}</dt>
-            <dd className={s.activeAlarms > 0 ? 'alarm-count' : ''}>{s.activeAlarms}</dd>
+            <dd data-testid="tile-alarms">
+              <AlarmCounts counts={alarms} total={s.activeAlarms} />
+            </dd>
           </div>
         ) : null}
       </dl>
