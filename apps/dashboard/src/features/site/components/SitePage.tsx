@@ -75,7 +75,15 @@ function NowPanel({ site, showAlarms }: { site: DataCenterWithSnapshot; showAlar
       {showAlarms ? (
         <div className={s.activeAlarms > 0 ? 'kpi-alert' : ''}>
           <dt>{t('site.now.alarms')}</dt>
-          <dd>{s.activeAlarms > 0 ? <Link to="/alarms">{s.activeAlarms}</Link> : s.activeAlarms}</dd>
+          <dd>
+            {s.activeAlarms > 0 ? (
+              <Link to="/alarms" search={{ site: site.code }} data-testid="site-alarms-link">
+                {s.activeAlarms}
+              </Link>
+            ) : (
+              s.activeAlarms
+            )}
+          </dd>
         </div>
       ) : null}
     </dl>
