@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+/**
+ * Site page chart interaction e2e (issue #18 items 1 and 3), real Chromium against the real API's demo fleet.
+ *
+ *   node apps/dashboard/e2e/charts.e2e.mjs          # starts apps/api/dist/main.js itself
+ *   BASE_URL=http://127.0.0.1:3000 node apps/dashboard/e2e/charts.e2e.mjs
+ *
+ * Covers: drag-to-zoom with the mouse on the inlet chart writes a narrower custom range into the URL and
+ * "Reset zoom" restores the range before it; the inlet band follows a site alarm rule an admin creates through
+ * the API (18–27 → 18–28 °C) and returns when it is deleted; PNG and CSV export (download events, PNG signature,
+ * CSV header and ISO-with-offset rows); a regulator gets the built-in thresholds, no alarm spans and no 403s.
+ */
+import { readFile } from 'node:fs/promises';
+import { apiClient, assert, createRunner, log, openSession, tail, waitFor } from './support.mjs';
+
+const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
+const REGULATOR = ['regulator', process.env.REGULATOR_PASSWORD || 'regulator-demo-pass'];
+
+const { test, shot, fail, summary, results } = createRunner('charts');
+
+async function main() {
+  let session = null;
+  let cleanup = async () => {};
+  try {
+    session = await openSession('charts');
+    const { baseUrl } = session;
+    const api = apiClient(baseUrl);
+    const adminToken = await api.login(...ADMIN);
+    // The demo fleet registers its sites right after start.
+    const code = await waitFor(
+      async () => {
+        const sites = await api.call('GET', '/api/v1/datacenters', { token: adminToken });
+        return sites.find((s) => s.snapshot.status === 'online')?.code;
+      },
+      'the demo fleet has no online site',
+      30_000,
+      500,
+    );
+
+    const browser = await session.launch({ width: 1280, height: 900 });
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(15_000);
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error')
+        problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
+    });
+
+    const signIn = async ([user, pass]) => {
+      await page.goto(`${baseUrl}/#/login`, { waitUntil: 'domcontentloaded' });
+      await page.evaluate(() => localStorage.setItem('dcfleet.lang', 'en'));
+      await page.getByLabel('Username', { exact: true }).fill(user);
+      await page.getByLabel('Password', { exact: true }).fill(pass);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('heading', { name: 'Fleet', level: 1, exact: true }).waitFor();
+    };
+    const search = () => new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '');
+    const inlet = page.getByTestId('chart-inlet');
+    const inletCanvas = inlet.locator('canvas[role="img"]');
+    const bandsOf = async () => JSON.parse((await inlet.getAttribute('data-bands')) ?? 'null');
+    const openSite = async (range) => {
+      await page.goto(`${baseUrl}/#/sites/${code}?range=${range}`, { waitUntil: 'domcontentloaded' });
+      await inletCanvas.waitFor({ timeout: 30_000 });
+    };
+    const downloadOf = async (testId) => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 10_000 }),
+        page.getByTestId(testId).click(),
+      ]);
+      return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+    };
+
+    await signIn(ADMIN);
+
+    await test(
+      'drag-to-zoom on the inlet chart writes a narrower custom range into the URL; Reset zoom restores 24h',
+      async () => {
+        await openSite('24h');
+        const box = await inletCanvas.boundingBox();
+        assert(box, 'inlet canvas has no box');
+        const y = box.y + box.height * 0.4;
+        const before = Date.now();
+        await page.mouse.move(box.x + box.width * 0.4, y);
+        await page.mouse.down();
+        for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * (0.4 + 0.03 * i), y);
+        await page.mouse.up();
+        const zoomed = await waitFor(
+          () => (search().get('range') === 'custom' ? search() : null),
+          `the URL did not change to a custom range after the drag: ${page.url()}`,
+        );
+        const from = Date.parse(zoomed.get('from'));
+        const to = Date.parse(zoomed.get('to'));
+        const span = to - from;
+        log(`zoomed to ${zoomed.get('from')} – ${zoomed.get('to')} (${(span / 3_600_000).toFixed(2)} h)`);
+        // A third of the plot's width of a 24 h axis: well under 24 h, well over a minute, inside the window.
+        assert(span > 60_000 && span < 12 * 3_600_000, `zoomed span ${span} ms is not a part of 24 h`);
+        assert(
+          from > before - 24 * 3_600_000 && to <= Date.now(),
+          'the zoomed range is outside the 24 h window',
+        );
+        await page
+          .getByText('Resolution: 1 minute')
+          .or(page.getByText('Resolution: 1 hour'))
+          .first()
+          .waitFor();
+        await shot(page, 'zoomed');
+        await page.getByTestId('reset-zoom').click();
+        await waitFor(() => search().get('range') === '24h', `Reset zoom did not restore 24h: ${page.url()}`);
+        assert(!search().has('from') && !search().has('to'), `from/to left in the URL: ${page.url()}`);
+        await page.getByTestId('reset-zoom').waitFor({ state: 'detached' });
+      },
+      { page },
+    );
+
+    await test(
+      "the inlet band follows the site's alarm rule: 18–27 °C, 18–28 °C after an admin's site rule, back after deleting it",
+      async () => {
+        await openSite('24h');
+        const initial = await waitFor(bandsOf, 'no data-bands on the inlet chart');
+        assert(
+          JSON.stringify(initial.bands) === JSON.stringify([{ from: 18, to: 27, severity: 'warning' }]),
+          `initial inlet band: ${JSON.stringify(initial)}`,
+        );
+        assert(
+          initial.lines.map((l) => l.value).join(',') === '15,32',
+          `critical limits: ${JSON.stringify(initial.lines)}`,
+        );
+        const pue = JSON.parse((await page.getByTestId('chart-pue').getAttribute('data-bands')) ?? 'null');
+        assert(pue?.lines?.[0]?.value === 1.6, `PUE alarm line: ${JSON.stringify(pue)}`);
+        const rule = await api.call('POST', '/api/v1/alarm-rules', {
+          token: adminToken,
+          body: { datacenter: code, kind: 'inlet_temp', severity: 'warning', params: { low: 18, high: 28 } },
+        });
+        cleanup = async () => {
+          await api.call('DELETE', `/api/v1/alarm-rules/${rule.id}`, { token: adminToken }).catch(() => {});
+          cleanup = async () => {};
+        };
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await inletCanvas.waitFor({ timeout: 30_000 });
+        await waitFor(
+          async () => (await bandsOf())?.bands?.[0]?.to === 28,
+          'the inlet band did not move to 28 °C',
+        );
+        await shot(page, 'band-28');
+        await cleanup();
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await inletCanvas.waitFor({ timeout: 30_000 });
+        await waitFor(
+          async () => (await bandsOf())?.bands?.[0]?.to === 27,
+          'the band did not return to 27 °C',
+        );
+      },
+      { page },
+    );
+
+    await test(
+      'PNG and CSV export of the inlet chart download a PNG image and a CSV of its zones with ISO times',
+      async () => {
+        await openSite('24h');
+        const png = await downloadOf('export-png-inlet');
+        assert(/^dcfleet-.+-inlet-\d{8}T\d{4}-\d{8}T\d{4}\.png$/.test(png.name), `PNG name ${png.name}`);
+        assert(
+          png.bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+          'the PNG download is not a PNG',
+        );
+        assert(png.bytes.length > 2000, `the PNG is only ${png.bytes.length} bytes`);
+        const csvFile = await downloadOf('export-csv-inlet');
+        assert(csvFile.name.endsWith('.csv'), `CSV name ${csvFile.name}`);
+        const rows = csvFile.bytes.toString('utf8').trim().split('\r\n');
+        const header = rows[0].split(',');
+        assert(header[0] === 'time' && header.length >= 2, `CSV header: ${rows[0]}`);
+        assert(
+          header.slice(1).every((h) => /^Zone /.test(h)),
+          `CSV columns are not the zones: ${rows[0]}`,
+        );
+        // A fresh demo instance may have only its latest hour at 24 h: at least one row, each zone filled.
+        assert(rows.length >= 2, `the CSV has no data row`);
+        assert(
+          rows.slice(1).some((r) =>
+            r
+              .split(',')
+              .slice(1)
+              .every((c) => c !== ''),
+          ),
+          'no CSV row has a value for every zone',
+        );
+        const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
+        for (const row of rows.slice(1)) {
+          const cells = row.split(',');
+          assert(iso.test(cells[0]), `row time is not ISO with offset: ${row}`);
+          assert(cells.length === header.length, `row has ${cells.length} cells: ${row}`);
+          assert(
+            cells.slice(1).every((c) => c === '' || Number.isFinite(Number(c))),
+            `row has a non-number: ${row}`,
+          );
+        }
+        const times = rows.slice(1).map((r) => Date.parse(r.split(',')[0]));
+        assert(
+          times.every((t, i) => i === 0 || t > times[i - 1]),
+          'CSV rows are not in time order',
+        );
+        log(`CSV: ${rows.length - 1} rows × ${header.length - 1} zones; PNG ${png.bytes.length} bytes`);
+      },
+      { page },
+    );
+
+    await test(
+      'a regulator sees the built-in thresholds, no alarm spans, and no failed alarm requests',
+      async () => {
+        await page.getByRole('button', { name: 'Log out', exact: true }).click();
+        await page.getByRole('heading', { name: 'Sign in to dcfleet', exact: true }).waitFor();
+        await signIn(REGULATOR);
+        await openSite('24h');
+        const b = await waitFor(bandsOf, 'no data-bands');
+        assert(b.bands[0]?.from === 18 && b.bands[0]?.to === 27, `regulator band: ${JSON.stringify(b)}`);
+        assert((await inlet.getAttribute('data-alarm-spans')) === '0', 'a regulator sees alarm spans');
+      },
+      { page },
+    );
+
+    await test(
+      'no page errors or console errors',
+      async () => {
+        assert(problems.length === 0, `${problems.length} problem(s):\n${problems.join('\n')}`);
+      },
+      { always: true },
+    );
+  } catch (err) {
+    fail('setup', err);
+  } finally {
+    await cleanup().catch(() => {});
+    const failed = results.some((r) => r.status === 'failed');
+    if (failed && session?.server)
+      console.log(`--- API output (last lines) ---\n${tail(session.server.log())}\n---`);
+    await session?.stop();
+  }
+}
+
+await main();
+const { failed } = summary();
+process.exit(failed > 0 ? 1 : 0);
