@@ -109,8 +109,19 @@ export function CriticalAlarmNotifier({ enabled }: { enabled: boolean }) {
     }
   }, [list, t, text]);
 
+  // Pages set their own titles as they open: keep the count in front of whatever title is current.
   useEffect(() => {
-    document.title = titleWithCount(document.title, unread.size);
+    const apply = () => {
+      const next = titleWithCount(document.title, unread.size);
+      if (next !== document.title) document.title = next;
+    };
+    apply();
+    const observer = new MutationObserver(apply);
+    observer.observe(document.head, { childList: true, subtree: true, characterData: true });
+    return () => {
+      observer.disconnect();
+      document.title = titleWithCount(document.title, 0);
+    };
   }, [unread]);
 
   if (!toasts.length) return null;
