@@ -11,7 +11,16 @@
  * CSV header and ISO-with-offset rows); a regulator gets the built-in thresholds, no alarm spans and no 403s.
  */
 import { readFile } from 'node:fs/promises';
-import { apiClient, assert, createRunner, log, openSession, tail, waitFor } from './support.mjs';
+import {
+  apiClient,
+  assert,
+  createRunner,
+  endSession,
+  log,
+  openSession,
+  signInWithForm,
+  waitFor,
+} from './support.mjs';
 
 const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
 const REGULATOR = ['regulator', process.env.REGULATOR_PASSWORD || 'regulator-demo-pass'];
@@ -47,13 +56,10 @@ async function main() {
         problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
     });
 
-    const signIn = async ([user, pass]) => {
+    const signIn = async (credentials) => {
       await page.goto(`${baseUrl}/#/login`, { waitUntil: 'domcontentloaded' });
       await page.evaluate(() => localStorage.setItem('dcfleet.lang', 'en'));
-      await page.getByLabel('Username', { exact: true }).fill(user);
-      await page.getByLabel('Password', { exact: true }).fill(pass);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByRole('heading', { name: 'Fleet', level: 1, exact: true }).waitFor();
+      await signInWithForm(page, baseUrl, credentials);
     };
     const search = () => new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '');
     const inlet = page.getByTestId('chart-inlet');
@@ -230,10 +236,7 @@ async function main() {
     fail('setup', err);
   } finally {
     await cleanup().catch(() => {});
-    const failed = results.some((r) => r.status === 'failed');
-    if (failed && session?.server)
-      console.log(`--- API output (last lines) ---\n${tail(session.server.log())}\n---`);
-    await session?.stop();
+    await endSession(session, results);
   }
 }
 

@@ -22,10 +22,11 @@ import {
   ARTIFACTS,
   assert,
   createRunner,
+  endSession,
   log,
   openSession,
+  signInWithForm,
   sleep,
-  tail,
   waitFor,
 } from './support.mjs';
 
@@ -83,13 +84,7 @@ async function main() {
       }));
       assert(sw <= iw, `${what}: the page is ${sw}px wide in a ${iw}px window (horizontal overflow)`);
     };
-    const signIn = async ([user, pass]) => {
-      await page.goto(`${baseUrl}/#/login`, { waitUntil: 'domcontentloaded' });
-      await page.getByLabel('Username', { exact: true }).fill(user);
-      await page.getByLabel('Password', { exact: true }).fill(pass);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByRole('heading', { name: 'Fleet', level: 1, exact: true }).waitFor();
-    };
+    const signIn = (credentials) => signInWithForm(page, baseUrl, credentials);
     const signOut = async () => {
       await page.getByRole('button', { name: 'Log out', exact: true }).click();
       await page.getByRole('heading', { name: 'Sign in to dcfleet', exact: true }).waitFor();
@@ -737,10 +732,7 @@ async function main() {
   } catch (err) {
     fail('setup', err);
   } finally {
-    const failed = results.some((r) => r.status === 'failed');
-    if (failed && session?.server)
-      console.log(`--- API output (last lines) ---\n${tail(session.server.log())}\n---`);
-    await session?.stop();
+    await endSession(session, results);
   }
 }
 

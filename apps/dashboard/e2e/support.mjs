@@ -289,3 +289,20 @@ export async function openSession(name) {
     stop,
   };
 }
+
+/** Signs in through the dashboard's login form as `[username, password]` and waits for the fleet page. */
+export async function signInWithForm(page, baseUrl, [user, pass]) {
+  await page.goto(`${baseUrl}/#/login`, { waitUntil: 'domcontentloaded' });
+  await page.getByLabel('Username', { exact: true }).fill(user);
+  await page.getByLabel('Password', { exact: true }).fill(pass);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Fleet', level: 1, exact: true }).waitFor();
+}
+
+/** The end of an e2e file: after a failure, the last lines of the API started here; then the session stops. */
+export async function endSession(session, results) {
+  const failed = results.some((r) => r.status === 'failed');
+  if (failed && session?.server)
+    console.log(`--- API output (last lines) ---\n${tail(session.server.log())}\n---`);
+  await session?.stop();
+}
