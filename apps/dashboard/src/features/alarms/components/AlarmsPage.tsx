@@ -216,7 +216,7 @@ export function AlarmsPage({
         ) : null}
         <AlarmSoundToggle />
       </div>
-      <div className="toolbar filters" role="group" aria-label={t('alarms.col.rule')}>
+      <div className="toolbar filters" role="group" aria-label={t('alarms.filters')}>
         <FilterSelect
           label={t('alarms.filter.site')}
           testId="filter-site"

@@ -1,6 +1,6 @@
 /** A site's (or the fleet's) active alarms by severity, with how many are not acknowledged yet. */
-import type { SiteAlarmCounts } from '../../alarms/api/alarms-data';
-import { countTone } from '../../alarms/api/alarms-data';
+import { ALARM_SEVERITIES } from '@dcfleet/contracts';
+import { countTone, type SiteAlarmCounts } from '../../alarms/api/alarms-data';
 import { useI18n } from '../../../i18n/i18n';
 
 /**
@@ -23,18 +23,14 @@ export function AlarmCounts({ counts, total }: { counts: SiteAlarmCounts | undef
         unacked: counts.unacknowledged,
       })}
     >
-      {counts.critical ? (
-        <span className="sev sev-critical" data-testid="alarms-critical">
-          {counts.critical}
-          <span className="visually-hidden"> {t('alarms.severity.critical')}</span>
-        </span>
-      ) : null}
-      {counts.warning ? (
-        <span className="sev sev-warning" data-testid="alarms-warning">
-          {counts.warning}
-          <span className="visually-hidden"> {t('alarms.severity.warning')}</span>
-        </span>
-      ) : null}
+      {ALARM_SEVERITIES.filter((sev) => counts[sev] > 0)
+        .reverse()
+        .map((sev) => (
+          <span key={sev} className={`sev sev-${sev}`} data-testid={`alarms-${sev}`}>
+            {counts[sev]}
+            <span className="visually-hidden"> {t(`alarms.severity.${sev}`)}</span>
+          </span>
+        ))}
       <span className="alarm-unacked small">{t('alarms.count.unacked', { n: counts.unacknowledged })}</span>
     </span>
   );
