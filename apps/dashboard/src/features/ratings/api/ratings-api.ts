@@ -7,13 +7,19 @@ import {
 } from '@dcfleet/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { ApiError, request, requestBlob } from '../../../api/client';
+import type { RatingPeriod } from './ratings-search';
+
+/** The API's query for a period: `year=2025` or `period=trailing12`. */
+export function periodParam(period: RatingPeriod): string {
+  return period === 'trailing12' ? 'period=trailing12' : `year=${period}`;
+}
 
 /** Cache keys: the fleet's ratings and exports by year, and each site's rating; `rating:revised` invalidates them. */
 export const RATINGS_KEY = ['ratings'] as const;
 export const RATING_KEY = ['rating'] as const;
 
-/** One row per site for a year plus the energy-weighted fleet row. */
-export const ratingsQuery = (year: number) =>
+/** One row per site for a period plus the energy-weighted fleet row. */
+export const ratingsQuery = (year: RatingPeriod) =>
   queryOptions({
     queryKey: [...RATINGS_KEY, year],
     queryFn: ({ signal }) => fetchRatings(year, signal),
@@ -21,7 +27,7 @@ export const ratingsQuery = (year: number) =>
   });
 
 /** A site's rating with monthly breakdown, evidence and revisions. */
-export const ratingQuery = (code: string, year: number) =>
+export const ratingQuery = (code: string, year: RatingPeriod) =>
   queryOptions({
     queryKey: [...RATING_KEY, code, year],
     queryFn: ({ signal }) => fetchRating(code, year, signal),
@@ -44,14 +50,19 @@ export const eedQuery = (year: number) =>
     staleTime: 60_000,
   });
 
-export function fetchRatings(year: number, signal: AbortSignal): Promise<RatingsResponse> {
-  return request<RatingsResponse>(`${API_PREFIX}/ratings?year=${year}`, { signal });
+export function fetchRatings(period: RatingPeriod, signal: AbortSignal): Promise<RatingsResponse> {
+  return request<RatingsResponse>(`${API_PREFIX}/ratings?${periodParam(period)}`, { signal });
 }
 
-export function fetchRating(code: string, year: number, signal: AbortSignal): Promise<RatingDetailResponse> {
-  return request<RatingDetailResponse>(`${API_PREFIX}/ratings/${encodeURIComponent(code)}?year=${year}`, {
-    signal,
-  });
+export function fetchRating(
+  code: string,
+  period: RatingPeriod,
+  signal: AbortSignal,
+): Promise<RatingDetailResponse> {
+  return request<RatingDetailResponse>(
+    `${API_PREFIX}/ratings/${encodeURIComponent(code)}?${periodParam(period)}`,
+    { signal },
+  );
 }
 
 export function fetchEligibility(year: number, signal: AbortSignal): Promise<EligibilityExport> {
@@ -71,14 +82,24 @@ const DOWNLOAD_PATHS: Record<RatingsDownload, string> = {
   eed: 'ratings/eed.csv',
 };
 
-/** Downloads one of the year's CSVs with the session's token and saves it under the server's file name. */
-export async function downloadRatingsCsv(year: number, what: RatingsDownload = 'ratings'): Promise<void> {
-  const { blob, filename } = await requestBlob(`${API_PREFIX}/${DOWNLOAD_PATHS[what]}?year=${year}`);
+/** Downloads one of the period's CSVs with the session's token and saves it under the server's file name. */
+export async function downloadRatingsCsv(
+  period: RatingPeriod,
+  what: RatingsDownload = 'ratings',
+): Promise<void> {
+  const { blob, filename } = await requestBlob(
+    `${API_PREFIX}/${DOWNLOAD_PATHS[what]}?${periodParam(period)}`,
+  );
   if (blob.size === 0) throw new ApiError('empty file', 204);
+  saveBlob(blob, filename ?? `dcfleet-${what}-${period}.csv`);
+}
+
+/** Saves a blob as a download under `filename` (the browser's download, not a new tab). */
+export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = filename ?? `dcfleet-${what}-${year}.csv`;
+  a.download = filename;
   document.body.appendChild(a);
   a.click();
   a.remove();

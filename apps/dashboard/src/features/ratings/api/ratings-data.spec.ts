@@ -1,4 +1,4 @@
-import type { MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
+import type { MonthlyRatingRow, RatingRow, RatingsResponse } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   factorOrigin,
@@ -8,8 +8,12 @@ import {
   monthlyPueData,
   monthlyPueOptions,
   defaultYear,
+  DEFAULT_GRADES,
+  gradeLegend,
+  hasData,
+  inMonthOrder,
   pueColor,
-  selectableYears,
+  yearsWithData,
   sortRatings,
 } from './ratings-data';
 
@@ -124,30 +128,58 @@ describe('monthly PUE chart', () => {
     expect(data.labels).toEqual(['M1', 'M2']);
     expect(data.datasets[0]!.data).toEqual([1.2, null]);
   });
-  it('draws the hub target as a reference line with titled axes', () => {
+  it('draws the hub target as a reference line (named in the legend, not behind the bars) with titled axes', () => {
     const o = monthlyPueOptions({
       xTitle: 'Month',
       yTitle: 'PUE (ratio)',
       target: 1.25,
-      targetLabel: 'target',
     });
-    expect(o.plugins!.bands!.lines).toEqual([{ value: 1.25, color: '#c92a2a', label: 'target' }]);
+    expect(o.plugins!.bands!.lines).toEqual([{ value: 1.25, color: '#c92a2a', label: '' }]);
     expect((o.scales!.y as { title: { text: string } }).title.text).toBe('PUE (ratio)');
     expect((o.scales!.y as { min: number }).min).toBe(1);
     expect(
-      (
-        monthlyPueOptions({ xTitle: '', yTitle: '', target: null, targetLabel: '', lowest: 0.93 }).scales!
-          .y as { min: number }
-      ).min,
+      (monthlyPueOptions({ xTitle: '', yTitle: '', target: null, lowest: 0.93 }).scales!.y as { min: number })
+        .min,
     ).toBe(0.9);
+  });
+});
+
+describe('legend and month order', () => {
+  it('lists each grade with its bound, then below the limit and no PUE, in the bars’ colours', () => {
+    expect(gradeLegend(DEFAULT_GRADES)).toEqual([
+      { kind: 'grade', grade: 1, maxPue: 1.2, color: pueColor(1.1, DEFAULT_GRADES) },
+      { kind: 'grade', grade: 2, maxPue: 1.3, color: pueColor(1.25, DEFAULT_GRADES) },
+      { kind: 'grade', grade: 3, maxPue: 1.5, color: pueColor(1.4, DEFAULT_GRADES) },
+      { kind: 'below', color: pueColor(1.8, DEFAULT_GRADES) },
+      { kind: 'none', color: pueColor(null, DEFAULT_GRADES) },
+    ]);
+  });
+
+  it('orders a trailing period from December into the next year', () => {
+    const m = (year: number, month: number) => ({ year, month }) as MonthlyRatingRow;
+    expect(inMonthOrder([m(2026, 1), m(2025, 12), m(2026, 11)]).map((x) => x.month)).toEqual([12, 1, 11]);
+  });
+});
+
+describe('years with data', () => {
+  const table = (coverage: number) =>
+    ({ sites: [{ coverage, pue: coverage ? 1.3 : null }] }) as RatingsResponse;
+  it('keeps the years with data and asks for an older one while the oldest asked has data', () => {
+    expect(yearsWithData(2026, [table(0.9), table(1)])).toEqual({ years: [2026, 2025], more: true });
+    expect(yearsWithData(2026, [table(0.9), table(1), table(0)])).toEqual({
+      years: [2026, 2025],
+      more: false,
+    });
+    expect(yearsWithData(2026, [table(0.9), undefined])).toEqual({ years: [2026], more: false });
+    expect(yearsWithData(2026, [table(0), table(0.5)])).toEqual({ years: [2025], more: true });
+    expect(yearsWithData(2001, [table(1), table(1)], 2000)).toEqual({ years: [2001, 2000], more: false });
+    expect(hasData({ sites: [] } as unknown as RatingsResponse)).toBe(false);
   });
 });
 
 describe('years', () => {
   const now = new Date('2026-11-29T00:00:00Z');
-  it('offers this year back to 2020 and defaults to last year', () => {
-    expect(selectableYears(now)[0]).toBe(2026);
-    expect(selectableYears(now).at(-1)).toBe(2020);
+  it('defaults to last year', () => {
     expect(defaultYear(now)).toBe(2025);
   });
 });

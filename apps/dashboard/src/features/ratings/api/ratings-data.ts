@@ -1,5 +1,12 @@
 /** Pure ratings helpers: sorting, grade display, data gaps, the monthly PUE chart. Unit-tested. */
-import type { DataGap, EmissionFactorUsed, Grade, MonthlyRatingRow, RatingRow } from '@dcfleet/contracts';
+import type {
+  DataGap,
+  EmissionFactorUsed,
+  Grade,
+  MonthlyRatingRow,
+  RatingRow,
+  RatingsResponse,
+} from '@dcfleet/contracts';
 import type { ChartData, ChartOptions } from 'chart.js';
 import { COLORS } from '../../../components/chart-options';
 
@@ -97,6 +104,30 @@ export const DEFAULT_GRADES = [
   { grade: 3, maxPue: 1.5 },
 ];
 
+/** Months in calendar order (a trailing period runs from December into the next year: not by month number). */
+export function inMonthOrder(monthly: readonly MonthlyRatingRow[]): MonthlyRatingRow[] {
+  return [...monthly].sort((a, b) => a.year - b.year || a.month - b.month);
+}
+
+/** The chart's legend: each grade's colour with its upper PUE bound, then below the limit and no PUE. */
+export function gradeLegend(
+  grades: readonly { grade: number; maxPue: number }[],
+): (
+  { kind: 'grade'; grade: number; maxPue: number; color: string } | { kind: 'below' | 'none'; color: string }
+)[] {
+  const sorted = [...grades].sort((a, b) => a.maxPue - b.maxPue);
+  return [
+    ...sorted.map((g) => ({
+      kind: 'grade' as const,
+      grade: g.grade,
+      maxPue: g.maxPue,
+      color: pueColor(g.maxPue, sorted),
+    })),
+    { kind: 'below' as const, color: pueColor(Infinity, sorted) },
+    { kind: 'none' as const, color: pueColor(null, sorted) },
+  ];
+}
+
 /** Bar chart data of the 12 monthly PUEs (months without a PUE are empty bars). */
 export function monthlyPueData(
   monthly: readonly MonthlyRatingRow[],
@@ -104,7 +135,7 @@ export function monthlyPueData(
   label: string,
   grades: readonly { grade: number; maxPue: number }[] = DEFAULT_GRADES,
 ): ChartData<'bar', (number | null)[], string> {
-  const rows = [...monthly].sort((a, b) => a.month - b.month);
+  const rows = inMonthOrder(monthly);
   return {
     labels: rows.map((m) => monthName(m.month)),
     datasets: [
@@ -127,7 +158,6 @@ export function monthlyPueOptions(o: {
   xTitle: string;
   yTitle: string;
   target: number | null;
-  targetLabel: string;
   lowest?: number | null;
   /** How the tooltip writes a PUE (the page's locale-aware formatter; default three decimals). */
   format?: (pue: number) => string;
@@ -155,17 +185,35 @@ export function monthlyPueOptions(o: {
         callbacks: { label: (ctx) => `PUE ${typeof ctx.raw === 'number' ? format(ctx.raw) : '—'}` },
       },
       bands: {
-        lines: o.target === null ? [] : [{ value: o.target, color: COLORS.target, label: o.targetLabel }],
+        // The canvas draws reference lines under the bars, which hid the label: the report's legend names it.
+        lines: o.target === null ? [] : [{ value: o.target, color: COLORS.target, label: '' }],
       },
     },
   };
 }
 
-/** Years a user can pick: the current one back to 2020, newest first. */
-export function selectableYears(now = new Date(), earliest = 2020): number[] {
-  const out: number[] = [];
-  for (let y = now.getFullYear(); y >= earliest; y--) out.push(y);
-  return out;
+/** Whether a period's table has any measured data (a site with some coverage or a PUE). */
+export function hasData(r: RatingsResponse): boolean {
+  return r.sites.some((s) => s.coverage > 0 || s.pue !== null);
+}
+
+/**
+ * The years to offer, from the tables of this year and the years before it (`tables[i]` is year `latest - i`,
+ * undefined while loading): the years with data, newest first, and whether to ask for the next older year (the
+ * oldest asked has data: there may be more). The API has no list of years; an empty year ends the search.
+ */
+export function yearsWithData(
+  latest: number,
+  tables: readonly (RatingsResponse | undefined)[],
+  earliest = 2000,
+): { years: number[]; more: boolean } {
+  const years: number[] = [];
+  tables.forEach((r, i) => {
+    if (r && hasData(r)) years.push(latest - i);
+  });
+  const oldest = tables.at(-1);
+  const more = oldest !== undefined && hasData(oldest) && latest - tables.length >= earliest;
+  return { years, more };
 }
 
 /** The default year: last year (complete, so usually final), unless asked otherwise. */

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ratingsSearch, reportSearch, searchYear, sortOf, toggleSort, yearOf } from './ratings-search';
+import {
+  parsePeriodChoice,
+  periodOf,
+  periodSearch,
+  ratingsSearch,
+  reportSearch,
+  searchYear,
+  sortOf,
+  toggleSort,
+  yearOf,
+} from './ratings-search';
+import { periodParam } from './ratings-api';
 
 const now = new Date('2026-11-29T00:00:00Z');
 
@@ -17,6 +28,25 @@ describe('ratings URL state', () => {
     expect(yearOf({}, now)).toBe(2025);
     expect(yearOf({ year: 2023 }, now)).toBe(2023);
     expect(reportSearch({ year: 'soon' })).toEqual({ year: undefined });
+  });
+
+  it('takes the trailing 12 months as period=trailing12, over a year, and asks the API the same', () => {
+    expect(reportSearch({ period: 'trailing12', year: '2024' })).toEqual({
+      period: 'trailing12',
+      year: undefined,
+    });
+    expect(periodOf({ period: 'trailing12' }, now)).toBe('trailing12');
+    expect(periodOf({}, now)).toBe(2025);
+    expect(periodSearch('trailing12')).toEqual({ period: 'trailing12' });
+    expect(periodSearch(2024)).toEqual({ year: 2024 });
+    expect(parsePeriodChoice('trailing12').period).toBe('trailing12');
+    expect(parsePeriodChoice('2024')).toEqual({ year: 2024, period: undefined });
+    expect(periodParam('trailing12')).toBe('period=trailing12');
+    expect(periodParam(2024)).toBe('year=2024');
+    expect(ratingsSearch({ period: 'trailing12', view: 'eed' })).toMatchObject({
+      period: 'trailing12',
+      view: 'eed',
+    });
   });
 
   it('keeps the view and the sort, leaving the defaults out', () => {

@@ -1,6 +1,7 @@
 import type { EedExport } from '@dcfleet/contracts';
 import { CaptionedTable, Empty } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
+import { useRatingsFormat } from '../hooks/use-ratings-format';
 import { NO_VALUE } from '../../../lib/format';
 import { useEedQuery } from '../hooks/use-ratings-query';
 import { Loaded } from './ExportLoaded';
@@ -8,6 +9,7 @@ import { Loaded } from './ExportLoaded';
 /** The EU EED annual report of every site: what dcfleet measures, and the Annex fields it cannot fill. */
 export function EedView({ year }: { year: number }) {
   const { t, fmt } = useI18n();
+  const rf = useRatingsFormat();
   const q = useEedQuery(year);
   return (
     <Loaded q={q}>
@@ -57,11 +59,11 @@ export function EedView({ year }: { year: number }) {
                         {s.installedItPowerKw === null ? NO_VALUE : `${fmt.number(s.installedItPowerKw)} kW`}
                       </span>
                     </td>
-                    <td className="num">{fmt.energy(s.totalEnergyKwh)}</td>
-                    <td className="num">{fmt.ratedPue(s.pue)}</td>
-                    <td className="num">{fmt.fixed(s.wue, 2)}</td>
-                    <td className="num">{fmt.fixed(s.erf, 3)}</td>
-                    <td className="num">{fmt.fixed(s.ref, 3)}</td>
+                    <td className="num">{rf.energy(s.totalEnergyKwh)}</td>
+                    <td className="num">{rf.pue(s.pue)}</td>
+                    <td className="num">{rf.wue(s.wue)}</td>
+                    <td className="num">{rf.ratio(s.erf)}</td>
+                    <td className="num">{rf.ratio(s.ref)}</td>
                   </tr>
                 ))}
               </tbody>

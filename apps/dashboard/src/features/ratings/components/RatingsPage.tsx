@@ -3,23 +3,20 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { CaptionedTable, Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
 import { useI18n, type MessageId } from '../../../i18n/i18n';
+import { useRatingsFormat } from '../hooks/use-ratings-format';
 import { downloadRatingsCsv, type RatingsDownload } from '../api/ratings-api';
+import { defaultYear, factorOrigin, meterFlags, sortRatings, type RatingSortKey } from '../api/ratings-data';
 import {
-  factorOrigin,
-  meterFlags,
-  selectableYears,
-  sortRatings,
-  type RatingSortKey,
-} from '../api/ratings-data';
-import {
+  parsePeriodChoice,
+  periodOf,
+  periodSearch,
   RATINGS_VIEWS,
   ratingsSearch,
   sortOf,
   toggleSort,
-  yearOf,
   type RatingsSearch,
 } from '../api/ratings-search';
-import { useRatingsQuery } from '../hooks/use-ratings-query';
+import { useRatingsQuery, useYearsWithData } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
 import { EedView } from './EedView';
 import { EligibilityView } from './EligibilityView';
@@ -64,7 +61,8 @@ function RowFacts({ row }: { row: RatingRow }) {
 
 /** The emission factor CUE used, with its origin; its source on hover. */
 function FactorNote({ row }: { row: RatingRow }) {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
+  const rf = useRatingsFormat();
   const ef = row.emissionFactor;
   if (ef === undefined) return null;
   if (ef === null) return <span className="block small muted">{t('ratings.ef.none')}</span>;
@@ -72,7 +70,7 @@ function FactorNote({ row }: { row: RatingRow }) {
   return (
     <span className="block small muted" title={ef.source} data-testid="row-ef">
       {t('ratings.ef', {
-        factor: fmt.fixed(ef.factor, 4),
+        factor: rf.factor(ef.factor),
         origin: o.kind === 'site' ? t('ratings.ef.site') : o.where,
       })}
     </span>
@@ -81,12 +79,16 @@ function FactorNote({ row }: { row: RatingRow }) {
 
 /** The year, the view (ratings table or a regulator export) and the table's sort come from the URL. */
 export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: UserScope }) {
-  const { t, fmt, intl } = useI18n();
+  const { t, intl } = useI18n();
+  const rf = useRatingsFormat();
   const navigate = useNavigate();
-  const year = yearOf(search);
+  const period = periodOf(search);
+  // The eligibility and EED exports are annual: with the trailing 12 months they show the last complete year.
+  const year = typeof period === 'number' ? period : defaultYear();
+  const years = useYearsWithData();
   const view = search.view ?? 'ratings';
   const sort = sortOf(search);
-  const q = useRatingsQuery(year);
+  const q = useRatingsQuery(period);
   const show = (next: RatingsSearch) =>
     void navigate({ to: '/ratings', search: next, replace: true, resetScroll: false });
   const [csvError, setCsvError] = useState<string | null>(null);
@@ -103,7 +105,7 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
     setCsvError(null);
     setCsvPending(true);
     try {
-      await downloadRatingsCsv(year, what);
+      await downloadRatingsCsv(what === 'ratings' ? period : year, what);
     } catch (err) {
       setCsvError(t('ratings.csvFailed', { message: err instanceof Error ? err.message : String(err) }));
     } finally {
@@ -119,17 +121,23 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
         </PageHeading>
         <div className="page-actions">
           <label className="inline-field">
-            <span>{t('ratings.year')}</span>
+            <span>{t('ratings.period')}</span>
             <select
-              value={year}
-              onChange={(e) => show(ratingsSearch({ ...search, year: e.target.value }))}
+              value={String(period)}
+              onChange={(e) =>
+                show(ratingsSearch({ ...search, year: undefined, ...parsePeriodChoice(e.target.value) }))
+              }
               data-testid="year-select"
             >
-              {selectableYears().map((y) => (
-                <option key={y} value={y}>
-                  {y}
-                </option>
-              ))}
+              <option value="trailing12">{t('ratings.trailing12')}</option>
+              {/* Only years with data; the shown year stays listed while they load (or if it has none). */}
+              {[...new Set([...(years ?? []), ...(typeof period === 'number' ? [period] : [])])]
+                .sort((a, b) => b - a)
+                .map((y) => (
+                  <option key={y} value={y}>
+                    {y}
+                  </option>
+                ))}
             </select>
           </label>
           <button type="button" onClick={() => csv()} disabled={csvPending || !q.data} aria-busy={csvPending}>
@@ -159,7 +167,7 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
             <li key={v}>
               <Link
                 to="/ratings"
-                search={{ ...search, year, view: v === 'ratings' ? undefined : v }}
+                search={{ ...search, view: v === 'ratings' ? undefined : v }}
                 activeOptions={{ exact: true }}
                 aria-current={view === v ? 'page' : undefined}
               >
@@ -169,6 +177,9 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
           ))}
         </ul>
       </nav>
+      {view !== 'ratings' && period === 'trailing12' ? (
+        <p className="muted small">{t('ratings.annualOnly', { year })}</p>
+      ) : null}
       {csvError ? (
         <p className="error" role="alert">
           {csvError}
@@ -179,7 +190,7 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
           {t('ratings.scheme', {
             name: scheme.name,
             edition: scheme.edition,
-            target: fmt.fixed(scheme.hubTarget.defaultMaxPue, 2),
+            target: rf.pue(scheme.hubTarget.defaultMaxPue),
           })}
         </p>
       ) : null}
@@ -204,7 +215,9 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
         <>
           <CaptionedTable
             id="ratings"
-            caption={t('ratings.caption', { year })}
+            caption={
+              period === 'trailing12' ? t('ratings.captionTrailing12') : t('ratings.caption', { year })
+            }
             className="ratings"
             testId="ratings-table"
           >
@@ -239,7 +252,7 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
                     <Link
                       to="/ratings/$code"
                       params={{ code: r.code }}
-                      search={{ year }}
+                      search={periodSearch(period)}
                       className="code"
                       title={t('ratings.openReport')}
                     >
@@ -249,7 +262,7 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
                       {r.name}
                     </span>
                   </th>
-                  <td className="num strong">{fmt.ratedPue(r.pue)}</td>
+                  <td className="num strong">{rf.pue(r.pue)}</td>
                   <td>
                     <GradeBadge grade={r.grade} outOfScope={r.outOfScope} />
                   </td>
@@ -264,14 +277,14 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
                   <td>
                     <TargetMark meets={r.meetsHubTarget} />
                   </td>
-                  <td className="num">{fmt.fixed(r.wue, 2)}</td>
+                  <td className="num">{rf.wue(r.wue)}</td>
                   <td className="num">
-                    {fmt.fixed(r.cue, 3)}
+                    {rf.cue(r.cue)}
                     <FactorNote row={r} />
                   </td>
-                  <td className="num">{fmt.fixed(r.ref, 3)}</td>
-                  <td className="num">{fmt.fixed(r.erf, 3)}</td>
-                  <td className="num">{fmt.energy(r.energy?.facilityKwh)}</td>
+                  <td className="num">{rf.ratio(r.ref)}</td>
+                  <td className="num">{rf.ratio(r.erf)}</td>
+                  <td className="num">{rf.energy(r.energy?.facilityKwh)}</td>
                 </tr>
               ))}
             </tbody>
@@ -288,13 +301,13 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
                       {t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}
                     </span>
                   </th>
-                  <td className="num strong">{fmt.ratedPue(fleet.pue)}</td>
+                  <td className="num strong">{rf.pue(fleet.pue)}</td>
                   <td colSpan={4} />
-                  <td className="num">{fmt.fixed(fleet.wue, 2)}</td>
-                  <td className="num">{fmt.fixed(fleet.cue, 3)}</td>
-                  <td className="num">{fmt.fixed(fleet.ref, 3)}</td>
-                  <td className="num">{fmt.fixed(fleet.erf, 3)}</td>
-                  <td className="num">{fmt.energy(fleet.energy?.facilityKwh)}</td>
+                  <td className="num">{rf.wue(fleet.wue)}</td>
+                  <td className="num">{rf.cue(fleet.cue)}</td>
+                  <td className="num">{rf.ratio(fleet.ref)}</td>
+                  <td className="num">{rf.ratio(fleet.erf)}</td>
+                  <td className="num">{rf.energy(fleet.energy?.facilityKwh)}</td>
                 </tr>
               </tfoot>
             ) : null}

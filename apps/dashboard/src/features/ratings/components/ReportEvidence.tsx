@@ -1,7 +1,16 @@
-import type { DataGap, EnergySource, MeterQuality, RatingDetailResponse } from '@dcfleet/contracts';
+import type {
+  ChainVerification,
+  DataGap,
+  EnergySource,
+  MeterQuality,
+  RatingDetailResponse,
+} from '@dcfleet/contracts';
+import { useState } from 'react';
 import { useI18n } from '../../../i18n/i18n';
+import { useRatingsFormat } from '../hooks/use-ratings-format';
 import { NO_VALUE } from '../../../lib/format';
 import { gapHours } from '../api/ratings-data';
+import { BundleDownload, ReceiptList, VerifyAgain } from './EvidenceTools';
 
 const MAX_GAPS = 8;
 
@@ -13,10 +22,11 @@ function MoreItems({ count, max }: { count: number; max: number }) {
 
 function GapList({ title, gaps, timeZone }: { title: string; gaps: DataGap[]; timeZone?: string }) {
   const { t, fmt } = useI18n();
+  const rf = useRatingsFormat();
   return (
     <div className="gap-list">
       <h4>
-        {title}: {gaps.length} ({fmt.fixed(gapHours(gaps), 1)} h)
+        {title}: {gaps.length} ({rf.hours(gapHours(gaps))})
       </h4>
       {gaps.length === 0 ? (
         <p className="muted">{t('report.gapsNone')}</p>
@@ -50,6 +60,7 @@ function MeterQualityList({
   timeZone?: string;
 }) {
   const { t, fmt } = useI18n();
+  const rf = useRatingsFormat();
   return (
     <div className="gap-list" data-testid="meter-quality">
       <h4>
@@ -61,7 +72,7 @@ function MeterQualityList({
             {t('report.meterEvents', {
               replacements: quality.replacements,
               glitches: quality.glitches,
-              drop: fmt.energy(quality.glitchDropKwh),
+              drop: rf.energy(quality.glitchDropKwh),
             })}
           </p>
           {quality.events.length ? (
@@ -70,7 +81,7 @@ function MeterQualityList({
                 <li key={`${e.kind}-${e.at}`}>
                   {e.withinDay ? fmt.date(e.at, timeZone) : fmt.dateTime(e.at, timeZone)} ·{' '}
                   {e.kind === 'glitch'
-                    ? t('report.glitch', { size: fmt.energy(e.size ?? 0) })
+                    ? t('report.glitch', { size: rf.energy(e.size ?? 0) })
                     : e.kind === 'exchange'
                       ? t('report.exchange')
                       : t('report.replacement')}
@@ -94,12 +105,16 @@ export function ReportEvidence({
   monthName: (month: number) => string;
 }) {
   const { t, fmt } = useI18n();
+  const rf = useRatingsFormat();
   const gaps = r.evidence.dataGaps;
-  const v = r.evidence?.chainVerification;
+  // "Verify again" replaces the verification the report was served with.
+  const [fresh, setFresh] = useState<ChainVerification | null>(null);
+  const v = fresh ?? r.evidence?.chainVerification;
 
   return (
     <section className="report-section keep-together" aria-labelledby="evidence-title">
       <h2 id="evidence-title">{t('report.evidence')}</h2>
+      <BundleDownload r={r} />
       <dl className="figures wide">
         <dt>{t('report.receipts')}</dt>
         <dd data-testid="receipt-count">{r.evidence?.receiptCount ?? NO_VALUE}</dd>
@@ -134,16 +149,18 @@ export function ReportEvidence({
                     })}
               </span>
               {v.verifiedAt ? (
-                <span className="block small muted">
+                <span className="block small muted" data-testid="verified-at">
                   {t('report.verifiedAt', { time: fmt.dateTime(v.verifiedAt) })}
                 </span>
               ) : null}
+              <VerifyAgain code={r.code} onVerified={setFresh} />
             </>
           ) : (
             NO_VALUE
           )}
         </dd>
       </dl>
+      <ReceiptList code={r.code} timeZone={r.timeZone} />
       {r.evidence.meterExchanges?.length ? (
         <>
           <h3>{t('report.exchanges')}</h3>
@@ -187,8 +204,8 @@ export function ReportEvidence({
             <li key={rev.id}>
               {t('report.revisionRow', {
                 time: fmt.dateTime(rev.revisedAt),
-                from: fmt.ratedPue(rev.previousPue),
-                to: fmt.ratedPue(rev.pue),
+                from: rf.pue(rev.previousPue),
+                to: rf.pue(rev.pue),
                 reason: rev.month ? `${monthName(rev.month)}: ${rev.reason}` : rev.reason,
               })}
             </li>

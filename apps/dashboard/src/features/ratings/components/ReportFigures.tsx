@@ -1,11 +1,13 @@
 import type { RatingDetailResponse } from '@dcfleet/contracts';
 import { useI18n } from '../../../i18n/i18n';
+import { useRatingsFormat } from '../hooks/use-ratings-format';
 import { NO_VALUE } from '../../../lib/format';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
 
 /** The report's figures: PUE, grade, status and target, the other ratios, and the period's energy and water. */
 export function ReportFigures({ r }: { r: RatingDetailResponse }) {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
+  const rf = useRatingsFormat();
   const e = r.energy ?? { facilityKwh: 0, itKwh: 0 };
 
   return (
@@ -14,7 +16,7 @@ export function ReportFigures({ r }: { r: RatingDetailResponse }) {
       <div className="report-hero">
         <div className="hero-pue">
           <span className="muted">{t('report.pue')}</span>
-          <strong data-testid="report-pue">{fmt.ratedPue(r.pue)}</strong>
+          <strong data-testid="report-pue">{rf.pue(r.pue)}</strong>
         </div>
         <div>
           <span className="muted">{t('report.grade')}</span>
@@ -36,33 +38,33 @@ export function ReportFigures({ r }: { r: RatingDetailResponse }) {
           {r.coverageBy ? (
             <span className="block small muted">
               {t('report.coverageBy', {
-                facility: fmt.percent(r.coverageBy.facility),
-                it: fmt.percent(r.coverageBy.it),
+                facility: rf.share(r.coverageBy.facility),
+                it: rf.share(r.coverageBy.it),
               })}
             </span>
           ) : null}
         </dd>
         <dt>{t('report.dcie')}</dt>
-        <dd>{fmt.percent(r.dcie ?? null)}</dd>
+        <dd>{rf.share(r.dcie ?? null)}</dd>
         <dt>{t('report.wue')}</dt>
         <dd>
-          {r.wue === null ? NO_VALUE : `${fmt.fixed(r.wue, 3)} L/kWh`}
+          {r.wue === null ? NO_VALUE : `${rf.wue(r.wue)} L/kWh`}
           {/* A part-period water meter: WUE is over its days only, so say how much of the period that is. */}
           {r.wue !== null && r.coverageBy?.water != null && r.coverageBy.water < 0.95 ? (
             <span className="block small muted" data-testid="report-water-span">
-              {t('report.meterSpan', { share: fmt.percent(r.coverageBy.water) })}
+              {t('report.meterSpan', { share: rf.share(r.coverageBy.water) })}
             </span>
           ) : null}
         </dd>
         <dt>{t('report.cue')}</dt>
         <dd>
-          {r.cue === null ? NO_VALUE : `${fmt.fixed(r.cue, 3)} kgCO₂e/kWh`}
+          {r.cue === null ? NO_VALUE : `${rf.cue(r.cue)} kgCO₂e/kWh`}
           {r.emissionFactor !== undefined ? (
             <span className="block small muted" data-testid="report-ef">
               {r.emissionFactor === null
                 ? t('report.ef.none')
                 : t('report.ef', {
-                    factor: fmt.fixed(r.emissionFactor.factor, 4),
+                    factor: rf.factor(r.emissionFactor.factor),
                     origin:
                       r.emissionFactor.kind === 'site'
                         ? t('ratings.ef.site')
@@ -78,31 +80,29 @@ export function ReportFigures({ r }: { r: RatingDetailResponse }) {
         <dd>
           {r.cueLocation === null || r.cueLocation === undefined
             ? NO_VALUE
-            : `${fmt.fixed(r.cueLocation, 3)} kgCO₂e/kWh`}
+            : `${rf.cue(r.cueLocation)} kgCO₂e/kWh`}
         </dd>
         <dt>{t('report.ref')}</dt>
-        <dd>{fmt.fixed(r.ref, 3)}</dd>
+        <dd>{rf.ratio(r.ref)}</dd>
         <dt>{t('report.erf')}</dt>
-        <dd>{fmt.fixed(r.erf, 3)}</dd>
+        <dd>{rf.ratio(r.erf)}</dd>
         <dt>{t('report.ere')}</dt>
-        <dd>{fmt.fixed(r.ere, 3)}</dd>
+        <dd>{rf.ratio(r.ere)}</dd>
       </dl>
       <h3>{t('report.energy')}</h3>
       <dl className="figures">
         <dt>{t('report.facilityKwh')}</dt>
-        <dd>{fmt.energy(e.facilityKwh)}</dd>
+        <dd>{rf.energy(e.facilityKwh)}</dd>
         <dt>{t('report.itKwh')}</dt>
-        <dd>{fmt.energy(e.itKwh)}</dd>
+        <dd>{rf.energy(e.itKwh)}</dd>
         <dt>{t('report.renewableKwh')}</dt>
-        <dd>{fmt.energy(e.renewableKwh)}</dd>
+        <dd>{rf.energy(e.renewableKwh)}</dd>
         <dt>{t('report.reusedKwh')}</dt>
-        <dd>{fmt.energy(e.reusedKwh)}</dd>
+        <dd>{rf.energy(e.reusedKwh)}</dd>
         <dt>{t('report.water')}</dt>
-        <dd>{e.waterM3 === null || e.waterM3 === undefined ? NO_VALUE : `${fmt.number(e.waterM3)} m³`}</dd>
+        <dd>{rf.water(e.waterM3)}</dd>
         <dt>{t('report.co2')}</dt>
-        <dd>
-          {e.co2Kg === null || e.co2Kg === undefined ? NO_VALUE : `${fmt.number(e.co2Kg / 1000, 1)} tCO₂e`}
-        </dd>
+        <dd>{rf.co2(e.co2Kg)}</dd>
       </dl>
     </section>
   );

@@ -2,19 +2,30 @@ import type { RatingDetailResponse } from '@dcfleet/contracts';
 import { useMemo } from 'react';
 import { Chart } from '../../../components/Chart';
 import { useI18n } from '../../../i18n/i18n';
-import { DEFAULT_GRADES, monthlyPueData, monthlyPueOptions } from '../api/ratings-data';
+import { useRatingsFormat } from '../hooks/use-ratings-format';
+import type { RatingPeriod } from '../api/ratings-search';
+import { periodLabel } from './period-label';
+import { COLORS } from '../../../components/chart-options';
+import {
+  DEFAULT_GRADES,
+  gradeLegend,
+  inMonthOrder,
+  monthlyPueData,
+  monthlyPueOptions,
+} from '../api/ratings-data';
 
 /** The report's monthly breakdown: PUE per month against the hub target as a chart, and as a table. */
 export function ReportMonthly({
   r,
-  year,
+  period,
   monthName,
 }: {
   r: RatingDetailResponse;
-  year: number;
+  period: RatingPeriod;
   monthName: (month: number) => string;
 }) {
   const { t, fmt } = useI18n();
+  const rf = useRatingsFormat();
   const grades = r.scheme?.grades ?? DEFAULT_GRADES;
   const target = r.scheme
     ? (r.hub && r.scheme.hubTarget.overrides[r.hub]) || r.scheme.hubTarget.defaultMaxPue
@@ -29,16 +40,15 @@ export function ReportMonthly({
         xTitle: t('report.axisMonth'),
         yTitle: t('report.axisPue'),
         target,
-        targetLabel: `${t('report.target')} ≤ ${fmt.fixed(target, 2)}`,
-        format: fmt.ratedPue,
+        format: rf.pue,
         lowest: Math.min(...(r.monthly ?? []).map((m) => m.pue ?? Infinity)),
       }),
     [t, fmt, target, r.monthly],
   );
   const monthsWithPue = (r.monthly ?? []).filter((m) => m.pue !== null);
-  const chartLabel = `${t('report.monthlyChart', { year })}: ${
+  const chartLabel = `${t('report.monthlyChart', { year: periodLabel(period, t) })}: ${
     monthsWithPue.length
-      ? monthsWithPue.map((m) => `${monthName(m.month)} ${fmt.ratedPue(m.pue)}`).join(', ')
+      ? monthsWithPue.map((m) => `${monthName(m.month)} ${rf.pue(m.pue)}`).join(', ')
       : t('report.noPue')
   }`;
 
@@ -53,6 +63,7 @@ export function ReportMonthly({
         height={240}
         testId="monthly-chart"
       />
+      <MonthlyLegend grades={grades} target={target} />
       <table className="data compact monthly">
         <thead>
           <tr>
@@ -72,19 +83,59 @@ export function ReportMonthly({
           </tr>
         </thead>
         <tbody>
-          {[...(r.monthly ?? [])]
-            .sort((a, b) => a.month - b.month)
-            .map((m) => (
-              <tr key={m.month}>
-                <th scope="row">{monthName(m.month)}</th>
-                <td className="num">{fmt.energy(m.facilityKwh)}</td>
-                <td className="num">{fmt.energy(m.itKwh)}</td>
-                <td className="num">{fmt.ratedPue(m.pue)}</td>
-                <td className="num">{fmt.percent(m.coverage)}</td>
-              </tr>
-            ))}
+          {inMonthOrder(r.monthly ?? []).map((m) => (
+            <tr key={`${m.year}-${m.month}`}>
+              <th scope="row">{monthName(m.month)}</th>
+              <td className="num">{rf.energy(m.facilityKwh)}</td>
+              <td className="num">{rf.energy(m.itKwh)}</td>
+              <td className="num">{rf.pue(m.pue)}</td>
+              <td className="num">{rf.share(m.coverage)}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </section>
+  );
+}
+
+const SWATCH = {
+  display: 'inline-block',
+  width: '0.9em',
+  height: '0.9em',
+  marginRight: '0.3em',
+  verticalAlign: '-0.1em',
+};
+
+/** What the bar colours mean, and the hub target line with its value (drawn on the canvas it sat behind the bars). */
+function MonthlyLegend({
+  grades,
+  target,
+}: {
+  grades: readonly { grade: number; maxPue: number }[];
+  target: number;
+}) {
+  const { t } = useI18n();
+  const rf = useRatingsFormat();
+  return (
+    <div className="small" data-testid="monthly-legend">
+      <span className="muted">{t('report.legend')}: </span>
+      <ul className="inline-list" style={{ display: 'inline', padding: 0 }}>
+        {gradeLegend(grades).map((g) => (
+          <li key={g.kind === 'grade' ? g.grade : g.kind} style={{ display: 'inline', marginRight: '1em' }}>
+            <span aria-hidden="true" style={{ ...SWATCH, background: g.color }} />
+            {g.kind === 'grade'
+              ? t('report.legendGrade', { grade: g.grade, max: rf.pue(g.maxPue) })
+              : t(g.kind === 'below' ? 'report.legendBelow' : 'report.legendNone')}
+          </li>
+        ))}
+        <li style={{ display: 'inline' }} data-testid="target-label">
+          <span
+            aria-hidden="true"
+            style={{ ...SWATCH, height: 0, borderTop: `2px dashed ${COLORS.target}` }}
+          />
+          {t('report.target')} ≤ {rf.pue(target)}
+        </li>
+      </ul>
+    </div>
   );
 }

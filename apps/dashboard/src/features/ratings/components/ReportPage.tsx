@@ -2,13 +2,14 @@ import type { RatingDetailResponse } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { ErrorState, Loading, PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
-import { yearOf, type ReportSearch } from '../api/ratings-search';
+import { periodOf, periodSearch, type RatingPeriod, type ReportSearch } from '../api/ratings-search';
 import { useRatingQuery } from '../hooks/use-ratings-query';
+import { periodLabel } from './period-label';
 import { ReportEvidence } from './ReportEvidence';
 import { ReportFigures } from './ReportFigures';
 import { ReportMonthly } from './ReportMonthly';
 
-function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
+function Report({ r, period }: { r: RatingDetailResponse; period: RatingPeriod }) {
   const { t, fmt } = useI18n();
   const monthName = fmt.month;
 
@@ -20,7 +21,7 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
         </p>
       ) : null}
       <ReportFigures r={r} />
-      <ReportMonthly r={r} year={year} monthName={monthName} />
+      <ReportMonthly r={r} period={period} monthName={monthName} />
       <ReportEvidence r={r} monthName={monthName} />
     </>
   );
@@ -28,15 +29,16 @@ function Report({ r, year }: { r: RatingDetailResponse; year: number }) {
 
 export function ReportPage({ code, search }: { code: string; search: ReportSearch }) {
   const { t, fmt } = useI18n();
-  const year = yearOf(search);
-  const q = useRatingQuery(code, year);
+  const period = periodOf(search);
+  const label = periodLabel(period, t);
+  const q = useRatingQuery(code, period);
   const r = q.data;
   const title = t('report.title');
 
   return (
     <article className="page report" aria-labelledby="report-title">
       <div className="report-actions no-print">
-        <Link to="/ratings" search={{ year }}>
+        <Link to="/ratings" search={periodSearch(period)}>
           ← {t('report.back')}
         </Link>
         <button type="button" onClick={() => window.print()} disabled={!r}>
@@ -44,10 +46,12 @@ export function ReportPage({ code, search }: { code: string; search: ReportSearc
         </button>
       </div>
       <header className="report-head">
-        <PageHeading id="report-title" title={`${title} · ${code} ${year}`}>
+        <PageHeading id="report-title" title={`${title} · ${code} ${label}`}>
           {title}
         </PageHeading>
-        <p className="report-subtitle">{t('report.subtitle', { name: r?.name ?? code, code, year })}</p>
+        <p className="report-subtitle">
+          {t('report.subtitle', { name: r?.name ?? code, code, year: label })}
+        </p>
         {r ? (
           <p className="muted small">
             {r.hub ? `${r.hub} · ` : ''}
@@ -63,7 +67,7 @@ export function ReportPage({ code, search }: { code: string; search: ReportSearc
           onRetry={() => void q.refetch()}
         />
       ) : null}
-      {r ? <Report r={r} year={year} /> : q.error ? null : <Loading />}
+      {r ? <Report r={r} period={period} /> : q.error ? null : <Loading />}
     </article>
   );
 }

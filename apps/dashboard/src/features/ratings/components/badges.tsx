@@ -1,5 +1,6 @@
 import type { Grade, RatingStatus } from '@dcfleet/contracts';
 import { useI18n } from '../../../i18n/i18n';
+import { useRatingsFormat } from '../hooks/use-ratings-format';
 import { gradeClass } from '../api/ratings-data';
 
 /** `outOfScope`: why the site is outside the grading scheme (an edge data center); shown as its tooltip. */
@@ -45,12 +46,12 @@ export function TargetMark({ meets }: { meets: boolean | null }) {
 }
 
 export function CoverageBar({ coverage }: { coverage: number }) {
-  const { fmt } = useI18n();
+  const rf = useRatingsFormat();
   const share = Math.max(0, Math.min(1, coverage || 0));
   const pct = share * 100;
   return (
     <span className="coverage">
-      <span className="coverage-text">{fmt.percent(share, 1)}</span>
+      <span className="coverage-text">{rf.share(share)}</span>
       <span className="bar small-bar" aria-hidden="true">
         <span
           className={`bar-fill ${pct >= 95 ? 'bar-ok' : pct >= 25 ? 'bar-mid' : 'bar-low'}`}
