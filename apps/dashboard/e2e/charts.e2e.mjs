@@ -7,7 +7,8 @@
  *
  * Covers: drag-to-zoom with the mouse on the inlet chart writes a narrower custom range into the URL and
  * "Reset zoom" restores the range before it; the inlet band follows a site alarm rule an admin creates through
- * the API (18–27 → 18–28 °C) and returns when it is deleted; PNG and CSV export (download events, PNG signature,
+ * the API (18–27 → 18–28 °C) and returns when it is deleted; an inlet alarm raised and cleared by ingested
+ * samples is shaded on the inlet chart only; PNG and CSV export (download events, PNG signature,
  * CSV header and ISO-with-offset rows); a regulator gets the built-in thresholds, no alarm spans and no 403s.
  */
 import { readFile } from 'node:fs/promises';
@@ -207,6 +208,64 @@ async function main() {
           'CSV rows are not in time order',
         );
         log(`CSV: ${rows.length - 1} rows × ${header.length - 1} zones; PNG ${png.bytes.length} bytes`);
+      },
+      { page },
+    );
+
+    await test(
+      'an inlet alarm raised and cleared by ingested samples is shaded on the inlet chart, not on the PUE chart',
+      async () => {
+        const alarmCode = `E2E-CH-${Date.now().toString(36).toUpperCase()}`;
+        await api.call('POST', '/api/v1/datacenters', {
+          token: adminToken,
+          body: { code: alarmCode, name: 'E2E chart alarms', region: 'Guiyang', itCapacityKw: 1000 },
+        });
+        const { token } = await api.call('POST', `/api/v1/datacenters/${alarmCode}/tokens`, {
+          token: adminToken,
+          body: { name: 'e2e-charts' },
+        });
+        const inletAt = (ms, value) =>
+          api.call('POST', '/api/v1/ingest', {
+            token,
+            body: {
+              samples: [
+                { ts: new Date(ms).toISOString(), metric: 'inlet_temp_c', value, labels: { zone: 'A1' } },
+              ],
+            },
+          });
+        const start = Date.now() - 10 * 60_000;
+        await inletAt(start, 22);
+        await inletAt(start + 60_000, 35); // above the critical 32 °C limit
+        await inletAt(start + 4 * 60_000, 22); // back inside the band: cleared
+        // The warning and the critical rule each raise (and clear) an alarm of their own.
+        const inletAlarms = await waitFor(async () => {
+          const list = await api.call('GET', `/api/v1/alarms?state=all&datacenter=${alarmCode}`, {
+            token: adminToken,
+          });
+          const inletOnes = list.filter((a) => a.rule === 'inlet_temp');
+          return inletOnes.length > 0 && inletOnes.every((a) => a.state === 'cleared') ? inletOnes : null;
+        }, 'the inlet alarms were not raised and cleared');
+        // The samples reach the 1-minute rollups at the next flush (ROLLUP_FLUSH_MS, 2 s): reload until drawn.
+        await page.goto(`${baseUrl}/#/sites/${alarmCode}?range=1h`, { waitUntil: 'domcontentloaded' });
+        await waitFor(
+          async () => {
+            if (await inletCanvas.isVisible()) return true;
+            await page.reload({ waitUntil: 'domcontentloaded' });
+            await inlet.waitFor();
+            return false;
+          },
+          'the inlet chart of the new site never drew its samples',
+          20_000,
+          2_000,
+        );
+        // Site-wide alarms (the new site soon goes stale) shade both charts; inlet alarms only the inlet chart.
+        const spans = async (id) =>
+          Number(await page.getByTestId(`chart-${id}`).getAttribute('data-alarm-spans'));
+        await waitFor(
+          async () => (await spans('inlet')) - (await spans('pue')) === inletAlarms.length,
+          `the ${inletAlarms.length} inlet alarm(s) are not shaded on the inlet chart alone`,
+        );
+        await shot(page, 'alarm-span');
       },
       { page },
     );
