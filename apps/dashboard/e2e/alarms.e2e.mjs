@@ -37,7 +37,8 @@ async function main() {
     // In-app navigation (the router follows the hash): a reload would start the notifier afresh.
     const nav = (hash) => page.evaluate((h) => (window.location.hash = h), hash.replace(/^#/, ''));
 
-    const code = `E2E-ALM-${Date.now().toString(36).toUpperCase()}`;
+    // Sorts after the demo sites: run-all shares one API, and later files open the first (online) site.
+    const code = `ZZ-E2E-ALM-${Date.now().toString(36).toUpperCase()}`;
     let ingestToken = null;
     let before = 0;
 
