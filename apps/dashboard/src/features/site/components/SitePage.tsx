@@ -12,11 +12,11 @@ import { utilization } from '../../fleet/api/fleet-data';
 import { useSiteQuery } from '../../fleet/hooks/use-fleet-query';
 import { parseRange, resolveWindow, type BuildContext, type TimeWindow } from '../api/chart-data';
 import { zoomSearch } from '../api/chart-export';
-import { DEFAULT_THRESHOLDS, thresholdsOf } from '../api/chart-overlays';
-import { siteAlarmRulesQuery, siteAlarmsQuery } from '../api/site-api';
+import { siteAlarmsQuery } from '../api/site-api';
 import { metricsOf, SITE_CHARTS } from '../api/site-charts';
 import type { SiteSearch } from '../api/site-search';
 import { useLiveSamples, useSeriesQueries } from '../hooks/use-series-query';
+import { useSiteThresholds } from '../hooks/use-site-thresholds';
 import { ChartPanel } from './ChartPanel';
 import { RangePicker } from './RangePicker';
 
@@ -30,10 +30,17 @@ interface Props {
   role: Role;
 }
 
-function NowPanel({ site, showAlarms }: { site: DataCenterWithSnapshot; showAlarms: boolean }) {
+function NowPanel({ site, role }: { site: DataCenterWithSnapshot; role: Role }) {
   const { t, fmt } = useI18n();
   const s = site.snapshot;
   const util = utilization(site);
+  const showAlarms = canSeeAlarms(role);
+  // Outside the recommended band in force at the site (the inlet chart's band), not a fixed 18–27 °C.
+  const band = useSiteThresholds(site.code, role).inlet.warning;
+  const inletOut =
+    s.hottestInletC !== null &&
+    band !== undefined &&
+    (s.hottestInletC > band.high || s.hottestInletC < band.low);
   return (
     <dl className="kpis now" aria-label={t('site.now')} data-testid="site-now">
       <div>
@@ -63,11 +70,7 @@ function NowPanel({ site, showAlarms }: { site: DataCenterWithSnapshot; showAlar
       </div>
       <div>
         <dt>{t('site.now.inlet')}</dt>
-        <dd
-          className={
-            s.hottestInletC !== null && (s.hottestInletC > 27 || s.hottestInletC < 18) ? 'warn-text' : ''
-          }
-        >
+        <dd className={inletOut ? 'warn-text' : ''} data-testid="now-inlet">
           {fmt.temperature(s.hottestInletC)}
           <span className="exact">{s.hottestInletZone ?? ''}</span>
         </dd>
@@ -145,12 +148,8 @@ function Charts({ code, search, role }: { code: string; search: SiteSearch; role
   const navigate = useNavigate();
   // Regulators may read neither alarm rules nor alarms: they get the built-in thresholds and no alarm spans.
   const mayReadAlarms = canSeeAlarms(role);
-  const rules = useQuery({ ...siteAlarmRulesQuery(code), enabled: mayReadAlarms });
+  const thresholds = useSiteThresholds(code, role);
   const alarms = useQuery({ ...siteAlarmsQuery(code), enabled: mayReadAlarms });
-  const thresholds = useMemo(
-    () => (rules.data ? thresholdsOf(rules.data, code) : DEFAULT_THRESHOLDS),
-    [rules.data, code],
-  );
   const selection = useMemo(() => parseRange(search), [search]);
   const isLive = selection.range === 'live';
   // The live window slides; other relative windows move when they refetch.
@@ -319,7 +318,7 @@ export function SitePage({ code, search, role }: Props) {
           onRetry={() => void q.refetch()}
         />
       ) : null}
-      <NowPanel site={site} showAlarms={canSeeAlarms(role)} />
+      <NowPanel site={site} role={role} />
       <div className="site-layout">
         <div className="site-charts">
           <Charts code={code} search={search} role={role} />
