@@ -8,7 +8,7 @@
  * Covers: drag-to-zoom with the mouse on the inlet chart writes a narrower custom range into the URL and
  * "Reset zoom" restores the range before it; the inlet band follows a site alarm rule an admin creates through
  * the API (18–27 → 18–28 °C) and returns when it is deleted; an inlet alarm raised and cleared by ingested
- * samples is shaded on the inlet chart only; PNG and CSV export (download events, PNG signature,
+ * samples is shaded on the inlet chart only; a second site in the comparison overlay; PNG and CSV export (download events, PNG signature,
  * CSV header and ISO-with-offset rows); a regulator gets the built-in thresholds, no alarm spans and no 403s.
  */
 import { readFile } from 'node:fs/promises';
@@ -208,6 +208,32 @@ async function main() {
           'CSV rows are not in time order',
         );
         log(`CSV: ${rows.length - 1} rows × ${header.length - 1} zones; PNG ${png.bytes.length} bytes`);
+      },
+      { page },
+    );
+
+    await test(
+      'compare: another site added to the overlay is drawn beside this one; removing it goes back to one',
+      async () => {
+        await openSite('24h');
+        const compare = page.getByTestId('chart-compare');
+        const other = await waitFor(async () => {
+          const options = await compare
+            .getByLabel('Add a site')
+            .locator('option')
+            .evaluateAll((els) => els.map((e) => e.value).filter(Boolean));
+          return options[0];
+        }, 'no site to compare with');
+        await compare.getByLabel('Add a site').selectOption(other);
+        const canvas = compare.locator('canvas[role="img"]');
+        await canvas.waitFor();
+        await waitFor(async () => {
+          const label = (await canvas.getAttribute('aria-label')) ?? '';
+          return label.includes(`${code}: latest`) && label.includes(`${other}: latest`);
+        }, `the comparison does not summarise both ${code} and ${other}`);
+        await shot(page, 'compare');
+        await compare.getByRole('button', { name: `Remove ${other} from the comparison` }).click();
+        await canvas.waitFor({ state: 'detached' });
       },
       { page },
     );

@@ -18,6 +18,7 @@ import type { SiteSearch } from '../api/site-search';
 import { useLiveSamples, useSeriesQueries } from '../hooks/use-series-query';
 import { useSiteThresholds } from '../hooks/use-site-thresholds';
 import { ChartPanel } from './ChartPanel';
+import { CompareChart } from './CompareChart';
 import { RangePicker } from './RangePicker';
 
 /** Every series the charts read, each fetched once. */
@@ -246,6 +247,13 @@ function Charts({ code, search, role }: { code: string; search: SiteSearch; role
             onZoom={onZoom}
           />
         ))}
+        <CompareChart
+          code={code}
+          selection={selection}
+          window={window}
+          rangeLabel={rangeLabel}
+          onZoom={onZoom}
+        />
       </div>
     </>
   );
