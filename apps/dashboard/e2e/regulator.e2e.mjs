@@ -22,6 +22,7 @@ import {
   openSession,
   signInWithForm,
   waitFor,
+  watchProblems,
 } from './support.mjs';
 
 const REGULATOR = ['regulator', process.env.REGULATOR_PASSWORD || 'regulator-demo-pass'];
@@ -62,11 +63,7 @@ async function main() {
     const browser = await session.launch({ width: 1280, height: 900 });
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(15_000);
-    const problems = [];
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
-    });
+    const browserProblems = watchProblems(page);
     await signInWithForm(page, baseUrl, REGULATOR);
 
     await test(
@@ -199,13 +196,7 @@ async function main() {
       { page },
     );
 
-    await test(
-      'no console errors',
-      async () => {
-        assert(problems.length === 0, `browser problems:\n  ${problems.join('\n  ')}`);
-      },
-      { always: true },
-    );
+    await test('no console errors', async () => browserProblems.assertNone(), { always: true });
   } catch (err) {
     fail('setup', err);
   } finally {

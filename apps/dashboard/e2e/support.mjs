@@ -306,3 +306,16 @@ export async function endSession(session, results) {
     console.log(`--- API output (last lines) ---\n${tail(session.server.log())}\n---`);
   await session?.stop();
 }
+
+/** Collects a page's uncaught errors and console errors; `assertNone()` fails listing them (a file's last test). */
+export function watchProblems(page) {
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+  });
+  return {
+    problems,
+    assertNone: () => assert(problems.length === 0, `browser problems:\n  ${problems.join('\n  ')}`),
+  };
+}
