@@ -5,8 +5,8 @@
  *   node apps/dashboard/e2e/charts.e2e.mjs          # starts apps/api/dist/main.js itself
  *   BASE_URL=http://127.0.0.1:3000 node apps/dashboard/e2e/charts.e2e.mjs
  *
- * Covers: drag-to-zoom with the mouse on the inlet chart writes a narrower custom range into the URL and
- * "Reset zoom" restores the range before it; the inlet band follows a site alarm rule an admin creates through
+ * Covers: drag-to-zoom with the mouse on the inlet chart writes a narrower custom range into the URL, shift-drag
+ * pans it, and "Reset zoom" restores the range before them; the inlet band follows a site alarm rule an admin creates through
  * the API (18–27 → 18–28 °C) and returns when it is deleted; an inlet alarm raised and cleared by ingested
  * samples is shaded on the inlet chart only; a second site in the comparison overlay; PNG and CSV export (download events, PNG signature,
  * CSV header and ISO-with-offset rows); a regulator gets the built-in thresholds, no alarm spans and no 403s.
@@ -66,9 +66,23 @@ async function main() {
     const inlet = page.getByTestId('chart-inlet');
     const inletCanvas = inlet.locator('canvas[role="img"]');
     const bandsOf = async () => JSON.parse((await inlet.getAttribute('data-bands')) ?? 'null');
-    const openSite = async (range) => {
-      await page.goto(`${baseUrl}/#/sites/${code}?range=${range}`, { waitUntil: 'domcontentloaded' });
-      await inletCanvas.waitFor({ timeout: 30_000 });
+    // A fresh demo instance backfills history in the background and a 24 h range refetches every 5 min:
+    // reload until the inlet chart is drawn.
+    const openSite = async (range, site = code) => {
+      await page.goto(`${baseUrl}/#/sites/${site}?range=${range}`, { waitUntil: 'domcontentloaded' });
+      await waitFor(
+        async () => {
+          if (await inletCanvas.isVisible()) return true;
+          await inlet.waitFor();
+          if (await inlet.getByText('No data in this range.').isVisible()) {
+            await page.reload({ waitUntil: 'domcontentloaded' });
+          }
+          return false;
+        },
+        `the inlet chart of ${site} was never drawn at ${range}`,
+        90_000,
+        2_000,
+      );
     };
     const downloadOf = async (testId) => {
       const [download] = await Promise.all([
@@ -81,7 +95,7 @@ async function main() {
     await signIn(ADMIN);
 
     await test(
-      'drag-to-zoom on the inlet chart writes a narrower custom range into the URL; Reset zoom restores 24h',
+      'drag-to-zoom on the inlet chart writes a narrower custom range into the URL, shift-drag pans; Reset zoom restores 24h',
       async () => {
         await openSite('24h');
         const box = await inletCanvas.boundingBox();
@@ -116,6 +130,31 @@ async function main() {
         await waitFor(() => search().get('range') === '24h', `Reset zoom did not restore 24h: ${page.url()}`);
         assert(!search().has('from') && !search().has('to'), `from/to left in the URL: ${page.url()}`);
         await page.getByTestId('reset-zoom').waitFor({ state: 'detached' });
+
+        // Shift+drag to the right pans to earlier times: the same 24 h span, ending hours ago.
+        await page.keyboard.down('Shift');
+        await page.mouse.move(box.x + box.width * 0.4, y);
+        await page.mouse.down();
+        for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * (0.4 + 0.02 * i), y);
+        await page.mouse.up();
+        await page.keyboard.up('Shift');
+        const panned = await waitFor(
+          () => (search().get('range') === 'custom' ? search() : null),
+          `the URL did not change to a custom range after the shift-drag: ${page.url()}`,
+        );
+        const pFrom = Date.parse(panned.get('from'));
+        const pTo = Date.parse(panned.get('to'));
+        log(`panned to ${panned.get('from')} – ${panned.get('to')}`);
+        assert(
+          Math.abs(pTo - pFrom - 24 * 3_600_000) < 60_000,
+          `the pan changed the span: ${pTo - pFrom} ms`,
+        );
+        assert(pTo < Date.now() - 2 * 3_600_000, 'the pan to the right did not move to earlier times');
+        await page.getByTestId('reset-zoom').click();
+        await waitFor(
+          () => search().get('range') === '24h',
+          `Reset did not restore 24h after the pan: ${page.url()}`,
+        );
       },
       { page },
     );
@@ -143,8 +182,9 @@ async function main() {
           await api.call('DELETE', `/api/v1/alarm-rules/${rule.id}`, { token: adminToken }).catch(() => {});
           cleanup = async () => {};
         };
+        // A reload, not a navigation to the same URL: the page reads the rules again.
         await page.reload({ waitUntil: 'domcontentloaded' });
-        await inletCanvas.waitFor({ timeout: 30_000 });
+        await openSite('24h');
         await waitFor(
           async () => (await bandsOf())?.bands?.[0]?.to === 28,
           'the inlet band did not move to 28 °C',
@@ -152,7 +192,7 @@ async function main() {
         await shot(page, 'band-28');
         await cleanup();
         await page.reload({ waitUntil: 'domcontentloaded' });
-        await inletCanvas.waitFor({ timeout: 30_000 });
+        await openSite('24h');
         await waitFor(
           async () => (await bandsOf())?.bands?.[0]?.to === 27,
           'the band did not return to 27 °C',
@@ -272,19 +312,8 @@ async function main() {
           const inletOnes = list.filter((a) => a.rule === 'inlet_temp');
           return inletOnes.length > 0 && inletOnes.every((a) => a.state === 'cleared') ? inletOnes : null;
         }, 'the inlet alarms were not raised and cleared');
-        // The samples reach the 1-minute rollups at the next flush (ROLLUP_FLUSH_MS, 2 s): reload until drawn.
-        await page.goto(`${baseUrl}/#/sites/${alarmCode}?range=1h`, { waitUntil: 'domcontentloaded' });
-        await waitFor(
-          async () => {
-            if (await inletCanvas.isVisible()) return true;
-            await page.reload({ waitUntil: 'domcontentloaded' });
-            await inlet.waitFor();
-            return false;
-          },
-          'the inlet chart of the new site never drew its samples',
-          20_000,
-          2_000,
-        );
+        // The samples reach the 1-minute rollups at the next flush (ROLLUP_FLUSH_MS, 2 s).
+        await openSite('1h', alarmCode);
         // Site-wide alarms (the new site soon goes stale) shade both charts; inlet alarms only the inlet chart.
         const spans = async (id) =>
           Number(await page.getByTestId(`chart-${id}`).getAttribute('data-alarm-spans'));

@@ -130,9 +130,14 @@ type Props = ChartProps & {
 interface Drag {
   start: number;
   end: number;
+  /** Shift held at the start: pan (move the range by the drag) instead of zooming to the selection. */
+  pan: boolean;
 }
 
-/** Drag-to-zoom on the x axis with a mouse (touch keeps scrolling the page); a plain click is not a zoom. */
+/**
+ * Drag-to-zoom on the x axis with a mouse (touch keeps scrolling the page), shift-drag to pan; a plain click is
+ * neither. Both report the new x range through onZoomX.
+ */
 function useDragZoom(chartRef: RefObject<ChartJS | null>, onZoomX: Props['onZoomX']) {
   const [drag, setDrag] = useState<Drag | null>(null);
   const dragRef = useRef<Drag | null>(null);
@@ -156,12 +161,13 @@ function useDragZoom(chartRef: RefObject<ChartJS | null>, onZoomX: Props['onZoom
         const a = chart.chartArea;
         if (x < a.left || x > a.right || y < a.top || y > a.bottom) return;
         e.currentTarget.setPointerCapture(e.pointerId);
-        set({ start: x, end: x });
+        set({ start: x, end: x, pan: e.shiftKey });
       },
       onPointerMove: (e: ReactPointerEvent<HTMLCanvasElement>) => {
         const chart = chartRef.current;
         if (!chart || !dragRef.current) return;
-        set({ start: dragRef.current.start, end: clamp(chart, offsetX(e)) });
+        const d = dragRef.current;
+        set({ ...d, end: d.pan ? offsetX(e) : clamp(chart, offsetX(e)) });
       },
       onPointerUp: () => {
         const chart = chartRef.current;
@@ -170,7 +176,11 @@ function useDragZoom(chartRef: RefObject<ChartJS | null>, onZoomX: Props['onZoom
         const x = chart?.scales.x;
         // Under 4 px is a click (tooltips), not a selection.
         if (!x || !d || Math.abs(d.end - d.start) < 4) return;
-        onZoomX(x.getValueForPixel(d.start) ?? NaN, x.getValueForPixel(d.end) ?? NaN);
+        const at = (px: number) => x.getValueForPixel(px) ?? NaN;
+        if (!d.pan) return onZoomX(at(d.start), at(d.end));
+        // Dragging right shows earlier times: the axis moves with the pointer.
+        const shift = at(d.start) - at(d.end);
+        onZoomX(x.min + shift, x.max + shift);
       },
       onPointerCancel: () => set(null),
     },
@@ -252,7 +262,7 @@ export function Chart(props: Props) {
       <canvas ref={canvasRef} role="img" aria-label={label} {...handlers}>
         {label}
       </canvas>
-      {drag && chartRef.current ? (
+      {drag && !drag.pan && chartRef.current ? (
         <div
           className="chart-zoom-select"
           aria-hidden="true"
