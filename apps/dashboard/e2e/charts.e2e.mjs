@@ -21,6 +21,7 @@ import {
   openSession,
   signInWithForm,
   waitFor,
+  watchProblems,
 } from './support.mjs';
 
 const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
@@ -50,12 +51,7 @@ async function main() {
     const browser = await session.launch({ width: 1280, height: 900 });
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(15_000);
-    const problems = [];
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error')
-        problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
-    });
+    const browserProblems = watchProblems(page);
 
     const signIn = async (credentials) => {
       await page.goto(`${baseUrl}/#/login`, { waitUntil: 'domcontentloaded' });
@@ -343,7 +339,7 @@ async function main() {
     await test(
       'no page errors or console errors',
       async () => {
-        assert(problems.length === 0, `${problems.length} problem(s):\n${problems.join('\n')}`);
+        browserProblems.assertNone();
       },
       { always: true },
     );
