@@ -147,7 +147,12 @@ async function main() {
         if (await older.isEnabled()) {
           await older.click();
           await page.getByText('Page 2', { exact: true }).waitFor();
-          const seq = await rows.first().locator('td').first().textContent();
+          // The page label changes at once; the rows once page 2's answer is in (the old rows stay meanwhile).
+          let seq = firstSeq;
+          await waitFor(
+            async () => (seq = await rows.first().locator('td').first().textContent()) !== firstSeq,
+            'the rows of page 2',
+          );
           assert(Number(seq) < Number(firstSeq), `page 2 starts at seq ${seq}, page 1 at ${firstSeq}`);
           await page.getByTestId('receipts-newer').click();
           await page.getByText('Page 1', { exact: true }).waitFor();
