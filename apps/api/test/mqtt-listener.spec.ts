@@ -223,6 +223,23 @@ describe.each(dialects())('MQTT listener on %s', (dialect) => {
     expect(await gone).toBe(0x87);
     await expect(open({ password: created.token })).rejects.toMatchObject({ code: 0x87 });
   });
+
+  // Last: it blocks this address (every test connects from 127.0.0.1) for a minute.
+  it('refuses an address with too many failed CONNECTs (0x9F) before looking its token up, good token included', async () => {
+    const seen: number[] = [];
+    for (let i = 0; i < 25 && !seen.includes(0x9f); i++) {
+      const code = await open({ password: `dcf_guess_${i}_xxxxxxxxxxxxxxxx` }).then(
+        () => 0,
+        (err: { code?: number }) => err.code ?? -1,
+      );
+      seen.push(code);
+    }
+    // The default MQTT_MAX_AUTH_FAILURES is 20; earlier tests of this suite failed a few CONNECTs already.
+    expect(seen.at(-1)).toBe(0x9f);
+    expect(seen.slice(0, -1).every((c) => c === 0x86)).toBe(true);
+    await expect(open()).rejects.toMatchObject({ code: 0x9f });
+    await expect(open({ protocolVersion: 4 })).rejects.toMatchObject({ code: 3 });
+  });
 });
 
 describe('MQTT listener over TLS', () => {

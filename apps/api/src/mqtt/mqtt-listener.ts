@@ -5,6 +5,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { IngestTokenService } from '../auth/auth.module';
 import type { IngestPrincipal } from '../platform/access/access.types';
 import { AppConfig } from '../platform/config/app-config';
+import { AuthFailures } from './auth-failures';
 import { MqttIngest, type MqttStoreResult } from './mqtt-ingest.service';
 import { MqttMetrics } from './mqtt.metrics';
 import { MqttSession, type SessionHost } from './mqtt-session';
@@ -29,6 +30,7 @@ export class MqttListener implements SessionHost, OnApplicationBootstrap, OnModu
   private readonly byClientId = new Map<string, MqttSession>();
   private recheck: NodeJS.Timeout | undefined;
   private stopping = false;
+  private readonly authFailures: AuthFailures;
 
   readonly maxInflight: number;
   readonly maxPayloadBytes: number;
@@ -43,6 +45,7 @@ export class MqttListener implements SessionHost, OnApplicationBootstrap, OnModu
     this.maxInflight = config.env.MQTT_MAX_INFLIGHT;
     this.maxPayloadBytes = config.env.INGEST_MAX_BODY_BYTES;
     this.retryMs = config.env.MQTT_RETRY_MS;
+    this.authFailures = new AuthFailures(config.env.MQTT_MAX_AUTH_FAILURES);
   }
 
   /** The bound port (MQTT_PORT=0 picks a free one), or undefined when the listener is off. */
@@ -118,11 +121,23 @@ export class MqttListener implements SessionHost, OnApplicationBootstrap, OnModu
 
   async authenticate(
     secret: string,
+    address: string,
   ): Promise<
     { ok: true; principal: IngestPrincipal } | { ok: false; v4: number; v5: number; reason: string }
   > {
+    const wait = this.authFailures.blockedFor(address);
+    if (wait > 0) {
+      this.metrics.connectRefused.inc({ reason: 'auth_rate' });
+      return {
+        ok: false,
+        v4: 3,
+        v5: Reason.connectionRateExceeded,
+        reason: `too many failed connections from this address (MQTT_MAX_AUTH_FAILURES): retry in ${wait} s`,
+      };
+    }
     const check = await this.tokens.check(secret);
     if (!check.ok) {
+      this.authFailures.fail(address);
       this.metrics.connectRefused.inc({ reason: check.status === 403 ? 'revoked' : 'bad_token' });
       return check.status === 403
         ? { ok: false, v4: 5, v5: Reason.notAuthorized, reason: check.reason }

@@ -20,6 +20,7 @@ export const Reason = {
   quotaExceeded: 0x97,
   payloadFormatInvalid: 0x99,
   qosNotSupported: 0x9b,
+  connectionRateExceeded: 0x9f,
 } as const;
 
 /**

@@ -17,9 +17,10 @@ export interface SessionHost {
   readonly maxInflight: number;
   readonly maxPayloadBytes: number;
   readonly retryMs: number;
-  /** Checks the password (an ingest token); takes the connection slot of its token when it answers ok. */
+  /** Checks the password (an ingest token) of a client at `address`; takes its token's slot when it answers ok. */
   authenticate(
     secret: string,
+    address: string,
   ): Promise<
     { ok: true; principal: IngestPrincipal } | { ok: false; v4: number; v5: number; reason: string }
   >;
@@ -217,7 +218,7 @@ export class MqttSession {
       return refuse(2, Reason.clientIdInvalid, 'client id required');
     const secret = p.password ? p.password.toString('utf8') : '';
     if (!secret) return refuse(4, Reason.badCredentials, 'the password must be the site’s ingest token');
-    const auth = await this.host.authenticate(secret);
+    const auth = await this.host.authenticate(secret, this.socket.remoteAddress ?? '?');
     if (this.state === 'closed') return;
     if (!auth.ok) return refuse(auth.v4, auth.v5, auth.reason);
     // Nothing awaits from here to opened(): the slot it takes is released by close() → closed().

@@ -171,6 +171,8 @@ export const envSchema = z.object({
   MQTT_MAX_INFLIGHT: int(1, 1000).default(16),
   /** Connections one ingest token may hold at once; more are refused (quota exceeded). */
   MQTT_MAX_CONNECTIONS_PER_TOKEN: int(1, 10_000).default(8),
+  /** Failed CONNECTs (unknown or revoked token) per client address and minute; beyond it CONNACK 0x9F, no lookup. */
+  MQTT_MAX_AUTH_FAILURES: int(1, 100_000).default(20),
   /** Connections the listener holds in all. */
   MQTT_MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
   /** How long a QoS 1 message waits out overload or a storage outage before its connection is closed unacknowledged. */
