@@ -7,9 +7,9 @@ import { IngestAuth } from '../platform/access/access.decorators';
 import { RetryLater } from '../platform/common/retry-later';
 import type { AppRequest, IngestPrincipal } from '../platform/access/access.types';
 import { AppConfig } from '../platform/config/app-config';
-import { MetricsService } from '../platform/observability/metrics.service';
 import { readBody, type BodyLimits } from './body-reader';
 import { IngestDecoder } from './ingest-decoder.service';
+import { IngestRequests } from './ingest-request';
 import { IngestService } from './ingest.service';
 
 function bad(message: string, extra: Record<string, unknown> = {}): HttpException {
@@ -25,7 +25,7 @@ export class IngestController {
     private readonly ingest: IngestService,
     private readonly decoder: IngestDecoder,
     private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
+    private readonly requests: IngestRequests,
   ) {}
 
   @IngestAuth()
@@ -47,9 +47,7 @@ export class IngestController {
   })
   @ApiResponse({ status: 400, description: 'malformed body or no valid sample; nothing stored' })
   async postJson(@Req() req: AppRequest): Promise<IngestResponse> {
-    const done = this.ingest.admit(principal(req).siteId);
-    let status = 200;
-    try {
+    return this.requests.guarded('json', principal(req).siteId, 200, async () => {
       const type = mediaType(req.headers['content-type']);
       if (type?.type !== 'application/json' || !type.utf8) {
         throw new HttpException(
@@ -64,22 +62,16 @@ export class IngestController {
       const t0 = performance.now();
       const body = await readBody(req, this.bodyLimits());
       const receivedAt = Date.now();
-      const t1 = this.stage('body', t0);
+      const t1 = this.requests.stage('body', t0);
       const json = await this.decoder.decodeJson(body, receivedAt);
-      this.stage('decode', t1);
+      this.requests.stage('decode', t1);
       if ('malformed' in json) throw bad(json.malformed);
       const who = principal(req);
       assertOwnSite(who, json.datacenter);
       const key = idempotencyKey(req);
       const out = await this.ingest.ingestDecoded(who, json.decoded, key, receivedAt);
       return out.response;
-    } catch (err) {
-      status = err instanceof HttpException ? err.getStatus() : 500;
-      throw err;
-    } finally {
-      done();
-      this.metrics.ingestRequests.inc({ endpoint: 'json', status: String(status) });
-    }
+    });
   }
 
   /**
@@ -95,9 +87,7 @@ export class IngestController {
     description: '{"error": "..."} naming the line; valid lines of a partial write are stored',
   })
   async postLineProtocol(@Req() req: AppRequest, @Res() res: Response): Promise<void> {
-    const done = this.ingest.admit(principal(req).siteId);
-    let status = 204;
-    try {
+    return this.requests.guarded('line', principal(req).siteId, 204, async (outcome) => {
       assertOwnSite(principal(req), req.query.datacenter);
       const precision = normalizePrecision(req.query.precision ?? 'ns');
       if (!precision)
@@ -118,9 +108,9 @@ export class IngestController {
       });
       const key = idempotencyKey(req, (message) => influxError(400, message));
       const receivedAt = Date.now();
-      const t1 = this.stage('body', t0);
+      const t1 = this.requests.stage('body', t0);
       const lines = await this.decoder.decodeLine(body, precision, receivedAt);
-      this.stage('decode', t1);
+      this.requests.stage('decode', t1);
       if ('empty' in lines) throw influxError(400, lines.empty);
       const problems = lines.problems;
       try {
@@ -136,20 +126,14 @@ export class IngestController {
         throw err;
       }
       if (problems.length) {
-        status = 400;
+        outcome.status = 400;
         res
           .status(400)
           .json({ error: `partial write: ${problems.slice(0, 20).join('; ')} dropped=${problems.length}` });
         return;
       }
       res.status(204).end();
-    } catch (err) {
-      status = err instanceof HttpException ? err.getStatus() : 500;
-      throw err;
-    } finally {
-      done();
-      this.metrics.ingestRequests.inc({ endpoint: 'line', status: String(status) });
-    }
+    });
   }
 
   private bodyLimits(): BodyLimits {
@@ -157,13 +141,6 @@ export class IngestController {
       maxBytes: this.config.env.INGEST_MAX_BODY_BYTES,
       timeoutMs: this.config.env.INGEST_BODY_TIMEOUT_MS,
     };
-  }
-
-  /** Records a stage that began at `since` (performance.now()); returns now, the next stage's start. */
-  private stage(name: 'body' | 'decode', since: number): number {
-    const now = performance.now();
-    this.metrics.ingestStage.observe({ stage: name }, (now - since) / 1000);
-    return now;
   }
 }
 

@@ -4,6 +4,7 @@ import { TelemetryModule } from '../telemetry/telemetry.module';
 import { IngestEvents } from './ingest-events';
 import { IngestController } from './ingest.controller';
 import { IngestDecoder } from './ingest-decoder.service';
+import { IngestRequests } from './ingest-request';
 import { IngestService } from './ingest.service';
 import { PromWriteController } from './prom-write.controller';
 
@@ -19,7 +20,7 @@ export { decodeEntries } from './batch-decode';
 @Module({
   imports: [SitesModule, TelemetryModule],
   controllers: [IngestController, PromWriteController],
-  providers: [IngestService, IngestDecoder, IngestEvents],
+  providers: [IngestService, IngestDecoder, IngestEvents, IngestRequests],
   exports: [IngestEvents, IngestService, IngestDecoder],
 })
 export class IngestModule {}

@@ -8,6 +8,7 @@ import { MetricsService } from '../platform/observability/metrics.service';
 import { readBody } from './body-reader';
 import { IngestDecoder } from './ingest-decoder.service';
 import { idempotencyKey, mediaType, principal } from './ingest.controller';
+import { IngestRequests } from './ingest-request';
 import { IngestService } from './ingest.service';
 import { decodePromWrite } from './prom-write-decode';
 
@@ -30,6 +31,7 @@ export class PromWriteController {
     private readonly decoder: IngestDecoder,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly requests: IngestRequests,
   ) {}
 
   /**
@@ -61,9 +63,7 @@ export class PromWriteController {
   @ApiResponse({ status: 429, description: 'overloaded or over the site’s rate: retry after Retry-After' })
   async postPromWrite(@Req() req: AppRequest, @Res() res: Response): Promise<void> {
     const who = principal(req);
-    const done = this.ingest.admit(who.siteId);
-    let status = 204;
-    try {
+    return this.requests.guarded('prom', who.siteId, 204, async (outcome) => {
       assertRemoteWrite(req);
       const env = this.config.env;
       const t0 = performance.now();
@@ -74,14 +74,13 @@ export class PromWriteController {
       );
       const key = idempotencyKey(req);
       const receivedAt = Date.now();
-      const t1 = performance.now();
-      this.metrics.ingestStage.observe({ stage: 'body' }, (t1 - t0) / 1000);
+      const t1 = this.requests.stage('body', t0);
       // On this thread: a request holds up to max_samples_per_send (2,000 by default), 1-14 ms (docs/architecture.md).
       const out = decodePromWrite(body, {
         ...this.decoder.limits(receivedAt),
         maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
       });
-      this.metrics.ingestStage.observe({ stage: 'decode' }, (performance.now() - t1) / 1000);
+      this.requests.stage('decode', t1);
       if (out.skipped.stale) this.metrics.samplesSkipped.inc({ reason: 'stale' }, out.skipped.stale);
       if (out.skipped.nan) this.metrics.samplesSkipped.inc({ reason: 'nan' }, out.skipped.nan);
       if (!out.decoded) {
@@ -90,7 +89,7 @@ export class PromWriteController {
       }
       const stored = await this.ingest.ingestDecoded(who, out.decoded, key, receivedAt);
       if (out.problems.length) {
-        status = 400;
+        outcome.status = 400;
         const r = stored.response;
         res.status(400).json({
           statusCode: 400,
@@ -104,13 +103,7 @@ export class PromWriteController {
         return;
       }
       res.status(204).end();
-    } catch (err) {
-      status = err instanceof HttpException ? err.getStatus() : 500;
-      throw err;
-    } finally {
-      done();
-      this.metrics.ingestRequests.inc({ endpoint: 'prom', status: String(status) });
-    }
+    });
   }
 }
 
