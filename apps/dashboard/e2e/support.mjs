@@ -137,8 +137,11 @@ export async function startApi() {
   );
 }
 
-/** A persistent Chromium context on a fresh profile directory. */
-export async function launchBrowser(viewport = { width: 1280, height: 800 }) {
+/**
+ * A persistent Chromium context on a fresh profile directory; `options` adds context options (a phone's
+ * `isMobile`, `hasTouch`, `deviceScaleFactor`).
+ */
+export async function launchBrowser(viewport = { width: 1280, height: 800 }, options = {}) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   }
@@ -150,6 +153,7 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }) {
     viewport,
     acceptDownloads: true,
     locale: 'en-US',
+    ...options,
   });
   return {
     context,
@@ -285,7 +289,7 @@ export async function openSession(name) {
     get server() {
       return server;
     },
-    launch: async (viewport) => (browser = await launchBrowser(viewport)),
+    launch: async (viewport, options) => (browser = await launchBrowser(viewport, options)),
     stop,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { onUnauthorized } from '../api/client';
 import { useLiveClient, useLiveStatus } from '../api/live';
 import { loadSession, type Session } from '../api/session';
@@ -49,13 +49,63 @@ function LiveIndicator() {
   );
 }
 
+/** At and below this width the header is one row and the navigation sits behind a menu button (styles.css). */
+const PHONE_HEADER = '(max-width: 900px)';
+
+function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const update = () => setMatches(list.matches);
+    update();
+    list.addEventListener('change', update);
+    return () => list.removeEventListener('change', update);
+  }, [query]);
+  return matches;
+}
+
+/**
+ * The phone header's menu: open state, Esc and outside clicks close it (the focus back on the button), opening
+ * moves the focus to its first control, and any navigation (or widening to the desktop layout) closes it.
+ */
+function useHeaderMenu(phone: boolean) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const href = useRouterState({ select: (s) => s.location.href });
+  useEffect(() => setOpen(false), [href, phone]);
+  useEffect(() => {
+    if (!open) return;
+    menu.current?.querySelector<HTMLElement>('a, button, select')?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    const onPointer = (e: PointerEvent) => {
+      const target = e.target as Node;
+      if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open]);
+  return { open, setOpen, button, menu };
+}
+
 function Header({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const { t, intl } = useI18n();
   const scope = scopeLabel(scopeOf(session.user), t, intl);
   const page = useCurrentPage();
   const section = sectionOf(page);
+  // The live status stays in the header's row on phones, beside the menu button; on desktop where it was.
+  const phone = useMediaQuery(PHONE_HEADER);
+  const { open, setOpen, button, menu } = useHeaderMenu(phone);
   return (
-    <header className="topbar">
+    <header className="topbar" data-menu={open ? 'open' : 'closed'}>
       <Link className="brand" to="/fleet">
         <svg aria-hidden="true" width="20" height="20" viewBox="0 0 20 20">
           <rect x="2" y="3" width="16" height="4" rx="1" fill="currentColor" />
@@ -64,31 +114,61 @@ function Header({ session, onSignOut }: { session: Session; onSignOut: () => voi
         </svg>
         {t('app.name')}
       </Link>
-      <nav aria-label={t('nav.main')}>
-        <ul>
-          {navItems(session.user.role).map((name) => (
-            <li key={name}>
-              <Link to={`/${name}`} aria-current={section === name ? 'page' : undefined} data-nav={name}>
-                {t(`nav.${name}`)}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <div className="topbar-end">
-        <LiveIndicator />
-        <LanguageSwitch />
-        <span className="user">
-          {session.user.username} <span className="muted">({t(`role.${session.user.role}`)})</span>
-          {/* Which sites this session sees: the organisation, the hub, or a regulator's regions. */}
-          <span className="user-scope" data-testid="user-scope" title={`${t('scope.label')}: ${scope}`}>
-            <span className="visually-hidden">{t('scope.label')}: </span>
-            {scope}
+      {phone ? <LiveIndicator /> : null}
+      <button
+        ref={button}
+        type="button"
+        className="menu-toggle btn-secondary"
+        aria-expanded={open}
+        aria-controls="topbar-menu"
+        aria-label={t('nav.menu')}
+        data-testid="menu-toggle"
+        onClick={() => setOpen((o) => !o)}
+      >
+        <svg aria-hidden="true" width="20" height="20" viewBox="0 0 20 20" fill="none" stroke="currentColor">
+          {open ? (
+            <path d="M5 5l10 10M15 5L5 15" strokeWidth="2" strokeLinecap="round" />
+          ) : (
+            <path d="M3 5h14M3 10h14M3 15h14" strokeWidth="2" strokeLinecap="round" />
+          )}
+        </svg>
+      </button>
+      {/* Desktop: `display: contents`, the header as before; phones: the menu the button opens. */}
+      <div
+        className="topbar-menu"
+        id="topbar-menu"
+        ref={menu}
+        onClick={(e) => {
+          // A link to the page already shown does not navigate; close anyway.
+          if ((e.target as Element).closest('a')) setOpen(false);
+        }}
+      >
+        <nav aria-label={t('nav.main')}>
+          <ul>
+            {navItems(session.user.role).map((name) => (
+              <li key={name}>
+                <Link to={`/${name}`} aria-current={section === name ? 'page' : undefined} data-nav={name}>
+                  {t(`nav.${name}`)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="topbar-end">
+          {phone ? null : <LiveIndicator />}
+          <LanguageSwitch />
+          <span className="user">
+            {session.user.username} <span className="muted">({t(`role.${session.user.role}`)})</span>
+            {/* Which sites this session sees: the organisation, the hub, or a regulator's regions. */}
+            <span className="user-scope" data-testid="user-scope" title={`${t('scope.label')}: ${scope}`}>
+              <span className="visually-hidden">{t('scope.label')}: </span>
+              {scope}
+            </span>
           </span>
-        </span>
-        <button type="button" className="btn-secondary" onClick={onSignOut}>
-          {t('nav.logout')}
-        </button>
+          <button type="button" className="btn-secondary" onClick={onSignOut}>
+            {t('nav.logout')}
+          </button>
+        </div>
       </div>
     </header>
   );

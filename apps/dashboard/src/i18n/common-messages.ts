@@ -15,6 +15,7 @@ export const en = {
   'app.backToFleet': 'Back to the fleet',
   'app.copied': 'Copied',
   'app.copy': 'Copy',
+  'app.filters': '{n, plural, =0 {Filters} other {Filters (# active)}}',
   'app.notAvailable':
     'This part of the server is not available yet ({status}). It will appear here once it is.',
   'role.admin': 'admin',
@@ -45,6 +46,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'app.backToFleet': '返回总览',
   'app.copied': '已复制',
   'app.copy': '复制',
+  'app.filters': '{n, plural, =0 {筛选} other {筛选（# 项生效）}}',
   'app.notAvailable': '服务器的这一部分尚未提供（{status}），提供后将在此显示。',
   'role.admin': '管理员',
   'role.operator': '运维人员',

@@ -3,8 +3,10 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useModal } from '../../../components/use-modal';
 import { useQueryClient } from '@tanstack/react-query';
+import { FiltersDisclosure } from '../../../components/FiltersDisclosure';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
+import { activeFilterCount } from '../../../lib/filters';
 import { canSeeAlarms } from '../../../routing/access';
 import { acknowledgeAlarm, alarmsQuery } from '../api/alarms-api';
 import { ALARM_STATE_FILTERS, alarmView, filterAlarms, type AlarmsSearch } from '../api/alarms-search';
@@ -216,53 +218,55 @@ export function AlarmsPage({
         ) : null}
         <AlarmSoundToggle />
       </div>
-      <div className="toolbar filters" role="group" aria-label={t('alarms.filters')}>
-        <FilterSelect
-          label={t('alarms.filter.site')}
-          testId="filter-site"
-          value={search.site}
-          options={sites.map((c) => ({ value: c, label: c }))}
-          onChange={(site) => patch({ site })}
-        />
-        <FilterSelect
-          label={t('alarms.filter.severity')}
-          testId="filter-severity"
-          value={search.severity}
-          options={ALARM_SEVERITIES.map((v) => ({ value: v, label: t(`alarms.severity.${v}`) }))}
-          onChange={(severity) => patch({ severity })}
-        />
-        <FilterSelect
-          label={t('alarms.filter.state')}
-          testId="filter-state"
-          value={search.state}
-          options={ALARM_STATE_FILTERS.filter((v) => view === 'all' || v !== 'cleared').map((v) => ({
-            value: v,
-            label: t(`alarms.filter.${v}`),
-          }))}
-          onChange={(state) => patch({ state })}
-        />
-        <FilterSelect
-          label={t('alarms.filter.rule')}
-          testId="filter-rule"
-          value={search.rule}
-          options={ALARM_RULE_KINDS.map((v) => ({ value: v, label: text.rule(v) }))}
-          onChange={(rule) => patch({ rule })}
-        />
-        {filtered ? (
-          <>
-            <span className="muted" data-testid="filter-shown">
-              {t('alarms.filter.shown', { shown: list?.length ?? 0, total: all?.length ?? 0 })}
-            </span>
-            <button
-              type="button"
-              className="btn-secondary btn-small"
-              onClick={() => show({ view: search.view })}
-            >
-              {t('alarms.filter.clear')}
-            </button>
-          </>
-        ) : null}
-      </div>
+      <FiltersDisclosure active={activeFilterCount(Object.values(filters))}>
+        <div className="toolbar filters" role="group" aria-label={t('alarms.filters')}>
+          <FilterSelect
+            label={t('alarms.filter.site')}
+            testId="filter-site"
+            value={search.site}
+            options={sites.map((c) => ({ value: c, label: c }))}
+            onChange={(site) => patch({ site })}
+          />
+          <FilterSelect
+            label={t('alarms.filter.severity')}
+            testId="filter-severity"
+            value={search.severity}
+            options={ALARM_SEVERITIES.map((v) => ({ value: v, label: t(`alarms.severity.${v}`) }))}
+            onChange={(severity) => patch({ severity })}
+          />
+          <FilterSelect
+            label={t('alarms.filter.state')}
+            testId="filter-state"
+            value={search.state}
+            options={ALARM_STATE_FILTERS.filter((v) => view === 'all' || v !== 'cleared').map((v) => ({
+              value: v,
+              label: t(`alarms.filter.${v}`),
+            }))}
+            onChange={(state) => patch({ state })}
+          />
+          <FilterSelect
+            label={t('alarms.filter.rule')}
+            testId="filter-rule"
+            value={search.rule}
+            options={ALARM_RULE_KINDS.map((v) => ({ value: v, label: text.rule(v) }))}
+            onChange={(rule) => patch({ rule })}
+          />
+          {filtered ? (
+            <>
+              <span className="muted" data-testid="filter-shown">
+                {t('alarms.filter.shown', { shown: list?.length ?? 0, total: all?.length ?? 0 })}
+              </span>
+              <button
+                type="button"
+                className="btn-secondary btn-small"
+                onClick={() => show({ view: search.view })}
+              >
+                {t('alarms.filter.clear')}
+              </button>
+            </>
+          ) : null}
+        </div>
+      </FiltersDisclosure>
       <p className="visually-hidden" role="status" aria-live="polite">
         {announce}
       </p>
@@ -305,32 +309,32 @@ export function AlarmsPage({
                   data-alarm={a.id}
                   className={`${fresh.has(a.id) ? 'row-new' : ''} ${a.state === 'cleared' ? 'row-cleared' : ''}`}
                 >
-                  <td>
+                  <td className="col-sev">
                     <span className={`sev sev-${a.severity}`}>{t(`alarms.severity.${a.severity}`)}</span>
                   </td>
-                  <td className="code">
+                  <td className="code col-site">
                     <Link to="/sites/$code" params={{ code: a.datacenter }}>
                       {a.datacenter}
                     </Link>
                   </td>
-                  <td className="wrap">
+                  <td className="wrap col-message">
                     {text.message(a)}
                     <span className="muted small block" data-rule={a.rule}>
                       {text.rule(a.rule)}
                     </span>
                   </td>
-                  <td>
+                  <td className="col-raised">
                     <time dateTime={a.raisedAt} title={fmt.dateTime(a.raisedAt)}>
                       {fmt.dateTime(a.raisedAt)}
                     </time>
                     <span className="muted small block">{fmt.ago(a.raisedAt, now)}</span>
                   </td>
-                  <td>
+                  <td className="col-state">
                     {a.state === 'active'
                       ? t('alarms.state.active')
                       : t('alarms.state.cleared', { time: fmt.dateTime(a.clearedAt) })}
                   </td>
-                  <td className="wrap">
+                  <td className="wrap col-ack">
                     {a.acknowledgedAt ? (
                       <>
                         {t('alarms.ackBy', {

@@ -7,8 +7,10 @@ import { countBySite, NO_ALARMS } from '../../alarms/api/alarms-data';
 import { useLiveRoom } from '../../../api/live';
 import { canSeeAlarms } from '../../../routing/access';
 import { fleetScopeLabel, type UserScope } from '../../../routing/scope';
+import { FiltersDisclosure } from '../../../components/FiltersDisclosure';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
+import { activeFilterCount } from '../../../lib/filters';
 import { distinct, filterSites, FLEET_SORTS, sortSites } from '../api/fleet-data';
 import { fleetView, patchFleetSearch, SITE_STATUSES, type FleetSearch } from '../api/fleet-search';
 import { useFleetQuery } from '../hooks/use-fleet-query';
@@ -46,7 +48,7 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
   const hubs = useMemo(() => (sites ? distinct(sites, 'hub') : []), [sites]);
 
   return (
-    <section className="page" aria-labelledby="fleet-title">
+    <section className="page fleet-page" aria-labelledby="fleet-title">
       <div className="page-head">
         <PageHeading id="fleet-title" title={t('fleet.title')}>
           {t('fleet.title')}
@@ -78,67 +80,73 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
                 alarmCounts={alarmCounts}
                 scopeLabel={fleetScopeLabel(scope, t, intl)}
               />
-              <form className="toolbar" aria-label={t('fleet.filters')} onSubmit={(e) => e.preventDefault()}>
-                <label>
-                  <span>{t('fleet.filter.region')}</span>
-                  <select value={filters.region} onChange={(e) => set({ region: e.target.value })}>
-                    <option value="">{t('fleet.filter.all')}</option>
-                    {regions.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  <span>{t('fleet.filter.hub')}</span>
-                  <select value={filters.hub} onChange={(e) => set({ hub: e.target.value })}>
-                    <option value="">{t('fleet.filter.all')}</option>
-                    {hubs.map((h) => (
-                      <option key={h} value={h}>
-                        {h}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  <span>{t('fleet.filter.status')}</span>
-                  <select value={filters.status} onChange={(e) => set({ status: e.target.value })}>
-                    <option value="">{t('fleet.filter.all')}</option>
-                    {SITE_STATUSES.map((s) => (
-                      <option key={s} value={s}>
-                        {t(`status.${s}`)}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  <span>{t('fleet.sort')}</span>
-                  <select value={sort} onChange={(e) => set({ sort: e.target.value })}>
-                    {FLEET_SORTS.filter((s) => showAlarms || s !== 'alarms').map((s) => (
-                      <option key={s} value={s}>
-                        {t(`fleet.sort.${s}`)}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <div className="segmented" role="group" aria-label={t('fleet.view')}>
-                  <button
-                    type="button"
-                    aria-pressed={view === 'tiles'}
-                    onClick={() => set({ view: 'tiles' })}
-                  >
-                    {t('fleet.view.tiles')}
-                  </button>
-                  <button
-                    type="button"
-                    aria-pressed={view === 'table'}
-                    onClick={() => set({ view: 'table' })}
-                  >
-                    {t('fleet.view.table')}
-                  </button>
-                </div>
-              </form>
+              <FiltersDisclosure active={activeFilterCount([filters.region, filters.hub, filters.status])}>
+                <form
+                  className="toolbar"
+                  aria-label={t('fleet.filters')}
+                  onSubmit={(e) => e.preventDefault()}
+                >
+                  <label>
+                    <span>{t('fleet.filter.region')}</span>
+                    <select value={filters.region} onChange={(e) => set({ region: e.target.value })}>
+                      <option value="">{t('fleet.filter.all')}</option>
+                      {regions.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    <span>{t('fleet.filter.hub')}</span>
+                    <select value={filters.hub} onChange={(e) => set({ hub: e.target.value })}>
+                      <option value="">{t('fleet.filter.all')}</option>
+                      {hubs.map((h) => (
+                        <option key={h} value={h}>
+                          {h}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    <span>{t('fleet.filter.status')}</span>
+                    <select value={filters.status} onChange={(e) => set({ status: e.target.value })}>
+                      <option value="">{t('fleet.filter.all')}</option>
+                      {SITE_STATUSES.map((s) => (
+                        <option key={s} value={s}>
+                          {t(`status.${s}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    <span>{t('fleet.sort')}</span>
+                    <select value={sort} onChange={(e) => set({ sort: e.target.value })}>
+                      {FLEET_SORTS.filter((s) => showAlarms || s !== 'alarms').map((s) => (
+                        <option key={s} value={s}>
+                          {t(`fleet.sort.${s}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <div className="segmented" role="group" aria-label={t('fleet.view')}>
+                    <button
+                      type="button"
+                      aria-pressed={view === 'tiles'}
+                      onClick={() => set({ view: 'tiles' })}
+                    >
+                      {t('fleet.view.tiles')}
+                    </button>
+                    <button
+                      type="button"
+                      aria-pressed={view === 'table'}
+                      onClick={() => set({ view: 'table' })}
+                    >
+                      {t('fleet.view.table')}
+                    </button>
+                  </div>
+                </form>
+              </FiltersDisclosure>
               <p className="muted small showing" role="status" aria-live="polite">
                 {t('fleet.showing', { n: shown.length, total: sites.length })}
               </p>

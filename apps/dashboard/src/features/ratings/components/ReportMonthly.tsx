@@ -64,36 +64,39 @@ export function ReportMonthly({
         testId="monthly-chart"
       />
       <MonthlyLegend grades={grades} target={target} />
-      <table className="data compact monthly">
-        <thead>
-          <tr>
-            <th scope="col">{t('report.month')}</th>
-            <th scope="col" className="num">
-              {t('report.facilityKwh')}
-            </th>
-            <th scope="col" className="num">
-              {t('report.itKwh')}
-            </th>
-            <th scope="col" className="num">
-              PUE
-            </th>
-            <th scope="col" className="num">
-              {t('report.monthCoverage')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {inMonthOrder(r.monthly ?? []).map((m) => (
-            <tr key={`${m.year}-${m.month}`}>
-              <th scope="row">{monthName(m.month)}</th>
-              <td className="num">{rf.energy(m.facilityKwh)}</td>
-              <td className="num">{rf.energy(m.itKwh)}</td>
-              <td className="num">{rf.pue(m.pue)}</td>
-              <td className="num">{rf.share(m.coverage)}</td>
+      {/* Scrolls sideways on a phone rather than widening the page; no frame, so the printed report is as before. */}
+      <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="monthly-title">
+        <table className="data compact monthly">
+          <thead>
+            <tr>
+              <th scope="col">{t('report.month')}</th>
+              <th scope="col" className="num">
+                {t('report.facilityKwh')}
+              </th>
+              <th scope="col" className="num">
+                {t('report.itKwh')}
+              </th>
+              <th scope="col" className="num">
+                PUE
+              </th>
+              <th scope="col" className="num">
+                {t('report.monthCoverage')}
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {inMonthOrder(r.monthly ?? []).map((m) => (
+              <tr key={`${m.year}-${m.month}`}>
+                <th scope="row">{monthName(m.month)}</th>
+                <td className="num">{rf.energy(m.facilityKwh)}</td>
+                <td className="num">{rf.energy(m.itKwh)}</td>
+                <td className="num">{rf.pue(m.pue)}</td>
+                <td className="num">{rf.share(m.coverage)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
