@@ -317,19 +317,20 @@ async function main() {
       { page },
     );
 
+    // Each page with what shows once its data is in (the checks run on the loaded page, not its spinner).
     const pages = [
-      ['#/fleet', 'fleet'],
-      ['#/fleet?view=table', 'fleet-table'],
-      ['#/alarms', 'alarms'],
-      ['#/alarms?view=all', 'alarms-history'],
-      [`#/sites/${site}`, 'site'],
-      ['#/ratings', 'ratings'],
-      [`#/ratings/${site}`, 'report'],
-      ['#/admin', 'admin'],
-      ['#/admin?tab=tokens', 'admin-tokens'],
-      ['#/admin?tab=users', 'admin-users'],
-      ['#/admin?tab=alarms', 'admin-rules'],
-      ['#/admin?tab=organizations', 'admin-orgs'],
+      ['#/fleet', 'fleet', '[data-testid="site-tile"]'],
+      ['#/fleet?view=table', 'fleet-table', 'table.fleet tbody tr'],
+      ['#/alarms', 'alarms', 'table.alarms tbody tr, .empty'],
+      ['#/alarms?view=all', 'alarms-history', 'table.alarms tbody tr, .empty'],
+      [`#/sites/${site}`, 'site', '.charts .chart-card canvas'],
+      ['#/ratings', 'ratings', 'table.ratings tbody tr'],
+      [`#/ratings/${site}`, 'report', '.report-section'],
+      ['#/admin', 'admin', 'table.data tbody tr'],
+      ['#/admin?tab=tokens', 'admin-tokens', 'table.data tbody tr'],
+      ['#/admin?tab=users', 'admin-users', 'table.data tbody tr'],
+      ['#/admin?tab=alarms', 'admin-rules', 'table.data tbody tr'],
+      ['#/admin?tab=organizations', 'admin-orgs', 'table.data tbody tr'],
     ];
 
     await test('phone: no page scrolls sideways, in English and Chinese, light and dark', async () => {
@@ -345,10 +346,10 @@ async function main() {
         await page.locator('h1').first().waitFor();
         // The full set once; the other combinations on the busiest pages.
         const list = lang === 'en' && scheme === 'light' ? pages : pages.slice(0, 6);
-        for (const [hash, name] of list) {
+        for (const [hash, name, ready] of list) {
           await nav(hash);
           await page.locator('main h1').first().waitFor();
-          await page.waitForLoadState('networkidle').catch(() => {});
+          await page.locator(ready).first().waitFor({ timeout: 30_000 });
           const header = await page.locator('header.topbar').boundingBox();
           assert(header.height < 64, `${name} (${lang}, ${scheme}): the header is ${header.height} px tall`);
           await assertNoSideScroll(page, `${name} (${lang}, ${scheme})`);
@@ -386,14 +387,14 @@ async function main() {
       await page.getByTestId('site-tile').first().waitFor();
       await assertNoSideScroll(page, 'regulator fleet');
       await screen(page, 'regulator-fleet');
-      for (const [hash, name] of [
-        ['#/ratings', 'ratings'],
-        [`#/ratings/${regulatorSite}`, 'report'],
-        [`#/sites/${regulatorSite}`, 'site'],
+      for (const [hash, name, ready] of [
+        ['#/ratings', 'ratings', 'table.ratings tbody tr'],
+        [`#/ratings/${regulatorSite}`, 'report', '.report-section'],
+        [`#/sites/${regulatorSite}`, 'site', '.charts .chart-card canvas'],
       ]) {
         await nav(hash);
         await page.locator('main h1').first().waitFor();
-        await page.waitForLoadState('networkidle').catch(() => {});
+        await page.locator(ready).first().waitFor({ timeout: 30_000 });
         await assertNoSideScroll(page, `regulator ${name}`);
         await screen(page, `regulator-${name}`);
       }
@@ -434,7 +435,7 @@ async function main() {
             await d.getByRole('combobox', { name: /^Status/ }).isVisible(),
             `${where}: the filters are hidden`,
           );
-          const kpis = await d.locator('[data-testid="fleet-kpis"] > div').boundingBox();
+          const kpis = await d.locator('[data-testid="fleet-kpis"] > div').first().boundingBox();
           assert(kpis.height > 70, `${where}: the KPIs are compact on desktop`);
           await d.screenshot({ path: path.join(SCREENSHOTS, `phone-desktop-${viewport.width}-fleet.png`) });
           await d.evaluate((h) => (window.location.hash = h), `/alarms?site=${code}`);

@@ -334,7 +334,11 @@ export function AlarmsPage({
                       ? t('alarms.state.active')
                       : t('alarms.state.cleared', { time: fmt.dateTime(a.clearedAt) })}
                   </td>
-                  <td className="wrap col-ack">
+                  <td
+                    className="wrap col-ack"
+                    // On a phone's card there is no column header: the acknowledgement gets its label.
+                    data-label={a.acknowledgedAt ? t('alarms.col.ack') : undefined}
+                  >
                     {a.acknowledgedAt ? (
                       <>
                         {t('alarms.ackBy', {
