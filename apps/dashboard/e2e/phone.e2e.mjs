@@ -27,6 +27,7 @@ import {
 } from './support.mjs';
 
 const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
+const OPERATOR = ['operator', process.env.OPERATOR_PASSWORD || 'operator-demo-pass'];
 const REGULATOR = ['regulator', process.env.REGULATOR_PASSWORD || 'regulator-demo-pass'];
 const PHONE = { width: 390, height: 844 };
 
@@ -402,6 +403,42 @@ async function main() {
       await firstChart.waitFor();
       const top = (await firstChart.boundingBox()).y;
       assert(top < PHONE.height - 200, `the regulator's first chart starts at ${top.toFixed(0)} px`);
+    });
+
+    await test('360 px and 430 px, the operator: one-row header and no sideways scroll, English and Chinese', async () => {
+      await toggle.click();
+      await menu.getByRole('button', { name: 'Log out', exact: true }).click();
+      await signInWithForm(page, baseUrl, OPERATOR);
+      for (const [width, height, lang] of [
+        [360, 740, 'zh-CN'],
+        [360, 740, 'en'],
+        [430, 932, 'en'],
+      ]) {
+        await page.setViewportSize({ width, height });
+        await page.evaluate((l) => localStorage.setItem('dcfleet.lang', l), lang);
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await page.locator('main h1').first().waitFor();
+        for (const [hash, name, ready] of pages.slice(0, 6)) {
+          await nav(hash);
+          await page.locator('main h1').first().waitFor();
+          await page.locator(ready).first().waitFor({ timeout: 30_000 });
+          const where = `${name} at ${width} px (${lang})`;
+          const header = await page.locator('header.topbar').boundingBox();
+          assert(header.height < 64, `${where}: the header is ${header.height} px tall`);
+          await assertInsideWidth(toggle, `${where}: the menu button`, width);
+          await assertNoSideScroll(page, where);
+          if (name === 'site') {
+            const chart = await page.locator('.charts .chart-card').first().boundingBox();
+            assert(chart.y < height - 150, `${where}: the first chart starts at ${chart.y.toFixed(0)} px`);
+          }
+          if (width === 360 && ['fleet', 'alarms', 'site'].includes(name))
+            await screen(page, `${name}-360-${lang}`);
+        }
+      }
+      await page.setViewportSize(PHONE);
+      await page.evaluate(() => localStorage.setItem('dcfleet.lang', 'en'));
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page.locator('main h1').first().waitFor();
     });
 
     await test('phone: no console errors', async () => browserProblems.assertNone());
