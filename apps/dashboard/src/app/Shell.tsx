@@ -4,7 +4,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { onUnauthorized } from '../api/client';
 import { useLiveClient, useLiveStatus } from '../api/live';
 import { loadSession, type Session } from '../api/session';
@@ -15,6 +15,7 @@ import { LoginPage } from '../features/auth/components/LoginPage';
 import { useI18n, type MessageId } from '../i18n/i18n';
 import { canAccess, canSeeAlarms, type PageName } from '../routing/access';
 import { scopeLabel, scopeOf } from '../routing/scope';
+import { MenuButton, PHONE_HEADER, useHeaderMenu, useMediaQuery } from './header-menu';
 import { onLiveUnauthorized } from './live-sync';
 import { navItems, sectionOf } from './nav';
 import { SessionContext } from './session';
@@ -49,53 +50,6 @@ function LiveIndicator() {
   );
 }
 
-/** At and below this width the header is one row and the navigation sits behind a menu button (styles.css). */
-const PHONE_HEADER = '(max-width: 900px)';
-
-function useMediaQuery(query: string): boolean {
-  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
-  useEffect(() => {
-    const list = window.matchMedia(query);
-    const update = () => setMatches(list.matches);
-    update();
-    list.addEventListener('change', update);
-    return () => list.removeEventListener('change', update);
-  }, [query]);
-  return matches;
-}
-
-/**
- * The phone header's menu: open state, Esc and outside clicks close it (the focus back on the button), opening
- * moves the focus to its first control, and any navigation (or widening to the desktop layout) closes it.
- */
-function useHeaderMenu(phone: boolean) {
-  const [open, setOpen] = useState(false);
-  const button = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLDivElement>(null);
-  const href = useRouterState({ select: (s) => s.location.href });
-  useEffect(() => setOpen(false), [href, phone]);
-  useEffect(() => {
-    if (!open) return;
-    menu.current?.querySelector<HTMLElement>('a, button, select')?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
-      setOpen(false);
-      button.current?.focus();
-    };
-    const onPointer = (e: PointerEvent) => {
-      const target = e.target as Node;
-      if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open]);
-  return { open, setOpen, button, menu };
-}
-
 function Header({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const { t, intl } = useI18n();
   const scope = scopeLabel(scopeOf(session.user), t, intl);
@@ -115,24 +69,7 @@ function Header({ session, onSignOut }: { session: Session; onSignOut: () => voi
         {t('app.name')}
       </Link>
       {phone ? <LiveIndicator /> : null}
-      <button
-        ref={button}
-        type="button"
-        className="menu-toggle btn-secondary"
-        aria-expanded={open}
-        aria-controls="topbar-menu"
-        aria-label={t('nav.menu')}
-        data-testid="menu-toggle"
-        onClick={() => setOpen((o) => !o)}
-      >
-        <svg aria-hidden="true" width="20" height="20" viewBox="0 0 20 20" fill="none" stroke="currentColor">
-          {open ? (
-            <path d="M5 5l10 10M15 5L5 15" strokeWidth="2" strokeLinecap="round" />
-          ) : (
-            <path d="M3 5h14M3 10h14M3 15h14" strokeWidth="2" strokeLinecap="round" />
-          )}
-        </svg>
-      </button>
+      <MenuButton ref={button} open={open} onToggle={() => setOpen((o) => !o)} />
       {/* Desktop: `display: contents`, the header as before; phones: the menu the button opens. */}
       <div
         className="topbar-menu"
