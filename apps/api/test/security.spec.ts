@@ -9,13 +9,15 @@ import { count, dumpAllRows, rawSamples, rows } from './support/db';
 import { ADMIN_PASSWORD, bootTestApp, dialects, freshDatabase, type TestApp } from './support/harness';
 import { promBody } from './support/prom-write-body';
 
-type Principal = 'anonymous' | 'ingest' | Role;
-const PRINCIPALS: Principal[] = ['anonymous', 'ingest', 'regulator', 'operator', 'admin'];
+/** `kiosk`: a wall-display session an admin issued: it reads what its admin reads, bar administration, and writes nothing. */
+type Principal = 'anonymous' | 'ingest' | Role | 'kiosk';
+const PRINCIPALS: Principal[] = ['anonymous', 'ingest', 'regulator', 'operator', 'admin', 'kiosk'];
 const ROLES_ALL: Role[] = ['admin', 'operator', 'regulator'];
 
 /**
  * Who may call a route:
- *  - user: a JWT whose role is in `roles` gets `ok`; another role 403; no credentials or an ingest token 401
+ *  - user: a JWT whose role is in `roles` gets `ok`; another role 403; no credentials or an ingest token 401; a kiosk
+ *    token (made by an admin) 403 on every write and on admin-only routes, else `ok`
  *  - ingest: an ingest token gets `ok`; anything else (JWTs included) 401
  *  - public: everyone gets `ok`
  *  - metrics: an admin JWT (or METRICS_TOKEN) gets `ok`; everyone else 401
@@ -166,6 +168,17 @@ const ROUTES: Route[] = [
   { method: 'POST', path: () => '/api/v1/users/target-user/unlock', access: admins, ok: 200 },
   { method: 'POST', path: () => '/api/v1/users/target-user/logout', access: admins, ok: 200 },
   { method: 'GET', path: () => '/api/v1/audit', access: admins, ok: 200 },
+  { method: 'GET', path: () => '/api/v1/auth/session', access: readers, ok: 200 },
+  {
+    method: 'POST',
+    path: () => '/api/v1/auth/kiosk-sessions',
+    body: (p) => ({ name: `wall-by-${p}` }),
+    access: admins,
+    ok: 201,
+  },
+  { method: 'GET', path: () => '/api/v1/auth/kiosk-sessions', access: admins, ok: 200 },
+  // No such kiosk session: past the role check the answer is 404.
+  { method: 'DELETE', path: () => '/api/v1/auth/kiosk-sessions/999999', access: admins, ok: 404 },
   {
     method: 'POST',
     path: () => '/api/v1/ingest',
@@ -283,6 +296,8 @@ function expected(route: Route, p: Principal): number {
       return p === 'admin' ? route.ok : 401;
     case 'user':
       if (p === 'anonymous' || p === 'ingest') return 401;
+      if (p === 'kiosk')
+        return route.method !== 'GET' || !a.roles.some((r) => r !== 'admin') ? 403 : route.ok;
       return a.roles.includes(p) ? route.ok : 403;
   }
 }
@@ -308,6 +323,13 @@ describe.each(dialects())('security on %s', (dialect) => {
     for (const p of PRINCIPALS) victims.set(p, await t.createToken(SITE));
     credentials.set('ingest', ingestSecret);
     for (const r of ROLES_ALL) credentials.set(r, await t.login(r));
+    const kiosk = await t.request('/api/v1/auth/kiosk-sessions', {
+      method: 'POST',
+      token: credentials.get('admin'),
+      json: { name: 'security wall' },
+    });
+    expect(kiosk.status).toBe(201);
+    credentials.set('kiosk', ((await kiosk.json()) as { token: string }).token);
     const res = await t.request('/api/v1/users', {
       method: 'POST',
       token: credentials.get('admin'),

@@ -14,6 +14,35 @@ export interface LoginResponse {
   accessToken: string;
   expiresAt: string;
   user: SessionUser;
+  /** Set when the token is a kiosk (wall display) session: read-only, long-lived, revocable by admins. */
+  kiosk?: KioskSessionRef | null;
+}
+
+/** The kiosk session a token belongs to. */
+export interface KioskSessionRef {
+  id: number;
+  name: string;
+}
+
+/** A wall-display session as admins list it (docs/contract.md "Kiosk sessions"). */
+export interface KioskSessionInfo extends KioskSessionRef {
+  /** The admin who created it; the display reads with this user's scope (and role), never writes. */
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastSeenAt: string | null;
+}
+
+/** The answer to creating a kiosk session: the token, shown only here (it is a signed JWT; nothing secret is stored). */
+export interface CreatedKioskSession extends KioskSessionInfo {
+  token: string;
+}
+
+export interface CreateKioskSessionRequest {
+  name: string;
+  /** Lifetime in days, 1–365 (default 90). */
+  ttlDays?: number;
 }
 
 /** Who is logged in, and the scope of sites they see (docs/contract.md "Organisations and scope"). */

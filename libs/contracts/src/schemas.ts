@@ -131,6 +131,15 @@ export type CreateUserInput = z.infer<typeof createUserSchema>;
 
 export const createTokenSchema = z.object({ name: text(100).optional() }).strict();
 
+/** Kiosk (wall display) sessions: a name to recognise the screen by and a bounded lifetime. */
+export const KIOSK_TTL_DAYS = { default: 90, max: 365 } as const;
+export const createKioskSessionSchema = z
+  .object({
+    name: text(64),
+    ttlDays: z.number().int().min(1).max(KIOSK_TTL_DAYS.max).optional(),
+  })
+  .strict();
+
 export type CreateDataCenterInput = z.infer<typeof createDataCenterSchema>;
 export type UpdateDataCenterInput = z.infer<typeof updateDataCenterSchema>;
 

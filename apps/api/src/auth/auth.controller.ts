@@ -1,6 +1,22 @@
-import { Body, Controller, HttpCode, HttpException, Post, Req, UnauthorizedException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpException,
+  Post,
+  Req,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ROLES, isRole, loginSchema, type LoginRequest, type LoginResponse } from '@dcfleet/contracts';
+import {
+  ROLES,
+  isRole,
+  loginSchema,
+  type LoginRequest,
+  type LoginResponse,
+  type SessionUser,
+} from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.module';
 import { actorOf, clientIp } from '../platform/access/request-actor';
 import { ZodBody } from '../platform/common/zod-body';
@@ -83,6 +99,33 @@ export class AuthController {
     );
   }
 
+  /**
+   * Who the presented token is: a wall display opened with a kiosk link learns its user, scope and expiry here
+   * (the token is all it has), and any client can re-check its session.
+   */
+  @Get('session')
+  @Roles(...ROLES)
+  @ApiOperation({ summary: 'The calling session: user, scope, expiry and whether it is a kiosk session' })
+  async session(@Req() req: AppRequest): Promise<LoginResponse> {
+    const me = req.user!;
+    const token = req.headers.authorization!.slice(7).trim();
+    const user = await this.users.findByName(me.username);
+    const organizationId = user?.organizationId ?? null;
+    const org = organizationId === null ? null : await this.organizations.byId(organizationId);
+    const sessionUser: SessionUser = {
+      username: me.username,
+      role: me.role,
+      organization: org && { code: org.code, name: org.name },
+      regions: me.scope.kind === 'regions' ? [...me.scope.regions] : null,
+    };
+    return {
+      accessToken: token,
+      expiresAt: new Date(expiryOf(token)).toISOString(),
+      user: sessionUser,
+      kiosk: me.kiosk ?? null,
+    };
+  }
+
   /** Ends every session of the caller, this one included, on every instance (a lost laptop, a shared screen). */
   @Post('logout-all')
   @HttpCode(204)
@@ -93,4 +136,12 @@ export class AuthController {
     await this.users.endSessions(me.username);
     await this.audit.record(actorOf(req), 'auth.logout_all', me.username);
   }
+}
+
+/** A verified JWT's expiry (ms); the guard has checked the signature already. */
+function expiryOf(token: string): number {
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    exp?: number;
+  };
+  return (claims.exp ?? 0) * 1000;
 }

@@ -72,6 +72,13 @@ export class AuthGuard implements CanActivate {
       // A route nobody declared roles for is a bug; refuse rather than open it.
       throw new HttpException('route has no access rule', 403);
     }
+    if (user.kiosk) {
+      // A wall display reads; it never changes anything, whatever its creator may do (docs/contract.md "Kiosk sessions").
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        throw new ForbiddenException('a kiosk (wall display) session is read-only');
+      if (!roles.some((r) => r !== 'admin'))
+        throw new ForbiddenException('a kiosk (wall display) session may not open administration routes');
+    }
     if (!roles.includes(user.role)) {
       throw new ForbiddenException(`role ${user.role} may not do this (needs ${roles.join(' or ')})`);
     }

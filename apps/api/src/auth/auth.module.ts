@@ -7,6 +7,9 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { IngestTokenEntity } from './ingest-token.entity';
 import { IngestTokenService } from './ingest-token.service';
+import { KioskSessionEntity } from './kiosk-session.entity';
+import { KioskSessionService } from './kiosk-session.service';
+import { KioskSessionsController } from './kiosk-sessions.controller';
 import { LoginThrottle } from './login-limiter';
 import { SessionService } from './session.service';
 import { UnlockController } from './unlock.controller';
@@ -17,9 +20,19 @@ export { SessionService } from './session.service';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([IngestTokenEntity]), UsersModule, OrganizationsModule],
-  controllers: [AuthController, UnlockController],
-  providers: [SessionService, LoginThrottle, IngestTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  imports: [
+    TypeOrmModule.forFeature([IngestTokenEntity, KioskSessionEntity]),
+    UsersModule,
+    OrganizationsModule,
+  ],
+  controllers: [AuthController, UnlockController, KioskSessionsController],
+  providers: [
+    SessionService,
+    KioskSessionService,
+    LoginThrottle,
+    IngestTokenService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   // UsersModule re-exported: everything that checks sessions (the guard, live sockets) reads users.
   exports: [UsersModule, SessionService, IngestTokenService],
 })

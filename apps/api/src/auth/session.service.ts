@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { isRole, type LoginResponse, type SessionUser } from '@dcfleet/contracts';
+import { isRole, type KioskSessionRef, type LoginResponse, type SessionUser } from '@dcfleet/contracts';
 import { AppConfig } from '../platform/config/app-config';
 import { UsersService } from '../users/users.module';
 import type { AuthenticatedUser } from '../platform/access/access.types';
 import { scopeOf } from '../platform/access/scope';
+import { KioskSessionService } from './kiosk-session.service';
 
 interface SessionClaims {
   sub: number;
@@ -12,6 +13,8 @@ interface SessionClaims {
   role: string;
   /** The user's token version at issue; sessions issued before the last bump are ended. Absent before v2: 0. */
   tv?: number;
+  /** Kiosk (wall display) session id: read-only, ended by revoking its row rather than by the token version. */
+  ks?: number;
 }
 
 /**
@@ -26,6 +29,7 @@ export class SessionService {
   constructor(
     config: AppConfig,
     private readonly users: UsersService,
+    private readonly kiosks: KioskSessionService,
   ) {
     this.ttlS = config.env.JWT_TTL_S;
     this.jwt = new JwtService({
@@ -54,6 +58,25 @@ export class SessionService {
     };
   }
 
+  /**
+   * A kiosk token: signed like a session, but marked with its kiosk row and long-lived. It does not carry the token
+   * version: the creator's "log out everywhere" must not blank the wall displays; revoking the row ends one.
+   */
+  issueKiosk(
+    user: { id: number; username: string; role: string },
+    kiosk: KioskSessionRef,
+    expiresAt: number,
+  ): string {
+    const claims: SessionClaims & { exp: number } = {
+      sub: user.id,
+      username: user.username,
+      role: user.role,
+      ks: kiosk.id,
+      exp: Math.floor(expiresAt / 1000), // the row's expiry, to the second
+    };
+    return this.jwt.sign(claims);
+  }
+
   async verify(token: string): Promise<AuthenticatedUser | null> {
     let claims: SessionClaims;
     try {
@@ -63,13 +86,19 @@ export class SessionService {
     }
     const user = await this.users.findActiveCached(claims.sub);
     if (!user || user.username !== claims.username || !isRole(user.role)) return null;
-    if ((claims.tv ?? 0) !== (user.tokenVersion ?? 0)) return null;
+    let kiosk: KioskSessionRef | undefined;
+    if (typeof claims.ks === 'number') {
+      const row = await this.kiosks.active(claims.ks, user.id);
+      if (!row) return null;
+      kiosk = { id: row.id, name: row.name };
+    } else if ((claims.tv ?? 0) !== (user.tokenVersion ?? 0)) return null;
     // Role and scope come from the database, not the token, so a demotion or a move applies at once.
     return {
       id: user.id,
       username: user.username,
       role: user.role,
       scope: scopeOf({ role: user.role, organizationId: user.organizationId, regions: user.regions }),
+      ...(kiosk && { kiosk }),
     };
   }
 }

@@ -71,7 +71,7 @@ export class HealthController {
     let ok = !!metricsToken && sameSecret(bearer, metricsToken);
     if (!ok && bearer) {
       const user = await this.sessions.verify(bearer);
-      ok = user?.role === 'admin';
+      ok = user?.role === 'admin' && !user.kiosk; // a wall display's admin-made token is no admin session
     }
     if (!ok) throw new UnauthorizedException('metrics need METRICS_TOKEN or an admin session as bearer');
     void this.rollups;

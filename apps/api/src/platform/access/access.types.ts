@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Role } from '@dcfleet/contracts';
+import type { KioskSessionRef, Role } from '@dcfleet/contracts';
 import type { Scope } from './scope';
 
 export interface AuthenticatedUser {
@@ -8,6 +8,8 @@ export interface AuthenticatedUser {
   role: Role;
   /** The sites this user may see, from the user's row at this request. */
   scope: Scope;
+  /** Set for a kiosk (wall display) session: it may read what its creator reads, and change nothing. */
+  kiosk?: KioskSessionRef;
 }
 
 export interface IngestPrincipal {

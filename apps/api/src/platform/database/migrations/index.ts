@@ -31,6 +31,8 @@ import { AuditOrganization1796600000000 as PgAuditOrganization } from './postgre
 import { AuditOrganization1796600000000 as SqliteAuditOrganization } from './sqlite/1796600000000-AuditOrganization';
 import { SparkplugMappings1796750000000 as PgSparkplugMappings } from './postgres/1796750000000-SparkplugMappings';
 import { SparkplugMappings1796750000000 as SqliteSparkplugMappings } from './sqlite/1796750000000-SparkplugMappings';
+import { KioskSessions1796850000000 as PgKioskSessions } from './postgres/1796850000000-KioskSessions';
+import { KioskSessions1796850000000 as SqliteKioskSessions } from './sqlite/1796850000000-KioskSessions';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -50,6 +52,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteOrganizations,
   SqliteAuditOrganization,
   SqliteSparkplugMappings,
+  SqliteKioskSessions,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -68,4 +71,5 @@ export const POSTGRES_MIGRATIONS = [
   PgOrganizations,
   PgAuditOrganization,
   PgSparkplugMappings,
+  PgKioskSessions,
 ];
