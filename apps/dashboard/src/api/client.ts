@@ -21,6 +21,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Send the session's token (default true). */
   auth?: boolean;
+  /** A token to send instead of the session's (a kiosk link's, before it becomes the session). */
+  token?: string;
 }
 
 const BASE_URL = '';
@@ -52,7 +54,7 @@ async function send(
   const { method = 'GET', body, signal, auth = true } = options;
   const headers: Record<string, string> = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const token = auth ? accessToken() : null;
+  const token = options.token ?? (auth ? accessToken() : null);
   if (token) headers.Authorization = `Bearer ${token}`;
   try {
     const res = await fetch(BASE_URL + path, {
@@ -69,7 +71,8 @@ async function send(
 }
 
 function unauthorized(status: number, token: string | null): void {
-  if (status === 401 && token) {
+  // Only the session's own token ends the session (a refused kiosk link leaves it alone).
+  if (status === 401 && token && token === accessToken()) {
     clearSession();
     unauthorizedListeners.forEach((listener) => listener());
   }

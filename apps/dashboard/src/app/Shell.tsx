@@ -7,11 +7,15 @@ import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-route
 import { useCallback, useEffect, useState } from 'react';
 import { onUnauthorized } from '../api/client';
 import { useLiveClient, useLiveStatus } from '../api/live';
-import { loadSession, type Session } from '../api/session';
+import { loadSession, onSessionChange, type Session } from '../api/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { CriticalAlarmNotifier } from '../features/alarms/components/CriticalAlarmNotifier';
 import { logout } from '../features/auth/api/login';
 import { LoginPage } from '../features/auth/components/LoginPage';
+import { KioskFrame } from '../features/kiosk/KioskFrame';
+import { KioskPairing } from '../features/kiosk/KioskPairing';
+import { pairingKeyOf, parseKiosk } from '../features/kiosk/kiosk-mode';
+import { SiteSearch } from '../features/search/SiteSearch';
 import { useI18n, type MessageId } from '../i18n/i18n';
 import { canAccess, canSeeAlarms, type PageName } from '../routing/access';
 import { scopeLabel, scopeOf } from '../routing/scope';
@@ -91,6 +95,7 @@ function Header({ session, onSignOut }: { session: Session; onSignOut: () => voi
             ))}
           </ul>
         </nav>
+        <SiteSearch role={session.user.role} />
         <div className="topbar-end">
           {phone ? null : <LiveIndicator />}
           <LanguageSwitch />
@@ -128,6 +133,10 @@ export function Shell() {
   const live = useLiveClient();
   const [session, setSession] = useState<Session | null>(() => loadSession());
   const [notice, setNotice] = useState<MessageId | null>(null);
+  // A kiosk link's token (`#/fleet?kiosk=1&key=…`): it becomes the session before anything else shows.
+  const [pairingKey, setPairingKey] = useState(() => pairingKeyOf(window.location.hash));
+  const search = useRouterState({ select: (s) => s.location.search });
+  const kiosk = session ? parseKiosk(search, !!session.kiosk) : null;
 
   // One live connection per session.
   useEffect(() => {
@@ -149,9 +158,16 @@ export function Shell() {
       logout();
       expire();
     });
+    // Another tab signed in or out (the session is shared by every tab of the browser).
+    const offTabs = onSessionChange((next) => {
+      queryClient.clear();
+      setSession(next);
+      setNotice(next ? null : 'app.signedOut');
+    });
     return () => {
       offHttp();
       offLive();
+      offTabs();
     };
   }, [queryClient]);
 
@@ -162,6 +178,20 @@ export function Shell() {
     setNotice('app.signedOut');
     void navigate({ to: '/login' });
   }, [navigate, queryClient]);
+
+  if (pairingKey) {
+    return (
+      <KioskPairing
+        token={pairingKey}
+        onDone={(paired) => {
+          setPairingKey(null);
+          queryClient.clear();
+          if (paired) setSession(paired);
+          setNotice(paired ? null : 'kiosk.pairFailed');
+        }}
+      />
+    );
+  }
 
   if (!session) {
     return (
@@ -188,7 +218,11 @@ export function Shell() {
       >
         {t('app.skip')}
       </a>
-      <Header session={session} onSignOut={signOut} />
+      {kiosk ? (
+        <KioskFrame config={kiosk} role={session.user.role} name={session.kiosk?.name ?? null} />
+      ) : (
+        <Header session={session} onSignOut={signOut} />
+      )}
       {/* New critical alarms toast on every page, for the roles that see alarms. */}
       <CriticalAlarmNotifier enabled={canSeeAlarms(session.user.role)} />
       <main id="content" tabIndex={-1}>

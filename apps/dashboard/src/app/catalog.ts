@@ -8,13 +8,15 @@ import * as adminOrg from '../features/admin/org-messages';
 import * as alarms from '../features/alarms/messages';
 import * as auth from '../features/auth/messages';
 import * as fleet from '../features/fleet/messages';
+import * as kiosk from '../features/kiosk/messages';
 import * as ratings from '../features/ratings/messages';
+import * as search from '../features/search/messages';
 import * as site from '../features/site/messages';
 import * as common from '../i18n/common-messages';
 import type { Catalog } from '../i18n/i18n';
 import * as shell from './shell-messages';
 
-const parts = [common, shell, auth, fleet, site, alarms, ratings, admin, adminOrg] as const;
+const parts = [common, shell, auth, fleet, site, alarms, ratings, admin, adminOrg, search, kiosk] as const;
 
 const en = {
   ...common.en,
@@ -26,6 +28,8 @@ const en = {
   ...ratings.en,
   ...admin.en,
   ...adminOrg.en,
+  ...search.en,
+  ...kiosk.en,
 };
 
 declare global {
@@ -48,6 +52,8 @@ const zhCN: Record<keyof typeof en, string> = {
   ...ratings.zhCN,
   ...admin.zhCN,
   ...adminOrg.zhCN,
+  ...search.zhCN,
+  ...kiosk.zhCN,
 };
 
 export const CATALOG: Catalog = { en, 'zh-CN': zhCN };

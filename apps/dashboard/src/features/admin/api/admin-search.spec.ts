@@ -13,7 +13,7 @@ describe('admin URL state', () => {
 
   it("an organisation's admin gets no Organisations screen, even by URL", () => {
     expect(adminTabs(true)).toContain('organizations');
-    expect(adminTabs(false)).toEqual(['sites', 'tokens', 'users', 'alarms']);
+    expect(adminTabs(false)).toEqual(['sites', 'tokens', 'users', 'alarms', 'kiosks']);
     expect(adminTab({ tab: 'organizations' }, false)).toBe('sites');
     expect(adminTab({ tab: 'users' }, false)).toBe('users');
   });

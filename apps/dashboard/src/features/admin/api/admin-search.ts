@@ -1,5 +1,5 @@
-/** The admin page's URL state: the screen (`#/admin`, `#/admin?tab=tokens|users|alarms|organizations`). */
-export const ADMIN_TABS = ['sites', 'tokens', 'users', 'alarms', 'organizations'] as const;
+/** The admin page's URL state: the screen (`#/admin`, `#/admin?tab=tokens|users|alarms|kiosks|organizations`). */
+export const ADMIN_TABS = ['sites', 'tokens', 'users', 'alarms', 'kiosks', 'organizations'] as const;
 export type AdminTab = (typeof ADMIN_TABS)[number];
 
 export interface AdminSearch {

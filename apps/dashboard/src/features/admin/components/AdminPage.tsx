@@ -6,6 +6,7 @@ import { useI18n } from '../../../i18n/i18n';
 import { canManageAlarmRules } from '../../../routing/access';
 import type { UserScope } from '../../../routing/scope';
 import { adminTab, adminTabs, type AdminSearch, type AdminTab } from '../api/admin-search';
+import { KioskSessionsAdmin } from '../../kiosk/KioskSessionsAdmin';
 import { AlarmRulesAdmin } from './AlarmRulesAdmin';
 import { OrganizationsAdmin } from './OrganizationsAdmin';
 import { SitesAdmin } from './SitesAdmin';
@@ -28,6 +29,7 @@ const SCREENS: Record<AdminTab, (p: ScreenProps) => ReactNode> = {
   alarms: ({ role, hubAdmin }) => (
     <AlarmRulesAdmin canEdit={canManageAlarmRules(role)} fleetWide={hubAdmin} />
   ),
+  kiosks: () => <KioskSessionsAdmin />,
   organizations: () => <OrganizationsAdmin />,
 };
 
