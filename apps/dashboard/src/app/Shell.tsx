@@ -13,8 +13,8 @@ import { CriticalAlarmNotifier } from '../features/alarms/components/CriticalAla
 import { logout } from '../features/auth/api/login';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { KioskFrame } from '../features/kiosk/KioskFrame';
-import { KioskPairing } from '../features/kiosk/KioskPairing';
-import { pairingKeyOf, parseKiosk } from '../features/kiosk/kiosk-mode';
+import { KioskPairing, usePairingKey } from '../features/kiosk/KioskPairing';
+import { parseKiosk } from '../features/kiosk/kiosk-mode';
 import { SiteSearch } from '../features/search/SiteSearch';
 import { useI18n, type MessageId } from '../i18n/i18n';
 import { canAccess, canSeeAlarms, type PageName } from '../routing/access';
@@ -134,7 +134,7 @@ export function Shell() {
   const [session, setSession] = useState<Session | null>(() => loadSession());
   const [notice, setNotice] = useState<MessageId | null>(null);
   // A kiosk link's token (`#/fleet?kiosk=1&key=…`): it becomes the session before anything else shows.
-  const [pairingKey, setPairingKey] = useState(() => pairingKeyOf(window.location.hash));
+  const [pairingKey, pairingDone] = usePairingKey();
   const search = useRouterState({ select: (s) => s.location.search });
   const kiosk = session ? parseKiosk(search, !!session.kiosk) : null;
 
@@ -184,7 +184,7 @@ export function Shell() {
       <KioskPairing
         token={pairingKey}
         onDone={(paired) => {
-          setPairingKey(null);
+          pairingDone();
           queryClient.clear();
           if (paired) setSession(paired);
           setNotice(paired ? null : 'kiosk.pairFailed');

@@ -1,10 +1,10 @@
 /** Opening a kiosk link: its token becomes this browser's (shared, lasting) session, and leaves the address bar. */
 import { useRouter } from '@tanstack/react-router';
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { saveSession, type Session } from '../../api/session';
 import { useI18n } from '../../i18n/i18n';
 import { sessionOfToken } from './kiosk-api';
-import { withoutKey } from './kiosk-mode';
+import { pairingKeyOf, withoutKey } from './kiosk-mode';
 
 export function KioskPairing({
   token,
@@ -37,4 +37,21 @@ export function KioskPairing({
       <p role="status">{t('kiosk.pairing')}</p>
     </main>
   );
+}
+
+/**
+ * The pairing key of the current address, at load and whenever the hash changes (a kiosk link pasted into an open
+ * tab is a same-document navigation), and a way to clear it once used.
+ */
+export function usePairingKey(): [string | null, () => void] {
+  const [key, setKey] = useState(() => pairingKeyOf(window.location.hash));
+  useEffect(() => {
+    const onHash = () => {
+      const next = pairingKeyOf(window.location.hash);
+      if (next) setKey(next);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return [key, useCallback(() => setKey(null), [])];
 }
