@@ -71,8 +71,10 @@ async function send(
 }
 
 function unauthorized(status: number, token: string | null): void {
-  // Only the session's own token ends the session (a refused kiosk link leaves it alone).
-  if (status === 401 && token && token === accessToken()) {
+  // The session's own token ends the session; a refused kiosk link, or an old token after another tab signed in
+  // anew, leaves the current one alone.
+  const current = accessToken();
+  if (status === 401 && token && (current === null || current === token)) {
     clearSession();
     unauthorizedListeners.forEach((listener) => listener());
   }
