@@ -227,6 +227,34 @@ async function main() {
       { page },
     );
 
+    await test(
+      '?kiosk=1 with rotate and every cycles a signed-in user through the views without the header; × leaves it',
+      async () => {
+        await page.goto(`${baseUrl}/#/fleet?kiosk=1&rotate=fleet,alarms&every=10`, {
+          waitUntil: 'domcontentloaded',
+        });
+        await page.getByTestId('kiosk-bar').waitFor();
+        assert((await page.locator('header.topbar').count()) === 0, 'the header is shown in kiosk mode');
+        const started = Date.now();
+        await waitFor(
+          () => page.url().includes('#/alarms?kiosk=1&rotate=fleet,alarms&every=10'),
+          `no rotation to the alarms: ${page.url()}`,
+          40_000,
+          250,
+        );
+        const took = Date.now() - started;
+        assert(took > 5_000, `rotated after ${took} ms, before its 10 s`);
+        await page.getByRole('heading', { name: 'Alarms', level: 1 }).waitFor();
+        await page.getByRole('button', { name: 'Leave wall mode' }).click();
+        await page.locator('header.topbar').waitFor();
+        assert(
+          !(await page.evaluate(() => document.documentElement.hasAttribute('data-kiosk'))),
+          'still dark and large after leaving wall mode',
+        );
+      },
+      { page },
+    );
+
     await test('no page errors or console errors', async () => problems.assertNone(), { always: true });
   } catch (err) {
     fail('setup', err);
