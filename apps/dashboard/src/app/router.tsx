@@ -101,8 +101,15 @@ const alarmsRoute = createRoute({
   staticData: { page: 'alarms' },
   validateSearch: alarmsSearch,
   component: function AlarmsRoute() {
-    const { user } = useSession();
-    return <AlarmsPage search={alarmsRoute.useSearch()} role={user.role} username={user.username} />;
+    const { user, kiosk } = useSession();
+    return (
+      <AlarmsPage
+        search={alarmsRoute.useSearch()}
+        role={user.role}
+        username={user.username}
+        readOnly={!!kiosk}
+      />
+    );
   },
 });
 

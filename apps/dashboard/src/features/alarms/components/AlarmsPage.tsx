@@ -130,10 +130,13 @@ export function AlarmsPage({
   search,
   role,
   username = '',
+  readOnly = false,
 }: {
   search: AlarmsSearch;
   role: Role;
   username?: string;
+  /** A kiosk (wall display) session: it shows alarms but cannot acknowledge them. */
+  readOnly?: boolean;
 }) {
   const { t, fmt } = useI18n();
   const navigate = useNavigate();
@@ -154,7 +157,7 @@ export function AlarmsPage({
   const [announce, setAnnounce] = useState('');
   const known = useRef<Set<number> | null>(null);
   const [fresh, setFresh] = useState<Set<number>>(new Set());
-  const canAck = canSeeAlarms(role);
+  const canAck = canSeeAlarms(role) && !readOnly;
   const all = q.data;
   const list = all ? filterAlarms(all, filters) : undefined;
   const filtered = Object.values(filters).some(Boolean);
