@@ -169,6 +169,15 @@ export const ALARM_RULE_KINDS = ['inlet_temp', 'inlet_rate', 'pue', 'stale', 'me
 export type AlarmRuleKind = (typeof ALARM_RULE_KINDS)[number];
 export const ALARM_SEVERITIES = ['warning', 'critical'] as const;
 
+/**
+ * ASHRAE TC 9.9 (2021): recommended 18–27 °C (warning), A1 allowable 15–32 °C (critical). Here rather than in
+ * schemas.ts: the dashboard draws these bands, and importing anything from schemas.ts pulls zod into its bundle.
+ */
+export const ASHRAE_INLET_BANDS: Record<AlarmSeverity, { low: number; high: number }> = {
+  warning: { low: 18, high: 27 },
+  critical: { low: 15, high: 32 },
+};
+
 export interface AlarmRuleInfo {
   id: number;
   /** null: fleet-wide. A site rule replaces the fleet-wide rule of the same kind and severity for that site. */

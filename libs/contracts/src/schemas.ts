@@ -3,7 +3,7 @@
  * pulls zod into its bundle when it really validates something.
  */
 import { z } from 'zod';
-import { ALARM_RULE_KINDS, ALARM_SEVERITIES, type AlarmRuleKind } from './api';
+import { ALARM_RULE_KINDS, ALARM_SEVERITIES, ASHRAE_INLET_BANDS, type AlarmRuleKind } from './api';
 import { checkLabels } from './ingest';
 import type { AlarmSeverity } from './live';
 import { metricDefinition } from './metrics';
@@ -230,12 +230,6 @@ export type InletRateParams = z.output<(typeof alarmRuleParamSchemas)['inlet_rat
 export type PueParams = z.output<(typeof alarmRuleParamSchemas)['pue']>;
 export type StaleParams = z.output<(typeof alarmRuleParamSchemas)['stale']>;
 export type MeteringParams = z.output<(typeof alarmRuleParamSchemas)['metering']>;
-
-/** ASHRAE TC 9.9 (2021): recommended 18–27 °C (warning), A1 allowable 15–32 °C (critical). */
-export const ASHRAE_INLET_BANDS: Record<AlarmSeverity, { low: number; high: number }> = {
-  warning: { low: 18, high: 27 },
-  critical: { low: 15, high: 32 },
-};
 
 /** Validates rule parameters for a kind and fills the defaults; every problem is named. */
 export function parseAlarmRuleParams(
