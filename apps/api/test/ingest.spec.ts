@@ -209,7 +209,12 @@ describe.each(dialects())('ingest on %s', (dialect) => {
       { token: admin },
     );
     const mb = (await minute.json()) as SeriesResponse;
-    expect(mb.series[0]!.points.map((p) => p.avg)).toEqual([100, 400, 100, null]);
+    // The fourth minute has no sample: it is left out, not a null point.
+    expect(mb.series[0]!.points.map((p) => [Date.parse(p.t) - h, p.avg])).toEqual([
+      [0, 100],
+      [MIN, 400],
+      [2 * MIN, 100],
+    ]);
   });
 
   it('recomputes several series and minutes at once from the raw samples, each from its own rows', async () => {

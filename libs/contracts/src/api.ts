@@ -75,6 +75,10 @@ export interface SeriesResponse {
   step: SeriesStep;
   from: string;
   to: string;
+  /**
+   * Every series of the site with this metric (none: the site does not report it). `points` are only the
+   * buckets with data, oldest first (none: no data in this range); a bucket missing between two is a gap.
+   */
   series: { labels: Record<string, string>; points: SeriesPoint[] }[];
 }
 

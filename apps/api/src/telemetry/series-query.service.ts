@@ -31,7 +31,10 @@ function parseInstant(v: string | undefined, name: string, fallback: number): nu
   return n;
 }
 
-/** Reads charts from the rollups only; empty buckets come back as null points, never interpolated. */
+/**
+ * Reads charts from the rollups only. Only buckets with data come back (a missing bucket is a gap, never
+ * interpolated): a year of a series that started last month is a month of points, not 365 mostly-null ones.
+ */
 @Injectable()
 export class SeriesQueryService {
   constructor(
@@ -122,15 +125,18 @@ export class SeriesQueryService {
           const rows = bySeries.get(s.id) ?? [];
           const inc = counterIncreases(slots, end, rows);
           const at = new Map(rows.map((r) => [r.bucket, r]));
-          const points = slots.map((t, k): SeriesPoint => {
+          const points: SeriesPoint[] = [];
+          slots.forEach((t, k) => {
             const r = at.get(t);
-            return {
+            // A bucket without readings still has data when a step between readings around it covers it.
+            if (!r && inc[k] === null) return;
+            points.push({
               t: stamps[k]!,
               avg: r ? r.sum / r.count : null,
               min: r ? r.min : null,
               max: r ? r.max : null,
               increase: inc[k]!,
-            };
+            });
           });
           return { labels: labelsOf(s), points };
         }),
@@ -144,17 +150,17 @@ export class SeriesQueryService {
       ...head,
       series: series.map((s) => {
         let i = runs.get(s.id) ?? rows.length;
-        const points = new Array<SeriesPoint>(slots.length);
+        const points: SeriesPoint[] = [];
         for (let k = 0; k < slots.length; k++) {
           const t = slots[k]!;
           while (i < rows.length && rows.seriesId[i] === s.id && rows.bucket[i]! < t) i++;
-          const hit = i < rows.length && rows.seriesId[i] === s.id && rows.bucket[i] === t;
-          points[k] = {
-            t: stamps[k]!,
-            avg: hit ? rows.sum[i]! / rows.count[i]! : null,
-            min: hit ? rows.min[i]! : null,
-            max: hit ? rows.max[i]! : null,
-          };
+          if (i < rows.length && rows.seriesId[i] === s.id && rows.bucket[i] === t)
+            points.push({
+              t: stamps[k]!,
+              avg: rows.sum[i]! / rows.count[i]!,
+              min: rows.min[i]!,
+              max: rows.max[i]!,
+            });
         }
         return { labels: labelsOf(s), points };
       }),

@@ -15,6 +15,7 @@ import {
   waterLines,
   withGaps,
   zoneLines,
+  unreported,
   type BuildContext,
 } from './chart-data';
 
@@ -108,6 +109,61 @@ describe('series mapping', () => {
       { x: T0 + 60_000, y: null },
       { x: T0 + 120_000, y: 3 },
     ]);
+  });
+
+  it('breaks the line after a bucket whose next one the API left out (buckets without data are not sent)', () => {
+    // Minutes 0, 1, 2, then 5 and 6: minutes 3 and 4 had no data.
+    const r = resp('it_power_kw', [{ values: [1000, 2000, 3000, 0, 0, 6000, 7000] }]);
+    r.series[0]!.points.splice(3, 2);
+    expect(seriesXY(r.series[0]!.points, 'avg', 1 / 1000, '1m')).toEqual([
+      { x: T0, y: 1 },
+      { x: T0 + 60_000, y: 2 },
+      { x: T0 + 120_000, y: 3 },
+      { x: T0 + 180_000, y: null },
+      { x: T0 + 300_000, y: 6 },
+      { x: T0 + 360_000, y: 7 },
+    ]);
+    // Without the step (old callers), nothing is inserted.
+    expect(seriesXY(r.series[0]!.points).map((p) => p.y)).toEqual([1000, 2000, 3000, 6000, 7000]);
+  });
+
+  it('daily buckets of local days (23 or 25 h at a DST change) are not gaps; a missing day is', () => {
+    const days = [
+      '2026-03-28T23:00:00Z',
+      '2026-03-29T23:00:00Z',
+      '2026-03-30T22:00:00Z',
+      '2026-04-01T22:00:00Z',
+    ];
+    const points = days.map((t, i) => ({ t, avg: i, min: i, max: i }));
+    expect(seriesXY(points, 'avg', 1, '1d')).toEqual([
+      { x: Date.parse(days[0]!), y: 0 },
+      { x: Date.parse(days[1]!), y: 1 },
+      { x: Date.parse(days[2]!), y: 2 },
+      { x: Date.parse(days[2]!) + D, y: null },
+      { x: Date.parse(days[3]!), y: 3 },
+    ]);
+  });
+
+  it('every chart builder breaks its lines at left-out buckets', () => {
+    const sparse = (r: SeriesResponse) => {
+      for (const s of r.series) s.points.splice(1, 2);
+      return r;
+    };
+    const f = sparse(resp('facility_power_kw', [{ values: [1200, 1, 1, 1300] }]));
+    const it = sparse(resp('it_power_kw', [{ values: [1000, 1, 1, 1000] }]));
+    expect(powerLines(f, it, ctx('24h'))[0]!.data.map((p) => p.y)).toEqual([1.2, null, 1.3]);
+    expect(pueLines(f, it, ctx('24h'))[0]!.data.map((p) => p.y)).toEqual([1.2, null, 1.3]);
+    const zones = sparse(resp('inlet_temp_c', [{ labels: { zone: 'A1' }, values: [20, 0, 0, 21] }]));
+    expect(zoneLines(zones, 'inlet_temp_c', ctx('24h'))[0]!.data.map((p) => p.y)).toEqual([20, null, 21]);
+    const water = sparse(resp('water_m3', [{ values: [2, 0, 0, 3], increase: true }]));
+    expect(waterLines(water, ctx('24h'))[0]!.data.map((p) => p.y)).toEqual([2, null, 3]);
+  });
+
+  it('tells a metric the site does not report (no series) from one without data in the range', () => {
+    const none = { ...resp('water_m3', []), series: [] };
+    const quiet = resp('inlet_temp_c', [{ labels: { zone: 'A1' }, values: [] }]);
+    const byMetric = { water_m3: none, inlet_temp_c: quiet, it_power_kw: undefined };
+    expect(unreported(['water_m3', 'inlet_temp_c', 'it_power_kw'], byMetric)).toEqual(['water_m3']);
   });
 
   it('inserts gaps between points too far apart', () => {

@@ -76,16 +76,33 @@ export function resolveWindow(sel: RangeSelection, now: number): TimeWindow {
   return { range, from: now - ms, to: now, step: stepForRange(ms), key: range };
 }
 
-/** Chart points of one API series: `avg` (gauges) or `increase` (counters), scaled; nulls stay nulls. */
+/**
+ * Chart points of one API series: `avg` (gauges) or `increase` (counters), scaled; nulls stay nulls. The API
+ * sends only buckets with data, so with the answer's `step`, a null point right after a bucket whose next one
+ * is missing breaks the line there: a gap is drawn as a gap, not as a line across it.
+ */
 export function seriesXY(
   points: readonly SeriesPoint[] | undefined,
   field: 'avg' | 'increase' = 'avg',
   scale = 1,
+  step?: SeriesStep,
 ): XY[] {
-  return (points ?? []).map((p) => {
+  // 1.5 steps: a local day is 23–25 h long, two buckets apart is at least 46 h.
+  const maxGap = step ? 1.5 * STEP_MS[step] : Infinity;
+  const out: XY[] = [];
+  for (const p of points ?? []) {
+    const x = Date.parse(p.t);
+    const prev = out[out.length - 1];
+    if (prev && x - prev.x > maxGap) out.push({ x: prev.x + STEP_MS[step!], y: null });
     const v = field === 'avg' ? p.avg : p.increase;
-    return { x: Date.parse(p.t), y: v === null || v === undefined || !Number.isFinite(v) ? null : v * scale };
-  });
+    out.push({ x, y: v === null || v === undefined || !Number.isFinite(v) ? null : v * scale });
+  }
+  return out;
+}
+
+/** The chart points of a response's main series (see seriesXY), gaps broken with the response's step. */
+export function mainXY(resp: SeriesResponse | undefined, field: 'avg' | 'increase' = 'avg', scale = 1): XY[] {
+  return seriesXY(mainSeries(resp)?.points, field, scale, resp?.step);
 }
 
 /** Live points of one series key from the live buffer. */
@@ -169,7 +186,7 @@ export interface BuildContext {
 }
 
 function gauge(resp: SeriesResponse | undefined, ctx: BuildContext, metric: string, scale: number): XY[] {
-  const base = seriesXY(mainSeries(resp)?.points, 'avg', scale);
+  const base = mainXY(resp, 'avg', scale);
   if (ctx.window.range !== 'live') return base;
   return mergeLive(base, liveXY(ctx.live, metric, scale), ctx.window.from);
 }
@@ -196,7 +213,7 @@ export function pueLines(
   it: SeriesResponse | undefined,
   ctx: BuildContext,
 ): LineData[] {
-  let data = ratioXY(seriesXY(mainSeries(facility)?.points), seriesXY(mainSeries(it)?.points));
+  let data = ratioXY(mainXY(facility), mainXY(it));
   if (ctx.window.range === 'live') {
     const live = ratioXY(liveXY(ctx.live, 'facility_power_kw'), liveXY(ctx.live, 'it_power_kw'));
     data = mergeLive(data, live, ctx.window.from);
@@ -217,7 +234,7 @@ export function zoneLines(resp: SeriesResponse | undefined, metric: string, ctx:
     zoneName(a.labels).localeCompare(zoneName(b.labels), undefined, { numeric: true }),
   );
   return series.map((s, i) => {
-    let data = seriesXY(s.points);
+    let data = seriesXY(s.points, 'avg', 1, resp.step);
     if (ctx.window.range === 'live') {
       const key = `${metric}${canonicalLabels(s.labels)}`;
       data = mergeLive(data, liveXY(ctx.live, key), ctx.window.from);
@@ -228,11 +245,8 @@ export function zoneLines(resp: SeriesResponse | undefined, metric: string, ctx:
 
 /** Water drawn per bucket (the counter's increase), in m³. */
 export function waterLines(resp: SeriesResponse | undefined, ctx: BuildContext): LineData[] {
-  const s = mainSeries(resp);
-  if (!s) return [];
-  return [
-    { label: ctx.labels.water, color: COLORS.water, data: seriesXY(s.points, 'increase'), stepped: true },
-  ];
+  if (!mainSeries(resp)) return [];
+  return [{ label: ctx.labels.water, color: COLORS.water, data: mainXY(resp, 'increase'), stepped: true }];
 }
 
 /** Renewable share per bucket: renewable energy increase ÷ facility energy increase, in %, capped at 100. */
@@ -241,14 +255,23 @@ export function renewableLines(
   facilityEnergy: SeriesResponse | undefined,
   ctx: BuildContext,
 ): LineData[] {
-  const r = mainSeries(renewable);
-  if (!r) return [];
-  const share = ratioXY(
-    seriesXY(r.points, 'increase'),
-    seriesXY(mainSeries(facilityEnergy)?.points, 'increase'),
-    100,
-  ).map((p) => ({ x: p.x, y: p.y === null ? null : Math.min(100, p.y) }));
+  if (!mainSeries(renewable)) return [];
+  const share = ratioXY(mainXY(renewable, 'increase'), mainXY(facilityEnergy, 'increase'), 100).map((p) => ({
+    x: p.x,
+    y: p.y === null ? null : Math.min(100, p.y),
+  }));
   return [{ label: ctx.labels.renewable, color: COLORS.renewable, data: share, stepped: true }];
+}
+
+/**
+ * Metrics of `metrics` the site has no series of (their answer is loaded and `series` is empty): a chart of them
+ * says the site does not report them rather than "no data".
+ */
+export function unreported(
+  metrics: readonly string[],
+  responses: Readonly<Record<string, SeriesResponse | undefined>>,
+): string[] {
+  return metrics.filter((m) => responses[m]?.series.length === 0);
 }
 
 /** True when no line has a single value. */

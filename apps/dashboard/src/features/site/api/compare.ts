@@ -1,7 +1,7 @@
 /** Pure parts of the multi-site overlay: which metrics compare, the site list's limit, one line per site. */
 import type { SeriesResponse } from '@dcfleet/contracts';
 import { PALETTE } from '../../../components/chart-options';
-import { mainSeries, seriesXY, type LineData } from './chart-data';
+import { mainXY, type LineData } from './chart-data';
 
 /** At most this many sites on one comparison chart (this one included): more lines stop being readable. */
 export const COMPARE_MAX = 6;
@@ -24,6 +24,6 @@ export function compareLines(
   return codes.map((code, i) => ({
     label: code,
     color: PALETTE[i % PALETTE.length]!,
-    data: seriesXY(mainSeries(responses[i])?.points, 'avg', 1 / 1000),
+    data: mainXY(responses[i], 'avg', 1 / 1000),
   }));
 }

@@ -28,6 +28,8 @@ export interface ChartDefinition {
   /** Decimals in tooltips and in the screen-reader summary. */
   digits: number;
   metrics: readonly string[];
+  /** What the site lacks when it has no series of one of `metrics` ("This site does not report …"). */
+  reports: MessageId;
   lines: (series: SeriesByMetric, ctx: BuildContext) => LineData[];
   suggestedMin?: number;
   suggestedMax?: number;
@@ -39,6 +41,7 @@ export interface ChartDefinition {
 export const SITE_CHARTS: readonly ChartDefinition[] = [
   {
     id: 'power',
+    reports: 'site.reports.power',
     title: 'site.chart.power',
     yTitle: 'site.axis.power',
     unit: 'MW',
@@ -49,6 +52,7 @@ export const SITE_CHARTS: readonly ChartDefinition[] = [
   },
   {
     id: 'pue',
+    reports: 'site.reports.power',
     title: 'site.chart.pue',
     yTitle: 'site.axis.pue',
     unit: '',
@@ -61,6 +65,7 @@ export const SITE_CHARTS: readonly ChartDefinition[] = [
   },
   {
     id: 'inlet',
+    reports: 'site.reports.inlet',
     title: 'site.chart.inlet',
     yTitle: 'site.axis.temp',
     unit: '°C',
@@ -73,6 +78,7 @@ export const SITE_CHARTS: readonly ChartDefinition[] = [
   },
   {
     id: 'humidity',
+    reports: 'site.reports.humidity',
     title: 'site.chart.humidity',
     yTitle: 'site.axis.humidity',
     unit: '%',
@@ -84,6 +90,7 @@ export const SITE_CHARTS: readonly ChartDefinition[] = [
   },
   {
     id: 'water',
+    reports: 'site.reports.water',
     title: 'site.chart.water',
     yTitle: 'site.axis.water',
     unit: 'm³',
@@ -94,6 +101,7 @@ export const SITE_CHARTS: readonly ChartDefinition[] = [
   },
   {
     id: 'renewable',
+    reports: 'site.reports.renewable',
     title: 'site.chart.renewable',
     yTitle: 'site.axis.share',
     unit: '%',
