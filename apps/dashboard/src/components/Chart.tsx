@@ -83,6 +83,44 @@ const bandsPlugin: Plugin = {
     }
     ctx.restore();
   },
+  // Annotations over the data, so their labels stay readable: a line where each starts, its label at the top;
+  // a label that would overlap the one before it is left out (its line stays; the span's tooltip-free shade too).
+  afterDatasetsDraw(chart, _args, opts: { intervals?: XInterval[] }) {
+    const x = chart.scales.x;
+    const area = chart.chartArea;
+    if (!x || !area) return;
+    const { ctx } = chart;
+    ctx.font = `11px ${ChartJS.defaults.font.family ?? 'sans-serif'}`;
+    ctx.textBaseline = 'top';
+    let freeFrom = -Infinity;
+    const labelled = (opts?.intervals ?? []).filter((iv) => iv.label && iv.marker);
+    if (!labelled.length) return;
+    ctx.save();
+    const background =
+      getComputedStyle(chart.canvas).getPropertyValue('--card').trim() || 'rgba(255,255,255,0.85)';
+    for (const iv of labelled) {
+      const px = Math.round(x.getPixelForValue(iv.from)) + 0.5;
+      if (px < area.left || px > area.right) continue;
+      ctx.strokeStyle = iv.marker!;
+      ctx.lineWidth = 1;
+      ctx.setLineDash([3, 2]);
+      ctx.beginPath();
+      ctx.moveTo(px, area.top);
+      ctx.lineTo(px, area.bottom);
+      ctx.stroke();
+      const width = ctx.measureText(iv.label!).width + 6;
+      const left = Math.min(px + 2, area.right - width);
+      if (left < freeFrom) continue;
+      freeFrom = left + width + 4;
+      ctx.fillStyle = background;
+      ctx.globalAlpha = 0.85;
+      ctx.fillRect(left, area.top + 1, width, 15);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = iv.marker!;
+      ctx.fillText(iv.label!, left + 3, area.top + 3);
+    }
+    ctx.restore();
+  },
 };
 
 ChartJS.register(

@@ -28,7 +28,9 @@ export interface XInterval {
   from: number;
   to: number;
   color: string;
+  /** An annotation: a line at `from` in `marker` colour, labelled at the top of the plot (unless crowded). */
   label?: string;
+  marker?: string;
 }
 
 declare module 'chart.js' {

@@ -1,6 +1,12 @@
 import type { AlarmInfo, AlarmRuleInfo } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
-import { alarmIntervals, DEFAULT_THRESHOLDS, overlaysFor, thresholdsOf } from './chart-overlays';
+import {
+  alarmIntervals,
+  annotationText,
+  DEFAULT_THRESHOLDS,
+  overlaysFor,
+  thresholdsOf,
+} from './chart-overlays';
 
 let nextId = 1;
 function rule(p: Partial<AlarmRuleInfo> & Pick<AlarmRuleInfo, 'kind' | 'severity'>): AlarmRuleInfo {
@@ -102,10 +108,12 @@ describe('alarmIntervals', () => {
       alarm({ eventTs: '2026-12-07T08:30:00Z', clearedEventTs: '2026-12-07T09:30:00Z' }),
       alarm({ state: 'active', clearedAt: null, raisedAt: '2026-12-07T11:30:00Z', zone: 'A1' }),
     ];
-    expect(alarmIntervals(list, window, 'inlet')).toEqual([
+    expect(alarmIntervals(list, window, 'inlet')).toMatchObject([
       { from: window.from, to: t('2026-12-07T09:30:00Z'), severity: 'warning', label: 'inlet_temp' },
       { from: t('2026-12-07T11:30:00Z'), to: window.to, severity: 'warning', label: 'inlet_temp · A1' },
     ]);
+    // The raise before the window is kept apart from the clipped start: no annotation marks it.
+    expect(alarmIntervals(list, window, 'inlet')[0]!.raised).toBe(t('2026-12-07T08:30:00Z'));
   });
 
   it('puts an alarm on its own chart and site-wide ones (stale, metering) on every chart', () => {
@@ -118,5 +126,17 @@ describe('alarmIntervals', () => {
   it('leaves out alarms outside the window', () => {
     const before = alarm({ raisedAt: '2026-12-07T07:00:00Z', clearedAt: '2026-12-07T08:00:00Z' });
     expect(alarmIntervals([before], window, 'inlet')).toEqual([]);
+  });
+});
+
+describe('annotationText', () => {
+  const fmt = (v: number) => v.toFixed(1);
+  it('names the rule, the zone and the value that raised it', () => {
+    expect(annotationText({ rule: 'inlet_temp', zone: 'B2', value: 34.46 }, 'Inlet temperature', fmt)).toBe(
+      'Inlet temperature · B2 · 34.5 °C',
+    );
+    expect(annotationText({ rule: 'pue', zone: null, value: 1.62 }, 'Live PUE', fmt)).toBe('Live PUE · 1.6');
+    // Seconds of silence or a kWh step say less than the rule's name: left out.
+    expect(annotationText({ rule: 'stale', zone: null, value: 400 }, 'No data', fmt)).toBe('No data');
   });
 });

@@ -111,6 +111,28 @@ export interface AlarmInterval {
   to: number;
   severity: AlarmSeverity;
   label: string;
+  rule: string;
+  zone: string | null;
+  /** The value that raised it. */
+  value: number | null;
+  /** When it was raised, before clipping to the window (an annotation marks it only when inside). */
+  raised: number;
+}
+
+/**
+ * The text of an alarm's annotation on the time axis: what fired, where, and at which value (°C for inlet
+ * temperatures, a plain number for PUE), e.g. "Inlet temperature · B2 · 34.5 °C".
+ */
+export function annotationText(
+  a: Pick<AlarmInterval, 'rule' | 'zone' | 'value'>,
+  ruleName: string,
+  format: (v: number) => string,
+): string {
+  const parts = [ruleName];
+  if (a.zone) parts.push(a.zone);
+  if (a.value !== null && a.rule === 'inlet_temp') parts.push(`${format(a.value)} °C`);
+  else if (a.value !== null && a.rule === 'pue') parts.push(format(a.value));
+  return parts.join(' · ');
 }
 
 /**
@@ -136,6 +158,10 @@ export function alarmIntervals(
       to: Math.min(Math.max(end, start), window.to),
       severity: a.severity,
       label: a.zone ? `${a.rule} · ${a.zone}` : a.rule,
+      rule: a.rule,
+      zone: a.zone ?? null,
+      value: typeof a.value === 'number' && Number.isFinite(a.value) ? a.value : null,
+      raised: start,
     });
   }
   return out.sort((x, y) => x.from - y.from);

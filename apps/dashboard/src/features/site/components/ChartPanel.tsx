@@ -1,4 +1,4 @@
-import type { AlarmInfo } from '@dcfleet/contracts';
+import { ALARM_RULE_KINDS, type AlarmInfo, type AlarmRuleKind } from '@dcfleet/contracts';
 import type { Chart as ChartJS } from 'chart.js';
 import { useCallback, useMemo, useRef } from 'react';
 import { Chart } from '../../../components/Chart';
@@ -13,13 +13,20 @@ import {
   type XY,
 } from '../../../components/chart-options';
 import { ErrorState } from '../../../components/ui';
-import { useI18n } from '../../../i18n/i18n';
+import { useI18n, type Translate } from '../../../i18n/i18n';
 import { saveFile } from '../../../lib/download';
-import { isEmpty, type BuildContext } from '../api/chart-data';
+import { isEmpty, unreported, type BuildContext } from '../api/chart-data';
 import { buildCsv, exportName } from '../api/chart-export';
-import { alarmIntervals, overlaysFor, type Thresholds } from '../api/chart-overlays';
+import { alarmIntervals, annotationText, overlaysFor, type Thresholds } from '../api/chart-overlays';
 import type { ChartDefinition } from '../api/site-charts';
 import type { SeriesQueries } from '../hooks/use-series-query';
+
+/** A rule kind's name as the alarms page shows it; a kind this build does not know by its id. */
+function ruleName(t: Translate, rule: string): string {
+  return (ALARM_RULE_KINDS as readonly string[]).includes(rule)
+    ? t(`alarms.rule.${rule as AlarmRuleKind}`)
+    : rule;
+}
 
 interface Props {
   chart: ChartDefinition;
@@ -51,6 +58,8 @@ export function ChartPanel({ chart, series, ctx, rangeLabel, site, thresholds, a
     () => chart.lines(Object.fromEntries(chart.metrics.map((m, i) => [m, loaded[i]])), ctx),
     [chart, ctx, ...loaded],
   );
+  // A metric the site has no series of at all: say so, rather than "no data" as if the range were the problem.
+  const missing = unreported(chart.metrics, Object.fromEntries(chart.metrics.map((m, i) => [m, loaded[i]])));
   const loading = queries.some((q) => q?.isFetching);
   const error = queries.find((q) => q?.error)?.error ?? null;
   const retry = () => queries.forEach((q) => void q?.refetch());
@@ -78,15 +87,31 @@ export function ChartPanel({ chart, series, ctx, rangeLabel, site, thresholds, a
       })),
     [overlays, t, format],
   );
+  // Alarms are the annotations: what an operator needs on the time axis is what fired, where and when (a
+  // demo fault, e.g. an overheating zone, shows through the alarm it raises, as a real one would).
+  const spans = useMemo(
+    () => alarmIntervals(alarms, ctx.window, chart.thresholds),
+    [alarms, ctx.window, chart.thresholds],
+  );
+  const annotations = useMemo(
+    () =>
+      spans.map((a) =>
+        // Only alarms raised inside the window are marked: a clipped start is not when anything happened.
+        a.raised >= ctx.window.from ? annotationText(a, ruleName(t, a.rule), (v) => fmt.fixed(v, 1)) : null,
+      ),
+    [spans, ctx.window.from, t, fmt],
+  );
   const intervals: XInterval[] = useMemo(
     () =>
-      alarmIntervals(alarms, ctx.window, chart.thresholds).map((a) => ({
+      spans.map((a, i) => ({
         from: a.from,
         to: a.to,
-        label: a.label,
         color: a.severity === 'critical' ? COLORS.alarmCritical : COLORS.alarmWarning,
+        ...(annotations[i]
+          ? { label: annotations[i], marker: a.severity === 'critical' ? COLORS.target : COLORS.warning }
+          : {}),
       })),
-    [alarms, ctx.window, chart.thresholds],
+    [spans, annotations],
   );
   const data = useMemo(() => ({ datasets: lines.map((l) => lineDataset(l)) }), [lines]);
   const options = useMemo(
@@ -134,7 +159,7 @@ export function ChartPanel({ chart, series, ctx, rangeLabel, site, thresholds, a
     const csv = buildCsv(visible, range);
     saveFile(new Blob([csv], { type: 'text/csv;charset=utf-8' }), exportName(site, chart.id, range, 'csv'));
   };
-  const canExport = !error && !isEmpty(lines);
+  const canExport = !error && !missing.length && !isEmpty(lines);
 
   return (
     <section
@@ -144,6 +169,7 @@ export function ChartPanel({ chart, series, ctx, rangeLabel, site, thresholds, a
       // For tests and tooling: the thresholds drawn and how many alarm spans are shaded.
       data-bands={JSON.stringify(overlays)}
       data-alarm-spans={intervals.length}
+      data-annotations={JSON.stringify(annotations.filter((a) => a !== null))}
     >
       <div className="chart-card-head">
         <h2 id={`${chart.id}-title`}>{title}</h2>
@@ -175,6 +201,10 @@ export function ChartPanel({ chart, series, ctx, rangeLabel, site, thresholds, a
           message={t('site.chart.loadError', { message: error.message })}
           onRetry={retry}
         />
+      ) : missing.length ? (
+        <p className="chart-empty muted" role="status" data-testid={`not-reported-${chart.id}`}>
+          {t('site.chart.notReported', { what: t(chart.reports) })}
+        </p>
       ) : isEmpty(lines) ? (
         <p className="chart-empty muted" role="status">
           {loading ? t('site.chart.loading') : t('site.chart.noData')}
