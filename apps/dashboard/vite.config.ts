@@ -25,10 +25,11 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             {
-              // The libraries every page needs (React, router, query cache, i18n, socket.io) in a chunk of their
-              // own, cached across app releases; chart.js and its date adapter stay in the lazy chart chunk.
+              // The libraries every page needs (React, router, query cache, i18n) in a chunk of their own,
+              // cached across app releases; chart.js and its date adapter stay in the lazy chart chunk, and
+              // socket.io in the live client's (loaded once the first screen is up: api/live.ts).
               name: 'vendor',
-              test: /node_modules[\\/](?!chart\.js|@kurkle|chartjs-adapter-date-fns|date-fns)/,
+              test: /node_modules[\\/](?!chart\.js|@kurkle|chartjs-adapter-date-fns|date-fns|socket\.io|engine\.io|@socket\.io)/,
             },
           ],
         },
