@@ -1,7 +1,6 @@
 import { ALARM_RULE_KINDS, type AlarmInfo, type AlarmRuleKind } from '@dcfleet/contracts';
 import type { Chart as ChartJS } from 'chart.js';
 import { useCallback, useMemo, useRef } from 'react';
-import { Chart } from '../../../components/Chart';
 import {
   COLORS,
   lineDataset,
@@ -20,6 +19,7 @@ import { buildCsv, exportName } from '../api/chart-export';
 import { alarmIntervals, annotationText, overlaysFor, type Thresholds } from '../api/chart-overlays';
 import type { ChartDefinition } from '../api/site-charts';
 import type { SeriesQueries } from '../hooks/use-series-query';
+import { LazyChart } from './LazyChart';
 
 /** A rule kind's name as the alarms page shows it; a kind this build does not know by its id. */
 function ruleName(t: Translate, rule: string): string {
@@ -210,7 +210,7 @@ export function ChartPanel({ chart, series, ctx, rangeLabel, site, thresholds, a
           {loading ? t('site.chart.loading') : t('site.chart.noData')}
         </p>
       ) : (
-        <Chart
+        <LazyChart
           type="line"
           data={data}
           options={options}

@@ -1,12 +1,12 @@
 import { useQueries } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
-import { Chart } from '../../../components/Chart';
 import { lineDataset, summarizeChart, timeLineOptions } from '../../../components/chart-options';
 import { useI18n } from '../../../i18n/i18n';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import type { RangeSelection, TimeWindow } from '../api/chart-data';
 import { addCompared, COMPARE_MAX, COMPARE_METRICS, compareLines, type CompareMetric } from '../api/compare';
 import { seriesQuery } from '../api/site-api';
+import { LazyChart } from './LazyChart';
 
 interface Props {
   code: string;
@@ -93,7 +93,7 @@ export function CompareChart({ code, selection, window, rangeLabel, onZoom }: Pr
         ))}
       </div>
       {codes.length > 1 ? (
-        <Chart
+        <LazyChart
           type="line"
           data={data}
           options={options}

@@ -1,7 +1,7 @@
 import type { AlarmInfo, DataCenterWithSnapshot, Role } from '@dcfleet/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../../api/client';
 import { useLiveRoom } from '../../../api/live';
 import { ErrorState, Loading, PageHeading, StatusBadge, useNow } from '../../../components/ui';
@@ -12,17 +12,40 @@ import { utilization } from '../../fleet/api/fleet-data';
 import { useSiteQuery } from '../../fleet/hooks/use-fleet-query';
 import { parseRange, resolveWindow, type BuildContext, type TimeWindow } from '../api/chart-data';
 import { zoomSearch } from '../api/chart-export';
-import { siteAlarmsQuery } from '../api/site-api';
+import { seriesQuery, siteAlarmRulesQuery, siteAlarmsQuery } from '../api/site-api';
 import { metricsOf, SITE_CHARTS } from '../api/site-charts';
 import type { SiteSearch } from '../api/site-search';
 import { useLiveSamples, useSeriesQueries } from '../hooks/use-series-query';
 import { useSiteThresholds } from '../hooks/use-site-thresholds';
 import { ChartPanel } from './ChartPanel';
 import { CompareChart } from './CompareChart';
+import { preloadChart } from './LazyChart';
 import { RangePicker } from './RangePicker';
 
 /** Every series the charts read, each fetched once. */
 const SITE_METRICS = metricsOf(SITE_CHARTS);
+
+// chart.js loads while the page asks the API for its data, not before.
+preloadChart();
+
+/**
+ * Asks for the charts' data as the page opens, alongside the site itself: the charts only render once the site
+ * is in, and waiting for it first made their requests a second round trip. Same keys as the charts' queries.
+ */
+function usePrefetchCharts(code: string, search: SiteSearch, role: Role): void {
+  const queryClient = useQueryClient();
+  const { range, from, to } = search;
+  useEffect(() => {
+    const selection = parseRange({ range, from, to });
+    const window = resolveWindow(selection, Date.now());
+    for (const metric of SITE_METRICS)
+      void queryClient.prefetchQuery(seriesQuery(code, metric, selection, window));
+    if (canSeeAlarms(role)) {
+      void queryClient.prefetchQuery(siteAlarmsQuery(code));
+      void queryClient.prefetchQuery(siteAlarmRulesQuery(code));
+    }
+  }, [queryClient, code, range, from, to, role]);
+}
 
 interface Props {
   code: string;
@@ -262,6 +285,7 @@ function Charts({ code, search, role }: { code: string; search: SiteSearch; role
 export function SitePage({ code, search, role }: Props) {
   const { t, fmt } = useI18n();
   const q = useSiteQuery(code);
+  usePrefetchCharts(code, search, role);
   useLiveRoom({ datacenter: code });
   const now = useNow(20_000);
   const site = q.data;
