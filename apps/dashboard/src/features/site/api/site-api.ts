@@ -21,6 +21,8 @@ const REFETCH_MS: Record<TimeWindow['range'], number | false> = {
   custom: false,
 };
 
+const UNREPORTED_REFETCH_MS = 60_000;
+
 /** Every series of a site: a live resync invalidates them all. */
 export const seriesPrefix = (code: string) => ['series', code] as const;
 
@@ -36,7 +38,12 @@ export const seriesQuery = (code: string, metric: string, selection: RangeSelect
       return fetchSeries(code, { metric, from: w.from, to: w.to, step: w.step }, signal);
     },
     staleTime: 15_000,
-    refetchInterval: REFETCH_MS[window.range],
+    // A metric the site does not report (yet: a new site's first samples) is asked again each minute, so its
+    // chart does not say "does not report" for good on a range that never refetches.
+    refetchInterval: (query) =>
+      query.state.data?.series.length === 0
+        ? Math.min(UNREPORTED_REFETCH_MS, REFETCH_MS[window.range] || Infinity)
+        : REFETCH_MS[window.range],
   });
 
 const NO_SAMPLES: LiveSample[] = [];
