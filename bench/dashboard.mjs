@@ -13,8 +13,8 @@
  *  - warm: the same page reloaded with the cache of the cold load.
  * "Drawn" is measured from navigation start until
  *  - fleet page: every site tile's IT-load sparkline has its line (an SVG path in `svg.sparkline`);
- *  - site page at 1 year: every chart card holds a chart canvas or its final "No data" / error text (no
- *    "Loading chart…" left).
+ *  - site page at 1 year: every chart card (not the comparison's) holds a chart canvas or its final text ("No
+ *    data", "does not report", an error; no "Loading chart…" left).
  * Also per page: API requests made, bytes on the wire vs decoded for JS and JSON (CDP's encodedDataLength
  * includes headers), and the gzip size of the initial JS (index.html's script and modulepreloads, gzip level 6
  * as the server sends it).
@@ -148,7 +148,8 @@ const FLEET_DRAWN = () => {
   return tiles.length > 0 && tiles.every((t) => t.querySelector('svg.sparkline path'));
 };
 const SITE_DRAWN = () => {
-  const cards = [...document.querySelectorAll('section.chart-card')];
+  // The comparison card holds only a hint until a second site is added: it is not waited for.
+  const cards = [...document.querySelectorAll('section.chart-card:not(.compare)')];
   return (
     cards.length > 0 &&
     cards.every((c) => c.querySelector('canvas') || c.querySelector('[role="alert"], .chart-empty')) &&
