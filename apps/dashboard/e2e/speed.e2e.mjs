@@ -26,11 +26,11 @@ import {
 
 const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
 // The target is 120 kB; React, the router, the query cache and react-intl alone are about 110 kB of it.
-// The budgets guard what was won (index.html's JS was 192 kB when zod had crept in; now 154 kB, and 13 kB of
-// socket.io-client that loads once the shell runs): the JS before anything renders, and all before the fleet
-// page is drawn.
-const ENTRY_JS_BUDGET = Number(process.env.ENTRY_JS_BUDGET_KB || 160) * 1024;
-const INITIAL_JS_BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB || 175) * 1024;
+// The budgets guard what was won: index.html's JS was 192 kB gzip when zod had crept in, 154 kB without it and
+// socket.io-client (13 kB, loaded once the shell runs), 159 kB with the header search and kiosk mode. One budget
+// for the JS before anything renders, one for all of it before the fleet page is drawn.
+const ENTRY_JS_BUDGET = Number(process.env.ENTRY_JS_BUDGET_KB || 165) * 1024;
+const INITIAL_JS_BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB || 180) * 1024;
 // GZ-GY-03 buys no hydro power: the demo gives it no renewable meter.
 const NO_RENEWABLE_SITE = 'GZ-GY-03';
 
