@@ -93,6 +93,13 @@ const ROUTES: Route[] = [
     access: admins,
     ok: 201,
   },
+  {
+    method: 'PATCH',
+    path: () => '/api/v1/organizations/DEFAULT',
+    body: (p) => ({ nameZh: `默认 ${p}` }),
+    access: admins,
+    ok: 200,
+  },
   // No such organisation: past the role check the answer is 404.
   { method: 'DELETE', path: () => '/api/v1/organizations/SEC-NO-SUCH', access: admins, ok: 404 },
   // Back into the organisation it is in already: allowed, and changes nothing.
@@ -104,6 +111,14 @@ const ROUTES: Route[] = [
     ok: 200,
   },
   { method: 'GET', path: () => '/api/v1/emission-factors', access: readers, ok: 200 },
+  { method: 'GET', path: () => '/api/v1/names', access: readers, ok: 200 },
+  {
+    method: 'PUT',
+    path: () => '/api/v1/names',
+    body: (p) => ({ kind: 'region', name: `SEC region ${p}`, nameZh: `安全 ${p}` }),
+    access: admins,
+    ok: 200,
+  },
   { method: 'GET', path: () => '/api/v1/metrics/catalog', access: readers, ok: 200 },
   { method: 'GET', path: () => `/api/v1/datacenters/${SITE}/meter-exchanges`, access: readers, ok: 200 },
   {

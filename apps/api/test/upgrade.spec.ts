@@ -385,10 +385,16 @@ describe.each(dialects())('upgrade of a previous-schema database on %s', (dialec
       await old.transaction(async (m) => {
         const query: Query = (sql, params) => m.query(sql, params);
         for (const table of copied) {
-          // Columns added after the previous version (rollups' glitch_drop, sites' grid_region and organization_id)
-          // are not in its schema.
+          // Columns added after the previous version (rollups' glitch_drop, sites' grid_region, organization_id and
+          // name_zh) are not in its schema.
           const list = (await rows(control, `SELECT * FROM "${table}"`)).map((r) => {
-            const { glitch_drop: _added, grid_region: _region, organization_id: _owner, ...before } = r;
+            const {
+              glitch_drop: _added,
+              grid_region: _region,
+              organization_id: _owner,
+              name_zh: _nameZh,
+              ...before
+            } = r;
             return before;
           });
           await insertRows(query, dialect, table, list);

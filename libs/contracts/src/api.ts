@@ -114,7 +114,7 @@ export interface CreateUserRequest {
 /** Which sites figures cover: the caller's scope (docs/contract.md "Organisations and scope"). */
 export type ScopeInfo =
   | { kind: 'hub' }
-  | { kind: 'organization'; code: string; name: string }
+  | { kind: 'organization'; code: string; name: string; nameZh?: string | null }
   | { kind: 'regions'; regions: string[] };
 
 /** The organisation that owns every site created without one, and every site an upgrade found. */
@@ -124,6 +124,8 @@ export const DEFAULT_ORGANIZATION_CODE = 'DEFAULT';
 export interface OrganizationInfo {
   code: string;
   name: string;
+  /** Chinese name (zh-CN UI and reports), or null. */
+  nameZh: string | null;
   /** Codes of the sites it owns, sorted. */
   sites: string[];
   /** Users that belong to it (hub staff belong to none). */

@@ -72,7 +72,10 @@ export interface MeterQuality {
 export interface RatingRow {
   code: string;
   name: string;
+  /** The site's Chinese name and its hub's (the hub's name list), or null. */
+  nameZh?: string | null;
   hub: string | null;
+  hubZh?: string | null;
   /** [from, to) of the period in the site's local calendar, ISO 8601. */
   from: string;
   to: string;
@@ -344,7 +347,9 @@ export interface EligibilityExport {
   sites: {
     code: string;
     name: string;
+    nameZh?: string | null;
     hub: string | null;
+    hubZh?: string | null;
     /** Passes every criterion telemetry can check ("eligible to apply", not "certified": see notAssessed). */
     eligible: boolean;
     criteria: EligibilityCriterion[];
@@ -360,8 +365,11 @@ export interface EligibilityExport {
 export interface EedSiteReport {
   code: string;
   name: string;
+  nameZh?: string | null;
   operator: string | null;
+  operatorZh?: string | null;
   region: string | null;
+  regionZh?: string | null;
   latitude: number | null;
   longitude: number | null;
   /** Start of operation, ISO 8601. */

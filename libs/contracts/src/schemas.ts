@@ -8,7 +8,7 @@ import { checkLabels } from './ingest';
 import type { AlarmSeverity } from './live';
 import { metricDefinition } from './metrics';
 import { ROLES } from './roles';
-import { GRID_REGION_PATTERN, SITE_CODE_PATTERN } from './site';
+import { GRID_REGION_PATTERN, NAME_KINDS, NAME_ZH_MAX, SITE_CODE_PATTERN } from './site';
 
 const ianaZone = z.string().refine(
   (tz) => {
@@ -23,9 +23,17 @@ const ianaZone = z.string().refine(
 );
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+/** A Chinese name: trimmed, not blank, at most NAME_ZH_MAX characters; null clears it. */
+const nameZh = z
+  .string()
+  .trim()
+  .min(1, { message: 'must not be blank (send null to clear it)' })
+  .max(NAME_ZH_MAX, { message: `must be at most ${NAME_ZH_MAX} characters` })
+  .nullable();
 
 export const dataCenterFieldsSchema = z.object({
   name: text(200),
+  nameZh,
   operator: text(200).nullable(),
   region: text(100).nullable(),
   hub: text(100).nullable(),
@@ -61,7 +69,22 @@ export const createDataCenterSchema = dataCenterFieldsSchema
   })
   .strict();
 
-export const createOrganizationSchema = z.object({ code: organizationCode, name: text(200) }).strict();
+export const createOrganizationSchema = z
+  .object({ code: organizationCode, name: text(200), nameZh: nameZh.optional() })
+  .strict();
+
+/** PATCH /api/v1/organizations/:code: the names (the code cannot change). */
+export const updateOrganizationSchema = z
+  .object({ name: text(200).optional(), nameZh: nameZh.optional() })
+  .strict()
+  .refine((o) => o.name !== undefined || o.nameZh !== undefined, { message: 'name or nameZh is required' });
+export type UpdateOrganizationInput = z.infer<typeof updateOrganizationSchema>;
+
+/** PUT /api/v1/names: the Chinese name of a region, hub or operator value; null removes it. */
+export const setLocalizedNameSchema = z
+  .object({ kind: z.enum(NAME_KINDS), name: text(200), nameZh })
+  .strict();
+export type SetLocalizedNameInput = z.infer<typeof setLocalizedNameSchema>;
 
 /** Moves a site to the organisation in the path (POST /api/v1/organizations/:code/sites). */
 export const moveSiteSchema = z

@@ -8,9 +8,18 @@ export type PueCategory = 1 | 2 | 3;
 export interface DataCenter {
   code: string;
   name: string;
+  /** The site's Chinese name (zh-CN UI and reports), or null: the UI shows `name`. */
+  nameZh: string | null;
   operator: string | null;
   region: string | null;
   hub: string | null;
+  /**
+   * Chinese names of `operator`, `region` and `hub`, read-only here: they come from the hub's name list
+   * (`PUT /api/v1/names`), one entry per English value, so all sites of a region show the same name.
+   */
+  operatorZh: string | null;
+  regionZh: string | null;
+  hubZh: string | null;
   latitude: number | null;
   longitude: number | null;
   timezone: string;
@@ -98,3 +107,22 @@ export interface SiteSnapshot {
 export interface DataCenterWithSnapshot extends DataCenter {
   snapshot: SiteSnapshot;
 }
+
+/** Kinds of the shared names sites carry as plain strings, which the hub's name list translates. */
+export const NAME_KINDS = ['region', 'hub', 'operator'] as const;
+export type NameKind = (typeof NAME_KINDS)[number];
+
+/** A Chinese name for a region, hub or operator string of the sites (GET /api/v1/names). */
+export interface LocalizedName {
+  kind: NameKind;
+  /** The English value exactly as sites carry it. */
+  name: string;
+  nameZh: string;
+  /** Sites carrying the value now (0: kept for a site that may come back). */
+  sites: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** The longest Chinese name accepted (characters). */
+export const NAME_ZH_MAX = 100;

@@ -2,7 +2,7 @@ import type { DataCenterWithSnapshot, SeriesResponse } from '@dcfleet/contracts'
 import { RollupBacklog } from './backlog';
 import { DcfleetClient, type FetchLike } from './client';
 import { FleetRunner } from './runner';
-import { DEMO_ORGANIZATIONS, selectSites } from './sites';
+import { DEMO_NAMES, DEMO_ORGANIZATIONS, selectSites } from './sites';
 import { DAY_MS, HOUR_MS } from './time';
 
 const json = (status: number, body: unknown) =>
@@ -67,6 +67,8 @@ describe('FleetRunner resuming a site', () => {
             users: 0,
           })),
         );
+      // The demo's Chinese names are listed already: nothing to add.
+      if (method === 'GET' && path === '/api/v1/names') return json(200, DEMO_NAMES);
       if (method === 'GET' && path === '/api/v1/datacenters/GZ-GY-03/tokens')
         return json(200, [{ id: '7', name: 'demo-simulator', revokedAt: null }]);
       if (method === 'DELETE' && path === '/api/v1/tokens/7') return json(200, {});

@@ -22,6 +22,7 @@ import {
   type IngestEntry,
   type IngestTokenInfo,
   type CreatedIngestToken,
+  type LocalizedName,
   type OrganizationInfo,
   type SeriesResponse,
 } from '@dcfleet/contracts';
@@ -64,7 +65,7 @@ import {
   type SiteModel,
   type SiteState,
 } from './model';
-import { DEMO_FLEET, DEMO_ORGANIZATIONS, type DemoSiteSpec } from './sites';
+import { DEMO_FLEET, DEMO_NAMES, DEMO_ORGANIZATIONS, type DemoSiteSpec } from './sites';
 import { ceilHour, DAY_MS, floorHour, HOUR_MS, localYear, MINUTE_MS, previousYearStart } from './time';
 
 export type HistoryMode = 'previous-year' | { days: number } | false;
@@ -310,14 +311,42 @@ export class FleetRunner {
    */
   private async ensureOrganizations(existing: ReadonlyMap<string, unknown>): Promise<void> {
     const orgs = await this.client.request<OrganizationInfo[]>('GET', '/api/v1/organizations');
-    const known = new Set(orgs.map((o) => o.code));
-    for (const o of DEMO_ORGANIZATIONS)
-      if (!known.has(o.code)) await this.client.request('POST', '/api/v1/organizations', { ...o });
+    const known = new Map(orgs.map((o) => [o.code, o]));
+    for (const o of DEMO_ORGANIZATIONS) {
+      const found = known.get(o.code);
+      if (!found) await this.client.request('POST', '/api/v1/organizations', { ...o });
+      // An organisation from before Chinese names gets its own.
+      else if (!found.nameZh)
+        await this.client.request('PATCH', `/api/v1/organizations/${o.code}`, { nameZh: o.nameZh });
+    }
     const inDefault = new Set(orgs.find((o) => o.code === DEFAULT_ORGANIZATION_CODE)?.sites ?? []);
     for (const spec of this.specs) {
       const { code, organization } = spec.site;
       if (existing.has(code) && inDefault.has(code))
         await this.client.request('POST', `/api/v1/organizations/${organization}/sites`, { site: code });
+    }
+  }
+
+  /**
+   * The demo's Chinese names: the hub's list (regions, hub, operators) gets the entries it lacks, and a demo site from
+   * before Chinese names gets its own. A name an admin set is kept.
+   */
+  private async ensureNames(existing: ReadonlyMap<string, DataCenterWithSnapshot>): Promise<void> {
+    let listed: LocalizedName[];
+    try {
+      listed = await this.client.request<LocalizedName[]>('GET', '/api/v1/names');
+    } catch (err) {
+      // A server from before Chinese names: the fleet runs without them.
+      if (err instanceof HttpError && err.status === 404) return;
+      throw err;
+    }
+    const have = new Set(listed.map((n) => `${n.kind}\u0000${n.name}`));
+    for (const n of DEMO_NAMES)
+      if (!have.has(`${n.kind}\u0000${n.name}`)) await this.client.request('PUT', '/api/v1/names', { ...n });
+    for (const spec of this.specs) {
+      const dc = existing.get(spec.site.code);
+      if (dc && !dc.nameZh && spec.site.nameZh)
+        await this.client.request('PATCH', `/api/v1/datacenters/${dc.code}`, { nameZh: spec.site.nameZh });
     }
   }
 
@@ -327,6 +356,7 @@ export class FleetRunner {
     const list = await this.client.request<DataCenterWithSnapshot[]>('GET', '/api/v1/datacenters');
     const existing = new Map(list.map((d) => [d.code, d]));
     await this.ensureOrganizations(existing);
+    await this.ensureNames(existing);
     const created = new Set<string>();
     const missing = this.specs.filter((s) => !existing.has(s.site.code));
     await this.pool(missing, 4, async (spec) => {

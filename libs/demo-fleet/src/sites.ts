@@ -1,12 +1,14 @@
 /**
  * The demo fleet: 25 fictional data centers of the Guizhou hub (Gui'an cluster) at real prefectures and
- * coordinates, 8 of them flagged national green data centers. Operators and site names are invented; any
- * resemblance to a real company is unintended.
+ * coordinates, 8 of them flagged national green data centers. Operators and site names (English and Chinese) are
+ * invented; any resemblance to a real company is unintended.
  */
-import type { CreateDataCenterInput, PueCategory } from '@dcfleet/contracts';
+import type { CreateDataCenterInput, NameKind, PueCategory } from '@dcfleet/contracts';
 import type { Prefecture } from './climate';
 
 export const HUB = "Guizhou hub / Gui'an cluster";
+/** The hub's Chinese name: 全国一体化算力网络 贵州枢纽, 贵安数据中心集群. */
+export const HUB_ZH = '贵州枢纽 / 贵安数据中心集群';
 export const TIME_ZONE = 'Asia/Shanghai';
 /**
  * Grid region of the demo sites: their CUE uses the region's published factors (the `emission_factors` table). Guizhou
@@ -80,6 +82,8 @@ function zonesFor(capacityKw: number): string[] {
 interface Row {
   code: string;
   name: string;
+  /** The site's Chinese name (as invented as the English one). */
+  zh: string;
   operator: string;
   prefecture: Prefecture;
   lat: number;
@@ -117,17 +121,41 @@ const PROFILE_DEFAULTS: Record<LoadProfile, { occupancy: number; growth: number;
  * each owns the sites it operates, its users see only them.
  */
 export const DEMO_ORGANIZATIONS = [
-  { code: 'YELANG', name: 'Yelang Cloud Works Co., Ltd.' },
-  { code: 'KARST-PEAK', name: 'Karst Peak Computing Co., Ltd.' },
-  { code: 'HONGFENG', name: 'Hongfeng Lake Compute Co.' },
-  { code: 'MIAOLING', name: 'Miaoling Digital Park Co.' },
-  { code: 'NANMING', name: 'Nanming River Cloud Services Ltd.' },
-  { code: 'LEIGONG', name: 'Leigong Hill Data Ltd.' },
-  { code: 'AZALEA', name: 'Azalea Ridge Data Co.' },
-  { code: 'LOUSHAN', name: 'Loushan Data Harbour Ltd.' },
-  { code: 'WUMENG', name: 'Wumeng Highland Compute Ltd.' },
-  { code: 'FANJING', name: 'Fanjing Green Compute Co.' },
+  { code: 'YELANG', name: 'Yelang Cloud Works Co., Ltd.', nameZh: '夜郎云工有限公司' },
+  { code: 'KARST-PEAK', name: 'Karst Peak Computing Co., Ltd.', nameZh: '喀斯特峰计算有限公司' },
+  { code: 'HONGFENG', name: 'Hongfeng Lake Compute Co.', nameZh: '红枫湖算力有限公司' },
+  { code: 'MIAOLING', name: 'Miaoling Digital Park Co.', nameZh: '苗岭数字园有限公司' },
+  { code: 'NANMING', name: 'Nanming River Cloud Services Ltd.', nameZh: '南明河云服务有限公司' },
+  { code: 'LEIGONG', name: 'Leigong Hill Data Ltd.', nameZh: '雷公山数据有限公司' },
+  { code: 'AZALEA', name: 'Azalea Ridge Data Co.', nameZh: '杜鹃岭数据有限公司' },
+  { code: 'LOUSHAN', name: 'Loushan Data Harbour Ltd.', nameZh: '娄山数据港有限公司' },
+  { code: 'WUMENG', name: 'Wumeng Highland Compute Ltd.', nameZh: '乌蒙高原算力有限公司' },
+  { code: 'FANJING', name: 'Fanjing Green Compute Co.', nameZh: '梵净绿色算力有限公司' },
 ] as const;
+
+/** Chinese names of the prefectures (the sites' `region`). */
+export const PREFECTURE_ZH: Readonly<Record<Prefecture, string>> = {
+  "Gui'an New Area": '贵安新区',
+  Guiyang: '贵阳',
+  Zunyi: '遵义',
+  Liupanshui: '六盘水',
+  Anshun: '安顺',
+  Bijie: '毕节',
+  Tongren: '铜仁',
+  Qiandongnan: '黔东南',
+  Qiannan: '黔南',
+  Qianxinan: '黔西南',
+};
+
+/**
+ * The hub's name list for the demo (PUT /api/v1/names): the Chinese names of its regions, hub and operators. Each is
+ * one entry however many sites carry the value.
+ */
+export const DEMO_NAMES: readonly { kind: NameKind; name: string; nameZh: string }[] = [
+  ...Object.entries(PREFECTURE_ZH).map(([name, nameZh]) => ({ kind: 'region' as const, name, nameZh })),
+  { kind: 'hub', name: HUB, nameZh: HUB_ZH },
+  ...DEMO_ORGANIZATIONS.map((o) => ({ kind: 'operator' as const, name: o.name, nameZh: o.nameZh })),
+];
 
 function organizationOf(operator: string): string {
   const org = DEMO_ORGANIZATIONS.find((o) => o.name === operator);
@@ -142,6 +170,7 @@ function spec(r: Row): DemoSiteSpec {
     site: {
       code: r.code,
       name: r.name,
+      nameZh: r.zh,
       operator: r.operator,
       organization: organizationOf(r.operator),
       region: r.prefecture,
@@ -180,40 +209,40 @@ function spec(r: Row): DemoSiteSpec {
 // prettier-ignore
 const ROWS: Row[] = [
   // Gui'an New Area: the hub's core cluster.
-  { code: 'GZ-GA-01', name: "Gui'an Yelang Campus Hall 1", operator: 'Yelang Cloud Works Co., Ltd.', prefecture: "Gui'an New Area", lat: 26.417, lon: 106.433, mw: 60, racks: 12_000, green: 2021, profile: 'cloud', pue: 1.18, commissioned: '2018-09-01', wue: 0.62, renewable: 0.52 },
-  { code: 'GZ-GA-02', name: "Gui'an Karst Peak Campus", operator: 'Karst Peak Computing Co., Ltd.', prefecture: "Gui'an New Area", lat: 26.383, lon: 106.361, mw: 48, racks: 9_600, green: 2022, profile: 'cloud', pue: 1.2, commissioned: '2019-05-20', wue: 0.78, renewable: 0.45 },
-  { code: 'GZ-GA-03', name: "Gui'an Hongfeng AI Compute Center", operator: 'Hongfeng Lake Compute Co.', prefecture: "Gui'an New Area", lat: 26.512, lon: 106.398, mw: 40, racks: 4_000, green: 2023, category: 2, profile: 'ai', pue: 1.16, commissioned: '2022-06-30', economizerC: 20, coolingSlope: 0.008, wue: 0.28, renewable: 0.6 },
-  { code: 'GZ-GA-04', name: "Gui'an Miaoling Digital Park A", operator: 'Miaoling Digital Park Co.', prefecture: "Gui'an New Area", lat: 26.355, lon: 106.482, mw: 30, racks: 6_000, profile: 'cloud', pue: 1.32, commissioned: '2020-11-01', wue: 1.35, renewable: 0.12 },
-  { code: 'GZ-GA-05', name: "Gui'an Nanming Cloud East", operator: 'Nanming River Cloud Services Ltd.', prefecture: "Gui'an New Area", lat: 26.441, lon: 106.517, mw: 36, racks: 7_200, green: 2024, profile: 'enterprise', pue: 1.23, commissioned: '2021-06-15', wue: 0.85, renewable: 0.38, heatReuse: 0.14 },
-  { code: 'GZ-GA-06', name: "Gui'an Yelang Campus Hall 2", operator: 'Yelang Cloud Works Co., Ltd.', prefecture: "Gui'an New Area", lat: 26.405, lon: 106.447, mw: 24, racks: 4_800, profile: 'cloud', pue: 1.29, commissioned: '2022-03-01', wue: 1.1, renewable: 0.15 },
-  { code: 'GZ-GA-07', name: "Gui'an Karst Peak AI Hall", operator: 'Karst Peak Computing Co., Ltd.', prefecture: "Gui'an New Area", lat: 26.391, lon: 106.372, mw: 20, racks: 2_000, category: 2, profile: 'ai', pue: 1.27, commissioned: '2025-08-01', occupancy: 0.55, growth: 0.2, wue: 0.45, renewable: 0.2 },
+  { code: 'GZ-GA-01', name: "Gui'an Yelang Campus Hall 1", zh: '贵安夜郎园区1号楼', operator: 'Yelang Cloud Works Co., Ltd.', prefecture: "Gui'an New Area", lat: 26.417, lon: 106.433, mw: 60, racks: 12_000, green: 2021, profile: 'cloud', pue: 1.18, commissioned: '2018-09-01', wue: 0.62, renewable: 0.52 },
+  { code: 'GZ-GA-02', name: "Gui'an Karst Peak Campus", zh: '贵安喀斯特峰园区', operator: 'Karst Peak Computing Co., Ltd.', prefecture: "Gui'an New Area", lat: 26.383, lon: 106.361, mw: 48, racks: 9_600, green: 2022, profile: 'cloud', pue: 1.2, commissioned: '2019-05-20', wue: 0.78, renewable: 0.45 },
+  { code: 'GZ-GA-03', name: "Gui'an Hongfeng AI Compute Center", zh: '贵安红枫湖智算中心', operator: 'Hongfeng Lake Compute Co.', prefecture: "Gui'an New Area", lat: 26.512, lon: 106.398, mw: 40, racks: 4_000, green: 2023, category: 2, profile: 'ai', pue: 1.16, commissioned: '2022-06-30', economizerC: 20, coolingSlope: 0.008, wue: 0.28, renewable: 0.6 },
+  { code: 'GZ-GA-04', name: "Gui'an Miaoling Digital Park A", zh: '贵安苗岭数字园A区', operator: 'Miaoling Digital Park Co.', prefecture: "Gui'an New Area", lat: 26.355, lon: 106.482, mw: 30, racks: 6_000, profile: 'cloud', pue: 1.32, commissioned: '2020-11-01', wue: 1.35, renewable: 0.12 },
+  { code: 'GZ-GA-05', name: "Gui'an Nanming Cloud East", zh: '贵安南明云东区', operator: 'Nanming River Cloud Services Ltd.', prefecture: "Gui'an New Area", lat: 26.441, lon: 106.517, mw: 36, racks: 7_200, green: 2024, profile: 'enterprise', pue: 1.23, commissioned: '2021-06-15', wue: 0.85, renewable: 0.38, heatReuse: 0.14 },
+  { code: 'GZ-GA-06', name: "Gui'an Yelang Campus Hall 2", zh: '贵安夜郎园区2号楼', operator: 'Yelang Cloud Works Co., Ltd.', prefecture: "Gui'an New Area", lat: 26.405, lon: 106.447, mw: 24, racks: 4_800, profile: 'cloud', pue: 1.29, commissioned: '2022-03-01', wue: 1.1, renewable: 0.15 },
+  { code: 'GZ-GA-07', name: "Gui'an Karst Peak AI Hall", zh: '贵安喀斯特峰智算楼', operator: 'Karst Peak Computing Co., Ltd.', prefecture: "Gui'an New Area", lat: 26.391, lon: 106.372, mw: 20, racks: 2_000, category: 2, profile: 'ai', pue: 1.27, commissioned: '2025-08-01', occupancy: 0.55, growth: 0.2, wue: 0.45, renewable: 0.2 },
   // Guiyang: older city sites.
-  { code: 'GZ-GY-01', name: 'Guiyang Guanshanhu Data Tower', operator: 'Nanming River Cloud Services Ltd.', prefecture: 'Guiyang', lat: 26.611, lon: 106.622, mw: 12, racks: 2_400, profile: 'enterprise', pue: 1.38, commissioned: '2016-04-01', wue: 1.5, renewable: 0.05, heatReuse: 0.1 },
-  { code: 'GZ-GY-02', name: 'Guiyang Huaxi Compute Center', operator: 'Hongfeng Lake Compute Co.', prefecture: 'Guiyang', lat: 26.431, lon: 106.671, mw: 18, racks: 3_600, category: 2, profile: 'cloud', pue: 1.27, commissioned: '2019-03-15', wue: 1.05, renewable: 0.22 },
-  { code: 'GZ-GY-03', name: 'Guiyang Baiyun Backup Center', operator: 'Leigong Hill Data Ltd.', prefecture: 'Guiyang', lat: 26.678, lon: 106.633, mw: 8, racks: 1_600, profile: 'backup', pue: 1.53, commissioned: '2014-10-01', economizerC: 10, coolingSlope: 0.016, setpointC: 21, wue: 1.75, renewable: 0 },
-  { code: 'GZ-GY-04', name: 'Guiyang Wudang Edge Hub', operator: 'Azalea Ridge Data Co.', prefecture: 'Guiyang', lat: 26.722, lon: 106.751, mw: 6, racks: 1_200, profile: 'enterprise', pue: 1.45, commissioned: '2017-07-01', economizerC: 11, wue: 1.6, renewable: 0 },
+  { code: 'GZ-GY-01', name: 'Guiyang Guanshanhu Data Tower', zh: '贵阳观山湖数据大厦', operator: 'Nanming River Cloud Services Ltd.', prefecture: 'Guiyang', lat: 26.611, lon: 106.622, mw: 12, racks: 2_400, profile: 'enterprise', pue: 1.38, commissioned: '2016-04-01', wue: 1.5, renewable: 0.05, heatReuse: 0.1 },
+  { code: 'GZ-GY-02', name: 'Guiyang Huaxi Compute Center', zh: '贵阳花溪算力中心', operator: 'Hongfeng Lake Compute Co.', prefecture: 'Guiyang', lat: 26.431, lon: 106.671, mw: 18, racks: 3_600, category: 2, profile: 'cloud', pue: 1.27, commissioned: '2019-03-15', wue: 1.05, renewable: 0.22 },
+  { code: 'GZ-GY-03', name: 'Guiyang Baiyun Backup Center', zh: '贵阳白云灾备中心', operator: 'Leigong Hill Data Ltd.', prefecture: 'Guiyang', lat: 26.678, lon: 106.633, mw: 8, racks: 1_600, profile: 'backup', pue: 1.53, commissioned: '2014-10-01', economizerC: 10, coolingSlope: 0.016, setpointC: 21, wue: 1.75, renewable: 0 },
+  { code: 'GZ-GY-04', name: 'Guiyang Wudang Edge Hub', zh: '贵阳乌当边缘节点', operator: 'Azalea Ridge Data Co.', prefecture: 'Guiyang', lat: 26.722, lon: 106.751, mw: 6, racks: 1_200, profile: 'enterprise', pue: 1.45, commissioned: '2017-07-01', economizerC: 11, wue: 1.6, renewable: 0 },
   // Zunyi.
-  { code: 'GZ-ZY-01', name: 'Zunyi Xinpu Data Hall', operator: 'Loushan Data Harbour Ltd.', prefecture: 'Zunyi', lat: 27.701, lon: 107.004, mw: 15, racks: 3_000, profile: 'cloud', pue: 1.36, commissioned: '2020-09-01', wue: 1.3, renewable: 0.1 },
-  { code: 'GZ-ZY-02', name: 'Zunyi Loushan Pass Compute', operator: 'Loushan Data Harbour Ltd.', prefecture: 'Zunyi', lat: 27.782, lon: 106.861, mw: 10, racks: 2_000, profile: 'enterprise', pue: 1.42, commissioned: '2018-12-01', wue: 1.45, renewable: 0.08, ef: OWN_REPORTING_EF },
+  { code: 'GZ-ZY-01', name: 'Zunyi Xinpu Data Hall', zh: '遵义新蒲数据中心', operator: 'Loushan Data Harbour Ltd.', prefecture: 'Zunyi', lat: 27.701, lon: 107.004, mw: 15, racks: 3_000, profile: 'cloud', pue: 1.36, commissioned: '2020-09-01', wue: 1.3, renewable: 0.1 },
+  { code: 'GZ-ZY-02', name: 'Zunyi Loushan Pass Compute', zh: '遵义娄山关算力中心', operator: 'Loushan Data Harbour Ltd.', prefecture: 'Zunyi', lat: 27.782, lon: 106.861, mw: 10, racks: 2_000, profile: 'enterprise', pue: 1.42, commissioned: '2018-12-01', wue: 1.45, renewable: 0.08, ef: OWN_REPORTING_EF },
   // Liupanshui: cool western plateau.
-  { code: 'GZ-LP-01', name: 'Liupanshui Wumeng Highland DC', operator: 'Wumeng Highland Compute Ltd.', prefecture: 'Liupanshui', lat: 26.561, lon: 104.887, mw: 25, racks: 5_000, green: 2023, profile: 'cloud', pue: 1.17, commissioned: '2020-05-01', wue: 0.55, renewable: 0.48 },
-  { code: 'GZ-LP-02', name: 'Liupanshui Shuicheng Data Park', operator: 'Wumeng Highland Compute Ltd.', prefecture: 'Liupanshui', lat: 26.547, lon: 104.957, mw: 9, racks: 1_800, profile: 'enterprise', pue: 1.31, commissioned: '2021-10-01', wue: 1.15, renewable: 0.1 },
+  { code: 'GZ-LP-01', name: 'Liupanshui Wumeng Highland DC', zh: '六盘水乌蒙高原数据中心', operator: 'Wumeng Highland Compute Ltd.', prefecture: 'Liupanshui', lat: 26.561, lon: 104.887, mw: 25, racks: 5_000, green: 2023, profile: 'cloud', pue: 1.17, commissioned: '2020-05-01', wue: 0.55, renewable: 0.48 },
+  { code: 'GZ-LP-02', name: 'Liupanshui Shuicheng Data Park', zh: '六盘水水城数据园', operator: 'Wumeng Highland Compute Ltd.', prefecture: 'Liupanshui', lat: 26.547, lon: 104.957, mw: 9, racks: 1_800, profile: 'enterprise', pue: 1.31, commissioned: '2021-10-01', wue: 1.15, renewable: 0.1 },
   // Anshun.
-  { code: 'GZ-AS-01', name: 'Anshun Pingba Compute Center', operator: 'Yelang Cloud Works Co., Ltd.', prefecture: 'Anshun', lat: 26.407, lon: 106.253, mw: 32, racks: 6_400, green: 2024, profile: 'cloud', pue: 1.21, commissioned: '2021-03-01', wue: 0.7, renewable: 0.4 },
-  { code: 'GZ-AS-02', name: 'Anshun Huangguoshu Data Hall', operator: 'Karst Peak Computing Co., Ltd.', prefecture: 'Anshun', lat: 26.245, lon: 105.932, mw: 7, racks: 1_400, profile: 'backup', pue: 1.47, commissioned: '2017-05-01', economizerC: 11, coolingSlope: 0.015, wue: 1.55, renewable: 0.05 },
+  { code: 'GZ-AS-01', name: 'Anshun Pingba Compute Center', zh: '安顺平坝算力中心', operator: 'Yelang Cloud Works Co., Ltd.', prefecture: 'Anshun', lat: 26.407, lon: 106.253, mw: 32, racks: 6_400, green: 2024, profile: 'cloud', pue: 1.21, commissioned: '2021-03-01', wue: 0.7, renewable: 0.4 },
+  { code: 'GZ-AS-02', name: 'Anshun Huangguoshu Data Hall', zh: '安顺黄果树数据中心', operator: 'Karst Peak Computing Co., Ltd.', prefecture: 'Anshun', lat: 26.245, lon: 105.932, mw: 7, racks: 1_400, profile: 'backup', pue: 1.47, commissioned: '2017-05-01', economizerC: 11, coolingSlope: 0.015, wue: 1.55, renewable: 0.05 },
   // Bijie.
-  { code: 'GZ-BJ-01', name: 'Bijie Qixingguan Cloud Hall', operator: 'Azalea Ridge Data Co.', prefecture: 'Bijie', lat: 27.302, lon: 105.298, mw: 14, racks: 2_800, profile: 'cloud', pue: 1.3, commissioned: '2020-07-01', wue: 1.2, renewable: 0.12 },
-  { code: 'GZ-BJ-02', name: 'Bijie Weining Plateau DC', operator: 'Wumeng Highland Compute Ltd.', prefecture: 'Bijie', lat: 26.872, lon: 104.279, mw: 22, racks: 4_400, green: 2021, profile: 'cloud', pue: 1.16, commissioned: '2019-08-01', climateAdjustC: -2.6, economizerC: 19, wue: 0.42, renewable: 0.55 },
+  { code: 'GZ-BJ-01', name: 'Bijie Qixingguan Cloud Hall', zh: '毕节七星关云计算中心', operator: 'Azalea Ridge Data Co.', prefecture: 'Bijie', lat: 27.302, lon: 105.298, mw: 14, racks: 2_800, profile: 'cloud', pue: 1.3, commissioned: '2020-07-01', wue: 1.2, renewable: 0.12 },
+  { code: 'GZ-BJ-02', name: 'Bijie Weining Plateau DC', zh: '毕节威宁高原数据中心', operator: 'Wumeng Highland Compute Ltd.', prefecture: 'Bijie', lat: 26.872, lon: 104.279, mw: 22, racks: 4_400, green: 2021, profile: 'cloud', pue: 1.16, commissioned: '2019-08-01', climateAdjustC: -2.6, economizerC: 19, wue: 0.42, renewable: 0.55 },
   // Tongren: low, hot summers.
-  { code: 'GZ-TR-01', name: 'Tongren Dalong Data Center', operator: 'Fanjing Green Compute Co.', prefecture: 'Tongren', lat: 27.473, lon: 109.004, mw: 12, racks: 2_400, profile: 'enterprise', pue: 1.51, commissioned: '2016-09-01', economizerC: 10, coolingSlope: 0.016, wue: 1.8, renewable: 0.06 },
+  { code: 'GZ-TR-01', name: 'Tongren Dalong Data Center', zh: '铜仁大龙数据中心', operator: 'Fanjing Green Compute Co.', prefecture: 'Tongren', lat: 27.473, lon: 109.004, mw: 12, racks: 2_400, profile: 'enterprise', pue: 1.51, commissioned: '2016-09-01', economizerC: 10, coolingSlope: 0.016, wue: 1.8, renewable: 0.06 },
   // Qiandongnan.
-  { code: 'GZ-QD-01', name: 'Kaili Miao Ridge Compute', operator: 'Leigong Hill Data Ltd.', prefecture: 'Qiandongnan', lat: 26.566, lon: 107.981, mw: 16, racks: 3_200, category: 3, profile: 'cloud', pue: 1.39, commissioned: '2019-11-01', wue: 1.4, renewable: 0.1 },
-  { code: 'GZ-QD-02', name: 'Qiandongnan Leigong Hill Hall', operator: 'Leigong Hill Data Ltd.', prefecture: 'Qiandongnan', lat: 26.383, lon: 108.077, mw: 5, racks: 1_000, profile: 'enterprise', pue: 1.44, commissioned: '2018-04-01', wue: 1.5, renewable: 0 },
+  { code: 'GZ-QD-01', name: 'Kaili Miao Ridge Compute', zh: '凯里苗岭算力中心', operator: 'Leigong Hill Data Ltd.', prefecture: 'Qiandongnan', lat: 26.566, lon: 107.981, mw: 16, racks: 3_200, category: 3, profile: 'cloud', pue: 1.39, commissioned: '2019-11-01', wue: 1.4, renewable: 0.1 },
+  { code: 'GZ-QD-02', name: 'Qiandongnan Leigong Hill Hall', zh: '黔东南雷公山数据中心', operator: 'Leigong Hill Data Ltd.', prefecture: 'Qiandongnan', lat: 26.383, lon: 108.077, mw: 5, racks: 1_000, profile: 'enterprise', pue: 1.44, commissioned: '2018-04-01', wue: 1.5, renewable: 0 },
   // Qiannan.
-  { code: 'GZ-QN-01', name: 'Qiannan Longli Compute Park', operator: 'Hongfeng Lake Compute Co.', prefecture: 'Qiannan', lat: 26.452, lon: 106.979, mw: 28, racks: 5_600, green: 2022, category: 2, profile: 'cloud', pue: 1.19, commissioned: '2020-02-01', wue: 0.66, renewable: 0.42 },
-  { code: 'GZ-QN-02', name: 'Duyun Maojian Data Hall', operator: 'Fanjing Green Compute Co.', prefecture: 'Qiannan', lat: 26.259, lon: 107.518, mw: 6, racks: 1_200, profile: 'enterprise', pue: 1.34, commissioned: '2021-01-15', wue: 1.25, renewable: 0.08 },
+  { code: 'GZ-QN-01', name: 'Qiannan Longli Compute Park', zh: '黔南龙里算力园', operator: 'Hongfeng Lake Compute Co.', prefecture: 'Qiannan', lat: 26.452, lon: 106.979, mw: 28, racks: 5_600, green: 2022, category: 2, profile: 'cloud', pue: 1.19, commissioned: '2020-02-01', wue: 0.66, renewable: 0.42 },
+  { code: 'GZ-QN-02', name: 'Duyun Maojian Data Hall', zh: '都匀毛尖数据中心', operator: 'Fanjing Green Compute Co.', prefecture: 'Qiannan', lat: 26.259, lon: 107.518, mw: 6, racks: 1_200, profile: 'enterprise', pue: 1.34, commissioned: '2021-01-15', wue: 1.25, renewable: 0.08 },
   // Qianxinan: mild summers in the south-west.
-  { code: 'GZ-QX-01', name: 'Xingyi Wanfenglin Data Center', operator: 'Miaoling Digital Park Co.', prefecture: 'Qianxinan', lat: 25.087, lon: 104.905, mw: 10, racks: 2_000, profile: 'cloud', pue: 1.33, commissioned: '2020-06-01', wue: 1.2, renewable: 0.1 },
+  { code: 'GZ-QX-01', name: 'Xingyi Wanfenglin Data Center', zh: '兴义万峰林数据中心', operator: 'Miaoling Digital Park Co.', prefecture: 'Qianxinan', lat: 25.087, lon: 104.905, mw: 10, racks: 2_000, profile: 'cloud', pue: 1.33, commissioned: '2020-06-01', wue: 1.2, renewable: 0.1 },
 ];
 
 /** All 25 demo sites, in a stable order (the order `--sites N` picks from). */
@@ -237,7 +266,9 @@ export function selectSites(selector?: number | readonly string[]): DemoSiteSpec
     for (let i = DEMO_FLEET.length; i < selector; i++) {
       const base = DEMO_FLEET[i % DEMO_FLEET.length]!;
       const code = `GZ-SIM-${String(i + 1).padStart(3, '0')}`;
-      out.push({ ...base, site: { ...base.site, code, name: `${base.site.name} (load clone ${i + 1})` } });
+      const name = `${base.site.name} (load clone ${i + 1})`;
+      const nameZh = `${base.site.nameZh}（负载克隆 ${i + 1}）`;
+      out.push({ ...base, site: { ...base.site, code, name, nameZh } });
     }
     return out;
   }

@@ -35,7 +35,7 @@ import { actorOf } from '../platform/access/request-actor';
 import { ZodBody } from '../platform/common/zod-body';
 import { SeriesQueryService, SnapshotService, SparklineQueryService } from '../telemetry/telemetry.module';
 import { OrganizationsService } from '../organizations/organizations.module';
-import { SiteReferenceService, SitesService } from '../sites/sites.module';
+import { LocalizedNamesService, SiteReferenceService, SitesService } from '../sites/sites.module';
 
 @ApiTags('datacenters')
 @ApiBearerAuth()
@@ -50,6 +50,7 @@ export class DatacentersController {
     private readonly audit: AuditService,
     private readonly reference: SiteReferenceService,
     private readonly organizations: OrganizationsService,
+    private readonly names: LocalizedNamesService,
   ) {}
 
   @Get('datacenters')
@@ -57,8 +58,9 @@ export class DatacentersController {
   @ApiOperation({ summary: 'Every site with its live snapshot' })
   async list(@CallerScope() scope: Scope): Promise<DataCenterWithSnapshot[]> {
     const now = Date.now();
+    const names = await this.names.names();
     return (await this.sites.visible(scope)).map((s) => ({
-      ...SitesService.toDto(s),
+      ...SitesService.toDto(s, names),
       snapshot: this.snapshots.snapshot(s.id, s.code, now),
     }));
   }
@@ -83,7 +85,10 @@ export class DatacentersController {
   @ApiOperation({ summary: 'Site metadata and live snapshot' })
   async one(@Param('code') code: string, @CallerScope() scope: Scope): Promise<DataCenterWithSnapshot> {
     const s = await this.sites.getIn(scope, code);
-    return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
+    return {
+      ...SitesService.toDto(s, await this.names.names()),
+      snapshot: this.snapshots.snapshot(s.id, s.code),
+    };
   }
 
   @Get('datacenters/:code/reference')
@@ -139,7 +144,10 @@ export class DatacentersController {
       name: s.name,
       ...(body.organization ? { organization: body.organization } : {}),
     });
-    return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
+    return {
+      ...SitesService.toDto(s, await this.names.names()),
+      snapshot: this.snapshots.snapshot(s.id, s.code),
+    };
   }
 
   @Patch('datacenters/:code')
@@ -161,7 +169,10 @@ export class DatacentersController {
       fields: Object.keys(body),
       ...(body.effectiveFrom ? { effectiveFrom: body.effectiveFrom } : {}),
     });
-    return { ...SitesService.toDto(s), snapshot: this.snapshots.snapshot(s.id, s.code) };
+    return {
+      ...SitesService.toDto(s, await this.names.names()),
+      snapshot: this.snapshots.snapshot(s.id, s.code),
+    };
   }
 
   @Post('datacenters/:code/tokens')

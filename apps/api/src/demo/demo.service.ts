@@ -106,7 +106,7 @@ export class DemoService implements BeforeApplicationShutdown {
     if (env.DEMO) {
       // The demo's companies first: their logins belong to them (the fleet then gives them their sites).
       for (const o of DEMO_ORGANIZATIONS)
-        if (await this.organizations.ensure(o.code, o.name))
+        if (await this.organizations.ensure(o.code, o.name, o.nameZh))
           await this.audit.record(SYSTEM_ACTOR, 'organization.create', o.code, { name: o.name, demo: true });
       for (const u of DEMO_USERS) {
         const organizationId = u.organization ? (await this.organizations.byCode(u.organization)).id : null;

@@ -17,6 +17,10 @@ export class OrganizationEntity {
   @Column({ name: 'name', type: 'varchar', length: 200 })
   name: string;
 
+  /** Chinese name for the zh-CN UI and reports (migration ChineseNames1796900000000), or null. */
+  @Column({ name: 'name_zh', type: 'varchar', length: 100, nullable: true })
+  nameZh: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;
 }

@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   createOrganizationSchema,
   moveSiteSchema,
+  updateOrganizationSchema,
   type CreateOrganizationInput,
   type OrganizationInfo,
+  type UpdateOrganizationInput,
 } from '@dcfleet/contracts';
 import { AuditService } from '../audit/audit.module';
 import { HubOnly, Roles } from '../platform/access/access.decorators';
@@ -38,7 +40,26 @@ export class OrganizationsController {
     @Req() req: AppRequest,
   ): Promise<OrganizationInfo> {
     const org = await this.organizations.create(body);
-    await this.audit.record(actorOf(req), 'organization.create', org.code, { name: org.name });
+    await this.audit.record(actorOf(req), 'organization.create', org.code, {
+      name: org.name,
+      ...(org.nameZh ? { nameZh: org.nameZh } : {}),
+    });
+    return org;
+  }
+
+  @Patch(':code')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Rename an organisation: name and/or nameZh (null clears it) (admin)' })
+  async update(
+    @Param('code') code: string,
+    @Body(new ZodBody(updateOrganizationSchema)) body: UpdateOrganizationInput,
+    @Req() req: AppRequest,
+  ): Promise<OrganizationInfo> {
+    const org = await this.organizations.update(code, body);
+    await this.audit.record(actorOf(req), 'organization.update', code, {
+      fields: Object.keys(body),
+      ...body,
+    });
     return org;
   }
 

@@ -1,6 +1,11 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { CreateOrganizationInput, OrganizationInfo, ScopeInfo } from '@dcfleet/contracts';
+import type {
+  CreateOrganizationInput,
+  OrganizationInfo,
+  ScopeInfo,
+  UpdateOrganizationInput,
+} from '@dcfleet/contracts';
 import type { Scope } from '../platform/access/scope';
 import type { EntityManager, Repository } from 'typeorm';
 import { SitesService, type OwnerChange } from '../sites/sites.module';
@@ -8,7 +13,14 @@ import { UsersService } from '../users/users.module';
 import { DEFAULT_ORGANIZATION_ID, OrganizationEntity } from './organization.entity';
 
 function infoOf(o: OrganizationEntity, sites: string[], users: number): OrganizationInfo {
-  return { code: o.code, name: o.name, sites, users, createdAt: new Date(o.createdAt).toISOString() };
+  return {
+    code: o.code,
+    name: o.name,
+    nameZh: o.nameZh ?? null,
+    sites,
+    users,
+    createdAt: new Date(o.createdAt).toISOString(),
+  };
 }
 
 /** The hub's operator companies: which sites each owns and how many users belong to it. */
@@ -40,7 +52,12 @@ export class OrganizationsService {
     if (scope.kind === 'hub') return { kind: 'hub' };
     if (scope.kind === 'regions') return { kind: 'regions', regions: [...scope.regions] };
     const org = await this.byId(scope.organizationId);
-    return { kind: 'organization', code: org?.code ?? '?', name: org?.name ?? '?' };
+    return {
+      kind: 'organization',
+      code: org?.code ?? '?',
+      name: org?.name ?? '?',
+      nameZh: org?.nameZh ?? null,
+    };
   }
 
   /** Organisation codes by id (to name a user's or a site's owner). */
@@ -66,17 +83,38 @@ export class OrganizationsService {
     return org;
   }
 
-  /** Creates the organisation when missing (the demo's companies). Returns true when it did. */
-  async ensure(code: string, name: string): Promise<boolean> {
-    if (await this.repo.existsBy({ code })) return false;
-    await this.create({ code, name });
+  /**
+   * Creates the organisation when missing (the demo's companies), or gives an existing one its Chinese name when it
+   * has none (an instance upgraded from before Chinese names). Returns true when it created it.
+   */
+  async ensure(code: string, name: string, nameZh: string | null = null): Promise<boolean> {
+    const found = await this.repo.findOneBy({ code });
+    if (found) {
+      if (nameZh !== null && found.nameZh === null) await this.repo.update({ id: found.id }, { nameZh });
+      return false;
+    }
+    await this.create({ code, name, nameZh });
     return true;
   }
 
   async create(input: CreateOrganizationInput): Promise<OrganizationInfo> {
     if (await this.repo.existsBy({ code: input.code }))
       throw new ConflictException(`organisation ${input.code} already exists`);
-    return infoOf(await this.repo.save(this.repo.create({ ...input, createdAt: Date.now() })), [], 0);
+    const row = this.repo.create({ ...input, nameZh: input.nameZh ?? null, createdAt: Date.now() });
+    return infoOf(await this.repo.save(row), [], 0);
+  }
+
+  /** Renames an organisation (English and/or Chinese name; null clears the Chinese one). */
+  async update(code: string, patch: UpdateOrganizationInput): Promise<OrganizationInfo> {
+    const org = await this.byCode(code);
+    await this.repo.update(
+      { id: org.id },
+      {
+        ...(patch.name === undefined ? {} : { name: patch.name }),
+        ...(patch.nameZh === undefined ? {} : { nameZh: patch.nameZh }),
+      },
+    );
+    return this.info(code);
   }
 
   /**

@@ -50,6 +50,9 @@ export const CSV_COLUMNS = [
   'emission_factor_year',
   'emission_factor_source',
   'reference_from_date',
+  // Chinese names last, so existing columns keep their positions (docs/contract.md, "Chinese names").
+  'name_zh',
+  'hub_zh',
 ] as const;
 
 /**
@@ -136,6 +139,8 @@ export function ratingsCsv(r: RatingsResponse): string {
       s.emissionFactor?.year ?? null,
       s.emissionFactor?.source ?? null,
       s.referenceFrom ? dateOf(s.referenceFrom, s.timeZone) : null,
+      s.nameZh ?? null,
+      s.hubZh ?? null,
     ];
     lines.push(cells.map(csvCell).join(','));
   }
@@ -186,7 +191,7 @@ function scopeText(scope: ScopeInfo): string {
     case 'hub':
       return 'all sites';
     case 'organization':
-      return `${scope.name} (${scope.code})`;
+      return `${scope.name}${scope.nameZh ? ` / ${scope.nameZh}` : ''} (${scope.code})`;
     case 'regions':
       return `regions ${scope.regions.join(' / ')}`;
   }

@@ -9,7 +9,13 @@ import {
 import { AppConfig } from '../platform/config/app-config';
 import { HUB_SCOPE, type Scope } from '../platform/access/scope';
 import { OrganizationsService } from '../organizations/organizations.module';
-import { type SiteEntity, SiteReferenceService, SitesService } from '../sites/sites.module';
+import {
+  LocalizedNamesService,
+  type NameBook,
+  type SiteEntity,
+  SiteReferenceService,
+  SitesService,
+} from '../sites/sites.module';
 import { ReceiptsService } from '../receipts/receipts.module';
 import { SeriesRegistry } from '../telemetry/telemetry.module';
 import { RatingCache, type CacheToken } from './rating-cache';
@@ -88,6 +94,7 @@ export class RatingsService implements OnApplicationBootstrap {
     reference: SiteReferenceService,
     private readonly exchanges: MeterExchangesService,
     private readonly organizations: OrganizationsService,
+    private readonly names: LocalizedNamesService,
   ) {
     this.scheme = schemeOf(config.hubTargets);
     this.planner = new RatingPlanner(reference, exchanges);
@@ -143,16 +150,20 @@ export class RatingsService implements OnApplicationBootstrap {
    */
   async list(spec: PeriodSpec, scope: Scope): Promise<RatingsResponse> {
     const now = Date.now();
-    const [sites, covered] = await Promise.all([
+    const [sites, covered, names] = await Promise.all([
       this.visibleSites(scope),
       this.organizations.describe(scope),
+      this.names.names(),
     ]);
     const computed = await this.ratePlans(
       sites.map((s) => this.planner.plan(s, spec, now)),
       false,
       now,
     );
-    const rows = sites.map((s) => computed.get(s.id)!);
+    const rows = sites.map((s) => {
+      const c = computed.get(s.id)!;
+      return { ...c, row: withNames(c.row, s, names) };
+    });
     return {
       ...RatingsService.header(spec),
       scheme: this.scheme,
@@ -200,7 +211,7 @@ export class RatingsService implements OnApplicationBootstrap {
       ...RatingsService.header(spec),
       scheme: this.scheme,
       generatedAt: ISO(now),
-      ...c.row,
+      ...withNames(c.row, site, await this.names.names()),
       monthly: c.monthly ?? [],
       evidence: {
         receiptCount: c.receiptCount,
@@ -378,4 +389,18 @@ export class RatingsService implements OnApplicationBootstrap {
       into.get(p.site.id)![role] = list;
     }
   }
+}
+
+/**
+ * A row with the site's names as they are now: a cached row keeps the names it was computed with, and a rename is
+ * no reason to rate again.
+ */
+function withNames(row: RatingRow, site: SiteEntity, names: NameBook): RatingRow {
+  return {
+    ...row,
+    name: site.name,
+    nameZh: site.nameZh ?? null,
+    hub: site.hub,
+    hubZh: names.zh('hub', site.hub),
+  };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EedExport, EligibilityExport } from '@dcfleet/contracts';
 import type { Scope } from '../platform/access/scope';
-import { SitesService } from '../sites/sites.module';
+import { LocalizedNamesService, SitesService } from '../sites/sites.module';
 import { RatingsService } from './ratings.service';
 import { eedExport, eligibilityExport } from './regulator-exports';
 
@@ -11,6 +11,7 @@ export class RegulatorExportsService {
   constructor(
     private readonly ratings: RatingsService,
     private readonly sites: SitesService,
+    private readonly names: LocalizedNamesService,
   ) {}
 
   /** Over the sites `scope` sees, like the ratings table. */
@@ -21,6 +22,6 @@ export class RegulatorExportsService {
 
   async eed(year: number, scope: Scope): Promise<EedExport> {
     const ratings = await this.ratings.list({ kind: 'year', year }, scope);
-    return eedExport(ratings, await this.sites.visible(scope));
+    return eedExport(ratings, await this.sites.visible(scope), await this.names.names());
   }
 }

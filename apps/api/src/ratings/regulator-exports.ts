@@ -19,7 +19,7 @@ import {
   greenDcEligibility,
   type GreenDcScheme,
 } from '@dcfleet/green-metrics';
-import type { SiteEntity } from '../sites/sites.module';
+import { NO_NAMES, type NameBook, type SiteEntity } from '../sites/sites.module';
 import { csvCell } from './ratings-csv';
 
 const YEAR_MS = 365.2425 * 86_400_000;
@@ -102,7 +102,9 @@ export function eligibilityExport(ratings: RatingsResponse, sites: readonly Site
       return {
         code: row.code,
         name: row.name,
+        nameZh: row.nameZh ?? null,
         hub: row.hub,
+        hubZh: row.hubZh ?? null,
         eligible: result.eligible,
         criteria: list,
         failed: list.filter((c) => c.met === false).map((c) => c.criterion),
@@ -128,7 +130,11 @@ export const EED_NOT_FILLED = [
 ] as const;
 
 /** The EU EED annual report of every site for the year; `applies` says whether EED reporting is mandatory for it. */
-export function eedExport(ratings: RatingsResponse, sites: readonly SiteEntity[]): EedExport {
+export function eedExport(
+  ratings: RatingsResponse,
+  sites: readonly SiteEntity[],
+  names: NameBook = NO_NAMES,
+): EedExport {
   const scheme = EU_EED_2024;
   const byCode = new Map(sites.map((s) => [s.code, s]));
   return {
@@ -142,8 +148,11 @@ export function eedExport(ratings: RatingsResponse, sites: readonly SiteEntity[]
       return {
         code: row.code,
         name: row.name,
+        nameZh: row.nameZh ?? null,
         operator: site.operator,
+        operatorZh: names.zh('operator', site.operator),
         region: site.region,
+        regionZh: names.zh('region', site.region),
         latitude: site.latitude,
         longitude: site.longitude,
         commissionedAt: site.commissionedAt === null ? null : new Date(site.commissionedAt).toISOString(),
@@ -171,7 +180,20 @@ function toCsv(header: readonly string[], rows: unknown[][]): string {
 
 export function eligibilityCsv(x: EligibilityExport): string {
   return toCsv(
-    ['code', 'name', 'hub', 'year', 'scheme', 'eligible', 'failed', 'missing', 'not_assessed'],
+    // Chinese names last: existing columns keep their positions.
+    [
+      'code',
+      'name',
+      'hub',
+      'year',
+      'scheme',
+      'eligible',
+      'failed',
+      'missing',
+      'not_assessed',
+      'name_zh',
+      'hub_zh',
+    ],
     x.sites.map((s) => [
       s.code,
       s.name,
@@ -182,6 +204,8 @@ export function eligibilityCsv(x: EligibilityExport): string {
       s.failed.join('; '),
       s.missing.join('; '),
       s.notAssessed.join('; '),
+      s.nameZh ?? null,
+      s.hubZh ?? null,
     ]),
   );
 }
@@ -208,6 +232,10 @@ const EED_COLUMNS = [
   'renewable_energy_kwh',
   'ref',
   'not_filled',
+  // Chinese names last: existing columns keep their positions.
+  'name_zh',
+  'operator_zh',
+  'region_zh',
 ] as const;
 
 export function eedCsv(x: EedExport): string {
@@ -235,6 +263,9 @@ export function eedCsv(x: EedExport): string {
       s.renewableEnergyKwh,
       s.ref,
       x.notFilled.join('; '),
+      s.nameZh ?? null,
+      s.operatorZh ?? null,
+      s.regionZh ?? null,
     ]),
   );
 }

@@ -19,6 +19,10 @@ export class SiteEntity extends SiteReferenceColumns {
   @Column({ name: 'name', type: 'varchar', length: 200 })
   name: string;
 
+  /** Chinese name for the zh-CN UI and reports (migration ChineseNames1796900000000), or null. */
+  @Column({ name: 'name_zh', type: 'varchar', length: 100, nullable: true })
+  nameZh: string | null;
+
   @Column({ name: 'operator', type: 'varchar', length: 200, nullable: true })
   operator: string | null;
 

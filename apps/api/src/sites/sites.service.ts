@@ -8,6 +8,7 @@ import type {
 } from '@dcfleet/contracts';
 import type { EntityManager, Repository } from 'typeorm';
 import { inScope, type Scope } from '../platform/access/scope';
+import { NO_NAMES, type NameBook } from './localized-names.service';
 import { SiteEvents, type OwnerChange } from './site-events';
 import { SiteReferenceService } from './site-reference.service';
 import { SiteEntity } from './site.entity';
@@ -127,6 +128,7 @@ export class SitesService {
     const row = this.repo.create({
       code: input.code,
       name: input.name,
+      nameZh: input.nameZh ?? null,
       ...(organizationId === undefined ? {} : { organizationId }),
       operator: input.operator ?? null,
       region: input.region ?? null,
@@ -190,13 +192,18 @@ export class SitesService {
     return this.get(code);
   }
 
-  static toDto(s: SiteEntity): DataCenter {
+  /** The API's view of a site; `names` gives the Chinese names of its operator, region and hub. */
+  static toDto(s: SiteEntity, names: NameBook = NO_NAMES): DataCenter {
     return {
       code: s.code,
       name: s.name,
+      nameZh: s.nameZh ?? null,
       operator: s.operator,
       region: s.region,
       hub: s.hub,
+      operatorZh: names.zh('operator', s.operator),
+      regionZh: names.zh('region', s.region),
+      hubZh: names.zh('hub', s.hub),
       latitude: s.latitude,
       longitude: s.longitude,
       timezone: s.timezone,

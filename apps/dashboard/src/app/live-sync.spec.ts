@@ -31,9 +31,13 @@ function site(code: string, patch: Partial<SiteSnapshot> = {}): DataCenterWithSn
   return {
     code,
     name: code,
+    nameZh: null,
     operator: null,
     region: null,
     hub: null,
+    operatorZh: null,
+    regionZh: null,
+    hubZh: null,
     latitude: null,
     longitude: null,
     timezone: 'Asia/Shanghai',

@@ -33,6 +33,8 @@ import { SparkplugMappings1796750000000 as PgSparkplugMappings } from './postgre
 import { SparkplugMappings1796750000000 as SqliteSparkplugMappings } from './sqlite/1796750000000-SparkplugMappings';
 import { KioskSessions1796850000000 as PgKioskSessions } from './postgres/1796850000000-KioskSessions';
 import { KioskSessions1796850000000 as SqliteKioskSessions } from './sqlite/1796850000000-KioskSessions';
+import { ChineseNames1796900000000 as PgChineseNames } from './postgres/1796900000000-ChineseNames';
+import { ChineseNames1796900000000 as SqliteChineseNames } from './sqlite/1796900000000-ChineseNames';
 
 // Each dialect has its own migrations because their SQL differs (WITHOUT ROWID, SERIAL, …).
 // Migrations are never edited after landing; add a new file per change.
@@ -53,6 +55,7 @@ export const SQLITE_MIGRATIONS = [
   SqliteAuditOrganization,
   SqliteSparkplugMappings,
   SqliteKioskSessions,
+  SqliteChineseNames,
 ];
 export const POSTGRES_MIGRATIONS = [
   PgCreateCoreSchema,
@@ -72,4 +75,5 @@ export const POSTGRES_MIGRATIONS = [
   PgAuditOrganization,
   PgSparkplugMappings,
   PgKioskSessions,
+  PgChineseNames,
 ];

@@ -15,6 +15,7 @@ import {
 const org = (code: string, name: string, sites: string[] = [], users = 0): OrganizationInfo => ({
   code,
   name,
+  nameZh: null,
   sites,
   users,
   createdAt: '2026-01-01T00:00:00.000Z',

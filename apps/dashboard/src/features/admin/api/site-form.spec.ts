@@ -57,9 +57,13 @@ describe('siteFormToBody', () => {
     const site = {
       code: 'GZ-GA-01',
       name: 'A',
+      nameZh: null,
       operator: 'Op',
       region: 'R',
       hub: 'H',
+      operatorZh: null,
+      regionZh: null,
+      hubZh: null,
       latitude: 26.4,
       longitude: 106.4,
       timezone: 'Asia/Shanghai',

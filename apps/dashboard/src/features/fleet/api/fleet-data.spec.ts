@@ -43,9 +43,13 @@ function site(
   return {
     code,
     name: `Site ${code}`,
+    nameZh: null,
     operator: null,
     region: null,
     hub: null,
+    operatorZh: null,
+    regionZh: null,
+    hubZh: null,
     latitude: null,
     longitude: null,
     timezone: 'Asia/Shanghai',

@@ -5,9 +5,13 @@ import { appendLive, applyDcUpdate, parseSeriesKey } from './live-data';
 const site: DataCenterWithSnapshot = {
   code: 'GZ-GA-01',
   name: 'A',
+  nameZh: null,
   operator: null,
   region: null,
   hub: null,
+  operatorZh: null,
+  regionZh: null,
+  hubZh: null,
   latitude: null,
   longitude: null,
   timezone: 'Asia/Shanghai',
