@@ -6,8 +6,12 @@ import {
   type CreatedIngestToken,
   type CreateUserRequest,
   type DataCenterWithSnapshot,
+  type CreateOrganizationInput,
   type IngestTokenInfo,
+  type LocalizedName,
   type OrganizationInfo,
+  type SetLocalizedNameInput,
+  type UpdateOrganizationInput,
   type Role,
   type UpdateAlarmRuleInput,
   type UpdateDataCenterRequest,
@@ -97,8 +101,25 @@ export function fetchOrganizations(signal: AbortSignal): Promise<OrganizationInf
   return request<OrganizationInfo[]>(`${API_PREFIX}/organizations`, { signal });
 }
 
-export function createOrganization(body: { code: string; name: string }): Promise<OrganizationInfo> {
+export function createOrganization(body: CreateOrganizationInput): Promise<OrganizationInfo> {
   return request(`${API_PREFIX}/organizations`, { method: 'POST', body });
+}
+
+/** Renames an organisation: `nameZh` null clears its Chinese name. */
+export function updateOrganization(code: string, body: UpdateOrganizationInput): Promise<OrganizationInfo> {
+  return request(`${API_PREFIX}/organizations/${encodeURIComponent(code)}`, { method: 'PATCH', body });
+}
+
+/** The hub's Chinese names of region, hub and operator values. */
+export const namesQuery = () =>
+  queryOptions({
+    queryKey: ['admin', 'names'],
+    queryFn: ({ signal }) => request<LocalizedName[]>(`${API_PREFIX}/names`, { signal }),
+  });
+
+/** Sets a value's Chinese name (null removes it); answers the entry, or null once removed. */
+export function setLocalizedName(body: SetLocalizedNameInput): Promise<LocalizedName | null> {
+  return request(`${API_PREFIX}/names`, { method: 'PUT', body });
 }
 
 /** 409 (with the reason) while it still owns sites or has users. */

@@ -42,19 +42,31 @@ describe('organisations', () => {
   });
 
   it('checks the create form: code upper-cased and shaped like a site code, a name', () => {
-    expect(organizationFormToBody({ code: ' karst-2 ', name: ' Karst ' })).toEqual({
+    expect(organizationFormToBody({ code: ' karst-2 ', name: ' Karst ', nameZh: '' })).toEqual({
       body: { code: 'KARST-2', name: 'Karst' },
       errors: {},
     });
-    expect(organizationFormToBody({ code: '', name: '' }).errors).toEqual({
+    expect(organizationFormToBody({ code: '', name: '', nameZh: '' }).errors).toEqual({
       code: { key: 'admin.err.required' },
       name: { key: 'admin.err.required' },
     });
-    expect(organizationFormToBody({ code: 'A', name: 'x' }).errors.code).toEqual({
+    expect(organizationFormToBody({ code: 'A', name: 'x', nameZh: '' }).errors.code).toEqual({
       key: 'admin.org.err.code',
     });
-    expect(organizationFormToBody({ code: 'AB', name: 'x'.repeat(201) }).errors.name?.key).toBe(
+    expect(organizationFormToBody({ code: 'AB', name: 'x'.repeat(201), nameZh: '' }).errors.name?.key).toBe(
       'admin.err.length',
+    );
+    // The Chinese name is optional, trimmed, and bounded like the API's.
+    expect(organizationFormToBody({ code: 'AB', name: 'x', nameZh: ' 北方云 ' }).body).toEqual({
+      code: 'AB',
+      name: 'x',
+      nameZh: '北方云',
+    });
+    expect(organizationFormToBody({ code: 'AB', name: 'x', nameZh: '长'.repeat(101) }).errors.nameZh).toEqual(
+      {
+        key: 'admin.err.length',
+        params: { max: 100 },
+      },
     );
   });
 });

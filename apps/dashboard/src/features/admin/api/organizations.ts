@@ -4,7 +4,9 @@
  */
 import {
   DEFAULT_ORGANIZATION_CODE,
+  NAME_ZH_MAX,
   SITE_CODE_PATTERN,
+  type CreateOrganizationInput,
   type CreateUserRequest,
   type OrganizationInfo,
   type Role,
@@ -37,21 +39,29 @@ export function canDeleteOrganization(org: OrganizationInfo): boolean {
 export interface OrganizationForm {
   code: string;
   name: string;
+  /** Optional Chinese name; empty: none. */
+  nameZh: string;
 }
 
 export type OrganizationFormErrors = Partial<Record<keyof OrganizationForm, FieldError>>;
 
 /** The create form's body (code upper-cased, as the API's pattern wants) or what is wrong with it. */
 export function organizationFormToBody(form: OrganizationForm): {
-  body: OrganizationForm;
+  body: CreateOrganizationInput;
   errors: OrganizationFormErrors;
 } {
-  const body = { code: form.code.trim().toUpperCase(), name: form.name.trim() };
+  const nameZh = form.nameZh.trim();
+  const body: CreateOrganizationInput = {
+    code: form.code.trim().toUpperCase(),
+    name: form.name.trim(),
+    ...(nameZh ? { nameZh } : {}),
+  };
   const errors: OrganizationFormErrors = {};
   if (!body.code) errors.code = { key: 'admin.err.required' };
   else if (!SITE_CODE_PATTERN.test(body.code)) errors.code = { key: 'admin.org.err.code' };
   if (!body.name) errors.name = { key: 'admin.err.required' };
   else if (body.name.length > 200) errors.name = { key: 'admin.err.length', params: { max: 200 } };
+  if (nameZh.length > NAME_ZH_MAX) errors.nameZh = { key: 'admin.err.length', params: { max: NAME_ZH_MAX } };
   return { body, errors };
 }
 

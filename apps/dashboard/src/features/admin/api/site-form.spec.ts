@@ -102,4 +102,15 @@ describe('siteFormToBody', () => {
       'admin.err.date',
     );
   });
+
+  it('takes an optional Chinese name: trimmed, bounded, left out on create when empty, cleared with null on edit', () => {
+    const form = { ...emptySiteForm(), code: 'GZ-ZH-01', name: 'Z' };
+    expect(siteFormToBody({ ...form, nameZh: ' 贵安 ' }, 'create').body.nameZh).toBe('贵安');
+    expect(siteFormToBody(form, 'create').body).not.toHaveProperty('nameZh');
+    expect(siteFormToBody(form, 'edit').body.nameZh).toBeNull();
+    expect(siteFormToBody({ ...form, nameZh: '长'.repeat(101) }, 'create').errors.nameZh).toEqual({
+      key: 'admin.err.length',
+      params: { max: 100 },
+    });
+  });
 });

@@ -1,6 +1,7 @@
 /** The site form: string fields in, a validated request body out (pure, unit-tested). */
 import {
   GRID_REGION_PATTERN,
+  NAME_ZH_MAX,
   SITE_CODE_PATTERN,
   type DataCenter,
   type PueCategory,
@@ -11,6 +12,7 @@ import type { MessageId, MessageValues } from '../../../i18n/i18n';
 export const SITE_FIELDS = [
   'code',
   'name',
+  'nameZh',
   'operator',
   'region',
   'hub',
@@ -42,6 +44,7 @@ export function emptySiteForm(): SiteForm {
   return {
     code: '',
     name: '',
+    nameZh: '',
     operator: '',
     region: '',
     hub: '',
@@ -66,6 +69,7 @@ export function siteToForm(site: DataCenter): SiteForm {
   return {
     code: site.code,
     name: site.name,
+    nameZh: s(site.nameZh),
     operator: s(site.operator),
     region: s(site.region),
     hub: s(site.hub),
@@ -99,7 +103,7 @@ export function siteFormToBody(
   const errors: SiteFormErrors = {};
   const body: Body = {};
   const text = (
-    field: 'name' | 'operator' | 'region' | 'hub' | 'timezone',
+    field: 'name' | 'nameZh' | 'operator' | 'region' | 'hub' | 'timezone',
     max: number,
     required = false,
   ) => {
@@ -146,6 +150,7 @@ export function siteFormToBody(
     else body.code = code;
   }
   text('name', 200, true);
+  text('nameZh', NAME_ZH_MAX);
   text('operator', 200);
   text('region', 100);
   text('hub', 100);

@@ -8,6 +8,7 @@ import type { UserScope } from '../../../routing/scope';
 import { adminTab, adminTabs, type AdminSearch, type AdminTab } from '../api/admin-search';
 import { KioskSessionsAdmin } from '../../kiosk/KioskSessionsAdmin';
 import { AlarmRulesAdmin } from './AlarmRulesAdmin';
+import { NamesAdmin } from './NamesAdmin';
 import { OrganizationsAdmin } from './OrganizationsAdmin';
 import { SitesAdmin } from './SitesAdmin';
 import { TokensAdmin } from './TokensAdmin';
@@ -30,7 +31,12 @@ const SCREENS: Record<AdminTab, (p: ScreenProps) => ReactNode> = {
     <AlarmRulesAdmin canEdit={canManageAlarmRules(role)} fleetWide={hubAdmin} />
   ),
   kiosks: () => <KioskSessionsAdmin />,
-  organizations: () => <OrganizationsAdmin />,
+  organizations: () => (
+    <>
+      <OrganizationsAdmin />
+      <NamesAdmin />
+    </>
+  ),
 };
 
 /** The admin page: the screens' tabs this admin may use, and the screen the URL's tab names. */

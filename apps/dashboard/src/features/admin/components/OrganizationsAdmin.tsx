@@ -1,6 +1,7 @@
-import { type OrganizationInfo } from '@dcfleet/contracts';
+import { NAME_ZH_MAX, type OrganizationInfo } from '@dcfleet/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
+import { displayName, otherName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { fleetQuery } from '../../fleet/api/fleet-api';
 import {
@@ -8,6 +9,7 @@ import {
   deleteOrganization,
   moveSite,
   organizationsQuery,
+  updateOrganization,
   usersQuery,
 } from '../api/admin-api';
 import {
@@ -28,11 +30,13 @@ import { OrganizationOptions } from './PlacementFields';
  * users; create one, delete an empty one (the API says why not, 409), move a site to another owner (audited).
  */
 export function OrganizationsAdmin() {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   const id = useId();
   const queryClient = useQueryClient();
   const q = useQuery(organizationsQuery());
-  const [form, setForm] = useState<OrganizationForm>({ code: '', name: '' });
+  const [form, setForm] = useState<OrganizationForm>({ code: '', name: '', nameZh: '' });
+  /** Chinese names being edited in the list, by organisation code. */
+  const [zhDrafts, setZhDrafts] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<OrganizationFormErrors>({});
   const [move, setMove] = useState({ site: '', to: '' });
   const [message, setMessage] = useState<string | null>(null);
@@ -71,8 +75,21 @@ export function OrganizationsAdmin() {
     void act(async () => {
       const org = await createOrganization(body);
       queryClient.setQueryData(organizationsQuery().queryKey, (list) => (list ? [...list, org] : list));
-      setForm({ code: '', name: '' });
+      setForm({ code: '', name: '', nameZh: '' });
       return t('admin.org.created', { code: org.code });
+    });
+  }
+
+  function saveNameZh(e: FormEvent, org: OrganizationInfo) {
+    e.preventDefault();
+    const value = (zhDrafts[org.code] ?? org.nameZh ?? '').trim();
+    void act(async () => {
+      const saved = await updateOrganization(org.code, { nameZh: value || null });
+      queryClient.setQueryData(organizationsQuery().queryKey, (list) =>
+        list?.map((o) => (o.code === saved.code ? saved : o)),
+      );
+      setZhDrafts(({ [org.code]: _done, ...rest }) => rest);
+      return t(value ? 'admin.org.nameZhSaved' : 'admin.org.nameZhCleared', { code: org.code });
     });
   }
 
@@ -145,6 +162,19 @@ export function OrganizationsAdmin() {
             />
             {hint('name', null)}
           </div>
+          <div className="field">
+            <label htmlFor={`${id}-nameZh`}>{t('admin.org.nameZh')}</label>
+            <input
+              id={`${id}-nameZh`}
+              lang="zh-CN"
+              value={form.nameZh}
+              autoComplete="off"
+              aria-invalid={!!errors.nameZh}
+              aria-describedby={`${id}-nameZh-hint`}
+              onChange={(e) => setForm({ ...form, nameZh: e.target.value })}
+            />
+            {hint('nameZh', t('admin.org.nameZhHint'))}
+          </div>
           <button type="submit" disabled={pending} aria-busy={pending}>
             {t('admin.org.create')}
           </button>
@@ -160,7 +190,10 @@ export function OrganizationsAdmin() {
             >
               {sites.map((code) => (
                 <option key={code} value={code}>
-                  {t('admin.org.moveSiteOption', { code, owner: owners.get(code)?.name ?? '—' })}
+                  {t('admin.org.moveSiteOption', {
+                    code,
+                    owner: owners.has(code) ? displayName(owners.get(code)!, language) : '—',
+                  })}
                 </option>
               ))}
             </select>
@@ -201,6 +234,7 @@ export function OrganizationsAdmin() {
           <thead>
             <tr>
               <th scope="col">{t('admin.org.col.org')}</th>
+              <th scope="col">{t('admin.org.editNameZh')}</th>
               <th scope="col">{t('admin.org.col.sites')}</th>
               <th scope="col" className="num">
                 {t('admin.org.col.users')}
@@ -213,9 +247,29 @@ export function OrganizationsAdmin() {
             {orgs.map((o) => (
               <tr key={o.code} data-org={o.code}>
                 <th scope="row">
-                  {o.name}
+                  {displayName(o, language)}
+                  {otherName(o, language) ? (
+                    <span className="block small muted" lang={language === 'zh-CN' ? 'en' : 'zh-CN'}>
+                      {otherName(o, language)}
+                    </span>
+                  ) : null}
                   <span className="block small muted code">{o.code}</span>
                 </th>
+                <td>
+                  <form className="inline-form" onSubmit={(e) => saveNameZh(e, o)}>
+                    <input
+                      lang="zh-CN"
+                      aria-label={`${t('admin.org.editNameZh')} ${o.code}`}
+                      value={zhDrafts[o.code] ?? o.nameZh ?? ''}
+                      maxLength={NAME_ZH_MAX}
+                      onChange={(e) => setZhDrafts({ ...zhDrafts, [o.code]: e.target.value })}
+                    />{' '}
+                    <button type="submit" className="btn-small" disabled={pending}>
+                      {t('app.save')}
+                      <span className="visually-hidden"> {o.code}</span>
+                    </button>
+                  </form>
+                </td>
                 <td className="small code org-sites" data-testid="org-sites">
                   {o.sites.length > 0 ? o.sites.join(', ') : t('admin.org.noSites')}
                 </td>

@@ -1,4 +1,5 @@
 import { ROLES, type OrganizationInfo } from '@dcfleet/contracts';
+import { useDisplayName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { toggleRegion, type Placement } from '../api/organizations';
 
@@ -78,11 +79,12 @@ export function RoleOptions() {
 
 /** The `<option>`s of an organisation select, by name. */
 export function OrganizationOptions({ organizations }: { organizations: readonly OrganizationInfo[] }) {
+  const name = useDisplayName();
   return (
     <>
       {organizations.map((o) => (
         <option key={o.code} value={o.code}>
-          {o.name}
+          {name(o)}
         </option>
       ))}
     </>

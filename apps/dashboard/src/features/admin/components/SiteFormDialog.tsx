@@ -28,6 +28,7 @@ const FIELDS: {
 }[] = [
   { name: 'code', label: 'admin.site.code', hint: 'admin.site.codeHint' },
   { name: 'name', label: 'admin.site.name', wide: true },
+  { name: 'nameZh', label: 'admin.site.nameZh', hint: 'admin.site.nameZhHint', wide: true },
   { name: 'operator', label: 'admin.site.operator' },
   { name: 'region', label: 'admin.site.region' },
   { name: 'hub', label: 'admin.site.hub' },
@@ -145,6 +146,7 @@ export function SiteFormDialog({ site, organizations, onClose, onSaved }: Props)
                     onChange={(e) => setForm({ ...form, [f.name]: e.target.value })}
                     aria-invalid={!!err}
                     aria-describedby={err || f.hint ? hintId : undefined}
+                    lang={f.name === 'nameZh' ? 'zh-CN' : undefined}
                     required={f.name === 'code' || f.name === 'name'}
                     autoFocus={f.name === (site ? 'name' : 'code')}
                   />

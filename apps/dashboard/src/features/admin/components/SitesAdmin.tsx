@@ -3,6 +3,7 @@ import { Link } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { AdminTable } from './AdminTable';
+import { displayName, displayValue, otherName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { fleetQuery, siteQuery } from '../../fleet/api/fleet-api';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
@@ -16,7 +17,7 @@ import { SiteFormDialog } from './SiteFormDialog';
  * 403 for an organisation's admin) and sees each site's owner.
  */
 export function SitesAdmin({ hubAdmin }: { hubAdmin: boolean }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   const queryClient = useQueryClient();
   const q = useFleetQuery();
   const orgs = useQuery({ ...organizationsQuery(), enabled: hubAdmin });
@@ -69,14 +70,21 @@ export function SitesAdmin({ hubAdmin }: { hubAdmin: boolean }) {
                     {s.code}
                   </Link>
                 </th>
-                <td>{s.name}</td>
+                <td data-testid="site-name">
+                  {displayName(s, language)}
+                  {otherName(s, language) ? (
+                    <span className="block small muted" lang={language === 'zh-CN' ? 'en' : 'zh-CN'}>
+                      {otherName(s, language)}
+                    </span>
+                  ) : null}
+                </td>
                 {hubAdmin ? (
                   <td className="small" data-testid="site-owner">
-                    {owners.get(s.code)?.name ?? '—'}
+                    {owners.has(s.code) ? displayName(owners.get(s.code)!, language) : '—'}
                   </td>
                 ) : null}
-                <td>{s.region ?? '—'}</td>
-                <td className="small">{s.hub ?? '—'}</td>
+                <td>{displayValue(s.region, s.regionZh, language) ?? '—'}</td>
+                <td className="small">{displayValue(s.hub, s.hubZh, language) ?? '—'}</td>
                 <td className="num">{fmt.power(s.itCapacityKw)}</td>
                 <td>{s.pueCategory}</td>
                 <td>{s.greenCertifiedYear ?? '—'}</td>

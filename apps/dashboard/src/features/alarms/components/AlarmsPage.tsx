@@ -5,12 +5,14 @@ import { useModal } from '../../../components/use-modal';
 import { useQueryClient } from '@tanstack/react-query';
 import { FiltersDisclosure } from '../../../components/FiltersDisclosure';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
+import { displayName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { activeFilterCount } from '../../../lib/filters';
 import { canSeeAlarms } from '../../../routing/access';
 import { acknowledgeAlarm, alarmsQuery } from '../api/alarms-api';
 import { ALARM_STATE_FILTERS, alarmView, filterAlarms, type AlarmsSearch } from '../api/alarms-search';
 import { countActive, upsertAlarm } from '../api/alarms-data';
+import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import { useAlarmsQuery } from '../hooks/use-alarms-query';
 import { useAlarmText } from './alarm-text';
 import { AlarmSoundToggle } from './CriticalAlarmNotifier';
@@ -138,7 +140,10 @@ export function AlarmsPage({
   /** A kiosk (wall display) session: it shows alarms but cannot acknowledge them. */
   readOnly?: boolean;
 }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
+  // Site names for the list, from the fleet query the rest of the app shares (usually cached already).
+  const fleet = useFleetQuery();
+  const siteNames = new Map((fleet.data ?? []).map((s) => [s.code, displayName(s, language)]));
   const navigate = useNavigate();
   const view = alarmView(search);
   const show = (next: AlarmsSearch) =>
@@ -319,6 +324,9 @@ export function AlarmsPage({
                     <Link to="/sites/$code" params={{ code: a.datacenter }}>
                       {a.datacenter}
                     </Link>
+                    {siteNames.has(a.datacenter) ? (
+                      <span className="block small muted site-name">{siteNames.get(a.datacenter)}</span>
+                    ) : null}
                   </td>
                   <td className="wrap col-message">
                     {text.message(a)}

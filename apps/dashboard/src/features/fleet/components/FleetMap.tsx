@@ -1,5 +1,6 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
+import { displayName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import {
   labelBox,
@@ -17,7 +18,7 @@ const WIDTH = 400;
  * dashboard works without the internet. Colour = status, size = IT load; each site links to its page.
  */
 export function FleetMap({ sites }: { sites: DataCenterWithSnapshot[] }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   const placed = sites.filter((s) => s.latitude !== null && s.longitude !== null);
   const frame = mapFrame(placed);
   const p = projector(frame, WIDTH);
@@ -73,7 +74,7 @@ export function FleetMap({ sites }: { sites: DataCenterWithSnapshot[] }) {
           const anchor = side === 'left' ? 'end' : side === 'above' || side === 'below' ? 'middle' : 'start';
           const tx = side === 'left' ? box.x1 : side === 'above' || side === 'below' ? x : box.x0;
           const ty = box.y1 - 2;
-          const label = `${s.code} ${s.name}: ${t(`status.${s.snapshot.status}`)}, PUE ${fmt.pue(s.snapshot.livePue)}, IT ${fmt.power(s.snapshot.itPowerKw)}`;
+          const label = `${s.code} ${displayName(s, language)}: ${t(`status.${s.snapshot.status}`)}, PUE ${fmt.pue(s.snapshot.livePue)}, IT ${fmt.power(s.snapshot.itPowerKw)}`;
           return (
             <Link
               key={s.code}

@@ -1,6 +1,7 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { CaptionedTable, StatusBadge } from '../../../components/ui';
+import { displayName, displayValue } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { NO_VALUE } from '../../../lib/format';
 import { NO_ALARMS, type SiteAlarmCounts } from '../../alarms/api/alarms-data';
@@ -20,7 +21,7 @@ export function FleetTable({
   /** Per-site active alarm counts from the alarms list; undefined until it is loaded. */
   alarmCounts?: Map<string, SiteAlarmCounts>;
 }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   return (
     <CaptionedTable id="fleet" caption={t('fleet.table.caption')} className="fleet">
       <thead>
@@ -62,8 +63,8 @@ export function FleetTable({
                   {site.code}
                 </Link>
               </th>
-              <td>{site.name}</td>
-              <td>{site.region ?? NO_VALUE}</td>
+              <td>{displayName(site, language)}</td>
+              <td>{displayValue(site.region, site.regionZh, language) ?? NO_VALUE}</td>
               <td>
                 <StatusBadge status={s.status} />
               </td>

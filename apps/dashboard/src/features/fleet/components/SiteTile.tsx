@@ -2,6 +2,7 @@ import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { memo } from 'react';
 import { StatusBadge } from '../../../components/ui';
+import { displayName, displayValue } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { countTone, type SiteAlarmCounts } from '../../alarms/api/alarms-data';
 import { trendStats, utilization } from '../api/fleet-data';
@@ -20,7 +21,7 @@ interface Props {
 
 /** Memoised: a fleet:update re-renders only the tiles whose snapshot changed. */
 export const SiteTile = memo(function SiteTile({ site, now, showAlarms, alarms }: Props) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   const s = site.snapshot;
   const trend = useTrendQuery(site.code);
   const util = utilization(site);
@@ -66,10 +67,14 @@ export const SiteTile = memo(function SiteTile({ site, now, showAlarms, alarms }
       </header>
       <h2 className="tile-name" id={`tile-${site.code}`}>
         <Link to="/sites/$code" params={{ code: site.code }} className="stretched">
-          {site.name}
+          {displayName(site, language)}
         </Link>
       </h2>
-      <p className="tile-sub muted">{[site.region, site.hub].filter(Boolean).join(' · ') || '\u00a0'}</p>
+      <p className="tile-sub muted">
+        {[displayValue(site.region, site.regionZh, language), displayValue(site.hub, site.hubZh, language)]
+          .filter(Boolean)
+          .join(' · ') || '\u00a0'}
+      </p>
       <dl className="tile-figures">
         <div>
           <dt>{t('fleet.tile.pue')}</dt>

@@ -34,8 +34,10 @@ const verification: ChainVerification = {
 const detail = {
   year: 2025,
   code: 'GZ-01',
-  name: '贵安 A',
+  name: "Gui'an A",
+  nameZh: '贵安 A',
   hub: 'Guizhou',
+  hubZh: '贵州枢纽',
   from: '2024-12-31T16:00:00.000Z',
   to: '2025-12-31T16:00:00.000Z',
   timeZone: 'Asia/Shanghai',
@@ -68,7 +70,15 @@ describe('evidence bundle', () => {
     const b = assembleEvidenceBundle(detail, rs, true, verification, new Date('2026-12-07T14:01:00Z'));
     expect(b.format).toBe(EVIDENCE_BUNDLE_FORMAT);
     expect(b.generatedAt).toBe('2026-12-07T14:01:00.000Z');
-    expect(b.site).toEqual({ code: 'GZ-01', name: '贵安 A', hub: 'Guizhou', timeZone: 'Asia/Shanghai' });
+    // The Chinese names are additive fields of format /1.
+    expect(b.site).toEqual({
+      code: 'GZ-01',
+      name: "Gui'an A",
+      nameZh: '贵安 A',
+      hub: 'Guizhou',
+      hubZh: '贵州枢纽',
+      timeZone: 'Asia/Shanghai',
+    });
     expect(b.period).toEqual({ year: 2025, from: detail.from, to: detail.to });
     expect(b.rating).toMatchObject({ code: 'GZ-01', pue: 1.25, status: 'final' });
     expect(b.rating).not.toHaveProperty('monthly');

@@ -10,7 +10,15 @@ export const EVIDENCE_BUNDLE_FORMAT = 'dcfleet-evidence-bundle/1';
 export interface EvidenceBundle {
   format: typeof EVIDENCE_BUNDLE_FORMAT;
   generatedAt: string;
-  site: { code: string; name: string; hub: string | null; timeZone: string | undefined };
+  site: {
+    code: string;
+    name: string;
+    /** The site's and its hub's Chinese names (additive: readers of format /1 ignore them). */
+    nameZh: string | null;
+    hub: string | null;
+    hubZh: string | null;
+    timeZone: string | undefined;
+  };
   period: { year?: number; period?: 'trailing12'; from: string; to: string };
   /** The ratings row as the API served it (no monthly values, evidence or revisions: those follow apart). */
   rating: Omit<RatingDetailResponse, 'monthly' | 'evidence' | 'revisions'>;
@@ -48,7 +56,14 @@ export function assembleEvidenceBundle(
   return {
     format: EVIDENCE_BUNDLE_FORMAT,
     generatedAt: now.toISOString(),
-    site: { code: detail.code, name: detail.name, hub: detail.hub, timeZone: detail.timeZone },
+    site: {
+      code: detail.code,
+      name: detail.name,
+      nameZh: detail.nameZh ?? null,
+      hub: detail.hub,
+      hubZh: detail.hubZh ?? null,
+      timeZone: detail.timeZone,
+    },
     period: {
       ...(detail.period ? { period: detail.period } : { year: detail.year }),
       from: detail.from,

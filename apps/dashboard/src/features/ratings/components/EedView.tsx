@@ -1,5 +1,6 @@
 import type { EedExport } from '@dcfleet/contracts';
 import { CaptionedTable, Empty } from '../../../components/ui';
+import { displayName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { useRatingsFormat } from '../hooks/use-ratings-format';
 import { NO_VALUE } from '../../../lib/format';
@@ -8,7 +9,7 @@ import { Loaded } from './ExportLoaded';
 
 /** The EU EED annual report of every site: what dcfleet measures, and the Annex fields it cannot fill. */
 export function EedView({ year }: { year: number }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   const rf = useRatingsFormat();
   const q = useEedQuery(year);
   return (
@@ -51,7 +52,7 @@ export function EedView({ year }: { year: number }) {
                   <tr key={s.code} data-code={s.code}>
                     <th scope="row">
                       <span className="code">{s.code}</span>
-                      <span className="block small muted site-name">{s.name}</span>
+                      <span className="block small muted site-name">{displayName(s, language)}</span>
                     </th>
                     <td>
                       {s.applies ? t('exports.yes') : t('exports.no')}

@@ -1,6 +1,7 @@
 import type { EligibilityExport } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { CaptionedTable, Empty } from '../../../components/ui';
+import { displayName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { NO_VALUE } from '../../../lib/format';
 import { useEligibilityQuery } from '../hooks/use-ratings-query';
@@ -8,7 +9,7 @@ import { Loaded } from './ExportLoaded';
 
 /** National green data center eligibility of every site: each criterion met, failed or without data. */
 export function EligibilityView({ year }: { year: number }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const q = useEligibilityQuery(year);
   return (
     <Loaded q={q}>
@@ -40,7 +41,7 @@ export function EligibilityView({ year }: { year: number }) {
                       <Link to="/ratings/$code" params={{ code: s.code }} search={{ year }} className="code">
                         {s.code}
                       </Link>
-                      <span className="block small muted site-name">{s.name}</span>
+                      <span className="block small muted site-name">{displayName(s, language)}</span>
                     </th>
                     <td className={s.eligible ? 'ok-text' : 'muted'}>
                       {s.eligible ? t('exports.yes') : t('exports.no')}

@@ -2,6 +2,7 @@ import type { RatingRow } from '@dcfleet/contracts';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { CaptionedTable, Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
+import { displayName } from '../../../i18n/display-name';
 import { useI18n, type MessageId } from '../../../i18n/i18n';
 import { useRatingsFormat } from '../hooks/use-ratings-format';
 import { downloadRatingsCsv, type RatingsDownload } from '../api/ratings-api';
@@ -79,7 +80,7 @@ function FactorNote({ row }: { row: RatingRow }) {
 
 /** The year, the view (ratings table or a regulator export) and the table's sort come from the URL. */
 export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: UserScope }) {
-  const { t, intl } = useI18n();
+  const { t, intl, language } = useI18n();
   const rf = useRatingsFormat();
   const navigate = useNavigate();
   const period = periodOf(search);
@@ -258,8 +259,8 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
                     >
                       {r.code}
                     </Link>
-                    <span className="block small muted site-name" title={r.name}>
-                      {r.name}
+                    <span className="block small muted site-name" title={displayName(r, language)}>
+                      {displayName(r, language)}
                     </span>
                   </th>
                   <td className="num strong">{rf.pue(r.pue)}</td>

@@ -1,6 +1,7 @@
 import type { RatingDetailResponse } from '@dcfleet/contracts';
 import { Link } from '@tanstack/react-router';
 import { ErrorState, Loading, PageHeading } from '../../../components/ui';
+import { displayName, displayValue } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { periodOf, periodSearch, type RatingPeriod, type ReportSearch } from '../api/ratings-search';
 import { useRatingQuery } from '../hooks/use-ratings-query';
@@ -28,7 +29,7 @@ function Report({ r, period }: { r: RatingDetailResponse; period: RatingPeriod }
 }
 
 export function ReportPage({ code, search }: { code: string; search: ReportSearch }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   const period = periodOf(search);
   const label = periodLabel(period, t);
   const q = useRatingQuery(code, period);
@@ -50,11 +51,11 @@ export function ReportPage({ code, search }: { code: string; search: ReportSearc
           {title}
         </PageHeading>
         <p className="report-subtitle">
-          {t('report.subtitle', { name: r?.name ?? code, code, year: label })}
+          {t('report.subtitle', { name: r ? displayName(r, language) : code, code, year: label })}
         </p>
         {r ? (
           <p className="muted small">
-            {r.hub ? `${r.hub} · ` : ''}
+            {r.hub ? `${displayValue(r.hub, r.hubZh, language)} · ` : ''}
             {r.scheme ? `${r.scheme.name} (${r.scheme.edition}) · ` : ''}
             {r.generatedAt ? t('report.generated', { time: fmt.dateTime(r.generatedAt) }) : ''}
           </p>

@@ -1,6 +1,7 @@
 import { useQueries } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { lineDataset, summarizeChart, timeLineOptions } from '../../../components/chart-options';
+import { displayName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import type { RangeSelection, TimeWindow } from '../api/chart-data';
@@ -21,8 +22,13 @@ interface Props {
  * already in the query cache (same key), so only the added sites cost a request each.
  */
 export function CompareChart({ code, selection, window, rangeLabel, onZoom }: Props) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   const fleet = useFleetQuery();
+  // Legend and picker say which site a code is, in the UI's language.
+  const names = useMemo(
+    () => new Map((fleet.data ?? []).map((s) => [s.code, `${s.code} ${displayName(s, language)}`])),
+    [fleet.data, language],
+  );
   const [metric, setMetric] = useState<CompareMetric>('it_power_kw');
   const [codes, setCodes] = useState<string[]>([code]);
   const results = useQueries({ queries: codes.map((c) => seriesQuery(c, metric, selection, window)) });
@@ -44,7 +50,11 @@ export function CompareChart({ code, selection, window, rangeLabel, onZoom }: Pr
       }),
     [t, window.from, window.to, format],
   );
-  const data = useMemo(() => ({ datasets: lines.map((l) => lineDataset(l)) }), [lines]);
+  // The legend and tooltips name the sites; the text summary keeps the codes.
+  const data = useMemo(
+    () => ({ datasets: lines.map((l) => lineDataset({ ...l, label: names.get(l.label) ?? l.label })) }),
+    [lines, names],
+  );
   const parts = summarizeChart(lines, format, (label, last, min, max) =>
     t('site.summary.series', { label, last, min, max, unit: 'MW' }),
   );
@@ -75,7 +85,7 @@ export function CompareChart({ code, selection, window, rangeLabel, onZoom }: Pr
             <option value="">{full ? t('site.compare.full', { max: COMPARE_MAX }) : '—'}</option>
             {candidates.map((c) => (
               <option key={c} value={c}>
-                {c}
+                {names.get(c) ?? c}
               </option>
             ))}
           </select>

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../../api/client';
 import { useLiveRoom } from '../../../api/live';
 import { ErrorState, Loading, PageHeading, StatusBadge, useNow } from '../../../components/ui';
+import { displayName, displayValue, otherName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { canSeeAlarms } from '../../../routing/access';
 import { NO_VALUE } from '../../../lib/format';
@@ -118,7 +119,7 @@ function NowPanel({ site, role }: { site: DataCenterWithSnapshot; role: Role }) 
 }
 
 function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   const v = (x: string | number | null | undefined) =>
     x === null || x === undefined || x === '' ? NO_VALUE : String(x);
   const cat = site.pueCategory ?? 1;
@@ -127,11 +128,11 @@ function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
       <h2 id="meta-title">{t('site.meta')}</h2>
       <dl className="meta-list">
         <dt>{t('site.meta.operator')}</dt>
-        <dd>{v(site.operator)}</dd>
+        <dd>{v(displayValue(site.operator, site.operatorZh, language))}</dd>
         <dt>{t('site.meta.region')}</dt>
-        <dd>{v(site.region)}</dd>
+        <dd>{v(displayValue(site.region, site.regionZh, language))}</dd>
         <dt>{t('site.meta.hub')}</dt>
-        <dd>{v(site.hub)}</dd>
+        <dd>{v(displayValue(site.hub, site.hubZh, language))}</dd>
         <dt>{t('site.meta.capacity')}</dt>
         <dd>{fmt.power(site.itCapacityKw)}</dd>
         <dt>{t('site.meta.racks')}</dt>
@@ -283,7 +284,7 @@ function Charts({ code, search, role }: { code: string; search: SiteSearch; role
 }
 
 export function SitePage({ code, search, role }: Props) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language } = useI18n();
   const q = useSiteQuery(code);
   usePrefetchCharts(code, search, role);
   useLiveRoom({ datacenter: code });
@@ -332,9 +333,15 @@ export function SitePage({ code, search, role }: Props) {
       </nav>
       <div className="page-head">
         <div>
-          <PageHeading id="site-title" title={`${site.code} · ${site.name}`}>
-            {site.name} <span className="code muted">{site.code}</span>
+          <PageHeading id="site-title" title={`${site.code} · ${displayName(site, language)}`}>
+            {displayName(site, language)} <span className="code muted">{site.code}</span>
           </PageHeading>
+          {otherName(site, language) ? (
+            // The other language's name under the title: a Chinese-speaking colleague's name for the site.
+            <p className="site-name-other muted" lang={language === 'zh-CN' ? 'en' : 'zh-CN'}>
+              {otherName(site, language)}
+            </p>
+          ) : null}
           <p className="site-status">
             <StatusBadge status={s.status} />{' '}
             <span className={s.status === 'online' ? 'muted' : 'tile-ago-warn'}>
