@@ -215,5 +215,19 @@ describe.each(dialects())('Chinese names on %s', (dialect) => {
       await t.request(`/api/v1/ratings/eligibility.csv?year=${YEAR}`, { token: hub })
     ).text();
     expect(eligibility.split('\r\n').find((l) => l.startsWith('ZH-1,'))).toMatch(/,贵安一号,贵州枢纽$/);
+
+    // An organisation's member: the scope carries its Chinese name, and the CSV's FLEET row says it.
+    const member = await t.loginNew('north-names-reader', 'regulator', { organization: 'NORTH' });
+    const theirs = (await (
+      await t.request(`/api/v1/ratings?year=${YEAR}`, { token: member })
+    ).json()) as RatingsResponse;
+    expect(theirs.scope).toEqual({
+      kind: 'organization',
+      code: 'NORTH',
+      name: 'North Cloud Co.',
+      nameZh: '北方云',
+    });
+    const theirCsv = await (await t.request(`/api/v1/ratings.csv?year=${YEAR}`, { token: member })).text();
+    expect(theirCsv).toContain('Fleet of North Cloud Co. / 北方云 (NORTH)');
   });
 });

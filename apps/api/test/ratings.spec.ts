@@ -348,6 +348,9 @@ describe.each(dialects())('green ratings on %s', (dialect) => {
       'failed',
       'missing',
       'not_assessed',
+      // Chinese names, appended (existing columns keep their places).
+      'name_zh',
+      'hub_zh',
     ]);
     expect(rows).toHaveLength(1 + Object.keys(SITES).length);
     const trailing = await t.request('/api/v1/ratings/eligibility?period=trailing12', { token: regulator });

@@ -109,6 +109,9 @@ async function main() {
         const tileSub = await text(page.locator(`article.tile[data-code="${DEMO.code}"] .tile-sub`));
         assert(tileSub.includes(DEMO.regionZh), `tile without the Chinese region: ${tileSub}`);
         await shot(page, 'fleet-zh');
+        // The region filter lists the Chinese names; its value (and the URL's) stays the English one.
+        const option = page.locator('form.toolbar select option', { hasText: DEMO.regionZh });
+        assert((await option.getAttribute('value')) === DEMO.region, 'no Chinese region in the filter');
         await goto('#/fleet?view=table');
         await waitFor(async () => {
           const row = await text(tableRow(DEMO.code));

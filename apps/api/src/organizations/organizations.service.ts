@@ -56,7 +56,8 @@ export class OrganizationsService {
       kind: 'organization',
       code: org?.code ?? '?',
       name: org?.name ?? '?',
-      nameZh: org?.nameZh ?? null,
+      // Only when there is one: the scope of an organisation without reads as before.
+      ...(org?.nameZh ? { nameZh: org.nameZh } : {}),
     };
   }
 

@@ -9,6 +9,7 @@ import { canSeeAlarms } from '../../../routing/access';
 import { fleetScopeLabel, type UserScope } from '../../../routing/scope';
 import { FiltersDisclosure } from '../../../components/FiltersDisclosure';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
+import { displayValue } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { activeFilterCount } from '../../../lib/filters';
 import { distinct, filterSites, FLEET_SORTS, sortSites } from '../api/fleet-data';
@@ -21,7 +22,7 @@ import { SiteTile } from './SiteTile';
 
 /** Filters, sort and view come from the URL (`#/fleet?status=stale&sort=pue&view=table`): shareable, kept on reload. */
 export function FleetPage({ search, role, scope }: { search: FleetSearch; role: Role; scope: UserScope }) {
-  const { t, intl } = useI18n();
+  const { t, intl, language } = useI18n();
   const q = useFleetQuery();
   useLiveRoom({ scope: 'fleet' });
   const now = useNow(20_000);
@@ -46,6 +47,11 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
   );
   const regions = useMemo(() => (sites ? distinct(sites, 'region') : []), [sites]);
   const hubs = useMemo(() => (sites ? distinct(sites, 'hub') : []), [sites]);
+  // Filter values stay English (the URL's); their labels follow the language.
+  const valueLabel = (kind: 'region' | 'hub', value: string) => {
+    const site = sites?.find((x) => x[kind] === value);
+    return displayValue(value, kind === 'region' ? site?.regionZh : site?.hubZh, language) ?? value;
+  };
 
   return (
     <section className="page fleet-page" aria-labelledby="fleet-title">
@@ -92,7 +98,7 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
                       <option value="">{t('fleet.filter.all')}</option>
                       {regions.map((r) => (
                         <option key={r} value={r}>
-                          {r}
+                          {valueLabel('region', r)}
                         </option>
                       ))}
                     </select>
@@ -103,7 +109,7 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
                       <option value="">{t('fleet.filter.all')}</option>
                       {hubs.map((h) => (
                         <option key={h} value={h}>
-                          {h}
+                          {valueLabel('hub', h)}
                         </option>
                       ))}
                     </select>
