@@ -8,6 +8,7 @@ import type {
   DataCenterWithSnapshot,
   EedExport,
   LocalizedName,
+  LoginResponse,
   OrganizationInfo,
   RatingDetailResponse,
   RatingsResponse,
@@ -229,5 +230,15 @@ describe.each(dialects())('Chinese names on %s', (dialect) => {
     });
     const theirCsv = await (await t.request(`/api/v1/ratings.csv?year=${YEAR}`, { token: member })).text();
     expect(theirCsv).toContain('Fleet of North Cloud Co. / 北方云 (NORTH)');
+    // The login names the organisation in Chinese too (the zh-CN header's scope).
+    const login = await t.request('/api/v1/auth/login', {
+      method: 'POST',
+      json: { username: 'north-names-reader', password: 'test-scoped-password-1' },
+    });
+    expect(((await login.json()) as LoginResponse).user.organization).toEqual({
+      code: 'NORTH',
+      name: 'North Cloud Co.',
+      nameZh: '北方云',
+    });
   });
 });

@@ -49,8 +49,8 @@ export interface CreateKioskSessionRequest {
 export interface SessionUser {
   username: string;
   role: Role;
-  /** The user's organisation; null for hub staff. */
-  organization: { code: string; name: string } | null;
+  /** The user's organisation (`nameZh` when it has a Chinese name); null for hub staff. */
+  organization: { code: string; name: string; nameZh?: string } | null;
   /** A hub regulator's regions; null for all (and for everyone else). */
   regions: string[] | null;
 }

@@ -92,7 +92,12 @@ export class AuthController {
         id: user.id,
         username: user.username,
         role: user.role,
-        organization: org && { code: org.code, name: org.name },
+        // nameZh only when there is one (the zh-CN header names the organisation with it).
+        organization: org && {
+          code: org.code,
+          name: org.name,
+          ...(org.nameZh ? { nameZh: org.nameZh } : {}),
+        },
         regions: user.organizationId === null && user.role === 'regulator' ? user.regions : null,
       },
       user.tokenVersion,

@@ -44,6 +44,11 @@ describe('scope labels', () => {
     );
     expect(scopeLabel({ kind: 'hub' }, zhI18n.t, zhI18n.intl)).toBe('枢纽');
     expect(scopeLabel({ kind: 'regions', regions: ['Zunyi'] }, zhI18n.t, zhI18n.intl)).toBe('地区：Zunyi');
+    // An organisation with a Chinese name is named with it in Chinese only.
+    const named = { kind: 'organization' as const, ...YELANG, nameZh: '夜郎云工有限公司' };
+    expect(scopeLabel(named, zhI18n.t, zhI18n.intl)).toBe('夜郎云工有限公司');
+    expect(scopeLabel(named, enI18n.t, enI18n.intl)).toBe(YELANG.name);
+    expect(scopeLabel({ kind: 'organization', ...YELANG }, zhI18n.t, zhI18n.intl)).toBe(YELANG.name);
   });
 
   it('labels fleet totals with the scope', () => {

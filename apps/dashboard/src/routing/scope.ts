@@ -5,11 +5,12 @@
  */
 import type { Role, SessionUser } from '@dcfleet/contracts';
 import type { IntlShape } from 'react-intl';
-import type { Translate } from '../i18n/i18n';
+import { displayName } from '../i18n/display-name';
+import { LOCALES, type Translate } from '../i18n/i18n';
 
 export type UserScope =
   | { kind: 'hub' }
-  | { kind: 'organization'; code: string; name: string }
+  | { kind: 'organization'; code: string; name: string; nameZh?: string }
   | { kind: 'regions'; regions: string[] };
 
 /** The parts of the session user the scope depends on (absent in a session saved before organisations). */
@@ -39,7 +40,7 @@ function regionList(regions: string[], intl: IntlShape): string {
 export function scopeLabel(scope: UserScope, t: Translate, intl: IntlShape): string {
   switch (scope.kind) {
     case 'organization':
-      return scope.name;
+      return displayName(scope, intl.locale === LOCALES['zh-CN'] ? 'zh-CN' : 'en');
     case 'regions':
       return t('scope.regions', { regions: regionList(scope.regions, intl) });
     default:
