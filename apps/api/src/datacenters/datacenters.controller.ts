@@ -142,6 +142,7 @@ export class DatacentersController {
     const s = await this.sites.create(body, actorOf(req).actor, owner);
     await this.audit.record(actorOf(req), 'datacenter.create', s.code, {
       name: s.name,
+      ...(s.nameZh ? { nameZh: s.nameZh } : {}),
       ...(body.organization ? { organization: body.organization } : {}),
     });
     return {
