@@ -24,7 +24,8 @@ interface Props {
 export function CompareChart({ code, selection, window, rangeLabel, onZoom }: Props) {
   const { t, fmt, language } = useI18n();
   const fleet = useFleetQuery();
-  // Legend and picker say which site a code is, in the UI's language.
+  // The legend says which site a code is, in the UI's language (the picker keeps codes: a select is as wide as its
+  // longest option, and names would widen the page on a phone).
   const names = useMemo(
     () => new Map((fleet.data ?? []).map((s) => [s.code, `${s.code} ${displayName(s, language)}`])),
     [fleet.data, language],
@@ -85,7 +86,7 @@ export function CompareChart({ code, selection, window, rangeLabel, onZoom }: Pr
             <option value="">{full ? t('site.compare.full', { max: COMPARE_MAX }) : '—'}</option>
             {candidates.map((c) => (
               <option key={c} value={c}>
-                {names.get(c) ?? c}
+                {c}
               </option>
             ))}
           </select>
