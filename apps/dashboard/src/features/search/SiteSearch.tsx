@@ -7,6 +7,7 @@ import type { Role } from '@dcfleet/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { displayName, displayValue } from '../../i18n/display-name';
 import { useI18n } from '../../i18n/i18n';
 import { canAccess } from '../../routing/access';
 import { fleetQuery } from '../fleet/api/fleet-api';
@@ -15,7 +16,7 @@ import { isTyping, SEQUENCE_MS, shortcutOf } from './shortcuts';
 import './search.css';
 
 export function SiteSearch({ role }: { role: Role }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const navigate = useNavigate();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -148,13 +149,15 @@ export function SiteSearch({ role }: { role: Role }) {
             onClick={() => go(m.site.code)}
           >
             <span className="site-search-code mono">{m.site.code}</span>
-            <span className="site-search-name">{m.site.name}</span>
-            {m.field !== 'code' && m.text !== m.site.name ? (
+            <span className="site-search-name">{displayName(m.site, language)}</span>
+            {m.field !== 'code' && m.text !== displayName(m.site, language) ? (
               <span className="site-search-why muted">
                 {t(`search.field.${m.field}`)}: {m.text}
               </span>
             ) : m.site.region ? (
-              <span className="site-search-why muted">{m.site.region}</span>
+              <span className="site-search-why muted">
+                {displayValue(m.site.region, m.site.regionZh, language)}
+              </span>
             ) : null}
           </li>
         ))}

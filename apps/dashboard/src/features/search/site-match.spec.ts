@@ -21,6 +21,18 @@ const SITES: SearchableSite[] = [
 const codes = (q: string, sites = SITES) => matchSites(sites, q).map((m) => m.site.code);
 
 describe('site search matching and ranking', () => {
+  it('finds a site by the Chinese name of its region or operator (the hub name list)', () => {
+    const zh = [
+      site('GZ-AS-01', 'Anshun Pingba', 'Anshun', 'Yelang Data', {
+        regionZh: '安顺',
+        operatorZh: '夜郎云工',
+      }),
+      ...SITES,
+    ];
+    expect(codes('安顺', zh)).toEqual(['GZ-AS-01']);
+    expect(matchSites(zh, '夜郎')[0]).toMatchObject({ field: 'operator', text: '夜郎云工' });
+  });
+
   it('matches code, name, region and operator case-insensitively; an empty query matches nothing', () => {
     expect(codes('nm-hh-01')).toEqual(['NM-HH-01']);
     expect(codes('grassland')).toEqual(['NM-HH-01']);

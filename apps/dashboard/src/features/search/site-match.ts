@@ -11,6 +11,10 @@ export interface SearchableSite {
   region: string | null;
   hub?: string | null;
   operator: string | null;
+  /** Chinese names of region, hub and operator (the hub's name list), searched like the English ones. */
+  regionZh?: string | null;
+  hubZh?: string | null;
+  operatorZh?: string | null;
 }
 
 export type MatchField = 'code' | 'name' | 'region' | 'hub' | 'operator';
@@ -41,6 +45,8 @@ function fieldsOf(site: SearchableSite): { field: MatchField; text: string }[] {
   for (const field of ['region', 'hub', 'operator'] as const) {
     const value = site[field];
     if (value) out.push({ field, text: value });
+    const zh = site[`${field}Zh`];
+    if (zh) out.push({ field, text: zh });
   }
   return out;
 }
