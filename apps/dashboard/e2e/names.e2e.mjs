@@ -145,6 +145,22 @@ async function main() {
     );
 
     await test(
+      'in 中文 the site search finds the site by its Chinese name and shows it in Chinese',
+      async () => {
+        const box = page.getByRole('combobox', { name: '搜索站点' });
+        await box.fill('夜郎园区1');
+        const option = page.getByRole('listbox', { name: '搜索站点' }).getByRole('option').first();
+        await waitFor(
+          async () => (await option.getAttribute('data-code').catch(() => null)) === DEMO.code,
+          'the search does not find the site by its Chinese name',
+        );
+        assert((await text(option)).includes(DEMO.nameZh), `option: ${await text(option)}`);
+        await box.fill('');
+      },
+      { page },
+    );
+
+    await test(
       'the ratings table names the site in Chinese, and in English again after switching back',
       async () => {
         await goto('#/ratings');
