@@ -8,11 +8,12 @@ import {
   createRootRoute,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   Navigate,
   notFound,
   type RouterHistory,
 } from '@tanstack/react-router';
-import { lazy } from 'react';
+import type { ReactNode } from 'react';
 import { adminSearch } from '../features/admin/api/admin-search';
 import { alarmsSearch } from '../features/alarms/api/alarms-search';
 import { fleetSearch } from '../features/fleet/api/fleet-search';
@@ -36,21 +37,27 @@ declare module '@tanstack/react-router' {
   }
 }
 
-const SitePage = lazy(() =>
-  import('../features/site/components/SitePage').then((m) => ({ default: m.SitePage })),
+// lazyRouteComponent, not React.lazy: the router loads the chunk before it renders the route, so the page does
+// not suspend, and React does not hold its reveal back (Suspense's fallback throttle, up to 300 ms).
+const SitePage = lazyRouteComponent(() => import('../features/site/components/SitePage'), 'SitePage');
+const AlarmsPage = lazyRouteComponent(() => import('../features/alarms/components/AlarmsPage'), 'AlarmsPage');
+const RatingsPage = lazyRouteComponent(
+  () => import('../features/ratings/components/RatingsPage'),
+  'RatingsPage',
 );
-const AlarmsPage = lazy(() =>
-  import('../features/alarms/components/AlarmsPage').then((m) => ({ default: m.AlarmsPage })),
+const ReportPage = lazyRouteComponent(
+  () => import('../features/ratings/components/ReportPage'),
+  'ReportPage',
 );
-const RatingsPage = lazy(() =>
-  import('../features/ratings/components/RatingsPage').then((m) => ({ default: m.RatingsPage })),
-);
-const ReportPage = lazy(() =>
-  import('../features/ratings/components/ReportPage').then((m) => ({ default: m.ReportPage })),
-);
-const AdminPage = lazy(() =>
-  import('../features/admin/components/AdminPage').then((m) => ({ default: m.AdminPage })),
-);
+const AdminPage = lazyRouteComponent(() => import('../features/admin/components/AdminPage'), 'AdminPage');
+
+/** A route component that renders a lazy page: the router preloads (awaits) the page's chunk through it. */
+function withChunk<C extends () => ReactNode>(
+  component: C,
+  page: { preload?: () => Promise<void> | undefined },
+): C & { preload: () => Promise<void> | undefined } {
+  return Object.assign(component, { preload: () => page.preload?.() });
+}
 
 /** Site codes as the API accepts them; `#/sites/lower-case` is not a page. */
 const CODE = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
@@ -89,10 +96,10 @@ const siteRoute = createRoute({
   staticData: { page: 'site' },
   beforeLoad: requireSiteCode,
   validateSearch: siteSearch,
-  component: function SiteRoute() {
+  component: withChunk(function SiteRoute() {
     const { code } = siteRoute.useParams();
     return <SitePage code={code} search={siteRoute.useSearch()} role={useSession().user.role} />;
-  },
+  }, SitePage),
 });
 
 const alarmsRoute = createRoute({
@@ -100,7 +107,7 @@ const alarmsRoute = createRoute({
   path: 'alarms',
   staticData: { page: 'alarms' },
   validateSearch: alarmsSearch,
-  component: function AlarmsRoute() {
+  component: withChunk(function AlarmsRoute() {
     const { user, kiosk } = useSession();
     return (
       <AlarmsPage
@@ -110,7 +117,7 @@ const alarmsRoute = createRoute({
         readOnly={!!kiosk}
       />
     );
-  },
+  }, AlarmsPage),
 });
 
 const ratingsRoute = createRoute({
@@ -118,9 +125,9 @@ const ratingsRoute = createRoute({
   path: 'ratings',
   staticData: { page: 'ratings' },
   validateSearch: ratingsSearch,
-  component: function RatingsRoute() {
+  component: withChunk(function RatingsRoute() {
     return <RatingsPage search={ratingsRoute.useSearch()} scope={scopeOf(useSession().user)} />;
-  },
+  }, RatingsPage),
 });
 
 const reportRoute = createRoute({
@@ -129,10 +136,10 @@ const reportRoute = createRoute({
   staticData: { page: 'report' },
   beforeLoad: requireSiteCode,
   validateSearch: reportSearch,
-  component: function ReportRoute() {
+  component: withChunk(function ReportRoute() {
     const { code } = reportRoute.useParams();
     return <ReportPage code={code} search={reportRoute.useSearch()} />;
-  },
+  }, ReportPage),
 });
 
 const adminRoute = createRoute({
@@ -140,7 +147,7 @@ const adminRoute = createRoute({
   path: 'admin',
   staticData: { page: 'admin' },
   validateSearch: adminSearch,
-  component: function AdminRoute() {
+  component: withChunk(function AdminRoute() {
     const { user } = useSession();
     return (
       <AdminPage
@@ -151,7 +158,7 @@ const adminRoute = createRoute({
         hubAdmin={isHubAdmin(user)}
       />
     );
-  },
+  }, AdminPage),
 });
 
 // The shell shows the sign-in form to anyone signed out, whatever the URL; signed in, #/login moves on.

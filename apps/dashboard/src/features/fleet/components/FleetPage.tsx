@@ -1,7 +1,7 @@
 import type { Role } from '@dcfleet/contracts';
 import { useNavigate } from '@tanstack/react-router';
-import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
 import { alarmsQuery } from '../../alarms/api/alarms-api';
 import { countBySite, NO_ALARMS } from '../../alarms/api/alarms-data';
 import { useLiveRoom } from '../../../api/live';
@@ -13,6 +13,7 @@ import { displayValue } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { activeFilterCount } from '../../../lib/filters';
 import { distinct, filterSites, FLEET_SORTS, sortSites } from '../api/fleet-data';
+import { trendsQuery } from '../api/fleet-api';
 import { fleetView, patchFleetSearch, SITE_STATUSES, type FleetSearch } from '../api/fleet-search';
 import { useFleetQuery } from '../hooks/use-fleet-query';
 import { FleetKpis } from './FleetKpis';
@@ -28,6 +29,12 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
   const now = useNow(20_000);
   const navigate = useNavigate();
   const { filters, sort, view } = fleetView(search);
+  // The tiles' trend lines are asked for alongside the site list, not once its tiles render (a second round trip).
+  const queryClient = useQueryClient();
+  const tiles = view === 'tiles';
+  useEffect(() => {
+    if (tiles) void queryClient.prefetchQuery(trendsQuery());
+  }, [queryClient, tiles]);
   const set = (patch: Partial<Record<keyof FleetSearch, string>>) =>
     void navigate({
       to: '/fleet',

@@ -1,6 +1,12 @@
 import type { SeriesResponse } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
-import { isolatedRadius, stats, summarizeChart, timeLineOptions } from '../../../components/chart-options';
+import {
+  isolatedRadius,
+  pointRadius,
+  stats,
+  summarizeChart,
+  timeLineOptions,
+} from '../../../components/chart-options';
 import {
   isEmpty,
   mergeLive,
@@ -321,6 +327,24 @@ describe('chart options and summaries', () => {
       { x: 4, y: 2 },
     ];
     expect([0, 1, 2, 3, 4].map((i) => isolatedRadius(data, i))).toEqual([0, 2.5, 0, 0, 0]);
+  });
+
+  it('gives a line without isolated points one shared radius, not a function per point', () => {
+    const joined = [
+      { x: 0, y: 1 },
+      { x: 1, y: 2 },
+      { x: 2, y: null },
+      { x: 3, y: 3 },
+      { x: 4, y: 4 },
+    ];
+    expect(pointRadius(joined)).toBe(0);
+    expect(pointRadius([])).toBe(0);
+    expect(
+      typeof pointRadius([
+        { x: 0, y: null },
+        { x: 1, y: 4 },
+      ]),
+    ).toBe('function');
   });
 
   it('summarises each series for screen readers', () => {

@@ -13,6 +13,7 @@ import { utilization } from '../../fleet/api/fleet-data';
 import { useSiteQuery } from '../../fleet/hooks/use-fleet-query';
 import { parseRange, resolveWindow, type BuildContext, type TimeWindow } from '../api/chart-data';
 import { zoomSearch } from '../api/chart-export';
+import type { LiveSample } from '../api/live-data';
 import { seriesQuery, siteAlarmRulesQuery, siteAlarmsQuery } from '../api/site-api';
 import { metricsOf, SITE_CHARTS } from '../api/site-charts';
 import type { SiteSearch } from '../api/site-search';
@@ -167,6 +168,7 @@ function SiteMeta({ site }: { site: DataCenterWithSnapshot }) {
 }
 
 const NO_ALARMS: readonly AlarmInfo[] = [];
+const NO_SAMPLES: readonly LiveSample[] = [];
 
 function Charts({ code, search, role }: { code: string; search: SiteSearch; role: Role }) {
   const { t, fmt } = useI18n();
@@ -179,7 +181,9 @@ function Charts({ code, search, role }: { code: string; search: SiteSearch; role
   const isLive = selection.range === 'live';
   // The live window slides; other relative windows move when they refetch.
   const tick = useNow(isLive ? 10_000 : 60_000);
-  const liveSamples = useLiveSamples(code);
+  const samples = useLiveSamples(code);
+  // Outside the live range the charts ignore live samples: a new one must not rebuild and redraw every chart.
+  const liveSamples = isLive ? samples : NO_SAMPLES;
   const lastLive = liveSamples.length ? liveSamples[liveSamples.length - 1]!.t : 0;
   const now = isLive ? Math.max(tick, lastLive) : tick;
   const window: TimeWindow = useMemo(() => resolveWindow(selection, now), [selection, now]);
@@ -190,7 +194,7 @@ function Charts({ code, search, role }: { code: string; search: SiteSearch; role
   const ctx: BuildContext = useMemo(
     () => ({
       window,
-      live: isLive ? liveSamples : [],
+      live: liveSamples,
       labels: {
         facility: t('site.series.facility'),
         it: t('site.series.it'),
@@ -200,7 +204,7 @@ function Charts({ code, search, role }: { code: string; search: SiteSearch; role
         renewable: t('site.series.renewable'),
       },
     }),
-    [window, isLive, liveSamples, t],
+    [window, liveSamples, t],
   );
 
   const rangeLabel =
