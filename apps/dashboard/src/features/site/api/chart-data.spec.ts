@@ -172,6 +172,19 @@ describe('series mapping', () => {
     expect(unreported(['water_m3', 'inlet_temp_c', 'it_power_kw'], byMetric)).toEqual(['water_m3']);
   });
 
+  it('a metric a live sample has brought since the answer is reported (a new site’s first samples)', () => {
+    const none = (metric: string) => ({ ...resp(metric, []), series: [] });
+    const byMetric = {
+      it_power_kw: none('it_power_kw'),
+      inlet_temp_c: none('inlet_temp_c'),
+      water_m3: none('water_m3'),
+    };
+    const live = [{ t: 1, values: { it_power_kw: 4321.5, 'inlet_temp_c{"zone":"A1"}': 22 } }];
+    expect(unreported(['it_power_kw', 'inlet_temp_c', 'water_m3'], byMetric, live)).toEqual(['water_m3']);
+    // A key that only starts with the metric's name is another metric.
+    expect(unreported(['it_power'], { it_power: none('it_power') }, live)).toEqual(['it_power']);
+  });
+
   it('inserts gaps between points too far apart', () => {
     expect(
       withGaps(

@@ -264,14 +264,18 @@ export function renewableLines(
 }
 
 /**
- * Metrics of `metrics` the site has no series of (their answer is loaded and `series` is empty): a chart of them
- * says the site does not report them rather than "no data".
+ * Metrics of `metrics` the site has no series of (their answer is loaded and `series` is empty, and no live sample
+ * has brought one since): a chart of them says the site does not report them rather than "no data". A new site's
+ * first samples arrive live after its page asked for its series.
  */
 export function unreported(
   metrics: readonly string[],
   responses: Readonly<Record<string, SeriesResponse | undefined>>,
+  live: readonly LiveSample[] = [],
 ): string[] {
-  return metrics.filter((m) => responses[m]?.series.length === 0);
+  const seenLive = (m: string) =>
+    live.some((s) => Object.keys(s.values).some((k) => k === m || k.startsWith(`${m}{`)));
+  return metrics.filter((m) => responses[m]?.series.length === 0 && !seenLive(m));
 }
 
 /** True when no line has a single value. */

@@ -59,7 +59,11 @@ export function ChartPanel({ chart, series, ctx, rangeLabel, site, thresholds, a
     [chart, ctx, ...loaded],
   );
   // A metric the site has no series of at all: say so, rather than "no data" as if the range were the problem.
-  const missing = unreported(chart.metrics, Object.fromEntries(chart.metrics.map((m, i) => [m, loaded[i]])));
+  const missing = unreported(
+    chart.metrics,
+    Object.fromEntries(chart.metrics.map((m, i) => [m, loaded[i]])),
+    ctx.live,
+  );
   const loading = queries.some((q) => q?.isFetching);
   const error = queries.find((q) => q?.error)?.error ?? null;
   const retry = () => queries.forEach((q) => void q?.refetch());
