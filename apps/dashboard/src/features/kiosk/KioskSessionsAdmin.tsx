@@ -2,11 +2,11 @@
 import type { CreatedKioskSession, KioskSessionInfo } from '@dcfleet/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { CopyButton } from '../../components/ui';
 import { useI18n } from '../../i18n/i18n';
 import { AdminTable } from '../admin/components/AdminTable';
 import { errorText } from '../admin/components/error-text';
 import { Flash } from '../admin/components/Flash';
+import { ShownOnce } from '../admin/components/ShownOnce';
 import { createKioskSession, kioskSessionsQuery, revokeKioskSession } from './kiosk-api';
 import { parseKiosk } from './kiosk-mode';
 
@@ -129,31 +129,15 @@ export function KioskSessionsAdmin() {
         </button>
       </form>
       {created ? (
-        <div
-          className="secret card"
-          role="region"
-          aria-labelledby={`${id}-link-title`}
-          data-testid="kiosk-link"
-        >
-          <h3 id={`${id}-link-title`}>{t('kiosk.linkTitle', { name: created.info.name })}</h3>
-          <p className="notice">{t('kiosk.linkWarn')}</p>
-          <div className="secret-row">
-            <label htmlFor={`${id}-link`} className="visually-hidden">
-              {t('kiosk.linkLabel')}
-            </label>
-            <input
-              id={`${id}-link`}
-              readOnly
-              value={created.link}
-              className="mono"
-              onFocus={(e) => e.currentTarget.select()}
-            />
-            <CopyButton text={created.link} targetId={`${id}-link`} />
-            <button type="button" className="btn-secondary" onClick={() => setCreated(null)}>
-              {t('kiosk.dismiss')}
-            </button>
-          </div>
-        </div>
+        <ShownOnce
+          testId="kiosk-link"
+          title={t('kiosk.linkTitle', { name: created.info.name })}
+          warning={t('kiosk.linkWarn')}
+          label={t('kiosk.linkLabel')}
+          value={created.link}
+          dismissLabel={t('kiosk.dismiss')}
+          onDismiss={() => setCreated(null)}
+        />
       ) : null}
       <Flash message={message} error={error} />
       <AdminTable

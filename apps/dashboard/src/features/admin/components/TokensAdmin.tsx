@@ -1,13 +1,13 @@
 import { type CreatedIngestToken, type IngestTokenInfo } from '@dcfleet/contracts';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { CopyButton } from '../../../components/ui';
 import { AdminTable } from './AdminTable';
 import { errorText } from './error-text';
 import { useI18n } from '../../../i18n/i18n';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
 import { createToken, revokeToken, tokensQuery } from '../api/admin-api';
 import { Flash } from './Flash';
+import { ShownOnce } from './ShownOnce';
 
 /** Admin → Ingest tokens: every site's tokens, create (the secret shown once) and revoke. */
 export function TokensAdmin() {
@@ -104,31 +104,15 @@ export function TokensAdmin() {
         </button>
       </form>
       {created ? (
-        <div
-          className="secret card"
-          role="region"
-          aria-labelledby={`${id}-secret-title`}
-          data-testid="token-secret"
-        >
-          <h3 id={`${id}-secret-title`}>{t('admin.token.secretTitle', { site: created.datacenter })}</h3>
-          <p className="notice">{t('admin.token.secretWarn')}</p>
-          <div className="secret-row">
-            <label htmlFor={`${id}-secret`} className="visually-hidden">
-              {t('admin.token.secretLabel')}
-            </label>
-            <input
-              id={`${id}-secret`}
-              readOnly
-              value={created.token}
-              className="mono"
-              onFocus={(e) => e.currentTarget.select()}
-            />
-            <CopyButton text={created.token} targetId={`${id}-secret`} />
-            <button type="button" className="btn-secondary" onClick={() => setCreated(null)}>
-              {t('admin.token.dismiss')}
-            </button>
-          </div>
-        </div>
+        <ShownOnce
+          testId="token-secret"
+          title={t('admin.token.secretTitle', { site: created.datacenter })}
+          warning={t('admin.token.secretWarn')}
+          label={t('admin.token.secretLabel')}
+          value={created.token}
+          dismissLabel={t('admin.token.dismiss')}
+          onDismiss={() => setCreated(null)}
+        />
       ) : null}
       <Flash message={message} error={error} />
       <AdminTable
