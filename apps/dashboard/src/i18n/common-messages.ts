@@ -1,6 +1,7 @@
 /**
  * Messages every part of the dashboard uses (shared components, several features), in ICU MessageFormat:
- * English, the keys' source, and Simplified Chinese, which must translate every key.
+ * English, the keys' source, Simplified Chinese
+ * in common-messages.zh-CN.ts, loaded only for that language.
  */
 
 export const en = {
@@ -33,33 +34,3 @@ export const en = {
   'scope.fleet.all': 'Fleet — all sites',
   'scope.fleet.of': 'Fleet — {scope}',
 } as const;
-
-export const zhCN: Record<keyof typeof en, string> = {
-  'app.loading': '加载中…',
-  'app.retry': '重试',
-  'app.refresh': '刷新',
-  'app.cancel': '取消',
-  'app.save': '保存',
-  'app.updated': '更新于 {time}',
-  'app.refreshing': '正在刷新…',
-  'app.language': '语言',
-  'app.backToFleet': '返回总览',
-  'app.copied': '已复制',
-  'app.copy': '复制',
-  'app.filters': '{n, plural, =0 {筛选} other {筛选（# 项生效）}}',
-  'app.notAvailable': '服务器的这一部分尚未提供（{status}），提供后将在此显示。',
-  'role.admin': '管理员',
-  'role.operator': '运维人员',
-  'role.regulator': '监管人员',
-  'status.online': '在线',
-  'status.stale': '数据延迟',
-  'status.offline': '离线',
-  'time.never': '从未',
-  'time.justNow': '刚刚',
-  'time.lastData': '最后数据 {ago}',
-  'scope.label': '范围',
-  'scope.hub': '枢纽',
-  'scope.regions': '地区：{regions}',
-  'scope.fleet.all': '总览 — 全部站点',
-  'scope.fleet.of': '总览 — {scope}',
-};

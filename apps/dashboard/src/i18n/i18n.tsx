@@ -3,7 +3,16 @@
  * IntlProvider over the catalog the shell composes from each feature's messages, and `useI18n()`, which gives
  * components `t` (a message by id) and `fmt` (numbers and dates formatted for the language).
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import {
   createIntl,
   createIntlCache,
@@ -23,7 +32,6 @@ export const LOCALES: Record<Language, string> = { en: 'en-GB', 'zh-CN': 'zh-CN'
 /** Every message id (the shell registers the catalog's ids with react-intl: app/catalog.ts). */
 export type MessageId = NonNullable<MessageDescriptor['id']>;
 export type Messages = Record<MessageId, string>;
-export type Catalog = Record<Language, Messages>;
 
 export type MessageValues = Record<string, string | number>;
 export type Translate = (id: MessageId, values?: MessageValues) => string;
@@ -82,27 +90,75 @@ export function createI18n(
 
 interface LanguageState {
   language: Language;
+  /** Shows `language` once its catalog has loaded; the current one stays on screen until then. */
   setLanguage: (language: Language) => void;
 }
 
 const LanguageContext = createContext<LanguageState | null>(null);
 
-export function I18nProvider({ catalog, children }: { catalog: Catalog; children: ReactNode }) {
-  const [language, setLanguageState] = useState<Language>(initialLanguage);
+/** Each language's catalog, loaded on demand: a page load fetches only the language it shows. */
+export type CatalogLoaders = Record<Language, () => Promise<Messages>>;
 
-  const setLanguage = useCallback((next: Language) => {
-    storage()?.setItem(STORAGE_KEY, next);
-    setLanguageState(next);
-  }, []);
+/**
+ * The language state and react-intl over the catalog of the language shown. Nothing renders until the first
+ * catalog has loaded (a small chunk, fetched as the app starts); if it cannot load (say, a release replaced
+ * the chunk), a plain-English notice asks for a reload, since there are no messages to say it with.
+ */
+export function I18nProvider({ catalog, children }: { catalog: CatalogLoaders; children: ReactNode }) {
+  const [language, setLanguageState] = useState<Language>(initialLanguage);
+  const [loaded, setLoaded] = useState<Partial<Record<Language, Messages>>>({});
+  const [failed, setFailed] = useState(false);
+  const loading = useRef(new Map<Language, Promise<Messages>>());
+
+  const load = useCallback(
+    (lang: Language): Promise<Messages> => {
+      let pending = loading.current.get(lang);
+      if (!pending) {
+        pending = catalog[lang]();
+        loading.current.set(lang, pending);
+        // A failed load may be retried (the next language switch or reload).
+        pending.catch(() => loading.current.delete(lang));
+      }
+      return pending.then((messages) => {
+        setLoaded((prev) => (prev[lang] === messages ? prev : { ...prev, [lang]: messages }));
+        return messages;
+      });
+    },
+    [catalog],
+  );
+
+  useEffect(() => {
+    load(language).catch(() => setFailed(true));
+  }, [load, language]);
+
+  const setLanguage = useCallback(
+    (next: Language) => {
+      storage()?.setItem(STORAGE_KEY, next);
+      // Switch once the catalog is here, so no screen shows message ids in between.
+      load(next).then(
+        () => setLanguageState(next),
+        () => setFailed(true),
+      );
+    },
+    [load],
+  );
 
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
 
   const state = useMemo(() => ({ language, setLanguage }), [language, setLanguage]);
+  const messages = loaded[language];
+  if (!messages) {
+    return failed ? (
+      <p role="alert" className="catalog-error">
+        The dashboard could not load its texts. Check the connection and reload the page.
+      </p>
+    ) : null;
+  }
   return (
     <LanguageContext.Provider value={state}>
-      <IntlProvider locale={LOCALES[language]} defaultLocale={LOCALES.en} messages={catalog[language]}>
+      <IntlProvider locale={LOCALES[language]} defaultLocale={LOCALES.en} messages={messages}>
         {children}
       </IntlProvider>
     </LanguageContext.Provider>

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as common from '../i18n/common-messages';
+import * as commonZh from '../i18n/common-messages.zh-CN';
 import { createI18n } from '../i18n/i18n';
 import { createFormat, NO_VALUE, shortHash } from './format';
 
 const en = createFormat(createI18n('en', common.en).intl);
-const zh = createFormat(createI18n('zh-CN', common.zhCN).intl);
+const zh = createFormat(createI18n('zh-CN', commonZh.zhCN).intl);
 
 describe('power', () => {
   it('shows kW below 1 000 kW, with one decimal under 100 kW', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n, type Messages } from '../i18n/i18n';
-import { en, zhCN } from '../i18n/common-messages';
+import { en } from '../i18n/common-messages';
+import { zhCN } from '../i18n/common-messages.zh-CN';
 import { fleetScopeLabel, isHubAdmin, scopeLabel, scopeOf } from './scope';
 
 const YELANG = { code: 'YELANG', name: 'Yelang Cloud Works Co., Ltd.' };

@@ -1,6 +1,7 @@
 /**
  * Messages of the admin screens' organisation parts (the Organisations section, owners, users' placement), in
- * ICU MessageFormat: English, the keys' source, and Simplified Chinese, which must translate every key.
+ * ICU MessageFormat: English, the keys' source, Simplified Chinese
+ * in org-messages.zh-CN.ts, loaded only for that language.
  */
 
 export const en = {
@@ -69,67 +70,3 @@ export const en = {
   'admin.names.cleared': 'Chinese name of {name} removed.',
   'admin.names.empty': 'No site carries a region, hub or operator yet.',
 } as const;
-
-export const zhCN: Record<keyof typeof en, string> = {
-  'admin.organizations': '运营单位',
-  'admin.org.intro': '枢纽内的数据中心运营企业。每个站点归属一个单位；单位成员只能看到本单位的站点。',
-  'admin.org.createTitle': '新增运营单位',
-  'admin.org.code': '编码',
-  'admin.org.codeHint': '大写字母、数字和连字符，例如 YELANG',
-  'admin.org.name': '名称',
-  'admin.org.create': '创建运营单位',
-  'admin.org.created': '运营单位 {code} 已创建。',
-  'admin.org.delete': '删除',
-  'admin.org.deleteConfirm': '删除运营单位 {name}（{code}）？',
-  'admin.org.deleted': '运营单位 {code} 已删除。',
-  'admin.org.default': '默认单位：拥有所有尚未分配的站点，不能删除。',
-  'admin.org.col.org': '运营单位',
-  'admin.org.col.sites': '站点',
-  'admin.org.col.users': '用户',
-  'admin.org.col.created': '创建时间',
-  'admin.org.col.actions': '操作',
-  'admin.org.noSites': '无',
-  'admin.org.empty': '暂无运营单位。',
-  'admin.org.moveTitle': '将站点转移到其他运营单位',
-  'admin.org.moveHint': '原单位的用户将立即无法查看该站点。转移操作会记入审计日志。',
-  'admin.org.moveSite': '站点',
-  'admin.org.moveSiteOption': '{code}（{owner}）',
-  'admin.org.moveTo': '新归属单位',
-  'admin.org.move': '转移站点',
-  'admin.org.moveConfirm': '将 {site} 从 {from} 转移到 {to}？{from} 的用户将无法再查看该站点。',
-  'admin.org.moved': '站点 {site} 已转移到 {to}。',
-  'admin.org.sameOwner': '{site} 已属于 {to}。',
-  'admin.org.err.code': '大写字母、数字和连字符，2–32 个字符（例如 YELANG）。',
-  'admin.site.owner': '归属单位',
-  'admin.user.organization': '运营单位',
-  'admin.user.hubStaff': '枢纽人员',
-  'admin.user.regions': '地区',
-  'admin.user.regionsHint': '仅适用于枢纽监管人员。不勾选：全部地区。',
-  'admin.user.allRegions': '全部',
-  'admin.user.col.organization': '运营单位',
-  'admin.user.col.regions': '地区',
-  'admin.user.edit': '编辑',
-  'admin.user.editTitle': '编辑用户 {name}',
-  'admin.user.placementConfirm':
-    '更改 {name} 的角色、运营单位或地区？其已打开的会话将结束，需以新的范围重新登录。',
-  'admin.user.ownOrg': '您添加的用户将加入 {name}。',
-  'admin.rule.siteOnly': '全局规则由枢纽设置；您可以为本单位的站点添加规则。',
-  'admin.org.nameZh': '中文名称',
-  'admin.org.nameZhHint': '可选：用于中文界面和报告。',
-  'admin.org.editNameZh': '中文名称',
-  'admin.org.nameZhSaved': '已保存 {code} 的中文名称。',
-  'admin.org.nameZhCleared': '已删除 {code} 的中文名称。',
-  'admin.names.title': '地区、枢纽和运营方的中文名称',
-  'admin.names.intro': '每个值一个中文名称，所有带该值的站点共用。清空并保存：显示英文值。',
-  'admin.names.col.kind': '类别',
-  'admin.names.col.name': '值（站点中的写法）',
-  'admin.names.col.nameZh': '中文名称',
-  'admin.names.col.sites': '站点数',
-  'admin.names.kind.region': '地区',
-  'admin.names.kind.hub': '枢纽集群',
-  'admin.names.kind.operator': '运营方',
-  'admin.names.inputLabel': '{kind} {name} 的中文名称',
-  'admin.names.saved': '已保存 {name} 的中文名称。',
-  'admin.names.cleared': '已删除 {name} 的中文名称。',
-  'admin.names.empty': '尚无站点填写地区、枢纽或运营方。',
-};

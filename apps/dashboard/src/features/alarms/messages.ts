@@ -1,6 +1,6 @@
 /**
- * Messages of the alarms page, in ICU MessageFormat (react-intl): English, the keys' source, and Simplified
- * Chinese, which must translate every key.
+ * Messages of the alarms page, in ICU MessageFormat (react-intl): English, the keys' source, Simplified Chinese
+ * in messages.zh-CN.ts, loaded only for that language.
  */
 
 export const en = {
@@ -61,62 +61,3 @@ export const en = {
   'alarms.count.title': '{critical} critical, {warning} warning, {unacked} not acknowledged',
   'alarms.count.unacked': '{n} unacked',
 } as const;
-
-export const zhCN: Record<keyof typeof en, string> = {
-  'alarms.title': '告警',
-  'alarms.active': '活动告警',
-  'alarms.history': '历史',
-  'alarms.loadError': '无法加载告警：{message}',
-  'alarms.empty.active': '没有活动告警。',
-  'alarms.empty.all': '没有告警记录。',
-  'alarms.col.severity': '级别',
-  'alarms.col.site': '站点',
-  'alarms.col.rule': '规则',
-  'alarms.col.message': '内容',
-  'alarms.col.raised': '触发时间',
-  'alarms.col.state': '状态',
-  'alarms.col.ack': '确认',
-  'alarms.severity.warning': '警告',
-  'alarms.severity.critical': '严重',
-  'alarms.state.active': '活动',
-  'alarms.state.cleared': '已恢复 {time}',
-  'alarms.ack': '确认',
-  'alarms.ackBy': '{user}，{time}',
-  'alarms.ackNote': '备注',
-  'alarms.ackNoteHint': '处理措施或负责人（可选）',
-  'alarms.ackSubmit': '确认告警',
-  'alarms.ackDialog': '确认 {site} 的告警 {id}',
-  'alarms.ackFailed': '确认失败：{message}',
-  'alarms.unacked': '未确认',
-  'alarms.newArrived': '{site} 新告警：{message}',
-  'alarms.rule.inlet_temp': '进风温度',
-  'alarms.rule.inlet_rate': '进风温度变化率',
-  'alarms.rule.pue': '实时 PUE',
-  'alarms.rule.stale': '无数据',
-  'alarms.rule.metering': '计量一致性',
-  'alarms.msg.inlet_temp': '区域 {zone} 进风温度 {value} °C，超出 {threshold} °C',
-  'alarms.msg.inlet_rate': '区域 {zone} 进风温度变化 {value} °C/h（限值 {threshold} °C/h）',
-  'alarms.msg.pue': '实时 PUE {value} 高于 {threshold}',
-  'alarms.msg.stale': '{site} 无数据',
-  'alarms.msg.metering': '计量不一致（IT 功率高于设施功率或计数器回退）',
-  'alarms.filters': '筛选',
-  'alarms.filter.site': '站点',
-  'alarms.filter.severity': '级别',
-  'alarms.filter.state': '状态',
-  'alarms.filter.rule': '规则',
-  'alarms.filter.any': '全部',
-  'alarms.filter.unacked': '未确认',
-  'alarms.filter.acked': '已确认',
-  'alarms.filter.cleared': '已恢复',
-  'alarms.filter.clear': '清除筛选',
-  'alarms.filter.none': '没有符合筛选条件的告警。',
-  'alarms.filter.shown': '显示 {shown} / {total}',
-  'alarms.toast.title': '{site} 严重告警',
-  'alarms.toast.open': '查看告警',
-  'alarms.toast.dismiss': '关闭',
-  'alarms.sound.on': '告警声音：开',
-  'alarms.sound.off': '告警声音：关',
-  'alarms.sound.hint': '新的严重告警时发出提示音；开启时也会请求浏览器通知权限',
-  'alarms.count.title': '严重 {critical}，警告 {warning}，未确认 {unacked}',
-  'alarms.count.unacked': '{n} 未确认',
-};

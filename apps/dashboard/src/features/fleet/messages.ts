@@ -1,6 +1,6 @@
 /**
- * Messages of the fleet page, in ICU MessageFormat (react-intl): English, the keys' source, and Simplified
- * Chinese, which must translate every key.
+ * Messages of the fleet page, in ICU MessageFormat (react-intl): English, the keys' source, Simplified Chinese
+ * in messages.zh-CN.ts, loaded only for that language.
  */
 
 export const en = {
@@ -59,58 +59,3 @@ export const en = {
     '{n, plural, one {# site has no coordinates and is} other {# sites have no coordinates and are}} not on the map.',
   'fleet.map.legend': 'Legend',
 } as const;
-
-export const zhCN: Record<keyof typeof en, string> = {
-  'fleet.title': '数据中心总览',
-  'fleet.loadError': '无法加载数据中心列表：{message}',
-  'fleet.loading': '正在加载数据中心…',
-  'fleet.empty': '尚未登记任何数据中心。',
-  'fleet.noMatch': '没有符合筛选条件的数据中心。',
-  'fleet.kpis': '总体概况：{scope}',
-  'fleet.kpi.pue': '实时 PUE',
-  'fleet.kpi.pueHint': '按能耗加权：Σ 总功率 ÷ Σ IT 功率（在线站点）',
-  'fleet.kpi.it': 'IT 总负载',
-  'fleet.kpi.facility': '总用电功率',
-  'fleet.kpi.online': '在线站点',
-  'fleet.kpi.onlineOf': '{n} / {total}',
-  'fleet.kpi.alarms': '活动告警',
-  'fleet.filters': '筛选与排序',
-  'fleet.filter.region': '地区',
-  'fleet.filter.hub': '枢纽集群',
-  'fleet.filter.status': '状态',
-  'fleet.filter.all': '全部',
-  'fleet.sort': '排序',
-  'fleet.sort.code': '编码',
-  'fleet.sort.name': '名称',
-  'fleet.sort.pue': '实时 PUE（从高到低）',
-  'fleet.sort.it': 'IT 负载（从大到小）',
-  'fleet.sort.utilization': '负载率（从高到低）',
-  'fleet.sort.inlet': '最高进风温度（从高到低）',
-  'fleet.sort.alarms': '活动告警（从多到少）',
-  'fleet.sort.status': '状态（异常优先）',
-  'fleet.view': '视图',
-  'fleet.view.tiles': '卡片',
-  'fleet.view.table': '表格',
-  'fleet.showing': '显示 {n, number} / {total, plural, other {# 个站点}}',
-  'fleet.tile.pue': '实时 PUE',
-  'fleet.tile.it': 'IT',
-  'fleet.tile.facility': '总功率',
-  'fleet.tile.load': 'IT 负载 / 设计容量',
-  'fleet.tile.loadOf': '{capacity} 的 {pct}',
-  'fleet.tile.noCapacity': '设计容量未知',
-  'fleet.tile.inlet': '最高进风温度',
-  'fleet.tile.alarms': '告警',
-  'fleet.tile.trend': 'IT 负载，近 2 小时',
-  'fleet.tile.trendLabel': '近 2 小时 IT 负载：{last}（最小 {min}，最大 {max}）',
-  'fleet.tile.trendNone': '近 2 小时无 IT 负载数据',
-  'fleet.tile.green': '国家绿色数据中心 {year}',
-  'fleet.table.caption': '数据中心及其实时快照',
-  'fleet.table.code': '编码',
-  'fleet.table.name': '名称',
-  'fleet.table.region': '地区',
-  'fleet.table.lastData': '最后数据',
-  'fleet.map.title': '站点分布图',
-  'fleet.map.label': '{n, plural, other {# 个站点}}按经纬度的示意图；颜色表示状态，大小表示 IT 负载。',
-  'fleet.map.noCoords': '{n, plural, other {# 个站点}}缺少坐标，未显示在图上。',
-  'fleet.map.legend': '图例',
-};

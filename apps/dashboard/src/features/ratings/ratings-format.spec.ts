@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as common from '../../i18n/common-messages';
+import * as commonZh from '../../i18n/common-messages.zh-CN';
 import { createI18n } from '../../i18n/i18n';
 import { createFormat, NO_VALUE } from '../../lib/format';
 import { ratingsFormat } from './ratings-format';
 
 const en = ratingsFormat(createFormat(createI18n('en', common.en).intl));
-const zh = ratingsFormat(createFormat(createI18n('zh-CN', common.zhCN).intl));
+const zh = ratingsFormat(createFormat(createI18n('zh-CN', commonZh.zhCN).intl));
 
 describe('ratings number formats', () => {
   it('gives each ratio its fixed decimals', () => {

@@ -7,9 +7,12 @@ import {
 } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
 import * as common from '../../../i18n/common-messages';
+import * as commonZh from '../../../i18n/common-messages.zh-CN';
 import { createI18n, type Messages } from '../../../i18n/i18n';
 import * as alarms from '../../alarms/messages';
+import * as alarmsZh from '../../alarms/messages.zh-CN';
 import * as admin from '../messages';
+import * as adminZh from '../messages.zh-CN';
 import {
   alarmRuleFormToCreate,
   alarmRuleFormToUpdate,
@@ -26,7 +29,7 @@ import {
 } from './alarm-rule-form';
 
 const EN: Partial<Messages> = { ...common.en, ...alarms.en, ...admin.en };
-const ZH: Partial<Messages> = { ...common.zhCN, ...alarms.zhCN, ...admin.zhCN };
+const ZH: Partial<Messages> = { ...commonZh.zhCN, ...alarmsZh.zhCN, ...adminZh.zhCN };
 const { t } = createI18n('en', EN);
 const zh = createI18n('zh-CN', ZH).t;
 

@@ -1,0 +1,38 @@
+/** Simplified Chinese for messages.ts: typed by its English, so a missing key does not compile. */
+import type { en } from './messages';
+
+export const zhCN: Record<keyof typeof en, string> = {
+  'admin.kiosks': '大屏显示',
+  'kiosk.createTitle': '设置大屏显示',
+  'kiosk.intro': '大屏打开一个链接后以只读会话保持登录：显示您可见的内容，不做任何更改，在此撤销后立即结束。',
+  'kiosk.name': '显示名称',
+  'kiosk.nameHint': '例如：监控中心大屏 1',
+  'kiosk.ttl': '有效期（天）',
+  'kiosk.rotate': '视图',
+  'kiosk.rotateHint': '轮播，例如 fleet,alarms,site:GZ-GA-01（留空：仅机群）',
+  'kiosk.every': '每个视图的秒数',
+  'kiosk.create': '创建大屏链接',
+  'kiosk.linkTitle': '“{name}”的链接',
+  'kiosk.linkWarn':
+    '请在大屏上打开此链接。它只显示这一次，在过期或撤销前，任何打开它的人都会以只读方式登录。',
+  'kiosk.linkLabel': '大屏链接',
+  'kiosk.dismiss': '完成',
+  'kiosk.empty': '还没有大屏显示。',
+  'kiosk.col.name': '名称',
+  'kiosk.col.createdBy': '创建者',
+  'kiosk.col.created': '创建时间',
+  'kiosk.col.expires': '到期时间',
+  'kiosk.col.lastSeen': '最近在线',
+  'kiosk.col.state': '状态',
+  'kiosk.active': '有效',
+  'kiosk.revokedState': '已撤销',
+  'kiosk.expiredState': '已过期',
+  'kiosk.never': '从未',
+  'kiosk.revoke': '撤销',
+  'kiosk.revokeConfirm': '撤销大屏显示“{name}”？它将立即退出登录。',
+  'kiosk.revoked': '大屏显示“{name}”已撤销。',
+  'kiosk.pairing': '正在连接大屏显示…',
+  'kiosk.pairFailed': '此大屏链接已失效，请向管理员索取新链接。',
+  'kiosk.label': '大屏显示',
+  'kiosk.exit': '退出大屏模式',
+};
