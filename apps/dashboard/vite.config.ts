@@ -2,19 +2,30 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 // defineConfig from vitest/config (not vite) so the `test` key type-checks (stack.md pitfall 14).
 import { defineConfig } from 'vitest/config';
+import { precompileMessages } from './build/precompile-messages.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 /** Where `vite dev` forwards API calls; the production build is served by the API itself (same origin). */
 const apiTarget = process.env.DCFLEET_API_URL ?? 'http://127.0.0.1:3000';
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: here('.'),
-  plugins: [react()],
+  plugins: [react(), precompileMessages()],
   resolve: {
     // Read the contracts lib from its TypeScript source. Only types and constants are imported; the zod
     // schemas live in their own module and the lib is side-effect free, so they are tree-shaken away.
-    alias: { '@dcfleet/contracts': here('../../libs/contracts/src/index.ts') },
+    alias: {
+      '@dcfleet/contracts': here('../../libs/contracts/src/index.ts'),
+      // Builds format precompiled messages (build/precompile-messages.ts), so react-intl's ICU parser stays out.
+      ...(command === 'build'
+        ? {
+            '@formatjs/icu-messageformat-parser': here(
+              '../../node_modules/@formatjs/icu-messageformat-parser/no-parser.js',
+            ),
+          }
+        : {}),
+    },
   },
   build: {
     outDir: 'dist',
@@ -45,6 +56,6 @@ export default defineConfig({
   },
   test: {
     environment: 'node',
-    include: ['src/**/*.spec.ts', 'src/**/*.spec.tsx'],
+    include: ['src/**/*.spec.ts', 'src/**/*.spec.tsx', 'build/**/*.spec.ts'],
   },
-});
+}));
