@@ -7,7 +7,6 @@ import {
   gradeClass,
   monthlyPueData,
   monthlyPueOptions,
-  defaultYear,
   DEFAULT_GRADES,
   gradeLegend,
   hasData,
@@ -16,6 +15,7 @@ import {
   yearsWithData,
   sortRatings,
 } from './ratings-data';
+import { defaultYear } from './ratings-search';
 
 function row(code: string, patch: Partial<RatingRow> = {}): RatingRow {
   return {

@@ -216,11 +216,6 @@ export function yearsWithData(
   return { years, more };
 }
 
-/** The default year: last year (complete, so usually final), unless asked otherwise. */
-export function defaultYear(now = new Date()): number {
-  return now.getFullYear() - 1;
-}
-
 /** Meter replacements and glitches of a row's energy counters, summed over facility and IT (null: none measured). */
 export function meterFlags(row: RatingRow): { replacements: number; glitches: number } | null {
   const m = [row.meters?.facility, row.meters?.it].filter((x) => x != null);

@@ -3,7 +3,13 @@
  * table's sort (`&sort=pue&dir=desc`); the report keeps the year (`#/ratings/CODE?year=2025`).
  */
 import { oneOf } from '../../../routing/search';
-import { defaultYear, type RatingSortKey, type SortDir } from './ratings-data';
+// Types only: the sort and chart code stays out of the first screen, which validates this search.
+import type { RatingSortKey, SortDir } from './ratings-data';
+
+/** The default year: last year (complete, so usually final), unless asked otherwise. */
+export function defaultYear(now = new Date()): number {
+  return now.getFullYear() - 1;
+}
 
 export const RATINGS_VIEWS = ['ratings', 'eligibility', 'eed'] as const;
 export type RatingsView = (typeof RATINGS_VIEWS)[number];

@@ -6,9 +6,10 @@ import { displayName } from '../../../i18n/display-name';
 import { useI18n, type MessageId } from '../../../i18n/i18n';
 import { useRatingsFormat } from '../hooks/use-ratings-format';
 import { downloadRatingsCsv, type RatingsDownload } from '../api/ratings-api';
-import { defaultYear, factorOrigin, meterFlags, sortRatings, type RatingSortKey } from '../api/ratings-data';
+import { factorOrigin, meterFlags, sortRatings, type RatingSortKey } from '../api/ratings-data';
 import {
   parsePeriodChoice,
+  defaultYear,
   periodOf,
   periodSearch,
   RATINGS_VIEWS,

@@ -10,20 +10,18 @@ import {
 import {
   isEmpty,
   mergeLive,
-  parseRange,
   pueLines,
   powerLines,
   ratioXY,
   renewableLines,
-  resolveWindow,
   seriesXY,
-  stepForRange,
   waterLines,
   withGaps,
   zoneLines,
   unreported,
   type BuildContext,
 } from './chart-data';
+import { parseRange, resolveWindow, stepForRange } from './time-range';
 
 const H = 3_600_000;
 const D = 86_400_000;

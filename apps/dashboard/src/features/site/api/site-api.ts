@@ -7,7 +7,7 @@ import {
 } from '@dcfleet/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { request } from '../../../api/client';
-import { resolveWindow, type RangeSelection, type TimeWindow } from './chart-data';
+import { resolveWindow, type RangeSelection, type TimeWindow } from './time-range';
 import type { LiveSample } from './live-data';
 
 /** How often a relative range refetches while it is on screen (live: realign the live tail with the rollups). */

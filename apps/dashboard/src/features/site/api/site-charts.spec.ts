@@ -1,6 +1,7 @@
 import type { SeriesResponse } from '@dcfleet/contracts';
 import { describe, expect, it } from 'vitest';
-import { resolveWindow, type BuildContext } from './chart-data';
+import { type BuildContext } from './chart-data';
+import { resolveWindow } from './time-range';
 import { metricsOf, SITE_CHARTS, type SeriesByMetric } from './site-charts';
 
 const T0 = Date.parse('2026-11-29T08:00:00Z');

@@ -1,6 +1,6 @@
 /** The site page's URL state: the chart range (`#/sites/CODE?range=24h`, `?range=custom&from=…&to=…`). */
 import { text } from '../../../routing/search';
-import { parseRange, type RangeId } from './chart-data';
+import { parseRange, type RangeId } from './time-range';
 
 export interface SiteSearch {
   range?: RangeId;

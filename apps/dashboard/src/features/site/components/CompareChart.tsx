@@ -4,7 +4,7 @@ import { lineDataset, summarizeChart, timeLineOptions } from '../../../component
 import { displayName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import { useFleetQuery } from '../../fleet/hooks/use-fleet-query';
-import type { RangeSelection, TimeWindow } from '../api/chart-data';
+import type { RangeSelection, TimeWindow } from '../api/time-range';
 import { addCompared, COMPARE_MAX, COMPARE_METRICS, compareLines, type CompareMetric } from '../api/compare';
 import { seriesQuery } from '../api/site-api';
 import { LazyChart } from './LazyChart';

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../../../i18n/i18n';
-import { RANGES, type RangeId, type RangeSelection, type TimeWindow } from '../api/chart-data';
+import { RANGES, type RangeId, type RangeSelection, type TimeWindow } from '../api/time-range';
 import type { SiteSearch } from '../api/site-search';
 
 /** `YYYY-MM-DDTHH:mm` in local time, for datetime-local inputs. */

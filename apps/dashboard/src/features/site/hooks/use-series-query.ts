@@ -1,6 +1,6 @@
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import type { SeriesResponse } from '@dcfleet/contracts';
-import type { RangeSelection, TimeWindow } from '../api/chart-data';
+import type { RangeSelection, TimeWindow } from '../api/time-range';
 import type { LiveSample } from '../api/live-data';
 import { liveSamplesQuery, seriesQuery } from '../api/site-api';
 
