@@ -6,7 +6,7 @@
  *   BASE_URL=http://127.0.0.1:3000 node apps/dashboard/e2e/speed.e2e.mjs
  *
  * Covers: the JS a cold load of the fleet page fetches before the page is drawn stays within INITIAL_JS_BUDGET
- * (gzip level 6 of each script's body, as the server sends it), and the admin and ratings pages load their own
+ * (gzip level 6 of each script's body, as the server sends it), with the catalog of the language shown only, and the admin and ratings pages load their own
  * chunks when opened; the 1-year site page's series answers hold no empty buckets; a demo site without a
  * renewable meter says "This site does not report renewable energy" on that chart; an inlet spike (what the
  * demo's overheat fault does) raises alarms that are labelled annotations on the inlet chart.
@@ -25,12 +25,12 @@ import {
 } from './support.mjs';
 
 const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
-// The issue's target is 120 kB; React, the router, the query cache and react-intl alone are about 110 kB of it.
-// The budgets guard what was won: index.html's JS was 192 kB gzip when zod had crept in, 154 kB without it and
-// socket.io-client (13 kB, loaded once the shell runs), 159 kB with the header search and kiosk mode. One budget
-// for the JS before anything renders, one for all of it before the fleet page is drawn.
-const ENTRY_JS_BUDGET = Number(process.env.ENTRY_JS_BUDGET_KB || 165) * 1024;
-const INITIAL_JS_BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB || 180) * 1024;
+// The issue's target is 120 kB. The budgets guard what was won: index.html's JS was 192 kB gzip when zod had
+// crept in, 164 kB with both languages' messages and react-intl's ICU parser in it, 136 kB once only the
+// language shown is loaded (its own chunk, fetched before the first render) and messages are precompiled.
+// One budget for the JS before anything renders, one for all of it before the fleet page is drawn.
+const ENTRY_JS_BUDGET = Number(process.env.ENTRY_JS_BUDGET_KB || 140) * 1024;
+const INITIAL_JS_BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB || 160) * 1024;
 // GZ-GY-03 buys no hydro power: the demo gives it no renewable meter.
 const NO_RENEWABLE_SITE = 'GZ-GY-03';
 
@@ -127,7 +127,8 @@ async function main() {
           total <= INITIAL_JS_BUDGET,
           `${(total / 1024).toFixed(1)} kB gzip of JS before the fleet page was drawn, over ${INITIAL_JS_BUDGET / 1024} kB`,
         );
-        for (const lazy of ['AdminPage', 'RatingsPage', 'SitePage', 'Chart-'])
+        // An English browser loads the English catalog only.
+        for (const lazy of ['AdminPage', 'RatingsPage', 'SitePage', 'Chart-', 'catalog.zh-CN'])
           assert(!initial.some((s) => fileOf(s.url).startsWith(lazy)), `${lazy} is in the fleet page's JS`);
         await cdp.detach();
       },
