@@ -161,7 +161,7 @@ async function main() {
     );
 
     await test(
-      'the ratings table names the site in Chinese, and in English again after switching back',
+      'the ratings page (its messages load with it) names the site in Chinese, and in English after switching back',
       async () => {
         await goto('#/ratings');
         const row = page.getByTestId('ratings-table').locator(`tr[data-code="${DEMO.code}"]`);
@@ -171,9 +171,16 @@ async function main() {
           45_000,
         );
         await shot(page, 'ratings-zh');
+        // The ratings page's messages load with it, in the language shown: Chinese here, English after the switch.
+        const heading = page.locator('h1');
+        assert((await text(heading)).includes('绿色能效评级'), `heading: ${await text(heading)}`);
         await setLanguage('en');
         await waitFor(async () => (await text(row)).includes(DEMO.name), 'no English name in the ratings');
         assert(!(await text(row)).includes(DEMO.nameZh), 'the Chinese name is still shown in English');
+        assert(
+          (await text(heading)).includes('Green ratings'),
+          `heading after the switch: ${await text(heading)}`,
+        );
       },
       { page },
     );

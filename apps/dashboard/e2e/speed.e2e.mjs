@@ -26,11 +26,12 @@ import {
 
 const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
 // The issue's target is 120 kB. The budgets guard what was won: index.html's JS was 192 kB gzip when zod had
-// crept in, 164 kB with both languages' messages and react-intl's ICU parser in it, 136 kB once only the
-// language shown is loaded (its own chunk, fetched before the first render) and messages are precompiled.
+// crept in, 164 kB with both languages' messages and react-intl's ICU parser in it, 133 kB once only the
+// language shown is loaded (its core messages are a chunk fetched before the first render, the admin and ratings
+// pages' messages load with them) and messages are precompiled.
 // One budget for the JS before anything renders, one for all of it before the fleet page is drawn.
-const ENTRY_JS_BUDGET = Number(process.env.ENTRY_JS_BUDGET_KB || 140) * 1024;
-const INITIAL_JS_BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB || 160) * 1024;
+const ENTRY_JS_BUDGET = Number(process.env.ENTRY_JS_BUDGET_KB || 136) * 1024;
+const INITIAL_JS_BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB || 155) * 1024;
 // GZ-GY-03 buys no hydro power: the demo gives it no renewable meter.
 const NO_RENEWABLE_SITE = 'GZ-GY-03';
 
@@ -127,8 +128,16 @@ async function main() {
           total <= INITIAL_JS_BUDGET,
           `${(total / 1024).toFixed(1)} kB gzip of JS before the fleet page was drawn, over ${INITIAL_JS_BUDGET / 1024} kB`,
         );
-        // An English browser loads the English catalog only.
-        for (const lazy of ['AdminPage', 'RatingsPage', 'SitePage', 'Chart-', 'catalog.zh-CN'])
+        // An English browser loads the English catalog only, and no page's own messages (messages-*, org-messages-*).
+        for (const lazy of [
+          'AdminPage',
+          'RatingsPage',
+          'SitePage',
+          'Chart-',
+          'catalog.zh-CN',
+          'messages',
+          'org-messages',
+        ])
           assert(!initial.some((s) => fileOf(s.url).startsWith(lazy)), `${lazy} is in the fleet page's JS`);
         await cdp.detach();
       },

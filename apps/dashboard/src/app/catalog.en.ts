@@ -1,14 +1,11 @@
 /**
- * The English catalog, composed from the common, the shell's and each feature's messages. It is a chunk of its
- * own, loaded only when the dashboard shows English (catalog.ts); its keys are every message id.
+ * The English core catalog: the common, the shell's and the messages of every feature but admin and ratings,
+ * whose pages load their own (catalog.ts). A chunk of its own, loaded only when the dashboard shows English.
  */
-import * as admin from '../features/admin/messages';
-import * as adminOrg from '../features/admin/org-messages';
 import * as alarms from '../features/alarms/messages';
 import * as auth from '../features/auth/messages';
 import * as fleet from '../features/fleet/messages';
 import * as kiosk from '../features/kiosk/messages';
-import * as ratings from '../features/ratings/messages';
 import * as search from '../features/search/messages';
 import * as site from '../features/site/messages';
 import * as common from '../i18n/common-messages';
@@ -22,9 +19,6 @@ export const PARTS = [
   fleet.en,
   site.en,
   alarms.en,
-  ratings.en,
-  admin.en,
-  adminOrg.en,
   search.en,
   kiosk.en,
 ] as const;
@@ -36,9 +30,6 @@ export const messages = {
   ...fleet.en,
   ...site.en,
   ...alarms.en,
-  ...ratings.en,
-  ...admin.en,
-  ...adminOrg.en,
   ...search.en,
   ...kiosk.en,
 };

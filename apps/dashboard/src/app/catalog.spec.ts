@@ -10,8 +10,17 @@ import {
   type MessageFormatElement,
 } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
-import { createI18n, LANGUAGES, type MessageId } from '../i18n/i18n';
+import { createI18n, LANGUAGES, type MessageId, type Messages } from '../i18n/i18n';
 import { CATALOG } from './catalog';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as admin from '../features/admin/messages';
+import * as adminZh from '../features/admin/messages.zh-CN';
+import * as adminOrg from '../features/admin/org-messages';
+import * as adminOrgZh from '../features/admin/org-messages.zh-CN';
+import * as ratings from '../features/ratings/messages';
+import * as ratingsZh from '../features/ratings/messages.zh-CN';
 import * as catalogEn from './catalog.en';
 import * as catalogZh from './catalog.zh-CN';
 
@@ -38,30 +47,76 @@ function argumentsOf(
   return out;
 }
 
-const CATALOG_EN = catalogEn.messages;
-const CATALOG_ZH = catalogZh.messages;
+// Every part of each language, in the same order: the core catalog's parts, then the pages' own.
+const PARTS_EN: readonly Record<string, string>[] = [...catalogEn.PARTS, admin.en, adminOrg.en, ratings.en];
+const PARTS_ZH: readonly Record<string, string>[] = [
+  ...catalogZh.PARTS,
+  adminZh.zhCN,
+  adminOrgZh.zhCN,
+  ratingsZh.zhCN,
+];
+const CATALOG_EN = Object.assign({}, ...PARTS_EN) as Messages;
+const CATALOG_ZH = Object.assign({}, ...PARTS_ZH) as Messages;
 const BY_LANGUAGE = { en: CATALOG_EN, 'zh-CN': CATALOG_ZH } as const;
 const ids = Object.keys(CATALOG_EN) as MessageId[];
+
+/** The ids of the admin and ratings parts, and the source files allowed to use them (their pages' features). */
+const PAGE_PARTS = [
+  {
+    part: 'admin',
+    ids: [...Object.keys(admin.en), ...Object.keys(adminOrg.en)],
+    home: /^features\/admin\/|^features\/kiosk\/KioskSessionsAdmin\.tsx$/,
+  },
+  { part: 'ratings', ids: Object.keys(ratings.en), home: /^features\/ratings\// },
+];
+
+function sourceFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path, base);
+    return /\.tsx?$/.test(entry.name) && !/\.spec\.tsx?$|messages/.test(entry.name)
+      ? [relative(base, path)]
+      : [];
+  });
+}
 
 describe('the message catalog', () => {
   it('defines every id in one place only', () => {
     const seen = new Map<string, number>();
-    catalogEn.PARTS.forEach((part, i) =>
+    PARTS_EN.forEach((part, i) =>
       Object.keys(part).forEach((id) => {
         expect(seen.get(id), `${id} is defined twice`).toBeUndefined();
         seen.set(id, i);
       }),
     );
     // The Chinese parts line up with the English ones, each translating exactly its part's ids.
-    expect(catalogZh.PARTS.map((part) => Object.keys(part).sort())).toEqual(
-      catalogEn.PARTS.map((part) => Object.keys(part).sort()),
+    expect(PARTS_ZH.map((part) => Object.keys(part).sort())).toEqual(
+      PARTS_EN.map((part) => Object.keys(part).sort()),
     );
   });
 
-  it('loads each language as its own chunk, with the same ids', async () => {
-    const [en, zh] = await Promise.all([CATALOG.en(), CATALOG['zh-CN']()]);
-    expect(en).toBe(CATALOG_EN);
-    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
+  it('loads by language and part: every id once, the same parts in both languages', async () => {
+    for (const language of LANGUAGES) {
+      const parts = CATALOG[language];
+      expect(Object.keys(parts).sort()).toEqual(['admin', 'core', 'ratings']);
+      const loaded = await Promise.all(Object.values(parts).map((load) => load!()));
+      const keys = loaded.flatMap((part) => Object.keys(part));
+      expect(new Set(keys).size, `${language}: an id in two parts`).toBe(keys.length);
+      expect(keys.sort()).toEqual([...ids].sort());
+    }
+    expect(await CATALOG.en.core()).toBe(catalogEn.messages);
+  });
+
+  it('uses the admin and ratings ids only in the pages that load them', () => {
+    const src = join(dirname(fileURLToPath(import.meta.url)), '..');
+    for (const file of sourceFiles(src)) {
+      const text = readFileSync(join(src, file), 'utf8');
+      for (const { part, ids: partIds, home } of PAGE_PARTS) {
+        if (home.test(file)) continue;
+        const used = partIds.filter((id) => text.includes(`'${id}'`) || text.includes(`"${id}"`));
+        expect(used, `${file} uses the ${part} part's messages, which load only with its pages`).toEqual([]);
+      }
+    }
   });
 
   it('is valid ICU MessageFormat in both languages, with the same arguments', () => {

@@ -1,14 +1,11 @@
 /**
- * The Simplified Chinese catalog, a chunk of its own loaded only when the dashboard shows Chinese (catalog.ts).
- * Typed by the English catalog, so every id must be translated.
+ * The Simplified Chinese core catalog (see catalog.en.ts), a chunk of its own loaded only when the dashboard shows
+ * Chinese. Typed by the English one, so every id must be translated.
  */
-import * as admin from '../features/admin/messages.zh-CN';
-import * as adminOrg from '../features/admin/org-messages.zh-CN';
 import * as alarms from '../features/alarms/messages.zh-CN';
 import * as auth from '../features/auth/messages.zh-CN';
 import * as fleet from '../features/fleet/messages.zh-CN';
 import * as kiosk from '../features/kiosk/messages.zh-CN';
-import * as ratings from '../features/ratings/messages.zh-CN';
 import * as search from '../features/search/messages.zh-CN';
 import * as site from '../features/site/messages.zh-CN';
 import * as common from '../i18n/common-messages.zh-CN';
@@ -23,9 +20,6 @@ export const PARTS = [
   fleet.zhCN,
   site.zhCN,
   alarms.zhCN,
-  ratings.zhCN,
-  admin.zhCN,
-  adminOrg.zhCN,
   search.zhCN,
   kiosk.zhCN,
 ] as const;
@@ -37,9 +31,6 @@ export const messages: Record<keyof typeof en, string> = {
   ...fleet.zhCN,
   ...site.zhCN,
   ...alarms.zhCN,
-  ...ratings.zhCN,
-  ...admin.zhCN,
-  ...adminOrg.zhCN,
   ...search.zhCN,
   ...kiosk.zhCN,
 };

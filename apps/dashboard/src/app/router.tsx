@@ -20,6 +20,7 @@ import { fleetSearch } from '../features/fleet/api/fleet-search';
 import { FleetPage } from '../features/fleet/components/FleetPage';
 import { ratingsSearch, reportSearch } from '../features/ratings/api/ratings-search';
 import { siteSearch } from '../features/site/api/site-search';
+import { loadMessages } from '../i18n/message-store';
 import type { PageName } from '../routing/access';
 import { isHubAdmin, scopeOf } from '../routing/scope';
 import { parseSearch, stringifySearch } from '../routing/search';
@@ -41,15 +42,24 @@ declare module '@tanstack/react-router' {
 // not suspend, and React does not hold its reveal back (Suspense's fallback throttle, up to 300 ms).
 const SitePage = lazyRouteComponent(() => import('../features/site/components/SitePage'), 'SitePage');
 const AlarmsPage = lazyRouteComponent(() => import('../features/alarms/components/AlarmsPage'), 'AlarmsPage');
+// The admin and ratings pages' messages load with their chunks (i18n/message-store.ts).
 const RatingsPage = lazyRouteComponent(
-  () => import('../features/ratings/components/RatingsPage'),
+  () => withMessages('ratings', import('../features/ratings/components/RatingsPage')),
   'RatingsPage',
 );
 const ReportPage = lazyRouteComponent(
-  () => import('../features/ratings/components/ReportPage'),
+  () => withMessages('ratings', import('../features/ratings/components/ReportPage')),
   'ReportPage',
 );
-const AdminPage = lazyRouteComponent(() => import('../features/admin/components/AdminPage'), 'AdminPage');
+const AdminPage = lazyRouteComponent(
+  () => withMessages('admin', import('../features/admin/components/AdminPage')),
+  'AdminPage',
+);
+
+/** A page's module, once the messages part it needs has loaded too. */
+function withMessages<M>(part: string, page: Promise<M>): Promise<M> {
+  return Promise.all([page, loadMessages(part)]).then(([module]) => module);
+}
 
 /** A route component that renders a lazy page: the router preloads (awaits) the page's chunk through it. */
 function withChunk<C extends () => ReactNode>(

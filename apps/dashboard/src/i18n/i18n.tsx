@@ -11,6 +11,7 @@ import {
   useMemo,
   useRef,
   useState,
+  useSyncExternalStore,
   type ReactNode,
 } from 'react';
 import {
@@ -22,6 +23,7 @@ import {
   type MessageDescriptor,
 } from 'react-intl';
 import { createFormat, type Format } from '../lib/format';
+import { messageStore, type CatalogLoaders, type MessageStore } from './message-store';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -96,51 +98,58 @@ interface LanguageState {
 
 const LanguageContext = createContext<LanguageState | null>(null);
 
-/** Each language's catalog, loaded on demand: a page load fetches only the language it shows. */
-export type CatalogLoaders = Record<Language, () => Promise<Messages>>;
+export type { CatalogLoaders } from './message-store';
 
 /**
- * The language state and react-intl over the catalog of the language shown. Nothing renders until the first
- * catalog has loaded (a small chunk, fetched as the app starts); if it cannot load (say, a release replaced
- * the chunk), a plain-English notice asks for a reload, since there are no messages to say it with.
+ * The language state and react-intl over the messages of the language shown (message-store.ts). Nothing renders
+ * until the first language's core messages have loaded (a small chunk, fetched as the app starts); if they cannot
+ * load (say, a release replaced the chunk), a plain-English notice asks for a reload, since there are no messages
+ * to say it with.
  */
-export function I18nProvider({ catalog, children }: { catalog: CatalogLoaders; children: ReactNode }) {
+export function I18nProvider({
+  catalog,
+  children,
+  store = messageStore,
+}: {
+  catalog: CatalogLoaders;
+  children: ReactNode;
+  store?: MessageStore;
+}) {
   const [language, setLanguageState] = useState<Language>(initialLanguage);
-  const [loaded, setLoaded] = useState<Partial<Record<Language, Messages>>>({});
   const [failed, setFailed] = useState(false);
-  const loading = useRef(new Map<Language, Promise<Messages>>());
-
-  const load = useCallback(
-    (lang: Language): Promise<Messages> => {
-      let pending = loading.current.get(lang);
-      if (!pending) {
-        pending = catalog[lang]();
-        loading.current.set(lang, pending);
-        // A failed load may be retried (the next language switch or reload).
-        pending.catch(() => loading.current.delete(lang));
-      }
-      return pending.then((messages) => {
-        setLoaded((prev) => (prev[lang] === messages ? prev : { ...prev, [lang]: messages }));
-        return messages;
-      });
-    },
-    [catalog],
-  );
+  // The language last asked for, and the one shown: a switch applies only if no later one was asked for.
+  const requested = useRef(language);
+  const shown = useRef(language);
+  // Idempotent: the store needs the loaders before the first load below, and pages load parts through it.
+  store.configure(catalog);
+  const messages = useSyncExternalStore(store.subscribe, () => store.messages(language));
 
   useEffect(() => {
-    load(language).catch(() => setFailed(true));
-  }, [load, language]);
+    shown.current = language;
+    store.use(language).catch(() => setFailed(true));
+    return () => store.release(language);
+  }, [store, language]);
 
   const setLanguage = useCallback(
     (next: Language) => {
-      storage()?.setItem(STORAGE_KEY, next);
-      // Switch once the catalog is here, so no screen shows message ids in between.
-      load(next).then(
-        () => setLanguageState(next),
-        () => setFailed(true),
+      requested.current = next;
+      // Switch once the new language's messages are here, so no screen shows message ids in between; if they
+      // cannot load, the language shown stays.
+      store.use(next).then(
+        () => {
+          if (requested.current === next) {
+            storage()?.setItem(STORAGE_KEY, next);
+            setLanguageState(next);
+          } else if (shown.current !== next) {
+            store.release(next);
+          }
+        },
+        () => {
+          if (shown.current !== next) store.release(next);
+        },
       );
     },
-    [load],
+    [store],
   );
 
   useEffect(() => {
@@ -148,7 +157,6 @@ export function I18nProvider({ catalog, children }: { catalog: CatalogLoaders; c
   }, [language]);
 
   const state = useMemo(() => ({ language, setLanguage }), [language, setLanguage]);
-  const messages = loaded[language];
   if (!messages) {
     return failed ? (
       <p role="alert" className="catalog-error">
