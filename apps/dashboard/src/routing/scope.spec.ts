@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createI18n, type Messages } from '../i18n/i18n';
 import { en } from '../i18n/common-messages';
 import { zhCN } from '../i18n/common-messages.zh-CN';
-import { fleetScopeLabel, isHubAdmin, scopeLabel, scopeOf } from './scope';
+import { fleetScopeLabel, isHubAdmin, regionNamesOf, scopeLabel, scopeOf } from './scope';
 
 const YELANG = { code: 'YELANG', name: 'Yelang Cloud Works Co., Ltd.' };
 
@@ -45,6 +45,16 @@ describe('scope labels', () => {
     );
     expect(scopeLabel({ kind: 'hub' }, zhI18n.t, zhI18n.intl)).toBe('枢纽');
     expect(scopeLabel({ kind: 'regions', regions: ['Zunyi'] }, zhI18n.t, zhI18n.intl)).toBe('地区：Zunyi');
+    // Regions with a Chinese name on the user's sites are named with it in Chinese only.
+    const names = regionNamesOf([
+      { region: 'Zunyi', regionZh: '遵义' },
+      { region: 'Anshun', regionZh: null },
+      { region: null },
+    ]);
+    const two = { kind: 'regions' as const, regions: ['Zunyi', 'Anshun'] };
+    expect(scopeLabel(two, zhI18n.t, zhI18n.intl, names)).toBe('地区：遵义和Anshun');
+    expect(scopeLabel(two, enI18n.t, enI18n.intl, names)).toBe('Regions: Zunyi and Anshun');
+    expect(fleetScopeLabel(two, zhI18n.t, zhI18n.intl, names)).toContain('遵义');
     // An organisation with a Chinese name is named with it in Chinese only.
     const named = { kind: 'organization' as const, ...YELANG, nameZh: '夜郎云工有限公司' };
     expect(scopeLabel(named, zhI18n.t, zhI18n.intl)).toBe('夜郎云工有限公司');

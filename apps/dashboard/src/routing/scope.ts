@@ -32,25 +32,51 @@ export function isHubAdmin(user: ScopedUser): boolean {
   return user.role === 'admin' && !user.organization;
 }
 
-function regionList(regions: string[], intl: IntlShape): string {
-  return intl.formatList(regions, { type: 'conjunction' });
+/** A region's Chinese name where the hub has one (from the sites the user sees: `regionNamesOf`). */
+export type RegionNames = ReadonlyMap<string, string>;
+
+/** The Chinese region names the sites carry (`region` → `regionZh`). */
+export function regionNamesOf(
+  sites: readonly { region: string | null; regionZh?: string | null }[],
+): RegionNames {
+  const names = new Map<string, string>();
+  for (const s of sites) if (s.region && s.regionZh) names.set(s.region, s.regionZh);
+  return names;
 }
 
-/** The header's scope: the organisation's name, "Hub", or "Regions: …". */
-export function scopeLabel(scope: UserScope, t: Translate, intl: IntlShape): string {
+function regionList(regions: string[], intl: IntlShape, names?: RegionNames): string {
+  const zh = intl.locale === LOCALES['zh-CN'];
+  return intl.formatList(
+    regions.map((r) => (zh && names?.get(r)) || r),
+    { type: 'conjunction' },
+  );
+}
+
+/** The header's scope: the organisation's name, "Hub", or "Regions: …" (in Chinese with the regions' Chinese names). */
+export function scopeLabel(
+  scope: UserScope,
+  t: Translate,
+  intl: IntlShape,
+  regionNames?: RegionNames,
+): string {
   switch (scope.kind) {
     case 'organization':
       return displayName(scope, intl.locale === LOCALES['zh-CN'] ? 'zh-CN' : 'en');
     case 'regions':
-      return t('scope.regions', { regions: regionList(scope.regions, intl) });
+      return t('scope.regions', { regions: regionList(scope.regions, intl, regionNames) });
     default:
       return t('scope.hub');
   }
 }
 
 /** What fleet totals are over: "Fleet — all sites", "Fleet — Yelang Cloud Works", "Fleet — Regions: …". */
-export function fleetScopeLabel(scope: UserScope, t: Translate, intl: IntlShape): string {
+export function fleetScopeLabel(
+  scope: UserScope,
+  t: Translate,
+  intl: IntlShape,
+  regionNames?: RegionNames,
+): string {
   return scope.kind === 'hub'
     ? t('scope.fleet.all')
-    : t('scope.fleet.of', { scope: scopeLabel(scope, t, intl) });
+    : t('scope.fleet.of', { scope: scopeLabel(scope, t, intl, regionNames) });
 }
