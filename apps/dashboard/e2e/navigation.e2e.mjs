@@ -47,6 +47,97 @@ async function main() {
     await page.evaluate(() => localStorage.setItem('dcfleet.lang', 'en'));
     await signInWithForm(page, baseUrl, ADMIN);
 
+    await test('the router: hash links, the fleet kept on screen until a page’s chunk loads, scroll reset, back and forward, not found, a new tab', async () => {
+      // Signed in at #/login, the URL moved on to the fleet (replaced).
+      await waitFor(() => page.url().endsWith('#/fleet'), `signed in at #/login, still at ${page.url()}`);
+      await page.evaluate(() => {
+        window.__sameDocument = true;
+        // What the outlet shows, in order: a page's h1, or the pending page.
+        const seen = (window.__outlet = []);
+        const main = document.querySelector('main');
+        const note = () => {
+          // Visible ones only: a suspended page stays in the DOM, hidden, under its fallback.
+          const visible = (selector) =>
+            [...main.querySelectorAll(selector)].find((el) => el.checkVisibility());
+          const shown = visible('h1')?.textContent ?? (visible('.loading') ? 'pending' : '');
+          if (seen[seen.length - 1] !== shown) seen.push(shown);
+        };
+        note();
+        new MutationObserver(note).observe(main, { childList: true, subtree: true, characterData: true });
+      });
+      // The ratings page is a chunk of its own, slowed down here: the fleet must stay until it has loaded.
+      await page.route('**/assets/RatingsPage-*.js', async (route) => {
+        await new Promise((r) => setTimeout(r, 300));
+        await route.continue();
+      });
+      const ratings = page.locator('nav a[data-nav="ratings"]');
+      assert(
+        (await ratings.getAttribute('href')) === '#/ratings',
+        `nav href ${await ratings.getAttribute('href')}`,
+      );
+      await ratings.click();
+      await page.getByRole('heading', { name: 'Green ratings', level: 1 }).waitFor();
+      const seen = await page.evaluate(() => window.__outlet);
+      assert(
+        seen.length === 2 && seen[0] === 'Fleet' && seen[1] === 'Green ratings',
+        `the outlet showed ${seen.join(' → ')}`,
+      );
+      await page.unroute('**/assets/RatingsPage-*.js');
+
+      // A filter change keeps the scroll position; a link opens its page at the top. Both done in the page:
+      // a Playwright action would scroll its element into view first.
+      await page.goBack();
+      await page.getByRole('heading', { name: 'Fleet', level: 1, exact: true }).waitFor();
+      await page.evaluate(() => window.scrollTo(0, 300));
+      await waitFor(() => page.evaluate(() => window.scrollY > 0), 'the fleet page does not scroll');
+      await page.evaluate(() => {
+        const status = [...document.querySelectorAll('main label')].find(
+          (label) => label.querySelector('span')?.textContent === 'Status',
+        );
+        const select = status.querySelector('select');
+        select.value = 'online';
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await waitFor(() => page.url().endsWith('#/fleet?status=online'), `filter URL ${page.url()}`);
+      assert((await page.evaluate(() => window.scrollY)) > 0, 'a filter change scrolled to the top');
+      await page.evaluate(() => document.querySelector('nav a[data-nav="fleet"]').click());
+      await waitFor(() => page.url().endsWith('#/fleet'), `nav link led to ${page.url()}`);
+      assert((await page.evaluate(() => window.scrollY)) === 0, 'a link kept the scroll position');
+      assert(await page.evaluate(() => window.__sameDocument === true), 'a link reloaded the page');
+
+      // Back and forward through the hash history.
+      const site = page.locator('main a.stretched[href^="#/sites/"]').first();
+      const href = await site.getAttribute('href');
+      await site.click();
+      // Its chunk loads first (the fleet stays meanwhile): wait for the site's own heading.
+      await page.locator('main h1', { hasText: href.split('/').pop() }).waitFor();
+      assert(page.url().endsWith(href), `site link ${href} led to ${page.url()}`);
+      await page.goBack();
+      await waitFor(() => page.url().endsWith('#/fleet'), `back: ${page.url()}`);
+      await page.getByRole('heading', { name: 'Fleet', level: 1, exact: true }).waitFor();
+      await page.goForward();
+      await waitFor(() => page.url().endsWith(href), `forward: ${page.url()}`);
+      await page.locator('main h1', { hasText: href.split('/').pop() }).waitFor();
+
+      // Unknown paths and malformed codes.
+      for (const url of ['#/nope', '#/sites/lower-case', '#/ratings/x']) {
+        await page.evaluate((h) => (window.location.hash = h), url);
+        await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
+      }
+      assert(await page.evaluate(() => window.__sameDocument === true), 'a navigation reloaded the page');
+
+      // Ctrl+click opens the link's URL in a new tab and leaves this one where it was.
+      await page.evaluate(() => (window.location.hash = '#/fleet'));
+      const link = page.locator('main a.stretched[href^="#/sites/"]').first();
+      const [tab] = await Promise.all([
+        browser.context.waitForEvent('page'),
+        link.click({ modifiers: ['Control'] }),
+      ]);
+      await waitFor(() => tab.url().includes('#/sites/'), `new tab at ${tab.url()}`);
+      assert(page.url().endsWith('#/fleet'), `this tab moved to ${page.url()}`);
+      await tab.close();
+    });
+
     await test(
       '/ focuses the site search; part of a region, arrow keys and Enter open the site page',
       async () => {

@@ -1,9 +1,8 @@
 /**
- * The app shell (the root route's component): the sign-in gate, the header with navigation, live status,
+ * The app shell (around every route): the sign-in gate, the header with navigation, live status,
  * language and sign-out, and the page the URL names, guarded by the user's role.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { useCallback, useEffect, useState } from 'react';
 import { onUnauthorized } from '../api/client';
 import { useLiveClient, useLiveStatus } from '../api/live';
@@ -17,23 +16,14 @@ import { KioskPairing, usePairingKey } from '../features/kiosk/KioskPairing';
 import { parseKiosk } from '../features/kiosk/kiosk-mode';
 import { SiteSearch } from '../features/search/SiteSearch';
 import { useI18n, type MessageId } from '../i18n/i18n';
-import { canAccess, canSeeAlarms, type PageName } from '../routing/access';
+import { canAccess, canSeeAlarms } from '../routing/access';
+import { Link, Outlet, useCurrentPage, useNavigate, useRouterLocation } from '../routing/router';
 import { scopeLabel, scopeOf } from '../routing/scope';
 import { MenuButton, PHONE_HEADER, useHeaderMenu, useMediaQuery } from './header-menu';
 import { onLiveUnauthorized } from './live-sync';
 import { navItems, sectionOf } from './nav';
 import { SessionContext } from './session';
 import { ForbiddenPage } from './status-pages';
-
-/** The page the URL shows (undefined on "not found"), from the leaf route's static data. */
-function useCurrentPage(): PageName | undefined {
-  return useRouterState({
-    select: (s) =>
-      s.matches.some((m) => m._notFound || m.status === 'notFound')
-        ? undefined
-        : s.matches[s.matches.length - 1]?.staticData.page,
-  });
-}
 
 function LiveIndicator() {
   const status = useLiveStatus();
@@ -135,7 +125,7 @@ export function Shell() {
   const [notice, setNotice] = useState<MessageId | null>(null);
   // A kiosk link's token (`#/fleet?kiosk=1&key=…`): it becomes the session before anything else shows.
   const [pairingKey, pairingDone] = usePairingKey();
-  const search = useRouterState({ select: (s) => s.location.search });
+  const { search } = useRouterLocation();
   const kiosk = session ? parseKiosk(search, !!session.kiosk) : null;
 
   // One live connection per session.
@@ -176,7 +166,7 @@ export function Shell() {
     queryClient.clear();
     setSession(null);
     setNotice('app.signedOut');
-    void navigate({ to: '/login' });
+    navigate({ to: '/login' });
   }, [navigate, queryClient]);
 
   if (pairingKey) {

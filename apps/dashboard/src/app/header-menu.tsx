@@ -3,8 +3,8 @@
  * behaviour of a disclosure menu. The markup it opens is the header's own (Shell.tsx); styles.css lays it out.
  */
 import { useEffect, useRef, useState, type Ref } from 'react';
-import { useRouterState } from '@tanstack/react-router';
 import { useI18n } from '../i18n/i18n';
+import { useRouterLocation } from '../routing/router';
 
 /** At and below this width the header is one row and the navigation sits behind a menu button (styles.css). */
 export const PHONE_HEADER = '(max-width: 900px)';
@@ -29,7 +29,7 @@ export function useHeaderMenu(phone: boolean) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
-  const href = useRouterState({ select: (s) => s.location.href });
+  const { href } = useRouterLocation();
   useEffect(() => setOpen(false), [href, phone]);
   useEffect(() => {
     if (!open) return;

@@ -1,8 +1,8 @@
 /** The shell's own pages: not found, not allowed, a page that crashed, and a page still loading. */
-import { Link, type ErrorComponentProps } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { Loading } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
+import { Link, type CrashProps } from '../routing/router';
 
 function Message({ title, body, testId }: { title: string; body: string; testId?: string }) {
   const { t } = useI18n();
@@ -32,7 +32,7 @@ export function ForbiddenPage({ role }: { role: string }) {
 }
 
 /** A page that failed to render: the shell (navigation, sign-out) keeps working around it. */
-export function CrashPage({ error, reset }: ErrorComponentProps) {
+export function CrashPage({ error, reset }: CrashProps) {
   const { t } = useI18n();
   useEffect(() => {
     // Kept as a warning: the page shows the error to the user already.

@@ -4,7 +4,7 @@
  */
 import type { Role } from '@dcfleet/contracts';
 
-/** Every page of the dashboard, as the route tree names them (`staticData.page`). */
+/** Every page of the dashboard, as the route table names them (`page`). */
 export type PageName = 'login' | 'fleet' | 'site' | 'alarms' | 'ratings' | 'report' | 'admin';
 
 export function canAccess(page: PageName, role: Role): boolean {

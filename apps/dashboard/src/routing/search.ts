@@ -1,7 +1,7 @@
 /**
  * How the router reads and writes the query part of `#/path?query`. Plain strings both ways (each route's
- * `validateSearch` turns them into typed values), so bookmarked URLs keep the shape they always had
- * (`?year=2025`, `?range=custom&from=…`) instead of the router's default JSON encoding (`?year=%222025%22`).
+ * search validator turns them into typed values), so bookmarked URLs keep the shape they always had
+ * (`?year=2025`, `?range=custom&from=…`), not a JSON encoding (`?year=%222025%22`).
  */
 
 /** `?a=1&b=x` → `{ a: '1', b: 'x' }` (the last value wins when a key repeats). */
@@ -14,7 +14,7 @@ export function parseSearch(search: string): Record<string, string> {
 }
 
 /** The inverse of parseSearch; undefined, null and empty values are left out, so defaults keep URLs short. */
-export function stringifySearch(search: Record<string, unknown>): string {
+export function stringifySearch(search: object): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(search)) {
     if (value === undefined || value === null || value === '') continue;

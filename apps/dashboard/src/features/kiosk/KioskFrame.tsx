@@ -3,7 +3,7 @@
  * large type (kiosk.css, keyed on `html[data-kiosk]`); and, when the URL names views, a rotation through them.
  */
 import type { Role } from '@dcfleet/contracts';
-import { useRouter, useRouterState } from '@tanstack/react-router';
+import { useNavigateHref, useRouterLocation } from '../../routing/router';
 import { useEffect, useMemo, useState } from 'react';
 import { useLiveStatus } from '../../api/live';
 import { useI18n } from '../../i18n/i18n';
@@ -30,8 +30,8 @@ export function KioskFrame({
   name: string | null;
 }) {
   const { t, intl } = useI18n();
-  const router = useRouter();
-  const pathname = useRouterState({ select: (s) => s.location.pathname });
+  const navigate = useNavigateHref();
+  const { path: pathname } = useRouterLocation();
   const status = useLiveStatus();
   const now = useClock();
   const views = useMemo(() => allowedViews(config.views, role), [config.views, role]);
@@ -50,10 +50,10 @@ export function KioskFrame({
     if (views.length < 2 && (views.length === 0 || pathOf(views[0]!) === pathname)) return;
     const timer = setTimeout(() => {
       const next = nextView(views, pathname);
-      if (next) router.history.replace(kioskHref(next, { ...config, views }));
+      if (next) navigate(kioskHref(next, { ...config, views }), { replace: true });
     }, config.every * 1000);
     return () => clearTimeout(timer);
-  }, [views, pathname, config, router]);
+  }, [views, pathname, config, navigate]);
 
   return (
     <div className="kiosk-bar" data-testid="kiosk-bar">
@@ -69,7 +69,7 @@ export function KioskFrame({
         <button
           type="button"
           className="kiosk-exit"
-          onClick={() => router.history.replace(pathname)}
+          onClick={() => navigate(pathname, { replace: true })}
           title={t('kiosk.exit')}
         >
           ×<span className="visually-hidden">{t('kiosk.exit')}</span>

@@ -1,5 +1,5 @@
 /** Opening a kiosk link: its token becomes this browser's (shared, lasting) session, and leaves the address bar. */
-import { useRouter } from '@tanstack/react-router';
+import { useNavigateHref } from '../../routing/router';
 import { useCallback, useEffect, useState } from 'react';
 import { saveSession, type Session } from '../../api/session';
 import { useI18n } from '../../i18n/i18n';
@@ -14,11 +14,11 @@ export function KioskPairing({
   onDone: (session: Session | null) => void;
 }) {
   const { t } = useI18n();
-  const router = useRouter();
+  const navigate = useNavigateHref();
   useEffect(() => {
     let live = true;
     // Out of the URL first: the token must not linger in the history or on the screen.
-    router.history.replace(withoutKey(window.location.hash).replace(/^#/, '') || '/fleet');
+    navigate(withoutKey(window.location.hash).replace(/^#/, '') || '/fleet', { replace: true });
     sessionOfToken(token).then(
       (session) => {
         if (!live) return;
@@ -30,7 +30,7 @@ export function KioskPairing({
     return () => {
       live = false;
     };
-    // Once per link (onDone and the router are the shell's, stable for the page's life).
+    // Once per link (onDone and navigate are the shell's, stable for the page's life).
   }, [token]);
   return (
     <main id="content" className="page" aria-busy="true">

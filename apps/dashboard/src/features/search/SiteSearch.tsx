@@ -5,7 +5,7 @@
  */
 import type { Role } from '@dcfleet/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { useNavigate } from '../../routing/router';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { displayName, displayValue } from '../../i18n/display-name';
 import { useI18n } from '../../i18n/i18n';
@@ -34,7 +34,7 @@ export function SiteSearch({ role }: { role: Role }) {
       setOpen(false);
       setQuery('');
       input.current?.blur();
-      void navigate({ to: '/sites/$code', params: { code } });
+      navigate({ to: '/sites/$code', params: { code } });
     },
     [navigate],
   );
@@ -59,7 +59,7 @@ export function SiteSearch({ role }: { role: Role }) {
         if (!help.current?.open) help.current?.showModal();
       } else {
         const page = action === 'go-fleet' ? 'fleet' : action === 'go-alarms' ? 'alarms' : 'ratings';
-        if (canAccess(page, role)) void navigate({ to: `/${page}` });
+        if (canAccess(page, role)) navigate({ to: `/${page}` });
       }
     };
     document.addEventListener('keydown', onKey);

@@ -1,5 +1,5 @@
 import { type Role } from '@dcfleet/contracts';
-import { Link } from '@tanstack/react-router';
+import { Link } from '../../../routing/router';
 import type { ReactNode } from 'react';
 import { PageHeading } from '../../../components/ui';
 import { useI18n } from '../../../i18n/i18n';
@@ -57,7 +57,6 @@ export function AdminPage({ search, ...props }: ScreenProps & { search: AdminSea
               <Link
                 to="/admin"
                 search={name === 'sites' ? {} : { tab: name }}
-                activeOptions={{ exact: true }}
                 aria-current={tab === name ? 'page' : undefined}
                 data-tab={name}
               >

@@ -1,5 +1,5 @@
 import { type DataCenter } from '@dcfleet/contracts';
-import { Link } from '@tanstack/react-router';
+import { Link } from '../../../routing/router';
 import { useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { AdminTable } from './AdminTable';

@@ -1,5 +1,5 @@
 import { ALARM_RULE_KINDS, ALARM_SEVERITIES, type AlarmInfo, type Role } from '@dcfleet/contracts';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link, useNavigate } from '../../../routing/router';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useModal } from '../../../components/use-modal';
 import { useQueryClient } from '@tanstack/react-query';
@@ -147,7 +147,7 @@ export function AlarmsPage({
   const navigate = useNavigate();
   const view = alarmView(search);
   const show = (next: AlarmsSearch) =>
-    void navigate({ to: '/alarms', search: next, replace: true, resetScroll: false });
+    navigate({ to: '/alarms', search: next, replace: true, resetScroll: false });
   const filters: AlarmsSearch = {
     site: search.site,
     severity: search.severity,

@@ -5,7 +5,7 @@
  */
 import type { AlarmInfo } from '@dcfleet/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
+import { Link } from '../../../routing/router';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../../i18n/i18n';
 import { alarmsQuery } from '../api/alarms-api';

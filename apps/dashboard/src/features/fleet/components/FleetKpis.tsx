@@ -1,5 +1,5 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
-import { Link } from '@tanstack/react-router';
+import { Link } from '../../../routing/router';
 import { useI18n } from '../../../i18n/i18n';
 import { countTone, sumCounts, type SiteAlarmCounts } from '../../alarms/api/alarms-data';
 import { fleetKpis } from '../api/fleet-data';

@@ -1,5 +1,5 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
-import { Link } from '@tanstack/react-router';
+import { Link } from '../../../routing/router';
 import { displayName } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';
 import {

@@ -1,5 +1,5 @@
 import type { Role } from '@dcfleet/contracts';
-import { useNavigate } from '@tanstack/react-router';
+import { useNavigate } from '../../../routing/router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { alarmsQuery } from '../../alarms/api/alarms-api';
@@ -36,7 +36,7 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
     if (tiles) void queryClient.prefetchQuery(trendsQuery());
   }, [queryClient, tiles]);
   const set = (patch: Partial<Record<keyof FleetSearch, string>>) =>
-    void navigate({
+    navigate({
       to: '/fleet',
       search: patchFleetSearch(search, patch),
       replace: true,

@@ -1,5 +1,5 @@
 import type { DataCenterWithSnapshot } from '@dcfleet/contracts';
-import { Link } from '@tanstack/react-router';
+import { Link } from '../../../routing/router';
 import { memo } from 'react';
 import { StatusBadge } from '../../../components/ui';
 import { displayName, displayValue } from '../../../i18n/display-name';

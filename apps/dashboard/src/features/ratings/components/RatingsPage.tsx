@@ -1,5 +1,5 @@
 import type { RatingRow } from '@dcfleet/contracts';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link, useNavigate } from '../../../routing/router';
 import { useMemo, useState } from 'react';
 import { CaptionedTable, Empty, ErrorState, Loading, PageHeading, RefreshBar } from '../../../components/ui';
 import { displayName } from '../../../i18n/display-name';
@@ -92,7 +92,7 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
   const sort = sortOf(search);
   const q = useRatingsQuery(period);
   const show = (next: RatingsSearch) =>
-    void navigate({ to: '/ratings', search: next, replace: true, resetScroll: false });
+    navigate({ to: '/ratings', search: next, replace: true, resetScroll: false });
   const [csvError, setCsvError] = useState<string | null>(null);
   const [csvPending, setCsvPending] = useState(false);
   const rows = useMemo(() => (q.data ? sortRatings(q.data.sites, sort.key, sort.dir) : []), [q.data, sort]);
@@ -170,7 +170,6 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
               <Link
                 to="/ratings"
                 search={{ ...search, view: v === 'ratings' ? undefined : v }}
-                activeOptions={{ exact: true }}
                 aria-current={view === v ? 'page' : undefined}
               >
                 {t(`exports.view.${v}`)}

@@ -1,5 +1,5 @@
 import type { RatingDetailResponse } from '@dcfleet/contracts';
-import { Link } from '@tanstack/react-router';
+import { Link } from '../../../routing/router';
 import { ErrorState, Loading, PageHeading } from '../../../components/ui';
 import { displayName, displayValue } from '../../../i18n/display-name';
 import { useI18n } from '../../../i18n/i18n';

@@ -1,6 +1,6 @@
 import type { AlarmInfo, DataCenterWithSnapshot, Role } from '@dcfleet/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link, useNavigate } from '../../../routing/router';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../../api/client';
 import { useLiveRoom } from '../../../api/live';
@@ -214,7 +214,7 @@ function Charts({ code, search, role }: { code: string; search: SiteSearch; role
       : t(`site.range.${selection.range}`);
   const go = useCallback(
     (next: SiteSearch) =>
-      void navigate({
+      navigate({
         to: '/sites/$code',
         params: { code },
         search: next,
