@@ -453,6 +453,8 @@ async function main() {
           const d = desktop.context.pages()[0] ?? (await desktop.context.newPage());
           d.setDefaultTimeout(20_000);
           await signInWithForm(d, baseUrl, ADMIN);
+          // The heading shows before the fleet's data; the KPIs and filters come with it.
+          await d.getByTestId('fleet-kpis').waitFor();
           const where = `${viewport.width}×${viewport.height}`;
           assert(!(await d.getByTestId('menu-toggle').isVisible()), `${where}: the menu button shows`);
           for (const name of ['Fleet', 'Alarms', 'Ratings', 'Admin']) {
