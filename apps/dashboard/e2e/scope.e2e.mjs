@@ -164,6 +164,23 @@ async function main() {
           );
           if (login.user === 'guian-regulator' || login.user === 'yelang-admin')
             await shot(page, `fleet-${login.user}`);
+          if (login.user === 'guian-regulator') {
+            // In Chinese the regions are named in Chinese (the demo names Gui'an New Area 贵安新区).
+            await page.getByTestId('language-switch').selectOption('zh-CN');
+            await waitFor(
+              async () => (await text('user-scope'))?.includes('贵安新区'),
+              `the zh-CN header scope says "${await text('user-scope')}"`,
+            );
+            assert(
+              (await text('fleet-scope'))?.includes('贵安新区'),
+              'the zh-CN KPI scope names the region in English',
+            );
+            await page.getByTestId('language-switch').selectOption('en');
+            await waitFor(
+              async () => (await text('user-scope')) === `Scope: ${login.scope}`,
+              'back to English',
+            );
+          }
         },
         { page },
       );

@@ -6,7 +6,7 @@ import { alarmsQuery } from '../../alarms/api/alarms-api';
 import { countBySite, NO_ALARMS } from '../../alarms/api/alarms-data';
 import { useLiveRoom } from '../../../api/live';
 import { canSeeAlarms } from '../../../routing/access';
-import { fleetScopeLabel, type UserScope } from '../../../routing/scope';
+import { fleetScopeLabel, regionNamesOf, type UserScope } from '../../../routing/scope';
 import { FiltersDisclosure } from '../../../components/FiltersDisclosure';
 import { Empty, ErrorState, Loading, PageHeading, RefreshBar, useNow } from '../../../components/ui';
 import { displayValue } from '../../../i18n/display-name';
@@ -91,7 +91,7 @@ export function FleetPage({ search, role, scope }: { search: FleetSearch; role: 
                 sites={sites}
                 showAlarms={showAlarms}
                 alarmCounts={alarmCounts}
-                scopeLabel={fleetScopeLabel(scope, t, intl)}
+                scopeLabel={fleetScopeLabel(scope, t, intl, regionNamesOf(sites))}
               />
               <FiltersDisclosure active={activeFilterCount([filters.region, filters.hub, filters.status])}>
                 <form

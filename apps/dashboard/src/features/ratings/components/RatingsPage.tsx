@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import type { RatingRow } from '@dcfleet/contracts';
 import { Link, useNavigate } from '../../../routing/router';
 import { useMemo, useState } from 'react';
@@ -22,7 +23,8 @@ import { useRatingsQuery, useYearsWithData } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
 import { EedView } from './EedView';
 import { EligibilityView } from './EligibilityView';
-import { fleetScopeLabel, type UserScope } from '../../../routing/scope';
+import { fleetScopeLabel, regionNamesOf, type UserScope } from '../../../routing/scope';
+import { fleetQuery } from '../../fleet/api/fleet-api';
 
 const COLUMNS: { key: RatingSortKey; label: MessageId; unit?: string; num?: boolean }[] = [
   { key: 'code', label: 'ratings.col.site' },
@@ -82,6 +84,9 @@ function FactorNote({ row }: { row: RatingRow }) {
 /** The year, the view (ratings table or a regulator export) and the table's sort come from the URL. */
 export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: UserScope }) {
   const { t, intl, language } = useI18n();
+  // Rating rows carry no region: a regional regulator's regions are named in Chinese from the fleet list.
+  const fleetQ = useQuery({ ...fleetQuery(), enabled: scope.kind === 'regions' && language === 'zh-CN' });
+  const regionNames = useMemo(() => regionNamesOf(fleetQ.data ?? []), [fleetQ.data]);
   const rf = useRatingsFormat();
   const navigate = useNavigate();
   const period = periodOf(search);
@@ -296,7 +301,7 @@ export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: U
                     {t('ratings.fleet')}
                     {/* The API rates the fleet over the caller's sites only: say which. */}
                     <span className="block small" data-testid="fleet-row-scope">
-                      {fleetScopeLabel(scope, t, intl)}
+                      {fleetScopeLabel(scope, t, intl, regionNames)}
                     </span>
                     <span className="block small muted">
                       {t('ratings.fleetSites', { n: fleet.sites, excluded: fleet.excluded })}
