@@ -25,13 +25,15 @@ import {
 } from './support.mjs';
 
 const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
-// The issue's target is 120 kB. The budgets guard what was won: index.html's JS was 192 kB gzip when zod had
-// crept in, 164 kB with both languages' messages and react-intl's ICU parser in it, 133 kB once only the
-// language shown is loaded (its core messages are a chunk fetched before the first render, the admin and ratings
-// pages' messages load with them) and messages are precompiled.
-// One budget for the JS before anything renders, one for all of it before the fleet page is drawn.
-const ENTRY_JS_BUDGET = Number(process.env.ENTRY_JS_BUDGET_KB || 136) * 1024;
-const INITIAL_JS_BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB || 155) * 1024;
+// Issue #18's target: ≤ 120 kB gzip of JS before the first render, i.e. index.html's JS and the core messages
+// of the language shown (a chunk fetched as the app starts). The budgets guard what was won: index.html's JS
+// was 192 kB gzip when zod had crept in, 164 kB with both languages' messages, react-intl's ICU parser and
+// TanStack Router in it, 133 kB with one language's core messages loaded and messages precompiled, 111 kB with
+// wouter for the router. All JS before the fleet page is drawn adds socket.io-client (12.5 kB), which loads as
+// the live client starts, in parallel with the fleet's requests.
+const ENTRY_JS_BUDGET = Number(process.env.ENTRY_JS_BUDGET_KB || 114) * 1024;
+const FIRST_RENDER_JS_BUDGET = Number(process.env.FIRST_RENDER_JS_BUDGET_KB || 120) * 1024;
+const INITIAL_JS_BUDGET = Number(process.env.INITIAL_JS_BUDGET_KB || 132) * 1024;
 // GZ-GY-03 buys no hydro power: the demo gives it no renewable meter.
 const NO_RENEWABLE_SITE = 'GZ-GY-03';
 
@@ -123,6 +125,17 @@ async function main() {
         assert(
           entryGz <= ENTRY_JS_BUDGET,
           `${(entryGz / 1024).toFixed(1)} kB gzip of JS in index.html, over ${ENTRY_JS_BUDGET / 1024} kB`,
+        );
+        const catalogGz = initial
+          .filter((s) => fileOf(s.url).startsWith('catalog.en'))
+          .reduce((n, s) => n + s.gz, 0);
+        log(
+          `before the first render (with the English core messages): ${((entryGz + catalogGz) / 1024).toFixed(1)} kB gzip`,
+        );
+        assert(catalogGz > 0, 'the English core messages were not fetched');
+        assert(
+          entryGz + catalogGz <= FIRST_RENDER_JS_BUDGET,
+          `${((entryGz + catalogGz) / 1024).toFixed(1)} kB gzip of JS before the first render, over ${FIRST_RENDER_JS_BUDGET / 1024} kB`,
         );
         assert(
           total <= INITIAL_JS_BUDGET,
