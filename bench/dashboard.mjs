@@ -17,20 +17,10 @@
  *    data", "does not report", an error; no "Loading chart…" left).
  * Also per page: API requests made, bytes on the wire vs decoded for JS and JSON (CDP's encodedDataLength
  * includes headers), and the gzip size of the initial JS (index.html's script and modulepreloads, gzip level 6
- * as the server sends it).
+ * as the server sends it) and of all JS before the first render (with the English core messages).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import {
-  ROOT,
-  apiClient,
-  launchBrowser,
-  log,
-  sleep,
-  startApi,
-  waitFor,
-} from '../apps/dashboard/e2e/support.mjs';
+import { apiClient, launchBrowser, log, sleep, startApi, waitFor } from '../apps/dashboard/e2e/support.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const ADMIN = ['admin', process.env.ADMIN_PASSWORD || 'admin-demo-pass'];
@@ -40,20 +30,40 @@ const DRAW_TIMEOUT_MS = 60_000;
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function initialJsGzip() {
-  const dist = path.join(ROOT, 'apps/dashboard/dist');
-  const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
+/**
+ * The JS a cold load needs before the first render, as the instance serves it: index.html's script and
+ * modulepreloads, then the English core messages the entry fetches as it starts (named in the entry's chunk
+ * map). Read over HTTP, so an instance serving another build (DASHBOARD_DIR) is measured as it is.
+ */
+async function initialJsGzip(baseUrl) {
+  const html = await (await fetch(`${baseUrl}/`)).text();
   const files = [
     ...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="\/([^"]+\.js)"/g),
   ].map((m) => m[1]);
-  let raw = 0;
-  let gz = 0;
-  for (const f of files) {
-    const buf = readFileSync(path.join(dist, f));
-    raw += buf.length;
-    gz += gzipSync(buf, { level: 6 }).length;
-  }
-  return { files: files.length, raw, gz };
+  const sizes = async (list) => {
+    let raw = 0;
+    let gz = 0;
+    const texts = [];
+    for (const f of list) {
+      const buf = Buffer.from(await (await fetch(`${baseUrl}/${f}`)).arrayBuffer());
+      raw += buf.length;
+      gz += gzipSync(buf, { level: 6 }).length;
+      texts.push(buf.toString('utf8'));
+    }
+    return { raw, gz, texts };
+  };
+  const entry = await sizes(files);
+  const catalog = [...new Set(entry.texts.join('\n').match(/catalog\.en-[\w-]+\.js/g) ?? [])].map(
+    (name) => `assets/${name}`,
+  );
+  const messages = await sizes(catalog);
+  return {
+    files: files.length,
+    raw: entry.raw,
+    gz: entry.gz,
+    catalogGz: messages.gz,
+    catalogFiles: catalog.length,
+  };
 }
 
 /** Waits for the demo's history and its rollups: "history posted" in the log, then a stable 1-year series. */
@@ -211,13 +221,17 @@ async function main() {
       runs.siteCold.push(await measure(page, rec, siteUrl, SITE_DRAWN, true));
       runs.siteWarm.push(await measure(page, rec, siteUrl, SITE_DRAWN, false));
     }
-    const js = initialJsGzip();
+    const js = await initialJsGzip(baseUrl);
     console.log(`\ndashboard bench: ${baseUrl}, ${sites.length} sites, site page ${sites[0].code} at 1 year`);
     report('fleet page, cold cache', runs.fleetCold);
     report('fleet page, warm cache', runs.fleetWarm);
     report('site page 1y, cold', runs.siteCold);
     report('site page 1y, warm', runs.siteWarm);
     console.log(`initial JS (index.html: ${js.files} files) ${kB(js.raw)} raw, ${kB(js.gz)} gzip`);
+    console.log(
+      `JS before the first render (index.html and the English core messages: ${js.catalogFiles} file): ` +
+        `${kB(js.gz + js.catalogGz)} gzip`,
+    );
   } finally {
     await browser?.close();
     await server?.stop();
