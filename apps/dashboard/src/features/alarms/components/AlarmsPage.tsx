@@ -232,7 +232,11 @@ export function AlarmsPage({
             label={t('alarms.filter.site')}
             testId="filter-site"
             value={search.site}
-            options={sites.map((c) => ({ value: c, label: c }))}
+            // The code and, where the fleet list has it, the site's name in the language shown.
+            options={sites.map((c) => ({
+              value: c,
+              label: siteNames.has(c) ? `${c} · ${siteNames.get(c)}` : c,
+            }))}
             onChange={(site) => patch({ site })}
           />
           <FilterSelect
