@@ -11,7 +11,6 @@ import { HUB_SCOPE, type Scope } from '../platform/access/scope';
 import { OrganizationsService } from '../organizations/organizations.module';
 import {
   LocalizedNamesService,
-  type NameBook,
   type SiteEntity,
   SiteReferenceService,
   SitesService,
@@ -19,6 +18,7 @@ import {
 import { ReceiptsService } from '../receipts/receipts.module';
 import { SeriesRegistry } from '../telemetry/telemetry.module';
 import { RatingCache, type CacheToken } from './rating-cache';
+import { withNames } from './rating-names';
 import { latestYear, type PeriodSpec } from './rating-period';
 import { RatingPlanner, type Plan } from './rating-plan';
 import { schemeOf } from './rating-scheme';
@@ -389,18 +389,4 @@ export class RatingsService implements OnApplicationBootstrap {
       into.get(p.site.id)![role] = list;
     }
   }
-}
-
-/**
- * A row with the site's names as they are now: a cached row keeps the names it was computed with, and a rename is
- * no reason to rate again.
- */
-function withNames(row: RatingRow, site: SiteEntity, names: NameBook): RatingRow {
-  return {
-    ...row,
-    name: site.name,
-    nameZh: site.nameZh ?? null,
-    hub: site.hub,
-    hubZh: names.zh('hub', site.hub),
-  };
 }
