@@ -1,6 +1,6 @@
 import * as layout from './minute-row';
 import type { LocalDay } from './minute-row';
-import { PACKED_MERGE, PACKED_REF } from './telemetry-store';
+import { PACKED_MERGE, PACKED_REF, type LevelFlush } from './telemetry-store';
 
 // Local bindings of the row layout: an imported name compiles (CommonJS) to a getter call at every use, and the
 // drain's loops walk every row.
@@ -157,4 +157,33 @@ export class Drain {
     }
     return i;
   }
+}
+
+/** Packed refs sorted by series id (then bucket), so a drain hands each to the slice of its series. */
+export function refsBySeries(refs: Float64Array | undefined): Float64Array {
+  if (!refs || refs.length === 0) return new Float64Array(0);
+  const n = refs.length / PACKED_REF;
+  const order = Array.from({ length: n }, (_, i) => i * PACKED_REF).sort(
+    (a, b) => refs[a]! - refs[b]! || refs[a + 1]! - refs[b + 1]!,
+  );
+  const out = new Float64Array(refs.length);
+  order.forEach((o, i) => copyRow(refs, o, out, i * PACKED_REF, PACKED_REF));
+  return out;
+}
+
+/** The slices of a drain joined into whole 1m, 1h and 1d levels. */
+export function joinLevels(slices: readonly LevelFlush[][]): LevelFlush[] {
+  return (['1m', '1h', '1d'] as const).map((step, l) => {
+    const join = (pick: (x: LevelFlush) => Float64Array) => {
+      const parts = slices.map((s) => pick(s[l]!));
+      const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+      let o = 0;
+      for (const p of parts) {
+        out.set(p, o);
+        o += p.length;
+      }
+      return out;
+    };
+    return { step, merges: join((x) => x.merges), recompute: join((x) => x.recompute) };
+  });
 }

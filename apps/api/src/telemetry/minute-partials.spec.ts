@@ -1,3 +1,4 @@
+import { joinLevels } from './minute-drain';
 import { MinutePartials } from './minute-partials';
 import { addSample, single, type Agg } from './rollup-math';
 import { PACKED_MERGE, PACKED_REF, packRefs, refAt, type LevelFlush } from './telemetry-store';
@@ -211,7 +212,7 @@ describe('MinutePartials', () => {
     ]);
   });
 
-  it('drains in slices while samples keep arriving: those go to the next drain, and stay visible meanwhile', async () => {
+  it('streams slices while samples keep arriving: those go to the next drain, and stay visible meanwhile', async () => {
     const t0 = Date.UTC(2026, 0, 1);
     const fill = (p: MinutePartials) => {
       for (let m = 0; m < 3; m++) for (let s = 1; s <= 20_000; s++) p.add(1, s, t0 + m * MIN + 10_000, s + m);
@@ -223,15 +224,21 @@ describe('MinutePartials', () => {
     const p = new MinutePartials(dayOf);
     fill(p);
     let pauses = 0;
-    const levels = await p.drainSliced(undefined, async () => {
+    const slices: LevelFlush[][] = [];
+    for await (const levels of p.drainSlices(undefined, async () => {
       pauses++;
       // A late sample of a minute being drained, and a new minute of a series being drained.
       p.add(1, 7, t0 + 5_000 + pauses, -1);
       p.add(1, 7, t0 + 3 * MIN + pauses, 1);
       expect(p.lastTs(7, t0)).toBe(t0 + 10_000); // the drained row's newest sample still counts
       await Promise.resolve();
-    });
+    })) {
+      slices.push(levels);
+      expect(p.lastTs(7, t0)).toBe(t0 + 10_000); // and between slices
+    }
+    expect(slices.length).toBeGreaterThan(2);
     expect(pauses).toBeGreaterThan(5);
+    const levels = joinLevels(slices);
     for (let l = 0; l < 3; l++) {
       expect(bytes(levels[l]!.merges).equals(bytes(expectedLevels[l]!.merges))).toBe(true);
       expect(bytes(levels[l]!.recompute).equals(bytes(expectedLevels[l]!.recompute))).toBe(true);
@@ -244,7 +251,81 @@ describe('MinutePartials', () => {
       [String(t0), pauses],
       [String(t0 + 3 * MIN), pauses],
     ]);
-    await expect(p.drainSliced(undefined, () => Promise.resolve())).resolves.toHaveLength(3);
+    const empty: LevelFlush[][] = [];
+    for await (const x of p.drainSlices(undefined, () => Promise.resolve())) empty.push(x);
+    expect(empty).toEqual([]);
+  });
+
+  it('gives each slice whole series, their hours and days, and the refs to recompute of its series', async () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const p = new MinutePartials(dayOf);
+    // 30,000 series of 1 minute and one long series spanning the slice size: a slice is never cut inside a series.
+    for (let s = 1; s <= 30_000; s++) p.add(1, s, t0 + 1_000, s);
+    for (let m = 0; m < 20_000; m++) p.add(1, 15_000, t0 + MIN + m * MIN, m);
+    p.add(1, 25_000, t0 + 500, 1); // before the minute's first sample: still exact
+    p.add(1, 25_000, t0 + 700, 1); // inside the range so far: recomputed
+    const extra = packRefs(
+      [29_999, 3, 15_000, 40_000].map((seriesId) => ({
+        seriesId,
+        bucket: t0 - HOUR,
+        end: t0 - HOUR + MIN,
+        hour: t0 - HOUR,
+        day: t0 - DAY,
+        dayEnd: t0,
+      })),
+    );
+    const seriesOf = (a: Float64Array, stride: number) => {
+      const ids: number[] = [];
+      for (let o = 0; o < a.length; o += stride) ids.push(a[o]!);
+      return ids;
+    };
+    let lastMax = 0;
+    const seenRefs: number[][] = [];
+    const stream = p.drainSlices(extra, () => Promise.resolve());
+    for await (const [m, h, d] of stream) {
+      const ids = [...seriesOf(m!.merges, PACKED_MERGE), ...seriesOf(m!.recompute, PACKED_REF)];
+      const lo = Math.min(...ids);
+      const hi = Math.max(...ids);
+      expect(lo).toBeGreaterThan(lastMax); // ascending, disjoint: a series is in one slice only
+      lastMax = hi;
+      const parents = [h!, d!].flatMap((x) => [
+        ...seriesOf(x.merges, PACKED_MERGE),
+        ...seriesOf(x.recompute, PACKED_REF),
+      ]);
+      expect(parents.filter((id) => id < lo || id > hi)).toEqual([]);
+      seenRefs.push(seriesOf(m!.recompute, PACKED_REF).sort((a, b) => a - b));
+    }
+    // The first slice reaches past its size to the end of series 15,000; each ref went with the slice of its
+    // series, 40,000 (no partial) with the last one.
+    expect(seenRefs).toEqual([
+      [3, 15_000],
+      [25_000, 29_999, 40_000],
+    ]);
+    expect(p.size).toBe(0);
+  });
+
+  it('drops what a flush abandoned did not drain, and keeps what arrived meanwhile', async () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const p = new MinutePartials(dayOf);
+    for (let s = 1; s <= 40_000; s++) p.add(1, s, t0 + 1_000, s);
+    const stream = p.drainSlices(undefined, () => Promise.resolve());
+    for await (const slice of stream) {
+      expect(slice).toHaveLength(3);
+      p.add(1, 1, t0 + 2_000, 5); // arrives during the flush: for the next one
+      break; // the store failed: for-await ends the stream, the rows not drained are dropped
+    }
+    stream.close(); // idempotent
+    expect(p.size).toBe(1);
+    expect(p.lastTs(40_000, t0)).toBe(-Infinity);
+    const [m] = p.drain();
+    expect(merges(m!).map(([k, a]) => [k, a.count, a.first])).toEqual([[`1:${t0}:${t0 + MIN}`, 1, 5]]);
+    // Closed before the store asked for a slice (it failed at once): the same.
+    p.add(1, 2, t0 + 1_000, 1);
+    const unused = p.drainSlices(undefined, () => Promise.resolve());
+    p.add(1, 3, t0 + 1_000, 1);
+    unused.close();
+    expect(p.size).toBe(1);
+    expect(p.lastTs(3, t0)).toBe(t0 + 1_000);
   });
 
   it("grows past its soft maximum without losing rows and gives each minute its hour and its site's local day", () => {

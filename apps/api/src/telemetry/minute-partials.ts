@@ -1,16 +1,16 @@
-import { Drain, LevelOut } from './minute-drain';
+import { Drain, LevelOut, joinLevels, refsBySeries } from './minute-drain';
 import * as layout from './minute-row';
 import type { LocalDay } from './minute-row';
-import type { LevelFlush } from './telemetry-store';
+import { PACKED_REF, type LevelFlush } from './telemetry-store';
 
 // Local bindings of the row layout: an imported name compiles (CommonJS) to a getter call at every use, and add()
 // runs once per sample.
 const { R, BUCKET, SITE, AGG, COUNT, SUM, MIN, MAX, FIRST, FIRST_TS, LAST, LAST_TS, INCREASE, RESETS } =
   layout;
-const { GLITCH_DROP, MINUTE, addStep, copyRow } = layout;
+const { GLITCH_DROP, MINUTE, addStep } = layout;
 
 const INITIAL_ROWS = 4_096;
-/** Rows a sliced drain walks between two pauses: a few ms of main-thread work. */
+/** Minute rows per slice of a drain (rounded up to a whole series): a few ms of main-thread work per step. */
 const DRAIN_SLICE = 16_384;
 /** Minutes per series-id step in minuteKey. */
 const KEY_MINUTES = 67_108_864;
@@ -114,39 +114,64 @@ export class MinutePartials {
    */
   drain(minuteRefs?: Float64Array): LevelFlush[] {
     if (this.overflow) throw new Error('MinutePartials: a drain is already running');
-    const steps = this.drainSteps(minuteRefs);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
+    const slices: LevelFlush[][] = [];
+    try {
+      for (const step of this.drainSteps(minuteRefs)) if (step) slices.push(step);
+    } finally {
+      this.reset();
     }
+    return joinLevels(slices);
   }
 
   /**
-   * `drain`, a slice of DRAIN_SLICE rows at a time with `pause()` between slices, so the event loop keeps serving
-   * requests: drained at once, 200,000 partials held the main thread for 150–250 ms, every flush. Samples added
-   * meanwhile go to a side table and are held for the next flush.
+   * `drain` as a stream of slices of whole series (ascending ids, ~DRAIN_SLICE minutes each; `minuteRefs` go with
+   * their series' slice), built one at a time as the consumer asks, with `pause()` between a slice's steps so the
+   * event loop keeps serving requests. Drained whole, a 200,000-partial flush held its levels (~42 MB) until the
+   * writer had merged the last bucket; now at most the slice being built and the one being written.
+   *
+   * Samples added meanwhile go to a side table, held for the next flush: the rows being drained stay visible to
+   * `lastTs` until the stream is closed, and a sample is never drained by a flush whose receipts do not include its
+   * batch. `close()` (idempotent, also run when the stream ends or is abandoned) empties this table and takes the side
+   * table's rows over by swapping the two, so no row is copied. Call it however the flush ends: rows not drained by
+   * a failed flush are dropped, their batches are repaired from the raw samples.
    */
-  async drainSliced(minuteRefs: Float64Array | undefined, pause: () => Promise<void>): Promise<LevelFlush[]> {
+  drainSlices(
+    minuteRefs: Float64Array | undefined,
+    pause: () => Promise<void>,
+  ): AsyncIterable<LevelFlush[]> & { close(): void } {
     if (this.overflow) throw new Error('MinutePartials: a drain is already running');
-    const side = (this.spare ??= new MinutePartials(this.dayOf));
+    const side = (this.spare ??= new MinutePartials(this.dayOf, this.softMax));
     this.overflow = side;
-    try {
-      const steps = this.drainSteps(minuteRefs);
-      for (;;) {
-        const step = steps.next();
-        if (step.done) return step.value;
-        await pause();
-      }
-    } finally {
+    let open = true;
+    const close = () => {
+      if (!open) return;
+      open = false;
       this.overflow = undefined;
-      if (this.count > 0) this.reset(); // the drain failed: its batches are repaired from their raw samples
-      this.absorb(side);
+      this.reset();
+      this.swapRows(side);
+    };
+    const steps = this.drainSteps(minuteRefs);
+    async function* stream(): AsyncGenerator<LevelFlush[]> {
+      try {
+        for (const step of steps) {
+          if (!open) return;
+          if (step) yield step;
+          else await pause();
+        }
+      } finally {
+        close();
+      }
     }
+    return Object.assign(stream(), { close });
   }
 
-  private *drainSteps(minuteRefs?: Float64Array): Generator<void, LevelFlush[]> {
+  /** Slices of whole series as LevelFlush triples, with `undefined` where the caller may pause. */
+  private *drainSteps(minuteRefs?: Float64Array): Generator<LevelFlush[] | undefined, void> {
     const n = this.count;
-    const d = new Drain(this.rows, this.ordered, this.sortedRows());
+    const rows = this.rows;
+    const order = this.sortedRows();
+    const extra = refsBySeries(minuteRefs);
+    const extraCount = extra.length / PACKED_REF;
     yield;
     // Each site's days seen in this drain: in (series, minute) order a site's series each walk the same few days
     // again, and one cached day per site (dayOf's own cache) would miss at every day boundary of every series.
@@ -159,33 +184,40 @@ export class MinutePartials {
       list.push(x);
       return x;
     };
-    for (let i = 0; i < n; i += DRAIN_SLICE) {
-      d.parents(i, Math.min(n, i + DRAIN_SLICE), dayAt);
+    const seriesAt = (k: number) => rows[order[k]! * R]!;
+    for (let i = 0, e = 0; i < n || e < extraCount;) {
+      // A slice ends with a series: its minutes, hours and days are all in it (the store relies on that).
+      let j = Math.min(n, i + DRAIN_SLICE);
+      while (j < n && seriesAt(j) === seriesAt(j - 1)) j++;
+      const lastSeries = j < n ? seriesAt(j - 1) : Infinity;
+      let f = e;
+      while (f < extraCount && extra[f * PACKED_REF]! <= lastSeries) f++;
+      const d = new Drain(rows, this.ordered, order.subarray(i, j));
+      d.parents(0, j - i, dayAt);
       yield;
-    }
-    const minutes = new LevelOut(d.exactRows, n - d.exactRows, minuteRefs);
-    for (let i = 0; i < n; i += DRAIN_SLICE) {
-      d.minutes(minutes, i, Math.min(n, i + DRAIN_SLICE));
+      const minutes = new LevelOut(
+        d.exactRows,
+        j - i - d.exactRows,
+        extra.subarray(e * PACKED_REF, f * PACKED_REF),
+      );
+      d.minutes(minutes, 0, j - i);
       yield;
-    }
-    const levels = [minutes];
-    for (const parent of [d.hour, d.day]) {
-      const [exact, inexact] = d.count(parent);
-      yield;
-      const out = new LevelOut(exact, inexact);
-      for (let i = 0; i < n;) {
-        i = d.rollUp(parent, out, i, i + DRAIN_SLICE);
-        yield;
+      const levels = [minutes];
+      for (const parent of [d.hour, d.day]) {
+        const [exact, inexact] = d.count(parent);
+        const out = new LevelOut(exact, inexact);
+        d.rollUp(parent, out, 0, j - i);
+        levels.push(out);
       }
-      levels.push(out);
+      const [m, h, dd] = levels as [LevelOut, LevelOut, LevelOut];
+      yield [
+        { step: '1m', merges: m.merges, recompute: m.recompute },
+        { step: '1h', merges: h.merges, recompute: h.recompute },
+        { step: '1d', merges: dd.merges, recompute: dd.recompute },
+      ];
+      i = j;
+      e = f;
     }
-    this.reset();
-    const [m, h, dd] = levels as [LevelOut, LevelOut, LevelOut];
-    return [
-      { step: '1m', merges: m.merges, recompute: m.recompute },
-      { step: '1h', merges: h.merges, recompute: h.recompute },
-      { step: '1d', merges: dd.merges, recompute: dd.recompute },
-    ];
   }
 
   /**
@@ -221,18 +253,13 @@ export class MinutePartials {
     return order;
   }
 
-  /** Takes over the rows of `side` (this table being empty), then empties it. */
-  private absorb(side: MinutePartials): void {
-    for (let row = 0; row < side.count; row++) {
-      if (this.count === this.ordered.length) this.grow();
-      const to = this.count++;
-      copyRow(side.rows, row * R, this.rows, to * R, R);
-      this.ordered[to] = side.ordered[row]!;
-      if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-      else this.insert(to);
-      this.remember(this.rows[to * R]!, to);
-    }
-    side.reset();
+  /** Exchanges this table's rows with `other`'s. */
+  private swapRows(other: MinutePartials): void {
+    [this.rows, other.rows] = [other.rows, this.rows];
+    [this.ordered, other.ordered] = [other.ordered, this.ordered];
+    [this.slots, other.slots] = [other.slots, this.slots];
+    [this.lastRow, other.lastRow] = [other.lastRow, this.lastRow];
+    [this.count, other.count] = [other.count, this.count];
   }
 
   private create(siteId: number, seriesId: number, minute: number, ts: number, value: number): void {

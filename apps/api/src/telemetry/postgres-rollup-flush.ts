@@ -12,7 +12,9 @@ import {
   refAt,
   type BucketRef,
   type FlushStats,
+  type LevelFlush,
   type RollupFlush,
+  type RollupFlushHead,
   type RollupStep,
 } from './telemetry-store';
 
@@ -76,6 +78,10 @@ const MERGE_ON_CONFLICT = mergeOnConflict({
   asInt: (test) => `(${test})::int`,
 });
 
+async function* oneSlice(levels: LevelFlush[]): AsyncGenerator<LevelFlush[]> {
+  yield levels;
+}
+
 /** Per bucket (index into the refs), its time-ordered parts combined; undefined where it has none. */
 function groupAggs(n: number, rows: { i: number; agg: Agg }[]): (Agg | undefined)[] {
   const parts: Agg[][] = Array.from({ length: n }, () => []);
@@ -93,26 +99,41 @@ export class PostgresRollupFlush {
     private readonly raw: PostgresRawReads,
   ) {}
 
-  async flushRollups(flush: RollupFlush): Promise<FlushStats> {
+  flushRollups(flush: RollupFlush): Promise<FlushStats> {
+    return this.flushRollupSlices(flush, oneSlice(flush.levels));
+  }
+
+  /** One transaction for the whole flush, its slices written as they arrive (TelemetryStore.flushRollupSlices). */
+  async flushRollupSlices(head: RollupFlushHead, slices: AsyncIterable<LevelFlush[]>): Promise<FlushStats> {
     return inTransaction(this.pool, async (c) => {
       // Flushes of all instances take turns. A recomputation leaves out batches another instance has not folded in
       // yet; under READ COMMITTED, one running beside that instance's flush read them as pending, then overwrote
       // the buckets that flush had just written (merged or recomputed with them): a lost update that nothing
       // repaired (test/multi-instance.spec.ts). Ingest never waits on this lock.
       await c.query('SELECT pg_advisory_xact_lock($1)', [FLUSH_LOCK]);
-      const stats = await this.flush(c, flush);
+      if (head.receiptIds.length) {
+        await c.query('UPDATE receipts SET rolled_up = true WHERE id = ANY($1::int[])', [head.receiptIds]);
+      }
+      const stats = emptyFlushStats();
+      for await (const levels of slices) await this.slice(c, levels, head.minutesFrom, stats);
       await c.query('COMMIT');
       return stats;
     });
   }
 
-  private async flush(c: PoolClient, flush: RollupFlush): Promise<FlushStats> {
-    if (flush.receiptIds.length) {
-      await c.query('UPDATE receipts SET rolled_up = true WHERE id = ANY($1::int[])', [flush.receiptIds]);
-    }
-    const stats = emptyFlushStats();
+  /**
+   * One slice, level by level: merges, then the buckets to recompute — its refs, the merges refused, and for hours
+   * and days the parents of the minutes recomputed just before. A slice holds whole series, so every parent of its
+   * minutes is in it and is recomputed after them.
+   */
+  private async slice(
+    c: PoolClient,
+    levels: readonly LevelFlush[],
+    minutesFrom: number,
+    stats: FlushStats,
+  ): Promise<void> {
     const extra: Record<'1h' | '1d', Map<string, BucketRef>> = { '1h': new Map(), '1d': new Map() };
-    for (const level of flush.levels) {
+    for (const level of levels) {
       const step = level.step;
       const todo = new Map<string, BucketRef>();
       for (let o = 0; o < level.recompute.length; o += PACKED_REF) {
@@ -148,7 +169,7 @@ export class PostgresRollupFlush {
       }
       if (todo.size === 0) continue;
       const refs = [...todo.values()];
-      const aggs = await this.recomputed(c, step, refs, flush.minutesFrom);
+      const aggs = await this.recomputed(c, step, refs, minutesFrom);
       const keep: { seriesId: number; bucket: number; agg: Agg }[] = [];
       const drop: BucketRef[] = [];
       refs.forEach((r, i) =>
@@ -175,7 +196,6 @@ export class PostgresRollupFlush {
         for (const r of refs) addParents(extra, r);
       }
     }
-    return stats;
   }
 
   /** Recomputed buckets of one step, each from its source (recomputeSource), one statement per source. */

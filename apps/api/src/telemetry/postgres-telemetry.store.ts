@@ -16,8 +16,10 @@ import type {
   BatchInput,
   BatchOutput,
   FlushStats,
+  LevelFlush,
   PendingReceipt,
   RollupFlush,
+  RollupFlushHead,
   RollupRange,
   RollupRow,
   SeriesRow,
@@ -64,6 +66,10 @@ export class PostgresTelemetryStore implements TelemetryStore {
 
   flushRollups(flush: RollupFlush): Promise<FlushStats> {
     return this.flusher.flushRollups(flush);
+  }
+
+  flushRollupSlices(head: RollupFlushHead, slices: AsyncIterable<LevelFlush[]>): Promise<FlushStats> {
+    return this.flusher.flushRollupSlices(head, slices);
   }
 
   async pendingReceipts(afterId: number, limit: number): Promise<PendingReceipt[]> {

@@ -11,11 +11,19 @@ import {
   refAt,
   type BucketRef,
   type FlushStats,
+  type LevelFlush,
   type RollupFlush,
+  type RollupFlushHead,
   type RollupStep,
 } from './telemetry-store';
 
 type Stmt = BetterSqlite3.Statement;
+
+/** A flush between `open` and `close`: the buckets to recompute, per step, and the counts so far. */
+export interface SqliteFlushState {
+  todo: Record<RollupStep, Map<string, BucketRef>>;
+  stats: FlushStats;
+}
 
 const MERGE_ON_CONFLICT = mergeOnConflict({
   excluded: 'excluded',
@@ -114,20 +122,37 @@ export class SqliteRollupFlush {
    * their buckets from samples (recomputing is idempotent, so half-applied merges do no harm).
    */
   async flushRollups(flush: RollupFlush): Promise<FlushStats> {
-    const stats = emptyFlushStats();
-    const todo: Record<RollupStep, Map<string, BucketRef>> = {
-      '1m': new Map(),
-      '1h': new Map(),
-      '1d': new Map(),
-    };
-    for (const level of flush.levels) {
+    const state = this.open();
+    await this.slice(state, flush.levels);
+    return this.close(state, flush);
+  }
+
+  /** flushRollups with the levels in slices of whole series (TelemetryStore.flushRollupSlices). */
+  async flushRollupSlices(head: RollupFlushHead, slices: AsyncIterable<LevelFlush[]>): Promise<FlushStats> {
+    const state = this.open();
+    for await (const levels of slices) await this.slice(state, levels);
+    return this.close(state, head);
+  }
+
+  /** A flush's buckets to recompute (written by `close`) and its counts. */
+  open(): SqliteFlushState {
+    return { todo: { '1m': new Map(), '1h': new Map(), '1d': new Map() }, stats: emptyFlushStats() };
+  }
+
+  /**
+   * Merges one slice's levels. Buckets to recompute are known before any merge of theirs is tried: the slice's refs,
+   * and the parents of its recomputed minutes (a slice holds whole series, so those parents are in it too).
+   */
+  async slice(state: SqliteFlushState, levels: readonly LevelFlush[]): Promise<void> {
+    const { todo, stats } = state;
+    for (const level of levels) {
       for (let o = 0; o < level.recompute.length; o += PACKED_REF) {
         const r = refAt(level.recompute, o);
         todo[level.step].set(`${r.seriesId}:${r.bucket}`, r);
         if (level.step === '1m') addParents(todo, r);
       }
     }
-    for (const level of flush.levels) {
+    for (const level of levels) {
       const step = level.step;
       const rows = level.merges;
       for (let o = 0; o < rows.length; o += MERGE_CHUNK * PACKED_MERGE) {
@@ -141,8 +166,12 @@ export class SqliteRollupFlush {
         await yieldLoop();
       }
     }
-    this.finalTx(flush.receiptIds, flush.minutesFrom, todo, stats);
-    return stats;
+  }
+
+  /** The final transaction: marks the receipts rolled up and writes every recomputed bucket. */
+  close(state: SqliteFlushState, head: RollupFlushHead): FlushStats {
+    this.finalTx(head.receiptIds, head.minutesFrom, state.todo, state.stats);
+    return state.stats;
   }
 
   /** Merges rows [from, to) of a packed level; returns the refused ones (their stored bucket overlaps). */

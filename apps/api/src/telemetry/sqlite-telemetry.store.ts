@@ -4,7 +4,7 @@ import { AGG_COLS, CHART_COLS, rollupColumns, type AggRow, type RollupColumns } 
 import { SqliteBatchWriter } from './sqlite-batch-write';
 import { SqliteRawMaintenance } from './sqlite-raw-maintenance';
 import { SqliteRawReads } from './sqlite-raw-reads';
-import { SqliteRollupFlush } from './sqlite-rollup-flush';
+import { SqliteRollupFlush, type SqliteFlushState } from './sqlite-rollup-flush';
 import {
   pendingReceipt,
   rollupRow,
@@ -19,8 +19,10 @@ import {
   type BatchInput,
   type BatchOutput,
   type FlushStats,
+  type LevelFlush,
   type PendingReceipt,
   type RollupFlush,
+  type RollupFlushHead,
   type RollupRange,
   type RollupRow,
   type SeriesRow,
@@ -54,6 +56,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly writer: SqliteBatchWriter;
   private readonly flusher: SqliteRollupFlush;
   private readonly maintenance: SqliteRawMaintenance;
+  private readonly openFlushes = new Map<number, SqliteFlushState>();
+  private nextFlush = 1;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     this.raw = new SqliteRawReads(db);
@@ -74,6 +78,35 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   flushRollups(flush: RollupFlush): Promise<FlushStats> {
     return this.flusher.flushRollups(flush);
+  }
+
+  flushRollupSlices(head: RollupFlushHead, slices: AsyncIterable<LevelFlush[]>): Promise<FlushStats> {
+    return this.flusher.flushRollupSlices(head, slices);
+  }
+
+  // A streamed flush across the worker boundary (SqliteWorkerStore.flushRollupSlices): one message per slice.
+
+  async flushOpen(): Promise<number> {
+    const id = this.nextFlush++;
+    this.openFlushes.set(id, this.flusher.open());
+    return id;
+  }
+
+  async flushSlice(id: number, levels: LevelFlush[]): Promise<void> {
+    const state = this.openFlushes.get(id);
+    if (!state) throw new Error(`rollup flush ${id} is not open`);
+    await this.flusher.slice(state, levels);
+  }
+
+  async flushClose(id: number, head: RollupFlushHead): Promise<FlushStats> {
+    const state = this.openFlushes.get(id);
+    if (!state) throw new Error(`rollup flush ${id} is not open`);
+    this.openFlushes.delete(id);
+    return this.flusher.close(state, head);
+  }
+
+  async flushAbort(id: number): Promise<void> {
+    this.openFlushes.delete(id);
   }
 
   async pendingReceipts(afterId: number, limit: number): Promise<PendingReceipt[]> {

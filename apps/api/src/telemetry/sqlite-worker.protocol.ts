@@ -9,8 +9,8 @@ export interface WorkerRequest {
 export type WorkerResponse =
   { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };
 
-/** A flush crosses to the writer with its packed levels transferred, not cloned. */
-export function flushTransfer(flush: RollupFlush): ArrayBuffer[] {
+/** A flush (or a slice of one) crosses to the writer with its packed levels transferred, not cloned. */
+export function flushTransfer(flush: Pick<RollupFlush, 'levels'>): ArrayBuffer[] {
   return flush.levels.flatMap((l) => [l.merges.buffer, l.recompute.buffer] as ArrayBuffer[]);
 }
 

@@ -15,8 +15,10 @@ import type {
   BatchInput,
   BatchOutput,
   FlushStats,
+  LevelFlush,
   PendingReceipt,
   RollupFlush,
+  RollupFlushHead,
   RollupRange,
   RollupRow,
   SeriesRow,
@@ -91,6 +93,29 @@ export class SqliteWorkerStore implements TelemetryStore {
 
   flushRollups(flush: RollupFlush): Promise<FlushStats> {
     return this.call('flushRollups', [flush], flushTransfer(flush));
+  }
+
+  /**
+   * One message per slice, transferred. The next slice is drained on this thread while the writer merges the one
+   * before: at most two slices exist at a time.
+   */
+  async flushRollupSlices(head: RollupFlushHead, slices: AsyncIterable<LevelFlush[]>): Promise<FlushStats> {
+    const id = await this.call<number>('flushOpen', []);
+    let sent: Promise<void> | undefined;
+    try {
+      for await (const levels of slices) {
+        await sent;
+        sent = this.call<void>('flushSlice', [id, levels], flushTransfer({ levels }));
+        // Awaited at the next slice or the end; until then a failure must not count as unhandled.
+        sent.catch(() => undefined);
+      }
+      await sent;
+      return await this.call<FlushStats>('flushClose', [id, head]);
+    } catch (err) {
+      await sent?.catch(() => undefined);
+      await this.call('flushAbort', [id]).catch(() => undefined);
+      throw err;
+    }
   }
 
   pendingReceipts(afterId: number, limit: number): Promise<PendingReceipt[]> {

@@ -140,6 +140,9 @@ export interface RollupFlush {
   levels: LevelFlush[];
 }
 
+/** A flush without its levels: what flushRollupSlices is given besides the slices. */
+export type RollupFlushHead = Omit<RollupFlush, 'levels'>;
+
 /** The 1h and 1d buckets a 1-minute bucket belongs to. */
 export function parentsOf(r: BucketRef): { hour: BucketRef; day: BucketRef } {
   if (r.hour === undefined || r.day === undefined || r.dayEnd === undefined) {
@@ -218,6 +221,12 @@ export interface TelemetryStore {
   loadSeries(): Promise<SeriesRow[]>;
   writeBatch(input: BatchInput): Promise<BatchOutput>;
   flushRollups(flush: RollupFlush): Promise<FlushStats>;
+  /**
+   * flushRollups with its levels arriving in slices (MinutePartials.drainSlices), each slice a run of whole series
+   * in ascending id order, so a series' minutes, hours and days are all in one slice. Same outcome as flushRollups
+   * with the slices joined; the store holds one slice at a time instead of the whole flush.
+   */
+  flushRollupSlices(head: RollupFlushHead, slices: AsyncIterable<LevelFlush[]>): Promise<FlushStats>;
   /** Receipts not yet folded into the rollups, in id order after `afterId` (paging). */
   pendingReceipts(afterId: number, limit: number): Promise<PendingReceipt[]>;
   /** Distinct (series, minute bucket) pairs holding samples of these receipts. */
