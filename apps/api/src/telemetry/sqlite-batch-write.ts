@@ -21,7 +21,7 @@ function statements(db: BetterSqlite3.Database) {
     chain: db.prepare('SELECT chain_seq, chain_head FROM sites WHERE id = ?'),
     setChain: db.prepare('UPDATE sites SET chain_seq = ?, chain_head = ? WHERE id = ?'),
     insertSeries: db.prepare(
-      'INSERT OR IGNORE INTO series (site_id, metric, labels, kind, created_at) VALUES (?,?,?,?,?)',
+      'INSERT OR IGNORE INTO series (site_id, metric, labels, kind, created_at) VALUES (?,?,?,?,?) RETURNING id, kind',
     ),
     seriesId: db.prepare('SELECT id, kind FROM series WHERE site_id = ? AND metric = ? AND labels = ?'),
     insertReceipt: db.prepare(
@@ -66,8 +66,9 @@ export class SqliteBatchWriter {
     }
     const createdSeries: SeriesRow[] = [];
     for (const ns of input.newSeries) {
-      this.s.insertSeries.run(input.siteId, ns.metric, ns.labelKey, ns.kind, input.receivedAt);
-      const row = this.s.seriesId.get(input.siteId, ns.metric, ns.labelKey) as { id: number; kind: string };
+      // Read back only when the insert was skipped (the series exists already).
+      const row = (this.s.insertSeries.get(input.siteId, ns.metric, ns.labelKey, ns.kind, input.receivedAt) ??
+        this.s.seriesId.get(input.siteId, ns.metric, ns.labelKey)) as { id: number; kind: string };
       createdSeries.push({
         id: row.id,
         siteId: input.siteId,
@@ -87,9 +88,14 @@ export class SqliteBatchWriter {
     const n = input.ts.length;
     const seriesIds = resolveSeriesIds(input.seriesRefs, createdSeries, n);
     // Status per sample: appends (newer than anything stored for the series) need no lookup; the rest are
-    // compared with what is stored (last write wins, identical resends change nothing).
-    for (const id of this.floors.unknown(seriesIds))
-      this.floors.learn(id, this.newestStored(id, input.siteId));
+    // compared with what is stored (last write wins, identical resends change nothing). Series this batch creates
+    // hold nothing yet (`fresh`): only those known before are probed — a site's first batch probed its 1,000 new
+    // series, two statements each.
+    const unknown = this.floors.unknown(input.seriesRefs);
+    if (unknown.length) {
+      const pending = this.pendingMax(input.siteId);
+      for (const id of unknown) this.floors.learn(id, this.newestStored(id, pending));
+    }
     const fresh = freshSeriesIds(createdSeries);
     const suspects = suspectSamples(this.floors, seriesIds, input.ts, fresh);
     const status = sampleStatus(
@@ -116,14 +122,19 @@ export class SqliteBatchWriter {
     return { kind: 'stored', receipt, response, createdSeries, seriesIds, status };
   }
 
-  /**
-   * An upper bound of the newest stored ts of a series: its newest hour bucket, or a batch of its site no flush
-   * has folded in yet. Both through a key.
-   */
-  private newestStored(seriesId: number, siteId: number): number | null {
-    const h = this.s.newestHour.get(seriesId) as { last_ts: number } | undefined;
+  /** The newest ts of the site's batches that no flush has folded in yet (-Infinity if none). */
+  private pendingMax(siteId: number): number {
     const p = this.s.pendingMax.get(siteId) as { t: number | null };
-    const ts = Math.max(h?.last_ts ?? -Infinity, p.t ?? -Infinity);
+    return p.t ?? -Infinity;
+  }
+
+  /**
+   * An upper bound of the newest stored ts of a series: its newest hour bucket, or `pending` (pendingMax of its
+   * site).
+   */
+  private newestStored(seriesId: number, pending: number): number | null {
+    const h = this.s.newestHour.get(seriesId) as { last_ts: number } | undefined;
+    const ts = Math.max(h?.last_ts ?? -Infinity, pending);
     return ts === -Infinity ? null : ts;
   }
 }
