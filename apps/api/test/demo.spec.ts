@@ -90,11 +90,15 @@ describe('demo fleet over HTTP (sqlite)', () => {
     expect(sites.find((s) => s.code === 'GZ-GA-01')!.greenCertifiedYear).toBe(2021);
 
     // One fresh token per site, each used by its own site only.
-    const tokens = await get<IngestTokenInfo[]>('/api/v1/tokens');
-    const active = tokens.filter((x) => x.name === DEMO_TOKEN_NAME && !x.revokedAt);
+    const activeTokens = async () =>
+      (await get<IngestTokenInfo[]>('/api/v1/tokens')).filter(
+        (x) => x.name === DEMO_TOKEN_NAME && !x.revokedAt,
+      );
+    const active = await activeTokens();
     expect(active.map((x) => x.datacenter).sort()).toEqual([...CODES].sort());
     expect(Object.fromEntries(active.map((x) => [x.datacenter, x.id]))).toEqual(runner.tokenIds());
-    expect(active.every((x) => x.lastUsedAt !== null)).toBe(true);
+    // last_used_at is written for the tokens used within a second together.
+    await waitFor('every token used', async () => (await activeTokens()).every((x) => x.lastUsedAt !== null));
 
     // Hourly history: a reading in every hour of the last 30 days (daily buckets with 24 samples).
     const now = Date.now();
