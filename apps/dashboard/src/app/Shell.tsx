@@ -2,8 +2,8 @@
  * The app shell (around every route): the sign-in gate, the header with navigation, live status,
  * language and sign-out, and the page the URL names, guarded by the user's role.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useState } from 'react';
 import { onUnauthorized } from '../api/client';
 import { useLiveClient, useLiveStatus } from '../api/live';
 import { loadSession, onSessionChange, type Session } from '../api/session';
@@ -18,8 +18,8 @@ import { SiteSearch } from '../features/search/SiteSearch';
 import { useI18n, type MessageId } from '../i18n/i18n';
 import { canAccess, canSeeAlarms } from '../routing/access';
 import { Link, Outlet, useCurrentPage, useNavigate, useRouterLocation } from '../routing/router';
-import { regionNamesOf, scopeLabel, scopeOf } from '../routing/scope';
-import { fleetQuery } from '../features/fleet/api/fleet-api';
+import { scopeLabel, scopeOf } from '../routing/scope';
+import { useRegionNames } from '../features/fleet/hooks/use-fleet-query';
 import { MenuButton, PHONE_HEADER, useHeaderMenu, useMediaQuery } from './header-menu';
 import { onLiveUnauthorized } from './live-sync';
 import { navItems, sectionOf } from './nav';
@@ -46,12 +46,9 @@ function LiveIndicator() {
 }
 
 function Header({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
-  const { t, intl, language } = useI18n();
+  const { t, intl } = useI18n();
   const userScope = scopeOf(session.user);
-  // A regional regulator's regions are named in Chinese from the sites they see (the fleet list, shared with search).
-  const fleet = useQuery({ ...fleetQuery(), enabled: userScope.kind === 'regions' && language === 'zh-CN' });
-  const regionNames = useMemo(() => regionNamesOf(fleet.data ?? []), [fleet.data]);
-  const scope = scopeLabel(userScope, t, intl, regionNames);
+  const scope = scopeLabel(userScope, t, intl, useRegionNames(userScope));
   const page = useCurrentPage();
   const section = sectionOf(page);
   // The live status stays in the header's row on phones, beside the menu button; on desktop where it was.

@@ -1,4 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
 import type { RatingRow } from '@dcfleet/contracts';
 import { Link, useNavigate } from '../../../routing/router';
 import { useMemo, useState } from 'react';
@@ -23,8 +22,8 @@ import { useRatingsQuery, useYearsWithData } from '../hooks/use-ratings-query';
 import { CoverageBar, GradeBadge, RatingStatusBadge, TargetMark } from './badges';
 import { EedView } from './EedView';
 import { EligibilityView } from './EligibilityView';
-import { fleetScopeLabel, regionNamesOf, type UserScope } from '../../../routing/scope';
-import { fleetQuery } from '../../fleet/api/fleet-api';
+import { fleetScopeLabel, type UserScope } from '../../../routing/scope';
+import { useRegionNames } from '../../fleet/hooks/use-fleet-query';
 
 const COLUMNS: { key: RatingSortKey; label: MessageId; unit?: string; num?: boolean }[] = [
   { key: 'code', label: 'ratings.col.site' },
@@ -85,8 +84,7 @@ function FactorNote({ row }: { row: RatingRow }) {
 export function RatingsPage({ search, scope }: { search: RatingsSearch; scope: UserScope }) {
   const { t, intl, language } = useI18n();
   // Rating rows carry no region: a regional regulator's regions are named in Chinese from the fleet list.
-  const fleetQ = useQuery({ ...fleetQuery(), enabled: scope.kind === 'regions' && language === 'zh-CN' });
-  const regionNames = useMemo(() => regionNamesOf(fleetQ.data ?? []), [fleetQ.data]);
+  const regionNames = useRegionNames(scope);
   const rf = useRatingsFormat();
   const navigate = useNavigate();
   const period = periodOf(search);
