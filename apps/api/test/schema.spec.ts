@@ -20,7 +20,7 @@ describe.each(dialects())('schema on %s', (dialect) => {
 
   beforeAll(async () => {
     db = await freshDatabase(dialect);
-    ds = createDataSource(configOf(db.url));
+    ds = createDataSource(dataSourceOptions(configOf(db.url)));
     await ds.initialize();
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { applySqlitePragmas } from './sqlite-pragmas';
 import { gateWrites, MAIN_WRITE_GATE } from './sqlite-write-gate';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
+import { serialiseSqliteTransactions } from './sqlite-transactions';
 
 /**
  * Every `*.entity` file of the app, wherever its domain keeps it: the data source finds entities by name, so no
@@ -56,6 +57,9 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   };
 }
 
-export function createDataSource(db: DatabaseConfig): DataSource {
-  return new DataSource(dataSourceOptions(db));
+/** A data source for these options, not yet initialised; on SQLite its transactions take turns. */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  const dataSource = new DataSource(options);
+  serialiseSqliteTransactions(dataSource);
+  return dataSource;
 }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source';
+import { createDataSource, dataSourceOptions } from './data-source';
 import { DbHandle } from './db-handle';
 
 @Global()
@@ -10,6 +10,10 @@ import { DbHandle } from './db-handle';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database), migrationsRun: true }),
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('no data source options');
+        return createDataSource(options).initialize();
+      },
     }),
   ],
   providers: [DbHandle],
