@@ -7,6 +7,7 @@
 import type { SeriesResponse } from '@dcfleet/contracts';
 import { rawSamples, rows } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
+import { differingBuckets, postZones, rawBuckets, storedBuckets } from './support/rollup-buckets';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -18,21 +19,8 @@ describe.each(dialects())('samples posted during a rollup flush on %s', (dialect
   const tokens: Record<string, string> = {};
   const base = Math.floor((Date.now() - 6 * 86_400_000) / HOUR) * HOUR;
 
-  const post = async (site: string, samples: { zone: string; ts: number; value: number }[]) => {
-    const res = await t.request('/api/v1/ingest', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[site]}` },
-      body: JSON.stringify({
-        samples: samples.map((s) => ({
-          metric: 'inlet_temp_c',
-          ts: s.ts,
-          value: s.value,
-          labels: { zone: s.zone },
-        })),
-      }),
-    });
-    if (res.status !== 200) throw new Error(`${res.status} ${await res.text()}`);
-  };
+  const post = (site: string, samples: { zone: string; ts: number; value: number }[]) =>
+    postZones(t, tokens[site]!, samples);
 
   beforeAll(async () => {
     t = await bootTestApp(dialect, { ROLLUP_FLUSH_MS: '600000', ROLLUP_CHECK_MS: '0' });
@@ -78,27 +66,6 @@ describe.each(dialects())('samples posted during a rollup flush on %s', (dialect
 
     // Every 1-minute bucket equal to its raw samples (the late one included).
     const raw = await rawSamples(t);
-    const expected = new Map<string, { count: number; sum: number }>();
-    for (const s of raw) {
-      const key = `${s.seriesId}:${s.ts - (s.ts % MIN)}`;
-      const a = expected.get(key) ?? { count: 0, sum: 0 };
-      a.count++;
-      a.sum += s.value;
-      expected.set(key, a);
-    }
-    const stored = await rows<{
-      series_id: number;
-      bucket: number | string;
-      count: number | string;
-      sum: number;
-    }>(t, 'SELECT series_id, bucket, count, sum FROM rollup_1m');
-    expect(stored).toHaveLength(expected.size);
-    for (const r of stored) {
-      const e = expected.get(`${r.series_id}:${Number(r.bucket)}`);
-      expect({ count: Number(r.count), sum: Number(r.sum) }).toEqual({
-        count: e?.count,
-        sum: expect.closeTo(e?.sum ?? NaN, 6) as number,
-      });
-    }
+    expect(differingBuckets(await storedBuckets(t, 'rollup_1m'), rawBuckets(raw, MIN))).toEqual([]);
   });
 });

@@ -5,6 +5,13 @@
  */
 import { rawSamples, rows } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
+import {
+  differingBuckets,
+  postZones,
+  rawBuckets,
+  storedBuckets,
+  type Buckets,
+} from './support/rollup-buckets';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -17,21 +24,7 @@ describe.each(dialects())('rollup flush in slices on %s', (dialect) => {
   // Whole hours, ending a day ago: every minute is in the past.
   const base = Math.floor((Date.now() - 6 * 86_400_000) / HOUR) * HOUR;
 
-  const post = async (samples: { zone: string; ts: number; value: number }[]) => {
-    const res = await t.request('/api/v1/ingest', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        samples: samples.map((s) => ({
-          metric: 'inlet_temp_c',
-          ts: s.ts,
-          value: s.value,
-          labels: { zone: s.zone },
-        })),
-      }),
-    });
-    if (res.status !== 200) throw new Error(`${res.status} ${await res.text()}`);
-  };
+  const post = (samples: { zone: string; ts: number; value: number }[]) => postZones(t, token, samples);
 
   beforeAll(async () => {
     t = await bootTestApp(dialect, { ROLLUP_FLUSH_MS: '600000', ROLLUP_CHECK_MS: '0' });
@@ -62,38 +55,12 @@ describe.each(dialects())('rollup flush in slices on %s', (dialect) => {
     expect(await rows(t, 'SELECT id FROM receipts WHERE NOT rolled_up')).toHaveLength(0);
 
     const raw = await rawSamples(t);
-    const expected = (size: number) => {
-      const out = new Map<string, { count: number; sum: number }>();
-      for (const s of raw) {
-        const key = `${s.seriesId}:${s.ts - (s.ts % size)}`;
-        const a = out.get(key) ?? { count: 0, sum: 0 };
-        a.count++;
-        a.sum += s.value;
-        out.set(key, a);
-      }
-      return out;
-    };
-    const stored = async (table: string) =>
-      new Map(
-        (
-          await rows<{ series_id: number; bucket: number | string; count: number | string; sum: number }>(
-            t,
-            `SELECT series_id, bucket, count, sum FROM ${table}`,
-          )
-        ).map((r) => [`${r.series_id}:${Number(r.bucket)}`, { count: Number(r.count), sum: Number(r.sum) }]),
-      );
-    const differing = (a: Map<string, { count: number; sum: number }>, b: typeof a) =>
-      [...new Set([...a.keys(), ...b.keys()])].filter((k) => {
-        const x = a.get(k);
-        const y = b.get(k);
-        return !x || !y || x.count !== y.count || Math.abs(x.sum - y.sum) > 1e-6;
-      });
     expect(raw).toHaveLength(4 * (MINUTES + 1) + 3);
-    expect(differing(await stored('rollup_1m'), expected(MIN))).toEqual([]);
-    expect(differing(await stored('rollup_1h'), expected(HOUR))).toEqual([]);
+    expect(differingBuckets(await storedBuckets(t, 'rollup_1m'), rawBuckets(raw, MIN))).toEqual([]);
+    expect(differingBuckets(await storedBuckets(t, 'rollup_1h'), rawBuckets(raw, HOUR))).toEqual([]);
     // Days are the site's local days: per series, they add up to its samples.
-    const perSeries = (m: Map<string, { count: number; sum: number }>) => {
-      const out = new Map<string, { count: number; sum: number }>();
+    const perSeries = (m: Buckets) => {
+      const out: Buckets = new Map();
       for (const [k, v] of m) {
         const id = k.split(':')[0]!;
         const a = out.get(id) ?? { count: 0, sum: 0 };
@@ -103,6 +70,8 @@ describe.each(dialects())('rollup flush in slices on %s', (dialect) => {
       }
       return out;
     };
-    expect(differing(perSeries(await stored('rollup_1d')), perSeries(expected(MIN)))).toEqual([]);
+    expect(
+      differingBuckets(perSeries(await storedBuckets(t, 'rollup_1d')), perSeries(rawBuckets(raw, MIN))),
+    ).toEqual([]);
   });
 });
