@@ -5,7 +5,7 @@
  */
 import type { SeriesResponse } from '@dcfleet/contracts';
 import { RawMaintenanceService } from '../src/telemetry/raw-maintenance.service';
-import { count, rawSamples } from './support/db';
+import { count, rawSamples, rows } from './support/db';
 import { bootTestApp, dialects, type TestApp } from './support/harness';
 
 const MIN = 60_000;
@@ -145,5 +145,58 @@ describe.each(dialects())('raw storage on %s', (dialect) => {
     await settle(); // taken as quiet: the second hour too
     expect(await chunks()).toBe(2);
     expect((await raw('x_replay_kw')).length).toBe(480);
+  });
+
+  it('compacts a backlog larger than one pass over several passes, oldest batches first, losing nothing', async () => {
+    // 26 batches of 5,000 samples (50 series, 100 ticks 10 s apart each): 130,000 samples, more than one pass
+    // takes on either database (60,000 / 120,000), over 7.2 hours that ended more than the two hours ago a quiet
+    // site's last windows are kept open for.
+    const maintenance = t.app.get(RawMaintenanceService);
+    const h = Math.floor((now - 12 * HOUR) / HOUR) * HOUR;
+    const value = (b: number, k: number, z: number) =>
+      Math.round((20 + z / 10 + ((b * 100 + k) % 37) / 4) * 100) / 100;
+    for (let b = 0; b < 26; b++) {
+      const samples = [];
+      for (let k = 0; k < 100; k++)
+        for (let z = 0; z < 50; z++)
+          samples.push({
+            metric: 'x_backlog_c',
+            labels: { zone: `z${z}` },
+            ts: h + (b * 100 + k) * 10_000,
+            value: value(b, k, z),
+          });
+      expect((await post(samples)).status).toBe(200);
+    }
+    await t.flush();
+    const level0 = () =>
+      count(
+        t,
+        "SELECT COUNT(*) AS n FROM raw_batches b JOIN sites s ON s.id = b.site_id WHERE s.code = 'GZ-RAW-01'",
+      );
+    expect(await level0()).toBe(26);
+    const first = await maintenance.pass(Date.now(), true);
+    // The first pass took the oldest batches up to its bound, and asked for more.
+    expect(first.more).toBe(true);
+    expect(first.batchesCompacted).toBeGreaterThanOrEqual(12);
+    expect(first.batchesCompacted).toBeLessThan(26);
+    expect(await level0()).toBe(26 - first.batchesCompacted);
+    await settle();
+    expect(await level0()).toBe(0);
+    const zones = new Map(
+      (
+        await rows<{ id: number; labels: string }>(
+          t,
+          "SELECT id, labels FROM series WHERE metric = 'x_backlog_c'",
+        )
+      ).map((r) => [Number(r.id), Number(/z(\d+)/.exec(r.labels)![1])]),
+    );
+    const stored = (await rawSamples(t)).filter((s) => s.metric === 'x_backlog_c');
+    expect(stored.length).toBe(130_000);
+    const wrong = stored.filter((s) => {
+      const i = (s.ts - h) / 10_000;
+      const z = zones.get(s.seriesId)!;
+      return s.value !== value(Math.floor(i / 100), i % 100, z);
+    });
+    expect(wrong).toEqual([]);
   });
 });

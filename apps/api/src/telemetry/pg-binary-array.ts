@@ -57,3 +57,30 @@ export class PgBinaryArray {
     return this.buffer;
   }
 }
+
+const BYTEA_OID = 17;
+
+/**
+ * A `bytea[]` parameter in the binary wire format: each element its length and its bytes. As text (what pg makes
+ * of a JavaScript array) every payload went as a quoted hex string twice its size, built on the event loop; raw
+ * compaction sends a slice of chunk payloads per statement.
+ */
+export function pgByteaArray(values: readonly Uint8Array[]): Buffer {
+  const n = values.length;
+  let size = n ? HEADER : 12;
+  for (const v of values) size += 4 + v.length;
+  const out = Buffer.allocUnsafe(size);
+  out.writeInt32BE(n ? 1 : 0, 0);
+  out.writeInt32BE(0, 4);
+  out.writeInt32BE(BYTEA_OID, 8);
+  if (n === 0) return out;
+  out.writeInt32BE(n, 12);
+  out.writeInt32BE(1, 16);
+  let pos = HEADER;
+  for (const v of values) {
+    out.writeInt32BE(v.length, pos);
+    out.set(v, pos + 4);
+    pos += 4 + v.length;
+  }
+  return out;
+}

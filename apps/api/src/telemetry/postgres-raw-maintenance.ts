@@ -1,19 +1,27 @@
 import type { Pool, PoolClient } from 'pg';
 import {
+  BATCH_COLS,
   COMPACT_SITES_SQL,
   emptyMaintainStats,
   groupLegacyRows,
   mergedChunkPayload,
   siteHorizon,
   windowOf,
+  type BatchDbRow,
   type ChunkGroup,
   type CompactSiteRow,
   type MaintainPolicy,
   type MaintainStats,
   type RetentionPolicy,
 } from './raw-layout';
-import { countCompaction, planSiteCompaction, type CompactableDbRow } from './raw-compaction-pass';
+import {
+  countCompaction,
+  planSiteCompaction,
+  takeForPass,
+  type CompactableBatch,
+} from './raw-compaction-pass';
 import { inHeldTransaction, numArray } from './postgres-sql';
+import { PgBinaryArray, pgByteaArray } from './pg-binary-array';
 import type { PostgresRawReads } from './postgres-raw-reads';
 
 /** Chunk rewrites per compaction transaction. */
@@ -102,15 +110,19 @@ export class PostgresRawMaintenance {
     horizon: number,
     stats: MaintainStats,
   ): Promise<void> {
-    const { rows } = await c.query<CompactableDbRow>(
-      `SELECT b.receipt_id, b.site_id, b.seq, b.min_ts, b.max_ts, b.done_below, b.samples, b.payload
+    const { rows: compactable } = await c.query<CompactableBatch>(
+      `SELECT b.receipt_id, b.samples
          FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id
         WHERE b.site_id = $1 AND b.min_ts < $2 AND b.done_below < $2 AND r.rolled_up
         ORDER BY b.min_ts`,
       [siteId, horizon],
     );
-    if (rows.length === 0) return;
-    const plan = planSiteCompaction(rows, horizon, COMPACT_SAMPLES, stats);
+    if (compactable.length === 0) return;
+    const { rows } = await c.query<BatchDbRow>(
+      `SELECT ${BATCH_COLS} FROM raw_batches WHERE receipt_id = ANY($1::int[]) ORDER BY min_ts`,
+      [numArray(takeForPass(compactable, COMPACT_SAMPLES, stats))],
+    );
+    const plan = planSiteCompaction(rows, horizon);
     const groups = plan.groups;
     for (let i = 0; i < groups.length; i += COMPACT_SLICE) {
       // A crash between slices leaves the batches in place: compacting them again merges the same samples with
@@ -135,12 +147,13 @@ export class PostgresRawMaintenance {
     await inHeldTransaction(c, async () => {
       const stored = await this.raw.chunksAt(c, groups);
       const byKey = new Map(stored.map((k) => [`${k.windowStart}:${k.seriesId}`, k.payload]));
+      const n = groups.length;
       const cols = {
-        w: [] as number[],
-        s: [] as number[],
-        n: [] as number[],
-        lo: [] as number[],
-        hi: [] as number[],
+        w: new PgBinaryArray('int8', n),
+        s: new PgBinaryArray('int4', n),
+        n: new PgBinaryArray('int4', n),
+        lo: new PgBinaryArray('int8', n),
+        hi: new PgBinaryArray('int8', n),
       };
       const payloads: Buffer[] = [];
       for (const g of groups) {
@@ -152,19 +165,13 @@ export class PostgresRawMaintenance {
         cols.hi.push(m.maxTs);
         payloads.push(m.payload);
       }
+      // Binary arrays: as text, pg sent each payload as a quoted hex string built on the event loop.
       await c.query(
         `INSERT INTO raw_chunks (window_start, series_id, samples, min_ts, max_ts, payload)
          SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::bigint[], $5::bigint[], $6::bytea[])
          ON CONFLICT (window_start, series_id) DO UPDATE SET samples = EXCLUDED.samples, min_ts = EXCLUDED.min_ts,
            max_ts = EXCLUDED.max_ts, payload = EXCLUDED.payload`,
-        [
-          numArray(cols.w),
-          numArray(cols.s),
-          numArray(cols.n),
-          numArray(cols.lo),
-          numArray(cols.hi),
-          payloads,
-        ],
+        [cols.w.done(), cols.s.done(), cols.n.done(), cols.lo.done(), cols.hi.done(), pgByteaArray(payloads)],
       );
     });
   }

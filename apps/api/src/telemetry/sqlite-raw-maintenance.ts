@@ -6,14 +6,21 @@ import {
   mergedChunkPayload,
   siteHorizon,
   windowOf,
+  BATCH_COLS,
   COMPACT_SITES_SQL,
+  type BatchDbRow,
   type ChunkGroup,
   type CompactSiteRow,
   type MaintainPolicy,
   type MaintainStats,
   type RetentionPolicy,
 } from './raw-layout';
-import { countCompaction, planSiteCompaction, type CompactableDbRow } from './raw-compaction-pass';
+import {
+  countCompaction,
+  planSiteCompaction,
+  takeForPass,
+  type CompactableBatch,
+} from './raw-compaction-pass';
 import type { SqliteRawReads } from './sqlite-raw-reads';
 
 /** Chunk rewrites per compaction transaction: ~20–40 µs each, so a transaction holds the writer for ~20 ms. */
@@ -31,11 +38,12 @@ function statements(db: BetterSqlite3.Database) {
     ),
     compactSites: db.prepare(COMPACT_SITES_SQL),
     compactable: db.prepare(
-      `SELECT b.receipt_id, b.site_id, b.seq, b.min_ts, b.max_ts, b.done_below, b.samples, b.payload
+      `SELECT b.receipt_id, b.samples
            FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id
           WHERE b.site_id = ? AND b.min_ts < ? AND b.done_below < ? AND r.rolled_up = 1
           ORDER BY b.min_ts`,
     ),
+    batch: db.prepare(`SELECT ${BATCH_COLS} FROM raw_batches WHERE receipt_id = ?`),
     dropBatch: db.prepare('DELETE FROM raw_batches WHERE receipt_id = ?'),
     advanceBatch: db.prepare('UPDATE raw_batches SET done_below = ? WHERE receipt_id = ?'),
     expireChunks: db.prepare(
@@ -80,9 +88,12 @@ export class SqliteRawMaintenance {
   }
 
   private async compactSite(siteId: number, horizon: number, stats: MaintainStats): Promise<void> {
-    const rows = this.s.compactable.all(siteId, horizon, horizon) as CompactableDbRow[];
-    if (rows.length === 0) return;
-    const plan = planSiteCompaction(rows, horizon, COMPACT_SAMPLES, stats);
+    const compactable = this.s.compactable.all(siteId, horizon, horizon) as CompactableBatch[];
+    if (compactable.length === 0) return;
+    const rows = takeForPass(compactable, COMPACT_SAMPLES, stats).map(
+      (id) => this.s.batch.get(id) as BatchDbRow,
+    );
+    const plan = planSiteCompaction(rows, horizon);
     const groups = plan.groups;
     const writeSlice = this.db.transaction((slice: ChunkGroup[]) => this.putChunks(slice));
     for (let i = 0; i < groups.length; i += COMPACT_SLICE) {
