@@ -5,7 +5,8 @@
 // concurrent clients. Values are random walks with realistic noise (2 decimals for temperature, 1 for humidity), not
 // constants. The same bodies go to VictoriaMetrics' /write (the Debian package, when installed) and to dcfleet's
 // /api/v1/write (one token per site), rounds alternating VM / dcfleet, BENCH_ROUNDS × BENCH_SECONDS each; the ratio
-// is of the medians. dcfleet runs as `npm start` runs it: rollups, live push, alarms and raw maintenance on.
+// is of the medians, VictoriaMetrics' over the rounds of the same database's section. dcfleet runs as `npm start`
+// runs it: rollups, live push, alarms and raw maintenance on.
 //
 // Then, per database: RSS (idle after boot, peak during ingest and what it is made of, after the run), disk per stored sample once the
 // compactor has caught up, and read timings (1-year hourly chart of one series, 24 h 1-minute chart of 6 zones, a
@@ -208,6 +209,11 @@ async function storage(kind, url) {
     const level0 = db
       .prepare('SELECT COALESCE(SUM(samples), 0) AS n, COUNT(*) AS rows FROM raw_batches')
       .get();
+    const unrolled = db
+      .prepare(
+        'SELECT COALESCE(SUM(b.samples), 0) AS n FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id WHERE r.rolled_up = 0',
+      )
+      .get();
     db.close();
     const bytes = (prefix) =>
       tables.filter((t) => t.name.startsWith(prefix)).reduce((a, t) => a + t.bytes, 0);
@@ -219,6 +225,7 @@ async function storage(kind, url) {
       chunkSamples: chunk.n,
       chunkPayload: chunk.b,
       level0Samples: level0.n,
+      level0Unrolled: unrolled.n,
     };
   }
   const c = new pg.Client({ connectionString: url });
@@ -239,6 +246,11 @@ async function storage(kind, url) {
     )
   ).rows[0];
   const level0 = (await c.query('SELECT COALESCE(SUM(samples), 0) AS n FROM raw_batches')).rows[0];
+  const unrolled = (
+    await c.query(
+      'SELECT COALESCE(SUM(b.samples), 0) AS n FROM raw_batches b JOIN receipts r ON r.id = b.receipt_id WHERE NOT r.rolled_up',
+    )
+  ).rows[0];
   const out = {
     total,
     chunkBytes: await size('raw_chunks%'),
@@ -247,6 +259,7 @@ async function storage(kind, url) {
     chunkSamples: Number(chunk.n),
     chunkPayload: Number(chunk.b),
     level0Samples: Number(level0.n),
+    level0Unrolled: Number(unrolled.n),
   };
   await c.end();
   return out;
@@ -438,7 +451,6 @@ if (!vm)
   );
 const t0 = Math.floor((Date.now() - 6 * HOUR) / TICK_MS) * TICK_MS;
 const vmGen = lineGenerator({ sites: SITES, racks: RACKS, ticks: TICKS, tickMs: TICK_MS, t0 });
-const vmRounds = [];
 const summary = [];
 
 for (const [i, kind] of KINDS.entries()) {
@@ -481,6 +493,9 @@ for (const [i, kind] of KINDS.entries()) {
     };
     const mine = [];
     const mqttRounds = [];
+    // VictoriaMetrics' rounds of this database's section only: they alternate with its rounds, so the ratio compares
+    // rounds minutes apart (this machine's speed drifts between sections: 2.1-2.25 M against 1.66-1.81 M on 8 Dec).
+    const vmRounds = [];
     for (let r = 0; r < ROUNDS; r++) {
       if (vm) {
         const v = await round(
@@ -581,7 +596,7 @@ for (const [i, kind] of KINDS.entries()) {
     console.log(
       `  disk (compactor settled in ${settled.seconds.toFixed(0)} s): ${k(samples)} samples stored; raw chunks hold ${k(st.chunkSamples)}: ` +
         `${(st.chunkPayload / st.chunkSamples).toFixed(2)} B/sample payload, ${(st.chunkBytes / st.chunkSamples).toFixed(2)} B/sample on disk; ` +
-        `level 0 holds ${k(st.level0Samples)} (${(st.level0Bytes / 1e6).toFixed(1)} MB); rollups ${(st.rollupBytes / samples).toFixed(2)} B/sample; ` +
+        `level 0 holds ${k(st.level0Samples)} (${(st.level0Bytes / 1e6).toFixed(1)} MB, ${k(st.level0Unrolled)} not rolled up yet); rollups ${(st.rollupBytes / samples).toFixed(2)} B/sample; ` +
         `whole database ${(st.total / 1e6).toFixed(0)} MB = ${(st.total / samples).toFixed(2)} B/sample`,
     );
     if (READS) {
