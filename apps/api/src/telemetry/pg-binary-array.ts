@@ -24,15 +24,8 @@ export class PgBinaryArray {
     private readonly n: number,
   ) {
     this.size = SIZE[type];
-    this.buffer = Buffer.allocUnsafe(n ? HEADER + n * (4 + this.size) : 12);
+    this.buffer = withHeader(OID[type], n, n * (4 + this.size));
     this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
-    this.view.setInt32(0, n ? 1 : 0); // an empty array has no dimensions
-    this.view.setInt32(4, 0);
-    this.view.setInt32(8, OID[type]);
-    if (n) {
-      this.view.setInt32(12, n);
-      this.view.setInt32(16, 1);
-    }
   }
 
   push(v: number): void {
@@ -66,21 +59,30 @@ const BYTEA_OID = 17;
  * compaction sends a slice of chunk payloads per statement.
  */
 export function pgByteaArray(values: readonly Uint8Array[]): Buffer {
-  const n = values.length;
-  let size = n ? HEADER : 12;
-  for (const v of values) size += 4 + v.length;
-  const out = Buffer.allocUnsafe(size);
-  out.writeInt32BE(n ? 1 : 0, 0);
-  out.writeInt32BE(0, 4);
-  out.writeInt32BE(BYTEA_OID, 8);
-  if (n === 0) return out;
-  out.writeInt32BE(n, 12);
-  out.writeInt32BE(1, 16);
+  let bytes = 0;
+  for (const v of values) bytes += 4 + v.length;
+  const out = withHeader(BYTEA_OID, values.length, bytes);
   let pos = HEADER;
   for (const v of values) {
     out.writeInt32BE(v.length, pos);
     out.set(v, pos + 4);
     pos += 4 + v.length;
+  }
+  return out;
+}
+
+/**
+ * A buffer for a one-dimensional array of `n` elements of type `oid` taking `elementBytes` (each element's length
+ * word included), its header written; the elements go from HEADER on.
+ */
+function withHeader(oid: number, n: number, elementBytes: number): Buffer {
+  const out = Buffer.allocUnsafe(n ? HEADER + elementBytes : 12);
+  out.writeInt32BE(n ? 1 : 0, 0); // an empty array has no dimensions
+  out.writeInt32BE(0, 4);
+  out.writeInt32BE(oid, 8);
+  if (n) {
+    out.writeInt32BE(n, 12);
+    out.writeInt32BE(1, 16);
   }
   return out;
 }
